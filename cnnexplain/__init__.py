@@ -1,0 +1,32 @@
+"""cnnexplain: watch a small CNN learn edge detectors, and measure it.
+
+The library behind the cnnexplain site: line images (:mod:`cnnexplain.data`),
+the article's CNN (:mod:`cnnexplain.model`), training with a history of the
+weights (:mod:`cnnexplain.training`), hand-made edge operators
+(:mod:`cnnexplain.edges`), shared cached runs (:mod:`cnnexplain.experiment`),
+analyses (:mod:`cnnexplain.analysis`) and figures (:mod:`cnnexplain.viz`).
+
+>>> from cnnexplain import LineCNN, make_lines, train
+>>> train_set, val_set = make_lines(n_per_class=20).split()
+>>> history = train(LineCNN(), train_set, epochs=1, val_set=val_set)
+>>> history["conv1.weight"].shape
+(2, 8, 1, 7, 7)
+"""
+
+__version__ = "0.1.0"
+
+from .data import LineDataset, make_lines
+from .model import LineCNN, activations, summary
+from .training import WeightHistory, evaluate, train
+
+__all__ = [
+    "LineCNN",
+    "LineDataset",
+    "WeightHistory",
+    "__version__",
+    "activations",
+    "evaluate",
+    "make_lines",
+    "summary",
+    "train",
+]

@@ -1,0 +1,300 @@
+"""Images of straight lines: the toy data set of the whole project.
+
+Every image holds one bright straight line on a black background. The line's
+orientation is the class; its position, thickness and length are random.
+Telling horizontal from vertical lines is trivial for a person and for an edge
+detector, which is what makes it a good place to watch a CNN learn one.
+
+Examples
+--------
+>>> from cnnexplain.data import make_lines
+>>> data = make_lines(n_per_class=10, seed=0)
+>>> data.images.shape, data.classes
+(torch.Size([20, 1, 50, 50]), ('horizontal', 'vertical'))
+>>> train_set, test_set = data.split(test_fraction=0.2, seed=0)
+>>> len(train_set), len(test_set)
+(16, 4)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from ._checks import check_choice, check_float, check_int, check_int_range, describe
+
+__all__ = ["ORIENTATIONS", "LineDataset", "make_lines"]
+
+#: The orientations :func:`make_lines` can draw. ``"diagonal"`` runs from the
+#: top-left towards the bottom-right corner (like a matrix diagonal, ``\``),
+#: ``"antidiagonal"`` from the bottom-left towards the top-right (``/``).
+ORIENTATIONS = ("horizontal", "vertical", "diagonal", "antidiagonal")
+
+
+@dataclass(frozen=True, eq=False)
+class LineDataset:
+    """A labelled set of single-channel images.
+
+    Parameters
+    ----------
+    images : torch.Tensor
+        Float32 tensor of shape ``(N, 1, H, W)`` with values in ``[0, 1]``.
+    labels : torch.Tensor
+        Int64 tensor of shape ``(N,)``; ``labels[i]`` indexes ``classes``.
+    classes : tuple of str
+        The class names, in label order.
+    config : dict
+        The settings that made the data set (JSON-serializable); used to
+        describe and cache training runs.
+
+    Notes
+    -----
+    ``len(data)`` is the number of images. ``data[i]`` returns the pair
+    ``(image, label)`` with ``image`` of shape ``(1, H, W)``; indexing with a
+    slice, a list or a tensor of indices returns a new :class:`LineDataset`.
+    """
+
+    images: torch.Tensor
+    labels: torch.Tensor
+    classes: tuple[str, ...]
+    config: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        images, labels = self.images, self.labels
+        if not isinstance(images, torch.Tensor) or images.ndim != 4 or images.dtype != torch.float32:
+            raise TypeError(f"images must be a float32 tensor of shape (N, 1, H, W), got {describe(images)}")
+        if images.shape[1] != 1:
+            raise ValueError(f"images must have one channel, got shape {tuple(images.shape)}")
+        if not isinstance(labels, torch.Tensor) or labels.dtype != torch.int64 or labels.ndim != 1:
+            raise TypeError(f"labels must be an int64 tensor of shape (N,), got {describe(labels)}")
+        if labels.shape[0] != images.shape[0]:
+            raise ValueError(
+                f"labels must have one entry per image ({images.shape[0]}), got {labels.shape[0]}"
+            )
+        if not isinstance(self.classes, tuple) or not all(isinstance(c, str) for c in self.classes):
+            raise TypeError(f"classes must be a tuple of str, got {describe(self.classes)}")
+        if len(labels) and (labels.min() < 0 or labels.max() >= len(self.classes)):
+            raise ValueError(f"labels must lie in [0, {len(self.classes) - 1}]")
+
+    def __len__(self) -> int:
+        return int(self.images.shape[0])
+
+    def __getitem__(self, index):
+        if isinstance(index, (int, np.integer)) and not isinstance(index, bool):
+            n = len(self)
+            if not -n <= index < n:
+                raise IndexError(f"index must be in [{-n}, {n - 1}], got {index}")
+            return self.images[index], self.labels[index]
+        if isinstance(index, slice):
+            return self._subset(self.images[index], self.labels[index])
+        idx = torch.as_tensor(index)
+        if idx.dtype not in (torch.int64, torch.int32, torch.bool):
+            raise TypeError(f"index must be an int, a slice or integer indices, got {describe(index)}")
+        return self._subset(self.images[idx], self.labels[idx])
+
+    def __repr__(self) -> str:
+        size = "x".join(str(s) for s in self.images.shape[-2:])
+        counts = ", ".join(f"{c}={n}" for c, n in zip(self.classes, self.class_counts()))
+        return f"LineDataset({len(self)} images of {size}: {counts})"
+
+    def _subset(self, images: torch.Tensor, labels: torch.Tensor) -> LineDataset:
+        return LineDataset(images.contiguous(), labels.contiguous(), self.classes, dict(self.config))
+
+    def class_counts(self) -> list[int]:
+        """Return the number of images of each class, in class order."""
+        return torch.bincount(self.labels, minlength=len(self.classes)).tolist()
+
+    def of_class(self, name: str) -> LineDataset:
+        """Return the images of the class called ``name``."""
+        check_choice("name", name, self.classes)
+        return self[self.labels == self.classes.index(name)]
+
+    def split(self, test_fraction: float = 0.2, seed: int = 0) -> tuple[LineDataset, LineDataset]:
+        """Split into a training and a test set, stratified by class.
+
+        Parameters
+        ----------
+        test_fraction : float
+            Fraction of each class that goes to the test set, in ``(0, 1)``.
+        seed : int
+            Seed of the shuffle; the same seed gives the same split.
+
+        Returns
+        -------
+        train, test : LineDataset
+            Disjoint subsets. Each class contributes
+            ``round(test_fraction * count)`` images to ``test``.
+
+        Raises
+        ------
+        ValueError
+            If a class would end up with no image in either subset.
+        """
+        test_fraction = check_float(
+            "test_fraction", test_fraction, low=0, high=1, low_open=True, high_open=True
+        )
+        seed = check_int("seed", seed, low=0)
+        rng = np.random.default_rng(seed)
+        labels = self.labels.numpy()
+        train_idx, test_idx = [], []
+        for c, name in enumerate(self.classes):
+            members = np.flatnonzero(labels == c)
+            n_test = int(round(test_fraction * len(members)))
+            if len(members) and not 0 < n_test < len(members):
+                raise ValueError(
+                    f"test_fraction={test_fraction} leaves class {name!r} ({len(members)} images) "
+                    "with no image in the training or the test set"
+                )
+            members = rng.permutation(members)
+            test_idx.append(members[:n_test])
+            train_idx.append(members[n_test:])
+        train_idx = np.sort(np.concatenate(train_idx))
+        test_idx = np.sort(np.concatenate(test_idx))
+        split = {"test_fraction": test_fraction, "seed": seed}
+        train = self[torch.from_numpy(train_idx)]
+        test = self[torch.from_numpy(test_idx)]
+        object.__setattr__(train, "config", {**self.config, "split": {**split, "part": "train"}})
+        object.__setattr__(test, "config", {**self.config, "split": {**split, "part": "test"}})
+        return train, test
+
+
+def _draw_line(canvas: np.ndarray, orientation: str, row: int, col: int, thick: int, length: int) -> None:
+    """Set the pixels of one line to 1 in ``canvas`` (modified in place)."""
+    if orientation == "horizontal":
+        canvas[row : row + thick, col : col + length] = 1.0
+    elif orientation == "vertical":
+        canvas[row : row + length, col : col + thick] = 1.0
+    else:
+        # A diagonal line covers ``length`` pixels along each axis; its
+        # thickness stacks copies shifted by one column.
+        steps = np.arange(length)
+        rows = row + steps if orientation == "diagonal" else row + length - 1 - steps
+        for k in range(thick):
+            canvas[rows, col + steps + k] = 1.0
+
+
+def make_lines(
+    n_per_class: int = 600,
+    size: int = 50,
+    *,
+    thickness: int | tuple[int, int] = (1, 3),
+    length: int | tuple[int, int] | None = None,
+    noise: float = 0.0,
+    orientations: Sequence[str] = ("horizontal", "vertical"),
+    seed: int = 0,
+) -> LineDataset:
+    """Draw a balanced data set of line images, one class per orientation.
+
+    Each image is black (0) with one white (1) straight line at a random
+    position; the line's thickness and length are drawn uniformly from the
+    given inclusive ranges. The images come in a shuffled order.
+
+    Parameters
+    ----------
+    n_per_class : int
+        Number of images of each orientation, in ``[1, 100000]``. The
+        article used about 600.
+    size : int
+        Width and height of the square images in pixels, in ``[8, 512]``.
+    thickness : int or (int, int)
+        Line thickness in pixels, or an inclusive ``(min, max)`` range.
+    length : int or (int, int), optional
+        Line length in pixels along its main axis, or an inclusive range.
+        Defaults to ``(size // 2, size)``. A diagonal line of length ``L``
+        spans ``L`` pixels along both axes (plus ``thickness - 1`` columns).
+    noise : float
+        Standard deviation of Gaussian pixel noise added to every pixel,
+        after which values are clipped to ``[0, 1]``. ``0`` means none.
+    orientations : sequence of str
+        The classes, in label order: distinct names from
+        :data:`ORIENTATIONS`.
+    seed : int
+        Seed of the random generator; the same seed gives the same bytes.
+
+    Returns
+    -------
+    LineDataset
+        ``n_per_class * len(orientations)`` images of shape
+        ``(1, size, size)``.
+
+    Raises
+    ------
+    ValueError
+        If a count or size is out of range, an orientation is unknown or
+        repeated, or a line of the requested length and thickness cannot fit.
+    TypeError
+        If an argument has the wrong type.
+
+    Examples
+    --------
+    >>> data = make_lines(n_per_class=3, size=20, orientations=("diagonal", "antidiagonal"))
+    >>> data.class_counts()
+    [3, 3]
+    """
+    n_per_class = check_int("n_per_class", n_per_class, low=1, high=100_000)
+    size = check_int("size", size, low=8, high=512)
+    thick = check_int_range("thickness", thickness, low=1, high=size)
+    if length is None:
+        length = (size // 2, size)
+    lengths = check_int_range("length", length, low=1, high=size)
+    noise = check_float("noise", noise, low=0.0, high=1.0)
+    seed = check_int("seed", seed, low=0)
+    if isinstance(orientations, str) or not isinstance(orientations, Sequence):
+        raise TypeError(
+            f"orientations must be a sequence of names from {list(ORIENTATIONS)}, got {describe(orientations)}"
+        )
+    orientations = tuple(orientations)
+    for name in orientations:
+        check_choice("orientations", name, ORIENTATIONS)
+    if len(orientations) < 1 or len(set(orientations)) != len(orientations):
+        raise ValueError(f"orientations must be distinct names, at least one, got {orientations!r}")
+    diagonal = any(o in ("diagonal", "antidiagonal") for o in orientations)
+    if diagonal and lengths[1] + thick[1] - 1 > size:
+        raise ValueError(
+            f"a diagonal line of length {lengths[1]} and thickness {thick[1]} needs "
+            f"{lengths[1] + thick[1] - 1} columns, more than size={size}; lower length or thickness"
+        )
+
+    rng = np.random.default_rng(seed)
+    n_classes = len(orientations)
+    n = n_per_class * n_classes
+    labels = rng.permutation(np.repeat(np.arange(n_classes), n_per_class))
+    thicks = rng.integers(thick[0], thick[1] + 1, size=n)
+    lens = rng.integers(lengths[0], lengths[1] + 1, size=n)
+    # Uniform positions: a fraction in [0, 1) scaled to the room left.
+    u_row, u_col = rng.random(n), rng.random(n)
+    images = np.zeros((n, 1, size, size), dtype=np.float32)
+    for i in range(n):
+        orientation = orientations[labels[i]]
+        t, L = int(thicks[i]), int(lens[i])
+        if orientation == "horizontal":
+            room_r, room_c = size - t, size - L
+        elif orientation == "vertical":
+            room_r, room_c = size - L, size - t
+        else:
+            room_r, room_c = size - L, size - (L + t - 1)
+        row = int(u_row[i] * (room_r + 1))
+        col = int(u_col[i] * (room_c + 1))
+        _draw_line(images[i, 0], orientation, row, col, t, L)
+    if noise > 0:
+        images += rng.normal(0.0, noise, size=images.shape).astype(np.float32)
+        np.clip(images, 0.0, 1.0, out=images)
+    config = {
+        "n_per_class": n_per_class,
+        "size": size,
+        "thickness": list(thick),
+        "length": list(lengths),
+        "noise": noise,
+        "orientations": list(orientations),
+        "seed": seed,
+    }
+    return LineDataset(
+        torch.from_numpy(images),
+        torch.from_numpy(labels.astype(np.int64)),
+        orientations,
+        config,
+    )

@@ -1,0 +1,3 @@
+"""Figures of the analyses beyond the article (being written)."""
+
+__all__: list[str] = []
