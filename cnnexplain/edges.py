@@ -115,3 +115,102 @@ def convolve(images: Any, kernel: Any, *, padding: str | int = "valid") -> torch
         )
     out = F.conv2d(x, k[None, None], padding=pad)
     return out[0, 0] if single else out
+
+
+def edge_template(size: int | tuple[int, int], angle: float, kind: str = "prewitt") -> torch.Tensor:
+    """Return a Prewitt- or Sobel-like edge kernel of any size and orientation.
+
+    The template measures the brightness gradient along the direction
+    ``(cos(angle), sin(angle))`` in image coordinates -- ``x`` to the right,
+    ``y`` *down* the rows, as in :data:`PREWITT_X` and :data:`PREWITT_Y` --
+    so an angle grows clockwise on screen. Its positive weights lie on the
+    side the direction points to:
+
+    * ``angle = 0``: positive on the right, ``right - left``; finds
+      vertical edges. For ``size = 3`` this is exactly :data:`PREWITT_X`
+      (``kind="prewitt"``) or :data:`SOBEL_X` (``kind="sobel"``).
+    * ``angle = 90``: positive at the bottom, ``below - above``; finds
+      horizontal edges. For ``size = 3``, exactly :data:`PREWITT_Y` or
+      :data:`SOBEL_Y`.
+    * ``angle + 180`` gives the negated template.
+
+    With pixel centres at offsets ``(x, y)`` from the kernel's centre, let
+    ``p = x cos(angle) + y sin(angle)`` be the signed distance to the edge
+    line through the centre and ``q = -x sin(angle) + y cos(angle)`` the
+    position along it. The weight is ``step(p) * along(q)``, where ``step``
+    is the anti-aliased sign ``clip(2 p, -1, 1)`` (the share of the pixel on
+    the positive side minus the share on the negative side, for a pixel of
+    width 1 cut parallel to its sides) and ``along`` is ``1`` for Prewitt and
+    the triangle ``max(r + 1 - |q|, 0)`` for Sobel, with
+    ``r = (max(height, width) - 1) / 2``: Sobel's ``1, 2, 1`` weighting
+    scaled to the kernel (``1, 2, 3, 4, 3, 2, 1`` for ``size = 7``).
+
+    Parameters
+    ----------
+    size : int or (int, int)
+        Side of the square kernel, or its ``(height, width)``, each in
+        ``[1, 64]``.
+    angle : float
+        Direction of the measured gradient in degrees, clockwise on screen
+        from "towards the right"; any finite value (taken modulo 360).
+    kind : {"prewitt", "sobel"}
+        Uniform (Prewitt) or centre-weighted (Sobel) weights along the edge.
+
+    Returns
+    -------
+    torch.Tensor
+        Float32 kernel of shape ``(height, width)``, antisymmetric about its
+        centre (so its weights sum to zero), with largest weight ``+1`` for
+        Prewitt. Apply it with :func:`convolve` (cross-correlation).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``size`` is not a positive integer (pair), ``angle`` is not a
+        finite number, or ``kind`` is unknown.
+
+    Examples
+    --------
+    >>> from cnnexplain.edges import PREWITT_Y, SOBEL_X, edge_template
+    >>> bool((edge_template(3, 90) == PREWITT_Y).all())
+    True
+    >>> bool((edge_template(3, 0, "sobel") == SOBEL_X).all())
+    True
+    >>> edge_template(5, 0)[0].tolist()
+    [-1.0, -1.0, 0.0, 1.0, 1.0]
+    """
+    if isinstance(size, tuple):
+        if len(size) != 2:
+            raise ValueError(f"size must be an integer or a (height, width) pair, got {size!r}")
+        height = check_int("size[0]", size[0], low=1, high=64)
+        width = check_int("size[1]", size[1], low=1, high=64)
+    else:
+        height = width = check_int("size", size, low=1, high=64)
+    if isinstance(angle, bool) or not isinstance(angle, (int, float, np.integer, np.floating)):
+        raise TypeError(f"angle must be a real number of degrees, got {describe(angle)}")
+    if not np.isfinite(angle):
+        raise ValueError(f"angle must be a finite number of degrees, got {angle}")
+    check_choice("kind", kind, ("prewitt", "sobel"))
+    theta = np.deg2rad(float(angle) % 360.0)
+    c, s = np.cos(theta), np.sin(theta)
+    # Snap tiny rounding errors so that axis-aligned templates are exact.
+    c, s = (0.0 if abs(c) < 1e-12 else c), (0.0 if abs(s) < 1e-12 else s)
+    y, x = np.meshgrid(
+        np.arange(height, dtype=np.float64) - (height - 1) / 2,
+        np.arange(width, dtype=np.float64) - (width - 1) / 2,
+        indexing="ij",
+    )
+    p = x * c + y * s
+    q = -x * s + y * c
+    step = np.clip(2.0 * p, -1.0, 1.0)
+    if kind == "prewitt":
+        along = np.ones_like(q)
+    else:
+        r = (max(height, width) - 1) / 2
+        along = np.clip(r + 1.0 - np.abs(q), 0.0, None)
+    template = step * along
+    template[np.abs(template) < 1e-12] = 0.0
+    return torch.from_numpy(template.astype(np.float32))
+
+
+__all__ += ["edge_template"]

@@ -1,0 +1,156 @@
+"""Sphinx configuration of the cnnexplain site.
+
+The site is built offline with ``-W --keep-going -n``: every warning fails the
+build. Intersphinx links to the Python, NumPy, PyTorch and Matplotlib docs are
+used only when their hosts can be reached; offline the mapping is empty and
+references to those projects render as plain text.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sys
+from pathlib import Path
+
+from sphinx_gallery.scrapers import figure_rst
+from sphinx_gallery.sorting import ExplicitOrder
+
+import cnnexplain
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE / "_ext"))
+
+project = "cnnexplain"
+author = "The cnnexplain developers"
+copyright = "2026, the cnnexplain developers"
+release = version = cnnexplain.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+    "sphinx_copybutton",
+    "sphinx_gallery.gen_gallery",
+]
+
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "auto_examples/*.ipynb", "auto_examples/*/*.ipynb"]
+root_doc = "index"
+language = "en"
+
+# -- API reference -----------------------------------------------------------
+autosummary_generate = True
+autodoc_typehints = "none"  # types are documented in the numpydoc sections
+autodoc_member_order = "bysource"
+autodoc_default_options = {"inherited-members": False}
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = False
+numpydoc_validation_checks: set[str] = set()
+
+# -- Links to other projects' docs, only when the network allows ----------------
+_INTERSPHINX = {
+    "python": ("https://docs.python.org/3", None),
+    "numpy": ("https://numpy.org/doc/stable", None),
+    "torch": ("https://docs.pytorch.org/docs/stable", None),
+    "matplotlib": ("https://matplotlib.org/stable", None),
+}
+
+
+def _online(host: str = "docs.python.org") -> bool:
+    if os.environ.get("CNNEXPLAIN_OFFLINE"):
+        return False
+    try:
+        socket.create_connection((host, 443), timeout=2).close()
+    except OSError:
+        return False
+    return True
+
+
+intersphinx_mapping = _INTERSPHINX if _online() else {}
+intersphinx_timeout = 5
+# Without the inventories, references to these projects cannot resolve: keep
+# them as plain text instead of failing the nitpicky build.
+nitpick_ignore_regex = [
+    (r"py:.*", r"(torch|numpy|np|matplotlib|pathlib|os|collections|typing|abc|captum)(\..*)?"),
+    (r"py:.*", r"(Tensor|Figure|Axes|Animation|FuncAnimation|Module|ndarray|Path|PathLike)"),
+    (r"py:.*", r"(str|int|float|bool|dict|list|tuple|None|callable|sequence|mapping|optional)"),
+]
+
+# -- HTML ----------------------------------------------------------------------
+html_theme = "pydata_sphinx_theme"
+html_title = "cnnexplain"
+html_static_path = ["_static"]
+html_css_files = ["cnnexplain.css"]
+html_show_sourcelink = False
+html_last_updated_fmt = None
+html_theme_options = {
+    "logo": {"text": "cnnexplain"},
+    "navbar_align": "left",
+    "header_links_before_dropdown": 6,
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "secondary_sidebar_items": ["page-toc", "sourcelink"],
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
+}
+html_context = {"default_mode": "light"}
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True
+
+
+# -- Gallery -------------------------------------------------------------------
+class GifScraper:
+    """Collect the GIF files an example writes to its working folder.
+
+    Each new ``*.gif`` is moved into the gallery's image folder (so the
+    source tree stays clean) and offered as a download link below the code
+    that wrote it.
+    """
+
+    def __repr__(self) -> str:  # sphinx-gallery caches by repr
+        return "GifScraper"
+
+    def __call__(self, block, block_vars, gallery_conf):
+        src_dir = Path(block_vars["src_file"]).parent
+        target_dir = Path(block_vars["image_path_iterator"].image_path).parent
+        stem = Path(block_vars["src_file"]).stem
+        rst = []
+        for gif in sorted(src_dir.glob("*.gif")):
+            dest = target_dir / f"sphx_glr_{stem}_{gif.name}"
+            shutil.move(str(gif), dest)
+            rel = "/" + dest.relative_to(gallery_conf["src_dir"]).as_posix()
+            size_kb = dest.stat().st_size / 1024
+            rst.append(f"\n:download:`Download {gif.name} (animated GIF, {size_kb:.0f} KB) <{rel}>`\n")
+        return "".join(rst)
+
+
+sphinx_gallery_conf = {
+    "examples_dirs": ["../examples"],
+    "gallery_dirs": ["auto_examples"],
+    "subsection_order": ExplicitOrder(["../examples/article", "../examples/beyond"]),
+    "within_subsection_order": "FileNameSortKey",
+    "filename_pattern": r"/plot_",
+    "ignore_pattern": r"__init__\.py",
+    "matplotlib_animations": (True, "jshtml"),
+    "image_scrapers": ("matplotlib", GifScraper()),
+    "doc_module": ("cnnexplain",),
+    "reference_url": {"cnnexplain": None},
+    "backreferences_dir": "gen_modules/backreferences",
+    "inspect_global_variables": True,
+    "remove_config_comments": True,
+    "download_all_examples": True,
+    "show_memory": False,
+    "show_signature": False,
+    "min_reported_time": 0,
+    "thumbnail_size": (320, 224),
+    "capture_repr": ("_repr_html_", "__repr__"),
+    "first_notebook_cell": "%matplotlib inline",
+    "abort_on_example_error": False,
+    "only_warn_on_example_error": False,
+    "reset_modules_order": "both",
+}
