@@ -96,6 +96,8 @@ def convolve(images: Any, kernel: Any, *, padding: str | int = "valid") -> torch
     k = _as_tensor("kernel", kernel)
     if k.ndim != 2 or k.shape[0] < 1 or k.shape[1] < 1:
         raise ValueError(f"kernel must be a 2-D array of shape (kh, kw), got shape {tuple(k.shape)}")
+    if not torch.isfinite(k).all():
+        raise ValueError("kernel must not contain NaN or infinite values")
     single = x.ndim == 2
     if single:
         x = x[None, None]

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from ._checks import describe
-from .data import LineDataset, make_lines
+from ._checks import check_int, check_int_range, describe
+from .data import LineDataset, _default_length, make_lines
 from .model import LineCNN
 from .training import WeightHistory, train
 
@@ -80,7 +80,7 @@ class Experiment:
 
     @property
     def model(self):
-        """A :class:`LineCNN` with the final weights, in eval mode (new on each access)."""
+        """A :class:`~cnnexplain.model.LineCNN` with the final weights, in eval mode (new on each access)."""
         return self.history.model_at(-1)
 
     @property
@@ -112,9 +112,17 @@ def resolve_config(
         config[section] = {**defaults, **values}
     cfg_data = config["data"]
     if cfg_data["length"] is None:
-        cfg_data["length"] = (cfg_data["size"] // 2, cfg_data["size"])
+        # The same default as make_lines (which depends on the orientations
+        # and thickness); bad settings are left for make_lines to report.
+        try:
+            size = check_int("size", cfg_data["size"], low=8, high=512)
+            thick = check_int_range("thickness", cfg_data["thickness"], low=1, high=size)
+            cfg_data["length"] = _default_length(size, thick, tuple(cfg_data["orientations"]))
+        except (TypeError, ValueError):
+            pass
+    orientations = cfg_data["orientations"]
     config["model"]["image_size"] = cfg_data["size"]
-    config["model"]["n_classes"] = len(cfg_data["orientations"])
+    config["model"]["n_classes"] = len(orientations) if isinstance(orientations, (list, tuple)) else 2
     return json.loads(json.dumps(config, sort_keys=True))
 
 
@@ -148,7 +156,7 @@ def experiment(
     cache_dir: str | os.PathLike | bool | None = None,
     progress: bool | None = False,
 ) -> Experiment:
-    """Make the data, train a :class:`LineCNN` on it, and cache the result.
+    """Make the data, train a :class:`~cnnexplain.model.LineCNN` on it, and cache the result.
 
     Parameters
     ----------
@@ -161,7 +169,7 @@ def experiment(
         ``epochs``, ``batch_size``, ``lr``, ``seed`` and ``record`` of
         :func:`~cnnexplain.training.train`.
     split : dict, optional
-        ``test_fraction`` and ``seed`` of :meth:`LineDataset.split`; the test
+        ``test_fraction`` and ``seed`` of :meth:`~cnnexplain.data.LineDataset.split`; the test
         part is the validation set of the training.
     cache_dir : path, bool or None
         Cache folder; ``None`` uses :func:`default_cache_dir`, ``False``

@@ -9,18 +9,19 @@ references to those projects render as plain text.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import sys
 from pathlib import Path
 
-from sphinx_gallery.scrapers import figure_rst
 from sphinx_gallery.sorting import ExplicitOrder
 
 import cnnexplain
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE / "_ext"))
+
+from accessible_site import MatplotlibScraper
+from gif_scraper import GifScraper
 
 project = "cnnexplain"
 author = "The cnnexplain developers"
@@ -35,6 +36,7 @@ extensions = [
     "numpydoc",
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
+    "accessible_site",  # _ext/accessible_site.py: fixes found by tools/site_check.py
 ]
 
 templates_path = ["_templates"]
@@ -104,31 +106,6 @@ copybutton_prompt_is_regexp = True
 
 
 # -- Gallery -------------------------------------------------------------------
-class GifScraper:
-    """Collect the GIF files an example writes to its working folder.
-
-    Each new ``*.gif`` is moved into the gallery's image folder (so the
-    source tree stays clean) and offered as a download link below the code
-    that wrote it.
-    """
-
-    def __repr__(self) -> str:  # sphinx-gallery caches by repr
-        return "GifScraper"
-
-    def __call__(self, block, block_vars, gallery_conf):
-        src_dir = Path(block_vars["src_file"]).parent
-        target_dir = Path(block_vars["image_path_iterator"].image_path).parent
-        stem = Path(block_vars["src_file"]).stem
-        rst = []
-        for gif in sorted(src_dir.glob("*.gif")):
-            dest = target_dir / f"sphx_glr_{stem}_{gif.name}"
-            shutil.move(str(gif), dest)
-            rel = "/" + dest.relative_to(gallery_conf["src_dir"]).as_posix()
-            size_kb = dest.stat().st_size / 1024
-            rst.append(f"\n:download:`Download {gif.name} (animated GIF, {size_kb:.0f} KB) <{rel}>`\n")
-        return "".join(rst)
-
-
 sphinx_gallery_conf = {
     "examples_dirs": ["../examples"],
     "gallery_dirs": ["auto_examples"],
@@ -137,7 +114,8 @@ sphinx_gallery_conf = {
     "filename_pattern": r"/plot_",
     "ignore_pattern": r"__init__\.py",
     "matplotlib_animations": (True, "jshtml"),
-    "image_scrapers": ("matplotlib", GifScraper()),
+    # matplotlib's scraper, with accessible, offline and reproducible animation players
+    "image_scrapers": (MatplotlibScraper(), GifScraper()),
     "doc_module": ("cnnexplain",),
     "reference_url": {"cnnexplain": None},
     "backreferences_dir": "gen_modules/backreferences",
@@ -147,6 +125,9 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "show_signature": False,
     "min_reported_time": 0,
+    # The computation-time pages load jQuery and DataTables from CDNs (the site must work
+    # offline) and their numbers change with every build.
+    "write_computation_times": False,
     "thumbnail_size": (320, 224),
     "capture_repr": ("_repr_html_", "__repr__"),
     "first_notebook_cell": "%matplotlib inline",

@@ -1,0 +1,100 @@
+"""Make the built site accessible, offline and reproducible where the tools are not.
+
+Found by ``tools/site_check.py`` (axe-core in headless Chromium) and
+``tools/repro_check.py``:
+
+- matplotlib's jshtml animation player (``to_jshtml``, used by
+  sphinx-gallery's ``matplotlib_animations``) loads Font Awesome 4 from
+  maxcdn.bootstrapcdn.com (the theme already ships Font Awesome, which draws
+  the player's icons), has a frame ``<img>`` without alt text and a slider
+  without a label (both axe "critical"), and names its elements with a random
+  ``uuid4`` -- different in every build. :class:`MatplotlibScraper` wraps
+  sphinx-gallery's matplotlib scraper and fixes the player's HTML before it
+  enters the generated reST, so the page, its ``_sources`` copy and every
+  build agree.
+- pydata-sphinx-theme's collapsible sidebar sections use a ``<summary>``
+  holding only a chevron icon (axe "serious": summary-name). The
+  ``html-page-context`` handler gives each such summary an ``aria-label``
+  naming the section it opens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from sphinx_gallery.scrapers import matplotlib_scraper
+
+_FA4_LINK = re.compile(
+    r'<link rel="stylesheet"\s+href="https://maxcdn\.bootstrapcdn\.com/font-awesome/[^"]*">\s*'
+)
+_ANIM_ID = re.compile(r"_anim_img([0-9a-f]{32})")
+_FRAME_IMG = re.compile(r'<img id="(_anim_img[0-9a-f]{32})">')
+_SLIDER = re.compile(r'<input id="(_anim_slider[0-9a-f]{32})" type="range"')
+
+
+def fix_jshtml(rst: str, key: str) -> str:
+    """Make matplotlib jshtml players in ``rst`` offline, labelled and deterministic.
+
+    ``key`` names the code block (file and line); each player's random id is
+    replaced by a digest of the key and the player's position in the block.
+    """
+    if "_anim_img" not in rst:
+        return rst
+    rst = _FA4_LINK.sub("", rst)
+    for i, old in enumerate(dict.fromkeys(_ANIM_ID.findall(rst))):
+        new = hashlib.sha256(f"{key}:{i}".encode()).hexdigest()[:32]
+        rst = rst.replace(old, new)
+    rst = _FRAME_IMG.sub(
+        r'<img id="\1" alt="Animation frame; step through the frames with the controls below">', rst
+    )
+    return _SLIDER.sub(r'<input id="\1" type="range" aria-label="Animation frame"', rst)
+
+
+class MatplotlibScraper:
+    """sphinx-gallery's matplotlib scraper, with accessible, offline, reproducible animation players."""
+
+    def __repr__(self) -> str:  # sphinx-gallery caches by repr
+        return "accessible_site.MatplotlibScraper"
+
+    def __call__(self, block, block_vars, gallery_conf, **kwargs):
+        rst = matplotlib_scraper(block, block_vars, gallery_conf, **kwargs)
+        key = f"{Path(block_vars['src_file']).name}:{block[2] if len(block) > 2 else ''}"
+        return fix_jshtml(rst, key)
+
+
+def _label_summaries(html: str) -> str:
+    """Give every sidebar ``<summary>`` that holds no text an aria-label naming its section."""
+    if "<summary" not in html:
+        return html
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for summary in soup.find_all("summary"):
+        if summary.get_text(strip=True) or summary.get("aria-label"):
+            continue
+        details = summary.parent
+        link = details.find_previous_sibling("a") if details is not None else None
+        name = link.get_text(" ", strip=True) if link is not None else ""
+        summary["aria-label"] = f"Pages of {name}" if name else "Show or hide the pages of this section"
+    return str(soup)
+
+
+def _wrap_toctree(app, pagename, templatename, context, doctree) -> None:
+    generate = context.get("generate_toctree_html")
+    if generate is None or getattr(generate, "_accessible", False):
+        return
+
+    def generate_toctree_html(kind, *args, **kwargs):
+        out = generate(kind, *args, **kwargs)
+        return _label_summaries(out) if isinstance(out, str) else out
+
+    generate_toctree_html._accessible = True
+    context["generate_toctree_html"] = generate_toctree_html
+
+
+def setup(app):
+    # After pydata-sphinx-theme has put its functions in the context (priority 500).
+    app.connect("html-page-context", _wrap_toctree, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
