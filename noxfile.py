@@ -22,14 +22,24 @@ nox.options.reuse_venv = "yes"
 
 
 def install(session: nox.Session, *groups: str, project: bool = True) -> None:
-    """Install the project (editable) and dependency groups, pinned."""
+    """Install the project (editable) and dependency groups, pinned.
+
+    A reused environment whose requirements have not changed since the last
+    install is left as it is, so that a rebuild does not pay for pip.
+    """
     reqs = [r for g in groups for r in nox.project.dependency_groups(PYPROJECT, g)]
+    args = [*CONSTRAINTS, *reqs] + (["-e", "."] if project else [])
+    stamp_text = "\n".join(
+        [*args, (ROOT / "constraints.txt").read_text(), (ROOT / "pyproject.toml").read_text()]
+    )
+    stamp = Path(session.virtualenv.location) / ".cnnexplain-install"
+    if stamp.exists() and stamp.read_text() == stamp_text:
+        session.log("requirements unchanged since the last install; skipping pip")
+        return
     # torch first and alone, so that pip never resolves it to another build.
     session.install(*CONSTRAINTS, "torch")
-    args = [*CONSTRAINTS, *reqs]
-    if project:
-        args += ["-e", "."]
     session.install(*args)
+    stamp.write_text(stamp_text)
 
 
 @nox.session
@@ -66,8 +76,8 @@ def docs(session: nox.Session) -> None:
         "-W",
         "--keep-going",
         "-n",
-        "-j",
-        "1",
+        "-d",
+        str(build / "doctrees"),
         "docs",
         str(build / "html"),
     )
@@ -78,3 +88,46 @@ def bench(session: nox.Session) -> None:
     """Print the training benchmark table (benchmarks/bench_training.py)."""
     install(session)
     session.run("python", "benchmarks/bench_training.py", *session.posargs)
+
+
+@nox.session
+def site(session: nox.Session) -> None:
+    """Check the built site in headless Chromium: links, requests, console, animations, search, axe.
+
+    Needs the site built first (``nox -s docs``), Debian's ``chromium``
+    (``/usr/bin/chromium``; playwright never downloads a browser) and npm for
+    axe-core (``npm ci`` in tools/, run here when tools/node_modules is missing).
+    Screenshots and a JSON report go to artifacts/site.
+    """
+    # The checker needs playwright only, not the library or torch.
+    session.install(*CONSTRAINTS, *nox.project.dependency_groups(PYPROJECT, "site"))
+    tools = ROOT / "tools"
+    if not (tools / "node_modules" / "axe-core" / "axe.min.js").is_file():
+        session.run("npm", "ci", "--prefix", str(tools), "--no-audit", "--no-fund", external=True)
+    session.env["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
+    session.run(
+        "python",
+        str(tools / "site_check.py"),
+        str(ROOT / "docs" / "_build" / "html"),
+        "--artifacts",
+        str(ROOT / "artifacts" / "site"),
+        *session.posargs,
+    )
+
+
+@nox.session
+def repro(session: nox.Session) -> None:
+    """Check reproducibility: two cold site builds of HEAD compared, two trainings compared.
+
+    Pass ``-- --worktree`` to build the working tree's files instead of the
+    commit, ``-- --training-only`` to skip the site builds. Logs and a JSON
+    report go to artifacts/repro.
+    """
+    install(session, "docs")
+    session.run(
+        "python",
+        str(ROOT / "tools" / "repro_check.py"),
+        "--artifacts",
+        str(ROOT / "artifacts" / "repro"),
+        *session.posargs,
+    )

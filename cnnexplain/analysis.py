@@ -855,7 +855,7 @@ class Selectivity:
     def preferring(self, name: str) -> int:
         """Return the kernel most selective for class ``name`` (one of ``pair``).
 
-        The argmax of :attr:`index` for ``pair[0]``, the argmin for
+        The argmax of ``index`` for ``pair[0]``, the argmin for
         ``pair[1]``: with the default data, ``preferring("vertical")`` is the
         article's "vertical kernel".
         """

@@ -46,6 +46,8 @@ language = "en"
 
 # -- API reference -----------------------------------------------------------
 autosummary_generate = True
+autosummary_imported_members = True  # cnnexplain.viz re-exports its submodules
+autosummary_ignore_module_all = False  # document exactly what each module lists in __all__
 autodoc_typehints = "none"  # types are documented in the numpydoc sections
 autodoc_member_order = "bysource"
 autodoc_default_options = {"inherited-members": False}
@@ -89,6 +91,7 @@ html_title = "cnnexplain"
 html_static_path = ["_static"]
 html_css_files = ["cnnexplain.css"]
 html_show_sourcelink = False
+html_copy_source = False  # the rst of gallery pages embeds whole animations
 html_last_updated_fmt = None
 html_theme_options = {
     "logo": {"text": "cnnexplain"},

@@ -13,7 +13,7 @@ Every function returns the :class:`~matplotlib.figure.Figure` it drew into,
 made with :func:`matplotlib.pyplot.figure` unless a figure (or an axes, where
 there is one panel) is given, and never calls ``plt.show()``. Image panels
 show exactly the numbers they claim (``AxesImage.get_array()``). Signed
-values use :data:`~cnnexplain.viz.SIGNED_CMAP` with symmetric limits shared
+values use ``SIGNED_CMAP`` with symmetric limits shared
 by the panels compared, non-negative ones a sequential map from zero, each
 with a colour bar. Kernels are numbered from 0, as in code.
 """
@@ -733,8 +733,8 @@ def plot_attribution(
     with an opacity that grows with ``|value|`` (up to ``alpha``), so that the
     image shows through where the map is near zero. Each method (column) has
     one colour scale shared by all its images: symmetric on
-    :data:`~cnnexplain.viz.SIGNED_CMAP` for a signed map, from zero on
-    :data:`HEAT_CMAP` for a non-negative one, with a colour bar.
+    ``SIGNED_CMAP`` for a signed map, from zero on
+    ``HEAT_CMAP`` for a non-negative one, with a colour bar.
 
     Parameters
     ----------

@@ -88,7 +88,8 @@ def _wrap_toctree(app, pagename, templatename, context, doctree) -> None:
 
     def generate_toctree_html(kind, *args, **kwargs):
         out = generate(kind, *args, **kwargs)
-        return _label_summaries(out) if isinstance(out, str) else out
+        # The theme returns a str or, when not cached, a BeautifulSoup; the template prints either.
+        return _label_summaries(str(out)) if kind == "sidebar" else out
 
     generate_toctree_html._accessible = True
     context["generate_toctree_html"] = generate_toctree_html

@@ -103,7 +103,7 @@ assert pooled_after[0, k_horizontal] > pooled_after[1, k_horizontal]
 # "8" played the same roles (it counted from 1; this site counts from 0, as
 # Python does).
 
-fig = viz.plot_kernels(run.history.model_at(-1).conv1.weight.detach()[[k_vertical, k_horizontal]],
-                       title="the two chosen kernels after training")
+fig = viz.plot_kernels(run.history, layer="conv1", step=-1, title="conv1 kernels after training")
+print(f"the vertical detector is kernel {k_vertical}, the horizontal detector kernel {k_horizontal}")
 
 # sphinx_gallery_thumbnail_number = 1
