@@ -64,14 +64,14 @@ assert left_edge.max() == 3 and right_edge.min() == -3
 # Sliding the kernel
 # ------------------
 # This is what "convolving" means, one position at a time. The animation
-# zooms on a 12x12 corner of the image around the line's left edge: at each
+# zooms on an 8x12 window of the image around the top of the line: at each
 # step the 3x3 window is multiplied by ``Gx`` and summed into one pixel of the
 # output. Use the player's buttons to step through it.
 
 rows = np.flatnonzero(image.numpy().max(axis=1) > 0.5)
-top = int(min(max(rows[0] - 2, 0), 50 - 12))
+top = int(min(max(rows[0] - 2, 0), 50 - 8))
 left = int(min(max(first - 5, 0), 50 - 12))
-anim = viz.animate_convolution(image, PREWITT_X, region=(top, left, 12, 12))
+anim = viz.animate_convolution(image, PREWITT_X, region=(top, left, 8, 12))
 
 # %%
 # Gy on the same line
