@@ -92,6 +92,8 @@ class LineDataset:
         if isinstance(index, slice):
             return self._subset(self.images[index], self.labels[index])
         idx = torch.as_tensor(index)
+        if idx.numel() == 0 and idx.dtype.is_floating_point:
+            idx = idx.to(torch.int64)  # an empty list of indices selects nothing
         if idx.dtype not in (torch.int64, torch.int32, torch.bool):
             raise TypeError(f"index must be an int, a slice or integer indices, got {describe(index)}")
         return self._subset(self.images[idx], self.labels[idx])
@@ -143,7 +145,7 @@ class LineDataset:
         train_idx, test_idx = [], []
         for c, name in enumerate(self.classes):
             members = np.flatnonzero(labels == c)
-            n_test = int(round(test_fraction * len(members)))
+            n_test = round(test_fraction * len(members))
             if len(members) and not 0 < n_test < len(members):
                 raise ValueError(
                     f"test_fraction={test_fraction} leaves class {name!r} ({len(members)} images) "
@@ -177,6 +179,19 @@ def _draw_line(canvas: np.ndarray, orientation: str, row: int, col: int, thick: 
             canvas[rows, col + steps + k] = 1.0
 
 
+def _default_length(size: int, thickness: tuple[int, int], orientations: Sequence[str]) -> tuple[int, int]:
+    """The default ``length`` range of :func:`make_lines` (arguments already checked).
+
+    ``(size // 2, size)``, or, when a diagonal orientation is drawn,
+    ``(size // 2, size - thickness[1] + 1)`` (lowered if needed), so that
+    the longest, thickest diagonal line fits in the image.
+    """
+    high = size
+    if any(o in ("diagonal", "antidiagonal") for o in orientations):
+        high = size - thickness[1] + 1
+    return (min(size // 2, high), high)
+
+
 def make_lines(
     n_per_class: int = 600,
     size: int = 50,
@@ -204,8 +219,11 @@ def make_lines(
         Line thickness in pixels, or an inclusive ``(min, max)`` range.
     length : int or (int, int), optional
         Line length in pixels along its main axis, or an inclusive range.
-        Defaults to ``(size // 2, size)``. A diagonal line of length ``L``
-        spans ``L`` pixels along both axes (plus ``thickness - 1`` columns).
+        Defaults to ``(size // 2, size)``; when a diagonal orientation is
+        drawn, to ``(size // 2, size - max_thickness + 1)`` so that the
+        longest, thickest diagonal still fits. A diagonal line of length
+        ``L`` spans ``L`` pixels along both axes (plus ``thickness - 1``
+        columns).
     noise : float
         Standard deviation of Gaussian pixel noise added to every pixel,
         after which values are clipped to ``[0, 1]``. ``0`` means none.
@@ -238,9 +256,6 @@ def make_lines(
     n_per_class = check_int("n_per_class", n_per_class, low=1, high=100_000)
     size = check_int("size", size, low=8, high=512)
     thick = check_int_range("thickness", thickness, low=1, high=size)
-    if length is None:
-        length = (size // 2, size)
-    lengths = check_int_range("length", length, low=1, high=size)
     noise = check_float("noise", noise, low=0.0, high=1.0)
     seed = check_int("seed", seed, low=0)
     if isinstance(orientations, str) or not isinstance(orientations, Sequence):
@@ -253,6 +268,9 @@ def make_lines(
     if len(orientations) < 1 or len(set(orientations)) != len(orientations):
         raise ValueError(f"orientations must be distinct names, at least one, got {orientations!r}")
     diagonal = any(o in ("diagonal", "antidiagonal") for o in orientations)
+    if length is None:
+        length = _default_length(size, thick, orientations)
+    lengths = check_int_range("length", length, low=1, high=size)
     if diagonal and lengths[1] + thick[1] - 1 > size:
         raise ValueError(
             f"a diagonal line of length {lengths[1]} and thickness {thick[1]} needs "

@@ -52,7 +52,7 @@ def _as_tensor(name: str, value: Any) -> torch.Tensor:
     if isinstance(value, np.ndarray):
         if value.dtype == object:
             raise TypeError(f"{name} must be a numeric array, got {describe(value)}")
-        value = torch.from_numpy(np.ascontiguousarray(value))
+        value = torch.from_numpy(np.array(value, copy=True))  # a copy: the input may be read-only
     if not isinstance(value, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor or numpy array, got {describe(value)}")
     if value.is_complex() or value.dtype == torch.bool:

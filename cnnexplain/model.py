@@ -9,6 +9,7 @@ history, the labels of the figures and the words of the prose.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,9 @@ from torch import nn
 from ._checks import check_float, check_images, check_int, describe
 
 __all__ = ["LineCNN", "ModelSummary", "activations", "leaf_modules", "summary"]
+
+#: Largest dummy batch :func:`summary` runs (number of values of ``input_size``).
+_MAX_SUMMARY_INPUT = 1 << 26
 
 
 class LineCNN(nn.Module):
@@ -222,7 +226,10 @@ def activations(
             key = f"{name}#{k}"
         out[key] = output.detach()
 
-    _run_with_hooks(model, images, record)
+    try:
+        _run_with_hooks(model, images, record)
+    except RuntimeError as exc:  # e.g. a shape mismatch deep inside torch
+        raise ValueError(f"images of shape {tuple(images.shape)} do not fit the model: {exc}") from None
     if layers is not None:
         out = {k: v for k, v in out.items() if k.split("#")[0] in layers}
     return out
@@ -294,8 +301,9 @@ class ModelSummary:
                 cell.rjust(w) if i == 3 else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))
             ).rstrip()
 
-        rule = "-" * len(fmt(header))
-        lines = [fmt(header), rule, *(fmt(line) for line in body), rule]
+        rows = [fmt(line) for line in body]
+        rule = "-" * max(len(line) for line in [fmt(header), *rows])
+        lines = [fmt(header), rule, *rows, rule]
         lines.append(f"total parameters: {self.total_params:,}")
         return "\n".join(lines)
 
@@ -316,6 +324,14 @@ def summary(model: nn.Module, input_size: Sequence[int] = (1, 1, 50, 50)) -> Mod
         ``print(summary(model))`` shows the table. For convolutions the
         arithmetic reads ``kh*kw*in*out + out`` (``7*7*1*8 + 8 = 400`` for
         ``conv1`` of :class:`LineCNN`); for dense layers ``in*out + out``.
+        A layer that runs more than once gets one row per run (``name``,
+        ``name#2``, ...); its parameters are counted in the first only.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``model`` is not a module, or ``input_size`` is not four positive
+        integers, is too large, or does not fit the model.
 
     Examples
     --------
@@ -328,12 +344,26 @@ def summary(model: nn.Module, input_size: Sequence[int] = (1, 1, 50, 50)) -> Mod
             f"input_size must be a sequence of 4 integers (N, C, H, W), got {describe(input_size)}"
         )
     shape = tuple(check_int(f"input_size[{i}]", s, low=1, high=4096) for i, s in enumerate(input_size))
+    if math.prod(shape) > _MAX_SUMMARY_INPUT:
+        raise ValueError(
+            f"input_size must describe at most {_MAX_SUMMARY_INPUT:,} values (one small batch), "
+            f"got {shape} = {math.prod(shape):,}"
+        )
+    leaf_modules(model)  # a TypeError naming model, before anything runs
     rows: list[LayerRow] = []
+    seen: dict[str, int] = {}
 
     def record(name, module, inputs, output):
         out_shape = tuple(output.shape) if isinstance(output, torch.Tensor) else ()
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:  # a layer run again shares its parameters: count them once
+            rows.append(LayerRow(f"{name}#{seen[name]}", type(module).__name__, out_shape, 0, ""))
+            return
         params = sum(p.numel() for p in module.parameters(recurse=False))
         rows.append(LayerRow(name, type(module).__name__, out_shape, params, _arithmetic(module)))
 
-    _run_with_hooks(model, torch.zeros(shape), record)
+    try:
+        _run_with_hooks(model, torch.zeros(shape), record)
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise ValueError(f"input_size {shape} does not fit the model: {exc}") from None
     return ModelSummary(tuple(rows), shape)

@@ -48,7 +48,6 @@ _MAX_NPY_HEADER_BYTES = 10_000 + 16
 #: Images per forward pass when evaluating (small batches keep the feature
 #: maps in the CPU caches: 512 was twice as slow as 64 on LineCNN).
 EVAL_BATCH_SIZE = 64
-_FAST = not os.environ.get("CNNEXPLAIN_SLOW")
 #: Default upper bound on the bytes one history file may unpack to (4 GiB).
 MAX_BYTES = 1 << 32
 
@@ -141,7 +140,9 @@ def evaluate(model: nn.Module, data: Any, *, batch_size: int = EVAL_BATCH_SIZE) 
     return _evaluate(model, images, labels, batch_size)
 
 
-def _evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch_size: int = EVAL_BATCH_SIZE):
+def _evaluate(
+    model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch_size: int = EVAL_BATCH_SIZE
+):
     """:func:`evaluate` without the checks of its arguments."""
     layout = _batch_layout(model, images)
     was_training = model.training
@@ -187,7 +188,12 @@ class WeightHistory(Mapping):
         steps: np.ndarray,
         metrics: Mapping[str, np.ndarray],
         config: Mapping[str, Any],
+        *,
+        _copy: bool = True,
     ) -> None:
+        # _copy=False (private, for train()) adopts the parameter arrays
+        # instead of copying them: a history recorded per batch holds tens
+        # of megabytes, and a copy's fresh pages cost as much as recording.
         steps = np.asarray(steps)
         if steps.ndim != 2 or steps.shape[1] != 2 or steps.shape[0] < 1 or steps.dtype != np.int64:
             raise ValueError(
@@ -203,7 +209,7 @@ class WeightHistory(Mapping):
                 raise ValueError(
                     f"params[{key!r}] must have one snapshot per step ({steps.shape[0]}), got shape {arr.shape}"
                 )
-            arr = np.array(arr, copy=True)
+            arr = np.array(arr, copy=True) if _copy or not arr.flags.owndata else arr
             arr.flags.writeable = False
             self._params[key] = arr
         self._steps = steps.copy()
@@ -627,7 +633,7 @@ def _batch_layout(model: nn.Module, images: torch.Tensor):
     channels-last feature map would break a model that calls ``.view`` on
     one. Other models get their batches unchanged.
     """
-    if _FAST and isinstance(model, LineCNN) and images.device.type == "cpu" and images.shape[1] == 1:
+    if isinstance(model, LineCNN) and images.device.type == "cpu" and images.shape[1] == 1:
         return _channels_last_view
     return _identity
 
@@ -636,12 +642,10 @@ def _adam(model: nn.Module, lr: float) -> torch.optim.Optimizer:
     """Adam over the model's parameters; the fused implementation (one
     kernel for all the parameters, the same algorithm) where torch has it."""
     params = list(model.parameters())
-    if _FAST:
-        try:
-            return torch.optim.Adam(params, lr=lr, fused=True)
-        except (RuntimeError, TypeError, ValueError):  # torch < 2.4 on CPU, or another device
-            pass
-    return torch.optim.Adam(params, lr=lr)
+    try:
+        return torch.optim.Adam(params, lr=lr, fused=True)
+    except (RuntimeError, TypeError, ValueError):  # torch < 2.4 on CPU, or another device
+        return torch.optim.Adam(params, lr=lr)
 
 
 def _snapshot(model: nn.Module, store: dict[str, list[np.ndarray]], items=None) -> None:
@@ -740,6 +744,13 @@ def train(
     ``history.completed == False`` with ``config["training"]["completed_epochs"]``
     saying how far it got. The model keeps the weights of the interrupted
     step. Save it with ``history.save(...)`` as usual.
+
+    **Speed.** Three things keep :func:`train` fast on a CPU without
+    changing what it computes: batches are gathered from tensors in memory
+    (no per-image ``Dataset``/``DataLoader`` calls); a :class:`~cnnexplain.model.LineCNN` gets
+    its single-channel batches as channels-last views, in which PyTorch's
+    max-pooling is several times faster; and Adam runs fused where torch has
+    it. ``benchmarks/bench_training.py`` measures the effect.
 
     Examples
     --------
@@ -894,4 +905,4 @@ def train(
         },
     }
     params = {k: np.stack(v) for k, v in store.items()}
-    return WeightHistory(params, np.asarray(steps, dtype=np.int64), metrics, config)
+    return WeightHistory(params, np.asarray(steps, dtype=np.int64), metrics, config, _copy=False)
