@@ -41,6 +41,7 @@ from typing import Any, NoReturn
 import torch
 
 from . import __version__
+from ._io import atomic_write
 from .data import ORIENTATIONS
 from .training import METRICS, WeightHistory
 
@@ -302,27 +303,6 @@ def _check_output_file(path: Path, *, force: bool) -> None:
         probe.unlink()
     except OSError as exc:
         raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def _atomic(path: Path, write: Callable[[Path], Any]) -> None:
-    """Call ``write(tmp)`` on a temporary name next to ``path``, then rename it into place.
-
-    The temporary file is created by ``write`` itself (so it gets the usual
-    permissions), keeps the suffix of ``path`` (so writers that look at it
-    pick the right format) and is removed if anything fails.
-    """
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp{path.suffix}")
-    try:
-        write(tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except FileNotFoundError:
-            pass
-        raise
 
 
 # -- train ---------------------------------------------------------------------
@@ -680,7 +660,7 @@ def _save(viz, drawn: Any, path: Path) -> None:
         # No "Software" entry (it names the matplotlib version) and no date:
         # the same history gives the same bytes. A tight box keeps row labels
         # that stick out of the axes grid inside the image.
-        _atomic(
+        atomic_write(
             path,
             lambda tmp: drawn.savefig(
                 tmp, format="png", metadata={"Software": None}, bbox_inches="tight", pad_inches=0.05

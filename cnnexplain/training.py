@@ -15,7 +15,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import warnings
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -29,6 +28,7 @@ from torch import nn
 
 from . import __version__
 from ._checks import check_choice, check_float, check_images, check_int, describe
+from ._io import atomic_write_bytes
 from .data import LineDataset
 from .model import LineCNN
 
@@ -409,7 +409,7 @@ class WeightHistory(Mapping):
                 out = io.BytesIO()
                 np.lib.format.write_array(out, np.ascontiguousarray(arr), allow_pickle=False)
                 _write_member(zf, name + ".npy", out.getvalue())
-        _atomic_write(path, buffer.getvalue())
+        atomic_write_bytes(path, buffer.getvalue())
         return path
 
     @classmethod
@@ -451,23 +451,6 @@ def _write_member(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     zf.writestr(info, data)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

@@ -691,3 +691,15 @@ def test_the_channels_last_batches_change_no_value(tiny_run):
     with torch.no_grad():
         assert torch.allclose(model(view), model(x), atol=1e-5)
     assert all(p.is_contiguous() for p in model.parameters())
+
+
+def test_saved_history_gets_the_usual_file_permissions(tmp_path, tiny_run):
+    """A saved file is readable like any other file the user creates (umask), not private."""
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    os.umask(umask)
+    path = tiny_run[1].save(tmp_path / "run.npz")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+    assert not [p for p in tmp_path.iterdir() if p.name != "run.npz"]

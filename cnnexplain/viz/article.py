@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from torch import nn
 
 from .._checks import check_images, check_int, describe
+from .._io import atomic_write
 from ..data import LineDataset
 from ..edges import convolve
 from ..model import activations, leaf_modules
@@ -1060,20 +1060,7 @@ def save_gif(
     fps = check_positive("fps", fps)
     fig = animation._fig
     dpi = check_positive("dpi", fig.dpi if dpi is None else dpi)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".gif.tmp")
-    os.close(fd)
-    try:
-        animation.save(tmp, writer=_GifWriter(fps=fps), dpi=dpi)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
+    return atomic_write(path, lambda tmp: animation.save(tmp, writer=_GifWriter(fps=fps), dpi=dpi))
 
 
 # -- F8: feature maps -----------------------------------------------------------------
