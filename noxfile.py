@@ -105,13 +105,13 @@ def site(session: nox.Session) -> None:
     if not (tools / "node_modules" / "axe-core" / "axe.min.js").is_file():
         session.run("npm", "ci", "--prefix", str(tools), "--no-audit", "--no-fund", external=True)
     session.env["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
+    # Posargs go to the checker: another site folder, --limit N, ...
     session.run(
         "python",
         str(tools / "site_check.py"),
-        str(ROOT / "docs" / "_build" / "html"),
         "--artifacts",
         str(ROOT / "artifacts" / "site"),
-        *session.posargs,
+        *(session.posargs or [str(ROOT / "docs" / "_build" / "html")]),
     )
 
 

@@ -133,6 +133,9 @@ sphinx_gallery_conf = {
     "write_computation_times": False,
     "thumbnail_size": (320, 224),
     "capture_repr": ("_repr_html_", "__repr__"),
+    # A block ending in ax.legend() or fig.colorbar(...) would print "<... object at 0x7f...>":
+    # noise, and a memory address that changes with every build (tools/repro_check.py).
+    "ignore_repr_types": r"<class 'matplotlib\.",
     "first_notebook_cell": "%matplotlib inline",
     "abort_on_example_error": False,
     "only_warn_on_example_error": False,

@@ -12,6 +12,9 @@ Found by ``tools/site_check.py`` (axe-core in headless Chromium) and
   sphinx-gallery's matplotlib scraper and fixes the player's HTML before it
   enters the generated reST, so the page, its ``_sources`` copy and every
   build agree.
+- sphinx-gallery zips the example downloads with the files' modification
+  times, so every build writes different zip bytes for the same contents;
+  :func:`_normalize_zips` rewrites them with a fixed timestamp.
 - pydata-sphinx-theme's collapsible sidebar sections use a ``<summary>``
   holding only a chevron icon (axe "serious": summary-name). The
   ``html-page-context`` handler gives each such summary an ``aria-label``
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zipfile
 from pathlib import Path
 
 from sphinx_gallery.scrapers import matplotlib_scraper
@@ -95,7 +99,25 @@ def _wrap_toctree(app, pagename, templatename, context, doctree) -> None:
     context["generate_toctree_html"] = generate_toctree_html
 
 
+def _normalize_zips(app, exception) -> None:
+    """Rewrite the downloadable zips with fixed timestamps and permissions (same contents)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in sorted(Path(app.outdir, "_downloads").glob("*/*.zip")):
+        with zipfile.ZipFile(path) as zf:
+            members = [(info.filename, zf.read(info)) for info in zf.infolist()]
+        tmp = path.with_suffix(".zip.tmp")
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, data in members:
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, data)
+        tmp.replace(path)
+
+
 def setup(app):
     # After pydata-sphinx-theme has put its functions in the context (priority 500).
     app.connect("html-page-context", _wrap_toctree, priority=900)
+    app.connect("build-finished", _normalize_zips)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

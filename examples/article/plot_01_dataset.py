@@ -22,7 +22,6 @@ properties the rest of the story relies on.
 # reproducible: the same call gives the same bytes on any machine.
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 from cnnexplain import make_lines, viz
 
@@ -52,16 +51,34 @@ fig = viz.plot_samples(data, n_per_class=6)
 images = data.images[:, 0].numpy()
 labels = data.labels.numpy()
 lit_fraction = (images > 0.5).mean(axis=(1, 2))
-print(f"lit pixels per image: {100 * lit_fraction.mean():.1f}% on average, "
-      f"{100 * lit_fraction.max():.1f}% at most")
+print(
+    f"lit pixels per image: {100 * lit_fraction.mean():.1f}% on average, "
+    f"{100 * lit_fraction.max():.1f}% at most"
+)
 
 rows_lit = (images > 0.5).any(axis=2).sum(axis=1)  # rows holding a lit pixel
 cols_lit = (images > 0.5).any(axis=1).sum(axis=1)  # columns holding a lit pixel
 horizontal = labels == data.classes.index("horizontal")
-print("horizontal lines: rows lit", rows_lit[horizontal].min(), "to", rows_lit[horizontal].max(),
-      "| columns lit", cols_lit[horizontal].min(), "to", cols_lit[horizontal].max())
-print("vertical lines:   rows lit", rows_lit[~horizontal].min(), "to", rows_lit[~horizontal].max(),
-      "| columns lit", cols_lit[~horizontal].min(), "to", cols_lit[~horizontal].max())
+print(
+    "horizontal lines: rows lit",
+    rows_lit[horizontal].min(),
+    "to",
+    rows_lit[horizontal].max(),
+    "| columns lit",
+    cols_lit[horizontal].min(),
+    "to",
+    cols_lit[horizontal].max(),
+)
+print(
+    "vertical lines:   rows lit",
+    rows_lit[~horizontal].min(),
+    "to",
+    rows_lit[~horizontal].max(),
+    "| columns lit",
+    cols_lit[~horizontal].min(),
+    "to",
+    cols_lit[~horizontal].max(),
+)
 
 assert rows_lit[horizontal].max() <= 3 and cols_lit[horizontal].min() >= 25
 assert cols_lit[~horizontal].max() <= 3 and rows_lit[~horizontal].min() >= 25

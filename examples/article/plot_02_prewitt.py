@@ -56,8 +56,10 @@ fig = viz.plot_convolution(image, PREWITT_X, titles=("a vertical line", "Gx", "r
 # Output column j sees image columns j, j+1, j+2.
 response = convolve(image, PREWITT_X)
 left_edge, right_edge = response[:, first - 2], response[:, last]
-print(f"line in columns {first}-{last}; response on its left edge: {left_edge.max():.0f}, "
-      f"on its right edge: {right_edge.min():.0f}, far from it: {response[:, 0].abs().max():.0f}")
+print(
+    f"line in columns {first}-{last}; response on its left edge: {left_edge.max():.0f}, "
+    f"on its right edge: {right_edge.min():.0f}, far from it: {response[:, 0].abs().max():.0f}"
+)
 assert left_edge.max() == 3 and right_edge.min() == -3
 
 # %%
@@ -88,6 +90,7 @@ fig = viz.plot_convolution(image, PREWITT_Y, titles=("a vertical line", "Gy", "r
 # kernel. On all 1,200 images, ``Gx`` answers vertical lines far more than
 # horizontal ones, and ``Gy`` the reverse.
 
+
 def energy(images, kernel):
     """Mean absolute response per image."""
     return convolve(images, kernel).abs().mean(dim=(1, 2, 3)).numpy()
@@ -95,10 +98,14 @@ def energy(images, kernel):
 
 gx_v, gx_h = energy(vertical.images, PREWITT_X), energy(horizontal.images, PREWITT_X)
 gy_v, gy_h = energy(vertical.images, PREWITT_Y), energy(horizontal.images, PREWITT_Y)
-print(f"Gx: {gx_v.mean():.3f} on vertical lines, {gx_h.mean():.3f} on horizontal ones "
-      f"({gx_v.mean() / gx_h.mean():.1f} times more)")
-print(f"Gy: {gy_h.mean():.3f} on horizontal lines, {gy_v.mean():.3f} on vertical ones "
-      f"({gy_h.mean() / gy_v.mean():.1f} times more)")
+print(
+    f"Gx: {gx_v.mean():.3f} on vertical lines, {gx_h.mean():.3f} on horizontal ones "
+    f"({gx_v.mean() / gx_h.mean():.1f} times more)"
+)
+print(
+    f"Gy: {gy_h.mean():.3f} on horizontal lines, {gy_v.mean():.3f} on vertical ones "
+    f"({gy_h.mean() / gy_v.mean():.1f} times more)"
+)
 assert gx_v.mean() > 3 * gx_h.mean() and gy_h.mean() > 3 * gy_v.mean()
 
 # %%

@@ -72,8 +72,10 @@ ax.set_xlabel("parameters (log scale)")
 ax.set_title(f"LineCNN: {table.total_params:,} parameters in all")
 
 share = table.row("fc1").params / table.total_params
-print(f"fc1 holds {100 * share:.0f}% of the {table.total_params:,} parameters; "
-      f"conv1 holds {100 * 400 / table.total_params:.1f}%")
+print(
+    f"fc1 holds {100 * share:.0f}% of the {table.total_params:,} parameters; "
+    f"conv1 holds {100 * 400 / table.total_params:.1f}%"
+)
 assert share > 0.9
 
 # sphinx_gallery_thumbnail_number = 1

@@ -42,9 +42,11 @@ fig = viz.plot_training_curves(history)
 
 val_acc = history.metrics["val_accuracy"]
 first = int(np.argmax(val_acc >= 0.99))
-print(f"validation accuracy: {100 * val_acc[0]:.1f}% before training, "
-      f"{100 * val_acc[-1]:.1f}% after {len(val_acc) - 1} epochs; "
-      f"first at or above 99% after epoch {first}")
+print(
+    f"validation accuracy: {100 * val_acc[0]:.1f}% before training, "
+    f"{100 * val_acc[-1]:.1f}% after {len(val_acc) - 1} epochs; "
+    f"first at or above 99% after epoch {first}"
+)
 assert abs(val_acc[0] - 0.5) < 0.1 and val_acc[-1] >= 0.99
 
 # %%

@@ -88,9 +88,11 @@ fig = viz.plot_feature_maps(
 pooled_after = activations(after, images, layers=["pool1"])["pool1"].amax(dim=(2, 3))
 pooled_before = activations(before, images, layers=["pool1"])["pool1"].amax(dim=(2, 3))
 for k, name in ((k_vertical, "vertical detector"), (k_horizontal, "horizontal detector")):
-    print(f"{name} (kernel {k}): on the horizontal line {pooled_after[0, k]:.2f}, "
-          f"on the vertical line {pooled_after[1, k]:.2f} "
-          f"(before training: {pooled_before[0, k]:.2f} and {pooled_before[1, k]:.2f})")
+    print(
+        f"{name} (kernel {k}): on the horizontal line {pooled_after[0, k]:.2f}, "
+        f"on the vertical line {pooled_after[1, k]:.2f} "
+        f"(before training: {pooled_before[0, k]:.2f} and {pooled_before[1, k]:.2f})"
+    )
 assert pooled_after[1, k_vertical] > pooled_after[0, k_vertical]
 assert pooled_after[0, k_horizontal] > pooled_after[1, k_horizontal]
 

@@ -78,18 +78,22 @@ assert fast.history.metrics["val_accuracy"][-1] >= 0.99
 # then they freeze for good.)
 
 history = fast.history
-peak = np.array([
-    activations(history.model_at(s), data.images, layers=["relu1"])["relu1"][:, victim].max().item()
-    for s in range(len(history))
-])
+peak = np.array(
+    [
+        activations(history.model_at(s), data.images, layers=["relu1"])["relu1"][:, victim].max().item()
+        for s in range(len(history))
+    ]
+)
 w = history["conv1.weight"][:, victim].reshape(len(history), -1)
 moved = np.linalg.norm(np.diff(w, axis=0), axis=1)
 died = int(np.argmax(peak == 0))
 frozen = int(np.argmax(moved == 0)) + 1
-print(f"kernel {victim}: largest output per epoch {np.round(peak[:4], 2)} ...; "
-      f"silent from epoch {died}, weights frozen from epoch {frozen}")
+print(
+    f"kernel {victim}: largest output per epoch {np.round(peak[:4], 2)} ...; "
+    f"silent from epoch {died}, weights frozen from epoch {frozen}"
+)
 print(f"its bias ended at {history['conv1.bias'][-1, victim]:+.3f}")
-assert peak[0] > 0 and (peak[died:] == 0).all() and (moved[frozen - 1:] == 0).all()
+assert peak[0] > 0 and (peak[died:] == 0).all() and (moved[frozen - 1 :] == 0).all()
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 2.6), layout="constrained")
 ax1.plot(peak, marker="o", ms=3)
@@ -99,7 +103,7 @@ ax1.set_title(f"kernel {victim} stops firing")
 ax2.semilogy(np.arange(1, len(moved) + 1), np.maximum(moved, 1e-8), marker="o", ms=3, color="#dd8452")
 ax2.set_xlabel("epoch")
 ax2.set_ylabel("weight change in the epoch")
-ax2.set_title(f"... and its weights freeze (zeros drawn at 1e-8)")
+ax2.set_title("... and its weights freeze (zeros drawn at 1e-8)")
 
 # %%
 # The dead kernel is still there, with whatever weights it had when it died:

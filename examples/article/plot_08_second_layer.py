@@ -61,7 +61,9 @@ assert {k_vertical, k_horizontal} <= set(rank[:3].tolist())
 
 sel2 = selectivity(model, run.test_set, layer="relu2")
 c_vertical, c_horizontal = sel2.preferring("vertical"), sel2.preferring("horizontal")
-images = torch.stack([run.test_set.of_class("horizontal").images[0], run.test_set.of_class("vertical").images[0]])
+images = torch.stack(
+    [run.test_set.of_class("horizontal").images[0], run.test_set.of_class("vertical").images[0]]
+)
 fig = viz.plot_feature_maps(
     {"before training": run.history.model_at(0), "after training": model},
     images,
@@ -79,8 +81,10 @@ fig = viz.plot_feature_maps(
 # pass 0.4.
 
 for name, s in (("relu1", sel1), ("relu2", sel2)):
-    print(f"{name}: indices {np.round(s.index, 2)}; mean |index| {np.abs(s.index).mean():.2f}; "
-          f"channels with |index| > 0.4: {(np.abs(s.index) > 0.4).sum()} of {len(s.index)}")
+    print(
+        f"{name}: indices {np.round(s.index, 2)}; mean |index| {np.abs(s.index).mean():.2f}; "
+        f"channels with |index| > 0.4: {(np.abs(s.index) > 0.4).sum()} of {len(s.index)}"
+    )
 assert np.abs(sel2.index).mean() > np.abs(sel1.index).mean()
 assert (np.abs(sel2.index) > 0.4).sum() > (np.abs(sel1.index) > 0.4).sum()
 

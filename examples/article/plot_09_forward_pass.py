@@ -58,7 +58,9 @@ with torch.no_grad():
     p_all = torch.softmax(model(run.test_set.images), dim=1)
 confident = (p_all.max(dim=1).values > 0.99).float().mean().item()
 correct = (p_all.argmax(dim=1) == run.test_set.labels).float().mean().item()
-print(f"test images classified correctly: {100 * correct:.1f}%; with more than 99% confidence: {100 * confident:.1f}%")
+print(
+    f"test images classified correctly: {100 * correct:.1f}%; with more than 99% confidence: {100 * confident:.1f}%"
+)
 assert correct >= 0.99
 
 # sphinx_gallery_thumbnail_number = 1
