@@ -165,6 +165,7 @@ def library_training(train_set, val_set, *, epochs: int, record: str | None, see
             seed=seed,
             record=record or "epoch",
             progress=False,
+            threads=None,  # the thread count set for the whole benchmark, as the textbook loop gets
         )
     finally:
         training_module._snapshot = real

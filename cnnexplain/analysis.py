@@ -59,6 +59,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._checks import check_choice, check_float, check_images, check_int, describe
+from ._torch import torch_threads
 from .data import LineDataset
 from .edges import edge_template
 from .training import WeightHistory, evaluate
@@ -201,20 +202,10 @@ def _as_images(
     raise TypeError(f"{name} must be {expected}, got {describe(data)}")
 
 
-@contextmanager
-def _one_thread() -> Iterator[None]:
-    """Run torch on one thread inside the block, then restore the thread count.
-
-    For loops of many tiny operations (one small image at a time), where
-    spreading each operation over threads costs more than it saves -- and
-    much more on a busy machine.
-    """
-    threads = torch.get_num_threads()
-    try:
-        torch.set_num_threads(1)
-        yield
-    finally:
-        torch.set_num_threads(threads)
+def _one_thread():
+    """Run torch on one thread inside the block (loops of tiny operations,
+    where spreading each one over threads costs more than it saves)."""
+    return torch_threads(1)
 
 
 class _Stop(Exception):

@@ -29,6 +29,7 @@ from torch import nn
 from . import __version__
 from ._checks import check_choice, check_float, check_images, check_int, describe
 from ._io import atomic_write_bytes
+from ._torch import torch_threads
 from .data import LineDataset
 from .model import LineCNN
 
@@ -678,6 +679,7 @@ def train(
     record: str = "epoch",
     progress: bool | None = None,
     device: str | torch.device = "cpu",
+    threads: int | None = 1,
 ) -> WeightHistory:
     """Train ``model`` with Adam on the cross-entropy, recording its weights.
 
@@ -712,6 +714,14 @@ def train(
         terminal.
     device : str or torch.device
         Where to train. Snapshots are stored on the CPU.
+    threads : int or None
+        CPU threads torch may use while training (the previous setting is
+        restored afterwards). The default, 1, makes the history the same on
+        every machine: with several threads, PyTorch splits its sums
+        differently on different core counts, and the last bits of the
+        weights change. ``None`` keeps torch's current setting, which is
+        faster on a multi-core machine but reproducible only on machines with
+        the same number of threads. Recorded in ``config["training"]``.
 
     Returns
     -------
@@ -752,6 +762,8 @@ def train(
     lr = check_float("lr", lr, low=0.0, high=10.0, low_open=True)
     seed = check_int("seed", seed, low=0)
     record = check_choice("record", record, ("epoch", "batch"))
+    if threads is not None:
+        threads = check_int("threads", threads, low=1, high=1024)
     if progress is not None and not isinstance(progress, bool):
         raise TypeError(f"progress must be True, False or None, got {describe(progress)}")
     try:
@@ -797,7 +809,11 @@ def train(
 
     completed = 0
     bar = _progress_bar(progress, epochs)
-    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+    with (
+        torch_threads(threads),
+        torch.random.fork_rng(devices=[device] if device.type == "cuda" else []),
+    ):
+        used_threads = torch.get_num_threads()
         torch.manual_seed(seed)
         generator = torch.Generator().manual_seed(seed)
         optimizer = _adam(model, lr)
@@ -882,6 +898,7 @@ def train(
             "optimizer": "Adam",
             "loss": "cross_entropy",
             "device": str(device),
+            "threads": used_threads,
             "n_train": n,
             "n_val": len(val[1]) if val is not None else 0,
             "batches_per_epoch": batches_per_epoch,

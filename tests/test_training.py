@@ -703,3 +703,31 @@ def test_saved_history_gets_the_usual_file_permissions(tmp_path, tiny_run):
     path = tiny_run[1].save(tmp_path / "run.npz")
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
     assert not [p for p in tmp_path.iterdir() if p.name != "run.npz"]
+
+
+def test_default_training_is_independent_of_the_global_thread_count():
+    """threads=1 (the default) gives the same bytes whatever torch's thread setting is,
+    while threads=None follows the setting -- and then 1 and 2 threads differ."""
+    train_set, val_set = make_lines(n_per_class=100, seed=0).split()
+    before = torch.get_num_threads()
+    runs = {}
+    try:
+        for threads in (1, None):
+            for n in (1, 2):
+                torch.set_num_threads(n)
+                runs[threads, n] = train(
+                    LineCNN(), train_set, val_set=val_set, epochs=1, progress=False, threads=threads
+                )
+                assert torch.get_num_threads() == n  # restored after training
+    finally:
+        torch.set_num_threads(before)
+    assert runs[1, 1] == runs[1, 2]
+    assert runs[1, 1].config["training"]["threads"] == 1
+    assert runs[None, 2].config["training"]["threads"] == 2
+    assert runs[None, 1] != runs[None, 2]  # the reason for the default
+
+
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (1.5, TypeError), ("2", TypeError)])
+def test_threads_is_checked(small_split, small_model, bad, error):
+    with pytest.raises(error, match="threads"):
+        train(small_model(), small_split[0], epochs=1, threads=bad, progress=False)
