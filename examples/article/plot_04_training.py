@@ -63,7 +63,8 @@ anim = viz.animate_kernels(history, layer="conv1")
 # %%
 # The same animation as a GIF file, to download or to put in a slide:
 
-viz.save_gif(anim, "kernels.gif")
+gif = viz.save_gif(anim, "kernels.gif")
+print(f"wrote {gif.name}: {len(history)} frames, {gif.stat().st_size / 1024:.0f} KB")
 
 # %%
 # How far the kernels moved
