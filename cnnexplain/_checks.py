@@ -145,3 +145,19 @@ def all_finite(values: torch.Tensor) -> bool:
         if bool(torch.isfinite(values.sum())):
             return True
         return bool(torch.isfinite(values).all())
+
+
+def check_real_array(name: str, value: Any) -> np.ndarray:
+    """Check a finite real tensor or array and return it as a float64 numpy array."""
+    if not isinstance(value, (torch.Tensor, np.ndarray)):
+        raise TypeError(f"{name} must be a torch.Tensor or numpy.ndarray, got {describe(value)}")
+    if isinstance(value, torch.Tensor) and (value.is_complex() or value.dtype == torch.bool):
+        raise TypeError(f"{name} must hold real numbers, got {describe(value)}")
+    if isinstance(value, np.ndarray) and value.dtype.kind not in "fiu":
+        raise TypeError(f"{name} must hold real numbers, got {describe(value)}")
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu().numpy()
+    arr = np.asarray(value, dtype=float)
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must not contain NaN or infinite values")
+    return arr

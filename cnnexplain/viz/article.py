@@ -40,6 +40,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from torch import nn
 
 from .._checks import check_images, check_int, describe
+from .._checks import check_real_array as _array
 from .._io import atomic_write
 from ..data import LineDataset
 from ..edges import convolve
@@ -83,18 +84,6 @@ _MAX_ANNOTATED = 7
 
 
 # -- argument checks ------------------------------------------------------------
-def _array(name: str, value: Any) -> np.ndarray:
-    """A finite real tensor or array as a float64 numpy array."""
-    if not isinstance(value, (torch.Tensor, np.ndarray)):
-        raise TypeError(f"{name} must be a torch.Tensor or numpy.ndarray, got {describe(value)}")
-    if isinstance(value, torch.Tensor) and (value.is_complex() or value.dtype == torch.bool):
-        raise TypeError(f"{name} must hold real numbers, got {describe(value)}")
-    if isinstance(value, np.ndarray) and value.dtype.kind not in "fiu":
-        raise TypeError(f"{name} must hold real numbers, got {describe(value)}")
-    arr = to_numpy(value)
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must not contain NaN or infinite values")
-    return arr
 
 
 def _image2d(name: str, image: Any) -> np.ndarray:

@@ -35,6 +35,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from .._checks import check_choice, check_float, check_int, describe
+from .._checks import check_real_array as _array
 from ..analysis import EDGE_KINDS, Ablation, EdgeMatch, EdgeMatchHistory, Selectivity, edge_match
 from ..edges import edge_template
 from ._style import (
@@ -47,7 +48,6 @@ from ._style import (
     rc,
     root_figure,
     signed_limit,
-    to_numpy,
 )
 
 __all__ = [
@@ -67,17 +67,6 @@ HEAT_CMAP = "inferno"
 
 
 # -- helpers -------------------------------------------------------------------------
-def _array(name: str, value: Any) -> np.ndarray:
-    if not isinstance(value, (torch.Tensor, np.ndarray)):
-        raise TypeError(f"{name} must be a torch.Tensor or numpy.ndarray, got {describe(value)}")
-    if isinstance(value, torch.Tensor) and (value.is_complex() or value.dtype == torch.bool):
-        raise TypeError(f"{name} must hold real numbers, got {describe(value)}")
-    if isinstance(value, np.ndarray) and value.dtype.kind not in "fiu":
-        raise TypeError(f"{name} must hold real numbers, got {describe(value)}")
-    arr = to_numpy(value)
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must not contain NaN or infinite values")
-    return arr
 
 
 def _axes_or_figure(ax: Any, fig: Any, figsize: tuple[float, float]) -> tuple[FigureBase, Axes]:
