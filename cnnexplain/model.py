@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from ._checks import check_float, check_images, check_int, describe
@@ -132,10 +133,30 @@ class LineCNN(nn.Module):
             ``(N, 1, image_size, image_size)`` without NaN.
         """
         check_images("images", images, channels=1, size=self.image_size)
-        x = self.pool1(self.relu1(self.conv1(images)))
-        x = self.pool2(self.relu2(self.conv2(x)))
+        if self._observed():
+            x = self.pool1(self.relu1(self.conv1(images)))
+            x = self.pool2(self.relu2(self.conv2(x)))
+        else:
+            # Max-pooling and ReLU commute exactly (ReLU is monotonic, and
+            # both pick the same element in every window), so pooling first
+            # gives the same outputs and the same gradients while the ReLU
+            # and its backward pass touch a quarter of the values. Used only
+            # when no hook watches these layers, whose outputs then keep
+            # their documented shapes.
+            x = F.relu(F.max_pool2d(self.conv1(images), self.pool1.kernel_size))
+            x = F.relu(F.max_pool2d(self.conv2(x), self.pool2.kernel_size))
         x = self.dropout(self.flatten(x))
         return self.fc2(self.relu3(self.fc1(x)))
+
+    def _observed(self) -> bool:
+        """True if a hook (of these layers or a global one) may look at ReLU or pooling outputs."""
+        glob = torch.nn.modules.module
+        if getattr(glob, "_global_forward_hooks", None) or getattr(glob, "_global_forward_pre_hooks", None):
+            return True
+        return any(
+            m._forward_hooks or m._forward_pre_hooks or m._backward_hooks or m._backward_pre_hooks
+            for m in (self.relu1, self.pool1, self.relu2, self.pool2)
+        )
 
 
 def leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:

@@ -368,3 +368,33 @@ def test_hooks_are_removed_after_a_normal_run():
 def test_activations_reject_bad_input(model, images, error, name):
     with pytest.raises(error, match=name):
         activations(model, images)
+
+
+def test_unobserved_forward_pools_first_with_identical_results():
+    """Without hooks on the ReLU/pooling layers, LineCNN pools before the ReLU (faster);
+    the logits, the gradients and a whole training history are bit-identical."""
+    from cnnexplain import make_lines, train
+
+    data = make_lines(n_per_class=40, seed=0)
+    train_set, val_set = data.split()
+
+    def run(observed: bool):
+        model = LineCNN(seed=3)
+        handle = model.relu1.register_forward_hook(lambda *args: None) if observed else None
+        assert model._observed() is observed
+        x = data.images[:16]
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(0)  # the same dropout mask in both runs
+            logits = model.train()(x)
+        logits.sum().backward()
+        grads = [p.grad.clone() for p in model.parameters()]
+        model.zero_grad()
+        history = train(model, train_set, val_set=val_set, epochs=2, progress=False)
+        if handle is not None:
+            handle.remove()
+        return logits.detach(), grads, history
+
+    slow, fast = run(True), run(False)
+    assert torch.equal(slow[0], fast[0])
+    assert all(torch.equal(a, b) for a, b in zip(slow[1], fast[1]))
+    assert slow[2] == fast[2]
