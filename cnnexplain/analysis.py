@@ -62,7 +62,7 @@ from ._checks import check_choice, check_float, check_images, check_int, describ
 from ._torch import torch_threads
 from .data import LineDataset
 from .edges import edge_template
-from .training import WeightHistory, evaluate
+from .training import WeightHistory, _as_xy, evaluate
 
 __all__ = [
     "EDGE_KINDS",
@@ -181,25 +181,18 @@ def _as_images(
     name: str, data: Any, *, labels: bool = False
 ) -> tuple[torch.Tensor, torch.Tensor | None, tuple]:
     """Return ``(images, labels, class names)`` from a LineDataset, a pair or a tensor."""
-    if isinstance(data, LineDataset):
-        return data.images, data.labels, data.classes
-    if isinstance(data, tuple) and len(data) == 2:
-        images, y = data
-        check_images(f"{name} images", images)
-        if not isinstance(y, torch.Tensor) or y.ndim != 1 or y.dtype != torch.int64:
-            raise TypeError(f"{name} labels must be an int64 tensor of shape (N,), got {describe(y)}")
-        if y.shape[0] != images.shape[0]:
-            raise ValueError(
-                f"{name} must have one label per image, got {images.shape[0]} images and {y.shape[0]} labels"
-            )
-        if y.numel() and y.min() < 0:
-            raise ValueError(f"{name} labels must be non-negative class indices, got {int(y.min())}")
-        n_classes = int(y.max()) + 1 if y.numel() else 0
-        return images, y, tuple(str(c) for c in range(n_classes))
     if isinstance(data, torch.Tensor) and not labels:
         return check_images(name, data), None, ()
-    expected = "a LineDataset or an (images, labels) pair" + ("" if labels else " or an images tensor")
-    raise TypeError(f"{name} must be {expected}, got {describe(data)}")
+    if not isinstance(data, (LineDataset, tuple)):
+        expected = "a LineDataset or an (images, labels) pair" + ("" if labels else " or an images tensor")
+        raise TypeError(f"{name} must be {expected}, got {describe(data)}")
+    images, y = _as_xy(name, data)
+    if isinstance(data, LineDataset):
+        return images, y, data.classes
+    if y.numel() and y.min() < 0:
+        raise ValueError(f"{name} labels must be non-negative class indices, got {int(y.min())}")
+    n_classes = int(y.max()) + 1 if y.numel() else 0
+    return images, y, tuple(str(c) for c in range(n_classes))
 
 
 def _one_thread():
