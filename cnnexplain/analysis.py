@@ -195,12 +195,6 @@ def _as_images(
     return images, y, tuple(str(c) for c in range(n_classes))
 
 
-def _one_thread():
-    """Run torch on one thread inside the block (loops of tiny operations,
-    where spreading each one over threads costs more than it saves)."""
-    return torch_threads(1)
-
-
 class _Stop(Exception):
     """Raised by a forward hook to end a forward pass early."""
 
@@ -1409,7 +1403,8 @@ def maximize_activation(
     # A monotonic activation has the same maximizer as its input, whose
     # gradient does not vanish where the activation is flat.
     pre = isinstance(module, _MONOTONIC)
-    with _eval_mode(model, freeze=True), _one_thread():
+    # Many tiny operations, one small image at a time: extra threads only add overhead.
+    with _eval_mode(model, freeze=True), torch_threads(1):
         with torch.no_grad():
             out = _capture(model, module, x, inputs=pre)
         if out.ndim < 2:

@@ -26,16 +26,6 @@ from cnnexplain.edges import PREWITT_X, PREWITT_Y, SOBEL_X, SOBEL_Y, convolve, e
 SIZE = 20
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    """These tests run many tiny tensor operations, which spreading over
-    threads only slows down (a lot, on a busy machine); restore afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 # -- fixtures ----------------------------------------------------------------------------
 def edge_model() -> nn.Sequential:
     """conv (3 kernels: horizontal edges, vertical edges, dead) -> ReLU -> mean -> linear.

@@ -23,16 +23,6 @@ from cnnexplain.edges import PREWITT_X, PREWITT_Y, edge_template
 SIZE = 20
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    """These tests run many tiny tensor operations, which spreading over
-    threads only slows down (a lot, on a busy machine); restore afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield
