@@ -39,6 +39,17 @@ Adam with lr 1e-3, seed 0):
    The common "3 x forward" rule would count conv1's input gradient, which
    PyTorch never computes, and inflate the figure by about a third; it is
    printed for reference only. Target: at least 35 % of the matmul rate.
+4. **Where the time goes**, to explain the first and third figures:
+
+   * the textbook loop's data loading alone (iterating its two
+     ``DataLoader`` objects, no model), timed in the same rounds: the part of
+     a textbook epoch that a better loop can remove without touching the
+     model's arithmetic;
+   * one extra ``train()`` run under :mod:`torch.profiler`, its operator
+     time per epoch grouped by kind. The convolutions and matrix products
+     are the only operators that do counted FLOPs; the bound printed under
+     the table is the fraction of the matmul rate ``train()`` would reach if
+     every other operator, and all the Python around them, took no time.
 
 Timing: ``torch.set_num_threads`` is set to the number of cores; after a
 warm-up, the variants run ``--repeats`` times, interleaved (the order
@@ -116,6 +127,19 @@ def tutorial_training(train_set, val_set, *, epochs: int, seed: int = 0) -> dict
                 correct += (logits.argmax(1) == labels).sum().item()
         accuracy = correct / len(val_set)
     return {"accuracy": accuracy}
+
+
+def loader_only(train_set, val_set, *, epochs: int, seed: int = 0) -> dict:
+    """Iterate the textbook loop's data loaders, with no model: its data-loading cost."""
+    torch.manual_seed(seed)
+    train_loader = DataLoader(LinesDataset(train_set.images, train_set.labels), batch_size=32, shuffle=True)
+    val_loader = DataLoader(LinesDataset(val_set.images, val_set.labels), batch_size=32)
+    seen = 0
+    for _epoch in range(epochs):
+        for loader in (train_loader, val_loader):
+            for images, _labels in loader:
+                seen += len(images)
+    return {"images": seen}
 
 
 # -- train() with and without recording ---------------------------------------------------
@@ -223,6 +247,40 @@ def train_flops(n_train: int, n_val: int, epochs: int, *, rule_of_three: bool = 
     return epochs * n_train * step + evaluations
 
 
+#: Operator groups of the profile, by the names torch.profiler gives them.
+OPERATOR_GROUPS = {
+    "convolutions, forward and backward": ("aten::mkldnn_convolution", "aten::convolution_backward"),
+    "dense layers (matrix products)": ("aten::mm", "aten::addmm"),
+    "max-pooling, forward and backward": (
+        "aten::max_pool2d_with_indices",
+        "aten::max_pool2d_with_indices_backward",
+    ),
+    "dropout's random mask": ("aten::bernoulli_",),
+    "zero-filling (mostly the pooling gradients)": ("aten::fill_", "aten::zero_"),
+    "Adam's update kernel": ("aten::_fused_adam_",),
+}
+FLOP_GROUPS = ("convolutions, forward and backward", "dense layers (matrix products)")
+
+
+def profile_train(train_set, val_set, *, epochs: int) -> dict:
+    """One ``train()`` run under torch.profiler: seconds of operator self time
+    per group of :data:`OPERATOR_GROUPS`, and the wall time of the run."""
+    from torch.profiler import ProfilerActivity, profile
+
+    model = LineCNN(seed=0)
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        start = time.perf_counter()
+        train(model, train_set, val_set=val_set, epochs=epochs, progress=False, threads=None)
+        wall = time.perf_counter() - start
+    self_us: dict[str, float] = {}
+    for event in prof.key_averages():
+        self_us[event.key] = self_us.get(event.key, 0.0) + event.self_cpu_time_total
+    groups = {
+        group: sum(self_us.get(name, 0.0) for name in names) / 1e6 for group, names in OPERATOR_GROUPS.items()
+    }
+    return {"wall": wall, "groups": groups}
+
+
 def matmul_seconds(n: int = 2048, repeats: int = 5) -> dict:
     """Median time of one n x n float32 matrix product."""
     a = torch.randn(n, n)
@@ -266,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         "train_norecord": lambda: library_training(train_set, val_set, epochs=epochs, record=None),
         "train_batch": lambda: library_training(train_set, val_set, epochs=epochs, record="batch"),
         "matmul": lambda: matmul_seconds(n),
+        "loader": lambda: loader_only(train_set, val_set, epochs=epochs),
     }
     # Warm-up: first calls pay for lazy imports and kernel selection.
     for fn in variants.values():
@@ -301,6 +360,14 @@ def main(argv: list[str] | None = None) -> int:
     fraction = gflops / matmul_gflops
     equal_accuracy = abs(acc["tutorial"] - acc["train"]) <= 0.01
 
+    profiled = profile_train(train_set, val_set, epochs=epochs)
+    loader_epoch = statistics.median(times["loader"]) / epochs
+    # The best ratio a loop can get by data loading alone: the textbook epoch
+    # without its loaders.
+    loader_bound = per_epoch["tutorial"] / (per_epoch["tutorial"] - loader_epoch)
+    flop_seconds = sum(profiled["groups"][g] for g in FLOP_GROUPS)
+    flop_bound = flops / flop_seconds / 1e9 / matmul_gflops
+
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
     print(
         f"cnnexplain training benchmark: torch {torch.__version__}, {args.threads} threads, "
@@ -312,6 +379,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     rows = [
         ("epoch time, textbook loop (Dataset + DataLoader)", f"{per_epoch['tutorial'] * 1e3:.1f} ms", "", ""),
+        (
+            "  of which the DataLoaders alone (no model)",
+            f"{loader_epoch * 1e3:.1f} ms = {loader_epoch / per_epoch['tutorial']:.1%}",
+            "",
+            "",
+        ),
         ("epoch time, train(record='epoch')", f"{per_epoch['train'] * 1e3:.1f} ms", "", ""),
         (
             "  speed-up of train() over the textbook loop",
@@ -375,6 +448,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"epoch times over the rounds (min-max ms): {spread}")
     print(f"FLOPs per train() run: {flops / 1e9:.2f} GFLOP exact, {flops3 / 1e9:.2f} GFLOP by the 3x rule")
+    print(
+        f"data loading: without its DataLoaders the textbook epoch would take "
+        f"{(per_epoch['tutorial'] - loader_epoch) * 1e3:.1f} ms, so removing data-loading cost alone "
+        f"gives at most {loader_bound:.2f}x"
+    )
+    print(
+        f"where one profiled train() epoch goes ({profiled['wall'] / epochs * 1e3:.1f} ms per epoch under "
+        "the profiler, operator self time):"
+    )
+    accounted = 0.0
+    for group, seconds in profiled["groups"].items():
+        accounted += seconds
+        print(f"  {group:45s} {seconds / epochs * 1e3:6.1f} ms  {seconds / profiled['wall']:6.1%}")
+    rest = profiled["wall"] - accounted
+    print(
+        f"  {'other operators, autograd and Python':45s} {rest / epochs * 1e3:6.1f} ms  {rest / profiled['wall']:6.1%}"
+    )
+    print(
+        f"bound: if only the convolutions and matrix products took time, train() would reach "
+        f"{flop_bound:.0%} of the matmul rate"
+    )
     busy = max(load_before, load) > 0.75 * (os.cpu_count() or 1)
     if busy:
         print(
