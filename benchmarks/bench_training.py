@@ -100,12 +100,18 @@ class LinesDataset(Dataset):
         return self.images[index], self.labels[index]
 
 
+def textbook_loaders(train_set, val_set) -> tuple[DataLoader, DataLoader]:
+    """The textbook loop's loaders: shuffled batches of 32 for training, in order for validation."""
+    train_loader = DataLoader(LinesDataset(train_set.images, train_set.labels), batch_size=32, shuffle=True)
+    val_loader = DataLoader(LinesDataset(val_set.images, val_set.labels), batch_size=32)
+    return train_loader, val_loader
+
+
 def tutorial_training(train_set, val_set, *, epochs: int, seed: int = 0) -> dict:
     """Train a LineCNN the way a tutorial does; return the final validation accuracy."""
     torch.manual_seed(seed)
     model = LineCNN(seed=seed)
-    train_loader = DataLoader(LinesDataset(train_set.images, train_set.labels), batch_size=32, shuffle=True)
-    val_loader = DataLoader(LinesDataset(val_set.images, val_set.labels), batch_size=32)
+    train_loader, val_loader = textbook_loaders(train_set, val_set)
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     accuracy = 0.0
@@ -132,8 +138,7 @@ def tutorial_training(train_set, val_set, *, epochs: int, seed: int = 0) -> dict
 def loader_only(train_set, val_set, *, epochs: int, seed: int = 0) -> dict:
     """Iterate the textbook loop's data loaders, with no model: its data-loading cost."""
     torch.manual_seed(seed)
-    train_loader = DataLoader(LinesDataset(train_set.images, train_set.labels), batch_size=32, shuffle=True)
-    val_loader = DataLoader(LinesDataset(val_set.images, val_set.labels), batch_size=32)
+    train_loader, val_loader = textbook_loaders(train_set, val_set)
     seen = 0
     for _epoch in range(epochs):
         for loader in (train_loader, val_loader):
@@ -457,11 +462,9 @@ def main(argv: list[str] | None = None) -> int:
         f"where one profiled train() epoch goes ({profiled['wall'] / epochs * 1e3:.1f} ms per epoch under "
         "the profiler, operator self time):"
     )
-    accounted = 0.0
     for group, seconds in profiled["groups"].items():
-        accounted += seconds
         print(f"  {group:45s} {seconds / epochs * 1e3:6.1f} ms  {seconds / profiled['wall']:6.1%}")
-    rest = profiled["wall"] - accounted
+    rest = profiled["wall"] - sum(profiled["groups"].values())
     print(
         f"  {'other operators, autograd and Python':45s} {rest / epochs * 1e3:6.1f} ms  {rest / profiled['wall']:6.1%}"
     )
