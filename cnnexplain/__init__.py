@@ -17,7 +17,8 @@ __version__ = "0.1.0"
 
 from .data import LineDataset, make_lines
 from .model import LineCNN, activations, summary
-from .training import WeightHistory, evaluate, train
+from .history import WeightHistory
+from .training import evaluate, train
 
 __all__ = [
     "LineCNN",

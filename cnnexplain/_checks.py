@@ -161,3 +161,10 @@ def check_real_array(name: str, value: Any) -> np.ndarray:
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} must not contain NaN or infinite values")
     return arr
+
+
+def check_model(model: Any) -> torch.nn.Module:
+    """Return ``model`` if it is a :class:`torch.nn.Module`, else raise a ``TypeError`` naming it."""
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {describe(model)}")
+    return model

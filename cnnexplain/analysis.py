@@ -62,7 +62,9 @@ from ._checks import check_choice, check_float, check_images, check_int, describ
 from ._torch import torch_threads
 from .data import LineDataset
 from .edges import edge_template
-from .training import WeightHistory, _as_xy, evaluate
+from .data import as_images_labels
+from .history import WeightHistory
+from .training import evaluate
 
 __all__ = [
     "EDGE_KINDS",
@@ -186,7 +188,7 @@ def _as_images(
     if not isinstance(data, (LineDataset, tuple)):
         expected = "a LineDataset or an (images, labels) pair" + ("" if labels else " or an images tensor")
         raise TypeError(f"{name} must be {expected}, got {describe(data)}")
-    images, y = _as_xy(name, data)
+    images, y = as_images_labels(name, data)
     if isinstance(data, LineDataset):
         return images, y, data.classes
     if y.numel() and y.min() < 0:
@@ -696,7 +698,7 @@ def edge_match_history(
     Raises
     ------
     TypeError
-        If ``history`` is not a :class:`~cnnexplain.training.WeightHistory`.
+        If ``history`` is not a :class:`~cnnexplain.history.WeightHistory`.
     ValueError
         If ``layer`` is not a convolution layer of the history.
 

@@ -16,7 +16,7 @@ traceback of an error instead of the one-line message.
 
 The command builds on the public library only: :func:`~cnnexplain.experiment.experiment`
 trains (so a run made here is the same run as in the gallery for the same
-settings), :class:`~cnnexplain.training.WeightHistory` reads and writes the
+settings), :class:`~cnnexplain.history.WeightHistory` reads and writes the
 history, and :mod:`cnnexplain.viz` draws; matplotlib is imported only by
 ``figures``.
 """
@@ -43,7 +43,7 @@ import torch
 from . import __version__
 from ._io import atomic_write
 from .data import ORIENTATIONS
-from .training import METRICS, WeightHistory
+from .history import METRICS, WeightHistory
 
 __all__ = ["main"]
 

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ._checks import check_choice, check_float, check_int, check_int_range, describe
+from ._checks import check_choice, check_float, check_images, check_int, check_int_range, describe
 
 __all__ = ["ORIENTATIONS", "LineDataset", "make_lines"]
 
@@ -315,4 +315,27 @@ def make_lines(
         torch.from_numpy(labels.astype(np.int64)),
         orientations,
         config,
+    )
+
+
+def as_images_labels(name: str, data: Any) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return ``(images, labels)`` of a :class:`LineDataset` or an ``(images, labels)`` pair, checked.
+
+    ``name`` names the argument in error messages.
+    """
+    if isinstance(data, LineDataset):
+        check_images(f"{name} images", data.images)
+        return data.images, data.labels
+    if isinstance(data, tuple) and len(data) == 2:
+        images, labels = data
+        check_images(f"{name} images", images)
+        if not isinstance(labels, torch.Tensor) or labels.ndim != 1 or labels.dtype != torch.int64:
+            raise TypeError(f"{name} labels must be an int64 tensor of shape (N,), got {describe(labels)}")
+        if labels.shape[0] != images.shape[0]:
+            raise ValueError(
+                f"{name} must have one label per image, got {images.shape[0]} images and {labels.shape[0]} labels"
+            )
+        return images, labels
+    raise TypeError(
+        f"{name} must be a LineDataset or an (images, labels) pair of tensors, got {describe(data)}"
     )

@@ -24,7 +24,8 @@ from . import __version__
 from ._checks import check_int, check_int_range, describe
 from .data import LineDataset, _default_length, make_lines
 from .model import LineCNN
-from .training import WeightHistory, train
+from .history import WeightHistory
+from .training import train
 
 __all__ = ["Experiment", "cache_key", "default_cache_dir", "experiment", "resolve_config"]
 

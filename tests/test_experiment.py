@@ -9,7 +9,7 @@ import pytest
 import cnnexplain.experiment as ex
 from cnnexplain import LineCNN, make_lines
 from cnnexplain.experiment import Experiment, cache_key, default_cache_dir, experiment, resolve_config
-from cnnexplain.training import WeightHistory
+from cnnexplain.history import WeightHistory
 
 #: A run that takes a fraction of a second.
 TINY = {"data": {"n_per_class": 10, "size": 20}, "training": {"epochs": 1, "batch_size": 8}}

@@ -40,7 +40,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cnnexplain.training import METRICS, WeightHistory
+from cnnexplain.history import METRICS, WeightHistory
 
 N_EXAMPLES = int(os.environ.get("CNNEXPLAIN_FUZZ_EXAMPLES", "5000"))
 #: Peak traced memory allowed for one load. The base file unpacks to a few

@@ -17,7 +17,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from cnnexplain import LineCNN, make_lines
-from cnnexplain.training import FORMAT_VERSION, METRICS, UnknownNameError, WeightHistory, evaluate, train
+from cnnexplain.history import FORMAT_VERSION, METRICS, UnknownNameError, WeightHistory
+from cnnexplain.training import evaluate, train
 
 PARAMS = [
     "conv1.weight",

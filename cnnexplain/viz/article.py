@@ -45,7 +45,7 @@ from .._io import atomic_write
 from ..data import LineDataset
 from ..edges import convolve
 from ..model import activations, leaf_modules
-from ..training import WeightHistory
+from ..history import WeightHistory
 from ._style import (
     ANIMATION_RC,
     HIGHLIGHT_COLOR,
@@ -1388,7 +1388,7 @@ def plot_training_curves(
     Parameters
     ----------
     history : WeightHistory
-        The training history (its :attr:`~cnnexplain.training.WeightHistory.metrics`).
+        The training history (its :attr:`~cnnexplain.history.WeightHistory.metrics`).
     ax : Axes or (Axes, Axes), optional
         Where to draw: a pair ``(loss_axes, accuracy_axes)`` (a sequence or
         the array of two axes from :func:`~matplotlib.pyplot.subplots`), or one axes
