@@ -16,8 +16,8 @@ analyses (:mod:`cnnexplain.analysis`) and figures (:mod:`cnnexplain.viz`).
 __version__ = "0.1.0"
 
 from .data import LineDataset, make_lines
-from .model import LineCNN, activations, summary
 from .history import WeightHistory
+from .model import LineCNN, activations, summary
 from .training import evaluate, train
 
 __all__ = [

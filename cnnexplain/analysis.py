@@ -60,9 +60,8 @@ from torch import nn
 
 from ._checks import check_choice, check_float, check_images, check_int, describe
 from ._torch import torch_threads
-from .data import LineDataset
+from .data import LineDataset, as_images_labels
 from .edges import edge_template
-from .data import as_images_labels
 from .history import WeightHistory
 from .training import evaluate
 

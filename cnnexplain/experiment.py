@@ -23,8 +23,8 @@ from typing import Any
 from . import __version__
 from ._checks import check_int, check_int_range, describe
 from .data import LineDataset, _default_length, make_lines
-from .model import LineCNN
 from .history import WeightHistory
+from .model import LineCNN
 from .training import train
 
 __all__ = ["Experiment", "cache_key", "default_cache_dir", "experiment", "resolve_config"]

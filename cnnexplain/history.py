@@ -50,7 +50,6 @@ class UnknownNameError(KeyError, ValueError):
         return str(self.args[0]) if self.args else ""
 
 
-
 class WeightHistory(Mapping):
     """Snapshots of a model's weights during training, with per-epoch metrics.
 

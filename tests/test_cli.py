@@ -25,8 +25,8 @@ from cnnexplain import cli as cli_module
 from cnnexplain import viz as viz_module
 from cnnexplain.cli import main
 from cnnexplain.edges import PREWITT_X, PREWITT_Y
-from cnnexplain.model import LineCNN
 from cnnexplain.history import WeightHistory
+from cnnexplain.model import LineCNN
 
 #: A short training: 20 images per class (32 to train, 8 to validate, one batch per epoch).
 SHORT = ["--n-per-class", "20", "--epochs", "2", "--no-progress"]

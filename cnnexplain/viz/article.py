@@ -44,8 +44,8 @@ from .._checks import check_real_array as _array
 from .._io import atomic_write
 from ..data import LineDataset
 from ..edges import convolve
-from ..model import activations, leaf_modules
 from ..history import WeightHistory
+from ..model import activations, leaf_modules
 from ._style import (
     ANIMATION_RC,
     HIGHLIGHT_COLOR,
