@@ -1,10 +1,11 @@
-"""Tests of cnnexplain.analysis (and the edge templates it compares kernels with).
+"""Tests of cnnexplain.analysis, one section per module of the package.
 
 Most tests use a hand-made model with known answers -- a generic
 ``nn.Sequential`` whose kernel 0 is Prewitt's horizontal-edge kernel, kernel 1
 the vertical-edge one and kernel 2 dead -- so that every number can be
 checked against what it must be, and the analyses are shown to work on a
-model that is not a ``LineCNN``.
+model that is not a ``LineCNN``. The edge templates themselves are tested in
+test_edges.py.
 """
 
 from __future__ import annotations
@@ -19,14 +20,13 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from torch import nn
 
-from cnnexplain import LineCNN, make_lines, train
+from cnnexplain import LineCNN, make_lines
 from cnnexplain import analysis as A
-from cnnexplain.edges import PREWITT_X, PREWITT_Y, SOBEL_X, SOBEL_Y, convolve, edge_template
+from cnnexplain.edges import PREWITT_X, PREWITT_Y, SOBEL_X, edge_template
 
-SIZE = 20
+SIZE = 20  # side of the images of the small_* fixtures of conftest.py
 
 
-# -- fixtures ----------------------------------------------------------------------------
 def edge_model() -> nn.Sequential:
     """conv (3 kernels: horizontal edges, vertical edges, dead) -> ReLU -> mean -> linear.
 
@@ -50,17 +50,6 @@ def edge_model() -> nn.Sequential:
     return model
 
 
-@pytest.fixture(scope="module")
-def data():
-    return make_lines(n_per_class=20, size=SIZE, seed=1)
-
-
-@pytest.fixture(scope="module")
-def history():
-    train_set = make_lines(n_per_class=8, size=SIZE, seed=2)
-    return train(LineCNN(image_size=SIZE), train_set, epochs=2, batch_size=8)
-
-
 def one_line(orientation: str, index: int = 8, size: int = SIZE) -> torch.Tensor:
     """A (1, 1, size, size) image with one 1-pixel line at row/column ``index``, from 3 to size-3."""
     image = torch.zeros(1, 1, size, size)
@@ -79,50 +68,70 @@ def centre_correlation(image: torch.Tensor, kernel: torch.Tensor, map_size: int)
     return float(np.corrcoef(patch.flatten().numpy(), kernel.flatten().numpy())[0, 1])
 
 
-# -- edge templates ----------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("kind", "angle", "expected"),
-    [("prewitt", 0, PREWITT_X), ("prewitt", 90, PREWITT_Y), ("sobel", 0, SOBEL_X), ("sobel", 90, SOBEL_Y)],
-)
-def test_edge_template_equals_the_classic_kernels(kind, angle, expected):
-    assert torch.equal(edge_template(3, angle, kind), expected)
+# -- layers: finding them by name ------------------------------------------------------------
+def test_conv_layers_finds_every_kind_of_convolution():
+    model = nn.Sequential(
+        nn.Conv1d(1, 2, 3),
+        nn.ReLU(),
+        nn.Sequential(nn.ConvTranspose2d(2, 2, 3), nn.Conv3d(2, 2, 1)),
+        nn.Linear(2, 2),
+    )
+    assert A.conv_layers(model) == ["0", "2.0", "2.1"]
+    assert A.conv_layers(edge_model()) == ["0"]
+    assert A.conv_layers(LineCNN()) == ["conv1", "conv2"]
 
 
-@pytest.mark.parametrize("size", [2, 3, 4, 7, (3, 5)])
-@pytest.mark.parametrize("angle", [0.0, 20.0, 45.0, 90.0, 137.5])
-@pytest.mark.parametrize("kind", ["prewitt", "sobel"])
-def test_edge_template_is_antisymmetric_and_flips_at_180(size, angle, kind):
-    t = edge_template(size, angle, kind)
-    assert torch.allclose(t, -torch.flip(t, (0, 1)), atol=1e-6)
-    assert abs(float(t.sum())) < 1e-5
-    assert torch.allclose(edge_template(size, angle + 180, kind), -t, atol=1e-6)
+def test_a_model_must_be_a_module():
+    with pytest.raises(TypeError, match=r"model must be a torch\.nn\.Module"):
+        A.conv_layers("conv1")
+    with pytest.raises(TypeError, match=r"model must be a torch\.nn\.Module"):
+        A.dead_kernels(None, torch.zeros(1, 1, SIZE, SIZE))
 
 
-def test_edge_template_points_to_the_bright_side():
-    # angle 90 measures "below - above": positive on an image bright below.
-    image = torch.zeros(9, 9)
-    image[5:] = 1.0
-    assert float(convolve(image, edge_template(3, 90)).max()) == 3.0
-    assert float(convolve(image, edge_template(3, 270)).max()) == 0.0
+# The analyses that run a model, each with a good call and one that raises.
+RUNS = {
+    "maximize_activation": (
+        lambda m, d: A.maximize_activation(m, "0", 0, size=12, steps=3),
+        lambda m, d: A.maximize_activation(m, "0", 3, size=12),  # no channel 3
+    ),
+    "selectivity": (lambda m, d: A.selectivity(m, d, "1"), lambda m, d: A.selectivity(m, d, "0")),
+    "selective_kernels": (
+        lambda m, d: A.selective_kernels(m, d, layer="1"),
+        lambda m, d: A.selective_kernels(m, d, layer="0"),  # negative activations
+    ),
+    "dead_kernels": (lambda m, d: A.dead_kernels(m, d, "1"), lambda m, d: A.dead_kernels(m, d, "9")),
+    "ablation": (lambda m, d: A.ablation(m, d, "0"), lambda m, d: A.ablation(m, d, "0", channels=[7])),
+    "saliency": (lambda m, d: A.saliency(m, d.images[:2]), lambda m, d: A.saliency(m, d.images[0])),
+    "occlusion": (
+        lambda m, d: A.occlusion(m, d.images[:2], window=5, stride=5),
+        lambda m, d: A.occlusion(m, d.images[:2], window=0),
+    ),
+    "grad_cam": (lambda m, d: A.grad_cam(m, d.images[:2]), lambda m, d: A.grad_cam(m, d.images[:2], "1")),
+}
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "error", "name"),
-    [
-        ({"size": 0, "angle": 0}, ValueError, "size"),
-        ({"size": 2.5, "angle": 0}, TypeError, "size"),
-        ({"size": (3, 3, 3), "angle": 0}, ValueError, "size"),
-        ({"size": 3, "angle": "0"}, TypeError, "angle"),
-        ({"size": 3, "angle": float("nan")}, ValueError, "angle"),
-        ({"size": 3, "angle": 0, "kind": "canny"}, ValueError, "kind"),
-    ],
-)
-def test_edge_template_rejects_bad_arguments(kwargs, error, name):
-    with pytest.raises(error, match=name):
-        edge_template(**kwargs)
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_analyses_leave_the_thread_count_and_the_model_as_they_found_them(name, small_data):
+    good, bad = RUNS[name]
+    model = edge_model().train()
+    weights = {k: v.clone() for k, v in model.state_dict().items()}
+    before = torch.get_num_threads()
+    # A count the analyses do not ask for themselves (maximize_activation asks for 1).
+    torch.set_num_threads(2)
+    try:
+        good(model, small_data)
+        assert torch.get_num_threads() == 2
+        with pytest.raises((TypeError, ValueError)):
+            bad(model, small_data)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+    assert model.training
+    assert all(p.requires_grad and p.grad is None for p in model.parameters())
+    assert all(torch.equal(weights[k], v) for k, v in model.state_dict().items())
 
 
-# -- edge match ----------------------------------------------------------------------------
+# -- edge matching ---------------------------------------------------------------------------
 def test_prewitt_scores_one_at_its_own_orientation():
     match = A.edge_match(torch.stack([PREWITT_X, PREWITT_Y]))
     assert match.score == pytest.approx([1.0, 1.0], abs=1e-9)
@@ -169,12 +178,14 @@ def test_noise_lowers_the_score():
     assert scores[-1] < 0.6
 
 
-def test_random_kernels_score_low():
+def test_random_kernels_score_low_and_repeat_with_the_seed():
     scores = A.random_edge_scores(7, n=300, seed=1)
     assert scores.shape == (300,)
     assert ((scores >= 0) & (scores <= 1)).all()
     assert 0.15 < np.median(scores) < 0.35
     assert np.array_equal(scores, A.random_edge_scores(7, n=300, seed=1))
+    assert not np.array_equal(scores, A.random_edge_scores(7, n=300, seed=2))
+    assert A.random_edge_scores((3, 5), n=4).shape == (4,)
 
 
 @settings(max_examples=25, deadline=None)
@@ -202,6 +213,7 @@ def test_constant_kernel_has_no_edge():
     assert match.polarity.tolist() == [0, 0]
     assert np.isnan(match.angle).all()
     assert "(constant)" in match.table()
+    assert torch.equal(match.template(1), torch.zeros(3, 3))
 
 
 def test_edge_match_of_a_model_layer_and_shapes():
@@ -216,13 +228,15 @@ def test_edge_match_of_a_model_layer_and_shapes():
     assert A.edge_match(torch.zeros(4, 2, 3, 3) + PREWITT_X).score.shape == (4, 2)
     assert A.edge_match(LineCNN(), "conv2").score.shape == (8, 8)
     assert A.edge_match(PREWITT_X).score.shape == ()
+    assert A.edge_match(np.array([[-1, 0, 1]] * 3)).angle == 0.0  # integer arrays too
     text = str(A.edge_match(torch.stack([PREWITT_X, -PREWITT_Y])))
     assert "vertical" in text and "right" in text and "horizontal" in text and "above" in text
 
 
-def test_edge_match_history(history):
+def test_edge_match_history_agrees_with_each_snapshot(tiny_run):
+    _, history, _, _ = tiny_run
     result = A.edge_match_history(history)
-    assert result.score.shape == (len(history), 8)
+    assert result.score.shape == (len(history), 8) and result.n_kernels == 8
     assert result.epochs.tolist() == [0.0, 1.0, 2.0]
     last = A.edge_match(history.model_at(-1).conv1.weight)
     assert np.allclose(result.at(-1).score, last.score)
@@ -232,7 +246,17 @@ def test_edge_match_history(history):
     assert A.edge_match_history(history, "conv2").score.shape == (len(history), 8, 8)
 
 
-def test_edge_match_rejects_bad_arguments(history):
+def test_first_epoch_above_needs_the_score_to_stay_above():
+    score = np.array([[0.1, 0.9], [0.9, 0.2], [0.95, 0.9]])  # kernel 1 dips below after epoch 0
+    zeros = np.zeros_like(score)
+    result = A.EdgeMatchHistory(
+        score, zeros, zeros, zeros, zeros, np.array([0.0, 1.0, 2.0]), zeros, ("prewitt",), zeros, (3, 3), "c"
+    )
+    assert result.first_epoch_above(0.8).tolist() == [1.0, 2.0]
+
+
+def test_edge_match_rejects_bad_arguments(tiny_run):
+    _, history, _, _ = tiny_run
     with pytest.raises(
         ValueError, match=r"layer must be one of the model's convolution layers \['conv1', 'conv2'\]"
     ):
@@ -241,6 +265,8 @@ def test_edge_match_rejects_bad_arguments(history):
         A.edge_match(LineCNN(), 1)
     with pytest.raises(TypeError, match="weights"):
         A.edge_match([[1, 0, -1]])
+    with pytest.raises(TypeError, match="weights"):
+        A.edge_match(torch.zeros(3, 3, dtype=torch.bool))
     with pytest.raises(ValueError, match="weights"):
         A.edge_match(torch.zeros(2, 2, 2, 3, 3))
     with pytest.raises(ValueError, match="weights"):
@@ -251,13 +277,15 @@ def test_edge_match_rejects_bad_arguments(history):
         A.edge_match(PREWITT_X, kinds=("canny",))
     with pytest.raises(TypeError, match="kinds"):
         A.edge_match(PREWITT_X, kinds="prewitt")
+    with pytest.raises(ValueError, match="index"):
+        A.edge_match(PREWITT_X).template(3)
     with pytest.raises(ValueError, match=r"layer must be one of the history's convolution layers"):
         A.edge_match_history(history, "fc1")
     with pytest.raises(TypeError, match="history"):
         A.edge_match_history({"conv1.weight": np.zeros((1, 1, 1, 3, 3))})
 
 
-# -- selectivity ------------------------------------------------------------------------------
+# -- class selectivity ------------------------------------------------------------------------
 def test_selectivity_index_known_values():
     index = A.selectivity_index([1.0, 0.0, 2.0, 0.0, 3.0], [0.0, 1.0, 2.0, 0.0, 1.0])
     assert index.tolist() == [1.0, -1.0, 0.0, 0.0, 0.5]
@@ -275,21 +303,23 @@ def test_selectivity_index_is_bounded_and_antisymmetric(a, b):
     assert np.allclose(A.selectivity_index(b, a), -index)
 
 
-def test_selectivity_index_rejects_negative_means():
+def test_selectivity_index_rejects_bad_means():
     with pytest.raises(ValueError, match="mean_b must be non-negative"):
         A.selectivity_index([1.0], [-0.5])
-    with pytest.raises(ValueError, match="mean_a must be finite"):
+    with pytest.raises(ValueError, match="mean_a must not contain NaN"):
         A.selectivity_index([np.nan], [1.0])
+    with pytest.raises(TypeError, match="mean_a"):
+        A.selectivity_index(["high"], [1.0])
     with pytest.raises(ValueError, match="broadcast"):
         A.selectivity_index([1.0, 2.0], [1.0, 2.0, 3.0])
 
 
-def test_selectivity_of_the_edge_model(data):
-    model = edge_model()
+def test_selectivity_of_the_edge_model(small_data):
+    model, data = edge_model(), small_data
     result = A.selectivity(model, data, "1")
     assert result.pair == ("horizontal", "vertical")
     assert result.means.shape == (3, 2)
-    assert result.index[0] > 0.8 and result.index[1] < -0.8 and result.index[2] == 0.0
+    assert result.index[0] > 0.7 and result.index[1] < -0.7 and result.index[2] == 0.0
     assert result.preferring("horizontal") == 0 and result.preferring("vertical") == 1
     # by hand: mean over positions of ReLU(conv), then over the images of each class
     relu = torch.relu(model[0](data.images)).detach()
@@ -303,17 +333,17 @@ def test_selectivity_of_the_edge_model(data):
     assert "index" in result.table()
 
 
-def test_selectivity_works_on_linecnn_relu_and_pool_layers(data):
-    model = LineCNN(image_size=SIZE).train()
+def test_selectivity_works_on_linecnn_relu_and_pool_layers(small_data, small_model):
+    model = small_model().train()
     for layer in ("relu1", "pool1", "relu2"):
-        result = A.selectivity(model, data, layer)
+        result = A.selectivity(model, small_data, layer)
         assert result.index.shape == (8,)
         assert ((result.index >= -1) & (result.index <= 1)).all()
     assert model.training  # mode restored
 
 
-def test_selectivity_rejects_bad_arguments(data):
-    model = edge_model()
+def test_selectivity_rejects_bad_arguments(small_data):
+    model, data = edge_model(), small_data
     with pytest.raises(ValueError, match="negative"):
         A.selectivity(model, data, "0")
     with pytest.raises(
@@ -332,15 +362,67 @@ def test_selectivity_rejects_bad_arguments(data):
         A.selectivity(model, data.of_class("horizontal"), "1")
 
 
-# -- dead, redundant, essential kernels -----------------------------------------------------
-def test_dead_kernels(data):
+def test_selective_kernels_finds_one_detector_per_orientation():
+    orientations = ("horizontal", "vertical", "diagonal", "antidiagonal")
+    data = make_lines(n_per_class=12, size=SIZE, seed=3, orientations=orientations)
+    conv = nn.Conv2d(1, 5, 3)
+    with torch.no_grad():  # kernels in scrambled order: dead, |, \, -, /
+        conv.weight.zero_()
+        conv.weight[1, 0] = PREWITT_X
+        conv.weight[2, 0] = edge_template(3, 135)
+        conv.weight[3, 0] = PREWITT_Y
+        conv.weight[4, 0] = edge_template(3, 45)
+        conv.bias.copy_(torch.tensor([-1.0, 0.0, 0.0, 0.0, 0.0]))
+    model = nn.Sequential(conv, nn.ReLU())
+    assert A.selective_kernels(model, data, layer="1") == [3, 1, 2, 4]
+    # with fewer kernels than classes, only the first classes get one
+    assert A.selective_kernels(edge_model(), data, layer="1") == [0, 1, 2]
+
+
+def test_selective_kernels_picks_a_kernel_at_most_once(small_data):
+    silent = nn.Sequential(nn.Conv2d(1, 3, 3), nn.ReLU())
+    with torch.no_grad():
+        silent[0].weight.zero_()
+        silent[0].bias.zero_()
+    # every index is 0: the first kernel for the first class, the next one for the second
+    assert A.selective_kernels(silent, small_data, layer="1") == [0, 1]
+    assert A.selective_kernels(edge_model(), small_data, layer="1") == [0, 1]
+
+
+def test_selective_kernels_of_two_classes_agree_with_selectivity(tiny_run):
+    model, _, _, val_set = tiny_run
+    picks = A.selective_kernels(model, val_set)
+    result = A.selectivity(model, val_set)
+    expected = [result.preferring("horizontal"), result.preferring("vertical")]
+    assert len(set(picks)) == 2
+    if expected[0] != expected[1]:
+        assert picks == expected
+
+
+def test_selective_kernels_rejects_bad_arguments(small_data):
+    images, labels = small_data.images, small_data.labels
+    gap = labels.clone()
+    gap[:4] = 3  # labels 0, 1 and 3: class 2 has no image
+    with pytest.raises(ValueError, match=r"every class, got none of \['2'\]"):
+        A.selective_kernels(edge_model(), (images, gap), layer="1")
+    with pytest.raises(ValueError, match="at least two classes"):
+        A.selective_kernels(edge_model(), (images, torch.zeros_like(labels)), layer="1")
+    with pytest.raises(ValueError, match="layer must be one of the model's layers"):
+        A.selective_kernels(edge_model(), small_data)
+    with pytest.raises(TypeError, match="data"):
+        A.selective_kernels(edge_model(), images, layer="1")
+
+
+# -- kernel health: dead, redundant, essential kernels ---------------------------------------
+def test_dead_kernels(small_data, small_model):
+    data = small_data
     result = A.dead_kernels(edge_model(), data, "1")
-    assert result.indices == [2]
+    assert result.indices == [2] and len(result) == 3
     assert result.dead.tolist() == [False, False, True]
     assert result.peak[2] == 0.0 and result.peak[0] > 0
     # on the convolution itself, a channel that never gets above zero is dead
     assert A.dead_kernels(edge_model(), data.images, "0").indices == [2]
-    model = LineCNN(image_size=SIZE)
+    model = small_model()
     with torch.no_grad():
         model.conv1.weight[4] = 0.0
         model.conv1.bias[4] = -0.5
@@ -359,15 +441,34 @@ def test_redundant_pairs():
     sim = A.kernel_similarity(kernels)
     assert sim.shape == (5, 5) and np.allclose(sim, sim.T)
     assert sim[4].tolist() == [0.0] * 5
+    assert A.kernel_similarity(edge_model(), "4").tolist() == [[1.0, 0.0], [0.0, 1.0]]  # a linear layer
     assert A.redundant_pairs(LineCNN(), threshold=0.99) == []
     with pytest.raises(ValueError, match="threshold"):
         A.redundant_pairs(kernels, threshold=2)
+    with pytest.raises(ValueError, match="convolution or linear layers"):
+        A.kernel_similarity(edge_model(), "1")
 
 
-def test_ablation_finds_the_essential_kernels_and_leaves_the_model_alone(data):
+def test_without_kernels_zeroes_a_copy():
+    model = edge_model()
+    ablated = A.without_kernels(model, [0, 2], "0")
+    assert ablated is not model
+    assert ablated[0].weight[[0, 2]].abs().sum() == 0 and ablated[0].bias[[0, 2]].tolist() == [0.0, 0.0]
+    assert torch.equal(ablated[0].weight[1], model[0].weight[1])
+    assert torch.equal(model[0].weight[0, 0], PREWITT_Y) and model[0].bias[2] == -1.0  # untouched
+    assert all(
+        torch.equal(a, b) for a, b in zip(A.without_kernels(model, [], "0").parameters(), model.parameters())
+    )
+    with pytest.raises(ValueError, match="kernels"):
+        A.without_kernels(model, [3], "0")
+    with pytest.raises(TypeError, match="kernels"):
+        A.without_kernels(model, 1, "0")
+
+
+def test_ablation_finds_the_essential_kernels_and_leaves_the_model_alone(small_data):
     model = edge_model().train()
     before = {k: v.clone() for k, v in model.state_dict().items()}
-    result = A.ablation(model, data, "0")
+    result = A.ablation(model, small_data, "0")
     assert result.baseline_accuracy == 1.0
     # Without kernel 1 no vertical line is recognized; without kernel 0, the
     # horizontal lines whose ends touch the border (no vertical edge at all)
@@ -377,14 +478,14 @@ def test_ablation_finds_the_essential_kernels_and_leaves_the_model_alone(data):
     assert result.ranking() == [1, 0, 2]
     assert model.training
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
-    assert A.ablation(model, data, "4", channels=[1]).accuracy.tolist() == [0.5]
+    assert A.ablation(model, small_data, "4", channels=[1]).accuracy.tolist() == [0.5]
     with pytest.raises(ValueError, match="channels"):
-        A.ablation(model, data, "0", channels=[3])
+        A.ablation(model, small_data, "0", channels=[3])
     with pytest.raises(ValueError, match="convolution or linear layers"):
-        A.ablation(model, data, "1")
+        A.ablation(model, small_data, "1")
 
 
-# -- activation maximization ---------------------------------------------------------------------
+# -- activation maximization ------------------------------------------------------------------
 def test_maximizing_input_of_conv1_is_its_kernel():
     model = LineCNN()  # 50x50 images, conv1: 8 random 7x7 kernels
     images = A.maximize_activation(model, "conv1", list(range(8)))
@@ -429,7 +530,7 @@ def test_maximize_activation_rejects_bad_arguments():
         A.maximize_activation(nn.Sequential(nn.Flatten(), nn.Linear(4, 2)), "1", 0, size=2)
 
 
-# -- attribution -----------------------------------------------------------------------------------
+# -- attribution --------------------------------------------------------------------------------
 def near_line_fraction(maps: torch.Tensor, index: int, orientation: str, reach: int = 2) -> float:
     """Share of the total |map| within ``reach`` pixels of the line (row or column ``index``)."""
     m = maps.abs()
@@ -460,23 +561,34 @@ def test_attribution_mass_lies_near_the_line(orientation):
     assert int(model(image).argmax()) == target
 
 
-def test_grad_cam_alignment_on_linecnn():
-    # Units of conv2 of LineCNN sit at input pixel 5.5 + 2 i; "aligned" puts
-    # them there, "stretch" (Captum's interpolate) spreads them over 0..49.
-    model = LineCNN()
-    image = torch.zeros(1, 1, 50, 50)
-    image[0, 0, 8:10, 5:45] = 1.0
-    aligned = A.grad_cam(model, image, target=0, relu=False)
-    stretched = A.grad_cam(model, image, target=0, relu=False, upsample="stretch")
-    assert aligned.shape == stretched.shape == (1, 50, 50)
-    assert not torch.allclose(aligned, stretched)
-    geometry = A._map_geometry(model, "conv2")
-    assert geometry == ((5.5, 5.5), (2.0, 2.0))
+def test_aligned_grad_cam_centres_each_unit_on_its_receptive_field():
+    # avg-pool 2 -> 3x3 conv that copies its centre: conv unit (i, j) sees the
+    # pooled pixel (i + 1, j + 1), the input pixels 2 i + 2 and 2 i + 3. Only
+    # the unit on the bright 2x2 block at rows and columns 4-5 fires.
+    model = nn.Sequential(
+        nn.AvgPool2d(2), nn.Conv2d(1, 1, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(1, 2)
+    )
+    with torch.no_grad():
+        model[1].weight.zero_()
+        model[1].weight[0, 0, 1, 1] = 1.0
+        model[1].bias.zero_()
+        model[5].weight.copy_(torch.tensor([[1.0], [0.0]]))
+        model[5].bias.zero_()
+    image = torch.zeros(1, 1, SIZE, SIZE)
+    image[0, 0, 4:6, 4:6] = 1.0
+    aligned = A.grad_cam(model, image, target=0)[0]
+    row = aligned[4] / aligned.max()
+    assert row[4] == row[5] == 1.0  # the map peaks on the block ...
+    assert torch.allclose(row[:4].flip(0), row[6:10])  # ... symmetric about its centre, 4.5
+    assert torch.equal(aligned, aligned.T)
+    # Stretching the 8x8 map over the 20x20 image moves the peak off the block.
+    stretched = A.grad_cam(model, image, target=0, upsample="stretch")[0]
+    assert int(stretched[4].argmax()) == 3
 
 
-def test_attribution_targets_modes_and_gradients(data):
-    model = LineCNN(image_size=SIZE).train()
-    images = data.images[:4]
+def test_attribution_targets_modes_and_gradients(small_data, small_model):
+    model = small_model().train()
+    images = small_data.images[:4]
     predicted = model.eval()(images).argmax(1)
     model.train()
     for fn in (A.saliency, A.occlusion, A.grad_cam):
@@ -506,11 +618,3 @@ def test_attribution_explains_a_missing_captum(monkeypatch):
     monkeypatch.setitem(sys.modules, "captum.attr", None)
     with pytest.raises(ImportError, match="pip install captum"):
         A.saliency(edge_model(), one_line("horizontal"))
-
-
-def test_conv_layers_and_model_type():
-    assert A.conv_layers(edge_model()) == ["0"]
-    with pytest.raises(TypeError, match="model"):
-        A.conv_layers("conv1")
-    with pytest.raises(TypeError, match="model"):
-        A.dead_kernels(None, torch.zeros(1, 1, SIZE, SIZE))

@@ -1,0 +1,305 @@
+"""Which class each kernel prefers: the selectivity index of its mean activations.
+
+:func:`selectivity_index` compares two mean activations; :func:`selectivity`
+measures them per class on a data set; :func:`selective_kernels` picks, for
+each class, the kernel most selective for it.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from .._checks import check_choice, check_int, check_real_array, describe
+from ._layers import find_layer, images_of, per_image_stats
+
+__all__ = ["Selectivity", "selective_kernels", "selectivity", "selectivity_index"]
+
+
+def _non_negative(name: str, value: Any) -> np.ndarray:
+    """Check mean activations: real, finite, non-negative; any array-like; float64 out."""
+    if not isinstance(value, (torch.Tensor, np.ndarray)):
+        try:
+            value = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be an array of real numbers, got {describe(value)}") from None
+    arr = check_real_array(name, value)
+    if (arr < 0).any():
+        raise ValueError(
+            f"{name} must be non-negative (mean activations after a ReLU), got minimum {arr.min()}"
+        )
+    return arr
+
+
+def selectivity_index(mean_a: Any, mean_b: Any) -> np.ndarray:
+    """Return ``(mean_a - mean_b) / (mean_a + mean_b)``, in ``[-1, 1]``.
+
+    ``+1``: responds only to ``a``; ``-1``: only to ``b``; ``0``: equally to
+    both (also when both means are zero).
+
+    Parameters
+    ----------
+    mean_a, mean_b : array-like
+        Non-negative mean activations (of post-ReLU maps, for instance) on
+        two classes; broadcast against each other.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float64 indices of the broadcast shape.
+
+    Raises
+    ------
+    TypeError
+        If a mean is not made of real numbers.
+    ValueError
+        If a mean is negative or not finite, or the shapes do not broadcast.
+
+    Examples
+    --------
+    >>> selectivity_index([2.0, 0.0, 1.0, 0.0], [0.0, 3.0, 1.0, 0.0]).tolist()
+    [1.0, -1.0, 0.0, 0.0]
+    >>> float(selectivity_index(3.0, 1.0))
+    0.5
+    """
+    a, b = _non_negative("mean_a", mean_a), _non_negative("mean_b", mean_b)
+    try:
+        total = a + b
+    except ValueError:
+        raise ValueError(f"mean_a and mean_b must broadcast, got shapes {a.shape} and {b.shape}") from None
+    with np.errstate(invalid="ignore", divide="ignore"):
+        index = np.where(total > 0, (a - b) / np.where(total > 0, total, 1.0), 0.0)
+    return np.clip(index, -1.0, 1.0)
+
+
+@dataclass(frozen=True, eq=False)
+class Selectivity:
+    """Which class each kernel prefers (see :func:`selectivity`).
+
+    Parameters
+    ----------
+    layer : str
+        The layer measured.
+    classes : tuple of str
+        Class names, in label order.
+    means : numpy.ndarray
+        ``(K, n_classes)``: the mean activation of channel ``k`` over the
+        images of each class (per image: the mean or max over positions, see
+        ``reduce``); NaN for a class without images.
+    pair : (str, str)
+        The classes ``a`` and ``b`` the index compares.
+    index : numpy.ndarray
+        ``(K,)``: :func:`selectivity_index` of ``means`` for ``a`` and ``b``;
+        ``+1`` fires only on ``a``, ``-1`` only on ``b``.
+    reduce : str
+        How each map was reduced to one number per image: ``"mean"`` or
+        ``"max"``.
+    """
+
+    layer: str
+    classes: tuple[str, ...]
+    means: np.ndarray
+    pair: tuple[str, str]
+    index: np.ndarray
+    reduce: str
+
+    def __len__(self) -> int:
+        return int(self.index.shape[0])
+
+    def preferring(self, name: str) -> int:
+        """Return the kernel most selective for class ``name`` (one of ``pair``).
+
+        Parameters
+        ----------
+        name : str
+            ``pair[0]`` or ``pair[1]``.
+
+        Returns
+        -------
+        int
+            The argmax of ``index`` for ``pair[0]``, the argmin for
+            ``pair[1]`` (the first one on ties): with the default data,
+            ``preferring("vertical")`` is the article's "vertical kernel".
+        """
+        check_choice("name", name, self.pair)
+        return int(np.argmax(self.index) if name == self.pair[0] else np.argmin(self.index))
+
+    def table(self) -> str:
+        """Return a text table of the kernels' preferences.
+
+        Returns
+        -------
+        str
+            One row per kernel: its mean per class and its index.
+        """
+        header = f"{'kernel':>6}  " + "  ".join(f"{c:>10}" for c in self.classes) + f"  {'index':>6}"
+        lines = [header, "-" * len(header)]
+        for k in range(len(self)):
+            means = "  ".join(f"{m:10.4f}" for m in self.means[k])
+            lines.append(f"{k:>6}  {means}  {self.index[k]:+6.2f}")
+        lines.append(
+            f"index = (mean[{self.pair[0]}] - mean[{self.pair[1]}]) / (sum), {self.reduce} over positions"
+        )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.table()
+
+
+def _class_number(value: Any, classes: tuple[str, ...]) -> int:
+    """The label of a class given by name or by label."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return check_int("pair", value, low=0, high=len(classes) - 1)
+    return classes.index(check_choice("pair", value, classes))
+
+
+def selectivity(
+    model: nn.Module,
+    data: Any,
+    layer: str = "relu1",
+    *,
+    pair: Sequence[str | int] | None = None,
+    reduce: str = "mean",
+    batch_size: int = 256,
+) -> Selectivity:
+    """Measure each channel's mean activation per class, and its preference.
+
+    Each image's activation map of channel ``k`` is reduced to one number
+    (its mean, or max, over positions); these are averaged over the images of
+    each class. The selectivity index of the two classes in ``pair`` is
+    :func:`selectivity_index` of their means: ``+1`` when channel ``k`` fires
+    only on ``pair[0]``.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Any model; it runs in eval mode without gradients (restored after),
+        and only up to ``layer``.
+    data : LineDataset or (images, labels)
+        Labelled images ``(N, C, H, W)``.
+    layer : str
+        A layer with non-negative outputs of shape ``(N, K, ...)``: after a
+        ReLU (``"relu1"``) or a pooling of one (``"pool1"``).
+    pair : (str or int, str or int), optional
+        The two classes to compare, by name or label; the first two classes
+        by default (``("horizontal", "vertical")`` for the default data).
+    reduce : {"mean", "max"}
+        Per image, average the map over positions or take its peak.
+    batch_size : int
+        Images per forward pass.
+
+    Returns
+    -------
+    Selectivity
+        ``.means`` per kernel and class, ``.index`` per kernel; ``print`` it
+        for a table.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``layer`` is not a layer of the model or gives negative values,
+        ``pair`` names unknown or identical classes, a class has no image,
+        or another argument is malformed.
+
+    Examples
+    --------
+    >>> from cnnexplain import LineCNN, make_lines
+    >>> result = selectivity(LineCNN(), make_lines(n_per_class=4))
+    >>> result.means.shape, result.pair
+    ((8, 2), ('horizontal', 'vertical'))
+    """
+    module = find_layer(model, layer)
+    images, labels, classes = images_of("data", data, labelled=True)
+    check_choice("reduce", reduce, ("mean", "max"))
+    batch_size = check_int("batch_size", batch_size, low=1)
+    if len(classes) < 2:
+        raise ValueError(f"data must hold at least two classes, got {list(classes)}")
+    if pair is None:
+        pair = (classes[0], classes[1])
+    if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
+        raise TypeError(f"pair must be two class names or labels, got {describe(pair)}")
+    a, b = (_class_number(p, classes) for p in pair)
+    if a == b:
+        raise ValueError(f"pair must name two different classes, got {tuple(pair)!r}")
+    mean, peak = per_image_stats(model, module, images, batch_size)
+    per_image = mean if reduce == "mean" else peak
+    if (peak < 0).any() or (per_image < 0).any():
+        raise ValueError(
+            f"layer {layer!r} gives negative activations; selectivity needs a non-negative layer, "
+            "such as a ReLU or a pooling after one"
+        )
+    y = labels.numpy()
+    means = np.full((per_image.shape[1], len(classes)), np.nan)
+    for c in range(len(classes)):
+        members = y == c
+        if members.any():
+            means[:, c] = per_image[members].mean(0)
+        elif c in (a, b):
+            raise ValueError(f"data must hold images of class {classes[c]!r}, got none")
+    index = selectivity_index(means[:, a], means[:, b])
+    return Selectivity(layer, tuple(classes), means, (classes[a], classes[b]), index, reduce)
+
+
+def selective_kernels(model: nn.Module, data: Any, *, layer: str = "relu1") -> list[int]:
+    """Pick, for each class in turn, the kernel most selective for it; a kernel at most once.
+
+    Kernel ``k``'s mean activation on each class is measured as in
+    :func:`selectivity` (mean over positions, then over the images of the
+    class). For class ``c``, its selectivity is :func:`selectivity_index` of
+    its mean on ``c`` against the mean of its means on the other classes, in
+    ``[-1, 1]``. Class 0 gets the kernel of highest selectivity for it, class
+    1 the most selective one among the kernels left, and so on; ties go to the
+    smaller kernel number. With two classes ``a`` and ``b`` the picks are
+    ``Selectivity.preferring(a)`` and ``preferring(b)``, unless both are the
+    same kernel.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Any model; it runs in eval mode without gradients (restored after),
+        and only up to ``layer``.
+    data : LineDataset or (images, labels)
+        Labelled images ``(N, C, H, W)``; every class must have images.
+    layer : str
+        A layer with non-negative outputs of shape ``(N, K, ...)``, such as
+        the ReLU after the first convolution (``"relu1"`` of
+        :class:`~cnnexplain.model.LineCNN`).
+
+    Returns
+    -------
+    list of int
+        ``min(n_classes, K)`` distinct kernel numbers, in class order:
+        ``picks[c]`` is the kernel chosen for class ``c``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``layer`` is not a layer of the model or gives negative values,
+        ``data`` holds fewer than two classes or a class without images, or
+        an argument is malformed.
+
+    Examples
+    --------
+    >>> from cnnexplain import LineCNN, make_lines
+    >>> data = make_lines(n_per_class=4, orientations=("horizontal", "vertical", "diagonal"))
+    >>> picks = selective_kernels(LineCNN(n_classes=3), data)
+    >>> len(picks), len(set(picks))
+    (3, 3)
+    """
+    result = selectivity(model, data, layer)
+    means = result.means  # (K, n_classes), NaN for a class without images
+    empty = [name for name, m in zip(result.classes, means.T) if np.isnan(m).any()]
+    if empty:
+        raise ValueError(f"data must hold images of every class, got none of {empty}")
+    picks: list[int] = []
+    for c in range(min(means.shape)):
+        index = selectivity_index(means[:, c], np.delete(means, c, axis=1).mean(axis=1))
+        ranked = np.argsort(-index, kind="stable")  # most selective first, ties by kernel number
+        picks.append(next(int(k) for k in ranked if k not in picks))
+    return picks

@@ -1,0 +1,535 @@
+"""How much each kernel looks like an edge detector, and when it became one.
+
+Every kernel is compared with Prewitt and Sobel edge templates
+(:func:`~cnnexplain.edges.edge_template`) at many orientations by zero-mean
+normalized correlation; random kernels give the level of chance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from .._checks import check_choice, check_float, check_int, describe
+from ..edges import edge_template
+from ..history import WeightHistory
+from ._layers import layer_weights
+
+__all__ = [
+    "DEFAULT_ANGLES",
+    "EDGE_KINDS",
+    "EdgeMatch",
+    "EdgeMatchHistory",
+    "edge_match",
+    "edge_match_history",
+    "random_edge_scores",
+]
+
+#: Kinds of edge template :func:`edge_match` compares kernels with.
+EDGE_KINDS = ("prewitt", "sobel")
+#: Default orientations of :func:`edge_match`, in degrees: 0, 5, ..., 175.
+DEFAULT_ANGLES = tuple(range(0, 180, 5))
+
+# Names of the edges and bright sides in EdgeMatch.table, by angle.
+_EDGE_NAMES = (
+    (0, "vertical"),
+    (45, "antidiagonal /"),
+    (90, "horizontal"),
+    (135, "diagonal \\"),
+    (180, "vertical"),
+)
+_SIDES = ("right", "below right", "below", "below left", "left", "above left", "above", "above right")
+
+
+def _edge_name(angle: float) -> str:
+    return min(_EDGE_NAMES, key=lambda e: abs(e[0] - angle))[1]
+
+
+def _bright_side(angle: float, polarity: int) -> str:
+    direction = angle if polarity > 0 else angle + 180.0
+    return _SIDES[int(np.round(direction / 45.0)) % 8]
+
+
+def _check_kinds_angles(kinds: Any, angles: Any) -> tuple[tuple[str, ...], np.ndarray]:
+    if isinstance(kinds, str) or not isinstance(kinds, Sequence) or not kinds:
+        raise TypeError(
+            f"kinds must be a non-empty sequence of names from {list(EDGE_KINDS)}, got {describe(kinds)}"
+        )
+    kinds = tuple(check_choice("kinds", k, EDGE_KINDS) for k in kinds)
+    if len(set(kinds)) != len(kinds):
+        raise ValueError(f"kinds must be distinct, got {kinds!r}")
+    try:
+        arr = np.asarray(list(angles), dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"angles must be a sequence of numbers of degrees, got {describe(angles)}") from None
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"angles must be a non-empty 1-D sequence of degrees, got shape {arr.shape}")
+    if not np.isfinite(arr).all() or (arr < 0).any() or (arr >= 180).any():
+        raise ValueError(
+            "angles must lie in [0, 180) degrees (the template at angle + 180 is the negated one, "
+            f"counted by the polarity), got {arr.tolist()}"
+        )
+    return kinds, arr
+
+
+def _zscore_rows(x: np.ndarray) -> np.ndarray:
+    """Zero-mean, unit-norm rows of ``x``; rows of zero variance (up to rounding) become zero."""
+    x = x - x.mean(axis=-1, keepdims=True)
+    norm = np.linalg.norm(x, axis=-1, keepdims=True)
+    scale = np.max(np.abs(x), axis=-1, keepdims=True)
+    flat = norm <= 1e-9 * np.maximum(scale, 1e-300)
+    return np.where(flat, 0.0, x / np.where(norm > 0, norm, 1.0))
+
+
+def _edge_correlations(kernels: np.ndarray, kinds: tuple[str, ...], angles: np.ndarray) -> np.ndarray:
+    """Zero-mean normalized correlation of ``kernels`` ``(..., kh, kw)`` with every
+    template: shape ``(..., len(kinds), len(angles))``."""
+    kh, kw = kernels.shape[-2:]
+    templates = np.stack(
+        [edge_template((kh, kw), float(a), k).double().numpy() for k in kinds for a in angles]
+    )
+    t = _zscore_rows(templates.reshape(len(kinds) * len(angles), kh * kw))
+    x = _zscore_rows(kernels.reshape(*kernels.shape[:-2], kh * kw))
+    corr = np.clip(x @ t.T, -1.0, 1.0)
+    return corr.reshape(*kernels.shape[:-2], len(kinds), len(angles))
+
+
+def _best_of(corr: np.ndarray, kinds: tuple[str, ...], angles: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Score, angle, polarity and kind of the best template, from correlations."""
+    signed = corr.reshape(*corr.shape[:-2], -1)
+    best = np.abs(signed).argmax(axis=-1)  # the first maximum: first kind, then smallest angle
+    signed = np.take_along_axis(signed, best[..., None], -1)[..., 0]
+    score = np.abs(signed)
+    kind_idx, angle_idx = np.divmod(best, len(angles))
+    constant = score == 0  # a constant kernel correlates with nothing
+    angle = np.where(constant, np.nan, angles[angle_idx])
+    polarity = np.where(constant, 0, np.sign(signed)).astype(np.int64)
+    kind = np.where(constant, "", np.asarray(kinds, dtype=object)[kind_idx]).astype(str)
+    return score, angle, polarity, kind
+
+
+def _kernel_stack(w: np.ndarray) -> np.ndarray:
+    """Kernels as ``(..., kh, kw)``: a size-1 input-channel axis of a 4-D weight is dropped."""
+    if w.ndim not in (2, 3, 4):
+        raise ValueError(
+            f"weights must have shape (kh, kw), (K, kh, kw) or (out, in, kh, kw), got shape {tuple(w.shape)}"
+        )
+    if w.ndim == 4 and w.shape[1] == 1:
+        w = w[:, 0]
+    if w.shape[-1] < 2 and w.shape[-2] < 2:
+        raise ValueError(f"weights must hold kernels of at least 2 pixels, got shape {tuple(w.shape)}")
+    return w
+
+
+@dataclass(frozen=True, eq=False)
+class EdgeMatch:
+    """How much each kernel looks like an edge detector (see :func:`edge_match`).
+
+    Parameters
+    ----------
+    score : numpy.ndarray
+        Float, one per kernel: the best absolute zero-mean normalized
+        correlation with an edge template, in ``[0, 1]``.
+    angle : numpy.ndarray
+        Float degrees in ``[0, 180)``: the orientation of the best template
+        (0 = vertical edge, 90 = horizontal edge; clockwise on screen). NaN
+        for a constant kernel.
+    polarity : numpy.ndarray
+        Int, ``+1`` or ``-1`` (``0`` for a constant kernel): ``+1`` if the
+        kernel's positive weights lie on the side the angle points to (right
+        for 0, below for 90), the bright side of the edge it fires on.
+    kind : numpy.ndarray
+        Str, ``"prewitt"`` or ``"sobel"``: the kind of the best template.
+    correlation : numpy.ndarray
+        Signed correlation with every template, shape
+        ``score.shape + (len(kinds), len(angles))``.
+    kinds : tuple of str
+        The template kinds compared.
+    angles : numpy.ndarray
+        The template orientations compared, in degrees.
+    kernel_size : (int, int)
+        Height and width of the kernels.
+    layer : str or None
+        The layer the kernels come from, when a model was given.
+
+    Notes
+    -----
+    The arrays have one entry per kernel: shape ``(K,)`` for a layer with
+    one input channel (``conv1``), ``(out, in)`` for a layer with several
+    (one 2-D kernel per input channel), ``()`` for a single kernel.
+    """
+
+    score: np.ndarray
+    angle: np.ndarray
+    polarity: np.ndarray
+    kind: np.ndarray
+    correlation: np.ndarray
+    kinds: tuple[str, ...]
+    angles: np.ndarray
+    kernel_size: tuple[int, int]
+    layer: str | None = None
+
+    def __len__(self) -> int:
+        return int(self.score.shape[0]) if self.score.ndim else 1
+
+    def template(self, index: int | tuple[int, ...] = ()) -> torch.Tensor:
+        """Return the best template of kernel ``index``, times its polarity.
+
+        Parameters
+        ----------
+        index : int or tuple of int
+            The kernel: ``k`` for a layer with one input channel, ``(out,
+            in)`` for one with several, ``()`` for a single kernel.
+
+        Returns
+        -------
+        torch.Tensor
+            ``polarity * edge_template(kernel_size, angle, kind)``: it has the
+            kernel's size and correlates with the kernel at ``+score`` (all
+            zeros for a constant kernel).
+        """
+        idx = (index,) if isinstance(index, (int, np.integer)) else tuple(index)
+        try:
+            pol = int(self.polarity[idx])
+        except IndexError:
+            raise ValueError(
+                f"index must address a kernel of shape {self.score.shape}, got {index!r}"
+            ) from None
+        if pol == 0:
+            return torch.zeros(self.kernel_size)
+        return pol * edge_template(self.kernel_size, float(self.angle[idx]), str(self.kind[idx]))
+
+    def best(self, angle: float, *, tolerance: float = 22.5) -> int | tuple[int, ...] | None:
+        """Return the kernel with the highest score among those oriented near ``angle``.
+
+        Parameters
+        ----------
+        angle : float
+            Orientation in degrees (``0`` vertical edges, ``90`` horizontal
+            edges), compared modulo 180.
+        tolerance : float
+            Largest accepted difference between a kernel's angle and
+            ``angle``, in degrees.
+
+        Returns
+        -------
+        int, tuple of int or None
+            The kernel's index (a tuple for a multi-axis result), or
+            ``None`` if no kernel is oriented within ``tolerance``.
+        """
+        angle = check_float("angle", angle)
+        tolerance = check_float("tolerance", tolerance, low=0, high=90)
+        diff = np.abs((self.angle - angle + 90.0) % 180.0 - 90.0)
+        ok = np.nan_to_num(diff, nan=np.inf) <= tolerance
+        if not ok.any():
+            return None
+        flat = int(np.argmax(np.where(ok, self.score, -1.0)))
+        if self.score.ndim == 1:
+            return flat
+        return tuple(int(i) for i in np.unravel_index(flat, self.score.shape))
+
+    def table(self) -> str:
+        """Return a text table, one kernel a row.
+
+        Returns
+        -------
+        str
+            Columns: kernel, score, angle, polarity, kind, edge (vertical,
+            horizontal, ...) and the bright side of the edge it fires on.
+        """
+        header = f"{'kernel':>8}  {'score':>5}  {'angle':>5}  {'polarity':>8}  {'kind':<7}  {'edge':<16}  bright side"
+        lines = [header, "-" * len(header)]
+        for idx in np.ndindex(self.score.shape):
+            name = ",".join(str(i) for i in idx) if idx else "-"
+            pol = int(self.polarity[idx])
+            if pol == 0:
+                lines.append(f"{name:>8}  {0.0:5.2f}  {'-':>5}  {'0':>8}  {'-':<7}  {'(constant)':<16}  -")
+                continue
+            a = float(self.angle[idx])
+            lines.append(
+                f"{name:>8}  {float(self.score[idx]):5.2f}  {a:5.0f}  {pol:+8d}  {self.kind[idx]!s:<7}  "
+                f"{_edge_name(a):<16}  {_bright_side(a, pol)}"
+            )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.table()
+
+
+def edge_match(
+    weights: Any,
+    layer: str = "conv1",
+    *,
+    kinds: Sequence[str] = EDGE_KINDS,
+    angles: Sequence[float] = DEFAULT_ANGLES,
+) -> EdgeMatch:
+    """Compare each kernel with Prewitt and Sobel edge templates at many orientations.
+
+    For every kernel and every template -- each kind in ``kinds``, rotated to
+    each angle in ``angles`` and scaled to the kernel's size by
+    :func:`~cnnexplain.edges.edge_template` -- the zero-mean normalized
+    correlation (Pearson's r over the kernel's pixels) is computed. The
+    kernel's match is the template of largest absolute correlation: its
+    ``score`` (that absolute value, in ``[0, 1]``; 1 means the kernel is the
+    template up to scale and offset), ``angle``, ``polarity`` (the sign of
+    the correlation) and ``kind``. Ties go to the first kind, then the
+    smallest angle. See :mod:`cnnexplain.analysis` for the angle and polarity
+    conventions.
+
+    Parameters
+    ----------
+    weights : torch.nn.Module, torch.Tensor or numpy.ndarray
+        A model (its layer ``layer`` is read), or kernels of shape
+        ``(kh, kw)``, ``(K, kh, kw)`` or ``(out, in, kh, kw)``.
+    layer : str
+        Name of a convolution layer of ``weights`` when it is a model;
+        ignored for arrays.
+    kinds : sequence of str
+        Template kinds among :data:`EDGE_KINDS`.
+    angles : sequence of float
+        Template orientations in degrees, each in ``[0, 180)`` (the opposite
+        direction is the same template negated, which the polarity covers).
+        The reported angle is the nearest one on this grid.
+
+    Returns
+    -------
+    EdgeMatch
+        ``print(match)`` shows a table; ``match.score[k]`` is kernel ``k``'s
+        score.
+
+    Raises
+    ------
+    TypeError
+        If ``weights`` is neither a model nor an array, or ``kinds`` or
+        ``angles`` has the wrong type.
+    ValueError
+        If ``layer`` is not a convolution layer of the model, the weights
+        have the wrong shape or non-finite values, or ``kinds`` or
+        ``angles`` hold unknown names or angles outside ``[0, 180)``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from cnnexplain.edges import PREWITT_X
+    >>> match = edge_match(torch.stack([PREWITT_X, -PREWITT_X, PREWITT_X.T]))
+    >>> match.score.round(3).tolist(), match.angle.tolist(), match.polarity.tolist()
+    ([1.0, 1.0, 1.0], [0.0, 0.0, 90.0], [1, -1, 1])
+    """
+    kinds, angle_grid = _check_kinds_angles(kinds, angles)
+    w, layer_name = layer_weights(weights, layer)
+    kernels = _kernel_stack(w)
+    corr = _edge_correlations(kernels, kinds, angle_grid)
+    size = tuple(kernels.shape[-2:])
+    return EdgeMatch(*_best_of(corr, kinds, angle_grid), corr, kinds, angle_grid, size, layer_name)
+
+
+def random_edge_scores(
+    kernel_size: int | tuple[int, int] = 7,
+    n: int = 1000,
+    *,
+    kinds: Sequence[str] = EDGE_KINDS,
+    angles: Sequence[float] = DEFAULT_ANGLES,
+    seed: int = 0,
+) -> np.ndarray:
+    """Return the edge-match scores of random kernels: the level of chance.
+
+    A random kernel already correlates a little with its best template out
+    of many. This draws ``n`` kernels with independent uniform weights --
+    the distribution of PyTorch's default initialization of a convolution
+    (the score does not depend on the scale) -- and scores them with
+    :func:`edge_match`. A kernel scoring well above, say, the 95th
+    percentile has learned an edge.
+
+    Parameters
+    ----------
+    kernel_size : int or (int, int)
+        Side, or ``(height, width)``, of the kernels, each in ``[1, 64]``.
+    n : int
+        Number of random kernels.
+    kinds : sequence of str
+        Template kinds, as in :func:`edge_match`.
+    angles : sequence of float
+        Template orientations in degrees, as in :func:`edge_match`.
+    seed : int
+        Seed of the random weights.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n,)`` scores in ``[0, 1]``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``kernel_size``, ``n`` or ``seed`` is not an integer in range, or
+        ``kinds`` or ``angles`` is malformed (see :func:`edge_match`).
+
+    Examples
+    --------
+    >>> scores = random_edge_scores(7, n=200)
+    >>> 0.2 < float(np.median(scores)) < 0.45
+    True
+    """
+    if isinstance(kernel_size, tuple) and len(kernel_size) == 2:
+        shape = tuple(check_int(f"kernel_size[{i}]", s, low=1, high=64) for i, s in enumerate(kernel_size))
+    else:
+        shape = (check_int("kernel_size", kernel_size, low=1, high=64),) * 2
+    n = check_int("n", n, low=1, high=1_000_000)
+    seed = check_int("seed", seed, low=0)
+    rng = np.random.default_rng(seed)
+    return edge_match(rng.uniform(-1.0, 1.0, size=(n, *shape)), kinds=kinds, angles=angles).score
+
+
+@dataclass(frozen=True, eq=False)
+class EdgeMatchHistory:
+    """The edge match of every snapshot of a training run (see :func:`edge_match_history`).
+
+    Parameters
+    ----------
+    score, angle, polarity, kind : numpy.ndarray
+        As in :class:`EdgeMatch`, with a leading snapshot axis: shape
+        ``(S, K)`` for ``conv1``.
+    correlation : numpy.ndarray
+        Shape ``(S, K, len(kinds), len(angles))``.
+    epochs : numpy.ndarray
+        Float training progress of each snapshot, in epochs (``0`` = init).
+    steps : numpy.ndarray
+        Int ``(S, 2)``: the ``(epoch, batch)`` of each snapshot.
+    kinds : tuple of str
+        The template kinds compared.
+    angles : numpy.ndarray
+        The template orientations compared, in degrees.
+    kernel_size : (int, int)
+        Height and width of the kernels.
+    layer : str
+        The layer the kernels come from.
+    """
+
+    score: np.ndarray
+    angle: np.ndarray
+    polarity: np.ndarray
+    kind: np.ndarray
+    correlation: np.ndarray
+    epochs: np.ndarray
+    steps: np.ndarray
+    kinds: tuple[str, ...]
+    angles: np.ndarray
+    kernel_size: tuple[int, int]
+    layer: str
+
+    def __len__(self) -> int:
+        """Number of snapshots."""
+        return int(self.score.shape[0])
+
+    @property
+    def n_kernels(self) -> int:
+        """Number of kernels per snapshot (first kernel axis)."""
+        return int(self.score.shape[1]) if self.score.ndim > 1 else 1
+
+    def at(self, snapshot: int) -> EdgeMatch:
+        """Return the edge match of one snapshot.
+
+        Parameters
+        ----------
+        snapshot : int
+            Position of the snapshot in the history; ``-1`` is the last.
+
+        Returns
+        -------
+        EdgeMatch
+            The match of the kernels of that snapshot.
+        """
+        snapshot = check_int("snapshot", snapshot, low=-len(self), high=len(self) - 1)
+        i = snapshot % len(self)
+        per_kernel = (self.score, self.angle, self.polarity, self.kind, self.correlation)
+        return EdgeMatch(*(a[i] for a in per_kernel), self.kinds, self.angles, self.kernel_size, self.layer)
+
+    def first_epoch_above(self, threshold: float) -> np.ndarray:
+        """Return, per kernel, the first epoch from which the score stays at or above ``threshold``.
+
+        Parameters
+        ----------
+        threshold : float
+            Score in ``[0, 1]``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Float epochs, one per kernel; NaN for a kernel whose final score
+            is below ``threshold``.
+        """
+        threshold = check_float("threshold", threshold, low=0, high=1)
+        above = self.score >= threshold
+        # stays above from snapshot i on: all of above[i:] true
+        stays = np.flip(np.logical_and.accumulate(np.flip(above, 0), axis=0), 0)
+        first = np.argmax(stays, axis=0)
+        return np.where(stays[-1], self.epochs[first], np.nan)
+
+
+def edge_match_history(
+    history: WeightHistory,
+    layer: str = "conv1",
+    *,
+    kinds: Sequence[str] = EDGE_KINDS,
+    angles: Sequence[float] = DEFAULT_ANGLES,
+) -> EdgeMatchHistory:
+    """Run :func:`edge_match` on every snapshot of a training history.
+
+    Parameters
+    ----------
+    history : WeightHistory
+        A history from :func:`~cnnexplain.training.train`.
+    layer : str
+        A layer with 4-D kernels in the history (``"conv1"``, ``"conv2"``).
+    kinds : sequence of str
+        Template kinds, as in :func:`edge_match`.
+    angles : sequence of float
+        Template orientations in degrees, as in :func:`edge_match`.
+
+    Returns
+    -------
+    EdgeMatchHistory
+        ``score``, ``angle``, ``polarity`` and ``kind`` of shape
+        ``(snapshots, kernels)``, and the ``epochs`` of the snapshots, so
+        that ``plt.plot(result.epochs, result.score)`` draws how each
+        kernel's match grows during training.
+
+    Raises
+    ------
+    TypeError
+        If ``history`` is not a :class:`~cnnexplain.history.WeightHistory`.
+    ValueError
+        If ``layer`` is not a convolution layer of the history.
+
+    Examples
+    --------
+    >>> from cnnexplain import LineCNN, make_lines, train
+    >>> history = train(LineCNN(), make_lines(n_per_class=8), epochs=1)
+    >>> edge_match_history(history).score.shape
+    (2, 8)
+    """
+    if not isinstance(history, WeightHistory):
+        raise TypeError(f"history must be a WeightHistory, got {describe(history)}")
+    kinds, angle_grid = _check_kinds_angles(kinds, angles)
+    convs = [
+        n for n in history.layer_names() if f"{n}.weight" in history and history[f"{n}.weight"].ndim == 5
+    ]
+    if not isinstance(layer, str):
+        raise TypeError(
+            f"layer must be the name of one of the history's convolution layers {convs}, got {describe(layer)}"
+        )
+    if layer not in convs:
+        raise ValueError(f"layer must be one of the history's convolution layers {convs}, got {layer!r}")
+    w = history[f"{layer}.weight"].astype(np.float64)  # (snapshots, out, in, kh, kw)
+    if w.shape[2] == 1:
+        w = w[:, :, 0]
+    corr = _edge_correlations(w, kinds, angle_grid)
+    epochs, steps = history.epochs.astype(np.float64), np.array(history.steps)
+    size = tuple(w.shape[-2:])
+    return EdgeMatchHistory(
+        *_best_of(corr, kinds, angle_grid), corr, epochs, steps, kinds, angle_grid, size, layer
+    )

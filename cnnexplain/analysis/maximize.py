@@ -1,0 +1,185 @@
+"""Activation maximization: the input image that most excites one channel of a layer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .._checks import check_choice, check_float, check_int, describe
+from .._torch import torch_threads
+from ._layers import capture, conv_layers, eval_mode, find_layer
+
+__all__ = ["maximize_activation"]
+
+
+def _gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
+    """Blur ``(N, C, H, W)`` images with a Gaussian of ``sigma`` pixels (two 1-D passes, edges repeated)."""
+    radius = max(1, int(np.ceil(3 * sigma)))
+    t = torch.arange(-radius, radius + 1, dtype=x.dtype)
+    g = torch.exp(-(t**2) / (2 * sigma**2))
+    g = g / g.sum()
+    c = x.shape[1]
+    x = F.pad(x, (radius, radius, radius, radius), mode="replicate")
+    x = F.conv2d(x, g.view(1, 1, 1, -1).expand(c, 1, 1, -1), groups=c)
+    return F.conv2d(x, g.view(1, 1, -1, 1).expand(c, 1, -1, 1), groups=c)
+
+
+# Activations with the same maximizing input as their input.
+_MONOTONIC = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.ELU, nn.Softplus, nn.Sigmoid, nn.Tanh, nn.Hardtanh)
+
+
+def maximize_activation(
+    model: nn.Module,
+    layer: str,
+    channel: int | Sequence[int],
+    *,
+    size: int | None = None,
+    where: str = "centre",
+    steps: int = 150,
+    lr: float = 0.05,
+    l2: float = 0.05,
+    blur: float = 0.5,
+    blur_every: int = 10,
+    seed: int = 0,
+) -> torch.Tensor:
+    """Find the input image that most excites one channel of a layer.
+
+    Gradient ascent on the pixels of a grey image, kept readable by
+    regularization, after Yosinski et al. (2015), "Understanding neural
+    networks through deep visualization". Starting from mid-grey (0.5) plus
+    a little seeded noise, each step
+
+    1. moves the image along the gradient of the objective, normalized so
+       that its largest pixel moves by ``lr`` (the step does not depend on
+       the scale of the activations);
+    2. decays it towards grey: ``x <- 0.5 + (1 - l2) (x - 0.5)``, a step of
+       gradient descent on an L2 penalty, so pixels that do not matter fade
+       to grey;
+    3. every ``blur_every`` steps, blurs it with a Gaussian of ``blur``
+       pixels, which removes high-frequency noise;
+    4. clamps it to ``[0, 1]``, the range of the training images.
+
+    The loop runs torch on one thread (the thread count is restored after):
+    its operations are too small to gain from more, and lose a lot on a
+    busy machine.
+
+    The objective is channel ``channel`` of ``layer``'s output at the
+    centre of its map (``where="centre"``, one unit: the image shows that
+    unit's receptive field, grey around it) or averaged over the map
+    (``where="mean"``: a pattern that excites the channel everywhere). For
+    ``conv1`` the centre patch of the result is, up to clamping, the kernel
+    itself: the gradient of a convolution unit is its kernel.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Any model whose first convolution takes the images; it runs in eval
+        mode, its parameters untouched (restored after).
+    layer : str
+        Name of the layer to excite. For a monotonic activation layer
+        (``ReLU``, ``LeakyReLU``, ``Sigmoid``, ...) its input is maximized
+        instead -- the same image, but the gradient does not vanish where the
+        ReLU is off. After a pooling of a ReLU, a unit that starts inactive
+        has no gradient to follow: prefer the convolutions (``"conv1"``,
+        ``"conv2"``) or their ReLUs.
+    channel : int or sequence of int
+        Output channel(s) of ``layer``. Several channels are optimized
+        together, independently, in one batch.
+    size : int, optional
+        Side of the square image; ``model.image_size`` if the model has it,
+        else 50.
+    where : {"centre", "mean"}
+        Excite the centre unit, or the mean over the map.
+    steps : int
+        Number of ascent steps.
+    lr : float
+        Largest pixel change per step.
+    l2 : float
+        Decay towards grey per step, in ``[0, 1)``.
+    blur : float
+        Standard deviation of the Gaussian blur in pixels; 0 disables it.
+    blur_every : int
+        Steps between blurs.
+    seed : int
+        Seed of the starting noise: the same call gives the same image.
+
+    Returns
+    -------
+    torch.Tensor
+        Float32 image(s) in ``[0, 1]``: shape ``(size, size)`` for one
+        channel, ``(len(channel), size, size)`` for several (a channel axis
+        is added after the first if the model takes several input channels).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``layer`` is not a layer of the model, a channel is out of range,
+        the model has no convolution layer, or a setting is out of range.
+
+    Examples
+    --------
+    >>> from cnnexplain.model import LineCNN
+    >>> image = maximize_activation(LineCNN(), "conv1", 3, steps=20)
+    >>> tuple(image.shape), 0.0 <= float(image.min()) <= float(image.max()) <= 1.0
+    ((50, 50), True)
+    """
+    module = find_layer(model, layer)
+    convs = conv_layers(model)
+    if not convs:
+        raise ValueError("model must have a convolution layer, to know the input channels; it has none")
+    in_channels = dict(model.named_modules())[convs[0]].in_channels
+    if size is None:
+        size = getattr(model, "image_size", 50)
+    size = check_int("size", size, low=1, high=1024)
+    check_choice("where", where, ("centre", "mean"))
+    steps = check_int("steps", steps, low=0, high=100_000)
+    lr = check_float("lr", lr, low=0, low_open=True, high=1)
+    l2 = check_float("l2", l2, low=0, high=1, high_open=True)
+    blur = check_float("blur", blur, low=0, high=size)
+    blur_every = check_int("blur_every", blur_every, low=1)
+    seed = check_int("seed", seed, low=0)
+    single = isinstance(channel, (int, np.integer)) and not isinstance(channel, bool)
+    if single:
+        chans = [int(channel)]
+    elif isinstance(channel, Sequence) and not isinstance(channel, (str, bytes)) and len(channel) > 0:
+        chans = list(channel)
+    else:
+        raise TypeError(
+            f"channel must be an integer or a non-empty sequence of integers, got {describe(channel)}"
+        )
+    gen = torch.Generator().manual_seed(seed)
+    n = len(chans)
+    x = (0.5 + 0.1 * torch.randn(n, in_channels, size, size, generator=gen)).clamp_(0, 1)
+    # A monotonic activation has the same maximizer as its input, whose
+    # gradient does not vanish where the activation is flat.
+    pre = isinstance(module, _MONOTONIC)
+    # Many tiny operations, one small image at a time: extra threads only add overhead.
+    with eval_mode(model, freeze=True), torch_threads(1):
+        with torch.no_grad():
+            out = capture(model, module, x, inputs=pre)
+        if out.ndim < 2:
+            raise ValueError(f"layer output must have shape (N, C, ...), got shape {tuple(out.shape)}")
+        chans = [check_int("channel", c, low=0, high=out.shape[1] - 1) for c in chans]
+        centre = tuple((s - 1) // 2 for s in out.shape[2:])
+        rows = torch.arange(n)
+        select = torch.tensor(chans)
+        for step in range(steps):
+            x.requires_grad_(True)
+            out = capture(model, module, x, inputs=pre)[rows, select]
+            objective = out[(slice(None), *centre)] if where == "centre" else out.reshape(n, -1).mean(1)
+            (grad,) = torch.autograd.grad(objective.sum(), x)
+            with torch.no_grad():
+                scale = grad.abs().reshape(n, -1).amax(1).clamp_min(1e-12).view(n, 1, 1, 1)
+                x = x.detach() + lr * grad / scale
+                x = 0.5 + (1.0 - l2) * (x - 0.5)
+                if blur > 0 and (step + 1) % blur_every == 0:
+                    x = _gaussian_blur(x, blur)
+                x = x.clamp(0.0, 1.0)
+    x = x.detach().to(torch.float32)
+    if in_channels == 1:
+        x = x[:, 0]
+    return x[0] if single else x
