@@ -1,59 +1,54 @@
 """Named, cached training runs shared by the examples, the site and the CLI.
 
 :func:`experiment` makes the data, builds the model and trains it, from one
-dictionary of settings. Its result is cached on disk, keyed by the *full*
-configuration (every setting, defaults included) and by a digest of the
-library code that produced it, so the gallery trains each distinct
-configuration once per build and never shows a history made by older code.
+dictionary of settings per step; with no argument, it is exactly::
 
-The cache folder is, in order: the ``cache_dir`` argument, the
-``CNNEXPLAIN_CACHE`` environment variable, or ``~/.cache/cnnexplain``.
-Pass ``cache_dir=False`` to train without a cache.
+    train_set, val_set = make_lines().split()
+    history = train(LineCNN(), train_set, val_set=val_set)
+
+Every default is the one in the signature of :func:`~cnnexplain.data.make_lines`,
+:meth:`~cnnexplain.data.LineDataset.split`, :class:`~cnnexplain.model.LineCNN`
+or :func:`~cnnexplain.training.train`. The history is cached on disk, keyed
+by every setting and by the library's source code, so the gallery trains
+each run once per build and never shows a history made by older code. The
+cache folder is the ``cache_dir`` argument, else the ``CNNEXPLAIN_CACHE``
+environment variable, else ``~/.cache/cnnexplain``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from ._checks import check_int, check_int_range, describe
-from .data import LineDataset, _default_length, make_lines
+from ._checks import describe
+from .data import LineDataset, make_lines
 from .history import WeightHistory
 from .model import LineCNN
 from .training import train
 
 __all__ = ["Experiment", "cache_key", "default_cache_dir", "experiment", "resolve_config"]
 
-_DATA_DEFAULTS: dict[str, Any] = {
-    "n_per_class": 600,
-    "size": 50,
-    "thickness": (1, 3),
-    "length": None,
-    "noise": 0.0,
-    "orientations": ("horizontal", "vertical"),
-    "seed": 0,
-}
-_SPLIT_DEFAULTS: dict[str, Any] = {"test_fraction": 0.2, "seed": 0}
-_MODEL_DEFAULTS: dict[str, Any] = {
-    "n_kernels": 8,
-    "kernel_size": 7,
-    "n_kernels2": 8,
-    "kernel_size2": 3,
-    "hidden": 32,
-    "dropout": 0.25,
-    "seed": 0,
-}
-_TRAIN_DEFAULTS: dict[str, Any] = {"epochs": 20, "batch_size": 32, "lr": 1e-3, "seed": 0, "record": "epoch"}
-_SECTIONS = {
-    "data": _DATA_DEFAULTS,
-    "split": _SPLIT_DEFAULTS,
-    "model": _MODEL_DEFAULTS,
-    "training": _TRAIN_DEFAULTS,
+
+def _defaults(function: Callable, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The default value of every parameter of ``function`` that has one, except ``skip``."""
+    parameters = inspect.signature(function).parameters.values()
+    return {p.name: p.default for p in parameters if p.default is not p.empty and p.name not in skip}
+
+
+# The settings of each step and their defaults, read from the signatures. The
+# model's image size and number of classes follow from the data; where and
+# how verbosely to train is not part of a run's identity.
+_DEFAULTS = {
+    "data": _defaults(make_lines),
+    "split": _defaults(LineDataset.split),
+    "model": _defaults(LineCNN, skip=("image_size", "n_classes")),
+    "training": _defaults(train, skip=("val_set", "progress", "device", "threads")),
 }
 
 
@@ -61,7 +56,9 @@ _SECTIONS = {
 class Experiment:
     """A trained run: its history, its data, and the model at the end.
 
-    Attributes
+    Make one with :func:`experiment` or :meth:`from_history`.
+
+    Parameters
     ----------
     history : WeightHistory
         Snapshots and metrics of the training.
@@ -80,7 +77,7 @@ class Experiment:
     key: str
 
     @property
-    def model(self):
+    def model(self) -> LineCNN:
         """A :class:`~cnnexplain.model.LineCNN` with the final weights, in eval mode (new on each access)."""
         return self.history.model_at(-1)
 
@@ -88,6 +85,72 @@ class Experiment:
     def data(self) -> LineDataset:
         """The whole data set, before the split."""
         return make_lines(**self.config["data"])
+
+    @classmethod
+    def from_history(cls, history: WeightHistory) -> Experiment:
+        """Rebuild the run of a history: its configuration, data, split and final model.
+
+        Works for the histories of :func:`experiment` and ``cnnexplain
+        train``, and for any :class:`~cnnexplain.model.LineCNN` trained by
+        :func:`~cnnexplain.training.train` on the training part of
+        ``make_lines(...).split(...)``: ``train`` records these settings.
+
+        Parameters
+        ----------
+        history : WeightHistory
+            The history of the run, as trained or as read by :meth:`WeightHistory.load`.
+
+        Returns
+        -------
+        Experiment
+            The run, with ``history`` itself and its data regenerated.
+
+        Raises
+        ------
+        TypeError
+            If ``history`` is not a :class:`~cnnexplain.history.WeightHistory`.
+        ValueError
+            If ``history.config`` does not allow it: another model or data,
+            or settings that do not give the number of images trained on.
+
+        Examples
+        --------
+        >>> from cnnexplain import LineCNN, make_lines, train
+        >>> train_set, val_set = make_lines(n_per_class=20).split()
+        >>> history = train(LineCNN(), train_set, val_set=val_set, epochs=1)
+        >>> run = Experiment.from_history(history)
+        >>> run.config["data"]["n_per_class"], len(run.test_set)
+        (20, 8)
+        """
+        if not isinstance(history, WeightHistory):
+            raise TypeError(f"history must be a WeightHistory, got {describe(history)}")
+        try:
+            config = _recorded_config(history.config)
+            train_set, test_set = make_lines(**config["data"]).split(**config["split"])
+            history.model_at(-1)  # fail here, not on first use, if the weights do not load
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"history: cannot rebuild the run it records: {exc}") from None
+        n_train = history.config["training"].get("n_train")
+        if n_train != len(train_set):
+            raise ValueError(
+                f"history: cannot rebuild the run it records: it was trained on {n_train} images, "
+                f"its recorded data settings give {len(train_set)}"
+            )
+        return cls(history, train_set, test_set, config, cache_key(config))
+
+
+def _recorded_config(recorded: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The configuration of a run, from the settings ``train()`` recorded in its history."""
+    dataset, model = recorded.get("dataset") or {}, recorded.get("model") or {}
+    split = dataset.get("split") or {}
+    if split.get("part") != "train" or model.get("class") != "LineCNN":
+        raise ValueError("it does not record a LineCNN trained on the training part of LineDataset.split()")
+    sections = {"data": dataset, "split": split, "model": model, "training": recorded.get("training") or {}}
+    for name, section in sections.items():
+        missing = sorted(set(_DEFAULTS[name]) - set(section))
+        if missing:
+            raise ValueError(f"it does not record the {name} settings {missing}")
+    return resolve_config(**{name: {k: sections[name][k] for k in _DEFAULTS[name]} for name in sections})
 
 
 def resolve_config(
@@ -98,12 +161,37 @@ def resolve_config(
 ) -> dict[str, dict[str, Any]]:
     """Fill in every default and return the full, JSON-ready configuration.
 
-    Unknown setting names raise ``ValueError``. ``model["image_size"]`` and
-    ``model["n_classes"]`` follow from the data settings.
+    Data settings are written as :func:`~cnnexplain.data.make_lines` records
+    them (thickness ``2`` is ``[2, 2]``, the default length is filled in);
+    ``model["image_size"]`` and ``model["n_classes"]`` follow from the data.
+
+    Parameters
+    ----------
+    data : dict, optional
+        Arguments of :func:`~cnnexplain.data.make_lines`.
+    model : dict, optional
+        Arguments of :class:`~cnnexplain.model.LineCNN`, but ``image_size`` and ``n_classes``.
+    training : dict, optional
+        ``epochs``, ``batch_size``, ``lr``, ``seed`` and ``record`` of :func:`~cnnexplain.training.train`.
+    split : dict, optional
+        Arguments of :meth:`~cnnexplain.data.LineDataset.split`.
+
+    Returns
+    -------
+    dict
+        Sections ``"data"``, ``"split"``, ``"model"`` and ``"training"``, each
+        holding every setting of its step.
+
+    Raises
+    ------
+    TypeError
+        If a section is not a dict, or a data setting has the wrong type.
+    ValueError
+        If a setting name is unknown, or a data setting is out of range.
     """
     given = {"data": data, "split": split, "model": model, "training": training}
     config: dict[str, dict[str, Any]] = {}
-    for section, defaults in _SECTIONS.items():
+    for section, defaults in _DEFAULTS.items():
         values = given[section] or {}
         if not isinstance(values, dict):
             raise TypeError(f"{section} must be a dict of settings, got {describe(values)}")
@@ -111,41 +199,74 @@ def resolve_config(
         if unknown:
             raise ValueError(f"{section} settings must be among {sorted(defaults)}, got unknown {unknown}")
         config[section] = {**defaults, **values}
-    cfg_data = config["data"]
-    if cfg_data["length"] is None:
-        # The same default as make_lines (which depends on the orientations
-        # and thickness); bad settings are left for make_lines to report.
-        try:
-            size = check_int("size", cfg_data["size"], low=8, high=512)
-            thick = check_int_range("thickness", cfg_data["thickness"], low=1, high=size)
-            cfg_data["length"] = _default_length(size, thick, tuple(cfg_data["orientations"]))
-        except (TypeError, ValueError):
-            pass
-    orientations = cfg_data["orientations"]
-    config["model"]["image_size"] = cfg_data["size"]
-    config["model"]["n_classes"] = len(orientations) if isinstance(orientations, (list, tuple)) else 2
+    # Only make_lines knows how it normalizes its settings: ask it, with one
+    # image per class (the rest of its record does not depend on the count).
+    recorded = make_lines(**{**config["data"], "n_per_class": 1}).config
+    config["data"] = {**recorded, "n_per_class": config["data"]["n_per_class"]}
+    config["model"]["image_size"] = config["data"]["size"]
+    config["model"]["n_classes"] = len(config["data"]["orientations"])
     return json.loads(json.dumps(config, sort_keys=True))
 
 
 def _code_digest() -> str:
-    """Digest of the library modules that make a history."""
-    here = Path(__file__).parent
-    h = hashlib.sha256(__version__.encode())
-    for name in ("_checks.py", "data.py", "model.py", "training.py", "experiment.py"):
-        h.update((here / name).read_bytes())
-    return h.hexdigest()
+    """Digest of the library's source: every ``.py`` file of the package, path and bytes."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in sorted(p.relative_to(package).as_posix() for p in package.rglob("*.py")):
+        source = (package / name).read_bytes()
+        digest.update(f"{name}\0{len(source)}\0".encode())  # unambiguous file boundaries
+        digest.update(source)
+    return digest.hexdigest()
 
 
 def cache_key(config: dict) -> str:
-    """Return the cache key of a full configuration and the current library code."""
+    """Return the cache key of a full configuration and of the library's current source code.
+
+    Parameters
+    ----------
+    config : dict
+        A configuration returned by :func:`resolve_config`.
+
+    Returns
+    -------
+    str
+        20 hex digits; changing a setting or any ``.py`` file of the package changes it.
+    """
     blob = json.dumps({"config": config, "code": _code_digest()}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
 def default_cache_dir() -> Path:
-    """The cache folder: ``$CNNEXPLAIN_CACHE`` or ``~/.cache/cnnexplain``."""
+    """Return the cache folder: ``$CNNEXPLAIN_CACHE`` or ``~/.cache/cnnexplain``.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder (it may not exist yet).
+    """
     env = os.environ.get("CNNEXPLAIN_CACHE")
     return Path(env) if env else Path.home() / ".cache" / "cnnexplain"
+
+
+def _cache_file(cache_dir: str | os.PathLike | bool | None, key: str) -> Path | None:
+    if cache_dir is None or cache_dir is True:
+        cache_dir = default_cache_dir()
+    elif cache_dir is False:
+        return None
+    elif not isinstance(cache_dir, (str, os.PathLike)):
+        raise TypeError(f"cache_dir must be a path, None or a bool, got {describe(cache_dir)}")
+    return Path(cache_dir) / f"history-{key}.safetensors"
+
+
+def _cached_run(path: Path | None, config: dict) -> Experiment | None:
+    """The run stored at ``path`` if it is a readable history of ``config``."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        run = Experiment.from_history(WeightHistory.load(path))
+    except ValueError:
+        return None  # a damaged cache entry is retrained and replaced
+    return run if run.config == config else None
 
 
 def experiment(
@@ -159,28 +280,29 @@ def experiment(
 ) -> Experiment:
     """Make the data, train a :class:`~cnnexplain.model.LineCNN` on it, and cache the result.
 
+    Its history equals (``==``) the one of the same steps done by hand (see
+    the module's description).
+
     Parameters
     ----------
     data : dict, optional
         Arguments of :func:`~cnnexplain.data.make_lines`.
     model : dict, optional
-        Arguments of :class:`~cnnexplain.model.LineCNN` (``image_size`` and
-        ``n_classes`` come from the data).
+        Arguments of :class:`~cnnexplain.model.LineCNN`, but ``image_size`` and ``n_classes``.
     training : dict, optional
-        ``epochs``, ``batch_size``, ``lr``, ``seed`` and ``record`` of
-        :func:`~cnnexplain.training.train`.
+        ``epochs``, ``batch_size``, ``lr``, ``seed`` and ``record`` of :func:`~cnnexplain.training.train`.
     split : dict, optional
-        ``test_fraction`` and ``seed`` of :meth:`~cnnexplain.data.LineDataset.split`; the test
-        part is the validation set of the training.
-    cache_dir : path, bool or None
-        Cache folder; ``None`` uses :func:`default_cache_dir`, ``False``
-        disables the cache.
+        Arguments of :meth:`~cnnexplain.data.LineDataset.split`; the test part validates.
+    cache_dir : str, os.PathLike, bool or None
+        Cache folder; ``None`` (or ``True``) uses :func:`default_cache_dir`,
+        ``False`` disables the cache.
     progress : bool or None
         Progress bar while training (see :func:`~cnnexplain.training.train`).
 
     Returns
     -------
     Experiment
+        The run; its history is read from the cache when a valid entry exists.
 
     Examples
     --------
@@ -191,46 +313,13 @@ def experiment(
     """
     config = resolve_config(data, model, training, split)
     key = cache_key(config)
-    full = make_lines(**config["data"])
-    train_set, test_set = full.split(**config["split"])
-    if cache_dir is False:
-        path = None
-    else:
-        if cache_dir is True or cache_dir is None:
-            folder = default_cache_dir()
-        elif isinstance(cache_dir, (str, os.PathLike)):
-            folder = Path(cache_dir)
-        else:
-            raise TypeError(f"cache_dir must be a path, None or False, got {describe(cache_dir)}")
-        path = folder / f"history-{key}.npz"
-    history = None
-    if path is not None and path.is_file():
-        try:
-            history = WeightHistory.load(path)
-        except ValueError:
-            history = None  # a damaged cache entry is retrained and replaced
-        if history is not None and history.config.get("experiment") != config:
-            history = None
-    if history is None:
-        net = LineCNN(**config["model"])
-        t = config["training"]
-        history = train(
-            net,
-            train_set,
-            val_set=test_set,
-            epochs=t["epochs"],
-            batch_size=t["batch_size"],
-            lr=t["lr"],
-            seed=t["seed"],
-            record=t["record"],
-            progress=progress,
-        )
-        history = WeightHistory(
-            {k: history[k] for k in history},
-            history.steps,
-            history.metrics,
-            {**history.config, "experiment": config},
-        )
-        if path is not None:
-            history.save(path, overwrite=True)
+    path = _cache_file(cache_dir, key)
+    cached = _cached_run(path, config)
+    if cached is not None:
+        return cached
+    train_set, test_set = make_lines(**config["data"]).split(**config["split"])
+    net = LineCNN(**config["model"])
+    history = train(net, train_set, val_set=test_set, progress=progress, **config["training"])
+    if path is not None and history.completed:  # never cache a run that Ctrl-C cut short
+        history.save(path, overwrite=True)
     return Experiment(history, train_set, test_set, config, key)

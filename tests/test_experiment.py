@@ -1,23 +1,38 @@
-"""Tests of cnnexplain.experiment: configurations, cache keys and the cache."""
+"""Tests of cnnexplain.experiment: configurations, the cache, and runs rebuilt from histories."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+import torch
 
+import cnnexplain
 import cnnexplain.experiment as ex
-from cnnexplain import LineCNN, make_lines
+from cnnexplain import LineCNN, make_lines, train
 from cnnexplain.experiment import Experiment, cache_key, default_cache_dir, experiment, resolve_config
 from cnnexplain.history import WeightHistory
 
-#: A run that takes a fraction of a second.
+#: A run that takes a fraction of a second: 20x20 images, 16 to train and 4 to validate, one epoch.
 TINY = {"data": {"n_per_class": 10, "size": 20}, "training": {"epochs": 1, "batch_size": 8}}
+
+
+def by_hand(n_per_class=10, size=20, epochs=1, batch_size=8):
+    """The steps of experiment(**TINY), written out as the README does."""
+    train_set, val_set = make_lines(n_per_class=n_per_class, size=size).split()
+    model = LineCNN(image_size=size)
+    return train(model, train_set, val_set=val_set, epochs=epochs, batch_size=batch_size, progress=False)
 
 
 @pytest.fixture
 def counted_train(monkeypatch):
-    """Count the calls of the train() that experiment() uses."""
+    """Count the trainings experiment() runs."""
     calls = []
     real = ex.train
 
@@ -36,30 +51,16 @@ def forbid_training(monkeypatch):
     monkeypatch.setattr(ex, "train", fail)
 
 
-def test_resolve_config_fills_every_default():
-    config = resolve_config()
-    assert set(config) == {"data", "split", "model", "training"}
-    assert config["data"] == {
-        "n_per_class": 600,
-        "size": 50,
-        "thickness": [1, 3],
-        "length": [25, 50],
-        "noise": 0.0,
-        "orientations": ["horizontal", "vertical"],
-        "seed": 0,
-    }
-    assert config["split"] == {"test_fraction": 0.2, "seed": 0}
-    assert config["model"]["image_size"] == 50 and config["model"]["n_classes"] == 2
-    assert config["model"]["n_kernels"] == 8 and config["model"]["kernel_size"] == 7
-    assert config["training"] == {"epochs": 20, "batch_size": 32, "lr": 1e-3, "seed": 0, "record": "epoch"}
-    assert json.loads(json.dumps(config)) == config
-    # The model follows the data; the default length matches make_lines'.
+def test_resolve_config_follows_the_data_and_normalizes_like_make_lines():
     config = resolve_config(data={"size": 30, "orientations": ("diagonal", "antidiagonal", "vertical")})
     assert config["model"]["image_size"] == 30 and config["model"]["n_classes"] == 3
-    assert config["data"]["length"] == list(make_lines(1, 30, orientations=("diagonal",)).config["length"])
+    assert config["data"]["length"] == make_lines(1, 30, orientations=("diagonal",)).config["length"]
+    assert json.loads(json.dumps(config)) == config
+    # One run, two spellings: one configuration, one cache entry.
+    assert resolve_config(data={"thickness": 2}) == resolve_config(data={"thickness": [2, 2]})
 
 
-def test_resolve_config_rejects_unknown_settings():
+def test_resolve_config_rejects_unknown_settings_and_bad_sections():
     with pytest.raises(ValueError, match="training"):
         resolve_config(training={"epoch": 3})
     with pytest.raises(ValueError, match="data"):
@@ -68,6 +69,8 @@ def test_resolve_config_rejects_unknown_settings():
         resolve_config(model={"image_size": 20})  # follows from the data
     with pytest.raises(TypeError, match="split"):
         resolve_config(split=[0.2])
+    with pytest.raises(TypeError, match="orientations"):
+        resolve_config(data={"orientations": "horizontal"})
 
 
 def test_cache_key_changes_with_every_setting():
@@ -87,11 +90,35 @@ def test_cache_key_changes_with_every_setting():
         changed[section][name] = value
         keys.add(cache_key(changed))
     assert len(keys) == 9
-    assert cache_key(resolve_config(**TINY)) == cache_key(base)  # stable
     # Spelling a default out does not change the key.
     assert cache_key(
         resolve_config(data={**TINY["data"], "seed": 0}, training=TINY["training"])
     ) == cache_key(base)
+
+
+def test_cache_key_covers_every_source_file_of_the_package(tmp_path):
+    # A copy of the package, changed in a module that makes no history (viz),
+    # then given a new module: each change must give a new key.
+    package = tmp_path / "cnnexplain"
+    shutil.copytree(Path(cnnexplain.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    script = (
+        "from pathlib import Path\n"
+        "from cnnexplain.experiment import cache_key, resolve_config\n"
+        "config = resolve_config()\n"
+        "keys = [cache_key(config)]\n"
+        "style = Path('cnnexplain/viz/_style.py')\n"
+        "style.write_text(style.read_text() + '\\n# a comment\\n')\n"
+        "keys.append(cache_key(config))\n"
+        "Path('cnnexplain/new_module.py').write_text('')\n"
+        "keys.append(cache_key(config))\n"
+        "print(len(set(keys)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["3"]
 
 
 def test_default_cache_dir(monkeypatch, tmp_path):
@@ -102,17 +129,22 @@ def test_default_cache_dir(monkeypatch, tmp_path):
     assert default_cache_dir() == tmp_path / "home" / ".cache" / "cnnexplain"
 
 
-def test_cache_hit_returns_the_same_history_without_training(tmp_path, monkeypatch, counted_train):
+def test_experiment_is_the_readme_code():
+    run = experiment(**TINY, cache_dir=False)
+    assert run.history == by_hand()
+
+
+def test_cache_hit_returns_the_same_run_without_training(tmp_path, monkeypatch, counted_train):
     first = experiment(**TINY, cache_dir=tmp_path)
     assert isinstance(first, Experiment) and len(counted_train) == 1
-    path = tmp_path / f"history-{first.key}.npz"
+    path = tmp_path / f"history-{first.key}.safetensors"
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
     assert WeightHistory.load(path) == first.history
-    assert first.history.config["experiment"] == first.config
     forbid_training(monkeypatch)
     second = experiment(**TINY, cache_dir=tmp_path)
     assert second.history == first.history and second.key == first.key
     assert second.config == first.config
+    assert torch.equal(second.test_set.images, first.test_set.images)
     assert [len(second.train_set), len(second.test_set)] == [16, 4]
 
 
@@ -126,7 +158,7 @@ def test_a_new_configuration_trains_again(tmp_path, counted_train):
 def test_cache_dir_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("CNNEXPLAIN_CACHE", str(tmp_path / "env"))
     run = experiment(**TINY)
-    assert (tmp_path / "env" / f"history-{run.key}.npz").is_file()
+    assert (tmp_path / "env" / f"history-{run.key}.safetensors").is_file()
     forbid_training(monkeypatch)
     assert experiment(**TINY, cache_dir=True).history == run.history
 
@@ -141,22 +173,34 @@ def test_no_cache(tmp_path, monkeypatch, counted_train):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a zip", "truncate", "other-config"])
+@pytest.mark.parametrize("damage", [b"", b"not a history", "truncate", "other-run"])
 def test_a_damaged_cache_file_is_replaced(tmp_path, counted_train, damage):
     run = experiment(**TINY, cache_dir=tmp_path)
-    path = tmp_path / f"history-{run.key}.npz"
+    path = tmp_path / f"history-{run.key}.safetensors"
     if damage == "truncate":
         path.write_bytes(path.read_bytes()[:200])
-    elif damage == "other-config":  # a valid history, but of another run
-        other = experiment(data=TINY["data"], training={"epochs": 0}, cache_dir=False)
-        other.history.save(path, overwrite=True)
+    elif damage == "other-run":  # a valid history, but of another run
+        experiment(data=TINY["data"], training={"epochs": 0}, cache_dir=False).history.save(
+            path, overwrite=True
+        )
     else:
         path.write_bytes(damage)
     again = experiment(**TINY, cache_dir=tmp_path)
-    assert len(counted_train) == 2 + (damage == "other-config")
+    assert len(counted_train) == 2 + (damage == "other-run")
     assert again.history == run.history
     assert WeightHistory.load(path) == run.history  # replaced by a good file
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_an_interrupted_run_is_not_cached(tmp_path, monkeypatch):
+    def interrupt(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(torch.optim.Adam, "step", interrupt)
+    with pytest.warns(RuntimeWarning, match="interrupted"):
+        run = experiment(**TINY, cache_dir=tmp_path)
+    assert not run.history.completed
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_experiment_model_and_data():
@@ -201,3 +245,70 @@ def test_experiment_rejects_bad_settings(tmp_path, kwargs, error, name):
         args[section] = {**args[section], **value} if isinstance(value, dict) and section in args else value
     with pytest.raises(error, match=name):
         experiment(**args)
+
+
+# -- Experiment.from_history -------------------------------------------------------------
+
+
+def test_from_history_rebuilds_a_run_trained_by_hand(tmp_path):
+    history = by_hand(n_per_class=12, epochs=2)
+    path = history.save(tmp_path / "run.safetensors")
+    run = Experiment.from_history(WeightHistory.load(path))
+    expected = experiment(
+        data={"n_per_class": 12, "size": 20}, training={"epochs": 2, "batch_size": 8}, cache_dir=False
+    )
+    assert run.config == expected.config and run.key == expected.key
+    assert run.history == expected.history == history
+    train_set, test_set = make_lines(n_per_class=12, size=20).split()
+    assert torch.equal(run.train_set.images, train_set.images) and torch.equal(
+        run.test_set.labels, test_set.labels
+    )
+    assert torch.equal(run.model.conv1.weight, torch.tensor(history["conv1.weight"][-1]))
+
+
+def with_config(history: WeightHistory, **changes) -> WeightHistory:
+    """The same history with some sections of its config replaced."""
+    return WeightHistory(
+        {k: history[k] for k in history}, history.steps, history.metrics, {**history.config, **changes}
+    )
+
+
+@pytest.fixture(scope="module")
+def tiny_history():
+    return by_hand()
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("whole data set", "training part"),
+        ("tensors", "training part"),
+        ("another model", "LineCNN"),
+        ("data settings missing", "data settings ['noise']"),
+        ("other data settings", "trained on 16 images"),
+        ("bad data settings", "n_per_class"),
+    ],
+)
+def test_from_history_refuses_a_history_it_cannot_rebuild(tiny_history, case, message):
+    dataset = tiny_history.config["dataset"]
+    if case == "whole data set":
+        data = make_lines(n_per_class=5, size=20)
+        history = train(LineCNN(image_size=20), data, epochs=0, progress=False)
+    elif case == "tensors":
+        data = make_lines(n_per_class=5, size=20).split()[0]
+        history = train(LineCNN(image_size=20), (data.images, data.labels), epochs=0, progress=False)
+    elif case == "another model":
+        history = with_config(tiny_history, model={**tiny_history.config["model"], "class": "MyCNN"})
+    elif case == "data settings missing":
+        history = with_config(tiny_history, dataset={k: v for k, v in dataset.items() if k != "noise"})
+    elif case == "other data settings":
+        history = with_config(tiny_history, dataset={**dataset, "n_per_class": 11})
+    else:
+        history = with_config(tiny_history, dataset={**dataset, "n_per_class": -1})
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Experiment.from_history(history)
+
+
+def test_from_history_wants_a_history():
+    with pytest.raises(TypeError, match="history must be a WeightHistory"):
+        Experiment.from_history({"conv1.weight": None})
