@@ -31,9 +31,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._checks import check_choice, check_int, describe
+from ._checks import check_choice, check_int, check_real_array, describe
 
-__all__ = ["PREWITT_X", "PREWITT_Y", "SOBEL_X", "SOBEL_Y", "convolve"]
+__all__ = ["PREWITT_X", "PREWITT_Y", "SOBEL_X", "SOBEL_Y", "convolve", "edge_template"]
 
 #: Prewitt kernel for vertical edges (Gx): ``right - left`` under cross-correlation.
 PREWITT_X = torch.tensor([[-1.0, 0.0, 1.0], [-1.0, 0.0, 1.0], [-1.0, 0.0, 1.0]])
@@ -43,21 +43,6 @@ PREWITT_Y = PREWITT_X.T.contiguous()
 SOBEL_X = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
 #: Sobel kernel for horizontal edges: like :data:`PREWITT_Y` with the centre column weighted 2.
 SOBEL_Y = SOBEL_X.T.contiguous()
-
-for _k in (PREWITT_X, PREWITT_Y, SOBEL_X, SOBEL_Y):
-    _k.requires_grad_(False)
-
-
-def _as_tensor(name: str, value: Any) -> torch.Tensor:
-    if isinstance(value, np.ndarray):
-        if value.dtype == object:
-            raise TypeError(f"{name} must be a numeric array, got {describe(value)}")
-        value = torch.from_numpy(np.array(value, copy=True))  # a copy: the input may be read-only
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor or numpy array, got {describe(value)}")
-    if value.is_complex() or value.dtype == torch.bool:
-        raise TypeError(f"{name} must hold real numbers, got {describe(value)}")
-    return value.to(torch.float32)
 
 
 def convolve(images: Any, kernel: Any, *, padding: str | int = "valid") -> torch.Tensor:
@@ -74,14 +59,23 @@ def convolve(images: Any, kernel: Any, *, padding: str | int = "valid") -> torch
         A 2-D kernel of shape ``(kh, kw)``, for instance :data:`PREWITT_X`.
     padding : {"valid", "same"} or int
         ``"valid"`` (no padding; output ``(H - kh + 1, W - kw + 1)``),
-        ``"same"`` (zero padding, output the size of the input) or a number
-        of zero pixels added on every side.
+        ``"same"`` (zero padding, output the size of the input; a kernel of
+        even size gets ``(kh - 1) // 2`` rows above and the rest below, and
+        likewise for the columns) or a number of zero pixels added on every
+        side.
 
     Returns
     -------
     torch.Tensor
         Float32 responses, of shape ``(H', W')`` for one image or
         ``(N, 1, H', W')`` for a batch.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``images`` or ``kernel`` is not a finite real array of the right
+        shape, ``padding`` is unknown, or the images are smaller than the
+        kernel with ``padding="valid"``.
 
     Examples
     --------
@@ -92,30 +86,29 @@ def convolve(images: Any, kernel: Any, *, padding: str | int = "valid") -> torch
     >>> convolve(image, PREWITT_X)[1].tolist()     # right - left > 0 at the edge
     [0.0, 3.0, 3.0]
     """
-    x = _as_tensor("images", images)
-    k = _as_tensor("kernel", kernel)
+    x = torch.from_numpy(check_real_array("images", images)).to(torch.float32)
+    k = torch.from_numpy(check_real_array("kernel", kernel)).to(torch.float32)
     if k.ndim != 2 or k.shape[0] < 1 or k.shape[1] < 1:
         raise ValueError(f"kernel must be a 2-D array of shape (kh, kw), got shape {tuple(k.shape)}")
-    if not torch.isfinite(k).all():
-        raise ValueError("kernel must not contain NaN or infinite values")
     single = x.ndim == 2
     if single:
         x = x[None, None]
     elif x.ndim != 4 or x.shape[1] != 1:
         raise ValueError(f"images must have shape (H, W) or (N, 1, H, W), got shape {tuple(x.shape)}")
-    if not torch.isfinite(x).all():
-        raise ValueError("images must not contain NaN or infinite values")
+    (h, w), (kh, kw) = x.shape[-2:], k.shape
     if isinstance(padding, str):
         check_choice("padding", padding, ("valid", "same"))
-        pad = padding
     else:
-        pad = check_int("padding", padding, low=0, high=max(k.shape))
-    if pad == "valid" and (x.shape[-2] < k.shape[0] or x.shape[-1] < k.shape[1]):
+        padding = check_int("padding", padding, low=0, high=max(kh, kw))
+    if padding == "same":  # (k - 1) // 2 zeros before (above, on the left), the rest after
+        rows, cols = ((kh - 1) // 2, kh // 2), ((kw - 1) // 2, kw // 2)
+    else:
+        rows = cols = (0, 0) if padding == "valid" else (padding, padding)
+    if h + sum(rows) < kh or w + sum(cols) < kw:
         raise ValueError(
-            f"images ({x.shape[-2]}x{x.shape[-1]}) must be at least as large as kernel "
-            f"({k.shape[0]}x{k.shape[1]}) with padding='valid'"
+            f"images ({h}x{w}) must be at least as large as kernel ({kh}x{kw}) with padding={padding!r}"
         )
-    out = F.conv2d(x, k[None, None], padding=pad)
+    out = F.conv2d(F.pad(x, (*cols, *rows)), k[None, None])
     return out[0, 0] if single else out
 
 
@@ -213,6 +206,3 @@ def edge_template(size: int | tuple[int, int], angle: float, kind: str = "prewit
     template = step * along
     template[np.abs(template) < 1e-12] = 0.0
     return torch.from_numpy(template.astype(np.float32))
-
-
-__all__ += ["edge_template"]
