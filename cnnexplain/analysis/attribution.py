@@ -47,19 +47,19 @@ def _attribution_inputs(model: Any, images: Any, target: Any) -> tuple[torch.Ten
     if isinstance(target, (int, np.integer)) and not isinstance(target, bool):
         t = torch.full((n,), check_int("target", target, low=0, high=n_classes - 1), dtype=torch.int64)
         return x, t
-    if isinstance(target, (Sequence, np.ndarray, torch.Tensor)) and not isinstance(target, (str, bytes)):
-        t = torch.as_tensor(np.asarray(target) if not isinstance(target, torch.Tensor) else target)
-        if (
-            t.ndim != 1
-            or t.shape[0] != n
-            or t.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8)
-        ):
-            raise ValueError(f"target must be one integer class per image ({n}), got {describe(target)}")
-        t = t.to(torch.int64)
-        if (t < 0).any() or (t >= n_classes).any():
-            raise ValueError(f"target must hold classes in [0, {n_classes - 1}], got {t.tolist()}")
-        return x, t
-    raise TypeError(f"target must be None, an integer or one integer per image, got {describe(target)}")
+    expected = f"target must be None, an integer or one integer per image ({n})"
+    if isinstance(target, (str, bytes)) or not isinstance(target, (Sequence, np.ndarray, torch.Tensor)):
+        raise TypeError(f"{expected}, got {describe(target)}")
+    try:
+        t = torch.as_tensor(target)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(f"{expected}, got {describe(target)}") from None
+    if t.ndim != 1 or t.shape[0] != n or t.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8):
+        raise ValueError(f"{expected}, got {describe(target)}")
+    t = t.to(torch.int64)
+    if (t < 0).any() or (t >= n_classes).any():
+        raise ValueError(f"target must hold classes in [0, {n_classes - 1}], got {t.tolist()}")
+    return x, t
 
 
 def saliency(

@@ -131,7 +131,7 @@ def maximize_activation(
     convs = conv_layers(model)
     if not convs:
         raise ValueError("model must have a convolution layer, to know the input channels; it has none")
-    in_channels = dict(model.named_modules())[convs[0]].in_channels
+    in_channels = find_layer(model, convs[0]).in_channels
     if size is None:
         size = getattr(model, "image_size", 50)
     size = check_int("size", size, low=1, high=1024)
