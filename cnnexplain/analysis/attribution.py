@@ -199,23 +199,11 @@ def _pair(value: Any) -> tuple[int, int]:
 
 
 # Modules that move the grid of a map in a way _map_geometry does not follow
-# (its 2-D convolutions and poolings are handled before this is consulted).
-_GRID_CHANGERS = (
-    *CONV_TYPES,
-    nn.MaxPool1d,
-    nn.MaxPool3d,
-    nn.AvgPool1d,
-    nn.AvgPool3d,
-    nn.AdaptiveMaxPool1d,
-    nn.AdaptiveMaxPool2d,
-    nn.AdaptiveMaxPool3d,
-    nn.AdaptiveAvgPool1d,
-    nn.AdaptiveAvgPool2d,
-    nn.AdaptiveAvgPool3d,
-    nn.Upsample,
-    nn.Flatten,
-    nn.Linear,
-)
+# (it follows Conv2d, MaxPool2d and AvgPool2d, which it meets first).
+_ADAPTIVE_POOLS = (nn.AdaptiveMaxPool1d, nn.AdaptiveMaxPool2d, nn.AdaptiveMaxPool3d)
+_ADAPTIVE_POOLS += (nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d, nn.AdaptiveAvgPool3d)
+_OTHER_POOLS = (nn.MaxPool1d, nn.MaxPool3d, nn.AvgPool1d, nn.AvgPool3d)
+_GRID_CHANGERS = (*CONV_TYPES, *_OTHER_POOLS, *_ADAPTIVE_POOLS, nn.Upsample, nn.Flatten, nn.Linear)
 
 
 def _map_geometry(model: nn.Module, layer: str, map_size: tuple[int, int], size: tuple[int, int]):
