@@ -23,34 +23,25 @@ that most prefers horizontal lines.
 #     index = (mean on horizontal - mean on vertical) / (mean on horizontal + mean on vertical)
 #
 # which runs from -1 (fires only on vertical lines) to +1 (only on horizontal
-# ones); 0 means no preference. We pick the kernel with the lowest index as
-# "the vertical detector" and the one with the highest as "the horizontal
+# ones); 0 means no preference. :func:`~cnnexplain.analysis.selectivity`
+# measures it. :func:`~cnnexplain.analysis.selective_kernels` picks, for each
+# class, the kernel most selective for it: the one with the highest index as
+# "the horizontal detector" and the one with the lowest as "the vertical
 # detector".
 
-import numpy as np
 import torch
 
 from cnnexplain import activations, viz
+from cnnexplain.analysis import selective_kernels, selectivity
 from cnnexplain.experiment import experiment
 
 run = experiment()
 before, after = run.history.model_at(0), run.model
 test = run.test_set
-h_label, v_label = test.classes.index("horizontal"), test.classes.index("vertical")
-
-
-def selectivity(model):
-    """Selectivity index of every conv1 kernel on the test set (after ReLU)."""
-    act = activations(model, test.images, layers=["relu1"])["relu1"].mean(dim=(2, 3))
-    mean_h = act[test.labels == h_label].mean(0).numpy()
-    mean_v = act[test.labels == v_label].mean(0).numpy()
-    return (mean_h - mean_v) / np.maximum(mean_h + mean_v, 1e-12)
-
-
-index_before, index_after = selectivity(before), selectivity(after)
+index_before, index_after = selectivity(before, test).index, selectivity(after, test).index
 for k in range(len(index_after)):
     print(f"kernel {k}: selectivity {index_before[k]:+.2f} before training, {index_after[k]:+.2f} after")
-k_vertical, k_horizontal = int(np.argmin(index_after)), int(np.argmax(index_after))
+k_horizontal, k_vertical = selective_kernels(after, test)  # in class order: horizontal, vertical
 print(f"vertical detector: kernel {k_vertical}; horizontal detector: kernel {k_horizontal}")
 
 # %%

@@ -23,7 +23,7 @@ kernel with a too-large learning rate and watch the moment it dies.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from cnnexplain import activations, viz
+from cnnexplain import viz
 from cnnexplain.analysis import dead_kernels
 from cnnexplain.experiment import experiment
 
@@ -79,10 +79,7 @@ assert fast.history.metrics["val_accuracy"][-1] >= 0.99
 
 history = fast.history
 peak = np.array(
-    [
-        activations(history.model_at(s), data.images, layers=["relu1"])["relu1"][:, victim].max().item()
-        for s in range(len(history))
-    ]
+    [dead_kernels(history.model_at(s), data, layer="relu1").peak[victim] for s in range(len(history))]
 )
 w = history["conv1.weight"][:, victim].reshape(len(history), -1)
 moved = np.linalg.norm(np.diff(w, axis=0), axis=1)

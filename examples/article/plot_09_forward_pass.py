@@ -21,7 +21,7 @@ You will see each layer's output, with its shape, and check the prediction.
 
 import torch
 
-from cnnexplain import activations, viz
+from cnnexplain import activations, evaluate, viz
 from cnnexplain.experiment import experiment
 
 run = experiment()
@@ -57,7 +57,7 @@ assert probs[run.test_set.classes.index("horizontal")] > 0.99
 with torch.no_grad():
     p_all = torch.softmax(model(run.test_set.images), dim=1)
 confident = (p_all.max(dim=1).values > 0.99).float().mean().item()
-correct = (p_all.argmax(dim=1) == run.test_set.labels).float().mean().item()
+_, correct = evaluate(model, run.test_set)  # (mean loss, accuracy)
 print(
     f"test images classified correctly: {100 * correct:.1f}%; with more than 99% confidence: {100 * confident:.1f}%"
 )

@@ -19,15 +19,20 @@ the test images -- but not all five at once.
 # shows one being provoked). :func:`~cnnexplain.analysis.dead_kernels`
 # records each kernel's largest ``relu1`` output over the 240 test images.
 
-import copy
 import itertools
 
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
 
 from cnnexplain import evaluate, viz
-from cnnexplain.analysis import ablation, dead_kernels, kernel_similarity, redundant_pairs, selectivity
+from cnnexplain.analysis import (
+    ablation,
+    dead_kernels,
+    kernel_similarity,
+    redundant_pairs,
+    selectivity,
+    without_kernels,
+)
 from cnnexplain.experiment import experiment
 
 run = experiment()
@@ -91,24 +96,14 @@ assert single.ranking()[0] == 5 and single.loss[5] > 10 * np.delete(single.loss,
 # -------------
 # "For free, alone" does not mean useless: a kernel may be covering for
 # another. Zeroing every pair of kernels (28 pairs, each evaluated on the
-# test images) shows who covers for whom. The diagonal repeats the single
-# ablations.
-
-
-def without(model, kernels):
-    """A copy of ``model`` with the given conv1 kernels zeroed (weights and bias)."""
-    ablated = copy.deepcopy(model)
-    with torch.no_grad():
-        for k in kernels:
-            ablated.conv1.weight[k] = 0.0
-            ablated.conv1.bias[k] = 0.0
-    return ablated
+# test images, with :func:`~cnnexplain.analysis.without_kernels`) shows who
+# covers for whom. The diagonal repeats the single ablations.
 
 
 n = len(single)
 drop = np.zeros((n, n))
 for i, j in itertools.combinations_with_replacement(range(n), 2):
-    _, accuracy = evaluate(without(model, {i, j}), test)
+    _, accuracy = evaluate(without_kernels(model, {i, j}), test)
     drop[i, j] = drop[j, i] = 100 * (single.baseline_accuracy - accuracy)
 
 fig, ax = plt.subplots(figsize=(4.6, 3.8), layout="constrained")
@@ -182,7 +177,7 @@ assert redundant == [2, 3, 4, 6, 7]
 # "Redundant" describes a kernel *given the others*. Zero the five redundant
 # kernels all at once:
 
-_, accuracy_five = evaluate(without(model, redundant), test)
+_, accuracy_five = evaluate(without_kernels(model, redundant), test)
 print(f"without kernels {redundant}: accuracy {100 * accuracy_five:.1f}%")
 print("their selectivity:", np.round(index[redundant], 2))
 assert accuracy_five < 0.7 and (index[redundant] > 0).all()
