@@ -4,25 +4,25 @@ redundant and essential kernels, maximizing inputs and attribution maps.
 One module per topic; every name below is importable from
 ``cnnexplain.analysis`` itself:
 
-:mod:`~cnnexplain.analysis.edge_matching`
+``edge_matching``
     How much each kernel looks like an edge detector (:func:`edge_match`),
     the level of chance (:func:`random_edge_scores`) and how the match grew
     during training (:func:`edge_match_history`).
-:mod:`~cnnexplain.analysis.class_selectivity`
+``class_selectivity``
     Which class each kernel prefers (:func:`selectivity`,
     :func:`selectivity_index`) and the kernel most selective for each class
     (:func:`selective_kernels`).
-:mod:`~cnnexplain.analysis.kernel_health`
+``kernel_health``
     Dead kernels (:func:`dead_kernels`), near copies
     (:func:`kernel_similarity`, :func:`redundant_pairs`) and essential ones
     (:func:`ablation`, :func:`without_kernels`).
-:mod:`~cnnexplain.analysis.maximize`
+``maximize``
     The input that most excites a channel (:func:`maximize_activation`).
-:mod:`~cnnexplain.analysis.attribution`
+``attribution``
     Which pixels a decision rests on (:func:`saliency`, :func:`occlusion`,
     :func:`grad_cam`), with `Captum <https://captum.ai>`_, installed with
     ``pip install cnnexplain[attribution]``.
-``cnnexplain.analysis._layers``
+``_layers``
     The shared plumbing: layers found by name (:func:`conv_layers`), a
     layer's output captured with a forward hook, eval mode.
 
@@ -73,6 +73,13 @@ from .class_selectivity import *  # noqa: F403
 from .edge_matching import *  # noqa: F403
 from .kernel_health import *  # noqa: F403
 from .maximize import *  # noqa: F403
+
+# Bound again here so that the docs find their descriptions (Sphinx reads the
+# "#:" comments of the module that documents them).
+#: Kinds of edge template :func:`edge_match` compares kernels with.
+EDGE_KINDS = edge_matching.EDGE_KINDS
+#: Default orientations of :func:`edge_match`, in degrees: 0, 5, ..., 175.
+DEFAULT_ANGLES = edge_matching.DEFAULT_ANGLES
 
 __all__ = [
     *_layers.__all__,

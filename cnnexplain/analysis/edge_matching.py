@@ -422,7 +422,13 @@ class EdgeMatchHistory:
     layer: str
 
     def __len__(self) -> int:
-        """Number of snapshots."""
+        """Return the number of snapshots.
+
+        Returns
+        -------
+        int
+            The length of the leading (snapshot) axis of the arrays.
+        """
         return int(self.score.shape[0])
 
     @property
