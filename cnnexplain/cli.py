@@ -74,13 +74,16 @@ class _Parser(argparse.ArgumentParser):
 def _in_range(kind: type, low: float, high: float = math.inf, *, low_open: bool = False) -> Callable:
     """An argparse type: a number of type ``kind`` in ``[low, high]``, or ``(low, high]`` if ``low_open``."""
 
+    what = "an integer" if kind is int else "a number"
+    interval = f"{'(' if low_open else '['}{low:g}, {high:g}]"
+
     def parse(text: str):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {kind.__name__}, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
         if not (low < value if low_open else low <= value) or not value <= high:  # also false for nan
-            raise argparse.ArgumentTypeError(f"expected a number in {'(['[low_open]}{low:g}, {high:g}]")
+            raise argparse.ArgumentTypeError(f"expected {what} in {interval}, got {text}")
         return value
 
     parse.__name__ = kind.__name__  # argparse names the type in some messages
