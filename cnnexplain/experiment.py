@@ -56,7 +56,7 @@ _DEFAULTS = {
 class Experiment:
     """A trained run: its history, its data, and the model at the end.
 
-    Make one with :func:`experiment` or :meth:`from_history`.
+    Make one with :func:`experiment` or :meth:`Experiment.from_history`.
 
     Parameters
     ----------
@@ -98,7 +98,7 @@ class Experiment:
         Parameters
         ----------
         history : WeightHistory
-            The history of the run, as trained or as read by :meth:`WeightHistory.load`.
+            The history of the run, as trained or as read by :meth:`~cnnexplain.history.WeightHistory.load`.
 
         Returns
         -------
