@@ -137,9 +137,9 @@ def all_finite(values: torch.Tensor) -> bool:
     """Return whether a floating-point tensor holds no NaN or infinite value.
 
     A NaN or an infinity makes the sum non-finite, so a finite sum proves
-    every value finite with one cheap reduction (this check runs on every
-    forward pass of the model); only a non-finite sum, which large finite
-    values can also cause by overflow, needs the element-wise test.
+    every value finite with one cheap reduction; only a non-finite sum,
+    which large finite values can also cause by overflow, needs the
+    element-wise test.
     """
     with torch.no_grad():
         if bool(torch.isfinite(values.sum())):

@@ -107,11 +107,28 @@ class LineDataset:
         return LineDataset(images.contiguous(), labels.contiguous(), self.classes, dict(self.config))
 
     def class_counts(self) -> list[int]:
-        """Return the number of images of each class, in class order."""
+        """Return the number of images of each class.
+
+        Returns
+        -------
+        list of int
+            One count per class, in the order of :attr:`classes`.
+        """
         return torch.bincount(self.labels, minlength=len(self.classes)).tolist()
 
     def of_class(self, name: str) -> LineDataset:
-        """Return the images of the class called ``name``."""
+        """Return the images of the class called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            One of :attr:`classes`.
+
+        Returns
+        -------
+        LineDataset
+            The images of that class, with their labels and all the classes.
+        """
         check_choice("name", name, self.classes)
         return self[self.labels == self.classes.index(name)]
 
@@ -127,9 +144,11 @@ class LineDataset:
 
         Returns
         -------
-        train, test : LineDataset
-            Disjoint subsets. Each class contributes
-            ``round(test_fraction * count)`` images to ``test``.
+        train : LineDataset
+            The images left for training.
+        test : LineDataset
+            Each class contributes ``round(test_fraction * count)`` of its
+            images; disjoint from ``train``.
 
         Raises
         ------

@@ -4,21 +4,25 @@ A :class:`WeightHistory` holds a snapshot of every ``state_dict`` entry of a
 model before training and after each epoch (or batch), with the per-epoch
 metrics and the settings of the run. :func:`~cnnexplain.training.train` makes
 one; the figures and animations of the site are drawn from it.
+
+:meth:`WeightHistory.save` writes one `safetensors
+<https://huggingface.co/docs/safetensors>`_ file: a JSON header followed by
+the raw bytes of the arrays, which any safetensors reader can open and which
+holds nothing that could run when loaded.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import math
 import os
-import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import safetensors.numpy
 import torch
+from safetensors import SafetensorError, safe_open
 from torch import nn
 
 from . import __version__
@@ -29,18 +33,32 @@ from .model import LineCNN
 __all__ = ["FORMAT_VERSION", "METRICS", "UnknownNameError", "WeightHistory"]
 
 #: Version of the history file format written by :meth:`WeightHistory.save`.
-FORMAT_VERSION = 1
-#: Names of the per-epoch metrics in :attr:`WeightHistory.metrics`.
+FORMAT_VERSION = 2
+#: Names of the per-epoch metrics that :func:`~cnnexplain.training.train` records.
 METRICS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy")
 
-_MAGIC = "cnnexplain.WeightHistory"
-_META = "meta.json"
-_ARRAY_DTYPES = {"float32", "float64", "int64", "int32", "uint8", "bool"}
-_MAX_META_BYTES = 1 << 20
-#: Largest .npy preamble read: magic, version, header length and a 10,000-byte header.
-_MAX_NPY_HEADER_BYTES = 10_000 + 16
-#: Default upper bound on the bytes one history file may unpack to (4 GiB).
-MAX_BYTES = 1 << 32
+#: The numpy dtypes a history holds, and their names in a safetensors file.
+_FILE_DTYPES = {
+    "bool": "BOOL",
+    "uint8": "U8",
+    "int8": "I8",
+    "uint16": "U16",
+    "int16": "I16",
+    "uint32": "U32",
+    "int32": "I32",
+    "uint64": "U64",
+    "int64": "I64",
+    "float16": "F16",
+    "float32": "F32",
+    "float64": "F64",
+}
+#: The one metadata entry of a history file. Its value is a JSON object with
+#: the fields below. One entry, not one per field: safetensors writes several
+#: in a random order, and the same history must always give the same bytes.
+_METADATA_KEY = "cnnexplain.WeightHistory"
+_HEADER_FIELDS = {"format_version", "cnnexplain_version", "params", "metrics", "steps", "config"}
+#: Metrics are stored as tensors named ``metrics/<name>``, next to the parameters.
+_METRIC_PREFIX = "metrics/"
 
 
 class UnknownNameError(KeyError, ValueError):
@@ -61,60 +79,59 @@ class WeightHistory(Mapping):
     Parameters
     ----------
     params : mapping of str to numpy.ndarray
-        Stacked snapshots, all with the same first dimension.
+        Stacked snapshots, all with the same first dimension; booleans,
+        integers or floats (the dtypes a file can hold). They are copied.
     steps : numpy.ndarray
         Int64 array of shape ``(len(h), 2)``: the ``(epoch, batch)`` of each
-        snapshot. ``(0, 0)`` is before training; ``(e, b)`` is after ``b``
-        batches of epoch ``e`` (epochs count from 1).
-    metrics : mapping of str to numpy.ndarray
-        Per-epoch metrics (see :attr:`metrics`).
+        snapshot, non-negative, epochs in training order. ``(0, 0)`` is
+        before training; ``(e, b)`` is after ``b`` batches of epoch ``e``
+        (epochs count from 1).
+    metrics : mapping of str to array_like
+        Per-epoch metrics (see :attr:`metrics`), one-dimensional, all of the
+        same length.
     config : dict
         JSON-serializable settings of the data, model and training.
+        ``config["model"]`` and ``config["training"]``, if present, are
+        dicts, and ``config["training"]["batches_per_epoch"]`` a
+        non-negative integer.
     """
 
     def __init__(
         self,
         params: Mapping[str, np.ndarray],
         steps: np.ndarray,
-        metrics: Mapping[str, np.ndarray],
+        metrics: Mapping[str, Any],
         config: Mapping[str, Any],
-        *,
-        _copy: bool = True,
     ) -> None:
-        # _copy=False (private, for train()) adopts the parameter arrays
-        # instead of copying them: a history recorded per batch holds tens
-        # of megabytes, and a copy's fresh pages cost as much as recording.
-        steps = np.asarray(steps)
-        if steps.ndim != 2 or steps.shape[1] != 2 or steps.shape[0] < 1 or steps.dtype != np.int64:
-            raise ValueError(
-                f"steps must be an int64 array of shape (S, 2) with S >= 1, got {describe(steps)}"
-            )
+        self._steps = _checked_steps(steps)
         if not params:
             raise ValueError("params must hold at least one parameter")
         self._params: dict[str, np.ndarray] = {}
         for key, arr in params.items():
-            if not isinstance(key, str) or not isinstance(arr, np.ndarray):
-                raise TypeError(f"params must map str to numpy arrays, got {key!r}: {describe(arr)}")
-            if arr.ndim < 1 or arr.shape[0] != steps.shape[0]:
-                raise ValueError(
-                    f"params[{key!r}] must have one snapshot per step ({steps.shape[0]}), got shape {arr.shape}"
+            if not isinstance(key, str) or key.startswith(_METRIC_PREFIX):
+                raise ValueError(f"params keys must be str not starting with {_METRIC_PREFIX!r}, got {key!r}")
+            if not isinstance(arr, np.ndarray) or arr.dtype.name not in _FILE_DTYPES:
+                raise TypeError(
+                    f"params[{key!r}] must be a numpy array of booleans, integers or floats, got {describe(arr)}"
                 )
-            arr = np.array(arr, copy=True) if _copy or not arr.flags.owndata else arr
-            arr.flags.writeable = False
-            self._params[key] = arr
-        self._steps = steps.copy()
-        self._steps.flags.writeable = False
+            if arr.ndim < 1 or arr.shape[0] != len(self._steps):
+                raise ValueError(
+                    f"params[{key!r}] must have one snapshot per step ({len(self._steps)}), got shape {arr.shape}"
+                )
+            # A copy in native byte order and C order: the layout the file stores.
+            self._params[key] = _read_only(np.array(arr, dtype=arr.dtype.newbyteorder("="), order="C"))
         self._metrics: dict[str, np.ndarray] = {}
-        for key, arr in metrics.items():
-            arr = np.array(arr, dtype=np.float64, copy=True)
-            if arr.ndim != 1:
-                raise ValueError(f"metrics[{key!r}] must be one-dimensional, got shape {arr.shape}")
-            arr.flags.writeable = False
-            self._metrics[key] = arr
-        try:
-            self._config = json.loads(json.dumps(dict(config), allow_nan=False))
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"config must be JSON-serializable: {exc}") from None
+        for key, values in metrics.items():
+            arr = np.array(values, dtype=np.float64)
+            if not isinstance(key, str) or arr.ndim != 1:
+                raise ValueError(
+                    f"metrics[{key!r}] must be a one-dimensional sequence, got shape {arr.shape}"
+                )
+            self._metrics[key] = _read_only(arr)
+        lengths = sorted({len(v) for v in self._metrics.values()})
+        if len(lengths) > 1:
+            raise ValueError(f"metrics must all have the same length (one per epoch), got lengths {lengths}")
+        self._config = _checked_config(config)
 
     # -- mapping interface -------------------------------------------------
     def __getitem__(self, key: str) -> np.ndarray:
@@ -175,14 +192,16 @@ class WeightHistory(Mapping):
 
     @property
     def metrics(self) -> dict[str, np.ndarray]:
-        """Per-epoch metrics: ``train_loss``, ``train_accuracy``, and, when
-        training had a validation set, ``val_loss`` and ``val_accuracy``.
+        """Per-epoch metrics, a new dict of read-only float64 arrays.
 
-        Index ``e`` holds the value after epoch ``e``; index 0 is before
-        training (evaluated on the whole set in evaluation mode). For epochs
-        1 and later, the training values are the running means over the
-        epoch's batches (with dropout on), the validation values come from a
-        full pass in evaluation mode at the end of the epoch.
+        :func:`~cnnexplain.training.train` records ``train_loss``,
+        ``train_accuracy``, and, when training had a validation set,
+        ``val_loss`` and ``val_accuracy``. Index ``e`` holds the value after
+        epoch ``e``; index 0 is before training (evaluated on the whole set
+        in evaluation mode). For epochs 1 and later, the training values are
+        the running means over the epoch's batches (with dropout on), the
+        validation values come from a full pass in evaluation mode at the
+        end of the epoch.
         """
         return dict(self._metrics)
 
@@ -198,28 +217,61 @@ class WeightHistory(Mapping):
         return t.get("completed_epochs") == t.get("epochs")
 
     def layer_names(self) -> list[str]:
-        """Names of the layers that have parameters, in model order."""
-        seen: list[str] = []
-        for key in self._params:
-            layer = key.rsplit(".", 1)[0]
-            if layer not in seen:
-                seen.append(layer)
-        return seen
+        """Return the names of the layers that have parameters, in model order.
+
+        Returns
+        -------
+        list of str
+            ``"conv1"`` for ``"conv1.weight"`` and ``"conv1.bias"``, and so on.
+        """
+        return list(dict.fromkeys(key.rsplit(".", 1)[0] for key in self._params))
 
     def index(self, step: int) -> int:
-        """Normalize a snapshot index (negative counts from the end)."""
+        """Normalize a snapshot index.
+
+        Parameters
+        ----------
+        step : int
+            A snapshot index; negative values count from the end.
+
+        Returns
+        -------
+        int
+            The index in ``[0, len(self))``.
+        """
         n = len(self)
         step = check_int("step", step, low=-n, high=n - 1)
         return step % n
 
     def snapshot_of_epoch(self, epoch: int) -> int:
-        """Return the index of the last snapshot taken at or before the end of ``epoch``."""
-        last = int(self._steps[-1, 0])
-        epoch = check_int("epoch", epoch, low=0, high=last)
+        """Return the index of the last snapshot taken at or before the end of ``epoch``.
+
+        Parameters
+        ----------
+        epoch : int
+            An epoch between the first and the last snapshot's.
+
+        Returns
+        -------
+        int
+            A snapshot index.
+        """
+        epoch = check_int("epoch", epoch, low=int(self._steps[0, 0]), high=int(self._steps[-1, 0]))
         return int(np.flatnonzero(self._steps[:, 0] <= epoch)[-1])
 
     def state_dict_at(self, step: int) -> dict[str, torch.Tensor]:
-        """Return the model ``state_dict`` of snapshot ``step`` as tensors."""
+        """Return the model ``state_dict`` of snapshot ``step``.
+
+        Parameters
+        ----------
+        step : int
+            Snapshot index; negative values count from the end.
+
+        Returns
+        -------
+        dict of str to torch.Tensor
+            New tensors, one per parameter.
+        """
         i = self.index(step)
         return {k: torch.from_numpy(np.array(v[i])) for k, v in self._params.items()}
 
@@ -233,8 +285,13 @@ class WeightHistory(Mapping):
         model : torch.nn.Module, optional
             A module of the trained architecture to load the weights into
             (it is modified). Needed only when the history was not made with
-            a :class:`~cnnexplain.model.LineCNN`; otherwise a new ``LineCNN`` is built from
-            ``config["model"]``.
+            a :class:`~cnnexplain.model.LineCNN`; otherwise a new ``LineCNN``
+            is built from ``config["model"]``.
+
+        Returns
+        -------
+        torch.nn.Module
+            ``model``, or the new ``LineCNN``.
         """
         i = self.index(step)
         if model is None:
@@ -244,7 +301,10 @@ class WeightHistory(Mapping):
                     "model must be given: this history was not made with a LineCNN, "
                     f"got config['model'] = {self._config.get('model')!r}"
                 )
-            model = LineCNN(**cfg)
+            try:
+                model = LineCNN(**cfg)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"config['model'] does not describe a LineCNN: {exc}") from None
         check_model(model)
         try:
             model.load_state_dict(self.state_dict_at(i))
@@ -254,17 +314,20 @@ class WeightHistory(Mapping):
 
     # -- file format -------------------------------------------------------
     def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
-        """Write the history to one ``.npz`` file, atomically.
+        """Write the history to one safetensors file, atomically.
 
-        The file is a zip archive of ``.npy`` arrays plus a JSON header; it
-        holds no pickled object. It is written to a temporary file in the
-        same folder and renamed into place, so a crash never leaves a
-        half-written file, and the same history always gives the same bytes.
+        Each parameter is one tensor with the snapshot axis first, each
+        metric one tensor ``metrics/<name>``; the steps, the config, the
+        order of the names and the format version are JSON in the file's
+        metadata. The file is written under a temporary name in the same
+        folder and renamed into place, so a crash never leaves a half-written
+        file. The same history always gives the same bytes.
 
         Parameters
         ----------
         path : str or os.PathLike
-            Where to write. The name is used as given.
+            Where to write; the name is used as given (``.safetensors`` is
+            the usual suffix).
         overwrite : bool
             Replace an existing file. By default an existing file is kept and
             ``FileExistsError`` is raised.
@@ -279,201 +342,149 @@ class WeightHistory(Mapping):
         path = Path(path)
         if path.exists() and not overwrite:
             raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
-        arrays: dict[str, np.ndarray] = {"steps": self._steps}
-        arrays.update({f"param/{k}": v for k, v in self._params.items()})
-        arrays.update({f"metric/{k}": v for k, v in self._metrics.items()})
-        meta = {
-            "format": _MAGIC,
+        header = {
             "format_version": FORMAT_VERSION,
             "cnnexplain_version": __version__,
-            "snapshots": len(self),
-            "arrays": {name: {"dtype": str(a.dtype), "shape": list(a.shape)} for name, a in arrays.items()},
+            "params": list(self._params),  # safetensors sorts tensors by name: keep the model's order
+            "metrics": list(self._metrics),
+            "steps": self._steps.tolist(),
             "config": self._config,
         }
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            # Not sort_keys: the order of "arrays" is the order of the
-            # parameters (the model's), which load() restores.
-            _write_member(zf, _META, json.dumps(meta, indent=1).encode())
-            for name, arr in arrays.items():
-                out = io.BytesIO()
-                np.lib.format.write_array(out, np.ascontiguousarray(arr), allow_pickle=False)
-                _write_member(zf, name + ".npy", out.getvalue())
-        atomic_write_bytes(path, buffer.getvalue())
-        return path
+        tensors = dict(self._params)
+        tensors.update({_METRIC_PREFIX + name: values for name, values in self._metrics.items()})
+        data = safetensors.numpy.save(tensors, metadata={_METADATA_KEY: json.dumps(header)})
+        return atomic_write_bytes(path, data)
 
     @classmethod
-    def load(cls, path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> WeightHistory:
+    def load(cls, path: str | os.PathLike) -> WeightHistory:
         """Read a history written by :meth:`save`, checking everything.
 
-        Loading never unpickles and never runs code from the file. The
-        format name and version, the list of arrays, their dtypes and shapes
-        and their agreement with each other are validated, and the declared
-        sizes are checked against ``max_bytes`` before anything is unpacked.
+        Loading never runs anything from the file: safetensors holds only
+        raw numbers and JSON text. The format name and version, the names,
+        dtypes and shapes of the tensors, the steps and the config are
+        validated before a history is built.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file.
+
+        Returns
+        -------
+        WeightHistory
+            A history equal to the one saved, bit for bit.
 
         Raises
         ------
         ValueError
-            If the file is not a cnnexplain history, is truncated or corrupt,
-            holds a pickled object, or its arrays disagree with its header.
+            If the file is not a cnnexplain history (another safetensors file,
+            a ``.npz``, a pickle, ...), or is empty, truncated or corrupt.
         FileNotFoundError
             If there is no such file.
         """
         if not isinstance(path, (str, os.PathLike)):
             raise TypeError(f"path must be a str or os.PathLike, got {describe(path)}")
-        max_bytes = check_int("max_bytes", max_bytes, low=1)
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"no such history file: {path}")
         try:
-            return _read_history(cls, path, max_bytes)
-        except ValueError as exc:
+            with safe_open(path, framework="np") as f:
+                header = _parse_header(f.metadata())
+                arrays = _read_tensors(f, header)
+            metrics = {name: arrays[_METRIC_PREFIX + name] for name in header["metrics"]}
+            params = {key: arrays[key] for key in header["params"]}
+            return cls(params, np.array(header["steps"], dtype=np.int64), metrics, header["config"])
+        except (SafetensorError, TypeError, ValueError) as exc:
             raise ValueError(f"{path} is not a valid cnnexplain history file: {exc}") from None
-        except Exception as exc:  # zip, zlib, npy and json errors of a damaged file
-            raise ValueError(
-                f"{path} is not a valid cnnexplain history file: {type(exc).__name__}: {exc}"
-            ) from None
 
 
-def _write_member(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
-    # A fixed timestamp and permissions make the archive's bytes reproducible.
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    zf.writestr(info, data)
+# -- checks shared by the constructor and the loader ----------------------------------
+def _read_only(arr: np.ndarray) -> np.ndarray:
+    arr.flags.writeable = False
+    return arr
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    with zf.open(info) as f:
-        data = f.read(info.file_size + 1)
-    if len(data) != info.file_size:
-        raise ValueError(f"member {info.filename!r} is truncated or longer than its header says")
-    return data
-
-
-def _read_npy(data: bytes, name: str, dtype: str, shape: list[int]) -> np.ndarray:
-    f = io.BytesIO(data)
-    version = np.lib.format.read_magic(f)
-    if version == (1, 0):
-        shape_h, fortran, dtype_h = np.lib.format.read_array_header_1_0(f, max_header_size=10_000)
-    elif version == (2, 0):
-        shape_h, fortran, dtype_h = np.lib.format.read_array_header_2_0(f, max_header_size=10_000)
-    else:
-        raise ValueError(f"array {name!r} has an unsupported .npy version {version}")
-    if dtype_h.hasobject or dtype_h.kind not in "fiub" or str(dtype_h.newbyteorder("=")) != dtype:
-        raise ValueError(f"array {name!r} must have dtype {dtype}, got {dtype_h} (object arrays are refused)")
-    if list(shape_h) != shape:
-        raise ValueError(f"array {name!r} must have shape {tuple(shape)} as the header says, got {shape_h}")
-    count = math.prod(shape_h)
-    body = data[f.tell() :]
-    if len(body) != count * dtype_h.itemsize:
-        raise ValueError(f"array {name!r} must hold {count * dtype_h.itemsize} bytes, got {len(body)}")
-    arr = np.frombuffer(body, dtype=dtype_h, count=count)
-    arr = arr.reshape(shape_h, order="F" if fortran else "C")
-    return np.ascontiguousarray(arr).astype(dtype_h.newbyteorder("="), copy=False)
-
-
-def _read_history(cls, path: Path, max_bytes: int) -> WeightHistory:
-    file_size = path.stat().st_size
-    with zipfile.ZipFile(path) as zf:
-        infos = {i.filename: i for i in zf.infolist()}
-        if len(infos) != len(zf.infolist()):
-            raise ValueError("the archive holds duplicate member names")
-        for info in infos.values():
-            # save() writes deflate only; LZMA would allocate the dictionary size
-            # its stream header names (up to 4 GiB) before reading a byte.
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise ValueError(f"member {info.filename!r} uses compression method {info.compress_type}")
-            # A compressed size beyond the file is a lie that would make the zip
-            # reader allocate that much before finding the end of the file.
-            if info.compress_size > file_size:
-                raise ValueError(
-                    f"member {info.filename!r} claims {info.compress_size:,} compressed bytes, "
-                    f"more than the file's {file_size:,}"
-                )
-        if _META not in infos:
-            raise ValueError(f"no {_META} header")
-        total = sum(i.file_size for i in infos.values())
-        if total > max_bytes:
-            raise ValueError(f"it declares {total:,} bytes of content, more than max_bytes={max_bytes:,}")
-        if infos[_META].file_size > _MAX_META_BYTES:
-            raise ValueError(f"its header is larger than {_MAX_META_BYTES} bytes")
-        meta = json.loads(_read_member(zf, infos[_META]).decode("utf-8"))
-        if not isinstance(meta, dict) or meta.get("format") != _MAGIC:
-            raise ValueError("its header does not name the cnnexplain.WeightHistory format")
-        if meta.get("format_version") != FORMAT_VERSION:
-            raise ValueError(
-                f"format_version must be {FORMAT_VERSION}, got {meta.get('format_version')!r}"
-                " (written by another version of cnnexplain?)"
-            )
-        n = meta.get("snapshots")
-        declared = meta.get("arrays")
-        config = meta.get("config")
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise ValueError(f"snapshots must be a positive integer, got {n!r}")
-        if not isinstance(declared, dict) or not isinstance(config, dict):
-            raise ValueError("its header must hold 'arrays' and 'config' objects")
-        # The accessors (epochs, completed, model_at) read these sections.
-        for section in ("model", "training"):
-            if section in config and not isinstance(config[section], dict):
-                raise ValueError(f"config[{section!r}] must be an object, got {config[section]!r:.60}")
-        per_epoch = config.get("training", {}).get("batches_per_epoch")
-        if per_epoch is not None and (
-            isinstance(per_epoch, bool) or not isinstance(per_epoch, int) or per_epoch < 0
-        ):
-            raise ValueError(
-                f"config['training']['batches_per_epoch'] must be a non-negative integer, got {per_epoch!r:.60}"
-            )
-        expected = {name + ".npy" for name in declared} | {_META}
-        if set(infos) != expected:
-            extra = sorted(set(infos) - expected)
-            missing = sorted(expected - set(infos))
-            raise ValueError(f"its members disagree with its header (missing {missing}, unexpected {extra})")
-        if "steps" not in declared:
-            raise ValueError("it has no 'steps' array")
-        arrays: dict[str, np.ndarray] = {}
-        for name, spec in declared.items():
-            if not isinstance(spec, dict) or spec.get("dtype") not in _ARRAY_DTYPES:
-                raise ValueError(f"array {name!r} has an unsupported declaration {spec!r}")
-            shape = spec.get("shape")
-            if not isinstance(shape, list) or not all(
-                isinstance(s, int) and not isinstance(s, bool) and 0 <= s < 2**40 for s in shape
-            ):
-                raise ValueError(f"array {name!r} has an invalid shape {shape!r}")
-            nbytes = math.prod(shape) * np.dtype(spec["dtype"]).itemsize
-            if nbytes > max_bytes:
-                raise ValueError(
-                    f"array {name!r} declares {nbytes:,} bytes, more than max_bytes={max_bytes:,}"
-                )
-            kind, _, key = name.partition("/")
-            if name == "steps":
-                if spec["dtype"] != "int64" or shape != [n, 2]:
-                    raise ValueError(f"steps must be int64 of shape ({n}, 2), got {spec['dtype']} {shape}")
-            elif kind == "param" and key:
-                if not shape or shape[0] != n:
-                    raise ValueError(f"parameter {key!r} must have {n} snapshots, got shape {shape}")
-            elif kind == "metric" and key in METRICS:
-                if len(shape) != 1:
-                    raise ValueError(f"metric {key!r} must be one-dimensional, got shape {shape}")
-            else:
-                raise ValueError(f"unexpected array {name!r}")
-            # The member holds the .npy header and the declared array, nothing more:
-            # never inflate more than that (a zip bomb declares its true size).
-            member = infos[name + ".npy"]
-            if member.file_size > nbytes + _MAX_NPY_HEADER_BYTES:
-                raise ValueError(
-                    f"member {member.filename!r} unpacks to {member.file_size:,} bytes, "
-                    f"more than the {nbytes:,} bytes of its declared array and an .npy header"
-                )
-            arrays[name] = _read_npy(_read_member(zf, member), name, spec["dtype"], shape)
-    params = {k.partition("/")[2]: v for k, v in arrays.items() if k.startswith("param/")}
-    metrics = {k.partition("/")[2]: v for k, v in arrays.items() if k.startswith("metric/")}
-    if not params:
-        raise ValueError("it holds no parameters")
-    lengths = {len(v) for v in metrics.values()}
-    if len(lengths) > 1:
-        raise ValueError(f"its metrics have different lengths {sorted(lengths)}")
-    steps = arrays["steps"]
+def _checked_steps(steps: Any) -> np.ndarray:
+    steps = np.array(steps)
+    if steps.ndim != 2 or steps.shape[1] != 2 or steps.shape[0] < 1 or steps.dtype != np.int64:
+        raise ValueError(f"steps must be an int64 array of shape (S, 2) with S >= 1, got {describe(steps)}")
     if (steps < 0).any() or (np.diff(steps[:, 0]) < 0).any():
-        raise ValueError("its steps must be non-negative and in training order")
-    return cls(params, steps, metrics, config)
+        raise ValueError("steps must be non-negative (epoch, batch) pairs, epochs in training order")
+    return _read_only(steps)
+
+
+def _checked_config(config: Any) -> dict[str, Any]:
+    """A JSON copy of ``config``, with the sections the accessors read checked."""
+    if not isinstance(config, Mapping):
+        raise TypeError(f"config must be a dict, got {describe(config)}")
+    try:
+        config = json.loads(json.dumps(dict(config), allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"config must be JSON-serializable: {exc}") from None
+    for section in ("model", "training"):
+        if not isinstance(config.get(section, {}), dict):
+            raise TypeError(f"config[{section!r}] must be a dict, got {describe(config[section])}")
+    per_epoch = config.get("training", {}).get("batches_per_epoch", 0)
+    if isinstance(per_epoch, bool) or not isinstance(per_epoch, int) or per_epoch < 0:
+        raise ValueError(
+            f"config['training']['batches_per_epoch'] must be a non-negative integer, got {describe(per_epoch)}"
+        )
+    return config
+
+
+# -- reading a file ------------------------------------------------------------------
+def _parse_header(metadata: dict[str, str] | None) -> dict[str, Any]:
+    """The JSON header of a history file, with the type of every field checked."""
+    if not metadata or set(metadata) != {_METADATA_KEY}:
+        raise ValueError(
+            f"its metadata must hold one entry {_METADATA_KEY!r} (is it a safetensors file "
+            f"of something else?), got entries {sorted(metadata or {})}"
+        )
+    try:
+        header = json.loads(metadata[_METADATA_KEY])
+    except (ValueError, RecursionError) as exc:
+        raise ValueError(f"its {_METADATA_KEY!r} metadata is not JSON: {exc}") from None
+    if not isinstance(header, dict) or set(header) != _HEADER_FIELDS:
+        got = sorted(header) if isinstance(header, dict) else describe(header)
+        raise ValueError(f"its header must have the fields {sorted(_HEADER_FIELDS)}, got {got}")
+    version = header["format_version"]
+    if type(version) is not int or version != FORMAT_VERSION:
+        raise ValueError(
+            f"format_version must be {FORMAT_VERSION}, got {version!r:.60} (written by another version of cnnexplain?)"
+        )
+    for field in ("params", "metrics"):
+        names = header[field]
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ValueError(f"its {field!r} must be a list of names, got {describe(names)}")
+        if len(set(names)) != len(names):
+            raise ValueError(f"its {field!r} must not repeat a name, got {names!r:.200}")
+    steps = header["steps"]
+    if not isinstance(steps, list) or not all(
+        isinstance(s, list) and len(s) == 2 and all(type(i) is int and 0 <= i < 2**63 for i in s)
+        for s in steps
+    ):
+        raise ValueError(
+            f"its steps must be a list of (epoch, batch) pairs of integers, got {describe(steps)}"
+        )
+    if not isinstance(header["config"], dict) or not isinstance(header["cnnexplain_version"], str):
+        raise ValueError("its config must be an object and its cnnexplain_version a string")
+    return header
+
+
+def _read_tensors(f, header: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The tensors the header names, after checking their names and dtypes."""
+    expected = {*header["params"], *(_METRIC_PREFIX + name for name in header["metrics"])}
+    if len(expected) != len(header["params"]) + len(header["metrics"]):
+        raise ValueError("a parameter name collides with a metric's tensor name")
+    present = set(f.keys())
+    if present != expected:
+        raise ValueError(
+            f"its tensors disagree with its header: missing {sorted(expected - present)!r:.200}, "
+            f"unexpected {sorted(present - expected)!r:.200}"
+        )
+    for name in sorted(expected):
+        dtype = f.get_slice(name).get_dtype()
+        allowed = ("F64",) if name.startswith(_METRIC_PREFIX) else tuple(_FILE_DTYPES.values())
+        if dtype not in allowed:
+            raise ValueError(f"tensor {name!r} must have a dtype in {list(allowed)}, got {dtype}")
+    return {name: f.get_tensor(name) for name in sorted(expected)}

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from ._checks import check_float, check_images, check_int, describe
@@ -126,41 +125,39 @@ class LineCNN(nn.Module):
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """Return the logits, shape ``(N, n_classes)``, of images ``(N, 1, H, W)``.
 
-        Raises
-        ------
-        TypeError, ValueError
-            If ``images`` is not a float tensor of shape
-            ``(N, 1, image_size, image_size)`` without NaN.
+        Parameters
+        ----------
+        images : torch.Tensor
+            A float batch of shape ``(N, 1, image_size, image_size)``. It is
+            not checked here, on every batch: :func:`~cnnexplain.training.train`,
+            :func:`~cnnexplain.training.evaluate`, :func:`activations` and
+            :func:`summary` check their arguments once.
+
+        Returns
+        -------
+        torch.Tensor
+            One logit per class for every image.
         """
-        check_images("images", images, channels=1, size=self.image_size)
-        if self._observed():
-            x = self.pool1(self.relu1(self.conv1(images)))
-            x = self.pool2(self.relu2(self.conv2(x)))
-        else:
-            # Max-pooling and ReLU commute exactly (ReLU is monotonic, and
-            # both pick the same element in every window), so pooling first
-            # gives the same outputs and the same gradients while the ReLU
-            # and its backward pass touch a quarter of the values. Used only
-            # when no hook watches these layers, whose outputs then keep
-            # their documented shapes.
-            x = F.relu(F.max_pool2d(self.conv1(images), self.pool1.kernel_size))
-            x = F.relu(F.max_pool2d(self.conv2(x), self.pool2.kernel_size))
+        x = self.pool1(self.relu1(self.conv1(images)))
+        x = self.pool2(self.relu2(self.conv2(x)))
         x = self.dropout(self.flatten(x))
         return self.fc2(self.relu3(self.fc1(x)))
 
-    def _observed(self) -> bool:
-        """True if a hook (of these layers or a global one) may look at ReLU or pooling outputs."""
-        glob = torch.nn.modules.module
-        if getattr(glob, "_global_forward_hooks", None) or getattr(glob, "_global_forward_pre_hooks", None):
-            return True
-        return any(
-            m._forward_hooks or m._forward_pre_hooks or m._backward_hooks or m._backward_pre_hooks
-            for m in (self.relu1, self.pool1, self.relu2, self.pool2)
-        )
-
 
 def leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
-    """Return ``(name, module)`` for every named module that has no children."""
+    """Return ``(name, module)`` for every named module that has no children.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Any model.
+
+    Returns
+    -------
+    list of (str, torch.nn.Module)
+        The leaves in registration order; a model without children is its
+        own only leaf, named after its class.
+    """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {describe(model)}")
     leaves = [(name, m) for name, m in model.named_modules() if name and not any(True for _ in m.children())]
@@ -284,6 +281,14 @@ class ModelSummary:
     """A table of the layers of a model: output shape and parameter count.
 
     ``str(summary)`` renders the table; ``rows`` holds the data.
+
+    Parameters
+    ----------
+    rows : tuple of LayerRow
+        One row per layer run, in forward order: name, kind, output shape,
+        parameter count and the arithmetic of that count.
+    input_shape : tuple of int
+        Shape of the batch the model was run on.
     """
 
     rows: tuple[LayerRow, ...]
@@ -295,7 +300,18 @@ class ModelSummary:
         return sum(r.params for r in self.rows)
 
     def row(self, name: str) -> LayerRow:
-        """Return the row of the layer called ``name``."""
+        """Return the row of the layer called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            A layer name, as in :func:`leaf_modules` (``"conv1"``, ...).
+
+        Returns
+        -------
+        LayerRow
+            Its name, kind, output shape, parameter count and arithmetic.
+        """
         for r in self.rows:
             if r.name == name:
                 return r

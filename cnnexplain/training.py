@@ -1,14 +1,15 @@
 """Training with a history of the weights.
 
-:func:`train` fits a model with Adam on the cross-entropy and records a
-snapshot of every parameter (and buffer) of the model before training and
-after each epoch -- or after each batch -- in a
+:func:`train` fits a model with Adam on the cross-entropy -- the loop of any
+PyTorch tutorial -- and records a snapshot of every ``state_dict`` entry of
+the model before training and after each epoch (or each batch) in a
 :class:`~cnnexplain.history.WeightHistory`, along with the loss and accuracy
 per epoch. :func:`evaluate` measures a model on a data set.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 import warnings
@@ -23,8 +24,7 @@ from . import __version__
 from ._checks import check_choice, check_float, check_int, check_model, describe
 from ._torch import torch_threads
 from .data import LineDataset, as_images_labels
-from .history import METRICS, WeightHistory
-from .model import LineCNN
+from .history import WeightHistory
 
 __all__ = ["evaluate", "train"]
 
@@ -33,31 +33,42 @@ __all__ = ["evaluate", "train"]
 EVAL_BATCH_SIZE = 64
 
 
-def _check_labels(name: str, labels: torch.Tensor, model_out: int | None) -> None:
+# -- checks of the data against the model -------------------------------------
+def _check_labels(name: str, labels: torch.Tensor, n_outputs: int) -> None:
     if labels.numel() and labels.min() < 0:
         raise ValueError(f"{name} labels must be non-negative class indices, got {int(labels.min())}")
-    if model_out is not None and labels.numel() and labels.max() >= model_out:
+    if labels.numel() and labels.max() >= n_outputs:
         raise ValueError(
-            f"{name} labels must be smaller than the model's {model_out} outputs, got label {int(labels.max())}"
+            f"{name} labels must be smaller than the model's {n_outputs} outputs, got label {int(labels.max())}"
         )
 
 
-def _fits_model(name: str, model: nn.Module, images: torch.Tensor, device: torch.device) -> Any:
-    """Run the first image of ``images`` through ``model`` (eval mode, no
-    gradients) and return the output; an error becomes a ``ValueError`` or
-    ``TypeError`` naming the data set ``name``."""
+def _fits_model(name: str, model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> None:
+    """Run the first image through ``model`` (eval mode, no gradients) and check
+    that it returns logits for every label; errors name the data set ``name``."""
     was_training = model.training
     try:
         model.eval()
         with torch.no_grad():
-            return model(images[:1].to(device))
+            out = model(images[:1])
     except (TypeError, ValueError, RuntimeError) as exc:
         kind = TypeError if isinstance(exc, TypeError) else ValueError
         raise kind(f"{name} does not fit the model: {exc}") from None
     finally:
         model.train(was_training)
+    if not isinstance(out, torch.Tensor) or out.ndim != 2:
+        raise ValueError(f"model must return logits of shape (N, n_classes), got {describe(out)} for {name}")
+    _check_labels(name, labels, int(out.shape[1]))
 
 
+def _channels_last(images: torch.Tensor) -> torch.Tensor:
+    """``images`` in the channels-last memory format: the same values, but
+    convolutions then produce channels-last feature maps, on which the CPU
+    max-pools several times faster (``benchmarks/bench_training.py``)."""
+    return images.to(memory_format=torch.channels_last)
+
+
+# -- evaluation ------------------------------------------------------------------
 def evaluate(model: nn.Module, data: Any, *, batch_size: int = EVAL_BATCH_SIZE) -> tuple[float, float]:
     """Return ``(mean cross-entropy, accuracy)`` of ``model`` on ``data``.
 
@@ -73,6 +84,13 @@ def evaluate(model: nn.Module, data: Any, *, batch_size: int = EVAL_BATCH_SIZE) 
     batch_size : int
         Images per forward pass.
 
+    Returns
+    -------
+    loss : float
+        The mean cross-entropy over all examples.
+    accuracy : float
+        The fraction of examples whose largest logit is their label.
+
     Raises
     ------
     TypeError, ValueError
@@ -82,98 +100,67 @@ def evaluate(model: nn.Module, data: Any, *, batch_size: int = EVAL_BATCH_SIZE) 
     model = check_model(model)
     images, labels = as_images_labels("data", data)
     batch_size = check_int("batch_size", batch_size, low=1)
-    out = _fits_model("data", model, images, images.device)
-    if not isinstance(out, torch.Tensor) or out.ndim != 2:
-        raise ValueError(f"model must return logits of shape (N, n_classes), got {describe(out)}")
-    _check_labels("data", labels, int(out.shape[1]))
+    images = _channels_last(images)
+    _fits_model("data", model, images, labels)
     return _evaluate(model, images, labels, batch_size)
 
 
 def _evaluate(
     model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch_size: int = EVAL_BATCH_SIZE
-):
+) -> tuple[float, float]:
     """:func:`evaluate` without the checks of its arguments."""
-    layout = _batch_layout(model, images)
+    images = _channels_last(images)  # no copy if they already are
     was_training = model.training
     model.eval()
     total_loss, correct = 0.0, 0
     try:
         with torch.no_grad():
-            for start in range(0, len(labels), batch_size):
-                x, y = images[start : start + batch_size], labels[start : start + batch_size]
-                logits = model(layout(x))
-                total_loss += float(F.cross_entropy(logits, y, reduction="sum"))
-                correct += int((logits.argmax(1) == y).sum())
+            for x, y in zip(images.split(batch_size), labels.split(batch_size)):
+                logits = model(x)
+                total_loss += F.cross_entropy(logits, y, reduction="sum").item()
+                correct += (logits.argmax(1) == y).sum().item()
     finally:
         model.train(was_training)
     return total_loss / len(labels), correct / len(labels)
 
 
-# -- training ----------------------------------------------------------------
-def _identity(x: torch.Tensor) -> torch.Tensor:
-    return x
-
-
-def _channels_last_view(x: torch.Tensor) -> torch.Tensor:
-    """The single-channel batch ``x`` (N, 1, H, W) as a view with channels-last strides.
-
-    With one channel, both memory layouts hold the same values in the same
-    order, so this costs nothing and changes no value; but it makes oneDNN
-    run the convolution, and PyTorch everything after it, in the
-    channels-last layout, where max-pooling is about five times faster on
-    the CPU than in the default layout (measured on torch 2.13).
-    """
-    x = x.contiguous()
-    n, c, h, w = x.shape
-    return x.as_strided((n, c, h, w), (c * h * w, 1, w * c, c))
-
-
-def _batch_layout(model: nn.Module, images: torch.Tensor):
-    """The function that prepares each batch of ``images`` for ``model``.
-
-    Channels-last views (see :func:`_channels_last_view`) for a
-    :class:`~cnnexplain.model.LineCNN` on the CPU, whose forward we know handles them: a
-    channels-last feature map would break a model that calls ``.view`` on
-    one. Other models get their batches unchanged.
-    """
-    if isinstance(model, LineCNN) and images.device.type == "cpu" and images.shape[1] == 1:
-        return _channels_last_view
-    return _identity
-
-
+# -- training ------------------------------------------------------------------------
 def _adam(model: nn.Module, lr: float) -> torch.optim.Optimizer:
     """Adam over the model's parameters; the fused implementation (one
     kernel for all the parameters, the same algorithm) where torch has it."""
     params = list(model.parameters())
     try:
         return torch.optim.Adam(params, lr=lr, fused=True)
-    except (RuntimeError, TypeError, ValueError):  # torch < 2.4 on CPU, or another device
+    except (RuntimeError, TypeError, ValueError):  # torch < 2.4 on the CPU, or another device
         return torch.optim.Adam(params, lr=lr)
 
 
-def _snapshot(model: nn.Module, store: dict[str, list[np.ndarray]], items=None) -> None:
-    """Append a copy of every ``state_dict`` entry of ``model`` to ``store``.
-
-    ``items``, the ``state_dict().items()`` of a model whose entries are all
-    parameters updated in place (see :func:`_state_items`), saves walking
-    the modules again at every snapshot.
-    """
-    for key, value in model.state_dict().items() if items is None else items:
-        value = value.detach()
-        store[key].append(value.numpy().copy() if value.device.type == "cpu" else value.cpu().numpy())
+def _snapshot(model: nn.Module) -> dict[str, np.ndarray]:
+    """A copy of every ``state_dict`` entry of ``model``, as numpy arrays on the CPU."""
+    return {key: value.detach().to("cpu", copy=True).numpy() for key, value in model.state_dict().items()}
 
 
-def _state_items(model: nn.Module):
-    """The ``state_dict`` items of ``model``, to look up once, or ``None``.
+def _check_device(device: Any) -> torch.device:
+    try:
+        device = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must name a torch device such as 'cpu', got {device!r}") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device must be available on this machine, got {str(device)!r} (no CUDA here)")
+    return device
 
-    Only for a :class:`~cnnexplain.model.LineCNN`: its state is its parameters alone, which the
-    optimizer updates in place, so the tensors of one ``state_dict`` call
-    keep showing the current weights. Another model may replace a buffer
-    during its forward pass, so its state is looked up at every snapshot.
-    """
-    if isinstance(model, LineCNN) and not any(True for _ in model.buffers()):
-        return list(model.state_dict().items())
-    return None
+
+def _model_config(model: nn.Module) -> dict[str, Any]:
+    """The class name of ``model`` and, if it has one, its ``config`` dict (as
+    :class:`~cnnexplain.model.LineCNN` has), checked to be JSON now rather
+    than after training."""
+    config = getattr(model, "config", None)
+    recorded = {"class": type(model).__name__, **(config if isinstance(config, dict) else {})}
+    try:
+        json.dumps(recorded, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"model.config must be JSON-serializable to be recorded: {exc}") from None
+    return recorded
 
 
 def _progress_bar(progress: bool | None, total: int):
@@ -184,6 +171,15 @@ def _progress_bar(progress: bool | None, total: int):
     from tqdm.auto import tqdm
 
     return tqdm(total=total, unit="epoch", desc="training", leave=True)
+
+
+def _show_progress(bar, metrics: dict[str, float]) -> None:
+    if bar is not None:
+        postfix = {"loss": f"{metrics['train_loss']:.3f}"}
+        if "val_accuracy" in metrics:
+            postfix["val_acc"] = f"{metrics['val_accuracy']:.3f}"
+        bar.set_postfix(postfix)
+        bar.update(1)
 
 
 def train(
@@ -203,7 +199,7 @@ def train(
     """Train ``model`` with Adam on the cross-entropy, recording its weights.
 
     Each epoch visits the training images once in a shuffled order, in
-    mini-batches. The model is trained in place.
+    mini-batches. The model is trained in place and left in evaluation mode.
 
     Parameters
     ----------
@@ -236,7 +232,7 @@ def train(
     threads : int or None
         CPU threads torch may use while training (the previous setting is
         restored afterwards). The default, 1, makes the history the same on
-        every machine: with several threads, PyTorch splits its sums
+        every machine: with several threads, PyTorch may split its sums
         differently on different core counts, and the last bits of the
         weights change. ``None`` keeps torch's current setting, which is
         faster on a multi-core machine but reproducible only on machines with
@@ -245,7 +241,10 @@ def train(
     Returns
     -------
     WeightHistory
-        The snapshots and metrics. ``history.config`` records the settings.
+        The snapshots and metrics. ``history.config`` records the settings:
+        the data sets' ``config``, the model's class name and its ``config``
+        attribute if it has a dict there (as a
+        :class:`~cnnexplain.model.LineCNN` does), and the training settings.
 
     Notes
     -----
@@ -257,12 +256,16 @@ def train(
     saying how far it got. The model keeps the weights of the interrupted
     step. Save it with ``history.save(...)`` as usual.
 
-    **Speed.** Three things keep :func:`train` fast on a CPU without
-    changing what it computes: batches are gathered from tensors in memory
-    (no per-image ``Dataset``/``DataLoader`` calls); a :class:`~cnnexplain.model.LineCNN` gets
-    its single-channel batches as channels-last views, in which PyTorch's
-    max-pooling is several times faster; and Adam runs fused where torch has
-    it. ``benchmarks/bench_training.py`` measures the effect.
+    **Memory format.** Every model gets its images in the channels-last
+    memory format (:data:`torch.channels_last`): the same values, but the
+    convolutions' outputs are channels-last too, and PyTorch max-pools those
+    several times faster on a CPU. A model's ``forward`` must therefore
+    flatten feature maps with :class:`torch.nn.Flatten`, ``flatten`` or
+    ``reshape``, not ``view``; a model that does not is refused before the
+    first step, by an error that says so. Together with batches gathered from
+    tensors in memory (no per-image ``Dataset``/``DataLoader`` calls) and
+    Adam's fused implementation, this makes :func:`train` faster than the
+    textbook loop; ``benchmarks/bench_training.py`` measures it.
 
     Examples
     --------
@@ -285,128 +288,83 @@ def train(
         threads = check_int("threads", threads, low=1, high=1024)
     if progress is not None and not isinstance(progress, bool):
         raise TypeError(f"progress must be True, False or None, got {describe(progress)}")
-    try:
-        device = torch.device(device)
-    except (RuntimeError, TypeError):
-        raise ValueError(f"device must name a torch device such as 'cpu', got {device!r}") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device must be available on this machine, got {str(device)!r} (no CUDA here)")
+    device = _check_device(device)
     val = as_images_labels("val_set", val_set) if val_set is not None else None
+    model_config = _model_config(model)
 
     model.to(device)
-    # Check the data against the model once, with a clear message, before
-    # any step: run one image of each set through it.
-    out = _fits_model("train_set", model, x_train, device)
-    if not isinstance(out, torch.Tensor) or out.ndim != 2:
-        raise ValueError(
-            f"model must return logits of shape (N, n_classes), got {describe(out)} for train_set images"
-        )
-    n_out = int(out.shape[1])
+    x_train, y_train = _channels_last(x_train.to(device)), y_train.to(device)
+    _fits_model("train_set", model, x_train, y_train)
     if val is not None:
-        _fits_model("val_set", model, val[0], device)
-    _check_labels("train_set", y_train, n_out)
-    if val is not None:
-        _check_labels("val_set", val[1], n_out)
+        val = (_channels_last(val[0].to(device)), val[1].to(device))
+        _fits_model("val_set", model, *val)
 
     n = len(y_train)
     batches_per_epoch = math.ceil(n / batch_size)
-    x_train, y_train = x_train.to(device), y_train.to(device)
-    if val is not None:
-        val = (val[0].to(device), val[1].to(device))
+    # Every record is appended whole, so an interruption can never leave a
+    # half-written one: ((epoch, batch), weights) per snapshot, and one dict
+    # of metrics per epoch (index 0: before training).
+    snapshots: list[tuple[tuple[int, int], dict[str, np.ndarray]]] = []
+    epoch_metrics: list[dict[str, float]] = []
 
-    store: dict[str, list[np.ndarray]] = {k: [] for k in model.state_dict()}
-    steps: list[tuple[int, int]] = []
-    metrics: dict[str, list[float]] = {k: [] for k in METRICS[: 4 if val is not None else 2]}
-
-    def end_of_epoch(train_loss: float, train_acc: float) -> None:
-        metrics["train_loss"].append(train_loss)
-        metrics["train_accuracy"].append(train_acc)
+    def measure(train_loss: float, train_accuracy: float) -> dict[str, float]:
+        metrics = {"train_loss": train_loss, "train_accuracy": train_accuracy}
         if val is not None:
-            vl, va = _evaluate(model, *val)
-            metrics["val_loss"].append(vl)
-            metrics["val_accuracy"].append(va)
+            metrics["val_loss"], metrics["val_accuracy"] = _evaluate(model, *val)
+        return metrics
 
     completed = 0
     bar = _progress_bar(progress, epochs)
-    with (
-        torch_threads(threads),
-        torch.random.fork_rng(devices=[device] if device.type == "cuda" else []),
-    ):
+    with torch_threads(threads), torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
         used_threads = torch.get_num_threads()
-        torch.manual_seed(seed)
-        generator = torch.Generator().manual_seed(seed)
+        torch.manual_seed(seed)  # dropout
+        shuffling = torch.Generator().manual_seed(seed)
         optimizer = _adam(model, lr)
-        items = _state_items(model)
-        layout = _batch_layout(model, x_train)
-        _snapshot(model, store, items)
-        steps.append((0, 0))
-        end_of_epoch(*_evaluate(model, x_train, y_train))
-        model.train()
+        snapshots.append(((0, 0), _snapshot(model)))
+        epoch_metrics.append(measure(*_evaluate(model, x_train, y_train)))
         try:
             for epoch in range(1, epochs + 1):
-                order = torch.randperm(n, generator=generator).to(device)
-                loss_sum = torch.zeros((), device=device)
-                correct = torch.zeros((), dtype=torch.int64, device=device)
-                for b in range(batches_per_epoch):
-                    idx = order[b * batch_size : (b + 1) * batch_size]
-                    x, y = x_train[idx], y_train[idx]
-                    logits = model(layout(x))
-                    loss = F.cross_entropy(logits, y)
-                    optimizer.zero_grad(set_to_none=True)
+                model.train()
+                loss_sum, correct = 0.0, 0
+                order = torch.randperm(n, generator=shuffling).to(device)
+                for batch, indices in enumerate(order.split(batch_size), start=1):
+                    images, labels = x_train[indices], y_train[indices]
+                    logits = model(images)
+                    loss = F.cross_entropy(logits, labels)
+                    optimizer.zero_grad()
                     loss.backward()
                     optimizer.step()
-                    with torch.no_grad():
-                        loss_sum += loss.detach() * len(y)
-                        correct += (logits.argmax(1) == y).sum()
+                    loss_sum += loss.item() * len(labels)
+                    correct += (logits.argmax(1) == labels).sum().item()
                     if record == "batch":
-                        _snapshot(model, store, items)
-                        steps.append((epoch, b + 1))
+                        snapshots.append(((epoch, batch), _snapshot(model)))
                 if record == "epoch":
-                    _snapshot(model, store, items)
-                    steps.append((epoch, batches_per_epoch))
-                end_of_epoch(float(loss_sum) / n, int(correct) / n)
-                model.train()
+                    snapshots.append(((epoch, batches_per_epoch), _snapshot(model)))
+                epoch_metrics.append(measure(loss_sum / n, correct / n))
                 completed = epoch
-                if bar is not None:
-                    postfix = {"loss": f"{metrics['train_loss'][-1]:.3f}"}
-                    if val is not None:
-                        postfix["val_acc"] = f"{metrics['val_accuracy'][-1]:.3f}"
-                    bar.set_postfix(postfix)
-                    bar.update(1)
+                _show_progress(bar, epoch_metrics[-1])
         except KeyboardInterrupt:
-            # Keep what is consistent: whole epochs of metrics, and the
-            # snapshots taken up to the interruption (with record="epoch",
-            # those of the finished epochs). The interrupt may come anywhere,
-            # also half-way through a snapshot or an evaluation, so cut every
-            # list to the same length.
             warnings.warn(
                 f"training interrupted after {completed} of {epochs} epochs; "
                 "returning the history recorded so far (history.completed is False)",
                 RuntimeWarning,
                 stacklevel=2,
             )
-            keep = completed + 1 if record == "epoch" else len(steps)
-            del steps[keep:]
-            for key in store:
-                del store[key][keep:]
-            for key in metrics:
-                del metrics[key][completed + 1 :]
+            # Keep whole epochs of metrics; with record="epoch", also only the
+            # snapshots of whole epochs (with "batch", every finished batch).
+            del epoch_metrics[completed + 1 :]
+            if record == "epoch":
+                del snapshots[completed + 1 :]
         finally:
             if bar is not None:
                 bar.close()
             model.eval()
 
-    if isinstance(train_set, LineDataset):
-        data_config = train_set.config
-    else:
-        data_config = {"n_train": n}
     config = {
         "cnnexplain_version": __version__,
-        "dataset": data_config,
+        "dataset": train_set.config if isinstance(train_set, LineDataset) else {"n_train": n},
         "val_dataset": val_set.config if isinstance(val_set, LineDataset) else None,
-        "model": {"class": "LineCNN", **model.config}
-        if isinstance(model, LineCNN)
-        else {"class": type(model).__name__},
+        "model": model_config,
         "training": {
             "epochs": epochs,
             "completed_epochs": completed,
@@ -423,5 +381,7 @@ def train(
             "batches_per_epoch": batches_per_epoch,
         },
     }
-    params = {k: np.stack(v) for k, v in store.items()}
-    return WeightHistory(params, np.asarray(steps, dtype=np.int64), metrics, config, _copy=False)
+    steps = np.array([step for step, _ in snapshots], dtype=np.int64)
+    params = {key: np.stack([weights[key] for _, weights in snapshots]) for key in snapshots[0][1]}
+    metrics = {name: [m[name] for m in epoch_metrics] for name in epoch_metrics[0]}
+    return WeightHistory(params, steps, metrics, config)

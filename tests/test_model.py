@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 import torch
 from torch import nn
@@ -63,38 +65,6 @@ def test_seed_determines_the_initial_weights_without_touching_global_state(no_gl
         assert torch.equal(value, b.state_dict()[key])
     assert not torch.equal(a.conv1.weight, c.conv1.weight)
     assert a.config["seed"] == 0 and a.image_size == 50
-
-
-@pytest.mark.parametrize(
-    ("images", "error"),
-    [
-        (torch.zeros(1, 50, 50), ValueError),  # rank 3
-        (torch.zeros(2, 3, 50, 50), ValueError),  # channels
-        (torch.zeros(2, 1, 40, 40), ValueError),  # spatial size
-        (torch.zeros(2, 1, 50, 50, dtype=torch.int64), TypeError),
-        (torch.zeros(2, 1, 50, 50, dtype=torch.uint8), TypeError),
-        (torch.full((2, 1, 50, 50), float("nan")), ValueError),
-        (torch.zeros(0, 1, 50, 50), ValueError),
-        ([[0.0]], TypeError),
-    ],
-)
-def test_forward_rejects_bad_images(images, error):
-    with pytest.raises(error, match="images"):
-        LineCNN()(images)
-
-
-def test_forward_rejects_nan_hidden_among_many_values():
-    images = torch.rand(4, 1, 50, 50)
-    images[3, 0, 7, 9] = float("nan")
-    with pytest.raises(ValueError, match="NaN"):
-        LineCNN()(images)
-    images[3, 0, 7, 9] = float("-inf")
-    with pytest.raises(ValueError, match="images"):
-        LineCNN()(images)
-    # Large but finite values (whose sum overflows) are accepted.
-    big = torch.full((1, 1, 50, 50), 3e38)
-    assert torch.isfinite(big).all()
-    LineCNN().eval()(big)
 
 
 @pytest.mark.parametrize(
@@ -324,31 +294,37 @@ class Failing(nn.Module):
         raise self.error
 
 
+def assert_no_hook_left(model: nn.Module) -> None:
+    """A forward hook left behind (a closure) would make the model unpicklable,
+    so ``torch.save(model)`` would fail."""
+    pickle.dumps(model)
+
+
 @pytest.mark.parametrize("training", [True, False])
 def test_hooks_are_removed_when_the_forward_raises(training):
     model = Failing(KeyError("boom")).train(training)
     with pytest.raises(KeyError, match="boom"):
         activations(model, torch.rand(1, 1, 5, 5))
-    assert all(len(m._forward_hooks) == 0 for m in model.modules())
+    assert_no_hook_left(model)
     assert model.training is training
     # A RuntimeError inside torch becomes a ValueError naming images; the
     # hooks are gone too.
     model = Failing(RuntimeError("shape mismatch")).train(training)
     with pytest.raises(ValueError, match="images"):
         activations(model, torch.rand(1, 1, 5, 5))
-    assert all(len(m._forward_hooks) == 0 for m in model.modules())
+    assert_no_hook_left(model)
     assert model.training is training
     # summary shares the machinery.
     with pytest.raises(ValueError, match="input_size"):
         summary(model, (1, 1, 5, 5))
-    assert all(len(m._forward_hooks) == 0 for m in model.modules())
+    assert_no_hook_left(model)
 
 
 def test_hooks_are_removed_after_a_normal_run():
     model = LineCNN()
     activations(model, torch.zeros(1, 1, 50, 50))
     summary(model)
-    assert all(len(m._forward_hooks) == 0 for m in model.modules())
+    assert_no_hook_left(model)
 
 
 @pytest.mark.parametrize(
@@ -370,31 +346,28 @@ def test_activations_reject_bad_input(model, images, error, name):
         activations(model, images)
 
 
-def test_unobserved_forward_pools_first_with_identical_results():
-    """Without hooks on the ReLU/pooling layers, LineCNN pools before the ReLU (faster);
-    the logits, the gradients and a whole training history are bit-identical."""
-    from cnnexplain import make_lines, train
+def test_every_layer_takes_the_output_of_the_one_before():
+    """The hooks see exactly the documented chain conv1 -> relu1 -> ... -> fc2:
+    each recorded output is its layer applied to the previous output."""
+    model = LineCNN(seed=5)
+    images = torch.rand(4, 1, 50, 50, generator=torch.Generator().manual_seed(1))
+    acts = activations(model, images)
+    previous = images
+    model.eval()
+    with torch.no_grad():
+        for name in LAYERS:
+            assert torch.equal(acts[name], getattr(model, name)(previous)), name
+            previous = acts[name]
 
-    data = make_lines(n_per_class=40, seed=0)
-    train_set, val_set = data.split()
 
-    def run(observed: bool):
-        model = LineCNN(seed=3)
-        handle = model.relu1.register_forward_hook(lambda *args: None) if observed else None
-        assert model._observed() is observed
-        x = data.images[:16]
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(0)  # the same dropout mask in both runs
-            logits = model.train()(x)
-        logits.sum().backward()
-        grads = [p.grad.clone() for p in model.parameters()]
-        model.zero_grad()
-        history = train(model, train_set, val_set=val_set, epochs=2, progress=False)
-        if handle is not None:
-            handle.remove()
-        return logits.detach(), grads, history
-
-    slow, fast = run(True), run(False)
-    assert torch.equal(slow[0], fast[0])
-    assert all(torch.equal(a, b) for a, b in zip(slow[1], fast[1]))
-    assert slow[2] == fast[2]
+def test_activations_reject_nan_hidden_among_many_values():
+    images = torch.rand(4, 1, 50, 50)
+    images[3, 0, 7, 9] = float("nan")
+    with pytest.raises(ValueError, match="images must not contain NaN"):
+        activations(LineCNN(), images)
+    images[3, 0, 7, 9] = float("-inf")
+    with pytest.raises(ValueError, match="images"):
+        activations(LineCNN(), images)
+    # Large but finite values (whose sum overflows) are accepted.
+    big = torch.full((1, 1, 50, 50), 3e38)
+    assert list(activations(LineCNN(), big)) == LAYERS
