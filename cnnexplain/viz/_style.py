@@ -1,4 +1,4 @@
-"""Shared figure conventions of :mod:`cnnexplain.viz`.
+"""The look shared by every figure of :mod:`cnnexplain.viz`, and the helpers that draw it.
 
 * Signed values (kernels, gradients, pre-activation maps) use the diverging
   map :data:`SIGNED_CMAP`, centred on zero with symmetric limits
@@ -6,152 +6,151 @@
   across the frames of an animation.
 * Non-negative values (images, post-ReLU and pooled maps) use the sequential
   map :data:`UNSIGNED_CMAP` from zero.
-* Figures are made with :func:`matplotlib.pyplot.figure` (so that
-  sphinx-gallery's scraper finds them) inside :func:`rc`, at a fixed size and
-  dpi, so the same call draws the same pixels.
+* Fonts, ticks, spines, legends and grids come from one matplotlib style,
+  :data:`STYLE`, which every public function applies with
+  :func:`matplotlib.rc_context` while it draws (:func:`styled_figure`), so
+  the user's own rcParams are left alone. Figures are made with
+  :func:`matplotlib.pyplot.figure` (so that sphinx-gallery and notebooks find
+  them) at a fixed size and dpi: the same call draws the same pixels.
 """
 
 from __future__ import annotations
 
-import math
-import numbers
-from collections.abc import Sequence
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import matplotlib as mpl
+import matplotlib.pyplot as plt
 import numpy as np
-import torch
 from matplotlib.axes import Axes
 from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import Figure, FigureBase
+from matplotlib.ticker import MaxNLocator
 
-from .._checks import describe
+from .._checks import check_real_array, describe
 
-__all__ = [
-    "ANIMATION_RC",
-    "BLANK_COLOR",
-    "HIGHLIGHT_COLOR",
-    "SIGNED_CMAP",
-    "UNSIGNED_CMAP",
-    "annotate_cells",
-    "bare_axes",
-    "cmap_of",
-    "format_epoch",
-    "format_value",
-    "new_figure",
-    "rc",
-    "root_figure",
-    "signed_limit",
-    "signed_norm",
-    "style",
-    "to_numpy",
-    "unsigned_norm",
-]
+__all__ = ["HEAT_CMAP", "SIGNED_CMAP", "UNSIGNED_CMAP", "signed_limit"]
 
 #: Colour map of signed values (negative blue, zero white, positive red).
 SIGNED_CMAP = "RdBu_r"
 #: Colour map of non-negative values (zero black).
 UNSIGNED_CMAP = "gray"
+#: Colour map of non-negative heat maps drawn over images (saliency, Grad-CAM).
+HEAT_CMAP = "inferno"
 #: Colour of cells with no value yet (NaN), distinct from the near-white zero of :data:`SIGNED_CMAP`.
 BLANK_COLOR = "#cfcfcf"
 #: Colour of outlines drawn over images (the kernel's window, the current cell).
 HIGHLIGHT_COLOR = "#ffb000"
 
+#: The rcParams of every figure: small, clean, readable. Charts have no top
+#: and right spines; image panels get their thin grey frame from :func:`show`.
+STYLE: dict[str, Any] = {
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 9,
+    "figure.titlesize": 10,
+    "axes.titlesize": 8,
+    "axes.titlepad": 3,
+    "axes.labelsize": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "xtick.major.size": 2,
+    "ytick.major.size": 2,
+    "xtick.major.pad": 2,
+    "ytick.major.pad": 2,
+    "grid.linewidth": 0.4,
+    "grid.color": "0.9",
+    "legend.fontsize": 7,
+    "legend.frameon": False,
+    "legend.handlelength": 1.5,
+    "image.interpolation": "nearest",
+    "svg.hashsalt": "cnnexplain",
+    "figure.constrained_layout.h_pad": 0.03,
+    "figure.constrained_layout.w_pad": 0.03,
+}
 
-def to_numpy(value: Any) -> np.ndarray:
-    """Return ``value`` (tensor or array-like) as a float numpy array."""
-    if isinstance(value, torch.Tensor):
-        value = value.detach().cpu().numpy()
-    return np.asarray(value, dtype=float)
-
-
-def signed_limit(*arrays: Any) -> float:
-    """Return ``vmax``: the largest absolute value over all ``arrays``.
-
-    Never zero, so that an all-zero array still gets a valid colour scale.
-    """
-    vmax = max((float(np.nanmax(np.abs(to_numpy(a)))) if np.size(to_numpy(a)) else 0.0) for a in arrays)
-    return vmax if vmax > 0 and np.isfinite(vmax) else 1.0
-
-
-def signed_norm(*arrays: Any, vmax: float | None = None) -> Normalize:
-    """A :class:`~matplotlib.colors.Normalize` from ``-vmax`` to ``vmax``."""
-    v = signed_limit(*arrays) if vmax is None else float(vmax)
-    return Normalize(vmin=-v, vmax=v)
-
-
-def unsigned_norm(*arrays: Any, vmax: float | None = None) -> Normalize:
-    """A :class:`~matplotlib.colors.Normalize` from 0 to the largest value."""
-    if vmax is None:
-        vmax = max((float(np.nanmax(to_numpy(a))) if np.size(to_numpy(a)) else 0.0) for a in arrays)
-    v = float(vmax) if vmax and np.isfinite(vmax) and vmax > 0 else 1.0
-    return Normalize(vmin=0.0, vmax=v)
-
-
-def cmap_of(signed: bool) -> Colormap:
-    """The colour map of signed or non-negative values, with NaN drawn in :data:`BLANK_COLOR`."""
-    name = SIGNED_CMAP if signed else UNSIGNED_CMAP
-    return mpl.colormaps[name].with_extremes(bad=BLANK_COLOR)
-
-
-def style() -> dict[str, Any]:
-    """rcParams applied by every figure function (small, clean, readable)."""
-    return {
-        "figure.dpi": 100,
-        "savefig.dpi": 100,
-        "font.size": 9,
-        "axes.titlesize": 9,
-        "axes.labelsize": 9,
-        "xtick.labelsize": 8,
-        "ytick.labelsize": 8,
-        "legend.fontsize": 8,
-        "figure.titlesize": 10,
-        "image.interpolation": "nearest",
-        "svg.hashsalt": "cnnexplain",
-        "figure.constrained_layout.h_pad": 0.03,
-        "figure.constrained_layout.w_pad": 0.03,
-    }
+#: :data:`STYLE` for animations: text drawn without anti-aliasing. A web page
+#: embeds every frame as a PNG, and the grey fringes of anti-aliased glyphs
+#: take most of a frame's bytes (about 3x more in total); at 100 dpi the
+#: crisp text reads as well.
+ANIMATION_STYLE: dict[str, Any] = {**STYLE, "text.antialiased": False}
 
 
-#: rcParams added for animations: text drawn without anti-aliasing. A web
-#: page embeds every frame as a PNG, and the grey fringes of anti-aliased
-#: glyphs take most of a frame's bytes (about 3x more in total); at 100 dpi
-#: the crisp text reads as well.
-ANIMATION_RC: dict[str, Any] = {"text.antialiased": False}
-
-
-def rc(extra: dict[str, Any] | None = None):
-    """Context manager applying :func:`style`, updated with ``extra`` rcParams."""
-    return mpl.rc_context({**style(), **(extra or {})})
-
-
-def new_figure(
+# -- figures -----------------------------------------------------------------------------
+@contextmanager
+def styled_figure(
     fig: Any,
     figsize: tuple[float, float],
     *,
-    dpi: float = 100,
-    name: str = "fig",
+    style: dict[str, Any] = STYLE,
     layout: str | None = "constrained",
-) -> FigureBase:
-    """Return ``fig`` if it is a figure to draw into, or a new pyplot figure.
+    top_level: bool = False,
+) -> Iterator[FigureBase]:
+    """Apply ``style`` and yield ``fig``, or a new pyplot figure of ``figsize`` inches.
 
-    A new figure is made with :func:`matplotlib.pyplot.figure`, so that it
-    belongs to pyplot's figure manager (sphinx-gallery collects figures from
-    there); call this inside :func:`rc`.
-
-    Raises
-    ------
-    TypeError
-        If ``fig`` is neither ``None`` nor a :class:`~matplotlib.figure.Figure`
-        or :class:`~matplotlib.figure.SubFigure`.
+    A new figure is closed again if drawing into it fails, so that a failed
+    call leaves no figure behind. ``top_level`` asks for a
+    :class:`~matplotlib.figure.Figure` (an animation needs its canvas), not a
+    :class:`~matplotlib.figure.SubFigure`.
     """
-    if fig is None:
-        import matplotlib.pyplot as plt
+    wanted = Figure if top_level else FigureBase
+    if fig is not None and not isinstance(fig, wanted):
+        what = "a top-level matplotlib Figure" if top_level else "a matplotlib Figure or SubFigure"
+        raise TypeError(f"fig must be {what} or None, got {describe(fig)}")
+    with mpl.rc_context(style):
+        figure = plt.figure(figsize=figsize, layout=layout) if fig is None else fig
+        before = set(root_figure(figure).axes)
+        try:
+            yield figure
+        except BaseException:
+            if fig is None:
+                plt.close(figure)
+            raise
+        # matplotlib spaces automatic ticks by the tick label size it finds when it
+        # draws -- in the axes, or else in the rcParams of that moment -- and the
+        # figure may be drawn (saved) after the style is gone: store the size in
+        # the axes made here.
+        for ax in root_figure(figure).axes:
+            if ax not in before:
+                ax.xaxis.set_tick_params(labelsize=mpl.rcParams["xtick.labelsize"])
+                ax.yaxis.set_tick_params(labelsize=mpl.rcParams["ytick.labelsize"])
 
-        return plt.figure(figsize=figsize, dpi=dpi, layout=layout)
-    if not isinstance(fig, FigureBase):
-        raise TypeError(f"{name} must be a matplotlib Figure or SubFigure, or None, got {describe(fig)}")
-    return fig
+
+def restyle(ax: Axes) -> None:
+    """Give axes made outside the style (the user's) its ticks, axis labels, spines and grid lines.
+
+    Call it inside :func:`styled_figure`.
+    """
+    rc = mpl.rcParams
+    for axis, name in ((ax.xaxis, "xtick"), (ax.yaxis, "ytick")):
+        axis.set_tick_params(
+            labelsize=rc[f"{name}.labelsize"],
+            length=rc[f"{name}.major.size"],
+            pad=rc[f"{name}.major.pad"],
+            grid_color=rc["grid.color"],
+            grid_linewidth=rc["grid.linewidth"],
+        )
+        axis.label.set_fontsize(rc["axes.labelsize"])
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(rc[f"axes.spines.{side}"])
+
+
+@contextmanager
+def styled_axes(ax: Any, fig: Any, figsize: tuple[float, float]) -> Iterator[Axes]:
+    """Apply the style and yield ``ax`` (restyled), or one new axes in ``fig`` (or in a new figure)."""
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {describe(ax)}")
+    if ax is not None and fig is not None:
+        raise ValueError("give ax or fig, not both")
+    with styled_figure(fig if ax is None else ax.get_figure(), figsize) as container:
+        if ax is None:
+            ax = container.add_subplot()
+        else:
+            restyle(ax)
+        yield ax
 
 
 def root_figure(fig: FigureBase) -> Figure:
@@ -160,30 +159,139 @@ def root_figure(fig: FigureBase) -> Figure:
         return fig
     try:
         return fig.get_figure(root=True)
-    except TypeError:  # matplotlib < 3.10
+    except TypeError:  # matplotlib < 3.10, where a subfigure's .figure is the root
         return fig.figure
 
 
-def bare_axes(ax: Axes, *, frame: bool = True) -> Axes:
-    """Remove ticks (keep a thin grey frame, or none) from an image panel."""
+# -- colour scales -----------------------------------------------------------------------
+def signed_limit(*arrays: Any) -> float:
+    """Return the largest absolute value over all ``arrays``: the ``vmax`` of a signed scale.
+
+    Parameters
+    ----------
+    *arrays : torch.Tensor or numpy.ndarray
+        The values to be drawn on one colour scale, of any shapes.
+
+    Returns
+    -------
+    float
+        The largest absolute value, or ``1.0`` when all values are zero (or
+        there are none), so that the scale ``[-vmax, vmax]`` is always valid.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a real tensor or array.
+    ValueError
+        If an argument holds NaN or infinite values.
+
+    Examples
+    --------
+    >>> import torch
+    >>> signed_limit(torch.tensor([0.5, -2.0]), torch.zeros(3))
+    2.0
+    """
+    vmax = 0.0
+    for i, values in enumerate(arrays):
+        values = check_real_array(f"arrays[{i}]", values)
+        if values.size:
+            vmax = max(vmax, float(np.abs(values).max()))
+    return vmax if vmax > 0 else 1.0
+
+
+def signed_norm(*arrays: Any) -> Normalize:
+    """The symmetric scale ``[-vmax, vmax]`` of ``arrays`` (see :func:`signed_limit`)."""
+    vmax = signed_limit(*arrays)
+    return Normalize(-vmax, vmax)
+
+
+def unsigned_norm(*arrays: np.ndarray) -> Normalize:
+    """The scale from 0 to the largest value of ``arrays`` (to 1 if that is not positive)."""
+    vmax = max((float(a.max()) for a in arrays if a.size), default=0.0)
+    return Normalize(0.0, vmax if vmax > 0 else 1.0)
+
+
+def image_norm(image: np.ndarray) -> Normalize:
+    """The grey scale of input images: from 0 to at least 1, symmetric if a pixel is negative."""
+    vmax = max(1.0, float(np.abs(image).max(initial=0.0)))
+    return Normalize(-vmax if image.min(initial=0.0) < 0 else 0.0, vmax)
+
+
+def cmap_of(norm: Normalize) -> Colormap:
+    """The colour map of a scale: :data:`SIGNED_CMAP` if it is symmetric, else :data:`UNSIGNED_CMAP`.
+
+    NaN cells are drawn in :data:`BLANK_COLOR`.
+    """
+    name = SIGNED_CMAP if norm.vmin < 0 else UNSIGNED_CMAP
+    return mpl.colormaps[name].with_extremes(bad=BLANK_COLOR)
+
+
+# -- panels ------------------------------------------------------------------------------
+def show(ax: Axes, data: np.ndarray, norm: Normalize, *, cmap: Any = None, aspect: str = "equal"):
+    """Draw ``data`` as an image panel: no ticks, a thin grey frame; return the ``AxesImage``.
+
+    The colour map follows the scale (:func:`cmap_of`) unless ``cmap`` is given.
+    """
+    image = ax.imshow(data, cmap=cmap_of(norm) if cmap is None else cmap, norm=norm, aspect=aspect)
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
-        spine.set_visible(frame)
+        spine.set_visible(True)  # the style hides the top and right spines of charts
         spine.set_linewidth(0.5)
         spine.set_edgecolor("0.6")
-    return ax
+    return image
 
 
-def format_value(value: float, digits: int = 2) -> str:
-    """Short text of a number: ``"1"``, ``"-0.25"``; never ``"-0"``."""
+def row_label(ax: Axes, text: str, *, fontsize: float = 8) -> None:
+    """Write ``text`` left of ``ax``, horizontally, as the label of its row of panels."""
+    ax.set_ylabel(text, rotation=0, ha="right", va="center", labelpad=6, fontsize=fontsize)
+    # Constrained layout measures the label from the aspect-shrunk axes but
+    # reserves the margin from the cell's edge: pin the axes to the cell's
+    # left edge so that the two agree and the label is never clipped.
+    ax.set_anchor("W")
+
+
+def colorbar(container: FigureBase, mappable, axes: Any = None, *, label: str = "", nbins: int = 5, **kwargs):
+    """Add a colour bar for ``mappable`` beside ``axes`` (or into ``cax=``), with thin outline and ticks.
+
+    A symmetric scale gets symmetric ticks. The axes keep their anchor
+    (``panchor=False``), so that the row labels of :func:`row_label` stay put.
+    """
+    cbar = container.colorbar(mappable, ax=axes, panchor=False, **kwargs)
+    cbar.ax.tick_params(pad=1)
+    cbar.outline.set_linewidth(0.5)
+    if label:
+        cbar.set_label(label)
+    if cbar.orientation == "vertical":
+        cbar.ax.yaxis.set_major_locator(MaxNLocator(nbins, symmetric=mappable.norm.vmin < 0))
+    return cbar
+
+
+def annotate_cells(ax: Axes, values: np.ndarray, norm: Normalize, *, fontsize: float = 7) -> list:
+    """Write each value of a 2-D array in its cell of an image panel; return the texts, row by row."""
+    texts = [
+        ax.text(j, i, "", ha="center", va="center", fontsize=fontsize) for (i, j), _ in np.ndenumerate(values)
+    ]
+    write_cells(texts, values, norm)
+    return texts
+
+
+def write_cells(texts: list, values: np.ndarray, norm: Normalize) -> None:
+    """Set the texts of :func:`annotate_cells` to ``values``: white on dark cells, black on light ones."""
+    for text, value in zip(texts, np.ravel(values)):
+        x = float(np.clip(norm(value), 0.0, 1.0))
+        # Dark cells: far from zero on the diverging map, near zero on the grey one.
+        dark = abs(x - 0.5) > 0.3 if norm.vmin < 0 else x < 0.5
+        text.set_text(format_value(value))
+        text.set_color("white" if dark else "black")
+
+
+def format_value(value: float) -> str:
+    """Short text of a number, two decimals at most: ``"1"``, ``"-0.25"``; never ``"-0"``."""
     v = float(value)
-    if not np.isfinite(v):
-        return ""
-    if abs(v - round(v)) < 10 ** (-digits - 1):
-        r = round(v)
-        return str(r if r != 0 else 0)
-    text = f"{v:.{digits}f}"
+    if abs(v - round(v)) < 1e-3:
+        return str(round(v))  # an int: never "-0"
+    text = f"{v:.2f}"
     return "0" if float(text) == 0 else text
 
 
@@ -191,66 +299,3 @@ def format_epoch(epoch: float) -> str:
     """``3`` for a whole epoch, ``2.50`` for a snapshot taken during an epoch."""
     e = float(epoch)
     return str(round(e)) if abs(e - round(e)) < 1e-9 else f"{e:.2f}"
-
-
-def annotate_cells(
-    ax: Axes,
-    values: np.ndarray,
-    norm: Normalize,
-    *,
-    fontsize: float = 7,
-    digits: int = 2,
-    dark_on: str = "signed",
-) -> list:
-    """Write each value of a 2-D array in its cell of an ``imshow`` panel.
-
-    The text is white on dark cells and black on light ones. ``dark_on`` is
-    ``"signed"`` (cells far from zero are dark on :data:`SIGNED_CMAP`) or
-    ``"unsigned"`` (cells near zero are dark on :data:`UNSIGNED_CMAP`).
-    Returns the text artists, row by row.
-    """
-    texts = []
-    values = np.asarray(values, dtype=float)
-    for (i, j), v in np.ndenumerate(values):
-        texts.append(
-            ax.text(
-                j,
-                i,
-                format_value(v, digits),
-                ha="center",
-                va="center",
-                fontsize=fontsize,
-                color=text_color(v, norm, dark_on),
-            )
-        )
-    return texts
-
-
-def text_color(value: float, norm: Normalize, dark_on: str = "signed") -> str:
-    """White or black, whichever reads better on the cell of ``value``."""
-    if not np.isfinite(value):
-        return "black"
-    x = float(np.clip(norm(value), 0.0, 1.0))
-    dark = abs(x - 0.5) > 0.3 if dark_on == "signed" else x < 0.5
-    return "white" if dark else "black"
-
-
-def check_positive(name: str, value: Any) -> float:
-    """A finite number ``> 0``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a positive number, got {describe(value)}")
-    v = float(value)
-    if not math.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return v
-
-
-def check_str_sequence(name: str, value: Any, *, length: int | None = None) -> list[str]:
-    """A sequence (not a string) of strings, of ``length`` items when given."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise TypeError(f"{name} must be a sequence of str, got {describe(value)}")
-    if not all(isinstance(v, str) for v in value):
-        raise TypeError(f"{name} must hold only str, got {describe(value)}")
-    if length is not None and len(value) != length:
-        raise ValueError(f"{name} must have {length} items, got {len(value)}")
-    return list(value)

@@ -1,7 +1,8 @@
-"""Tests of cnnexplain.viz.beyond: the figures of the analyses.
+"""Tests of the figures of cnnexplain.analysis: edge match, kernel roles, attribution.
 
 Each figure is checked for its panels, for pixel data equal to the values it
-claims to show, and for symmetric colour limits on signed values.
+claims to show, for symmetric colour limits on signed values, and for
+leaving no pyplot figure open besides the one it returns.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from cnnexplain import LineCNN, make_lines, train, viz
+from cnnexplain import LineCNN, make_lines, viz
 from cnnexplain import analysis as A
 from cnnexplain.edges import PREWITT_X, PREWITT_Y, edge_template
 
@@ -30,27 +31,14 @@ def _close_figures():
 
 
 @pytest.fixture(scope="module")
-def history():
-    return train(
-        LineCNN(image_size=SIZE), make_lines(n_per_class=8, size=SIZE, seed=2), epochs=2, batch_size=8
-    )
-
-
-@pytest.fixture(scope="module")
-def data():
-    return make_lines(n_per_class=6, size=SIZE, seed=1)
+def history(tiny_run):
+    """The tiny run's history: 3 snapshots of a LineCNN for 20x20 images, 8 conv1 kernels."""
+    return tiny_run[1]
 
 
 def symmetric(image) -> bool:
     norm = image.norm
     return norm.vmin == pytest.approx(-norm.vmax) and norm.vmax > 0
-
-
-def test_everything_is_exported():
-    for name in A.__all__:
-        assert hasattr(A, name)
-    for name in viz.beyond.__all__:
-        assert name in viz.__all__ and hasattr(viz, name)
 
 
 def test_plot_edge_match_draws_one_line_per_kernel(history):
@@ -144,8 +132,8 @@ def test_plot_edge_templates():
     assert all(symmetric(ax.get_images()[0]) for ax in axes)
 
 
-def test_plot_selectivity_bars_match_the_result(data):
-    result = A.selectivity(LineCNN(image_size=SIZE), data)
+def test_plot_selectivity_bars_match_the_result(small_data):
+    result = A.selectivity(LineCNN(image_size=SIZE), small_data)
     fig = viz.plot_selectivity(result)
     ax_mean, ax_index = fig.axes[:2]
     heights = [p.get_height() for p in ax_mean.patches]
@@ -156,8 +144,8 @@ def test_plot_selectivity_bars_match_the_result(data):
         viz.plot_selectivity(result.index)
 
 
-def test_plot_ablation_bars_match_the_result(data):
-    result = A.ablation(LineCNN(image_size=SIZE), data)
+def test_plot_ablation_bars_match_the_result(small_data):
+    result = A.ablation(LineCNN(image_size=SIZE), small_data)
     fig = viz.plot_ablation(result)
     ax_acc, ax_loss = fig.axes[:2]
     assert np.allclose([p.get_height() for p in ax_acc.patches], 100 * result.drop)
@@ -256,3 +244,32 @@ def test_plot_attribution_rejects_bad_arguments():
         viz.plot_attribution(images, torch.rand(2, 10, 10), alpha=0)
     with pytest.raises(TypeError, match="signed"):
         viz.plot_attribution(images, torch.rand(2, 10, 10), signed="yes")
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda history, data: viz.plot_edge_match(A.edge_match_history(history)),
+        lambda history, data: viz.plot_best_templates(history["conv1.weight"][-1]),
+        lambda history, data: viz.plot_edge_templates(3),
+        lambda history, data: viz.plot_selectivity(A.selectivity(history.model_at(-1), data)),
+        lambda history, data: viz.plot_ablation(A.ablation(history.model_at(-1), data)),
+        lambda history, data: viz.plot_kernel_similarity(A.kernel_similarity(history.model_at(-1))),
+        lambda history, data: viz.plot_maximizing_inputs(data.images[:3, 0]),
+        lambda history, data: viz.plot_attribution(data.images[:2], data.images[:2, 0]),
+    ],
+    ids=[
+        "edge_match",
+        "best_templates",
+        "templates",
+        "selectivity",
+        "ablation",
+        "similarity",
+        "max",
+        "attribution",
+    ],
+)
+def test_no_figure_is_left_open_besides_the_one_returned(history, small_data, draw):
+    before = set(plt.get_fignums())
+    fig = draw(history, small_data)
+    assert set(plt.get_fignums()) - before == {fig.number}

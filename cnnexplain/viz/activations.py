@@ -1,0 +1,325 @@
+"""What the layers of a model make of an image: feature maps, and the whole forward pass.
+
+The outputs come from :func:`cnnexplain.model.activations` (evaluation
+mode). Pre-activation outputs (convolutions, dense layers) are drawn on
+:data:`~cnnexplain.viz.SIGNED_CMAP` with symmetric limits, the others on
+:data:`~cnnexplain.viz.UNSIGNED_CMAP` from zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure, FigureBase
+from matplotlib.ticker import PercentFormatter
+from torch import nn
+
+from .._checks import check_images, check_int, check_model, check_real_array, describe
+from ..model import activations, leaf_modules
+from ._args import image_2d, int_list, str_list
+from ._style import (
+    colorbar,
+    image_norm,
+    root_figure,
+    row_label,
+    show,
+    signed_norm,
+    styled_figure,
+    unsigned_norm,
+)
+
+__all__ = ["plot_feature_maps", "plot_forward_pass"]
+
+#: Layers that change no value at evaluation, left out of :func:`plot_forward_pass`.
+_SKIPPED = (nn.Flatten, nn.Dropout, nn.Identity)
+
+
+def _stage_maps(
+    name: str, model: nn.Module, images: torch.Tensor, stages: list[str], kernels: list[int]
+) -> dict[str, np.ndarray]:
+    """``{stage: (N, len(kernels), H, W) maps}`` of ``models[name]``, checking that the stages give maps."""
+    leaves = [n for n, _ in leaf_modules(model)]
+    unknown = [s for s in stages if s not in leaves]
+    if unknown:
+        raise ValueError(f"stages must be layers of models[{name!r}] {leaves}, got unknown {unknown}")
+    outputs = activations(model, images, layers=stages)
+    maps = {}
+    for stage in stages:
+        out = outputs[stage]
+        if out.ndim != 4:
+            raise ValueError(
+                f"stages must give (N, C, H, W) maps; {stage!r} of models[{name!r}] gives shape {tuple(out.shape)}"
+            )
+        bad = [k for k in kernels if not 0 <= k < out.shape[1]]
+        if bad:
+            raise ValueError(
+                f"kernels must be channel indices in [0, {out.shape[1] - 1}] of {stage!r}, got {bad}"
+            )
+        maps[stage] = check_real_array(stage, out[:, kernels])
+    return maps
+
+
+def plot_feature_maps(
+    models: Mapping[str, nn.Module],
+    images: torch.Tensor,
+    kernels: Sequence[int],
+    *,
+    stages: Sequence[str] = ("conv1", "relu1", "pool1"),
+    fig: FigureBase | None = None,
+) -> Figure:
+    """What chosen first-layer kernels make of chosen images, stage by stage.
+
+    For every model and every kernel, one row: for each image, the kernel's
+    channel after each stage (by default the convolution, the ReLU and the
+    max-pooling), computed with :func:`cnnexplain.model.activations`. The
+    inputs are shown once, above their columns.
+
+    Pre-activation stages (names starting with ``conv``, or any stage with a
+    negative value) are drawn on the diverging map, with one symmetric limit
+    for the whole figure; the other stages on the grey map from zero, with
+    one limit for the whole figure. So rows of different models (say, before
+    and after training) compare by colour alone.
+
+    Parameters
+    ----------
+    models : mapping of str to torch.nn.Module
+        Named models, one block of rows each, for instance
+        ``{"before training": history.model_at(0), "after training":
+        history.model_at(-1)}``.
+    images : torch.Tensor
+        Shape ``(N, 1, H, W)``, for instance one horizontal and one vertical
+        line.
+    kernels : sequence of int
+        Channel indices (kernel numbers, from 0) to show.
+    stages : sequence of str
+        Layers whose outputs are ``(N, C, H', W')`` maps with at least
+        ``max(kernels) + 1`` channels.
+    fig : Figure or SubFigure, optional
+        Where to draw; a new pyplot figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A header row of the input images, then ``len(models) * len(kernels)``
+        rows (labelled with the model's name and the kernel) of
+        ``N * len(stages)`` map panels, and one colour bar per kind of map.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If ``models``, ``kernels`` or ``stages`` is empty, a stage is not a
+        layer of a model or does not give maps, or a kernel index is out of
+        range.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cnnexplain import LineCNN, make_lines
+    >>> from cnnexplain.viz import plot_feature_maps
+    >>> images = make_lines(n_per_class=1).images
+    >>> fig = plot_feature_maps({"untrained": LineCNN()}, images, [0, 5])
+    >>> fig.axes[2].get_ylabel()
+    'untrained\\nkernel 0'
+    >>> plt.close(fig)
+    """
+    if not isinstance(models, Mapping) or not models:
+        raise TypeError(f"models must be a non-empty dict of name to torch.nn.Module, got {describe(models)}")
+    for name, model in models.items():
+        if not isinstance(name, str) or not isinstance(model, nn.Module):
+            raise TypeError(f"models must map str names to torch.nn.Module, got {name!r}: {describe(model)}")
+    check_images("images", images)
+    kernels = int_list("kernels", kernels)
+    stages = str_list("stages", stages)
+    if not stages or len(set(stages)) != len(stages):
+        raise ValueError(f"stages must be distinct layer names, at least one, got {stages!r}")
+    maps = {name: _stage_maps(name, model, images, stages, kernels) for name, model in models.items()}
+    signed = {s: s.startswith("conv") or any(m[s].min() < 0 for m in maps.values()) for s in stages}
+    scale = {
+        kind: norm_of(*(m[s] for m in maps.values() for s in stages if signed[s] == kind))
+        for kind, norm_of in ((True, signed_norm), (False, unsigned_norm))
+    }
+    inputs = check_real_array("images", images[:, 0])
+
+    # A grid of panels with narrow spacer columns between the images and
+    # spacer rows between the models: column of (image g, stage j), row of (model b, kernel i).
+    n_images, n_st, n_k = len(inputs), len(stages), len(kernels)
+    col_of = [g * (n_st + 1) + j for g in range(n_images) for j in range(n_st)]
+    widths = [r for g in range(n_images) for r in [1.0] * n_st + ([0.25] if g < n_images - 1 else [])]
+    heights = [1.0] + [r for _ in maps for r in [0.2] + [1.0] * n_k]
+    size = (
+        1.05 * n_images * n_st + 0.25 * (n_images - 1) + 2.4,
+        1.0 * (1 + len(maps) * n_k) + 0.2 * len(maps) + 0.3,
+    )
+    with styled_figure(fig, size) as container:
+        grid = container.add_gridspec(len(heights), len(widths), width_ratios=widths, height_ratios=heights)
+        header = [container.add_subplot(grid[0, col_of[g * n_st]]) for g in range(n_images)]
+        for g, ax in enumerate(header):
+            show(ax, inputs[g], image_norm(inputs))
+            ax.set_title(f"image {g}")
+        row_label(header[0], "input")
+        last_image, panels = {}, []  # the last panel of each kind, for its colour bar
+        for b, (name, per_stage) in enumerate(maps.items()):
+            for i, k in enumerate(kernels):
+                row = 2 + b * (n_k + 1) + i
+                for g in range(n_images):
+                    for j, stage in enumerate(stages):
+                        ax = container.add_subplot(grid[row, col_of[g * n_st + j]])
+                        data = per_stage[stage][g, i]
+                        last_image[signed[stage]] = show(ax, data, scale[signed[stage]])
+                        panels.append(ax)
+                        if b == 0 and i == 0:
+                            ax.set_title(f"{stage} ({data.shape[0]}\u00d7{data.shape[1]})")
+                        if g == 0 and j == 0:
+                            row_label(ax, f"{name}\nkernel {k}")
+        for kind in (True, False):
+            if kind in last_image:
+                label = ", ".join(s for s in stages if signed[s] == kind) + (" (signed)" if kind else "")
+                colorbar(container, last_image[kind], panels, label=label, shrink=0.6, aspect=30)
+    return root_figure(container)
+
+
+def plot_forward_pass(
+    model: nn.Module,
+    image: Any,
+    *,
+    class_names: Sequence[str] | None = None,
+    max_channels: int = 8,
+    fig: FigureBase | None = None,
+) -> Figure:
+    """One image through every layer of a model, from pixels to probabilities.
+
+    One row per layer, in the order the layers run (from
+    :func:`cnnexplain.model.activations`, in evaluation mode), each labelled
+    with the layer's name and the shape of its output for one image: the
+    input; the maps of each convolution, ReLU and pooling layer (the first
+    ``max_channels`` channels); the dense layers' activations as a strip of
+    cells; and, for the last layer, the softmax probabilities of the classes
+    as a bar chart. ``Flatten``, ``Dropout`` (the identity at evaluation) and
+    ``Identity`` layers change no value and are left out.
+
+    Convolution and dense (pre-activation) outputs are drawn on the diverging
+    map with symmetric limits, the others on the grey map from zero; each
+    row has its own colour bar, shared by its panels.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        A classifier such as :class:`~cnnexplain.model.LineCNN` (its last
+        layer gives the logits).
+    image : torch.Tensor or numpy.ndarray
+        One image, shape ``(H, W)``, ``(1, H, W)`` or ``(1, 1, H, W)``.
+    class_names : sequence of str, optional
+        Names of the classes, in output order (``dataset.classes``); by
+        default ``class 0``, ``class 1``, ...
+    max_channels : int
+        Largest number of channels shown per layer, in ``[1, 64]``.
+    fig : Figure or SubFigure, optional
+        Where to draw; a new pyplot figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The row labels (``fig.axes[i].get_ylabel()``) read ``"conv1\\n(8, 44, 44)"``.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If the image has the wrong shape, ``class_names`` has the wrong
+        length, or ``max_channels`` is out of range.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cnnexplain import LineCNN, make_lines
+    >>> from cnnexplain.viz import plot_forward_pass
+    >>> data = make_lines(n_per_class=1)
+    >>> fig = plot_forward_pass(LineCNN(), data.images[0], class_names=data.classes)
+    >>> [ax.get_ylabel().split("\\n")[0] for ax in fig.axes if ax.get_ylabel()]
+    ['input', 'conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'pool2', 'fc1', 'relu3', 'fc2 + softmax']
+    >>> plt.close(fig)
+    """
+    model = check_model(model)
+    arr = check_real_array("image", image)
+    img = image_2d("image", arr[0, 0] if arr.ndim == 4 and arr.shape[:2] == (1, 1) else arr)
+    max_channels = check_int("max_channels", max_channels, low=1, high=64)
+    outputs = activations(model, torch.from_numpy(img.astype(np.float32))[None, None])
+    if not outputs:
+        raise ValueError("model must have layers that output tensors")
+    *hidden, last = outputs
+    logits = check_real_array(last, outputs[last][0]).reshape(-1)
+    n_classes = logits.size
+    if class_names is None:
+        class_names = [f"class {i}" for i in range(n_classes)]
+    class_names = str_list("class_names", class_names, length=n_classes)
+    probs = np.exp(logits - logits.max())
+    probs /= probs.sum()
+
+    # (name, output for one image, scale, is a convolution): maps (C, H, W) or vectors (n,).
+    modules = dict(leaf_modules(model))
+    rows = [("input", img[None], image_norm(img), False)]
+    for name in hidden:
+        module = modules.get(name.split("#")[0])  # "relu#2": the second call of relu
+        if isinstance(module, _SKIPPED):
+            continue
+        out = check_real_array(name, outputs[name][0])
+        out = out if out.ndim in (1, 3) else out.reshape(-1)
+        signed = isinstance(module, (nn.Conv2d, nn.Linear)) or out.min() < 0
+        rows.append(
+            (name, out, signed_norm(out) if signed else unsigned_norm(out), isinstance(module, nn.Conv2d))
+        )
+    ncols = min(max_channels, max(out.shape[0] for _, out, _, _ in rows if out.ndim == 3))
+    heights = [1.0 if out.ndim == 3 else 0.5 for _, out, _, _ in rows] + [max(0.75, 0.3 * n_classes + 0.3)]
+    with styled_figure(fig, (0.78 * ncols + 2.3, 0.85 * sum(heights) + 0.3)) as container:
+        grid = container.add_gridspec(len(heights), ncols, height_ratios=heights)
+        for r, (name, out, norm, is_conv) in enumerate(rows):
+            label = f"{name}\n({', '.join(str(n) for n in out.shape)}{',' if out.ndim == 1 else ''})"
+            if out.ndim == 1:  # a vector: one strip of cells
+                ax = container.add_subplot(grid[r, :])
+                row_label(ax, label)
+                colorbar(
+                    container, show(ax, out[None, :], norm, aspect="auto"), ax, shrink=1.0, aspect=5, nbins=2
+                )
+                continue
+            n_show = min(len(out), ncols)
+            if len(out) > n_show:
+                label += f"\nfirst {n_show} of {len(out)}"
+            row_axes = [container.add_subplot(grid[r, c]) for c in range(ncols)]
+            for c, ax in enumerate(row_axes):
+                if c >= n_show:
+                    ax.set_axis_off()
+                    continue
+                image = show(ax, out[c], norm)
+                if is_conv:
+                    ax.set_title(f"kernel {c}", fontsize=7, pad=2)
+            row_label(row_axes[0], label)
+            colorbar(container, image, row_axes, shrink=0.9, aspect=12)
+
+        ax = container.add_subplot(grid[len(rows), :])
+        order = np.arange(n_classes)
+        best = int(probs.argmax())
+        bars = ax.barh(order, probs, color=["C3" if i == best else "0.6" for i in order], height=0.6)
+        ax.set_yticks(order, class_names)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1.0)
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        for bar, p, z in zip(bars, probs, logits):
+            inside = p > 0.6  # long bars hold their text, short ones have it beside them
+            ax.text(
+                p - 0.01 if inside else p + 0.01,
+                bar.get_y() + bar.get_height() / 2,
+                f"{100 * p:.1f}%  (logit {z:.2f})",
+                ha="right" if inside else "left",
+                va="center",
+                fontsize=7,
+                color="white" if inside else "black",
+            )
+        row_label(ax, f"{last} + softmax\n({n_classes},)")
+        ax.set_title(f"prediction: {class_names[best]}")
+    return root_figure(container)

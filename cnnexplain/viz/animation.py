@@ -1,0 +1,159 @@
+"""Animations: how the figure functions build them, and how to save one as a GIF.
+
+An animation of :mod:`cnnexplain.viz` is a plain
+:class:`~matplotlib.animation.FuncAnimation`: notebooks and sphinx-gallery
+show it with :meth:`~matplotlib.animation.Animation.to_jshtml`, and
+:func:`save_gif` writes it to a file through matplotlib's public writer
+interface (:class:`~matplotlib.animation.AbstractMovieWriter`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+
+import matplotlib as mpl
+from matplotlib.animation import AbstractMovieWriter, Animation, FuncAnimation
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from PIL import Image
+
+from .._checks import check_float, describe
+from .._io import atomic_write
+from ._style import ANIMATION_STYLE
+
+__all__ = ["save_gif"]
+
+
+def make_animation(
+    figure: Figure, update: Callable[[int], list], n_frames: int, interval: int
+) -> FuncAnimation:
+    """Draw frame 0 with ``update``, fix the figure's layout and return the animation.
+
+    The first draw runs inside :data:`~cnnexplain.viz._style.ANIMATION_STYLE`:
+    it makes every tick label, and those are then switched to text without
+    anti-aliasing as well. The constrained layout runs once and is then
+    frozen, so that all frames share it and render faster.
+    """
+    with mpl.rc_context(ANIMATION_STYLE):
+        update(0)
+        figure.canvas.draw()
+    for text in figure.findobj(Text):
+        text.set_antialiased(False)
+    figure.set_layout_engine("none")
+    return FuncAnimation(figure, update, frames=range(n_frames), interval=interval, blit=False)
+
+
+class _GifWriter(AbstractMovieWriter):
+    """Collect the frames matplotlib draws, then write them as one looping GIF with Pillow."""
+
+    def setup(self, fig, outfile, dpi=None):
+        super().setup(fig, outfile, dpi)
+        self.frames: list[Image.Image] = []
+
+    def grab_frame(self, **savefig_kwargs):
+        buffer = BytesIO()
+        self.fig.savefig(buffer, **savefig_kwargs, format="rgba", dpi=self.dpi)
+        frame = Image.frombuffer("RGBA", self.frame_size, buffer.getbuffer(), "raw", "RGBA", 0, 1)
+        self.frames.append(frame.convert("RGB"))  # opaque frames quantize better to the GIF palette
+
+    def finish(self):
+        self.frames[0].save(
+            self.outfile,
+            format="GIF",
+            save_all=True,
+            append_images=self.frames[1:],
+            # Pillow stores whole milliseconds: round, so that 1000 / (1000 / 150) gives 150.
+            duration=max(10, round(1000 / self.fps)),
+            loop=0,
+        )
+
+
+def save_gif(
+    animation: Animation,
+    path: str | os.PathLike,
+    *,
+    fps: float | None = None,
+    dpi: float | None = None,
+    overwrite: bool = True,
+) -> Path:
+    """Save an animation as a looping GIF, atomically and reproducibly.
+
+    matplotlib draws the frames, which are written with Pillow into a
+    temporary file in the destination folder, then renamed over ``path``: a
+    crash never leaves a half-written GIF, and readers of ``path`` see the
+    old file or the new one. The same animation gives the same bytes.
+
+    Parameters
+    ----------
+    animation : matplotlib.animation.Animation
+        For instance from :func:`animate_kernels` or
+        :func:`animate_convolution`.
+    path : str or os.PathLike
+        Destination, ending in ``.gif``. Missing parent folders are made.
+    fps : float, optional
+        Frames per second; by default from the animation's interval.
+    dpi : float, optional
+        Resolution of the frames; by default the figure's.
+    overwrite : bool
+        Replace an existing file (the default, as GIFs are build outputs);
+        with ``False`` an existing file raises ``FileExistsError``.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    TypeError
+        If ``animation`` is not a matplotlib Animation or ``path`` not a path.
+    ValueError
+        If ``path`` does not end in ``.gif`` or is a folder, ``fps`` or
+        ``dpi`` is not positive, or ``fps`` is not given for an animation
+        that has stopped (its window was closed: its interval is then unknown).
+    FileExistsError
+        If ``path`` exists and ``overwrite`` is false.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import matplotlib.pyplot as plt
+    >>> from PIL import Image
+    >>> from cnnexplain.data import make_lines
+    >>> from cnnexplain.edges import PREWITT_Y
+    >>> from cnnexplain.viz import animate_convolution, save_gif
+    >>> anim = animate_convolution(make_lines(n_per_class=1).images[0], PREWITT_Y, region=(0, 0, 4, 4))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save_gif(anim, pathlib.Path(folder) / "slide.gif")
+    ...     Image.open(path).n_frames
+    4
+    >>> plt.close("all")
+    """
+    if not isinstance(animation, Animation):
+        raise TypeError(f"animation must be a matplotlib.animation.Animation, got {describe(animation)}")
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {describe(path)}")
+    if not isinstance(overwrite, bool):
+        raise TypeError(f"overwrite must be True or False, got {describe(overwrite)}")
+    path = Path(path)
+    if path.suffix.lower() != ".gif":
+        raise ValueError(f"path must end in .gif, got {str(path)!r}")
+    if path.is_dir():
+        raise ValueError(f"path must be a file name, got the folder {str(path)!r}")
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
+    if fps is None:
+        # The timer that plays the animation knows its interval; closing the window drops the timer.
+        interval = getattr(animation.event_source, "interval", None)
+        if interval is None:
+            raise ValueError("fps must be given: the animation has stopped, so its interval is unknown")
+        fps = 1000 / interval
+    writer = _GifWriter(fps=check_float("fps", fps, low=0, low_open=True))
+    if dpi is not None:
+        dpi = check_float("dpi", dpi, low=0, low_open=True)
+    # "figure": without dpi, Animation.save uses the figure's dpi, whatever the user's savefig.dpi.
+    with mpl.rc_context({"savefig.dpi": "figure"}):
+        return atomic_write(path, lambda tmp: animation.save(tmp, writer=writer, dpi=dpi))

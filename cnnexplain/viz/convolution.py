@@ -1,0 +1,300 @@
+"""One kernel applied to one image: the response, and the kernel sliding cell by cell.
+
+The response is :func:`cnnexplain.edges.convolve` (cross-correlation, as in
+a CNN layer). Images are drawn in grey from 0; kernels, products and
+responses on :data:`~cnnexplain.viz.SIGNED_CMAP` with symmetric limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import torch
+from matplotlib.animation import FuncAnimation
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure, FigureBase
+from matplotlib.patches import Rectangle
+
+from .._checks import check_int, describe
+from ..edges import convolve
+from ._args import image_2d, kernel_2d, str_list
+from ._style import (
+    ANIMATION_STYLE,
+    HIGHLIGHT_COLOR,
+    annotate_cells,
+    colorbar,
+    format_value,
+    image_norm,
+    root_figure,
+    show,
+    signed_limit,
+    signed_norm,
+    styled_figure,
+    write_cells,
+)
+from .animation import make_animation
+
+__all__ = ["animate_convolution", "plot_convolution"]
+
+#: Largest number of frames :func:`animate_convolution` makes (one per output cell).
+MAX_CONVOLUTION_FRAMES = 400
+
+
+def _response(image: np.ndarray, kernel: np.ndarray, padding: str | int = "valid") -> np.ndarray:
+    """:func:`~cnnexplain.edges.convolve` of two arrays, computed in float32 as the model does."""
+    return convolve(
+        torch.from_numpy(image.astype(np.float32)),
+        torch.from_numpy(kernel.astype(np.float32)),
+        padding=padding,
+    ).numpy()
+
+
+def plot_convolution(
+    image: Any,
+    kernel: Any,
+    *,
+    padding: str | int = "valid",
+    fig: FigureBase | None = None,
+    titles: Sequence[str] | None = None,
+) -> Figure:
+    """An image, a kernel, and the kernel's response, side by side.
+
+    The response is :func:`cnnexplain.edges.convolve` of the image with the
+    kernel (cross-correlation, as in a CNN layer). The image is drawn in grey
+    from 0, the kernel and the response on the diverging map with symmetric
+    limits and colour bars; a kernel of at most 7x7 has its weights written
+    in its cells.
+
+    Parameters
+    ----------
+    image : torch.Tensor or numpy.ndarray
+        One image, shape ``(H, W)`` or ``(1, H, W)``.
+    kernel : torch.Tensor or numpy.ndarray
+        Shape ``(kh, kw)``, for instance :data:`~cnnexplain.edges.PREWITT_X` or
+        a learned kernel ``history["conv1.weight"][-1][5, 0]``.
+    padding : {"valid", "same"} or int
+        Passed to :func:`~cnnexplain.edges.convolve`.
+    fig : Figure or SubFigure, optional
+        Where to draw; a new pyplot figure by default.
+    titles : sequence of 3 str, optional
+        Titles of the three panels; by default they name the panel and its size.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three image panels (``image``, ``kernel``, ``response``), each with a
+        colour bar.
+
+    Raises
+    ------
+    TypeError
+        If ``image`` or ``kernel`` is not a real tensor or array, or ``titles``
+        is not a sequence of str.
+    ValueError
+        If a shape is wrong, a value is NaN or infinite, ``padding`` is
+        unknown, or the image is smaller than the kernel with ``"valid"``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cnnexplain.data import make_lines
+    >>> from cnnexplain.edges import PREWITT_X
+    >>> from cnnexplain.viz import plot_convolution
+    >>> fig = plot_convolution(make_lines(n_per_class=1).images[0], PREWITT_X)
+    >>> [ax.get_title() for ax in fig.axes[:3]]
+    ['image (50\u00d750)', 'kernel (3\u00d73)', 'response (48\u00d748)']
+    >>> plt.close(fig)
+    """
+    img = image_2d("image", image)
+    ker = kernel_2d("kernel", kernel)
+    response = _response(img, ker, padding)
+    if titles is None:
+        titles = [
+            f"{name} ({a.shape[0]}\u00d7{a.shape[1]})"
+            for name, a in zip(("image", "kernel", "response"), (img, ker, response))
+        ]
+    titles = str_list("titles", titles, length=3)
+    panels = (
+        (img, image_norm(img), "pixel value"),
+        (ker, signed_norm(ker), "weight"),
+        (response, signed_norm(response), "response"),
+    )
+    with styled_figure(fig, (8.4, 2.75)) as container:
+        axes = container.subplots(1, 3)
+        for ax, title, (data, norm, label) in zip(axes, titles, panels):
+            ax.set_title(title, fontsize=9)
+            colorbar(container, show(ax, data, norm), ax, label=label, shrink=0.85, aspect=18)
+        side = max(ker.shape)
+        if side <= 7:  # larger kernels have no room for their numbers
+            annotate_cells(axes[1], ker, panels[1][1], fontsize={4: 8, 5: 7, 6: 6.5, 7: 5.5}.get(side, 10))
+    return root_figure(container)
+
+
+def _region(
+    region: Any, image_shape: tuple[int, int], kernel_shape: tuple[int, int]
+) -> tuple[int, int, int, int]:
+    """``(row, col, height, width)``: a crop inside the image, at least as large as the kernel."""
+    (H, W), (kh, kw) = image_shape, kernel_shape
+    if region is None:
+        return 0, 0, H, W
+    if isinstance(region, (str, bytes)) or not isinstance(region, Sequence) or len(region) != 4:
+        raise TypeError(
+            f"region must be a (row, col, height, width) sequence of 4 integers, got {describe(region)}"
+        )
+    r0 = check_int("region[0] (row)", region[0], low=0, high=H - 1)
+    c0 = check_int("region[1] (col)", region[1], low=0, high=W - 1)
+    h = check_int("region[2] (height)", region[2], low=kh, high=H - r0)
+    w = check_int("region[3] (width)", region[3], low=kw, high=W - c0)
+    return r0, c0, h, w
+
+
+def animate_convolution(
+    image: Any,
+    kernel: Any,
+    *,
+    region: Sequence[int] | None = None,
+    interval: int = 150,
+    fig: Figure | None = None,
+) -> FuncAnimation:
+    """Slide a kernel over an image, building its response one cell per frame.
+
+    Each frame shows, left to right: the image (or the crop ``region``) with
+    the kernel's window outlined; the patch under the window; the kernel;
+    their element-wise products, whose sum is the output value; and the
+    output map filled in up to the current cell (cells not computed yet are
+    grey). The output uses the diverging map with symmetric limits fixed for
+    all frames (the largest absolute output value), so the colour of a cell
+    never changes once it is drawn. Numbers are written in the cells of
+    kernels up to 5x5.
+
+    The output is the ``"valid"`` cross-correlation of the crop with the
+    kernel (:func:`cnnexplain.edges.convolve`), the same numbers as the
+    matching part of the response of the whole image.
+
+    Parameters
+    ----------
+    image : torch.Tensor or numpy.ndarray
+        One image, shape ``(H, W)`` or ``(1, H, W)``.
+    kernel : torch.Tensor or numpy.ndarray
+        Shape ``(kh, kw)``.
+    region : (row, col, height, width), optional
+        The crop of the image to slide over, at least as large as the
+        kernel; the whole image by default. There is one frame per output
+        cell, ``(height - kh + 1) * (width - kw + 1)``, at most 400: a 12x12
+        crop and a 3x3 kernel give 100 frames.
+    interval : int
+        Milliseconds between frames, in ``[10, 10000]``.
+    fig : Figure, optional
+        A top-level figure to draw into; by default a new pyplot figure of
+        7.1x2.15 inches at 100 dpi. A web page embeds every frame as a PNG,
+        so the frames are kept light: text is drawn without anti-aliasing
+        (about 5 KB per frame).
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        One frame per output cell, in row-major order. Keep a reference to
+        it until it is shown or saved (see :func:`save_gif`).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a shape is wrong, ``region`` lies outside the image or is smaller
+        than the kernel, or it would make more than 400 frames.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cnnexplain.data import make_lines
+    >>> from cnnexplain.edges import PREWITT_X
+    >>> from cnnexplain.viz import animate_convolution
+    >>> image = make_lines(n_per_class=1).images[0]
+    >>> anim = animate_convolution(image, PREWITT_X, region=(20, 20, 4, 5))
+    >>> len(list(anim.new_frame_seq()))      # (4 - 3 + 1) * (5 - 3 + 1)
+    6
+    >>> html = anim.to_jshtml()              # what a notebook or the site embeds
+    >>> plt.close("all")
+    """
+    img = image_2d("image", image)
+    ker = kernel_2d("kernel", kernel)
+    kh, kw = ker.shape
+    r0, c0, h, w = _region(region, img.shape, ker.shape)
+    interval = check_int("interval", interval, low=10, high=10_000)
+    crop = img[r0 : r0 + h, c0 : c0 + w]
+    out = _response(crop, ker)
+    oh, ow = out.shape
+    if oh * ow > MAX_CONVOLUTION_FRAMES:
+        raise ValueError(
+            f"region must give at most {MAX_CONVOLUTION_FRAMES} output cells (one frame each), got "
+            f"{oh}x{ow} = {oh * ow} for region {(r0, c0, h, w)} and a {kh}x{kw} kernel; pass a smaller "
+            "region=(row, col, height, width)"
+        )
+    crop_norm = image_norm(crop)
+    ker_norm = signed_norm(ker)
+    product_limit = signed_limit(ker) * crop_norm.vmax
+    product_norm = Normalize(-product_limit, product_limit)
+    order = np.arange(oh * ow).reshape(oh, ow)  # the frame at which each output cell is computed
+
+    with styled_figure(fig, (7.1, 2.15), style=ANIMATION_STYLE, layout=None, top_level=True) as figure:
+        fw, fh = figure.get_size_inches()
+        y_mid = 1.02 * fh / 2.15
+
+        def box(x: float, size: float) -> list[float]:
+            """An axes of ``size`` inches square, ``x`` inches from the left, centred vertically."""
+            return [x / fw, (y_mid - size / 2) / fh, size / fw, size / fh]
+
+        big, small = 1.3, 0.82
+        ax_in, ax_patch, ax_ker, ax_prod, ax_out = (
+            figure.add_axes(box(x, size))
+            for x, size in ((0.12, big), (1.72, small), (2.84, small), (3.96, small), (5.28, big))
+        )
+        cax = figure.add_axes([6.64 / fw, (y_mid - big / 2) / fh, 0.07 / fw, big / fh], label="<colorbar>")
+        for x, symbol in ((2.66, "\u00d7"), (3.78, "="), (5.0, "\u2211 \u2192")):
+            figure.text(x / fw, y_mid / fh, symbol, ha="center", va="center", fontsize=12)
+
+        patch = crop[:kh, :kw]
+        show(ax_in, crop, crop_norm)
+        im_patch = show(ax_patch, patch, crop_norm)
+        show(ax_ker, ker, ker_norm)
+        im_prod = show(ax_prod, patch * ker, product_norm)
+        im_out = show(ax_out, np.full_like(out, np.nan), signed_norm(out))
+        titles = (
+            f"image[{r0}:{r0 + h}, {c0}:{c0 + w}]",
+            "patch",
+            "kernel",
+            "products",
+            f"output ({oh}\u00d7{ow})",
+        )
+        for ax, title in zip((ax_in, ax_patch, ax_ker, ax_prod, ax_out), titles):
+            ax.set_title(title)
+        window = ax_in.add_patch(Rectangle((-0.5, -0.5), kw, kh, fill=False, ec=HIGHLIGHT_COLOR, lw=1.6))
+        cell = ax_out.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, ec=HIGHLIGHT_COLOR, lw=1.4))
+        sum_text = ax_prod.set_xlabel("", labelpad=3)
+        out_text = ax_out.set_xlabel("", labelpad=3)
+        colorbar(figure, im_out, cax=cax)
+        patch_texts, product_texts = [], []
+        if max(kh, kw) <= 5:  # larger kernels have no room for their numbers
+            size = {1: 8, 2: 8, 3: 7.5, 4: 6, 5: 5}[max(kh, kw)]
+            patch_texts = annotate_cells(ax_patch, patch, crop_norm, fontsize=size)
+            annotate_cells(ax_ker, ker, ker_norm, fontsize=size)
+            product_texts = annotate_cells(ax_prod, patch * ker, product_norm, fontsize=size)
+
+        def update(i: int) -> list:
+            r, c = divmod(i, ow)
+            patch = crop[r : r + kh, c : c + kw]
+            window.set_xy((c - 0.5, r - 0.5))
+            cell.set_xy((c - 0.5, r - 0.5))
+            im_patch.set_data(patch)
+            im_prod.set_data(patch * ker)
+            write_cells(patch_texts, patch, crop_norm)
+            write_cells(product_texts, patch * ker, product_norm)
+            im_out.set_data(np.where(order <= i, out, np.nan))
+            sum_text.set_text(f"sum = {format_value(out[r, c])}")
+            out_text.set_text(f"output[{r}, {c}] = {format_value(out[r, c])}")
+            return [window, cell, im_patch, im_prod, im_out, sum_text, out_text, *patch_texts, *product_texts]
+
+        return make_animation(figure, update, oh * ow, interval)

@@ -1,0 +1,68 @@
+"""The images of a data set."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure, FigureBase
+
+from .._checks import check_int, check_real_array, describe
+from ..data import LineDataset
+from ._style import image_norm, root_figure, row_label, show, styled_figure
+
+__all__ = ["plot_samples"]
+
+
+def plot_samples(dataset: LineDataset, n_per_class: int = 6, *, fig: FigureBase | None = None) -> Figure:
+    """Show the first images of each class, one row per class.
+
+    Parameters
+    ----------
+    dataset : LineDataset
+        The images, for instance from :func:`~cnnexplain.data.make_lines`.
+    n_per_class : int
+        Images shown per class (the first ones of that class, in data set
+        order), in ``[1, 100]``. A class with fewer images leaves blank cells.
+    fig : Figure or SubFigure, optional
+        Where to draw; a new pyplot figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One row of image panels per class, the class name as row label. The
+        images are drawn in grey from 0 (black) to 1 (white).
+
+    Raises
+    ------
+    TypeError
+        If ``dataset`` is not a :class:`~cnnexplain.data.LineDataset`, or an
+        argument has the wrong type.
+    ValueError
+        If ``n_per_class`` is out of range.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cnnexplain.data import make_lines
+    >>> from cnnexplain.viz import plot_samples
+    >>> fig = plot_samples(make_lines(n_per_class=3), n_per_class=3)
+    >>> len(fig.axes), fig.axes[0].get_ylabel()
+    (6, 'horizontal')
+    >>> plt.close(fig)
+    """
+    if not isinstance(dataset, LineDataset):
+        raise TypeError(f"dataset must be a cnnexplain LineDataset, got {describe(dataset)}")
+    n_per_class = check_int("n_per_class", n_per_class, low=1, high=100)
+    images = check_real_array("dataset.images", dataset.images[:, 0])
+    labels = dataset.labels.numpy()
+    norm = image_norm(images)
+    n_classes = len(dataset.classes)
+    with styled_figure(fig, (0.95 * n_per_class + 1.0, 1.0 * n_classes + 0.15)) as container:
+        axes = container.subplots(n_classes, n_per_class, squeeze=False)
+        for c, name in enumerate(dataset.classes):
+            shown = np.flatnonzero(labels == c)[:n_per_class]
+            for ax, i in zip(axes[c], shown):
+                show(ax, images[i], norm)
+            for ax in axes[c, len(shown) :]:
+                ax.set(xticks=[], yticks=[], frame_on=False)  # blank, but keeps its row label
+            row_label(axes[c, 0], name, fontsize=9)
+    return root_figure(container)

@@ -1,0 +1,268 @@
+"""How much each kernel looks like an edge detector, and since when.
+
+Figures of :func:`cnnexplain.analysis.edge_match` and
+:func:`~cnnexplain.analysis.edge_match_history`, and of the templates
+(:func:`cnnexplain.edges.edge_template`) the kernels are compared with.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure, FigureBase
+from matplotlib.ticker import MaxNLocator
+
+from .._checks import check_choice, check_float, check_int, describe
+from ..analysis import EDGE_KINDS, EdgeMatch, EdgeMatchHistory, edge_match
+from ..edges import edge_template
+from ._args import int_list, kernel_stack, str_list
+from ._style import colorbar, root_figure, show, signed_norm, styled_axes, styled_figure
+
+__all__ = ["plot_best_templates", "plot_edge_match", "plot_edge_templates"]
+
+
+def _match_label(match: EdgeMatch, k: int) -> str:
+    """The best template of kernel ``k``: ``prewitt 45° +``, or ``constant``."""
+    polarity = int(match.polarity[k])
+    if polarity == 0:
+        return "constant"
+    sign = "+" if polarity > 0 else "\u2212"
+    return f"{match.kind[k]} {float(match.angle[k]):.0f}\u00b0 {sign}"
+
+
+def plot_edge_match(
+    result: EdgeMatchHistory,
+    *,
+    kernels: Sequence[int] | None = None,
+    chance: float | None = None,
+    ax: Axes | None = None,
+    fig: FigureBase | None = None,
+) -> Figure:
+    """Draw each kernel's edge-match score against the training epoch.
+
+    Parameters
+    ----------
+    result : EdgeMatchHistory
+        From :func:`~cnnexplain.analysis.edge_match_history` (a layer with
+        one input channel, such as ``conv1``).
+    kernels : sequence of int, optional
+        The kernels drawn; all by default.
+    chance : float, optional
+        A score to mark with a dashed line, for instance the 95th percentile
+        of :func:`~cnnexplain.analysis.random_edge_scores`.
+    ax : Axes, optional
+        Where to draw; a new figure by default.
+    fig : Figure or SubFigure, optional
+        A figure to draw one new panel into (instead of ``ax``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One line per kernel (``Line2D.get_ydata()`` is its score per
+        snapshot, ``get_xdata()`` the epochs), labelled with the kernel's
+        number and its final best template.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``result`` is not an :class:`~cnnexplain.analysis.EdgeMatchHistory`
+        of one kernel axis, or another argument is malformed.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cnnexplain import LineCNN, make_lines, train
+    >>> from cnnexplain.analysis import edge_match_history
+    >>> history = train(LineCNN(), make_lines(n_per_class=8), epochs=1)
+    >>> fig = plot_edge_match(edge_match_history(history))
+    >>> len(fig.axes[0].get_lines())
+    8
+    >>> plt.close(fig)
+    """
+    if not isinstance(result, EdgeMatchHistory):
+        raise TypeError(f"result must be an EdgeMatchHistory from edge_match_history, got {describe(result)}")
+    if result.score.ndim != 2:
+        raise ValueError(
+            f"result must hold one kernel axis (a layer with one input channel), got scores of shape {result.score.shape}"
+        )
+    n = result.score.shape[1]
+    chosen = list(range(n)) if kernels is None else int_list("kernels", kernels, low=0, high=n - 1)
+    if chance is not None:
+        chance = check_float("chance", chance, low=0, high=1)
+    final = result.at(-1)
+    with styled_axes(ax, fig, (6.4, 3.4)) as axis:
+        colors = mpl.colormaps["tab10" if max(chosen) < 10 else "tab20"]
+        for k in chosen:
+            label = f"kernel {k}: {_match_label(final, k)}"
+            axis.plot(
+                result.epochs,
+                result.score[:, k],
+                color=colors(k % colors.N),
+                lw=1.5,
+                marker="o",
+                ms=2.5,
+                label=label,
+            )
+        if chance is not None:
+            axis.axhline(chance, color="0.4", ls="--", lw=1, label=f"random kernels ({chance:.2f})")
+        axis.set_ylim(0, 1.02)
+        axis.set_xlim(float(result.epochs[0]), float(result.epochs[-1]) if len(result) > 1 else 1.0)
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
+        axis.set_xlabel("epoch")
+        axis.set_ylabel("edge-match score")
+        axis.set_title(f"{result.layer}: best correlation with an edge template")
+        axis.grid(True)
+        axis.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
+    return root_figure(axis.get_figure())
+
+
+def plot_best_templates(
+    weights: Any,
+    match: EdgeMatch | None = None,
+    *,
+    ncols: int = 8,
+    fig: FigureBase | None = None,
+) -> Figure:
+    """Show each kernel above the edge template that fits it best.
+
+    The template is drawn with the kernel's mean and contrast --
+    ``mean(kernel) + beta * template``, with ``beta > 0`` chosen so that both
+    have the same standard deviation -- so that both share one colour scale
+    and the eye compares their patterns.
+
+    Parameters
+    ----------
+    weights : torch.Tensor or numpy.ndarray
+        Kernels ``(K, 1, kh, kw)`` or ``(K, kh, kw)``, such as
+        ``model.conv1.weight``.
+    match : EdgeMatch, optional
+        Their :func:`~cnnexplain.analysis.edge_match`; computed if omitted.
+    ncols : int
+        Kernels per row.
+    fig : Figure or SubFigure, optional
+        Where to draw; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        For each kernel ``k`` two panels: ``kernel k`` (the weights) and
+        ``template k`` (its best template, scaled), titled with the template's kind,
+        angle, polarity and the score ``r``; one shared, symmetric colour bar.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the weights are malformed or ``match`` does not describe them.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cnnexplain.model import LineCNN
+    >>> fig = plot_best_templates(LineCNN().conv1.weight)
+    >>> fig.axes[0].get_title(), len(fig.axes)
+    ('kernel 0', 17)
+    >>> plt.close(fig)
+    """
+    w = kernel_stack("weights", weights)
+    if match is None:
+        match = edge_match(w)
+    if not isinstance(match, EdgeMatch):
+        raise TypeError(f"match must be an EdgeMatch from edge_match, got {describe(match)}")
+    n = w.shape[0]
+    if match.score.shape != (n,) or tuple(match.kernel_size) != w.shape[1:]:
+        raise ValueError(
+            f"match must describe the {n} kernels of size {w.shape[1:]}, got scores of shape "
+            f"{match.score.shape} for kernels of size {tuple(match.kernel_size)}"
+        )
+    cols = min(check_int("ncols", ncols, low=1, high=64), n)
+    rows = math.ceil(n / cols)
+    scaled = np.empty_like(w)
+    for k in range(n):
+        template = match.template(k).numpy().astype(float)
+        template -= template.mean()
+        t_norm = float(np.linalg.norm(template))
+        beta = float(np.linalg.norm(w[k] - w[k].mean())) / t_norm if t_norm > 0 else 0.0
+        scaled[k] = w[k].mean() + beta * template
+    norm = signed_norm(w, scaled)
+    with styled_figure(fig, (1.05 * cols + 1.0, 2.3 * rows + 0.2)) as container:
+        axes = container.subplots(2 * rows, cols, squeeze=False)
+        shown = []
+        tops, bottoms = axes[0::2].flat, axes[1::2].flat  # kernel k above template k
+        for k, (top, bottom) in enumerate(zip(tops, bottoms)):
+            if k >= n:
+                top.set_axis_off()
+                bottom.set_axis_off()
+                continue
+            shown += [top, bottom]
+            image = show(top, w[k], norm)
+            show(bottom, scaled[k], norm)
+            top.set_title(f"kernel {k}")
+            bottom.set_title(f"template {k}")
+            bottom.set_xlabel(
+                f"{_match_label(match, k)}\nr = {float(match.score[k]):.2f}", fontsize=7, labelpad=2
+            )
+        colorbar(container, image, shown, label="weight", shrink=0.9, aspect=25)
+    return root_figure(container)
+
+
+def plot_edge_templates(
+    size: int = 7,
+    angles: Sequence[float] = (0, 45, 90, 135),
+    *,
+    kinds: Sequence[str] = EDGE_KINDS,
+    fig: FigureBase | None = None,
+) -> Figure:
+    """Show the edge templates the kernels are compared with.
+
+    Parameters
+    ----------
+    size : int
+        Side of the templates.
+    angles : sequence of float
+        Orientations in degrees (0: vertical edge, 90: horizontal edge).
+    kinds : sequence of str
+        Template kinds, one row each.
+    fig : Figure or SubFigure, optional
+        Where to draw; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A grid of :func:`~cnnexplain.edges.edge_template` panels, rows
+        ``kinds``, columns ``angles``; each row on its own symmetric scale
+        (Sobel weights are larger), with colour bars.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``size`` is not an integer in ``[1, 64]``, ``angles`` is not a
+        sequence of finite numbers, or ``kinds`` holds an unknown kind.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plot_edge_templates(3, angles=(0, 90))
+    >>> fig.axes[0].get_images()[0].get_array().tolist()
+    [[-1.0, 0.0, 1.0], [-1.0, 0.0, 1.0], [-1.0, 0.0, 1.0]]
+    >>> plt.close(fig)
+    """
+    size = check_int("size", size, low=1, high=64)
+    if isinstance(angles, (str, bytes)) or not isinstance(angles, Sequence) or not angles:
+        raise TypeError(f"angles must be a non-empty sequence of degrees, got {describe(angles)}")
+    angles = [check_float(f"angles[{i}]", a) for i, a in enumerate(angles)]
+    kinds = [check_choice("kinds", kind, EDGE_KINDS) for kind in str_list("kinds", kinds)]
+    with styled_figure(fig, (1.15 * len(angles) + 1.2, 1.3 * len(kinds) + 0.3)) as container:
+        axes = container.subplots(len(kinds), len(angles), squeeze=False)
+        for row, kind in zip(axes, kinds):
+            templates = [edge_template(size, a, kind).numpy() for a in angles]
+            norm = signed_norm(*templates)
+            for ax, angle, template in zip(row, angles, templates):
+                image = show(ax, template, norm)
+                ax.set_title(f"{kind} {angle:g}\u00b0")
+            colorbar(container, image, list(row), shrink=0.85, aspect=12)
+    return root_figure(container)

@@ -1,0 +1,327 @@
+"""What each kernel does: the class it prefers, what the model loses without it,
+which kernels are near copies, and the inputs that excite it most.
+
+Figures of :func:`cnnexplain.analysis.selectivity`,
+:func:`~cnnexplain.analysis.ablation`,
+:func:`~cnnexplain.analysis.kernel_similarity` and
+:func:`~cnnexplain.analysis.maximize_activation`. Kernels are numbered from
+0, as in code.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure, FigureBase
+from matplotlib.patches import Rectangle
+
+from .._checks import check_float, check_int, check_real_array, describe
+from ..analysis import Ablation, Selectivity
+from ._args import kernel_stack, str_list
+from ._style import (
+    annotate_cells,
+    cmap_of,
+    colorbar,
+    image_norm,
+    root_figure,
+    show,
+    signed_norm,
+    styled_axes,
+    styled_figure,
+)
+
+__all__ = ["plot_ablation", "plot_kernel_similarity", "plot_maximizing_inputs", "plot_selectivity"]
+
+
+def plot_selectivity(result: Selectivity, *, fig: FigureBase | None = None) -> Figure:
+    """Show each kernel's mean activation per class and its selectivity index.
+
+    Parameters
+    ----------
+    result : Selectivity
+        From :func:`~cnnexplain.analysis.selectivity`.
+    fig : Figure or SubFigure, optional
+        Where to draw; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Top panel: grouped bars of the mean activation of each kernel on each
+        class of ``result.pair``. Bottom panel: the index per kernel, from -1
+        to 1, bars coloured on the diverging map; the kernels preferring each
+        class most are named in the title.
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is not a :class:`~cnnexplain.analysis.Selectivity` or
+        ``fig`` is not a figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cnnexplain import LineCNN, make_lines
+    >>> from cnnexplain.analysis import selectivity
+    >>> fig = plot_selectivity(selectivity(LineCNN(), make_lines(n_per_class=4)))
+    >>> [float(v) for v in fig.axes[1].get_ylim()]
+    [-1.0, 1.0]
+    >>> plt.close(fig)
+    """
+    if not isinstance(result, Selectivity):
+        raise TypeError(f"result must be a Selectivity from selectivity, got {describe(result)}")
+    a, b = result.pair
+    k = np.arange(len(result))
+    with styled_figure(fig, (max(4.0, 0.5 * len(result) + 2.0), 4.6)) as container:
+        ax_mean, ax_index = container.subplots(2, 1, sharex=True, height_ratios=(1, 1.1))
+        width = 0.38
+        for shift, name, color in ((-width / 2, a, "C0"), (width / 2, b, "C1")):
+            ax_mean.bar(
+                k + shift, result.means[:, result.classes.index(name)], width, color=color, label=name
+            )
+        ax_mean.set_ylabel(f"mean {result.layer}\n({result.reduce} over positions)")
+        ax_mean.set_ylim(bottom=0)
+        ax_mean.legend(ncols=2, loc="upper left")
+        ax_mean.set_title(
+            f"{result.layer}: kernel {result.preferring(a)} prefers {a} most, kernel {result.preferring(b)} {b}"
+        )
+        norm = Normalize(-1.0, 1.0)
+        colors = cmap_of(norm)(norm(result.index))
+        ax_index.bar(k, result.index, 0.7, color=colors, edgecolor="0.3", linewidth=0.5)
+        ax_index.axhline(0, color="0.3", lw=0.6)
+        ax_index.set_ylim(-1.0, 1.0)
+        ax_index.set_ylabel("selectivity index")
+        ax_index.set_xticks(k)
+        ax_index.set_xlabel("kernel")
+        ax_index.text(1.01, 1.0, f"only {a}", transform=ax_index.transAxes, fontsize=7, va="top")
+        ax_index.text(1.01, 0.0, f"only {b}", transform=ax_index.transAxes, fontsize=7, va="bottom")
+    return root_figure(container)
+
+
+def plot_ablation(result: Ablation, *, fig: FigureBase | None = None) -> Figure:
+    """Show what the model loses when each kernel is zeroed.
+
+    Parameters
+    ----------
+    result : Ablation
+        From :func:`~cnnexplain.analysis.ablation`.
+    fig : Figure or SubFigure, optional
+        Where to draw; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: the accuracy drop per kernel, in percentage points (bar
+        heights are ``100 * result.drop``). Right: the increase of the mean
+        cross-entropy, which shows the kernels that matter even when the
+        accuracy does not move.
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is not an :class:`~cnnexplain.analysis.Ablation` or
+        ``fig`` is not a figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cnnexplain import LineCNN, make_lines
+    >>> from cnnexplain.analysis import ablation
+    >>> fig = plot_ablation(ablation(LineCNN(), make_lines(n_per_class=4)))
+    >>> len(fig.axes[0].patches)
+    8
+    >>> plt.close(fig)
+    """
+    if not isinstance(result, Ablation):
+        raise TypeError(f"result must be an Ablation from ablation, got {describe(result)}")
+    x = np.arange(len(result))
+    panels = (
+        (
+            100 * result.drop,
+            "C3",
+            "accuracy drop (points)",
+            f"{result.layer} ablation; intact accuracy {100 * result.baseline_accuracy:.1f}%",
+        ),
+        (
+            result.loss - result.baseline_loss,
+            "C0",
+            "loss increase",
+            f"intact loss {result.baseline_loss:.3g}",
+        ),
+    )
+    with styled_figure(fig, (max(5.0, 0.7 * len(result) + 2.5), 2.8)) as container:
+        axes = container.subplots(1, 2)
+        for ax, (heights, color, ylabel, title) in zip(axes, panels):
+            ax.bar(x, heights, 0.7, color=color)
+            ax.axhline(0, color="0.3", lw=0.6)
+            ax.set_xticks(x, [str(c) for c in result.channels])
+            ax.set_xlabel("kernel zeroed")
+            ax.set_ylabel(ylabel)
+            ax.set_title(title)
+    return root_figure(container)
+
+
+def plot_kernel_similarity(
+    similarity: Any,
+    *,
+    threshold: float | None = None,
+    ax: Axes | None = None,
+    fig: FigureBase | None = None,
+) -> Figure:
+    """Show the similarity of every pair of kernels as a matrix.
+
+    Parameters
+    ----------
+    similarity : torch.Tensor or numpy.ndarray
+        ``(K, K)`` values in ``[-1, 1]``, from
+        :func:`~cnnexplain.analysis.kernel_similarity`.
+    threshold : float, optional
+        Outline the pairs whose ``|similarity|`` reaches it (off the
+        diagonal), as :func:`~cnnexplain.analysis.redundant_pairs` counts them.
+    ax : Axes, optional
+        Where to draw; a new figure by default.
+    fig : Figure or SubFigure, optional
+        A figure to draw one new panel into (instead of ``ax``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The matrix on the diverging map from -1 to 1, values written in the
+        cells (up to 16 kernels), with a colour bar.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``similarity`` is not a finite square matrix, ``threshold`` is
+        not in ``[0, 1]``, or both ``ax`` and ``fig`` are given.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cnnexplain.analysis import kernel_similarity
+    >>> from cnnexplain.model import LineCNN
+    >>> fig = plot_kernel_similarity(kernel_similarity(LineCNN()))
+    >>> fig.axes[0].get_images()[0].get_array().shape
+    (8, 8)
+    >>> plt.close(fig)
+    """
+    sim = check_real_array("similarity", similarity)
+    if sim.ndim != 2 or sim.shape[0] != sim.shape[1] or sim.shape[0] < 1:
+        raise ValueError(f"similarity must be a square (K, K) matrix, got shape {np.shape(similarity)}")
+    if threshold is not None:
+        threshold = check_float("threshold", threshold, low=0, high=1)
+    n = len(sim)
+    norm = Normalize(-1.0, 1.0)
+    with styled_axes(ax, fig, (0.42 * n + 1.6, 0.42 * n + 0.8)) as axis:
+        image = show(axis, sim, norm)
+        axis.set_anchor("E")  # against its colour bar
+        if n <= 16:
+            annotate_cells(axis, sim, norm, fontsize=6 if n > 8 else 7)
+        if threshold is not None:
+            for i, j in zip(*np.nonzero(np.abs(sim) >= threshold)):
+                if i != j:
+                    axis.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="black", lw=1.5))
+        axis.set_xticks(range(n))
+        axis.set_yticks(range(n))
+        axis.tick_params(length=0)
+        axis.set_xlabel("kernel")
+        axis.set_ylabel("kernel")
+        axis.set_title("kernel similarity (cosine)")
+        colorbar(axis.get_figure(), image, axis, shrink=0.85, aspect=20)
+    return root_figure(axis.get_figure())
+
+
+def _panels(axes: Sequence[Axes], arrays: np.ndarray, norm: Normalize, titles: Sequence[str]) -> list[Axes]:
+    """Show ``arrays[k]`` titled ``titles[k]`` in ``axes[k]``, blank the axes left over; return those used."""
+    for ax, array, title in zip(axes, arrays, titles):
+        show(ax, array, norm)
+        ax.set_title(title)
+    for ax in axes[len(arrays) :]:
+        ax.set_axis_off()
+    return list(axes[: len(arrays)])
+
+
+def plot_maximizing_inputs(
+    images: Any,
+    *,
+    titles: Sequence[str] | None = None,
+    kernels: Any = None,
+    crop: int | None = None,
+    ncols: int = 8,
+    fig: FigureBase | None = None,
+) -> Figure:
+    """Show the inputs that excite channels most, optionally above their kernels.
+
+    Parameters
+    ----------
+    images : torch.Tensor or numpy.ndarray
+        ``(K, H, W)`` images in ``[0, 1]``, from
+        :func:`~cnnexplain.analysis.maximize_activation`.
+    titles : sequence of str, optional
+        One title per image; ``"channel k"`` by default.
+    kernels : torch.Tensor or numpy.ndarray, optional
+        ``(K, kh, kw)`` or ``(K, 1, kh, kw)`` kernels drawn below the images
+        (for ``conv1``), on a shared symmetric scale.
+    crop : int, optional
+        Show only the centred ``crop x crop`` square of each image (the
+        receptive field of a centre unit).
+    ncols : int
+        Images per row.
+    fig : Figure or SubFigure, optional
+        Where to draw; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Image panels in grey from 0 (black) to 1 (white), with a colour bar;
+        kernel panels (if given) on the diverging map.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``images`` is not a finite ``(K, H, W)`` array, ``titles`` or
+        ``kernels`` do not have one entry per image, or ``crop`` or
+        ``ncols`` is out of range.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import torch
+    >>> fig = plot_maximizing_inputs(torch.rand(3, 20, 20), crop=10)
+    >>> fig.axes[0].get_images()[0].get_array().shape
+    (10, 10)
+    >>> plt.close(fig)
+    """
+    imgs = check_real_array("images", images)
+    if imgs.ndim == 2:
+        imgs = imgs[None]
+    if imgs.ndim != 3 or min(imgs.shape) < 1:
+        raise ValueError(f"images must have shape (K, H, W), got shape {np.shape(images)}")
+    n = len(imgs)
+    titles = [f"channel {k}" for k in range(n)] if titles is None else str_list("titles", titles, length=n)
+    if crop is not None:
+        crop = check_int("crop", crop, low=1, high=min(imgs.shape[1:]))
+        top, left = (imgs.shape[1] - crop) // 2, (imgs.shape[2] - crop) // 2
+        imgs = imgs[:, top : top + crop, left : left + crop]
+    if kernels is not None:
+        kernels = kernel_stack("kernels", kernels)
+        if len(kernels) != n:
+            raise ValueError(f"kernels must hold one kernel per image ({n}), got {len(kernels)}")
+    cols = min(check_int("ncols", ncols, low=1, high=64), n)
+    rows = math.ceil(n / cols)
+    per = 1 if kernels is None else 2  # rows of panels per row of images: the images, then their kernels
+    with styled_figure(fig, (1.1 * cols + 1.0, 1.25 * rows * per + 0.3)) as container:
+        axes = container.subplots(rows * per, cols, squeeze=False)
+        norm = image_norm(imgs)
+        shown = _panels(axes[0::per].ravel(), imgs, norm, titles)
+        colorbar(container, shown[0].images[0], shown, label="pixel", shrink=0.9, aspect=20)
+        if kernels is not None:
+            shown = _panels(
+                axes[1::2].ravel(), kernels, signed_norm(kernels), [f"kernel {k}" for k in range(n)]
+            )
+            colorbar(container, shown[0].images[0], shown, label="weight", shrink=0.9, aspect=20)
+    return root_figure(container)

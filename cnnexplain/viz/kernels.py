@@ -1,0 +1,382 @@
+"""Kernels of a convolution layer: at one step, at several steps, and through training.
+
+Kernels are drawn on :data:`~cnnexplain.viz.SIGNED_CMAP` with symmetric
+limits shared by every panel being compared (and every frame of
+:func:`animate_kernels`), and numbered from 0, as in code: ``kernel 5`` is
+``weight[5]``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.animation import FuncAnimation
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure, FigureBase
+
+from .._checks import check_float, check_int, describe
+from ..history import WeightHistory
+from ._args import history_arg, history_weights, int_list, weights_of
+from ._style import (
+    ANIMATION_STYLE,
+    colorbar,
+    format_epoch,
+    root_figure,
+    row_label,
+    show,
+    signed_norm,
+    styled_figure,
+)
+from .animation import make_animation
+from .curves import draw_curves
+
+__all__ = ["animate_kernels", "plot_kernels", "plot_kernels_compare"]
+
+
+def kernel_grid(
+    container: FigureBase,
+    weights: np.ndarray,
+    norm: Normalize,
+    *,
+    ncols: int | None = None,
+) -> dict[tuple[int, int], Any]:
+    """Draw kernels ``(out, in, kh, kw)`` into ``container``, with one colour bar.
+
+    One panel per kernel (titled ``kernel i``, ``ncols`` per row, 8 by
+    default) when there is one input channel; an ``out x in`` grid otherwise
+    (rows ``kernel i``, columns ``in j``). Returns ``{(i, j): AxesImage}``.
+    """
+    n_out, n_in = weights.shape[:2]
+    images = {}
+    if n_in == 1:
+        ncols = min(n_out, ncols or 8)
+        axes = container.subplots(math.ceil(n_out / ncols), ncols, squeeze=False)
+        for k, ax in enumerate(axes.flat):
+            if k >= n_out:
+                ax.set_axis_off()
+                continue
+            images[(k, 0)] = show(ax, weights[k, 0], norm)
+            ax.set_title(f"kernel {k}")
+    else:
+        axes = container.subplots(n_out, n_in, squeeze=False)
+        for (k, c), ax in np.ndenumerate(axes):
+            images[(k, c)] = show(ax, weights[k, c], norm)
+            if k == 0:
+                ax.set_title(f"in {c}", fontsize=7, pad=2)
+            if c == 0:
+                row_label(ax, f"kernel {k}", fontsize=7)
+    shown = [image.axes for image in images.values()]
+    colorbar(container, images[next(iter(images))], shown, label="weight", shrink=0.9, aspect=25)
+    return images
+
+
+def _accuracy_at(history: WeightHistory, epoch: float) -> tuple[str, float | None, int]:
+    """The accuracy known at a snapshot: ``(which, value, epoch it was measured at)``.
+
+    Metrics are measured at the end of each epoch (index 0: before training),
+    so a snapshot taken during epoch ``e + 1`` reports the value after ``e``.
+    ``which`` is ``"validation"`` when training had a validation set, else
+    ``"training"``.
+    """
+    e = math.floor(epoch + 1e-9)
+    for which, key in (("validation", "val_accuracy"), ("training", "train_accuracy")):
+        values = history.metrics.get(key)
+        if values is not None and np.isfinite(values).any():
+            i = min(e, len(values) - 1)
+            value = float(values[i])
+            return which, (value if np.isfinite(value) else None), i
+    return "validation", None, e
+
+
+def _frame_title(history: WeightHistory, step: int, layer: str) -> str:
+    """``conv1 kernels, epoch 3 - validation accuracy 97.5%``, saying where the accuracy comes from."""
+    epoch = float(history.epochs[step])
+    which, accuracy, at = _accuracy_at(history, epoch)
+    text = f"{layer} kernels, epoch {format_epoch(epoch)} \u2013 {which} accuracy "
+    text += "n/a" if accuracy is None else f"{100 * accuracy:.1f}%"
+    if accuracy is not None and abs(epoch - at) > 1e-9:
+        text += f" (after epoch {at})"
+    if which == "training":
+        text += " (no validation set)"
+    return text
+
+
+def _step_label(history: WeightHistory, step: int, *, one_line: bool = False) -> str:
+    """``epoch 3`` and, below it (or after it), ``(initialization)`` or the accuracy then."""
+    epoch = float(history.epochs[step])
+    text = f"epoch {format_epoch(epoch)}"
+    if epoch == 0:
+        return text + (" " if one_line else "\n") + "(initialization)"
+    which, accuracy, _ = _accuracy_at(history, epoch)
+    if accuracy is None:
+        return text
+    short = "val." if which == "validation" else "train"
+    return text + (", " if one_line else "\n") + f"{short} acc. {100 * accuracy:.1f}%"
+
+
+def plot_kernels(
+    source: Any,
+    layer: str = "conv1",
+    step: int = -1,
+    *,
+    in_channel: int | None = None,
+    fig: FigureBase | None = None,
+    vmax: float | None = None,
+    title: str | None = None,
+) -> Figure:
+    """A grid of the kernels of one convolution layer, with one colour bar.
+
+    Parameters
+    ----------
+    source : WeightHistory, torch.nn.Module, torch.Tensor or numpy.ndarray
+        Where the weights come from: a history (the weights of snapshot
+        ``step``), a model (its current weights), or the weights themselves,
+        shape ``(out, in, kh, kw)``.
+    layer : str
+        The layer's name, ``"conv1"`` or ``"conv2"`` for
+        :class:`~cnnexplain.model.LineCNN`; with weights given directly it
+        only labels the figure.
+    step : int
+        Snapshot index of a history: ``0`` is the initialization, ``-1`` the
+        end of training. Ignored for a model or weights.
+    in_channel : int, optional
+        For a layer with several input channels, show only the slices of
+        this input channel (one panel per kernel). By default such a layer is
+        drawn as an ``out x in`` grid: row ``kernel i``, column ``in j``.
+    fig : Figure or SubFigure, optional
+        Where to draw; a new pyplot figure by default.
+    vmax : float, optional
+        Colour limit: the map runs from ``-vmax`` to ``vmax``. By default the
+        largest absolute weight shown; pass the same value to several figures
+        to compare them by colour.
+    title : str, optional
+        Title of the figure; by default the layer and the epoch. ``""`` for
+        none.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per kernel (or kernel slice) titled ``kernel 0``,
+        ``kernel 1``, ... (numbered from 0, as in code), on the diverging map
+        with symmetric limits, and one shared colour bar.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If ``layer`` is not a convolution layer of the history or model,
+        ``step`` or ``in_channel`` is out of range, the weights do not have
+        shape ``(out, in, kh, kw)``, or ``vmax`` is not positive.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cnnexplain.model import LineCNN
+    >>> from cnnexplain.viz import plot_kernels
+    >>> fig = plot_kernels(LineCNN().conv1.weight)
+    >>> [ax.get_title() for ax in fig.axes[:3]]
+    ['kernel 0', 'kernel 1', 'kernel 2']
+    >>> plt.close(fig)
+    """
+    weights, epoch = weights_of(source, layer, step)
+    n_out, n_in = weights.shape[:2]
+    if in_channel is not None:
+        in_channel = check_int("in_channel", in_channel, low=0, high=n_in - 1)
+        weights = weights[:, in_channel : in_channel + 1]
+    if vmax is not None:
+        vmax = check_float("vmax", vmax, low=0, low_open=True)
+    norm = signed_norm(weights) if vmax is None else Normalize(-vmax, vmax)
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str or None, got {describe(title)}")
+    if title is None:
+        title = f"{layer} kernels"
+        if in_channel is not None:
+            title += f", input channel {in_channel}"
+        if epoch is not None:
+            title += f", epoch {format_epoch(epoch)}" + (" (initialization)" if epoch == 0 else "")
+    if weights.shape[1] == 1:
+        ncols = min(n_out, 8)
+        size = (0.9 * ncols + 0.9, 1.0 * math.ceil(n_out / ncols) + (0.45 if title else 0.15))
+    else:
+        size = (0.55 * n_in + 1.5, 0.55 * n_out + (0.6 if title else 0.35))
+    with styled_figure(fig, size) as container:
+        kernel_grid(container, weights, norm)
+        if title:
+            container.suptitle(title)
+    return root_figure(container)
+
+
+def plot_kernels_compare(
+    history: WeightHistory,
+    layer: str = "conv1",
+    steps: Sequence[int] = (0, -1),
+    *,
+    fig: FigureBase | None = None,
+) -> Figure:
+    """The kernels of a layer at several snapshots, on one colour scale.
+
+    Parameters
+    ----------
+    history : WeightHistory
+        The training history.
+    layer : str
+        A convolution layer of the history, such as ``"conv1"``.
+    steps : sequence of int
+        Snapshot indices, one row each; by default the initialization and
+        the end of training. Negative indices count from the end.
+    fig : Figure or SubFigure, optional
+        Where to draw; a new pyplot figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One row per step, labelled with its epoch (and the accuracy then),
+        with identical symmetric colour limits -- the largest absolute weight
+        over all the rows -- so that colours compare across rows. For a
+        layer with one input channel the rows share one colour bar; for a
+        layer with several, each step is an ``out x in`` block with its own
+        colour bar, all with the same limits.
+
+    Raises
+    ------
+    TypeError
+        If ``history`` is not a WeightHistory or ``steps`` not a sequence of
+        integers.
+    ValueError
+        If ``layer`` is unknown or a step is out of range.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cnnexplain import LineCNN, make_lines, train
+    >>> from cnnexplain.viz import plot_kernels_compare
+    >>> history = train(LineCNN(), make_lines(n_per_class=10), epochs=1, progress=False)
+    >>> fig = plot_kernels_compare(history)
+    >>> fig.axes[0].get_ylabel()
+    'epoch 0\\n(initialization)'
+    >>> plt.close(fig)
+    """
+    history = history_arg("history", history)
+    all_weights = history_weights(history, layer)
+    steps = [history.index(s) for s in int_list("steps", steps)]
+    weights = all_weights[steps]
+    n_steps, n_out, n_in = weights.shape[:3]
+    norm = signed_norm(weights)
+    if n_in == 1:
+        with styled_figure(fig, (0.9 * n_out + 1.9, 1.0 * n_steps + 0.25)) as container:
+            axes = container.subplots(n_steps, n_out, squeeze=False)
+            for (r, k), ax in np.ndenumerate(axes):
+                image = show(ax, weights[r, k, 0], norm)
+                if r == 0:
+                    ax.set_title(f"kernel {k}")
+                if k == 0:
+                    row_label(ax, _step_label(history, steps[r]))
+            colorbar(container, image, list(axes.flat), label="weight", shrink=0.9, aspect=20)
+        return root_figure(container)
+    with styled_figure(fig, (0.55 * n_in + 1.5, n_steps * (0.5 * n_out + 0.45))) as container:
+        engine = container.get_layout_engine()
+        if fig is None and engine is not None:
+            engine.set(w_pad=0.08)  # room for the row labels at the subfigures' edge
+        for r, sub in enumerate(container.subfigures(n_steps, 1, squeeze=False)[:, 0]):
+            kernel_grid(sub, weights[r], norm)
+            sub.suptitle(_step_label(history, steps[r], one_line=True), fontsize=9)
+    return root_figure(container)
+
+
+def animate_kernels(
+    history: WeightHistory,
+    layer: str = "conv1",
+    *,
+    interval: int = 400,
+    fig: Figure | None = None,
+) -> FuncAnimation:
+    """The kernels of a layer through training, one frame per snapshot.
+
+    The left of each frame shows the kernels (as :func:`plot_kernels`) with
+    colour limits fixed over all frames -- the largest absolute weight over
+    all snapshots -- so a colour means the same weight in every frame. The
+    right shows the training curves (loss and accuracy against epoch) with a
+    vertical line and markers at the current epoch. The frame's title gives
+    the epoch and the validation accuracy measured then (or the training
+    accuracy, saying so, when training had no validation set; for snapshots
+    taken during an epoch, the value after the last whole epoch).
+
+    Parameters
+    ----------
+    history : WeightHistory
+        The training history.
+    layer : str
+        A convolution layer of the history, such as ``"conv1"``.
+    interval : int
+        Milliseconds between frames, in ``[10, 10000]``.
+    fig : Figure, optional
+        A top-level figure to draw into; by default a new pyplot figure of
+        7.6x2.75 inches at 100 dpi, with text drawn without anti-aliasing to
+        keep the frames light for a web page (about 20 KB per frame).
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        ``len(history)`` frames. Keep a reference to it until it is shown
+        or saved (see :func:`save_gif`).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If ``layer`` is not a convolution layer of the history, or
+        ``interval`` is out of range.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cnnexplain import LineCNN, make_lines, train
+    >>> from cnnexplain.viz import animate_kernels
+    >>> train_set, val_set = make_lines(n_per_class=10).split()
+    >>> history = train(LineCNN(), train_set, val_set=val_set, epochs=2, progress=False)
+    >>> anim = animate_kernels(history)
+    >>> len(list(anim.new_frame_seq())) == len(history)
+    True
+    >>> html = anim.to_jshtml()              # what a notebook or the site embeds
+    >>> plt.close("all")
+    """
+    history = history_arg("history", history)
+    weights = history_weights(history, layer)
+    interval = check_int("interval", interval, low=10, high=10_000)
+    n_steps, n_out, n_in = weights.shape[:3]
+    norm = signed_norm(weights)
+    epochs = history.epochs
+    with styled_figure(fig, (7.6, 2.75), style=ANIMATION_STYLE, top_level=True) as figure:
+        if figure.get_layout_engine() is None:
+            figure.set_layout_engine("constrained")
+        left, right = figure.subfigures(1, 2, width_ratios=[1.4, 1.0], wspace=0.03)
+        images = kernel_grid(left, weights[0], norm, ncols=4 if n_in == 1 and n_out == 8 else None)
+        ax_loss, ax_acc = right.subplots(2, 1, sharex=True)
+        curves = draw_curves(ax_loss, ax_acc, history.metrics)
+        ax_acc.set_xlabel("epoch")
+        now = [ax.axvline(epochs[0], color="0.35", lw=0.8, ls="--") for ax in (ax_loss, ax_acc)]
+        markers = {
+            key: ax.plot(x[:1], y[:1], "o", ms=4, color=line.get_color(), zorder=3)[0]
+            for key, (ax, x, y, line) in curves.items()
+        }
+        title = figure.suptitle(_frame_title(history, 0, layer))
+
+        def update(step: int) -> list:
+            for (k, c), image in images.items():
+                image.set_data(weights[step, k, c])
+            epoch = float(epochs[step])
+            for line in now:
+                line.set_xdata([epoch, epoch])
+            for key, marker in markers.items():
+                _, x, y, _ = curves[key]
+                i = min(math.floor(epoch + 1e-9), len(y) - 1)  # the metrics known at this snapshot
+                marker.set_data(x[i : i + 1], y[i : i + 1])
+            title.set_text(_frame_title(history, step, layer))
+            return [*images.values(), *now, *markers.values(), title]
+
+        return make_animation(figure, update, n_steps, interval)
