@@ -37,21 +37,8 @@ FORMAT_VERSION = 2
 #: Names of the per-epoch metrics that :func:`~cnnexplain.training.train` records.
 METRICS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy")
 
-#: The numpy dtypes a history holds, and their names in a safetensors file.
-_FILE_DTYPES = {
-    "bool": "BOOL",
-    "uint8": "U8",
-    "int8": "I8",
-    "uint16": "U16",
-    "int16": "I16",
-    "uint32": "U32",
-    "int32": "I32",
-    "uint64": "U64",
-    "int64": "I64",
-    "float16": "F16",
-    "float32": "F32",
-    "float64": "F64",
-}
+#: The dtypes of safetensors that numpy has: booleans, integers and floats.
+_FILE_DTYPES = ("BOOL", "U8", "I8", "U16", "I16", "U32", "I32", "U64", "I64", "F16", "F32", "F64")
 #: The one metadata entry of a history file. Its value is a JSON object with
 #: the fields below. One entry, not one per field: safetensors writes several
 #: in a random order, and the same history must always give the same bytes.
@@ -110,7 +97,7 @@ class WeightHistory(Mapping):
         for key, arr in params.items():
             if not isinstance(key, str) or key.startswith(_METRIC_PREFIX):
                 raise ValueError(f"params keys must be str not starting with {_METRIC_PREFIX!r}, got {key!r}")
-            if not isinstance(arr, np.ndarray) or arr.dtype.name not in _FILE_DTYPES:
+            if not isinstance(arr, np.ndarray) or arr.dtype.kind not in "biuf" or arr.dtype.itemsize > 8:
                 raise TypeError(
                     f"params[{key!r}] must be a numpy array of booleans, integers or floats, got {describe(arr)}"
                 )
@@ -484,7 +471,7 @@ def _read_tensors(f, header: dict[str, Any]) -> dict[str, np.ndarray]:
         )
     for name in sorted(expected):
         dtype = f.get_slice(name).get_dtype()
-        allowed = ("F64",) if name.startswith(_METRIC_PREFIX) else tuple(_FILE_DTYPES.values())
+        allowed = ("F64",) if name.startswith(_METRIC_PREFIX) else _FILE_DTYPES
         if dtype not in allowed:
             raise ValueError(f"tensor {name!r} must have a dtype in {list(allowed)}, got {dtype}")
     return {name: f.get_tensor(name) for name in sorted(expected)}

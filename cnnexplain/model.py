@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ._checks import check_float, check_images, check_int, describe
+from ._checks import check_float, check_images, check_int, check_model, describe
+from ._torch import evaluation_mode
 
 __all__ = ["LineCNN", "ModelSummary", "activations", "leaf_modules", "summary"]
 
@@ -158,8 +159,7 @@ def leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
         The leaves in registration order; a model without children is its
         own only leaf, named after its class.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {describe(model)}")
+    check_model(model)
     leaves = [(name, m) for name, m in model.named_modules() if name and not any(True for _ in m.children())]
     if not leaves and not any(True for _ in model.children()):
         leaves = [(type(model).__name__, model)]
@@ -174,17 +174,14 @@ def _run_with_hooks(model: nn.Module, images: torch.Tensor, record) -> None:
     pass raises.
     """
     handles = []
-    was_training = model.training
     try:
         for name, module in leaf_modules(model):
             handles.append(module.register_forward_hook(lambda m, inp, out, _n=name: record(_n, m, inp, out)))
-        model.eval()
-        with torch.no_grad():
+        with evaluation_mode(model):
             model(images)
     finally:
         for h in handles:
             h.remove()
-        model.train(was_training)
 
 
 def activations(

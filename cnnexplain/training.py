@@ -22,7 +22,7 @@ from torch import nn
 
 from . import __version__
 from ._checks import check_choice, check_float, check_int, check_model, describe
-from ._torch import torch_threads
+from ._torch import evaluation_mode, torch_threads
 from .data import LineDataset, as_images_labels
 from .history import WeightHistory
 
@@ -46,16 +46,12 @@ def _check_labels(name: str, labels: torch.Tensor, n_outputs: int) -> None:
 def _fits_model(name: str, model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> None:
     """Run the first image through ``model`` (eval mode, no gradients) and check
     that it returns logits for every label; errors name the data set ``name``."""
-    was_training = model.training
     try:
-        model.eval()
-        with torch.no_grad():
+        with evaluation_mode(model):
             out = model(images[:1])
     except (TypeError, ValueError, RuntimeError) as exc:
         kind = TypeError if isinstance(exc, TypeError) else ValueError
         raise kind(f"{name} does not fit the model: {exc}") from None
-    finally:
-        model.train(was_training)
     if not isinstance(out, torch.Tensor) or out.ndim != 2:
         raise ValueError(f"model must return logits of shape (N, n_classes), got {describe(out)} for {name}")
     _check_labels(name, labels, int(out.shape[1]))
@@ -110,17 +106,12 @@ def _evaluate(
 ) -> tuple[float, float]:
     """:func:`evaluate` without the checks of its arguments."""
     images = _channels_last(images)  # no copy if they already are
-    was_training = model.training
-    model.eval()
     total_loss, correct = 0.0, 0
-    try:
-        with torch.no_grad():
-            for x, y in zip(images.split(batch_size), labels.split(batch_size)):
-                logits = model(x)
-                total_loss += F.cross_entropy(logits, y, reduction="sum").item()
-                correct += (logits.argmax(1) == y).sum().item()
-    finally:
-        model.train(was_training)
+    with evaluation_mode(model):
+        for x, y in zip(images.split(batch_size), labels.split(batch_size)):
+            logits = model(x)
+            total_loss += F.cross_entropy(logits, y, reduction="sum").item()
+            correct += (logits.argmax(1) == y).sum().item()
     return total_loss / len(labels), correct / len(labels)
 
 
