@@ -9,19 +9,16 @@ diverging colour map centred on zero, with symmetric limits shared by the
 panels being compared and by all frames of an animation; non-negative values
 on a sequential map from zero. Kernels are numbered from 0, as in code.
 
-One module per subject:
-
-* :mod:`~cnnexplain.viz.data` -- the images of a data set;
-* :mod:`~cnnexplain.viz.convolution` -- one kernel over one image;
-* :mod:`~cnnexplain.viz.kernels` -- the kernels of a layer, through training;
-* :mod:`~cnnexplain.viz.activations` -- feature maps and the forward pass;
-* :mod:`~cnnexplain.viz.curves` -- loss and accuracy against epoch;
-* :mod:`~cnnexplain.viz.edges`, :mod:`~cnnexplain.viz.kernel_roles`,
-  :mod:`~cnnexplain.viz.attribution` -- figures of :mod:`cnnexplain.analysis`;
-* :mod:`~cnnexplain.viz.animation` -- saving an animation as a GIF.
+One module per subject: ``data`` (the images of a data set),
+``convolution`` (one kernel over one image), ``kernels`` (the kernels of a
+layer, through training), ``activations`` (feature maps and the forward
+pass), ``curves`` (loss and accuracy against epoch), ``edges``,
+``kernel_roles`` and ``attribution`` (figures of :mod:`cnnexplain.analysis`)
+and ``animation`` (saving an animation as a GIF). They share one matplotlib
+style sheet, :data:`STYLE_FILE`.
 """
 
-from ._style import HEAT_CMAP, SIGNED_CMAP, UNSIGNED_CMAP, signed_limit
+from ._style import HEAT_CMAP, SIGNED_CMAP, STYLE_FILE, UNSIGNED_CMAP, signed_limit
 from .activations import plot_feature_maps, plot_forward_pass
 from .animation import save_gif
 from .attribution import plot_attribution
@@ -35,6 +32,7 @@ from .kernels import animate_kernels, plot_kernels, plot_kernels_compare
 __all__ = [
     "HEAT_CMAP",
     "SIGNED_CMAP",
+    "STYLE_FILE",
     "UNSIGNED_CMAP",
     "animate_convolution",
     "animate_kernels",

@@ -6,10 +6,10 @@
   across the frames of an animation.
 * Non-negative values (images, post-ReLU and pooled maps) use the sequential
   map :data:`UNSIGNED_CMAP` from zero.
-* Fonts, ticks, spines, legends and grids come from one matplotlib style,
-  :data:`STYLE`, which every public function applies with
-  :func:`matplotlib.rc_context` while it draws (:func:`styled_figure`), so
-  the user's own rcParams are left alone. Figures are made with
+* Fonts, ticks, spines, legends and grids come from one matplotlib style
+  sheet, ``cnnexplain.mplstyle`` (:data:`STYLE_FILE`), which every public
+  function applies with :func:`matplotlib.rc_context` while it draws
+  (:func:`styled_figure`), so the user's own rcParams are left alone. Figures are made with
   :func:`matplotlib.pyplot.figure` (so that sphinx-gallery and notebooks find
   them) at a fixed size and dpi: the same call draws the same pixels.
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
@@ -30,7 +31,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .._checks import check_real_array, describe
 
-__all__ = ["HEAT_CMAP", "SIGNED_CMAP", "UNSIGNED_CMAP", "signed_limit"]
+__all__ = ["HEAT_CMAP", "SIGNED_CMAP", "STYLE_FILE", "UNSIGNED_CMAP", "signed_limit"]
 
 #: Colour map of signed values (negative blue, zero white, positive red).
 SIGNED_CMAP = "RdBu_r"
@@ -43,34 +44,11 @@ BLANK_COLOR = "#cfcfcf"
 #: Colour of outlines drawn over images (the kernel's window, the current cell).
 HIGHLIGHT_COLOR = "#ffb000"
 
-#: The rcParams of every figure: small, clean, readable. Charts have no top
-#: and right spines; image panels get their thin grey frame from :func:`show`.
-STYLE: dict[str, Any] = {
-    "figure.dpi": 100,
-    "savefig.dpi": 100,
-    "font.size": 9,
-    "figure.titlesize": 10,
-    "axes.titlesize": 8,
-    "axes.titlepad": 3,
-    "axes.labelsize": 8,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "xtick.labelsize": 7,
-    "ytick.labelsize": 7,
-    "xtick.major.size": 2,
-    "ytick.major.size": 2,
-    "xtick.major.pad": 2,
-    "ytick.major.pad": 2,
-    "grid.linewidth": 0.4,
-    "grid.color": "0.9",
-    "legend.fontsize": 7,
-    "legend.frameon": False,
-    "legend.handlelength": 1.5,
-    "image.interpolation": "nearest",
-    "svg.hashsalt": "cnnexplain",
-    "figure.constrained_layout.h_pad": 0.03,
-    "figure.constrained_layout.w_pad": 0.03,
-}
+#: The matplotlib style sheet of every figure (read the comments in it); to
+#: draw your own figures in the same style, ``plt.style.use(STYLE_FILE)``.
+STYLE_FILE = Path(__file__).with_name("cnnexplain.mplstyle")
+#: The rcParams of :data:`STYLE_FILE`.
+STYLE: dict[str, Any] = dict(mpl.rc_params_from_file(STYLE_FILE, use_default_template=False))
 
 #: :data:`STYLE` for animations: text drawn without anti-aliasing. A web page
 #: embeds every frame as a PNG, and the grey fringes of anti-aliased glyphs
@@ -92,7 +70,9 @@ def styled_figure(
     """Apply ``style`` and yield ``fig``, or a new pyplot figure of ``figsize`` inches.
 
     A new figure is closed again if drawing into it fails, so that a failed
-    call leaves no figure behind. ``top_level`` asks for a
+    call leaves no figure behind. The function returns ``yielded.figure``:
+    the top-level figure of a figure or a subfigure (and ``ax.figure.figure``
+    that of an axes). ``top_level`` asks for a
     :class:`~matplotlib.figure.Figure` (an animation needs its canvas), not a
     :class:`~matplotlib.figure.SubFigure`.
     """
@@ -102,7 +82,7 @@ def styled_figure(
         raise TypeError(f"fig must be {what} or None, got {describe(fig)}")
     with mpl.rc_context(style):
         figure = plt.figure(figsize=figsize, layout=layout) if fig is None else fig
-        before = set(root_figure(figure).axes)
+        before = set(figure.figure.axes)
         try:
             yield figure
         except BaseException:
@@ -113,7 +93,7 @@ def styled_figure(
         # draws -- in the axes, or else in the rcParams of that moment -- and the
         # figure may be drawn (saved) after the style is gone: store the size in
         # the axes made here.
-        for ax in root_figure(figure).axes:
+        for ax in figure.figure.axes:
             if ax not in before:
                 ax.xaxis.set_tick_params(labelsize=mpl.rcParams["xtick.labelsize"])
                 ax.yaxis.set_tick_params(labelsize=mpl.rcParams["ytick.labelsize"])
@@ -151,16 +131,6 @@ def styled_axes(ax: Any, fig: Any, figsize: tuple[float, float]) -> Iterator[Axe
         else:
             restyle(ax)
         yield ax
-
-
-def root_figure(fig: FigureBase) -> Figure:
-    """The top-level :class:`~matplotlib.figure.Figure` of a figure or subfigure."""
-    if isinstance(fig, Figure):
-        return fig
-    try:
-        return fig.get_figure(root=True)
-    except TypeError:  # matplotlib < 3.10, where a subfigure's .figure is the root
-        return fig.figure
 
 
 # -- colour scales -----------------------------------------------------------------------
@@ -227,12 +197,12 @@ def cmap_of(norm: Normalize) -> Colormap:
 
 
 # -- panels ------------------------------------------------------------------------------
-def show(ax: Axes, data: np.ndarray, norm: Normalize, *, cmap: Any = None, aspect: str = "equal"):
+def show(ax: Axes, data: np.ndarray, norm: Normalize, *, aspect: str = "equal"):
     """Draw ``data`` as an image panel: no ticks, a thin grey frame; return the ``AxesImage``.
 
-    The colour map follows the scale (:func:`cmap_of`) unless ``cmap`` is given.
+    The colour map follows the scale (:func:`cmap_of`).
     """
-    image = ax.imshow(data, cmap=cmap_of(norm) if cmap is None else cmap, norm=norm, aspect=aspect)
+    image = ax.imshow(data, cmap=cmap_of(norm), norm=norm, aspect=aspect)
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.ticker import PercentFormatter
 from torch import nn
@@ -23,7 +24,6 @@ from ._args import image_2d, int_list, str_list
 from ._style import (
     colorbar,
     image_norm,
-    root_figure,
     row_label,
     show,
     signed_norm,
@@ -180,7 +180,57 @@ def plot_feature_maps(
             if kind in last_image:
                 label = ", ".join(s for s in stages if signed[s] == kind) + (" (signed)" if kind else "")
                 colorbar(container, last_image[kind], panels, label=label, shrink=0.6, aspect=30)
-    return root_figure(container)
+    return container.figure
+
+
+def _layer_outputs(model: nn.Module, img: np.ndarray) -> tuple[list[tuple], tuple[str, np.ndarray]]:
+    """Run one image through the model; return its rows and ``(name, logits)`` of the last layer.
+
+    A row is ``(layer name, output, colour scale, is a convolution)``, the
+    output being maps ``(C, H, W)`` or a vector ``(n,)``; the first row is the
+    input. Layers in :data:`_SKIPPED` are left out.
+    """
+    outputs = activations(model, torch.from_numpy(img.astype(np.float32))[None, None])
+    if not outputs:
+        raise ValueError("model must have layers that output tensors")
+    *hidden, last = outputs
+    modules = dict(leaf_modules(model))
+    rows = [("input", img[None], image_norm(img), False)]
+    for name in hidden:
+        module = modules.get(name.split("#")[0])  # "relu#2": the second call of relu
+        if isinstance(module, _SKIPPED):
+            continue
+        out = check_real_array(name, outputs[name][0])
+        out = out if out.ndim in (1, 3) else out.reshape(-1)
+        signed = isinstance(module, (nn.Conv2d, nn.Linear)) or out.min() < 0
+        norm = signed_norm(out) if signed else unsigned_norm(out)
+        rows.append((name, out, norm, isinstance(module, nn.Conv2d)))
+    return rows, (last, check_real_array(last, outputs[last][0]).reshape(-1))
+
+
+def _draw_probabilities(ax: Axes, logits: np.ndarray, class_names: list[str]) -> None:
+    """A bar per class: its softmax probability, the logit written beside; the prediction in red."""
+    probs = np.exp(logits - logits.max())
+    probs /= probs.sum()
+    best = int(probs.argmax())
+    order = np.arange(len(probs))
+    bars = ax.barh(order, probs, color=["C3" if i == best else "0.6" for i in order], height=0.6)
+    ax.set_yticks(order, class_names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.0)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_title(f"prediction: {class_names[best]}")
+    for bar, p, z in zip(bars, probs, logits):
+        inside = p > 0.6  # long bars hold their text, short ones have it beside them
+        ax.text(
+            p - 0.01 if inside else p + 0.01,
+            bar.get_y() + bar.get_height() / 2,
+            f"{100 * p:.1f}%  (logit {z:.2f})",
+            ha="right" if inside else "left",
+            va="center",
+            fontsize=7,
+            color="white" if inside else "black",
+        )
 
 
 def plot_forward_pass(
@@ -249,33 +299,12 @@ def plot_forward_pass(
     arr = check_real_array("image", image)
     img = image_2d("image", arr[0, 0] if arr.ndim == 4 and arr.shape[:2] == (1, 1) else arr)
     max_channels = check_int("max_channels", max_channels, low=1, high=64)
-    outputs = activations(model, torch.from_numpy(img.astype(np.float32))[None, None])
-    if not outputs:
-        raise ValueError("model must have layers that output tensors")
-    *hidden, last = outputs
-    logits = check_real_array(last, outputs[last][0]).reshape(-1)
-    n_classes = logits.size
+    rows, (last, logits) = _layer_outputs(model, img)
     if class_names is None:
-        class_names = [f"class {i}" for i in range(n_classes)]
-    class_names = str_list("class_names", class_names, length=n_classes)
-    probs = np.exp(logits - logits.max())
-    probs /= probs.sum()
-
-    # (name, output for one image, scale, is a convolution): maps (C, H, W) or vectors (n,).
-    modules = dict(leaf_modules(model))
-    rows = [("input", img[None], image_norm(img), False)]
-    for name in hidden:
-        module = modules.get(name.split("#")[0])  # "relu#2": the second call of relu
-        if isinstance(module, _SKIPPED):
-            continue
-        out = check_real_array(name, outputs[name][0])
-        out = out if out.ndim in (1, 3) else out.reshape(-1)
-        signed = isinstance(module, (nn.Conv2d, nn.Linear)) or out.min() < 0
-        rows.append(
-            (name, out, signed_norm(out) if signed else unsigned_norm(out), isinstance(module, nn.Conv2d))
-        )
-    ncols = min(max_channels, max(out.shape[0] for _, out, _, _ in rows if out.ndim == 3))
-    heights = [1.0 if out.ndim == 3 else 0.5 for _, out, _, _ in rows] + [max(0.75, 0.3 * n_classes + 0.3)]
+        class_names = [f"class {i}" for i in range(logits.size)]
+    class_names = str_list("class_names", class_names, length=logits.size)
+    ncols = min(max_channels, max(len(out) for _, out, _, _ in rows if out.ndim == 3))
+    heights = [1.0 if out.ndim == 3 else 0.5 for _, out, _, _ in rows] + [max(0.75, 0.3 * logits.size + 0.3)]
     with styled_figure(fig, (0.78 * ncols + 2.3, 0.85 * sum(heights) + 0.3)) as container:
         grid = container.add_gridspec(len(heights), ncols, height_ratios=heights)
         for r, (name, out, norm, is_conv) in enumerate(rows):
@@ -283,9 +312,8 @@ def plot_forward_pass(
             if out.ndim == 1:  # a vector: one strip of cells
                 ax = container.add_subplot(grid[r, :])
                 row_label(ax, label)
-                colorbar(
-                    container, show(ax, out[None, :], norm, aspect="auto"), ax, shrink=1.0, aspect=5, nbins=2
-                )
+                image = show(ax, out[None, :], norm, aspect="auto")
+                colorbar(container, image, ax, shrink=1.0, aspect=5, nbins=2)
                 continue
             n_show = min(len(out), ncols)
             if len(out) > n_show:
@@ -300,26 +328,7 @@ def plot_forward_pass(
                     ax.set_title(f"kernel {c}", fontsize=7, pad=2)
             row_label(row_axes[0], label)
             colorbar(container, image, row_axes, shrink=0.9, aspect=12)
-
         ax = container.add_subplot(grid[len(rows), :])
-        order = np.arange(n_classes)
-        best = int(probs.argmax())
-        bars = ax.barh(order, probs, color=["C3" if i == best else "0.6" for i in order], height=0.6)
-        ax.set_yticks(order, class_names)
-        ax.invert_yaxis()
-        ax.set_xlim(0, 1.0)
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        for bar, p, z in zip(bars, probs, logits):
-            inside = p > 0.6  # long bars hold their text, short ones have it beside them
-            ax.text(
-                p - 0.01 if inside else p + 0.01,
-                bar.get_y() + bar.get_height() / 2,
-                f"{100 * p:.1f}%  (logit {z:.2f})",
-                ha="right" if inside else "left",
-                va="center",
-                fontsize=7,
-                color="white" if inside else "black",
-            )
-        row_label(ax, f"{last} + softmax\n({n_classes},)")
-        ax.set_title(f"prediction: {class_names[best]}")
-    return root_figure(container)
+        _draw_probabilities(ax, logits, class_names)
+        row_label(ax, f"{last} + softmax\n({logits.size},)")
+    return container.figure

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure, FigureBase
 
 from .._checks import check_float, check_real_array, describe
 from ._args import str_list
-from ._style import HEAT_CMAP, cmap_of, colorbar, root_figure, show, signed_limit, styled_figure
+from ._style import HEAT_CMAP, cmap_of, colorbar, show, signed_limit, styled_figure
 
 __all__ = ["plot_attribution"]
 
@@ -172,4 +172,4 @@ def plot_attribution(
             colorbar(container, mappable, list(column), location="bottom", shrink=0.9, aspect=12, pad=0.02)
         for ax, label in zip(axes[:, 0], row_labels or []):
             ax.set_ylabel(label)
-    return root_figure(container)
+    return container.figure

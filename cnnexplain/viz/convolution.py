@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 from matplotlib.animation import FuncAnimation
+from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.patches import Rectangle
@@ -27,7 +28,6 @@ from ._style import (
     colorbar,
     format_value,
     image_norm,
-    root_figure,
     show,
     signed_limit,
     signed_norm,
@@ -129,7 +129,7 @@ def plot_convolution(
         side = max(ker.shape)
         if side <= 7:  # larger kernels have no room for their numbers
             annotate_cells(axes[1], ker, panels[1][1], fontsize={4: 8, 5: 7, 6: 6.5, 7: 5.5}.get(side, 10))
-    return root_figure(container)
+    return container.figure
 
 
 def _region(
@@ -148,6 +148,29 @@ def _region(
     h = check_int("region[2] (height)", region[2], low=kh, high=H - r0)
     w = check_int("region[3] (width)", region[3], low=kw, high=W - c0)
     return r0, c0, h, w
+
+
+def _slide_layout(figure: Figure) -> tuple[list[Axes], Axes]:
+    """Place the five panels of :func:`animate_convolution` in a row, the operators between them.
+
+    Returns the panels (image, patch, kernel, products, output) and the axes
+    of the output's colour bar. Sizes are in inches, for a 7.1x2.15 figure.
+    """
+    fw, fh = figure.get_size_inches()
+    y_mid = 1.02 * fh / 2.15
+
+    def box(x: float, size: float, width: float | None = None) -> list[float]:
+        """An axes ``size`` inches high (and wide), ``x`` inches from the left, centred vertically."""
+        return [x / fw, (y_mid - size / 2) / fh, (width or size) / fw, size / fh]
+
+    big, small = 1.3, 0.82
+    panels = [
+        figure.add_axes(box(x, size))
+        for x, size in ((0.12, big), (1.72, small), (2.84, small), (3.96, small), (5.28, big))
+    ]
+    for x, symbol in ((2.66, "\u00d7"), (3.78, "="), (5.0, "\u2211 \u2192")):
+        figure.text(x / fw, y_mid / fh, symbol, ha="center", va="center", fontsize=12)
+    return panels, figure.add_axes(box(6.64, big, width=0.07), label="<colorbar>")
 
 
 def animate_convolution(
@@ -240,22 +263,7 @@ def animate_convolution(
     order = np.arange(oh * ow).reshape(oh, ow)  # the frame at which each output cell is computed
 
     with styled_figure(fig, (7.1, 2.15), style=ANIMATION_STYLE, layout=None, top_level=True) as figure:
-        fw, fh = figure.get_size_inches()
-        y_mid = 1.02 * fh / 2.15
-
-        def box(x: float, size: float) -> list[float]:
-            """An axes of ``size`` inches square, ``x`` inches from the left, centred vertically."""
-            return [x / fw, (y_mid - size / 2) / fh, size / fw, size / fh]
-
-        big, small = 1.3, 0.82
-        ax_in, ax_patch, ax_ker, ax_prod, ax_out = (
-            figure.add_axes(box(x, size))
-            for x, size in ((0.12, big), (1.72, small), (2.84, small), (3.96, small), (5.28, big))
-        )
-        cax = figure.add_axes([6.64 / fw, (y_mid - big / 2) / fh, 0.07 / fw, big / fh], label="<colorbar>")
-        for x, symbol in ((2.66, "\u00d7"), (3.78, "="), (5.0, "\u2211 \u2192")):
-            figure.text(x / fw, y_mid / fh, symbol, ha="center", va="center", fontsize=12)
-
+        (ax_in, ax_patch, ax_ker, ax_prod, ax_out), cax = _slide_layout(figure)
         patch = crop[:kh, :kw]
         show(ax_in, crop, crop_norm)
         im_patch = show(ax_patch, patch, crop_norm)

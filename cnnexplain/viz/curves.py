@@ -13,7 +13,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from .._checks import describe
 from ..history import WeightHistory
 from ._args import history_arg
-from ._style import restyle, root_figure, styled_figure
+from ._style import restyle, styled_figure
 
 __all__ = ["plot_training_curves"]
 
@@ -137,4 +137,4 @@ def plot_training_curves(
             ax_acc.spines["right"].set_visible(True)  # the twin's axis is on the right
         else:
             ax_acc.set_xlabel("epoch")
-    return root_figure(container)
+    return container.figure

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure, FigureBase
 
 from .._checks import check_int, check_real_array, describe
 from ..data import LineDataset
-from ._style import image_norm, root_figure, row_label, show, styled_figure
+from ._style import image_norm, row_label, show, styled_figure
 
 __all__ = ["plot_samples"]
 
@@ -65,4 +65,4 @@ def plot_samples(dataset: LineDataset, n_per_class: int = 6, *, fig: FigureBase 
             for ax in axes[c, len(shown) :]:
                 ax.set(xticks=[], yticks=[], frame_on=False)  # blank, but keeps its row label
             row_label(axes[c, 0], name, fontsize=9)
-    return root_figure(container)
+    return container.figure

@@ -21,7 +21,7 @@ from .._checks import check_choice, check_float, check_int, describe
 from ..analysis import EDGE_KINDS, EdgeMatch, EdgeMatchHistory, edge_match
 from ..edges import edge_template
 from ._args import int_list, kernel_stack, str_list
-from ._style import colorbar, root_figure, show, signed_norm, styled_axes, styled_figure
+from ._style import colorbar, show, signed_norm, styled_axes, styled_figure
 
 __all__ = ["plot_best_templates", "plot_edge_match", "plot_edge_templates"]
 
@@ -118,7 +118,7 @@ def plot_edge_match(
         axis.set_title(f"{result.layer}: best correlation with an edge template")
         axis.grid(True)
         axis.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
-    return root_figure(axis.get_figure())
+    return axis.figure.figure
 
 
 def plot_best_templates(
@@ -207,7 +207,7 @@ def plot_best_templates(
                 f"{_match_label(match, k)}\nr = {float(match.score[k]):.2f}", fontsize=7, labelpad=2
             )
         colorbar(container, image, shown, label="weight", shrink=0.9, aspect=25)
-    return root_figure(container)
+    return container.figure
 
 
 def plot_edge_templates(
@@ -265,4 +265,4 @@ def plot_edge_templates(
                 image = show(ax, template, norm)
                 ax.set_title(f"{kind} {angle:g}\u00b0")
             colorbar(container, image, list(row), shrink=0.85, aspect=12)
-    return root_figure(container)
+    return container.figure

@@ -28,7 +28,6 @@ from ._style import (
     cmap_of,
     colorbar,
     image_norm,
-    root_figure,
     show,
     signed_norm,
     styled_axes,
@@ -99,7 +98,7 @@ def plot_selectivity(result: Selectivity, *, fig: FigureBase | None = None) -> F
         ax_index.set_xlabel("kernel")
         ax_index.text(1.01, 1.0, f"only {a}", transform=ax_index.transAxes, fontsize=7, va="top")
         ax_index.text(1.01, 0.0, f"only {b}", transform=ax_index.transAxes, fontsize=7, va="bottom")
-    return root_figure(container)
+    return container.figure
 
 
 def plot_ablation(result: Ablation, *, fig: FigureBase | None = None) -> Figure:
@@ -162,7 +161,7 @@ def plot_ablation(result: Ablation, *, fig: FigureBase | None = None) -> Figure:
             ax.set_xlabel("kernel zeroed")
             ax.set_ylabel(ylabel)
             ax.set_title(title)
-    return root_figure(container)
+    return container.figure
 
 
 def plot_kernel_similarity(
@@ -232,7 +231,7 @@ def plot_kernel_similarity(
         axis.set_ylabel("kernel")
         axis.set_title("kernel similarity (cosine)")
         colorbar(axis.get_figure(), image, axis, shrink=0.85, aspect=20)
-    return root_figure(axis.get_figure())
+    return axis.figure.figure
 
 
 def _panels(axes: Sequence[Axes], arrays: np.ndarray, norm: Normalize, titles: Sequence[str]) -> list[Axes]:
@@ -324,4 +323,4 @@ def plot_maximizing_inputs(
                 axes[1::2].ravel(), kernels, signed_norm(kernels), [f"kernel {k}" for k in range(n)]
             )
             colorbar(container, shown[0].images[0], shown, label="weight", shrink=0.9, aspect=20)
-    return root_figure(container)
+    return container.figure

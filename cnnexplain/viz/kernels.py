@@ -24,7 +24,6 @@ from ._style import (
     ANIMATION_STYLE,
     colorbar,
     format_epoch,
-    root_figure,
     row_label,
     show,
     signed_norm,
@@ -207,7 +206,7 @@ def plot_kernels(
         kernel_grid(container, weights, norm)
         if title:
             container.suptitle(title)
-    return root_figure(container)
+    return container.figure
 
 
 def plot_kernels_compare(
@@ -276,7 +275,7 @@ def plot_kernels_compare(
                 if k == 0:
                     row_label(ax, _step_label(history, steps[r]))
             colorbar(container, image, list(axes.flat), label="weight", shrink=0.9, aspect=20)
-        return root_figure(container)
+        return container.figure
     with styled_figure(fig, (0.55 * n_in + 1.5, n_steps * (0.5 * n_out + 0.45))) as container:
         engine = container.get_layout_engine()
         if fig is None and engine is not None:
@@ -284,7 +283,7 @@ def plot_kernels_compare(
         for r, sub in enumerate(container.subfigures(n_steps, 1, squeeze=False)[:, 0]):
             kernel_grid(sub, weights[r], norm)
             sub.suptitle(_step_label(history, steps[r], one_line=True), fontsize=9)
-    return root_figure(container)
+    return container.figure
 
 
 def animate_kernels(
