@@ -406,7 +406,7 @@ def _checked_config(config: Any) -> dict[str, Any]:
         raise TypeError(f"config must be a dict, got {describe(config)}")
     try:
         config = json.loads(json.dumps(dict(config), allow_nan=False))
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:  # RecursionError: nested too deep
         raise TypeError(f"config must be JSON-serializable: {exc}") from None
     for section in ("model", "training"):
         if not isinstance(config.get(section, {}), dict):
@@ -461,8 +461,6 @@ def _parse_header(metadata: dict[str, str] | None) -> dict[str, Any]:
 def _read_tensors(f, header: dict[str, Any]) -> dict[str, np.ndarray]:
     """The tensors the header names, after checking their names and dtypes."""
     expected = {*header["params"], *(_METRIC_PREFIX + name for name in header["metrics"])}
-    if len(expected) != len(header["params"]) + len(header["metrics"]):
-        raise ValueError("a parameter name collides with a metric's tensor name")
     present = set(f.keys())
     if present != expected:
         raise ValueError(

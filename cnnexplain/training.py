@@ -69,7 +69,8 @@ def evaluate(model: nn.Module, data: Any, *, batch_size: int = EVAL_BATCH_SIZE) 
     """Return ``(mean cross-entropy, accuracy)`` of ``model`` on ``data``.
 
     The model runs in evaluation mode (no dropout) without gradients; its
-    training flag is restored.
+    training flag is restored. As in :func:`train`, the images are given to
+    the model in the channels-last memory format.
 
     Parameters
     ----------
@@ -308,7 +309,7 @@ def train(
     bar = _progress_bar(progress, epochs)
     with torch_threads(threads), torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
         used_threads = torch.get_num_threads()
-        torch.manual_seed(seed)  # dropout
+        torch.manual_seed(seed)  # the dropout masks, drawn from the private state of fork_rng
         shuffling = torch.Generator().manual_seed(seed)
         optimizer = _adam(model, lr)
         snapshots.append(((0, 0), _snapshot(model)))

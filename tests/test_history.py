@@ -360,6 +360,7 @@ HEADER_EDITS = {
     "a repeated param": (lambda h: edited(h, params=[*h["params"], "a.mask"]), "repeat"),
     "a missing param": (lambda h: edited(h, params=h["params"][1:]), "unexpected ['b.weight']"),
     "an unknown param": (lambda h: edited(h, params=[*h["params"], "ghost"]), "missing ['ghost']"),
+    "a param named like a metric": (lambda h: edited(h, params=[*h["params"], "metrics/lr"]), "metrics/"),
     "an unknown metric": (lambda h: edited(h, metrics=[*h["metrics"], "ghost"]), "missing ['metrics/ghost']"),
     "steps of floats": (lambda h: edited(h, steps=[[0.0, 0], [1, 2], [2, 2]]), "steps"),
     "steps of bools": (lambda h: edited(h, steps=[[False, 0], [1, 2], [2, 2]]), "steps"),
