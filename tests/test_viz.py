@@ -61,12 +61,13 @@ def _close_figures():
 
 
 def image_axes(fig: Figure):
-    """The axes showing an image (not colour bars), in creation order."""
-    return [ax for ax in fig.axes if ax.get_label() != "<colorbar>" and ax.images]
+    """The axes showing an image (a colour bar is not one), in creation order."""
+    return [ax for ax in fig.axes if ax.images]
 
 
 def colorbars(fig: Figure):
-    return [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    """The colour bars of the figure's images."""
+    return [image.colorbar for ax in fig.axes for image in ax.images if image.colorbar is not None]
 
 
 def array(ax) -> np.ndarray:
@@ -85,7 +86,7 @@ class _Recorder(AbstractMovieWriter):
         self.look = look
         self.seen = []
 
-    def setup(self, fig, outfile, dpi=None):
+    def setup(self, fig, outfile, dpi=None):  # abstract in the base class, which does the work
         super().setup(fig, outfile, dpi)
 
     def grab_frame(self, **savefig_kwargs):

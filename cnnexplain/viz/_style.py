@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -210,6 +210,18 @@ def show(ax: Axes, data: np.ndarray, norm: Normalize, *, aspect: str = "equal"):
         spine.set_linewidth(0.5)
         spine.set_edgecolor("0.6")
     return image
+
+
+def show_panels(
+    axes: Sequence[Axes], arrays: np.ndarray, norm: Normalize, titles: Sequence[str]
+) -> list[Axes]:
+    """Show ``arrays[k]`` titled ``titles[k]`` in ``axes[k]``; blank the axes left over; return those used."""
+    for ax, array, title in zip(axes, arrays, titles):
+        show(ax, array, norm)
+        ax.set_title(title)
+    for ax in axes[len(arrays) :]:
+        ax.set_axis_off()
+    return list(axes[: len(arrays)])
 
 
 def row_label(ax: Axes, text: str, *, fontsize: float = 8) -> None:

@@ -170,7 +170,7 @@ def _slide_layout(figure: Figure) -> tuple[list[Axes], Axes]:
     ]
     for x, symbol in ((2.66, "\u00d7"), (3.78, "="), (5.0, "\u2211 \u2192")):
         figure.text(x / fw, y_mid / fh, symbol, ha="center", va="center", fontsize=12)
-    return panels, figure.add_axes(box(6.64, big, width=0.07), label="<colorbar>")
+    return panels, figure.add_axes(box(6.64, big, width=0.07))
 
 
 def animate_convolution(

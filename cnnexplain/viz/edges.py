@@ -21,7 +21,7 @@ from .._checks import check_choice, check_float, check_int, describe
 from ..analysis import EDGE_KINDS, EdgeMatch, EdgeMatchHistory, edge_match
 from ..edges import edge_template
 from ._args import int_list, kernel_stack, str_list
-from ._style import colorbar, show, signed_norm, styled_axes, styled_figure
+from ._style import colorbar, show, show_panels, signed_norm, styled_axes, styled_figure
 
 __all__ = ["plot_best_templates", "plot_edge_match", "plot_edge_templates"]
 
@@ -191,22 +191,14 @@ def plot_best_templates(
     norm = signed_norm(w, scaled)
     with styled_figure(fig, (1.05 * cols + 1.0, 2.3 * rows + 0.2)) as container:
         axes = container.subplots(2 * rows, cols, squeeze=False)
-        shown = []
-        tops, bottoms = axes[0::2].flat, axes[1::2].flat  # kernel k above template k
-        for k, (top, bottom) in enumerate(zip(tops, bottoms)):
-            if k >= n:
-                top.set_axis_off()
-                bottom.set_axis_off()
-                continue
-            shown += [top, bottom]
-            image = show(top, w[k], norm)
-            show(bottom, scaled[k], norm)
-            top.set_title(f"kernel {k}")
-            bottom.set_title(f"template {k}")
-            bottom.set_xlabel(
+        # kernel k above template k
+        tops = show_panels(axes[0::2].ravel(), w, norm, [f"kernel {k}" for k in range(n)])
+        bottoms = show_panels(axes[1::2].ravel(), scaled, norm, [f"template {k}" for k in range(n)])
+        for k, ax in enumerate(bottoms):
+            ax.set_xlabel(
                 f"{_match_label(match, k)}\nr = {float(match.score[k]):.2f}", fontsize=7, labelpad=2
             )
-        colorbar(container, image, shown, label="weight", shrink=0.9, aspect=25)
+        colorbar(container, tops[0].images[0], tops + bottoms, label="weight", shrink=0.9, aspect=25)
     return container.figure
 
 

@@ -29,6 +29,7 @@ from ._style import (
     colorbar,
     image_norm,
     show,
+    show_panels,
     signed_norm,
     styled_axes,
     styled_figure,
@@ -234,16 +235,6 @@ def plot_kernel_similarity(
     return axis.figure.figure
 
 
-def _panels(axes: Sequence[Axes], arrays: np.ndarray, norm: Normalize, titles: Sequence[str]) -> list[Axes]:
-    """Show ``arrays[k]`` titled ``titles[k]`` in ``axes[k]``, blank the axes left over; return those used."""
-    for ax, array, title in zip(axes, arrays, titles):
-        show(ax, array, norm)
-        ax.set_title(title)
-    for ax in axes[len(arrays) :]:
-        ax.set_axis_off()
-    return list(axes[: len(arrays)])
-
-
 def plot_maximizing_inputs(
     images: Any,
     *,
@@ -316,10 +307,10 @@ def plot_maximizing_inputs(
     with styled_figure(fig, (1.1 * cols + 1.0, 1.25 * rows * per + 0.3)) as container:
         axes = container.subplots(rows * per, cols, squeeze=False)
         norm = image_norm(imgs)
-        shown = _panels(axes[0::per].ravel(), imgs, norm, titles)
+        shown = show_panels(axes[0::per].ravel(), imgs, norm, titles)
         colorbar(container, shown[0].images[0], shown, label="pixel", shrink=0.9, aspect=20)
         if kernels is not None:
-            shown = _panels(
+            shown = show_panels(
                 axes[1::2].ravel(), kernels, signed_norm(kernels), [f"kernel {k}" for k in range(n)]
             )
             colorbar(container, shown[0].images[0], shown, label="weight", shrink=0.9, aspect=20)

@@ -26,6 +26,7 @@ from ._style import (
     format_epoch,
     row_label,
     show,
+    show_panels,
     signed_norm,
     styled_figure,
 )
@@ -49,18 +50,14 @@ def kernel_grid(
     (rows ``kernel i``, columns ``in j``). Returns ``{(i, j): AxesImage}``.
     """
     n_out, n_in = weights.shape[:2]
-    images = {}
     if n_in == 1:
         ncols = min(n_out, ncols or 8)
         axes = container.subplots(math.ceil(n_out / ncols), ncols, squeeze=False)
-        for k, ax in enumerate(axes.flat):
-            if k >= n_out:
-                ax.set_axis_off()
-                continue
-            images[(k, 0)] = show(ax, weights[k, 0], norm)
-            ax.set_title(f"kernel {k}")
+        shown = show_panels(axes.ravel(), weights[:, 0], norm, [f"kernel {k}" for k in range(n_out)])
+        images = {(k, 0): ax.images[0] for k, ax in enumerate(shown)}
     else:
         axes = container.subplots(n_out, n_in, squeeze=False)
+        images = {}
         for (k, c), ax in np.ndenumerate(axes):
             images[(k, c)] = show(ax, weights[k, c], norm)
             if k == 0:
@@ -68,7 +65,7 @@ def kernel_grid(
             if c == 0:
                 row_label(ax, f"kernel {k}", fontsize=7)
     shown = [image.axes for image in images.values()]
-    colorbar(container, images[next(iter(images))], shown, label="weight", shrink=0.9, aspect=25)
+    colorbar(container, images[(0, 0)], shown, label="weight", shrink=0.9, aspect=25)
     return images
 
 
