@@ -344,7 +344,7 @@ history.save(out, overwrite=True)
 
 
 def train_once(repo: Path, tmp: Path, kind: str, tag: str, hash_seed: str, threads: int | None = None) -> str:
-    out = tmp / f"{kind}-{tag}.npz"
+    out = tmp / f"{kind}-{tag}.safetensors"
     env = dict(os.environ, PYTHONHASHSEED=hash_seed)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(repo), env.get("PYTHONPATH")]))
     if threads is not None:
