@@ -112,7 +112,7 @@ class LineDataset:
         Returns
         -------
         list of int
-            One count per class, in the order of :attr:`classes`.
+            One count per class, in the order of ``classes``.
         """
         return torch.bincount(self.labels, minlength=len(self.classes)).tolist()
 
@@ -122,7 +122,7 @@ class LineDataset:
         Parameters
         ----------
         name : str
-            One of :attr:`classes`.
+            One of ``classes``.
 
         Returns
         -------

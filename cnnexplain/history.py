@@ -133,7 +133,13 @@ class WeightHistory(Mapping):
         return iter(self._params)
 
     def __len__(self) -> int:
-        """Number of snapshots."""
+        """Return the number of snapshots.
+
+        Returns
+        -------
+        int
+            Snapshots in the history, the length of every parameter's first axis.
+        """
         return int(self._steps.shape[0])
 
     def __contains__(self, key: object) -> bool:

@@ -15,7 +15,7 @@ layer, through training), ``activations`` (feature maps and the forward
 pass), ``curves`` (loss and accuracy against epoch), ``edges``,
 ``kernel_roles`` and ``attribution`` (figures of :mod:`cnnexplain.analysis`)
 and ``animation`` (saving an animation as a GIF). They share one matplotlib
-style sheet, :data:`STYLE_FILE`.
+style sheet, ``STYLE_FILE``.
 """
 
 from ._style import HEAT_CMAP, SIGNED_CMAP, STYLE_FILE, UNSIGNED_CMAP, signed_limit
