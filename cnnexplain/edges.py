@@ -7,20 +7,17 @@ kernel times the image patch under it. The constants below are written for
 that convention, so that a positive response means "brighter on the side of
 the kernel's positive weights":
 
-* :data:`PREWITT_X` and :data:`SOBEL_X` have their positive column on the
-  right. Applied with :func:`convolve` (or ``conv2d``), they answer
-  ``right - left``: positive on the left edge of a bright vertical line (dark
-  to bright, going right), negative on its right edge. They find *vertical*
-  edges; the article calls this kernel Gx.
-* :data:`PREWITT_Y` and :data:`SOBEL_Y` have their positive row at the
-  bottom and answer ``below - above`` (rows grow downwards, as in an image):
-  positive on the top edge of a bright horizontal line. They find
-  *horizontal* edges; the article's Gy.
+* :data:`PREWITT_X` and :data:`SOBEL_X` (the article's Gx) answer
+  ``right - left``: positive on the left edge of a bright vertical line,
+  negative on its right edge. They find *vertical* edges.
+* :data:`PREWITT_Y` and :data:`SOBEL_Y` (the article's Gy) answer
+  ``below - above`` (rows grow downwards, as in an image): positive on the
+  top edge of a bright horizontal line. They find *horizontal* edges.
 
-A textbook *convolution* flips the kernel by 180 degrees first, which flips the
-sign of every response of these antisymmetric kernels. A learned first-layer
-kernel is also applied by cross-correlation, so it can be compared with these
-constants directly, weight for weight.
+A textbook *convolution* flips the kernel by 180 degrees first, which flips
+the sign of every response of these antisymmetric kernels. A learned kernel
+is applied by cross-correlation too, so it compares with these constants
+weight for weight.
 """
 
 from __future__ import annotations
@@ -31,7 +28,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._checks import check_choice, check_int, check_real_array, describe
+from ._checks import check_choice, check_float, check_int, check_real_array
 
 __all__ = ["PREWITT_X", "PREWITT_Y", "SOBEL_X", "SOBEL_Y", "convolve", "edge_template"]
 
@@ -58,11 +55,10 @@ def convolve(images: Any, kernel: Any, *, padding: str | int = "valid") -> torch
     kernel : torch.Tensor or numpy.ndarray
         A 2-D kernel of shape ``(kh, kw)``, for instance :data:`PREWITT_X`.
     padding : {"valid", "same"} or int
-        ``"valid"`` (no padding; output ``(H - kh + 1, W - kw + 1)``),
-        ``"same"`` (zero padding, output the size of the input; a kernel of
-        even size gets ``(kh - 1) // 2`` rows above and the rest below, and
-        likewise for the columns) or a number of zero pixels added on every
-        side.
+        ``"valid"``: no padding, output ``(H - kh + 1, W - kw + 1)``;
+        ``"same"``: zeros around, output ``(H, W)`` (``(kh - 1) // 2`` rows
+        above, the rest below, and likewise for the columns); or a number of
+        zero pixels added on every side.
 
     Returns
     -------
@@ -73,9 +69,8 @@ def convolve(images: Any, kernel: Any, *, padding: str | int = "valid") -> torch
     Raises
     ------
     TypeError, ValueError
-        If ``images`` or ``kernel`` is not a finite real array of the right
-        shape, ``padding`` is unknown, or the images are smaller than the
-        kernel with ``padding="valid"``.
+        If an argument is invalid, or the images are smaller than the kernel
+        with ``padding="valid"``; the message names the argument.
 
     Examples
     --------
@@ -108,6 +103,7 @@ def convolve(images: Any, kernel: Any, *, padding: str | int = "valid") -> torch
         raise ValueError(
             f"images ({h}x{w}) must be at least as large as kernel ({kh}x{kw}) with padding={padding!r}"
         )
+    # Padded here rather than by conv2d, whose "same" warns about kernels of even size.
     out = F.conv2d(F.pad(x, (*cols, *rows)), k[None, None])
     return out[0, 0] if single else out
 
@@ -116,35 +112,28 @@ def edge_template(size: int | tuple[int, int], angle: float, kind: str = "prewit
     """Return a Prewitt- or Sobel-like edge kernel of any size and orientation.
 
     The template measures the brightness gradient along the direction
-    ``(cos(angle), sin(angle))`` in image coordinates -- ``x`` to the right,
-    ``y`` *down* the rows, as in :data:`PREWITT_X` and :data:`PREWITT_Y` --
-    so an angle grows clockwise on screen. Its positive weights lie on the
-    side the direction points to:
-
-    * ``angle = 0``: positive on the right, ``right - left``; finds
-      vertical edges. For ``size = 3`` this is exactly :data:`PREWITT_X`
-      (``kind="prewitt"``) or :data:`SOBEL_X` (``kind="sobel"``).
-    * ``angle = 90``: positive at the bottom, ``below - above``; finds
-      horizontal edges. For ``size = 3``, exactly :data:`PREWITT_Y` or
-      :data:`SOBEL_Y`.
-    * ``angle + 180`` gives the negated template.
+    ``(cos(angle), sin(angle))`` in image coordinates (``x`` to the right,
+    ``y`` *down* the rows), so angles grow clockwise on screen, and its
+    positive weights lie on the side that direction points to. ``angle = 0``
+    gives ``right - left`` (vertical edges; for ``size = 3`` exactly
+    :data:`PREWITT_X` or :data:`SOBEL_X`), ``angle = 90`` gives
+    ``below - above`` (horizontal edges; :data:`PREWITT_Y` or
+    :data:`SOBEL_Y`) and ``angle + 180`` the negated template.
 
     With pixel centres at offsets ``(x, y)`` from the kernel's centre, let
     ``p = x cos(angle) + y sin(angle)`` be the signed distance to the edge
     line through the centre and ``q = -x sin(angle) + y cos(angle)`` the
-    position along it. The weight is ``step(p) * along(q)``, where ``step``
-    is the anti-aliased sign ``clip(2 p, -1, 1)`` (the share of the pixel on
-    the positive side minus the share on the negative side, for a pixel of
-    width 1 cut parallel to its sides) and ``along`` is ``1`` for Prewitt and
-    the triangle ``max(r + 1 - |q|, 0)`` for Sobel, with
-    ``r = (max(height, width) - 1) / 2``: Sobel's ``1, 2, 1`` weighting
-    scaled to the kernel (``1, 2, 3, 4, 3, 2, 1`` for ``size = 7``).
+    position along it. The weight is ``step(p) * along(q)``: ``step`` is the
+    anti-aliased sign ``clip(2 p, -1, 1)`` (the share of the pixel on the
+    positive side minus the share on the negative side) and ``along`` is
+    ``1`` for Prewitt and ``max(r + 1 - |q|, 0)`` for Sobel, with ``r =
+    (max(height, width) - 1) / 2``: Sobel's ``1, 2, 1`` scaled to the kernel
+    (``1, 2, 3, 4, 3, 2, 1`` for ``size = 7``).
 
     Parameters
     ----------
     size : int or (int, int)
-        Side of the square kernel, or its ``(height, width)``, each in
-        ``[1, 64]``.
+        Side of the square kernel, or its ``(height, width)``, in ``[1, 64]``.
     angle : float
         Direction of the measured gradient in degrees, clockwise on screen
         from "towards the right"; any finite value (taken modulo 360).
@@ -154,15 +143,13 @@ def edge_template(size: int | tuple[int, int], angle: float, kind: str = "prewit
     Returns
     -------
     torch.Tensor
-        Float32 kernel of shape ``(height, width)``, antisymmetric about its
-        centre (so its weights sum to zero), with largest weight ``+1`` for
-        Prewitt. Apply it with :func:`convolve` (cross-correlation).
+        Float32 ``(height, width)`` kernel, antisymmetric about its centre (its
+        weights sum to zero), largest weight ``+1`` for Prewitt.
 
     Raises
     ------
     TypeError, ValueError
-        If ``size`` is not a positive integer (pair), ``angle`` is not a
-        finite number, or ``kind`` is unknown.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -174,27 +161,13 @@ def edge_template(size: int | tuple[int, int], angle: float, kind: str = "prewit
     >>> edge_template(5, 0)[0].tolist()
     [-1.0, -1.0, 0.0, 1.0, 1.0]
     """
-    if isinstance(size, tuple):
-        if len(size) != 2:
-            raise ValueError(f"size must be an integer or a (height, width) pair, got {size!r}")
-        height = check_int("size[0]", size[0], low=1, high=64)
-        width = check_int("size[1]", size[1], low=1, high=64)
-    else:
-        height = width = check_int("size", size, low=1, high=64)
-    if isinstance(angle, bool) or not isinstance(angle, (int, float, np.integer, np.floating)):
-        raise TypeError(f"angle must be a real number of degrees, got {describe(angle)}")
-    if not np.isfinite(angle):
-        raise ValueError(f"angle must be a finite number of degrees, got {angle}")
+    height, width = _kernel_shape("size", size)
+    theta = np.deg2rad(check_float("angle", angle) % 360.0)
     check_choice("kind", kind, ("prewitt", "sobel"))
-    theta = np.deg2rad(float(angle) % 360.0)
     c, s = np.cos(theta), np.sin(theta)
-    # Snap tiny rounding errors so that axis-aligned templates are exact.
-    c, s = (0.0 if abs(c) < 1e-12 else c), (0.0 if abs(s) < 1e-12 else s)
-    y, x = np.meshgrid(
-        np.arange(height, dtype=np.float64) - (height - 1) / 2,
-        np.arange(width, dtype=np.float64) - (width - 1) / 2,
-        indexing="ij",
-    )
+    # Offsets of the pixel centres from the kernel's centre: y a column, x a row (they broadcast).
+    y = np.arange(height, dtype=np.float64)[:, None] - (height - 1) / 2
+    x = np.arange(width, dtype=np.float64)[None, :] - (width - 1) / 2
     p = x * c + y * s
     q = -x * s + y * c
     step = np.clip(2.0 * p, -1.0, 1.0)
@@ -204,5 +177,17 @@ def edge_template(size: int | tuple[int, int], angle: float, kind: str = "prewit
         r = (max(height, width) - 1) / 2
         along = np.clip(r + 1.0 - np.abs(q), 0.0, None)
     template = step * along
+    # cos(90 degrees) is 6e-17, not 0: snap such rounding errors so that
+    # axis-aligned templates are exact.
     template[np.abs(template) < 1e-12] = 0.0
     return torch.from_numpy(template.astype(np.float32))
+
+
+def _kernel_shape(name: str, size: Any) -> tuple[int, int]:
+    """Check a kernel size -- a side or a ``(height, width)`` pair, each in ``[1, 64]`` -- as a pair."""
+    if not isinstance(size, tuple):
+        side = check_int(name, size, low=1, high=64)
+        return side, side
+    if len(size) != 2:
+        raise ValueError(f"{name} must be an integer or a (height, width) pair, got {size!r}")
+    return check_int(f"{name}[0]", size[0], low=1, high=64), check_int(f"{name}[1]", size[1], low=1, high=64)
