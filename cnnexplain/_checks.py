@@ -9,7 +9,9 @@ instead of an opaque error from deep inside torch or numpy.
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -53,41 +55,25 @@ def check_float(
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {describe(value)}")
     value = float(value)
-    bad = not np.isfinite(value)
-    if low is not None:
-        bad = bad or (value <= low if low_open else value < low)
-    if high is not None:
-        bad = bad or (value >= high if high_open else value > high)
-    if bad:
-        left = "(" if low_open else "["
-        right = ")" if high_open else "]"
+    above_low = low is None or (value > low if low_open else value >= low)
+    below_high = high is None or (value < high if high_open else value <= high)
+    if not (np.isfinite(value) and above_low and below_high):
         lo = "-inf" if low is None else low
         hi = "inf" if high is None else high
-        raise ValueError(f"{name} must be a finite number in {left}{lo}, {hi}{right}, got {value}")
+        interval = f"{'(' if low_open else '['}{lo}, {hi}{')' if high_open else ']'}"
+        raise ValueError(f"{name} must be a finite number in {interval}, got {value}")
     return value
 
 
 def check_int_range(name: str, value: Any, *, low: int, high: int) -> tuple[int, int]:
-    """Check an inclusive ``(min, max)`` integer range, or a single integer.
-
-    A single integer ``k`` stands for ``(k, k)``. Both ends must lie in
-    ``[low, high]`` and ``min <= max``.
-    """
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        pair = (int(value), int(value))
-    elif isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2:
-        pair = (
-            check_int(f"{name}[0]", value[0]),
-            check_int(f"{name}[1]", value[1]),
-        )
-    else:
+    """Check an inclusive ``(min, max)`` range within ``[low, high]``; an integer ``k`` stands for ``(k, k)``."""
+    pair = (value, value) if isinstance(value, numbers.Integral) else value
+    if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
         raise TypeError(f"{name} must be an integer or a (min, max) pair of integers, got {describe(value)}")
-    lo_v, hi_v = pair
-    if lo_v > hi_v:
-        raise ValueError(f"{name} must be (min, max) with min <= max, got {value!r}")
-    if lo_v < low or hi_v > high:
-        raise ValueError(f"{name} must lie within [{low}, {high}], got {value!r}")
-    return pair
+    lo, hi = check_int(f"{name}[0]", pair[0]), check_int(f"{name}[1]", pair[1])
+    if not low <= lo <= hi <= high:
+        raise ValueError(f"{name} must be (min, max) with {low} <= min <= max <= {high}, got {value!r}")
+    return lo, hi
 
 
 def check_choice(name: str, value: Any, choices: Sequence[str]) -> str:
@@ -99,19 +85,15 @@ def check_choice(name: str, value: Any, choices: Sequence[str]) -> str:
     return value
 
 
-def check_images(
-    name: str,
-    images: Any,
-    *,
-    channels: int | None = None,
-    size: int | tuple[int, int] | None = None,
-) -> torch.Tensor:
-    """Check a batch of images of shape ``(N, C, H, W)`` and return it.
+def check_path(name: str, value: Any) -> Path:
+    """Check that ``value`` is a ``str`` or ``os.PathLike`` and return it as a :class:`~pathlib.Path`."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a str or os.PathLike, got {describe(value)}")
+    return Path(value)
 
-    The batch must be a floating-point :class:`torch.Tensor` of rank 4, with
-    ``channels`` channels and spatial size ``size`` when those are given, and
-    no NaN or infinite values.
-    """
+
+def check_images(name: str, images: Any) -> torch.Tensor:
+    """Check a non-empty, finite, floating-point batch of images ``(N, C, H, W)`` and return it."""
     if not isinstance(images, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor of shape (N, C, H, W), got {describe(images)}")
     if images.ndim != 4:
@@ -120,47 +102,22 @@ def check_images(
         raise TypeError(f"{name} must have a floating-point dtype such as torch.float32, got {images.dtype}")
     if images.shape[0] == 0:
         raise ValueError(f"{name} must hold at least one image, got shape {tuple(images.shape)}")
-    if channels is not None and images.shape[1] != channels:
-        raise ValueError(
-            f"{name} must have {channels} channel(s) (shape (N, {channels}, H, W)), got shape {tuple(images.shape)}"
-        )
-    if size is not None:
-        hw = (size, size) if isinstance(size, int) else tuple(size)
-        if tuple(images.shape[-2:]) != hw:
-            raise ValueError(f"{name} must be {hw[0]}x{hw[1]} pixels, got shape {tuple(images.shape)}")
-    if not all_finite(images):
+    if not torch.isfinite(images).all():
         raise ValueError(f"{name} must not contain NaN or infinite values")
     return images
 
 
-def all_finite(values: torch.Tensor) -> bool:
-    """Return whether a floating-point tensor holds no NaN or infinite value.
-
-    A NaN or an infinity makes the sum non-finite, so a finite sum proves
-    every value finite with one cheap reduction; only a non-finite sum,
-    which large finite values can also cause by overflow, needs the
-    element-wise test.
-    """
-    with torch.no_grad():
-        if bool(torch.isfinite(values.sum())):
-            return True
-        return bool(torch.isfinite(values).all())
-
-
 def check_real_array(name: str, value: Any) -> np.ndarray:
     """Check a finite real tensor or array and return it as a float64 numpy array."""
-    if not isinstance(value, (torch.Tensor, np.ndarray)):
-        raise TypeError(f"{name} must be a torch.Tensor or numpy.ndarray, got {describe(value)}")
-    if isinstance(value, torch.Tensor) and (value.is_complex() or value.dtype == torch.bool):
-        raise TypeError(f"{name} must hold real numbers, got {describe(value)}")
-    if isinstance(value, np.ndarray) and value.dtype.kind not in "fiu":
-        raise TypeError(f"{name} must hold real numbers, got {describe(value)}")
-    if isinstance(value, torch.Tensor):
-        value = value.detach().cpu().numpy()
-    arr = np.asarray(value, dtype=float)
-    if not np.isfinite(arr).all():
+    array = value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else value
+    if not isinstance(array, np.ndarray) or array.dtype.kind not in "fiu":
+        raise TypeError(
+            f"{name} must be a torch.Tensor or numpy.ndarray of real numbers, got {describe(value)}"
+        )
+    array = np.asarray(array, dtype=float)
+    if not np.isfinite(array).all():
         raise ValueError(f"{name} must not contain NaN or infinite values")
-    return arr
+    return array
 
 
 def check_model(model: Any) -> torch.nn.Module:

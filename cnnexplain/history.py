@@ -8,7 +8,10 @@ one; the figures and animations of the site are drawn from it.
 :meth:`WeightHistory.save` writes one `safetensors
 <https://huggingface.co/docs/safetensors>`_ file: a JSON header followed by
 the raw bytes of the arrays, which any safetensors reader can open and which
-holds nothing that could run when loaded.
+holds nothing that could run when loaded. Each parameter is one tensor with
+the snapshot axis first, each metric one tensor ``metrics/<name>``; the
+steps, the config, the order of the names and the format version are JSON
+in the file's metadata. The same history always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from safetensors import SafetensorError, safe_open
 from torch import nn
 
 from . import __version__
-from ._checks import check_int, check_model, describe
+from ._checks import check_int, check_model, check_path, describe
 from ._io import atomic_write_bytes
 from .model import LineCNN
 
@@ -37,15 +40,42 @@ FORMAT_VERSION = 2
 #: Names of the per-epoch metrics that :func:`~cnnexplain.training.train` records.
 METRICS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy")
 
-#: The dtypes of safetensors that numpy has: booleans, integers and floats.
-_FILE_DTYPES = ("BOOL", "U8", "I8", "U16", "I16", "U32", "I32", "U64", "I64", "F16", "F32", "F64")
-#: The one metadata entry of a history file. Its value is a JSON object with
-#: the fields below. One entry, not one per field: safetensors writes several
-#: in a random order, and the same history must always give the same bytes.
+#: The one metadata entry of a history file. One entry, not one per header
+#: field: safetensors writes several in a random order, and the same history
+#: must always give the same bytes.
 _METADATA_KEY = "cnnexplain.WeightHistory"
-_HEADER_FIELDS = {"format_version", "cnnexplain_version", "params", "metrics", "steps", "config"}
 #: Metrics are stored as tensors named ``metrics/<name>``, next to the parameters.
 _METRIC_PREFIX = "metrics/"
+#: The dtypes of safetensors that numpy has: booleans, integers and floats.
+_FILE_DTYPES = ("BOOL", "U8", "I8", "U16", "I16", "U32", "I32", "U64", "I64", "F16", "F32", "F64")
+
+
+def _is_name_list(value: Any) -> bool:
+    return (
+        isinstance(value, list) and all(isinstance(n, str) for n in value) and len(set(value)) == len(value)
+    )
+
+
+def _is_list_of_int_lists(value: Any) -> bool:
+    """JSON booleans and floats are not integers here; every integer must fit in int64."""
+    return isinstance(value, list) and all(
+        isinstance(s, list) and all(type(i) is int and abs(i) < 2**63 for i in s) for s in value
+    )
+
+
+#: The fields of the header of a history file: what JSON must hold in each,
+#: and how to say it. (The constructor then checks what the values mean.)
+_HEADER_FIELDS = {
+    "format_version": (
+        lambda v: type(v) is int and v == FORMAT_VERSION,
+        f"{FORMAT_VERSION} (is the file from another version of cnnexplain?)",
+    ),
+    "cnnexplain_version": (lambda v: isinstance(v, str), "a string"),
+    "params": (_is_name_list, "a list of names that do not repeat"),
+    "metrics": (_is_name_list, "a list of names that do not repeat"),
+    "steps": (_is_list_of_int_lists, "a list of (epoch, batch) pairs of integers"),
+    "config": (lambda v: isinstance(v, dict), "an object"),
+}
 
 
 class UnknownNameError(KeyError, ValueError):
@@ -90,10 +120,15 @@ class WeightHistory(Mapping):
         metrics: Mapping[str, Any],
         config: Mapping[str, Any],
     ) -> None:
-        self._steps = _checked_steps(steps)
+        steps = np.array(steps)
+        if steps.dtype != np.int64 or steps.ndim != 2 or steps.shape[1] != 2 or len(steps) < 1:
+            raise ValueError(
+                f"steps must be an int64 array of shape (S, 2) with S >= 1, got {describe(steps)}"
+            )
+        if (steps < 0).any() or (np.diff(steps[:, 0]) < 0).any():
+            raise ValueError("steps must be non-negative (epoch, batch) pairs, epochs in training order")
         if not params:
             raise ValueError("params must hold at least one parameter")
-        self._params: dict[str, np.ndarray] = {}
         for key, arr in params.items():
             if not isinstance(key, str) or key.startswith(_METRIC_PREFIX):
                 raise ValueError(f"params keys must be str not starting with {_METRIC_PREFIX!r}, got {key!r}")
@@ -101,24 +136,27 @@ class WeightHistory(Mapping):
                 raise TypeError(
                     f"params[{key!r}] must be a numpy array of booleans, integers or floats, got {describe(arr)}"
                 )
-            if arr.ndim < 1 or arr.shape[0] != len(self._steps):
+            if arr.ndim < 1 or arr.shape[0] != len(steps):
                 raise ValueError(
-                    f"params[{key!r}] must have one snapshot per step ({len(self._steps)}), got shape {arr.shape}"
+                    f"params[{key!r}] must have one snapshot per step ({len(steps)}), got shape {arr.shape}"
                 )
-            # A copy in native byte order and C order: the layout the file stores.
-            self._params[key] = _read_only(np.array(arr, dtype=arr.dtype.newbyteorder("="), order="C"))
-        self._metrics: dict[str, np.ndarray] = {}
-        for key, values in metrics.items():
-            arr = np.array(values, dtype=np.float64)
+        metrics = {key: np.array(values, dtype=np.float64) for key, values in metrics.items()}
+        for key, arr in metrics.items():
             if not isinstance(key, str) or arr.ndim != 1:
                 raise ValueError(
                     f"metrics[{key!r}] must be a one-dimensional sequence, got shape {arr.shape}"
                 )
-            self._metrics[key] = _read_only(arr)
-        lengths = sorted({len(v) for v in self._metrics.values()})
+        lengths = sorted({len(arr) for arr in metrics.values()})
         if len(lengths) > 1:
             raise ValueError(f"metrics must all have the same length (one per epoch), got lengths {lengths}")
         self._config = _checked_config(config)
+        self._steps = _read_only(steps)
+        # Copies in native byte order and C order: the layout the file stores.
+        self._params = {
+            key: _read_only(np.array(arr, dtype=arr.dtype.newbyteorder("="), order="C"))
+            for key, arr in params.items()
+        }
+        self._metrics = {key: _read_only(arr) for key, arr in metrics.items()}
 
     # -- mapping interface -------------------------------------------------
     def __getitem__(self, key: str) -> np.ndarray:
@@ -140,10 +178,7 @@ class WeightHistory(Mapping):
         int
             Snapshots in the history, the length of every parameter's first axis.
         """
-        return int(self._steps.shape[0])
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._params
+        return len(self._steps)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, WeightHistory):
@@ -151,13 +186,8 @@ class WeightHistory(Mapping):
         return (
             self._config == other._config
             and np.array_equal(self._steps, other._steps)
-            and self._params.keys() == other._params.keys()
-            and all(
-                a.dtype == other._params[k].dtype and np.array_equal(a, other._params[k], equal_nan=True)
-                for k, a in self._params.items()
-            )
-            and self._metrics.keys() == other._metrics.keys()
-            and all(np.array_equal(a, other._metrics[k], equal_nan=True) for k, a in self._metrics.items())
+            and _same_arrays(self._params, other._params)
+            and _same_arrays(self._metrics, other._metrics)
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -166,7 +196,7 @@ class WeightHistory(Mapping):
         last = {k: round(float(v[-1]), 4) for k, v in self._metrics.items() if len(v) and np.isfinite(v[-1])}
         return f"WeightHistory({len(self)} snapshots, {len(self._params)} parameters, final {last})"
 
-    # -- properties --------------------------------------------------------
+    # -- accessors ---------------------------------------------------------
     @property
     def steps(self) -> np.ndarray:
         """Int64 array ``(len(h), 2)``: the ``(epoch, batch)`` of each snapshot."""
@@ -232,41 +262,7 @@ class WeightHistory(Mapping):
         int
             The index in ``[0, len(self))``.
         """
-        n = len(self)
-        step = check_int("step", step, low=-n, high=n - 1)
-        return step % n
-
-    def snapshot_of_epoch(self, epoch: int) -> int:
-        """Return the index of the last snapshot taken at or before the end of ``epoch``.
-
-        Parameters
-        ----------
-        epoch : int
-            An epoch between the first and the last snapshot's.
-
-        Returns
-        -------
-        int
-            A snapshot index.
-        """
-        epoch = check_int("epoch", epoch, low=int(self._steps[0, 0]), high=int(self._steps[-1, 0]))
-        return int(np.flatnonzero(self._steps[:, 0] <= epoch)[-1])
-
-    def state_dict_at(self, step: int) -> dict[str, torch.Tensor]:
-        """Return the model ``state_dict`` of snapshot ``step``.
-
-        Parameters
-        ----------
-        step : int
-            Snapshot index; negative values count from the end.
-
-        Returns
-        -------
-        dict of str to torch.Tensor
-            New tensors, one per parameter.
-        """
-        i = self.index(step)
-        return {k: torch.from_numpy(np.array(v[i])) for k, v in self._params.items()}
+        return check_int("step", step, low=-len(self), high=len(self) - 1) % len(self)
 
     def model_at(self, step: int = -1, model: nn.Module | None = None) -> nn.Module:
         """Return a model holding the weights of snapshot ``step``, in eval mode.
@@ -300,7 +296,7 @@ class WeightHistory(Mapping):
                 raise ValueError(f"config['model'] does not describe a LineCNN: {exc}") from None
         check_model(model)
         try:
-            model.load_state_dict(self.state_dict_at(i))
+            model.load_state_dict({key: torch.from_numpy(np.array(v[i])) for key, v in self._params.items()})
         except RuntimeError as exc:
             raise ValueError(f"model does not match the history's parameters: {exc}") from None
         return model.eval()
@@ -309,12 +305,7 @@ class WeightHistory(Mapping):
     def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
         """Write the history to one safetensors file, atomically.
 
-        Each parameter is one tensor with the snapshot axis first, each
-        metric one tensor ``metrics/<name>``; the steps, the config, the
-        order of the names and the format version are JSON in the file's
-        metadata. The file is written under a temporary name in the same
-        folder and renamed into place, so a crash never leaves a half-written
-        file. The same history always gives the same bytes.
+        The file format is described in the module's description.
 
         Parameters
         ----------
@@ -330,9 +321,7 @@ class WeightHistory(Mapping):
         pathlib.Path
             The path written.
         """
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"path must be a str or os.PathLike, got {describe(path)}")
-        path = Path(path)
+        path = check_path("path", path)
         if path.exists() and not overwrite:
             raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
         header = {
@@ -343,8 +332,7 @@ class WeightHistory(Mapping):
             "steps": self._steps.tolist(),
             "config": self._config,
         }
-        tensors = dict(self._params)
-        tensors.update({_METRIC_PREFIX + name: values for name, values in self._metrics.items()})
+        tensors = {**self._params, **{_METRIC_PREFIX + name: v for name, v in self._metrics.items()}}
         data = safetensors.numpy.save(tensors, metadata={_METADATA_KEY: json.dumps(header)})
         return atomic_write_bytes(path, data)
 
@@ -353,9 +341,9 @@ class WeightHistory(Mapping):
         """Read a history written by :meth:`save`, checking everything.
 
         Loading never runs anything from the file: safetensors holds only
-        raw numbers and JSON text. The format name and version, the names,
-        dtypes and shapes of the tensors, the steps and the config are
-        validated before a history is built.
+        raw numbers and JSON text. The header, the names, dtypes and shapes
+        of the tensors, the steps and the config are validated before a
+        history is built.
 
         Parameters
         ----------
@@ -375,14 +363,12 @@ class WeightHistory(Mapping):
         FileNotFoundError
             If there is no such file.
         """
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"path must be a str or os.PathLike, got {describe(path)}")
-        path = Path(path)
+        path = check_path("path", path)
         if not path.is_file():
             raise FileNotFoundError(f"no such history file: {path}")
         try:
             with safe_open(path, framework="np") as f:
-                header = _parse_header(f.metadata())
+                header = _checked_header(f.metadata())
                 arrays = _read_tensors(f, header)
             metrics = {name: arrays[_METRIC_PREFIX + name] for name in header["metrics"]}
             params = {key: arrays[key] for key in header["params"]}
@@ -391,19 +377,16 @@ class WeightHistory(Mapping):
             raise ValueError(f"{path} is not a valid cnnexplain history file: {exc}") from None
 
 
-# -- checks shared by the constructor and the loader ----------------------------------
 def _read_only(arr: np.ndarray) -> np.ndarray:
     arr.flags.writeable = False
     return arr
 
 
-def _checked_steps(steps: Any) -> np.ndarray:
-    steps = np.array(steps)
-    if steps.ndim != 2 or steps.shape[1] != 2 or steps.shape[0] < 1 or steps.dtype != np.int64:
-        raise ValueError(f"steps must be an int64 array of shape (S, 2) with S >= 1, got {describe(steps)}")
-    if (steps < 0).any() or (np.diff(steps[:, 0]) < 0).any():
-        raise ValueError("steps must be non-negative (epoch, batch) pairs, epochs in training order")
-    return _read_only(steps)
+def _same_arrays(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
+    """Whether two dicts hold the same names and, under each, arrays of the same dtype and values."""
+    return a.keys() == b.keys() and all(
+        a[k].dtype == b[k].dtype and np.array_equal(a[k], b[k], equal_nan=True) for k in a
+    )
 
 
 def _checked_config(config: Any) -> dict[str, Any]:
@@ -425,9 +408,8 @@ def _checked_config(config: Any) -> dict[str, Any]:
     return config
 
 
-# -- reading a file ------------------------------------------------------------------
-def _parse_header(metadata: dict[str, str] | None) -> dict[str, Any]:
-    """The JSON header of a history file, with the type of every field checked."""
+def _checked_header(metadata: dict[str, str] | None) -> dict[str, Any]:
+    """The JSON header of a history file, with the JSON type of every field checked."""
     if not metadata or set(metadata) != {_METADATA_KEY}:
         raise ValueError(
             f"its metadata must hold one entry {_METADATA_KEY!r} (is it a safetensors file "
@@ -437,30 +419,12 @@ def _parse_header(metadata: dict[str, str] | None) -> dict[str, Any]:
         header = json.loads(metadata[_METADATA_KEY])
     except (ValueError, RecursionError) as exc:
         raise ValueError(f"its {_METADATA_KEY!r} metadata is not JSON: {exc}") from None
-    if not isinstance(header, dict) or set(header) != _HEADER_FIELDS:
+    if not isinstance(header, dict) or set(header) != set(_HEADER_FIELDS):
         got = sorted(header) if isinstance(header, dict) else describe(header)
         raise ValueError(f"its header must have the fields {sorted(_HEADER_FIELDS)}, got {got}")
-    version = header["format_version"]
-    if type(version) is not int or version != FORMAT_VERSION:
-        raise ValueError(
-            f"format_version must be {FORMAT_VERSION}, got {version!r:.60} (written by another version of cnnexplain?)"
-        )
-    for field in ("params", "metrics"):
-        names = header[field]
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise ValueError(f"its {field!r} must be a list of names, got {describe(names)}")
-        if len(set(names)) != len(names):
-            raise ValueError(f"its {field!r} must not repeat a name, got {names!r:.200}")
-    steps = header["steps"]
-    if not isinstance(steps, list) or not all(
-        isinstance(s, list) and len(s) == 2 and all(type(i) is int and 0 <= i < 2**63 for i in s)
-        for s in steps
-    ):
-        raise ValueError(
-            f"its steps must be a list of (epoch, batch) pairs of integers, got {describe(steps)}"
-        )
-    if not isinstance(header["config"], dict) or not isinstance(header["cnnexplain_version"], str):
-        raise ValueError("its config must be an object and its cnnexplain_version a string")
+    for field, (valid, expected) in _HEADER_FIELDS.items():
+        if not valid(header[field]):
+            raise ValueError(f"its {field} must be {expected}, got {describe(header[field])}")
     return header
 
 
