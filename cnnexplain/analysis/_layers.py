@@ -1,21 +1,22 @@
-"""Plumbing shared by the analyses: layers found by name, a layer's output captured, eval mode.
+"""Plumbing shared by the analyses: layers found by name, arguments checked, a layer's output captured.
 
 The analyses name layers as ``model.named_modules()`` does, so they work on
 any :class:`torch.nn.Module`; these helpers look the layers up, check the
-data the analyses are given, and run a model up to one layer.
+data and channel numbers the analyses are given, and run a model up to one
+layer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from .._checks import check_images, check_model, check_real_array, describe
+from .._checks import check_images, check_int, check_model, check_real_array, describe
+from .._torch import evaluation_mode
 from ..data import LineDataset, as_images_labels
 
 __all__ = ["conv_layers"]
@@ -103,20 +104,11 @@ def images_of(name: str, data: Any, *, labelled: bool = False) -> tuple[torch.Te
     return images, labels, tuple(str(c) for c in range(n_classes))
 
 
-@contextmanager
-def eval_mode(model: nn.Module, *, freeze: bool = False) -> Iterator[nn.Module]:
-    """Put ``model`` in eval mode (and, if ``freeze``, its parameters out of autograd), then restore."""
-    was_training = model.training
-    flags = [(p, p.requires_grad) for p in model.parameters()] if freeze else []
-    try:
-        model.eval()
-        for p, _ in flags:
-            p.requires_grad_(False)
-        yield model
-    finally:
-        for p, flag in flags:
-            p.requires_grad_(flag)
-        model.train(was_training)
+def channel_numbers(name: str, values: Any, n_channels: int) -> list[int]:
+    """Return ``values``, a sequence of channel numbers each in ``[0, n_channels)``, as ints."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be a sequence of channel numbers, got {describe(values)}")
+    return [check_int(name, v, low=0, high=n_channels - 1) for v in values]
 
 
 class _Stop(Exception):
@@ -126,17 +118,13 @@ class _Stop(Exception):
 def capture(
     model: nn.Module, module: nn.Module, images: torch.Tensor, *, inputs: bool = False
 ) -> torch.Tensor:
-    """Run ``model(images)`` until ``module`` has run and return its output (or first input).
-
-    The layers after ``module`` do not run: the hook stops the forward pass.
+    """Run ``model(images)`` until ``module`` has run and return its ``(N, C, ...)`` output
+    (or first input). The layers after ``module`` do not run: the hook stops the forward pass.
     """
     box: list[torch.Tensor] = []
 
     def hook(_module, inp, out):
-        value = inp[0] if inputs and inp else out
-        if not isinstance(value, torch.Tensor):
-            raise TypeError(f"layer output must be a tensor, got {describe(value)}")
-        box.append(value)
+        box.append(inp[0] if inputs and inp else out)
         raise _Stop
 
     handle = module.register_forward_hook(hook)
@@ -148,7 +136,12 @@ def capture(
         handle.remove()
     if not box:
         raise ValueError("layer did not run in the model's forward pass")
-    return box[0]
+    out = box[0]
+    if not isinstance(out, torch.Tensor):
+        raise TypeError(f"layer output must be a tensor, got {describe(out)}")
+    if out.ndim < 2:
+        raise ValueError(f"layer output must have shape (N, C, ...), got shape {tuple(out.shape)}")
+    return out
 
 
 def per_image_stats(
@@ -156,11 +149,9 @@ def per_image_stats(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per-image, per-channel mean and max of a layer's output: two ``(N, C)`` arrays."""
     means, maxes = [], []
-    with eval_mode(model), torch.no_grad():
+    with evaluation_mode(model):
         for start in range(0, images.shape[0], batch_size):
             out = capture(model, module, images[start : start + batch_size])
-            if out.ndim < 2:
-                raise ValueError(f"layer output must have shape (N, C, ...), got shape {tuple(out.shape)}")
             flat = out.reshape(out.shape[0], out.shape[1], -1).to(torch.float64)
             means.append(flat.mean(-1))
             maxes.append(flat.amax(-1))

@@ -1,21 +1,24 @@
 """Attribution maps: which pixels a classifier's decision rests on.
 
 Saliency, occlusion and Grad-CAM, computed with `Captum <https://captum.ai>`_
-(``pip install cnnexplain[attribution]``).
+(``pip install cnnexplain[attribution]``). Each explains the logit of a
+target class -- one for all images, one per image, or the predicted one --
+and returns float32 maps ``(N, H, W)``, one per image.
 """
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from .._checks import check_choice, check_float, check_images, check_int, check_model, describe
-from ._layers import CONV_TYPES, conv_layers, eval_mode, find_layer
+from .._torch import evaluation_mode
+from ._layers import CONV_TYPES, conv_layers, find_layer
 
 __all__ = ["grad_cam", "occlusion", "saliency"]
 
@@ -32,34 +35,29 @@ def _captum():
     return attr
 
 
-def _attribution_inputs(model: Any, images: Any, target: Any) -> tuple[torch.Tensor, torch.Tensor]:
-    """Check the model and images; return a fresh input copy and the targets ``(N,)``."""
+def _inputs_and_targets(model: Any, images: Any, target: Any) -> tuple[torch.Tensor, torch.Tensor]:
+    """Check the model and images; return a fresh float32 copy of the images and the targets ``(N,)``."""
     check_model(model)
-    check_images("images", images)
-    x = images.detach().clone().to(torch.float32)
-    with eval_mode(model), torch.no_grad():
+    x = check_images("images", images).detach().clone().to(torch.float32)
+    with evaluation_mode(model):
         logits = model(x)
     if logits.ndim != 2:
         raise ValueError(f"model must return logits of shape (N, n_classes), got shape {tuple(logits.shape)}")
     n, n_classes = logits.shape
     if target is None:
         return x, logits.argmax(1)
-    if isinstance(target, (int, np.integer)) and not isinstance(target, bool):
-        t = torch.full((n,), check_int("target", target, low=0, high=n_classes - 1), dtype=torch.int64)
-        return x, t
+    if isinstance(target, numbers.Integral) and not isinstance(target, bool):
+        return x, torch.full((n,), check_int("target", target, low=0, high=n_classes - 1))
     expected = f"target must be None, an integer or one integer per image ({n})"
-    if isinstance(target, (str, bytes)) or not isinstance(target, (Sequence, np.ndarray, torch.Tensor)):
-        raise TypeError(f"{expected}, got {describe(target)}")
     try:
         t = torch.as_tensor(target)
     except (TypeError, ValueError, RuntimeError):
         raise TypeError(f"{expected}, got {describe(target)}") from None
     if t.ndim != 1 or t.shape[0] != n or t.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8):
         raise ValueError(f"{expected}, got {describe(target)}")
-    t = t.to(torch.int64)
     if (t < 0).any() or (t >= n_classes).any():
         raise ValueError(f"target must hold classes in [0, {n_classes - 1}], got {t.tolist()}")
-    return x, t
+    return x, t.to(torch.int64)
 
 
 def saliency(
@@ -71,9 +69,7 @@ def saliency(
 ) -> torch.Tensor:
     """Return saliency maps: the gradient of the target logit with respect to each pixel.
 
-    Computed with Captum's ``Saliency`` (Simonyan et al., 2014). The model
-    runs in eval mode (restored after) and no gradient is left on its
-    parameters.
+    Computed with Captum's ``Saliency`` (Simonyan et al., 2014).
 
     Parameters
     ----------
@@ -99,7 +95,7 @@ def saliency(
     ImportError
         If Captum is not installed.
     TypeError, ValueError
-        If an argument is malformed.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -110,13 +106,11 @@ def saliency(
     attr = _captum()
     if not isinstance(absolute, bool):
         raise TypeError(f"absolute must be a bool, got {describe(absolute)}")
-    x, t = _attribution_inputs(model, images, target)
+    x, t = _inputs_and_targets(model, images, target)
     x.requires_grad_(True)
-    with eval_mode(model, freeze=True):
-        maps = attr.Saliency(model).attribute(x, target=t, abs=absolute)
-    maps = maps.detach()
-    maps = maps.amax(1) if absolute else maps.sum(1)
-    return maps.to(torch.float32)
+    with evaluation_mode(model), torch.enable_grad():  # gradients with respect to the pixels only
+        maps = attr.Saliency(model).attribute(x, target=t, abs=absolute).detach()
+    return (maps.amax(1) if absolute else maps.sum(1)).to(torch.float32)
 
 
 def occlusion(
@@ -136,7 +130,7 @@ def occlusion(
     with step ``stride``; each pixel gets the mean, over the windows that
     cover it, of ``logit(image) - logit(occluded image)``. Positive values
     mark evidence *for* the target class, negative values evidence against
-    it. The model runs in eval mode (restored after).
+    it.
 
     Parameters
     ----------
@@ -166,7 +160,7 @@ def occlusion(
     ImportError
         If Captum is not installed.
     TypeError, ValueError
-        If an argument is malformed.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -175,23 +169,22 @@ def occlusion(
     torch.Size([2, 50, 50])
     """
     attr = _captum()
-    x, t = _attribution_inputs(model, images, target)
-    _, c, h, w = x.shape
+    x, t = _inputs_and_targets(model, images, target)
+    n, c, h, w = x.shape
     window = check_int("window", window, low=1, high=min(h, w))
     stride = check_int("stride", stride, low=1, high=min(h, w))
     baseline = check_float("baseline", baseline)
     batch_size = check_int("batch_size", batch_size, low=1)
-    per_eval = max(1, batch_size // x.shape[0])
-    with eval_mode(model, freeze=True), torch.no_grad():
+    with evaluation_mode(model):
         maps = attr.Occlusion(model).attribute(
             x,
             sliding_window_shapes=(c, window, window),
             strides=(c, stride, stride),
             baselines=baseline,
             target=t,
-            perturbations_per_eval=per_eval,
+            perturbations_per_eval=max(1, batch_size // n),
         )
-    return maps.detach().sum(1).to(torch.float32)
+    return maps.sum(1).to(torch.float32)
 
 
 def _pair(value: Any) -> tuple[int, int]:
@@ -208,13 +201,9 @@ _GRID_CHANGERS = (*CONV_TYPES, *_OTHER_POOLS, *_ADAPTIVE_POOLS, nn.Upsample, nn.
 
 def _map_geometry(model: nn.Module, layer: str, map_size: tuple[int, int], size: tuple[int, int]):
     """Input coordinates of the centre of unit ``(0, 0)`` of ``layer``'s map, and the step
-    between units, per axis: ``centre(i) = start + jump * i``.
-
-    Found by receptive-field arithmetic over the leaf modules that come before
-    ``layer`` in module order (2-D convolutions and max/avg pooling move the
-    grid; other modules are assumed to keep it). ``None`` if a module before
-    ``layer`` changes the grid in a way this cannot follow, or if the centres
-    of the ``map_size`` units do not all fall inside the ``size`` image (then
+    between units, per axis (``centre(i) = start + jump * i``), by receptive-field arithmetic
+    over the leaf modules before ``layer``; ``None`` if a module there moves the grid in a way
+    this cannot follow, or if the map's centres do not all fall inside the ``size`` image (then
     the arithmetic did not follow this model's forward pass).
     """
     start, jump = [0.0, 0.0], [1.0, 1.0]
@@ -268,10 +257,8 @@ def grad_cam(
 
     Computed with Captum's ``LayerGradCam`` (Selvaraju et al., 2017): each
     channel of ``layer``'s output is weighted by the mean gradient of the
-    target logit over that channel, the weighted channels are summed (and
-    passed through a ReLU if ``relu``). The coarse map is then brought to the
-    input's size with bilinear interpolation. The model runs in eval mode
-    (restored after) and no gradient is left on its parameters.
+    target logit over that channel, and the weighted channels are summed
+    (and passed through a ReLU if ``relu``).
 
     Parameters
     ----------
@@ -288,16 +275,14 @@ def grad_cam(
         Keep only positive evidence (the original Grad-CAM); ``False``
         returns signed maps.
     upsample : {"aligned", "stretch"}
-        ``"aligned"`` puts each unit of the coarse map at the centre of its
-        receptive field in the input, found from the kernel sizes, strides
-        and paddings of the convolutions and poolings before ``layer``
-        (bilinear in between, edge values repeated beyond). ``"stretch"``
-        stretches the coarse map over the whole image
-        (Captum's ``LayerAttribution.interpolate``), which is right for
-        padded ("same") convolutions but shifts the map towards the borders
-        with unpadded ones: by up to 5 pixels for ``conv2`` of ``LineCNN``.
-        ``"aligned"`` falls back to ``"stretch"`` when the geometry cannot be
-        followed (for instance an adaptive pooling before ``layer``).
+        How the coarse map is brought to the input's size, bilinearly.
+        ``"aligned"`` puts each unit at the centre of its receptive field,
+        found from the kernel sizes, strides and paddings of the convolutions
+        and poolings before ``layer``; it falls back to ``"stretch"`` when it
+        cannot follow them (an adaptive pooling, for instance). ``"stretch"``
+        (Captum's ``LayerAttribution.interpolate``) stretches the map over the
+        image, which shifts it towards the borders after unpadded
+        convolutions: by up to 5 pixels for ``conv2`` of ``LineCNN``.
 
     Returns
     -------
@@ -309,8 +294,7 @@ def grad_cam(
     ImportError
         If Captum is not installed.
     TypeError, ValueError
-        If ``layer`` is not a convolution layer of the model or an argument
-        is malformed.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -319,7 +303,6 @@ def grad_cam(
     torch.Size([2, 50, 50])
     """
     attr = _captum()
-    check_model(model)
     if layer is None:
         convs = conv_layers(model)
         if not convs:
@@ -329,11 +312,10 @@ def grad_cam(
     if not isinstance(relu, bool):
         raise TypeError(f"relu must be a bool, got {describe(relu)}")
     check_choice("upsample", upsample, ("aligned", "stretch"))
-    x, t = _attribution_inputs(model, images, target)
+    x, t = _inputs_and_targets(model, images, target)
     x.requires_grad_(True)
-    with eval_mode(model, freeze=True):
-        coarse = attr.LayerGradCam(model, module).attribute(x, target=t, relu_attributions=relu)
-    coarse = coarse.detach()
+    with evaluation_mode(model), torch.enable_grad():  # gradients with respect to the layer only
+        coarse = attr.LayerGradCam(model, module).attribute(x, target=t, relu_attributions=relu).detach()
     size = tuple(x.shape[-2:])
     geometry = None
     if upsample == "aligned" and coarse.ndim == 4:

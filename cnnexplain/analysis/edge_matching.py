@@ -2,7 +2,8 @@
 
 Every kernel is compared with Prewitt and Sobel edge templates
 (:func:`~cnnexplain.edges.edge_template`) at many orientations by zero-mean
-normalized correlation; random kernels give the level of chance.
+normalized correlation; random kernels give the level of chance. The angle
+and polarity conventions are those of :mod:`cnnexplain.analysis`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 import torch
 
 from .._checks import check_choice, check_float, check_int, describe
-from ..edges import edge_template
+from ..edges import _kernel_shape, edge_template
 from ..history import WeightHistory
 from ._layers import layer_weights
 
@@ -34,7 +35,7 @@ EDGE_KINDS = ("prewitt", "sobel")
 #: Default orientations of :func:`edge_match`, in degrees: 0, 5, ..., 175.
 DEFAULT_ANGLES = tuple(range(0, 180, 5))
 
-# Names of the edges and bright sides in EdgeMatch.table, by angle.
+# For EdgeMatch.table: the edge a kernel finds, by angle, and the side an angle points to, by 45 degrees.
 _EDGE_NAMES = (
     (0, "vertical"),
     (45, "antidiagonal /"),
@@ -43,15 +44,6 @@ _EDGE_NAMES = (
     (180, "vertical"),
 )
 _SIDES = ("right", "below right", "below", "below left", "left", "above left", "above", "above right")
-
-
-def _edge_name(angle: float) -> str:
-    return min(_EDGE_NAMES, key=lambda e: abs(e[0] - angle))[1]
-
-
-def _bright_side(angle: float, polarity: int) -> str:
-    direction = angle if polarity > 0 else angle + 180.0
-    return _SIDES[int(np.round(direction / 45.0)) % 8]
 
 
 def _check_kinds_angles(kinds: Any, angles: Any) -> tuple[tuple[str, ...], np.ndarray]:
@@ -66,13 +58,9 @@ def _check_kinds_angles(kinds: Any, angles: Any) -> tuple[tuple[str, ...], np.nd
         arr = np.asarray(list(angles), dtype=np.float64)
     except (TypeError, ValueError):
         raise TypeError(f"angles must be a sequence of numbers of degrees, got {describe(angles)}") from None
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"angles must be a non-empty 1-D sequence of degrees, got shape {arr.shape}")
-    if not np.isfinite(arr).all() or (arr < 0).any() or (arr >= 180).any():
-        raise ValueError(
-            "angles must lie in [0, 180) degrees (the template at angle + 180 is the negated one, "
-            f"counted by the polarity), got {arr.tolist()}"
-        )
+    if arr.ndim != 1 or arr.size == 0 or not np.isfinite(arr).all() or (arr < 0).any() or (arr >= 180).any():
+        # The template at angle + 180 is the negated one, which the polarity counts.
+        raise ValueError(f"angles must be a non-empty sequence of degrees in [0, 180), got {arr.tolist()}")
     return kinds, arr
 
 
@@ -85,67 +73,49 @@ def _zscore_rows(x: np.ndarray) -> np.ndarray:
     return np.where(flat, 0.0, x / np.where(norm > 0, norm, 1.0))
 
 
-def _edge_correlations(kernels: np.ndarray, kinds: tuple[str, ...], angles: np.ndarray) -> np.ndarray:
-    """Zero-mean normalized correlation of ``kernels`` ``(..., kh, kw)`` with every
-    template: shape ``(..., len(kinds), len(angles))``."""
+def _match(kernels: np.ndarray, kinds: tuple[str, ...], angles: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Score, angle, polarity and kind of the best template of each kernel ``(..., kh, kw)``,
+    and the correlations with every template ``(..., len(kinds), len(angles))``."""
     kh, kw = kernels.shape[-2:]
     templates = np.stack(
         [edge_template((kh, kw), float(a), k).double().numpy() for k in kinds for a in angles]
     )
     t = _zscore_rows(templates.reshape(len(kinds) * len(angles), kh * kw))
     x = _zscore_rows(kernels.reshape(*kernels.shape[:-2], kh * kw))
-    corr = np.clip(x @ t.T, -1.0, 1.0)
-    return corr.reshape(*kernels.shape[:-2], len(kinds), len(angles))
-
-
-def _best_of(corr: np.ndarray, kinds: tuple[str, ...], angles: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Score, angle, polarity and kind of the best template, from correlations."""
-    signed = corr.reshape(*corr.shape[:-2], -1)
+    signed = np.clip(x @ t.T, -1.0, 1.0)
     best = np.abs(signed).argmax(axis=-1)  # the first maximum: first kind, then smallest angle
-    signed = np.take_along_axis(signed, best[..., None], -1)[..., 0]
-    score = np.abs(signed)
+    best_signed = np.take_along_axis(signed, best[..., None], -1)[..., 0]
+    score = np.abs(best_signed)
     kind_idx, angle_idx = np.divmod(best, len(angles))
     constant = score == 0  # a constant kernel correlates with nothing
     angle = np.where(constant, np.nan, angles[angle_idx])
-    polarity = np.where(constant, 0, np.sign(signed)).astype(np.int64)
+    polarity = np.where(constant, 0, np.sign(best_signed)).astype(np.int64)
     kind = np.where(constant, "", np.asarray(kinds, dtype=object)[kind_idx]).astype(str)
-    return score, angle, polarity, kind
-
-
-def _kernel_stack(w: np.ndarray) -> np.ndarray:
-    """Kernels as ``(..., kh, kw)``: a size-1 input-channel axis of a 4-D weight is dropped."""
-    if w.ndim not in (2, 3, 4):
-        raise ValueError(
-            f"weights must have shape (kh, kw), (K, kh, kw) or (out, in, kh, kw), got shape {tuple(w.shape)}"
-        )
-    if w.ndim == 4 and w.shape[1] == 1:
-        w = w[:, 0]
-    if w.shape[-1] < 2 and w.shape[-2] < 2:
-        raise ValueError(f"weights must hold kernels of at least 2 pixels, got shape {tuple(w.shape)}")
-    return w
+    return score, angle, polarity, kind, signed.reshape(*kernels.shape[:-2], len(kinds), len(angles))
 
 
 @dataclass(frozen=True, eq=False)
 class EdgeMatch:
     """How much each kernel looks like an edge detector (see :func:`edge_match`).
 
+    The arrays have one entry per kernel: shape ``(K,)`` for a layer with one
+    input channel (``conv1``), ``(out, in)`` for a layer with several, ``()``
+    for a single kernel. ``print(match)`` shows them as a table.
+
     Parameters
     ----------
     score : numpy.ndarray
-        Float, one per kernel: the best absolute zero-mean normalized
-        correlation with an edge template, in ``[0, 1]``.
+        The largest absolute correlation with a template, in ``[0, 1]``.
     angle : numpy.ndarray
-        Float degrees in ``[0, 180)``: the orientation of the best template
-        (0 = vertical edge, 90 = horizontal edge; clockwise on screen). NaN
-        for a constant kernel.
+        The orientation of that template in degrees, in ``[0, 180)``; NaN for
+        a constant kernel.
     polarity : numpy.ndarray
-        Int, ``+1`` or ``-1`` (``0`` for a constant kernel): ``+1`` if the
-        kernel's positive weights lie on the side the angle points to (right
-        for 0, below for 90), the bright side of the edge it fires on.
+        The sign of that correlation, ``+1`` or ``-1``; ``0`` for a constant
+        kernel.
     kind : numpy.ndarray
-        Str, ``"prewitt"`` or ``"sobel"``: the kind of the best template.
+        The kind of that template, ``"prewitt"`` or ``"sobel"``.
     correlation : numpy.ndarray
-        Signed correlation with every template, shape
+        The signed correlation with every template, of shape
         ``score.shape + (len(kinds), len(angles))``.
     kinds : tuple of str
         The template kinds compared.
@@ -155,12 +125,6 @@ class EdgeMatch:
         Height and width of the kernels.
     layer : str or None
         The layer the kernels come from, when a model was given.
-
-    Notes
-    -----
-    The arrays have one entry per kernel: shape ``(K,)`` for a layer with
-    one input channel (``conv1``), ``(out, in)`` for a layer with several
-    (one 2-D kernel per input channel), ``()`` for a single kernel.
     """
 
     score: np.ndarray
@@ -188,9 +152,8 @@ class EdgeMatch:
         Returns
         -------
         torch.Tensor
-            ``polarity * edge_template(kernel_size, angle, kind)``: it has the
-            kernel's size and correlates with the kernel at ``+score`` (all
-            zeros for a constant kernel).
+            A kernel-sized template that correlates with the kernel at
+            ``+score`` (all zeros for a constant kernel).
         """
         idx = (index,) if isinstance(index, (int, np.integer)) else tuple(index)
         try:
@@ -244,20 +207,20 @@ class EdgeMatch:
         header = f"{'kernel':>8}  {'score':>5}  {'angle':>5}  {'polarity':>8}  {'kind':<7}  {'edge':<16}  bright side"
         lines = [header, "-" * len(header)]
         for idx in np.ndindex(self.score.shape):
-            name = ",".join(str(i) for i in idx) if idx else "-"
-            pol = int(self.polarity[idx])
+            name = ",".join(str(i) for i in idx) or "-"
+            angle, pol = float(self.angle[idx]), int(self.polarity[idx])
             if pol == 0:
                 lines.append(f"{name:>8}  {0.0:5.2f}  {'-':>5}  {'0':>8}  {'-':<7}  {'(constant)':<16}  -")
                 continue
-            a = float(self.angle[idx])
+            edge = min(_EDGE_NAMES, key=lambda e: abs(e[0] - angle))[1]
+            side = _SIDES[round((angle if pol > 0 else angle + 180.0) / 45.0) % 8]
             lines.append(
-                f"{name:>8}  {float(self.score[idx]):5.2f}  {a:5.0f}  {pol:+8d}  {self.kind[idx]!s:<7}  "
-                f"{_edge_name(a):<16}  {_bright_side(a, pol)}"
+                f"{name:>8}  {self.score[idx]:5.2f}  {angle:5.0f}  {pol:+8d}  {self.kind[idx]:<7}  "
+                f"{edge:<16}  {side}"
             )
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.table()
+    __str__ = table
 
 
 def edge_match(
@@ -269,16 +232,13 @@ def edge_match(
 ) -> EdgeMatch:
     """Compare each kernel with Prewitt and Sobel edge templates at many orientations.
 
-    For every kernel and every template -- each kind in ``kinds``, rotated to
-    each angle in ``angles`` and scaled to the kernel's size by
-    :func:`~cnnexplain.edges.edge_template` -- the zero-mean normalized
-    correlation (Pearson's r over the kernel's pixels) is computed. The
-    kernel's match is the template of largest absolute correlation: its
-    ``score`` (that absolute value, in ``[0, 1]``; 1 means the kernel is the
-    template up to scale and offset), ``angle``, ``polarity`` (the sign of
-    the correlation) and ``kind``. Ties go to the first kind, then the
-    smallest angle. See :mod:`cnnexplain.analysis` for the angle and polarity
-    conventions.
+    Each kernel is compared with every template -- each kind in ``kinds`` at
+    each angle in ``angles``, at the kernel's size -- by zero-mean normalized
+    correlation (Pearson's r over the kernel's pixels). Its match is the
+    template of largest absolute correlation: ``score`` is that absolute
+    value (1 means the kernel is the template up to scale and offset) and
+    ``polarity`` its sign; see :mod:`cnnexplain.analysis` for the angle and
+    polarity conventions. Ties go to the first kind, then the smallest angle.
 
     Parameters
     ----------
@@ -292,8 +252,7 @@ def edge_match(
         Template kinds among :data:`EDGE_KINDS`.
     angles : sequence of float
         Template orientations in degrees, each in ``[0, 180)`` (the opposite
-        direction is the same template negated, which the polarity covers).
-        The reported angle is the nearest one on this grid.
+        direction is the negated template, which the polarity covers).
 
     Returns
     -------
@@ -303,13 +262,8 @@ def edge_match(
 
     Raises
     ------
-    TypeError
-        If ``weights`` is neither a model nor an array, or ``kinds`` or
-        ``angles`` has the wrong type.
-    ValueError
-        If ``layer`` is not a convolution layer of the model, the weights
-        have the wrong shape or non-finite values, or ``kinds`` or
-        ``angles`` hold unknown names or angles outside ``[0, 180)``.
+    TypeError, ValueError
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -321,10 +275,16 @@ def edge_match(
     """
     kinds, angle_grid = _check_kinds_angles(kinds, angles)
     w, layer_name = layer_weights(weights, layer)
-    kernels = _kernel_stack(w)
-    corr = _edge_correlations(kernels, kinds, angle_grid)
-    size = tuple(kernels.shape[-2:])
-    return EdgeMatch(*_best_of(corr, kinds, angle_grid), corr, kinds, angle_grid, size, layer_name)
+    if w.ndim not in (2, 3, 4):
+        raise ValueError(
+            f"weights must have shape (kh, kw), (K, kh, kw) or (out, in, kh, kw), got shape {tuple(w.shape)}"
+        )
+    if w.ndim == 4 and w.shape[1] == 1:
+        w = w[:, 0]  # one input channel (conv1): one 2-D kernel per output channel
+    if w.shape[-1] < 2 and w.shape[-2] < 2:
+        raise ValueError(f"weights must hold kernels of at least 2 pixels, got shape {tuple(w.shape)}")
+    size = tuple(w.shape[-2:])
+    return EdgeMatch(*_match(w, kinds, angle_grid), kinds, angle_grid, size, layer_name)
 
 
 def random_edge_scores(
@@ -365,8 +325,7 @@ def random_edge_scores(
     Raises
     ------
     TypeError, ValueError
-        If ``kernel_size``, ``n`` or ``seed`` is not an integer in range, or
-        ``kinds`` or ``angles`` is malformed (see :func:`edge_match`).
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -374,13 +333,9 @@ def random_edge_scores(
     >>> 0.2 < float(np.median(scores)) < 0.45
     True
     """
-    if isinstance(kernel_size, tuple) and len(kernel_size) == 2:
-        shape = tuple(check_int(f"kernel_size[{i}]", s, low=1, high=64) for i, s in enumerate(kernel_size))
-    else:
-        shape = (check_int("kernel_size", kernel_size, low=1, high=64),) * 2
+    shape = _kernel_shape("kernel_size", kernel_size)
     n = check_int("n", n, low=1, high=1_000_000)
-    seed = check_int("seed", seed, low=0)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_int("seed", seed, low=0))
     return edge_match(rng.uniform(-1.0, 1.0, size=(n, *shape)), kinds=kinds, angles=angles).score
 
 
@@ -388,13 +343,13 @@ def random_edge_scores(
 class EdgeMatchHistory:
     """The edge match of every snapshot of a training run (see :func:`edge_match_history`).
 
+    ``len(result)`` is the number of snapshots ``S``.
+
     Parameters
     ----------
-    score, angle, polarity, kind : numpy.ndarray
-        As in :class:`EdgeMatch`, with a leading snapshot axis: shape
-        ``(S, K)`` for ``conv1``.
-    correlation : numpy.ndarray
-        Shape ``(S, K, len(kinds), len(angles))``.
+    score, angle, polarity, kind, correlation : numpy.ndarray
+        As in :class:`EdgeMatch`, with a leading snapshot axis: ``score`` has
+        shape ``(S, K)`` for ``conv1``.
     epochs : numpy.ndarray
         Float training progress of each snapshot, in epochs (``0`` = init).
     steps : numpy.ndarray
@@ -422,13 +377,6 @@ class EdgeMatchHistory:
     layer: str
 
     def __len__(self) -> int:
-        """Return the number of snapshots.
-
-        Returns
-        -------
-        int
-            The length of the leading (snapshot) axis of the arrays.
-        """
         return int(self.score.shape[0])
 
     @property
@@ -449,8 +397,7 @@ class EdgeMatchHistory:
         EdgeMatch
             The match of the kernels of that snapshot.
         """
-        snapshot = check_int("snapshot", snapshot, low=-len(self), high=len(self) - 1)
-        i = snapshot % len(self)
+        i = check_int("snapshot", snapshot, low=-len(self), high=len(self) - 1)
         per_kernel = (self.score, self.angle, self.polarity, self.kind, self.correlation)
         return EdgeMatch(*(a[i] for a in per_kernel), self.kinds, self.angles, self.kernel_size, self.layer)
 
@@ -468,12 +415,10 @@ class EdgeMatchHistory:
             Float epochs, one per kernel; NaN for a kernel whose final score
             is below ``threshold``.
         """
-        threshold = check_float("threshold", threshold, low=0, high=1)
-        above = self.score >= threshold
+        above = self.score >= check_float("threshold", threshold, low=0, high=1)
         # stays above from snapshot i on: all of above[i:] true
         stays = np.flip(np.logical_and.accumulate(np.flip(above, 0), axis=0), 0)
-        first = np.argmax(stays, axis=0)
-        return np.where(stays[-1], self.epochs[first], np.nan)
+        return np.where(stays[-1], self.epochs[np.argmax(stays, axis=0)], np.nan)
 
 
 def edge_match_history(
@@ -500,16 +445,14 @@ def edge_match_history(
     -------
     EdgeMatchHistory
         ``score``, ``angle``, ``polarity`` and ``kind`` of shape
-        ``(snapshots, kernels)``, and the ``epochs`` of the snapshots, so
-        that ``plt.plot(result.epochs, result.score)`` draws how each
-        kernel's match grows during training.
+        ``(snapshots, kernels)``, and the ``epochs`` of the snapshots:
+        ``plt.plot(result.epochs, result.score)`` draws how each kernel's
+        match grows during training.
 
     Raises
     ------
-    TypeError
-        If ``history`` is not a :class:`~cnnexplain.history.WeightHistory`.
-    ValueError
-        If ``layer`` is not a convolution layer of the history.
+    TypeError, ValueError
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -522,7 +465,7 @@ def edge_match_history(
         raise TypeError(f"history must be a WeightHistory, got {describe(history)}")
     kinds, angle_grid = _check_kinds_angles(kinds, angles)
     convs = [
-        n for n in history.layer_names() if f"{n}.weight" in history and history[f"{n}.weight"].ndim == 5
+        n for n in history.layer_names() if n + ".weight" in history and history[n + ".weight"].ndim == 5
     ]
     if not isinstance(layer, str):
         raise TypeError(
@@ -533,9 +476,6 @@ def edge_match_history(
     w = history[f"{layer}.weight"].astype(np.float64)  # (snapshots, out, in, kh, kw)
     if w.shape[2] == 1:
         w = w[:, :, 0]
-    corr = _edge_correlations(w, kinds, angle_grid)
     epochs, steps = history.epochs.astype(np.float64), np.array(history.steps)
     size = tuple(w.shape[-2:])
-    return EdgeMatchHistory(
-        *_best_of(corr, kinds, angle_grid), corr, epochs, steps, kinds, angle_grid, size, layer
-    )
+    return EdgeMatchHistory(*_match(w, kinds, angle_grid), epochs, steps, kinds, angle_grid, size, layer)

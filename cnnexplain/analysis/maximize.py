@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 
 import numpy as np
@@ -10,8 +11,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from .._checks import check_choice, check_float, check_int, describe
-from .._torch import torch_threads
-from ._layers import capture, conv_layers, eval_mode, find_layer
+from .._torch import evaluation_mode, torch_threads
+from ._layers import capture, channel_numbers, conv_layers, find_layer
 
 __all__ = ["maximize_activation"]
 
@@ -28,7 +29,8 @@ def _gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
     return F.conv2d(x, g.view(1, 1, -1, 1).expand(c, 1, -1, 1), groups=c)
 
 
-# Activations with the same maximizing input as their input.
+# Activations with the same maximizer as their input, whose gradient does
+# not vanish where the activation is flat: maximize_activation excites the input.
 _MONOTONIC = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.ELU, nn.Softplus, nn.Sigmoid, nn.Tanh, nn.Hardtanh)
 
 
@@ -63,9 +65,8 @@ def maximize_activation(
        pixels, which removes high-frequency noise;
     4. clamps it to ``[0, 1]``, the range of the training images.
 
-    The loop runs torch on one thread (the thread count is restored after):
-    its operations are too small to gain from more, and lose a lot on a
-    busy machine.
+    The loop runs torch on one thread (restored after): its many small
+    operations gain nothing from more, and lose a lot on a busy machine.
 
     The objective is channel ``channel`` of ``layer``'s output at the
     centre of its map (``where="centre"``, one unit: the image shows that
@@ -77,8 +78,7 @@ def maximize_activation(
     Parameters
     ----------
     model : torch.nn.Module
-        Any model whose first convolution takes the images; it runs in eval
-        mode, its parameters untouched (restored after).
+        Any model whose first convolution takes the images.
     layer : str
         Name of the layer to excite. For a monotonic activation layer
         (``ReLU``, ``LeakyReLU``, ``Sigmoid``, ...) its input is maximized
@@ -117,8 +117,7 @@ def maximize_activation(
     Raises
     ------
     TypeError, ValueError
-        If ``layer`` is not a layer of the model, a channel is out of range,
-        the model has no convolution layer, or a setting is out of range.
+        If an argument is invalid or the model has no convolution layer.
 
     Examples
     --------
@@ -142,43 +141,33 @@ def maximize_activation(
     blur = check_float("blur", blur, low=0, high=size)
     blur_every = check_int("blur_every", blur_every, low=1)
     seed = check_int("seed", seed, low=0)
-    single = isinstance(channel, (int, np.integer)) and not isinstance(channel, bool)
-    if single:
-        chans = [int(channel)]
-    elif isinstance(channel, Sequence) and not isinstance(channel, (str, bytes)) and len(channel) > 0:
-        chans = list(channel)
-    else:
+    single = isinstance(channel, numbers.Integral)
+    if not single and (not isinstance(channel, Sequence) or len(channel) == 0):
         raise TypeError(
             f"channel must be an integer or a non-empty sequence of integers, got {describe(channel)}"
         )
+    n = 1 if single else len(channel)
     gen = torch.Generator().manual_seed(seed)
-    n = len(chans)
     x = (0.5 + 0.1 * torch.randn(n, in_channels, size, size, generator=gen)).clamp_(0, 1)
-    # A monotonic activation has the same maximizer as its input, whose
-    # gradient does not vanish where the activation is flat.
     pre = isinstance(module, _MONOTONIC)
-    # Many tiny operations, one small image at a time: extra threads only add overhead.
-    with eval_mode(model, freeze=True), torch_threads(1):
-        with torch.no_grad():
-            out = capture(model, module, x, inputs=pre)
-        if out.ndim < 2:
-            raise ValueError(f"layer output must have shape (N, C, ...), got shape {tuple(out.shape)}")
-        chans = [check_int("channel", c, low=0, high=out.shape[1] - 1) for c in chans]
+    with evaluation_mode(model), torch_threads(1):
+        out = capture(model, module, x, inputs=pre)
+        select = torch.tensor(channel_numbers("channel", [channel] if single else channel, out.shape[1]))
         centre = tuple((s - 1) // 2 for s in out.shape[2:])
         rows = torch.arange(n)
-        select = torch.tensor(chans)
-        for step in range(steps):
-            x.requires_grad_(True)
-            out = capture(model, module, x, inputs=pre)[rows, select]
-            objective = out[(slice(None), *centre)] if where == "centre" else out.reshape(n, -1).mean(1)
-            (grad,) = torch.autograd.grad(objective.sum(), x)
-            with torch.no_grad():
-                scale = grad.abs().reshape(n, -1).amax(1).clamp_min(1e-12).view(n, 1, 1, 1)
-                x = x.detach() + lr * grad / scale
-                x = 0.5 + (1.0 - l2) * (x - 0.5)
-                if blur > 0 and (step + 1) % blur_every == 0:
-                    x = _gaussian_blur(x, blur)
-                x = x.clamp(0.0, 1.0)
+        with torch.enable_grad():  # gradients of the pixels only: the parameters stay untouched
+            for step in range(steps):
+                x.requires_grad_(True)
+                out = capture(model, module, x, inputs=pre)[rows, select]
+                objective = out[(slice(None), *centre)] if where == "centre" else out.reshape(n, -1).mean(1)
+                (grad,) = torch.autograd.grad(objective.sum(), x)
+                with torch.no_grad():
+                    scale = grad.abs().reshape(n, -1).amax(1).clamp_min(1e-12).view(n, 1, 1, 1)
+                    x = x.detach() + lr * grad / scale
+                    x = 0.5 + (1.0 - l2) * (x - 0.5)
+                    if blur > 0 and (step + 1) % blur_every == 0:
+                        x = _gaussian_blur(x, blur)
+                    x = x.clamp(0.0, 1.0)
     x = x.detach().to(torch.float32)
     if in_channels == 1:
         x = x[:, 0]
