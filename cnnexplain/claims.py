@@ -1,0 +1,127 @@
+"""Numbers and claims of an example's text, taken from its code and checked.
+
+The pages of the cnnexplain site are Python scripts whose prose states what
+the code measured: "after 20 epochs the network classifies 99.6% of the
+held-out images correctly". Two calls keep such sentences true:
+
+- :func:`glue` records a value the prose quotes, under a name. The site's
+  docs build puts the formatted value wherever the prose writes ``|name|``.
+- :func:`check` records a claim of the prose and whether this run confirms
+  it, with the value it measured. The docs build lists every claim at the end
+  of the page, and fails when one does not hold.
+
+A check that fails raises an ``AssertionError`` when the environment variable
+``CNNEXPLAIN_STRICT_CLAIMS`` is ``1`` (the docs build sets it). Anywhere else
+it only warns: a downloaded example run with another seed or on another
+machine keeps going, and says which sentence of its page this run does not
+confirm.
+
+>>> from cnnexplain.claims import check, collect, glue
+>>> accuracy = glue("accuracy", 0.9962, "{:.1%}")
+>>> check("the accuracy is 99% or more", accuracy >= 0.99, measured="99.6%")
+True
+>>> collect()["values"]
+{'accuracy': '99.6%'}
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from typing import Any
+
+__all__ = ["STRICT_ENV", "check", "collect", "glue"]
+
+#: The environment variable that makes a failing :func:`check` raise.
+STRICT_ENV = "CNNEXPLAIN_STRICT_CLAIMS"
+
+# What the running example has glued and checked since the last collect():
+# module state, because the docs build runs every example in one process and
+# collects between them, while an example only has to call glue and check.
+_values: dict[str, str] = {}
+_claims: list[dict[str, Any]] = []
+
+
+def glue(name: str, value: Any, fmt: str = "{}") -> Any:
+    """Record ``value``, formatted, as the number the prose calls ``|name|``.
+
+    Parameters
+    ----------
+    name : str
+        A Python identifier (letters, digits, underscores), unique on the page.
+    value : object
+        The value, as the code computed it.
+    fmt : str, default "{}"
+        A :meth:`str.format` pattern for the text, e.g. ``"{:.1%}"``.
+
+    Returns
+    -------
+    object
+        ``value`` itself, so that glue can wrap an expression.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not an identifier or the formatted text is empty.
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"name must be a Python identifier such as 'val_accuracy', got {name!r}")
+    text = fmt.format(value)
+    if not text.strip():
+        raise ValueError(f"fmt {fmt!r} turns the value of {name!r} into empty text")
+    _values[name] = text
+    return value
+
+
+def check(claim: str, holds: bool, *, measured: str) -> bool:
+    """Record whether this run confirms a claim of the prose.
+
+    Parameters
+    ----------
+    claim : str
+        The claim in words, as the page's box lists it, e.g. "the validation
+        accuracy ends at 99% or more".
+    holds : bool
+        Whether the claim holds in this run: a property with a margin that
+        means something, never a number copied from one run.
+    measured : str
+        The measured value that decides the claim, e.g. ``"99.6%"``.
+
+    Returns
+    -------
+    bool
+        ``holds``, as a bool.
+
+    Raises
+    ------
+    ValueError
+        If ``claim`` is empty.
+    AssertionError
+        If the claim does not hold and ``CNNEXPLAIN_STRICT_CLAIMS`` is ``1``.
+    """
+    if not isinstance(claim, str) or not claim.strip():
+        raise ValueError(f"claim must be a sentence in words, got {claim!r}")
+    holds = bool(holds)
+    _claims.append({"claim": claim, "measured": str(measured), "holds": holds})
+    if not holds:
+        message = f"claim not confirmed by this run: {claim} (measured: {measured})"
+        if os.environ.get(STRICT_ENV) == "1":
+            raise AssertionError(message)
+        warnings.warn(message, stacklevel=2)
+    return holds
+
+
+def collect() -> dict[str, Any]:
+    """Return what was glued and checked since the last call, and start afresh.
+
+    Returns
+    -------
+    dict
+        ``"values"``: the text of each glued name, in the order they were
+        glued; ``"claims"``: one dict per check, with its ``"claim"``,
+        ``"measured"`` value and whether it ``"holds"``.
+    """
+    record = {"values": dict(_values), "claims": list(_claims)}
+    _values.clear()
+    _claims.clear()
+    return record

@@ -1,0 +1,75 @@
+"""Glued values and checked claims (cnnexplain.claims), in and outside the docs build."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from cnnexplain.claims import STRICT_ENV, check, collect, glue
+
+
+@pytest.fixture(autouse=True)
+def fresh_record(monkeypatch):
+    """Each test starts with nothing recorded, outside the docs build."""
+    monkeypatch.delenv(STRICT_ENV, raising=False)
+    collect()
+    yield
+    collect()
+
+
+def test_glue_returns_the_value_and_records_its_formatted_text():
+    accuracy = 0.99625
+    assert glue("val_accuracy", accuracy, "{:.1%}") is accuracy
+    assert glue("n_images", 1200, "{:,}") == 1200
+    assert glue("epochs", 20) == 20
+    assert collect()["values"] == {"val_accuracy": "99.6%", "n_images": "1,200", "epochs": "20"}
+
+
+def test_collect_starts_afresh():
+    glue("epochs", 20)
+    check("twenty epochs", True, measured="20")
+    assert collect()["claims"] == [{"claim": "twenty epochs", "measured": "20", "holds": True}]
+    assert collect() == {"values": {}, "claims": []}
+
+
+@pytest.mark.parametrize("name", ["", "val accuracy", "2nd", "a-b", "plot_04:acc", 3, None])
+def test_glue_rejects_a_name_that_is_not_an_identifier(name):
+    with pytest.raises(ValueError, match="name must be a Python identifier"):
+        glue(name, 1.0)
+
+
+def test_glue_rejects_a_format_that_gives_empty_text():
+    with pytest.raises(ValueError, match="empty text"):
+        glue("blank", 1.0, "")
+
+
+def test_a_claim_that_holds_neither_warns_nor_raises(monkeypatch):
+    monkeypatch.setenv(STRICT_ENV, "1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert check("accuracy of 99% or more", 0.996 >= 0.99, measured="99.6%") is True
+
+
+def test_a_failing_check_raises_in_the_docs_build(monkeypatch):
+    monkeypatch.setenv(STRICT_ENV, "1")
+    with pytest.raises(AssertionError, match=r"accuracy of 99% or more \(measured: 87\.5%\)"):
+        check("accuracy of 99% or more", 0.875 >= 0.99, measured="87.5%")
+
+
+def test_a_failing_check_warns_and_goes_on_outside_the_docs_build():
+    with pytest.warns(UserWarning, match=r"not confirmed by this run: accuracy of 99% or more"):
+        holds = check("accuracy of 99% or more", 0.875 >= 0.99, measured="87.5%")
+    assert holds is False
+    assert collect()["claims"] == [{"claim": "accuracy of 99% or more", "measured": "87.5%", "holds": False}]
+
+
+def test_the_outcome_is_a_plain_bool():
+    assert check("all positive", np.all(np.array([1, 2]) > 0), measured="1 to 2") is True
+
+
+@pytest.mark.parametrize("claim", ["", "   ", None])
+def test_check_rejects_an_empty_claim(claim):
+    with pytest.raises(ValueError, match="claim must be a sentence"):
+        check(claim, True, measured="1")
