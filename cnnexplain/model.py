@@ -10,8 +10,10 @@ history, the labels of the figures and the words of the prose.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -129,10 +131,9 @@ class LineCNN(nn.Module):
         Parameters
         ----------
         images : torch.Tensor
-            A float batch of shape ``(N, 1, image_size, image_size)``. It is
-            not checked here, on every batch: :func:`~cnnexplain.training.train`,
-            :func:`~cnnexplain.training.evaluate`, :func:`activations` and
-            :func:`summary` check their arguments once.
+            A float batch of shape ``(N, 1, image_size, image_size)``; not
+            checked here, on every batch, but once by the functions that run
+            the model (:func:`~cnnexplain.training.train`, :func:`activations`, ...).
 
         Returns
         -------
@@ -160,28 +161,31 @@ def leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
         own only leaf, named after its class.
     """
     check_model(model)
-    leaves = [(name, m) for name, m in model.named_modules() if name and not any(True for _ in m.children())]
-    if not leaves and not any(True for _ in model.children()):
-        leaves = [(type(model).__name__, model)]
-    return leaves
+    leaves = [(name, m) for name, m in model.named_modules() if name and not list(m.children())]
+    return leaves or [(type(model).__name__, model)]
 
 
-def _run_with_hooks(model: nn.Module, images: torch.Tensor, record) -> None:
-    """Run ``model(images)`` in eval mode without gradients, with a forward
-    hook on each leaf module calling ``record(name, module, inputs, output)``.
+def _leaf_calls(model: nn.Module, images: torch.Tensor) -> list[tuple[str, nn.Module, Any]]:
+    """Run ``model(images)`` as :func:`activations` describes; return ``(name, module, output)``
+    for every call of a leaf module, in the order they ran (a leaf run again is ``name#2``, ...)."""
+    calls: list[tuple[str, nn.Module, Any]] = []
+    runs: Counter[str] = Counter()
 
-    The hooks are removed and the training flag restored even if the forward
-    pass raises.
-    """
-    handles = []
+    def record(name: str, module: nn.Module, output: Any) -> None:
+        runs[name] += 1
+        calls.append((name if runs[name] == 1 else f"{name}#{runs[name]}", module, output))
+
+    handles = [
+        module.register_forward_hook(lambda m, _inputs, out, name=name: record(name, m, out))
+        for name, module in leaf_modules(model)
+    ]
     try:
-        for name, module in leaf_modules(model):
-            handles.append(module.register_forward_hook(lambda m, inp, out, _n=name: record(_n, m, inp, out)))
         with evaluation_mode(model):
             model(images)
     finally:
-        for h in handles:
-            h.remove()
+        for handle in handles:
+            handle.remove()
+    return calls
 
 
 def activations(
@@ -230,24 +234,15 @@ def activations(
             raise ValueError(
                 f"layers must be names of leaf layers of the model {names}, got unknown {unknown}"
             )
-    out: dict[str, torch.Tensor] = {}
-
-    def record(name, module, inputs, output):
-        if not isinstance(output, torch.Tensor):
-            return
-        key, k = name, 1
-        while key in out:
-            k += 1
-            key = f"{name}#{k}"
-        out[key] = output.detach()
-
     try:
-        _run_with_hooks(model, images, record)
+        calls = _leaf_calls(model, images)
     except RuntimeError as exc:  # e.g. a shape mismatch deep inside torch
         raise ValueError(f"images of shape {tuple(images.shape)} do not fit the model: {exc}") from None
-    if layers is not None:
-        out = {k: v for k, v in out.items() if k.split("#")[0] in layers}
-    return out
+    return {
+        name: output.detach()
+        for name, _, output in calls
+        if isinstance(output, torch.Tensor) and (layers is None or name.split("#")[0] in layers)
+    }
 
 
 @dataclass(frozen=True)
@@ -259,18 +254,6 @@ class LayerRow:
     output_shape: tuple[int, ...]
     params: int
     arithmetic: str
-
-
-def _arithmetic(module: nn.Module) -> str:
-    if isinstance(module, nn.Conv2d):
-        kh, kw = module.kernel_size
-        cin = module.in_channels // module.groups
-        text = f"{kh}*{kw}*{cin}*{module.out_channels}"
-        return text + (f" + {module.out_channels}" if module.bias is not None else "")
-    if isinstance(module, nn.Linear):
-        text = f"{module.in_features}*{module.out_features}"
-        return text + (f" + {module.out_features}" if module.bias is not None else "")
-    return ""
 
 
 @dataclass(frozen=True)
@@ -315,31 +298,35 @@ class ModelSummary:
         raise ValueError(f"name must be one of the layers {[r.name for r in self.rows]}, got {name!r}")
 
     def __str__(self) -> str:
-        header = ("layer", "type", "output shape", "parameters", "arithmetic")
-        body = [
-            (
-                r.name,
-                r.kind,
-                "(" + ", ".join(str(s) for s in r.output_shape) + ")",
-                f"{r.params:,}",
-                f"{r.arithmetic} = {r.params:,}" if r.arithmetic else "",
-            )
-            for r in self.rows
+        table = [("layer", "type", "output shape", "parameters", "arithmetic")]
+        table.append(("input", "", _shape_text(self.input_shape), "", ""))
+        for r in self.rows:
+            total = f"{r.arithmetic} = {r.params:,}" if r.arithmetic else ""
+            table.append((r.name, r.kind, _shape_text(r.output_shape), f"{r.params:,}", total))
+        widths = [max(map(len, column)) for column in zip(*table)]
+        align = [str.ljust, str.ljust, str.ljust, str.rjust, str.ljust]  # numbers right-aligned
+        lines = [
+            "  ".join(a(cell, w) for a, cell, w in zip(align, cells, widths)).rstrip() for cells in table
         ]
-        inp = "(" + ", ".join(str(s) for s in self.input_shape) + ")"
-        body.insert(0, ("input", "", inp, "", ""))
-        widths = [max(len(line[i]) for line in [header, *body]) for i in range(5)]
+        rule = "-" * max(map(len, lines))
+        return "\n".join([lines[0], rule, *lines[1:], rule, f"total parameters: {self.total_params:,}"])
 
-        def fmt(line):
-            return "  ".join(
-                cell.rjust(w) if i == 3 else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))
-            ).rstrip()
 
-        rows = [fmt(line) for line in body]
-        rule = "-" * max(len(line) for line in [fmt(header), *rows])
-        lines = [fmt(header), rule, *rows, rule]
-        lines.append(f"total parameters: {self.total_params:,}")
-        return "\n".join(lines)
+def _shape_text(shape: tuple[int, ...]) -> str:
+    """``(1, 800)``: a shape as a tuple is written, but without the comma of a 1-tuple."""
+    return "(" + ", ".join(map(str, shape)) + ")"
+
+
+def _arithmetic(module: nn.Module) -> str:
+    """``kh*kw*in*out + out`` for a convolution, ``in*out + out`` for a dense layer, else empty."""
+    if isinstance(module, nn.Conv2d):
+        factors = [*module.kernel_size, module.in_channels // module.groups, module.out_channels]
+    elif isinstance(module, nn.Linear):
+        factors = [module.in_features, module.out_features]
+    else:
+        return ""
+    bias = f" + {factors[-1]}" if module.bias is not None else ""  # one bias per output
+    return "*".join(map(str, factors)) + bias
 
 
 def summary(model: nn.Module, input_size: Sequence[int] = (1, 1, 50, 50)) -> ModelSummary:
@@ -384,20 +371,17 @@ def summary(model: nn.Module, input_size: Sequence[int] = (1, 1, 50, 50)) -> Mod
             f"got {shape} = {math.prod(shape):,}"
         )
     leaf_modules(model)  # a TypeError naming model, before anything runs
-    rows: list[LayerRow] = []
-    seen: dict[str, int] = {}
-
-    def record(name, module, inputs, output):
-        out_shape = tuple(output.shape) if isinstance(output, torch.Tensor) else ()
-        seen[name] = seen.get(name, 0) + 1
-        if seen[name] > 1:  # a layer run again shares its parameters: count them once
-            rows.append(LayerRow(f"{name}#{seen[name]}", type(module).__name__, out_shape, 0, ""))
-            return
-        params = sum(p.numel() for p in module.parameters(recurse=False))
-        rows.append(LayerRow(name, type(module).__name__, out_shape, params, _arithmetic(module)))
-
     try:
-        _run_with_hooks(model, torch.zeros(shape), record)
+        calls = _leaf_calls(model, torch.zeros(shape))
     except (TypeError, ValueError, RuntimeError) as exc:
         raise ValueError(f"input_size {shape} does not fit the model: {exc}") from None
+    rows, counted = [], set()
+    for name, module, output in calls:
+        out_shape = tuple(output.shape) if isinstance(output, torch.Tensor) else ()
+        if module in counted:  # a layer run again shares its parameters: count them once
+            rows.append(LayerRow(name, type(module).__name__, out_shape, 0, ""))
+        else:
+            params = sum(p.numel() for p in module.parameters(recurse=False))
+            rows.append(LayerRow(name, type(module).__name__, out_shape, params, _arithmetic(module)))
+        counted.add(module)
     return ModelSummary(tuple(rows), shape)
