@@ -1,13 +1,20 @@
 """Figures and animations of kernels, activations, training and analyses.
 
-Every function returns the :class:`~matplotlib.figure.Figure` (or the
-:class:`~matplotlib.animation.FuncAnimation`) it draws, accepts the figure or
-axes to draw into where that makes sense, leaves no other pyplot figure open
-and never calls ``plt.show()``. Each image panel shows exactly the numbers it
-claims (``AxesImage.get_array()`` returns them). Signed values are drawn on a
-diverging colour map centred on zero, with symmetric limits shared by the
-panels being compared and by all frames of an animation; non-negative values
-on a sequential map from zero. Kernels are numbered from 0, as in code.
+What every function does, which its docstring does not repeat:
+
+* It returns the :class:`~matplotlib.figure.Figure` it draws into -- ``fig``
+  (a figure or subfigure) or ``ax`` where given, else a new pyplot figure --
+  or a :class:`~matplotlib.animation.FuncAnimation`, to keep until it is
+  shown or saved (:func:`save_gif`). It leaves no other pyplot figure open
+  and never calls ``plt.show()``.
+* Each image panel shows exactly the numbers it claims
+  (``AxesImage.get_array()`` returns them). Signed values (weights,
+  pre-activation maps) are drawn on :data:`SIGNED_CMAP` with symmetric limits
+  shared by the panels being compared and by all frames of an animation;
+  non-negative values on :data:`UNSIGNED_CMAP` from zero, images from 0
+  (black) to 1 (white).
+* Kernels are numbered from 0, as in code: ``kernel 5`` is ``weight[5]``.
+* A bad argument raises a ``TypeError`` or ``ValueError`` that names it.
 
 One module per subject: ``data`` (the images of a data set),
 ``convolution`` (one kernel over one image), ``kernels`` (the kernels of a
@@ -15,7 +22,7 @@ layer, through training), ``activations`` (feature maps and the forward
 pass), ``curves`` (loss and accuracy against epoch), ``edges``,
 ``kernel_roles`` and ``attribution`` (figures of :mod:`cnnexplain.analysis`)
 and ``animation`` (saving an animation as a GIF). They share one matplotlib
-style sheet, ``STYLE_FILE``.
+style sheet, :data:`STYLE_FILE`.
 """
 
 from ._style import HEAT_CMAP, SIGNED_CMAP, STYLE_FILE, UNSIGNED_CMAP, signed_limit

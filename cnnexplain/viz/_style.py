@@ -1,17 +1,14 @@
 """The look shared by every figure of :mod:`cnnexplain.viz`, and the helpers that draw it.
 
-* Signed values (kernels, gradients, pre-activation maps) use the diverging
-  map :data:`SIGNED_CMAP`, centred on zero with symmetric limits
-  ``[-vmax, vmax]`` that stay fixed across the panels being compared and
-  across the frames of an animation.
-* Non-negative values (images, post-ReLU and pooled maps) use the sequential
+* Signed values use the diverging map :data:`SIGNED_CMAP`, centred on zero
+  with symmetric limits ``[-vmax, vmax]``; non-negative values the sequential
   map :data:`UNSIGNED_CMAP` from zero.
-* Fonts, ticks, spines, legends and grids come from one matplotlib style
-  sheet, ``cnnexplain.mplstyle`` (:data:`STYLE_FILE`), which every public
-  function applies with :func:`matplotlib.rc_context` while it draws
-  (:func:`styled_figure`), so the user's own rcParams are left alone. Figures are made with
-  :func:`matplotlib.pyplot.figure` (so that sphinx-gallery and notebooks find
-  them) at a fixed size and dpi: the same call draws the same pixels.
+* Fonts, ticks, spines, legends and grids come from one style sheet,
+  :data:`STYLE_FILE`, applied with :func:`matplotlib.rc_context` while a
+  function draws (:func:`styled_figure`), so the user's rcParams are left
+  alone. Figures are made with :func:`matplotlib.pyplot.figure` (so that
+  sphinx-gallery and notebooks find them) at a fixed size and dpi: the same
+  call draws the same pixels.
 """
 
 from __future__ import annotations
@@ -47,10 +44,9 @@ HIGHLIGHT_COLOR = "#ffb000"
 #: The matplotlib style sheet of every figure (read the comments in it); to
 #: draw your own figures in the same style, ``plt.style.use(STYLE_FILE)``.
 STYLE_FILE = Path(__file__).with_name("cnnexplain.mplstyle")
-#: The rcParams of :data:`STYLE_FILE`.
 STYLE: dict[str, Any] = dict(mpl.rc_params_from_file(STYLE_FILE, use_default_template=False))
 
-#: :data:`STYLE` for animations: text drawn without anti-aliasing. A web page
+#: The style of animations: text drawn without anti-aliasing. A web page
 #: embeds every frame as a PNG, and the grey fringes of anti-aliased glyphs
 #: take most of a frame's bytes (about 3x more in total); at 100 dpi the
 #: crisp text reads as well.
@@ -69,12 +65,10 @@ def styled_figure(
 ) -> Iterator[FigureBase]:
     """Apply ``style`` and yield ``fig``, or a new pyplot figure of ``figsize`` inches.
 
-    A new figure is closed again if drawing into it fails, so that a failed
-    call leaves no figure behind. The function returns ``yielded.figure``:
-    the top-level figure of a figure or a subfigure (and ``ax.figure.figure``
-    that of an axes). ``top_level`` asks for a
-    :class:`~matplotlib.figure.Figure` (an animation needs its canvas), not a
-    :class:`~matplotlib.figure.SubFigure`.
+    A new figure is closed again if drawing into it fails. ``top_level``
+    asks for a :class:`~matplotlib.figure.Figure` (an animation needs its
+    canvas), not a :class:`~matplotlib.figure.SubFigure`. Callers return
+    ``yielded.figure``, the top-level figure.
     """
     wanted = Figure if top_level else FigureBase
     if fig is not None and not isinstance(fig, wanted):
@@ -100,10 +94,7 @@ def styled_figure(
 
 
 def restyle(ax: Axes) -> None:
-    """Give axes made outside the style (the user's) its ticks, axis labels, spines and grid lines.
-
-    Call it inside :func:`styled_figure`.
-    """
+    """Give axes made outside the style (the user's) the style's ticks, labels, spines and grid."""
     rc = mpl.rcParams
     for axis, name in ((ax.xaxis, "xtick"), (ax.yaxis, "ytick")):
         axis.set_tick_params(
@@ -150,10 +141,8 @@ def signed_limit(*arrays: Any) -> float:
 
     Raises
     ------
-    TypeError
-        If an argument is not a real tensor or array.
-    ValueError
-        If an argument holds NaN or infinite values.
+    TypeError, ValueError
+        If an argument is not a finite real tensor or array.
 
     Examples
     --------
@@ -188,20 +177,14 @@ def image_norm(image: np.ndarray) -> Normalize:
 
 
 def cmap_of(norm: Normalize) -> Colormap:
-    """The colour map of a scale: :data:`SIGNED_CMAP` if it is symmetric, else :data:`UNSIGNED_CMAP`.
-
-    NaN cells are drawn in :data:`BLANK_COLOR`.
-    """
+    """:data:`SIGNED_CMAP` for a symmetric scale, else :data:`UNSIGNED_CMAP`; NaN in :data:`BLANK_COLOR`."""
     name = SIGNED_CMAP if norm.vmin < 0 else UNSIGNED_CMAP
     return mpl.colormaps[name].with_extremes(bad=BLANK_COLOR)
 
 
 # -- panels ------------------------------------------------------------------------------
 def show(ax: Axes, data: np.ndarray, norm: Normalize, *, aspect: str = "equal"):
-    """Draw ``data`` as an image panel: no ticks, a thin grey frame; return the ``AxesImage``.
-
-    The colour map follows the scale (:func:`cmap_of`).
-    """
+    """Draw ``data`` as an image panel (no ticks, a thin grey frame); return the ``AxesImage``."""
     image = ax.imshow(data, cmap=cmap_of(norm), norm=norm, aspect=aspect)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -275,9 +258,3 @@ def format_value(value: float) -> str:
         return str(round(v))  # an int: never "-0"
     text = f"{v:.2f}"
     return "0" if float(text) == 0 else text
-
-
-def format_epoch(epoch: float) -> str:
-    """``3`` for a whole epoch, ``2.50`` for a snapshot taken during an epoch."""
-    e = float(epoch)
-    return str(round(e)) if abs(e - round(e)) < 1e-9 else f"{e:.2f}"

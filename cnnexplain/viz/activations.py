@@ -1,9 +1,8 @@
 """What the layers of a model make of an image: feature maps, and the whole forward pass.
 
 The outputs come from :func:`cnnexplain.model.activations` (evaluation
-mode). Pre-activation outputs (convolutions, dense layers) are drawn on
-:data:`~cnnexplain.viz.SIGNED_CMAP` with symmetric limits, the others on
-:data:`~cnnexplain.viz.UNSIGNED_CMAP` from zero.
+mode). Pre-activation outputs (convolutions, dense layers) are signed, the
+others non-negative.
 """
 
 from __future__ import annotations
@@ -20,16 +19,8 @@ from torch import nn
 
 from .._checks import check_images, check_int, check_model, check_real_array, describe
 from ..model import activations, leaf_modules
-from ._args import image_2d, int_list, str_list
-from ._style import (
-    colorbar,
-    image_norm,
-    row_label,
-    show,
-    signed_norm,
-    styled_figure,
-    unsigned_norm,
-)
+from ._args import int_list, plane, str_list
+from ._style import colorbar, image_norm, row_label, show, signed_norm, styled_figure, unsigned_norm
 
 __all__ = ["plot_feature_maps", "plot_forward_pass"]
 
@@ -70,51 +61,40 @@ def plot_feature_maps(
     stages: Sequence[str] = ("conv1", "relu1", "pool1"),
     fig: FigureBase | None = None,
 ) -> Figure:
-    """What chosen first-layer kernels make of chosen images, stage by stage.
+    """What chosen kernels make of chosen images, stage by stage.
 
-    For every model and every kernel, one row: for each image, the kernel's
-    channel after each stage (by default the convolution, the ReLU and the
-    max-pooling), computed with :func:`cnnexplain.model.activations`. The
-    inputs are shown once, above their columns.
-
-    Pre-activation stages (names starting with ``conv``, or any stage with a
-    negative value) are drawn on the diverging map, with one symmetric limit
-    for the whole figure; the other stages on the grey map from zero, with
-    one limit for the whole figure. So rows of different models (say, before
-    and after training) compare by colour alone.
+    For every model and kernel, one row: for each image, the kernel's channel
+    after each stage (by default the convolution, the ReLU and the
+    max-pooling). Signed stages (names starting with ``conv``, or with a
+    negative value) share one symmetric limit, the others one limit from
+    zero: rows of different models (say, before and after training) compare
+    by colour alone.
 
     Parameters
     ----------
     models : mapping of str to torch.nn.Module
         Named models, one block of rows each, for instance
-        ``{"before training": history.model_at(0), "after training":
-        history.model_at(-1)}``.
+        ``{"before": history.model_at(0), "after": history.model_at(-1)}``.
     images : torch.Tensor
-        Shape ``(N, 1, H, W)``, for instance one horizontal and one vertical
-        line.
+        Shape ``(N, 1, H, W)``, shown once above their columns.
     kernels : sequence of int
-        Channel indices (kernel numbers, from 0) to show.
+        Channel indices (kernel numbers) to show.
     stages : sequence of str
-        Layers whose outputs are ``(N, C, H', W')`` maps with at least
-        ``max(kernels) + 1`` channels.
+        Layers whose outputs are ``(N, C, H', W')`` maps.
     fig : Figure or SubFigure, optional
         Where to draw; a new pyplot figure by default.
 
     Returns
     -------
     matplotlib.figure.Figure
-        A header row of the input images, then ``len(models) * len(kernels)``
-        rows (labelled with the model's name and the kernel) of
-        ``N * len(stages)`` map panels, and one colour bar per kind of map.
+        A header row of the images, then one row per model and kernel
+        (labelled with both) of ``N * len(stages)`` maps, and one colour bar
+        per kind of map.
 
     Raises
     ------
-    TypeError
-        If an argument has the wrong type.
-    ValueError
-        If ``models``, ``kernels`` or ``stages`` is empty, a stage is not a
-        layer of a model or does not give maps, or a kernel index is out of
-        range.
+    TypeError, ValueError
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -243,29 +223,21 @@ def plot_forward_pass(
 ) -> Figure:
     """One image through every layer of a model, from pixels to probabilities.
 
-    One row per layer, in the order the layers run (from
-    :func:`cnnexplain.model.activations`, in evaluation mode), each labelled
-    with the layer's name and the shape of its output for one image: the
-    input; the maps of each convolution, ReLU and pooling layer (the first
-    ``max_channels`` channels); the dense layers' activations as a strip of
-    cells; and, for the last layer, the softmax probabilities of the classes
-    as a bar chart. ``Flatten``, ``Dropout`` (the identity at evaluation) and
-    ``Identity`` layers change no value and are left out.
-
-    Convolution and dense (pre-activation) outputs are drawn on the diverging
-    map with symmetric limits, the others on the grey map from zero; each
-    row has its own colour bar, shared by its panels.
+    One row per layer, in the order they run, labelled with the layer's name
+    and output shape: the input; the maps of the convolution, ReLU and
+    pooling layers (the first ``max_channels``); the dense layers as strips
+    of cells; and the softmax probabilities of the last layer as bars. Each
+    row has its own colour bar. ``Flatten``, ``Dropout`` and ``Identity``
+    change no value at evaluation and are left out.
 
     Parameters
     ----------
     model : torch.nn.Module
-        A classifier such as :class:`~cnnexplain.model.LineCNN` (its last
-        layer gives the logits).
+        A classifier such as :class:`~cnnexplain.model.LineCNN`.
     image : torch.Tensor or numpy.ndarray
         One image, shape ``(H, W)``, ``(1, H, W)`` or ``(1, 1, H, W)``.
     class_names : sequence of str, optional
-        Names of the classes, in output order (``dataset.classes``); by
-        default ``class 0``, ``class 1``, ...
+        In output order (``dataset.classes``); ``class 0``, ... by default.
     max_channels : int
         Largest number of channels shown per layer, in ``[1, 64]``.
     fig : Figure or SubFigure, optional
@@ -278,11 +250,8 @@ def plot_forward_pass(
 
     Raises
     ------
-    TypeError
-        If an argument has the wrong type.
-    ValueError
-        If the image has the wrong shape, ``class_names`` has the wrong
-        length, or ``max_channels`` is out of range.
+    TypeError, ValueError
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -296,8 +265,7 @@ def plot_forward_pass(
     >>> plt.close(fig)
     """
     model = check_model(model)
-    arr = check_real_array("image", image)
-    img = image_2d("image", arr[0, 0] if arr.ndim == 4 and arr.shape[:2] == (1, 1) else arr)
+    img = plane("image", image)
     max_channels = check_int("max_channels", max_channels, low=1, high=64)
     rows, (last, logits) = _layer_outputs(model, img)
     if class_names is None:

@@ -81,10 +81,9 @@ def save_gif(
 ) -> Path:
     """Save an animation as a looping GIF, atomically and reproducibly.
 
-    matplotlib draws the frames, which are written with Pillow into a
-    temporary file in the destination folder, then renamed over ``path``: a
-    crash never leaves a half-written GIF, and readers of ``path`` see the
-    old file or the new one. The same animation gives the same bytes.
+    The frames are written into a temporary file, then renamed over
+    ``path``: a crash never leaves a half-written GIF. The same animation
+    gives the same bytes.
 
     Parameters
     ----------
@@ -98,8 +97,7 @@ def save_gif(
     dpi : float, optional
         Resolution of the frames; by default the figure's.
     overwrite : bool
-        Replace an existing file (the default, as GIFs are build outputs);
-        with ``False`` an existing file raises ``FileExistsError``.
+        Replace an existing file (the default, as GIFs are build outputs).
 
     Returns
     -------
@@ -108,12 +106,9 @@ def save_gif(
 
     Raises
     ------
-    TypeError
-        If ``animation`` is not a matplotlib Animation or ``path`` not a path.
-    ValueError
-        If ``path`` does not end in ``.gif`` or is a folder, ``fps`` or
-        ``dpi`` is not positive, or ``fps`` is not given for an animation
-        that has stopped (its window was closed: its interval is then unknown).
+    TypeError, ValueError
+        If an argument is invalid; the message names it. Without ``fps``, an
+        animation whose window was closed has lost its interval: a ValueError.
     FileExistsError
         If ``path`` exists and ``overwrite`` is false.
 

@@ -18,7 +18,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure, FigureBase
 
 from .._checks import check_float, check_real_array, describe
-from ._args import str_list
+from ._args import planes, str_list
 from ._style import HEAT_CMAP, cmap_of, colorbar, show, signed_limit, styled_figure
 
 __all__ = ["plot_attribution"]
@@ -29,23 +29,22 @@ def _methods(maps: Any, titles: Sequence[str] | None) -> dict[str, np.ndarray]:
     if isinstance(maps, Mapping):
         if titles is not None:
             raise ValueError("titles must be None when maps is a mapping (its keys are the titles)")
-        if not maps:
-            raise ValueError("maps must hold at least one method")
-        return {str(k): check_real_array(f"maps[{k!r}]", v) for k, v in maps.items()}
-    if isinstance(maps, (torch.Tensor, np.ndarray)):
-        maps = [maps]
-    if isinstance(maps, (str, bytes)) or not isinstance(maps, Sequence) or not maps:
-        raise TypeError(
-            f"maps must be an (N, H, W) array, a list of them or a dict of them, got {describe(maps)}"
-        )
-    names = (
-        [f"map {i}" for i in range(len(maps))]
-        if titles is None
-        else str_list("titles", titles, length=len(maps))
-    )
+        names, maps = [str(k) for k in maps], list(maps.values())
+    else:
+        if isinstance(maps, (torch.Tensor, np.ndarray)):
+            maps = [maps]
+        if isinstance(maps, (str, bytes)) or not isinstance(maps, Sequence):
+            raise TypeError(
+                f"maps must be an (N, H, W) array, a list or a dict of them, got {describe(maps)}"
+            )
+        names = [f"map {i}" for i in range(len(maps))]
+        if titles is not None:
+            names = str_list("titles", titles, length=len(maps))
+    if not maps:
+        raise ValueError("maps must hold at least one method")
     if len(set(names)) != len(names):
         raise ValueError(f"titles must be distinct, got {names}")
-    return {name: check_real_array(f"maps[{i}]", m) for i, (name, m) in enumerate(zip(names, maps))}
+    return {name: check_real_array(f"maps[{name!r}]", m) for name, m in zip(names, maps)}
 
 
 def _signs(signed: Any, methods: dict[str, np.ndarray]) -> list[bool]:
@@ -79,12 +78,10 @@ def plot_attribution(
 ) -> Figure:
     """Overlay attribution maps (saliency, occlusion, Grad-CAM) on single-channel images.
 
-    Each map is drawn over its image -- the image in dimmed grey, the map in colour
-    with an opacity that grows with ``|value|`` (up to ``alpha``), so that the
-    image shows through where the map is near zero. Each method (column) has
-    one colour scale shared by all its images: symmetric on
-    ``SIGNED_CMAP`` for a signed map, from zero on
-    ``HEAT_CMAP`` for a non-negative one, with a colour bar.
+    Each map is drawn over its dimmed image with an opacity that grows with
+    ``|value|``, so that the image shows through where the map is near
+    zero. Each method (column) has one colour scale and colour bar: signed,
+    or from zero on :data:`~cnnexplain.viz.HEAT_CMAP`.
 
     Parameters
     ----------
@@ -113,14 +110,13 @@ def plot_attribution(
     Returns
     -------
     matplotlib.figure.Figure
-        Rows are images, columns methods (titled). In an overlay panel, the
-        first image is the input and the second the map
-        (``ax.get_images()[1].get_array()`` is the map).
+        Rows are images, columns methods (titled). In an overlay panel,
+        ``ax.get_images()`` are the input and the map.
 
     Raises
     ------
     TypeError, ValueError
-        If the images or maps are malformed or their shapes disagree.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -132,11 +128,7 @@ def plot_attribution(
     ['image', 'gradient']
     >>> plt.close(fig)
     """
-    imgs = check_real_array("images", images)
-    if imgs.ndim == 4 and imgs.shape[1] == 1:
-        imgs = imgs[:, 0]
-    if imgs.ndim != 3 or min(imgs.shape) < 1:
-        raise ValueError(f"images must have shape (N, 1, H, W) or (N, H, W), got shape {np.shape(images)}")
+    imgs = planes("images", images)
     methods = _methods(maps, titles)
     for name, m in methods.items():
         if m.shape != imgs.shape:

@@ -1,8 +1,8 @@
 """One kernel applied to one image: the response, and the kernel sliding cell by cell.
 
 The response is :func:`cnnexplain.edges.convolve` (cross-correlation, as in
-a CNN layer). Images are drawn in grey from 0; kernels, products and
-responses on :data:`~cnnexplain.viz.SIGNED_CMAP` with symmetric limits.
+a CNN layer), computed in float32 as the model does. Images are drawn in
+grey from 0; kernels, products and responses are signed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from matplotlib.patches import Rectangle
 
 from .._checks import check_int, describe
 from ..edges import convolve
-from ._args import image_2d, kernel_2d, str_list
+from ._args import plane, str_list
 from ._style import (
     ANIMATION_STYLE,
     HIGHLIGHT_COLOR,
@@ -43,7 +43,7 @@ MAX_CONVOLUTION_FRAMES = 400
 
 
 def _response(image: np.ndarray, kernel: np.ndarray, padding: str | int = "valid") -> np.ndarray:
-    """:func:`~cnnexplain.edges.convolve` of two arrays, computed in float32 as the model does."""
+    """:func:`~cnnexplain.edges.convolve` of two float arrays, in float32."""
     return convolve(
         torch.from_numpy(image.astype(np.float32)),
         torch.from_numpy(kernel.astype(np.float32)),
@@ -61,12 +61,6 @@ def plot_convolution(
 ) -> Figure:
     """An image, a kernel, and the kernel's response, side by side.
 
-    The response is :func:`cnnexplain.edges.convolve` of the image with the
-    kernel (cross-correlation, as in a CNN layer). The image is drawn in grey
-    from 0, the kernel and the response on the diverging map with symmetric
-    limits and colour bars; a kernel of at most 7x7 has its weights written
-    in its cells.
-
     Parameters
     ----------
     image : torch.Tensor or numpy.ndarray
@@ -79,22 +73,18 @@ def plot_convolution(
     fig : Figure or SubFigure, optional
         Where to draw; a new pyplot figure by default.
     titles : sequence of 3 str, optional
-        Titles of the three panels; by default they name the panel and its size.
+        Titles of the three panels; by default their names and sizes.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Three image panels (``image``, ``kernel``, ``response``), each with a
-        colour bar.
+        Three panels (``image``, ``kernel``, ``response``), each with a
+        colour bar; a kernel of at most 7x7 has its weights written in it.
 
     Raises
     ------
-    TypeError
-        If ``image`` or ``kernel`` is not a real tensor or array, or ``titles``
-        is not a sequence of str.
-    ValueError
-        If a shape is wrong, a value is NaN or infinite, ``padding`` is
-        unknown, or the image is smaller than the kernel with ``"valid"``.
+    TypeError, ValueError
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -107,8 +97,8 @@ def plot_convolution(
     ['image (50\u00d750)', 'kernel (3\u00d73)', 'response (48\u00d748)']
     >>> plt.close(fig)
     """
-    img = image_2d("image", image)
-    ker = kernel_2d("kernel", kernel)
+    img = plane("image", image)
+    ker = plane("kernel", kernel)
     response = _response(img, ker, padding)
     if titles is None:
         titles = [
@@ -186,15 +176,9 @@ def animate_convolution(
     Each frame shows, left to right: the image (or the crop ``region``) with
     the kernel's window outlined; the patch under the window; the kernel;
     their element-wise products, whose sum is the output value; and the
-    output map filled in up to the current cell (cells not computed yet are
-    grey). The output uses the diverging map with symmetric limits fixed for
-    all frames (the largest absolute output value), so the colour of a cell
-    never changes once it is drawn. Numbers are written in the cells of
-    kernels up to 5x5.
-
-    The output is the ``"valid"`` cross-correlation of the crop with the
-    kernel (:func:`cnnexplain.edges.convolve`), the same numbers as the
-    matching part of the response of the whole image.
+    ``"valid"`` output filled in up to the current cell (grey cells are not
+    computed yet), on a scale fixed for all frames. Numbers are written in
+    the cells of kernels up to 5x5.
 
     Parameters
     ----------
@@ -203,31 +187,24 @@ def animate_convolution(
     kernel : torch.Tensor or numpy.ndarray
         Shape ``(kh, kw)``.
     region : (row, col, height, width), optional
-        The crop of the image to slide over, at least as large as the
-        kernel; the whole image by default. There is one frame per output
-        cell, ``(height - kh + 1) * (width - kw + 1)``, at most 400: a 12x12
-        crop and a 3x3 kernel give 100 frames.
+        The crop to slide over, at least as large as the kernel; the whole
+        image by default. It must give at most 400 output cells (frames): a
+        12x12 crop and a 3x3 kernel give 100.
     interval : int
         Milliseconds between frames, in ``[10, 10000]``.
     fig : Figure, optional
-        A top-level figure to draw into; by default a new pyplot figure of
-        7.1x2.15 inches at 100 dpi. A web page embeds every frame as a PNG,
-        so the frames are kept light: text is drawn without anti-aliasing
-        (about 5 KB per frame).
+        A top-level figure to draw into; by default a new one of 7.1x2.15
+        inches at 100 dpi (about 5 KB per frame on a web page).
 
     Returns
     -------
     matplotlib.animation.FuncAnimation
-        One frame per output cell, in row-major order. Keep a reference to
-        it until it is shown or saved (see :func:`save_gif`).
+        One frame per output cell, in row-major order.
 
     Raises
     ------
-    TypeError
-        If an argument has the wrong type.
-    ValueError
-        If a shape is wrong, ``region`` lies outside the image or is smaller
-        than the kernel, or it would make more than 400 frames.
+    TypeError, ValueError
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -242,8 +219,8 @@ def animate_convolution(
     >>> html = anim.to_jshtml()              # what a notebook or the site embeds
     >>> plt.close("all")
     """
-    img = image_2d("image", image)
-    ker = kernel_2d("kernel", kernel)
+    img = plane("image", image)
+    ker = plane("kernel", kernel)
     kh, kw = ker.shape
     r0, c0, h, w = _region(region, img.shape, ker.shape)
     interval = check_int("interval", interval, low=10, high=10_000)

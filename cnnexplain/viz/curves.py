@@ -83,13 +83,10 @@ def plot_training_curves(
     history : WeightHistory
         The training history (its :attr:`~cnnexplain.history.WeightHistory.metrics`).
     ax : Axes or (Axes, Axes), optional
-        Where to draw: a pair ``(loss_axes, accuracy_axes)`` (a sequence or
-        the array of two axes from :func:`~matplotlib.pyplot.subplots`), or one axes
-        (loss on it, accuracy on a twin axes on the right). By default two
-        new side-by-side axes.
+        Where to draw: a pair ``(loss_axes, accuracy_axes)``, or one axes
+        (the accuracy then on a twin axes on the right).
     fig : Figure or SubFigure, optional
-        Where to make the two axes when ``ax`` is not given; a new pyplot
-        figure by default.
+        Where to draw when ``ax`` is not given; a new pyplot figure by default.
 
     Returns
     -------
@@ -98,10 +95,8 @@ def plot_training_curves(
 
     Raises
     ------
-    TypeError
-        If ``history`` is not a WeightHistory or ``ax`` not axes.
-    ValueError
-        If both ``ax`` and ``fig`` are given, or the history has no metrics.
+    TypeError, ValueError
+        If an argument is invalid; the message names it.
 
     Examples
     --------

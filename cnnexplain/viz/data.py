@@ -20,24 +20,19 @@ def plot_samples(dataset: LineDataset, n_per_class: int = 6, *, fig: FigureBase 
     dataset : LineDataset
         The images, for instance from :func:`~cnnexplain.data.make_lines`.
     n_per_class : int
-        Images shown per class (the first ones of that class, in data set
-        order), in ``[1, 100]``. A class with fewer images leaves blank cells.
+        Images shown per class (the first ones), in ``[1, 100]``.
     fig : Figure or SubFigure, optional
         Where to draw; a new pyplot figure by default.
 
     Returns
     -------
     matplotlib.figure.Figure
-        One row of image panels per class, the class name as row label. The
-        images are drawn in grey from 0 (black) to 1 (white).
+        One row of image panels per class, the class name as row label.
 
     Raises
     ------
-    TypeError
-        If ``dataset`` is not a :class:`~cnnexplain.data.LineDataset`, or an
-        argument has the wrong type.
-    ValueError
-        If ``n_per_class`` is out of range.
+    TypeError, ValueError
+        If an argument is invalid; the message names it.
 
     Examples
     --------

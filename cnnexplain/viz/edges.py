@@ -20,7 +20,7 @@ from matplotlib.ticker import MaxNLocator
 from .._checks import check_choice, check_float, check_int, describe
 from ..analysis import EDGE_KINDS, EdgeMatch, EdgeMatchHistory, edge_match
 from ..edges import edge_template
-from ._args import int_list, kernel_stack, str_list
+from ._args import int_list, planes, str_list
 from ._style import colorbar, show, show_panels, signed_norm, styled_axes, styled_figure
 
 __all__ = ["plot_best_templates", "plot_edge_match", "plot_edge_templates"]
@@ -63,15 +63,13 @@ def plot_edge_match(
     Returns
     -------
     matplotlib.figure.Figure
-        One line per kernel (``Line2D.get_ydata()`` is its score per
-        snapshot, ``get_xdata()`` the epochs), labelled with the kernel's
-        number and its final best template.
+        One line per kernel (``get_ydata()``: its score per snapshot,
+        ``get_xdata()``: the epochs), labelled with its final best template.
 
     Raises
     ------
     TypeError, ValueError
-        If ``result`` is not an :class:`~cnnexplain.analysis.EdgeMatchHistory`
-        of one kernel axis, or another argument is malformed.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -130,10 +128,8 @@ def plot_best_templates(
 ) -> Figure:
     """Show each kernel above the edge template that fits it best.
 
-    The template is drawn with the kernel's mean and contrast --
-    ``mean(kernel) + beta * template``, with ``beta > 0`` chosen so that both
-    have the same standard deviation -- so that both share one colour scale
-    and the eye compares their patterns.
+    The template is drawn with the kernel's mean and standard deviation, so
+    that both share one colour scale and the eye compares their patterns.
 
     Parameters
     ----------
@@ -150,14 +146,14 @@ def plot_best_templates(
     Returns
     -------
     matplotlib.figure.Figure
-        For each kernel ``k`` two panels: ``kernel k`` (the weights) and
-        ``template k`` (its best template, scaled), titled with the template's kind,
-        angle, polarity and the score ``r``; one shared, symmetric colour bar.
+        For each kernel ``k``, panels ``kernel k`` and ``template k``, the
+        latter labelled with the template's kind, angle, polarity and score
+        ``r``; one colour bar.
 
     Raises
     ------
     TypeError, ValueError
-        If the weights are malformed or ``match`` does not describe them.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -168,7 +164,7 @@ def plot_best_templates(
     ('kernel 0', 17)
     >>> plt.close(fig)
     """
-    w = kernel_stack("weights", weights)
+    w = planes("weights", weights)
     if match is None:
         match = edge_match(w)
     if not isinstance(match, EdgeMatch):
@@ -181,6 +177,7 @@ def plot_best_templates(
         )
     cols = min(check_int("ncols", ncols, low=1, high=64), n)
     rows = math.ceil(n / cols)
+    # mean(kernel) + beta * template, beta > 0 giving both the same spread (std)
     scaled = np.empty_like(w)
     for k in range(n):
         template = match.template(k).numpy().astype(float)
@@ -214,7 +211,7 @@ def plot_edge_templates(
     Parameters
     ----------
     size : int
-        Side of the templates.
+        Side of the templates, in ``[1, 64]``.
     angles : sequence of float
         Orientations in degrees (0: vertical edge, 90: horizontal edge).
     kinds : sequence of str
@@ -226,14 +223,13 @@ def plot_edge_templates(
     -------
     matplotlib.figure.Figure
         A grid of :func:`~cnnexplain.edges.edge_template` panels, rows
-        ``kinds``, columns ``angles``; each row on its own symmetric scale
-        (Sobel weights are larger), with colour bars.
+        ``kinds``, columns ``angles``; each row on its own scale (Sobel
+        weights are larger).
 
     Raises
     ------
     TypeError, ValueError
-        If ``size`` is not an integer in ``[1, 64]``, ``angles`` is not a
-        sequence of finite numbers, or ``kinds`` holds an unknown kind.
+        If an argument is invalid; the message names it.
 
     Examples
     --------

@@ -4,8 +4,7 @@ which kernels are near copies, and the inputs that excite it most.
 Figures of :func:`cnnexplain.analysis.selectivity`,
 :func:`~cnnexplain.analysis.ablation`,
 :func:`~cnnexplain.analysis.kernel_similarity` and
-:func:`~cnnexplain.analysis.maximize_activation`. Kernels are numbered from
-0, as in code.
+:func:`~cnnexplain.analysis.maximize_activation`.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from matplotlib.patches import Rectangle
 
 from .._checks import check_float, check_int, check_real_array, describe
 from ..analysis import Ablation, Selectivity
-from ._args import kernel_stack, str_list
+from ._args import planes, str_list
 from ._style import (
     annotate_cells,
     cmap_of,
@@ -51,16 +50,13 @@ def plot_selectivity(result: Selectivity, *, fig: FigureBase | None = None) -> F
     Returns
     -------
     matplotlib.figure.Figure
-        Top panel: grouped bars of the mean activation of each kernel on each
-        class of ``result.pair``. Bottom panel: the index per kernel, from -1
-        to 1, bars coloured on the diverging map; the kernels preferring each
-        class most are named in the title.
+        Top: the mean activation of each kernel on each class of
+        ``result.pair``. Bottom: the index per kernel, from -1 to 1.
 
     Raises
     ------
     TypeError
-        If ``result`` is not a :class:`~cnnexplain.analysis.Selectivity` or
-        ``fig`` is not a figure.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -115,16 +111,14 @@ def plot_ablation(result: Ablation, *, fig: FigureBase | None = None) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
-        Left: the accuracy drop per kernel, in percentage points (bar
-        heights are ``100 * result.drop``). Right: the increase of the mean
-        cross-entropy, which shows the kernels that matter even when the
-        accuracy does not move.
+        Left: the accuracy drop per kernel, in points (``100 * result.drop``).
+        Right: the increase of the mean cross-entropy, which shows the
+        kernels that matter even when the accuracy does not move.
 
     Raises
     ------
     TypeError
-        If ``result`` is not an :class:`~cnnexplain.analysis.Ablation` or
-        ``fig`` is not a figure.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -190,14 +184,13 @@ def plot_kernel_similarity(
     Returns
     -------
     matplotlib.figure.Figure
-        The matrix on the diverging map from -1 to 1, values written in the
-        cells (up to 16 kernels), with a colour bar.
+        The matrix on a scale from -1 to 1, values written in the cells (up
+        to 16 kernels), with a colour bar.
 
     Raises
     ------
     TypeError, ValueError
-        If ``similarity`` is not a finite square matrix, ``threshold`` is
-        not in ``[0, 1]``, or both ``ax`` and ``fig`` are given.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -255,7 +248,7 @@ def plot_maximizing_inputs(
         One title per image; ``"channel k"`` by default.
     kernels : torch.Tensor or numpy.ndarray, optional
         ``(K, kh, kw)`` or ``(K, 1, kh, kw)`` kernels drawn below the images
-        (for ``conv1``), on a shared symmetric scale.
+        (for ``conv1``).
     crop : int, optional
         Show only the centred ``crop x crop`` square of each image (the
         receptive field of a centre unit).
@@ -267,15 +260,12 @@ def plot_maximizing_inputs(
     Returns
     -------
     matplotlib.figure.Figure
-        Image panels in grey from 0 (black) to 1 (white), with a colour bar;
-        kernel panels (if given) on the diverging map.
+        Image panels with a colour bar; below them, kernel panels with theirs.
 
     Raises
     ------
     TypeError, ValueError
-        If ``images`` is not a finite ``(K, H, W)`` array, ``titles`` or
-        ``kernels`` do not have one entry per image, or ``crop`` or
-        ``ncols`` is out of range.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -286,11 +276,7 @@ def plot_maximizing_inputs(
     (10, 10)
     >>> plt.close(fig)
     """
-    imgs = check_real_array("images", images)
-    if imgs.ndim == 2:
-        imgs = imgs[None]
-    if imgs.ndim != 3 or min(imgs.shape) < 1:
-        raise ValueError(f"images must have shape (K, H, W), got shape {np.shape(images)}")
+    imgs = planes("images", images)
     n = len(imgs)
     titles = [f"channel {k}" for k in range(n)] if titles is None else str_list("titles", titles, length=n)
     if crop is not None:
@@ -298,7 +284,7 @@ def plot_maximizing_inputs(
         top, left = (imgs.shape[1] - crop) // 2, (imgs.shape[2] - crop) // 2
         imgs = imgs[:, top : top + crop, left : left + crop]
     if kernels is not None:
-        kernels = kernel_stack("kernels", kernels)
+        kernels = planes("kernels", kernels)
         if len(kernels) != n:
             raise ValueError(f"kernels must hold one kernel per image ({n}), got {len(kernels)}")
     cols = min(check_int("ncols", ncols, low=1, high=64), n)

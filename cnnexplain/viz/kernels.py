@@ -1,10 +1,4 @@
-"""Kernels of a convolution layer: at one step, at several steps, and through training.
-
-Kernels are drawn on :data:`~cnnexplain.viz.SIGNED_CMAP` with symmetric
-limits shared by every panel being compared (and every frame of
-:func:`animate_kernels`), and numbered from 0, as in code: ``kernel 5`` is
-``weight[5]``.
-"""
+"""Kernels of a convolution layer: at one step, at several steps, and through training."""
 
 from __future__ import annotations
 
@@ -13,35 +7,66 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import torch
 from matplotlib.animation import FuncAnimation
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure, FigureBase
+from torch import nn
 
-from .._checks import check_float, check_int, describe
+from .._checks import check_float, check_int, check_real_array, describe
 from ..history import WeightHistory
-from ._args import history_arg, history_weights, int_list, weights_of
-from ._style import (
-    ANIMATION_STYLE,
-    colorbar,
-    format_epoch,
-    row_label,
-    show,
-    show_panels,
-    signed_norm,
-    styled_figure,
-)
+from ._args import history_arg, int_list
+from ._style import ANIMATION_STYLE, colorbar, row_label, show, show_panels, signed_norm, styled_figure
 from .animation import make_animation
 from .curves import draw_curves
 
 __all__ = ["animate_kernels", "plot_kernels", "plot_kernels_compare"]
 
 
+def _layer(layer: Any, layers: list[str] | None = None, owner: str = "") -> str:
+    """``layer``: a name, one of the convolution layers ``layers`` of the history or model ``owner``."""
+    if not isinstance(layer, str):
+        raise TypeError(f"layer must be a layer name (str) such as 'conv1', got {describe(layer)}")
+    if layers is not None and layer not in layers:
+        raise ValueError(f"layer must be one of the {owner}'s convolution layers {layers}, got {layer!r}")
+    return layer
+
+
+def _history_weights(history: WeightHistory, layer: Any) -> np.ndarray:
+    """All snapshots ``(S, out, in, kh, kw)`` of the weights of a convolution layer, as floats."""
+    convs = [k.removesuffix(".weight") for k in history if k.endswith(".weight") and history[k].ndim == 5]
+    return history[f"{_layer(layer, convs, 'history')}.weight"].astype(float)
+
+
+def _weights_of(source: Any, layer: Any, step: Any) -> tuple[np.ndarray, float | None]:
+    """The ``(out, in, kh, kw)`` weights of ``layer`` in ``source``, and their epoch if known."""
+    if isinstance(source, WeightHistory):
+        i = source.index(step)
+        return _history_weights(source, layer)[i], float(source.epochs[i])
+    if isinstance(source, nn.Module):
+        convs = {n: m for n, m in source.named_modules() if isinstance(m, nn.Conv2d)}
+        source = convs[_layer(layer, list(convs), "model")].weight
+    elif isinstance(source, (torch.Tensor, np.ndarray)):
+        _layer(layer)  # it only labels the figure
+    else:
+        raise TypeError(
+            "source must be a WeightHistory, a torch.nn.Module or a tensor/array of shape "
+            f"(out, in, kh, kw), got {describe(source)}"
+        )
+    w = check_real_array("source", source)
+    if w.ndim != 4 or min(w.shape) < 1:
+        raise ValueError(f"source must be weights of shape (out, in, kh, kw), got shape {w.shape}")
+    return w, None
+
+
+def _format_epoch(epoch: float) -> str:
+    """``3`` for a whole epoch, ``2.50`` for a snapshot taken during an epoch."""
+    e = float(epoch)
+    return str(round(e)) if abs(e - round(e)) < 1e-9 else f"{e:.2f}"
+
+
 def kernel_grid(
-    container: FigureBase,
-    weights: np.ndarray,
-    norm: Normalize,
-    *,
-    ncols: int | None = None,
+    container: FigureBase, weights: np.ndarray, norm: Normalize, *, ncols: int | None = None
 ) -> dict[tuple[int, int], Any]:
     """Draw kernels ``(out, in, kh, kw)`` into ``container``, with one colour bar.
 
@@ -74,8 +99,7 @@ def _accuracy_at(history: WeightHistory, epoch: float) -> tuple[str, float | Non
 
     Metrics are measured at the end of each epoch (index 0: before training),
     so a snapshot taken during epoch ``e + 1`` reports the value after ``e``.
-    ``which`` is ``"validation"`` when training had a validation set, else
-    ``"training"``.
+    ``which`` is ``"validation"``, or ``"training"`` without a validation set.
     """
     e = math.floor(epoch + 1e-9)
     for which, key in (("validation", "val_accuracy"), ("training", "train_accuracy")):
@@ -91,7 +115,7 @@ def _frame_title(history: WeightHistory, step: int, layer: str) -> str:
     """``conv1 kernels, epoch 3 - validation accuracy 97.5%``, saying where the accuracy comes from."""
     epoch = float(history.epochs[step])
     which, accuracy, at = _accuracy_at(history, epoch)
-    text = f"{layer} kernels, epoch {format_epoch(epoch)} \u2013 {which} accuracy "
+    text = f"{layer} kernels, epoch {_format_epoch(epoch)} \u2013 {which} accuracy "
     text += "n/a" if accuracy is None else f"{100 * accuracy:.1f}%"
     if accuracy is not None and abs(epoch - at) > 1e-9:
         text += f" (after epoch {at})"
@@ -103,7 +127,7 @@ def _frame_title(history: WeightHistory, step: int, layer: str) -> str:
 def _step_label(history: WeightHistory, step: int, *, one_line: bool = False) -> str:
     """``epoch 3`` and, below it (or after it), ``(initialization)`` or the accuracy then."""
     epoch = float(history.epochs[step])
-    text = f"epoch {format_epoch(epoch)}"
+    text = f"epoch {_format_epoch(epoch)}"
     if epoch == 0:
         return text + (" " if one_line else "\n") + "(initialization)"
     which, accuracy, _ = _accuracy_at(history, epoch)
@@ -128,45 +152,36 @@ def plot_kernels(
     Parameters
     ----------
     source : WeightHistory, torch.nn.Module, torch.Tensor or numpy.ndarray
-        Where the weights come from: a history (the weights of snapshot
-        ``step``), a model (its current weights), or the weights themselves,
-        shape ``(out, in, kh, kw)``.
+        A history (snapshot ``step``), a model (its current weights) or the
+        weights themselves, shape ``(out, in, kh, kw)``.
     layer : str
-        The layer's name, ``"conv1"`` or ``"conv2"`` for
-        :class:`~cnnexplain.model.LineCNN`; with weights given directly it
-        only labels the figure.
+        The layer, ``"conv1"`` or ``"conv2"`` for
+        :class:`~cnnexplain.model.LineCNN`; with weights, only a label.
     step : int
         Snapshot index of a history: ``0`` is the initialization, ``-1`` the
-        end of training. Ignored for a model or weights.
+        end of training.
     in_channel : int, optional
-        For a layer with several input channels, show only the slices of
-        this input channel (one panel per kernel). By default such a layer is
-        drawn as an ``out x in`` grid: row ``kernel i``, column ``in j``.
+        Show only this input channel's slices; by default a layer with
+        several input channels is an ``out x in`` grid (row ``kernel i``,
+        column ``in j``).
     fig : Figure or SubFigure, optional
         Where to draw; a new pyplot figure by default.
     vmax : float, optional
-        Colour limit: the map runs from ``-vmax`` to ``vmax``. By default the
-        largest absolute weight shown; pass the same value to several figures
-        to compare them by colour.
+        Colour limit (``-vmax`` to ``vmax``); by default the largest absolute
+        weight shown. Give several figures the same to compare them.
     title : str, optional
-        Title of the figure; by default the layer and the epoch. ``""`` for
-        none.
+        By default the layer and the epoch; ``""`` for none.
 
     Returns
     -------
     matplotlib.figure.Figure
         One panel per kernel (or kernel slice) titled ``kernel 0``,
-        ``kernel 1``, ... (numbered from 0, as in code), on the diverging map
-        with symmetric limits, and one shared colour bar.
+        ``kernel 1``, ..., and one shared colour bar.
 
     Raises
     ------
-    TypeError
-        If an argument has the wrong type.
-    ValueError
-        If ``layer`` is not a convolution layer of the history or model,
-        ``step`` or ``in_channel`` is out of range, the weights do not have
-        shape ``(out, in, kh, kw)``, or ``vmax`` is not positive.
+    TypeError, ValueError
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -178,7 +193,7 @@ def plot_kernels(
     ['kernel 0', 'kernel 1', 'kernel 2']
     >>> plt.close(fig)
     """
-    weights, epoch = weights_of(source, layer, step)
+    weights, epoch = _weights_of(source, layer, step)
     n_out, n_in = weights.shape[:2]
     if in_channel is not None:
         in_channel = check_int("in_channel", in_channel, low=0, high=n_in - 1)
@@ -193,7 +208,7 @@ def plot_kernels(
         if in_channel is not None:
             title += f", input channel {in_channel}"
         if epoch is not None:
-            title += f", epoch {format_epoch(epoch)}" + (" (initialization)" if epoch == 0 else "")
+            title += f", epoch {_format_epoch(epoch)}" + (" (initialization)" if epoch == 0 else "")
     if weights.shape[1] == 1:
         ncols = min(n_out, 8)
         size = (0.9 * ncols + 0.9, 1.0 * math.ceil(n_out / ncols) + (0.45 if title else 0.15))
@@ -222,8 +237,8 @@ def plot_kernels_compare(
     layer : str
         A convolution layer of the history, such as ``"conv1"``.
     steps : sequence of int
-        Snapshot indices, one row each; by default the initialization and
-        the end of training. Negative indices count from the end.
+        Snapshot indices, one row each (negative ones count from the end);
+        by default the initialization and the end of training.
     fig : Figure or SubFigure, optional
         Where to draw; a new pyplot figure by default.
 
@@ -231,19 +246,13 @@ def plot_kernels_compare(
     -------
     matplotlib.figure.Figure
         One row per step, labelled with its epoch (and the accuracy then),
-        with identical symmetric colour limits -- the largest absolute weight
-        over all the rows -- so that colours compare across rows. For a
-        layer with one input channel the rows share one colour bar; for a
-        layer with several, each step is an ``out x in`` block with its own
-        colour bar, all with the same limits.
+        all with the same symmetric colour limits. A layer with several input
+        channels gets an ``out x in`` block per step, each with a colour bar.
 
     Raises
     ------
-    TypeError
-        If ``history`` is not a WeightHistory or ``steps`` not a sequence of
-        integers.
-    ValueError
-        If ``layer`` is unknown or a step is out of range.
+    TypeError, ValueError
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -257,7 +266,7 @@ def plot_kernels_compare(
     >>> plt.close(fig)
     """
     history = history_arg("history", history)
-    all_weights = history_weights(history, layer)
+    all_weights = _history_weights(history, layer)
     steps = [history.index(s) for s in int_list("steps", steps)]
     weights = all_weights[steps]
     n_steps, n_out, n_in = weights.shape[:3]
@@ -292,14 +301,10 @@ def animate_kernels(
 ) -> FuncAnimation:
     """The kernels of a layer through training, one frame per snapshot.
 
-    The left of each frame shows the kernels (as :func:`plot_kernels`) with
-    colour limits fixed over all frames -- the largest absolute weight over
-    all snapshots -- so a colour means the same weight in every frame. The
-    right shows the training curves (loss and accuracy against epoch) with a
-    vertical line and markers at the current epoch. The frame's title gives
-    the epoch and the validation accuracy measured then (or the training
-    accuracy, saying so, when training had no validation set; for snapshots
-    taken during an epoch, the value after the last whole epoch).
+    Left, the kernels (as :func:`plot_kernels`) with colour limits fixed over
+    all frames; right, the training curves with a line at the current
+    epoch. The title gives the epoch and the validation accuracy then (the
+    training accuracy, saying so, without a validation set).
 
     Parameters
     ----------
@@ -310,23 +315,18 @@ def animate_kernels(
     interval : int
         Milliseconds between frames, in ``[10, 10000]``.
     fig : Figure, optional
-        A top-level figure to draw into; by default a new pyplot figure of
-        7.6x2.75 inches at 100 dpi, with text drawn without anti-aliasing to
-        keep the frames light for a web page (about 20 KB per frame).
+        A top-level figure to draw into; by default a new one of 7.6x2.75
+        inches at 100 dpi (about 20 KB per frame on a web page).
 
     Returns
     -------
     matplotlib.animation.FuncAnimation
-        ``len(history)`` frames. Keep a reference to it until it is shown
-        or saved (see :func:`save_gif`).
+        ``len(history)`` frames.
 
     Raises
     ------
-    TypeError
-        If an argument has the wrong type.
-    ValueError
-        If ``layer`` is not a convolution layer of the history, or
-        ``interval`` is out of range.
+    TypeError, ValueError
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -342,7 +342,7 @@ def animate_kernels(
     >>> plt.close("all")
     """
     history = history_arg("history", history)
-    weights = history_weights(history, layer)
+    weights = _history_weights(history, layer)
     interval = check_int("interval", interval, low=10, high=10_000)
     n_steps, n_out, n_in = weights.shape[:3]
     norm = signed_norm(weights)
