@@ -64,20 +64,15 @@ class LineDataset:
     config: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        images, labels = self.images, self.labels
+        images = self.images
         if not isinstance(images, torch.Tensor) or images.ndim != 4 or images.dtype != torch.float32:
             raise TypeError(f"images must be a float32 tensor of shape (N, 1, H, W), got {describe(images)}")
         if images.shape[1] != 1:
             raise ValueError(f"images must have one channel, got shape {tuple(images.shape)}")
-        if not isinstance(labels, torch.Tensor) or labels.dtype != torch.int64 or labels.ndim != 1:
-            raise TypeError(f"labels must be an int64 tensor of shape (N,), got {describe(labels)}")
-        if labels.shape[0] != images.shape[0]:
-            raise ValueError(
-                f"labels must have one entry per image ({images.shape[0]}), got {labels.shape[0]}"
-            )
+        _check_labels("labels", self.labels, len(images))
         if not isinstance(self.classes, tuple) or not all(isinstance(c, str) for c in self.classes):
             raise TypeError(f"classes must be a tuple of str, got {describe(self.classes)}")
-        if len(labels) and (labels.min() < 0 or labels.max() >= len(self.classes)):
+        if len(self.labels) and (self.labels.min() < 0 or self.labels.max() >= len(self.classes)):
             raise ValueError(f"labels must lie in [0, {len(self.classes) - 1}]")
 
     def __len__(self) -> int:
@@ -89,22 +84,22 @@ class LineDataset:
             if not -n <= index < n:
                 raise IndexError(f"index must be in [{-n}, {n - 1}], got {index}")
             return self.images[index], self.labels[index]
-        if isinstance(index, slice):
-            return self._subset(self.images[index], self.labels[index])
-        idx = torch.as_tensor(index)
-        if idx.numel() == 0 and idx.dtype.is_floating_point:
-            idx = idx.to(torch.int64)  # an empty list of indices selects nothing
-        if idx.dtype not in (torch.int64, torch.int32, torch.bool):
-            raise TypeError(f"index must be an int, a slice or integer indices, got {describe(index)}")
-        return self._subset(self.images[idx], self.labels[idx])
+        if not isinstance(index, slice):
+            index = torch.as_tensor(index)
+            if index.numel() == 0 and index.dtype.is_floating_point:
+                index = index.to(torch.int64)  # an empty list of indices selects nothing
+            if index.dtype not in (torch.int64, torch.int32, torch.bool):
+                raise TypeError(f"index must be an int, a slice or integer indices, got {describe(index)}")
+        return self._subset(index, self.config)
 
     def __repr__(self) -> str:
         size = "x".join(str(s) for s in self.images.shape[-2:])
         counts = ", ".join(f"{c}={n}" for c, n in zip(self.classes, self.class_counts()))
         return f"LineDataset({len(self)} images of {size}: {counts})"
 
-    def _subset(self, images: torch.Tensor, labels: torch.Tensor) -> LineDataset:
-        return LineDataset(images.contiguous(), labels.contiguous(), self.classes, dict(self.config))
+    def _subset(self, index: slice | torch.Tensor, config: dict[str, Any]) -> LineDataset:
+        images, labels = self.images[index].contiguous(), self.labels[index].contiguous()
+        return LineDataset(images, labels, self.classes, dict(config))
 
     def class_counts(self) -> list[int]:
         """Return the number of images of each class.
@@ -173,42 +168,31 @@ class LineDataset:
             members = rng.permutation(members)
             test_idx.append(members[:n_test])
             train_idx.append(members[n_test:])
-        train_idx = np.sort(np.concatenate(train_idx))
-        test_idx = np.sort(np.concatenate(test_idx))
-        split = {"test_fraction": test_fraction, "seed": seed}
-        train = self[torch.from_numpy(train_idx)]
-        test = self[torch.from_numpy(test_idx)]
-        object.__setattr__(train, "config", {**self.config, "split": {**split, "part": "train"}})
-        object.__setattr__(test, "config", {**self.config, "split": {**split, "part": "test"}})
-        return train, test
+
+        def part(indices: list[np.ndarray], name: str) -> LineDataset:
+            split = {"test_fraction": test_fraction, "seed": seed, "part": name}
+            return self._subset(
+                torch.from_numpy(np.sort(np.concatenate(indices))), {**self.config, "split": split}
+            )
+
+        return part(train_idx, "train"), part(test_idx, "test")
 
 
-def _draw_line(canvas: np.ndarray, orientation: str, row: int, col: int, thick: int, length: int) -> None:
-    """Set the pixels of one line to 1 in ``canvas`` (modified in place)."""
-    if orientation == "horizontal":
-        canvas[row : row + thick, col : col + length] = 1.0
-    elif orientation == "vertical":
-        canvas[row : row + length, col : col + thick] = 1.0
-    else:
-        # A diagonal line covers ``length`` pixels along each axis; its
-        # thickness stacks copies shifted by one column.
-        steps = np.arange(length)
-        rows = row + steps if orientation == "diagonal" else row + length - 1 - steps
-        for k in range(thick):
-            canvas[rows, col + steps + k] = 1.0
+def _line(orientation: str, thick: int, length: int) -> np.ndarray:
+    """The pixels of one line: a float32 array of 0 and 1 just large enough to hold it.
 
-
-def _default_length(size: int, thickness: tuple[int, int], orientations: Sequence[str]) -> tuple[int, int]:
-    """The default ``length`` range of :func:`make_lines` (arguments already checked).
-
-    ``(size // 2, size)``, or, when a diagonal orientation is drawn,
-    ``(size // 2, size - thickness[1] + 1)`` (lowered if needed), so that
-    the longest, thickest diagonal line fits in the image.
+    A diagonal line covers ``length`` pixels along each axis; its thickness
+    stacks copies shifted by one column.
     """
-    high = size
-    if any(o in ("diagonal", "antidiagonal") for o in orientations):
-        high = size - thickness[1] + 1
-    return (min(size // 2, high), high)
+    if orientation == "horizontal":
+        return np.ones((thick, length), np.float32)
+    if orientation == "vertical":
+        return np.ones((length, thick), np.float32)
+    line = np.zeros((length, length + thick - 1), np.float32)
+    steps = np.arange(length)
+    for k in range(thick):
+        line[steps, steps + k] = 1.0
+    return line if orientation == "diagonal" else line[::-1]  # antidiagonal: from the bottom-left
 
 
 def make_lines(
@@ -238,11 +222,9 @@ def make_lines(
         Line thickness in pixels, or an inclusive ``(min, max)`` range.
     length : int or (int, int), optional
         Line length in pixels along its main axis, or an inclusive range.
-        Defaults to ``(size // 2, size)``; when a diagonal orientation is
-        drawn, to ``(size // 2, size - max_thickness + 1)`` so that the
-        longest, thickest diagonal still fits. A diagonal line of length
-        ``L`` spans ``L`` pixels along both axes (plus ``thickness - 1``
-        columns).
+        Defaults to ``(size // 2, size)``, or, when a diagonal is drawn, to
+        ``(size // 2, size - max_thickness + 1)``: a diagonal line of length
+        ``L`` spans ``L`` rows and ``L + thickness - 1`` columns.
     noise : float
         Standard deviation of Gaussian pixel noise added to every pixel,
         after which values are clipped to ``[0, 1]``. ``0`` means none.
@@ -260,11 +242,9 @@ def make_lines(
 
     Raises
     ------
-    ValueError
-        If a count or size is out of range, an orientation is unknown or
-        repeated, or a line of the requested length and thickness cannot fit.
-    TypeError
-        If an argument has the wrong type.
+    TypeError, ValueError
+        If an argument is invalid, or a line of the requested length and
+        thickness cannot fit; the message names the argument.
 
     Examples
     --------
@@ -286,10 +266,12 @@ def make_lines(
         check_choice("orientations", name, ORIENTATIONS)
     if len(orientations) < 1 or len(set(orientations)) != len(orientations):
         raise ValueError(f"orientations must be distinct names, at least one, got {orientations!r}")
+    # A diagonal line spans length + thickness - 1 columns: by default, the longest fits.
     diagonal = any(o in ("diagonal", "antidiagonal") for o in orientations)
-    if length is None:
-        length = _default_length(size, thick, orientations)
-    lengths = check_int_range("length", length, low=1, high=size)
+    longest = size - thick[1] + 1 if diagonal else size
+    lengths = check_int_range(
+        "length", (min(size // 2, longest), longest) if length is None else length, low=1, high=size
+    )
     if diagonal and lengths[1] + thick[1] - 1 > size:
         raise ValueError(
             f"a diagonal line of length {lengths[1]} and thickness {thick[1]} needs "
@@ -306,17 +288,11 @@ def make_lines(
     u_row, u_col = rng.random(n), rng.random(n)
     images = np.zeros((n, 1, size, size), dtype=np.float32)
     for i in range(n):
-        orientation = orientations[labels[i]]
-        t, L = int(thicks[i]), int(lens[i])
-        if orientation == "horizontal":
-            room_r, room_c = size - t, size - L
-        elif orientation == "vertical":
-            room_r, room_c = size - L, size - t
-        else:
-            room_r, room_c = size - L, size - (L + t - 1)
-        row = int(u_row[i] * (room_r + 1))
-        col = int(u_col[i] * (room_c + 1))
-        _draw_line(images[i, 0], orientation, row, col, t, L)
+        line = _line(orientations[labels[i]], int(thicks[i]), int(lens[i]))
+        height, width = line.shape
+        row = int(u_row[i] * (size - height + 1))
+        col = int(u_col[i] * (size - width + 1))
+        images[i, 0, row : row + height, col : col + width] = line
     if noise > 0:
         images += rng.normal(0.0, noise, size=images.shape).astype(np.float32)
         np.clip(images, 0.0, 1.0, out=images)
@@ -329,12 +305,8 @@ def make_lines(
         "orientations": list(orientations),
         "seed": seed,
     }
-    return LineDataset(
-        torch.from_numpy(images),
-        torch.from_numpy(labels.astype(np.int64)),
-        orientations,
-        config,
-    )
+    labels = torch.from_numpy(labels.astype(np.int64))
+    return LineDataset(torch.from_numpy(images), labels, orientations, config)
 
 
 def as_images_labels(name: str, data: Any) -> tuple[torch.Tensor, torch.Tensor]:
@@ -343,18 +315,19 @@ def as_images_labels(name: str, data: Any) -> tuple[torch.Tensor, torch.Tensor]:
     ``name`` names the argument in error messages.
     """
     if isinstance(data, LineDataset):
-        check_images(f"{name} images", data.images)
-        return data.images, data.labels
-    if isinstance(data, tuple) and len(data) == 2:
-        images, labels = data
-        check_images(f"{name} images", images)
-        if not isinstance(labels, torch.Tensor) or labels.ndim != 1 or labels.dtype != torch.int64:
-            raise TypeError(f"{name} labels must be an int64 tensor of shape (N,), got {describe(labels)}")
-        if labels.shape[0] != images.shape[0]:
-            raise ValueError(
-                f"{name} must have one label per image, got {images.shape[0]} images and {labels.shape[0]} labels"
-            )
-        return images, labels
-    raise TypeError(
-        f"{name} must be a LineDataset or an (images, labels) pair of tensors, got {describe(data)}"
-    )
+        data = (data.images, data.labels)
+    if not isinstance(data, tuple) or len(data) != 2:
+        raise TypeError(
+            f"{name} must be a LineDataset or an (images, labels) pair of tensors, got {describe(data)}"
+        )
+    images, labels = data
+    check_images(f"{name} images", images)
+    _check_labels(f"{name} labels", labels, len(images))
+    return images, labels
+
+
+def _check_labels(name: str, labels: Any, n_images: int) -> None:
+    if not isinstance(labels, torch.Tensor) or labels.dtype != torch.int64 or labels.ndim != 1:
+        raise TypeError(f"{name} must be an int64 tensor of shape (N,), got {describe(labels)}")
+    if len(labels) != n_images:
+        raise ValueError(f"{name} must have one entry per image ({n_images}), got {len(labels)}")
