@@ -5,6 +5,17 @@ PyTorch tutorial -- and records a snapshot of every ``state_dict`` entry of
 the model before training and after each epoch (or each batch) in a
 :class:`~cnnexplain.history.WeightHistory`, along with the loss and accuracy
 per epoch. :func:`evaluate` measures a model on a data set.
+
+**Memory format.** Both give the model its images in the channels-last
+memory format (:data:`torch.channels_last`): the same values, but the
+convolutions' outputs are channels-last too, and PyTorch max-pools those
+several times faster on a CPU. A model's ``forward`` must therefore flatten
+feature maps with :class:`torch.nn.Flatten`, ``flatten`` or ``reshape``, not
+``view``; a model that does not is refused before the first step, by an
+error that says so. Together with batches gathered from tensors in memory
+(no per-image ``Dataset``/``DataLoader`` calls) and Adam's fused
+implementation, this makes :func:`train` faster than the textbook loop;
+``benchmarks/bench_training.py`` measures it.
 """
 
 from __future__ import annotations
@@ -34,15 +45,6 @@ EVAL_BATCH_SIZE = 64
 
 
 # -- checks of the data against the model -------------------------------------
-def _check_labels(name: str, labels: torch.Tensor, n_outputs: int) -> None:
-    if labels.numel() and labels.min() < 0:
-        raise ValueError(f"{name} labels must be non-negative class indices, got {int(labels.min())}")
-    if labels.numel() and labels.max() >= n_outputs:
-        raise ValueError(
-            f"{name} labels must be smaller than the model's {n_outputs} outputs, got label {int(labels.max())}"
-        )
-
-
 def _fits_model(name: str, model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> None:
     """Run the first image through ``model`` (eval mode, no gradients) and check
     that it returns logits for every label; errors name the data set ``name``."""
@@ -54,13 +56,16 @@ def _fits_model(name: str, model: nn.Module, images: torch.Tensor, labels: torch
         raise kind(f"{name} does not fit the model: {exc}") from None
     if not isinstance(out, torch.Tensor) or out.ndim != 2:
         raise ValueError(f"model must return logits of shape (N, n_classes), got {describe(out)} for {name}")
-    _check_labels(name, labels, int(out.shape[1]))
+    n_outputs = int(out.shape[1])
+    if labels.min() < 0 or labels.max() >= n_outputs:
+        raise ValueError(
+            f"{name} labels must be class indices in [0, {n_outputs - 1}] (one per output of the model), "
+            f"got labels from {int(labels.min())} to {int(labels.max())}"
+        )
 
 
 def _channels_last(images: torch.Tensor) -> torch.Tensor:
-    """``images`` in the channels-last memory format: the same values, but
-    convolutions then produce channels-last feature maps, on which the CPU
-    max-pools several times faster (``benchmarks/bench_training.py``)."""
+    """``images`` in the channels-last memory format (see the module's description)."""
     return images.to(memory_format=torch.channels_last)
 
 
@@ -69,8 +74,8 @@ def evaluate(model: nn.Module, data: Any, *, batch_size: int = EVAL_BATCH_SIZE) 
     """Return ``(mean cross-entropy, accuracy)`` of ``model`` on ``data``.
 
     The model runs in evaluation mode (no dropout) without gradients; its
-    training flag is restored. As in :func:`train`, the images are given to
-    the model in the channels-last memory format.
+    training flag is restored. It gets the images in the channels-last
+    memory format (see the module's description).
 
     Parameters
     ----------
@@ -91,8 +96,7 @@ def evaluate(model: nn.Module, data: Any, *, batch_size: int = EVAL_BATCH_SIZE) 
     Raises
     ------
     TypeError, ValueError
-        If ``data`` is not a data set, does not fit the model, or has
-        labels outside the model's outputs.
+        If an argument is invalid or the data does not fit the model; the message names it.
     """
     model = check_model(model)
     images, labels = as_images_labels("data", data)
@@ -105,8 +109,7 @@ def evaluate(model: nn.Module, data: Any, *, batch_size: int = EVAL_BATCH_SIZE) 
 def _evaluate(
     model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch_size: int = EVAL_BATCH_SIZE
 ) -> tuple[float, float]:
-    """:func:`evaluate` without the checks of its arguments."""
-    images = _channels_last(images)  # no copy if they already are
+    """:func:`evaluate` without the checks of its arguments, on channels-last images."""
     total_loss, correct = 0.0, 0
     with evaluation_mode(model):
         for x, y in zip(images.split(batch_size), labels.split(batch_size)):
@@ -156,11 +159,10 @@ def _model_config(model: nn.Module) -> dict[str, Any]:
 
 
 def _progress_bar(progress: bool | None, total: int):
-    if progress is None:
-        progress = sys.stderr.isatty()
-    if not progress:
+    """A tqdm bar over the epochs, or None; by default shown only on a terminal."""
+    if progress is False or (progress is None and not sys.stderr.isatty()):
         return None
-    from tqdm.auto import tqdm
+    from tqdm.auto import tqdm  # imported only when a bar is shown
 
     return tqdm(total=total, unit="epoch", desc="training", leave=True)
 
@@ -248,16 +250,9 @@ def train(
     saying how far it got. The model keeps the weights of the interrupted
     step. Save it with ``history.save(...)`` as usual.
 
-    **Memory format.** Every model gets its images in the channels-last
-    memory format (:data:`torch.channels_last`): the same values, but the
-    convolutions' outputs are channels-last too, and PyTorch max-pools those
-    several times faster on a CPU. A model's ``forward`` must therefore
-    flatten feature maps with :class:`torch.nn.Flatten`, ``flatten`` or
-    ``reshape``, not ``view``; a model that does not is refused before the
-    first step, by an error that says so. Together with batches gathered from
-    tensors in memory (no per-image ``Dataset``/``DataLoader`` calls) and
-    Adam's fused implementation, this makes :func:`train` faster than the
-    textbook loop; ``benchmarks/bench_training.py`` measures it.
+    **Memory format.** The model gets its images in the channels-last
+    memory format: its ``forward`` must flatten with ``flatten`` or
+    ``reshape``, not ``view`` (see the module's description).
 
     Examples
     --------
