@@ -1,39 +1,25 @@
 """Numbers about what a CNN has learned: edge detectors, selectivity, dead,
 redundant and essential kernels, maximizing inputs and attribution maps.
 
-One module per topic; every name below is importable from
-``cnnexplain.analysis`` itself:
-
-``edge_matching``
-    How much each kernel looks like an edge detector (:func:`edge_match`),
-    the level of chance (:func:`random_edge_scores`) and how the match grew
-    during training (:func:`edge_match_history`).
-``class_selectivity``
-    Which class each kernel prefers (:func:`selectivity`,
-    :func:`selectivity_index`) and the kernel most selective for each class
-    (:func:`selective_kernels`).
-``kernel_health``
-    Dead kernels (:func:`dead_kernels`), near copies
-    (:func:`kernel_similarity`, :func:`redundant_pairs`) and essential ones
-    (:func:`ablation`, :func:`without_kernels`).
-``maximize``
-    The input that most excites a channel (:func:`maximize_activation`).
-``attribution``
-    Which pixels a decision rests on (:func:`saliency`, :func:`occlusion`,
-    :func:`grad_cam`), with `Captum <https://captum.ai>`_, installed with
-    ``pip install cnnexplain[attribution]``.
-``_layers``
-    The shared plumbing: layers found by name (:func:`conv_layers`), a
-    layer's output captured with a forward hook, eval mode.
-
-Every function takes layer *names* -- ``"conv1"``, ``"relu1"``, ... for
-:class:`~cnnexplain.model.LineCNN`, ``"0"``, ``"1"``, ... for an
-:class:`torch.nn.Sequential` -- and looks the module up in
-``dict(model.named_modules())``, so the analyses work on any
-:class:`torch.nn.Module` with named convolution layers.
+One module per topic, all re-exported here: ``edge_matching`` (how much each
+kernel looks like an edge detector, and since when), ``class_selectivity``
+(which class a kernel prefers), ``kernel_health`` (dead, redundant and
+essential kernels), ``maximize`` (the input that most excites a channel),
+``attribution`` (which pixels a decision rests on, with `Captum
+<https://captum.ai>`_: ``pip install cnnexplain[attribution]``) and
+``_layers`` (the shared plumbing: layers found by name, outputs captured).
 
 The conventions used throughout:
 
+Layers
+    Layers are given by name, as in ``model.named_modules()``: ``"conv1"``,
+    ``"relu1"``, ... for :class:`~cnnexplain.model.LineCNN`, ``"0"``,
+    ``"1"``, ... for a :class:`torch.nn.Sequential`. So the analyses work on
+    any :class:`torch.nn.Module` with named convolution layers.
+Models
+    An analysis runs the model in evaluation mode (restored after), only as
+    far as the layer it studies when it can, and leaves its parameters and
+    their gradients untouched.
 Kernel numbers
     Kernel ``k`` of a layer is output channel ``k``: ``weight[k]`` of the
     convolution, channel ``k`` of its activation maps. Numbers start at 0.

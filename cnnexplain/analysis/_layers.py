@@ -2,7 +2,7 @@
 
 The analyses name layers as ``model.named_modules()`` does, so they work on
 any :class:`torch.nn.Module`; these helpers look the layers up, check the
-data and channel numbers the analyses are given, and run a model up to one
+data and channel or class numbers the analyses are given, and run a model up to one
 layer.
 """
 
@@ -104,11 +104,13 @@ def images_of(name: str, data: Any, *, labelled: bool = False) -> tuple[torch.Te
     return images, labels, tuple(str(c) for c in range(n_classes))
 
 
-def channel_numbers(name: str, values: Any, n_channels: int) -> list[int]:
-    """Return ``values``, a sequence of channel numbers each in ``[0, n_channels)``, as ints."""
+def check_indices(name: str, values: Any, n: int) -> list[int]:
+    """Return ``values``, a sequence of channel or class numbers each in ``[0, n)``, as ints."""
+    if isinstance(values, torch.Tensor):
+        values = values.tolist()
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-        raise TypeError(f"{name} must be a sequence of channel numbers, got {describe(values)}")
-    return [check_int(name, v, low=0, high=n_channels - 1) for v in values]
+        raise TypeError(f"{name} must be a sequence of integers in [0, {n - 1}], got {describe(values)}")
+    return [check_int(name, v, low=0, high=n - 1) for v in values]
 
 
 class _Stop(Exception):

@@ -1,9 +1,7 @@
 """Attribution maps: which pixels a classifier's decision rests on.
 
 Saliency, occlusion and Grad-CAM, computed with `Captum <https://captum.ai>`_
-(``pip install cnnexplain[attribution]``). Each explains the logit of a
-target class -- one for all images, one per image, or the predicted one --
-and returns float32 maps ``(N, H, W)``, one per image.
+(``pip install cnnexplain[attribution]``).
 """
 
 from __future__ import annotations
@@ -18,7 +16,7 @@ from torch import nn
 
 from .._checks import check_choice, check_float, check_images, check_int, check_model, describe
 from .._torch import evaluation_mode
-from ._layers import CONV_TYPES, conv_layers, find_layer
+from ._layers import CONV_TYPES, check_indices, conv_layers, find_layer
 
 __all__ = ["grad_cam", "occlusion", "saliency"]
 
@@ -46,18 +44,11 @@ def _inputs_and_targets(model: Any, images: Any, target: Any) -> tuple[torch.Ten
     n, n_classes = logits.shape
     if target is None:
         return x, logits.argmax(1)
-    if isinstance(target, numbers.Integral) and not isinstance(target, bool):
-        return x, torch.full((n,), check_int("target", target, low=0, high=n_classes - 1))
-    expected = f"target must be None, an integer or one integer per image ({n})"
-    try:
-        t = torch.as_tensor(target)
-    except (TypeError, ValueError, RuntimeError):
-        raise TypeError(f"{expected}, got {describe(target)}") from None
-    if t.ndim != 1 or t.shape[0] != n or t.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8):
-        raise ValueError(f"{expected}, got {describe(target)}")
-    if (t < 0).any() or (t >= n_classes).any():
-        raise ValueError(f"target must hold classes in [0, {n_classes - 1}], got {t.tolist()}")
-    return x, t.to(torch.int64)
+    one_for_all = isinstance(target, numbers.Integral)
+    classes = check_indices("target", [target] * n if one_for_all else target, n_classes)
+    if len(classes) != n:
+        raise ValueError(f"target must be one class or one class per image ({n}), got {len(classes)} classes")
+    return x, torch.tensor(classes, dtype=torch.int64)
 
 
 def saliency(

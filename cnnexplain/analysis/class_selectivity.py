@@ -56,10 +56,9 @@ def selectivity_index(mean_a: Any, mean_b: Any) -> np.ndarray:
 
     Raises
     ------
-    TypeError
-        If a mean is not made of real numbers.
-    ValueError
-        If a mean is negative or not finite, or the shapes do not broadcast.
+    TypeError, ValueError
+        If a mean is not real, finite and non-negative, or the shapes do not
+        broadcast.
 
     Examples
     --------
@@ -73,8 +72,7 @@ def selectivity_index(mean_a: Any, mean_b: Any) -> np.ndarray:
         total = a + b
     except ValueError:
         raise ValueError(f"mean_a and mean_b must broadcast, got shapes {a.shape} and {b.shape}") from None
-    with np.errstate(invalid="ignore", divide="ignore"):
-        index = np.where(total > 0, (a - b) / np.where(total > 0, total, 1.0), 0.0)
+    index = np.divide(a - b, total, out=np.zeros_like(total), where=total > 0)  # 0 where both are 0
     return np.clip(index, -1.0, 1.0)
 
 
@@ -89,17 +87,15 @@ class Selectivity:
     classes : tuple of str
         Class names, in label order.
     means : numpy.ndarray
-        ``(K, n_classes)``: the mean activation of channel ``k`` over the
-        images of each class (per image: the mean or max over positions, see
-        ``reduce``); NaN for a class without images.
+        ``(K, n_classes)``: the mean activation of each channel over the
+        images of each class; NaN for a class without images.
     pair : (str, str)
         The classes ``a`` and ``b`` the index compares.
     index : numpy.ndarray
-        ``(K,)``: :func:`selectivity_index` of ``means`` for ``a`` and ``b``;
-        ``+1`` fires only on ``a``, ``-1`` only on ``b``.
+        ``(K,)``: :func:`selectivity_index` of ``means`` for ``a`` and ``b``.
     reduce : str
-        How each map was reduced to one number per image: ``"mean"`` or
-        ``"max"``.
+        How each map was reduced to one number per image, ``"mean"`` or
+        ``"max"`` over positions.
     """
 
     layer: str
@@ -148,8 +144,7 @@ class Selectivity:
         )
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.table()
+    __str__ = table
 
 
 def _class_number(value: Any, classes: tuple[str, ...]) -> int:
@@ -172,15 +167,14 @@ def selectivity(
 
     Each image's activation map of channel ``k`` is reduced to one number
     (its mean, or max, over positions); these are averaged over the images of
-    each class. The selectivity index of the two classes in ``pair`` is
-    :func:`selectivity_index` of their means: ``+1`` when channel ``k`` fires
-    only on ``pair[0]``.
+    each class. The index is :func:`selectivity_index` of the means of the
+    two classes in ``pair``: ``+1`` when channel ``k`` fires only on
+    ``pair[0]``.
 
     Parameters
     ----------
     model : torch.nn.Module
-        Any model; it runs in eval mode without gradients (restored after),
-        and only up to ``layer``.
+        Any model; it runs up to ``layer`` only.
     data : LineDataset or (images, labels)
         Labelled images ``(N, C, H, W)``.
     layer : str
@@ -203,9 +197,8 @@ def selectivity(
     Raises
     ------
     TypeError, ValueError
-        If ``layer`` is not a layer of the model or gives negative values,
-        ``pair`` names unknown or identical classes, a class has no image,
-        or another argument is malformed.
+        If an argument is invalid (the message names it), ``layer`` gives
+        negative values, or a class of ``pair`` has no image.
 
     Examples
     --------
@@ -229,7 +222,7 @@ def selectivity(
         raise ValueError(f"pair must name two different classes, got {tuple(pair)!r}")
     mean, peak = per_image_stats(model, module, images, batch_size)
     per_image = mean if reduce == "mean" else peak
-    if (peak < 0).any() or (per_image < 0).any():
+    if (per_image < 0).any():
         raise ValueError(
             f"layer {layer!r} gives negative activations; selectivity needs a non-negative layer, "
             "such as a ReLU or a pooling after one"
@@ -250,26 +243,22 @@ def selective_kernels(model: nn.Module, data: Any, *, layer: str = "relu1") -> l
     """Pick, for each class in turn, the kernel most selective for it; a kernel at most once.
 
     Kernel ``k``'s mean activation on each class is measured as in
-    :func:`selectivity` (mean over positions, then over the images of the
-    class). For class ``c``, its selectivity is :func:`selectivity_index` of
-    its mean on ``c`` against the mean of its means on the other classes, in
-    ``[-1, 1]``. Class 0 gets the kernel of highest selectivity for it, class
-    1 the most selective one among the kernels left, and so on; ties go to the
-    smaller kernel number. With two classes ``a`` and ``b`` the picks are
-    ``Selectivity.preferring(a)`` and ``preferring(b)``, unless both are the
-    same kernel.
+    :func:`selectivity`; its selectivity for class ``c`` is
+    :func:`selectivity_index` of its mean on ``c`` against the mean of its
+    means on the other classes. Class 0 gets the kernel most selective for
+    it, class 1 the most selective one among the kernels left, and so on;
+    ties go to the smaller kernel number. With two classes the picks are
+    those of :meth:`Selectivity.preferring`, unless both are the same kernel.
 
     Parameters
     ----------
     model : torch.nn.Module
-        Any model; it runs in eval mode without gradients (restored after),
-        and only up to ``layer``.
+        Any model; it runs up to ``layer`` only.
     data : LineDataset or (images, labels)
         Labelled images ``(N, C, H, W)``; every class must have images.
     layer : str
         A layer with non-negative outputs of shape ``(N, K, ...)``, such as
-        the ReLU after the first convolution (``"relu1"`` of
-        :class:`~cnnexplain.model.LineCNN`).
+        ``"relu1"`` of :class:`~cnnexplain.model.LineCNN`.
 
     Returns
     -------
@@ -280,9 +269,8 @@ def selective_kernels(model: nn.Module, data: Any, *, layer: str = "relu1") -> l
     Raises
     ------
     TypeError, ValueError
-        If ``layer`` is not a layer of the model or gives negative values,
-        ``data`` holds fewer than two classes or a class without images, or
-        an argument is malformed.
+        If an argument is invalid (the message names it), ``layer`` gives
+        negative values, or a class has no image.
 
     Examples
     --------

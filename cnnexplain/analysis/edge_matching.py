@@ -35,14 +35,8 @@ EDGE_KINDS = ("prewitt", "sobel")
 #: Default orientations of :func:`edge_match`, in degrees: 0, 5, ..., 175.
 DEFAULT_ANGLES = tuple(range(0, 180, 5))
 
-# For EdgeMatch.table: the edge a kernel finds, by angle, and the side an angle points to, by 45 degrees.
-_EDGE_NAMES = (
-    (0, "vertical"),
-    (45, "antidiagonal /"),
-    (90, "horizontal"),
-    (135, "diagonal \\"),
-    (180, "vertical"),
-)
+# For EdgeMatch.table: the edge a kernel finds and its bright side, by multiples of 45 degrees.
+_EDGES = ("vertical", "antidiagonal /", "horizontal", "diagonal \\")
 _SIDES = ("right", "below right", "below", "below left", "left", "above left", "above", "above right")
 
 
@@ -212,8 +206,8 @@ class EdgeMatch:
             if pol == 0:
                 lines.append(f"{name:>8}  {0.0:5.2f}  {'-':>5}  {'0':>8}  {'-':<7}  {'(constant)':<16}  -")
                 continue
-            edge = min(_EDGE_NAMES, key=lambda e: abs(e[0] - angle))[1]
-            side = _SIDES[round((angle if pol > 0 else angle + 180.0) / 45.0) % 8]
+            eighth = round(angle / 45.0)  # the nearest multiple of 45 degrees
+            edge, side = _EDGES[eighth % 4], _SIDES[(eighth if pol > 0 else eighth + 4) % 8]
             lines.append(
                 f"{name:>8}  {self.score[idx]:5.2f}  {angle:5.0f}  {pol:+8d}  {self.kind[idx]:<7}  "
                 f"{edge:<16}  {side}"

@@ -19,7 +19,7 @@ from torch import nn
 
 from .._checks import check_float, check_int, describe
 from ..training import evaluate
-from ._layers import find_layer, images_of, layer_weights, per_image_stats
+from ._layers import check_indices, find_layer, images_of, layer_weights, per_image_stats
 
 __all__ = [
     "Ablation",
@@ -40,12 +40,9 @@ class DeadKernels:
     ----------
     layer : str
         The layer measured.
-    peak : numpy.ndarray
-        ``(K,)``: the largest activation of each channel over all images and
-        positions.
-    mean : numpy.ndarray
-        ``(K,)``: the mean activation of each channel over all images and
-        positions.
+    peak, mean : numpy.ndarray
+        ``(K,)``: the largest and the mean activation of each channel, over
+        all images and positions.
     threshold : float
         The relative threshold used.
     dead : numpy.ndarray
@@ -79,15 +76,13 @@ def dead_kernels(
 
     Channel ``k`` is dead when its largest activation over every image and
     position, ``peak[k]``, is at most ``threshold`` times the largest peak of
-    the layer. Measured after a ReLU, a dead channel passes (almost) nothing
-    to the next layer, whatever the image; a channel whose peak is ``<= 0``
-    is always dead (measured on a convolution, it never gets through a
-    following ReLU).
+    the layer: after a ReLU, it passes (almost) nothing to the next layer,
+    whatever the image. A channel whose peak is ``<= 0`` is always dead.
 
     Parameters
     ----------
     model : torch.nn.Module
-        Any model; it runs in eval mode without gradients, up to ``layer``.
+        Any model; it runs up to ``layer`` only.
     data : LineDataset, (images, labels) or torch.Tensor
         The images ``(N, C, H, W)``.
     layer : str
@@ -105,7 +100,7 @@ def dead_kernels(
     Raises
     ------
     TypeError, ValueError
-        If ``layer`` is not a layer of the model or an argument is malformed.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -132,9 +127,8 @@ def kernel_similarity(weights: Any, layer: str = "conv1") -> np.ndarray:
     """Return the cosine similarity of every pair of kernels of a layer.
 
     Each kernel (output channel, all its input channels flattened) is
-    compared as it is, without removing its mean: two kernels that differ by
-    a constant respond differently to bright regions, so they are not
-    copies.
+    compared without removing its mean: two kernels that differ by a
+    constant respond differently to bright regions, so they are not copies.
 
     Parameters
     ----------
@@ -152,9 +146,7 @@ def kernel_similarity(weights: Any, layer: str = "conv1") -> np.ndarray:
     Raises
     ------
     TypeError, ValueError
-        If ``weights`` is neither a model nor a real array, ``layer`` is not
-        a convolution or linear layer of the model, or the weights are not
-        finite.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -203,8 +195,7 @@ def redundant_pairs(
     Raises
     ------
     TypeError, ValueError
-        As :func:`kernel_similarity`; also if ``threshold`` is not in
-        ``[0, 1]`` or ``absolute`` is not a bool.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -229,8 +220,7 @@ def without_kernels(model: nn.Module, kernels: Iterable[int], layer: str = "conv
     """Return a copy of ``model`` with some kernels of a layer zeroed.
 
     Kernel ``k`` gets ``weight[k] = 0`` and ``bias[k] = 0``: output channel
-    ``k`` of ``layer`` is zero everywhere, whatever the image. The model
-    itself is not modified.
+    ``k`` of ``layer`` is zero everywhere, whatever the image.
 
     Parameters
     ----------
@@ -249,8 +239,7 @@ def without_kernels(model: nn.Module, kernels: Iterable[int], layer: str = "conv
     Raises
     ------
     TypeError, ValueError
-        If ``layer`` is not a convolution or linear layer of the model, or a
-        kernel number is out of range.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -260,10 +249,7 @@ def without_kernels(model: nn.Module, kernels: Iterable[int], layer: str = "conv
     (True, [0.0, 0.0])
     """
     module = find_layer(model, layer, kind="weighted")
-    if isinstance(kernels, (str, bytes)) or not isinstance(kernels, Iterable):
-        raise TypeError(f"kernels must be a sequence of kernel numbers, got {describe(kernels)}")
-    n_out = module.weight.shape[0]
-    chosen = [check_int("kernels", k, low=0, high=n_out - 1) for k in kernels]
+    chosen = check_indices("kernels", kernels, module.weight.shape[0])
     ablated = copy.deepcopy(model)
     target = find_layer(ablated, layer)
     with torch.no_grad():
@@ -327,10 +313,9 @@ def ablation(
 ) -> Ablation:
     """Measure how much accuracy is lost when each kernel is zeroed.
 
-    For each output channel ``k`` of ``layer``, :func:`without_kernels` makes
-    a copy of the model with ``weight[k] = 0`` and ``bias[k] = 0`` -- the
-    channel outputs zero everywhere -- and the copy is evaluated on ``data``
-    (eval mode, no dropout). The model itself is never modified.
+    For each output channel ``k`` of ``layer``, the copy of the model made
+    by :func:`without_kernels` (channel ``k`` outputs zero everywhere) is
+    evaluated on ``data``, in evaluation mode.
 
     Parameters
     ----------
@@ -353,8 +338,7 @@ def ablation(
     Raises
     ------
     TypeError, ValueError
-        If ``layer`` is not a convolution or linear layer of the model, a
-        channel is out of range, or ``data`` is malformed.
+        If an argument is invalid; the message names it.
 
     Examples
     --------
@@ -367,12 +351,7 @@ def ablation(
     images, labels, _ = images_of("data", data, labelled=True)
     batch_size = check_int("batch_size", batch_size, low=1)
     n_out = module.weight.shape[0]
-    if channels is None:
-        chans = list(range(n_out))
-    elif isinstance(channels, (str, bytes)) or not isinstance(channels, Sequence):
-        raise TypeError(f"channels must be a sequence of channel numbers, got {describe(channels)}")
-    else:
-        chans = [check_int("channels", c, low=0, high=n_out - 1) for c in channels]
+    chans = list(range(n_out)) if channels is None else check_indices("channels", channels, n_out)
     base_loss, base_acc = evaluate(model, (images, labels), batch_size=batch_size)
     scores = [
         evaluate(without_kernels(model, [c], layer), (images, labels), batch_size=batch_size) for c in chans

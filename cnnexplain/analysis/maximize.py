@@ -12,7 +12,7 @@ from torch import nn
 
 from .._checks import check_choice, check_float, check_int, describe
 from .._torch import evaluation_mode, torch_threads
-from ._layers import capture, channel_numbers, conv_layers, find_layer
+from ._layers import capture, check_indices, conv_layers, find_layer
 
 __all__ = ["maximize_activation"]
 
@@ -29,8 +29,8 @@ def _gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
     return F.conv2d(x, g.view(1, 1, -1, 1).expand(c, 1, -1, 1), groups=c)
 
 
-# Activations with the same maximizer as their input, whose gradient does
-# not vanish where the activation is flat: maximize_activation excites the input.
+# Monotonic activations: the same maximizer as their input, whose gradient
+# does not vanish where the activation is flat.
 _MONOTONIC = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.ELU, nn.Softplus, nn.Sigmoid, nn.Tanh, nn.Hardtanh)
 
 
@@ -65,35 +65,30 @@ def maximize_activation(
        pixels, which removes high-frequency noise;
     4. clamps it to ``[0, 1]``, the range of the training images.
 
-    The loop runs torch on one thread (restored after): its many small
-    operations gain nothing from more, and lose a lot on a busy machine.
-
-    The objective is channel ``channel`` of ``layer``'s output at the
-    centre of its map (``where="centre"``, one unit: the image shows that
-    unit's receptive field, grey around it) or averaged over the map
-    (``where="mean"``: a pattern that excites the channel everywhere). For
-    ``conv1`` the centre patch of the result is, up to clamping, the kernel
-    itself: the gradient of a convolution unit is its kernel.
+    For ``conv1`` the centre patch of the result is, up to clamping, the
+    kernel itself: the gradient of a convolution unit is its kernel. The loop
+    runs torch on one thread (restored after): its many small operations
+    gain nothing from more, and lose a lot on a busy machine.
 
     Parameters
     ----------
     model : torch.nn.Module
         Any model whose first convolution takes the images.
     layer : str
-        Name of the layer to excite. For a monotonic activation layer
-        (``ReLU``, ``LeakyReLU``, ``Sigmoid``, ...) its input is maximized
-        instead -- the same image, but the gradient does not vanish where the
-        ReLU is off. After a pooling of a ReLU, a unit that starts inactive
-        has no gradient to follow: prefer the convolutions (``"conv1"``,
-        ``"conv2"``) or their ReLUs.
+        The layer to excite. For a monotonic activation (``ReLU``,
+        ``Sigmoid``, ...) its input is maximized instead: the same image,
+        but a gradient even where a ReLU is off. After a pooling, a unit that
+        starts inactive has no gradient: prefer the convolutions or ReLUs.
     channel : int or sequence of int
-        Output channel(s) of ``layer``. Several channels are optimized
-        together, independently, in one batch.
+        Output channel(s) of ``layer``; several are optimized independently,
+        in one batch.
     size : int, optional
         Side of the square image; ``model.image_size`` if the model has it,
         else 50.
     where : {"centre", "mean"}
-        Excite the centre unit, or the mean over the map.
+        Excite the unit at the centre of the map (the image shows its
+        receptive field, grey around it) or the mean over the map (a pattern
+        that excites the channel everywhere).
     steps : int
         Number of ascent steps.
     lr : float
@@ -110,9 +105,9 @@ def maximize_activation(
     Returns
     -------
     torch.Tensor
-        Float32 image(s) in ``[0, 1]``: shape ``(size, size)`` for one
-        channel, ``(len(channel), size, size)`` for several (a channel axis
-        is added after the first if the model takes several input channels).
+        Float32 image(s) in ``[0, 1]``: ``(size, size)`` for one channel,
+        ``(len(channel), size, size)`` for several, with an axis of input
+        channels before the image axes if the model takes several.
 
     Raises
     ------
@@ -152,7 +147,7 @@ def maximize_activation(
     pre = isinstance(module, _MONOTONIC)
     with evaluation_mode(model), torch_threads(1):
         out = capture(model, module, x, inputs=pre)
-        select = torch.tensor(channel_numbers("channel", [channel] if single else channel, out.shape[1]))
+        select = torch.tensor(check_indices("channel", [channel] if single else channel, out.shape[1]))
         centre = tuple((s - 1) // 2 for s in out.shape[2:])
         rows = torch.arange(n)
         with torch.enable_grad():  # gradients of the pixels only: the parameters stay untouched
