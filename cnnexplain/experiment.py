@@ -107,11 +107,9 @@ class Experiment:
 
         Raises
         ------
-        TypeError
-            If ``history`` is not a :class:`~cnnexplain.history.WeightHistory`.
-        ValueError
-            If ``history.config`` does not allow it: another model or data,
-            or settings that do not give the number of images trained on.
+        TypeError, ValueError
+            If ``history`` is not a history, or its config does not describe
+            such a run; the message says what is missing.
 
         Examples
         --------
@@ -127,15 +125,14 @@ class Experiment:
         try:
             config = _recorded_config(history.config)
             train_set, test_set = make_lines(**config["data"]).split(**config["split"])
+            n_train = history.config["training"].get("n_train")
+            if n_train != len(train_set):
+                raise ValueError(
+                    f"it was trained on {n_train} images, its recorded data settings give {len(train_set)}"
+                )
             history.model_at(-1)  # fail here, not on first use, if the weights do not load
         except (TypeError, ValueError) as exc:
             raise ValueError(f"history: cannot rebuild the run it records: {exc}") from None
-        n_train = history.config["training"].get("n_train")
-        if n_train != len(train_set):
-            raise ValueError(
-                f"history: cannot rebuild the run it records: it was trained on {n_train} images, "
-                f"its recorded data settings give {len(train_set)}"
-            )
         return cls(history, train_set, test_set, config, cache_key(config))
 
 
@@ -184,15 +181,13 @@ def resolve_config(
 
     Raises
     ------
-    TypeError
-        If a section is not a dict, or a data setting has the wrong type.
-    ValueError
-        If a setting name is unknown, or a data setting is out of range.
+    TypeError, ValueError
+        If a section is not a dict, or a setting is unknown or invalid; the message names it.
     """
     given = {"data": data, "split": split, "model": model, "training": training}
     config: dict[str, dict[str, Any]] = {}
     for section, defaults in _DEFAULTS.items():
-        values = given[section] or {}
+        values = {} if given[section] is None else given[section]
         if not isinstance(values, dict):
             raise TypeError(f"{section} must be a dict of settings, got {describe(values)}")
         unknown = sorted(set(values) - set(defaults))
