@@ -25,17 +25,15 @@ Kernel numbers
     convolution, channel ``k`` of its activation maps. Numbers start at 0.
 Angle and polarity (:func:`edge_match`)
     The ``angle`` of an edge kernel is the direction of the brightness
-    gradient it measures, in degrees in ``[0, 180)``, in image coordinates
-    (``x`` to the right, ``y`` *down* the rows), so angles grow clockwise on
-    screen. It is the angle of :func:`~cnnexplain.edges.edge_template`:
-    ``0`` is :data:`~cnnexplain.edges.PREWITT_X` (a *vertical* edge,
-    brightness changing from left to right), ``90`` is
+    gradient it measures, that of :func:`~cnnexplain.edges.edge_template`:
+    degrees in ``[0, 180)`` in image coordinates (``x`` to the right, ``y``
+    *down* the rows), so angles grow clockwise on screen. ``0`` is
+    :data:`~cnnexplain.edges.PREWITT_X` (a *vertical* edge), ``90``
     :data:`~cnnexplain.edges.PREWITT_Y` (a *horizontal* edge), ``45`` an
-    edge running like ``/`` and ``135`` one running like ``\\``.
-    ``polarity = +1`` means the kernel has the template's sign: its positive
-    weights are on the side the angle points to -- the right for 0, the
-    bottom for 90 -- so it responds most to edges whose bright side is
-    there. ``polarity = -1`` means the opposite side (left for 0, top for 90).
+    edge running like ``/`` and ``135`` one like ``\\``. ``polarity = +1``
+    means the kernel's positive weights are on the side the angle points to
+    (the right for 0, the bottom for 90), so it responds most to edges whose
+    bright side is there; ``-1`` means the opposite side.
 Selectivity index (:func:`selectivity_index`)
     ``(mean_a - mean_b) / (mean_a + mean_b)`` for two classes ``a`` and
     ``b``, in ``[-1, 1]``: ``+1`` means the kernel fires only on class ``a``

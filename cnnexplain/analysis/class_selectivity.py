@@ -120,8 +120,7 @@ class Selectivity:
         -------
         int
             The argmax of ``index`` for ``pair[0]``, the argmin for
-            ``pair[1]`` (the first one on ties): with the default data,
-            ``preferring("vertical")`` is the article's "vertical kernel".
+            ``pair[1]`` (the first one on ties).
         """
         check_choice("name", name, self.pair)
         return int(np.argmax(self.index) if name == self.pair[0] else np.argmin(self.index))

@@ -180,8 +180,7 @@ class EdgeMatch:
         """
         angle = check_float("angle", angle)
         tolerance = check_float("tolerance", tolerance, low=0, high=90)
-        diff = np.abs((self.angle - angle + 90.0) % 180.0 - 90.0)
-        ok = np.nan_to_num(diff, nan=np.inf) <= tolerance
+        ok = np.abs((self.angle - angle + 90.0) % 180.0 - 90.0) <= tolerance  # False for NaN angles
         if not ok.any():
             return None
         flat = int(np.argmax(np.where(ok, self.score, -1.0)))
@@ -292,11 +291,10 @@ def random_edge_scores(
     """Return the edge-match scores of random kernels: the level of chance.
 
     A random kernel already correlates a little with its best template out
-    of many. This draws ``n`` kernels with independent uniform weights --
-    the distribution of PyTorch's default initialization of a convolution
-    (the score does not depend on the scale) -- and scores them with
-    :func:`edge_match`. A kernel scoring well above, say, the 95th
-    percentile has learned an edge.
+    of many. These ``n`` kernels have independent uniform weights, as
+    PyTorch initializes a convolution (the score does not depend on the
+    scale). A kernel scoring well above, say, their 95th percentile has
+    learned an edge.
 
     Parameters
     ----------
@@ -348,14 +346,8 @@ class EdgeMatchHistory:
         Float training progress of each snapshot, in epochs (``0`` = init).
     steps : numpy.ndarray
         Int ``(S, 2)``: the ``(epoch, batch)`` of each snapshot.
-    kinds : tuple of str
-        The template kinds compared.
-    angles : numpy.ndarray
-        The template orientations compared, in degrees.
-    kernel_size : (int, int)
-        Height and width of the kernels.
-    layer : str
-        The layer the kernels come from.
+    kinds, angles, kernel_size, layer : tuple of str, numpy.ndarray, (int, int), str
+        As in :class:`EdgeMatch`.
     """
 
     score: np.ndarray
