@@ -279,6 +279,10 @@ def test_edge_match_rejects_bad_arguments(tiny_run):
         A.edge_match(PREWITT_X, kinds="prewitt")
     with pytest.raises(ValueError, match="index"):
         A.edge_match(PREWITT_X).template(3)
+    with pytest.raises(ValueError, match="kernel_size"):
+        A.random_edge_scores((3, 3, 3))
+    with pytest.raises(TypeError, match=r"kernel_size\[1\]"):
+        A.random_edge_scores((3, 2.0))
     with pytest.raises(ValueError, match=r"layer must be one of the history's convolution layers"):
         A.edge_match_history(history, "fc1")
     with pytest.raises(TypeError, match="history"):
