@@ -19,7 +19,6 @@ confirm.
 >>> from cnnexplain.claims import check, collect, glue
 >>> accuracy = glue("accuracy", 0.9962, "{:.1%}")
 >>> check("the accuracy is 99% or more", accuracy >= 0.99, measured="99.6%")
-True
 >>> collect()["values"]
 {'accuracy': '99.6%'}
 """
@@ -52,7 +51,7 @@ def glue(name: str, value: Any, fmt: str = "{}") -> Any:
     value : object
         The value, as the code computed it.
     fmt : str, default "{}"
-        A :meth:`str.format` pattern for the text, e.g. ``"{:.1%}"``.
+        A ``str.format`` pattern for the text, e.g. ``"{:.1%}"``.
 
     Returns
     -------
@@ -73,7 +72,7 @@ def glue(name: str, value: Any, fmt: str = "{}") -> Any:
     return value
 
 
-def check(claim: str, holds: bool, *, measured: str) -> bool:
+def check(claim: str, holds: bool, *, measured: str) -> None:
     """Record whether this run confirms a claim of the prose.
 
     Parameters
@@ -86,11 +85,6 @@ def check(claim: str, holds: bool, *, measured: str) -> bool:
         means something, never a number copied from one run.
     measured : str
         The measured value that decides the claim, e.g. ``"99.6%"``.
-
-    Returns
-    -------
-    bool
-        ``holds``, as a bool.
 
     Raises
     ------
@@ -108,7 +102,6 @@ def check(claim: str, holds: bool, *, measured: str) -> bool:
         if os.environ.get(STRICT_ENV) == "1":
             raise AssertionError(message)
         warnings.warn(message, stacklevel=2)
-    return holds
 
 
 def collect() -> dict[str, Any]:

@@ -37,6 +37,7 @@ extensions = [
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
     "accessible_site",  # _ext/accessible_site.py: fixes found by tools/site_check.py
+    "checked_claims",  # _ext/checked_claims.py: glued numbers in the prose, the box of checked claims
 ]
 
 templates_path = ["_templates"]
@@ -147,5 +148,8 @@ sphinx_gallery_conf = {
     "first_notebook_cell": "%matplotlib inline",
     "abort_on_example_error": False,
     "only_warn_on_example_error": False,
+    # Besides matplotlib's settings: after each example, save what it glued and
+    # checked (cnnexplain.claims) for the checked_claims extension.
+    "reset_modules": ("matplotlib", "checked_claims.collect_claims"),
     "reset_modules_order": "both",
 }

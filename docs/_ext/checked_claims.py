@@ -1,0 +1,198 @@
+"""Put the numbers an example glued into its prose, and list its checked claims.
+
+An example glues values and checks claims with :mod:`cnnexplain.claims`
+(see docs/writing_examples.rst); this extension takes them to the site:
+
+1. While sphinx-gallery runs the examples, :func:`collect_claims` (one of its
+   ``reset_modules``, called before and after each example) writes what the
+   example glued and checked to ``<example>.claims.json`` beside the generated
+   reST. A build that does not rerun an unchanged example reuses that file.
+2. When Sphinx reads a page, every ``|name|`` in it becomes a reStructuredText
+   substitution of the value the page's example glued as ``name``, and
+   ``|path/to/page:name|`` one of the value another page glued (``path`` as
+   in ``:doc:``, relative to the page or absolute). A name nothing glued is
+   left undefined, which docutils reports (an error under ``-W``). An example
+   page with claims gets a box "Checked when this page was built".
+3. The gallery thumbnails (index and mini-galleries) show titles and intros
+   as raw HTML, where docutils substitutes nothing: they are filled in here.
+4. When the build ends, the downloadable ``.py``, ``.ipynb`` and ``.zip``
+   copies of the examples get the values too, so they read naturally.
+
+The extension also sets ``CNNEXPLAIN_STRICT_CLAIMS=1``: a claim that does not
+hold fails its example, and so the build.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from cnnexplain import claims
+from cnnexplain._io import atomic_write_bytes
+
+logger = logging.getLogger(__name__)
+
+SUFFIX = ".claims.json"
+# |name| or |page:name|, the way docutils reads a substitution reference
+REFERENCE = re.compile(r"\|(?:([\w./-]+):)?(\w+)\|")
+BOX_TITLE = "Checked when this page was built"
+# The box goes after the example's last output, before its timing and downloads.
+PAGE_END = re.compile(r"^\.\. (rst-class:: sphx-glr-timing|_sphx_glr_download_)", re.MULTILINE)
+
+
+def collect_claims(gallery_conf, fname, when) -> None:
+    """Save what the example ``fname`` glued and checked, after it ran (a ``reset_modules``)."""
+    record = claims.collect()  # before an example: forget anything left over
+    if when != "after":
+        return
+    src = Path(gallery_conf["src_dir"])
+    targets = [
+        src / gallery / path.relative_to(src / examples)
+        for examples, gallery in zip(gallery_conf["examples_dirs"], gallery_conf["gallery_dirs"])
+        for path in (src / examples).rglob(fname)
+    ]
+    if len(targets) != 1:
+        raise ExtensionError(f"checked_claims: expected one example named {fname}, found {targets}")
+    data = (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode()
+    path = targets[0].with_suffix(SUFFIX)
+    if not path.is_file() or path.read_bytes() != data:  # an unchanged file keeps the page up to date
+        atomic_write_bytes(path, data)
+
+
+def _record(app, docname: str, *, reading: bool = True) -> dict | None:
+    """What the example of page ``docname`` glued and checked, or None."""
+    path = Path(app.srcdir, docname + SUFFIX)
+    if not path.is_file():
+        return None
+    if reading:
+        app.env.note_dependency(str(path))  # re-read the page being read when the values change
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _page(docname: str, page: str) -> str:
+    """The docname ``page`` names from page ``docname``, as ``:doc:`` reads it."""
+    return posixpath.normpath(
+        page[1:] if page.startswith("/") else posixpath.join(posixpath.dirname(docname), page)
+    )
+
+
+def _value(app, docname: str, page: str | None, name: str, *, reading: bool = True) -> str | None:
+    """The text glued as ``name`` by ``page``, or by page ``docname`` itself."""
+    record = _record(app, _page(docname, page) if page else docname, reading=reading)
+    return None if record is None else record["values"].get(name)
+
+
+def fill(app, docname: str, text: str, escape=str, *, reading: bool = True) -> str:
+    """Replace every ``|name|`` of ``text`` that a page glued by ``escape(value)``."""
+
+    def replace(match: re.Match) -> str:
+        value = _value(app, docname, match[1], match[2], reading=reading)
+        return match[0] if value is None else escape(value)
+
+    return REFERENCE.sub(replace, text)
+
+
+def _escape_rst(text: str) -> str:
+    return re.sub(r"([\\`*_|])", r"\\\1", text)
+
+
+def _box(record: dict) -> str:
+    lines = [f".. admonition:: {BOX_TITLE}", "   :class: checked-claims", ""]
+    for c in record["claims"]:
+        verdict = "" if c["holds"] else " -- **does not hold**"
+        lines.append(f"   - {c['claim']} (measured: {_escape_rst(c['measured'])}){verdict}")
+    return "\n".join(lines) + "\n\n"
+
+
+def _read_source(app, docname: str, source: list[str]) -> None:
+    """Define the page's glued values as substitutions, and add the box of its claims."""
+    text = source[0]
+    definitions = {}
+    for match in REFERENCE.finditer(text):
+        value = _value(app, docname, match[1], match[2])
+        if value is not None:
+            definitions[match[0]] = f".. {match[0]} replace:: {_escape_rst(value)}"
+        elif match[1]:
+            logger.warning("no value glued as %r by page %r", match[2], match[1], location=docname)
+    record = _record(app, docname)
+    if record and record["claims"]:
+        end = PAGE_END.search(text)
+        at = end.start() if end else len(text)
+        text = text[:at] + _box(record) + text[at:]
+    source[0] = text + "\n\n" + "\n".join(definitions.values()) + "\n"
+
+
+def _fill_thumbnails(app, doctree) -> None:
+    """Fill ``|name|`` in the raw HTML of gallery thumbnails (titles, tooltips)."""
+    opening, example = None, None
+    for node in list(doctree.findall(lambda n: isinstance(n, (nodes.raw, addnodes.pending_xref)))):
+        if isinstance(node, addnodes.pending_xref):
+            if opening is not None and example is None and node.get("reftype") == "doc":
+                example = _page(app.env.docname, node["reftarget"])
+        elif "sphx-glr-thumbcontainer" in node.astext():
+            opening, example = node, None
+        elif "sphx-glr-thumbnail-title" in node.astext() and opening is not None:
+            if example is not None:  # the intro and title are the example's text
+                for raw in (opening, node):
+                    text = fill(app, example, raw.astext(), html.escape)
+                    raw.replace_self(nodes.raw("", text, format="html"))
+            opening = None
+
+
+def _fill_downloads(app, exception) -> None:
+    """Put the glued values into the downloadable copies of the examples."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for source, (_docs, dest) in app.env.dlfiles.items():
+        source, path = Path(source), Path(app.outdir, "_downloads", dest)
+        if source.suffix == ".zip":
+            _fill_zip(app, path, source.parent)
+        elif source.suffix in (".py", ".ipynb") and path.is_file():
+            old = path.read_text(encoding="utf-8")
+            new = _fill_file(app, source.with_suffix("").as_posix(), source.suffix, old)
+            if new != old:
+                atomic_write_bytes(path, new.encode())
+
+
+def _fill_file(app, docname: str, suffix: str, text: str) -> str:
+    escape = (lambda value: json.dumps(value)[1:-1]) if suffix == ".ipynb" else str
+    return fill(app, docname, text, escape, reading=False)
+
+
+def _fill_zip(app, path: Path, folder: Path) -> None:
+    with zipfile.ZipFile(path) as zf:
+        members = [(info, zf.read(info)) for info in zf.infolist()]
+    filled = []
+    for info, data in members:
+        member = Path(info.filename)
+        if member.suffix in (".py", ".ipynb"):
+            docname = (folder / member).with_suffix("").as_posix()
+            data = _fill_file(app, docname, member.suffix, data.decode()).encode()
+        filled.append((info, data))
+    if filled == members:
+        return
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for info, data in filled:
+            zf.writestr(info, data)  # same names and times; accessible_site then fixes the times
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def setup(app):
+    os.environ[claims.STRICT_ENV] = "1"
+    app.connect("source-read", _read_source)
+    app.connect("doctree-read", _fill_thumbnails)
+    # Before accessible_site rewrites the zips with fixed timestamps (priority 500).
+    app.connect("build-finished", _fill_downloads, priority=400)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
