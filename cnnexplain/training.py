@@ -224,13 +224,12 @@ def train(
     device : str or torch.device
         Where to train. Snapshots are stored on the CPU.
     threads : int or None
-        CPU threads torch may use while training (the previous setting is
-        restored afterwards). The default, 1, makes the history the same on
-        every machine: with several threads, PyTorch may split its sums
-        differently on different core counts, and the last bits of the
-        weights change. ``None`` keeps torch's current setting, which is
-        faster on a multi-core machine but reproducible only on machines with
-        the same number of threads. Recorded in ``config["training"]``.
+        CPU threads torch may use while training (restored afterwards). The
+        default, 1, gives the same history on every machine: with several
+        threads, PyTorch may split its sums differently on different core
+        counts, changing the last bits of the weights. ``None`` keeps torch's
+        setting: faster on several cores, reproducible only on machines with
+        as many threads. Recorded in ``config["training"]``.
 
     Returns
     -------
@@ -242,13 +241,11 @@ def train(
 
     Notes
     -----
-    **Interrupting.** If training is interrupted with Ctrl-C
-    (``KeyboardInterrupt``), :func:`train` stops at once, warns, and *returns*
-    the history of everything recorded so far instead of raising: the
-    snapshots of the finished epochs (or batches), their metrics, and
-    ``history.completed == False`` with ``config["training"]["completed_epochs"]``
-    saying how far it got. The model keeps the weights of the interrupted
-    step. Save it with ``history.save(...)`` as usual.
+    **Interrupting.** On Ctrl-C (``KeyboardInterrupt``), :func:`train` stops
+    at once, warns, and *returns* the history recorded so far instead of
+    raising: the snapshots and metrics of the finished epochs (or batches),
+    with ``history.completed == False`` and ``config["training"]["completed_epochs"]``
+    saying how far it got. The model keeps the weights of the interrupted step.
 
     **Memory format.** The model gets its images in the channels-last
     memory format: its ``forward`` must flatten with ``flatten`` or
