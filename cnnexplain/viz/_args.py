@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from .._checks import check_int, check_real_array, describe
-from ..history import WeightHistory
 
 
 def plane(name: str, value: Any) -> np.ndarray:
@@ -43,11 +42,11 @@ def planes(name: str, value: Any) -> np.ndarray:
     return arr
 
 
-def history_arg(name: str, history: Any) -> WeightHistory:
-    """A :class:`~cnnexplain.history.WeightHistory`."""
-    if not isinstance(history, WeightHistory):
-        raise TypeError(f"{name} must be a cnnexplain WeightHistory, got {describe(history)}")
-    return history
+def instance_of(name: str, value: Any, cls: type, what: str) -> Any:
+    """``value`` if it is an instance of ``cls``, which the message calls ``what``."""
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be {what}, got {describe(value)}")
+    return value
 
 
 def int_list(name: str, values: Any, *, low: int | None = None, high: int | None = None) -> list[int]:

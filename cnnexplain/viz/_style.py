@@ -13,7 +13,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import math
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -195,16 +196,23 @@ def show(ax: Axes, data: np.ndarray, norm: Normalize, *, aspect: str = "equal"):
     return image
 
 
-def show_panels(
-    axes: Sequence[Axes], arrays: np.ndarray, norm: Normalize, titles: Sequence[str]
-) -> list[Axes]:
-    """Show ``arrays[k]`` titled ``titles[k]`` in ``axes[k]``; blank the axes left over; return those used."""
-    for ax, array, title in zip(axes, arrays, titles):
-        show(ax, array, norm)
-        ax.set_title(title)
-    for ax in axes[len(arrays) :]:
-        ax.set_axis_off()
-    return list(axes[: len(arrays)])
+def panel_rows(container: FigureBase, ncols: int, *stacks: tuple) -> list[list[Axes]]:
+    """Show stacks ``(arrays, norm, titles)`` of titled panels in rows of ``ncols``; return their axes.
+
+    The rows of the stacks alternate -- row 0 of each stack, then row 1 --
+    so that a panel stands above the matching panels of the next stacks.
+    """
+    axes = container.subplots(math.ceil(len(stacks[0][0]) / ncols) * len(stacks), ncols, squeeze=False)
+    shown = []
+    for i, (arrays, norm, titles) in enumerate(stacks):
+        cells = axes[i :: len(stacks)].ravel()
+        for ax, array, title in zip(cells, arrays, titles):
+            show(ax, array, norm)
+            ax.set_title(title)
+        for ax in cells[len(arrays) :]:
+            ax.set_axis_off()  # the end of the last row
+        shown.append(list(cells[: len(arrays)]))
+    return shown
 
 
 def row_label(ax: Axes, text: str, *, fontsize: float = 8) -> None:

@@ -64,17 +64,14 @@ def plot_feature_maps(
     """What chosen kernels make of chosen images, stage by stage.
 
     For every model and kernel, one row: for each image, the kernel's channel
-    after each stage (by default the convolution, the ReLU and the
-    max-pooling). Signed stages (names starting with ``conv``, or with a
-    negative value) share one symmetric limit, the others one limit from
-    zero: rows of different models (say, before and after training) compare
-    by colour alone.
+    after each stage. Signed stages (names starting with ``conv``, or with a
+    negative value) share one colour scale, the others another: rows of
+    different models (say, before and after training) compare by colour.
 
     Parameters
     ----------
     models : mapping of str to torch.nn.Module
-        Named models, one block of rows each, for instance
-        ``{"before": history.model_at(0), "after": history.model_at(-1)}``.
+        Named models, such as ``{"before": history.model_at(0), "after": model}``.
     images : torch.Tensor
         Shape ``(N, 1, H, W)``, shown once above their columns.
     kernels : sequence of int
@@ -82,14 +79,12 @@ def plot_feature_maps(
     stages : sequence of str
         Layers whose outputs are ``(N, C, H', W')`` maps.
     fig : Figure or SubFigure, optional
-        Where to draw; a new pyplot figure by default.
+        Where to draw.
 
     Returns
     -------
     matplotlib.figure.Figure
-        A header row of the images, then one row per model and kernel
-        (labelled with both) of ``N * len(stages)`` maps, and one colour bar
-        per kind of map.
+        A header row of the images, then a row per model and kernel.
 
     Raises
     ------
@@ -223,12 +218,10 @@ def plot_forward_pass(
 ) -> Figure:
     """One image through every layer of a model, from pixels to probabilities.
 
-    One row per layer, in the order they run, labelled with the layer's name
-    and output shape: the input; the maps of the convolution, ReLU and
-    pooling layers (the first ``max_channels``); the dense layers as strips
-    of cells; and the softmax probabilities of the last layer as bars. Each
-    row has its own colour bar. ``Flatten``, ``Dropout`` and ``Identity``
-    change no value at evaluation and are left out.
+    One row per layer, in the order they run: the input, the maps of the
+    convolution, ReLU and pooling layers, the dense layers as strips of
+    cells, and the softmax of the last layer as bars. ``Flatten``,
+    ``Dropout`` and ``Identity`` change no value at evaluation: left out.
 
     Parameters
     ----------
@@ -241,7 +234,7 @@ def plot_forward_pass(
     max_channels : int
         Largest number of channels shown per layer, in ``[1, 64]``.
     fig : Figure or SubFigure, optional
-        Where to draw; a new pyplot figure by default.
+        Where to draw.
 
     Returns
     -------

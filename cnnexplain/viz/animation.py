@@ -22,6 +22,7 @@ from PIL import Image
 
 from .._checks import check_float, describe
 from .._io import atomic_write
+from ._args import instance_of
 from ._style import ANIMATION_STYLE
 
 __all__ = ["save_gif"]
@@ -127,8 +128,7 @@ def save_gif(
     4
     >>> plt.close("all")
     """
-    if not isinstance(animation, Animation):
-        raise TypeError(f"animation must be a matplotlib.animation.Animation, got {describe(animation)}")
+    instance_of("animation", animation, Animation, "a matplotlib.animation.Animation")
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or os.PathLike, got {describe(path)}")
     if not isinstance(overwrite, bool):

@@ -66,20 +66,18 @@ def plot_convolution(
     image : torch.Tensor or numpy.ndarray
         One image, shape ``(H, W)`` or ``(1, H, W)``.
     kernel : torch.Tensor or numpy.ndarray
-        Shape ``(kh, kw)``, for instance :data:`~cnnexplain.edges.PREWITT_X` or
-        a learned kernel ``history["conv1.weight"][-1][5, 0]``.
+        Shape ``(kh, kw)``, such as :data:`~cnnexplain.edges.PREWITT_X`.
     padding : {"valid", "same"} or int
         Passed to :func:`~cnnexplain.edges.convolve`.
     fig : Figure or SubFigure, optional
-        Where to draw; a new pyplot figure by default.
+        Where to draw.
     titles : sequence of 3 str, optional
-        Titles of the three panels; by default their names and sizes.
+        Titles of the panels; by default their names and sizes.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Three panels (``image``, ``kernel``, ``response``), each with a
-        colour bar; a kernel of at most 7x7 has its weights written in it.
+        Three panels with colour bars; a kernel up to 7x7 has its weights written in.
 
     Raises
     ------
@@ -173,11 +171,10 @@ def animate_convolution(
 ) -> FuncAnimation:
     """Slide a kernel over an image, building its response one cell per frame.
 
-    Each frame shows, left to right: the image (or the crop ``region``) with
-    the kernel's window outlined; the patch under the window; the kernel;
-    their element-wise products, whose sum is the output value; and the
-    ``"valid"`` output filled in up to the current cell (grey cells are not
-    computed yet), on a scale fixed for all frames. Numbers are written in
+    Each frame shows the image (or the crop ``region``) with the kernel's
+    window outlined, the patch under the window, the kernel, their products
+    (whose sum is the output value) and the ``"valid"`` output up to the
+    current cell (grey cells are not computed yet). Numbers are written in
     the cells of kernels up to 5x5.
 
     Parameters
@@ -187,14 +184,12 @@ def animate_convolution(
     kernel : torch.Tensor or numpy.ndarray
         Shape ``(kh, kw)``.
     region : (row, col, height, width), optional
-        The crop to slide over, at least as large as the kernel; the whole
-        image by default. It must give at most 400 output cells (frames): a
-        12x12 crop and a 3x3 kernel give 100.
+        The crop to slide over (the whole image by default), giving at most
+        400 output cells: a 12x12 crop and a 3x3 kernel give 100.
     interval : int
         Milliseconds between frames, in ``[10, 10000]``.
     fig : Figure, optional
-        A top-level figure to draw into; by default a new one of 7.1x2.15
-        inches at 100 dpi (about 5 KB per frame on a web page).
+        A top-level figure; by default 7.1x2.15 inches at 100 dpi.
 
     Returns
     -------

@@ -12,7 +12,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from .._checks import describe
 from ..history import WeightHistory
-from ._args import history_arg
+from ._args import instance_of
 from ._style import restyle, styled_figure
 
 __all__ = ["plot_training_curves"]
@@ -109,7 +109,7 @@ def plot_training_curves(
     ['loss', 'accuracy']
     >>> plt.close(fig)
     """
-    history = history_arg("history", history)
+    history = instance_of("history", history, WeightHistory, "a cnnexplain WeightHistory")
     if not any(len(v) for v in history.metrics.values()):
         raise ValueError("history must hold metrics (train_loss, train_accuracy, ...), got none")
     if ax is not None and fig is not None:

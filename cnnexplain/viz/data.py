@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure, FigureBase
 
-from .._checks import check_int, check_real_array, describe
+from .._checks import check_int, check_real_array
 from ..data import LineDataset
+from ._args import instance_of
 from ._style import image_norm, row_label, show, styled_figure
 
 __all__ = ["plot_samples"]
@@ -44,8 +45,7 @@ def plot_samples(dataset: LineDataset, n_per_class: int = 6, *, fig: FigureBase 
     (6, 'horizontal')
     >>> plt.close(fig)
     """
-    if not isinstance(dataset, LineDataset):
-        raise TypeError(f"dataset must be a cnnexplain LineDataset, got {describe(dataset)}")
+    instance_of("dataset", dataset, LineDataset, "a cnnexplain LineDataset")
     n_per_class = check_int("n_per_class", n_per_class, low=1, high=100)
     images = check_real_array("dataset.images", dataset.images[:, 0])
     labels = dataset.labels.numpy()

@@ -20,8 +20,8 @@ from matplotlib.ticker import MaxNLocator
 from .._checks import check_choice, check_float, check_int, describe
 from ..analysis import EDGE_KINDS, EdgeMatch, EdgeMatchHistory, edge_match
 from ..edges import edge_template
-from ._args import int_list, planes, str_list
-from ._style import colorbar, show, show_panels, signed_norm, styled_axes, styled_figure
+from ._args import instance_of, int_list, planes, str_list
+from ._style import colorbar, panel_rows, show, signed_norm, styled_axes, styled_figure
 
 __all__ = ["plot_best_templates", "plot_edge_match", "plot_edge_templates"]
 
@@ -82,8 +82,7 @@ def plot_edge_match(
     8
     >>> plt.close(fig)
     """
-    if not isinstance(result, EdgeMatchHistory):
-        raise TypeError(f"result must be an EdgeMatchHistory from edge_match_history, got {describe(result)}")
+    instance_of("result", result, EdgeMatchHistory, "an EdgeMatchHistory from edge_match_history")
     if result.score.ndim != 2:
         raise ValueError(
             f"result must hold one kernel axis (a layer with one input channel), got scores of shape {result.score.shape}"
@@ -97,15 +96,8 @@ def plot_edge_match(
         colors = mpl.colormaps["tab10" if max(chosen) < 10 else "tab20"]
         for k in chosen:
             label = f"kernel {k}: {_match_label(final, k)}"
-            axis.plot(
-                result.epochs,
-                result.score[:, k],
-                color=colors(k % colors.N),
-                lw=1.5,
-                marker="o",
-                ms=2.5,
-                label=label,
-            )
+            line = {"color": colors(k % colors.N), "lw": 1.5, "marker": "o", "ms": 2.5}
+            axis.plot(result.epochs, result.score[:, k], label=label, **line)
         if chance is not None:
             axis.axhline(chance, color="0.4", ls="--", lw=1, label=f"random kernels ({chance:.2f})")
         axis.set_ylim(0, 1.02)
@@ -167,8 +159,7 @@ def plot_best_templates(
     w = planes("weights", weights)
     if match is None:
         match = edge_match(w)
-    if not isinstance(match, EdgeMatch):
-        raise TypeError(f"match must be an EdgeMatch from edge_match, got {describe(match)}")
+    instance_of("match", match, EdgeMatch, "an EdgeMatch from edge_match")
     n = w.shape[0]
     if match.score.shape != (n,) or tuple(match.kernel_size) != w.shape[1:]:
         raise ValueError(
@@ -187,10 +178,9 @@ def plot_best_templates(
         scaled[k] = w[k].mean() + beta * template
     norm = signed_norm(w, scaled)
     with styled_figure(fig, (1.05 * cols + 1.0, 2.3 * rows + 0.2)) as container:
-        axes = container.subplots(2 * rows, cols, squeeze=False)
-        # kernel k above template k
-        tops = show_panels(axes[0::2].ravel(), w, norm, [f"kernel {k}" for k in range(n)])
-        bottoms = show_panels(axes[1::2].ravel(), scaled, norm, [f"template {k}" for k in range(n)])
+        kernels = (w, norm, [f"kernel {k}" for k in range(n)])
+        templates = (scaled, norm, [f"template {k}" for k in range(n)])
+        tops, bottoms = panel_rows(container, cols, kernels, templates)  # kernel k above template k
         for k, ax in enumerate(bottoms):
             ax.set_xlabel(
                 f"{_match_label(match, k)}\nr = {float(match.score[k]):.2f}", fontsize=7, labelpad=2

@@ -19,16 +19,16 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.patches import Rectangle
 
-from .._checks import check_float, check_int, check_real_array, describe
+from .._checks import check_float, check_int, check_real_array
 from ..analysis import Ablation, Selectivity
-from ._args import planes, str_list
+from ._args import instance_of, planes, str_list
 from ._style import (
     annotate_cells,
     cmap_of,
     colorbar,
     image_norm,
+    panel_rows,
     show,
-    show_panels,
     signed_norm,
     styled_axes,
     styled_figure,
@@ -45,13 +45,12 @@ def plot_selectivity(result: Selectivity, *, fig: FigureBase | None = None) -> F
     result : Selectivity
         From :func:`~cnnexplain.analysis.selectivity`.
     fig : Figure or SubFigure, optional
-        Where to draw; a new figure by default.
+        Where to draw.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Top: the mean activation of each kernel on each class of
-        ``result.pair``. Bottom: the index per kernel, from -1 to 1.
+        Top, the means per class of ``result.pair``; bottom, the index from -1 to 1.
 
     Raises
     ------
@@ -68,8 +67,7 @@ def plot_selectivity(result: Selectivity, *, fig: FigureBase | None = None) -> F
     [-1.0, 1.0]
     >>> plt.close(fig)
     """
-    if not isinstance(result, Selectivity):
-        raise TypeError(f"result must be a Selectivity from selectivity, got {describe(result)}")
+    instance_of("result", result, Selectivity, "a Selectivity from selectivity")
     a, b = result.pair
     k = np.arange(len(result))
     with styled_figure(fig, (max(4.0, 0.5 * len(result) + 2.0), 4.6)) as container:
@@ -106,14 +104,14 @@ def plot_ablation(result: Ablation, *, fig: FigureBase | None = None) -> Figure:
     result : Ablation
         From :func:`~cnnexplain.analysis.ablation`.
     fig : Figure or SubFigure, optional
-        Where to draw; a new figure by default.
+        Where to draw.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Left: the accuracy drop per kernel, in points (``100 * result.drop``).
-        Right: the increase of the mean cross-entropy, which shows the
-        kernels that matter even when the accuracy does not move.
+        Left, the accuracy drop per kernel in points (``100 * result.drop``);
+        right, the loss increase, which shows kernels that matter even when
+        the accuracy does not move.
 
     Raises
     ------
@@ -130,8 +128,7 @@ def plot_ablation(result: Ablation, *, fig: FigureBase | None = None) -> Figure:
     8
     >>> plt.close(fig)
     """
-    if not isinstance(result, Ablation):
-        raise TypeError(f"result must be an Ablation from ablation, got {describe(result)}")
+    instance_of("result", result, Ablation, "an Ablation from ablation")
     x = np.arange(len(result))
     panels = (
         (
@@ -174,18 +171,17 @@ def plot_kernel_similarity(
         ``(K, K)`` values in ``[-1, 1]``, from
         :func:`~cnnexplain.analysis.kernel_similarity`.
     threshold : float, optional
-        Outline the pairs whose ``|similarity|`` reaches it (off the
-        diagonal), as :func:`~cnnexplain.analysis.redundant_pairs` counts them.
+        Outline the pairs with ``|similarity| >= threshold`` (as
+        :func:`~cnnexplain.analysis.redundant_pairs` counts them).
     ax : Axes, optional
-        Where to draw; a new figure by default.
+        Where to draw.
     fig : Figure or SubFigure, optional
         A figure to draw one new panel into (instead of ``ax``).
 
     Returns
     -------
     matplotlib.figure.Figure
-        The matrix on a scale from -1 to 1, values written in the cells (up
-        to 16 kernels), with a colour bar.
+        The matrix, its values written in (up to 16 kernels), and a colour bar.
 
     Raises
     ------
@@ -247,20 +243,19 @@ def plot_maximizing_inputs(
     titles : sequence of str, optional
         One title per image; ``"channel k"`` by default.
     kernels : torch.Tensor or numpy.ndarray, optional
-        ``(K, kh, kw)`` or ``(K, 1, kh, kw)`` kernels drawn below the images
-        (for ``conv1``).
+        ``(K, 1, kh, kw)`` or ``(K, kh, kw)`` kernels, drawn below the images.
     crop : int, optional
-        Show only the centred ``crop x crop`` square of each image (the
-        receptive field of a centre unit).
+        Show only the centred ``crop x crop`` square (the receptive field of
+        a centre unit).
     ncols : int
         Images per row.
     fig : Figure or SubFigure, optional
-        Where to draw; a new figure by default.
+        Where to draw.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Image panels with a colour bar; below them, kernel panels with theirs.
+        Rows of images and, below each, of their kernels; colour bars.
 
     Raises
     ------
@@ -288,16 +283,10 @@ def plot_maximizing_inputs(
         if len(kernels) != n:
             raise ValueError(f"kernels must hold one kernel per image ({n}), got {len(kernels)}")
     cols = min(check_int("ncols", ncols, low=1, high=64), n)
-    rows = math.ceil(n / cols)
-    per = 1 if kernels is None else 2  # rows of panels per row of images: the images, then their kernels
-    with styled_figure(fig, (1.1 * cols + 1.0, 1.25 * rows * per + 0.3)) as container:
-        axes = container.subplots(rows * per, cols, squeeze=False)
-        norm = image_norm(imgs)
-        shown = show_panels(axes[0::per].ravel(), imgs, norm, titles)
-        colorbar(container, shown[0].images[0], shown, label="pixel", shrink=0.9, aspect=20)
-        if kernels is not None:
-            shown = show_panels(
-                axes[1::2].ravel(), kernels, signed_norm(kernels), [f"kernel {k}" for k in range(n)]
-            )
-            colorbar(container, shown[0].images[0], shown, label="weight", shrink=0.9, aspect=20)
+    stacks = [(imgs, image_norm(imgs), titles)]
+    if kernels is not None:
+        stacks.append((kernels, signed_norm(kernels), [f"kernel {k}" for k in range(n)]))
+    with styled_figure(fig, (1.1 * cols + 1.0, 1.25 * math.ceil(n / cols) * len(stacks) + 0.3)) as container:
+        for shown, label in zip(panel_rows(container, cols, *stacks), ("pixel", "weight")):
+            colorbar(container, shown[0].images[0], shown, label=label, shrink=0.9, aspect=20)
     return container.figure

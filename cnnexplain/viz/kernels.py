@@ -15,8 +15,8 @@ from torch import nn
 
 from .._checks import check_float, check_int, check_real_array, describe
 from ..history import WeightHistory
-from ._args import history_arg, int_list
-from ._style import ANIMATION_STYLE, colorbar, row_label, show, show_panels, signed_norm, styled_figure
+from ._args import instance_of, int_list
+from ._style import ANIMATION_STYLE, colorbar, panel_rows, row_label, show, signed_norm, styled_figure
 from .animation import make_animation
 from .curves import draw_curves
 
@@ -77,8 +77,7 @@ def kernel_grid(
     n_out, n_in = weights.shape[:2]
     if n_in == 1:
         ncols = min(n_out, ncols or 8)
-        axes = container.subplots(math.ceil(n_out / ncols), ncols, squeeze=False)
-        shown = show_panels(axes.ravel(), weights[:, 0], norm, [f"kernel {k}" for k in range(n_out)])
+        (shown,) = panel_rows(container, ncols, (weights[:, 0], norm, [f"kernel {k}" for k in range(n_out)]))
         images = {(k, 0): ax.images[0] for k, ax in enumerate(shown)}
     else:
         axes = container.subplots(n_out, n_in, squeeze=False)
@@ -152,31 +151,24 @@ def plot_kernels(
     Parameters
     ----------
     source : WeightHistory, torch.nn.Module, torch.Tensor or numpy.ndarray
-        A history (snapshot ``step``), a model (its current weights) or the
-        weights themselves, shape ``(out, in, kh, kw)``.
+        A history (at snapshot ``step``), a model, or weights ``(out, in, kh, kw)``.
     layer : str
-        The layer, ``"conv1"`` or ``"conv2"`` for
-        :class:`~cnnexplain.model.LineCNN`; with weights, only a label.
+        A convolution layer, such as ``"conv1"``; with weights, only a label.
     step : int
-        Snapshot index of a history: ``0`` is the initialization, ``-1`` the
-        end of training.
+        Snapshot of a history: ``0`` is the initialization, ``-1`` the end.
     in_channel : int, optional
-        Show only this input channel's slices; by default a layer with
-        several input channels is an ``out x in`` grid (row ``kernel i``,
-        column ``in j``).
+        Show only this input channel; by default, an ``out x in`` grid.
     fig : Figure or SubFigure, optional
-        Where to draw; a new pyplot figure by default.
+        Where to draw.
     vmax : float, optional
-        Colour limit (``-vmax`` to ``vmax``); by default the largest absolute
-        weight shown. Give several figures the same to compare them.
+        Colour limit; by default the largest absolute weight shown.
     title : str, optional
         By default the layer and the epoch; ``""`` for none.
 
     Returns
     -------
     matplotlib.figure.Figure
-        One panel per kernel (or kernel slice) titled ``kernel 0``,
-        ``kernel 1``, ..., and one shared colour bar.
+        One panel per kernel, titled ``kernel 0``, ``kernel 1``, ...
 
     Raises
     ------
@@ -237,17 +229,14 @@ def plot_kernels_compare(
     layer : str
         A convolution layer of the history, such as ``"conv1"``.
     steps : sequence of int
-        Snapshot indices, one row each (negative ones count from the end);
-        by default the initialization and the end of training.
+        Snapshot indices, one row each; by default the first and the last.
     fig : Figure or SubFigure, optional
-        Where to draw; a new pyplot figure by default.
+        Where to draw.
 
     Returns
     -------
     matplotlib.figure.Figure
-        One row per step, labelled with its epoch (and the accuracy then),
-        all with the same symmetric colour limits. A layer with several input
-        channels gets an ``out x in`` block per step, each with a colour bar.
+        One row per step, labelled with its epoch and the accuracy then.
 
     Raises
     ------
@@ -265,7 +254,7 @@ def plot_kernels_compare(
     'epoch 0\\n(initialization)'
     >>> plt.close(fig)
     """
-    history = history_arg("history", history)
+    history = instance_of("history", history, WeightHistory, "a cnnexplain WeightHistory")
     all_weights = _history_weights(history, layer)
     steps = [history.index(s) for s in int_list("steps", steps)]
     weights = all_weights[steps]
@@ -301,10 +290,10 @@ def animate_kernels(
 ) -> FuncAnimation:
     """The kernels of a layer through training, one frame per snapshot.
 
-    Left, the kernels (as :func:`plot_kernels`) with colour limits fixed over
-    all frames; right, the training curves with a line at the current
-    epoch. The title gives the epoch and the validation accuracy then (the
-    training accuracy, saying so, without a validation set).
+    Left, the kernels as :func:`plot_kernels` draws them; right, the
+    training curves, with a line at the epoch of the frame. The title gives
+    the validation accuracy then (the training accuracy, saying so, without
+    a validation set).
 
     Parameters
     ----------
@@ -315,8 +304,7 @@ def animate_kernels(
     interval : int
         Milliseconds between frames, in ``[10, 10000]``.
     fig : Figure, optional
-        A top-level figure to draw into; by default a new one of 7.6x2.75
-        inches at 100 dpi (about 20 KB per frame on a web page).
+        A top-level figure; by default 7.6x2.75 inches at 100 dpi.
 
     Returns
     -------
@@ -341,7 +329,7 @@ def animate_kernels(
     >>> html = anim.to_jshtml()              # what a notebook or the site embeds
     >>> plt.close("all")
     """
-    history = history_arg("history", history)
+    history = instance_of("history", history, WeightHistory, "a cnnexplain WeightHistory")
     weights = _history_weights(history, layer)
     interval = check_int("interval", interval, low=10, high=10_000)
     n_steps, n_out, n_in = weights.shape[:3]
