@@ -86,7 +86,6 @@ def _in_range(kind: type, low: float, high: float = math.inf, *, low_open: bool 
             raise argparse.ArgumentTypeError(f"expected {what} in {interval}, got {text}")
         return value
 
-    parse.__name__ = kind.__name__  # argparse names the type in some messages
     return parse
 
 
@@ -254,11 +253,9 @@ def _cmd_info(args: argparse.Namespace) -> int:
     final = {k: float(v[-1]) if len(v) else None for k, v in history.metrics.items()}
     n_params = int(sum(history[k][0].size for k in history))
     if args.json:
-        steps = [[int(s) for s in history.steps[i]] for i in (0, -1)]
-        info = {"file": str(path), "complete": history.completed, "snapshots": len(history), "steps": steps}
-        print(
-            json.dumps({**info, "parameters": n_params, "config": config, "final_metrics": final}, indent=2)
-        )
+        info = {"file": str(path), "complete": history.completed, "snapshots": len(history)}
+        info |= {"steps": history.steps[[0, -1]].tolist(), "parameters": n_params}
+        print(json.dumps({**info, "config": config, "final_metrics": final}, indent=2))
         return 0
     done, epochs = training.get("completed_epochs"), training.get("epochs")
     span = _step_label(history.steps[0])
