@@ -120,10 +120,10 @@ def plot_feature_maps(
     }
     inputs = check_real_array("images", images[:, 0])
 
-    # A grid of panels with narrow spacer columns between the images and
-    # spacer rows between the models: column of (image g, stage j), row of (model b, kernel i).
+    # A grid with narrow spacer columns between the images and spacer rows between
+    # the models: (image g, stage j) is column g * (n_st + 1) + j, (model b, kernel i)
+    # row 2 + b * (n_k + 1) + i.
     n_images, n_st, n_k = len(inputs), len(stages), len(kernels)
-    col_of = [g * (n_st + 1) + j for g in range(n_images) for j in range(n_st)]
     widths = [r for g in range(n_images) for r in [1.0] * n_st + ([0.25] if g < n_images - 1 else [])]
     heights = [1.0] + [r for _ in maps for r in [0.2] + [1.0] * n_k]
     size = (
@@ -132,7 +132,7 @@ def plot_feature_maps(
     )
     with styled_figure(fig, size) as container:
         grid = container.add_gridspec(len(heights), len(widths), width_ratios=widths, height_ratios=heights)
-        header = [container.add_subplot(grid[0, col_of[g * n_st]]) for g in range(n_images)]
+        header = [container.add_subplot(grid[0, g * (n_st + 1)]) for g in range(n_images)]
         for g, ax in enumerate(header):
             show(ax, inputs[g], image_norm(inputs))
             ax.set_title(f"image {g}")
@@ -143,7 +143,7 @@ def plot_feature_maps(
                 row = 2 + b * (n_k + 1) + i
                 for g in range(n_images):
                     for j, stage in enumerate(stages):
-                        ax = container.add_subplot(grid[row, col_of[g * n_st + j]])
+                        ax = container.add_subplot(grid[row, g * (n_st + 1) + j])
                         data = per_stage[stage][g, i]
                         last_image[signed[stage]] = show(ax, data, scale[signed[stage]])
                         panels.append(ax)

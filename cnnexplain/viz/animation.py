@@ -89,8 +89,7 @@ def save_gif(
     Parameters
     ----------
     animation : matplotlib.animation.Animation
-        For instance from :func:`animate_kernels` or
-        :func:`animate_convolution`.
+        Such as from :func:`animate_kernels` or :func:`animate_convolution`.
     path : str or os.PathLike
         Destination, ending in ``.gif``. Missing parent folders are made.
     fps : float, optional

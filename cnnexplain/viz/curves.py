@@ -115,17 +115,16 @@ def plot_training_curves(
     if ax is not None and fig is not None:
         raise ValueError("pass ax or fig, not both")
     twin = isinstance(ax, Axes)
-    pair = _axes_pair(ax)
-    if ax is not None and not twin and pair is None:
+    given = [ax] if twin else _axes_pair(ax)
+    if ax is not None and given is None:
         raise TypeError(f"ax must be a matplotlib Axes or a pair of Axes, got {describe(ax)}")
-    target = fig if ax is None else (ax if twin else pair[0]).get_figure()
-    with styled_figure(target, (7.0, 2.6)) as container:
+    with styled_figure(fig if ax is None else given[0].get_figure(), (7.0, 2.6)) as container:
         if ax is None:
             ax_loss, ax_acc = container.subplots(1, 2)
         else:
-            for given in [ax] if twin else pair:
-                restyle(given)
-            ax_loss, ax_acc = (ax, ax.twinx()) if twin else pair
+            for axes in given:
+                restyle(axes)
+            ax_loss, ax_acc = (ax, ax.twinx()) if twin else given
         draw_curves(ax_loss, ax_acc, history.metrics, twin=twin)
         ax_loss.set_xlabel("epoch")
         if twin:

@@ -167,7 +167,6 @@ def plot_best_templates(
             f"{match.score.shape} for kernels of size {tuple(match.kernel_size)}"
         )
     cols = min(check_int("ncols", ncols, low=1, high=64), n)
-    rows = math.ceil(n / cols)
     # mean(kernel) + beta * template, beta > 0 giving both the same spread (std)
     scaled = np.empty_like(w)
     for k in range(n):
@@ -177,7 +176,7 @@ def plot_best_templates(
         beta = float(np.linalg.norm(w[k] - w[k].mean())) / t_norm if t_norm > 0 else 0.0
         scaled[k] = w[k].mean() + beta * template
     norm = signed_norm(w, scaled)
-    with styled_figure(fig, (1.05 * cols + 1.0, 2.3 * rows + 0.2)) as container:
+    with styled_figure(fig, (1.05 * cols + 1.0, 2.3 * math.ceil(n / cols) + 0.2)) as container:
         kernels = (w, norm, [f"kernel {k}" for k in range(n)])
         templates = (scaled, norm, [f"template {k}" for k in range(n)])
         tops, bottoms = panel_rows(container, cols, kernels, templates)  # kernel k above template k
