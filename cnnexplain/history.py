@@ -122,9 +122,7 @@ class WeightHistory(Mapping):
     ) -> None:
         steps = np.array(steps)
         if steps.dtype != np.int64 or steps.ndim != 2 or steps.shape[1] != 2 or len(steps) < 1:
-            raise ValueError(
-                f"steps must be an int64 array of shape (S, 2) with S >= 1, got {describe(steps)}"
-            )
+            raise ValueError(f"steps must be a non-empty int64 array of shape (S, 2), got {describe(steps)}")
         if (steps < 0).any() or (np.diff(steps[:, 0]) < 0).any():
             raise ValueError("steps must be non-negative (epoch, batch) pairs, epochs in training order")
         if not params:
@@ -143,9 +141,7 @@ class WeightHistory(Mapping):
         metrics = {key: np.array(values, dtype=np.float64) for key, values in metrics.items()}
         for key, arr in metrics.items():
             if not isinstance(key, str) or arr.ndim != 1:
-                raise ValueError(
-                    f"metrics[{key!r}] must be a one-dimensional sequence, got shape {arr.shape}"
-                )
+                raise ValueError(f"metrics[{key!r}] must be one-dimensional, got shape {arr.shape}")
         lengths = sorted({len(arr) for arr in metrics.values()})
         if len(lengths) > 1:
             raise ValueError(f"metrics must all have the same length (one per epoch), got lengths {lengths}")
@@ -340,10 +336,8 @@ class WeightHistory(Mapping):
     def load(cls, path: str | os.PathLike) -> WeightHistory:
         """Read a history written by :meth:`save`, checking everything.
 
-        Loading never runs anything from the file: safetensors holds only
-        raw numbers and JSON text. The header, the names, dtypes and shapes
-        of the tensors, the steps and the config are validated before a
-        history is built.
+        Nothing in the file can run (see the module's description); its
+        header and tensors are validated before a history is built.
 
         Parameters
         ----------
