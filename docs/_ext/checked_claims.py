@@ -111,7 +111,8 @@ def _box(record: dict) -> str:
     lines = [f".. admonition:: {BOX_TITLE}", "   :class: checked-claims", ""]
     for c in record["claims"]:
         verdict = "" if c["holds"] else " -- **does not hold**"
-        lines.append(f"   - {c['claim']} (measured: {_escape_rst(c['measured'])}){verdict}")
+        claim = " ".join(c["claim"].split())  # one line per bullet
+        lines.append(f"   - {claim} (measured: {_escape_rst(c['measured'])}){verdict}")
     return "\n".join(lines) + "\n\n"
 
 
@@ -130,7 +131,9 @@ def _read_source(app, docname: str, source: list[str]) -> None:
         end = PAGE_END.search(text)
         at = end.start() if end else len(text)
         text = text[:at] + _box(record) + text[at:]
-    source[0] = text + "\n\n" + "\n".join(definitions.values()) + "\n"
+    if definitions:
+        text += "\n\n" + "\n".join(definitions.values()) + "\n"
+    source[0] = text
 
 
 def _fill_thumbnails(app, doctree) -> None:
@@ -156,9 +159,11 @@ def _fill_downloads(app, exception) -> None:
         return
     for source, (_docs, dest) in app.env.dlfiles.items():
         source, path = Path(source), Path(app.outdir, "_downloads", dest)
+        if not path.is_file():
+            continue
         if source.suffix == ".zip":
             _fill_zip(app, path, source.parent)
-        elif source.suffix in (".py", ".ipynb") and path.is_file():
+        elif source.suffix in (".py", ".ipynb"):
             old = path.read_text(encoding="utf-8")
             new = _fill_file(app, source.with_suffix("").as_posix(), source.suffix, old)
             if new != old:
