@@ -260,6 +260,38 @@ class WeightHistory(Mapping):
         """
         return check_int("step", step, low=-len(self), high=len(self) - 1) % len(self)
 
+    def snapshot_of_epoch(self, epoch: int) -> int:
+        """Return the index of the last snapshot taken at or before the end of ``epoch``.
+
+        Parameters
+        ----------
+        epoch : int
+            An epoch between the first and the last snapshot's.
+
+        Returns
+        -------
+        int
+            A snapshot index (with ``record="batch"``, the epoch's last batch).
+        """
+        epoch = check_int("epoch", epoch, low=int(self._steps[0, 0]), high=int(self._steps[-1, 0]))
+        return int(np.flatnonzero(self._steps[:, 0] <= epoch)[-1])
+
+    def state_dict_at(self, step: int) -> dict[str, torch.Tensor]:
+        """Return the model ``state_dict`` of snapshot ``step``, for ``load_state_dict``.
+
+        Parameters
+        ----------
+        step : int
+            Snapshot index; negative values count from the end.
+
+        Returns
+        -------
+        dict of str to torch.Tensor
+            New tensors, one per ``state_dict`` key.
+        """
+        i = self.index(step)
+        return {key: torch.from_numpy(np.array(v[i])) for key, v in self._params.items()}
+
     def model_at(self, step: int = -1, model: nn.Module | None = None) -> nn.Module:
         """Return a model holding the weights of snapshot ``step``, in eval mode.
 
@@ -292,7 +324,7 @@ class WeightHistory(Mapping):
                 raise ValueError(f"config['model'] does not describe a LineCNN: {exc}") from None
         check_model(model)
         try:
-            model.load_state_dict({key: torch.from_numpy(np.array(v[i])) for key, v in self._params.items()})
+            model.load_state_dict(self.state_dict_at(i))
         except RuntimeError as exc:
             raise ValueError(f"model does not match the history's parameters: {exc}") from None
         return model.eval()

@@ -70,6 +70,8 @@ def test_model_at_reproduces_the_recorded_weights(tiny_run):
     target = LineCNN(image_size=20, seed=9)
     assert h.model_at(1, model=target) is target
     assert np.array_equal(target.conv1.weight.detach().numpy(), h["conv1.weight"][1])
+    assert h.snapshot_of_epoch(0) == 0 and h.snapshot_of_epoch(2) == 2
+    assert set(h.state_dict_at(-1)) == set(PARAMS)
 
 
 @pytest.mark.parametrize(
@@ -85,6 +87,8 @@ def test_model_at_rejects_a_model_of_another_shape(tiny_run):
         tiny_run[1].model_at(0, model=LineCNN(image_size=20, n_kernels=4))
     with pytest.raises(TypeError, match="model"):
         tiny_run[1].model_at(0, model="LineCNN")
+    with pytest.raises(ValueError, match="epoch"):
+        tiny_run[1].snapshot_of_epoch(3)
 
 
 def test_model_at_needs_a_model_unless_the_config_describes_a_linecnn():

@@ -116,6 +116,7 @@ def test_record_batch(small_split, small_model):
     assert h["conv1.weight"].shape == (7, 8, 1, 7, 7)
     assert all(len(v) == 3 for v in h.metrics.values())  # metrics stay per epoch
     assert h.epochs.tolist() == pytest.approx([0, 1 / 3, 2 / 3, 1, 4 / 3, 5 / 3, 2])
+    assert h.snapshot_of_epoch(1) == 3  # the last batch of epoch 1
     assert h.config["training"]["record"] == "batch"
 
 
