@@ -1,8 +1,8 @@
 """Numbers and claims of an example's text, taken from its code and checked.
 
 The pages of the cnnexplain site are Python scripts whose prose states what
-the code measured: "after 20 epochs the network classifies 99.6% of the
-held-out images correctly". Two calls keep such sentences true:
+their code measured, such as the accuracy of the trained network. Two calls
+keep such sentences true:
 
 - :func:`glue` records a value the prose quotes, under a name. The site's
   docs build puts the formatted value wherever the prose writes ``|name|``.
