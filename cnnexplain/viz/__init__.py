@@ -9,9 +9,9 @@ What every function does, which its docstring does not repeat:
   and never calls ``plt.show()``.
 * Each image panel shows exactly the numbers it claims
   (``AxesImage.get_array()`` returns them). Signed values (weights,
-  pre-activation maps) are drawn on :data:`SIGNED_CMAP` with symmetric limits
+  pre-activation maps) are drawn on ``SIGNED_CMAP`` with symmetric limits
   shared by the panels being compared and by all frames of an animation;
-  non-negative values on :data:`UNSIGNED_CMAP` from zero, images from 0
+  non-negative values on ``UNSIGNED_CMAP`` from zero, images from 0
   (black) to 1 (white).
 * Kernels are numbered from 0, as in code: ``kernel 5`` is ``weight[5]``.
 * A bad argument raises a ``TypeError`` or ``ValueError`` that names it.
@@ -22,7 +22,7 @@ layer, through training), ``activations`` (feature maps and the forward
 pass), ``curves`` (loss and accuracy against epoch), ``edges``,
 ``kernel_roles`` and ``attribution`` (figures of :mod:`cnnexplain.analysis`)
 and ``animation`` (saving an animation as a GIF). They share one matplotlib
-style sheet, :data:`STYLE_FILE`.
+style sheet, ``STYLE_FILE``.
 """
 
 from ._style import HEAT_CMAP, SIGNED_CMAP, STYLE_FILE, UNSIGNED_CMAP, signed_limit

@@ -81,7 +81,7 @@ def plot_attribution(
     Each map is drawn over its dimmed image with an opacity that grows with
     ``|value|``, so that the image shows through where the map is near
     zero. Each method (column) has one colour scale and colour bar: signed,
-    or from zero on :data:`~cnnexplain.viz.HEAT_CMAP`.
+    or from zero on ``HEAT_CMAP``.
 
     Parameters
     ----------
