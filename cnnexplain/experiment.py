@@ -13,6 +13,11 @@ by every setting and by the library's source code, so the gallery trains
 each run once per build and never shows a history made by older code. The
 cache folder is the ``cache_dir`` argument, else the ``CNNEXPLAIN_CACHE``
 environment variable, else ``~/.cache/cnnexplain``.
+
+The environment variable ``CNNEXPLAIN_SEED`` (default 0) changes the seed of
+the model and of the training whenever a call does not give one
+(:func:`default_seed`): the site's claims must hold whichever run it shows,
+and ``CNNEXPLAIN_SEED=1 nox -s docs`` builds the site from another run.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from .history import WeightHistory
 from .model import LineCNN
 from .training import train
 
-__all__ = ["Experiment", "cache_key", "default_cache_dir", "experiment", "resolve_config"]
+__all__ = ["Experiment", "cache_key", "default_cache_dir", "default_seed", "experiment", "resolve_config"]
 
 
 def _defaults(function: Callable, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -243,6 +248,32 @@ def default_cache_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "cnnexplain"
 
 
+def default_seed() -> int:
+    """Return the seed :func:`experiment` gives the model and the training by default.
+
+    Returns
+    -------
+    int
+        ``$CNNEXPLAIN_SEED`` if set, else 0.
+
+    Raises
+    ------
+    ValueError
+        If ``CNNEXPLAIN_SEED`` is not a non-negative integer.
+    """
+    text = os.environ.get("CNNEXPLAIN_SEED", "0").strip()
+    if not text.isdigit():
+        raise ValueError(f"CNNEXPLAIN_SEED must be a non-negative integer, got {text!r}")
+    return int(text)
+
+
+def _with_seed(settings: Any, seed: int) -> Any:
+    """``settings`` with ``seed`` filled in unless it gives one (non-dicts are left to resolve_config)."""
+    if settings is None:
+        return {"seed": seed}
+    return {"seed": seed, **settings} if isinstance(settings, dict) else settings
+
+
 def _cache_file(cache_dir: str | os.PathLike | bool | None, key: str) -> Path | None:
     if cache_dir is None or cache_dir is True:
         cache_dir = default_cache_dir()
@@ -276,7 +307,8 @@ def experiment(
     """Make the data, train a :class:`~cnnexplain.model.LineCNN` on it, and cache the result.
 
     Its history equals (``==``) the one of the same steps done by hand (see
-    the module's description).
+    the module's description). The model's and the training's ``seed``
+    default to :func:`default_seed`.
 
     Parameters
     ----------
@@ -306,7 +338,8 @@ def experiment(
     >>> len(run.history), len(run.train_set), len(run.test_set)
     (2, 32, 8)
     """
-    config = resolve_config(data, model, training, split)
+    seed = default_seed()
+    config = resolve_config(data, _with_seed(model, seed), _with_seed(training, seed), split)
     key = cache_key(config)
     path = _cache_file(cache_dir, key)
     cached = _cached_run(path, config)

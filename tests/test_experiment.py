@@ -16,7 +16,14 @@ import torch
 import cnnexplain
 import cnnexplain.experiment as ex
 from cnnexplain import LineCNN, make_lines, train
-from cnnexplain.experiment import Experiment, cache_key, default_cache_dir, experiment, resolve_config
+from cnnexplain.experiment import (
+    Experiment,
+    cache_key,
+    default_cache_dir,
+    default_seed,
+    experiment,
+    resolve_config,
+)
 from cnnexplain.history import WeightHistory
 
 #: A run that takes a fraction of a second: 20x20 images, 16 to train and 4 to validate, one epoch.
@@ -312,3 +319,22 @@ def test_from_history_refuses_a_history_it_cannot_rebuild(tiny_history, case, me
 def test_from_history_wants_a_history():
     with pytest.raises(TypeError, match="history must be a WeightHistory"):
         Experiment.from_history({"conv1.weight": None})
+
+
+def test_cnnexplain_seed_sets_the_default_seeds_of_model_and_training(monkeypatch):
+    monkeypatch.setenv("CNNEXPLAIN_SEED", "3")
+    assert default_seed() == 3
+    run = experiment(data={"n_per_class": 8, "size": 20}, training={"epochs": 0}, cache_dir=False)
+    assert run.config["model"]["seed"] == 3 and run.config["training"]["seed"] == 3
+    assert run.config["data"]["seed"] == 0  # the data set, the task, stays the same
+    given = experiment(
+        data={"n_per_class": 8, "size": 20}, model={"seed": 1}, training={"epochs": 0}, cache_dir=False
+    )
+    assert given.config["model"]["seed"] == 1 and given.config["training"]["seed"] == 3
+
+
+@pytest.mark.parametrize("text", ["-1", "one", "1.5"])
+def test_cnnexplain_seed_must_be_a_non_negative_integer(monkeypatch, text):
+    monkeypatch.setenv("CNNEXPLAIN_SEED", text)
+    with pytest.raises(ValueError, match="CNNEXPLAIN_SEED"):
+        experiment(data={"n_per_class": 8, "size": 20}, training={"epochs": 0}, cache_dir=False)
