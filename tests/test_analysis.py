@@ -188,6 +188,49 @@ def test_random_kernels_score_low_and_repeat_with_the_seed():
     assert A.random_edge_scores((3, 5), n=4).shape == (4,)
 
 
+def test_edge_score_null_orders_its_levels_and_repeats_with_the_seed():
+    null = A.edge_score_null(7, tested=8, n=2000, seed=3)
+    assert null.median < null.percentile95 < null.threshold
+    for value, (low, high) in [
+        (null.percentile95, null.percentile95_interval),
+        (null.threshold, null.threshold_interval),
+    ]:
+        assert low <= value <= high
+    assert null.kernel_size == (7, 7) and null.tested == 8
+    again = A.edge_score_null(7, tested=8, n=2000, seed=3)
+    assert again.threshold == null.threshold and again.threshold_interval == null.threshold_interval
+    # Testing one kernel needs no correction; testing more needs a higher threshold.
+    assert A.edge_score_null(7, tested=1, n=2000, seed=3).threshold == null.percentile95
+    assert A.edge_score_null(7, tested=30, n=2000, seed=3).threshold > null.threshold
+
+
+def test_edge_score_null_interval_narrows_with_more_draws():
+    few = A.edge_score_null(7, n=500, seed=1).threshold_interval
+    many = A.edge_score_null(7, n=20_000, seed=1).threshold_interval
+    assert many[1] - many[0] < (few[1] - few[0]) / 2
+
+
+def test_best_of_eight_random_kernels_clears_the_threshold_about_one_time_in_twenty():
+    null = A.edge_score_null(7, tested=8, n=20_000, seed=0)
+    # 1,000 fresh layers of eight random kernels: the best of each clears the
+    # threshold with probability 5% (sd 0.7%), the single-kernel 95th percentile far more often.
+    best = A.random_edge_scores(7, n=8000, seed=1).reshape(1000, 8).max(axis=1)
+    assert 0.025 < (best > null.threshold).mean() < 0.075
+    assert (best > null.percentile95).mean() > 0.25
+    # The rule errs on the safe side: the upper end of the interval, not the estimate.
+    assert (null.is_edge(best)).mean() <= (best > null.threshold).mean()
+    assert null.is_edge([0.0, null.threshold_interval[1], 1.0]).tolist() == [False, False, True]
+
+
+def test_edge_score_null_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="tested"):
+        A.edge_score_null(7, tested=0)
+    with pytest.raises(ValueError, match="n must"):
+        A.edge_score_null(7, n=10)
+    with pytest.raises(ValueError, match="kernel_size"):
+        A.edge_score_null((3, 3, 3))
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     arrays(np.float64, (5, 5), elements=st.floats(-1, 1)),
