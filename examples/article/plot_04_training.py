@@ -14,7 +14,8 @@ shape.
 # %%
 # Train while recording the weights
 # ---------------------------------
-# The code of the project's README: make the data (|n_images| images, 600 of
+# The code of the project's README, with the seed of the model and of the
+# training made explicit: make the data (|n_images| images, 600 of
 # each class, a fifth of them held out), build
 # :class:`~cnnexplain.model.LineCNN` and call
 # :func:`~cnnexplain.training.train`, which snapshots every parameter before
@@ -24,11 +25,12 @@ shape.
 import numpy as np
 
 from cnnexplain import LineCNN, make_lines, train, viz
-from cnnexplain.experiment import experiment
+from cnnexplain.experiment import default_seed, experiment
 
+seed = default_seed()  # 0, unless the environment variable CNNEXPLAIN_SEED says otherwise
 train_set, val_set = make_lines(n_per_class=600, seed=0).split(test_fraction=0.2)
-model = LineCNN()
-history = train(model, train_set, val_set=val_set, epochs=20)
+model = LineCNN(seed=seed)
+history = train(model, train_set, val_set=val_set, epochs=20, seed=seed)
 print(history)
 print("snapshots:", len(history), "| conv1 weights:", history["conv1.weight"].shape)
 
