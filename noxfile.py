@@ -1,8 +1,12 @@
 """Sessions of the cnnexplain project.
 
 ``nox -s tests`` runs the test suite, ``nox -s docs`` builds the site into
-``docs/_build/html``. Every session installs from ``constraints.txt`` so that
-the whole tool chain -- above all the CPU build of torch -- is pinned.
+``docs/_build/html``. ``nox -s claims`` builds the site twice more, from the
+runs of seeds 1 and 2 (``CNNEXPLAIN_SEED``), each into its own folder
+``docs/_build/claims-seed<N>/html``: every sentence of the site must hold, and
+every checked claim pass, whichever run the pages show. Every session installs
+from ``constraints.txt`` so that the whole tool chain -- above all the CPU
+build of torch -- is pinned.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ import nox
 ROOT = Path(__file__).parent
 CONSTRAINTS = ("-c", str(ROOT / "constraints.txt"))
 PYPROJECT = nox.project.load_toml("pyproject.toml")
+# Where sphinx-gallery writes the pages it generates from examples/, with the
+# results of running them.
+GALLERY = ROOT / "docs" / "auto_examples"
 
 PYTEST_NO_TESTS_IS_AN_ERROR = (
     "import sys, pytest; code = pytest.main(sys.argv[1:]); "
@@ -64,28 +71,64 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
 
 
+def sphinx_build(session: nox.Session, out: Path, **env: str) -> None:
+    """Build the HTML site into ``out/html``, keeping Sphinx's doctrees in ``out/doctrees``.
+
+    Every warning fails the build (``-W``), after all of them are reported
+    (``--keep-going``), and so does every reference that does not resolve
+    (``-n``). The examples' trainings are cached in ``CNNEXPLAIN_CACHE``,
+    ``docs/_build/cache`` unless the caller's environment names another.
+    """
+    session.env["MPLBACKEND"] = "Agg"
+    session.env.setdefault("CNNEXPLAIN_CACHE", str(ROOT / "docs" / "_build" / "cache"))
+    html, doctrees = str(out / "html"), str(out / "doctrees")
+    session.run(
+        "sphinx-build", "-b", "html", "-W", "--keep-going", "-n", "-d", doctrees, "docs", html, env=env
+    )
+
+
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the HTML site into docs/_build/html (pass 'clean' for a cold build)."""
     install(session, "docs")
     build = ROOT / "docs" / "_build"
     if "clean" in session.posargs:
-        for path in (build, ROOT / "docs" / "auto_examples", ROOT / "docs" / "api" / "generated"):
+        for path in (build, GALLERY, ROOT / "docs" / "api" / "generated"):
             shutil.rmtree(path, ignore_errors=True)
-    session.env["MPLBACKEND"] = "Agg"
-    session.env.setdefault("CNNEXPLAIN_CACHE", str(build / "cache"))
-    session.run(
-        "sphinx-build",
-        "-b",
-        "html",
-        "-W",
-        "--keep-going",
-        "-n",
-        "-d",
-        str(build / "doctrees"),
-        "docs",
-        str(build / "html"),
-    )
+    sphinx_build(session, build)
+
+
+@nox.session
+def claims(session: nox.Session) -> None:
+    """Build the site from other runs: CNNEXPLAIN_SEED=1, then 2 (pass seeds to choose others).
+
+    Each seed is a cold build of the examples into its own folder,
+    ``docs/_build/claims-seed<N>`` (``html`` and ``doctrees``): the build fails
+    when a checked claim of a page does not hold for that run. The default
+    build (``docs/_build/html``) is left alone, and the trainings are shared
+    through the cache of ``nox -s docs``: the runs every build makes with the
+    same explicit seeds (the seed study) are trained once; the default run
+    differs by seed, and so does its cache key.
+
+    sphinx-gallery executes the examples into ``docs/auto_examples`` and
+    reuses what it finds there, so that folder is removed before each build
+    and after the last: no seed's build reuses another's pages, and the next
+    ``nox -s docs`` reruns the examples of the default run.
+    """
+    seeds = session.posargs or ["1", "2"]
+    for seed in seeds:
+        if not seed.isdigit():
+            session.error(f"claims: the seeds must be non-negative integers, got {seed!r}")
+    install(session, "docs")
+    try:
+        for seed in seeds:
+            out = ROOT / "docs" / "_build" / f"claims-seed{seed}"
+            for path in (GALLERY, out):
+                shutil.rmtree(path, ignore_errors=True)
+            session.log(f"claims: building the site from the run of seed {seed} into {out / 'html'}")
+            sphinx_build(session, out, CNNEXPLAIN_SEED=seed)
+    finally:
+        shutil.rmtree(GALLERY, ignore_errors=True)
 
 
 @nox.session
