@@ -71,8 +71,8 @@ check(
 # --------------
 # The last layer gives two scores (logits); the softmax turns them into
 # probabilities that add up to one. For this image the network is right,
-# and sure of it: it gives the horizontal class a probability of
-# |p_horizontal|.
+# and sure of it: the vertical class gets a probability of |p_vertical|,
+# the horizontal class the rest (|p_horizontal| when rounded).
 
 probs = torch.softmax(acts["fc2"], dim=1)[0]
 for name, p in zip(run.test_set.classes, probs):
@@ -81,6 +81,7 @@ for name, p in zip(run.test_set.classes, probs):
 # sphinx_gallery_start_ignore
 p_horizontal = float(probs[run.test_set.classes.index("horizontal")])
 glue("p_horizontal", p_horizontal, "{:.2%}")
+glue("p_vertical", float(probs[run.test_set.classes.index("vertical")]), "{:.1e}")
 check(
     "the network is right and sure about this image: more than 99% probability for horizontal",
     p_horizontal > 0.99,
