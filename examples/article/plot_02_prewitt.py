@@ -33,34 +33,70 @@ from cnnexplain.edges import PREWITT_X, PREWITT_Y, convolve
 
 print("Gx =\n", PREWITT_X.numpy())
 print("Gy =\n", PREWITT_Y.numpy())
-assert PREWITT_X[:, 1].abs().sum() == 0 and PREWITT_Y[1, :].abs().sum() == 0
+
+# sphinx_gallery_start_ignore
+# The numbers the text of this page quotes (glue) and its claims (check), see
+# cnnexplain.claims: a claim that does not hold fails the site's build; when
+# you run this file, it only prints a warning.
+from cnnexplain.claims import check, glue
+
+gx, gy = PREWITT_X.numpy(), PREWITT_Y.numpy()
+check(
+    "Gx has columns of -1, 0 and +1 from left to right; Gy is its transpose",
+    (gx == np.array([-1, 0, 1])).all() and (gy == gx.T).all(),
+    measured=f"Gx rows {gx.tolist()}, Gy rows {gy.tolist()}",
+)
+# sphinx_gallery_end_ignore
 
 # %%
 # Gx on a vertical line
 # ---------------------
 # A vertical line has two vertical edges: dark-to-bright on its left side and
-# bright-to-dark on its right side. ``Gx`` answers with a positive stripe on
-# the first and a negative stripe on the second; in between, and far from the
-# line, it answers zero.
+# bright-to-dark on its right side. On a line three pixels thick that does
+# not touch the image's border, ``Gx`` answers with a positive stripe on the
+# left side and a negative stripe on the right side; on the line's middle
+# column, and far from the line, it answers zero.
 
 data = make_lines(n_per_class=600, seed=0)
 vertical = data.of_class("vertical")
 horizontal = data.of_class("horizontal")
-# Pick the first vertical line that does not touch the image border.
-lit_columns = [np.flatnonzero(im[0].numpy().max(axis=0) > 0.5) for im in vertical.images]
-index = next(i for i, c in enumerate(lit_columns) if c[0] >= 2 and c[-1] <= 47)
-image = vertical.images[index, 0]
-first, last = int(lit_columns[index][0]), int(lit_columns[index][-1])
+
+
+def lit_span(is_lit):
+    """First and last index where ``is_lit`` is true."""
+    where = np.flatnonzero(is_lit)
+    return int(where[0]), int(where[-1])
+
+
+# Pick the first vertical line, three pixels thick, that keeps two pixels
+# away from every border: both of its edges and both of its ends show.
+for image in vertical.images[:, 0]:
+    picture = image.numpy()
+    first, last = lit_span(picture.max(axis=0) > 0.5)  # lit columns
+    top, bottom = lit_span(picture.max(axis=1) > 0.5)  # lit rows
+    if last - first == 2 and min(first, top) >= 2 and max(last, bottom) <= 47:
+        break
 fig = viz.plot_convolution(image, PREWITT_X, titles=("a vertical line", "Gx", "response"))
 
-# Output column j sees image columns j, j+1, j+2.
-response = convolve(image, PREWITT_X)
-left_edge, right_edge = response[:, first - 2], response[:, last]
-print(
-    f"line in columns {first}-{last}; response on its left edge: {left_edge.max():.0f}, "
-    f"on its right edge: {right_edge.min():.0f}, far from it: {response[:, 0].abs().max():.0f}"
+# Output column j is centred on image column j + 1.
+response = convolve(image, PREWITT_X).numpy()
+by_column = {j + 1: (response[:, j].min(), response[:, j].max()) for j in range(response.shape[1])}
+print(f"line in columns {first} to {last}; response (lowest, highest) per column around it:")
+for column in range(first - 2, last + 3):
+    print(f"  column {column}: {by_column[column][0]:+.0f}, {by_column[column][1]:+.0f}")
+
+# sphinx_gallery_start_ignore
+positive = {c for c, (low, high) in by_column.items() if high > 0}
+negative = {c for c, (low, high) in by_column.items() if low < 0}
+check(
+    "Gx answers positive only on the line's left edge, negative only on its right edge, zero elsewhere",
+    positive == {first - 1, first}
+    and negative == {last, last + 1}
+    and all(by_column[c][0] >= 0 for c in positive)
+    and all(by_column[c][1] <= 0 for c in negative),
+    measured=f"line in columns {first}-{last}; positive at {sorted(positive)}, negative at {sorted(negative)}",
 )
-assert left_edge.max() == 3 and right_edge.min() == -3
+# sphinx_gallery_end_ignore
 
 # %%
 # Sliding the kernel
@@ -70,10 +106,21 @@ assert left_edge.max() == 3 and right_edge.min() == -3
 # step the 3x3 window is multiplied by ``Gx`` and summed into one pixel of the
 # output. Use the player's buttons to step through it.
 
-rows = np.flatnonzero(image.numpy().max(axis=1) > 0.5)
-top = int(min(max(rows[0] - 2, 0), 50 - 8))
-left = int(min(max(first - 5, 0), 50 - 12))
-anim = viz.animate_convolution(image, PREWITT_X, region=(top, left, 8, 12))
+window_top = top - 2
+window_left = first - 5
+anim = viz.animate_convolution(image, PREWITT_X, region=(window_top, window_left, 8, 12))
+
+# sphinx_gallery_start_ignore
+n_frames = len(list(anim.new_frame_seq()))
+check(
+    "an 8x12 window, holding the top of the line, and one frame per position of the 3x3 kernel",
+    n_frames == (8 - 3 + 1) * (12 - 3 + 1)
+    and window_top <= top < window_top + 8
+    and window_left <= first
+    and last < window_left + 12,
+    measured=f"{n_frames} frames; window rows {window_top}-{window_top + 7}, columns {window_left}-{window_left + 11}",
+)
+# sphinx_gallery_end_ignore
 
 # %%
 # Gy on the same line
@@ -83,12 +130,27 @@ anim = viz.animate_convolution(image, PREWITT_X, region=(top, left, 8, 12))
 
 fig = viz.plot_convolution(image, PREWITT_Y, titles=("a vertical line", "Gy", "response"))
 
+# Output row i is centred on image row i + 1.
+rows_answering = np.flatnonzero(np.abs(convolve(image, PREWITT_Y).numpy()).max(axis=1) > 0) + 1
+print(f"line in rows {top} to {bottom}; Gy answers on rows {rows_answering.tolist()}")
+
+# sphinx_gallery_start_ignore
+near_top = [r for r in rows_answering if abs(r - top) <= 1]
+near_bottom = [r for r in rows_answering if abs(r - bottom) <= 1]
+check(
+    "Gy answers only at the two ends of the vertical line, within a pixel of each",
+    bool(near_top) and bool(near_bottom) and len(near_top) + len(near_bottom) == len(rows_answering),
+    measured=f"line in rows {top}-{bottom}; Gy answers on rows {rows_answering.tolist()}",
+)
+# sphinx_gallery_end_ignore
+
 # %%
 # How much each kernel answers, class by class
 # --------------------------------------------
 # Summing the absolute response over the whole image gives one number per
-# kernel. On all 1,200 images, ``Gx`` answers vertical lines far more than
-# horizontal ones, and ``Gy`` the reverse.
+# kernel. On all |n_images| images, ``Gx`` answers vertical lines
+# |gx_ratio| times more than horizontal ones, and ``Gy`` answers horizontal
+# lines |gy_ratio| times more than vertical ones.
 
 
 def energy(images, kernel):
@@ -106,7 +168,18 @@ print(
     f"Gy: {gy_h.mean():.3f} on horizontal lines, {gy_v.mean():.3f} on vertical ones "
     f"({gy_h.mean() / gy_v.mean():.1f} times more)"
 )
-assert gx_v.mean() > 3 * gx_h.mean() and gy_h.mean() > 3 * gy_v.mean()
+
+# sphinx_gallery_start_ignore
+glue("n_images", len(data), "{:,}")
+gx_ratio = glue("gx_ratio", gx_v.mean() / gx_h.mean(), "{:.1f}")
+gy_ratio = glue("gy_ratio", gy_h.mean() / gy_v.mean(), "{:.1f}")
+# "Far more" is checked as more than three times.
+check(
+    "Gx answers vertical lines far more (over three times) than horizontal ones, and Gy the reverse",
+    gx_ratio > 3 and gy_ratio > 3,
+    measured=f"Gx {gx_ratio:.1f} times, Gy {gy_ratio:.1f} times",
+)
+# sphinx_gallery_end_ignore
 
 # %%
 # A classifier with no learning at all
@@ -118,11 +191,20 @@ pred_vertical = energy(data.images, PREWITT_X) > energy(data.images, PREWITT_Y)
 is_vertical = (data.labels == data.classes.index("vertical")).numpy()
 accuracy = (pred_vertical == is_vertical).mean()
 print(f"accuracy of the hand-made Prewitt rule: {100 * accuracy:.1f}% of {len(data)} images")
-assert accuracy >= 0.99
+
+# sphinx_gallery_start_ignore
+glue("prewitt_accuracy", accuracy, "{:.1%}")
+check(
+    "the hand-made Prewitt rule classifies 99% or more of the images",
+    accuracy >= 0.99,
+    measured=f"{accuracy:.1%}",
+)
+# sphinx_gallery_end_ignore
 
 # %%
-# So the task is solved by two edge detectors and a comparison. The next
-# pages ask whether a CNN, given only the images and their labels, finds
-# something similar on its own.
+# The rule is right for |prewitt_accuracy| of the images. So the task is
+# solved by two edge detectors and a comparison. The next pages ask whether a
+# CNN, given only the images and their labels, finds something similar on its
+# own.
 
 # sphinx_gallery_thumbnail_number = 1
