@@ -147,10 +147,10 @@ print(f"wrote {gif.name}: {len(history)} frames, {gif.stat().st_size / 1024:.0f}
 # %%
 # How far the kernels moved
 # -------------------------
-# The article describes the weights as values between 0 and 1. They are
-# not: after training they range from |w_min| to |w_max|, and every kernel
-# has negative weights as well as positive ones -- an edge detector
-# *subtracts* one side from the other. Below, the range of the weights and
+# The article describes the weights as values between 0 and 1. Ours are
+# not: in this run, after training they range from |w_min| to |w_max|, and
+# every kernel has negative weights as well as positive ones -- an edge
+# detector *subtracts* one side from the other. Below, the range of the weights and
 # how much each kernel changed, relative to its size at initialization.
 
 w = history["conv1.weight"][:, :, 0]  # (snapshots, kernel, 7, 7)
@@ -166,20 +166,22 @@ glue("least_change", change.min(), "{:.0%}")
 glue("most_change", change.max(), "{:.0%}")
 signs = [(kernel.min() < 0 < kernel.max()) for kernel in w[-1]]
 check(
-    "every trained kernel has negative and positive weights",
+    "in this run, every trained kernel has negative and positive weights",
     all(signs),
     measured=f"{sum(signs)} of {len(signs)} kernels",
 )
 check(
-    "training moved every kernel by more than a fifth of its initial norm",
+    "in this run, training moved every kernel by more than a fifth of its initial norm",
     change.min() > 0.2,
     measured=f"at least {change.min():.0%}",
 )
 # sphinx_gallery_end_ignore
 
 # %%
-# Training reshaped every kernel, not just nudged it: the one that changed
-# least moved by |least_change| of its initial norm, the one that changed
-# most by |most_change|.
+# In this run, training moved every kernel well away from where it started:
+# the one that changed least moved by |least_change| of its initial norm,
+# the one that changed most by |most_change|. How much of each kernel's
+# random starting pattern survives is measured on the
+# :ref:`next page <sphx_glr_auto_examples_article_plot_05_init_vs_trained.py>`.
 
 # sphinx_gallery_thumbnail_number = 2
