@@ -153,8 +153,8 @@ check(
 # In this run, training did not erase the initialization: each trained kernel
 # still correlates |keep_min| to |keep_max| with its own starting point, so
 # more than half of its variation follows the random pattern it started
-# from, while a fresh random kernel stays within plus or minus |chance| of it
-# in 95% of pairs. Training added structure on top of that pattern, and
+# from, while its correlation with a fresh random kernel stays within plus
+# or minus |chance| in 95% of pairs. Training added structure on top of that pattern, and
 # spread the weights wider: their standard deviation went from |std_before|
 # to |std_after|, more than that of any of the fresh random models
 # (|fresh_std| at most).
