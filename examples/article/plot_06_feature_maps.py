@@ -114,9 +114,9 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# Were they detectors before training?
-# ------------------------------------
-# Not blank ones. In this run, |n_lean_init| of the eight random kernels
+# Were they blank before training?
+# --------------------------------
+# No. In this run, |n_lean_init| of the eight random kernels
 # already leaned towards one class at initialization, and |n_leaned| of the
 # two picks already leaned towards their own class before training. (An index
 # counts as a lean, and a change of index as a change, when it is larger than

@@ -155,8 +155,8 @@ ax1.set_ylabel("largest relu1 output")
 ax1.set_title(f"kernel {victim} stops firing")
 ax2.semilogy(np.arange(1, len(moved) + 1), np.maximum(moved, 1e-8), marker="o", ms=3, color="#dd8452")
 ax2.set_xlabel("epoch")
-ax2.set_ylabel("weight change in the epoch")
-ax2.set_title("... and its weights freeze (zeros drawn at 1e-8)")
+ax2.set_ylabel("weight change in the epoch\n(zero drawn at 1e-8)")
+ax2.set_title("... and its weights freeze")
 
 # sphinx_gallery_start_ignore
 glue("victim", victim)
