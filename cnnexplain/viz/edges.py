@@ -53,8 +53,9 @@ def plot_edge_match(
     kernels : sequence of int, optional
         The kernels drawn; all by default.
     chance : float, optional
-        A score to mark with a dashed line, for instance the 95th percentile
-        of :func:`~cnnexplain.analysis.random_edge_scores`.
+        A threshold score to mark with a dashed line, for instance the
+        upper end of ``threshold_interval`` of
+        :func:`~cnnexplain.analysis.edge_score_null`.
     ax : Axes, optional
         Where to draw; a new figure by default.
     fig : Figure or SubFigure, optional
@@ -99,7 +100,7 @@ def plot_edge_match(
             line = {"color": colors(k % colors.N), "lw": 1.5, "marker": "o", "ms": 2.5}
             axis.plot(result.epochs, result.score[:, k], label=label, **line)
         if chance is not None:
-            axis.axhline(chance, color="0.4", ls="--", lw=1, label=f"random kernels ({chance:.2f})")
+            axis.axhline(chance, color="0.4", ls="--", lw=1, label=f"threshold ({chance:.2f})")
         axis.set_ylim(0, 1.02)
         axis.set_xlim(float(result.epochs[0]), float(result.epochs[-1]) if len(result) > 1 else 1.0)
         axis.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
