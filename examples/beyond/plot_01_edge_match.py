@@ -261,7 +261,7 @@ shuffled_score = edge_match(shuffled_weights[-1] - shuffled_weights[0]).score
 print(f"change after {epochs} epochs, true labels:     {np.round(real_score, 2)}")
 print(f"change after {epochs} epochs, shuffled labels: {np.round(shuffled_score, 2)}")
 
-fig, ax = plt.subplots(figsize=(5.5, 2.6), layout="constrained")
+fig, ax = plt.subplots(figsize=(7.0, 2.6), layout="constrained")
 ax.hist(null.scores, bins=50, range=(0, 1), density=True, color="0.8", label="random kernels")
 ax.plot(real_score, np.full(8, 0.3), "o", label="change, true labels")
 ax.plot(shuffled_score, np.full(8, 0.7), "s", label="change, shuffled labels")
@@ -269,7 +269,7 @@ ax.axvspan(*null.threshold_interval, color="0.3", alpha=0.4, lw=0, label="thresh
 ax.axvline(null.median, color="0.4", ls=":", lw=1, label="median of random kernels")
 ax.set_xlabel("edge-match score")
 ax.set_yticks([])
-ax.legend(frameon=False, fontsize=7, loc="upper right")
+ax.legend(frameon=False, fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
 
 # sphinx_gallery_start_ignore
 # A one-sided permutation test: how often does a random split of the 16 change
