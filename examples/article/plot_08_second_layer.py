@@ -176,7 +176,7 @@ moves = [
     for layer, s in (("relu1", sel1), ("relu2", sel2))
 ]
 check(
-    "in this run, the second layer's mean |index| is higher than the first layer's, beyond noise",
+    "in this run, the second layer's mean absolute index is higher than the first layer's, beyond noise",
     mean2 - mean1 > 2 * max(moves),
     measured=f"{mean2:.2f} vs {mean1:.2f}; noise margin {2 * max(moves):.3f}",
 )
