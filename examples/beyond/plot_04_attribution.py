@@ -8,24 +8,35 @@ standard attribution methods ask, image by image, which pixels the decision
 rests on. We compute all three (with `Captum <https://captum.ai>`_, through
 :mod:`cnnexplain.analysis`) on horizontal and vertical lines, measure how
 much of each map falls on the line, and open up Grad-CAM to see how it
-tells the two classes apart.
+tells the two classes apart. Occlusion needs a choice first: what to hide
+the pixels with.
 """
 
 # %%
-# Three maps per image
-# --------------------
+# Three methods, two baselines
+# ----------------------------
 # * Saliency (:func:`~cnnexplain.analysis.saliency`): the size of the
 #   gradient of the class score with respect to each pixel -- which pixels
 #   would change the score most if nudged. Exact to the pixel, but local.
 # * Occlusion (:func:`~cnnexplain.analysis.occlusion`): hide a 7x7 square
-#   (set it to black) at every position, and record how much the class score
-#   falls. Direct, but blurred to the square's size, and it costs one forward
-#   pass per position.
+#   at every position (set its pixels to the ``baseline`` value), and record
+#   how much the class score falls. Direct, but blurred to the square's size,
+#   and it costs one forward pass per position.
 # * Grad-CAM (:func:`~cnnexplain.analysis.grad_cam`): weight each channel of
 #   the last convolution (``conv2``) by how much the class score depends on
 #   it, sum the weighted maps, keep the positive part, and scale the 20x20
 #   result up to 50x50. Coarse, but it says which *features* carry the
 #   decision.
+#
+# What to hide with? The library's default baseline is black, the value of
+# the background. Then a square that covers no line pixel leaves the image
+# exactly as it was, and the map is zero there *by construction*: black
+# occlusion can say which parts of the line matter, but it cannot say
+# whether anything else would -- a map concentrated on the line is built in
+# by the choice of baseline, not measured. So we also occlude with
+# mid-grey, |grey|: every pixel of these images is either 0 or 1, so a grey
+# square changes the image wherever it goes, and the map is measured
+# everywhere.
 #
 # Each map explains the predicted class, here for one horizontal and one
 # vertical test line:
@@ -39,23 +50,36 @@ from cnnexplain import viz
 from cnnexplain.analysis import grad_cam, occlusion, saliency, selectivity
 from cnnexplain.experiment import experiment
 
+WINDOW, BLACK, GREY = 7, 0.0, 0.5
 run = experiment()
 model, test = run.model, run.test_set
 horizontal, vertical = test.of_class("horizontal"), test.of_class("vertical")
 images = torch.cat([horizontal.images[:1], vertical.images[:1]])
 maps = {
     "saliency": saliency(model, images),
-    "occlusion": occlusion(model, images),
+    "occlusion, black": occlusion(model, images, window=WINDOW, baseline=BLACK),
+    "occlusion, grey": occlusion(model, images, window=WINDOW, baseline=GREY),
     "Grad-CAM": grad_cam(model, images),
 }
 fig = viz.plot_attribution(images, maps, row_labels=["horizontal", "vertical"])
 
+# sphinx_gallery_start_ignore
+# The numbers the text of this page quotes (glue) and its claims (check), see
+# cnnexplain.claims: a claim that does not hold fails the site's build; when
+# you run this file, it only prints a warning.
+from cnnexplain.claims import check, glue
+
+glue("grey", GREY)
+values = torch.unique(test.images).tolist()
+check("every pixel of the test images is 0 or 1", values == [0.0, 1.0], measured=f"values {values}")
+# sphinx_gallery_end_ignore
+
 # %%
-# All three light up the line and leave most of the black background dark.
-# Saliency is speckled along the line (each 2x2 max-pooling passes the
-# gradient back through only one of its four inputs); occlusion is a smooth
-# band as wide as its square; Grad-CAM is coarse, at the resolution of
-# ``conv2``.
+# Saliency and Grad-CAM light up the line. Saliency is speckled along it
+# (each 2x2 max-pooling passes the gradient back through only one of its
+# four inputs); Grad-CAM is coarse, at the resolution of ``conv2``. Black
+# occlusion is a smooth band as wide as its square, and zero beyond -- as it
+# must be. Grey occlusion is not confined to the line at all.
 #
 # How much of each map is on the line?
 # ------------------------------------
@@ -63,8 +87,8 @@ fig = viz.plot_attribution(images, maps, row_labels=["horizontal", "vertical"])
 # widened by 3 on each side) and measure the share of the map's total that
 # falls there. If a method spread its attention evenly, that share would
 # equal the band's share of the image's area. Saliency and Grad-CAM are
-# cheap and run on all 240 test images; occlusion on the first 8 of each
-# class.
+# cheap and run on all |n_test| test images; occlusion on the first
+# |n_occluded| of each class.
 
 
 def near_line(images, margin=3):
@@ -81,23 +105,28 @@ def share_near_line(maps, images):
 
 subset = torch.cat([horizontal.images[:8], vertical.images[:8]])
 subset_labels = torch.cat([horizontal.labels[:8], vertical.labels[:8]])
+occluded_black = occlusion(model, subset, window=WINDOW, baseline=BLACK)
+occluded_grey = occlusion(model, subset, window=WINDOW, baseline=GREY)
 shares = {
     "saliency": (share_near_line(saliency(model, test.images), test.images), test.labels.numpy()),
-    "occlusion": (share_near_line(occlusion(model, subset), subset), subset_labels.numpy()),
+    "occlusion,\nblack": (share_near_line(occluded_black, subset), subset_labels.numpy()),
+    "occlusion,\ngrey": (share_near_line(occluded_grey, subset), subset_labels.numpy()),
     "Grad-CAM": (share_near_line(grad_cam(model, test.images), test.images), test.labels.numpy()),
 }
 area = near_line(test.images).double().mean(dim=(1, 2)).numpy()
 print(f"area within 3 pixels of the line: {100 * area.mean():.0f}% of the image on average")
 for name, (share, labels) in shares.items():
     for c, cls in enumerate(test.classes):
+        # A map with no positive part (a Grad-CAM of all zeros) has no share: nan, left out.
         print(
-            f"{name:>9} on {cls:<10} lines: {100 * share[labels == c].mean():.0f}% of the map near the line"
+            f"{name.replace(chr(10), ' '):>17} on {cls:<10} lines: "
+            f"{100 * np.nanmean(share[labels == c]):.0f}% of the map near the line"
         )
 
 fig, ax = plt.subplots(figsize=(5.5, 2.8), layout="constrained")
 x = np.arange(len(shares))
 for c, cls in enumerate(test.classes):
-    means = [100 * share[labels == c].mean() for share, labels in shares.values()]
+    means = [100 * np.nanmean(share[labels == c]) for share, labels in shares.values()]
     ax.bar(x + (c - 0.5) * 0.38, means, 0.38, label=f"{cls} lines", color=f"C{c}")
 ax.axhline(100 * area.mean(), color="0.3", ls="--", lw=1, label="share of the area")
 ax.set_xticks(x, list(shares))
@@ -107,16 +136,92 @@ ax.legend(frameon=False, fontsize=7, loc="upper left")
 for ax_side in ("top", "right"):
     ax.spines[ax_side].set_visible(False)
 
-lowest = min(share[labels == c].mean() for share, labels in shares.values() for c in range(2))
-assert lowest > 2 * area.mean()
+
+def lower_bound(excess):
+    """The lower end of the 95% interval of the mean of ``excess`` (nan maps left out)."""
+    excess = excess[~np.isnan(excess)]
+    return excess.mean() - 1.96 * excess.std(ddof=1) / np.sqrt(len(excess))
+
+
+# sphinx_gallery_start_ignore
+glue("n_test", len(test))
+glue("n_occluded", len(horizontal.images[:8]))
+glue("area", area.mean(), "{:.0%}")
+for key, name in (("saliency", "saliency"), ("gradcam", "Grad-CAM")):
+    share, labels = shares[name]
+    # Per image, the map's share near the line minus that band's share of the area.
+    low = min(lower_bound((share - area)[labels == c]) for c in range(2))
+    glue(f"{key}_low", min(np.nanmean(share[labels == c]) for c in range(2)), "{:.0%}")
+    glue(f"{key}_high", max(np.nanmean(share[labels == c]) for c in range(2)), "{:.0%}")
+    check(
+        f"for both classes, {name} puts more of its map near the line than the band's area share "
+        "(the 95% interval of the mean excess lies above zero)",
+        low > 0,
+        measured=f"mean excess at least {low:+.1%} (lower end of the interval)",
+    )
+# No window covers both a line pixel and a pixel further than WINDOW - 1 from the line.
+far = ~near_line(subset, margin=WINDOW - 1)
+largest_far = float(occluded_black.abs()[far].max())
+check(
+    "black occlusion is exactly zero wherever no window covering the pixel holds a line pixel",
+    largest_far == 0.0,
+    measured=f"largest |map| there: {largest_far}",
+)
+band = near_line(subset)
+on_band, off_band = float(occluded_grey.abs()[band].mean()), float(occluded_grey.abs()[~band].mean())
+glue("grey_on", on_band, "{:.2f}")
+glue("grey_off", off_band, "{:.2f}")
+black_share = np.nanmean(shares["occlusion,\nblack"][0])
+grey_share = np.nanmean(shares["occlusion,\ngrey"][0])
+glue("black_share", black_share, "{:.0%}")
+glue("grey_share", grey_share, "{:.0%}")
+check(
+    "a grey square moves the score about as much off the line as on it (mean |map| per pixel, within a factor of 2)",
+    0.5 * on_band < off_band < 2 * on_band,
+    measured=f"{off_band:.2f} off the band, {on_band:.2f} on it",
+)
+check(
+    "grey occlusion puts far less of its map near the line than black occlusion (less than half)",
+    grey_share < 0.5 * black_share,
+    measured=f"grey {grey_share:.0%}, black {black_share:.0%}",
+)
+gradcam_share, gradcam_labels = shares["Grad-CAM"]
+least = min(
+    np.nanmean(gradcam_share[gradcam_labels == c]) / area[gradcam_labels == c].mean() for c in range(2)
+)
+check(
+    "Grad-CAM leans on the line by far: for both classes, its mean share is at least twice the band's area share",
+    least >= 2,
+    measured=f"at least {least:.1f} times",
+)
+n_empty = int(np.isnan(gradcam_share).sum())
+glue("n_empty", n_empty)
+check(
+    "Grad-CAM maps with no positive part are rare (under 5% of the test images)",
+    n_empty < 0.05 * len(test),
+    measured=f"{n_empty} of {len(test)}",
+)
+# sphinx_gallery_end_ignore
 
 # %%
-# Every method, for both classes, puts at least twice the band's area share
-# on the band: the network decides from the line. Occlusion is the most
-# concentrated (above 80%), saliency the least: two thirds of its total
-# lies away from the line, spread over the background. The two classes get
-# similar shares: horizontal and vertical lines are looked at in the same
-# way -- but not, as the next section shows, with the same features.
+# In this run, saliency and Grad-CAM put more of their map near the line
+# than the band's share of the area (|area| on average), for both classes:
+# Grad-CAM by far, |gradcam_low| to |gradcam_high| of its total; saliency by
+# less, |saliency_low| to |saliency_high| -- the rest of its total lies over
+# the background, which holds most of the pixels. (Grad-CAM has no positive
+# part at all on |n_empty| of the test images; they are left out.) That is
+# the evidence that the decision leans on the line.
+#
+# Black occlusion puts |black_share| of its map there, but that number
+# measures the baseline, not the network: the map is exactly zero wherever
+# no square that covers the pixel reaches the line. Grey occlusion, which
+# can see the background, puts only |grey_share| there: a grey square moves
+# the score about as much anywhere (on average |grey_off| per pixel off the
+# band, |grey_on| on it). A grey square is not "nothing": it brings edges of
+# its own, and the network reacts to it wherever it appears. Occlusion
+# with a baseline that carries information thus shows what the network
+# would react to, not what it used in the image; for that, we rely on
+# saliency and Grad-CAM.
 
 # %%
 # Inside Grad-CAM: which channels speak for which class
@@ -152,14 +257,36 @@ ax.legend(frameon=False, fontsize=7)
 
 r_h = np.corrcoef(index, weights["horizontal"])[0, 1]
 r_v = np.corrcoef(index, weights["vertical"])[0, 1]
-assert r_h > 0.6 and r_v < -0.6
+
+# sphinx_gallery_start_ignore
+glue("r_h", r_h, "{:+.2f}")
+glue("r_v", r_v, "{:+.2f}")
+check(
+    'in this run, the weights for "horizontal" rise with the selectivity index, those for "vertical" fall',
+    r_h > 0 and r_v < 0,
+    measured=f"correlations {r_h:+.2f} and {r_v:+.2f}",
+)
+# A clear preference: an index beyond +/-0.3, the cut of the second-layer page.
+CLEAR = 0.3
+clear = np.abs(index) > CLEAR
+for_class = {"horizontal": np.sign(index[clear]), "vertical": -np.sign(index[clear])}
+signs_agree = [bool((np.sign(weights[cls][clear]) == sign).all()) for cls, sign in for_class.items()]
+check(
+    "in this run, every channel with a clear preference weighs for the class it prefers and against the other",
+    clear.any() and all(signs_agree),
+    measured=f"{clear.sum()} channels with a clear preference; signs agree for both classes: {all(signs_agree)}",
+)
+glue("clear_cut", CLEAR)
+# sphinx_gallery_end_ignore
 
 # %%
-# To explain "horizontal", Grad-CAM gives positive weight to the channels
-# that prefer horizontal lines and negative weight to the others
-# (correlation +0.78 with the selectivity index); to explain "vertical", the
-# reverse (-0.83). So the two maps look alike -- both on the line -- but
-# they are sums of different channels: the network looks at the same place
-# for both classes and asks a different question there.
+# In this run, to explain "horizontal", Grad-CAM weighs the channels more
+# the more they prefer horizontal lines (correlation |r_h| with the
+# selectivity index); to explain "vertical", the reverse (|r_v|). Every
+# channel with a clear preference (an index beyond plus or minus
+# |clear_cut|) gets a positive weight for the class it prefers and a
+# negative one for the other. So the two maps are sums of different
+# channels: the network looks at the line for
+# both classes and asks a different question there.
 
 # sphinx_gallery_thumbnail_number = 1
