@@ -112,7 +112,8 @@ def _box(record: dict) -> str:
     for c in record["claims"]:
         verdict = "" if c["holds"] else " -- **does not hold**"
         claim = " ".join(c["claim"].split())  # one line per bullet
-        lines.append(f"   - {claim} (measured: {_escape_rst(c['measured'])}){verdict}")
+        # Claims and values are plain text: "|x|" or "a_b" must not become markup.
+        lines.append(f"   - {_escape_rst(claim)} (measured: {_escape_rst(c['measured'])}){verdict}")
     return "\n".join(lines) + "\n\n"
 
 
