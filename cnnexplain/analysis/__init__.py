@@ -2,7 +2,8 @@
 redundant and essential kernels, maximizing inputs and attribution maps.
 
 One module per topic, all re-exported here: ``edge_matching`` (how much each
-kernel looks like an edge detector, and since when), ``class_selectivity``
+kernel looks like an edge detector, and since when), ``edge_null`` (how much
+random kernels do: the threshold of an edge detector), ``class_selectivity``
 (which class a kernel prefers), ``kernel_health`` (dead, redundant and
 essential kernels), ``maximize`` (the input that most excites a channel),
 ``attribution`` (which pixels a decision rests on, with `Captum
@@ -50,11 +51,12 @@ Examples
 """
 
 # Each topic module lists its public names in __all__; the package re-exports them all.
-from . import _layers, attribution, class_selectivity, edge_matching, kernel_health, maximize
+from . import _layers, attribution, class_selectivity, edge_matching, edge_null, kernel_health, maximize
 from ._layers import *  # noqa: F403
 from .attribution import *  # noqa: F403
 from .class_selectivity import *  # noqa: F403
 from .edge_matching import *  # noqa: F403
+from .edge_null import *  # noqa: F403
 from .kernel_health import *  # noqa: F403
 from .maximize import *  # noqa: F403
 
@@ -68,6 +70,7 @@ DEFAULT_ANGLES = edge_matching.DEFAULT_ANGLES
 __all__ = [
     *_layers.__all__,
     *edge_matching.__all__,
+    *edge_null.__all__,
     *class_selectivity.__all__,
     *kernel_health.__all__,
     *maximize.__all__,
