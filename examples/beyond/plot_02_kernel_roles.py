@@ -15,9 +15,9 @@ kernels that lean towards |group_direction| lines, zeroed together, take
 # %%
 # Dead kernels
 # ------------
-# A dead kernel never gets past its ReLU, whatever the image (the article's
+# A dead kernel never gets past its ReLU, whatever the image (this site's
 # page on :ref:`dead kernels <sphx_glr_auto_examples_article_plot_07_dead_kernels.py>`
-# shows one being provoked). :func:`~cnnexplain.analysis.dead_kernels`
+# provokes some). :func:`~cnnexplain.analysis.dead_kernels`
 # records each kernel's largest ``relu1`` output over the |n_test| test
 # images.
 
@@ -139,8 +139,8 @@ check(
 # %%
 # In this run, the kernels whose removal alone costs more than one point of
 # accuracy: |costly_kernels|. The costliest single kernel takes
-# |worst_single| points. Most kernels, |n_free| of the eight, can go alone without a single test image
-# changing class.
+# |worst_single| points. Most kernels, |n_free| of the eight, can go alone
+# without a single test image changing class.
 #
 # Two at a time
 # -------------
@@ -251,9 +251,9 @@ check(
 # |group_kernels|. Alone, none of them costs more than |group_alone| points;
 # zeroed together, they take the network down to |group_accuracy|
 # (|group_drop| points). That is why few kernels look essential: the work of
-# one direction is spread over several kernels, each of them spare only
-# because the others do a similar job. The network is robust to losing one
-# kernel, not to losing a whole group.
+# one direction is spread over several kernels, and each one alone costs
+# much less than the group, because the others share its job. The network
+# is robust to losing one kernel, not to losing a whole group.
 #
 # Is that a property of this run only? The same measurement on the runs of
 # the :ref:`seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`
@@ -347,9 +347,9 @@ check(
 
 # %%
 # With that learning rate and this run's seed, the dead kernels are
-# |fast_dead|, and zeroing any of them leaves the accuracy and the loss exactly as they were.
-# A dead kernel is easy to find by its silence; a redundant one is not: it
-# fires, it looks like an edge detector, and the network still does not need
-# it. Only switching it off tells.
+# |fast_dead|, and zeroing any of them leaves the accuracy and the loss
+# exactly as they were. A dead kernel is easy to find by its silence; a
+# redundant one is not: it fires, it may look like an edge detector, and the
+# network still does not need it. Only switching it off tells.
 
 # sphinx_gallery_thumbnail_number = 3
