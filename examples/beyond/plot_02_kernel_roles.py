@@ -230,7 +230,6 @@ members_alone = max(drop[k, k] for k in members)
 # sphinx_gallery_start_ignore
 glue("group_direction", costlier)
 glue("group_kernels", kernels_phrase(members))
-glue("group_size", len(members))
 glue("group_drop", group_drop[costlier], "{:.1f}")
 glue("group_accuracy", single.baseline_accuracy - group_drop[costlier] / 100, "{:.1%}")
 glue("group_alone", members_alone, "{:.1f}")
