@@ -140,6 +140,36 @@ class Experiment:
             raise ValueError(f"history: cannot rebuild the run it records: {exc}") from None
         return cls(history, train_set, test_set, config, cache_key(config))
 
+    def store(self, cache_dir: str | os.PathLike | bool | None = None) -> Path | None:
+        """Save this run's history in the cache, where :func:`experiment` looks for it.
+
+        A run trained by hand with :func:`experiment`'s settings is then what
+        ``experiment()`` returns, without training it a second time.
+
+        Parameters
+        ----------
+        cache_dir : str, os.PathLike, bool or None
+            As in :func:`experiment`: ``None`` (or ``True``) is
+            :func:`default_cache_dir`, ``False`` stores nothing.
+
+        Returns
+        -------
+        pathlib.Path or None
+            The file written (replaced if it exists), or ``None`` with ``cache_dir=False``.
+
+        Raises
+        ------
+        ValueError
+            If training was interrupted (``history.completed`` is false): such
+            a run must not stand for the finished one.
+        """
+        if not self.history.completed:
+            raise ValueError("history: an interrupted run is not stored in the cache")
+        path = _cache_file(cache_dir, self.key)
+        if path is not None:
+            self.history.save(path, overwrite=True)
+        return path
+
 
 def _recorded_config(recorded: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The configuration of a run, from the settings ``train()`` recorded in its history."""
@@ -348,6 +378,7 @@ def experiment(
     train_set, test_set = make_lines(**config["data"]).split(**config["split"])
     net = LineCNN(**config["model"])
     history = train(net, train_set, val_set=test_set, progress=progress, **config["training"])
-    if path is not None and history.completed:  # never cache a run that Ctrl-C cut short
-        history.save(path, overwrite=True)
-    return Experiment(history, train_set, test_set, config, key)
+    run = Experiment(history, train_set, test_set, config, key)
+    if history.completed:  # never cache a run that Ctrl-C cut short
+        run.store(cache_dir)
+    return run

@@ -210,6 +210,34 @@ def test_an_interrupted_run_is_not_cached(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_run_trained_by_hand_and_stored_is_what_experiment_returns(tmp_path, monkeypatch):
+    train_set, val_set = make_lines(n_per_class=10, size=20).split()
+    history = train(LineCNN(image_size=20), train_set, val_set=val_set, epochs=1)
+    path = Experiment.from_history(history).store(tmp_path)
+    assert path.is_file()
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("experiment() trained although the run was stored")
+
+    monkeypatch.setattr("cnnexplain.experiment.train", no_training)
+    run = experiment(data={"n_per_class": 10, "size": 20}, training={"epochs": 1}, cache_dir=tmp_path)
+    assert run.history == history
+    assert Experiment.from_history(history).store(False) is None
+
+
+def test_an_interrupted_run_is_not_stored(tmp_path, monkeypatch):
+    def interrupt(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    train_set, val_set = make_lines(n_per_class=10, size=20).split()
+    monkeypatch.setattr(torch.optim.Adam, "step", interrupt)
+    with pytest.warns(RuntimeWarning, match="interrupted"):
+        history = train(LineCNN(image_size=20), train_set, val_set=val_set, epochs=2)
+    with pytest.raises(ValueError, match="interrupted"):
+        Experiment.from_history(history).store(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_experiment_model_and_data():
     run = experiment(**TINY, cache_dir=False)
     model = run.model
