@@ -1,10 +1,12 @@
-"""cnnexplain: watch a small CNN learn edge detectors, and measure it.
+"""cnnexplain: does a small CNN learn edge detectors? Watch it train, and measure.
 
 The library behind the cnnexplain site: line images (:mod:`cnnexplain.data`),
-the article's CNN (:mod:`cnnexplain.model`), training with a history of the
-weights (:mod:`cnnexplain.training`), hand-made edge operators
-(:mod:`cnnexplain.edges`), shared cached runs (:mod:`cnnexplain.experiment`),
-analyses (:mod:`cnnexplain.analysis`) and figures (:mod:`cnnexplain.viz`).
+the article's CNN (:mod:`cnnexplain.model`), training (:mod:`cnnexplain.training`)
+with a history of the weights (:mod:`cnnexplain.history`), hand-made edge
+operators (:mod:`cnnexplain.edges`), shared cached runs
+(:mod:`cnnexplain.experiment`), analyses (:mod:`cnnexplain.analysis`), figures
+(:mod:`cnnexplain.viz`) and the checked claims of the site's examples
+(:mod:`cnnexplain.claims`).
 
 >>> from cnnexplain import LineCNN, make_lines, train
 >>> train_set, val_set = make_lines(n_per_class=20).split()
