@@ -13,7 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 from torch import nn
@@ -165,20 +165,38 @@ def leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
     return leaves or [(type(model).__name__, model)]
 
 
-def _leaf_calls(model: nn.Module, images: torch.Tensor) -> list[tuple[str, nn.Module, Any]]:
-    """Run ``model(images)`` as :func:`activations` describes; return ``(name, module, output)``
-    for every call of a leaf module, in the order they ran (a leaf run again is ``name#2``, ...)."""
-    calls: list[tuple[str, nn.Module, Any]] = []
+class LeafCall(NamedTuple):
+    """One call of a leaf module during a traced forward pass (see :func:`_leaf_calls`)."""
+
+    name: str
+    module: nn.Module
+    inputs: tuple[Any, ...]
+    output: Any
+
+
+def _leaf_calls(model: nn.Module, images: torch.Tensor) -> list[LeafCall]:
+    """Run ``model(images)`` as :func:`activations` describes; return a :class:`LeafCall` for
+    every call of a leaf module, in the order they ran (a leaf run again is ``name#2``, ...).
+
+    Inputs are copied before the module runs and outputs right after, so that a
+    later in-place operation (``ReLU(inplace=True)``) does not change what was recorded.
+    """
+    calls: list[LeafCall] = []
+    pending: dict[nn.Module, list[tuple[Any, ...]]] = {}
     runs: Counter[str] = Counter()
 
-    def record(name: str, module: nn.Module, output: Any) -> None:
-        runs[name] += 1
-        calls.append((name if runs[name] == 1 else f"{name}#{runs[name]}", module, output))
+    def before(module: nn.Module, inputs: tuple[Any, ...]) -> None:
+        pending.setdefault(module, []).append(tuple(_copied(x) for x in inputs))
 
-    handles = [
-        module.register_forward_hook(lambda m, _inputs, out, name=name: record(name, m, out))
-        for name, module in leaf_modules(model)
-    ]
+    def after(name: str, module: nn.Module, output: Any) -> None:
+        runs[name] += 1
+        label = name if runs[name] == 1 else f"{name}#{runs[name]}"
+        calls.append(LeafCall(label, module, pending[module].pop(), _copied(output)))
+
+    handles = []
+    for name, module in leaf_modules(model):
+        handles.append(module.register_forward_pre_hook(before))
+        handles.append(module.register_forward_hook(lambda m, _inputs, out, name=name: after(name, m, out)))
     try:
         with evaluation_mode(model):
             model(images)
@@ -186,6 +204,10 @@ def _leaf_calls(model: nn.Module, images: torch.Tensor) -> list[tuple[str, nn.Mo
         for handle in handles:
             handle.remove()
     return calls
+
+
+def _copied(value: Any) -> Any:
+    return value.detach().clone() if isinstance(value, torch.Tensor) else value
 
 
 def activations(
@@ -239,8 +261,8 @@ def activations(
     except RuntimeError as exc:  # e.g. a shape mismatch deep inside torch
         raise ValueError(f"images of shape {tuple(images.shape)} do not fit the model: {exc}") from None
     return {
-        name: output.detach()
-        for name, _, output in calls
+        name: output
+        for name, _, _, output in calls
         if isinstance(output, torch.Tensor) and (layers is None or name.split("#")[0] in layers)
     }
 
@@ -376,7 +398,7 @@ def summary(model: nn.Module, input_size: Sequence[int] = (1, 1, 50, 50)) -> Mod
     except (TypeError, ValueError, RuntimeError) as exc:
         raise ValueError(f"input_size {shape} does not fit the model: {exc}") from None
     rows, counted = [], set()
-    for name, module, output in calls:
+    for name, module, _, output in calls:
         out_shape = tuple(output.shape) if isinstance(output, torch.Tensor) else ()
         if module in counted:  # a layer run again shares its parameters: count them once
             rows.append(LayerRow(name, type(module).__name__, out_shape, 0, ""))

@@ -20,8 +20,9 @@ One module per subject: ``data`` (the images of a data set),
 ``convolution`` (one kernel over one image), ``kernels`` (the kernels of a
 layer, through training), ``activations`` (feature maps and the forward
 pass), ``curves`` (loss and accuracy against epoch), ``edges``,
-``kernel_roles`` and ``attribution`` (figures of :mod:`cnnexplain.analysis`)
-and ``animation`` (saving an animation as a GIF). They share one matplotlib
+``kernel_roles`` and ``attribution`` (figures of :mod:`cnnexplain.analysis`),
+``animation`` (saving an animation as a GIF) and ``explorer`` (the network
+live in a web page: :class:`Explorer`). They share one matplotlib
 style sheet, ``STYLE_FILE``.
 """
 
@@ -33,6 +34,7 @@ from .convolution import animate_convolution, plot_convolution
 from .curves import plot_training_curves
 from .data import plot_samples
 from .edges import plot_best_templates, plot_edge_match, plot_edge_templates
+from .explorer import Explorer, pick_snapshots
 from .kernel_roles import plot_ablation, plot_kernel_similarity, plot_maximizing_inputs, plot_selectivity
 from .kernels import animate_kernels, plot_kernels, plot_kernels_compare
 
@@ -41,8 +43,10 @@ __all__ = [
     "SIGNED_CMAP",
     "STYLE_FILE",
     "UNSIGNED_CMAP",
+    "Explorer",
     "animate_convolution",
     "animate_kernels",
+    "pick_snapshots",
     "plot_ablation",
     "plot_attribution",
     "plot_best_templates",

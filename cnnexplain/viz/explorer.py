@@ -1,0 +1,551 @@
+"""The explorer: a trained network running live in a web page, at every snapshot of its training.
+
+:class:`Explorer` turns a :class:`~cnnexplain.history.WeightHistory` into one
+self-contained HTML widget: the reader draws an image (or picks one), moves a
+slider through training, and sees every layer's output, the class
+probabilities and, for any pixel of the first convolution's maps, the
+arithmetic that made it. The network runs in the page, in this package's own
+JavaScript (``explorer.js``, inlined with ``explorer.css``): no server, no
+download, and it works from a file opened on disk.
+
+What goes into the page, and why it is safe to open:
+
+* The weights of each chosen snapshot, as float32 -- the model's own numbers,
+  so the page computes what PyTorch computes (to rounding).
+* Colour limits per layer, fixed over all snapshots and sample images (as in
+  the static figures), and matplotlib's colour maps, so the page looks like them.
+* Everything else that comes from the history, the model or the data -- layer
+  names, class names, titles -- travels only inside one JSON document that the
+  JavaScript reads and shows as text. The JSON is written so that it cannot
+  end its ``<script>`` element (``<``, ``>`` and ``&`` are escaped), and the
+  saved page forbids every network request in its content security policy.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import html
+import itertools
+import json
+import os
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+import torch
+from torch import nn
+
+from .._checks import check_int, check_model, check_path, describe
+from .._io import atomic_write_bytes
+from ..history import WeightHistory
+from ..model import activations
+from ._network import layer_tensors, trace_chain
+from ._style import SIGNED_CMAP, UNSIGNED_CMAP
+
+__all__ = ["Explorer", "pick_snapshots"]
+
+#: Most sample images an explorer offers: each adds its pixels to the page.
+MAX_SAMPLES = 32
+#: Sample images per class an explorer of a line-image run offers by default.
+SAMPLES_PER_CLASS = 3
+#: Fixed random images added to the samples and presets when the colour limits are measured.
+NOISE_IMAGES_FOR_LIMITS = 8
+PRESETS = ("horizontal", "vertical", "diagonal", "antidiagonal")
+
+
+def pick_snapshots(history: WeightHistory, count: int) -> list[int]:
+    """Choose ``count`` snapshots that follow the first-layer kernels where they move.
+
+    Training changes the kernels most at the start. The snapshots are chosen
+    so that the kernels change about as much from each chosen snapshot to the
+    next: every epoch while they move fast, sparser later. The first and the
+    last snapshot are always in.
+
+    Parameters
+    ----------
+    history : WeightHistory
+        A history with a convolution weight (a parameter of rank 4).
+    count : int
+        How many snapshots to choose, at least 2; all of them if the history has no more.
+
+    Returns
+    -------
+    list of int
+        Snapshot indices, increasing.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``history`` is not a history with a convolution, or ``count`` is not an integer ``>= 2``.
+
+    Examples
+    --------
+    >>> from cnnexplain import LineCNN, make_lines, train
+    >>> history = train(LineCNN(), make_lines(n_per_class=20), epochs=6)
+    >>> picked = pick_snapshots(history, 4)
+    >>> picked[0], picked[-1], len(picked)
+    (0, 6, 4)
+    """
+    _check_history(history)
+    count = check_int("count", count, low=2)
+    n = len(history)
+    if count >= n:
+        return list(range(n))
+    weights = history[_first_conv_weight(history)].reshape(n, -1).astype(np.float64)
+    travelled = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(weights, axis=0), axis=1))])
+    chosen = {0, n - 1}
+    while len(chosen) < count:
+        # Split the stretch between chosen snapshots over which the kernels moved most,
+        # at the snapshot nearest to half-way along it.
+        ordered = sorted(chosen)
+        gaps = [(travelled[b] - travelled[a], a, b) for a, b in itertools.pairwise(ordered) if b - a > 1]
+        _, a, b = max(gaps)
+        middle = (travelled[a] + travelled[b]) / 2
+        chosen.add(a + 1 + int(np.argmin(np.abs(travelled[a + 1 : b] - middle))))
+    return sorted(chosen)
+
+
+class Explorer:
+    """A trained network, live in a web page: draw, scrub through training, see every layer.
+
+    Shows itself in Jupyter and in sphinx-gallery pages (:meth:`_repr_html_`),
+    and saves itself as one HTML file that works offline (:meth:`save`). The
+    page also offers a JavaScript interface, documented in the
+    :doc:`explorer page of the site </auto_examples/article/plot_04b_explorer>`.
+
+    Parameters
+    ----------
+    history : WeightHistory
+        The training run to show.
+    model : torch.nn.Module, optional
+        A module of the trained architecture (it is copied, never changed).
+        Needed only when the history was not made with a
+        :class:`~cnnexplain.model.LineCNN`. Its forward pass must be a chain
+        of ``Conv2d``, ``ReLU``, ``MaxPool2d``, ``AvgPool2d``,
+        ``BatchNorm2d``, ``Flatten``, ``Dropout`` and ``Linear`` layers.
+    images : LineDataset, (images, labels) pair, torch.Tensor or numpy.ndarray, optional
+        Sample images offered to the reader, shape ``(N, 1, H, W)`` or
+        ``(N, H, W)``, at most :data:`MAX_SAMPLES`; they also set the input
+        size of a model that is not a ``LineCNN``. Default: for a run on
+        line images, :data:`SAMPLES_PER_CLASS` test images of each class;
+        otherwise none (the preset lines remain).
+    snapshots : sequence of int, optional
+        Indices of the history's snapshots to put in the page (all by
+        default); :func:`pick_snapshots` chooses a few that follow training.
+        Each snapshot adds the model's weights to the page.
+    class_names : sequence of str, optional
+        One name per output of the model. Default: the data set's classes
+        recorded in the history, else ``class 0``, ``class 1``, ...
+
+    Attributes
+    ----------
+    snapshots : tuple of int
+        The history indices in the page.
+    epochs : tuple of float
+        Their training progress in epochs.
+    layers : tuple of str
+        The layers the page runs, in forward order, named as in :func:`~cnnexplain.activations`.
+    classes : tuple of str
+        The class names shown with the probabilities.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an argument of the wrong type or value, a history without a
+        convolution, or a model the page cannot run (the message names the
+        layer and its type).
+
+    Examples
+    --------
+    >>> from cnnexplain import LineCNN, make_lines, train
+    >>> history = train(LineCNN(), make_lines(n_per_class=20), epochs=2)
+    >>> explorer = Explorer(history)
+    >>> explorer.layers[:3], explorer.epochs
+    (('conv1', 'relu1', 'pool1'), (0.0, 1.0, 2.0))
+    """
+
+    def __init__(
+        self,
+        history: WeightHistory,
+        *,
+        model: nn.Module | None = None,
+        images: Any = None,
+        snapshots: Sequence[int] | None = None,
+        class_names: Sequence[str] | None = None,
+    ) -> None:
+        _check_history(history)
+        self.snapshots = _checked_snapshots(history, snapshots)
+        self.epochs = tuple(float(history.epochs[i]) for i in self.snapshots)
+        architecture = _architecture(history, model)
+        samples, labels = _checked_samples(history, images)
+        input_shape = _input_shape(history, samples)
+        self._chain = trace_chain(architecture, input_shape)
+        self.layers = tuple(layer.name for layer in self._chain)
+        if not any(layer.kind == "conv2d" for layer in self._chain):
+            raise ValueError(f"model: its forward pass runs no Conv2d layer, got layers {list(self.layers)}")
+        n_outputs = int(np.prod(self._chain[-1].out_shape))
+        self.classes = _class_names(history, images, class_names, n_outputs)
+        labels = [_class_of(label, self.classes) for label in labels]
+        self._payload = self._build_payload(history, architecture, samples, labels, input_shape)
+
+    def __repr__(self) -> str:
+        return (
+            f"Explorer({len(self.layers)} layers, {len(self.snapshots)} snapshots "
+            f"(epochs {self.epochs[0]:g} to {self.epochs[-1]:g}), {len(self._payload['samples'])} samples)"
+        )
+
+    # -- output ----------------------------------------------------------------------------
+    def _repr_html_(self) -> str:
+        """Return the widget as an HTML fragment: its data, style sheet and script.
+
+        Returns
+        -------
+        str
+            HTML for a notebook cell or a web page; the same explorer gives
+            the same bytes.
+        """
+        data = _script_safe_json(self._payload)
+        root_id = "cnnexplain-explorer-" + hashlib.sha256(data.encode()).hexdigest()[:8]
+        return (
+            f'<div class="cnnexplain-explorer" data-cnnexplain-explorer id="{root_id}">\n'
+            "<noscript>The explorer runs the network in your browser: it needs JavaScript.</noscript>\n"
+            f'<script type="application/json" class="cnnexplain-explorer-data">{data}</script>\n'
+            "</div>\n"
+            f"<style data-cnnexplain-explorer-style>\n{_asset('explorer.css')}</style>\n"
+            f"<script data-cnnexplain-explorer-script>\n{_asset('explorer.js')}</script>\n"
+        )
+
+    def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
+        """Write the explorer as one standalone HTML page, atomically.
+
+        The page needs nothing else: it works offline and opened from disk
+        (``file://``), and its content security policy lets it make no
+        network request at all.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file to write, usually ending in ``.html``.
+        overwrite : bool
+            Replace an existing file. Off by default, so that nothing saved is lost.
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+
+        Raises
+        ------
+        FileExistsError
+            If ``path`` exists and ``overwrite`` is false.
+        TypeError
+            If ``path`` is not a path or ``overwrite`` not a bool.
+        """
+        path = check_path("path", path)
+        if not isinstance(overwrite, bool):
+            raise TypeError(f"overwrite must be a bool, got {describe(overwrite)}")
+        if path.exists() and not overwrite:
+            raise FileExistsError(f"path {str(path)!r} exists; pass overwrite=True to replace it")
+        return atomic_write_bytes(path, self._page_html().encode("utf-8"))
+
+    def _page_html(self) -> str:
+        title = html.escape(self._payload["title"])
+        return (
+            "<!DOCTYPE html>\n"
+            '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            # The page runs only its own inline script and style, and loads nothing from anywhere.
+            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+            "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:\">\n"
+            f"<title>{title} - cnnexplain explorer</title>\n"
+            "<style>body { margin: 0 auto; padding: 1rem; max-width: 72rem; font-family: system-ui, sans-serif; }"
+            " @media (prefers-color-scheme: dark) { body { background: #14181e; color: #e6e6e6; } }</style>\n"
+            f"</head>\n<body>\n<main>\n<h1>{title}</h1>\n{self._repr_html_()}</main>\n</body>\n</html>\n"
+        )
+
+    # -- payload ---------------------------------------------------------------------------
+    def _build_payload(
+        self,
+        history: WeightHistory,
+        architecture: nn.Module,
+        samples: np.ndarray,
+        labels: list[str | None],
+        input_shape: tuple[int, int, int],
+    ) -> dict[str, Any]:
+        samples = samples.reshape(-1, *input_shape)  # also an empty set of samples
+        low, high = _input_range(samples)
+        presets = _preset_images(input_shape[1:], low, high)
+        probe = np.concatenate([samples, np.stack(list(presets.values())), _noise(input_shape, low, high)])
+        inspect = next(layer for layer in self._chain if layer.kind == "conv2d")
+        blobs, ranges = [], {}
+        for index in self.snapshots:
+            model = history.model_at(index, architecture)
+            tensors = self._snapshot_tensors()
+            blobs.extend(tensors.values())
+            _widen_ranges(ranges, activations(model, torch.from_numpy(probe)))
+            _widen_ranges(
+                ranges, {f"{inspect.key}.weight": torch.from_numpy(tensors[f"{inspect.key}.weight"])}
+            )
+        return {
+            "format": "cnnexplain-explorer",
+            "version": 1,
+            "title": f"{type(architecture).__name__}, {len(self.snapshots)} snapshots of training",
+            "input": {
+                "channels": input_shape[0],
+                "height": input_shape[1],
+                "width": input_shape[2],
+                "range": [low, high],
+            },
+            "classes": list(self.classes),
+            "layers": [layer.spec() for layer in self._chain],
+            "tensors": [{"name": k, "shape": list(v.shape)} for k, v in self._snapshot_tensors().items()],
+            "snapshots": [
+                {"index": i, "epoch": e, "label": f"epoch {e:g}"} for i, e in zip(self.snapshots, self.epochs)
+            ],
+            "weights": _base64_float32(np.concatenate([b.ravel() for b in blobs])),
+            "limits": {name: _limit(*minmax) for name, minmax in ranges.items()},
+            "colormaps": {"signed": _colormap_hex(SIGNED_CMAP), "unsigned": _colormap_hex(UNSIGNED_CMAP)},
+            "samples": [
+                {"name": name, "label": label, "pixels": _base64_float32(image)}
+                for name, label, image in zip(_sample_names(labels), labels, samples)
+            ],
+            "presets": [{"name": name, "pixels": _base64_float32(image)} for name, image in presets.items()],
+            "inspect": inspect.name,
+            "note": _snapshot_note(history, self.epochs),
+        }
+
+    def _snapshot_tensors(self) -> dict[str, np.ndarray]:
+        """The tensors of every layer, with the weights the chain's modules hold now."""
+        tensors: dict[str, np.ndarray] = {}
+        for layer in self._chain:
+            tensors.update(layer_tensors(layer))
+        return tensors
+
+
+# -- arguments ---------------------------------------------------------------------------
+def _check_history(history: Any) -> None:
+    if not isinstance(history, WeightHistory):
+        raise TypeError(f"history must be a WeightHistory, got {describe(history)}")
+    _first_conv_weight(history)
+
+
+def _first_conv_weight(history: WeightHistory) -> str:
+    for key in history:
+        if key.endswith(".weight") and history[key].ndim == 5:  # snapshots x (out, in, kh, kw)
+            return key
+    raise ValueError(
+        f"history must hold a convolution weight (rank 4), got parameters {list(history)}; "
+        "the explorer shows a convolutional network"
+    )
+
+
+def _checked_snapshots(history: WeightHistory, snapshots: Sequence[int] | None) -> tuple[int, ...]:
+    if snapshots is None:
+        return tuple(range(len(history)))
+    if isinstance(snapshots, (str, bytes)) or not isinstance(snapshots, Sequence):
+        raise TypeError(f"snapshots must be a sequence of snapshot indices, got {describe(snapshots)}")
+    if not 1 <= len(snapshots) <= len(history):
+        raise ValueError(
+            f"snapshots must hold 1 to {len(history)} indices (the history has {len(history)} "
+            f"snapshots), got {len(snapshots)}"
+        )
+    indices = [history.index(check_int(f"snapshots[{k}]", s)) for k, s in enumerate(snapshots)]
+    if any(b <= a for a, b in itertools.pairwise(indices)):
+        raise ValueError(f"snapshots must be distinct and in training order, got {list(snapshots)}")
+    return tuple(indices)
+
+
+def _architecture(history: WeightHistory, model: nn.Module | None) -> nn.Module:
+    """A private copy of ``model`` (so loading snapshots never changes the user's), or a new LineCNN."""
+    if model is None:
+        return history.model_at(0)
+    return history.model_at(0, copy.deepcopy(check_model(model)))
+
+
+def _checked_samples(history: WeightHistory, images: Any) -> tuple[np.ndarray, list[str | int | None]]:
+    """The sample images as float32 ``(N, 1, H, W)`` and their classes: a name, a label, or ``None``."""
+    from ..data import LineDataset
+
+    if images is None:
+        return _default_samples(history)
+    labels: list[str | int | None]
+    if isinstance(images, LineDataset):
+        pixels, labels = images.images, [images.classes[int(i)] for i in images.labels]
+    elif isinstance(images, tuple) and len(images) == 2:
+        pixels, labels = images[0], [int(i) for i in np.asarray(images[1]).ravel()]
+    else:
+        pixels, labels = images, []
+    if isinstance(pixels, torch.Tensor):
+        pixels = pixels.detach().cpu().numpy()
+    if not isinstance(pixels, np.ndarray) or pixels.dtype.kind != "f":
+        raise TypeError(
+            f"images must be a LineDataset, an (images, labels) pair or a float tensor or array, "
+            f"got {describe(images)}"
+        )
+    if pixels.ndim == 3:
+        pixels = pixels[:, None]
+    if pixels.ndim != 4 or pixels.shape[1] != 1 or not 1 <= len(pixels) <= MAX_SAMPLES:
+        raise ValueError(
+            f"images must have shape (N, 1, H, W) or (N, H, W) with 1 <= N <= {MAX_SAMPLES} "
+            f"(one channel: the reader draws in grey), got shape {tuple(pixels.shape)}"
+        )
+    if not np.isfinite(pixels).all():
+        raise ValueError("images must not contain NaN or infinite values")
+    if labels and len(labels) != len(pixels):
+        raise ValueError(
+            f"images: the labels must have one entry per image ({len(pixels)}), got {len(labels)}"
+        )
+    return pixels.astype(np.float32), labels or [None] * len(pixels)
+
+
+def _default_samples(history: WeightHistory) -> tuple[np.ndarray, list[str | None]]:
+    """A few test images of each class of a line-image run; none for other runs."""
+    from ..experiment import Experiment
+
+    try:
+        test_set = Experiment.from_history(history).test_set
+    except (TypeError, ValueError):
+        return np.zeros((0, 1, 1, 1), np.float32), []
+    picks = [
+        i
+        for c in range(len(test_set.classes))
+        for i in np.flatnonzero(test_set.labels == c)[:SAMPLES_PER_CLASS]
+    ]
+    return test_set.images[torch.tensor(picks)].numpy(), [
+        test_set.classes[int(test_set.labels[i])] for i in picks
+    ]
+
+
+def _class_of(label: str | int | None, classes: tuple[str, ...]) -> str | None:
+    if isinstance(label, int) and not 0 <= label < len(classes):
+        raise ValueError(f"images: labels must lie in [0, {len(classes) - 1}] (one per class), got {label}")
+    return classes[label] if isinstance(label, int) else label
+
+
+def _input_shape(history: WeightHistory, samples: np.ndarray) -> tuple[int, int, int]:
+    if len(samples):
+        return (1, int(samples.shape[2]), int(samples.shape[3]))
+    size = history.config.get("model", {}).get("image_size")
+    if history.config.get("model", {}).get("class") == "LineCNN" and isinstance(size, int):
+        return (1, size, size)
+    raise ValueError(
+        "images must be given for a model other than LineCNN: they set the size of the image the reader draws"
+    )
+
+
+def _class_names(history: WeightHistory, images: Any, class_names: Any, n_outputs: int) -> tuple[str, ...]:
+    from ..data import LineDataset
+
+    if class_names is None:
+        recorded = history.config.get("dataset", {}).get("orientations")
+        if isinstance(images, LineDataset):
+            class_names = images.classes
+        elif isinstance(recorded, list) and len(recorded) == n_outputs:
+            class_names = recorded
+        else:
+            class_names = [f"class {i}" for i in range(n_outputs)]
+    if isinstance(class_names, str) or not isinstance(class_names, Sequence):
+        raise TypeError(f"class_names must be a sequence of str, got {describe(class_names)}")
+    if not all(isinstance(c, str) for c in class_names) or len(class_names) != n_outputs:
+        raise ValueError(
+            f"class_names must be {n_outputs} strings, one per output of the model, got {list(class_names)!r}"
+        )
+    return tuple(class_names)
+
+
+# -- images ------------------------------------------------------------------------------
+def _input_range(samples: np.ndarray) -> list[float]:
+    """The values the reader draws with: paper and ink, 0 and 1 unless the samples go beyond."""
+    low = min(0.0, float(samples.min(initial=0.0)))
+    high = max(1.0, float(samples.max(initial=1.0)))
+    return [low, high]
+
+
+def _preset_images(size: tuple[int, int], low: float, high: float) -> dict[str, np.ndarray]:
+    """A centred line of each orientation, about 70% of the image long."""
+    h, w = size
+    thick = max(1, round(min(h, w) / 25))
+    rows, cols = np.mgrid[0:h, 0:w]
+    # Distance of each pixel centre from the centre, along the line and across it.
+    y, x = (rows - (h - 1) / 2) / h, (cols - (w - 1) / 2) / w
+    directions = {
+        "horizontal": (0.0, 1.0),
+        "vertical": (1.0, 0.0),
+        "diagonal": (1.0, 1.0),
+        "antidiagonal": (-1.0, 1.0),
+    }
+    presets = {}
+    for name, (dy, dx) in directions.items():
+        norm = np.hypot(dy, dx)
+        along = (y * dy + x * dx) / norm
+        across = (y * dx - x * dy) / norm * min(h, w)
+        ink = (np.abs(along) <= 0.35) & (np.abs(across) <= thick / 2)
+        presets[name] = np.where(ink, high, low).astype(np.float32)[None]
+    return presets
+
+
+def _noise(input_shape: tuple[int, int, int], low: float, high: float) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    return rng.uniform(low, high, (NOISE_IMAGES_FOR_LIMITS, *input_shape)).astype(np.float32)
+
+
+def _sample_names(labels: list[str | None]) -> list[str]:
+    """``horizontal 1``, ``horizontal 2``, ... by class; ``sample 1``, ... without classes."""
+    counts: dict[str, int] = {}
+    names = []
+    for label in labels:
+        stem = label if label is not None else "sample"
+        counts[stem] = counts.get(stem, 0) + 1
+        names.append(f"{stem} {counts[stem]}")
+    return names
+
+
+# -- numbers -----------------------------------------------------------------------------
+def _widen_ranges(ranges: dict[str, list[float]], outputs: dict[str, torch.Tensor]) -> None:
+    for name, values in outputs.items():
+        low, high = float(values.min()), float(values.max())
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise ValueError(f"history: the model gives non-finite values in {name!r}")
+        old = ranges.setdefault(name, [low, high])
+        ranges[name] = [min(old[0], low), max(old[1], high)]
+
+
+def _limit(low: float, high: float) -> dict[str, Any]:
+    """A signed scale ``[-vmax, vmax]`` if any value is negative, else an unsigned one ``[0, vmax]``."""
+    kind = "signed" if low < 0 else "unsigned"
+    vmax = max(abs(low), abs(high))
+    return {"kind": kind, "vmax": vmax if vmax > 0 else 1.0}
+
+
+def _base64_float32(values: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(values, dtype="<f4").tobytes()).decode("ascii")
+
+
+def _colormap_hex(name: str) -> str:
+    rgb = mpl.colormaps[name](np.linspace(0, 1, 256))[:, :3]
+    return "".join(f"{r:02x}{g:02x}{b:02x}" for r, g, b in np.round(rgb * 255).astype(int))
+
+
+def _snapshot_note(history: WeightHistory, epochs: tuple[float, ...]) -> str:
+    last = float(history.epochs[-1])
+    if len(epochs) == len(history):
+        return f"The slider holds every snapshot of training, epochs {epochs[0]:g} to {last:g}."
+    listed = ", ".join(f"{e:g}" for e in epochs)
+    return f"The slider holds {len(epochs)} of the {len(history)} snapshots: epochs {listed} (of {last:g})."
+
+
+# -- HTML --------------------------------------------------------------------------------
+def _script_safe_json(payload: dict[str, Any]) -> str:
+    """JSON that can sit inside a ``<script>`` element: no ``<``, ``>`` or ``&`` can end it early."""
+    text = json.dumps(payload, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _asset(name: str) -> str:
+    """The text of a file shipped next to this module (the widget's JavaScript or CSS)."""
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
