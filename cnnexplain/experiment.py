@@ -12,7 +12,10 @@ or :func:`~cnnexplain.training.train`. The history is cached on disk, keyed
 by every setting and by the library's source code, so the gallery trains
 each run once per build and never shows a history made by older code. The
 cache folder is the ``cache_dir`` argument, else the ``CNNEXPLAIN_CACHE``
-environment variable, else ``~/.cache/cnnexplain``.
+environment variable, else ``~/.cache/cnnexplain``. Processes that share the
+folder (the gallery runs its examples in parallel) take turns on a run: a
+file lock per cache entry makes the second one wait for the first one's
+training and read it, instead of training it again.
 
 The environment variable ``CNNEXPLAIN_SEED`` (default 0) changes the seed of
 the model and of the training whenever a call does not give one
@@ -30,6 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock
 
 from ._checks import describe
 from .data import LineDataset, make_lines
@@ -372,13 +377,21 @@ def experiment(
     config = resolve_config(data, _with_seed(model, seed), _with_seed(training, seed), split)
     key = cache_key(config)
     path = _cache_file(cache_dir, key)
-    cached = _cached_run(path, config)
-    if cached is not None:
-        return cached
+    if path is None:
+        return _train_run(config, key, progress)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(path.with_name(path.name + ".lock")):
+        cached = _cached_run(path, config)
+        if cached is not None:
+            return cached
+        run = _train_run(config, key, progress)
+        if run.history.completed:  # never cache a run that Ctrl-C cut short
+            run.store(cache_dir)
+        return run
+
+
+def _train_run(config: dict, key: str, progress: bool | None) -> Experiment:
     train_set, test_set = make_lines(**config["data"]).split(**config["split"])
     net = LineCNN(**config["model"])
     history = train(net, train_set, val_set=test_set, progress=progress, **config["training"])
-    run = Experiment(history, train_set, test_set, config, key)
-    if history.completed:  # never cache a run that Ctrl-C cut short
-        run.store(cache_dir)
-    return run
+    return Experiment(history, train_set, test_set, config, key)

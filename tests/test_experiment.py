@@ -30,6 +30,11 @@ from cnnexplain.history import WeightHistory
 TINY = {"data": {"n_per_class": 10, "size": 20}, "training": {"epochs": 1, "batch_size": 8}}
 
 
+def cache_files(folder: Path) -> list[str]:
+    """The histories in a cache folder (the lock files that let processes take turns aside)."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(".lock"))
+
+
 def by_hand(n_per_class=10, size=20, epochs=1, batch_size=8):
     """The steps of experiment(**TINY), written out as the README does."""
     train_set, val_set = make_lines(n_per_class=n_per_class, size=size).split()
@@ -145,7 +150,7 @@ def test_cache_hit_returns_the_same_run_without_training(tmp_path, monkeypatch, 
     first = experiment(**TINY, cache_dir=tmp_path)
     assert isinstance(first, Experiment) and len(counted_train) == 1
     path = tmp_path / f"history-{first.key}.safetensors"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+    assert cache_files(tmp_path) == [path.name]
     assert WeightHistory.load(path) == first.history
     forbid_training(monkeypatch)
     second = experiment(**TINY, cache_dir=tmp_path)
@@ -159,7 +164,7 @@ def test_a_new_configuration_trains_again(tmp_path, counted_train):
     a = experiment(**TINY, cache_dir=tmp_path)
     b = experiment(data=TINY["data"], training={**TINY["training"], "seed": 1}, cache_dir=tmp_path)
     assert len(counted_train) == 2 and a.key != b.key
-    assert len(list(tmp_path.iterdir())) == 2
+    assert len(cache_files(tmp_path)) == 2
 
 
 def test_cache_dir_from_the_environment(tmp_path, monkeypatch):
@@ -177,7 +182,7 @@ def test_no_cache(tmp_path, monkeypatch, counted_train):
     b = experiment(**TINY, cache_dir=False)
     assert len(counted_train) == 2
     assert a.history == b.history  # deterministic anyway
-    assert list(tmp_path.iterdir()) == []
+    assert cache_files(tmp_path) == []
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a history", "truncate", "other-run"])
@@ -196,7 +201,7 @@ def test_a_damaged_cache_file_is_replaced(tmp_path, counted_train, damage):
     assert len(counted_train) == 2 + (damage == "other-run")
     assert again.history == run.history
     assert WeightHistory.load(path) == run.history  # replaced by a good file
-    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+    assert cache_files(tmp_path) == [path.name]
 
 
 def test_an_interrupted_run_is_not_cached(tmp_path, monkeypatch):
@@ -207,7 +212,7 @@ def test_an_interrupted_run_is_not_cached(tmp_path, monkeypatch):
     with pytest.warns(RuntimeWarning, match="interrupted"):
         run = experiment(**TINY, cache_dir=tmp_path)
     assert not run.history.completed
-    assert list(tmp_path.iterdir()) == []
+    assert cache_files(tmp_path) == []
 
 
 def test_a_run_trained_by_hand_and_stored_is_what_experiment_returns(tmp_path, monkeypatch):
@@ -235,7 +240,7 @@ def test_an_interrupted_run_is_not_stored(tmp_path, monkeypatch):
         history = train(LineCNN(image_size=20), train_set, val_set=val_set, epochs=2)
     with pytest.raises(ValueError, match="interrupted"):
         Experiment.from_history(history).store(tmp_path)
-    assert list(tmp_path.iterdir()) == []
+    assert cache_files(tmp_path) == []
 
 
 def test_experiment_model_and_data():
@@ -366,3 +371,28 @@ def test_cnnexplain_seed_must_be_a_non_negative_integer(monkeypatch, text):
     monkeypatch.setenv("CNNEXPLAIN_SEED", text)
     with pytest.raises(ValueError, match="CNNEXPLAIN_SEED"):
         experiment(data={"n_per_class": 8, "size": 20}, training={"epochs": 0}, cache_dir=False)
+
+
+TRAIN_SLOWLY_AND_LOG = """
+import sys, time
+import cnnexplain.experiment as ex
+train_run = ex._train_run
+def logged(*args, **kwargs):
+    with open(sys.argv[2], "a") as log:
+        log.write("trained\\n")
+    time.sleep(3)  # hold the lock long enough for the other process to arrive
+    return train_run(*args, **kwargs)
+ex._train_run = logged
+ex.experiment(data={"n_per_class": 10, "size": 20}, training={"epochs": 1, "batch_size": 8}, cache_dir=sys.argv[1])
+"""
+
+
+@pytest.mark.slow
+def test_processes_sharing_the_cache_train_a_run_once(tmp_path):
+    log = tmp_path / "log.txt"
+    cache = tmp_path / "cache"
+    command = [sys.executable, "-c", TRAIN_SLOWLY_AND_LOG, str(cache), str(log)]
+    processes = [subprocess.Popen(command) for _ in range(2)]
+    assert [p.wait(timeout=120) for p in processes] == [0, 0]
+    assert log.read_text().splitlines() == ["trained"]
+    assert len(cache_files(cache)) == 1
