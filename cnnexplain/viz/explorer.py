@@ -113,7 +113,7 @@ def pick_snapshots(history: WeightHistory, count: int) -> list[int]:
 class Explorer:
     """A trained network, live in a web page: draw, scrub through training, see every layer.
 
-    Shows itself in Jupyter and in sphinx-gallery pages (:meth:`_repr_html_`),
+    Shows itself in Jupyter and in sphinx-gallery pages (``_repr_html_``),
     and saves itself as one HTML file that works offline (:meth:`save`). The
     page also offers a JavaScript interface, documented in the
     :doc:`explorer page of the site </auto_examples/article/plot_04b_explorer>`.
@@ -130,9 +130,9 @@ class Explorer:
         ``BatchNorm2d``, ``Flatten``, ``Dropout`` and ``Linear`` layers.
     images : LineDataset, (images, labels) pair, torch.Tensor or numpy.ndarray, optional
         Sample images offered to the reader, shape ``(N, 1, H, W)`` or
-        ``(N, H, W)``, at most :data:`MAX_SAMPLES`; they also set the input
-        size of a model that is not a ``LineCNN``. Default: for a run on
-        line images, :data:`SAMPLES_PER_CLASS` test images of each class;
+        ``(N, H, W)``, at most 32; they also set the input size of a model
+        that is not a ``LineCNN``. Default: for a run on line images, three
+        test images of each class;
         otherwise none (the preset lines remain).
     snapshots : sequence of int, optional
         Indices of the history's snapshots to put in the page (all by
@@ -149,7 +149,7 @@ class Explorer:
     epochs : tuple of float
         Their training progress in epochs.
     layers : tuple of str
-        The layers the page runs, in forward order, named as in :func:`~cnnexplain.activations`.
+        The layers the page runs, in forward order, named as in :func:`~cnnexplain.model.activations`.
     classes : tuple of str
         The class names shown with the probabilities.
 
