@@ -402,7 +402,8 @@
       imageName: first ? first.key : null
     };
     var insp = this.inspectIndex >= 0 ? payload.layers[this.inspectIndex] : null;
-    this.inspect = insp ? { kernel: null, y: insp.out_shape[1] >> 1, x: insp.out_shape[2] >> 1 } : null;
+    // Until the reader points at a pixel, the inspector shows the strongest pixel of the selected map.
+    this.inspect = insp ? { kernel: null, y: insp.out_shape[1] >> 1, x: insp.out_shape[2] >> 1, auto: true } : null;
     this.kernelsDrawnFor = -1;
     this.lastFrameMs = 0;
     this.framePending = false;
@@ -436,10 +437,13 @@
     var side = el("div", "cx-side");
     side.appendChild(this.buildTraining());
     side.appendChild(this.buildProbabilities());
+    if (this.inspectIndex >= 0) side.appendChild(this.buildKernels());
     top.appendChild(side);
     box.appendChild(top);
-    if (this.inspectIndex >= 0) box.appendChild(this.buildKernels());
     box.appendChild(this.buildLayers());
+    this.live = el("p", "cx-sr", ""); // what the keyboard inspector finds, for screen readers
+    this.live.setAttribute("aria-live", "polite");
+    box.appendChild(this.live);
     root.appendChild(box);
   };
 
@@ -925,11 +929,13 @@
       else return;
       e.preventDefault();
       self.inspectAt(k, Math.max(0, Math.min(H - 1, y)), Math.max(0, Math.min(W - 1, x)));
+      self.live.textContent = self.inspWhere.textContent + ": " + self.inspSum.textContent;
     });
   };
 
   /* Inspect pixel (y, x) of map k; k null: the selected kernel. */
   Explorer.prototype.inspectAt = function (k, y, x) {
+    this.inspect.auto = false;
     this.inspect.kernel = k;
     this.inspect.y = y;
     this.inspect.x = x;
@@ -971,7 +977,6 @@
     panel.appendChild(tables);
     var sum = el("p", "cx-insp-sum", "");
     sum.id = this.id("insp-sum");
-    sum.setAttribute("aria-live", "polite");
     this.inspSum = sum;
     panel.appendChild(sum);
     this.inspGeom = { C: C, KH: KH, KW: KW };
@@ -999,6 +1004,7 @@
     if (!this.inspect || !this.inspTables) return;
     var layer = this.payload.layers[this.inspectIndex], g = this.inspGeom;
     var k = this.inspect.kernel == null ? this.state.kernel : this.inspect.kernel;
+    if (this.inspect.auto) this.strongestPixel(k, layer);
     var oy = this.inspect.y, ox = this.inspect.x;
     var T = this.net.snapshots[this.state.snapshot];
     var w = T[layer.weight], bias = layer.bias != null ? T[layer.bias][k] : 0;
@@ -1037,6 +1043,16 @@
     this.inspSum.setAttribute("data-bias", String(bias));
     this.inspSum.setAttribute("data-value", String(value));
     this.placeMarks(k, oy, ox, iy0, ix0, H, W, layer);
+  };
+
+  Explorer.prototype.strongestPixel = function (k, layer) {
+    var n = layer.out_shape[1] * layer.out_shape[2], map = this.bufs[this.inspectIndex], best = 0, top = -1;
+    for (var i = 0; i < n; i++) {
+      var v = Math.abs(map[k * n + i]);
+      if (v > top) { top = v; best = i; }
+    }
+    this.inspect.y = Math.floor(best / layer.out_shape[2]);
+    this.inspect.x = best % layer.out_shape[2];
   };
 
   /* Outline the inspected pixel on its map and, for the first layer, the kernel's window on the image. */
