@@ -324,7 +324,8 @@
     var canvas = el("canvas", className);
     canvas.width = w;
     canvas.height = h;
-    var ctx = canvas.getContext("2d");
+    // Small canvases written with putImageData: kept in memory, and tests may read them back.
+    var ctx = canvas.getContext("2d", { willReadFrequently: true });
     var image = ctx.createImageData(w, h);
     return { canvas: canvas, ctx: ctx, image: image, view: new Uint32Array(image.data.buffer) };
   }
@@ -408,6 +409,7 @@
     this.lastFrameMs = 0;
     this.framePending = false;
     this.timer = null;
+    this.erasing = false;
     this.inputScale = scale(this.cmaps.unsigned, this.lo, this.hi);
     this.build();
     this.render();
@@ -480,7 +482,13 @@
     noise.addEventListener("click", function () {
       self.edit(function (img) { for (var i = 0; i < img.length; i++) img[i] = self.lo + Math.random() * (self.hi - self.lo); });
     });
-    [clear, invert, noise].forEach(function (b) { tools.appendChild(b); });
+    var eraser = button("Eraser", "Eraser: the pen paints paper");
+    eraser.setAttribute("aria-pressed", "false");
+    eraser.addEventListener("click", function () {
+      self.erasing = !self.erasing;
+      eraser.setAttribute("aria-pressed", String(self.erasing));
+    });
+    [clear, invert, noise, eraser].forEach(function (b) { tools.appendChild(b); });
     panel.appendChild(tools);
     this.imageButtons = [];
     this.addImageButtons(panel, "preset", "Lines", "Draw a line: ");
@@ -514,8 +522,9 @@
       var r = canvas.getBoundingClientRect();
       return { x: (e.clientX - r.left) / r.width * self.W, y: (e.clientY - r.top) / r.height * self.H };
     }
+    var erase = false; // this stroke paints paper: the eraser button, or a pen's eraser end
     function stamp(pt) {
-      var img = self.state.image, H = self.H, W = self.W, ink = self.hi, r2 = radius * radius;
+      var img = self.state.image, H = self.H, W = self.W, ink = erase ? self.lo : self.hi, r2 = radius * radius;
       var y0 = Math.max(0, Math.floor(pt.y - radius)), y1 = Math.min(H - 1, Math.floor(pt.y + radius));
       var x0 = Math.max(0, Math.floor(pt.x - radius)), x1 = Math.min(W - 1, Math.floor(pt.x + radius));
       for (var y = y0; y <= y1; y++) {
@@ -540,6 +549,7 @@
       if (e.pointerType === "mouse" && e.button !== 0) return;
       e.preventDefault();
       active = e.pointerId;
+      erase = self.erasing || (e.buttons & 32) !== 0;
       try { canvas.setPointerCapture(e.pointerId); } catch (err) { /* synthetic events have no capture */ }
       last = null;
       stroke(point(e));
@@ -729,7 +739,7 @@
     grid.setAttribute("role", "group");
     grid.setAttribute("aria-label", "Kernels of " + layer.name + ": press one to inspect it");
     var cw = C * KW + (C - 1), side = Math.max(cw, KH);
-    var px = Math.max(2, Math.min(12, Math.ceil(64 / side)));
+    var px = Math.max(2, Math.min(16, Math.ceil(64 / side)));
     this.kernelCells = [];
     for (var o = 0; o < O; o++) {
       var fig = el("div", "cx-map");
