@@ -376,7 +376,6 @@
 
   // -- one explorer -------------------------------------------------------------------------------
   function Explorer(root, payload) {
-    var self = this;
     this.root = root;
     this.payload = payload;
     this.uid = "cx" + (++idCounter) + "-";
@@ -731,8 +730,10 @@
     var head = el("div", "cx-layer-head");
     this.kernelCaption = el("p", "cx-h", "");
     head.appendChild(this.kernelCaption);
-    this.kernelScale = this.limitScale(layer.weight, "signed");
-    if (!(this.payload.limits || {})[layer.weight]) this.kernelScale = this.weightScale(layer.weight);
+    // Weights are signed: the diverging map, centred on zero, with the limit of all snapshots.
+    var lim = (this.payload.limits || {})[layer.weight];
+    this.kernelScale = lim && lim.vmax > 0 && isFinite(lim.vmax) ?
+      scale(this.cmaps.signed, -lim.vmax, lim.vmax) : this.weightScale(layer.weight);
     head.appendChild(this.colourBar(this.kernelScale, "the kernels of " + layer.name));
     panel.appendChild(head);
     var grid = el("div", "cx-grid");
@@ -845,6 +846,13 @@
     return wrap;
   };
 
+  /* Maps are drawn at a whole number of screen pixels per value, but at most about a quarter of a
+   * phone's width, so that three fit in a row (min() is ignored by old browsers: they keep px). */
+  function mapWidth(canvas, px) {
+    canvas.style.width = px + "px";
+    canvas.style.width = "min(" + px + "px, 24vw)";
+  }
+
   function mapPixels(h, w, target) {
     var side = Math.max(h, w);
     return Math.max(1, Math.min(Math.ceil(target / side), Math.max(1, Math.floor(160 / side))));
@@ -858,7 +866,7 @@
     for (var c = 0; c < C; c++) {
       var fig = el("div", "cx-map");
       var pc = pixelCanvas(W, H, "cx-map-canvas");
-      pc.canvas.style.width = W * px + "px";
+      mapWidth(pc.canvas, W * px);
       fig.appendChild(pc.canvas);
       fig.appendChild(el("span", "cx-map-label", String(c)));
       grid.appendChild(fig);
@@ -898,7 +906,7 @@
         "aria-describedby": this.id("insp-sum")
       });
       var pc = pixelCanvas(W, H, "cx-map-canvas");
-      pc.canvas.style.width = W * px + "px";
+      mapWidth(pc.canvas, W * px);
       var inner = el("span", "cx-map-inner"); // the inspected pixel's outline is placed in it
       inner.appendChild(pc.canvas);
       b.appendChild(inner);
