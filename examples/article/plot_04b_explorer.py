@@ -1,0 +1,196 @@
+"""
+Play with the trained network
+=============================
+
+The network of the previous page runs right here, in your browser, at
+|n_snapshots| moments of its training. Draw a line and watch every layer
+respond; move the slider and see the same image go through the network of
+another epoch.
+"""
+
+# %%
+# The run of the article's pages -- the default run of
+# :func:`~cnnexplain.experiment.experiment` -- in an
+# :class:`~cnnexplain.viz.Explorer`. Its weights travel with the page as
+# float32 numbers, so the page computes what PyTorch computes.
+
+from cnnexplain import viz
+from cnnexplain.experiment import experiment
+
+run = experiment()
+history = run.history
+snapshots = viz.pick_snapshots(history, 12)  # each snapshot adds all the weights to the page
+explorer = viz.Explorer(history, snapshots=snapshots)
+
+# sphinx_gallery_start_ignore
+# The numbers the text of this page quotes (glue) and its claims (check), see
+# cnnexplain.claims: a claim that does not hold fails the site's build; when
+# you run this file, it only prints a warning.
+import numpy as np
+
+from cnnexplain.claims import check, glue
+
+glue("n_snapshots", len(explorer.snapshots))
+glue("n_history", len(history))
+glue("last_epoch", history.epochs[-1], "{:g}")
+glue("n_weights", sum(int(np.prod(history[name].shape[1:])) for name in history.keys()), "{:,}")
+glue("slider_epochs", ", ".join(f"{e:g}" for e in explorer.epochs))
+# The first epochs, all of them in the slider: 0, 1, ..., dense_until.
+dense_until = glue(
+    "dense_until", max(e for e in range(len(history)) if set(range(e + 1)) <= set(explorer.epochs))
+)
+check(
+    "the slider holds 12 snapshots, the first (before training) and the last among them",
+    len(explorer.snapshots) == 12
+    and explorer.snapshots[0] == 0
+    and explorer.snapshots[-1] == len(history) - 1,
+    measured=f"snapshots {', '.join(map(str, explorer.snapshots))} of 0 to {len(history) - 1}",
+)
+check(
+    "the slider holds every epoch at the start, where the kernels move most (at least epochs 0 to 3)",
+    dense_until >= 3,
+    measured=f"every epoch from 0 to {dense_until}",
+)
+_, n_kernels, _, height, width = history["conv1.weight"].shape
+check(
+    "the images are 50x50, the first layer has eight 7x7 kernels, and there are two classes",
+    tuple(run.test_set.images.shape[-2:]) == (50, 50)
+    and (n_kernels, height, width) == (8, 7, 7)
+    and len(explorer.classes) == 2,
+    measured=f"{tuple(run.test_set.images.shape[-2:])} images, {n_kernels} kernels of {height}x{width}, "
+    f"classes {', '.join(explorer.classes)}",
+)
+widget = explorer._repr_html_().encode()
+widget_mb = glue("widget_mb", len(widget) / 1e6, "{:.1f}")
+# The theme's scripts, styles and fonts add about 0.8 MB to every page of the site: a widget of
+# 2.1 MB keeps the whole page within 3 MB.
+check(
+    "the explorer, with its weights, script and style, weighs at most 2.1 MB",
+    len(widget) <= 2.1e6,
+    measured=f"{len(widget) / 1e6:.2f} MB",
+)
+# sphinx_gallery_end_ignore
+
+explorer
+
+# %%
+# How to use it
+# -------------
+# - **Draw** on the canvas with the mouse, a finger or a pen; *clear* and
+#   *invert* it, or pick one of the held-out *samples*, a *preset* line
+#   (horizontal, vertical, either diagonal) or random *noise*.
+# - **Move the slider** through training, or press *play*.
+# - **Watch every layer**: the eight 7x7 kernels of ``conv1`` and their maps,
+#   what the ReLU and the pooling keep, the second convolution, the hidden
+#   units and the two class probabilities.
+# - **See the arithmetic**: hover over a pixel of a ``conv1`` map (or focus a
+#   map and move with the arrow keys) to see the window of the image under the
+#   kernel, the kernel, their 49 products, and the sum plus the bias that give
+#   that pixel's value.
+#
+# Which epochs are in the slider
+# ------------------------------
+# Every snapshot adds the network's |n_weights| weights to the page, so it
+# holds |n_snapshots| of the |n_history| snapshots of training:
+# epochs |slider_epochs|. :func:`~cnnexplain.viz.pick_snapshots` chose them
+# where the first-layer kernels move: every epoch from 0 to |dense_until|,
+# while they change fastest, then sparser, up to the last epoch,
+# |last_epoch|. With the widget's script, the explorer weighs |widget_mb|
+# MB.
+
+# %%
+# What to try
+# -----------
+# - Pick the sample *horizontal 1*, a held-out image, and put the slider at
+#   epoch 0: the random network gives it a probability of |p_start| of being
+#   horizontal, a guess. Move to the last epoch: |p_end|.
+# - Click the *horizontal* preset, or draw a horizontal line, and compare the
+#   eight ``conv1`` maps at epoch 0 and at the last epoch: which kernels
+#   answer it, and how strongly?
+# - Try a diagonal line. The network was trained on |train_classes| lines
+#   only: which class does it choose, and how sure is it?
+# - Hover over a bright pixel of a ``conv1`` map: the products show which
+#   part of the line, under which weights, made it bright.
+#
+# The kernel that most prefers horizontal lines is kernel
+# |/auto_examples/article/plot_06_feature_maps:k_horizontal| (chosen by a
+# rule on :doc:`the feature-maps page <plot_06_feature_maps>`): on
+# *horizontal 1*, its strongest output after the pooling grows from
+# |/auto_examples/article/plot_06_feature_maps:horizontal_before_own| at
+# epoch 0 to |/auto_examples/article/plot_06_feature_maps:horizontal_after_own|
+# at the last epoch. Here are all eight kernels at both ends of the slider:
+
+# sphinx_gallery_start_ignore
+import torch
+
+horizontal_1 = run.test_set.of_class("horizontal").images[:1]  # the explorer's sample "horizontal 1"
+h = run.test_set.classes.index("horizontal")
+with torch.no_grad():
+    p_start, p_end = (float(torch.softmax(history.model_at(s)(horizontal_1), 1)[0, h]) for s in (0, -1))
+glue("p_start", p_start, "{:.0%}")
+glue("p_end", p_end, "{:.2%}")
+glue("train_classes", " and ".join(run.train_set.classes))
+# 10 points: the margin of a guess on the training page.
+check(
+    "on the sample horizontal 1, the network of epoch 0 guesses (within 10 points of 50%)",
+    abs(p_start - 0.5) < 0.1,
+    measured=f"{p_start:.1%}",
+)
+check(
+    "on the sample horizontal 1, the network of the last epoch is sure it is horizontal (over 99%)",
+    p_end > 0.99,
+    measured=f"{p_end:.2%}",
+)
+check(
+    "the training data hold horizontal and vertical lines only",
+    set(run.train_set.classes) == {"horizontal", "vertical"},
+    measured=", ".join(run.train_set.classes),
+)
+# sphinx_gallery_end_ignore
+
+fig = viz.plot_kernels_compare(history, layer="conv1", steps=(0, -1))
+
+# %%
+# Links into the explorer
+# -----------------------
+# The address of this page follows what you do: its end reads
+# ``#epoch=<epoch>&kernel=<kernel>&image=<image>``, where the image is a
+# preset's name or a sample's, with ``-`` for spaces (``horizontal-1``).
+# Copy the address to share what you see; the pages on
+# :doc:`training <plot_04_training>`,
+# :doc:`the feature maps <plot_06_feature_maps>` and
+# :doc:`the forward pass <plot_09_forward_pass>` link here that way, at the
+# epoch, kernel and image they talk about.
+#
+# Your own network, saved or scripted
+# -----------------------------------
+# ``viz.Explorer(history)`` works for any history of this library, and with
+# ``model=`` and ``images=`` for a model of your own (:doc:`an example
+# <../beyond/plot_08_own_model>`). In a Jupyter notebook, an explorer as the
+# last expression of a cell shows itself as here; ``explorer.save("run.html")``
+# writes it as one HTML file that needs nothing else: it works offline and
+# opened from disk.
+#
+# The page can be scripted too. Each explorer is an element with the
+# attribute ``data-cnnexplain-explorer``, whose property ``cnnexplain``
+# offers:
+#
+# - ``snapshots``: the number of snapshots in the slider, and ``layers``:
+#   the names of the layers, in the order they run (as
+#   :func:`~cnnexplain.model.activations` names them);
+# - ``run(pixels, snapshot)``: runs the network of a snapshot on an image,
+#   a ``Float32Array`` of its pixels in row-major order, and returns the
+#   output of every layer (by name, each a ``Float32Array`` in PyTorch's
+#   ``(C, H, W)`` or ``(features,)`` order) and the ``probabilities``,
+#   without changing the display;
+# - ``setImage(pixels)`` and ``setSnapshot(i)``: change the image and the
+#   snapshot as the reader's actions do, and ``state()``: the snapshot,
+#   epoch, kernel and image shown.
+#
+# For instance, in the browser's console::
+#
+#     const root = document.querySelector("[data-cnnexplain-explorer]");
+#     const black = new Float32Array(50 * 50);
+#     root.cnnexplain.run(black, root.cnnexplain.snapshots - 1).probabilities;
+
+# sphinx_gallery_thumbnail_number = 1
