@@ -182,6 +182,46 @@ check(
     change.min() > 0.2,
     measured=f"at least {change.min():.0%}",
 )
+
+# Links to the explorer page (plot_04b_explorer.py) at the kernel that moved most: sphinx-gallery
+# shows the _repr_html_ of a block's last expression below the block.
+moved_most = int(np.argmax(change))
+in_slider = [float(history.epochs[s]) for s in viz.pick_snapshots(history, 12)]  # the explorer's epochs
+check(
+    "the explorer's slider holds the epoch where the accuracy first reached 99%",
+    first in in_slider,
+    measured=f"epoch {first} in epochs {', '.join(f'{e:g}' for e in in_slider)}",
+)
+
+
+class LiveLinks:
+    """A sentence of text and links into the explorer page, each link at a state (its URL fragment)."""
+
+    def __init__(self, *parts):
+        self.parts = parts  # strings, and (text, {"epoch": ..., "kernel": ..., "image": ...}) links
+
+    def _repr_html_(self):
+        html = []
+        for part in self.parts:
+            if isinstance(part, str):
+                html.append(part)
+            else:
+                text, state = part
+                fragment = "&amp;".join(f"{key}={value}" for key, value in state.items())
+                html.append(f'<a href="plot_04b_explorer.html#{fragment}">{text}</a>')
+        return f'<p class="cnnexplain-live-links">{"".join(html)}</p>'
+
+
+state = {"kernel": moved_most, "image": "horizontal-1"}
+LiveLinks(
+    f"See kernel {moved_most}, the one that moved most, live in the explorer on the sample horizontal 1: at ",
+    ("epoch 0", {"epoch": 0, **state}),
+    ", ",
+    (f"epoch {first}", {"epoch": first, **state}),
+    " (when the accuracy first reached 99%) or ",
+    (f"epoch {history.epochs[-1]:g}", {"epoch": f"{history.epochs[-1]:g}", **state}),
+    ".",
+)
 # sphinx_gallery_end_ignore
 
 # %%
@@ -189,6 +229,6 @@ check(
 # the one that changed least moved by |least_change| of its initial norm,
 # the one that changed most by |most_change|. How much of each kernel's
 # random starting pattern survives is measured on the
-# :ref:`next page <sphx_glr_auto_examples_article_plot_05_init_vs_trained.py>`.
+# :ref:`before-and-after page <sphx_glr_auto_examples_article_plot_05_init_vs_trained.py>`.
 
 # sphinx_gallery_thumbnail_number = 2

@@ -187,6 +187,42 @@ check(
         for name, (k, mine, _) in own.items()
     ),
 )
+
+# Links to the explorer page (plot_04b_explorer.py) at the picks and images of the figure:
+# sphinx-gallery shows the _repr_html_ of a block's last expression below the block. The images
+# are the first held-out line of each class, the explorer's samples "horizontal 1" and "vertical 1".
+history = run.history
+last = float(history.epochs[-1])
+
+
+class LiveLinks:
+    """A sentence of text and links into the explorer page, each link at a state (its URL fragment)."""
+
+    def __init__(self, *parts):
+        self.parts = parts  # strings, and (text, {"epoch": ..., "kernel": ..., "image": ...}) links
+
+    def _repr_html_(self):
+        html = []
+        for part in self.parts:
+            if isinstance(part, str):
+                html.append(part)
+            else:
+                text, state = part
+                fragment = "&amp;".join(f"{key}={value}" for key, value in state.items())
+                html.append(f'<a href="plot_04b_explorer.html#{fragment}">{text}</a>')
+        return f'<p class="cnnexplain-live-links">{"".join(html)}</p>'
+
+
+links = [
+    (
+        f"the {name} pick, kernel {k}, on the sample {name} 1 at ",
+        ("epoch 0", {"epoch": 0, "kernel": k, "image": f"{name}-1"}),
+        " or ",
+        (f"epoch {last:g}", {"epoch": f"{last:g}", "kernel": k, "image": f"{name}-1"}),
+    )
+    for name, (k, _, _) in own.items()
+]
+LiveLinks("See this live in the explorer: ", *links[0], "; ", *links[1], ".")
 # sphinx_gallery_end_ignore
 
 # %%

@@ -30,6 +30,38 @@ horizontal = run.test_set.of_class("horizontal")
 image = horizontal.images[0]
 fig = viz.plot_forward_pass(model, image, class_names=run.test_set.classes)
 
+# sphinx_gallery_start_ignore
+# A link to the explorer page (plot_04b_explorer.py) with this image at the last epoch:
+# sphinx-gallery shows the _repr_html_ of a block's last expression below the block. The image is
+# the first held-out horizontal line, the explorer's sample "horizontal 1".
+
+
+class LiveLinks:
+    """A sentence of text and links into the explorer page, each link at a state (its URL fragment)."""
+
+    def __init__(self, *parts):
+        self.parts = parts  # strings, and (text, {"epoch": ..., "kernel": ..., "image": ...}) links
+
+    def _repr_html_(self):
+        html = []
+        for part in self.parts:
+            if isinstance(part, str):
+                html.append(part)
+            else:
+                text, state = part
+                fragment = "&amp;".join(f"{key}={value}" for key, value in state.items())
+                html.append(f'<a href="plot_04b_explorer.html#{fragment}">{text}</a>')
+        return f'<p class="cnnexplain-live-links">{"".join(html)}</p>'
+
+
+last = float(run.history.epochs[-1])
+LiveLinks(
+    "See this image go through the network live, and draw your own: ",
+    (f"the sample horizontal 1 at epoch {last:g}", {"epoch": f"{last:g}", "image": "horizontal-1"}),
+    ", in the explorer.",
+)
+# sphinx_gallery_end_ignore
+
 # %%
 # Shapes along the way
 # --------------------
