@@ -265,7 +265,7 @@ class Explorer:
             f"<title>{title} - cnnexplain explorer</title>\n"
             "<style>body { margin: 0 auto; padding: 1rem; max-width: 72rem; font-family: system-ui, sans-serif; }"
             " @media (prefers-color-scheme: dark) { body { background: #14181e; color: #e6e6e6; } }</style>\n"
-            f"</head>\n<body>\n<main>\n<h1>{title}</h1>\n{self._repr_html_()}</main>\n</body>\n</html>\n"
+            f"</head>\n<body>\n<main>\n<h1>cnnexplain explorer</h1>\n{self._repr_html_()}</main>\n</body>\n</html>\n"
         )
 
     # -- payload ---------------------------------------------------------------------------
