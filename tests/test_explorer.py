@@ -35,7 +35,7 @@ def payload_of(html: str) -> dict:
 
 
 def floats(text: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(text), dtype="<f4")
+    return np.frombuffer(base64.b64decode(text), dtype="<f4").copy()
 
 
 def snapshot_tensors(payload: dict, snapshot: int) -> dict[str, torch.Tensor]:
