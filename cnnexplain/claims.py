@@ -6,6 +6,9 @@ keep such sentences true:
 
 - :func:`glue` records a value the prose quotes, under a name. The site's
   docs build puts the formatted value wherever the prose writes ``|name|``.
+- :func:`glue_link` records a value that is also a link, written ``|name|_``
+  in the prose: a link whose address the code computes (the explorer at the
+  epoch and kernel a page talks about).
 - :func:`check` records a claim of the prose and whether this run confirms
   it, with the value it measured. The docs build lists every claim at the end
   of the page, and fails when one does not hold.
@@ -29,7 +32,7 @@ import os
 import warnings
 from typing import Any
 
-__all__ = ["STRICT_ENV", "check", "collect", "glue"]
+__all__ = ["STRICT_ENV", "check", "collect", "glue", "glue_link"]
 
 #: The environment variable that makes a failing :func:`check` raise.
 STRICT_ENV = "CNNEXPLAIN_STRICT_CLAIMS"
@@ -38,6 +41,7 @@ STRICT_ENV = "CNNEXPLAIN_STRICT_CLAIMS"
 # module state, because the docs build runs every example in one process and
 # collects between them, while an example only has to call glue and check.
 _values: dict[str, str] = {}
+_links: dict[str, str] = {}
 _claims: list[dict[str, Any]] = []
 
 
@@ -70,6 +74,37 @@ def glue(name: str, value: Any, fmt: str = "{}") -> Any:
         raise ValueError(f"fmt {fmt!r} turns the value of {name!r} into empty text")
     _values[name] = text
     return value
+
+
+def glue_link(name: str, text: str, url: str) -> str:
+    """Record a link: the prose's ``|name|_`` becomes ``text``, linking to ``url``.
+
+    Parameters
+    ----------
+    name : str
+        A Python identifier, unique on the page.
+    text : str
+        The text of the link, as the code computed it (e.g. ``"epoch 2"``).
+    url : str
+        The address, relative to the page (e.g. ``"plot_04b_explorer.html#epoch=2"``).
+
+    Returns
+    -------
+    str
+        ``url``.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not an identifier, or ``text`` or ``url`` is empty or
+        not a string.
+    """
+    for arg, value in (("text", text), ("url", url)):
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{arg} must be a non-empty string, got {value!r}")
+    glue(name, text)
+    _links[name] = url
+    return url
 
 
 def check(claim: str, holds: bool, *, measured: str) -> None:
@@ -111,10 +146,12 @@ def collect() -> dict[str, Any]:
     -------
     dict
         ``"values"``: the text of each glued name, in the order they were
-        glued; ``"claims"``: one dict per check, with its ``"claim"``,
+        glued; ``"links"``: the address of each name glued with
+        :func:`glue_link`; ``"claims"``: one dict per check, with its ``"claim"``,
         ``"measured"`` value and whether it ``"holds"``.
     """
-    record = {"values": dict(_values), "claims": list(_claims)}
+    record = {"values": dict(_values), "links": dict(_links), "claims": list(_claims)}
     _values.clear()
+    _links.clear()
     _claims.clear()
     return record

@@ -38,6 +38,9 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "accessible_site",  # _ext/accessible_site.py: fixes found by tools/site_check.py
     "checked_claims",  # _ext/checked_claims.py: glued numbers in the prose, the box of checked claims
+    "sphinx_sitemap",
+    "sphinxext.opengraph",
+    "social_card",  # _ext/social_card.py: the preview picture of shared links
 ]
 
 templates_path = ["_templates"]
@@ -113,6 +116,25 @@ html_theme_options = {
     "footer_end": ["sphinx-version"],
 }
 html_context = {"default_mode": "light"}
+
+# -- Publishing ------------------------------------------------------------------
+# Where the site is served; the sitemap and the preview cards of shared links
+# need absolute addresses. The Pages workflow sets CNNEXPLAIN_BASEURL to the
+# project site's address. Every link inside the site stays relative, so that
+# the site works under any path (checked by tools/site_check.py --prefix).
+html_baseurl = os.environ.get("CNNEXPLAIN_BASEURL") or "https://cnnexplain.github.io/cnnexplain/"
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "py-modindex.html"]
+ogp_site_url = html_baseurl
+ogp_site_name = "cnnexplain"
+ogp_image = "_static/social-card.png"  # drawn by _ext/social_card.py
+ogp_image_alt = (
+    "The eight first-layer kernels of the small CNN after training, beside its loss and accuracy curves"
+)
+ogp_description_length = 200
+ogp_enable_meta_description = True
+# The extension can also draw a card per page with matplotlib; one picture for the site is enough.
+ogp_social_cards = {"enable": False}
 copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
 
@@ -152,4 +174,9 @@ sphinx_gallery_conf = {
     # checked (cnnexplain.claims) for the checked_claims extension.
     "reset_modules": ("matplotlib", "checked_claims.collect_claims"),
     "reset_modules_order": "both",
+    # One example per core at a time. Examples that need the same training take
+    # turns on it (experiment() holds a file lock per cache entry), so each run
+    # is trained once; the training page, which trains the default run by hand
+    # and stores it, runs first and alone (sphinx_gallery_parallel = False).
+    "parallel": os.cpu_count() or 1,
 }

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from cnnexplain.claims import STRICT_ENV, check, collect, glue
+from cnnexplain.claims import STRICT_ENV, check, collect, glue, glue_link
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +31,17 @@ def test_collect_starts_afresh():
     glue("epochs", 20)
     check("twenty epochs", True, measured="20")
     assert collect()["claims"] == [{"claim": "twenty epochs", "measured": "20", "holds": True}]
-    assert collect() == {"values": {}, "claims": []}
+    assert collect() == {"values": {}, "links": {}, "claims": []}
+
+
+def test_glue_link_records_text_and_address():
+    url = glue_link("live", "epoch 2", "plot_04b_explorer.html#epoch=2")
+    assert url == "plot_04b_explorer.html#epoch=2"
+    record = collect()
+    assert record["values"] == {"live": "epoch 2"}
+    assert record["links"] == {"live": "plot_04b_explorer.html#epoch=2"}
+    with pytest.raises(ValueError, match="url must be a non-empty string"):
+        glue_link("live", "epoch 2", "")
 
 
 @pytest.mark.parametrize("name", ["", "val accuracy", "2nd", "a-b", "plot_04:acc", 3, None])

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from cnnexplain import activations, train
-from cnnexplain.viz import Explorer, pick_snapshots
+from cnnexplain.viz import Explorer, explorer_fragment, pick_snapshots
 
 SIZE = 20
 
@@ -308,3 +308,14 @@ def test_a_history_without_convolution_is_refused(small_split):
 def test_the_same_history_gives_the_same_bytes(tiny_run):
     _, history, _, _ = tiny_run
     assert Explorer(history)._repr_html_() == Explorer(history)._repr_html_()
+
+
+def test_explorer_fragment_names_the_state():
+    assert (
+        explorer_fragment(epoch=2.5, kernel=0, image="vertical 1") == "#epoch=2.5&kernel=0&image=vertical-1"
+    )
+    assert explorer_fragment(image="a&b=c") == "#image=a%26b%3Dc"  # cannot add a part of its own
+    with pytest.raises(ValueError, match="epoch must be a number >= 0"):
+        explorer_fragment(epoch=-1)
+    with pytest.raises(ValueError, match="kernel"):
+        explorer_fragment(kernel=-1)

@@ -34,7 +34,7 @@ from .convolution import animate_convolution, plot_convolution
 from .curves import plot_training_curves
 from .data import plot_samples
 from .edges import plot_best_templates, plot_edge_match, plot_edge_templates
-from .explorer import Explorer, pick_snapshots
+from .explorer import Explorer, explorer_fragment, pick_snapshots
 from .kernel_roles import plot_ablation, plot_kernel_similarity, plot_maximizing_inputs, plot_selectivity
 from .kernels import animate_kernels, plot_kernels, plot_kernels_compare
 
@@ -46,6 +46,7 @@ __all__ = [
     "Explorer",
     "animate_convolution",
     "animate_kernels",
+    "explorer_fragment",
     "pick_snapshots",
     "plot_ablation",
     "plot_attribution",

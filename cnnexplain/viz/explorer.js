@@ -374,6 +374,11 @@
     return String(name).replace(/ /g, "-");
   }
 
+  // How the text names a layer: "conv1" as it is, a number (an nn.Sequential's "0") as "layer 0".
+  function layerLabel(name) {
+    return /^[0-9]/.test(name) ? "layer " + name : name;
+  }
+
   // -- one explorer -------------------------------------------------------------------------------
   function Explorer(root, payload) {
     this.root = root;
@@ -726,7 +731,7 @@
     var self = this, layer = this.payload.layers[this.inspectIndex];
     var wshape = this.tensorShape(layer.weight), O = wshape[0], C = wshape[1], KH = wshape[2], KW = wshape[3];
     var panel = el("section", "cx-panel cx-kernels");
-    panel.setAttribute("aria-label", "Kernels of " + layer.name);
+    panel.setAttribute("aria-label", "Kernels of " + layerLabel(layer.name));
     var head = el("div", "cx-layer-head");
     this.kernelCaption = el("p", "cx-h", "");
     head.appendChild(this.kernelCaption);
@@ -734,11 +739,11 @@
     var lim = (this.payload.limits || {})[layer.weight];
     this.kernelScale = lim && lim.vmax > 0 && isFinite(lim.vmax) ?
       scale(this.cmaps.signed, -lim.vmax, lim.vmax) : this.weightScale(layer.weight);
-    head.appendChild(this.colourBar(this.kernelScale, "the kernels of " + layer.name));
+    head.appendChild(this.colourBar(this.kernelScale, "the kernels of " + layerLabel(layer.name)));
     panel.appendChild(head);
     var grid = el("div", "cx-grid");
     grid.setAttribute("role", "group");
-    grid.setAttribute("aria-label", "Kernels of " + layer.name + ": press one to inspect it");
+    grid.setAttribute("aria-label", "Kernels of " + layerLabel(layer.name) + ": press one to inspect it");
     var cw = C * KW + (C - 1), side = Math.max(cw, KH);
     var px = Math.max(2, Math.min(16, Math.ceil(64 / side)));
     this.kernelCells = [];
@@ -746,7 +751,7 @@
       var fig = el("div", "cx-map");
       var b = el("button", "cx-map-button");
       b.type = "button";
-      attrs(b, { "aria-label": "Kernel " + o + " of " + layer.name, "aria-pressed": "false" });
+      attrs(b, { "aria-label": "Kernel " + o + " of " + layerLabel(layer.name), "aria-pressed": "false" });
       var pc = pixelCanvas(cw, KH, "cx-map-canvas");
       pc.canvas.style.width = cw * px + "px";
       b.appendChild(pc.canvas);
@@ -795,7 +800,7 @@
       }
       pc.ctx.putImageData(pc.image, 0, 0);
     }
-    this.kernelCaption.textContent = "Kernels of " + layer.name + " at " + this.payload.snapshots[s].label;
+    this.kernelCaption.textContent = "Kernels of " + layerLabel(layer.name) + " at " + this.payload.snapshots[s].label;
   };
 
   Explorer.prototype.selectKernel = function (k, fromReader) {
@@ -817,7 +822,7 @@
     var self = this, wrap = el("div", "cx-layers");
     this.panels = this.payload.layers.map(function (layer, i) {
       var panel = el("section", "cx-panel cx-layer");
-      panel.setAttribute("aria-label", "Output of " + layer.name);
+      panel.setAttribute("aria-label", "Output of " + layerLabel(layer.name));
       var head = el("div", "cx-layer-head");
       var caption = el("p", "cx-h");
       caption.appendChild(el("span", "cx-layer-name", layer.name));
@@ -825,7 +830,7 @@
       head.appendChild(caption);
       var kind = layer.type === "relu" ? "unsigned" : "signed";
       var sc = self.limitScale(layer.name, kind);
-      head.appendChild(self.colourBar(sc, "the output of " + layer.name));
+      head.appendChild(self.colourBar(sc, "the output of " + layerLabel(layer.name)));
       panel.appendChild(head);
       panel.appendChild(el("p", "cx-layer-kind", describeLayer(layer)));
       var info = { layer: layer, scale: sc, cells: [] };
@@ -834,7 +839,7 @@
       } else {
         var n = product(layer.out_shape);
         var pc = pixelCanvas(n, 1, "cx-strip");
-        attrs(pc.canvas, { role: "img", "aria-label": layer.name + " output: a strip of " + n + " values" });
+        attrs(pc.canvas, { role: "img", "aria-label": layerLabel(layer.name) + " output: a strip of " + n + " values" });
         pc.canvas.style.maxWidth = Math.max(48, n * 16) + "px";
         panel.appendChild(pc.canvas);
         info.cells.push(pc);
@@ -965,10 +970,10 @@
     var ws = this.tensorShape(layer.weight), C = ws[1], KH = ws[2], KW = ws[3];
     var panel = el("section", "cx-panel cx-inspector");
     panel.setAttribute("aria-label", "Convolution arithmetic of " + layer.name);
-    panel.appendChild(el("p", "cx-h", "The arithmetic of one pixel of " + layer.name));
+    panel.appendChild(el("p", "cx-h", "The arithmetic of one pixel of " + layerLabel(layer.name)));
     this.inspWhere = el("p", "cx-insp-where", "");
     panel.appendChild(this.inspWhere);
-    panel.appendChild(el("p", "cx-hint", "Point at a pixel of a " + layer.name + " map, or focus a map and use the arrow keys."));
+    panel.appendChild(el("p", "cx-hint", "Point at a pixel of a " + layerLabel(layer.name) + " map, or focus a map and use the arrow keys."));
     var tables = el("div", "cx-insp-tables");
     var self = this;
     this.inspTables = ["input window", "kernel", "products"].map(function (title, t) {
@@ -1242,8 +1247,10 @@
       root.cnnexplain = api;
       root.classList.add("cx-ready");
       if (instances[0] === explorer) {
-        explorer.applyHash(location.hash);
-        window.addEventListener("hashchange", function () { explorer.applyHash(location.hash); });
+        // A link that sets the state is a link to the explorer: show it, not the top of the page.
+        var follow = function () { if (explorer.applyHash(location.hash)) root.scrollIntoView({ block: "start" }); };
+        follow();
+        window.addEventListener("hashchange", follow);
       }
       api.ready = true;
       api.initMs = performance.now();

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import matplotlib as mpl
 import numpy as np
@@ -47,7 +48,7 @@ from ..model import activations
 from ._network import layer_tensors, trace_chain
 from ._style import SIGNED_CMAP, UNSIGNED_CMAP
 
-__all__ = ["Explorer", "pick_snapshots"]
+__all__ = ["Explorer", "explorer_fragment", "pick_snapshots"]
 
 #: Most sample images an explorer offers: each adds its pixels to the page.
 MAX_SAMPLES = 32
@@ -108,6 +109,55 @@ def pick_snapshots(history: WeightHistory, count: int) -> list[int]:
         middle = (travelled[a] + travelled[b]) / 2
         chosen.add(a + 1 + int(np.argmin(np.abs(travelled[a + 1 : b] - middle))))
     return sorted(chosen)
+
+
+def explorer_fragment(
+    *, epoch: float | None = None, kernel: int | None = None, image: str | None = None
+) -> str:
+    """Return the URL fragment that opens an explorer page in a given state.
+
+    A link to ``page.html`` followed by this fragment opens the page's first
+    explorer at the snapshot nearest to ``epoch``, with ``kernel`` of the
+    first convolution selected and the sample or preset image called
+    ``image`` drawn. Reading a page, the fragment also follows the reader's
+    actions, so that the address shares what they see.
+
+    Parameters
+    ----------
+    epoch : float, optional
+        Training progress, in epochs.
+    kernel : int, optional
+        A kernel of the first convolution, from 0.
+    image : str, optional
+        The name of a sample (``"horizontal 1"``) or a preset line (``"vertical"``).
+
+    Returns
+    -------
+    str
+        ``"#epoch=3&kernel=5&image=vertical"``, with only the parts given.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a part has the wrong type or value.
+
+    Examples
+    --------
+    >>> explorer_fragment(epoch=3, kernel=5, image="horizontal 1")
+    '#epoch=3&kernel=5&image=horizontal-1'
+    """
+    parts = []
+    if epoch is not None:
+        if isinstance(epoch, bool) or not isinstance(epoch, (int, float)) or not epoch >= 0:
+            raise ValueError(f"epoch must be a number >= 0, got {epoch!r}")
+        parts.append(f"epoch={float(epoch):g}")
+    if kernel is not None:
+        parts.append(f"kernel={check_int('kernel', kernel, low=0)}")
+    if image is not None:
+        if not isinstance(image, str) or not image.strip():
+            raise TypeError(f"image must be the name of a sample or preset, got {describe(image)}")
+        parts.append("image=" + quote(image.strip().replace(" ", "-"), safe=""))
+    return "#" + "&".join(parts)
 
 
 class Explorer:
@@ -495,13 +545,16 @@ def _noise(input_shape: tuple[int, int, int], low: float, high: float) -> np.nda
 
 
 def _sample_names(labels: list[str | None]) -> list[str]:
-    """``horizontal 1``, ``horizontal 2``, ... by class; ``sample 1``, ... without classes."""
+    """``horizontal 1``, ``horizontal 2``, ... by class; ``sample 1``, ... without classes.
+
+    A class named by a number gets its count in brackets: ``7 (1)``, not ``7 1``.
+    """
     counts: dict[str, int] = {}
     names = []
     for label in labels:
         stem = label if label is not None else "sample"
         counts[stem] = counts.get(stem, 0) + 1
-        names.append(f"{stem} {counts[stem]}")
+        names.append(f"{stem} ({counts[stem]})" if stem[-1:].isdigit() else f"{stem} {counts[stem]}")
     return names
 
 

@@ -10,7 +10,9 @@ An example glues values and checks claims with :mod:`cnnexplain.claims`
 2. When Sphinx reads a page, every ``|name|`` in it becomes a reStructuredText
    substitution of the value the page's example glued as ``name``, and
    ``|path/to/page:name|`` one of the value another page glued (``path`` as
-   in ``:doc:``, relative to the page or absolute). A name nothing glued is
+   in ``:doc:``, relative to the page or absolute). A value glued with
+   :func:`~cnnexplain.claims.glue_link` is also a link target, so that
+   ``|name|_`` is its text linking to its address. A name nothing glued is
    left undefined, which docutils reports (an error under ``-W``). An example
    page with claims gets a box "Checked when this page was built".
 3. The gallery thumbnails (index and mini-galleries) show titles and intros
@@ -128,6 +130,8 @@ def _read_source(app, docname: str, source: list[str]) -> None:
         elif match[1]:
             logger.warning("no value glued as %r by page %r", match[2], match[1], location=docname)
     record = _record(app, docname)
+    for name, url in (record or {}).get("links", {}).items():
+        definitions[f"_{name}"] = f".. _{name}: {url}"
     if record and record["claims"]:
         end = PAGE_END.search(text)
         at = end.start() if end else len(text)

@@ -38,7 +38,7 @@ print("snapshots:", len(history), "| conv1 weights:", history["conv1.weight"].sh
 # The numbers the text of this page quotes (glue) and its claims (check), see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
-from cnnexplain.claims import check, glue
+from cnnexplain.claims import check, glue, glue_link
 from cnnexplain.experiment import cache_key, resolve_config
 
 n_images = glue("n_images", len(train_set) + len(val_set), "{:,}")
@@ -183,52 +183,28 @@ check(
     measured=f"at least {change.min():.0%}",
 )
 
-# Links to the explorer page (plot_04b_explorer.py) at the kernel that moved most: sphinx-gallery
-# shows the _repr_html_ of a block's last expression below the block.
-moved_most = int(np.argmax(change))
+# Links to the explorer page at the kernel that moved most, linked from the text below.
+moved_most = glue("moved_most", int(np.argmax(change)))
 in_slider = [float(history.epochs[s]) for s in viz.pick_snapshots(history, 12)]  # the explorer's epochs
 check(
     "the explorer's slider holds the epoch where the accuracy first reached 99%",
     first in in_slider,
     measured=f"epoch {first} in epochs {', '.join(f'{e:g}' for e in in_slider)}",
 )
-
-
-class LiveLinks:
-    """A sentence of text and links into the explorer page, each link at a state (its URL fragment)."""
-
-    def __init__(self, *parts):
-        self.parts = parts  # strings, and (text, {"epoch": ..., "kernel": ..., "image": ...}) links
-
-    def _repr_html_(self):
-        html = []
-        for part in self.parts:
-            if isinstance(part, str):
-                html.append(part)
-            else:
-                text, state = part
-                fragment = "&amp;".join(f"{key}={value}" for key, value in state.items())
-                html.append(f'<a href="plot_04b_explorer.html#{fragment}">{text}</a>')
-        return f'<p class="cnnexplain-live-links">{"".join(html)}</p>'
-
-
-state = {"kernel": moved_most, "image": "horizontal-1"}
-LiveLinks(
-    f"See kernel {moved_most}, the one that moved most, live in the explorer on the sample horizontal 1: at ",
-    ("epoch 0", {"epoch": 0, **state}),
-    ", ",
-    (f"epoch {first}", {"epoch": first, **state}),
-    " (when the accuracy first reached 99%) or ",
-    (f"epoch {history.epochs[-1]:g}", {"epoch": f"{history.epochs[-1]:g}", **state}),
-    ".",
-)
+for name, epoch in (("live_start", 0), ("live_first", first), ("live_end", history.epochs[-1])):
+    fragment = viz.explorer_fragment(epoch=epoch, kernel=moved_most, image="horizontal 1")
+    glue_link(name, f"epoch {epoch:g}", "plot_04b_explorer.html" + fragment)
 # sphinx_gallery_end_ignore
 
 # %%
 # In this run, training moved every kernel well away from where it started:
 # the one that changed least moved by |least_change| of its initial norm,
-# the one that changed most by |most_change|. How much of each kernel's
+# the one that changed most by |most_change|. See kernel |moved_most|, the one
+# that moved most, live in the explorer on the sample *horizontal 1*: at
+# |live_start|_, at |live_first|_ (when the accuracy first reached 99%) or at
+# |live_end|_. How much of each kernel's
 # random starting pattern survives is measured on the
 # :ref:`before-and-after page <sphx_glr_auto_examples_article_plot_05_init_vs_trained.py>`.
 
 # sphinx_gallery_thumbnail_number = 2
+# sphinx_gallery_parallel = False

@@ -52,7 +52,7 @@ print(f"vertical pick: kernel {k_vertical}; horizontal pick: kernel {k_horizonta
 # you run this file, it only prints a warning.
 import numpy as np
 
-from cnnexplain.claims import check, glue
+from cnnexplain.claims import check, glue, glue_link
 
 glue("k_vertical", k_vertical)
 glue("k_horizontal", k_horizontal)
@@ -188,41 +188,14 @@ check(
     ),
 )
 
-# Links to the explorer page (plot_04b_explorer.py) at the picks and images of the figure:
-# sphinx-gallery shows the _repr_html_ of a block's last expression below the block. The images
-# are the first held-out line of each class, the explorer's samples "horizontal 1" and "vertical 1".
-history = run.history
-last = float(history.epochs[-1])
-
-
-class LiveLinks:
-    """A sentence of text and links into the explorer page, each link at a state (its URL fragment)."""
-
-    def __init__(self, *parts):
-        self.parts = parts  # strings, and (text, {"epoch": ..., "kernel": ..., "image": ...}) links
-
-    def _repr_html_(self):
-        html = []
-        for part in self.parts:
-            if isinstance(part, str):
-                html.append(part)
-            else:
-                text, state = part
-                fragment = "&amp;".join(f"{key}={value}" for key, value in state.items())
-                html.append(f'<a href="plot_04b_explorer.html#{fragment}">{text}</a>')
-        return f'<p class="cnnexplain-live-links">{"".join(html)}</p>'
-
-
-links = [
-    (
-        f"the {name} pick, kernel {k}, on the sample {name} 1 at ",
-        ("epoch 0", {"epoch": 0, "kernel": k, "image": f"{name}-1"}),
-        " or ",
-        (f"epoch {last:g}", {"epoch": f"{last:g}", "kernel": k, "image": f"{name}-1"}),
-    )
-    for name, (k, _, _) in own.items()
-]
-LiveLinks("See this live in the explorer: ", *links[0], "; ", *links[1], ".")
+# Links to the explorer page at the picks and images of the figure, linked from the text below. The
+# images are the first held-out line of each class, the explorer's samples "horizontal 1" and
+# "vertical 1".
+last = float(run.history.epochs[-1])
+for name, (k, _, _) in own.items():
+    for when, epoch in (("start", 0), ("end", last)):
+        fragment = viz.explorer_fragment(epoch=epoch, kernel=k, image=f"{name} 1")
+        glue_link(f"live_{name}_{when}", f"epoch {epoch:g}", "plot_04b_explorer.html" + fragment)
 # sphinx_gallery_end_ignore
 
 # %%
@@ -234,7 +207,10 @@ LiveLinks("See this live in the explorer: ", *links[0], "; ", *links[1], ".")
 # vertical line and |vertical_before_other| on the horizontal one, the
 # horizontal pick |horizontal_before_own| on its line and
 # |horizontal_before_other| on the other: training made each pick's answer
-# to its own line stronger.
+# to its own line stronger. See it live in the explorer: the vertical pick,
+# kernel |k_vertical|, on the sample *vertical 1* at |live_vertical_start|_ or
+# |live_vertical_end|_; the horizontal pick, kernel |k_horizontal|, on the
+# sample *horizontal 1* at |live_horizontal_start|_ or |live_horizontal_end|_.
 
 # %%
 # Do they look like edge detectors?

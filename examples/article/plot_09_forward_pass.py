@@ -31,38 +31,19 @@ image = horizontal.images[0]
 fig = viz.plot_forward_pass(model, image, class_names=run.test_set.classes)
 
 # sphinx_gallery_start_ignore
-# A link to the explorer page (plot_04b_explorer.py) with this image at the last epoch:
-# sphinx-gallery shows the _repr_html_ of a block's last expression below the block. The image is
-# the first held-out horizontal line, the explorer's sample "horizontal 1".
-
-
-class LiveLinks:
-    """A sentence of text and links into the explorer page, each link at a state (its URL fragment)."""
-
-    def __init__(self, *parts):
-        self.parts = parts  # strings, and (text, {"epoch": ..., "kernel": ..., "image": ...}) links
-
-    def _repr_html_(self):
-        html = []
-        for part in self.parts:
-            if isinstance(part, str):
-                html.append(part)
-            else:
-                text, state = part
-                fragment = "&amp;".join(f"{key}={value}" for key, value in state.items())
-                html.append(f'<a href="plot_04b_explorer.html#{fragment}">{text}</a>')
-        return f'<p class="cnnexplain-live-links">{"".join(html)}</p>'
-
+# A link to the explorer page with this image at the last epoch, linked from the text below. The
+# image is the first held-out horizontal line, the explorer's sample "horizontal 1".
+from cnnexplain.claims import glue_link
 
 last = float(run.history.epochs[-1])
-LiveLinks(
-    "See this image go through the network live, and draw your own: ",
-    (f"the sample horizontal 1 at epoch {last:g}", {"epoch": f"{last:g}", "image": "horizontal-1"}),
-    ", in the explorer.",
-)
+fragment = viz.explorer_fragment(epoch=last, image="horizontal 1")
+glue_link("live_end", f"the sample horizontal 1 at epoch {last:g}", "plot_04b_explorer.html" + fragment)
 # sphinx_gallery_end_ignore
 
 # %%
+# See this image go through the network live, and draw your own, in the
+# explorer: |live_end|_.
+#
 # Shapes along the way
 # --------------------
 # Each shape is (images, channels, height, width) for a map, (images, units)
