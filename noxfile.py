@@ -189,27 +189,45 @@ def claims(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Print the training benchmark table (benchmarks/bench_training.py)."""
+    """Print the benchmark tables: training (bench_training.py), then docs (bench_docs.py).
+
+    ``-- training`` or ``-- docs`` runs one of them; arguments after it go to
+    that script, e.g. ``-- docs --base c7b38fd``. The docs benchmark clones the
+    repository twice and builds the site from scratch several times: it takes
+    about a quarter of an hour.
+    """
+    which, *args = session.posargs or ["all"]
+    if which not in ("all", "training", "docs"):
+        session.error(f"bench: the first argument must be 'training' or 'docs', got {which!r}")
     install(session)
-    session.run("python", "benchmarks/bench_training.py", *session.posargs)
+    if which in ("all", "training"):
+        session.run("python", "benchmarks/bench_training.py", *args)
+    if which in ("all", "docs"):
+        session.run("python", "benchmarks/bench_docs.py", *args)
 
 
 @nox.session
 def site(session: nox.Session) -> None:
-    """Check the built site in headless Chromium: links, requests, console, animations, search, axe.
+    """Check the built site in headless Chromium: links, requests, page weight, console, animations,
+    search, axe, and the explorer.
 
     Needs the site built first (``nox -s docs``), Debian's ``chromium``
     (``/usr/bin/chromium``; playwright never downloads a browser) and npm for
     axe-core (``npm ci`` in tools/, run here when tools/node_modules is missing).
-    Screenshots and a JSON report go to artifacts/site.
+    tools/site_check.py visits every page; it then runs tools/explorer_check.py,
+    which compares the explorers' numbers with PyTorch (the default run is read
+    from the cache of ``nox -s docs``, ``CNNEXPLAIN_CACHE``), drives the widget
+    as a reader would, times it, and opens a saved explorer of a custom model
+    from disk. Screenshots and JSON reports go to artifacts/site.
     """
-    # The checker needs playwright only, not the library or torch.
-    session.install(*CONSTRAINTS, *nox.project.dependency_groups(PYPROJECT, "site"))
+    # The explorer check runs the library and torch (pinned) beside playwright.
+    install(session, "site")
     tools = ROOT / "tools"
     if not (tools / "node_modules" / "axe-core" / "axe.min.js").is_file():
         session.run("npm", "ci", "--prefix", str(tools), "--no-audit", "--no-fund", external=True)
     session.env["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
-    # Posargs go to the checker: another site folder, --limit N, ...
+    session.env.setdefault("CNNEXPLAIN_CACHE", str(ROOT / "docs" / "_build" / "cache"))
+    # Posargs go to the checker: another site folder, --limit N, --skip-explorer, ...
     session.run(
         "python",
         str(tools / "site_check.py"),

@@ -1,4 +1,4 @@
-"""The training benchmark runs and prints every row of its table.
+"""The benchmarks run and print every row of their tables.
 
 Its numbers are measured by ``nox -s bench`` on a quiet machine, never here:
 this test only checks that the script works end to end.
@@ -40,3 +40,33 @@ def test_benchmark_prints_its_table(capsys):
     verdicts = [line for line in out.splitlines() if line.rstrip().endswith(("PASS", "MISS"))]
     assert len(verdicts) == 4
     assert any("bit-identical" in line and line.rstrip().endswith("PASS") for line in verdicts)
+
+
+def load_bench_docs():
+    path = BENCH.with_name("bench_docs.py")
+    spec = importlib.util.spec_from_file_location("bench_docs", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_docs_benchmark_runs_the_readmes_site_command():
+    bench = load_bench_docs()
+    readme = (BENCH.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert (
+        bench.README_COMMAND.search(readme).group(1)
+        == 'python3 -m pip install "nox[uv]" && python3 -m nox -s docs'
+    )
+
+
+def test_docs_benchmark_table_gives_ratios_and_verdicts():
+    bench = load_bench_docs()
+
+    class Stub:
+        def __init__(self, sha):
+            self.sha = sha
+
+    times = {"base": {"a": 200.0, "b": 100.0, "c": 6.0}, "head": {"a": 90.0, "b": 70.0, "c": 4.0}}
+    rows = bench.table(Stub("aaa"), Stub("bbb"), times).splitlines()
+    assert "0.45x" in rows[2] and "0.70x" in rows[3] and "0.67x" in rows[4]
+    assert rows[2].endswith("met") and rows[3].endswith("MISSED") and rows[4].endswith("met")
