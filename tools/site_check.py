@@ -16,11 +16,18 @@ disk and those reached by internal links. It fails on
 - an animation player (matplotlib's jshtml, used by sphinx-gallery) whose
   "Next frame" button does not change the displayed frame;
 - the site search returning nothing for "Prewitt" or "kernel";
-- axe-core violations of impact "serious" or "critical" on any page.
+- axe-core violations of impact "serious" or "critical" on any page;
+- a page heavier than 1.5 MB with everything the browser loads for it
+  (HTML, scripts, style sheets, images, fonts: the bytes of the files served),
+  or 3 MB for a page with an explorer (``data-cnnexplain-explorer``).
+
+Then it runs ``tools/explorer_check.py`` (skip it with ``--skip-explorer``):
+the explorers' numbers against PyTorch, the widget driven as a reader would,
+its speed, dark mode and 390 px width, and a saved standalone explorer.
 
 It saves screenshots of the landing page and of the kernel animation page,
-and a JSON report, in the artifacts folder, prints one summary line (pages
-checked, requests made, failures) and exits with status 1 if anything
+and a JSON report, in the artifacts folder, prints the heaviest pages and one
+summary line (pages checked, requests made, failures) and exits with status 1 if anything
 failed, listing each failure on its own line.
 
 Usage::
@@ -35,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
 import json
 import posixpath
@@ -61,6 +69,10 @@ CHROMIUM_ARGS = [
 ]
 SEARCH_TERMS = ("Prewitt", "kernel")
 AXE_FAIL_IMPACTS = ("serious", "critical")
+#: Page weight limits in bytes (1 MB = 10**6 bytes): a page with everything it loads.
+PAGE_WEIGHT_LIMIT = 1_500_000
+EXPLORER_PAGE_WEIGHT_LIMIT = 3_000_000
+EXPLORER_SELECTOR = "[data-cnnexplain-explorer]"
 #: Folders of the build that hold assets, not pages.
 ASSET_DIRS = ("_static", "_images", "_downloads", "_sources", "_sphinx_design_static")
 #: Images that must describe themselves: figures, gallery outputs, animation frames. Gallery
@@ -113,6 +125,10 @@ class Report:
     pages: dict[str, dict] = field(default_factory=dict)  # page -> ids, links
     axe_counts: Counter = field(default_factory=Counter)
     animations: int = 0
+    loading: list[str] = field(default_factory=list)  # URLs requested by the page being checked
+    weights: dict[str, int] = field(default_factory=dict)  # page -> bytes with everything it loads
+    weights_gzip: dict[str, int] = field(default_factory=dict)  # the same, gzip-compressed
+    explorer_pages: set[str] = field(default_factory=set)
 
     def page_name(self, url: str) -> str:
         return url[len(self.base) :] if url.startswith(self.base) else url
@@ -189,6 +205,7 @@ async () => {
 
 def check_page(page, report: Report, url: str, axe_path: Path) -> None:
     """Load one page and run the per-page checks."""
+    report.loading.clear()
     try:
         response = page.goto(url, wait_until="load", timeout=60_000)
     except Exception as exc:  # navigation errors of any kind are failures of this page
@@ -202,14 +219,82 @@ def check_page(page, report: Report, url: str, axe_path: Path) -> None:
     except Exception:
         report.note(url, "slow", "network not idle after 10 s")
     facts = page.evaluate(PAGE_FACTS_JS, FIGURE_IMAGES)
-    report.pages[page_key(url)] = {"ids": set(facts["ids"]), "links": facts["links"]}
+    report.pages[page_key(url)] = {
+        "ids": set(facts["ids"]),
+        "links": facts["links"],
+        "explorer": page.locator(EXPLORER_SELECTOR).count() > 0,
+    }
     for img in facts["images"]:
         if img["src"] and (not img["complete"] or img["width"] == 0):
             report.fail(url, "image", f"does not load: {img['src']}")
     for desc in facts["unlabeled"]:
         report.fail(url, "alt-text", f"figure image without alt text: {desc}")
     check_animations(page, report, url)
+    check_weight(report, url)
     run_axe(page, report, url, axe_path)
+
+
+def check_weight(report: Report, url: str) -> None:
+    """The bytes of every file the browser requested for the page, against the page's limit.
+
+    The local server sends files as they are on disk (no compression), so a
+    response's body is the file's size; ``data:`` URLs are counted in the file
+    that holds them. Each file counts once per page. The limit holds for these
+    bytes; what a server that compresses (gzip) would send is recorded beside
+    them, for information.
+    """
+    sizes: dict[str, int] = {}
+    for requested in report.loading:
+        if requested.startswith(report.base):
+            path = local_file(report, requested)
+            if path is not None and path.is_file():
+                sizes[report.page_name(page_key(requested))] = path.stat().st_size
+    total = sum(sizes.values())
+    name = report.page_name(page_key(url))
+    report.weights[name] = total
+    report.weights_gzip[name] = sum(gzipped_size(report.root / n) for n in sizes)
+    explorer = report.pages[page_key(url)]["explorer"]
+    if explorer:
+        report.explorer_pages.add(name)
+    limit = EXPLORER_PAGE_WEIGHT_LIMIT if explorer else PAGE_WEIGHT_LIMIT
+    if total > limit:
+        largest = sorted(sizes.items(), key=lambda item: -item[1])[:4]
+        report.fail(
+            url,
+            "weight",
+            f"{total / 1e6:.2f} MB with everything it loads > {limit / 1e6:g} MB"
+            f"{' (a page with an explorer)' if explorer else ''}; largest: "
+            + ", ".join(f"{n or '/'} {b / 1e6:.2f} MB" for n, b in largest),
+        )
+
+
+@functools.cache
+def gzipped_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=6))
+
+
+def weight_lines(report: Report) -> list[str]:
+    """The heaviest page with an explorer and the heaviest others, for the summary."""
+    ranked = sorted(report.weights.items(), key=lambda item: -item[1])
+
+    def weight(page: str) -> str:
+        gz = report.weights_gzip.get(page, 0)
+        return f"{page or '/'} {report.weights[page] / 1e6:.2f} MB ({gz / 1e6:.2f} MB gzip-compressed)"
+
+    lines = []
+    explorers = [p for p, _ in ranked if p in report.explorer_pages]
+    if explorers:
+        lines.append(
+            f"page weight: {weight(explorers[0])}, the heaviest page with an explorer "
+            f"(limit {EXPLORER_PAGE_WEIGHT_LIMIT / 1e6:g} MB)"
+        )
+    others = [p for p, _ in ranked if p not in report.explorer_pages][:3]
+    if others:
+        lines.append(
+            f"page weight: heaviest others {', '.join(weight(p) for p in others)} "
+            f"(limit {PAGE_WEIGHT_LIMIT / 1e6:g} MB)"
+        )
+    return lines
 
 
 def check_animations(page, report: Report, url: str) -> None:
@@ -297,7 +382,10 @@ def check_search(page, report: Report) -> None:
 def check_links(report: Report, limited: bool = False) -> None:
     """Every internal link must lead to an existing file, and an anchor to an existing id.
 
-    With ``limited`` (``--limit``), anchors into pages that were not visited are not checked.
+    A fragment with ``=`` into a page with an explorer is a deep link (a state
+    of the explorer, ``#epoch=3&kernel=5``), not an anchor: tools/explorer_check.py
+    follows those. With ``limited`` (``--limit``), anchors into pages that were
+    not visited are not checked.
     """
     for page, facts in report.pages.items():
         for link in facts["links"]:
@@ -318,6 +406,8 @@ def check_links(report: Report, limited: bool = False) -> None:
                 if target_facts is None:
                     if not limited:
                         report.fail(page, "link", f"{raw!r}: target page was not checked")
+                elif "=" in fragment and target_facts["explorer"]:
+                    continue  # a deep link into the explorer
                 elif fragment not in target_facts["ids"]:
                     report.fail(page, "anchor", f"{raw!r}: no id {fragment!r} in {report.page_name(key)}")
 
@@ -374,6 +464,7 @@ def run(root: Path, artifacts: Path, chromium: str, axe_path: Path, limit: int |
 
             def on_request(request):
                 report.requests += 1
+                report.loading.append(request.url)
 
             def on_failed(request):
                 if request.url.startswith(base):
@@ -440,6 +531,22 @@ def run(root: Path, artifacts: Path, chromium: str, axe_path: Path, limit: int |
     return report
 
 
+def run_explorer_check(report: Report, root: Path, args: argparse.Namespace) -> None:
+    """Run tools/explorer_check.py; its failures join this report's (kind ``explorer ...``)."""
+    start = time.perf_counter()
+    try:
+        import explorer_check  # needs the library and torch, which the pages do not
+
+        result = explorer_check.run(root, args.artifacts, args.chromium, args.axe)
+    except Exception as exc:
+        first_line = (str(exc).splitlines() or [""])[0]
+        report.fail("explorer", "explorer error", f"{type(exc).__name__}: {first_line[:300]}")
+        return
+    explorer_check.write_report(result, args.artifacts, time.perf_counter() - start)
+    for where, kind, detail in result.failures:
+        report.failures.append((where, f"explorer {kind}", detail))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -459,6 +566,9 @@ def main(argv: list[str] | None = None) -> int:
         "--axe", type=Path, default=DEFAULT_AXE, help="axe.min.js (default: tools/node_modules)"
     )
     parser.add_argument("--limit", type=int, default=None, help="check at most this many pages (debugging)")
+    parser.add_argument(
+        "--skip-explorer", action="store_true", help="do not run tools/explorer_check.py afterwards"
+    )
     args = parser.parse_args(argv)
 
     root = args.site.resolve()
@@ -477,6 +587,10 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.perf_counter()
     report = run(root, args.artifacts, args.chromium, args.axe, args.limit)
+    for line in weight_lines(report):
+        print(line)
+    if not args.skip_explorer:
+        run_explorer_check(report, root, args)
     elapsed = time.perf_counter() - start
 
     data = {
@@ -486,6 +600,10 @@ def main(argv: list[str] | None = None) -> int:
         "server_requests": getattr(report, "server_requests", None),
         "animations": report.animations,
         "axe_violations_by_impact": dict(report.axe_counts),
+        "page_weight_limits": {"page": PAGE_WEIGHT_LIMIT, "explorer_page": EXPLORER_PAGE_WEIGHT_LIMIT},
+        "page_weights": dict(sorted(report.weights.items(), key=lambda item: -item[1])),
+        "page_weights_gzip": dict(sorted(report.weights_gzip.items(), key=lambda item: -item[1])),
+        "explorer_pages": sorted(report.explorer_pages),
         "failures": [{"page": p, "kind": k, "detail": d} for p, k, d in report.failures],
         "notes": [{"page": p, "kind": k, "detail": d} for p, k, d in report.notes],
         "seconds": round(elapsed, 1),

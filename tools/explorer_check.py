@@ -1,0 +1,1170 @@
+"""Check the explorers of the built site, and a saved standalone explorer, in headless Chromium.
+
+The explorer (:class:`cnnexplain.viz.Explorer`) runs a trained network in the
+page. This check holds its numbers and its behaviour to PyTorch and to the
+issue's limits, offline (the site is served on 127.0.0.1; nothing else is
+requested):
+
+- agreement: for every explorer of the site, every snapshot and at least 50
+  images (the payload's samples and presets, random lines, noise, all paper,
+  all ink), every layer's output of ``root.cnnexplain.run(pixels, s)`` must
+  match PyTorch within 1e-4 and the predicted class must be the same. The
+  explorer built from the default run (``experiment()``, read from the cache
+  of ``nox -s docs``: ``CNNEXPLAIN_CACHE``) must carry that run's snapshots
+  and weights, and is compared with ``cnnexplain.activations`` of
+  ``history.model_at(index)``; an explorer of another model is compared with
+  its own weights run through PyTorch's functions;
+- a custom ``nn.Sequential`` with every supported layer type, trained a few
+  epochs, saved with ``Explorer.save`` and opened from ``file://`` with every
+  network request blocked: the same agreement, drawing, slider and deep
+  links work, no console error;
+- the reader's actions on the site's explorer page: a line drawn with the
+  mouse changes the displayed probabilities, the training slider moved with
+  the arrow keys changes the kernels, a deep link (``#epoch=..&kernel=..&
+  image=..``) and a later ``hashchange`` set the state; every link of the
+  site into an explorer with such a fragment lands at the epoch (one the
+  slider holds), kernel and image it names; no console or page error;
+- speed: the median time of a forward pass plus redraw (``lastFrameMs``)
+  over 80 image changes at most 16 ms; the widget interactive
+  (``initMs``, milliseconds after navigation start) at most 1 s after the
+  page is requested (median of three loads);
+- axe-core in the theme's dark mode and at a 390 px viewport (light and
+  dark), on the site page and on the standalone file, without serious or
+  critical violations; at 390 px the page does not scroll sideways; in dark
+  mode the widget's colours are not the light mode's.
+
+Screenshots (``explorer-light.png``, ``explorer-dark.png``,
+``explorer-390.png``, ``explorer-standalone.png``) and a JSON report
+(``explorer_check.json``) go to the artifacts folder. ``tools/site_check.py``
+runs this check after its own; it runs alone too::
+
+    python tools/explorer_check.py docs/_build/html --artifacts artifacts/site
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import html
+import json
+import math
+import posixpath
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urljoin
+
+import numpy as np
+from site_check import (
+    AXE_RUN_JS,
+    CHROMIUM_ARGS,
+    DEFAULT_AXE,
+    DEFAULT_CHROMIUM,
+    serve,
+    site_pages,
+)
+
+#: The gallery page of the default run's explorer: it must carry that run.
+DEFAULT_RUN_PAGE = "auto_examples/article/plot_04b_explorer.html"
+ROOT_SELECTOR = "[data-cnnexplain-explorer]"
+TOLERANCE = 1e-4  # max |run() - PyTorch| per value
+FRAME_LIMIT_MS = 16.0
+INTERACTIVE_LIMIT_MS = 1000.0
+MIN_IMAGES = 50
+N_LINES = 24  # random lines drawn by the check (more if the payload brings few images)
+N_NOISE = 12
+N_FRAMES = 80  # image changes timed
+N_LOADS = 3  # page loads timed
+WIDE = {"width": 1366, "height": 900}
+NARROW = {"width": 390, "height": 844}
+#: A reference predicted class may differ from the page's only where PyTorch's own top two
+#: outputs are this close: a tie within float32 rounding.
+TIE_MARGIN = 1e-6
+SEED = 20240611
+
+
+# -- bookkeeping ----------------------------------------------------------------------------
+@dataclass
+class Result:
+    failures: list[tuple[str, str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str, str]] = field(default_factory=list)
+    agreement: dict[str, dict] = field(default_factory=dict)
+    speed: dict[str, object] = field(default_factory=dict)
+    axe: dict[str, list] = field(default_factory=dict)
+    screenshots: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    def fail(self, where: str, kind: str, detail: str) -> None:
+        item = (where, kind, detail)
+        if item not in self.failures:
+            self.failures.append(item)
+
+    def note(self, where: str, kind: str, detail: str) -> None:
+        self.notes.append((where, kind, detail))
+
+    def say(self, line: str) -> None:
+        """A line of the summary, printed as soon as it is known (the check takes minutes)."""
+        self.lines.append(line)
+        print(f"explorer: {line}", flush=True)
+
+
+# -- payload --------------------------------------------------------------------------------
+def floats(text: str) -> np.ndarray:
+    """Little-endian float32 values from base64."""
+    return np.frombuffer(base64.b64decode(text), dtype="<f4")
+
+
+def b64(array: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(array, dtype="<f4").tobytes()).decode("ascii")
+
+
+def snapshot_tensors(payload: dict) -> list[dict[str, np.ndarray]]:
+    """The payload's weights: one ``{tensor name: array}`` per snapshot."""
+    specs = payload["tensors"]
+    sizes = [math.prod(t["shape"]) for t in specs]
+    data = floats(payload["weights"])
+    per_snapshot = sum(sizes)
+    if data.size != per_snapshot * len(payload["snapshots"]):
+        raise ValueError(
+            f"weights hold {data.size} floats, tensors x snapshots need "
+            f"{per_snapshot} x {len(payload['snapshots'])}"
+        )
+    out = []
+    for s in range(len(payload["snapshots"])):
+        offset, tensors = s * per_snapshot, {}
+        for spec, size in zip(specs, sizes):
+            tensors[spec["name"]] = data[offset : offset + size].reshape(spec["shape"])
+            offset += size
+        out.append(tensors)
+    return out
+
+
+def input_shape(payload: dict) -> tuple[int, int, int]:
+    spec = payload["input"]
+    return int(spec["channels"]), int(spec["height"]), int(spec["width"])
+
+
+# -- images ---------------------------------------------------------------------------------
+def line_image(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    """A random straight stroke in [0, 1]: any angle, position, length and thickness, soft edges."""
+    angle = rng.uniform(0, math.pi)
+    cy, cx = rng.uniform(0, h - 1), rng.uniform(0, w - 1)
+    half = rng.uniform(0.2, 0.7) * max(h, w)
+    thick = rng.uniform(0.8, 4.0)
+    dy, dx = math.sin(angle), math.cos(angle)
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
+    t = np.clip((ys - cy) * dy + (xs - cx) * dx, -half, half)
+    dist = np.hypot(ys - (cy + t * dy), xs - (cx + t * dx))
+    return np.clip(thick / 2 + 0.5 - dist, 0.0, 1.0)
+
+
+def test_images(payload: dict, seed: int = SEED) -> tuple[list[str], np.ndarray]:
+    """At least MIN_IMAGES inputs of the payload's shape: its samples and presets, random lines,
+    noise, all paper and all ink, in its value range. Returns names and an (N, C, H, W) array."""
+    c, h, w = input_shape(payload)
+    lo, hi = (float(v) for v in payload["input"]["range"])
+    rng = np.random.default_rng(seed)
+    names, images = [], []
+    for kind in ("samples", "presets"):
+        for item in payload.get(kind) or []:
+            names.append(f"{kind[:-1]} {item['name']}")
+            images.append(floats(item["pixels"]).reshape(c, h, w))
+    n_lines = max(N_LINES, MIN_IMAGES + 5 - len(images) - N_NOISE - 2)
+    for i in range(n_lines):
+        unit = np.broadcast_to(line_image(rng, h, w), (c, h, w))
+        names.append(f"line {i + 1}")
+        images.append(lo + (hi - lo) * unit)
+    for i in range(N_NOISE):
+        names.append(f"noise {i + 1}")
+        images.append(rng.uniform(lo, hi, (c, h, w)))
+    names += ["all paper", "all ink"]
+    images += [np.full((c, h, w), lo), np.full((c, h, w), hi)]
+    return names, np.stack(images).astype(np.float32)
+
+
+# -- references in PyTorch --------------------------------------------------------------------
+def _pair(value) -> tuple[int, int]:
+    return tuple(value) if isinstance(value, (list, tuple)) else (value, value)
+
+
+def payload_forward(payload: dict, tensors: dict[str, np.ndarray], images) -> dict:
+    """Every layer's output for ``images``, computed by PyTorch from the payload's own layer specs
+    and weights: the reference for an explorer of a model the check cannot rebuild."""
+    import torch
+    import torch.nn.functional as F
+
+    def t(name):
+        return None if name is None else torch.from_numpy(np.array(tensors[name]))
+
+    x, out = torch.as_tensor(images), {}
+    for layer in payload["layers"]:
+        kind = layer["type"]
+        if kind == "conv2d":
+            x = F.conv2d(
+                x, t(layer["weight"]), t(layer.get("bias")), _pair(layer["stride"]), _pair(layer["padding"])
+            )
+        elif kind == "relu":
+            x = F.relu(x)
+        elif kind == "maxpool2d":
+            x = F.max_pool2d(x, _pair(layer["kernel"]), _pair(layer["stride"]), _pair(layer["padding"]))
+        elif kind == "avgpool2d":
+            x = F.avg_pool2d(
+                x,
+                _pair(layer["kernel"]),
+                _pair(layer["stride"]),
+                _pair(layer["padding"]),
+                count_include_pad=bool(layer["count_include_pad"]),
+            )
+        elif kind == "batchnorm2d":
+            x = x * t(layer["scale"])[None, :, None, None] + t(layer["shift"])[None, :, None, None]
+        elif kind == "flatten":
+            x = x.flatten(1)
+        elif kind == "dropout":
+            pass
+        elif kind == "linear":
+            x = F.linear(x.flatten(1), t(layer["weight"]), t(layer.get("bias")))
+        else:
+            raise ValueError(f"layer {layer['name']!r} has a type the check does not know: {kind!r}")
+        out[layer["name"]] = x
+    return out
+
+
+def default_run_mismatch(payload: dict, history) -> str | None:
+    """Why the payload is not an explorer of ``history`` (None if it is one): layer names,
+    snapshot indices and epochs, and every weight tensor bit for bit."""
+    import torch
+
+    from cnnexplain import activations
+
+    model = history.model_at(0)
+    try:
+        names = list(activations(model, torch.zeros(1, *input_shape(payload))))
+    except ValueError:
+        return f"its input {list(input_shape(payload))} does not fit the default run's model"
+    if [layer["name"] for layer in payload["layers"]] != names:
+        return f"layers {[layer['name'] for layer in payload['layers']]} are not the model's {names}"
+    epochs = np.asarray(history.epochs, dtype=float)
+    for s, snap in enumerate(payload["snapshots"]):
+        index = snap["index"]
+        if not (isinstance(index, int) and 0 <= index < len(epochs)):
+            return f"snapshot {s} has index {index!r}, the history holds {len(epochs)}"
+        if not math.isclose(float(snap["epoch"]), epochs[index], abs_tol=1e-9):
+            return f"snapshot {s} (history index {index}) says epoch {snap['epoch']}, the history {epochs[index]}"
+    for s, tensors in enumerate(snapshot_tensors(payload)):
+        state = history.state_dict_at(payload["snapshots"][s]["index"])
+        for name, value in tensors.items():
+            if name not in state:
+                continue  # derived tensors (batch norm's scale and shift) have no state entry
+            ref = state[name].numpy().astype(np.float32)
+            if ref.shape != value.shape or not np.array_equal(ref, value):
+                return f"snapshot {s}: tensor {name} differs from the history's"
+    return None
+
+
+def activations_reference(history, model=None):
+    """``reference(snapshot_index_in_history, images) -> {layer: output}`` from cnnexplain.activations."""
+    import torch
+
+    from cnnexplain import activations
+
+    def reference(index: int, images: np.ndarray) -> dict:
+        net = history.model_at(index, model=model) if model is not None else history.model_at(index)
+        return activations(net, torch.from_numpy(images))
+
+    return reference
+
+
+# -- agreement in the page ----------------------------------------------------------------------
+AGREE_JS = """
+async ([index, snapshot, pixelsB64, n, refB64, layout]) => {
+  const dec = b64 => { const bin = atob(b64); const u8 = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i); return new Float32Array(u8.buffer); };
+  const api = document.querySelectorAll('[data-cnnexplain-explorer]')[index].cnnexplain;
+  const pixels = dec(pixelsB64), ref = dec(refB64), size = pixels.length / n;
+  const per = layout.reduce((s, l) => s + l[1], 0);
+  const maxErr = {}, worstAt = {}, nans = {}, problems = [], predicted = [];
+  for (const [name] of layout) { maxErr[name] = 0; worstAt[name] = -1; nans[name] = 0; }
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const out = api.run(pixels.slice(i * size, (i + 1) * size), snapshot);
+    let offset = i * per;
+    for (const [name, m] of layout) {
+      const a = out[name];
+      if (!(a instanceof Float32Array) || a.length !== m) {
+        if (problems.length < 20) problems.push(`image ${i}: ${name} is ` + (a instanceof Float32Array
+          ? `a Float32Array of length ${a.length}, PyTorch's has ${m} values` : `not a Float32Array (${typeof a})`));
+        offset += m; continue;
+      }
+      let mx = maxErr[name], bad = 0;
+      for (let k = 0; k < m; k++) {
+        const d = Math.abs(a[k] - ref[offset + k]);
+        if (d > mx) { mx = d; worstAt[name] = i; } else if (!(d === d)) bad++;  // NaN is never > mx
+      }
+      maxErr[name] = mx; nans[name] += bad; offset += m;
+    }
+    const p = out.probabilities;
+    let best = -1;
+    if (p) for (let k = 0; k < p.length; k++) if (best < 0 || p[k] > p[best]) best = k;
+    predicted.push(best);
+  }
+  return {maxErr, worstAt, nans, problems, predicted, ms: performance.now() - t0};
+}
+"""
+
+
+def check_agreement(
+    page, result: Result, where: str, index: int, payload: dict, reference, snapshots
+) -> None:
+    """Compare ``run()`` of explorer ``index`` on the page with ``reference`` for every snapshot.
+
+    ``snapshots`` lists, per payload snapshot, the argument given to ``reference`` (its index in
+    the history, or the payload snapshot itself for the payload reference).
+    """
+    names, images = test_images(payload)
+    layers = [layer["name"] for layer in payload["layers"]]
+    page_layers = page.evaluate(
+        "i => Array.from(document.querySelectorAll('[data-cnnexplain-explorer]')[i].cnnexplain.layers)", index
+    )
+    if page_layers != layers:
+        result.fail(where, "interface", f"cnnexplain.layers is {page_layers}, the payload's layers {layers}")
+    page_snapshots = page.evaluate(
+        "i => document.querySelectorAll('[data-cnnexplain-explorer]')[i].cnnexplain.snapshots", index
+    )
+    if page_snapshots != len(payload["snapshots"]):
+        result.fail(
+            where,
+            "interface",
+            f"cnnexplain.snapshots is {page_snapshots}, the payload has {len(payload['snapshots'])}",
+        )
+    worst: dict[str, tuple[float, str]] = {}  # layer -> (error, where it was largest)
+    compared, differing = 0, []
+    js_ms = 0.0
+    pixels = b64(images)
+    for s, ref_arg in enumerate(snapshots):
+        ref = reference(ref_arg, images)
+        missing = [name for name in layers if name not in ref]
+        if missing:
+            result.fail(where, "agreement", f"PyTorch gives no output for layers {missing}")
+            return
+        logits = ref[layers[-1]].double()
+        ref = {name: ref[name].numpy().reshape(len(images), -1) for name in layers}
+        ref["probabilities"] = logits.softmax(1).numpy().astype(np.float32)
+        layout = [[name, int(ref[name].shape[1])] for name in [*layers, "probabilities"]]
+        blob = np.concatenate([ref[name] for name, _ in layout], axis=1)
+        got = page.evaluate(AGREE_JS, [index, s, pixels, len(images), b64(blob), layout])
+        js_ms += got["ms"]
+        for problem in got["problems"]:
+            result.fail(where, "agreement", f"snapshot {s}: {problem}")
+        for name, err in got["maxErr"].items():
+            if got["worstAt"][name] >= 0 and err > worst.get(name, (0.0, ""))[0]:
+                worst[name] = (err, f"snapshot {s}, {names[got['worstAt'][name]]}")
+            worst.setdefault(name, (err, ""))
+            if got["nans"][name]:
+                result.fail(where, "agreement", f"snapshot {s}: {name}: {got['nans'][name]} values are NaN")
+        compared += len(images)
+        differing += predictions_differing(result, where, s, names, logits.numpy(), got["predicted"])
+    for name, (err, at) in worst.items():
+        if not err <= TOLERANCE:
+            result.fail(
+                where, "agreement", f"{name}: max |run() - PyTorch| = {err:.3g} > {TOLERANCE:g} ({at})"
+            )
+    max_err = max((err for err, _ in worst.values()), default=float("nan"))
+    if differing:
+        result.fail(
+            where,
+            "class",
+            f"the predicted class differs from PyTorch's for {len(differing)} of {compared} "
+            f"images x snapshots: {'; '.join(differing[:3])}",
+        )
+    result.agreement[where] = {
+        "snapshots": len(snapshots),
+        "images": len(images),
+        "image_kinds": dict(Counter(n.split(" ")[0] for n in names)),
+        "max_abs_error": max_err,
+        "max_abs_error_by_layer": {name: err for name, (err, _) in worst.items()},
+        "tolerance": TOLERANCE,
+        "predictions_compared": compared,
+        "predictions_differing": len(differing),
+        "run_ms_per_image": js_ms / max(1, len(snapshots) * len(images)),
+    }
+    result.say(
+        f"{where}: {len(snapshots)} snapshots x {len(images)} images, max |run() - PyTorch| = "
+        f"{max_err:.2g} (limit {TOLERANCE:g}), predicted class differs in {len(differing)} of {compared}"
+    )
+
+
+def predictions_differing(
+    result: Result, where: str, s: int, names, logits: np.ndarray, predicted
+) -> list[str]:
+    """The images whose predicted class on the page is not PyTorch's, except exact ties in PyTorch."""
+    differing = []
+    for i, (want, have) in enumerate(zip(logits.argmax(1), predicted)):
+        if want == have:
+            continue
+        if 0 <= have < logits.shape[1] and logits[i, want] - logits[i, have] <= TIE_MARGIN:
+            result.note(where, "tie", f"snapshot {s}, {names[i]}: classes {want} and {have} tie in PyTorch")
+            continue
+        differing.append(f"snapshot {s}, {names[i]}: page {have}, PyTorch {want}")
+    return differing
+
+
+# -- the page -----------------------------------------------------------------------------------
+def watch(page, result: Result, where: str, allow: tuple[str, ...]) -> None:
+    """Fail on console errors, page errors, failed requests and requests outside ``allow``."""
+    page.on("console", lambda msg: msg.type == "error" and result.fail(where, "console", msg.text[:300]))
+    page.on("pageerror", lambda exc: result.fail(where, "pageerror", str(exc)[:300]))
+    page.on(
+        "requestfailed",
+        lambda req: (
+            req.url.startswith(allow) and result.fail(where, "request", f"{req.failure}: {req.url[:160]}")
+        ),
+    )
+
+    def route(route_, request):
+        if request.url.startswith(allow) or request.url.startswith(("data:", "blob:", "about:")):
+            route_.continue_()
+        else:
+            result.fail(where, "network", f"request blocked: {request.url[:160]}")
+            route_.abort("blockedbyclient")
+
+    page.route("**/*", route)
+
+
+def open_page(page, url: str) -> bool:
+    """Load ``url`` and wait until every explorer of it has initialized (``cnnexplain.ready``);
+    raise RuntimeError with the widget's message if one failed to start."""
+    page.goto(url, wait_until="load", timeout=60_000)
+    page.wait_for_function(
+        "sel => { const r = document.querySelectorAll(sel); return r.length > 0 && Array.from(r).every("
+        "e => e.cnnexplain && (e.cnnexplain.ready === true || e.cnnexplain.error)); }",
+        arg=ROOT_SELECTOR,
+        timeout=20_000,
+    )
+    errors = page.evaluate(
+        "sel => Array.from(document.querySelectorAll(sel)).map(e => e.cnnexplain.error).filter(Boolean)",
+        ROOT_SELECTOR,
+    )
+    if errors:
+        raise RuntimeError(f"the explorer did not start: {errors[0]}")
+    return True
+
+
+def payloads(page) -> list[dict]:
+    texts = page.evaluate(
+        "sel => Array.from(document.querySelectorAll(sel)).map(r => { "
+        "const s = r.querySelector('script.cnnexplain-explorer-data'); return s ? s.textContent : null; })",
+        ROOT_SELECTOR,
+    )
+    return [None if t is None else json.loads(t) for t in texts]
+
+
+def explorer_files(root: Path) -> list[str]:
+    """Pages of the build whose HTML has an explorer root element."""
+    marker = re.compile(rb"<div[^>]*\sdata-cnnexplain-explorer[\s>=]")
+    return [rel for rel in site_pages(root) if marker.search((root / rel).read_bytes())]
+
+
+def next_frame(page) -> None:
+    """Wait until the page has painted twice: whatever an action scheduled is drawn."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))")
+
+
+# Stable hooks in the widget's markup (explorer.js): see find_controls.
+CONTROLS_JS = """
+(root) => {
+  const q = s => root.querySelector(s);
+  const byLabel = (tag, re) => Array.from(root.querySelectorAll(tag)).find(e =>
+    re.test((e.getAttribute('aria-label') || '') + ' ' + (e.textContent || '') + ' ' + (e.title || '')));
+  const found = {
+    draw: q('canvas.cx-input-canvas') || byLabel('canvas', /draw/i),
+    clear: byLabel('button', /^\\s*clear/i),
+    slider: q('input.cx-slider[type=range]') || q('input[type=range]'),
+    probs: q('.cx-probs'),
+    kernels: q('.cx-kernels'),
+  };
+  const missing = Object.keys(found).filter(k => !found[k]);
+  return missing;
+}
+"""
+
+FINGERPRINT_JS = """
+(el) => {
+  // What a reader sees of an element: its text, the inline styles (bar widths) and canvas pixels.
+  const parts = [el.innerText];
+  el.querySelectorAll('[style]').forEach(e => parts.push(e.getAttribute('style')));
+  el.querySelectorAll('meter, progress').forEach(e => parts.push(String(e.value)));
+  const canvases = el.tagName === 'CANVAS' ? [el] : Array.from(el.querySelectorAll('canvas'));
+  canvases.forEach(c => parts.push(c.toDataURL()));
+  return parts.join('|');
+}
+"""
+
+
+def control(page, index: int, name: str):
+    """The element handle of a control of explorer ``index`` (see CONTROLS_JS)."""
+    return page.evaluate_handle(
+        CONTROLS_JS.replace("return missing;", f"return found[{json.dumps(name)}];"),
+        page.locator(ROOT_SELECTOR).nth(index).element_handle(),
+    ).as_element()
+
+
+def state(page, index: int = 0) -> dict:
+    return page.evaluate(
+        "i => document.querySelectorAll('[data-cnnexplain-explorer]')[i].cnnexplain.state()", index
+    )
+
+
+def check_drawing(page, result: Result, where: str, index: int = 0) -> None:
+    """Clear the canvas, draw a stroke with the mouse: the displayed probabilities must change."""
+    missing = page.evaluate(CONTROLS_JS, page.locator(ROOT_SELECTOR).nth(index).element_handle())
+    if missing:
+        result.fail(where, "markup", f"controls not found: {', '.join(missing)}")
+        return
+    draw, clear, probs = (control(page, index, n) for n in ("draw", "clear", "probs"))
+    clear.click()
+    next_frame(page)
+    before = probs.evaluate(FINGERPRINT_JS)
+    draw.scroll_into_view_if_needed()
+    box = draw.bounding_box()
+    x = box["x"] + box["width"] * 0.5
+    page.mouse.move(x, box["y"] + box["height"] * 0.1)
+    page.mouse.down()
+    page.mouse.move(x, box["y"] + box["height"] * 0.9, steps=25)
+    page.mouse.up()
+    next_frame(page)
+    after = probs.evaluate(FINGERPRINT_JS)
+    if after == before:
+        result.fail(
+            where, "interaction", "drawing a line with the mouse did not change the probabilities shown"
+        )
+    else:
+        result.say(f"{where}: a line drawn with the mouse changes the probabilities shown")
+
+
+def check_slider(page, result: Result, where: str, index: int = 0) -> None:
+    """Home then ArrowRight on the training slider: snapshot 0 -> 1, and the kernels redrawn differently."""
+    slider, kernels = control(page, index, "slider"), control(page, index, "kernels")
+    if slider is None or kernels is None:
+        result.fail(where, "markup", "no training slider or no kernel panel found")
+        return
+    slider.focus()
+    page.keyboard.press("Home")
+    next_frame(page)
+    first = state(page, index)["snapshot"]
+    before = kernels.evaluate(FINGERPRINT_JS)
+    page.keyboard.press("ArrowRight")
+    next_frame(page)
+    second = state(page, index)["snapshot"]
+    after = kernels.evaluate(FINGERPRINT_JS)
+    if (first, second) != (0, 1):
+        result.fail(
+            where, "interaction", f"Home, ArrowRight on the slider gave snapshots {first}, {second}, not 0, 1"
+        )
+    if after == before:
+        result.fail(
+            where,
+            "interaction",
+            "moving the slider from the first snapshot to the second left the kernels unchanged",
+        )
+    if (first, second) == (0, 1) and after != before:
+        result.say(f"{where}: the slider moves with the arrow keys and the kernels change")
+
+
+def deep_link(payload: dict, epoch: float, kernel: int, image: str) -> tuple[str, dict]:
+    """A fragment for the payload and the state it means: the snapshot of the nearest epoch it
+    holds, ``kernel`` (clipped to the inspected layer's kernels) and ``image`` (a preset name)."""
+    epochs = [float(s["epoch"]) for s in payload["snapshots"]]
+    snapshot = min(range(len(epochs)), key=lambda i: abs(epochs[i] - epoch))
+    layer = next(layer for layer in payload["layers"] if layer["name"] == payload["inspect"])
+    kernel = min(kernel, layer["out_shape"][0] - 1)
+    image = image.replace(" ", "-")
+    frag = f"#epoch={epochs[snapshot]:g}&kernel={kernel}&image={image}"
+    return frag, {"snapshot": snapshot, "epoch": epochs[snapshot], "kernel": kernel, "image": image}
+
+
+def state_matches(got: dict, want: dict) -> bool:
+    return (
+        got.get("snapshot") == want["snapshot"]
+        and isinstance(got.get("epoch"), (int, float))
+        and math.isclose(got["epoch"], want["epoch"])
+        and got.get("kernel") == want["kernel"]
+        and str(got.get("image", "")).replace(" ", "-") == want["image"]
+    )
+
+
+def check_deep_links(page, result: Result, where: str, url: str, payload: dict) -> None:
+    """Open the page at a deep link (epoch 3, kernel 5, vertical), then change the fragment
+    (last epoch, kernel 1, horizontal): the state follows both."""
+    presets = [p["name"] for p in payload.get("presets") or []] or [payload["samples"][0]["name"]]
+    first = "vertical" if "vertical" in presets else presets[0]
+    second = "horizontal" if "horizontal" in presets else presets[-1]
+    frag, want = deep_link(payload, 3, 5, first)
+    open_page(page, url + frag)
+    next_frame(page)
+    got = state(page)
+    if not state_matches(got, want):
+        result.fail(where, "deep-link", f"{frag} gives state {got}, expected {want}")
+    frag2, want2 = deep_link(payload, float(payload["snapshots"][-1]["epoch"]), 1, second)
+    page.evaluate("f => { location.hash = f; }", frag2)
+    try:
+        page.wait_for_function(
+            "want => { const s = document.querySelector('[data-cnnexplain-explorer]').cnnexplain.state(); "
+            "return s.snapshot === want.snapshot && s.kernel === want.kernel; }",
+            arg=want2,
+            timeout=5_000,
+        )
+    except Exception:
+        pass  # reported below, with the state it has
+    got2 = state(page)
+    if not state_matches(got2, want2):
+        result.fail(where, "deep-link", f"hashchange to {frag2} gives state {got2}, expected {want2}")
+    if state_matches(got, want) and state_matches(got2, want2):
+        result.say(f"{where}: the deep link {frag} and a hashchange to {frag2} set the state")
+
+
+# -- speed ----------------------------------------------------------------------------------------
+FRAMES_JS = """
+async ([pixelsB64, n]) => {
+  const dec = b64 => { const bin = atob(b64); const u8 = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i); return new Float32Array(u8.buffer); };
+  const api = document.querySelector('[data-cnnexplain-explorer]').cnnexplain;
+  const all = dec(pixelsB64), size = all.length / n, frames = [], calls = [];
+  const paint = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+  for (let i = 0; i < n; i++) {
+    const px = all.slice(i * size, (i + 1) * size);
+    const t0 = performance.now();
+    api.setImage(px);
+    void document.documentElement.offsetHeight;  // style and layout of what changed, as the browser must
+    calls.push(performance.now() - t0);
+    await paint();
+    frames.push(api.lastFrameMs);
+  }
+  return {frames, calls};
+}
+"""
+
+
+def check_frame_time(page, result: Result, where: str, payload: dict) -> None:
+    """Median ``lastFrameMs`` over N_FRAMES image changes, as a reader drawing makes them."""
+    _, images = test_images(payload, seed=SEED + 1)
+    order = np.resize(np.arange(len(images)), N_FRAMES)
+    page.locator(ROOT_SELECTOR).first.scroll_into_view_if_needed()
+    got = page.evaluate(FRAMES_JS, [b64(images[order]), N_FRAMES])
+    frames = got["frames"]
+    if not all(isinstance(f, (int, float)) and math.isfinite(f) for f in frames):
+        result.fail(where, "speed", f"cnnexplain.lastFrameMs is not a number after setImage: {frames[:3]}")
+        return
+    median = statistics.median(frames)
+    p90 = float(np.percentile(frames, 90))
+    with_layout = statistics.median(got["calls"])
+    result.speed.update(
+        frame_ms_median=median,
+        frame_ms_p90=p90,
+        frames=len(frames),
+        set_image_with_layout_ms_median=with_layout,
+    )
+    result.say(
+        f"{where}: forward + redraw (lastFrameMs) median {median:.1f} ms over {len(frames)} image changes "
+        f"(90th percentile {p90:.1f} ms; limit {FRAME_LIMIT_MS:g} ms); setImage() with the page's style and "
+        f"layout: median {with_layout:.1f} ms"
+    )
+    if not median <= FRAME_LIMIT_MS:
+        result.fail(where, "speed", f"forward + redraw median {median:.1f} ms > {FRAME_LIMIT_MS:g} ms")
+
+
+def check_interactive(context, result: Result, where: str, url: str, allow: tuple[str, ...]) -> None:
+    """``initMs`` (ms after navigation start when the widget is ready) over N_LOADS fresh loads."""
+    times, loads = [], []
+    for _ in range(N_LOADS):
+        page = context.new_page()
+        watch(page, result, where, allow)
+        open_page(page, url)
+        got = page.evaluate(
+            "() => { const r = document.querySelector('[data-cnnexplain-explorer]').cnnexplain; "
+            "const nav = performance.getEntriesByType('navigation')[0]; "
+            "return {init: r.initMs, load: nav ? nav.loadEventEnd : null}; }"
+        )
+        page.close()
+        if not (isinstance(got["init"], (int, float)) and math.isfinite(got["init"])):
+            result.fail(where, "speed", f"cnnexplain.initMs is not a number: {got['init']!r}")
+            return
+        times.append(got["init"])
+        loads.append(got["load"])
+    median = statistics.median(times)
+    result.speed.update(interactive_ms_median=median, interactive_ms=times, load_event_ms=loads)
+    result.say(
+        f"{where}: interactive {median:.0f} ms after navigation start (median of {len(times)} loads: "
+        f"{', '.join(f'{t:.0f}' for t in times)}; limit {INTERACTIVE_LIMIT_MS:g} ms)"
+    )
+    if not median <= INTERACTIVE_LIMIT_MS:
+        result.fail(
+            where,
+            "speed",
+            f"interactive {median:.0f} ms after navigation start > {INTERACTIVE_LIMIT_MS:g} ms",
+        )
+
+
+# -- axe, layout, colours, screenshots ---------------------------------------------------------------
+DARK_INIT_JS = (
+    "try { localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); } catch (e) {}"
+)
+COLOURS_JS = """
+sel => { const root = document.querySelector(sel), panel = root.querySelector('.cx-panel') || root;
+  const a = getComputedStyle(panel), b = getComputedStyle(root);
+  return [a.color, a.backgroundColor, b.backgroundColor].join(' / '); }
+"""
+
+
+def run_axe(page, result: Result, where: str, label: str, axe_path: Path) -> None:
+    """axe-core on the page as it is; serious and critical violations fail."""
+    page.add_script_tag(path=str(axe_path))
+    violations = page.evaluate(AXE_RUN_JS)
+    result.axe[f"{where} [{label}]"] = violations
+    for v in violations:
+        detail = f"[{label}] {v['impact']} {v['id']} ({v['help']}) x{v['count']}: {', '.join(v['nodes'])}"
+        if v["impact"] in ("serious", "critical"):
+            result.fail(where, "axe", detail)
+        else:
+            result.note(where, "axe", detail)
+
+
+def check_width(page, result: Result, where: str, label: str) -> None:
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    if widths[0] > widths[1]:
+        result.fail(
+            where, "layout", f"[{label}] the page scrolls sideways: {widths[0]} px wide in {widths[1]} px"
+        )
+
+
+def new_context(browser, viewport: dict, dark: bool, **options):
+    """A browser context in light or dark mode: the system's colour scheme and, for the pydata
+    theme, the mode a reader's choice stores (read by the theme before the page is drawn)."""
+    context = browser.new_context(
+        viewport=viewport, color_scheme="dark" if dark else "light", service_workers="block", **options
+    )
+    if dark:
+        context.add_init_script(DARK_INIT_JS)
+    return context
+
+
+def ensure_dark(page) -> None:
+    """The theme's dark mode on ``<html>`` (``data-theme``), set as its switcher does if it is not."""
+    page.evaluate(
+        "() => { const d = document.documentElement.dataset; "
+        "if (d.theme !== 'dark') { d.theme = 'dark'; d.mode = 'dark'; } }"
+    )
+    next_frame(page)
+
+
+def screenshot(page, result: Result, artifacts: Path, name: str, what: str = "element") -> None:
+    """The first explorer (``element``), the page (``page``) or the view with the explorer at its top."""
+    path = artifacts / name
+    root = page.locator(ROOT_SELECTOR).first
+    if what == "element":
+        root.screenshot(path=str(path))
+    elif what == "page":
+        page.screenshot(path=str(path), full_page=True)
+    else:
+        root.evaluate("e => e.scrollIntoView({block: 'start'})")
+        next_frame(page)
+        page.screenshot(path=str(path))
+    result.screenshots.append(str(path))
+
+
+def attempt(result: Result, where: str, kind: str, check, *args):
+    """Run one check; an exception is its failure (one line), and the next checks still run."""
+    try:
+        return check(*args)
+    except Exception as exc:
+        text = (str(exc).strip().splitlines() or [""])[0]
+        result.fail(where, kind, f"{type(exc).__name__}: {text[:300]}")
+        return None
+
+
+# -- the site ------------------------------------------------------------------------------------------
+def check_site(browser, result: Result, root: Path, artifacts: Path, axe_path: Path) -> None:
+    """Every explorer of the site against PyTorch; the reader's checks on the default run's page."""
+    files = explorer_files(root)
+    if not files:
+        result.fail("site", "explorer", f"no page under {root} has an explorer ({ROOT_SELECTOR})")
+        return
+    if DEFAULT_RUN_PAGE not in files:
+        result.fail("site", "explorer", f"{DEFAULT_RUN_PAGE} has no explorer")
+    result.say(f"pages with an explorer: {', '.join(files)}")
+    server, base, _ = serve(root)
+    try:
+        context = new_context(browser, WIDE, dark=False)
+        history = None
+        for rel in files:
+            page = context.new_page()
+            watch(page, result, rel, (base,))
+            if not attempt(result, rel, "load", open_page, page, urljoin(base, rel)):
+                page.close()
+                continue
+            for i, payload in enumerate(payloads(page)):
+                where = rel if i == 0 else f"{rel} explorer {i + 1}"
+                if payload is None:
+                    result.fail(where, "payload", "no script.cnnexplain-explorer-data in the root")
+                    continue
+                if history is None:
+                    history = load_default_history(result)
+                attempt(
+                    result,
+                    where,
+                    "agreement",
+                    check_site_explorer,
+                    page,
+                    result,
+                    where,
+                    i,
+                    payload,
+                    history,
+                    rel == DEFAULT_RUN_PAGE,
+                )
+            page.close()
+        links = site_deep_links(root, files)
+        attempt(result, "site", "deep-link", check_site_deep_links, context, result, base, links)
+        context.close()
+        if DEFAULT_RUN_PAGE in files:
+            check_reader(browser, result, base, artifacts, axe_path)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def load_default_history(result: Result):
+    """The default run's history (from the cache when the docs were built with it)."""
+    from cnnexplain.experiment import experiment
+
+    start = time.perf_counter()
+    history = experiment().history
+    took = time.perf_counter() - start
+    if took > 30:
+        result.note("site", "reference", f"the default run was not in the cache: trained it in {took:.0f} s")
+    return history
+
+
+def check_site_explorer(page, result, where, i, payload, history, must_be_default) -> None:
+    """Agreement of one explorer of the site: with the default run's activations if it shows that
+    run (it must, on DEFAULT_RUN_PAGE), else with its own weights run by PyTorch."""
+    why = default_run_mismatch(payload, history)
+    if why is None:
+        reference = activations_reference(history)
+        args = [s["index"] for s in payload["snapshots"]]
+        result.note(where, "reference", "the default run's history, cnnexplain.activations")
+        epochs = ", ".join(f"{s['epoch']:g}" for s in payload["snapshots"])
+        result.say(f"{where}: the default run's snapshots (epochs {epochs}), weights equal to its history's")
+    else:
+        if must_be_default:
+            result.fail(where, "payload", f"not the default run's explorer: {why}")
+        tensors = snapshot_tensors(payload)
+
+        def reference(s, images):
+            import torch
+
+            return payload_forward(payload, tensors[s], torch.from_numpy(images))
+
+        args = list(range(len(payload["snapshots"])))
+        result.note(where, "reference", f"its own weights in PyTorch ({why})")
+    check_agreement(page, result, where, i, payload, reference, args)
+
+
+HREF = re.compile(rb'href="([^"]*)"')
+
+
+def site_deep_links(root: Path, targets: list[str]) -> dict[tuple[str, str], list[str]]:
+    """The site's links into an explorer page with a state (a fragment with ``=``):
+    ``(target page, fragment) -> [pages that link there]``."""
+    links: dict[tuple[str, str], list[str]] = {}
+    for rel in site_pages(root):
+        for match in HREF.finditer((root / rel).read_bytes()):
+            href = html.unescape(match.group(1).decode("utf-8", "replace"))
+            path, _, fragment = href.partition("#")
+            if "=" not in fragment or ":" in path or path.startswith("/"):
+                continue
+            path = path.split("?", 1)[0]
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path)) if path else rel
+            if target in targets and rel not in links.setdefault((target, fragment), []):
+                links[(target, fragment)].append(rel)
+    return links
+
+
+def check_site_deep_links(context, result: Result, base: str, links: dict) -> None:
+    """Follow every deep link of the site (a fresh load each): the explorer must show the epoch
+    (exactly: one the slider holds), the kernel and the image the link names."""
+    page = context.new_page()
+    for (target, fragment), sources in sorted(links.items()):
+        where = f"{sources[0]}{f' (and {len(sources) - 1} more)' if len(sources) > 1 else ''}"
+        link = f"link to {target}#{fragment}"
+        page.goto("about:blank")
+        if not attempt(result, where, "deep-link", open_page, page, urljoin(base, target) + "#" + fragment):
+            continue
+        got = state(page)
+        params = parse_qs(fragment)
+        wrong = []
+        if "epoch" in params and not math.isclose(float(params["epoch"][0]), got["epoch"]):
+            wrong.append(f"epoch {got['epoch']:g} (the slider has no epoch {params['epoch'][0]})")
+        if "kernel" in params and int(params["kernel"][0]) != got["kernel"]:
+            wrong.append(f"kernel {got['kernel']}")
+        if "image" in params and params["image"][0].replace(" ", "-") != str(got["image"]).replace(" ", "-"):
+            wrong.append(f"image {got['image']}")
+        if wrong:
+            result.fail(where, "deep-link", f"{link} shows {', '.join(wrong)}")
+    page.close()
+    pages = {p for sources in links.values() for p in sources}
+    result.say(f"followed {len(links)} deep links into explorers, from {len(pages)} pages")
+
+
+def showcase(payload: dict) -> str:
+    """The deep link the screenshots show: epoch 3 (or the nearest), kernel 5, the vertical line."""
+    presets = [p["name"] for p in payload.get("presets") or []]
+    return deep_link(payload, 3, 5, "vertical" if "vertical" in presets else presets[0])[0]
+
+
+def check_reader(browser, result: Result, base: str, artifacts: Path, axe_path: Path) -> None:
+    """The reader's view of the explorer page: actions, deep links, speed; dark mode, 390 px, axe."""
+    where = DEFAULT_RUN_PAGE
+    url, allow = urljoin(base, DEFAULT_RUN_PAGE), (base,)
+    context = new_context(browser, WIDE, dark=False)
+    page = context.new_page()
+    watch(page, result, where, allow)
+    if not attempt(result, where, "load", open_page, page, url):
+        context.close()
+        return
+    payload = payloads(page)[0]
+    shot_url = url + showcase(payload)
+    attempt(result, where, "interaction", check_drawing, page, result, where)
+    attempt(result, where, "interaction", check_slider, page, result, where)
+    attempt(result, where, "speed", check_frame_time, page, result, where, payload)
+    attempt(result, where, "deep-link", check_deep_links, page, result, where, url, payload)
+    attempt(result, where, "load", open_page, page, shot_url)
+    light = page.evaluate(COLOURS_JS, ROOT_SELECTOR)
+    attempt(result, where, "screenshot", screenshot, page, result, artifacts, "explorer-light.png")
+    page.close()
+    attempt(result, where, "speed", check_interactive, context, result, where, url, allow)
+    context.close()
+
+    for viewport, dark in ((WIDE, True), (NARROW, False), (NARROW, True)):
+        label = f"{'dark' if dark else 'light'}, {viewport['width']} px"
+        options = (
+            {"device_scale_factor": 2, "is_mobile": True, "has_touch": True} if viewport is NARROW else {}
+        )
+        context = new_context(browser, viewport, dark, **options)
+        page = context.new_page()
+        watch(page, result, where, allow)
+        if not attempt(result, where, "load", open_page, page, shot_url):
+            context.close()
+            continue
+        if dark:
+            ensure_dark(page)
+            if page.evaluate(COLOURS_JS, ROOT_SELECTOR) == light:
+                result.fail(where, "dark", f"[{label}] the explorer's colours are the light mode's: {light}")
+        if viewport is NARROW:
+            check_width(page, result, where, label)
+        attempt(result, where, "axe", run_axe, page, result, where, label, axe_path)
+        if dark and viewport is WIDE:
+            attempt(result, where, "screenshot", screenshot, page, result, artifacts, "explorer-dark.png")
+        if not dark and viewport is NARROW:
+            attempt(
+                result, where, "screenshot", screenshot, page, result, artifacts, "explorer-390.png", "view"
+            )
+        context.close()
+
+
+# -- a custom model, standalone ---------------------------------------------------------------------------
+def custom_model(n_classes: int):
+    """Every supported layer type, with odd shapes: a non-square strided, padded kernel without
+    bias, batch norm, both poolings (one padded), a 3x3 conv, flatten, dropout, two linear layers."""
+    from torch import nn
+
+    return nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=(5, 3), stride=2, padding=1, bias=False),  # 24x24 -> 11x12
+        nn.BatchNorm2d(6),
+        nn.ReLU(),
+        nn.MaxPool2d(2),  # -> 5x6
+        nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False),  # -> 5x6
+        nn.Conv2d(6, 8, 3),  # -> 3x4
+        nn.ReLU(),
+        nn.Flatten(),
+        nn.Dropout(0.2),
+        nn.Linear(8 * 3 * 4, 16),
+        nn.ReLU(),
+        nn.Linear(16, n_classes),
+    )
+
+
+def build_standalone(path: Path) -> tuple:
+    """Train the custom model 3 epochs on 24x24 lines of four orientations; save its explorer.
+
+    Returns the history and a fresh model of the architecture (the reference loads snapshots in it).
+    """
+    import torch
+
+    from cnnexplain import make_lines, train
+    from cnnexplain.data import ORIENTATIONS
+    from cnnexplain.viz.explorer import Explorer
+
+    data = make_lines(n_per_class=100, size=24, orientations=ORIENTATIONS, seed=3)
+    train_set, val_set = data.split()
+    torch.manual_seed(0)
+    n = len(data.classes)
+    history = train(custom_model(n), train_set, val_set=val_set, epochs=3, progress=False)
+    Explorer(history, model=custom_model(n), images=val_set[:8], class_names=list(data.classes)).save(
+        path, overwrite=True
+    )
+    return history, custom_model(n)
+
+
+def check_standalone(browser, result: Result, artifacts: Path, axe_path: Path) -> None:
+    """The custom model's saved file, from file:// with every other request blocked: agreement,
+    drawing, light and dark (the system's colour scheme), axe."""
+    where = "standalone custom model"
+    with tempfile.TemporaryDirectory(prefix="cnnexplain-explorer-") as tmp:
+        path = Path(tmp) / "explorer.html"
+        history, model = build_standalone(path)
+        result.note(where, "file", f"{path.stat().st_size / 1e6:.2f} MB")
+        colours = {}
+        for dark in (False, True):
+            label = "dark" if dark else "light"
+            context = new_context(browser, WIDE, dark)
+            page = context.new_page()
+            watch(page, result, where, ("file:",))
+            if not attempt(result, where, "load", open_page, page, path.as_uri()):
+                context.close()
+                return
+            colours[label] = page.evaluate(COLOURS_JS, ROOT_SELECTOR)
+            if not dark:
+                payload = payloads(page)[0]
+                reference = activations_reference(history, model)
+                args = [s["index"] for s in payload["snapshots"]]
+                attempt(
+                    result,
+                    where,
+                    "agreement",
+                    check_agreement,
+                    page,
+                    result,
+                    where,
+                    0,
+                    payload,
+                    reference,
+                    args,
+                )
+                attempt(result, where, "interaction", check_drawing, page, result, where)
+                attempt(result, where, "interaction", check_slider, page, result, where)
+                attempt(
+                    result, where, "deep-link", check_deep_links, page, result, where, path.as_uri(), payload
+                )
+                attempt(result, where, "load", open_page, page, path.as_uri() + showcase(payload))
+                attempt(
+                    result,
+                    where,
+                    "screenshot",
+                    screenshot,
+                    page,
+                    result,
+                    artifacts,
+                    "explorer-standalone.png",
+                    "page",
+                )
+            elif colours["dark"] == colours["light"]:
+                result.fail(
+                    where,
+                    "dark",
+                    f"the explorer's colours in dark mode are the light mode's: {colours['light']}",
+                )
+            attempt(result, where, "axe", run_axe, page, result, where, label, axe_path)
+            context.close()
+
+
+# -- main ---------------------------------------------------------------------------------------------------
+def run(root: Path, artifacts: Path, chromium: str, axe_path: Path, standalone: bool = True) -> Result:
+    """Run every check; return the result (failures, numbers)."""
+    from playwright.sync_api import sync_playwright
+
+    result = Result()
+    artifacts.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        for name, step in (
+            ("site", lambda: check_site(browser, result, root, artifacts, axe_path)),
+            ("standalone custom model", lambda: check_standalone(browser, result, artifacts, axe_path)),
+        ):
+            if name != "site" and not standalone:
+                continue
+            try:
+                step()
+            except Exception as exc:  # one broken part must not hide the others' results
+                detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                result.fail(name, "error", f"{type(exc).__name__}: {detail[:300]}")
+        browser.close()
+    return result
+
+
+def write_report(result: Result, artifacts: Path, elapsed: float) -> None:
+    data = {
+        "agreement": result.agreement,
+        "speed": result.speed,
+        "limits": {
+            "tolerance": TOLERANCE,
+            "frame_ms": FRAME_LIMIT_MS,
+            "interactive_ms": INTERACTIVE_LIMIT_MS,
+        },
+        "axe": result.axe,
+        "screenshots": result.screenshots,
+        "failures": [{"where": w, "kind": k, "detail": d} for w, k, d in result.failures],
+        "notes": [{"where": w, "kind": k, "detail": d} for w, k, d in result.notes],
+        "summary": result.lines,
+        "seconds": round(elapsed, 1),
+    }
+    (artifacts / "explorer_check.json").write_text(json.dumps(data, indent=1) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "site",
+        type=Path,
+        nargs="?",
+        default=Path(__file__).resolve().parent.parent / "docs" / "_build" / "html",
+        help="the built HTML folder (default: docs/_build/html of this repository)",
+    )
+    parser.add_argument(
+        "--artifacts", type=Path, default=Path("artifacts/site"), help="screenshots and report"
+    )
+    parser.add_argument(
+        "--chromium", default=DEFAULT_CHROMIUM, help="Chromium executable (default %(default)s)"
+    )
+    parser.add_argument(
+        "--axe", type=Path, default=DEFAULT_AXE, help="axe.min.js (default: tools/node_modules)"
+    )
+    parser.add_argument("--no-standalone", action="store_true", help="skip the custom model's saved file")
+    args = parser.parse_args(argv)
+    for what, path in (
+        ("site", args.site / "index.html"),
+        ("axe-core", args.axe),
+        ("Chromium", Path(args.chromium)),
+    ):
+        if not path.exists():
+            print(f"explorer_check: error: no {what} at {path}", file=sys.stderr)
+            return 2
+    start = time.perf_counter()
+    result = run(args.site.resolve(), args.artifacts, args.chromium, args.axe, not args.no_standalone)
+    elapsed = time.perf_counter() - start
+    write_report(result, args.artifacts, elapsed)
+    for where, kind, detail in result.failures:
+        print(f"FAIL {where}: {kind}: {detail}")
+    print(
+        f"explorer check: {len(result.agreement)} explorers compared with PyTorch, "
+        f"{len(result.failures)} failures in {elapsed:.0f} s; report in {args.artifacts / 'explorer_check.json'}"
+    )
+    return 1 if result.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
