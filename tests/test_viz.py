@@ -379,6 +379,15 @@ def test_animate_kernels_one_frame_per_snapshot_with_fixed_limits(history):
         assert curves == ["accuracy", "loss"]  # the training curves are drawn beside the kernels
 
 
+def test_animate_kernels_shows_the_chosen_steps(history):
+    steps = [0, len(history) - 1]
+    anim = animate_kernels(history, "conv1", steps=steps)
+    seen = play(anim, lambda fig: [array(ax) for ax in image_axes(fig)][0])
+    assert len(seen) == 2
+    for shown, s in zip(seen, steps):
+        np.testing.assert_array_equal(shown, history["conv1.weight"][s][0, 0])
+
+
 def test_animate_kernels_without_validation_says_so(unvalidated_history):
     anim = animate_kernels(unvalidated_history, "conv2")
     seen = play(anim, lambda fig: (fig.get_suptitle(), len(image_axes(fig))))
@@ -394,6 +403,10 @@ def test_animate_kernels_bad_arguments(history):
         animate_kernels(history, "fc1")
     with pytest.raises(ValueError, match="interval"):
         animate_kernels(history, interval=-5)
+    with pytest.raises(ValueError, match="steps must be distinct and in training order"):
+        animate_kernels(history, steps=[1, 0])
+    with pytest.raises(TypeError, match="steps must be a sequence"):
+        animate_kernels(history, steps=1)
 
 
 # -- save_gif -------------------------------------------------------------------------

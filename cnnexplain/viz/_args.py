@@ -8,6 +8,7 @@ drawing code uses: a float numpy array (through
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -67,3 +68,23 @@ def str_list(name: str, values: Any, *, length: int | None = None) -> list[str]:
     if length is not None and len(values) != length:
         raise ValueError(f"{name} must have {length} items, got {len(values)}")
     return list(values)
+
+
+def snapshot_indices(name: str, history: Any, values: Any) -> tuple[int, ...]:
+    """Snapshot indices of ``history`` (all of them for ``None``): distinct, in training order.
+
+    Negative indices count from the end, as in :meth:`~cnnexplain.history.WeightHistory.index`.
+    """
+    if values is None:
+        return tuple(range(len(history)))
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise TypeError(f"{name} must be a sequence of snapshot indices, got {describe(values)}")
+    if not 1 <= len(values) <= len(history):
+        raise ValueError(
+            f"{name} must hold 1 to {len(history)} indices (the history has {len(history)} "
+            f"snapshots), got {len(values)}"
+        )
+    indices = [history.index(check_int(f"{name}[{k}]", v)) for k, v in enumerate(values)]
+    if any(b <= a for a, b in itertools.pairwise(indices)):
+        raise ValueError(f"{name} must be distinct and in training order, got {list(values)}")
+    return tuple(indices)

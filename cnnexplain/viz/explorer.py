@@ -45,6 +45,7 @@ from .._checks import check_int, check_model, check_path, describe
 from .._io import atomic_write_bytes
 from ..history import WeightHistory
 from ..model import activations
+from ._args import snapshot_indices
 from ._network import layer_tensors, trace_chain
 from ._style import SIGNED_CMAP, UNSIGNED_CMAP
 
@@ -229,7 +230,7 @@ class Explorer:
         class_names: Sequence[str] | None = None,
     ) -> None:
         _check_history(history)
-        self.snapshots = _checked_snapshots(history, snapshots)
+        self.snapshots = snapshot_indices("snapshots", history, snapshots)
         self.epochs = tuple(float(history.epochs[i]) for i in self.snapshots)
         architecture = _architecture(history, model)
         samples, labels = _checked_samples(history, images)
@@ -392,22 +393,6 @@ def _first_conv_weight(history: WeightHistory) -> str:
         f"history must hold a convolution weight (rank 4), got parameters {list(history)}; "
         "the explorer shows a convolutional network"
     )
-
-
-def _checked_snapshots(history: WeightHistory, snapshots: Sequence[int] | None) -> tuple[int, ...]:
-    if snapshots is None:
-        return tuple(range(len(history)))
-    if isinstance(snapshots, (str, bytes)) or not isinstance(snapshots, Sequence):
-        raise TypeError(f"snapshots must be a sequence of snapshot indices, got {describe(snapshots)}")
-    if not 1 <= len(snapshots) <= len(history):
-        raise ValueError(
-            f"snapshots must hold 1 to {len(history)} indices (the history has {len(history)} "
-            f"snapshots), got {len(snapshots)}"
-        )
-    indices = [history.index(check_int(f"snapshots[{k}]", s)) for k, s in enumerate(snapshots)]
-    if any(b <= a for a, b in itertools.pairwise(indices)):
-        raise ValueError(f"snapshots must be distinct and in training order, got {list(snapshots)}")
-    return tuple(indices)
 
 
 def _architecture(history: WeightHistory, model: nn.Module | None) -> nn.Module:

@@ -15,7 +15,7 @@ from torch import nn
 
 from .._checks import check_float, check_int, check_real_array, describe
 from ..history import WeightHistory
-from ._args import instance_of, int_list
+from ._args import instance_of, int_list, snapshot_indices
 from ._style import ANIMATION_STYLE, colorbar, panel_rows, row_label, show, signed_norm, styled_figure
 from .animation import make_animation
 from .curves import draw_curves
@@ -285,6 +285,7 @@ def animate_kernels(
     history: WeightHistory,
     layer: str = "conv1",
     *,
+    steps: Sequence[int] | None = None,
     interval: int = 400,
     fig: Figure | None = None,
 ) -> FuncAnimation:
@@ -301,6 +302,10 @@ def animate_kernels(
         The training history.
     layer : str
         A convolution layer of the history, such as ``"conv1"``.
+    steps : sequence of int, optional
+        The snapshots to show, distinct and in training order (all by
+        default); fewer frames make a lighter web page, and
+        :func:`~cnnexplain.viz.pick_snapshots` chooses a few that follow training.
     interval : int
         Milliseconds between frames, in ``[10, 10000]``.
     fig : Figure, optional
@@ -309,7 +314,7 @@ def animate_kernels(
     Returns
     -------
     matplotlib.animation.FuncAnimation
-        ``len(history)`` frames.
+        One frame per step: ``len(history)`` frames by default.
 
     Raises
     ------
@@ -331,8 +336,9 @@ def animate_kernels(
     """
     history = instance_of("history", history, WeightHistory, "a cnnexplain WeightHistory")
     weights = _history_weights(history, layer)
+    steps = snapshot_indices("steps", history, steps)
     interval = check_int("interval", interval, low=10, high=10_000)
-    n_steps, n_out, n_in = weights.shape[:3]
+    n_out, n_in = weights.shape[1:3]
     norm = signed_norm(weights)
     epochs = history.epochs
     with styled_figure(fig, (7.6, 2.75), style=ANIMATION_STYLE, top_level=True) as figure:
@@ -363,4 +369,4 @@ def animate_kernels(
             title.set_text(_frame_title(history, step, layer))
             return [*images.values(), *now, *markers.values(), title]
 
-        return make_animation(figure, update, n_steps, interval)
+        return make_animation(figure, lambda frame: update(steps[frame]), len(steps), interval)

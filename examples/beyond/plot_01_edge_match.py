@@ -325,8 +325,10 @@ check(
 # :ref:`next page <sphx_glr_auto_examples_beyond_plot_02_kernel_roles.py>`
 # looks at what the kernels do, rather than at their shape.
 #
-# The change of the real run, epoch by epoch (the colour scale is fixed over
-# all frames; the title of each panel is the change's score):
+# The change of the real run through training, at the snapshots of the
+# :ref:`explorer <sphx_glr_auto_examples_article_plot_04b_explorer.py>` --
+# every epoch while the kernels move fast, sparser later (the colour scale is
+# fixed over all frames; the title of each panel is the change's score):
 
 changes = weights - weights[0]
 scores = edge_match(changes.reshape(-1, 7, 7)).score.reshape(changes.shape[:2])
@@ -347,7 +349,8 @@ def show_epoch(s):
         im.set_data(changes[s, k])
         ax.set_title(f"kernel {k}\nr = {scores[s, k]:.2f}", fontsize=8)
     anim_fig.suptitle(
-        f"conv1, change since initialization -- epoch {s}, validation accuracy {100 * accuracy[s]:.0f}%",
+        f"conv1, change since initialization -- epoch {history.epochs[s]:g}, "
+        f"validation accuracy {100 * accuracy[s]:.0f}%",
         fontsize=9,
     )
     return images
@@ -356,6 +359,7 @@ def show_epoch(s):
 show_epoch(0)
 anim_fig.canvas.draw()  # lay the figure out once ...
 anim_fig.set_layout_engine("none")  # ... and keep that layout in every frame (faster)
-anim = FuncAnimation(anim_fig, show_epoch, frames=len(weights), interval=500)
+frames = viz.pick_snapshots(history, 12)  # each frame adds an image to the page
+anim = FuncAnimation(anim_fig, show_epoch, frames=frames, interval=500)
 
 # sphinx_gallery_thumbnail_number = 3

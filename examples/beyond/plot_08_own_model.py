@@ -162,9 +162,12 @@ check("after training, the accuracy is 90% or more", val_acc[-1] >= 0.9, measure
 fig = viz.plot_kernels(history, layer="0", step=-1)
 
 # %%
-# Epoch by epoch (the colour scale is the same in every frame):
+# Through training (the colour scale is the same in every frame). Each frame
+# adds a picture to the page: ``steps`` keeps eight snapshots, chosen by
+# :func:`~cnnexplain.viz.pick_snapshots` where the kernels move most.
 
-anim = viz.animate_kernels(history, layer="0", fig=plt.figure(figsize=(6.0, 2.0), dpi=60))  # a light page
+steps = viz.pick_snapshots(history, 8)
+anim = viz.animate_kernels(history, layer="0", steps=steps, fig=plt.figure(figsize=(6.0, 2.0), dpi=60))
 
 # %%
 # Did the digit network learn edge detectors?
