@@ -176,13 +176,20 @@ class Experiment:
         return path
 
 
+# The names train() records for its optimizers, and the argument that chose each.
+_OPTIMIZER_ARGUMENTS = {"Adam": "adam", "SGD": "sgd"}
+
+
 def _recorded_config(recorded: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The configuration of a run, from the settings ``train()`` recorded in its history."""
     dataset, model = recorded.get("dataset") or {}, recorded.get("model") or {}
     split = dataset.get("split") or {}
     if split.get("part") != "train" or model.get("class") != "LineCNN":
         raise ValueError("it does not record a LineCNN trained on the training part of LineDataset.split()")
-    sections = {"data": dataset, "split": split, "model": model, "training": recorded.get("training") or {}}
+    training = dict(recorded.get("training") or {})
+    if "optimizer" in training:  # train() records the optimizer's class name ("Adam"), takes "adam"
+        training["optimizer"] = _OPTIMIZER_ARGUMENTS.get(training["optimizer"], training["optimizer"])
+    sections = {"data": dataset, "split": split, "model": model, "training": training}
     for name, section in sections.items():
         missing = sorted(set(_DEFAULTS[name]) - set(section))
         if missing:
@@ -209,7 +216,8 @@ def resolve_config(
     model : dict, optional
         Arguments of :class:`~cnnexplain.model.LineCNN`, but ``image_size`` and ``n_classes``.
     training : dict, optional
-        ``epochs``, ``batch_size``, ``lr``, ``seed`` and ``record`` of :func:`~cnnexplain.training.train`.
+        ``epochs``, ``batch_size``, ``lr``, ``seed``, ``optimizer`` and ``record`` of
+        :func:`~cnnexplain.training.train`.
     split : dict, optional
         Arguments of :meth:`~cnnexplain.data.LineDataset.split`.
 
@@ -352,7 +360,8 @@ def experiment(
     model : dict, optional
         Arguments of :class:`~cnnexplain.model.LineCNN`, but ``image_size`` and ``n_classes``.
     training : dict, optional
-        ``epochs``, ``batch_size``, ``lr``, ``seed`` and ``record`` of :func:`~cnnexplain.training.train`.
+        ``epochs``, ``batch_size``, ``lr``, ``seed``, ``optimizer`` and ``record`` of
+        :func:`~cnnexplain.training.train`.
     split : dict, optional
         Arguments of :meth:`~cnnexplain.data.LineDataset.split`; the test part validates.
     cache_dir : str, os.PathLike, bool or None

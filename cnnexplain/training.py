@@ -1,7 +1,7 @@
 """Training with a history of the weights.
 
-:func:`train` fits a model with Adam on the cross-entropy -- the loop of any
-PyTorch tutorial -- and records a snapshot of every ``state_dict`` entry of
+:func:`train` fits a model with Adam (or plain SGD) on the cross-entropy --
+the loop of any PyTorch tutorial -- and records a snapshot of every ``state_dict`` entry of
 the model before training and after each epoch (or each batch) in a
 :class:`~cnnexplain.history.WeightHistory`, along with the loss and accuracy
 per epoch. :func:`evaluate` measures a model on a data set.
@@ -130,6 +130,16 @@ def _adam(model: nn.Module, lr: float) -> torch.optim.Optimizer:
         return torch.optim.Adam(params, lr=lr)
 
 
+def _sgd(model: nn.Module, lr: float) -> torch.optim.Optimizer:
+    """Plain stochastic gradient descent: no momentum, no weight decay, so that
+    every step is exactly ``-lr`` times the gradient."""
+    return torch.optim.SGD(model.parameters(), lr=lr)
+
+
+#: The optimizers :func:`train` offers: argument -> (name recorded in the history, factory).
+_OPTIMIZERS = {"adam": ("Adam", _adam), "sgd": ("SGD", _sgd)}
+
+
 def _snapshot(model: nn.Module) -> dict[str, np.ndarray]:
     """A copy of every ``state_dict`` entry of ``model``, as numpy arrays on the CPU."""
     return {key: value.detach().to("cpu", copy=True).numpy() for key, value in model.state_dict().items()}
@@ -184,13 +194,14 @@ def train(
     batch_size: int = 32,
     lr: float = 1e-3,
     seed: int = 0,
+    optimizer: str = "adam",
     val_set: Any = None,
     record: str = "epoch",
     progress: bool | None = None,
     device: str | torch.device = "cpu",
     threads: int | None = 1,
 ) -> WeightHistory:
-    """Train ``model`` with Adam on the cross-entropy, recording its weights.
+    """Train ``model`` with Adam or SGD on the cross-entropy, recording its weights.
 
     Each epoch visits the training images once in a shuffled order, in
     mini-batches. The model is trained in place and left in evaluation mode.
@@ -208,11 +219,18 @@ def train(
     batch_size : int
         Images per step.
     lr : float
-        Adam's learning rate.
+        The optimizer's learning rate.
     seed : int
         Seed of the shuffling and of dropout. Training runs under a private
         random state; the global one is left as it was. The same seeds give a
         bit-identical history on the CPU.
+    optimizer : {"adam", "sgd"}
+        ``"adam"``: :class:`torch.optim.Adam` (its fused implementation where
+        torch has one), which rescales each weight's step by the history of
+        its gradients. ``"sgd"``: plain :class:`torch.optim.SGD`, without
+        momentum or weight decay, so that each step is exactly ``-lr`` times
+        the gradient of the batch's mean loss. Recorded in
+        ``config["training"]["optimizer"]`` as ``"Adam"`` or ``"SGD"``.
     val_set : LineDataset or (images, labels), optional
         Evaluated before training and after every epoch.
     record : {"epoch", "batch"}
@@ -268,6 +286,7 @@ def train(
     lr = check_float("lr", lr, low=0.0, high=10.0, low_open=True)
     seed = check_int("seed", seed, low=0)
     record = check_choice("record", record, ("epoch", "batch"))
+    optimizer_name, make_optimizer = _OPTIMIZERS[check_choice("optimizer", optimizer, tuple(_OPTIMIZERS))]
     if threads is not None:
         threads = check_int("threads", threads, low=1, high=1024)
     if progress is not None and not isinstance(progress, bool):
@@ -303,7 +322,7 @@ def train(
         used_threads = torch.get_num_threads()
         torch.manual_seed(seed)  # the dropout masks, drawn from the private state of fork_rng
         shuffling = torch.Generator().manual_seed(seed)
-        optimizer = _adam(model, lr)
+        step_rule = make_optimizer(model, lr)
         snapshots.append(((0, 0), _snapshot(model)))
         epoch_metrics.append(measure(*_evaluate(model, x_train, y_train)))
         try:
@@ -315,9 +334,9 @@ def train(
                     images, labels = x_train[indices], y_train[indices]
                     logits = model(images)
                     loss = F.cross_entropy(logits, labels)
-                    optimizer.zero_grad()
+                    step_rule.zero_grad()
                     loss.backward()
-                    optimizer.step()
+                    step_rule.step()
                     loss_sum += loss.item() * len(labels)
                     correct += (logits.argmax(1) == labels).sum().item()
                     if record == "batch":
@@ -356,7 +375,7 @@ def train(
             "lr": lr,
             "seed": seed,
             "record": record,
-            "optimizer": "Adam",
+            "optimizer": optimizer_name,
             "loss": "cross_entropy",
             "device": str(device),
             "threads": used_threads,

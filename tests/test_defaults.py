@@ -27,7 +27,9 @@ def test_experiment_defaults_are_the_signature_defaults():
     assert config["data"] == {**data, "length": [data["size"] // 2, data["size"]]}
     assert config["split"] == signature_defaults(LineDataset.split)
     assert config["model"] == signature_defaults(LineCNN)  # image_size and n_classes included
-    assert config["training"] == signature_defaults(train, ["epochs", "batch_size", "lr", "seed", "record"])
+    assert config["training"] == signature_defaults(
+        train, ["epochs", "batch_size", "lr", "seed", "optimizer", "record"]
+    )
 
 
 def test_cli_train_without_options_uses_the_signature_defaults(tmp_path):

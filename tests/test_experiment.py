@@ -396,3 +396,28 @@ def test_processes_sharing_the_cache_train_a_run_once(tmp_path):
     assert [p.wait(timeout=120) for p in processes] == [0, 0]
     assert log.read_text().splitlines() == ["trained"]
     assert len(cache_files(cache)) == 1
+
+
+def test_an_sgd_run_is_cached_and_rebuilt_from_its_history(tmp_path, counted_train):
+    settings = {
+        "data": {"n_per_class": 10, "size": 20},
+        "training": {"epochs": 1, "optimizer": "sgd", "lr": 0.05},
+    }
+    run = experiment(**settings, cache_dir=tmp_path)
+    assert (
+        run.config["training"]["optimizer"] == "sgd" and run.history.config["training"]["optimizer"] == "SGD"
+    )
+    rebuilt = Experiment.from_history(run.history)
+    assert rebuilt.config == run.config and rebuilt.key == run.key
+    assert experiment(**settings, cache_dir=tmp_path).history == run.history
+    assert len(counted_train) == 1  # the second call read the cache
+    assert (
+        run.key != experiment(data=settings["data"], training={"epochs": 1, "lr": 0.05}, cache_dir=False).key
+    )
+
+
+def test_an_unknown_optimizer_is_refused_by_name():
+    with pytest.raises(ValueError, match="optimizer"):
+        experiment(
+            data={"n_per_class": 4, "size": 20}, training={"epochs": 0, "optimizer": "SGD"}, cache_dir=False
+        )

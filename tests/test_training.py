@@ -265,6 +265,9 @@ def bad_train_inputs():
         ({"record": "step"}, ValueError, "record"),
         ({"record": None}, TypeError, "record"),
         ({"record": "Epoch"}, ValueError, "record"),
+        ({"optimizer": "Adam"}, ValueError, "optimizer"),
+        ({"optimizer": "rmsprop"}, ValueError, "optimizer"),
+        ({"optimizer": None}, TypeError, "optimizer"),
         ({"progress": "yes"}, TypeError, "progress"),
         ({"device": "tpu:9"}, ValueError, "device"),
         ({"device": "cuda"}, ValueError, "device"),
@@ -469,3 +472,44 @@ def test_threads_apply_while_training_and_are_restored(small_split, small_model,
 def test_threads_is_checked(small_split, small_model, bad, error):
     with pytest.raises(error, match="threads"):
         train(small_model(), small_split[0], epochs=1, threads=bad, progress=False)
+
+
+# -- the optimizer ---------------------------------------------------------------------------
+
+
+def test_sgd_steps_are_minus_lr_times_the_gradient(small_split, small_model):
+    """Plain SGD (no momentum): each recorded step is exactly -lr times the batch's gradient."""
+    train_set, _ = small_split
+    lr = 0.05
+    history = train(
+        small_model(seed=3),
+        train_set,
+        epochs=1,
+        batch_size=12,
+        lr=lr,
+        optimizer="sgd",
+        record="batch",
+        progress=False,
+    )
+    assert history.config["training"]["optimizer"] == "SGD"
+    # Replay the first batch by hand: the same shuffling and dropout masks (train() seeds both with 0).
+    model = small_model(seed=3)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        order = torch.randperm(len(train_set), generator=torch.Generator().manual_seed(0))
+        images = train_set.images[order[:12]].to(memory_format=torch.channels_last)
+        model.train()
+        loss = F.cross_entropy(model(images), train_set.labels[order[:12]])
+    (grad,) = torch.autograd.grad(loss, model.conv1.weight)
+    step = history["conv1.weight"][1] - history["conv1.weight"][0]
+    np.testing.assert_allclose(step, -lr * grad.numpy(), rtol=1e-4, atol=1e-7)
+
+
+def test_adam_is_the_default_and_differs_from_sgd(small_split, small_model):
+    train_set, _ = small_split
+    adam = train(small_model(), train_set, epochs=1, progress=False)
+    explicit = train(small_model(), train_set, epochs=1, optimizer="adam", progress=False)
+    sgd = train(small_model(), train_set, epochs=1, optimizer="sgd", progress=False)
+    assert adam == explicit and adam.config["training"]["optimizer"] == "Adam"
+    assert sgd.config["training"]["optimizer"] == "SGD"
+    assert not np.array_equal(adam["conv1.weight"][-1], sgd["conv1.weight"][-1])
