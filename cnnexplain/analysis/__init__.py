@@ -1,5 +1,6 @@
 """Numbers about what a CNN has learned: edge detectors, selectivity, dead,
-redundant and essential kernels, maximizing inputs and attribution maps.
+redundant and essential kernels, maximizing inputs, attribution maps, and
+the gradients that shape the kernels.
 
 One module per topic, all re-exported here: ``edge_matching`` (how much each
 kernel looks like an edge detector, and since when), ``edge_null`` (how much
@@ -7,7 +8,9 @@ random kernels do: the threshold of an edge detector), ``class_selectivity``
 (which class a kernel prefers), ``kernel_health`` (dead, redundant and
 essential kernels), ``maximize`` (the input that most excites a channel),
 ``attribution`` (which pixels a decision rests on, with `Captum
-<https://captum.ai>`_: ``pip install cnnexplain[attribution]``) and
+<https://captum.ai>`_: ``pip install cnnexplain[attribution]``),
+``gradients`` (a kernel's gradient as a sum of input patches, and the error
+signal that weights them) and
 ``_layers`` (the shared plumbing: layers found by name, outputs captured).
 
 The conventions used throughout:
@@ -51,12 +54,22 @@ Examples
 """
 
 # Each topic module lists its public names in __all__; the package re-exports them all.
-from . import _layers, attribution, class_selectivity, edge_matching, edge_null, kernel_health, maximize
+from . import (
+    _layers,
+    attribution,
+    class_selectivity,
+    edge_matching,
+    edge_null,
+    gradients,
+    kernel_health,
+    maximize,
+)
 from ._layers import *  # noqa: F403
 from .attribution import *  # noqa: F403
 from .class_selectivity import *  # noqa: F403
 from .edge_matching import *  # noqa: F403
 from .edge_null import *  # noqa: F403
+from .gradients import *  # noqa: F403
 from .kernel_health import *  # noqa: F403
 from .maximize import *  # noqa: F403
 
@@ -75,4 +88,5 @@ __all__ = [
     *kernel_health.__all__,
     *maximize.__all__,
     *attribution.__all__,
+    *gradients.__all__,
 ]

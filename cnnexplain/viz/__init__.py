@@ -20,7 +20,8 @@ One module per subject: ``data`` (the images of a data set),
 ``convolution`` (one kernel over one image), ``kernels`` (the kernels of a
 layer, through training), ``activations`` (feature maps and the forward
 pass), ``curves`` (loss and accuracy against epoch), ``edges``,
-``kernel_roles`` and ``attribution`` (figures of :mod:`cnnexplain.analysis`),
+``kernel_roles``, ``attribution`` and ``gradients`` (figures of
+:mod:`cnnexplain.analysis`),
 ``animation`` (saving an animation as a GIF) and ``explorer`` (the network
 live in a web page: :class:`Explorer`). They share one matplotlib
 style sheet, ``STYLE_FILE``.
@@ -35,6 +36,7 @@ from .curves import plot_training_curves
 from .data import plot_samples
 from .edges import plot_best_templates, plot_edge_match, plot_edge_templates
 from .explorer import Explorer, explorer_fragment, pick_snapshots
+from .gradients import alignment_curve, plot_error_signal, plot_top_patches
 from .kernel_roles import plot_ablation, plot_kernel_similarity, plot_maximizing_inputs, plot_selectivity
 from .kernels import animate_kernels, plot_kernels, plot_kernels_compare
 
@@ -44,6 +46,7 @@ __all__ = [
     "STYLE_FILE",
     "UNSIGNED_CMAP",
     "Explorer",
+    "alignment_curve",
     "animate_convolution",
     "animate_kernels",
     "explorer_fragment",
@@ -54,6 +57,7 @@ __all__ = [
     "plot_convolution",
     "plot_edge_match",
     "plot_edge_templates",
+    "plot_error_signal",
     "plot_feature_maps",
     "plot_forward_pass",
     "plot_kernel_similarity",
@@ -62,6 +66,7 @@ __all__ = [
     "plot_maximizing_inputs",
     "plot_samples",
     "plot_selectivity",
+    "plot_top_patches",
     "plot_training_curves",
     "save_gif",
     "signed_limit",
