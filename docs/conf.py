@@ -111,7 +111,10 @@ html_theme_options = {
     "header_links_before_dropdown": 6,
     "show_toc_level": 2,
     "navigation_with_keys": False,
-    "secondary_sidebar_items": ["page-toc", "sourcelink"],
+    # "On this page" beside the top-level pages and the API reference only: the gallery's
+    # pages need the width for their figures (unmatched pages get no secondary sidebar; a
+    # page matching two wildcard patterns would be a warning, so the patterns do not overlap).
+    "secondary_sidebar_items": {"*": ["page-toc", "sourcelink"], "api/**": ["page-toc", "sourcelink"]},
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
