@@ -1,0 +1,240 @@
+"""
+The gradient is a sum of patches
+================================
+
+Why would gradient descent turn random kernels into edge detectors at all?
+The first step of the answer is exact and short: the gradient of a
+first-layer kernel is a weighted sum of patches of the training images. We
+derive it, compute it by hand and check it against PyTorch's autograd, and
+then look at the patches that push one kernel of the site's default run on
+its very first batch: |n_terms| patches, which largely cancel, every one a
+piece of a line.
+"""
+
+# %%
+# The derivation
+# --------------
+# ``conv1`` slides each 7x7 kernel ``W[k]`` over the image. PyTorch computes
+# a cross-correlation (the kernel is not flipped), so its output at row ``r``
+# and column ``c`` is the bias plus the kernel's weights times the 7x7 patch
+# of the image under it::
+#
+#     out[k, r, c] = b[k] + sum over u, v of W[k, u, v] * x[r + u, c + v]
+#
+# The derivative of ``out[k, r, c]`` with respect to ``W[k, u, v]`` is
+# therefore the pixel ``x[r + u, c + v]``: as a 7x7 array, the patch at
+# ``(r, c)``. The loss ``L`` depends on the kernel only through these
+# outputs, so the chain rule sums over every image ``i`` of the batch and
+# every position::
+#
+#     dL/dW[k] = sum over i, r, c of  delta[i, k, r, c] * patch(i, r, c)
+#
+# where ``delta = dL/d(out)`` is the *error signal* that back-propagation
+# delivers to the output of ``conv1``. A step of plain gradient descent
+# subtracts ``lr`` times this sum from the kernel: whatever the error
+# signal, what is added to a kernel is made of image patches.
+#
+# By hand and by autograd
+# -----------------------
+# We take the default run's network at initialization and a batch of 32
+# training images, the batch size of training. The error signal comes from
+# :func:`~cnnexplain.analysis.error_signals`; the patches from
+# :func:`torch.nn.functional.unfold`, which lays every 7x7 patch out as a
+# column of 49 pixels. The sum above is then one ``einsum``. Autograd
+# computes the same gradient its own way (both with dropout off).
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from cnnexplain import viz
+from cnnexplain.analysis import error_signals, kernel_gradient
+from cnnexplain.experiment import experiment
+
+run = experiment()
+model = run.history.model_at(0)  # the weights before training
+images, labels = run.train_set.images[:32], run.train_set.labels[:32]
+
+# By hand: the error signal at conv1's output times every patch, summed.
+delta = error_signals(model, images, labels, layers=["conv1"])["conv1"]
+delta = torch.from_numpy(delta).flatten(2)  # (32 images, 8 kernels, 44 * 44 positions)
+patches = F.unfold(images.double(), kernel_size=7)  # (32 images, 49 pixels, positions)
+by_hand = torch.einsum("nkp,ncp->kc", delta, patches).reshape(8, 1, 7, 7)
+
+# By autograd: the gradient of the same loss (the mean cross-entropy).
+model.eval()
+loss = F.cross_entropy(model(images), labels)
+(by_autograd,) = torch.autograd.grad(loss, model.conv1.weight)
+
+difference = (by_hand - by_autograd.double()).abs().max().item()
+print(f"largest gradient entry: {by_autograd.abs().max():.2e}")
+print(f"largest difference, by hand - autograd: {difference:.1e}")
+
+# sphinx_gallery_start_ignore
+# The numbers the text of this page quotes (glue) and its claims (check), see
+# cnnexplain.claims: a claim that does not hold fails the site's build; when
+# you run this file, it only prints a warning.
+from cnnexplain.claims import check, glue
+
+largest = by_autograd.abs().max().item()
+glue("difference", difference, "{:.0e}")
+glue("largest", largest, "{:.0e}")
+glue("orders", int(np.floor(np.log10(largest / difference))))
+check(
+    "the first layer has eight 7x7 kernels, on one-channel images; the batch holds 32",
+    tuple(model.conv1.weight.shape) == (8, 1, 7, 7) and len(labels) == 32,
+    measured=f"weight {tuple(model.conv1.weight.shape)}, {len(labels)} images",
+)
+check(
+    "the gradient by hand equals autograd's within 1e-5 (float32 rounding)",
+    difference <= 1e-5,
+    measured=f"{difference:.1e}",
+)
+check(
+    "the gradient's entries are a thousand times larger than that difference, or more",
+    largest >= 1000 * difference,
+    measured=f"{largest:.1e} against {difference:.1e}",
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# The two agree to |difference|, while the gradient's largest entry is
+# |largest|: |orders| orders of magnitude apart, the rounding of 32-bit
+# floats. :func:`~cnnexplain.analysis.kernel_gradient` does the same
+# computation and keeps its parts: the error signal, each image's share
+# (``per_image``) and each patch's term.
+
+gradient = kernel_gradient(model, images, labels)
+print(
+    f"kernel_gradient - by hand: {np.abs(gradient.total - by_hand.numpy()).max():.1e}"
+)
+print("per_image:", gradient.per_image.shape, "error:", gradient.error.shape)
+
+# sphinx_gallery_start_ignore
+check(
+    "kernel_gradient equals the einsum by hand (both in float64)",
+    np.abs(gradient.total - by_hand.numpy()).max() < 1e-12,
+    measured=f"{np.abs(gradient.total - by_hand.numpy()).max():.1e}",
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# The patches that push one kernel
+# --------------------------------
+# Take the kernel this batch pushes hardest, the one with the longest
+# gradient: kernel |kernel|. Each term ``delta * patch`` has a
+# *contribution*: its length along the kernel's gradient (the inner product
+# of the two 7x7 arrays, divided by the gradient's length). The
+# contributions add up to the gradient's length; a negative one pushes
+# against the rest.
+#
+# Below, the six largest terms, each patch above its term, and underneath,
+# the sums of the largest terms beside the gradient itself, with the cosine
+# between the two as more terms are added.
+
+lengths = np.linalg.norm(gradient.total.reshape(8, -1), axis=1)
+kernel = int(np.argmax(lengths))
+fig = viz.plot_top_patches(gradient, kernel, k=6)
+
+contributions = gradient.contributions(kernel)
+curve = viz.alignment_curve(gradient, kernel)
+pushing = contributions[contributions > 0].sum()  # along the gradient
+against = -contributions[contributions < 0].sum()
+print(f"kernel {kernel}: {curve.size} terms that are not zero")
+print(f"their contributions: {pushing:.2e} along the gradient, {against:.2e} against")
+
+# sphinx_gallery_start_ignore
+top = gradient.top_patches(kernel, k=6)
+n_terms = glue("n_terms", int(curve.size), "{:,}")
+n_positions = glue("n_positions", int(gradient.error[:, kernel].size), "{:,}")
+glue("n_received", int((gradient.error[:, kernel] != 0).sum()), "{:,}")
+glue("kernel", kernel)
+top_share = sum(t.contribution for t in top) / lengths[kernel]
+glue("top_share", top_share, "{:.0%}")
+n_negative = glue("n_negative", sum(t.contribution < 0 for t in top))
+undone = glue("undone", against / pushing, "{:.0%}")
+below = np.flatnonzero(curve < 0.9)
+n_aligned = (
+    int(below[-1]) + 2 if below.size else 1
+)  # the sum stays at 0.9 or more from here
+glue("n_aligned", n_aligned, "{:,}")
+glue("aligned_share", n_aligned / n_terms, "{:.0%}")
+check(
+    "the contributions add up to the gradient's length",
+    np.isclose(contributions.sum(), lengths[kernel], rtol=1e-9),
+    measured=f"{contributions.sum():.4e} and {lengths[kernel]:.4e}",
+)
+check(
+    "the six largest terms make less than half of the gradient's length",
+    abs(top_share) < 0.5,
+    measured=f"{top_share:.0%}",
+)
+check(
+    "the terms that push against the gradient undo over a third of what the others add",
+    undone > 1 / 3,
+    measured=f"{undone:.0%}",
+)
+check(
+    "the six largest terms are not enough for a sum within cosine 0.9 of the gradient",
+    n_aligned > 6,
+    measured=f"{n_aligned} terms needed",
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# The error signal reaches |n_received| of the |n_positions| positions of
+# this kernel in the batch (the :doc:`next page <plot_02_error_signal>`
+# shows where), and some of those have a blank patch, which adds nothing: the
+# kernel's gradient is a sum of |n_terms| terms that are not zero. No
+# handful of them makes it. The six largest make |top_share| of its length
+# (|n_negative| of the six push against it). The terms cancel each other to
+# a large extent: those that push against the gradient undo |undone| of what
+# the others add. And it takes the |n_aligned| largest terms
+# (|aligned_share| of them) before their sum points along the gradient with
+# a cosine of 0.9 and stays there.
+#
+# What every term looks like
+# --------------------------
+# In the figure, each patch holds a piece of a line *and* of the black
+# background beside it: an edge, or two. That is true of every term, not
+# only of the largest ones.
+
+terms = gradient.top_patches(kernel, k=n_terms)
+has_line = np.array([(t.patch > 0.5).any() for t in terms])
+has_background = np.array([(t.patch < 0.5).any() for t in terms])
+both = (has_line & has_background).mean()
+print(f"terms whose patch holds line and background pixels: {both:.0%}")
+print(f"line thickness in the training set: {run.config['data']['thickness']} pixels")
+
+# sphinx_gallery_start_ignore
+glue("both", both, "{:.0%}")
+thickness = run.config["data"]["thickness"]
+glue("thick_max", thickness[1])
+check(
+    "the images are black and white (no noise), the lines at most 3 pixels thick",
+    run.config["data"]["noise"] == 0
+    and thickness[1] <= 3
+    and set(torch.unique(images).tolist()) <= {0.0, 1.0},
+    measured=f"noise {run.config['data']['noise']}, thickness {thickness}",
+)
+check(
+    "every term's patch holds both line and background pixels",
+    both == 1.0,
+    measured=f"{both:.0%} of {n_terms}",
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# |both| of the |n_terms| terms have a patch that holds both line and
+# background pixels. It cannot be otherwise: the lines are at most
+# |thick_max| pixels thick and a patch is 7 wide, so a patch that touches
+# a line also holds background on at least one side of it. Every update of
+# a first-layer kernel is a signed sum of such pieces of lines and their
+# edges; so its shape is line- and edge-like whatever the labels say, as
+# :ref:`the edge-match page <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`
+# found when it trained with shuffled labels. What the labels decide is the
+# weight ``delta`` of each patch: its sign, its size, and whether it is zero.
+# The :doc:`next page <plot_02_error_signal>` follows ``delta`` back through
+# max-pooling and the ReLU to see where it lands.
+
+# sphinx_gallery_thumbnail_number = 1
