@@ -2,13 +2,13 @@
 The data: pictures of lines
 ===========================
 
-Everything on this site is learned from one toy data set: small grayscale
-pictures, each holding a single bright straight line on a black background,
-either horizontal or vertical. It is about the simplest image classification
-task there is -- which is the point: when the data is this plain, we can
-understand everything the network does with it.
+You will see the toy data set that every page of this site learns from:
+small grayscale pictures, each holding one bright straight line on a black
+background, horizontal or vertical, and what all of them have in common. The
+data is this plain on purpose: with nothing else in the pictures, we can
+understand everything the network does with them.
 
-On this page you will make the data set with
+On this page you make the data set with
 :func:`~cnnexplain.data.make_lines`, look at a few samples, and check the
 properties the rest of the story relies on.
 """
@@ -19,8 +19,8 @@ properties the rest of the story relies on.
 # Like the article, which has about 600 images of each class, 50 by 50
 # pixels, we draw 600 images of each class at that size. Each line gets a
 # random position, a random thickness of 1 to 3 pixels and a random length
-# of 25 to 50 pixels. The seed makes the data set exactly reproducible: the
-# same call gives the same images, byte for byte.
+# of 25 to 50 pixels. The :term:`seed` makes the data set exactly
+# reproducible: the same call gives the same images, byte for byte.
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -136,9 +136,10 @@ check(
 # Where the lines are
 # -------------------
 # The position is random, so no single pixel tells the classes apart: the
-# average image of each class is a faint blur, not a line. A classifier
-# has to look for the *shape* of what is lit -- which is what edge detectors
-# do.
+# average image of each class is not a line but faint streaks spread over
+# the whole picture, running the way of its lines. A classifier has to look
+# for the *shape* of what is lit -- which is what :term:`edge detectors
+# <edge detector>` do.
 
 mean_h = images[horizontal].mean(axis=0)
 mean_v = images[~horizontal].mean(axis=0)
@@ -182,8 +183,10 @@ check(
 #
 # Training and test sets
 # ----------------------
-# We keep a fifth of each class aside to test the network on images it never
-# saw during training. The split is stratified, so both parts stay balanced.
+# We keep a fifth of each class aside, the :term:`test set`, to test the
+# network on images it never saw during training; the rest is the
+# :term:`training set`. The split is stratified: each class is split on its
+# own, so both parts stay balanced.
 
 train_set, test_set = data.split(test_fraction=0.2, seed=0)
 print(train_set)
