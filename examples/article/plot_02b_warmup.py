@@ -1,0 +1,233 @@
+"""
+Warm-up: learning a kernel whose answer is known
+================================================
+
+Here one 3x3 :term:`kernel` starts as random numbers and becomes the Prewitt
+kernel ``Gx`` of the previous page, in |n_steps| small steps of
+:term:`gradient descent`, reaching a :term:`correlation` of |corr_final|
+with it. It shows, on a case where we know the answer, that a kernel *can*
+be learned from examples; the pages after this one ask what a network
+learns when nobody knows the answer.
+"""
+
+# %%
+# The task: copy what Gx does
+# ---------------------------
+# We give the kernel line images and, for each image, the answer we want:
+# the map that the Prewitt kernel ``Gx`` makes of it (its :term:`feature
+# map`). The kernel's job is to make the same maps. This is a regression,
+# not a classification: no classes, just a target map for every image. A
+# couple of hundred images are plenty for nine numbers.
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.animation import FuncAnimation
+from torch import nn
+
+from cnnexplain import make_lines
+from cnnexplain.edges import PREWITT_X, convolve
+from cnnexplain.experiment import default_seed
+
+data = make_lines(n_per_class=100, seed=0)  # 200 images of 50x50
+images = data.images  # (200, 1, 50, 50)
+targets = convolve(images, PREWITT_X)  # what Gx makes of them, (200, 1, 48, 48)
+print("images:", tuple(images.shape), "| target maps:", tuple(targets.shape))
+
+# %%
+# The kernel, at random
+# ---------------------
+# A convolutional layer with one 3x3 kernel and no :term:`bias` is exactly
+# one kernel sliding over the image, as on the previous page. PyTorch fills
+# it with random :term:`weights <weight>`; the :term:`seed` makes them the
+# same on every run.
+
+torch.manual_seed(default_seed())  # 0, unless CNNEXPLAIN_SEED says otherwise
+layer = nn.Conv2d(1, 1, kernel_size=3, bias=False)
+print("starting kernel:\n", layer.weight.detach()[0, 0].numpy().round(2))
+
+
+def correlation_with_gx(kernel):
+    """Pearson correlation between the kernel's nine weights and those of Gx."""
+    return np.corrcoef(kernel.ravel(), PREWITT_X.numpy().ravel())[0, 1]
+
+
+# %%
+# Learning, step by step
+# ----------------------
+# Each step measures how far the kernel's maps are from the targets with the
+# :term:`mean squared error` (the :term:`loss`), computes by
+# :term:`back-propagation` (``loss.backward()``) the :term:`gradient`, how
+# the loss changes with each of the nine weights, and moves every weight a
+# little against its gradient (``optimizer.step()``). The :term:`optimizer`
+# is :term:`SGD` with momentum: each step also repeats nine tenths of the
+# step before, so that the weights keep moving where the gradient is small
+# but steady. Its :term:`learning rate` looks large because the loss is an
+# average over every pixel, and most pixels are black.
+
+optimizer = torch.optim.SGD(layer.parameters(), lr=10.0, momentum=0.9)
+kernels = [layer.weight.detach()[0, 0].numpy().copy()]  # the kernel before each step
+losses = []
+for _ in range(60):
+    optimizer.zero_grad()
+    loss = ((layer(images) - targets) ** 2).mean()
+    loss.backward()
+    optimizer.step()
+    losses.append(loss.item())
+    kernels.append(layer.weight.detach()[0, 0].numpy().copy())
+
+learned = kernels[-1]
+print("learned kernel:\n", learned.round(2))
+print("Gx:\n", PREWITT_X.numpy())
+
+# sphinx_gallery_start_ignore
+# The numbers the text of this page quotes (glue) and its claims (check), see
+# cnnexplain.claims: a claim that does not hold fails the site's build; when
+# you run this file, it only prints a warning.
+from cnnexplain.claims import check, glue
+
+n_steps = glue("n_steps", len(losses))
+corr = np.array([correlation_with_gx(k) for k in kernels])
+corr_final = glue("corr_final", corr[-1], "{:.3f}")
+# The first step from which the correlation stays at 0.99 or more.
+first_99 = glue("first_99", next(s for s in range(len(corr)) if (corr[s:] >= 0.99).all()))
+check(
+    "the correlation reaches 0.99 for good within the first half of the steps",
+    first_99 <= n_steps // 2,
+    measured=f"from step {first_99} of {n_steps}",
+)
+largest_gap = glue("largest_gap", np.abs(learned - PREWITT_X.numpy()).max(), "{:.3f}")
+with torch.no_grad():
+    final_loss = ((layer(images) - targets) ** 2).mean().item()
+loss_ratio = glue("loss_ratio", losses[0] / final_loss, "{:,.0f}")
+late_ratio = glue("late_ratio", losses[first_99] / final_loss, "{:,.0f}")
+check(
+    "the loss still falls tenfold or more after the correlation passed 0.99",
+    late_ratio >= 10,
+    measured=f"{late_ratio:,.0f} times from step {first_99}",
+)
+glue("corr_start", corr[0], "{:+.2f}")
+check(
+    "after the steps, the learned kernel correlates with Gx at 0.99 or more",
+    corr_final >= 0.99,
+    measured=f"{corr_final:.5f} after {n_steps} steps",
+)
+# "Within a tenth": the largest difference of a weight from Gx's -1, 0 or +1.
+check(
+    "every learned weight is within a tenth of Gx's",
+    largest_gap < 0.1,
+    measured=f"largest difference {largest_gap:.3f}",
+)
+check(
+    "the loss fell by a factor of a thousand or more",
+    loss_ratio >= 1000,
+    measured=f"{losses[0]:.3g} -> {final_loss:.3g} ({loss_ratio:,.0f} times smaller)",
+)
+# One kernel only makes Gx's maps exactly when the 3x3 patches of the images span all nine
+# directions: their matrix has rank 9.
+patches = torch.nn.functional.unfold(images, 3).transpose(1, 2).reshape(-1, 9)
+rank = int(torch.linalg.matrix_rank(patches.T @ patches))
+check(
+    "only one kernel makes exactly Gx's maps of these images (the image patches have rank 9)",
+    rank == 9,
+    measured=f"rank {rank}",
+)
+check(
+    "the warm-up trains one 3x3 kernel without a bias, on 200 line images",
+    tuple(layer.weight.shape) == (1, 1, 3, 3) and layer.bias is None and len(images) == 200,
+    measured=f"weight {tuple(layer.weight.shape)}, bias {layer.bias}, {len(images)} images",
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# Watching it converge
+# --------------------
+# Each frame shows, after a number of steps: the kernel being learned and
+# ``Gx`` (red positive, blue negative, the weights written in), then what
+# each makes of one vertical line. Step through it with the player.
+
+vertical_line = data.of_class("vertical").images[0, 0]
+target_map = convolve(vertical_line, PREWITT_X).numpy()
+frames = [0, 1, 2, 4, 8, 15, 30, 60]  # few frames: each one adds a picture to the page
+
+maps = {step: convolve(vertical_line, kernels[step]).numpy() for step in frames}
+# One colour scale for every frame, wide enough for the largest value shown.
+weight_limit = max(np.abs(kernels[step]).max() for step in frames)
+map_limit = max(np.abs(m).max() for m in [target_map, *maps.values()])
+
+fig, axes = plt.subplots(1, 4, figsize=(9.0, 2.6), layout="constrained")
+for ax in axes:
+    ax.set_xticks([])
+    ax.set_yticks([])
+kernel_image = axes[0].imshow(kernels[0], cmap="RdBu_r", vmin=-weight_limit, vmax=weight_limit)
+axes[1].imshow(PREWITT_X.numpy(), cmap="RdBu_r", vmin=-weight_limit, vmax=weight_limit)
+axes[1].set_title("Gx (the answer)")
+map_image = axes[2].imshow(maps[0], cmap="RdBu_r", vmin=-map_limit, vmax=map_limit)
+axes[3].imshow(target_map, cmap="RdBu_r", vmin=-map_limit, vmax=map_limit)
+axes[3].set_title("Gx's map (the target)")
+fig.colorbar(map_image, ax=axes[2:], shrink=0.8, label="response")
+numbers = [axes[0].text(j, i, "", ha="center", va="center", fontsize=9) for i in range(3) for j in range(3)]
+for (i, j), value in np.ndenumerate(PREWITT_X.numpy()):
+    axes[1].text(j, i, f"{value:+.0f}", ha="center", va="center", fontsize=9)
+
+
+def show_step(step):
+    """Draw the kernel after ``step`` steps, and the map it makes of the line."""
+    kernel = kernels[step]
+    kernel_image.set_data(kernel)
+    for text, value in zip(numbers, kernel.ravel()):
+        text.set_text(f"{value:+.2f}")
+    map_image.set_data(maps[step])
+    axes[0].set_title(f"learned, step {step}")
+    axes[2].set_title(f"its map (r = {correlation_with_gx(kernel):+.2f})")
+    return [kernel_image, map_image, *numbers]
+
+
+show_step(0)
+anim = FuncAnimation(fig, show_step, frames=frames, interval=800)
+
+# sphinx_gallery_start_ignore
+check(
+    "the animation starts at the random kernel and ends at the learned one",
+    frames[0] == 0 and frames[-1] == n_steps,
+    measured=f"frames at steps {frames}",
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# The loss, and the match with Gx
+# -------------------------------
+# Left, the loss before each step, on a logarithmic scale because it falls
+# by a factor of |loss_ratio| in all. Right, the correlation of the nine
+# weights with those of ``Gx``: it starts at |corr_start|, stays above 0.99
+# from step |first_99| on, and ends at |corr_final|. The pattern of ``Gx``
+# comes first; the later steps refine the weights, and the loss still falls
+# |late_ratio| times after the correlation passed 0.99.
+
+fig, (ax_loss, ax_corr) = plt.subplots(1, 2, figsize=(9.0, 2.8), layout="constrained")
+ax_loss.semilogy(range(len(losses)), losses)
+ax_loss.set_xlabel("step")
+ax_loss.set_ylabel("mean squared error (log scale)")
+ax_corr.plot(range(len(kernels)), [correlation_with_gx(k) for k in kernels])
+ax_corr.axhline(0.99, color="0.5", ls="--", lw=1, label="0.99")
+ax_corr.set_xlabel("step")
+ax_corr.set_ylabel("correlation with Gx")
+ax_corr.legend(loc="lower right")
+
+# %%
+# After |n_steps| steps every learned weight is within |largest_gap| of the
+# -1, 0 or +1 of ``Gx``: gradient descent found the hand-made edge detector,
+# because the targets pinned it down. Only one kernel makes exactly Gx's maps
+# of these images, so the smallest possible loss has one answer, and it is
+# ``Gx``.
+#
+# When the answer is not given
+# ----------------------------
+# Here the kernel was told, pixel by pixel, what to output. The network of
+# the next pages is told much less: only whether each image is a horizontal
+# or a vertical line. Many different kernels lead to the right class, so what
+# it learns is no longer determined by the task -- it depends on where its
+# kernels start and on what happens to help first. The next pages, and the
+# section "Why edges?", show what it finds instead.
+
+# sphinx_gallery_thumbnail_number = 1
