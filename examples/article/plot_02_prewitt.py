@@ -2,14 +2,16 @@
 The Prewitt operator: an edge detector made by hand
 ===================================================
 
-Before any learning, here is how a person would solve the task: look for
-edges. The Prewitt operator is a pair of 3x3 kernels that measure how fast
-brightness changes from left to right (``Gx``) and from top to bottom
-(``Gy``). Slide one over an image, multiplying and summing at every position,
-and it lights up where the image has an edge of its orientation.
+You will see two tiny grids of numbers, designed by hand decades ago, slide
+over our line images and light up on their edges -- and tell the two classes
+apart with no learning at all. They are what the article hoped a network
+would rediscover, so they are the yardstick of every later page.
 
-You will see the two kernels, watch one slide over a line image, and measure
-how well they alone separate our two classes.
+The :term:`Prewitt operator` is a pair of 3x3 :term:`kernels <kernel>` that
+measure how fast brightness changes from left to right (``Gx``) and from top
+to bottom (``Gy``). Slide one over an image, multiplying and summing at
+every position (a :term:`convolution`), and it lights up where the image has
+an :term:`edge` of its orientation.
 """
 
 # %%
@@ -23,8 +25,8 @@ how well they alone separate our two classes.
 #
 # A word on signs: the "convolution" of deep-learning libraries, and of
 # :func:`cnnexplain.edges.convolve`, does not flip the kernel (it is a
-# cross-correlation). The constants are written for that convention, so a
-# positive response means "brighter on the +1 side".
+# :term:`cross-correlation`). The constants are written for that convention,
+# so a positive response means "brighter on the +1 side".
 
 import numpy as np
 
@@ -55,7 +57,8 @@ check(
 # bright-to-dark on its right side. On a line three pixels thick that does
 # not touch the image's border, ``Gx`` answers with a positive stripe on the
 # left side and a negative stripe on the right side; on the line's middle
-# column, and far from the line, it answers zero.
+# column, and far from the line, it answers zero. Its output, one number per
+# position, is a :term:`feature map`.
 
 data = make_lines(n_per_class=600, seed=0)
 vertical = data.of_class("vertical")
@@ -126,7 +129,9 @@ check(
 # Gy on the same line
 # -------------------
 # ``Gy`` looks for horizontal edges. On a vertical line it only finds the two
-# short ends of the line; along its length it answers zero.
+# short ends of the line: a short positive (red) bar at the top end, where
+# the image turns from dark to bright going down, and a negative (blue) one
+# at the bottom end. Along the line's length it answers zero.
 
 fig = viz.plot_convolution(image, PREWITT_Y, titles=("a vertical line", "Gy", "response"))
 
@@ -142,13 +147,22 @@ check(
     bool(near_top) and bool(near_bottom) and len(near_top) + len(near_bottom) == len(rows_answering),
     measured=f"line in rows {top}-{bottom}; Gy answers on rows {rows_answering.tolist()}",
 )
+gy_rows = convolve(image, PREWITT_Y).numpy()  # row i is centred on image row i + 1
+top_signs = {float(np.sign(v)) for r in near_top for v in gy_rows[r - 1] if v != 0}
+bottom_signs = {float(np.sign(v)) for r in near_bottom for v in gy_rows[r - 1] if v != 0}
+check(
+    "Gy is positive at the top end of the vertical line and negative at its bottom end",
+    top_signs == {1.0} and bottom_signs == {-1.0},
+    measured=f"signs at the top {sorted(top_signs)}, at the bottom {sorted(bottom_signs)}",
+)
 # sphinx_gallery_end_ignore
 
 # %%
 # How much each kernel answers, class by class
 # --------------------------------------------
-# Summing the absolute response over the whole image gives one number per
-# kernel. On all |n_images| images, ``Gx`` answers vertical lines
+# Averaging the size of the response (its absolute value) over the whole
+# image gives one number per kernel and image. On all |n_images| images,
+# ``Gx`` answers vertical lines
 # |gx_ratio| times more than horizontal ones, and ``Gy`` answers horizontal
 # lines |gy_ratio| times more than vertical ones.
 
@@ -203,8 +217,10 @@ check(
 
 # %%
 # The rule is right for |prewitt_accuracy| of the images. So the task is
-# solved by two edge detectors and a comparison. The next pages ask whether a
-# CNN, given only the images and their labels, finds something similar on its
-# own.
+# solved by two :term:`edge detectors <edge detector>` and a comparison. The
+# next pages ask whether a :term:`CNN`, given only the images and their
+# labels, finds something similar on its own: first, on the
+# :doc:`warm-up <plot_02b_warmup>`, whether one kernel can learn ``Gx`` when
+# we show it the answer.
 
 # sphinx_gallery_thumbnail_number = 1
