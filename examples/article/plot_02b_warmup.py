@@ -144,42 +144,53 @@ check(
 # --------------------
 # Each frame shows, after a number of steps: the kernel being learned and
 # ``Gx`` (red positive, blue negative, the weights written in), then what
-# each makes of one vertical line. Step through it with the player.
+# each makes of one vertical line, zoomed on the line's top end: ``Gx``
+# answers with a positive stripe on the line's left edge and a negative one
+# on its right edge. Step through it with the player.
 
-vertical_line = data.of_class("vertical").images[0, 0]
-target_map = convolve(vertical_line, PREWITT_X).numpy()
+
+def top_left(image):
+    """The first lit row and the first lit column of an image."""
+    rows, columns = np.nonzero(image.numpy())
+    return int(rows.min()), int(columns.min())
+
+
+# The first vertical line whose top end lies well inside the image, and a
+# 16x16 window of the maps around that end.
+line = next(im for im in data.of_class("vertical").images[:, 0] if 8 <= min(top_left(im)) <= 36)
+top, left = top_left(line)
+zoom = np.s_[top - 6 : top + 10, left - 7 : left + 9]
 frames = [0, 1, 2, 4, 8, 15, 30, 60]  # few frames: each one adds a picture to the page
-
-maps = {step: convolve(vertical_line, kernels[step]).numpy() for step in frames}
-# One colour scale for every frame, wide enough for the largest value shown.
-weight_limit = max(np.abs(kernels[step]).max() for step in frames)
-map_limit = max(np.abs(m).max() for m in [target_map, *maps.values()])
+maps = {step: convolve(line, kernels[step]).numpy()[zoom] for step in frames}
+maps["Gx"] = convolve(line, PREWITT_X).numpy()[zoom]
+# One colour scale for all frames, wide enough for the largest value shown.
+w_lim = max(np.abs(kernels[step]).max() for step in frames)
+m_lim = max(np.abs(m).max() for m in maps.values())
 
 fig, axes = plt.subplots(1, 4, figsize=(9.0, 2.6), layout="constrained")
 for ax in axes:
-    ax.set_xticks([])
-    ax.set_yticks([])
-kernel_image = axes[0].imshow(kernels[0], cmap="RdBu_r", vmin=-weight_limit, vmax=weight_limit)
-axes[1].imshow(PREWITT_X.numpy(), cmap="RdBu_r", vmin=-weight_limit, vmax=weight_limit)
-axes[1].set_title("Gx (the answer)")
-map_image = axes[2].imshow(maps[0], cmap="RdBu_r", vmin=-map_limit, vmax=map_limit)
-axes[3].imshow(target_map, cmap="RdBu_r", vmin=-map_limit, vmax=map_limit)
-axes[3].set_title("Gx's map (the target)")
+    ax.set_axis_off()
+kernel_image = axes[0].imshow(kernels[0], cmap="RdBu_r", vmin=-w_lim, vmax=w_lim)
+axes[1].imshow(PREWITT_X.numpy(), cmap="RdBu_r", vmin=-w_lim, vmax=w_lim)
+axes[1].set_title("Gx, the answer")
+map_image = axes[2].imshow(maps[0], cmap="RdBu_r", vmin=-m_lim, vmax=m_lim)
+axes[3].imshow(maps["Gx"], cmap="RdBu_r", vmin=-m_lim, vmax=m_lim)
+axes[3].set_title("Gx's map, the target")
 fig.colorbar(map_image, ax=axes[2:], shrink=0.8, label="response")
-numbers = [axes[0].text(j, i, "", ha="center", va="center", fontsize=9) for i in range(3) for j in range(3)]
+numbers = [axes[0].text(j, i, "", ha="center", va="center") for i in range(3) for j in range(3)]
 for (i, j), value in np.ndenumerate(PREWITT_X.numpy()):
-    axes[1].text(j, i, f"{value:+.0f}", ha="center", va="center", fontsize=9)
+    axes[1].text(j, i, f"{value:+.0f}" if value else "0", ha="center", va="center")
 
 
 def show_step(step):
     """Draw the kernel after ``step`` steps, and the map it makes of the line."""
-    kernel = kernels[step]
-    kernel_image.set_data(kernel)
-    for text, value in zip(numbers, kernel.ravel()):
+    kernel_image.set_data(kernels[step])
+    for text, value in zip(numbers, kernels[step].ravel()):
         text.set_text(f"{value:+.2f}")
     map_image.set_data(maps[step])
-    axes[0].set_title(f"learned, step {step}")
-    axes[2].set_title(f"its map (r = {correlation_with_gx(kernel):+.2f})")
+    r = correlation_with_gx(kernels[step])
+    axes[0].set_title(f"step {step}, r = {r:+.2f}")
+    axes[2].set_title("its map")
     return [kernel_image, map_image, *numbers]
 
 
@@ -198,7 +209,9 @@ check(
 # The loss, and the match with Gx
 # -------------------------------
 # Left, the loss before each step, on a logarithmic scale because it falls
-# by a factor of |loss_ratio| in all. Right, the correlation of the nine
+# by a factor of |loss_ratio| in all. It zig-zags on the way down: with
+# momentum, the weights overshoot the best values and swing back, a little
+# less each time. Right, the correlation of the nine
 # weights with those of ``Gx``: it starts at |corr_start|, stays above 0.99
 # from step |first_99| on, and ends at |corr_final|. The pattern of ``Gx``
 # comes first; the later steps refine the weights, and the loss still falls
