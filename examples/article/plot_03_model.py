@@ -2,25 +2,49 @@
 The model: a small CNN and its |conv1_params| first-layer parameters
 ====================================================================
 
-The network that will learn to tell the lines apart is deliberately small:
-two convolutional layers, each followed by a ReLU and a 2x2 max-pooling, then
-two dense layers. Small enough to print whole, and to count every parameter
-by hand.
+You will see, layer by layer, the small network that learns to tell the
+lines apart, and where its parameters live. Its first layer is where the
+article looked for edge detectors: eight kernels like Prewitt's, but 7x7,
+and with numbers that training chooses instead of a person.
 
-You will print its summary, check the arithmetic of the first layer's
-parameter count -- the count the article gives -- see where the rest of the
-parameters live, and read which parts of the network and of its training
-come from the article and which are ours.
+The network is deliberately small: small enough to print whole, and to count
+every parameter by hand. At the end, the page says which parts of the network
+and of its training come from the article and which are ours.
 """
 
 # %%
 # Layer by layer
 # --------------
+# The Prewitt kernel ``Gx`` is nine numbers that a person chose; ``conv1``,
+# the network's first layer, is eight kernels of 7x7 whose numbers start at
+# random and are then set by training -- as the one kernel of the
+# :doc:`warm-up <plot_02b_warmup>` was, except that nobody tells them the
+# answer. The image then goes through these :term:`layers <layer>`, in order:
+#
+# - ``conv1`` and ``conv2``, :term:`convolutions <convolution>`: each slides
+#   its :term:`kernels <kernel>` over its input, as ``Gx`` slid over the
+#   image, and adds one :term:`bias` per kernel. Each kernel makes one
+#   :term:`channel` of the output, a :term:`feature map`.
+# - ``relu1``, ``relu2`` and ``relu3``, :term:`ReLU`: every negative value
+#   becomes zero, so a map keeps only the places where its kernel answered
+#   positively.
+# - ``pool1`` and ``pool2``, :term:`max-pooling`: each 2x2 block of a map is
+#   replaced by its largest value, which halves the map's height and width
+#   and keeps "the pattern is around here" without its exact pixel.
+# - ``flatten`` (:term:`flatten`): the pooled maps are laid out as one list
+#   of numbers.
+# - ``dropout`` (:term:`dropout`): during training only, a random quarter of
+#   those numbers is set to zero at each step, so that the network cannot
+#   lean on any single one.
+# - ``fc1`` and ``fc2``, :term:`dense layers <dense layer>`: each output is
+#   a weighted sum of *all* the inputs, plus a bias. ``fc2`` gives one score
+#   per class, the :term:`logits`.
+#
 # :func:`~cnnexplain.model.summary` runs one dummy image through the model
 # and lists every layer with the shape of its output and its number of
-# parameters. The layer names (``conv1``, ``relu1``, ``pool1``, ...) are the
-# ones used everywhere on this site: in the weight history, the figures and
-# the text.
+# :term:`parameters <parameter>`. The layer names (``conv1``, ``relu1``,
+# ``pool1``, ...) are the ones used everywhere on this site: in the weight
+# history, the figures and the text.
 
 import matplotlib.pyplot as plt
 
@@ -73,7 +97,7 @@ check(
 # %%
 # Shapes: what each layer does to the image
 # -----------------------------------------
-# A 7x7 kernel without padding fits 50 - 7 + 1 = |side1| times along each
+# A 7x7 kernel without :term:`padding` fits 50 - 7 + 1 = |side1| times along each
 # axis, so ``conv1`` turns one 50x50 image into eight maps of |side1| x
 # |side1| -- one per kernel. Each max-pooling halves the side. ``conv2`` mixes
 # the eight maps with 3x3 kernels into eight new maps; after the second
@@ -111,9 +135,14 @@ check("the last layer gives two class scores", shapes["fc2"] == (1, 2), measured
 # Where the parameters live
 # -------------------------
 # Nearly all of them sit in the first dense layer ``fc1``, which connects
-# every one of the |n_flat| pooled values to each of its |hidden| units: it
-# holds |fc1_share| of the |total_params| parameters. The kernels this site
-# is about, ``conv1``, are a tiny share of the model: |conv1_share|.
+# every one of the |n_flat| pooled values to each of its |hidden|
+# :term:`hidden units <hidden unit>`: it holds |fc1_share| of the
+# |total_params| parameters. The kernels this site is about, ``conv1``, are a
+# tiny share of the model: |conv1_share|. The axis of the chart is
+# logarithmic, so that the small layers show at all: each step of its grid is
+# ten times the one before, and ``fc1``'s bar, about twice as long as
+# ``conv1``'s on the page, stands for |fc1_over_conv1| times as many
+# parameters.
 
 rows = [r for r in table.rows if r.params]
 fig, ax = plt.subplots(figsize=(6, 2.6), layout="constrained")
@@ -132,10 +161,26 @@ print(
 )
 
 # sphinx_gallery_start_ignore
+import numpy as np
+
 glue("hidden", model.fc1.out_features)
 glue("total_params", table.total_params, "{:,}")
 glue("fc1_share", fc1_share, "{:.0%}")
 glue("conv1_share", conv1_share, "{:.1%}")
+fc1_over_conv1 = glue("fc1_over_conv1", table.row("fc1").params / conv1.params, "{:.0f}")
+check(
+    "the chart's axis is logarithmic, as the text says",
+    ax.get_xscale() == "log",
+    measured=f"{ax.get_xscale()} scale",
+)
+# Bar lengths on the page, from the axis' left end; "about twice": between 1.5 and 2.5 times.
+left = np.log10(ax.get_xlim()[0])
+length_ratio = (np.log10(table.row("fc1").params) - left) / (np.log10(conv1.params) - left)
+check(
+    "on the chart, fc1's bar is about twice as long as conv1's",
+    1.5 <= length_ratio <= 2.5,
+    measured=f"{length_ratio:.2f} times as long",
+)
 check("nearly all parameters (more than 90%) sit in fc1", fc1_share > 0.9, measured=f"{fc1_share:.1%}")
 check(
     "conv1 holds a tiny share (under 2%) of the parameters", conv1_share < 0.02, measured=f"{conv1_share:.1%}"
@@ -154,9 +199,10 @@ check(
 # Ours, because the article does not give them: everything beyond
 # ``conv1`` -- the second convolution (eight 3x3 kernels), the order of the
 # layers, the |hidden| units of ``fc1``, the dropout rate (a quarter of the
-# values, before ``fc1``) -- and the whole training: Adam with a learning
-# rate of one in a thousand on the cross-entropy, batches of 32 images,
-# 20 epochs, and the seeds. The figures on the next pages come from this
+# values, before ``fc1``) -- and the whole training: :term:`Adam` with a
+# :term:`learning rate` of one in a thousand on the :term:`cross-entropy`,
+# :term:`batches <batch>` of 32 images, 20 :term:`epochs <epoch>`, and the
+# :term:`seeds <seed>`. The figures on the next pages come from this
 # reconstruction, so where they differ from the article's, the difference
 # may lie here rather than in the idea.
 #
