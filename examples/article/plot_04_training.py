@@ -2,25 +2,42 @@
 Training, and the kernels changing epoch by epoch
 =================================================
 
-Now the network learns. We train it for 20 epochs with the Adam optimizer on
-the cross-entropy loss, and after every epoch we store a copy of *all* its
-weights. That history is what makes the rest of the story visible: here it
-becomes an animation of the eight first-layer kernels.
+You will watch the network learn: its accuracy climbs from a guess to
+nearly every test image right, while an animation shows its eight
+first-layer kernels changing epoch by epoch. This is the moment the article's
+story is about: nobody tells the network what its kernels should look like,
+only which class each training image belongs to.
 
-You will train it, read the learning curves, and watch the kernels take
-shape.
+We train it for 20 :term:`epochs <epoch>` with the :term:`Adam`
+:term:`optimizer` on the :term:`cross-entropy` :term:`loss`, and after every
+epoch we store a copy of *all* its :term:`weights <weight>`. That history is
+what makes the rest of the story visible: here it becomes an animation of
+the eight first-layer :term:`kernels <kernel>`.
 """
 
 # %%
 # Train while recording the weights
 # ---------------------------------
-# The code of the project's README, with the seed of the model and of the
-# training made explicit: make the data (|n_images| images, 600 of
-# each class, a fifth of them held out), build
+# What training does, in one paragraph: the network looks at a
+# :term:`batch` of 32 training images and gives each class a
+# :term:`probability`; the cross-entropy measures how wrong those answers
+# are; :term:`back-propagation` computes the :term:`gradient` of that loss
+# for every weight; and Adam moves each weight a small step downhill, the
+# size of the step set by the :term:`learning rate`. One epoch does this
+# once for every batch of the :term:`training set`. It is the
+# :doc:`warm-up <plot_02b_warmup>`'s loop, with a class in place of a target
+# map.
+#
+# The code of the project's README, with the :term:`seed` of the model and of
+# the training made explicit: make the data (|n_images| images, 600 of each
+# class, a fifth of them held out as the :term:`test set`), build
 # :class:`~cnnexplain.model.LineCNN` and call
-# :func:`~cnnexplain.training.train`, which snapshots every parameter before
-# training and after each epoch. How long it took on the machine that built
-# this page is written at the bottom of the page.
+# :func:`~cnnexplain.training.train`, which snapshots every
+# :term:`parameter` before training and after each epoch. ``train`` calls the
+# held-out images ``val_set``, and reports the accuracy on them as
+# ``val_accuracy`` (see :term:`validation set`): on this site they are the
+# test set. How long it took on the machine that built this page is written
+# at the bottom of the page.
 
 import numpy as np
 
@@ -90,16 +107,17 @@ check(
 # %%
 # Learning curves
 # ---------------
-# Epoch 0 is the untrained network: it guesses, so its accuracy is near 50%
-# (here |acc_before|). The test (validation) accuracy is measured on the
-# |n_held_out| images held out.
+# Epoch 0 is the untrained network: it guesses, so its :term:`accuracy` is
+# near 50% (here |acc_before|). The curves labelled "validation" are
+# measured on the |n_held_out| images of the test set, those labelled
+# "training" on the training set.
 
 fig = viz.plot_training_curves(history)
 
 val_acc = history.metrics["val_accuracy"]
 first = int(np.argmax(val_acc >= 0.99))
 print(
-    f"validation accuracy: {100 * val_acc[0]:.1f}% before training, "
+    f"test accuracy: {100 * val_acc[0]:.1f}% before training, "
     f"{100 * val_acc[-1]:.1f}% after {len(val_acc) - 1} epochs; "
     f"first at or above 99% after epoch {first}"
 )
@@ -157,8 +175,9 @@ print(f"wrote {gif.name}: {len(history)} frames, {gif.stat().st_size / 1024:.0f}
 # The article describes the weights as values between 0 and 1. Ours are
 # not: in this run, after training they range from |w_min| to |w_max|, and
 # every kernel has negative weights as well as positive ones -- an edge
-# detector *subtracts* one side from the other. Below, the range of the weights and
-# how much each kernel changed, relative to its size at initialization.
+# detector *subtracts* one side from the other. Below, the range of the
+# weights, and how much each kernel changed, relative to its size at
+# :term:`initialization` (both sizes measured by the :term:`norm`).
 
 w = history["conv1.weight"][:, :, 0]  # (snapshots, kernel, 7, 7)
 change = np.linalg.norm(w[-1] - w[0], axis=(1, 2)) / np.linalg.norm(w[0], axis=(1, 2))
