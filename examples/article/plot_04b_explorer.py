@@ -2,10 +2,12 @@
 Play with the trained network
 =============================
 
-The network of the previous page runs right here, in your browser, at
-|n_snapshots| moments of its training. Draw a line and watch every layer
-respond; move the slider and see the same image go through the network of
-another epoch.
+You will run the trained network of the previous page right here, in your
+browser, at |n_snapshots| moments of its training: draw a line and watch
+every layer respond, or move the slider and see the same image go through
+the network of another epoch. Trying it yourself is the quickest way to get a
+feel for kernels, feature maps and class probabilities before the next pages
+measure them.
 """
 
 # %%
@@ -77,21 +79,24 @@ explorer
 # How to use it
 # -------------
 # - **Draw** on the canvas with the mouse, a finger or a pen; *clear* and
-#   *invert* it, or pick one of the held-out *samples*, a *preset* line
+#   *invert* it, or pick one of the held-out *samples* (from the
+#   :term:`test set`), a *preset* line
 #   (horizontal, vertical, either diagonal) or random *noise*.
 # - **Move the slider** through training, or press *play*.
-# - **Watch every layer**: the eight 7x7 kernels of ``conv1`` and their maps,
-#   what the ReLU and the pooling keep, the second convolution, the hidden
-#   units and the two class probabilities.
+# - **Watch every layer**: the eight 7x7 :term:`kernels <kernel>` of
+#   ``conv1`` and their :term:`feature maps <feature map>`, what the
+#   :term:`ReLU` and the :term:`pooling <max-pooling>` keep, the second
+#   convolution, the :term:`hidden units <hidden unit>` and the two class
+#   :term:`probabilities <probability>`.
 # - **See the arithmetic**: hover over a pixel of a ``conv1`` map (or focus a
 #   map and move with the arrow keys) to see the window of the image under the
 #   kernel, the kernel, their 49 products, and the sum plus the bias that give
-#   that pixel's value.
+#   that pixel's value (see :term:`convolution` and :term:`bias`).
 #
 # Which epochs are in the slider
 # ------------------------------
-# Every snapshot adds the network's |n_weights| weights to the page, so it
-# holds |n_snapshots| of the |n_history| snapshots of training:
+# Every :term:`snapshot` adds the network's |n_weights| weights to the page,
+# so it holds |n_snapshots| of the |n_history| snapshots of training:
 # epochs |slider_epochs|. :func:`~cnnexplain.viz.pick_snapshots` chose them
 # where the first-layer kernels move: every epoch from 0 to |dense_until|,
 # while they change fastest, then sparser, up to the last epoch,
