@@ -65,6 +65,19 @@ class PatchContribution(NamedTuple):
     patch: np.ndarray
 
 
+# The fields' own docstrings, which the docs show (instead of "Alias for field number 0").
+for _field, _doc in {
+    "image": "The image, by its index in the batch.",
+    "row": "The position's row in the layer's output.",
+    "column": "The position's column in the layer's output.",
+    "contribution": "The term's signed length along the kernel's gradient.",
+    "error": "The error signal at the position.",
+    "patch": "The layer's input under the kernel there, ``(C, kh, kw)``.",
+}.items():
+    getattr(PatchContribution, _field).__doc__ = _doc
+del _field, _doc
+
+
 @dataclass(frozen=True, eq=False)
 class KernelGradient:
     """A convolution's weight gradient, as a sum of input patches (see :func:`kernel_gradient`).

@@ -174,7 +174,8 @@ def plot_top_patches(
             fontsize=9,
         )
 
-        sum_axes = lower.subplots(1, 4, width_ratios=(1, 1, 1, 2.1))
+        left, right = lower.subfigures(1, 2, width_ratios=(1.55, 1.0))
+        sum_axes = left.subplots(1, 3)
         shown = [(sums[k - 1], f"top {k}"), (sums[n_aligned - 1], f"top {n_aligned}")]
         shown.append((gradient.total[kernel, 0], f"all {curve.size}"))
         sum_norm = Normalize(-signed_limit(*(s for s, _ in shown)), signed_limit(*(s for s, _ in shown)))
@@ -182,8 +183,8 @@ def plot_top_patches(
             image = show(ax, values, sum_norm)
             ax.set_title(title)
         sum_axes[0].set_ylabel("sum of terms")
-        colorbar(lower, image, list(sum_axes[:3]), label="dL/dW", location="bottom", shrink=0.9, aspect=25)
-        ax = sum_axes[3]
+        colorbar(left, image, list(sum_axes), label="dL/dW", shrink=0.65)
+        ax = right.subplots()
         n = np.arange(1, curve.size + 1)
         ax.plot(n, curve, color="C0", lw=1.2)
         ax.axhline(alignment, color="0.5", ls="--", lw=0.8)

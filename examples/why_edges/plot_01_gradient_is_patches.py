@@ -151,7 +151,9 @@ glue("n_received", int((gradient.error[:, kernel] != 0).sum()), "{:,}")
 glue("kernel", kernel)
 top_share = sum(t.contribution for t in top) / lengths[kernel]
 glue("top_share", top_share, "{:.0%}")
-n_negative = glue("n_negative", sum(t.contribution < 0 for t in top))
+n_negative = sum(t.contribution < 0 for t in top)
+against_text = {0: "none of them pushes", 1: "one of them pushes"}
+glue("against_text", against_text.get(n_negative, f"{n_negative} of them push"))
 undone = glue("undone", against / pushing, "{:.0%}")
 below = np.flatnonzero(curve < 0.9)
 n_aligned = (
@@ -187,7 +189,7 @@ check(
 # shows where), and some of those have a blank patch, which adds nothing: the
 # kernel's gradient is a sum of |n_terms| terms that are not zero. No
 # handful of them makes it. The six largest make |top_share| of its length
-# (|n_negative| of the six push against it). The terms cancel each other to
+# (|against_text| against it). The terms cancel each other to
 # a large extent: those that push against the gradient undo |undone| of what
 # the others add. And it takes the |n_aligned| largest terms
 # (|aligned_share| of them) before their sum points along the gradient with
