@@ -2,21 +2,25 @@
 Before and after: random kernels against trained ones
 =====================================================
 
-The animation showed the kernels changing; here are just its two ends side by
-side -- the eight kernels as random initialization left them, and the same
-eight after training -- on one shared colour scale, so that every difference
-of colour is a difference of value.
+You will see the eight first-layer kernels before and after training side
+by side, and then what training *added* to each of them -- where the edges
+show most clearly. It answers the article's question in the plainest way:
+did training turn random noise into edge detectors, or draw something on top
+of the noise?
 
-You will compare them by eye, then by numbers: how much structure training
-added, and how much of the starting point survived.
+The two ends of the animation of the previous page, on one shared colour
+scale, so that every difference of colour is a difference of value; compared
+first by eye, then by numbers: how much structure training added, and how
+much of the starting point survived.
 """
 
 # %%
 # Side by side
 # ------------
-# Top row: epoch 0, the random initialization (PyTorch's default: each weight
-# drawn on its own, uniformly between plus and minus one over the square root
-# of the kernel's 7 x 7 = 49 inputs). Bottom row: after the last epoch.
+# Top row: epoch 0, the random :term:`initialization` (PyTorch's default:
+# each weight drawn on its own, uniformly between plus and minus one over the
+# square root of the kernel's 7 x 7 = 49 inputs). Bottom row: after the last
+# :term:`epoch`.
 
 import numpy as np
 
@@ -56,7 +60,7 @@ check(
 # Random kernels are noise: each weight was drawn on its own, so neighbouring
 # weights are unrelated. An edge detector is smooth along the edge and
 # changes sign across it, so its neighbouring weights are related. The
-# correlation between each weight and its right-hand and lower neighbours
+# :term:`correlation` between each weight and its right-hand and lower neighbours
 # measures that structure: it is |prewitt_smooth| for the Prewitt kernel
 # ``Gx`` of the previous pages. To know what "unrelated" looks like, we
 # measure the same on many fresh random initializations, drawn the way
@@ -154,9 +158,80 @@ check(
 # still correlates |keep_min| to |keep_max| with its own starting point, so
 # more than half of its variation follows the random pattern it started
 # from, while its correlation with a fresh random kernel stays within plus
-# or minus |chance| in 95% of pairs. Training added structure on top of that pattern, and
-# spread the weights wider: their standard deviation went from |std_before|
-# to |std_after|, more than that of any of the fresh random models
-# (|fresh_std| at most).
+# or minus |chance| in 95% of pairs. Training added structure on top of that
+# pattern, and spread the weights wider: their :term:`standard deviation`
+# went from |std_before| to |std_after|, more than that of any of the fresh
+# random models (|fresh_std| at most).
+
+# %%
+# What training added
+# -------------------
+# So each trained kernel is its random start with something drawn on top,
+# and the start hides the drawing. Take it away: the kernel after training
+# minus the same kernel before training is what training *added*. Below,
+# each of these eight changes (top) above the edge template it resembles
+# most (bottom). The :term:`edge-match score` ``r`` under each template says
+# how much: 1 for a perfect edge, about |null_median| for a typical random
+# kernel.
+
+from cnnexplain.analysis import edge_match
+
+added = w1 - w0  # what training added to each kernel
+match_added = edge_match(added)
+fig = viz.plot_best_templates(added, match_added)
+print(
+    "mean edge-match score of the eight kernels: "
+    f"{edge_match(w0).score.mean():.2f} at initialization, "
+    f"{edge_match(w1).score.mean():.2f} after training, "
+    f"{match_added.score.mean():.2f} for what training added"
+)
+
+# sphinx_gallery_start_ignore
+from cnnexplain.analysis import edge_score_null
+
+null = edge_score_null(7, tested=8)
+glue("null_median", null.median, "{:.2f}")
+score_trained, score_added = edge_match(w1).score, match_added.score
+n_edge_trained = glue("n_edge_trained", int(null.is_edge(score_trained).sum()))
+n_edge_added = glue("n_edge_added", int(null.is_edge(score_added).sum()))
+glue("mean_trained", score_trained.mean(), "{:.2f}")
+glue("mean_added", score_added.mean(), "{:.2f}")
+glue("edge_high", null.threshold_interval[1], "{:.2f}")
+check(
+    "in this run, what training added looks more like edges than the trained kernels do (mean score)",
+    score_added.mean() > score_trained.mean(),
+    measured=f"{score_added.mean():.2f} against {score_trained.mean():.2f}",
+)
+check(
+    "in this run, more of the changes than of the trained kernels are edge detectors, and at least one",
+    n_edge_added > n_edge_trained and n_edge_added >= 1,
+    measured=f"{n_edge_added} changes against {n_edge_trained} kernels above {null.threshold_interval[1]:.2f}",
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# In this run what training added scores |mean_added| on average, the
+# trained kernels |mean_trained|; |n_edge_added| of the eight changes count
+# as :term:`edge detectors <edge detector>` (a score above |edge_high|, which
+# the best of eight random kernels rarely reaches: see :term:`null
+# distribution`), against |n_edge_trained| of the trained kernels. Look for
+# a band of red beside a band of blue: that is an edge detector, the
+# positive side wanting light and the negative side dark. The drawing is
+# there; the random start, still in every trained kernel, blurs it.
+#
+# Does that mean the network learned edges because it needed them? Not by
+# itself. :ref:`The edge-match page
+# <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>` trains the same
+# network from the same start with the labels shuffled, so that there is
+# nothing to learn, and what training adds is not clearly less edge-shaped:
+# a mean score of |/auto_examples/beyond/plot_01_edge_match:mean_shuffled|
+# with shuffled labels against
+# |/auto_examples/beyond/plot_01_edge_match:mean_real| with the true ones,
+# after three epochs. Each step of training adds to a ``conv1`` kernel a
+# weighted sum of patches of the training images, and every patch of these
+# images is a piece of a line -- so the changes look like lines and edges,
+# whatever the labels. What the labels decide is *which* kernel moves, and
+# in *which* direction: the next page looks at what the kernels do, and the
+# section "Why edges?" at how a step is made.
 
 # sphinx_gallery_thumbnail_number = 1
