@@ -2,11 +2,11 @@
 What two kernels detect, before and after training
 ===================================================
 
-Looking at a kernel's weights is one thing; watching what it does to an
-image is more telling. Here two first-layer kernels are applied to a
-horizontal and a vertical line, and their outputs followed through the ReLU
-and the max-pooling -- once with the random initial weights, once with the
-trained ones.
+You will see two first-layer kernels at work on a horizontal and a vertical
+line, through the ReLU and the max-pooling, once with their random initial
+weights and once trained. What a kernel does to an image tells more than its
+weights: it shows whether training made it answer one kind of line more than
+the other.
 
 The article chose its two kernels by eye. Here the choice is a rule,
 computed on the training images: the kernel that most prefers vertical lines
@@ -16,9 +16,9 @@ and the one that most prefers horizontal lines.
 # %%
 # Choosing the kernels by a rule
 # ------------------------------
-# For every kernel, take its output after the ReLU (``relu1``), average it
-# over all training images of each class, and compare the two means with a
-# selectivity index
+# For every kernel, take its output after the :term:`ReLU` (``relu1``),
+# average it over all images of each class in the :term:`training set`, and
+# compare the two means with a :term:`selectivity index`
 #
 #     index = (mean on horizontal - mean on vertical) / (mean on horizontal + mean on vertical)
 #
@@ -28,7 +28,7 @@ and the one that most prefers horizontal lines.
 # class, the kernel most selective for it: the one with the highest index is
 # "the horizontal pick", the one with the lowest "the vertical pick". The
 # choice is made on the training images, by the trained network; the images
-# shown below are held out.
+# shown below are from the :term:`test set`.
 
 import torch
 
@@ -134,8 +134,9 @@ check(
 # --------------------------
 # Rows: the two picks, before and after training. Columns: for a held-out
 # horizontal line and a held-out vertical line, the kernel's raw output
-# (``conv1``, signed: blue-white-red around zero), after the ReLU (negative
-# values cut to zero) and after 2x2 max-pooling. The signed maps share one
+# (its :term:`feature map`, ``conv1``, signed: blue-white-red around zero),
+# after the ReLU (negative values cut to zero) and after 2x2
+# :term:`max-pooling`. The signed maps share one
 # colour scale, the non-negative ones another, over the whole figure: the
 # same colour means the same value before and after training.
 
@@ -218,7 +219,7 @@ for name, (k, _, _) in own.items():
 # Here are all eight trained kernels. Whether a kernel "looks like a
 # Prewitt kernel" is not judged by eye on this site:
 # :func:`~cnnexplain.analysis.edge_match` correlates it with edge templates
-# at every orientation, and
+# at every orientation (its :term:`edge-match score`), and
 # :ref:`the edge-match page <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`
 # explains the threshold of :func:`~cnnexplain.analysis.edge_score_null`: the
 # best of eight random kernels scores below |edge_threshold| in 95% of
@@ -260,6 +261,19 @@ check(
     )
     + f" (edge detector above {null.threshold_interval[1]:.2f}, clear preference beyond {margin:.2f})",
 )
+
+
+def shape_phrase(pick, shape):
+    """In words: the kernel whose shape matches the orientation best, against the pick."""
+    if shape is None:
+        return "no kernel's best template lies near that orientation"
+    return f"the same kernel, {shape}" if shape == pick else f"kernel {shape}, another one"
+
+
+# The kernel whose shape is closest to a horizontal (90 degrees) or vertical (0) edge, as on
+# the edge-match page.
+glue("shape_h_phrase", shape_phrase(k_horizontal, match.best(90)))
+glue("shape_v_phrase", shape_phrase(k_vertical, match.best(0)))
 # sphinx_gallery_end_ignore
 
 # %%
@@ -273,5 +287,24 @@ check(
 # In the article, its kernels "5" and "8" played the roles of our two
 # picks (it counted kernels from 1; this site counts from 0, as Python
 # does).
+#
+# Which kernel is "the horizontal detector"?
+# ------------------------------------------
+# It depends on how you ask, and the pages of this site ask in different
+# ways. This page asks which kernel *fires* most on horizontal lines: kernel
+# |k_horizontal|. :ref:`The edge-match page
+# <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>` asks which kernel's
+# *shape* is closest to a horizontal edge: |shape_h_phrase|. For vertical
+# lines, the rule picks kernel |k_vertical|; the shape, |shape_v_phrase|. :ref:`The seed study
+# <sphx_glr_auto_examples_beyond_plot_05_seeds.py>` asks for all three at
+# once -- the orientation, an edge's shape beyond what random kernels reach,
+# and a clear preference for the class -- and finds
+# |/auto_examples/beyond/plot_05_seeds:default_h| horizontal and
+# |/auto_examples/beyond/plot_05_seeds:default_v| vertical edge detectors in
+# this run. Over its |/auto_examples/beyond/plot_05_seeds:n_runs| runs with
+# other seeds, the article's picture -- one horizontal and one vertical edge
+# detector -- holds in |/auto_examples/beyond/plot_05_seeds:n_both| of them.
+# So read the two picks of this page as "the kernels that prefer each class
+# most", not as the network's edge detectors.
 
 # sphinx_gallery_thumbnail_number = 1
