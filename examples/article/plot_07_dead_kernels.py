@@ -2,21 +2,25 @@
 Dead kernels, found by measurement
 ==================================
 
-The article remarks that every kernel learns something "except a few dead
-ones", and leaves it there. A kernel is dead when its ReLU output is zero, or
-almost, for every input: it (almost) never fires, so it passes (almost)
-nothing to the next layer. That is a property we can measure instead of spotting by eye.
+You will measure how active each first-layer kernel is, provoke a few
+kernels into going silent for good, and watch the moment one of them dies. A
+dead kernel is a part of the network that training has switched off, and it
+can look like any other kernel: only a measurement tells it apart.
 
-You will measure every kernel's activity in our main run, then run an
-experiment of our own -- the article gives no learning rate -- that provokes
-dead kernels with a larger learning rate, and watch the moment one dies.
+The article remarks that every kernel learns something "except a few dead
+ones", and leaves it there. A kernel is dead (a :term:`dead kernel`) when
+its :term:`ReLU` output is zero, or almost, for every input: it (almost)
+never fires, so it passes (almost) nothing to the next layer. Our main run
+has none, so we run an experiment of our own -- the article gives no
+:term:`learning rate` -- that provokes dead kernels with a larger one.
 """
 
 # %%
 # Measuring activity
 # ------------------
 # :func:`~cnnexplain.analysis.dead_kernels` runs the whole data set through
-# the model and records, for each kernel, the largest value its ``relu1`` map
+# the model and records, for each kernel, the largest value its ``relu1``
+# :term:`feature map`
 # ever takes (its *peak*). It calls a kernel dead when that peak is at most
 # |threshold| of the peak of the layer's most active kernel: a kernel whose
 # output never exceeds that passes almost nothing on, whatever the image.
@@ -77,7 +81,7 @@ fast = experiment(training={"lr": 0.03})
 lr_fast = fast.config["training"]["lr"]
 dead_fast = dead_kernels(fast.model, data, layer="relu1", threshold=0.01)
 acc_fast = fast.history.metrics["val_accuracy"][-1]
-print(f"validation accuracy with lr={lr_fast:g}: {acc_fast:.3f}")
+print(f"test accuracy with lr={lr_fast:g}: {acc_fast:.3f}")
 print(f"dead kernels with lr={lr_fast:g}:", dead_fast.indices)
 victim = dead_fast.indices[0]
 
@@ -118,7 +122,7 @@ check(
 # In this run, |n_dead_fast| of the eight kernels die (the orange bars that
 # are missing), and every one of them is silent exactly: its largest output
 # on every image is zero. The network does not need every kernel: with them
-# gone, it still classifies |acc_fast| of the held-out images correctly
+# gone, it still classifies |acc_fast| of the :term:`test set` correctly
 # (the main run: |acc_main|).
 
 # %%
@@ -126,8 +130,9 @@ check(
 # ------------------
 # Thanks to the weight history, we can replay training and measure the
 # activity of the first dead kernel, kernel |victim|, after every epoch. A
-# ReLU whose output is zero everywhere passes back a zero gradient, so
-# once the kernel stops firing, nothing but the momentum of Adam still moves
+# ReLU whose output is zero everywhere passes back a zero :term:`gradient`,
+# so once the kernel stops firing, nothing but the momentum of :term:`Adam`
+# (its running average of past gradients) still moves
 # its weights: they drift on for |n_drift| epochs after it fell silent (at
 # epoch |died|), with shorter and shorter steps, then stop changing at all
 # from epoch |frozen|. In this run, it never fires again.
