@@ -2,15 +2,16 @@
 A first look at the second layer
 ================================
 
-The article stops at the first layer: the deeper kernels, it says, have too
-many parameters to show. Our second layer is small enough to look at whole.
-``conv2`` has eight kernels, each a stack of eight slices of 3x3 -- one slice
-per first-layer map it reads -- so 8 x 8 x 3 x 3 weights plus eight biases:
-|n_params| parameters.
+You will see the second layer's weights, its maps for a horizontal and a
+vertical line, and whether it tells the classes apart better than the first
+layer. The article stops at the first layer; this page shows what the network
+builds from the first layer's maps, one step closer to its decision.
 
-You will see those weights, the second layer's maps for a horizontal and a
-vertical line, and measure whether its kernels tell the classes apart better
-than the first layer's.
+The deeper kernels, the article says, have too many parameters to show. Ours
+are few enough to look at whole. ``conv2`` has eight :term:`kernels
+<kernel>`, each a stack of eight slices of 3x3 -- one slice per first-layer
+:term:`channel` it reads -- so 8 x 8 x 3 x 3 :term:`weights <weight>` plus
+eight :term:`biases <bias>`: |n_params| parameters.
 """
 
 # %%
@@ -20,11 +21,13 @@ than the first layer's.
 # layer's output channel ``i``; column ``in j`` is the 3x3 slice that kernel
 # applies to the map of first-layer kernel ``j``. So the output of a
 # second-layer kernel is a sum over the eight first-layer maps, each filtered
-# by its own small slice (plus a bias). The columns of the two first-layer
-# kernels picked on the :doc:`previous page <plot_06_feature_maps>` (the
-# ones that most prefer vertical and horizontal lines) are framed: orange for
-# the vertical pick, kernel |k_vertical|, green for the horizontal pick,
-# kernel |k_horizontal|.
+# by its own small slice (plus a bias). Read a row as a recipe for one
+# second-layer channel: a mostly red slice adds the first-layer map of its
+# column, a mostly blue one subtracts it, a pale one ignores it. The columns
+# of the two first-layer kernels picked on the :doc:`previous page
+# <plot_06_feature_maps>` (the ones that most prefer vertical and horizontal
+# lines) are framed: orange for the vertical pick, kernel |k_vertical|, green
+# for the horizontal pick, kernel |k_horizontal|.
 
 import numpy as np
 import torch
@@ -74,7 +77,8 @@ check(
 # %%
 # Which first-layer maps does the second layer listen to?
 # --------------------------------------------------------
-# Sixty-four tiles are hard to read, so sum them up: the size (norm) of a 3x3
+# Sixty-four tiles are hard to read, so sum them up: the size
+# (:term:`norm`) of a 3x3
 # slice says how strongly a second-layer kernel draws on a first-layer map,
 # and summing over the second-layer kernels gives one number per first-layer
 # map, its *use*. The columns of the grid above, from most to least used:
@@ -118,8 +122,9 @@ check(
 #
 # Second-layer maps
 # -----------------
-# The output of two ``conv2`` kernels on a held-out horizontal and vertical
-# line, before and after the ReLU and after pooling, for the untrained and
+# The output of two ``conv2`` kernels (two channels of the second layer) on
+# a horizontal and a vertical line of the :term:`test set`, before and after
+# the :term:`ReLU` and after :term:`pooling <max-pooling>`, for the untrained and
 # the trained network. The two kernels are picked as on the previous page,
 # on the training images: the second-layer kernel that most prefers each
 # class.
@@ -147,9 +152,9 @@ glue("c_horizontal", c_horizontal)
 #
 # Is the second layer more selective?
 # -----------------------------------
-# The selectivity index (from -1, only vertical lines, to +1, only
-# horizontal ones) of each kernel of both layers, after training, on the
-# held-out images.
+# The :term:`selectivity index` (from -1, only vertical lines, to +1, only
+# horizontal ones) of each channel of both layers, after training, on the
+# test set.
 
 strong = 0.4  # a kernel "clearly committed" to one class: |index| above this
 sel2 = selectivity(model, run.test_set, layer="relu2")
