@@ -2,20 +2,24 @@
 One image, end to end
 =====================
 
-To close the story, follow a single horizontal-line image through the whole
-trained network: the eight maps of the first convolution, what ReLU and
-pooling keep of them, the second convolution's maps, the 32 hidden units, and
-finally the two class probabilities.
+You will follow one horizontal line through the whole trained network, from
+its pixels to the two class probabilities, with every layer's output and its
+shape. It ties the story together: every piece the earlier pages looked at on
+its own does its part in one decision.
 
-You will see each layer's output, with its shape, and check the prediction.
+The path: the eight maps of the first convolution, what :term:`ReLU` and
+:term:`pooling <max-pooling>` keep of them, the second convolution's maps,
+the 32 :term:`hidden units <hidden unit>`, and finally the two class
+:term:`probabilities <probability>` -- a whole :term:`forward pass`.
 """
 
 # %%
 # The forward pass, layer by layer
 # --------------------------------
 # :func:`~cnnexplain.model.activations` records the output of every named
-# layer with forward hooks; the figure draws them from input (top) to output
-# (bottom). Pre-activation maps (``conv1``, ``conv2``) are signed and use the
+# :term:`layer` with forward hooks; the figure draws them from input (top)
+# to output (bottom). Pre-activation maps (``conv1``, ``conv2``) are signed
+# and use the
 # blue-white-red scale centred on zero; after a ReLU everything is
 # non-negative and uses a gray scale from zero.
 
@@ -46,8 +50,8 @@ glue_link("live_end", f"the sample horizontal 1 at epoch {last:g}", "plot_04b_ex
 #
 # Shapes along the way
 # --------------------
-# Each shape is (images, channels, height, width) for a map, (images, units)
-# after flattening.
+# Each shape is (images, :term:`channels <channel>`, height, width) for a
+# map, (images, units) after :term:`flattening <flatten>`.
 
 acts = activations(model, image[None])
 for name, out in acts.items():
@@ -82,8 +86,8 @@ check(
 # %%
 # The prediction
 # --------------
-# The last layer gives two scores (logits); the softmax turns them into
-# probabilities that add up to one. For this image the network is right,
+# The last layer gives two scores (:term:`logits`); the :term:`softmax`
+# turns them into probabilities that add up to one. For this image the network is right,
 # and sure of it: the vertical class gets a probability of |p_vertical|,
 # the horizontal class the rest (|p_horizontal| when rounded).
 
@@ -104,7 +108,7 @@ check(
 
 # %%
 # Nearly all the held-out images get the same treatment: below, the share
-# of the test images classified correctly, and the share whose predicted
+# of the :term:`test set` classified correctly, and the share whose predicted
 # class gets a probability above |sure|.
 
 with torch.no_grad():
