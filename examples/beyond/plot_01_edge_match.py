@@ -3,9 +3,10 @@ Which kernels became edge detectors, and when
 =============================================
 
 The article looked at the trained kernels and saw edge detectors. Here that
-impression becomes a number: every kernel of ``conv1`` is compared with
-Prewitt and Sobel edge templates at many orientations, after every epoch of
-the site's default training run, and its score is judged against what
+impression becomes a number: every :term:`kernel` of ``conv1`` is compared
+with :term:`Prewitt and Sobel <Prewitt operator>` :term:`edge templates
+<edge template>` at many orientations, after every :term:`epoch` of the
+site's default training :term:`run`, and its score is judged against what
 random kernels score. We will see which kernels end up above that
 threshold, in which epochs their scores grow, and whether what training
 *added* to the kernels is edge-shaped because the network learned the task,
@@ -16,19 +17,21 @@ or simply because of how a weight update is made.
 # The score, and what random kernels score
 # ----------------------------------------
 # :func:`~cnnexplain.analysis.edge_match` correlates a kernel with every
-# template (after removing both means, like Pearson's r over the 49 weights)
-# and keeps the best absolute value: 1 means "exactly an edge operator, up to
-# scale and offset". The best template also gives an orientation -- 0 degrees
-# is a vertical edge, 90 a horizontal one -- and a polarity.
+# template (after removing both means, like Pearson's r over the 49 weights:
+# a :term:`correlation`) and keeps the best absolute value, the
+# :term:`edge-match score`: 1 means "exactly an edge operator, up to scale
+# and offset". The best template also gives an orientation -- 0 degrees is a
+# vertical edge, 90 a horizontal one -- and a :term:`polarity`.
 #
 # Out of |n_templates| templates, some will fit even a random kernel a little.
 # :func:`~cnnexplain.analysis.edge_score_null` scores |n_random| kernels drawn
-# like PyTorch's initialization. A typical one (the median) scores
-# |null_median|, and 95% of them score below |null_p95|. That 95th percentile
+# like PyTorch's :term:`initialization`, a :term:`null distribution`. A
+# typical one (the :term:`median`) scores |null_median|, and 95% of them
+# score below |null_p95|. That 95th :term:`percentile`
 # would be the threshold for *one* kernel; but we test eight at once, and the
 # best of eight random kernels often clears it. So the threshold here is the
 # 95th percentile of the best of eight random kernels, |null_threshold|. It
-# is estimated from a finite sample: its 95% interval runs from
+# is estimated from a finite sample: its :term:`95% interval` runs from
 # |null_low| to |null_high|. A kernel counts as an edge detector only when
 # its score is above |null_high|, the upper end.
 
@@ -120,7 +123,7 @@ check(
 # template, but in one layer of eight random kernels out of twenty, the best
 # looks as much like one: it is not called an edge detector here.
 #
-# When does it happen? Fast. Validation accuracy reaches |acc_high| after
+# When does it happen? Fast. Test accuracy reaches |acc_high| after
 # epoch |epoch_high| (see :ref:`the training curves
 # <sphx_glr_auto_examples_article_plot_04_training.py>`), and the scores move
 # with it: in this run, the |n_grew| kernels whose score grows by more than
@@ -134,7 +137,7 @@ grew = np.flatnonzero(end - start > min_gain)
 gain_by_then = match.score[epoch_high, grew] - start[grew]
 share_by_then = gain_by_then.sum() / (end[grew] - start[grew]).sum()
 print(f"kernels {grew.tolist()}: {share_by_then:.0%} of their total gain by epoch {epoch_high}")
-print("validation accuracy after epochs 0-3:", accuracy[:4])
+print("test accuracy after epochs 0-3:", accuracy[:4])
 print(
     "first epoch from which each kernel stays an edge detector:",
     match.first_epoch_above(null.threshold_interval[1]),
@@ -147,7 +150,7 @@ glue("n_grew", len(grew))
 glue("min_gain", min_gain)
 glue("share_by_then", share_by_then, "{:.0%}")
 check(
-    "validation accuracy reaches 99% or more within three epochs",
+    "test accuracy reaches 99% or more within three epochs",
     accuracy.max() >= 0.99 and 1 <= epoch_high <= 3,
     measured=f"{accuracy[epoch_high]:.1%} after epoch {epoch_high}",
 )
@@ -210,7 +213,10 @@ check(
 # --------------------------------------
 # Training does not replace the random initialization; it adds to it. So
 # subtract the initial kernels from the final ones and match *the change*
-# instead. In this run the change is shorter (as a vector of 49 weights)
+# instead. The article's path shows these changes, in plainer words, on
+# :ref:`the before-and-after page
+# <sphx_glr_auto_examples_article_plot_05_init_vs_trained.py>`; here, their
+# statistics. In this run the change is shorter (as a vector of 49 weights)
 # than the initial kernel for |n_short| of the eight kernels.
 
 weights = history["conv1.weight"][:, :, 0]  # (snapshots, kernels, 7, 7)
@@ -317,7 +323,7 @@ check(
 # |n_shuffled_edge| of those made with shuffled labels. Against each other, the true labels do not make the
 # change more edge-shaped: a random split of the sixteen scores into two
 # groups of eight favours the first group as much or more |p_value| of the
-# time (a one-sided permutation test).
+# time (a one-sided :term:`permutation test`: a :term:`p-value`).
 #
 # So the edge shape of the change is mostly the shape of any weight update
 # on images of lines, not evidence that the network learned edges. What the
@@ -350,7 +356,7 @@ def show_epoch(s):
         ax.set_title(f"kernel {k}\nr = {scores[s, k]:.2f}", fontsize=8)
     anim_fig.suptitle(
         f"conv1, change since initialization -- epoch {history.epochs[s]:g}, "
-        f"validation accuracy {100 * accuracy[s]:.0f}%",
+        f"test accuracy {100 * accuracy[s]:.0f}%",
         fontsize=9,
     )
     return images
