@@ -2,11 +2,12 @@
 Dead, redundant and essential kernels
 =====================================
 
-Eight first-layer kernels for a two-class problem is generous. Do all eight
-matter? Here we take the trained network apart, kernel by kernel: we look
-for kernels that never fire (dead), for kernels that are copies of each
-other, and then simply switch kernels off -- one, two, and a whole group at
-a time -- and measure what the network loses. In this run, the costliest
+Eight first-layer :term:`kernels <kernel>` for a two-class problem is
+generous. Do all eight matter? Here we take the trained network apart,
+kernel by kernel: we look for kernels that never fire (:term:`dead
+<dead kernel>`), for kernels that are copies of each other, and then simply
+switch kernels off -- one, two, and a whole group at a time, an
+:term:`ablation` -- and measure what the network loses. In this run, the costliest
 single kernel takes |worst_single| points of accuracy with it, while the
 kernels that lean towards |group_direction| lines, zeroed together, take
 |group_drop| points: the work is spread over several kernels.
@@ -15,11 +16,11 @@ kernels that lean towards |group_direction| lines, zeroed together, take
 # %%
 # Dead kernels
 # ------------
-# A dead kernel never gets past its ReLU, whatever the image (this site's
+# A dead kernel never gets past its :term:`ReLU`, whatever the image (this site's
 # page on :ref:`dead kernels <sphx_glr_auto_examples_article_plot_07_dead_kernels.py>`
 # provokes some). :func:`~cnnexplain.analysis.dead_kernels`
-# records each kernel's largest ``relu1`` output over the |n_test| test
-# images.
+# records each kernel's largest ``relu1`` output over the |n_test| images
+# of the :term:`test set`.
 
 import itertools
 
@@ -69,8 +70,8 @@ check(
 # Copies: none either
 # -------------------
 # Two kernels that are near copies compute the same feature, so one of them
-# is spare. :func:`~cnnexplain.analysis.kernel_similarity` gives the cosine
-# similarity of every pair of kernels (1: same pattern, -1: the same pattern
+# is spare. :func:`~cnnexplain.analysis.kernel_similarity` gives the
+# :term:`cosine similarity` of every pair of kernels (1: same pattern, -1: the same pattern
 # negated); :func:`~cnnexplain.analysis.redundant_pairs` lists the pairs
 # beyond a threshold, here |threshold|, outlined in the figure.
 
@@ -99,10 +100,11 @@ check(
 # Switching kernels off
 # ---------------------
 # :func:`~cnnexplain.analysis.ablation` zeroes one kernel at a time (its
-# weights and its bias, so its map is 0 everywhere), evaluates the network on
-# the test images, and restores it. The drop in accuracy says how much the
-# network relies on that kernel; the increase of the loss (the mean
-# cross-entropy) catches smaller effects that do not yet flip a decision.
+# :term:`weights <weight>` and its :term:`bias`, so its map is 0
+# everywhere), evaluates the network on the test images, and restores it.
+# The drop in :term:`accuracy` says how much the network relies on that
+# kernel; the increase of the :term:`loss` (the mean :term:`cross-entropy`)
+# catches smaller effects that do not yet flip a decision.
 
 single = ablation(model, test, "conv1")
 fig = viz.plot_ablation(single)
@@ -204,7 +206,7 @@ check(
 #
 # Groups that lean the same way
 # -----------------------------
-# Which kernels cover for which? The selectivity index says what each kernel
+# Which kernels cover for which? The :term:`selectivity index` says what each kernel
 # prefers (from -1, fires only on vertical lines, to +1, only on horizontal
 # ones; see :func:`~cnnexplain.analysis.selectivity`). Split the kernels by
 # the sign of their index into the ones that lean towards horizontal lines
@@ -256,7 +258,7 @@ check(
 #
 # Is that a property of this run only? The same measurement on the runs of
 # the :ref:`seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`
-# (seeds 0 to 9, each trained for 8 epochs):
+# (:term:`seeds <seed>` 0 to 9, each trained for 8 :term:`epochs <epoch>`):
 
 
 def costs(run):
@@ -307,7 +309,7 @@ check(
 # Dead kernels cost nothing
 # -------------------------
 # The article only remarks that a few kernels end up dead; it gives no
-# learning rate. Our :ref:`page on dead kernels
+# :term:`learning rate`. Our :ref:`page on dead kernels
 # <sphx_glr_auto_examples_article_plot_07_dead_kernels.py>` provokes some by
 # training with a learning rate of |lr_fast| instead of our default
 # |lr_default| -- an experiment of this site, not of the article. Ablation
