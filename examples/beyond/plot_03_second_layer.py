@@ -2,22 +2,24 @@
 The second layer: its maps, and the inputs it wants most
 ========================================================
 
-The first layer's kernels can be read directly: 7x7 weights on pixels. The
-second layer's cannot: each of its 8 channels applies 3x3 weights to the 8
-pooled maps of the first layer, so its weights say nothing directly about
-pixels. There are two ways around that. Look at what the channels *do* with
-real images (their feature maps), and ask the network which image would
-excite each channel the most (activation maximization). We do both, and
+The first layer's :term:`kernels <kernel>` can be read directly: 7x7
+weights on pixels. The second layer's cannot: each of its 8
+:term:`channels <channel>` applies 3x3 weights to the 8 pooled maps of the
+first layer, so its weights say nothing directly about pixels. There are two
+ways around that. Look at what the channels *do* with real images (their
+:term:`feature maps <feature map>`), and ask the network which image would
+excite each channel the most (:term:`activation maximization`). We do both, and
 check the second method on the first layer, where we know the answer.
 """
 
 # %%
 # Eight maps for two lines
 # ------------------------
-# The ``relu2`` maps (the second convolution, after its ReLU) of all eight
-# channels, for one horizontal and one vertical test line. The maps are
-# 20x20: the 50x50 image loses 6 pixels to ``conv1``, half of the rest to
-# pooling, and 2 more to ``conv2``. One grey scale, from zero, for all map
+# The ``relu2`` maps (the second convolution, after its :term:`ReLU`) of all
+# eight channels, for one horizontal and one vertical line of the
+# :term:`test set`. The maps are 20x20: the 50x50 image loses 6 pixels to
+# ``conv1``, half of the rest to :term:`pooling <max-pooling>`, and 2 more to
+# ``conv2``. One grey scale, from zero, for all map
 # panels (the inputs keep their own, 0 to 1). The :ref:`article's
 # second-layer page <sphx_glr_auto_examples_article_plot_08_second_layer.py>`
 # follows two of these channels stage by stage.
@@ -68,7 +70,7 @@ check(
 
 # %%
 # Which channels answer one line more than the other? Over all |n_test| test
-# images, the selectivity index of each channel (-1: fires only on vertical
+# images, the :term:`selectivity index` of each channel (-1: fires only on vertical
 # lines, +1: only on horizontal ones;
 # :func:`~cnnexplain.analysis.selectivity`) says which. We call a preference
 # clear when the index is beyond plus or minus |clear_cut|: far outside the
@@ -136,7 +138,7 @@ check(
 # Activation maximization, checked on the first layer
 # ---------------------------------------------------
 # :func:`~cnnexplain.analysis.maximize_activation` starts from a grey image
-# and climbs the gradient of one channel's output, with a pull back towards
+# and climbs the :term:`gradient` of one channel's output, with a pull back towards
 # grey and a little blur so that only what matters survives. For the first
 # layer the answer is known: a convolution unit's output is the dot product
 # of its kernel with the 7x7 patch it sees, so the best patch has the
@@ -189,7 +191,8 @@ check(
 # What one second-layer unit wants
 # --------------------------------
 # The same for the centre unit of each ``conv2`` map. That unit sees a
-# 12x12 window of the input (7 pixels for ``conv1``, widened by pooling and
+# 12x12 window of the input (its :term:`receptive field`: 7 pixels for
+# ``conv1``, widened by pooling and
 # the 3x3 ``conv2`` kernel), and indeed the images leave grey only within
 # that window and the blur's fringe. We show the centre 16x16.
 
@@ -286,7 +289,8 @@ check(
 
 # %%
 # In this run, the two measures agree (correlation |stripes_r| over the
-# eight channels): each channel with a clear preference in the data wants
+# eight channels, a :term:`correlation`): each channel with a clear
+# preference in the data wants
 # stripes that lie the way of the lines it prefers, and channel |weakest|,
 # the one with the weakest preference, wants neither (stripe index
 # |weakest_stripes|). The maximization knows nothing about lines or classes;
@@ -298,7 +302,8 @@ check(
 # more selective than the first, as one might expect from a layer that
 # combines the first layer's edges? We measure both on the runs of the
 # :ref:`seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`
-# (seeds 0 to 9, each trained for 8 epochs): the correlation of the two
+# (:term:`seeds <seed>` 0 to 9, each trained for 8 :term:`epochs <epoch>`):
+# the correlation of the two
 # measures, and the mean size of the selectivity index, ``|index|``, of
 # ``relu1`` and ``relu2``.
 
