@@ -183,7 +183,7 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# Each maximizing patch matches its kernel (the lowest correlation is
+# Each maximizing patch matches its kernel (the lowest :term:`correlation` is
 # |worst_match|): the method finds what we know is right. Beyond a one-pixel
 # fringe (the blur) the image stays grey, because no other pixel reaches
 # that unit.
@@ -289,8 +289,7 @@ check(
 
 # %%
 # In this run, the two measures agree (correlation |stripes_r| over the
-# eight channels, a :term:`correlation`): each channel with a clear
-# preference in the data wants
+# eight channels): each channel with a clear preference in the data wants
 # stripes that lie the way of the lines it prefers, and channel |weakest|,
 # the one with the weakest preference, wants neither (stripe index
 # |weakest_stripes|). The maximization knows nothing about lines or classes;
