@@ -48,7 +48,9 @@ settings = {key: data.config[key] for key in ("thickness", "length")}
 check(
     "thickness 1 to 3 pixels, length 25 to 50 pixels",
     settings == {"thickness": [1, 3], "length": [25, 50]},
-    measured=", ".join(f"{key} {value[0]} to {value[1]}" for key, value in settings.items()),
+    measured=", ".join(
+        f"{key} {value[0]} to {value[1]}" for key, value in settings.items()
+    ),
 )
 again = make_lines(n_per_class=600, size=50, seed=0)
 same_bytes = data.images.numpy().tobytes() == again.images.numpy().tobytes() and bool(
@@ -70,7 +72,11 @@ fig = viz.plot_samples(data, n_per_class=6)
 
 # sphinx_gallery_start_ignore
 values = np.unique(data.images.numpy())
-check("pixels are 0 or 1", set(values.tolist()) <= {0.0, 1.0}, measured=f"values {values.tolist()}")
+check(
+    "pixels are 0 or 1",
+    set(values.tolist()) <= {0.0, 1.0},
+    measured=f"values {values.tolist()}",
+)
 # sphinx_gallery_end_ignore
 
 # %%

@@ -79,14 +79,23 @@ for image in vertical.images[:, 0]:
     top, bottom = lit_span(picture.max(axis=1) > 0.5)  # lit rows
     if last - first == 2 and min(first, top) >= 2 and max(last, bottom) <= 47:
         break
-fig = viz.plot_convolution(image, PREWITT_X, titles=("a vertical line", "Gx", "response"))
+fig = viz.plot_convolution(
+    image, PREWITT_X, titles=("a vertical line", "Gx", "response")
+)
 
 # Output column j is centred on image column j + 1.
 response = convolve(image, PREWITT_X).numpy()
-by_column = {j + 1: (response[:, j].min(), response[:, j].max()) for j in range(response.shape[1])}
-print(f"line in columns {first} to {last}; response (lowest, highest) per column around it:")
+by_column = {
+    j + 1: (response[:, j].min(), response[:, j].max())
+    for j in range(response.shape[1])
+}
+print(
+    f"line in columns {first} to {last}; response (lowest, highest) per column around it:"
+)
 for column in range(first - 2, last + 3):
-    print(f"  column {column}: {by_column[column][0]:+.0f}, {by_column[column][1]:+.0f}")
+    print(
+        f"  column {column}: {by_column[column][0]:+.0f}, {by_column[column][1]:+.0f}"
+    )
 
 # sphinx_gallery_start_ignore
 positive = {c for c, (low, high) in by_column.items() if high > 0}
@@ -111,7 +120,9 @@ check(
 
 window_top = top - 2
 window_left = first - 5
-anim = viz.animate_convolution(image, PREWITT_X, region=(window_top, window_left, 8, 12))
+anim = viz.animate_convolution(
+    image, PREWITT_X, region=(window_top, window_left, 8, 12)
+)
 
 # sphinx_gallery_start_ignore
 n_frames = len(list(anim.new_frame_seq()))
@@ -133,10 +144,14 @@ check(
 # the image turns from dark to bright going down, and a negative (blue) one
 # at the bottom end. Along the line's length it answers zero.
 
-fig = viz.plot_convolution(image, PREWITT_Y, titles=("a vertical line", "Gy", "response"))
+fig = viz.plot_convolution(
+    image, PREWITT_Y, titles=("a vertical line", "Gy", "response")
+)
 
 # Output row i is centred on image row i + 1.
-rows_answering = np.flatnonzero(np.abs(convolve(image, PREWITT_Y).numpy()).max(axis=1) > 0) + 1
+rows_answering = (
+    np.flatnonzero(np.abs(convolve(image, PREWITT_Y).numpy()).max(axis=1) > 0) + 1
+)
 print(f"line in rows {top} to {bottom}; Gy answers on rows {rows_answering.tolist()}")
 
 # sphinx_gallery_start_ignore
@@ -144,12 +159,16 @@ near_top = [r for r in rows_answering if abs(r - top) <= 1]
 near_bottom = [r for r in rows_answering if abs(r - bottom) <= 1]
 check(
     "Gy answers only at the two ends of the vertical line, within a pixel of each",
-    bool(near_top) and bool(near_bottom) and len(near_top) + len(near_bottom) == len(rows_answering),
+    bool(near_top)
+    and bool(near_bottom)
+    and len(near_top) + len(near_bottom) == len(rows_answering),
     measured=f"line in rows {top}-{bottom}; Gy answers on rows {rows_answering.tolist()}",
 )
 gy_rows = convolve(image, PREWITT_Y).numpy()  # row i is centred on image row i + 1
 top_signs = {float(np.sign(v)) for r in near_top for v in gy_rows[r - 1] if v != 0}
-bottom_signs = {float(np.sign(v)) for r in near_bottom for v in gy_rows[r - 1] if v != 0}
+bottom_signs = {
+    float(np.sign(v)) for r in near_bottom for v in gy_rows[r - 1] if v != 0
+}
 check(
     "Gy is positive at the top end of the vertical line and negative at its bottom end",
     top_signs == {1.0} and bottom_signs == {-1.0},
@@ -204,7 +223,9 @@ check(
 pred_vertical = energy(data.images, PREWITT_X) > energy(data.images, PREWITT_Y)
 is_vertical = (data.labels == data.classes.index("vertical")).numpy()
 accuracy = (pred_vertical == is_vertical).mean()
-print(f"accuracy of the hand-made Prewitt rule: {100 * accuracy:.1f}% of {len(data)} images")
+print(
+    f"accuracy of the hand-made Prewitt rule: {100 * accuracy:.1f}% of {len(data)} images"
+)
 
 # sphinx_gallery_start_ignore
 glue("prewitt_accuracy", accuracy, "{:.1%}")

@@ -90,7 +90,9 @@ n_steps = glue("n_steps", len(losses))
 corr = np.array([correlation_with_gx(k) for k in kernels])
 corr_final = glue("corr_final", corr[-1], "{:.3f}")
 # The first step from which the correlation stays at 0.99 or more.
-first_99 = glue("first_99", next(s for s in range(len(corr)) if (corr[s:] >= 0.99).all()))
+first_99 = glue(
+    "first_99", next(s for s in range(len(corr)) if (corr[s:] >= 0.99).all())
+)
 check(
     "the correlation reaches 0.99 for good within the first half of the steps",
     first_99 <= n_steps // 2,
@@ -134,7 +136,9 @@ check(
 )
 check(
     "the warm-up trains one 3x3 kernel without a bias, on 200 line images",
-    tuple(layer.weight.shape) == (1, 1, 3, 3) and layer.bias is None and len(images) == 200,
+    tuple(layer.weight.shape) == (1, 1, 3, 3)
+    and layer.bias is None
+    and len(images) == 200,
     measured=f"weight {tuple(layer.weight.shape)}, bias {layer.bias}, {len(images)} images",
 )
 # sphinx_gallery_end_ignore
@@ -157,7 +161,9 @@ def top_left(image):
 
 # The first vertical line whose top end lies well inside the image, and a
 # 16x16 window of the maps around that end.
-line = next(im for im in data.of_class("vertical").images[:, 0] if 8 <= min(top_left(im)) <= 36)
+line = next(
+    im for im in data.of_class("vertical").images[:, 0] if 8 <= min(top_left(im)) <= 36
+)
 top, left = top_left(line)
 zoom = np.s_[top - 6 : top + 10, left - 7 : left + 9]
 frames = [0, 1, 2, 4, 8, 15, 30, 60]  # few frames: each one adds a picture to the page
@@ -177,7 +183,9 @@ map_image = axes[2].imshow(maps[0], cmap="RdBu_r", vmin=-m_lim, vmax=m_lim)
 axes[3].imshow(maps["Gx"], cmap="RdBu_r", vmin=-m_lim, vmax=m_lim)
 axes[3].set_title("Gx's map, the target")
 fig.colorbar(map_image, ax=axes[2:], shrink=0.8, label="response")
-numbers = [axes[0].text(j, i, "", ha="center", va="center") for i in range(3) for j in range(3)]
+numbers = [
+    axes[0].text(j, i, "", ha="center", va="center") for i in range(3) for j in range(3)
+]
 for (i, j), value in np.ndenumerate(PREWITT_X.numpy()):
     axes[1].text(j, i, f"{value:+.0f}" if value else "0", ha="center", va="center")
 

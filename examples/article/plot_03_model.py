@@ -84,7 +84,8 @@ glue("conv1_weights", model.conv1.weight.numel())
 glue("conv1_params", conv1.params)
 check(
     "conv1 has eight 7x7 kernels on one input channel, and one bias per kernel",
-    tuple(model.conv1.weight.shape) == (8, 1, 7, 7) and tuple(model.conv1.bias.shape) == (8,),
+    tuple(model.conv1.weight.shape) == (8, 1, 7, 7)
+    and tuple(model.conv1.bias.shape) == (8,),
     measured=f"weights {tuple(model.conv1.weight.shape)}, biases {tuple(model.conv1.bias.shape)}",
 )
 check(
@@ -110,13 +111,18 @@ for name in ("conv1", "pool1", "conv2", "pool2", "flatten", "fc2"):
 # sphinx_gallery_start_ignore
 side1 = glue("side1", table.row("conv1").output_shape[-1])
 n_flat = glue("n_flat", table.row("flatten").output_shape[-1])
-shapes = {name: table.row(name).output_shape for name in ("conv1", "pool1", "conv2", "pool2", "fc2")}
+shapes = {
+    name: table.row(name).output_shape
+    for name in ("conv1", "pool1", "conv2", "pool2", "fc2")
+}
 check(
     "conv1 gives eight maps of (50 - 7 + 1) pixels a side, each pooling halves the side",
     shapes["conv1"] == (1, 8, side1, side1) == (1, 8, 50 - 7 + 1, 50 - 7 + 1)
     and shapes["pool1"] == (1, 8, side1 // 2, side1 // 2)
     and shapes["pool2"][-1] == shapes["conv2"][-1] // 2,
-    measured=", ".join(f"{name} {shape[1:]}" for name, shape in shapes.items() if name != "fc2"),
+    measured=", ".join(
+        f"{name} {shape[1:]}" for name, shape in shapes.items() if name != "fc2"
+    ),
 )
 check(
     "conv2 mixes the eight maps with 3x3 kernels into eight new maps",
@@ -128,7 +134,11 @@ check(
     n_flat == 8 * shapes["pool2"][-1] ** 2 == model.fc1.in_features,
     measured=f"{n_flat} numbers, fc1 takes {model.fc1.in_features}",
 )
-check("the last layer gives two class scores", shapes["fc2"] == (1, 2), measured=f"{shapes['fc2']}")
+check(
+    "the last layer gives two class scores",
+    shapes["fc2"] == (1, 2),
+    measured=f"{shapes['fc2']}",
+)
 # sphinx_gallery_end_ignore
 
 # %%
@@ -146,7 +156,9 @@ check("the last layer gives two class scores", shapes["fc2"] == (1, 2), measured
 
 rows = [r for r in table.rows if r.params]
 fig, ax = plt.subplots(figsize=(6, 2.6), layout="constrained")
-bars = ax.barh([r.name for r in rows][::-1], [r.params for r in rows][::-1], color="#4c72b0")
+bars = ax.barh(
+    [r.name for r in rows][::-1], [r.params for r in rows][::-1], color="#4c72b0"
+)
 ax.bar_label(bars, labels=[f"{r.params:,}" for r in rows][::-1], padding=3)
 ax.set_xscale("log")
 ax.set_xlim(10, 3e5)
@@ -167,7 +179,9 @@ glue("hidden", model.fc1.out_features)
 glue("total_params", table.total_params, "{:,}")
 glue("fc1_share", fc1_share, "{:.0%}")
 glue("conv1_share", conv1_share, "{:.1%}")
-fc1_over_conv1 = glue("fc1_over_conv1", table.row("fc1").params / conv1.params, "{:.0f}")
+fc1_over_conv1 = glue(
+    "fc1_over_conv1", table.row("fc1").params / conv1.params, "{:.0f}"
+)
 check(
     "the chart's axis is logarithmic, as the text says",
     ax.get_xscale() == "log",
@@ -175,15 +189,23 @@ check(
 )
 # Bar lengths on the page, from the axis' left end; "about twice": between 1.5 and 2.5 times.
 left = np.log10(ax.get_xlim()[0])
-length_ratio = (np.log10(table.row("fc1").params) - left) / (np.log10(conv1.params) - left)
+length_ratio = (np.log10(table.row("fc1").params) - left) / (
+    np.log10(conv1.params) - left
+)
 check(
     "on the chart, fc1's bar is about twice as long as conv1's",
     1.5 <= length_ratio <= 2.5,
     measured=f"{length_ratio:.2f} times as long",
 )
-check("nearly all parameters (more than 90%) sit in fc1", fc1_share > 0.9, measured=f"{fc1_share:.1%}")
 check(
-    "conv1 holds a tiny share (under 2%) of the parameters", conv1_share < 0.02, measured=f"{conv1_share:.1%}"
+    "nearly all parameters (more than 90%) sit in fc1",
+    fc1_share > 0.9,
+    measured=f"{fc1_share:.1%}",
+)
+check(
+    "conv1 holds a tiny share (under 2%) of the parameters",
+    conv1_share < 0.02,
+    measured=f"{conv1_share:.1%}",
 )
 # sphinx_gallery_end_ignore
 
@@ -224,13 +246,16 @@ print("model:", defaults["model"])
 print("training:", defaults["training"])
 
 # sphinx_gallery_start_ignore
-ours = {key: defaults["model"][key] for key in ("n_kernels2", "kernel_size2", "dropout")}
+ours = {
+    key: defaults["model"][key] for key in ("n_kernels2", "kernel_size2", "dropout")
+}
 names = [row.name for row in table.rows]
 check(
     "the site's model has a second convolution of eight 3x3 kernels, and drops a quarter of the values before fc1",
     ours == {"n_kernels2": 8, "kernel_size2": 3, "dropout": 0.25}
     and names.index("dropout") == names.index("fc1") - 1,
-    measured=", ".join(f"{key} {value}" for key, value in ours.items()) + f", layers {' '.join(names)}",
+    measured=", ".join(f"{key} {value}" for key, value in ours.items())
+    + f", layers {' '.join(names)}",
 )
 same_model = {key: value for key, value in model.config.items() if key != "seed"} == {
     key: value for key, value in defaults["model"].items() if key != "seed"

@@ -44,7 +44,9 @@ import numpy as np
 from cnnexplain import LineCNN, make_lines, train, viz
 from cnnexplain.experiment import default_seed
 
-seed = default_seed()  # 0, unless the environment variable CNNEXPLAIN_SEED says otherwise
+seed = (
+    default_seed()
+)  # 0, unless the environment variable CNNEXPLAIN_SEED says otherwise
 train_set, val_set = make_lines(n_per_class=600, seed=0).split(test_fraction=0.2)
 model = LineCNN(seed=seed)
 history = train(model, train_set, val_set=val_set, epochs=20, seed=seed)
@@ -100,7 +102,9 @@ default_key = cache_key(resolve_config(model={"seed": seed}, training={"seed": s
 check(
     "this run has experiment()'s default settings, so the later pages read it from the cache",
     run.key == default_key,
-    measured="the same cache key" if run.key == default_key else "a different cache key",
+    measured="the same cache key"
+    if run.key == default_key
+    else "a different cache key",
 )
 # sphinx_gallery_end_ignore
 
@@ -132,7 +136,11 @@ check(
     abs(val_acc[0] - 0.5) < 0.1,
     measured=f"{val_acc[0]:.1%}",
 )
-check("after training, the accuracy is 99% or more", val_acc[-1] >= 0.99, measured=f"{val_acc[-1]:.1%}")
+check(
+    "after training, the accuracy is 99% or more",
+    val_acc[-1] >= 0.99,
+    measured=f"{val_acc[-1]:.1%}",
+)
 # sphinx_gallery_end_ignore
 
 # %%
@@ -154,7 +162,11 @@ import matplotlib.pyplot as plt
 
 # One colour scale for all kernels and frames: centred on zero, and as wide as
 # the largest weight of any epoch, so that no frame needs another.
-limits = {(im.norm.vmin, im.norm.vmax) for ax in plt.gcf().get_axes() for im in ax.get_images()}
+limits = {
+    (im.norm.vmin, im.norm.vmax)
+    for ax in plt.gcf().get_axes()
+    for im in ax.get_images()
+}
 largest = float(np.abs(history["conv1.weight"]).max())
 check(
     "the colour scale is centred on zero and spans the weights of every epoch",
@@ -204,14 +216,22 @@ check(
 
 # Links to the explorer page at the kernel that moved most, linked from the text below.
 moved_most = glue("moved_most", int(np.argmax(change)))
-in_slider = [float(history.epochs[s]) for s in viz.pick_snapshots(history, 12)]  # the explorer's epochs
+in_slider = [
+    float(history.epochs[s]) for s in viz.pick_snapshots(history, 12)
+]  # the explorer's epochs
 check(
     "the explorer's slider holds the epoch where the accuracy first reached 99%",
     first in in_slider,
     measured=f"epoch {first} in epochs {', '.join(f'{e:g}' for e in in_slider)}",
 )
-for name, epoch in (("live_start", 0), ("live_first", first), ("live_end", history.epochs[-1])):
-    fragment = viz.explorer_fragment(epoch=epoch, kernel=moved_most, image="horizontal 1")
+for name, epoch in (
+    ("live_start", 0),
+    ("live_first", first),
+    ("live_end", history.epochs[-1]),
+):
+    fragment = viz.explorer_fragment(
+        epoch=epoch, kernel=moved_most, image="horizontal 1"
+    )
     glue_link(name, f"epoch {epoch:g}", "plot_04b_explorer.html" + fragment)
 # sphinx_gallery_end_ignore
 

@@ -21,7 +21,9 @@ from cnnexplain.experiment import experiment
 
 run = experiment()
 history = run.history
-snapshots = viz.pick_snapshots(history, 12)  # each snapshot adds all the weights to the page
+snapshots = viz.pick_snapshots(
+    history, 12
+)  # each snapshot adds all the weights to the page
 explorer = viz.Explorer(history, snapshots=snapshots)
 
 # sphinx_gallery_start_ignore
@@ -35,11 +37,16 @@ from cnnexplain.claims import check, glue
 glue("n_snapshots", len(explorer.snapshots))
 glue("n_history", len(history))
 glue("last_epoch", history.epochs[-1], "{:g}")
-glue("n_weights", sum(int(np.prod(history[name].shape[1:])) for name in history.keys()), "{:,}")
+glue(
+    "n_weights",
+    sum(int(np.prod(history[name].shape[1:])) for name in history.keys()),
+    "{:,}",
+)
 glue("slider_epochs", ", ".join(f"{e:g}" for e in explorer.epochs))
 # The first epochs, all of them in the slider: 0, 1, ..., dense_until.
 dense_until = glue(
-    "dense_until", max(e for e in range(len(history)) if set(range(e + 1)) <= set(explorer.epochs))
+    "dense_until",
+    max(e for e in range(len(history)) if set(range(e + 1)) <= set(explorer.epochs)),
 )
 check(
     "the slider holds 12 snapshots, the first (before training) and the last among them",
@@ -128,10 +135,15 @@ explorer
 # sphinx_gallery_start_ignore
 import torch
 
-horizontal_1 = run.test_set.of_class("horizontal").images[:1]  # the explorer's sample "horizontal 1"
+horizontal_1 = run.test_set.of_class("horizontal").images[
+    :1
+]  # the explorer's sample "horizontal 1"
 h = run.test_set.classes.index("horizontal")
 with torch.no_grad():
-    p_start, p_end = (float(torch.softmax(history.model_at(s)(horizontal_1), 1)[0, h]) for s in (0, -1))
+    p_start, p_end = (
+        float(torch.softmax(history.model_at(s)(horizontal_1), 1)[0, h])
+        for s in (0, -1)
+    )
 glue("p_start", p_start, "{:.0%}")
 glue("p_end", p_end, "{:.2%}")
 glue("train_classes", " and ".join(run.train_set.classes))

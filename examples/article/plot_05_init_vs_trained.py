@@ -39,13 +39,19 @@ w1 = history["conv1.weight"][-1, :, 0]  # the same kernels after training
 # you run this file, it only prints a warning.
 from cnnexplain.claims import check, glue
 
-limits = {(im.norm.vmin, im.norm.vmax) for ax in fig.get_axes() for im in ax.get_images()}
+limits = {
+    (im.norm.vmin, im.norm.vmax) for ax in fig.get_axes() for im in ax.get_images()
+}
 check(
     "both rows share one colour scale",
     len(limits) == 1,
     measured=", ".join(f"{vmin:+.2f} to {vmax:+.2f}" for vmin, vmax in sorted(limits)),
 )
-check("eight kernels of 7x7", w0.shape == (8, 7, 7), measured=f"{w0.shape[0]} of {w0.shape[1]}x{w0.shape[2]}")
+check(
+    "eight kernels of 7x7",
+    w0.shape == (8, 7, 7),
+    measured=f"{w0.shape[0]} of {w0.shape[1]}x{w0.shape[2]}",
+)
 bound = 1 / np.sqrt(7 * 7)
 check(
     "the initial weights lie between plus and minus one over the square root of 49",
@@ -75,21 +81,31 @@ def neighbour_correlation(k):
 
 
 # The first-layer kernels of 200 freshly initialized, untrained models.
-fresh = np.stack([LineCNN(seed=10_000 + s).conv1.weight.detach()[:, 0].numpy() for s in range(200)])
+fresh = np.stack(
+    [LineCNN(seed=10_000 + s).conv1.weight.detach()[:, 0].numpy() for s in range(200)]
+)
 
 smooth0 = np.array([neighbour_correlation(k) for k in w0])
 smooth1 = np.array([neighbour_correlation(k) for k in w1])
-smooth_fresh = np.array([[neighbour_correlation(k) for k in model] for model in fresh]).mean(axis=1)
+smooth_fresh = np.array(
+    [[neighbour_correlation(k) for k in model] for model in fresh]
+).mean(axis=1)
 low, high = np.quantile(smooth_fresh, [0.025, 0.975])
 for k in range(len(w0)):
-    print(f"kernel {k}: neighbour correlation {smooth0[k]:+.2f} at init -> {smooth1[k]:+.2f} trained")
+    print(
+        f"kernel {k}: neighbour correlation {smooth0[k]:+.2f} at init -> {smooth1[k]:+.2f} trained"
+    )
 print(f"mean over the kernels: {smooth0.mean():+.2f} -> {smooth1.mean():+.2f}")
-print(f"mean over the kernels of a fresh random model: {low:+.2f} to {high:+.2f} in 95% of them")
+print(
+    f"mean over the kernels of a fresh random model: {low:+.2f} to {high:+.2f} in 95% of them"
+)
 
 # sphinx_gallery_start_ignore
 from cnnexplain.edges import PREWITT_X
 
-prewitt_smooth = glue("prewitt_smooth", neighbour_correlation(PREWITT_X.numpy()), "{:+.2f}")
+prewitt_smooth = glue(
+    "prewitt_smooth", neighbour_correlation(PREWITT_X.numpy()), "{:+.2f}"
+)
 check(
     "the neighbouring weights of the Prewitt kernel Gx are related (correlation above one half)",
     prewitt_smooth > 0.5,
@@ -120,12 +136,18 @@ check(
 # random kernel, which it never started from.
 
 keep = np.array([np.corrcoef(a.ravel(), b.ravel())[0, 1] for a, b in zip(w0, w1)])
-unrelated = np.array([np.corrcoef(f.ravel(), b.ravel())[0, 1] for f in fresh.reshape(-1, 49) for b in w1])
+unrelated = np.array(
+    [np.corrcoef(f.ravel(), b.ravel())[0, 1] for f in fresh.reshape(-1, 49) for b in w1]
+)
 chance = np.quantile(np.abs(unrelated), 0.95)
 for k in range(len(w0)):
     print(f"kernel {k}: correlation with its initialization {keep[k]:+.2f}")
-print(f"with a fresh random kernel: between {-chance:+.2f} and {chance:+.2f} in 95% of pairs")
-print(f"weight spread (standard deviation): {w0.std():.3f} at init, {w1.std():.3f} trained")
+print(
+    f"with a fresh random kernel: between {-chance:+.2f} and {chance:+.2f} in 95% of pairs"
+)
+print(
+    f"weight spread (standard deviation): {w0.std():.3f} at init, {w1.std():.3f} trained"
+)
 print(f"largest spread of a fresh random model: {fresh.std(axis=(1, 2, 3)).max():.3f}")
 
 # sphinx_gallery_start_ignore

@@ -33,7 +33,12 @@ and the one that most prefers horizontal lines.
 import torch
 
 from cnnexplain import activations, viz
-from cnnexplain.analysis import edge_match, edge_score_null, selective_kernels, selectivity
+from cnnexplain.analysis import (
+    edge_match,
+    edge_score_null,
+    selective_kernels,
+    selectivity,
+)
 from cnnexplain.experiment import experiment
 
 run = experiment()
@@ -42,8 +47,12 @@ train_set, test_set = run.train_set, run.test_set
 index_before = selectivity(before, train_set).index
 index_after = selectivity(after, train_set).index
 for k in range(len(index_after)):
-    print(f"kernel {k}: selectivity {index_before[k]:+.2f} before training, {index_after[k]:+.2f} after")
-k_horizontal, k_vertical = selective_kernels(after, train_set)  # in class order: horizontal, vertical
+    print(
+        f"kernel {k}: selectivity {index_before[k]:+.2f} before training, {index_after[k]:+.2f} after"
+    )
+k_horizontal, k_vertical = selective_kernels(
+    after, train_set
+)  # in class order: horizontal, vertical
 print(f"vertical pick: kernel {k_vertical}; horizontal pick: kernel {k_horizontal}")
 
 # sphinx_gallery_start_ignore
@@ -58,7 +67,8 @@ glue("k_vertical", k_vertical)
 glue("k_horizontal", k_horizontal)
 check(
     "the picks are the kernels with the lowest and the highest index on the training images",
-    (k_vertical, k_horizontal) == (int(np.argmin(index_after)), int(np.argmax(index_after))),
+    (k_vertical, k_horizontal)
+    == (int(np.argmin(index_after)), int(np.argmax(index_after))),
     measured=f"vertical pick {index_after[k_vertical]:+.2f}, horizontal pick {index_after[k_horizontal]:+.2f}",
 )
 # What counts as noise: an index measured on other images of the same kind
@@ -66,7 +76,8 @@ check(
 # training images and on the test images, over every kernel before and after
 # training, is the margin below which a difference of indices means nothing.
 gaps = [
-    np.abs(selectivity(m, train_set).index - selectivity(m, test_set).index).max() for m in (before, after)
+    np.abs(selectivity(m, train_set).index - selectivity(m, test_set).index).max()
+    for m in (before, after)
 ]
 margin = glue("margin", 2 * max(gaps), "{:.2f}")
 
@@ -140,7 +151,9 @@ check(
 # colour scale, the non-negative ones another, over the whole figure: the
 # same colour means the same value before and after training.
 
-images = torch.stack([test_set.of_class("horizontal").images[0], test_set.of_class("vertical").images[0]])
+images = torch.stack(
+    [test_set.of_class("horizontal").images[0], test_set.of_class("vertical").images[0]]
+)
 fig = viz.plot_feature_maps(
     {"before training": before, "after training": after},
     images,
@@ -167,14 +180,20 @@ check(
     maps["pool1"].shape[-2:] == tuple(s // 2 for s in maps["relu1"].shape[-2:]),
     measured=f"{tuple(maps['relu1'].shape[-2:])} -> {tuple(maps['pool1'].shape[-2:])}",
 )
-own = {"vertical": (k_vertical, 1, 0), "horizontal": (k_horizontal, 0, 1)}  # kernel, own image, other image
+own = {
+    "vertical": (k_vertical, 1, 0),
+    "horizontal": (k_horizontal, 0, 1),
+}  # kernel, own image, other image
 for name, (k, mine, other) in own.items():
     for when, pooled in (("before", pooled_before), ("after", pooled_after)):
         glue(f"{name}_{when}_own", pooled[mine, k], "{:.2f}")
         glue(f"{name}_{when}_other", pooled[other, k], "{:.2f}")
 check(
     "after training, each pick answers its own line more strongly than the other line",
-    all(pooled_after[mine, k] > pooled_after[other, k] for k, mine, other in own.values()),
+    all(
+        pooled_after[mine, k] > pooled_after[other, k]
+        for k, mine, other in own.values()
+    ),
     measured="; ".join(
         f"{name}: {pooled_after[mine, k]:.2f} vs {pooled_after[other, k]:.2f}"
         for name, (k, mine, other) in own.items()
@@ -196,7 +215,11 @@ last = float(run.history.epochs[-1])
 for name, (k, _, _) in own.items():
     for when, epoch in (("start", 0), ("end", last)):
         fragment = viz.explorer_fragment(epoch=epoch, kernel=k, image=f"{name} 1")
-        glue_link(f"live_{name}_{when}", f"epoch {epoch:g}", "plot_04b_explorer.html" + fragment)
+        glue_link(
+            f"live_{name}_{when}",
+            f"epoch {epoch:g}",
+            "plot_04b_explorer.html" + fragment,
+        )
 # sphinx_gallery_end_ignore
 
 # %%
@@ -226,7 +249,9 @@ for name, (k, _, _) in own.items():
 # draws, and a kernel counts as an edge detector only above |edge_high|, the
 # upper end of that threshold's 95% interval.
 
-fig = viz.plot_kernels(run.history, layer="conv1", step=-1, title="conv1 kernels after training")
+fig = viz.plot_kernels(
+    run.history, layer="conv1", step=-1, title="conv1 kernels after training"
+)
 
 match = edge_match(after, "conv1")
 null = edge_score_null(7, tested=8)
@@ -245,7 +270,11 @@ for name, (k, _) in picks.items():
 edges = [name for name, (k, _) in picks.items() if null.is_edge(match.score[k])]
 glue(
     "edge_verdict",
-    {0: "neither pick is", 1: f"only the {''.join(edges)} pick is", 2: "both picks are"}[len(edges)],
+    {
+        0: "neither pick is",
+        1: f"only the {''.join(edges)} pick is",
+        2: "both picks are",
+    }[len(edges)],
 )
 # The picks that clearly prefer their class (beyond the margin) but are not edge detectors.
 plain = [
@@ -257,7 +286,8 @@ check(
     "a pick can clearly prefer its lines without being an edge detector: at least one does here",
     len(plain) >= 1,
     measured="; ".join(
-        f"{name}: score {match.score[k]:.2f}, index {index_after[k]:+.2f}" for name, (k, _) in picks.items()
+        f"{name}: score {match.score[k]:.2f}, index {index_after[k]:+.2f}"
+        for name, (k, _) in picks.items()
     )
     + f" (edge detector above {null.threshold_interval[1]:.2f}, clear preference beyond {margin:.2f})",
 )
@@ -267,7 +297,9 @@ def shape_phrase(pick, shape):
     """In words: the kernel whose shape matches the orientation best, against the pick."""
     if shape is None:
         return "no kernel's best template lies near that orientation"
-    return f"the same kernel, {shape}" if shape == pick else f"kernel {shape}, another one"
+    return (
+        f"the same kernel, {shape}" if shape == pick else f"kernel {shape}, another one"
+    )
 
 
 # The kernel whose shape is closest to a horizontal (90 degrees) or vertical (0) edge, as on

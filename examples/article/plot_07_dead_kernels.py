@@ -87,7 +87,9 @@ victim = dead_fast.indices[0]
 
 fig, ax = plt.subplots(figsize=(6, 2.6), layout="constrained")
 x = np.arange(len(dead.peak))
-ax.bar(x - 0.2, dead.peak, width=0.4, label=f"lr = {lr_main:g} (main run)", color="#4c72b0")
+ax.bar(
+    x - 0.2, dead.peak, width=0.4, label=f"lr = {lr_main:g} (main run)", color="#4c72b0"
+)
 ax.bar(x + 0.2, dead_fast.peak, width=0.4, label=f"lr = {lr_fast:g}", color="#dd8452")
 ax.set_xticks(x, [f"kernel {k}" for k in x])
 ax.set_ylabel("largest relu1 output")
@@ -139,14 +141,21 @@ check(
 
 history = fast.history
 peak = np.array(
-    [dead_kernels(history.model_at(s), data, layer="relu1").peak[victim] for s in range(len(history))]
+    [
+        dead_kernels(history.model_at(s), data, layer="relu1").peak[victim]
+        for s in range(len(history))
+    ]
 )
 w = history["conv1.weight"][:, victim].reshape(len(history), -1)
-moved = np.linalg.norm(np.diff(w, axis=0), axis=1)  # moved[e - 1]: the change during epoch e
+moved = np.linalg.norm(
+    np.diff(w, axis=0), axis=1
+)  # moved[e - 1]: the change during epoch e
 
 # The first epoch from which the kernel stays silent, and the first from which its weights stay put.
 died = next((s for s in range(len(peak)) if (peak[s:] == 0).all()), len(peak))
-frozen = next((e for e in range(1, len(history)) if (moved[e - 1 :] == 0).all()), len(history))
+frozen = next(
+    (e for e in range(1, len(history)) if (moved[e - 1 :] == 0).all()), len(history)
+)
 print(
     f"kernel {victim}: largest output per epoch {np.round(peak[:4], 2)} ...; "
     f"silent from epoch {died}, weights frozen from epoch {frozen}"
@@ -158,7 +167,13 @@ ax1.plot(peak, marker="o", ms=3)
 ax1.set_xlabel("epoch")
 ax1.set_ylabel("largest relu1 output")
 ax1.set_title(f"kernel {victim} stops firing")
-ax2.semilogy(np.arange(1, len(moved) + 1), np.maximum(moved, 1e-8), marker="o", ms=3, color="#dd8452")
+ax2.semilogy(
+    np.arange(1, len(moved) + 1),
+    np.maximum(moved, 1e-8),
+    marker="o",
+    ms=3,
+    color="#dd8452",
+)
 ax2.set_xlabel("epoch")
 ax2.set_ylabel("weight change in the epoch\n(zero drawn at 1e-8)")
 ax2.set_title("... and its weights freeze")
@@ -186,11 +201,15 @@ check(
 # The dead kernel is still there, with whatever weights it had when it died:
 # dead does not mean empty. Here are all eight kernels of the fast run.
 
-fig = viz.plot_kernels(history, layer="conv1", step=-1, title=f"lr = {lr_fast:g}: kernel {victim} is dead")
+fig = viz.plot_kernels(
+    history, layer="conv1", step=-1, title=f"lr = {lr_fast:g}: kernel {victim} is dead"
+)
 
 # sphinx_gallery_start_ignore
 n_kernels = history["conv1.weight"].shape[1]
-check("the first layer has eight kernels", n_kernels == 8, measured=f"{n_kernels} kernels")
+check(
+    "the first layer has eight kernels", n_kernels == 8, measured=f"{n_kernels} kernels"
+)
 # sphinx_gallery_end_ignore
 
 # sphinx_gallery_thumbnail_number = 2

@@ -41,10 +41,16 @@ model = run.model
 conv2 = summary(model).row("conv2")
 print(conv2.arithmetic, "=", conv2.params)
 
-k_horizontal, k_vertical = selective_kernels(model, run.train_set)  # first layer, as on the previous page
-fig = viz.plot_kernels(run.history, layer="conv2", step=-1, title="conv2 weights after training")
+k_horizontal, k_vertical = selective_kernels(
+    model, run.train_set
+)  # first layer, as on the previous page
+fig = viz.plot_kernels(
+    run.history, layer="conv2", step=-1, title="conv2 weights after training"
+)
 n_in = model.conv2.weight.shape[1]
-grid = fig.axes[: model.conv2.weight.shape[0] * n_in]  # the panels, row by row (the colour bar comes after)
+grid = fig.axes[
+    : model.conv2.weight.shape[0] * n_in
+]  # the panels, row by row (the colour bar comes after)
 for i, ax in enumerate(grid):
     colour = {k_vertical: "#dd8452", k_horizontal: "#55a868"}.get(i % n_in)
     if colour is not None:
@@ -131,7 +137,10 @@ check(
 
 c_horizontal, c_vertical = selective_kernels(model, run.train_set, layer="relu2")
 images = torch.stack(
-    [run.test_set.of_class("horizontal").images[0], run.test_set.of_class("vertical").images[0]]
+    [
+        run.test_set.of_class("horizontal").images[0],
+        run.test_set.of_class("vertical").images[0],
+    ]
 )
 fig = viz.plot_feature_maps(
     {"before training": run.history.model_at(0), "after training": model},
@@ -139,7 +148,9 @@ fig = viz.plot_feature_maps(
     kernels=[c_vertical, c_horizontal],
     stages=("conv2", "relu2", "pool2"),
 )
-print(f"second layer: vertical pick kernel {c_vertical}, horizontal pick kernel {c_horizontal}")
+print(
+    f"second layer: vertical pick kernel {c_vertical}, horizontal pick kernel {c_horizontal}"
+)
 
 # sphinx_gallery_start_ignore
 glue("c_vertical", c_vertical)
@@ -168,7 +179,10 @@ fig = viz.plot_selectivity(sel2)
 
 # sphinx_gallery_start_ignore
 mean1, mean2 = np.abs(sel1.index).mean(), np.abs(sel2.index).mean()
-n1, n2 = int((np.abs(sel1.index) > strong).sum()), int((np.abs(sel2.index) > strong).sum())
+n1, n2 = (
+    int((np.abs(sel1.index) > strong).sum()),
+    int((np.abs(sel2.index) > strong).sum()),
+)
 glue("mean1", mean1, "{:.2f}")
 glue("mean2", mean2, "{:.2f}")
 glue("strong", strong, "{:.1f}")
@@ -177,7 +191,10 @@ glue("n_strong2", n2)
 # The noise of a mean |index|: how much it moves between the training and the
 # test images. The difference between the layers must exceed twice the larger move.
 moves = [
-    abs(np.abs(selectivity(model, run.train_set, layer=layer).index).mean() - np.abs(s.index).mean())
+    abs(
+        np.abs(selectivity(model, run.train_set, layer=layer).index).mean()
+        - np.abs(s.index).mean()
+    )
     for layer, s in (("relu1", sel1), ("relu2", sel2))
 ]
 check(

@@ -41,7 +41,11 @@ from cnnexplain.claims import glue_link
 
 last = float(run.history.epochs[-1])
 fragment = viz.explorer_fragment(epoch=last, image="horizontal 1")
-glue_link("live_end", f"the sample horizontal 1 at epoch {last:g}", "plot_04b_explorer.html" + fragment)
+glue_link(
+    "live_end",
+    f"the sample horizontal 1 at epoch {last:g}",
+    "plot_04b_explorer.html" + fragment,
+)
 # sphinx_gallery_end_ignore
 
 # %%
@@ -74,8 +78,12 @@ check(
     tuple(acts["fc2"].shape) == (1, 2),
     measured=f"fc2 output of shape {tuple(acts['fc2'].shape)}",
 )
-signed = [name for name in ("conv1", "conv2") if acts[name].min() < 0 < acts[name].max()]
-after_relu = [name for name in acts if name.startswith(("relu", "pool")) and acts[name].min() < 0]
+signed = [
+    name for name in ("conv1", "conv2") if acts[name].min() < 0 < acts[name].max()
+]
+after_relu = [
+    name for name in acts if name.startswith(("relu", "pool")) and acts[name].min() < 0
+]
 check(
     "the conv1 and conv2 maps are signed; after a ReLU (and its pooling) nothing is negative",
     signed == ["conv1", "conv2"] and not after_relu,

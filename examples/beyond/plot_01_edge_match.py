@@ -88,15 +88,21 @@ match = edge_match_history(history, "conv1")
 fig = viz.plot_edge_match(match)
 ax = fig.axes[0]
 ax.axhline(null.median, color="0.4", ls=":", lw=1, label="median of random kernels")
-ax.axhline(null.threshold, color="0.3", ls="--", lw=1, label="threshold (best of 8 random)")
+ax.axhline(
+    null.threshold, color="0.3", ls="--", lw=1, label="threshold (best of 8 random)"
+)
 ax.axhspan(*null.threshold_interval, color="0.5", alpha=0.25, lw=0)
 ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7)
 
 start, end = match.score[0], match.score[-1]
 for k in range(match.n_kernels):
-    print(f"kernel {k}: {start[k]:.2f} at initialization -> {end[k]:.2f} after training")
+    print(
+        f"kernel {k}: {start[k]:.2f} at initialization -> {end[k]:.2f} after training"
+    )
 edge_start, edge_end = null.is_edge(start), null.is_edge(end)
-print(f"edge detectors: {edge_start.sum()} kernels at initialization, {edge_end.sum()} at the end")
+print(
+    f"edge detectors: {edge_start.sum()} kernels at initialization, {edge_end.sum()} at the end"
+)
 
 # sphinx_gallery_start_ignore
 n_end = glue("n_edge_end", int(edge_end.sum()))
@@ -136,7 +142,9 @@ min_gain = 0.1  # the rise in score counted as clear: a chosen cut-off
 grew = np.flatnonzero(end - start > min_gain)
 gain_by_then = match.score[epoch_high, grew] - start[grew]
 share_by_then = gain_by_then.sum() / (end[grew] - start[grew]).sum()
-print(f"kernels {grew.tolist()}: {share_by_then:.0%} of their total gain by epoch {epoch_high}")
+print(
+    f"kernels {grew.tolist()}: {share_by_then:.0%} of their total gain by epoch {epoch_high}"
+)
 print("test accuracy after epochs 0-3:", accuracy[:4])
 print(
     "first epoch from which each kernel stays an edge detector:",
@@ -176,7 +184,11 @@ k_h, k_v = final.best(90), final.best(0)
 print(final)
 for name, k in (("horizontal", k_h), ("vertical", k_v)):
     if k is not None:
-        verdict = "an edge detector" if null.is_edge(final.score[k]) else "not an edge detector"
+        verdict = (
+            "an edge detector"
+            if null.is_edge(final.score[k])
+            else "not an edge detector"
+        )
         print(
             f"best {name}-edge kernel: {k} (r = {final.score[k]:.2f} at {final.angle[k]:.0f} degrees): {verdict}"
         )
@@ -221,7 +233,9 @@ check(
 
 weights = history["conv1.weight"][:, :, 0]  # (snapshots, kernels, 7, 7)
 change = weights[-1] - weights[0]
-size = np.linalg.norm(change.reshape(8, -1), axis=1) / np.linalg.norm(weights[0].reshape(8, -1), axis=1)
+size = np.linalg.norm(change.reshape(8, -1), axis=1) / np.linalg.norm(
+    weights[0].reshape(8, -1), axis=1
+)
 print(f"size of the change, relative to the initial kernel: {np.round(size, 2)}")
 change_match = edge_match(change)
 fig = viz.plot_best_templates(change, change_match)
@@ -229,7 +243,11 @@ print(f"mean score: kernels {end.mean():.2f}, changes {change_match.score.mean()
 
 # sphinx_gallery_start_ignore
 # The mean score of eight random kernels: 95% of sets of eight stay below mean_p95.
-random_means = null.scores[np.random.default_rng(0).permutation(len(null.scores))].reshape(-1, 8).mean(axis=1)
+random_means = (
+    null.scores[np.random.default_rng(0).permutation(len(null.scores))]
+    .reshape(-1, 8)
+    .mean(axis=1)
+)
 mean_p95 = glue("mean_p95", float(np.quantile(random_means, 0.95)), "{:.2f}")
 check(
     "the changes score higher on average than 95% of sets of eight random kernels",
@@ -260,8 +278,12 @@ glue("n_change_edge", int(null.is_edge(change_match.score).sum()))
 epochs = 3
 train_set = run.train_set
 shuffle = torch.randperm(len(train_set), generator=torch.Generator().manual_seed(0))
-shuffled_set = LineDataset(train_set.images, train_set.labels[shuffle], train_set.classes)
-shuffled = train(LineCNN(seed=default_seed()), shuffled_set, epochs=epochs, seed=default_seed())
+shuffled_set = LineDataset(
+    train_set.images, train_set.labels[shuffle], train_set.classes
+)
+shuffled = train(
+    LineCNN(seed=default_seed()), shuffled_set, epochs=epochs, seed=default_seed()
+)
 shuffled_weights = shuffled["conv1.weight"][:, :, 0]
 
 real_score = edge_match(weights[epochs] - weights[0]).score
@@ -270,10 +292,23 @@ print(f"change after {epochs} epochs, true labels:     {np.round(real_score, 2)}
 print(f"change after {epochs} epochs, shuffled labels: {np.round(shuffled_score, 2)}")
 
 fig, ax = plt.subplots(figsize=(7.0, 2.6), layout="constrained")
-ax.hist(null.scores, bins=50, range=(0, 1), density=True, color="0.8", label="random kernels")
+ax.hist(
+    null.scores,
+    bins=50,
+    range=(0, 1),
+    density=True,
+    color="0.8",
+    label="random kernels",
+)
 ax.plot(real_score, np.full(8, 0.3), "o", label="change, true labels")
 ax.plot(shuffled_score, np.full(8, 0.7), "s", label="change, shuffled labels")
-ax.axvspan(*null.threshold_interval, color="0.3", alpha=0.4, lw=0, label="threshold (95% interval)")
+ax.axvspan(
+    *null.threshold_interval,
+    color="0.3",
+    alpha=0.4,
+    lw=0,
+    label="threshold (95% interval)",
+)
 ax.axvline(null.median, color="0.4", ls=":", lw=1, label="median of random kernels")
 ax.set_xlabel("edge-match score")
 ax.set_yticks([])
@@ -296,7 +331,9 @@ glue("p_value", p_value, "{:.2f}")
 check(
     "the shuffled-label run starts from the same kernels as the default run",
     np.array_equal(shuffled_weights[0], weights[0]),
-    measured="equal" if np.array_equal(shuffled_weights[0], weights[0]) else "different",
+    measured="equal"
+    if np.array_equal(shuffled_weights[0], weights[0])
+    else "different",
 )
 check(
     "both changes score higher on average than 95% of sets of eight random kernels",

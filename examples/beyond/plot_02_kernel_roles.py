@@ -54,7 +54,9 @@ from cnnexplain.claims import check, glue
 glue("n_test", len(test))
 glue("weakest_peak", dead.peak.min() / dead.peak.max(), "{:.0%}")
 check(
-    "in this run, no kernel is dead", dead.indices == [], measured=f"dead kernels: {dead.indices or 'none'}"
+    "in this run, no kernel is dead",
+    dead.indices == [],
+    measured=f"dead kernels: {dead.indices or 'none'}",
 )
 check(
     "the first layer has eight kernels",
@@ -79,7 +81,9 @@ THRESHOLD = 0.9
 similarity = kernel_similarity(model, "conv1")
 pairs = redundant_pairs(model, "conv1", threshold=THRESHOLD)
 off_diagonal = np.abs(similarity[~np.eye(len(similarity), dtype=bool)])
-print(f"near copies: {pairs}; largest |similarity| between two different kernels: {off_diagonal.max():.2f}")
+print(
+    f"near copies: {pairs}; largest |similarity| between two different kernels: {off_diagonal.max():.2f}"
+)
 fig = viz.plot_kernel_similarity(similarity, threshold=THRESHOLD)
 
 # sphinx_gallery_start_ignore
@@ -113,7 +117,9 @@ for k, drop, loss in zip(single.channels, single.drop, single.loss):
     print(f"without kernel {k}: accuracy {100 * (1 - drop):.1f}%, loss {loss:.4f}")
 costly = [int(k) for k in single.channels[single.drop > 0.01]]
 free = [int(k) for k in single.channels[single.drop == 0]]
-print(f"intact: accuracy {100 * single.baseline_accuracy:.1f}%, loss {single.baseline_loss:.5f}")
+print(
+    f"intact: accuracy {100 * single.baseline_accuracy:.1f}%, loss {single.baseline_loss:.5f}"
+)
 print("kernels whose removal costs more than 1 point of accuracy:", costly)
 print("kernels whose removal changes no decision on the test images:", free)
 
@@ -267,15 +273,21 @@ def costs(run):
     index = selectivity(run.model, run.test_set).index
     lost = []
     for kernels in (np.flatnonzero(index > 0), np.flatnonzero(index <= 0)):
-        _, accuracy = evaluate(without_kernels(run.model, kernels.tolist()), run.test_set)
+        _, accuracy = evaluate(
+            without_kernels(run.model, kernels.tolist()), run.test_set
+        )
         lost.append(100 * (one.baseline_accuracy - accuracy))
     return 100 * one.drop.max(), max(lost)
 
 
-study = [experiment(model={"seed": s}, training={"seed": s, "epochs": 8}) for s in range(10)]
+study = [
+    experiment(model={"seed": s}, training={"seed": s, "epochs": 8}) for s in range(10)
+]
 one_kernel, one_group = np.array([costs(r) for r in study]).T
 for s, (a, b) in enumerate(zip(one_kernel, one_group)):
-    print(f"seed {s}: costliest kernel alone -{a:.1f} points, costlier group -{b:.1f} points")
+    print(
+        f"seed {s}: costliest kernel alone -{a:.1f} points, costlier group -{b:.1f} points"
+    )
 group_wins = int((one_group > 2 * one_kernel).sum())
 
 # sphinx_gallery_start_ignore

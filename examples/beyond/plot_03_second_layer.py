@@ -34,7 +34,9 @@ from cnnexplain.experiment import experiment
 
 run = experiment()
 model, test = run.model, run.test_set
-lines = torch.stack([test.of_class("horizontal").images[0], test.of_class("vertical").images[0]])
+lines = torch.stack(
+    [test.of_class("horizontal").images[0], test.of_class("vertical").images[0]]
+)
 maps = activations(model, lines, layers=["relu2"])["relu2"]
 
 fig, axes = plt.subplots(2, 9, figsize=(9.0, 2.4), layout="constrained")
@@ -42,7 +44,9 @@ for row, name in enumerate(("horizontal", "vertical")):
     axes[row, 0].imshow(lines[row, 0], cmap="gray", vmin=0, vmax=1)
     axes[row, 0].set_ylabel(name, fontsize=8)
     for c in range(8):
-        im = axes[row, c + 1].imshow(maps[row, c], cmap="gray", vmin=0, vmax=float(maps.max()))
+        im = axes[row, c + 1].imshow(
+            maps[row, c], cmap="gray", vmin=0, vmax=float(maps.max())
+        )
         axes[0, c + 1].set_title(f"channel {c}", fontsize=8)
 axes[0, 0].set_title("input", fontsize=8)
 for ax in axes.flat:
@@ -87,7 +91,12 @@ for c in range(8):
     )
 horizontal_channels = np.flatnonzero(index > CLEAR).tolist()
 vertical_channels = np.flatnonzero(index < -CLEAR).tolist()
-print("prefer horizontal lines:", horizontal_channels, "| prefer vertical lines:", vertical_channels)
+print(
+    "prefer horizontal lines:",
+    horizontal_channels,
+    "| prefer vertical lines:",
+    vertical_channels,
+)
 noise = np.abs(index - selectivity(model, run.train_set, layer="relu2").index).max()
 print(f"largest difference of an index between test and training images: {noise:.3f}")
 
@@ -151,14 +160,20 @@ check(
 first = maximize_activation(model, "conv1", list(range(8)))  # (8, 50, 50)
 kernels = model.conv1.weight.detach()[:, 0]  # (8, 7, 7)
 side = activations(model, lines, layers=["conv1"])["conv1"].shape[-1]
-c0 = (side - 1) // 2  # the centre unit's row and column, and its patch's first input row and column
-print(f"conv1 maps are {side}x{side}; the centre unit sees input rows and columns {c0} to {c0 + 6}")
+c0 = (
+    side - 1
+) // 2  # the centre unit's row and column, and its patch's first input row and column
+print(
+    f"conv1 maps are {side}x{side}; the centre unit sees input rows and columns {c0} to {c0 + 6}"
+)
 patches = first[:, c0 : c0 + 7, c0 : c0 + 7]
 match = [np.corrcoef(p.flatten(), k.flatten())[0, 1] for p, k in zip(patches, kernels)]
 print("correlation of each maximizing patch with its kernel:", np.round(match, 2))
 outside = torch.ones(50, 50, dtype=torch.bool)
 outside[c0 - 1 : c0 + 8, c0 - 1 : c0 + 8] = False  # the patch and a one-pixel fringe
-print(f"largest distance from grey further out: {(first[:, outside] - 0.5).abs().max():.3f}")
+print(
+    f"largest distance from grey further out: {(first[:, outside] - 0.5).abs().max():.3f}"
+)
 fig = viz.plot_maximizing_inputs(first, kernels=kernels, crop=15)
 
 # sphinx_gallery_start_ignore
@@ -197,9 +212,16 @@ check(
 # that window and the blur's fringe. We show the centre 16x16.
 
 centre = maximize_activation(model, "conv2", list(range(8)))
-changed = ((centre - 0.5).abs() > 0.02).any(dim=0)  # pixels away from grey, in any channel's image
-rows, cols = changed.any(dim=1).nonzero().flatten(), changed.any(dim=0).nonzero().flatten()
-print(f"non-grey pixels: rows {rows.min()} to {rows.max()}, columns {cols.min()} to {cols.max()}")
+changed = ((centre - 0.5).abs() > 0.02).any(
+    dim=0
+)  # pixels away from grey, in any channel's image
+rows, cols = (
+    changed.any(dim=1).nonzero().flatten(),
+    changed.any(dim=0).nonzero().flatten(),
+)
+print(
+    f"non-grey pixels: rows {rows.min()} to {rows.max()}, columns {cols.min()} to {cols.max()}"
+)
 fig = viz.plot_maximizing_inputs(centre, crop=16)
 
 # sphinx_gallery_start_ignore
@@ -260,7 +282,9 @@ fig = viz.plot_maximizing_inputs(everywhere)
 
 stripes = stripe_index(everywhere)
 for c in range(8):
-    print(f"channel {c}: selectivity {index[c]:+.2f}, stripes of its maximizing input {stripes[c]:+.2f}")
+    print(
+        f"channel {c}: selectivity {index[c]:+.2f}, stripes of its maximizing input {stripes[c]:+.2f}"
+    )
 r = np.corrcoef(index, stripes)[0, 1]
 print(f"correlation between the two, over the 8 channels: {r:.2f}")
 weakest = int(np.argmin(np.abs(index)))
@@ -272,7 +296,11 @@ print(
 glue("stripes_r", r, "{:.2f}")
 glue("weakest", weakest)
 glue("weakest_stripes", stripes[weakest], "{:+.2f}")
-check("in this run, the two measures agree: correlation 0.8 or more", r >= 0.8, measured=f"{r:.2f}")
+check(
+    "in this run, the two measures agree: correlation 0.8 or more",
+    r >= 0.8,
+    measured=f"{r:.2f}",
+)
 same_way = np.sign(stripes[clear]) == np.sign(index[clear])
 check(
     "in this run, every channel with a clear preference wants stripes lying the way of the lines it prefers",
@@ -306,13 +334,19 @@ check(
 # measures, and the mean size of the selectivity index, ``|index|``, of
 # ``relu1`` and ``relu2``.
 
-study = [experiment(model={"seed": s}, training={"seed": s, "epochs": 8}) for s in range(10)]
+study = [
+    experiment(model={"seed": s}, training={"seed": s, "epochs": 8}) for s in range(10)
+]
 agreement, first_size, second_size = [], [], []
 for s, other in enumerate(study):
     other_index = selectivity(other.model, other.test_set, layer="relu2").index
-    other_stripes = stripe_index(maximize_activation(other.model, "conv2", list(range(8)), where="mean"))
+    other_stripes = stripe_index(
+        maximize_activation(other.model, "conv2", list(range(8)), where="mean")
+    )
     agreement.append(np.corrcoef(other_index, other_stripes)[0, 1])
-    first_size.append(np.abs(selectivity(other.model, other.test_set, layer="relu1").index).mean())
+    first_size.append(
+        np.abs(selectivity(other.model, other.test_set, layer="relu1").index).mean()
+    )
     second_size.append(np.abs(other_index).mean())
     print(
         f"seed {s}: correlation {agreement[-1]:.2f}; "
@@ -320,7 +354,9 @@ for s, other in enumerate(study):
     )
 agreement, first_size, second_size = map(np.array, (agreement, first_size, second_size))
 this_first = np.abs(selectivity(model, test, layer="relu1").index).mean()
-print(f"this run: mean |index| relu1 {this_first:.2f}, relu2 {np.abs(index).mean():.2f}")
+print(
+    f"this run: mean |index| relu1 {this_first:.2f}, relu2 {np.abs(index).mean():.2f}"
+)
 
 # sphinx_gallery_start_ignore
 AGREE = 0.8

@@ -71,7 +71,11 @@ from cnnexplain.claims import check, glue
 
 glue("grey", GREY)
 values = torch.unique(test.images).tolist()
-check("every pixel of the test images is 0 or 1", values == [0.0, 1.0], measured=f"values {values}")
+check(
+    "every pixel of the test images is 0 or 1",
+    values == [0.0, 1.0],
+    measured=f"values {values}",
+)
 # sphinx_gallery_end_ignore
 
 # %%
@@ -100,7 +104,9 @@ def near_line(images, margin=3):
 def share_near_line(maps, images):
     """Per image, the share of the map's positive total within 3 pixels of the line."""
     positive = maps.clamp(min=0)
-    return ((positive * near_line(images)).sum(dim=(1, 2)) / positive.sum(dim=(1, 2))).numpy()
+    return (
+        (positive * near_line(images)).sum(dim=(1, 2)) / positive.sum(dim=(1, 2))
+    ).numpy()
 
 
 subset = torch.cat([horizontal.images[:8], vertical.images[:8]])
@@ -108,13 +114,24 @@ subset_labels = torch.cat([horizontal.labels[:8], vertical.labels[:8]])
 occluded_black = occlusion(model, subset, window=WINDOW, baseline=BLACK)
 occluded_grey = occlusion(model, subset, window=WINDOW, baseline=GREY)
 shares = {
-    "saliency": (share_near_line(saliency(model, test.images), test.images), test.labels.numpy()),
-    "occlusion,\nblack": (share_near_line(occluded_black, subset), subset_labels.numpy()),
+    "saliency": (
+        share_near_line(saliency(model, test.images), test.images),
+        test.labels.numpy(),
+    ),
+    "occlusion,\nblack": (
+        share_near_line(occluded_black, subset),
+        subset_labels.numpy(),
+    ),
     "occlusion,\ngrey": (share_near_line(occluded_grey, subset), subset_labels.numpy()),
-    "Grad-CAM": (share_near_line(grad_cam(model, test.images), test.images), test.labels.numpy()),
+    "Grad-CAM": (
+        share_near_line(grad_cam(model, test.images), test.images),
+        test.labels.numpy(),
+    ),
 }
 area = near_line(test.images).double().mean(dim=(1, 2)).numpy()
-print(f"area within 3 pixels of the line: {100 * area.mean():.0f}% of the image on average")
+print(
+    f"area within 3 pixels of the line: {100 * area.mean():.0f}% of the image on average"
+)
 for name, (share, labels) in shares.items():
     for c, cls in enumerate(test.classes):
         # A map with no positive part (a Grad-CAM of all zeros) has no share: nan, left out.
@@ -168,7 +185,10 @@ check(
     measured=f"largest |map| there: {largest_far}",
 )
 band = near_line(subset)
-on_band, off_band = float(occluded_grey.abs()[band].mean()), float(occluded_grey.abs()[~band].mean())
+on_band, off_band = (
+    float(occluded_grey.abs()[band].mean()),
+    float(occluded_grey.abs()[~band].mean()),
+)
 glue("grey_on", on_band, "{:.2f}")
 glue("grey_off", off_band, "{:.2f}")
 black_share = np.nanmean(shares["occlusion,\nblack"][0])
@@ -187,7 +207,8 @@ check(
 )
 gradcam_share, gradcam_labels = shares["Grad-CAM"]
 least = min(
-    np.nanmean(gradcam_share[gradcam_labels == c]) / area[gradcam_labels == c].mean() for c in range(2)
+    np.nanmean(gradcam_share[gradcam_labels == c]) / area[gradcam_labels == c].mean()
+    for c in range(2)
 )
 check(
     "Grad-CAM leans on the line by far: for both classes, its mean share is at least twice the band's area share",
@@ -233,12 +254,16 @@ check(
 # (-1: fires only on vertical lines, +1: only on horizontal ones).
 
 captured = {}
-hook = model.conv2.register_forward_hook(lambda module, inputs, output: captured.update(conv2=output))
+hook = model.conv2.register_forward_hook(
+    lambda module, inputs, output: captured.update(conv2=output)
+)
 scores = model(test.images)  # (240, 2) class scores, conv2 output captured
 hook.remove()
 weights = {}
 for c, cls in enumerate(test.classes):
-    (grad,) = torch.autograd.grad(scores[:, c].sum(), captured["conv2"], retain_graph=True)
+    (grad,) = torch.autograd.grad(
+        scores[:, c].sum(), captured["conv2"], retain_graph=True
+    )
     weights[cls] = grad.mean(dim=(2, 3))[test.labels == c].mean(dim=0).numpy()  # (8,)
 
 index = selectivity(model, test, layer="relu2").index
@@ -246,9 +271,17 @@ fig, ax = plt.subplots(figsize=(5.5, 3.0), layout="constrained")
 for c, (cls, w) in enumerate(weights.items()):
     ax.scatter(index, w, color=f"C{c}", label=f'weights for "{cls}"', zorder=3)
     r = np.corrcoef(index, w)[0, 1]
-    print(f'Grad-CAM weights for "{cls}": {np.round(w, 3)}; correlation with selectivity {r:+.2f}')
+    print(
+        f'Grad-CAM weights for "{cls}": {np.round(w, 3)}; correlation with selectivity {r:+.2f}'
+    )
     for k in range(len(index)):
-        ax.annotate(str(k), (index[k], w[k]), xytext=(3, 3), textcoords="offset points", fontsize=7)
+        ax.annotate(
+            str(k),
+            (index[k], w[k]),
+            xytext=(3, 3),
+            textcoords="offset points",
+            fontsize=7,
+        )
 ax.axhline(0, color="0.3", lw=0.6)
 ax.axvline(0, color="0.3", lw=0.6)
 ax.set_xlabel("selectivity index of the conv2 channel (relu2)")
@@ -270,7 +303,10 @@ check(
 CLEAR = 0.3
 clear = np.abs(index) > CLEAR
 for_class = {"horizontal": np.sign(index[clear]), "vertical": -np.sign(index[clear])}
-signs_agree = [bool((np.sign(weights[cls][clear]) == sign).all()) for cls, sign in for_class.items()]
+signs_agree = [
+    bool((np.sign(weights[cls][clear]) == sign).all())
+    for cls, sign in for_class.items()
+]
 check(
     "in this run, every channel with a clear preference weighs for the class it prefers and against the other",
     clear.any() and all(signs_agree),

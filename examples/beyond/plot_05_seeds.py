@@ -59,12 +59,17 @@ glue("default_seed", default_seed())
 glue("late_change", late_change, "{:.3f}")
 glue("early_change", early_change, "{:.3f}")
 run_settings = [
-    (run.config["model"]["seed"], run.config["training"]["seed"], run.config["training"]["epochs"])
+    (
+        run.config["model"]["seed"],
+        run.config["training"]["seed"],
+        run.config["training"]["epochs"],
+    )
     for run in runs
 ]
 check(
     "the runs are seeds 0 to 9 (model and training), trained for 8 epochs; the default run for 20",
-    run_settings == [(s, s, 8) for s in range(10)] and default_run.config["training"]["epochs"] == 20,
+    run_settings == [(s, s, 8) for s in range(10)]
+    and default_run.config["training"]["epochs"] == 20,
     measured=f"seeds {run_settings[0][0]} to {run_settings[-1][0]}, {run_settings[0][2]} epochs; "
     f"default run {default_run.config['training']['epochs']} epochs",
 )
@@ -82,17 +87,29 @@ check(
 
 fig, ax = plt.subplots(figsize=(5.5, 2.8), layout="constrained")
 for s, run in zip(seeds, runs):
-    ax.plot(run.history.metrics["val_accuracy"] * 100, marker="o", ms=3, lw=1, label=f"seed {s}")
+    ax.plot(
+        run.history.metrics["val_accuracy"] * 100,
+        marker="o",
+        ms=3,
+        lw=1,
+        label=f"seed {s}",
+    )
 ax.set_xlabel("epoch")
 ax.set_ylabel("validation accuracy (%)")
 ax.legend(ncols=2, fontsize=7, frameon=False, loc="lower right")
 for side in ("top", "right"):
     ax.spines[side].set_visible(False)
 
-accuracy = np.array([run.history.metrics["val_accuracy"] for run in runs])  # (runs, 1 + epochs)
+accuracy = np.array(
+    [run.history.metrics["val_accuracy"] for run in runs]
+)  # (runs, 1 + epochs)
 perfect_from = (accuracy >= 1.0).argmax(axis=1)
-print(f"after epoch 1: {100 * accuracy[:, 1].min():.0f}% to {100 * accuracy[:, 1].max():.0f}%")
-print(f"final: {100 * accuracy[:, -1].min():.1f}% to {100 * accuracy[:, -1].max():.1f}%")
+print(
+    f"after epoch 1: {100 * accuracy[:, 1].min():.0f}% to {100 * accuracy[:, 1].max():.0f}%"
+)
+print(
+    f"final: {100 * accuracy[:, -1].min():.1f}% to {100 * accuracy[:, -1].max():.1f}%"
+)
 print("first epoch at 100% per seed:", perfect_from.tolist())
 
 # sphinx_gallery_start_ignore
@@ -102,7 +119,9 @@ glue("acc1_min", accuracy[:, 1].min(), "{:.0%}")
 glue("acc1_max", accuracy[:, 1].max(), "{:.0%}")
 glue("slowest", perfect_from.max())
 check(
-    "every run ends at 100% on the test images", n_perfect == n_runs, measured=f"{n_perfect} of {n_runs} runs"
+    "every run ends at 100% on the test images",
+    n_perfect == n_runs,
+    measured=f"{n_perfect} of {n_runs} runs",
 )
 # 10 points are three standard deviations of the accuracy of coin flips on 240 images.
 check(
@@ -147,11 +166,15 @@ check(
 TOLERANCE = 22.5  # degrees: half the step between the four main orientations
 null = edge_score_null(7, tested=8)
 matches = [edge_match(run.model) for run in runs]
-index = np.array([selectivity(run.model, run.test_set).index for run in runs])  # (runs, 8)
+index = np.array(
+    [selectivity(run.model, run.test_set).index for run in runs]
+)  # (runs, 8)
 index_train = np.array([selectivity(run.model, run.train_set).index for run in runs])
 margin = 2 * float(np.abs(index - index_train).max())
 print(null)
-print(f"largest train/test difference of an index: {margin / 2:.3f}, so the margin is {margin:.2f}")
+print(
+    f"largest train/test difference of an index: {margin / 2:.3f}, so the margin is {margin:.2f}"
+)
 
 
 def oriented(match, angle):
@@ -166,9 +189,14 @@ def detectors(match, index, angle, sign):
     ).tolist()
 
 
-found = {s: (detectors(m, i, 90, +1), detectors(m, i, 0, -1)) for s, m, i in zip(seeds, matches, index)}
+found = {
+    s: (detectors(m, i, 90, +1), detectors(m, i, 0, -1))
+    for s, m, i in zip(seeds, matches, index)
+}
 for s, (h, v) in found.items():
-    print(f"seed {s}: horizontal edge detectors {h or '-'}, vertical edge detectors {v or '-'}")
+    print(
+        f"seed {s}: horizontal edge detectors {h or '-'}, vertical edge detectors {v or '-'}"
+    )
 
 # sphinx_gallery_start_ignore
 glue("tolerance", TOLERANCE)
@@ -183,7 +211,11 @@ check(
     measured=f"{null.kernel_size[0]}x{null.kernel_size[1]}, {null.tested} tested, {len(matches[0])} kernels a run",
 )
 # A tenth of the index's range (from -1 to +1).
-check("the margin is a small part of the index's range: under 0.2", margin < 0.2, measured=f"{margin:.3f}")
+check(
+    "the margin is a small part of the index's range: under 0.2",
+    margin < 0.2,
+    measured=f"{margin:.3f}",
+)
 edge_at_8, edge_at_20 = null.is_edge(default.score[8]), null.is_edge(default.score[-1])
 check(
     "in this run, the kernels above the threshold are the same after epoch 8 as after epoch 20",
@@ -211,10 +243,18 @@ n_v = sum(bool(v) for h, v in found.values())
 n_both = sum(bool(h and v) for h, v in found.values())
 n_one = sum(bool(h) != bool(v) for h, v in found.values())
 n_none = sum(not (h or v) for h, v in found.values())
-print(f"of {len(runs)} runs: a horizontal edge detector in {n_h}, a vertical one in {n_v}")
-for name, k in (("both", n_both), ("exactly one of the two", n_one), ("neither", n_none)):
+print(
+    f"of {len(runs)} runs: a horizontal edge detector in {n_h}, a vertical one in {n_v}"
+)
+for name, k in (
+    ("both", n_both),
+    ("exactly one of the two", n_one),
+    ("neither", n_none),
+):
     share_low, share_high = share_interval(k, len(runs))
-    print(f"{name}: {k} runs (95% interval of the share: {share_low:.0%} to {share_high:.0%})")
+    print(
+        f"{name}: {k} runs (95% interval of the share: {share_low:.0%} to {share_high:.0%})"
+    )
 
 # sphinx_gallery_start_ignore
 glue("n_h", n_h)
@@ -231,7 +271,9 @@ check(
     measured=f"{n_both} of {n_runs}",
 )
 check(
-    "only one of the two emerges more often than both", n_one > n_both, measured=f"{n_one} against {n_both}"
+    "only one of the two emerges more often than both",
+    n_one > n_both,
+    measured=f"{n_one} against {n_both}",
 )
 patterns = {(len(h), len(v)) for h, v in found.values()}
 check(
@@ -259,7 +301,9 @@ check(
 
 fig, ax = plt.subplots(figsize=(7.5, 3.6), layout="constrained")
 high = null.threshold_interval[1]
-ax.add_patch(Rectangle((high, margin), 1 - high, 1 - margin, color="C0", alpha=0.08, lw=0))
+ax.add_patch(
+    Rectangle((high, margin), 1 - high, 1 - margin, color="C0", alpha=0.08, lw=0)
+)
 ax.add_patch(Rectangle((high, -1), 1 - high, 1 - margin, color="C1", alpha=0.08, lw=0))
 all_score = np.array([m.score for m in matches]).ravel()
 all_index = index.ravel()
@@ -271,10 +315,25 @@ orientations = {
 for (label, angle), color in zip(orientations.items(), ("C0", "C1")):
     near = np.concatenate([oriented(m, angle) for m in matches])
     other &= ~near
-    ax.scatter(all_score[near], all_index[near], s=18, color=color, label=label, zorder=3)
-ax.scatter(all_score[other], all_index[other], s=12, color="0.65", label="diagonal edge", zorder=2)
+    ax.scatter(
+        all_score[near], all_index[near], s=18, color=color, label=label, zorder=3
+    )
+ax.scatter(
+    all_score[other],
+    all_index[other],
+    s=12,
+    color="0.65",
+    label="diagonal edge",
+    zorder=2,
+)
 ax.axvline(null.median, color="0.3", ls="--", lw=1, label="median of random kernels")
-ax.axvspan(*null.threshold_interval, color="0.5", alpha=0.3, lw=0, label="threshold (95% interval)")
+ax.axvspan(
+    *null.threshold_interval,
+    color="0.5",
+    alpha=0.3,
+    lw=0,
+    label="threshold (95% interval)",
+)
 ax.axhline(margin, color="0.3", ls=":", lw=1, label="+/- margin")
 ax.axhline(-margin, color="0.3", ls=":", lw=1)
 ax.set_xlim(0, 1)
@@ -292,11 +351,16 @@ print(
 print(
     f"{(edge_shaped & ~selective).sum()} kernels have an edge's shape but no preference between the classes"
 )
-print(f"{(selective & ~edge_shaped).sum()} kernels have a preference but are not above the threshold")
+print(
+    f"{(selective & ~edge_shaped).sum()} kernels have a preference but are not above the threshold"
+)
 most_selective = np.abs(index).argmax(axis=1)
 most_edge_like = np.array([m.score.argmax() for m in matches])
 print(
-    "most selective kernel per run:", most_selective.tolist(), "| best edge match:", most_edge_like.tolist()
+    "most selective kernel per run:",
+    most_selective.tolist(),
+    "| best edge match:",
+    most_edge_like.tolist(),
 )
 
 # sphinx_gallery_start_ignore
@@ -382,7 +446,11 @@ for col, (s, run, m, i) in enumerate(zip(seeds, runs, matches, index)):
     for row, angle in enumerate((90, 0)):
         ax = axes[row, col]
         k = m.best(angle, tolerance=TOLERANCE)
-        kernel = run.model.conv1.weight.detach()[k, 0] if k is not None else np.full((7, 7), np.nan)
+        kernel = (
+            run.model.conv1.weight.detach()[k, 0]
+            if k is not None
+            else np.full((7, 7), np.nan)
+        )
         im = ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
         title = "none\n" if k is None else f"k{k}: r {m.score[k]:.2f}\nidx {i[k]:+.2f}"
         ax.set_title((f"seed {s}\n" if row == 0 else "") + title, fontsize=7)
@@ -401,7 +469,9 @@ colorbar = fig.colorbar(im, ax=axes, shrink=0.8, label="weight")
 # of the edge must be bright for the kernel to fire (``+1``: below a
 # horizontal edge or right of a vertical one):
 
-polarity = [int(m.polarity[k]) for m, (h, v) in zip(matches, found.values()) for k in h + v]
+polarity = [
+    int(m.polarity[k]) for m, (h, v) in zip(matches, found.values()) for k in h + v
+]
 print(f"polarities of the {len(polarity)} detectors found: {polarity}")
 
 # sphinx_gallery_start_ignore
@@ -442,7 +512,10 @@ for s, run, i in zip(seeds, runs, index):
         if len(group) < 2:
             continue
         _, accuracy_without = evaluate(without_kernels(run.model, group), run.test_set)
-        alone, together = single.drop[group].max(), single.baseline_accuracy - accuracy_without
+        alone, together = (
+            single.drop[group].max(),
+            single.baseline_accuracy - accuracy_without,
+        )
         groups.append((s, alone, together))
         print(
             f"seed {s}: {name} kernels {group}: each alone costs at most {100 * alone:.1f} points, "
@@ -455,13 +528,19 @@ n_essential = [len(e) for e in essential.values()]
 glue("essential_min", min(n_essential))
 glue("essential_max", max(n_essential))
 glue("n_no_essential", n_essential.count(0))
-essential_detectors = sum(k in h + v for s, (h, v) in found.items() for k in essential[s])
+essential_detectors = sum(
+    k in h + v for s, (h, v) in found.items() for k in essential[s]
+)
 glue("n_essential", sum(n_essential))
 n_essential_plain = glue("n_essential_plain", sum(n_essential) - essential_detectors)
 n_detectors_spare = glue("n_detectors_spare", len(polarity) - essential_detectors)
 # Shared: no kernel of the group is essential, and the group together costs more than 5 points
 # (12 of the 240 test images), five times what makes one kernel essential.
-shared = [(s, together) for s, alone, together in groups if alone <= ESSENTIAL and together > 0.05]
+shared = [
+    (s, together)
+    for s, alone, together in groups
+    if alone <= ESSENTIAL and together > 0.05
+]
 n_shared = glue("n_shared", len({s for s, _ in shared}))
 glue("shared_min", 100 * min(together for _, together in shared), "{:.0f}")
 glue("shared_max", 100 * max(together for _, together in shared), "{:.0f}")
@@ -516,14 +595,18 @@ default_h = detectors(default_match, default_index, 90, +1)
 default_v = detectors(default_match, default_index, 0, -1)
 default_ablation = ablation(default_run.model, default_run.test_set, "conv1")
 default_essential = np.flatnonzero(default_ablation.drop > ESSENTIAL).tolist()
-print(f"horizontal edge detectors {default_h or '-'}, vertical edge detectors {default_v or '-'}")
+print(
+    f"horizontal edge detectors {default_h or '-'}, vertical edge detectors {default_v or '-'}"
+)
 print(f"essential kernels: {default_essential or '-'}")
 
 # sphinx_gallery_start_ignore
 glue("default_h", len(default_h))
 glue("default_v", len(default_v))
 glue("default_essential", len(default_essential))
-glue("default_essential_plain", len(set(default_essential) - set(default_h + default_v)))
+glue(
+    "default_essential_plain", len(set(default_essential) - set(default_h + default_v))
+)
 # sphinx_gallery_end_ignore
 
 # %%

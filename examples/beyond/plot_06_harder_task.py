@@ -26,15 +26,24 @@ from cnnexplain import viz
 from cnnexplain.analysis import edge_match, edge_score_null
 from cnnexplain.experiment import experiment
 
-data = {"orientations": ["horizontal", "vertical", "diagonal", "antidiagonal"], "noise": 0.2}
+data = {
+    "orientations": ["horizontal", "vertical", "diagonal", "antidiagonal"],
+    "noise": 0.2,
+}
 hard = experiment(data=data, training={"epochs": 10})
 easy = experiment()
 print(hard.test_set, "classes:", hard.test_set.classes)
-same_start = np.array_equal(hard.history["conv1.weight"][0], easy.history["conv1.weight"][0])
+same_start = np.array_equal(
+    hard.history["conv1.weight"][0], easy.history["conv1.weight"][0]
+)
 steps = (len(hard.train_set) * 10, len(easy.train_set) * 20)  # images seen in training
-print(f"same initial conv1 kernels: {same_start}; training images seen: {steps[0]} and {steps[1]}")
+print(
+    f"same initial conv1 kernels: {same_start}; training images seen: {steps[0]} and {steps[1]}"
+)
 lit = float((hard.test_set.images > 0).double().mean())
-print(f"pixels above zero: {100 * lit:.0f}% (without noise, only the line's few percent)")
+print(
+    f"pixels above zero: {100 * lit:.0f}% (without noise, only the line's few percent)"
+)
 fig = viz.plot_samples(hard.test_set, n_per_class=5)
 
 # sphinx_gallery_start_ignore
@@ -50,7 +59,11 @@ check(
     len(hard.test_set.classes) == 4 and n_hard == 4 * 600 and data["noise"] == 0.2,
     measured=f"{len(hard.test_set.classes)} classes, {n_hard} images, noise {data['noise']}",
 )
-check("about half of the pixels are above zero (40% to 60%)", 0.4 < lit < 0.6, measured=f"{lit:.1%}")
+check(
+    "about half of the pixels are above zero (40% to 60%)",
+    0.4 < lit < 0.6,
+    measured=f"{lit:.1%}",
+)
 check(
     "same initial kernels and as many training images seen in both runs",
     same_start and steps[0] == steps[1],
@@ -68,7 +81,9 @@ check(
 fig, ax = plt.subplots(figsize=(5.5, 2.8), layout="constrained")
 for name, run in (("2 classes, no noise", easy), ("4 classes, noise 0.2", hard)):
     seen = run.history.epochs * len(run.train_set) / 1000
-    ax.plot(seen, 100 * run.history.metrics["val_accuracy"], marker="o", ms=3, label=name)
+    ax.plot(
+        seen, 100 * run.history.metrics["val_accuracy"], marker="o", ms=3, label=name
+    )
 ax.set_xlabel("training images seen (thousands)")
 ax.set_ylabel("validation accuracy (%)")
 ax.set_ylim(0, 102)
@@ -76,13 +91,18 @@ ax.legend(frameon=False, fontsize=8, loc="lower right")
 for side in ("top", "right"):
     ax.spines[side].set_visible(False)
 
-acc_easy, acc_hard = easy.history.metrics["val_accuracy"], hard.history.metrics["val_accuracy"]
+acc_easy, acc_hard = (
+    easy.history.metrics["val_accuracy"],
+    hard.history.metrics["val_accuracy"],
+)
 # After 1,920 training images: epoch 2 of the default run, epoch 1 of the four-class run.
 print(
     f"after {len(hard.train_set)} images seen: {acc_easy[2]:.1%} (2 classes), {acc_hard[1]:.1%} (4 classes)"
 )
 errors = round((1 - acc_hard[-1]) * len(hard.test_set))
-print(f"final: {acc_easy[-1]:.1%} vs {acc_hard[-1]:.1%} ({errors} errors of {len(hard.test_set)})")
+print(
+    f"final: {acc_easy[-1]:.1%} vs {acc_hard[-1]:.1%} ({errors} errors of {len(hard.test_set)})"
+)
 
 # sphinx_gallery_start_ignore
 glue("n_train_hard", len(hard.train_set), "{:,}")
@@ -103,7 +123,11 @@ check(
     acc_hard[1] < acc_easy[2] - 0.15,
     measured=f"{acc_hard[1]:.1%} against {acc_easy[2]:.1%}",
 )
-check("the four-class run ends above 98%", acc_hard[-1] > 0.98, measured=f"{acc_hard[-1]:.1%}")
+check(
+    "the four-class run ends above 98%",
+    acc_hard[-1] > 0.98,
+    measured=f"{acc_hard[-1]:.1%}",
+)
 # sphinx_gallery_end_ignore
 
 # %%
@@ -134,17 +158,42 @@ print(match_hard)
 
 null = edge_score_null(7, tested=8)
 match_easy = edge_match(easy.model)
-orientations = {0: "vertical |", 45: "antidiagonal /", 90: "horizontal -", 135: "diagonal \\"}
+orientations = {
+    0: "vertical |",
+    45: "antidiagonal /",
+    90: "horizontal -",
+    135: "diagonal \\",
+}
 
 fig, ax = plt.subplots(figsize=(6.0, 3.0), layout="constrained")
-for (name, m), marker in zip((("2 classes", match_easy), ("4 classes + noise", match_hard)), ("o", "s")):
+for (name, m), marker in zip(
+    (("2 classes", match_easy), ("4 classes + noise", match_hard)), ("o", "s")
+):
     ax.scatter(m.angle, m.score, marker=marker, s=40, label=name, zorder=3, alpha=0.85)
     for k in range(len(m)):
-        ax.annotate(str(k), (m.angle[k], m.score[k]), xytext=(4, 2), textcoords="offset points", fontsize=7)
-ax.axhspan(*null.threshold_interval, color="0.3", alpha=0.4, lw=0, label="threshold (95% interval)")
+        ax.annotate(
+            str(k),
+            (m.angle[k], m.score[k]),
+            xytext=(4, 2),
+            textcoords="offset points",
+            fontsize=7,
+        )
+ax.axhspan(
+    *null.threshold_interval,
+    color="0.3",
+    alpha=0.4,
+    lw=0,
+    label="threshold (95% interval)",
+)
 ax.axhline(null.median, color="0.3", ls=":", lw=1, label="median of random kernels")
 for angle in (*orientations, 180):  # vertical edges sit at both ends: 0 and 180 degrees
-    ax.axvspan(angle - 22.5, angle + 22.5, color="0.5", alpha=0.06 if angle % 90 else 0.12, lw=0)
+    ax.axvspan(
+        angle - 22.5,
+        angle + 22.5,
+        color="0.5",
+        alpha=0.06 if angle % 90 else 0.12,
+        lw=0,
+    )
 ax.set_xticks([*orientations, 180], [*orientations.values(), "vertical |"], fontsize=7)
 ax.set_xlim(-22.5, 180)
 ax.set_ylim(0, 1)
@@ -157,7 +206,8 @@ def covered(m):
     """For each main orientation, the edge detectors within 22.5 degrees of it."""
     near = {a: np.abs((m.angle - a + 90) % 180 - 90) <= 22.5 for a in orientations}
     return {
-        name: np.flatnonzero(near[a] & null.is_edge(m.score)).tolist() for a, name in orientations.items()
+        name: np.flatnonzero(near[a] & null.is_edge(m.score)).tolist()
+        for a, name in orientations.items()
     }
 
 
@@ -210,7 +260,9 @@ for name, run in (("2 classes", easy), ("4 classes + noise", hard)):
     moved = np.linalg.norm((w[-1] - w[0]).reshape(8, -1), axis=1) / np.linalg.norm(
         w[0].reshape(8, -1), axis=1
     )
-    print(f"{name}: change / initial size per kernel {np.round(moved, 2)}, mean {moved.mean():.2f}")
+    print(
+        f"{name}: change / initial size per kernel {np.round(moved, 2)}, mean {moved.mean():.2f}"
+    )
     if run is easy:
         moved_easy = moved
 moved_hard = moved

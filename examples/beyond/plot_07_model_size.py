@@ -47,15 +47,24 @@ for name, table in sizes.items():
 # you run this file, it only prints a warning.
 from cnnexplain.claims import check, glue
 
-shapes = {name: (run.model.conv1.out_channels, run.model.conv1.kernel_size[0]) for name, run in runs.items()}
+shapes = {
+    name: (run.model.conv1.out_channels, run.model.conv1.kernel_size[0])
+    for name, run in runs.items()
+}
 check(
     "the variants have 8 kernels of 7x7, 8 of 3x3, 2 of 7x7 and 16 of 7x7, trained for 20 epochs",
     list(shapes.values()) == [(8, 7), (8, 3), (2, 7), (16, 7)]
     and all(len(run.history) == 21 for run in runs.values()),
     measured=", ".join(f"{n} of {k}x{k}" for n, k in shapes.values()),
 )
-fc1_share = min(table.row("fc1").params / table.total_params for table in sizes.values())
-check("fc1 holds most of every network's parameters (over 90%)", fc1_share > 0.9, measured=f"{fc1_share:.1%}")
+fc1_share = min(
+    table.row("fc1").params / table.total_params for table in sizes.values()
+)
+check(
+    "fc1 holds most of every network's parameters (over 90%)",
+    fc1_share > 0.9,
+    measured=f"{fc1_share:.1%}",
+)
 check(
     "the network with 3x3 kernels is bigger than the default one",
     sizes["8 x 3x3"].total_params > sizes["8 x 7x7 (default)"].total_params,
@@ -90,7 +99,11 @@ for name, acc in accuracy.items():
 
 # sphinx_gallery_start_ignore
 final_min = glue("final_min", min(acc[-1] for acc in accuracy.values()), "{:.0%}")
-check("every variant ends at 100%", final_min == 1.0, measured=f"lowest final accuracy {final_min:.1%}")
+check(
+    "every variant ends at 100%",
+    final_min == 1.0,
+    measured=f"lowest final accuracy {final_min:.1%}",
+)
 for name, label in [
     ("8 x 7x7 (default)", "default"),
     ("8 x 3x3", "3x3"),
@@ -117,12 +130,17 @@ for name, label in [
 # weights of a kernel of ``n`` weights within +/- ``1 / sqrt(n)`` -- 1/3 for
 # 3x3, 1/7 for 7x7.
 
-initial = {name: float(np.abs(run.history["conv1.weight"][0]).max()) for name, run in runs.items()}
+initial = {
+    name: float(np.abs(run.history["conv1.weight"][0]).max())
+    for name, run in runs.items()
+}
 for name, largest in initial.items():
     print(f"{name:>18}: largest initial weight {largest:.3f}")
 
 # sphinx_gallery_start_ignore
-bounded = all(initial[name] <= 1 / runs[name].model.conv1.kernel_size[0] for name in runs)
+bounded = all(
+    initial[name] <= 1 / runs[name].model.conv1.kernel_size[0] for name in runs
+)
 check(
     "the initial weights lie within 1/3 for 3x3 kernels and 1/7 for 7x7 ones",
     bounded,
@@ -208,7 +226,9 @@ perfect_line = torch.zeros(7, 7)
 perfect_line[2:5] = torch.tensor([-1.0, 2.0, -1.0])[:, None]  # dark, bright, dark rows
 print(f"selectivity (2 x 7x7): {np.round(two_index, 2)}")
 print(f"half-turn correlation of kernel {k_line}: {half_turn(line_kernel):+.2f}")
-print(f"half-turn correlation: line {half_turn(perfect_line):+.2f}, Prewitt {half_turn(PREWITT_Y):+.2f}")
+print(
+    f"half-turn correlation: line {half_turn(perfect_line):+.2f}, Prewitt {half_turn(PREWITT_Y):+.2f}"
+)
 
 # sphinx_gallery_start_ignore
 line_score = float(edge_match(perfect_line).score)
@@ -262,7 +282,9 @@ moved = {}
 for name, run in runs.items():
     w = run.history["conv1.weight"][:, :, 0]  # (snapshots, kernels, k, k)
     change = np.linalg.norm((w[-1] - w[0]).reshape(w.shape[1], -1), axis=1)
-    moved[name] = float((change / np.linalg.norm(w[0].reshape(w.shape[1], -1), axis=1)).mean())
+    moved[name] = float(
+        (change / np.linalg.norm(w[0].reshape(w.shape[1], -1), axis=1)).mean()
+    )
     print(f"{name:>18}: mean change / initial size {moved[name]:.2f}")
 
 # sphinx_gallery_start_ignore
@@ -287,7 +309,9 @@ check(
 # :func:`~cnnexplain.analysis.ablation` zeroes one kernel at a time and
 # measures the accuracy lost on the test images. One dot per kernel:
 
-drops = {name: 100 * ablation(run.model, run.test_set).drop for name, run in runs.items()}
+drops = {
+    name: 100 * ablation(run.model, run.test_set).drop for name, run in runs.items()
+}
 fig, ax = plt.subplots(figsize=(5.5, 2.8), layout="constrained")
 for x, (name, d) in enumerate(drops.items()):
     jitter = np.linspace(-0.15, 0.15, len(d))

@@ -31,7 +31,9 @@ import torch
 from sklearn.datasets import load_digits
 
 digits = load_digits()
-images = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16  # (N, 1, 8, 8) in [0, 1]
+images = (
+    torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16
+)  # (N, 1, 8, 8) in [0, 1]
 labels = torch.tensor(digits.target, dtype=torch.int64)
 order = torch.randperm(len(images), generator=torch.Generator().manual_seed(0))
 n_val = len(images) // 5
@@ -83,7 +85,9 @@ from torch import nn
 from cnnexplain import summary, train
 from cnnexplain.experiment import default_seed
 
-seed = default_seed()  # 0, unless the environment variable CNNEXPLAIN_SEED says otherwise
+seed = (
+    default_seed()
+)  # 0, unless the environment variable CNNEXPLAIN_SEED says otherwise
 torch.manual_seed(seed)  # the initial weights
 model = nn.Sequential(
     nn.Conv2d(1, 8, kernel_size=3, padding=1),  # "0": (8, 8, 8)
@@ -105,8 +109,13 @@ n_params = glue("n_params", sum(p.numel() for p in model.parameters()), "{:,}")
 names = [name for name, _ in model.named_children()]
 check(
     "the layers of an nn.Sequential are named by position: the first convolution is '0', its ReLU '1'",
-    isinstance(model[0], nn.Conv2d) and isinstance(model[1], nn.ReLU) and names[:2] == ["0", "1"],
-    measured=", ".join(f"{name}: {type(layer).__name__}" for name, layer in list(model.named_children())[:3]),
+    isinstance(model[0], nn.Conv2d)
+    and isinstance(model[1], nn.ReLU)
+    and names[:2] == ["0", "1"],
+    measured=", ".join(
+        f"{name}: {type(layer).__name__}"
+        for name, layer in list(model.named_children())[:3]
+    ),
 )
 # sphinx_gallery_end_ignore
 
@@ -145,7 +154,11 @@ check(
     abs(val_acc[0] - 0.1) < 0.05,
     measured=f"{val_acc[0]:.1%}",
 )
-check("after training, the accuracy is 90% or more", val_acc[-1] >= 0.9, measured=f"{val_acc[-1]:.1%}")
+check(
+    "after training, the accuracy is 90% or more",
+    val_acc[-1] >= 0.9,
+    measured=f"{val_acc[-1]:.1%}",
+)
 # sphinx_gallery_end_ignore
 
 # %%
@@ -167,7 +180,9 @@ fig = viz.plot_kernels(history, layer="0", step=-1)
 # :func:`~cnnexplain.viz.pick_snapshots` where the kernels move most.
 
 steps = viz.pick_snapshots(history, 8)
-anim = viz.animate_kernels(history, layer="0", steps=steps, fig=plt.figure(figsize=(6.0, 2.0), dpi=60))
+anim = viz.animate_kernels(
+    history, layer="0", steps=steps, fig=plt.figure(figsize=(6.0, 2.0), dpi=60)
+)
 
 # %%
 # Did the digit network learn edge detectors?
@@ -189,7 +204,9 @@ start = edge_match(history["0.weight"][0]).score  # the kernels at initializatio
 print(match)
 print(null)
 print(f"edge detectors: {null.is_edge(match.score).sum()} of 8")
-print(f"mean score: {start.mean():.2f} at initialization, {match.score.mean():.2f} after training")
+print(
+    f"mean score: {start.mean():.2f} at initialization, {match.score.mean():.2f} after training"
+)
 
 # sphinx_gallery_start_ignore
 n_edge = int(null.is_edge(match.score).sum())
@@ -261,7 +278,9 @@ print(
 )
 
 # sphinx_gallery_start_ignore
-dead1, dead4 = (dead_kernels(model, train_set, layer=layer).indices for layer in ("1", "4"))
+dead1, dead4 = (
+    dead_kernels(model, train_set, layer=layer).indices for layer in ("1", "4")
+)
 glue("n_dead1", len(dead1))
 glue("n_dead4", len(dead4))
 spread1 = glue("spread1", spread(first).max(), "{:.2f}")
@@ -306,7 +325,10 @@ before = history.model_at(0, model=copy.deepcopy(model))
 picked = [int(match.score.argmax()), int(match.score.argmin())]
 two = torch.stack([val_set[0][val_set[1] == d][0] for d in (0, 1)])
 fig = viz.plot_feature_maps(
-    {"before training": before, "after training": model}, two, kernels=picked, stages=("0", "1", "2")
+    {"before training": before, "after training": model},
+    two,
+    kernels=picked,
+    stages=("0", "1", "2"),
 )
 
 # %%
@@ -331,7 +353,9 @@ fig = viz.plot_forward_pass(model, two[0], class_names=class_names)
 # ``explorer.save("digits.html")`` writes the same widget as one file that
 # works offline.
 
-samples = torch.cat([val_set[0][val_set[1] == d][:2] for d in range(10)])  # two of each digit
+samples = torch.cat(
+    [val_set[0][val_set[1] == d][:2] for d in range(10)]
+)  # two of each digit
 sample_labels = torch.arange(10).repeat_interleave(2)
 explorer = viz.Explorer(
     history,
