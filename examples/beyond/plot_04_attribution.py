@@ -3,9 +3,9 @@ Where the network looks: saliency, occlusion and Grad-CAM
 =========================================================
 
 A classifier that is right for the wrong reason -- a border artefact, the
-brightness of the image -- would score just as well on our test set. Three
-standard attribution methods ask, image by image, which pixels the decision
-rests on. We compute all three (with `Captum <https://captum.ai>`_, through
+brightness of the image -- would score just as well on our :term:`test set`.
+Three standard attribution methods ask, image by image, which pixels the
+decision rests on. We compute all three (with `Captum <https://captum.ai>`_, through
 :mod:`cnnexplain.analysis`) on horizontal and vertical lines, measure how
 much of each map falls on the line, and open up Grad-CAM to see how it
 tells the two classes apart. Occlusion needs a choice first: what to hide
@@ -15,14 +15,17 @@ the pixels with.
 # %%
 # Three methods, two baselines
 # ----------------------------
-# * Saliency (:func:`~cnnexplain.analysis.saliency`): the size of the
-#   gradient of the class score with respect to each pixel -- which pixels
+# * :term:`Saliency <saliency>` (:func:`~cnnexplain.analysis.saliency`):
+#   the size of the :term:`gradient` of the :term:`class score` with respect
+#   to each pixel -- which pixels
 #   would change the score most if nudged. Exact to the pixel, but local.
-# * Occlusion (:func:`~cnnexplain.analysis.occlusion`): hide a 7x7 square
+# * :term:`Occlusion <occlusion>` (:func:`~cnnexplain.analysis.occlusion`):
+#   hide a 7x7 square
 #   at every position (set its pixels to the ``baseline`` value), and record
 #   how much the class score falls. Direct, but blurred to the square's size,
 #   and it costs one forward pass per position.
-# * Grad-CAM (:func:`~cnnexplain.analysis.grad_cam`): weight each channel of
+# * :term:`Grad-CAM` (:func:`~cnnexplain.analysis.grad_cam`): weight each
+#   :term:`channel` of
 #   the last convolution (``conv2``) by how much the class score depends on
 #   it, sum the weighted maps, keep the positive part, and scale the 20x20
 #   result up to 50x50. Coarse, but it says which *features* carry the
@@ -250,8 +253,8 @@ check(
 # Grad-CAM's channel weights are the mean gradient of the class score over
 # each ``conv2`` map. They are easy to compute directly with a forward hook
 # and :func:`torch.autograd.grad`, averaged here over the test images of the
-# class explained. We compare them with each channel's selectivity index
-# (-1: fires only on vertical lines, +1: only on horizontal ones).
+# class explained. We compare them with each channel's :term:`selectivity
+# index` (-1: fires only on vertical lines, +1: only on horizontal ones).
 
 captured = {}
 hook = model.conv2.register_forward_hook(
