@@ -146,7 +146,7 @@ copybutton_prompt_is_regexp = True
 sphinx_gallery_conf = {
     "examples_dirs": ["../examples"],
     "gallery_dirs": ["auto_examples"],
-    "subsection_order": ExplicitOrder(["../examples/article", "../examples/beyond"]),
+    "subsection_order": ExplicitOrder(["../examples/article", "../examples/beyond", "../examples/why_edges"]),
     "within_subsection_order": "FileNameSortKey",
     "filename_pattern": r"/plot_",
     "ignore_pattern": r"__init__\.py",

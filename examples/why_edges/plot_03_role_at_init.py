@@ -1,0 +1,357 @@
+"""
+Is each kernel's role set at initialization?
+============================================
+
+Training makes some first-layer kernels fire on horizontal lines, others on
+vertical ones, and leaves some without a preference. Which kernel gets which
+role? Before any training, random weights already make a kernel fire a
+little more on one class than on the other. Over the |n_runs| runs of the
+:ref:`seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`, that
+slight preference largely predicts the role: the rank correlation between a
+kernel's preference before and after training is |rho_median| in the median
+run, and |kept_share| of the kernels with a clear preference at the end
+already leaned the same way at initialization.
+"""
+
+# %%
+# Preference before and after training
+# ------------------------------------
+# A kernel's preference is its selectivity index
+# (:func:`~cnnexplain.analysis.selectivity`, on ``relu1``): its mean
+# activation on horizontal lines minus that on vertical lines, over their
+# sum. It goes from -1 (fires on vertical lines only) to +1 (horizontal lines
+# only). We measure it on the training images, for the model at
+# initialization (the history's first snapshot) and after training, in each
+# of the seed study's runs: seeds 0 to 9, 8 epochs each.
+
+import itertools
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from cnnexplain.analysis import selectivity
+from cnnexplain.experiment import experiment
+
+seeds = range(10)
+runs = [experiment(model={"seed": s}, training={"seed": s, "epochs": 8}) for s in seeds]
+
+
+def preference(model, run):
+    """Each kernel's selectivity index on the run's training images."""
+    return selectivity(model, run.train_set).index
+
+
+# (runs, 8): the model at initialization is the history's first snapshot
+before = np.array([preference(run.history.model_at(0), run) for run in runs])
+after = np.array([preference(run.model, run) for run in runs])
+with np.printoptions(precision=2, suppress=True, sign="+"):
+    print("seed 0, before training:", before[0])
+    print("seed 0, after training: ", after[0])
+print(f"largest |index| at initialization, over all runs: {np.abs(before).max():.2f}")
+
+# sphinx_gallery_start_ignore
+# The numbers the text of this page quotes (glue) and its claims (check), see
+# cnnexplain.claims: a claim that does not hold fails the site's build; when
+# you run this file, it only prints a warning.
+from cnnexplain.claims import check, glue
+
+n_runs = glue("n_runs", len(runs))
+run_settings = [
+    (
+        run.config["model"]["seed"],
+        run.config["training"]["seed"],
+        run.config["training"]["epochs"],
+    )
+    for run in runs
+]
+check(
+    "the runs are the seed study's: seeds 0 to 9 (model and training), 8 epochs",
+    run_settings == [(s, s, 8) for s in range(10)],
+    measured=f"seeds {run_settings[0][0]} to {run_settings[-1][0]}, {run_settings[0][2]} epochs",
+)
+check(
+    "the first snapshot of each history is the model before training",
+    all(tuple(run.history.steps[0]) == (0, 0) for run in runs),
+    measured=f"first step {tuple(int(x) for x in runs[0].history.steps[0])}",
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# Ranking the kernels: Spearman's correlation
+# -------------------------------------------
+# Does the order of the kernels by preference survive training? Spearman's
+# rank correlation answers that: rank the eight kernels of a run by their
+# index before training, rank them again after, and take the (Pearson)
+# correlation of the two rankings. It is +1 when training keeps the order, 0
+# when the two orders are unrelated, and it ignores by how much the indices
+# grow. Tied values share the mean of their ranks.
+
+
+def ranks(values):
+    """Rank of each value (0 = smallest); tied values share the mean of their ranks."""
+    values = np.asarray(values)
+    below = (values[None, :] < values[:, None]).sum(axis=1)
+    tied = (values[None, :] == values[:, None]).sum(axis=1)  # itself included
+    return below + (tied - 1) / 2
+
+
+def spearman(a, b):
+    """Spearman's rank correlation of two sequences of numbers."""
+    return np.corrcoef(ranks(a), ranks(b))[0, 1]
+
+
+rho = np.array([spearman(b, a) for b, a in zip(before, after)])
+print("per run:", np.round(rho, 2))
+print(f"median {np.median(rho):.2f}, from {rho.min():.2f} to {rho.max():.2f}")
+
+# %%
+# Eight kernels are few, and chance alone gives correlations well above 0.
+# Every one of the 40,320 orders of eight kernels is equally likely when the
+# final order is unrelated to the initial one; the correlation of 5% of
+# them is |rho_chance| or more, and their mean is 0 with a standard deviation
+# of |chance_sd|.
+
+# Each order of 0, ..., 7 is its own ranking; its correlation with 0, ..., 7
+# (Pearson's, on centered ranks) is a dot product.
+orders = np.array(list(itertools.permutations(range(8))))  # (40320, 8)
+centered, reference = orders - 3.5, np.arange(8) - 3.5
+chance = centered @ reference / (reference @ reference)
+rho_chance = np.quantile(chance, 0.95)
+significant = rho >= rho_chance
+print(f"chance: 95th percentile {rho_chance:.3f}, std {chance.std():.3f}")
+print(f"runs at or above the 95th percentile: {significant.sum()} of {len(runs)}")
+# The runs' mean correlation, in standard errors of a mean of as many chance values.
+z_mean = rho.mean() / (chance.std() / np.sqrt(len(runs)))
+print(f"mean over the runs {rho.mean():.2f}: {z_mean:.1f} standard errors above chance")
+
+# sphinx_gallery_start_ignore
+glue("rho_median", np.median(rho), "{:.2f}")
+glue("rho_min", rho.min(), "{:.2f}")
+glue("rho_max", rho.max(), "{:.2f}")
+glue("rho_mean", rho.mean(), "{:.2f}")
+glue("rho_chance", rho_chance, "{:.2f}")
+glue("chance_sd", chance.std(), "{:.2f}")
+n_significant = glue("n_significant", int(significant.sum()))
+glue("z_mean", z_mean, "{:.1f}")
+check(
+    "chance: the correlations of all orders of 8 kernels average 0, their 95th percentile is above 0.5",
+    abs(chance.mean()) < 1e-9 and rho_chance > 0.5 and len(chance) == 40320,
+    measured=f"mean {chance.mean():.1e}, 95th percentile {rho_chance:.3f}",
+)
+check(
+    "in every run, the correlation is positive",
+    (rho > 0).all(),
+    measured=f"lowest {rho.min():.2f}",
+)
+check(
+    "the correlation is large, above 0.5, in the median run",
+    np.median(rho) > 0.5,
+    measured=f"median {np.median(rho):.2f}",
+)
+# A mean 3 standard errors of chance above 0: no accident of these ten seeds.
+check(
+    "the mean correlation is more than 3 standard errors above chance",
+    z_mean > 3,
+    measured=f"{z_mean:.1f} standard errors",
+)
+check(
+    "some runs but not all reach chance's 95th percentile",
+    0 < n_significant < n_runs,
+    measured=f"{n_significant} of {n_runs} runs",
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# The correlation is positive in every run: |rho_median| in the median run,
+# from |rho_min| to |rho_max|. Run by run, eight kernels leave room for
+# chance: |n_significant| of the |n_runs| runs reach |rho_chance|, what 5% of
+# unrelated orders reach. Together, the runs leave none: their mean
+# correlation, |rho_mean|, is |z_mean| standard errors above what unrelated
+# orders average.
+#
+# Which way each kernel leans
+# ---------------------------
+# The rank correlation counts every kernel, including those that end without
+# a preference, whose order is noise. The question that matters for a
+# kernel's role is simpler: does a kernel that ends preferring horizontal
+# lines already prefer them, if only slightly, at initialization? An index
+# near 0 says nothing, so we count a preference as clear when the index is
+# beyond the seed study's margin: twice the largest difference between an
+# index measured on the training images and on the test images, here
+# |margin|.
+
+after_test = np.array([selectivity(run.model, run.test_set).index for run in runs])
+margin = 2 * float(np.abs(after - after_test).max())
+clear = np.abs(after) > margin  # a clear preference after training
+kept = np.sign(before) == np.sign(after)
+print(f"margin {margin:.3f}; clear at the end: {clear.sum()} of {clear.size} kernels")
+print(f"of these, the same sign before training: {kept[clear].sum()}")
+share_per_run = kept.mean(axis=1)  # all eight kernels of each run
+print("share of all kernels keeping their sign, per run:", np.round(share_per_run, 2))
+all_clear_kept = np.array([kept[r][clear[r]].all() for r in range(len(runs))])
+print(f"runs where every clear preference kept its sign: {all_clear_kept.sum()}")
+flipped = np.argwhere(clear & ~kept)
+for r, k in flipped:
+    print(f"seed {seeds[r]}, kernel {k}: {before[r, k]:+.2f} -> {after[r, k]:+.2f}")
+grew = (np.abs(after) > np.abs(before))[clear & kept]
+print(f"of those that kept their sign, {grew.sum()} of {len(grew)} end stronger")
+
+# sphinx_gallery_start_ignore
+glue("margin", margin, "{:.2f}")
+n_clear = glue("n_clear", int(clear.sum()))
+n_kept = glue("n_kept", int(kept[clear].sum()))
+glue("n_kernels", clear.size)
+kept_share = glue("kept_share", n_kept / n_clear, "{:.0%}")
+glue("share_min", share_per_run.min(), "{:.0%}")
+glue("share_median", np.median(share_per_run), "{:.0%}")
+glue("share_max", share_per_run.max(), "{:.0%}")
+n_all_kept = glue("n_all_kept", int(all_clear_kept.sum()))
+n_flipped = glue("n_flipped", len(flipped))
+n_grew = glue("n_grew", int(grew.sum()))
+glue("n_kept_clear", len(grew))
+check(
+    "the margin is a small part of the index's range: under 0.2",
+    margin < 0.2,
+    measured=f"{margin:.3f}",
+)
+check(
+    "most kernels with a clear preference (80% or more) already leaned the same way at initialization",
+    kept_share >= 0.8,
+    measured=f"{n_kept} of {n_clear}",
+)
+check(
+    "in most runs (more than half), every clear preference kept its sign; in some, one or more flipped",
+    2 * n_all_kept > n_runs and n_flipped > 0,
+    measured=f"{n_all_kept} of {n_runs} runs; {n_flipped} flipped",
+)
+check(
+    "in every run, half the kernels or more keep their sign, counting those without a preference",
+    share_per_run.min() >= 0.5,
+    measured=f"lowest share {share_per_run.min():.0%}",
+)
+check(
+    "most kernels that kept their sign (more than half) end with a stronger preference",
+    2 * n_grew > len(grew),
+    measured=f"{n_grew} of {len(grew)}",
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# |n_clear| of the |n_kernels| kernels end with a clear preference, and
+# |n_kept| of them (|kept_share|) already leaned the same way at
+# initialization; |n_grew| of these |n_kept_clear| end with a stronger
+# preference than they started with. In |n_all_kept| of the |n_runs| runs,
+# every clear preference kept its sign; in the others, |n_flipped| kernels
+# changed sides. Counting all eight kernels of a run, including those
+# without a preference, the share that keeps its sign ranges from
+# |share_min| to |share_max| (median |share_median|).
+#
+# The figure shows both. Left: each dot is a kernel, its index before
+# training against its index after, coloured by run. Kernels that keep their
+# sign lie in the top-right and bottom-left quarters; the grey band is the
+# margin, inside which a preference is not clear. Right: each run's rank
+# correlation, beside what 5% of unrelated orders reach.
+
+colors = plt.get_cmap("tab10")(np.arange(len(runs)))
+fig, (ax, ax_rho) = plt.subplots(
+    1,
+    2,
+    figsize=(7.0, 3.4),
+    width_ratios=(1.25, 1),
+    layout="constrained",
+)
+for r, color in enumerate(colors):
+    ax.scatter(before[r], after[r], s=22, color=color, edgecolor="white", linewidth=0.4)
+band = ax.axhspan(
+    -margin,
+    margin,
+    color="0.85",
+    lw=0,
+    zorder=0,
+    label="no clear preference\n(within the margin)",
+)
+ax.axhline(0, color="0.5", lw=0.8)
+ax.axvline(0, color="0.5", lw=0.8)
+ax.set_xlim(-1, 1)
+ax.set_ylim(-1, 1)
+ax.set_xlabel("selectivity index before training", fontsize=9)
+ax.set_ylabel("selectivity index after training", fontsize=9)
+ax.set_title(f"{clear.size} kernels of {len(runs)} runs", fontsize=10)
+ax.legend(handles=[band], loc="lower right", fontsize=9, frameon=False)
+ax.tick_params(labelsize=9)
+
+ax_rho.scatter(list(seeds), rho, s=40, color=colors, zorder=3)
+chance_label = "reached by 5% of\nunrelated orders"
+ax_rho.axhline(rho_chance, color="0.3", ls="--", lw=1, label=chance_label)
+ax_rho.legend(loc="lower left", fontsize=9, frameon=False)
+ax_rho.axhline(0, color="0.5", lw=0.8)
+ax_rho.set_xticks(list(seeds))
+ax_rho.set_ylim(-0.2, 1.05)
+ax_rho.set_xlabel("seed (colour of its kernels, left)", fontsize=9)
+ax_rho.set_ylabel("Spearman's rank correlation", fontsize=9)
+ax_rho.set_title("before vs after, per run", fontsize=10)
+ax_rho.tick_params(labelsize=9)
+for side in ("top", "right"):
+    ax.spines[side].set_visible(False)
+    ax_rho.spines[side].set_visible(False)
+
+# %%
+# In this run
+# -----------
+# The same measurements on the site's default run (seed |default_seed|,
+# trained for 20 epochs rather than 8):
+
+default_run = experiment()
+default_before = preference(default_run.history.model_at(0), default_run)
+default_after = preference(default_run.model, default_run)
+default_rho = spearman(default_before, default_after)
+default_clear = np.abs(default_after) > margin
+default_kept = (np.sign(default_before) == np.sign(default_after))[default_clear]
+print(f"rank correlation {default_rho:.2f}")
+print(f"clear preferences: {default_clear.sum()}, same sign: {default_kept.sum()}")
+
+# sphinx_gallery_start_ignore
+from cnnexplain.experiment import default_seed
+
+glue("default_seed", default_seed())
+glue("default_rho", default_rho, "{:.2f}")
+glue("default_clear", int(default_clear.sum()))
+glue("default_kept", int(default_kept.sum()))
+check(
+    "the default run trains for 20 epochs",
+    default_run.config["training"]["epochs"] == 20,
+    measured=f"{default_run.config['training']['epochs']} epochs",
+)
+check(
+    "in this run, the rank correlation is positive",
+    default_rho > 0,
+    measured=f"{default_rho:.2f}",
+)
+check(
+    "in this run, most clear preferences (more than half) kept their sign",
+    2 * default_kept.sum() > default_clear.sum(),
+    measured=f"{default_kept.sum()} of {default_clear.sum()}",
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# In this run, the rank correlation is |default_rho|, and |default_kept| of
+# the |default_clear| kernels with a clear preference at the end leaned the
+# same way at initialization.
+#
+# Why the start can decide
+# ------------------------
+# These measurements say *that* the start largely decides, not how. The
+# link runs through the gradient. A kernel's gradient is a sum of image
+# patches, each weighted by the error signal that reaches the kernel's
+# output at that position (:ref:`the first page of this section
+# <sphx_glr_auto_examples_why_edges_plot_01_gradient_is_patches.py>`), and
+# that signal passes back through the ReLU only where the kernel fired
+# (:ref:`the second page
+# <sphx_glr_auto_examples_why_edges_plot_02_error_signal.py>`). So the
+# patches that shape a kernel are the ones it already responds to: what
+# it does at initialization chooses what it learns from. The :ref:`next
+# page <sphx_glr_auto_examples_why_edges_plot_04_optimizer.py>` looks at the
+# other ingredient, the optimizer that turns the gradient into a step.
+
+# sphinx_gallery_thumbnail_number = 1
