@@ -2,10 +2,10 @@
 Does the story hold for other seeds?
 ====================================
 
-Everything so far comes from one training run, with one random
-initialization and one order of the training images. Would another run also
-grow a horizontal and a vertical edge detector? Here we train |n_runs| runs
-that differ only in their random seed, define "an edge detector emerged" by
+Everything so far comes from one training :term:`run`, with one random
+:term:`initialization` and one order of the training images. Would another
+run also grow a horizontal and a vertical :term:`edge detector`? Here we
+train |n_runs| runs that differ only in their random :term:`seed`, define "an edge detector emerged" by
 thresholds measured on the spot, and count. The runs agree on the accuracy;
 their kernels differ.
 """
@@ -15,9 +15,10 @@ their kernels differ.
 # --------
 # Seeds 0 to 9 set both the initial weights and the order of the training
 # batches; the images and the train/test split stay the same. Each run trains
-# for 8 epochs instead of 20 to keep this page fast. That costs little: in
-# this run -- the site's default run, seed |default_seed|, trained for 20
-# epochs -- no kernel's edge-match score moves by more than |late_change|
+# for 8 :term:`epochs <epoch>` instead of 20 to keep this page fast. That
+# costs little: in this run -- the site's default run, seed |default_seed|,
+# trained for 20 epochs -- no :term:`kernel`'s :term:`edge-match score`
+# moves by more than |late_change|
 # after epoch 8, less than half of the most a score moved in the first 8
 # epochs (|early_change|), and the kernels that pass the score test defined
 # below are the same after epoch 8 as after epoch 20.
@@ -83,7 +84,7 @@ check(
 # %%
 # The accuracy: the same at the end
 # ---------------------------------
-# The validation accuracy of each run after every epoch:
+# The :term:`accuracy` on the :term:`test set` of each run after every epoch:
 
 fig, ax = plt.subplots(figsize=(5.5, 2.8), layout="constrained")
 for s, run in zip(seeds, runs):
@@ -95,7 +96,7 @@ for s, run in zip(seeds, runs):
         label=f"seed {s}",
     )
 ax.set_xlabel("epoch")
-ax.set_ylabel("validation accuracy (%)")
+ax.set_ylabel("test accuracy (%)")
 ax.legend(ncols=2, fontsize=7, frameon=False, loc="lower right")
 for side in ("top", "right"):
     ax.spines[side].set_visible(False)
@@ -147,12 +148,13 @@ check(
 #    the four main orientations;
 # 2. its shape is an edge: its score is above what random kernels reach.
 #    :func:`~cnnexplain.analysis.edge_score_null` scores |n_random| random
-#    kernels; a typical one scores |null_median|. As each run tests its eight
-#    kernels at once, the threshold is the 95th percentile of the *best* of
-#    eight random kernels, |threshold|, and a kernel must clear the upper end
-#    of that threshold's 95% interval, |threshold_high|;
+#    kernels (a :term:`null distribution`); a typical one scores
+#    |null_median|. As each run tests its eight kernels at once, the
+#    threshold is the 95th :term:`percentile` of the *best* of eight random
+#    kernels, |threshold|, and a kernel must clear the upper end of that
+#    threshold's :term:`95% interval`, |threshold_high|;
 # 3. its behaviour matches its shape: it fires more on horizontal lines than
-#    on vertical ones, by a margin. Its selectivity index
+#    on vertical ones, by a margin. Its :term:`selectivity index`
 #    (:func:`~cnnexplain.analysis.selectivity`, ``relu1``) goes from -1
 #    (fires on vertical lines only) to +1 (horizontal lines only), and must be
 #    above the margin.
@@ -228,7 +230,7 @@ check(
 # Counting
 # --------
 # Ten runs are few: a share of them estimates the share over all seeds only
-# roughly. Wilson's 95% interval says how roughly.
+# roughly. :term:`Wilson's 95% interval <Wilson interval>` says how roughly.
 
 
 def share_interval(k, n, z=1.96):
@@ -392,7 +394,7 @@ check(
 # on both classes? The edge-match score ignores a kernel's mean weight, but
 # the kernel's response does not: a kernel whose weights are mostly positive
 # answers any bright line, whatever pattern rides on top. Compare the mean
-# weight, in units of the weights' spread, of the kernels with and without a
+# weight, in units of the weights' :term:`spread <standard deviation>`, of the kernels with and without a
 # preference:
 
 weights = np.array(
@@ -465,7 +467,7 @@ axes[1, 0].set_ylabel("vertical", fontsize=8)
 colorbar = fig.colorbar(im, ax=axes, shrink=0.8, label="weight")
 
 # %%
-# The detectors differ from run to run, down to their polarity -- which side
+# The detectors differ from run to run, down to their :term:`polarity` -- which side
 # of the edge must be bright for the kernel to fire (``+1``: below a
 # horizontal edge or right of a vertical one):
 
@@ -496,8 +498,9 @@ check(
 # passes all three tests. So a
 # clean detector per orientation is not what the network needs. Nor does it
 # rest on the detectors it has, one by one. Switch off each kernel of each
-# run, as the :ref:`kernel roles page <sphx_glr_auto_examples_beyond_plot_02_kernel_roles.py>`
-# does for the default run, and call a kernel *essential* when losing it
+# run (an :term:`ablation`), as the :ref:`kernel roles page
+# <sphx_glr_auto_examples_beyond_plot_02_kernel_roles.py>` does for the
+# default run, and call a kernel *essential* when losing it
 # alone costs more than one point of accuracy. Then switch off together the
 # kernels of a run that lean the same way (an index beyond the margin, on
 # the same side):
