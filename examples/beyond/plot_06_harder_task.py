@@ -6,8 +6,8 @@ Horizontal against vertical is the easiest task there is for an edge
 detector. What does the same network learn when the lines also run
 diagonally, both ways, and every pixel carries noise? We train it on four
 classes -- horizontal, vertical, diagonal (``\\``) and antidiagonal (``/``)
--- with Gaussian pixel noise, and compare its first-layer kernels with those
-of the two-class default run: same architecture, same initial weights, same
+-- with Gaussian pixel noise, and compare its first-layer :term:`kernels
+<kernel>` with those of the two-class default :term:`run`: same architecture, same initial weights, same
 number of training steps.
 """
 
@@ -15,7 +15,7 @@ number of training steps.
 # The data
 # --------
 # :func:`~cnnexplain.data.make_lines` draws 600 lines per orientation as
-# before, then adds noise with a standard deviation of 0.2 to every pixel and
+# before, then adds noise with a :term:`standard deviation` of 0.2 to every pixel and
 # clips to [0, 1]. The background is no longer black: about half of the
 # pixels (|lit|) are lifted above zero.
 
@@ -74,9 +74,10 @@ check(
 # %%
 # Learning takes longer
 # ---------------------
-# The four-class run has twice as many training images (|n_train_hard|), so 10
-# of its epochs make as many training steps as the default run's 20.
-# Validation accuracy against the number of training images seen:
+# The four-class run has twice as many training images (|n_train_hard|), so
+# 10 of its :term:`epochs <epoch>` make as many training steps as the default
+# run's 20. :term:`Accuracy <accuracy>` on the :term:`test set` against the
+# number of training images seen:
 
 fig, ax = plt.subplots(figsize=(5.5, 2.8), layout="constrained")
 for name, run in (("2 classes, no noise", easy), ("4 classes, noise 0.2", hard)):
@@ -85,7 +86,7 @@ for name, run in (("2 classes, no noise", easy), ("4 classes, noise 0.2", hard))
         seen, 100 * run.history.metrics["val_accuracy"], marker="o", ms=3, label=name
     )
 ax.set_xlabel("training images seen (thousands)")
-ax.set_ylabel("validation accuracy (%)")
+ax.set_ylabel("test accuracy (%)")
 ax.set_ylim(0, 102)
 ax.legend(frameon=False, fontsize=8, loc="lower right")
 for side in ("top", "right"):
@@ -139,7 +140,7 @@ check(
 # Its kernels
 # -----------
 # The trained kernels, each above its best edge template
-# (:func:`~cnnexplain.analysis.edge_match`):
+# (:func:`~cnnexplain.analysis.edge_match`, the :term:`edge-match score`):
 
 match_hard = edge_match(hard.model)
 fig = viz.plot_best_templates(hard.model.conv1.weight, match_hard)
@@ -150,10 +151,10 @@ print(match_hard)
 # -------------------------------
 # For each run, every kernel's best edge orientation and its score. As on the
 # :ref:`first page <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>` of
-# this section, a kernel counts as an edge detector when its score is above
-# the threshold that the best of eight random kernels stays below 95% of the
-# time, taken at the upper end of its 95% interval (the grey band); the dotted
-# line is the median of random kernels. An edge at 45 degrees runs like
+# this section, a kernel counts as an :term:`edge detector` when its score
+# is above the :term:`threshold` that the best of eight random kernels stays
+# below 95% of the time, taken at the upper end of its :term:`95% interval`
+# (the grey band); the dotted line is the :term:`median` of random kernels. An edge at 45 degrees runs like
 # ``/`` (the edges of an antidiagonal line), one at 135 degrees like ``\``.
 
 null = edge_score_null(7, tested=8)
