@@ -2,12 +2,12 @@
 Smaller and larger first layers
 ===============================
 
-The article's first layer has 8 kernels of 7x7. Would 3x3 kernels do, as in
-most modern CNNs? Would 2 kernels be enough for two classes, and what do 16
+The article's first layer has 8 :term:`kernels <kernel>` of 7x7. Would 3x3
+kernels do, as in most modern :term:`CNNs <CNN>`? Would 2 kernels be enough for two classes, and what do 16
 add? We train three variants of the default run, each changing one setting
 of ``conv1``, and compare accuracy, speed, the kernels' shapes and how much
 the network depends on each kernel. In short: in this run every variant
-reaches |final_min| on the test images; what changes is how the work is
+reaches |final_min| on the :term:`test set`; what changes is how the work is
 shared.
 """
 
@@ -15,8 +15,9 @@ shared.
 # Four first layers
 # -----------------
 # The default run (8 kernels of 7x7) and three variants, trained with the
-# same data, seeds and 20 epochs. Only ``conv1`` changes; ``conv2`` still has
-# 8 channels of 3x3, reading however many maps ``conv1`` makes.
+# same data, :term:`seeds <seed>` and 20 :term:`epochs <epoch>`. Only
+# ``conv1`` changes; ``conv2`` still has 8 :term:`channels <channel>` of 3x3,
+# reading however many maps ``conv1`` makes.
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -73,7 +74,7 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# The whole network's size is dominated by ``fc1``, which reads the flattened
+# The whole network's size is dominated by ``fc1`` (a :term:`dense layer`), which reads the flattened
 # ``pool2`` maps: with 3x3 kernels the maps stay larger, so the network gets
 # *bigger* even though ``conv1`` shrinks.
 #
@@ -84,7 +85,7 @@ fig, ax = plt.subplots(figsize=(5.5, 2.8), layout="constrained")
 for name, run in runs.items():
     ax.plot(100 * run.history.metrics["val_accuracy"], marker="o", ms=3, label=name)
 ax.set_xlabel("epoch")
-ax.set_ylabel("validation accuracy (%)")
+ax.set_ylabel("test accuracy (%)")
 ax.legend(frameon=False, fontsize=8, loc="lower right")
 for side in ("top", "right"):
     ax.spines[side].set_visible(False)
@@ -126,7 +127,7 @@ for name, label in [
 # The kernels
 # -----------
 # Each variant's kernels after training, with its own colour scale: 3x3
-# kernels start with larger weights, because PyTorch draws the initial
+# kernels start with larger :term:`weights <weight>`, because PyTorch draws the initial
 # weights of a kernel of ``n`` weights within +/- ``1 / sqrt(n)`` -- 1/3 for
 # 3x3, 1/7 for 7x7.
 
@@ -156,12 +157,12 @@ viz.plot_kernels(runs["8 x 3x3"].history, fig=right, title="8 x 3x3")
 fig = viz.plot_kernels(runs["16 x 7x7"].history, fig=bottom, title="16 x 7x7")
 
 # %%
-# Do they look like edges? The edge-match score must be judged against what
+# Do they look like edges? The :term:`edge-match score` must be judged against what
 # random kernels of the same size score, and when a layer's kernels are
 # tested together, against the best of as many random kernels
 # (:func:`~cnnexplain.analysis.edge_score_null`): a kernel is an edge
-# detector when it scores above the upper end of that threshold's 95%
-# interval. The level depends strongly on the size: 9 weights fit one of the
+# detector when it scores above the upper end of that :term:`threshold`'s
+# :term:`95% interval`. The level depends strongly on the size: 9 weights fit one of the
 # templates far more easily than 49 do.
 
 above = {}
@@ -203,7 +204,7 @@ check(
 # ---------------
 # The kernel of the two-kernel run that prefers one class most
 # (:func:`~cnnexplain.analysis.selectivity`) is kernel |k_line|, with a
-# selectivity index of |sel_line| -- yet its edge score is only
+# :term:`selectivity index` of |sel_line| -- yet its edge score is only
 # |score_line|, below the threshold of an edge detector. A kernel can detect a bright *line* (dark, bright, dark)
 # rather than an *edge* (dark, bright): a line detector is symmetric under a
 # half turn, where an edge operator is antisymmetric, and the edge-match score
@@ -306,8 +307,9 @@ check(
 #
 # How much each kernel matters
 # ----------------------------
-# :func:`~cnnexplain.analysis.ablation` zeroes one kernel at a time and
-# measures the accuracy lost on the test images. One dot per kernel:
+# :func:`~cnnexplain.analysis.ablation` zeroes one kernel at a time (an
+# :term:`ablation`) and measures the :term:`accuracy` lost on the test
+# images. One dot per kernel:
 
 drops = {
     name: 100 * ablation(run.model, run.test_set).drop for name, run in runs.items()
