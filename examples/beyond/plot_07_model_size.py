@@ -3,10 +3,10 @@ Smaller and larger first layers
 ===============================
 
 The article's first layer has 8 :term:`kernels <kernel>` of 7x7. Would 3x3
-kernels do, as in most modern :term:`CNNs <CNN>`? Would 2 kernels be enough for two classes, and what do 16
-add? We train three variants of the default run, each changing one setting
-of ``conv1``, and compare accuracy, speed, the kernels' shapes and how much
-the network depends on each kernel. In short: in this run every variant
+kernels do, as in most modern :term:`CNNs <CNN>`? Would 2 kernels be enough
+for two classes, and what do 16 add? We train three variants of the default
+run, each changing one setting of ``conv1``, and compare accuracy, speed,
+the kernels' shapes and how much the network depends on each kernel. In short: in this run every variant
 reaches |final_min| on the :term:`test set`; what changes is how the work is
 shared.
 """
@@ -74,7 +74,8 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# The whole network's size is dominated by ``fc1`` (a :term:`dense layer`), which reads the flattened
+# The whole network's size is dominated by ``fc1`` (a :term:`dense layer`),
+# which reads the flattened
 # ``pool2`` maps: with 3x3 kernels the maps stay larger, so the network gets
 # *bigger* even though ``conv1`` shrinks.
 #
@@ -127,7 +128,8 @@ for name, label in [
 # The kernels
 # -----------
 # Each variant's kernels after training, with its own colour scale: 3x3
-# kernels start with larger :term:`weights <weight>`, because PyTorch draws the initial
+# kernels start with larger :term:`weights <weight>`, because PyTorch draws
+# the initial
 # weights of a kernel of ``n`` weights within +/- ``1 / sqrt(n)`` -- 1/3 for
 # 3x3, 1/7 for 7x7.
 
@@ -157,7 +159,8 @@ viz.plot_kernels(runs["8 x 3x3"].history, fig=right, title="8 x 3x3")
 fig = viz.plot_kernels(runs["16 x 7x7"].history, fig=bottom, title="16 x 7x7")
 
 # %%
-# Do they look like edges? The :term:`edge-match score` must be judged against what
+# Do they look like edges? The :term:`edge-match score` must be judged
+# against what
 # random kernels of the same size score, and when a layer's kernels are
 # tested together, against the best of as many random kernels
 # (:func:`~cnnexplain.analysis.edge_score_null`): a kernel is an edge
