@@ -21,10 +21,11 @@ that reads digits looks like edge detectors.
 # scikit-learn's `load_digits
 # <https://scikit-learn.org/stable/modules/generated/sklearn.datasets.load_digits.html>`__
 # returns |n_images| images of 8x8 pixels, with values from 0 to 16, and
-# their labels. Scaled to [0, 1] and shaped ``(N, 1, 8, 8)`` (one channel),
+# their labels. Scaled to [0, 1] and shaped ``(N, 1, 8, 8)`` (one
+# :term:`channel`),
 # they are what :func:`~cnnexplain.training.train` takes: a pair of tensors
 # ``(images, labels)``, images float, labels int64. A fifth of them, drawn at
-# random, are held out (|n_held_out| images).
+# random, are held out as the :term:`test set` (|n_held_out| images).
 
 import matplotlib.pyplot as plt
 import torch
@@ -72,8 +73,9 @@ check(
 # %%
 # Your model: an ``nn.Sequential``
 # --------------------------------
-# Two convolutions of eight and sixteen 3x3 kernels, each followed by a ReLU
-# and a 2x2 max-pooling, then two dense layers. In an
+# Two :term:`convolutions <convolution>` of eight and sixteen 3x3
+# :term:`kernels <kernel>`, each followed by a :term:`ReLU` and a 2x2
+# :term:`max-pooling`, then two :term:`dense layers <dense layer>`. In an
 # :class:`~torch.nn.Sequential` the layers are named by their position:
 # ``"0"`` is the first convolution, ``"1"`` its ReLU, ``"2"`` its pooling,
 # ``"3"`` the second convolution, and so on. Those names are what the
@@ -136,7 +138,7 @@ fig = viz.plot_training_curves(history)
 
 val_acc = history.metrics["val_accuracy"]
 print(
-    f"validation accuracy: {val_acc[0]:.1%} before training, {val_acc[-1]:.1%} after {len(val_acc) - 1} epochs"
+    f"test accuracy: {val_acc[0]:.1%} before training, {val_acc[-1]:.1%} after {len(val_acc) - 1} epochs"
 )
 
 # sphinx_gallery_start_ignore
@@ -188,8 +190,9 @@ anim = viz.animate_kernels(
 # Did the digit network learn edge detectors?
 # -------------------------------------------
 # Measured, not judged by eye: :func:`~cnnexplain.analysis.edge_match`
-# compares each kernel of layer ``"0"`` with Prewitt and Sobel templates of
-# its own size, 3x3, and :func:`~cnnexplain.analysis.edge_score_null` says
+# compares each kernel of layer ``"0"`` with Prewitt and Sobel
+# :term:`templates <edge template>` of its own size, 3x3 (its
+# :term:`edge-match score`), and :func:`~cnnexplain.analysis.edge_score_null` says
 # what eight random 3x3 kernels score (see :ref:`the edge-match page
 # <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`). With only nine
 # weights, a random kernel fits some template better than a random 7x7
@@ -251,7 +254,8 @@ check(
 # The analyses whose default layer is one of ``LineCNN``'s (``"relu1"``) need
 # the name of the layer in your model: here ``"1"`` (the first ReLU) and
 # ``"4"`` (the second). :func:`~cnnexplain.analysis.dead_kernels` finds the
-# channels that stay silent on every training image;
+# channels that stay silent on every training image (:term:`dead kernels
+# <dead kernel>`);
 # :func:`~cnnexplain.analysis.selectivity` measures each channel's mean
 # activation on the images of each class.
 
