@@ -237,7 +237,8 @@ ax_corr.legend(loc="lower right")
 
 # %%
 # After |n_steps| steps every learned weight is within |largest_gap| of the
-# -1, 0 or +1 of ``Gx``: gradient descent found the hand-made edge detector,
+# -1, 0 or +1 of ``Gx``: gradient descent found the hand-made :term:`edge
+# detector`,
 # because the targets pinned it down. Only one kernel makes exactly Gx's maps
 # of these images, so the smallest possible loss has one answer, and it is
 # ``Gx``.

@@ -4,8 +4,9 @@ The model: a small CNN and its |conv1_params| first-layer parameters
 
 You will see, layer by layer, the small network that learns to tell the
 lines apart, and where its parameters live. Its first layer is where the
-article looked for edge detectors: eight kernels like Prewitt's, but 7x7,
-and with numbers that training chooses instead of a person.
+article looked for :term:`edge detectors <edge detector>`: eight
+:term:`kernels <kernel>` like Prewitt's, but 7x7, and with numbers that
+training chooses instead of a person.
 
 The network is deliberately small: small enough to print whole, and to count
 every parameter by hand. At the end, the page says which parts of the network
@@ -22,7 +23,7 @@ and of its training come from the article and which are ours.
 # answer. The image then goes through these :term:`layers <layer>`, in order:
 #
 # - ``conv1`` and ``conv2``, :term:`convolutions <convolution>`: each slides
-#   its :term:`kernels <kernel>` over its input, as ``Gx`` slid over the
+#   its kernels over its input, as ``Gx`` slid over the
 #   image, and adds one :term:`bias` per kernel. Each kernel makes one
 #   :term:`channel` of the output, a :term:`feature map`.
 # - ``relu1``, ``relu2`` and ``relu3``, :term:`ReLU`: every negative value
@@ -43,8 +44,8 @@ and of its training come from the article and which are ours.
 # :func:`~cnnexplain.model.summary` runs one dummy image through the model
 # and lists every layer with the shape of its output and its number of
 # :term:`parameters <parameter>`. The layer names (``conv1``, ``relu1``,
-# ``pool1``, ...) are the ones used everywhere on this site: in the weight
-# history, the figures and the text.
+# ``pool1``, ...) are the ones used everywhere on this site: in the
+# :term:`weight history`, the figures and the text.
 
 import matplotlib.pyplot as plt
 
@@ -213,17 +214,17 @@ check(
 # What comes from the article, and what is ours
 # ---------------------------------------------
 # The article shows its model's summary but not its code, and it gives only
-# part of the design. From the article: a "fairly simple" CNN made of
+# part of the design. From the article: a "fairly simple" :term:`CNN` made of
 # convolutions, max-pooling, ReLU, dropout and dense layers; a first layer of
 # eight 7x7 kernels on grayscale images, hence its first-layer parameter
-# count; and the weights of every layer saved after every epoch.
+# count; and the weights of every layer saved after every :term:`epoch`.
 #
 # Ours, because the article does not give them: everything beyond
 # ``conv1`` -- the second convolution (eight 3x3 kernels), the order of the
 # layers, the |hidden| units of ``fc1``, the dropout rate (a quarter of the
 # values, before ``fc1``) -- and the whole training: :term:`Adam` with a
 # :term:`learning rate` of one in a thousand on the :term:`cross-entropy`,
-# :term:`batches <batch>` of 32 images, 20 :term:`epochs <epoch>`, and the
+# :term:`batches <batch>` of 32 images, 20 epochs, and the
 # :term:`seeds <seed>`. The figures on the next pages come from this
 # reconstruction, so where they differ from the article's, the difference
 # may lie here rather than in the idea.

@@ -4,15 +4,15 @@ Training, and the kernels changing epoch by epoch
 
 You will watch the network learn: its accuracy climbs from a guess to
 nearly every test image right, while an animation shows its eight
-first-layer kernels changing epoch by epoch. This is the moment the article's
+first-layer :term:`kernels <kernel>` changing :term:`epoch` by epoch. This is the moment the article's
 story is about: nobody tells the network what its kernels should look like,
 only which class each training image belongs to.
 
-We train it for 20 :term:`epochs <epoch>` with the :term:`Adam`
-:term:`optimizer` on the :term:`cross-entropy` :term:`loss`, and after every
-epoch we store a copy of *all* its :term:`weights <weight>`. That history is
-what makes the rest of the story visible: here it becomes an animation of
-the eight first-layer :term:`kernels <kernel>`.
+We train it for 20 epochs with the :term:`Adam` :term:`optimizer` on the
+:term:`cross-entropy` :term:`loss`, and after every epoch we store a copy of
+*all* its :term:`weights <weight>`. That history is what makes the rest of
+the story visible: here it becomes an animation of the eight first-layer
+kernels.
 """
 
 # %%
@@ -186,8 +186,8 @@ print(f"wrote {gif.name}: {len(history)} frames, {gif.stat().st_size / 1024:.0f}
 # -------------------------
 # The article describes the weights as values between 0 and 1. Ours are
 # not: in this run, after training they range from |w_min| to |w_max|, and
-# every kernel has negative weights as well as positive ones -- an edge
-# detector *subtracts* one side from the other. Below, the range of the
+# every kernel has negative weights as well as positive ones -- an
+# :term:`edge detector` *subtracts* one side from the other. Below, the range of the
 # weights, and how much each kernel changed, relative to its size at
 # :term:`initialization` (both sizes measured by the :term:`norm`).
 

@@ -5,9 +5,9 @@ Play with the trained network
 You will run the trained network of the previous page right here, in your
 browser, at |n_snapshots| moments of its training: draw a line and watch
 every layer respond, or move the slider and see the same image go through
-the network of another epoch. Trying it yourself is the quickest way to get a
-feel for kernels, feature maps and class probabilities before the next pages
-measure them.
+the network of another :term:`epoch`. Trying it yourself is the quickest way
+to get a feel for :term:`kernels <kernel>`, :term:`feature maps <feature
+map>` and class probabilities before the next pages measure them.
 """
 
 # %%
@@ -90,15 +90,14 @@ explorer
 #   :term:`test set`), a *preset* line
 #   (horizontal, vertical, either diagonal) or random *noise*.
 # - **Move the slider** through training, or press *play*.
-# - **Watch every layer**: the eight 7x7 :term:`kernels <kernel>` of
-#   ``conv1`` and their :term:`feature maps <feature map>`, what the
-#   :term:`ReLU` and the :term:`pooling <max-pooling>` keep, the second
-#   convolution, the :term:`hidden units <hidden unit>` and the two class
+# - **Watch every layer**: the eight 7x7 kernels of ``conv1`` and their
+#   feature maps, what the :term:`ReLU` and the :term:`pooling
+#   <max-pooling>` keep, the second :term:`convolution`, the :term:`hidden units <hidden unit>` and the two class
 #   :term:`probabilities <probability>`.
 # - **See the arithmetic**: hover over a pixel of a ``conv1`` map (or focus a
 #   map and move with the arrow keys) to see the window of the image under the
 #   kernel, the kernel, their 49 products, and the sum plus the bias that give
-#   that pixel's value (see :term:`convolution` and :term:`bias`).
+#   that pixel's value (see :term:`bias`).
 #
 # Which epochs are in the slider
 # ------------------------------

@@ -2,11 +2,11 @@
 Before and after: random kernels against trained ones
 =====================================================
 
-You will see the eight first-layer kernels before and after training side
-by side, and then what training *added* to each of them -- where the edges
-show most clearly. It answers the article's question in the plainest way:
-did training turn random noise into edge detectors, or draw something on top
-of the noise?
+You will see the eight first-layer :term:`kernels <kernel>` before and
+after training side by side, and then what training *added* to each of them
+-- where the edges show most clearly. It answers the article's question in
+the plainest way: did training turn random noise into :term:`edge detectors
+<edge detector>`, or draw something on top of the noise?
 
 The two ends of the animation of the previous page, on one shared colour
 scale, so that every difference of colour is a difference of value; compared
@@ -17,10 +17,10 @@ much of the starting point survived.
 # %%
 # Side by side
 # ------------
-# Top row: epoch 0, the random :term:`initialization` (PyTorch's default:
+# Top row: :term:`epoch` 0, the random :term:`initialization` (PyTorch's default:
 # each weight drawn on its own, uniformly between plus and minus one over the
 # square root of the kernel's 7 x 7 = 49 inputs). Bottom row: after the last
-# :term:`epoch`.
+# epoch.
 
 import numpy as np
 
@@ -191,7 +191,7 @@ check(
 # So each trained kernel is its random start with something drawn on top,
 # and the start hides the drawing. Take it away: the kernel after training
 # minus the same kernel before training is what training *added*. Below,
-# each of these eight changes (top) above the edge template it resembles
+# each of these eight changes (top) above the :term:`edge template` it resembles
 # most (bottom). The :term:`edge-match score` ``r`` under each template says
 # how much: 1 for a perfect edge, about |null_median| for a typical random
 # kernel.
@@ -234,7 +234,7 @@ check(
 # %%
 # In this run what training added scores |mean_added| on average, the
 # trained kernels |mean_trained|; |n_edge_added| of the eight changes count
-# as :term:`edge detectors <edge detector>` (a score above |edge_high|, which
+# as edge detectors (a score above |edge_high|, which
 # the best of eight random kernels rarely reaches: see :term:`null
 # distribution`), against |n_edge_trained| of the trained kernels. Look for
 # a band of red beside a band of blue: that is an edge detector, the

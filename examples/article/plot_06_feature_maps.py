@@ -2,9 +2,10 @@
 What two kernels detect, before and after training
 ===================================================
 
-You will see two first-layer kernels at work on a horizontal and a vertical
-line, through the ReLU and the max-pooling, once with their random initial
-weights and once trained. What a kernel does to an image tells more than its
+You will see two first-layer :term:`kernels <kernel>` at work on a
+horizontal and a vertical line, through the :term:`ReLU` and the
+:term:`max-pooling`, once with their random initial weights and once
+trained. What a kernel does to an image tells more than its
 weights: it shows whether training made it answer one kind of line more than
 the other.
 
@@ -16,7 +17,7 @@ and the one that most prefers horizontal lines.
 # %%
 # Choosing the kernels by a rule
 # ------------------------------
-# For every kernel, take its output after the :term:`ReLU` (``relu1``),
+# For every kernel, take its output after the ReLU (``relu1``),
 # average it over all images of each class in the :term:`training set`, and
 # compare the two means with a :term:`selectivity index`
 #
@@ -147,7 +148,7 @@ check(
 # horizontal line and a held-out vertical line, the kernel's raw output
 # (its :term:`feature map`, ``conv1``, signed: blue-white-red around zero),
 # after the ReLU (negative values cut to zero) and after 2x2
-# :term:`max-pooling`. The signed maps share one
+# max-pooling. The signed maps share one
 # colour scale, the non-negative ones another, over the whole figure: the
 # same colour means the same value before and after training.
 
@@ -241,13 +242,14 @@ for name, (k, _, _) in own.items():
 # ---------------------------------
 # Here are all eight trained kernels. Whether a kernel "looks like a
 # Prewitt kernel" is not judged by eye on this site:
-# :func:`~cnnexplain.analysis.edge_match` correlates it with edge templates
-# at every orientation (its :term:`edge-match score`), and
+# :func:`~cnnexplain.analysis.edge_match` correlates it with :term:`edge
+# templates <edge template>` at every orientation (its :term:`edge-match
+# score`), and
 # :ref:`the edge-match page <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`
 # explains the threshold of :func:`~cnnexplain.analysis.edge_score_null`: the
 # best of eight random kernels scores below |edge_threshold| in 95% of
-# draws, and a kernel counts as an edge detector only above |edge_high|, the
-# upper end of that threshold's 95% interval.
+# draws, and a kernel counts as an :term:`edge detector` only above
+# |edge_high|, the upper end of that threshold's :term:`95% interval`.
 
 fig = viz.plot_kernels(
     run.history, layer="conv1", step=-1, title="conv1 kernels after training"

@@ -2,13 +2,14 @@
 Dead kernels, found by measurement
 ==================================
 
-You will measure how active each first-layer kernel is, provoke a few
-kernels into going silent for good, and watch the moment one of them dies. A
-dead kernel is a part of the network that training has switched off, and it
-can look like any other kernel: only a measurement tells it apart.
+You will measure how active each first-layer :term:`kernel` is, provoke a
+few kernels into going silent for good, and watch the moment one of them
+dies. A :term:`dead kernel` is a part of the network that training has
+switched off, and it can look like any other kernel: only a measurement
+tells it apart.
 
 The article remarks that every kernel learns something "except a few dead
-ones", and leaves it there. A kernel is dead (a :term:`dead kernel`) when
+ones", and leaves it there. A kernel is dead when
 its :term:`ReLU` output is zero, or almost, for every input: it (almost)
 never fires, so it passes (almost) nothing to the next layer. Our main run
 has none, so we run an experiment of our own -- the article gives no
@@ -65,7 +66,7 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# In this run, trained with Adam's usual learning rate of |lr_main|, no
+# In this run, trained with :term:`Adam`'s usual learning rate of |lr_main|, no
 # kernel is dead: the least active one still reaches |least_peak| of the
 # most active one's peak. So dead kernels are not inevitable.
 #
@@ -130,10 +131,11 @@ check(
 # %%
 # The moment it dies
 # ------------------
-# Thanks to the weight history, we can replay training and measure the
-# activity of the first dead kernel, kernel |victim|, after every epoch. A
+# Thanks to the :term:`weight history`, we can replay training and measure
+# the activity of the first dead kernel, kernel |victim|, after every
+# :term:`epoch`. A
 # ReLU whose output is zero everywhere passes back a zero :term:`gradient`,
-# so once the kernel stops firing, nothing but the momentum of :term:`Adam`
+# so once the kernel stops firing, nothing but the momentum of Adam
 # (its running average of past gradients) still moves
 # its weights: they drift on for |n_drift| epochs after it fell silent (at
 # epoch |died|), with shorter and shorter steps, then stop changing at all

@@ -7,9 +7,9 @@ vertical line, and whether it tells the classes apart better than the first
 layer. The article stops at the first layer; this page shows what the network
 builds from the first layer's maps, one step closer to its decision.
 
-The deeper kernels, the article says, have too many parameters to show. Ours
-are few enough to look at whole. ``conv2`` has eight :term:`kernels
-<kernel>`, each a stack of eight slices of 3x3 -- one slice per first-layer
+The deeper :term:`kernels <kernel>`, the article says, have too many
+parameters to show. Ours are few enough to look at whole. ``conv2`` has
+eight kernels, each a stack of eight slices of 3x3 -- one slice per first-layer
 :term:`channel` it reads -- so 8 x 8 x 3 x 3 :term:`weights <weight>` plus
 eight :term:`biases <bias>`: |n_params| parameters.
 """
@@ -213,7 +213,7 @@ check(
 # In this run, the second layer's kernels are more committed to one class
 # than the first layer's: their mean absolute index is |mean2|, against
 # |mean1|, and |n_strong2| of them pass |strong|, against |n_strong1|. One
-# run says nothing about CNNs in general: what holds across runs is
+# run says nothing about :term:`CNNs <CNN>` in general: what holds across runs is
 # measured by :ref:`the seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`.
 #
 # Looking deeper -- what input excites a second-layer kernel the most, and

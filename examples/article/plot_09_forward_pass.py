@@ -7,7 +7,7 @@ its pixels to the two class probabilities, with every layer's output and its
 shape. It ties the story together: every piece the earlier pages looked at on
 its own does its part in one decision.
 
-The path: the eight maps of the first convolution, what :term:`ReLU` and
+The path: the eight maps of the first :term:`convolution`, what :term:`ReLU` and
 :term:`pooling <max-pooling>` keep of them, the second convolution's maps,
 the 32 :term:`hidden units <hidden unit>`, and finally the two class
 :term:`probabilities <probability>` -- a whole :term:`forward pass`.

@@ -2,8 +2,9 @@
 Which kernels became edge detectors, and when
 =============================================
 
-The article looked at the trained kernels and saw edge detectors. Here that
-impression becomes a number: every :term:`kernel` of ``conv1`` is compared
+The article looked at the trained :term:`kernels <kernel>` and saw
+:term:`edge detectors <edge detector>`. Here that impression becomes a
+number: every kernel of ``conv1`` is compared
 with :term:`Prewitt and Sobel <Prewitt operator>` :term:`edge templates
 <edge template>` at many orientations, after every :term:`epoch` of the
 site's default training :term:`run`, and its score is judged against what
@@ -266,8 +267,8 @@ glue("n_change_edge", int(null.is_edge(change_match.score).sum()))
 # threshold. Against random kernels, the changes look edge-shaped: 95% of
 # sets of eight random kernels have a mean score below |mean_p95|.
 #
-# But random kernels are not the fair comparison here. A step of gradient
-# descent adds to a ``conv1`` kernel a weighted sum of image patches, and
+# But random kernels are not the fair comparison here. A step of
+# :term:`gradient descent` adds to a ``conv1`` kernel a weighted sum of image patches, and
 # the patches of these images are pieces of straight lines: any change made
 # by training on them is line- or edge-shaped, whatever the labels. The fair
 # baseline is the same training with the labels shuffled, so there is

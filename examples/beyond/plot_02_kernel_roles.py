@@ -362,7 +362,7 @@ check(
 # With that learning rate and this run's seed, the dead kernels are
 # |fast_dead|, and zeroing any of them leaves the accuracy and the loss
 # exactly as they were. A dead kernel is easy to find by its silence; a
-# redundant one is not: it fires, it may look like an edge detector, and the
+# redundant one is not: it fires, it may look like an :term:`edge detector`, and the
 # network still does not need it. Only switching it off tells.
 
 # sphinx_gallery_thumbnail_number = 3

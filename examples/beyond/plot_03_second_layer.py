@@ -15,7 +15,7 @@ check the second method on the first layer, where we know the answer.
 # %%
 # Eight maps for two lines
 # ------------------------
-# The ``relu2`` maps (the second convolution, after its :term:`ReLU`) of all
+# The ``relu2`` maps (the second :term:`convolution`, after its :term:`ReLU`) of all
 # eight channels, for one horizontal and one vertical line of the
 # :term:`test set`. The maps are 20x20: the 50x50 image loses 6 pixels to
 # ``conv1``, half of the rest to :term:`pooling <max-pooling>`, and 2 more to

@@ -5,11 +5,12 @@ Where the network looks: saliency, occlusion and Grad-CAM
 A classifier that is right for the wrong reason -- a border artefact, the
 brightness of the image -- would score just as well on our :term:`test set`.
 Three standard attribution methods ask, image by image, which pixels the
-decision rests on. We compute all three (with `Captum <https://captum.ai>`_, through
-:mod:`cnnexplain.analysis`) on horizontal and vertical lines, measure how
-much of each map falls on the line, and open up Grad-CAM to see how it
-tells the two classes apart. Occlusion needs a choice first: what to hide
-the pixels with.
+decision rests on. We compute all three (with `Captum
+<https://captum.ai>`_, through :mod:`cnnexplain.analysis`) on horizontal and
+vertical lines, measure how much of each map falls on the line, and open up
+:term:`Grad-CAM` to see how it tells the two classes apart.
+:term:`Occlusion <occlusion>` needs a choice first: what to hide the pixels
+with.
 """
 
 # %%
@@ -19,14 +20,13 @@ the pixels with.
 #   the size of the :term:`gradient` of the :term:`class score` with respect
 #   to each pixel -- which pixels
 #   would change the score most if nudged. Exact to the pixel, but local.
-# * :term:`Occlusion <occlusion>` (:func:`~cnnexplain.analysis.occlusion`):
-#   hide a 7x7 square
+# * Occlusion (:func:`~cnnexplain.analysis.occlusion`): hide a 7x7 square
 #   at every position (set its pixels to the ``baseline`` value), and record
 #   how much the class score falls. Direct, but blurred to the square's size,
 #   and it costs one forward pass per position.
-# * :term:`Grad-CAM` (:func:`~cnnexplain.analysis.grad_cam`): weight each
+# * Grad-CAM (:func:`~cnnexplain.analysis.grad_cam`): weight each
 #   :term:`channel` of
-#   the last convolution (``conv2``) by how much the class score depends on
+#   the last :term:`convolution` (``conv2``) by how much the class score depends on
 #   it, sum the weighted maps, keep the positive part, and scale the 20x20
 #   result up to 50x50. Coarse, but it says which *features* carry the
 #   decision.
@@ -83,7 +83,7 @@ check(
 
 # %%
 # Saliency and Grad-CAM light up the line. Saliency is speckled along it
-# (each 2x2 max-pooling passes the gradient back through only one of its
+# (each 2x2 :term:`max-pooling` passes the gradient back through only one of its
 # four inputs); Grad-CAM is coarse, at the resolution of ``conv2``. Black
 # occlusion is a smooth band as wide as its square, and zero beyond -- as it
 # must be. Grey occlusion is not confined to the line at all.
@@ -320,7 +320,7 @@ glue("clear_cut", CLEAR)
 
 # %%
 # In this run, to explain "horizontal", Grad-CAM weighs the channels more
-# the more they prefer horizontal lines (correlation |r_h| with the
+# the more they prefer horizontal lines (:term:`correlation` |r_h| with the
 # selectivity index); to explain "vertical", the reverse (|r_v|). Every
 # channel with a clear preference (an index beyond plus or minus
 # |clear_cut|) gets a positive weight for the class it prefers and a

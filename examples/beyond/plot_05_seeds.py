@@ -7,19 +7,18 @@ Everything so far comes from one training :term:`run`, with one random
 run also grow a horizontal and a vertical :term:`edge detector`? Here we
 train |n_runs| runs that differ only in their random :term:`seed`, define "an edge detector emerged" by
 thresholds measured on the spot, and count. The runs agree on the accuracy;
-their kernels differ.
+their :term:`kernels <kernel>` differ.
 """
 
 # %%
 # Ten runs
 # --------
 # Seeds 0 to 9 set both the initial weights and the order of the training
-# batches; the images and the train/test split stay the same. Each run trains
-# for 8 :term:`epochs <epoch>` instead of 20 to keep this page fast. That
-# costs little: in this run -- the site's default run, seed |default_seed|,
-# trained for 20 epochs -- no :term:`kernel`'s :term:`edge-match score`
-# moves by more than |late_change|
-# after epoch 8, less than half of the most a score moved in the first 8
+# :term:`batches <batch>`; the images and the train/test split stay the
+# same. Each run trains for 8 :term:`epochs <epoch>` instead of 20 to keep
+# this page fast. That costs little: in this run -- the site's default run,
+# seed |default_seed|, trained for 20 epochs -- no kernel's
+# :term:`edge-match score` moves by more than |late_change| after epoch 8, less than half of the most a score moved in the first 8
 # epochs (|early_change|), and the kernels that pass the score test defined
 # below are the same after epoch 8 as after epoch 20.
 
@@ -143,7 +142,7 @@ check(
 # We call kernel ``k`` a *horizontal edge detector* when three things hold
 # (the thresholds of the last two are measured here, not chosen):
 #
-# 1. its best edge template (:func:`~cnnexplain.analysis.edge_match`) lies
+# 1. its best :term:`edge template` (:func:`~cnnexplain.analysis.edge_match`) lies
 #    within |tolerance| degrees of horizontal (90 degrees): the nearest of
 #    the four main orientations;
 # 2. its shape is an edge: its score is above what random kernels reach.

@@ -2,8 +2,8 @@
 A harder task: four orientations, in noise
 ==========================================
 
-Horizontal against vertical is the easiest task there is for an edge
-detector. What does the same network learn when the lines also run
+Horizontal against vertical is the easiest task there is for an
+:term:`edge detector`. What does the same network learn when the lines also run
 diagonally, both ways, and every pixel carries noise? We train it on four
 classes -- horizontal, vertical, diagonal (``\\``) and antidiagonal (``/``)
 -- with Gaussian pixel noise, and compare its first-layer :term:`kernels
@@ -139,7 +139,7 @@ check(
 #
 # Its kernels
 # -----------
-# The trained kernels, each above its best edge template
+# The trained kernels, each above its best :term:`edge template`
 # (:func:`~cnnexplain.analysis.edge_match`, the :term:`edge-match score`):
 
 match_hard = edge_match(hard.model)
@@ -151,7 +151,7 @@ print(match_hard)
 # -------------------------------
 # For each run, every kernel's best edge orientation and its score. As on the
 # :ref:`first page <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>` of
-# this section, a kernel counts as an :term:`edge detector` when its score
+# this section, a kernel counts as an edge detector when its score
 # is above the :term:`threshold` that the best of eight random kernels stays
 # below 95% of the time, taken at the upper end of its :term:`95% interval`
 # (the grey band); the dotted line is the :term:`median` of random kernels. An edge at 45 degrees runs like

@@ -163,9 +163,10 @@ fig = viz.plot_kernels(runs["16 x 7x7"].history, fig=bottom, title="16 x 7x7")
 # against what
 # random kernels of the same size score, and when a layer's kernels are
 # tested together, against the best of as many random kernels
-# (:func:`~cnnexplain.analysis.edge_score_null`): a kernel is an edge
-# detector when it scores above the upper end of that :term:`threshold`'s
-# :term:`95% interval`. The level depends strongly on the size: 9 weights fit one of the
+# (:func:`~cnnexplain.analysis.edge_score_null`): a kernel is an
+# :term:`edge detector` when it scores above the upper end of that
+# :term:`threshold`'s :term:`95% interval`. The level depends strongly on the
+# size: 9 weights fit one of the
 # templates far more easily than 49 do.
 
 above = {}
@@ -196,7 +197,7 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# A random 3x3 kernel already scores |p95_3| at the 95th percentile (a 7x7
+# A random 3x3 kernel already scores |p95_3| at the 95th :term:`percentile` (a 7x7
 # one |p95_7|), and eight trained 3x3 kernels must beat |threshold_3| to
 # count: at that size the score says little, and in this run
 # |n_edge_3x3| of the eight do. Among the 7x7 variants, |shares_7x7| kernels
@@ -208,11 +209,12 @@ check(
 # The kernel of the two-kernel run that prefers one class most
 # (:func:`~cnnexplain.analysis.selectivity`) is kernel |k_line|, with a
 # :term:`selectivity index` of |sel_line| -- yet its edge score is only
-# |score_line|, below the threshold of an edge detector. A kernel can detect a bright *line* (dark, bright, dark)
-# rather than an *edge* (dark, bright): a line detector is symmetric under a
-# half turn, where an edge operator is antisymmetric, and the edge-match score
-# is blind to symmetric kernels: against every edge template, a perfectly
-# symmetric line kernel scores |line_score|. The correlation of a kernel with
+# |score_line|, below the threshold of an edge detector. A kernel can detect
+# a bright *line* (dark, bright, dark) rather than an *edge* (dark, bright):
+# a line detector is symmetric under a half turn, where an edge operator is
+# antisymmetric, and the edge-match score is blind to symmetric kernels:
+# against every :term:`edge template`, a perfectly symmetric line kernel
+# scores |line_score|. The :term:`correlation` of a kernel with
 # its own copy turned by 180 degrees tells the two apart: +1 for a symmetric
 # line detector, -1 for an edge operator such as Prewitt's.
 

@@ -12,7 +12,7 @@ runs it live in this page.
 
 You will see how to pass your own images and labels, how to name the layers
 of your model to each analysis, and whether the first layer of a network
-that reads digits looks like edge detectors.
+that reads digits looks like :term:`edge detectors <edge detector>`.
 """
 
 # %%
@@ -125,7 +125,7 @@ check(
 # Training it with :func:`~cnnexplain.training.train`
 # ---------------------------------------------------
 # The same call as for the article's network, with the pairs of tensors in
-# place of the line data sets, for 15 epochs. It records every weight after
+# place of the line data sets, for 15 :term:`epochs <epoch>`. It records every weight after
 # every epoch in a :class:`~cnnexplain.history.WeightHistory`, whose
 # parameters are named as in ``model.state_dict()``: ``"0.weight"`` for the
 # first convolution's kernels.
