@@ -187,7 +187,8 @@ kept = np.sign(before) == np.sign(after)
 print(f"margin {margin:.3f}; clear at the end: {clear.sum()} of {clear.size} kernels")
 print(f"of these, the same sign before training: {kept[clear].sum()}")
 share_per_run = kept.mean(axis=1)  # all eight kernels of each run
-print("share of all kernels keeping their sign, per run:", np.round(share_per_run, 2))
+print("share of the kernels keeping their sign, per run:")
+print(np.round(share_per_run, 2))
 all_clear_kept = np.array([kept[r][clear[r]].all() for r in range(len(runs))])
 print(f"runs where every clear preference kept its sign: {all_clear_kept.sum()}")
 flipped = np.argwhere(clear & ~kept)
@@ -254,22 +255,12 @@ check(
 
 colors = plt.get_cmap("tab10")(np.arange(len(runs)))
 fig, (ax, ax_rho) = plt.subplots(
-    1,
-    2,
-    figsize=(7.0, 3.4),
-    width_ratios=(1.25, 1),
-    layout="constrained",
+    1, 2, figsize=(7.0, 3.4), width_ratios=(1.25, 1), layout="constrained"
 )
 for r, color in enumerate(colors):
     ax.scatter(before[r], after[r], s=22, color=color, edgecolor="white", linewidth=0.4)
-band = ax.axhspan(
-    -margin,
-    margin,
-    color="0.85",
-    lw=0,
-    zorder=0,
-    label="no clear preference\n(within the margin)",
-)
+band_label = "no clear preference\n(within the margin)"
+band = ax.axhspan(-margin, margin, color="0.85", lw=0, zorder=0, label=band_label)
 ax.axhline(0, color="0.5", lw=0.8)
 ax.axvline(0, color="0.5", lw=0.8)
 ax.set_xlim(-1, 1)

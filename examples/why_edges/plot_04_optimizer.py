@@ -53,7 +53,11 @@ from cnnexplain.claims import check, glue
 
 n_runs = glue("n_runs", len(adam))
 settings = [
-    tuple(run.config["training"][key] for run in (a, b) for key in ("optimizer", "lr", "epochs"))
+    tuple(
+        run.config["training"][key]
+        for run in (a, b)
+        for key in ("optimizer", "lr", "epochs")
+    )
     for a, b in zip(adam, sgd)
 ]
 check(
@@ -64,7 +68,8 @@ check(
     measured=f"{settings[0]}",
 )
 same_start = all(
-    np.array_equal(a.history["conv1.weight"][0], b.history["conv1.weight"][0]) for a, b in zip(adam, sgd)
+    np.array_equal(a.history["conv1.weight"][0], b.history["conv1.weight"][0])
+    for a, b in zip(adam, sgd)
 )
 check(
     "each SGD run starts from the weights of its Adam run",
@@ -123,8 +128,8 @@ for name, runs in (("Adam", adam), ("SGD", sgd)):
     }
     print(
         f"{name}: edge-shaped kernels {null.is_edge(kernel).sum()} of {kernel.size}, "
-        f"edge-shaped changes {null.is_edge(change).sum()}; median score "
-        f"{np.median(kernel):.2f} (kernels), {np.median(change):.2f} (changes)"
+        f"changes {null.is_edge(change).sum()}; median scores {np.median(kernel):.2f}, "
+        f"{np.median(change):.2f}"
     )
     print("   per run, edge-shaped kernels:", null.is_edge(kernel).sum(1), end="")
     print(", changes:", null.is_edge(change).sum(1))
@@ -143,7 +148,12 @@ glue("sgd_kernel_edge", count["SGD", "kernel"])
 glue("adam_change_edge", count["Adam", "change"])
 glue("sgd_change_edge", count["SGD", "change"])
 more_in_run = {
-    name: int((null.is_edge(table[name]["change"]).sum(1) > null.is_edge(table[name]["kernel"]).sum(1)).sum())
+    name: int(
+        (
+            null.is_edge(table[name]["change"]).sum(1)
+            > null.is_edge(table[name]["kernel"]).sum(1)
+        ).sum()
+    )
     for name in table
 }
 glue("adam_runs_more", more_in_run["Adam"])
@@ -161,13 +171,16 @@ check(
 check(
     "with both optimizers, more changes than kernels are edge-shaped, at least twice as many",
     all(count[name, "change"] >= 2 * count[name, "kernel"] for name in table),
-    measured=", ".join(f"{name}: {count[name, 'change']} vs {count[name, 'kernel']}" for name in table),
+    measured=", ".join(
+        f"{name}: {count[name, 'change']} vs {count[name, 'kernel']}" for name in table
+    ),
 )
 check(
     "with both optimizers, the changes score higher than the kernels in the median",
     all(np.median(table[n]["change"]) > np.median(table[n]["kernel"]) for n in table),
     measured=", ".join(
-        f"{n}: {np.median(table[n]['change']):.2f} vs {np.median(table[n]['kernel']):.2f}" for n in table
+        f"{n}: {np.median(table[n]['change']):.2f} vs {np.median(table[n]['kernel']):.2f}"
+        for n in table
     ),
 )
 check(
@@ -227,15 +240,8 @@ for x, (name, part) in enumerate(columns):
     values = table[name][part]
     for r, color in enumerate(colors):
         jitter = rng.uniform(-0.18, 0.18, values.shape[1])
-        ax.scatter(
-            x + jitter,
-            values[r],
-            s=16,
-            color=color,
-            edgecolor="white",
-            linewidth=0.3,
-            zorder=3,
-        )
+        dots = {"s": 16, "color": color, "edgecolor": "white", "linewidth": 0.3}
+        ax.scatter(x + jitter, values[r], zorder=3, **dots)
     ax.hlines(np.median(values), x - 0.3, x + 0.3, color="black", lw=2, zorder=4)
 ax.axhspan(*null.threshold_interval, color="0.6", alpha=0.5, lw=0)
 ax.axhline(null.median, color="0.4", ls="--", lw=1)
