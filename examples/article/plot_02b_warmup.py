@@ -250,6 +250,7 @@ ax_corr.legend(loc="lower right")
 # or a vertical line. Many different kernels lead to the right class, so what
 # it learns is no longer determined by the task -- it depends on where its
 # kernels start and on what happens to help first. The next pages, and the
-# section "Why edges?", show what it finds instead.
+# section :ref:`Why edges? <why-edges-gallery>`, show what it finds
+# instead.
 
 # sphinx_gallery_thumbnail_number = 1

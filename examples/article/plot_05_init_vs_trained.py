@@ -254,6 +254,8 @@ check(
 # images is a piece of a line -- so the changes look like lines and edges,
 # whatever the labels. What the labels decide is *which* kernel moves, and
 # in *which* direction: the next page looks at what the kernels do, and the
-# section "Why edges?" at how a step is made.
+# section :ref:`Why edges? <why-edges-gallery>` at how a step is made,
+# starting with :doc:`a kernel's gradient as a sum of image patches
+# <../why_edges/plot_01_gradient_is_patches>`.
 
 # sphinx_gallery_thumbnail_number = 1
