@@ -60,7 +60,7 @@ def correlation_with_gx(kernel):
 # :term:`back-propagation` (``loss.backward()``) the :term:`gradient`, how
 # the loss changes with each of the nine weights, and moves every weight a
 # little against its gradient (``optimizer.step()``). The :term:`optimizer`
-# is :term:`SGD` with momentum: each step also repeats nine tenths of the
+# is :term:`SGD` with :term:`momentum`: each step also repeats nine tenths of the
 # step before, so that the weights keep moving where the gradient is small
 # but steady. Its :term:`learning rate` looks large because the loss is an
 # average over every pixel, and most pixels are black.
