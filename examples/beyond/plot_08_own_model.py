@@ -12,7 +12,7 @@ runs it live in this page.
 
 You will see how to pass your own images and labels, how to name the layers
 of your model to each analysis, and whether the first layer of a network
-that reads digits looks like :term:`edge detectors <edge detector>`.
+that reads digits looks like edge detectors.
 """
 
 # %%
@@ -21,11 +21,10 @@ that reads digits looks like :term:`edge detectors <edge detector>`.
 # scikit-learn's `load_digits
 # <https://scikit-learn.org/stable/modules/generated/sklearn.datasets.load_digits.html>`__
 # returns |n_images| images of 8x8 pixels, with values from 0 to 16, and
-# their labels. Scaled to [0, 1] and shaped ``(N, 1, 8, 8)`` (one
-# :term:`channel`),
+# their labels. Scaled to [0, 1] and shaped ``(N, 1, 8, 8)`` (one channel),
 # they are what :func:`~cnnexplain.training.train` takes: a pair of tensors
 # ``(images, labels)``, images float, labels int64. A fifth of them, drawn at
-# random, are held out as the :term:`test set` (|n_held_out| images).
+# random, are held out (|n_held_out| images).
 
 import matplotlib.pyplot as plt
 import torch
@@ -42,7 +41,7 @@ train_set = (images[order[n_val:]], labels[order[n_val:]])
 val_set = (images[order[:n_val]], labels[order[:n_val]])
 class_names = [str(d) for d in range(10)]
 
-fig, axes = plt.subplots(1, 10, figsize=(7.0, 1.0), layout="constrained")
+fig, axes = plt.subplots(1, 10, figsize=(8.0, 1.2), layout="constrained")
 for digit, ax in enumerate(axes):
     ax.imshow(val_set[0][val_set[1] == digit][0, 0], cmap="gray", vmin=0, vmax=1)
     ax.set_title(class_names[digit])
@@ -73,9 +72,8 @@ check(
 # %%
 # Your model: an ``nn.Sequential``
 # --------------------------------
-# Two :term:`convolutions <convolution>` of eight and sixteen 3x3
-# :term:`kernels <kernel>`, each followed by a :term:`ReLU` and a 2x2
-# :term:`max-pooling`, then two :term:`dense layers <dense layer>`. In an
+# Two convolutions of eight and sixteen 3x3 kernels, each followed by a ReLU
+# and a 2x2 max-pooling, then two dense layers. In an
 # :class:`~torch.nn.Sequential` the layers are named by their position:
 # ``"0"`` is the first convolution, ``"1"`` its ReLU, ``"2"`` its pooling,
 # ``"3"`` the second convolution, and so on. Those names are what the
@@ -125,7 +123,7 @@ check(
 # Training it with :func:`~cnnexplain.training.train`
 # ---------------------------------------------------
 # The same call as for the article's network, with the pairs of tensors in
-# place of the line data sets, for 15 :term:`epochs <epoch>`. It records every weight after
+# place of the line data sets, for 15 epochs. It records every weight after
 # every epoch in a :class:`~cnnexplain.history.WeightHistory`, whose
 # parameters are named as in ``model.state_dict()``: ``"0.weight"`` for the
 # first convolution's kernels.
@@ -133,13 +131,12 @@ check(
 from cnnexplain import viz
 
 history = train(model, train_set, val_set=val_set, epochs=15, seed=seed)
-print(history)
+print(f"{len(history)} snapshots of:", *history)
 fig = viz.plot_training_curves(history)
 
 val_acc = history.metrics["val_accuracy"]
-print(
-    f"test accuracy: {val_acc[0]:.1%} before training, {val_acc[-1]:.1%} after {len(val_acc) - 1} epochs"
-)
+print(f"validation accuracy: {val_acc[0]:.1%} before training,")
+print(f"{val_acc[-1]:.1%} after {len(val_acc) - 1} epochs")
 
 # sphinx_gallery_start_ignore
 glue("acc_before", val_acc[0], "{:.1%}")
@@ -182,17 +179,14 @@ fig = viz.plot_kernels(history, layer="0", step=-1)
 # :func:`~cnnexplain.viz.pick_snapshots` where the kernels move most.
 
 steps = viz.pick_snapshots(history, 8)
-anim = viz.animate_kernels(
-    history, layer="0", steps=steps, fig=plt.figure(figsize=(6.0, 2.0), dpi=60)
-)
+anim = viz.animate_kernels(history, layer="0", steps=steps)
 
 # %%
 # Did the digit network learn edge detectors?
 # -------------------------------------------
 # Measured, not judged by eye: :func:`~cnnexplain.analysis.edge_match`
-# compares each kernel of layer ``"0"`` with Prewitt and Sobel
-# :term:`templates <edge template>` of its own size, 3x3 (its
-# :term:`edge-match score`), and :func:`~cnnexplain.analysis.edge_score_null` says
+# compares each kernel of layer ``"0"`` with Prewitt and Sobel templates of
+# its own size, 3x3, and :func:`~cnnexplain.analysis.edge_score_null` says
 # what eight random 3x3 kernels score (see :ref:`the edge-match page
 # <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`). With only nine
 # weights, a random kernel fits some template better than a random 7x7
@@ -205,11 +199,11 @@ match = edge_match(model, "0")
 null = edge_score_null(3, tested=8)
 start = edge_match(history["0.weight"][0]).score  # the kernels at initialization
 print(match)
-print(null)
+print(f"random 3x3 kernels: median score {null.median:.2f}")
+print(f"edge detector: a score above {null.threshold_interval[1]:.2f}")
 print(f"edge detectors: {null.is_edge(match.score).sum()} of 8")
-print(
-    f"mean score: {start.mean():.2f} at initialization, {match.score.mean():.2f} after training"
-)
+print(f"mean score: {start.mean():.2f} at initialization,")
+print(f"{match.score.mean():.2f} after training")
 
 # sphinx_gallery_start_ignore
 n_edge = int(null.is_edge(match.score).sum())
@@ -254,8 +248,7 @@ check(
 # The analyses whose default layer is one of ``LineCNN``'s (``"relu1"``) need
 # the name of the layer in your model: here ``"1"`` (the first ReLU) and
 # ``"4"`` (the second). :func:`~cnnexplain.analysis.dead_kernels` finds the
-# channels that stay silent on every training image (:term:`dead kernels
-# <dead kernel>`);
+# channels that stay silent on every training image;
 # :func:`~cnnexplain.analysis.selectivity` measures each channel's mean
 # activation on the images of each class.
 
@@ -267,7 +260,10 @@ for layer in ("1", "4"):
 
 first = selectivity(model, train_set, layer="1")
 second = selectivity(model, train_set, layer="4")
-print(first.table())
+# Each first-layer kernel's mean activation on each digit, two decimals:
+print("kernel " + " ".join(f"{digit:>5}" for digit in first.classes))
+for k, means in enumerate(first.means):
+    print(f"{k:>6} " + " ".join(f"{m:5.2f}" for m in means))
 
 
 def spread(result):
@@ -276,10 +272,9 @@ def spread(result):
     return means.max(axis=1) / means.min(axis=1)
 
 
-print(
-    "largest ratio of a channel's response to its favourite and least favourite digit: "
-    f"layer 1 {spread(first).max():.2f}, layer 4 {spread(second).max():.1f}"
-)
+print("largest ratio of a channel's response to its favourite digit")
+print("and to its least favourite:")
+print(f"layer 1 {spread(first).max():.2f}, layer 4 {spread(second).max():.1f}")
 
 # sphinx_gallery_start_ignore
 dead1, dead4 = (
