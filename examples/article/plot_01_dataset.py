@@ -31,7 +31,9 @@ data = make_lines(n_per_class=600, size=50, seed=0)
 print(data)
 print("images:", tuple(data.images.shape), data.images.dtype)
 print("classes:", data.classes)
-print("settings:", data.config)
+print("settings:")
+for name, value in data.config.items():
+    print(f"  {name}: {value}")
 
 # sphinx_gallery_start_ignore
 # The numbers the text of this page quotes (glue) and its claims (check), see

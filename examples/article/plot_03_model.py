@@ -156,7 +156,7 @@ check(
 # parameters.
 
 rows = [r for r in table.rows if r.params]
-fig, ax = plt.subplots(figsize=(6, 2.6), layout="constrained")
+fig, ax = plt.subplots(figsize=(7.5, 3.2), layout="constrained")
 bars = ax.barh(
     [r.name for r in rows][::-1], [r.params for r in rows][::-1], color="#4c72b0"
 )
@@ -168,10 +168,8 @@ ax.set_title(f"LineCNN: {table.total_params:,} parameters in all")
 
 fc1_share = table.row("fc1").params / table.total_params
 conv1_share = conv1.params / table.total_params
-print(
-    f"fc1 holds {100 * fc1_share:.0f}% of the {table.total_params:,} parameters; "
-    f"conv1 holds {100 * conv1_share:.1f}%"
-)
+print(f"fc1 holds {fc1_share:.0%} of the {table.total_params:,} parameters;", end=" ")
+print(f"conv1 holds {conv1_share:.1%}")
 
 # sphinx_gallery_start_ignore
 import numpy as np
@@ -243,8 +241,10 @@ from cnnexplain.experiment import default_seed, resolve_config
 # seed is 0 unless the environment variable CNNEXPLAIN_SEED says otherwise.
 seed = default_seed()
 defaults = resolve_config(model={"seed": seed}, training={"seed": seed})
-print("model:", defaults["model"])
-print("training:", defaults["training"])
+for part in ("model", "training"):
+    print(f"{part}:")
+    for name, value in defaults[part].items():
+        print(f"  {name}: {value}")
 
 # sphinx_gallery_start_ignore
 ours = {

@@ -50,8 +50,8 @@ seed = (
 train_set, val_set = make_lines(n_per_class=600, seed=0).split(test_fraction=0.2)
 model = LineCNN(seed=seed)
 history = train(model, train_set, val_set=val_set, epochs=20, seed=seed)
-print(history)
-print("snapshots:", len(history), "| conv1 weights:", history["conv1.weight"].shape)
+print(f"{len(history)} snapshots of {len(list(history))} parameters")
+print("conv1 weights:", history["conv1.weight"].shape)
 
 # sphinx_gallery_start_ignore
 # The numbers the text of this page quotes (glue) and its claims (check), see
@@ -120,11 +120,9 @@ fig = viz.plot_training_curves(history)
 
 val_acc = history.metrics["val_accuracy"]
 first = int(np.argmax(val_acc >= 0.99))
-print(
-    f"test accuracy: {100 * val_acc[0]:.1f}% before training, "
-    f"{100 * val_acc[-1]:.1f}% after {len(val_acc) - 1} epochs; "
-    f"first at or above 99% after epoch {first}"
-)
+print(f"test accuracy: {val_acc[0]:.1%} before training,", end=" ")
+print(f"{val_acc[-1]:.1%} after {len(val_acc) - 1} epochs")
+print(f"first at or above 99% after epoch {first}")
 
 # sphinx_gallery_start_ignore
 glue("acc_before", val_acc[0], "{:.1%}")
