@@ -94,7 +94,8 @@ def _in_range(kind: type, low: float, high: float = math.inf, *, low_open: bool 
 TRAIN_OPTIONS = (
     ("--epochs", "training.epochs", "passes over the training images", {"type": _in_range(int, 0, 10_000)}),
     ("--batch-size", "training.batch_size", "images per step", {"type": _in_range(int, 1)}),
-    ("--lr", "training.lr", "Adam's learning rate", {"type": _in_range(float, 0, 10, low_open=True)}),
+    ("--lr", "training.lr", "the optimizer's learning rate", {"type": _in_range(float, 0, 10, low_open=True)}),
+    ("--optimizer", "training.optimizer", "Adam, or plain SGD", {"choices": ("adam", "sgd")}),
     ("--seed", "training.seed", "seed of the initial weights, shuffling and dropout", {"type": _in_range(int, 0)}),
     ("--record", "training.record", "snapshot the weights after every epoch or batch", {"choices": ("epoch", "batch")}),
     ("--kernels", "model.n_kernels", "first-layer kernels", {"type": _in_range(int, 1, 1024)}),

@@ -96,6 +96,7 @@ def test_train_options_reach_the_data_model_and_training(tmp_path):
     path = tmp_path / "diag.safetensors"
     args = ["--orientations", "diagonal", "antidiagonal", "vertical", "--kernels", "4", "--kernel-size", "5"]
     args += ["--noise", "0.1", "--data-seed", "3", "--batch-size", "16", "--lr", "0.01", "--record", "batch"]
+    args += ["--optimizer", "sgd"]
     code, _, err = run_cli(
         "train", "--n-per-class", "10", "--size", "24", "--epochs", "1", "--no-progress", *args, "-o", path
     )
@@ -108,6 +109,7 @@ def test_train_options_reach_the_data_model_and_training(tmp_path):
     assert history["conv1.weight"].shape[1:] == (4, 1, 5, 5)
     assert config["model"]["n_classes"] == 3 and config["model"]["image_size"] == 24
     assert config["training"]["lr"] == 0.01 and config["training"]["record"] == "batch"
+    assert config["training"]["optimizer"] == "SGD"
     assert len(history) == 1 + 2  # 24 training images in batches of 16: two snapshots
 
 
