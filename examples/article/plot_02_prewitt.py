@@ -89,9 +89,8 @@ by_column = {
     j + 1: (response[:, j].min(), response[:, j].max())
     for j in range(response.shape[1])
 }
-print(
-    f"line in columns {first} to {last}; response (lowest, highest) per column around it:"
-)
+print(f"line in columns {first} to {last}")
+print("response (lowest, highest) per column around it:")
 for column in range(first - 2, last + 3):
     print(
         f"  column {column}: {by_column[column][0]:+.0f}, {by_column[column][1]:+.0f}"
@@ -223,9 +222,7 @@ check(
 pred_vertical = energy(data.images, PREWITT_X) > energy(data.images, PREWITT_Y)
 is_vertical = (data.labels == data.classes.index("vertical")).numpy()
 accuracy = (pred_vertical == is_vertical).mean()
-print(
-    f"accuracy of the hand-made Prewitt rule: {100 * accuracy:.1f}% of {len(data)} images"
-)
+print(f"accuracy of the hand-made Prewitt rule: {accuracy:.1%} of {len(data)} images")
 
 # sphinx_gallery_start_ignore
 glue("prewitt_accuracy", accuracy, "{:.1%}")

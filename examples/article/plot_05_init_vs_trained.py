@@ -91,14 +91,12 @@ smooth_fresh = np.array(
     [[neighbour_correlation(k) for k in model] for model in fresh]
 ).mean(axis=1)
 low, high = np.quantile(smooth_fresh, [0.025, 0.975])
+print("neighbour correlation at initialization -> after training")
 for k in range(len(w0)):
-    print(
-        f"kernel {k}: neighbour correlation {smooth0[k]:+.2f} at init -> {smooth1[k]:+.2f} trained"
-    )
+    print(f"kernel {k}: {smooth0[k]:+.2f} -> {smooth1[k]:+.2f}")
 print(f"mean over the kernels: {smooth0.mean():+.2f} -> {smooth1.mean():+.2f}")
-print(
-    f"mean over the kernels of a fresh random model: {low:+.2f} to {high:+.2f} in 95% of them"
-)
+print("mean over the kernels of a fresh random model:", end=" ")
+print(f"{low:+.2f} to {high:+.2f} in 95% of them")
 
 # sphinx_gallery_start_ignore
 from cnnexplain.edges import PREWITT_X
@@ -142,12 +140,10 @@ unrelated = np.array(
 chance = np.quantile(np.abs(unrelated), 0.95)
 for k in range(len(w0)):
     print(f"kernel {k}: correlation with its initialization {keep[k]:+.2f}")
-print(
-    f"with a fresh random kernel: between {-chance:+.2f} and {chance:+.2f} in 95% of pairs"
-)
-print(
-    f"weight spread (standard deviation): {w0.std():.3f} at init, {w1.std():.3f} trained"
-)
+print("with a fresh random kernel:", end=" ")
+print(f"between {-chance:+.2f} and {chance:+.2f} in 95% of pairs")
+print("weight spread (standard deviation):", end=" ")
+print(f"{w0.std():.3f} at initialization, {w1.std():.3f} after training")
 print(f"largest spread of a fresh random model: {fresh.std(axis=(1, 2, 3)).max():.3f}")
 
 # sphinx_gallery_start_ignore
@@ -201,12 +197,10 @@ from cnnexplain.analysis import edge_match
 added = w1 - w0  # what training added to each kernel
 match_added = edge_match(added)
 fig = viz.plot_best_templates(added, match_added)
-print(
-    "mean edge-match score of the eight kernels: "
-    f"{edge_match(w0).score.mean():.2f} at initialization, "
-    f"{edge_match(w1).score.mean():.2f} after training, "
-    f"{match_added.score.mean():.2f} for what training added"
-)
+print("mean edge-match score of the eight kernels:")
+print(f"{edge_match(w0).score.mean():.2f} at initialization,", end=" ")
+print(f"{edge_match(w1).score.mean():.2f} after training,", end=" ")
+print(f"{match_added.score.mean():.2f} for what training added")
 
 # sphinx_gallery_start_ignore
 from cnnexplain.analysis import edge_score_null
