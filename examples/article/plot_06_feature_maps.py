@@ -47,13 +47,11 @@ before, after = run.history.model_at(0), run.model
 train_set, test_set = run.train_set, run.test_set
 index_before = selectivity(before, train_set).index
 index_after = selectivity(after, train_set).index
+print("selectivity before -> after training")
 for k in range(len(index_after)):
-    print(
-        f"kernel {k}: selectivity {index_before[k]:+.2f} before training, {index_after[k]:+.2f} after"
-    )
-k_horizontal, k_vertical = selective_kernels(
-    after, train_set
-)  # in class order: horizontal, vertical
+    print(f"kernel {k}: {index_before[k]:+.2f} -> {index_after[k]:+.2f}")
+# The picks, in class order: horizontal, vertical.
+k_horizontal, k_vertical = selective_kernels(after, train_set)
 print(f"vertical pick: kernel {k_vertical}; horizontal pick: kernel {k_horizontal}")
 
 # sphinx_gallery_start_ignore
@@ -167,11 +165,11 @@ fig = viz.plot_feature_maps(
 
 pooled_before = activations(before, images, layers=["pool1"])["pool1"].amax(dim=(2, 3))
 pooled_after = activations(after, images, layers=["pool1"])["pool1"].amax(dim=(2, 3))
+print("largest pool1 output on the horizontal line and on the vertical line:")
 for k, name in ((k_vertical, "vertical pick"), (k_horizontal, "horizontal pick")):
     print(
-        f"{name} (kernel {k}): on the horizontal line {pooled_after[0, k]:.2f}, "
-        f"on the vertical line {pooled_after[1, k]:.2f} "
-        f"(before training: {pooled_before[0, k]:.2f} and {pooled_before[1, k]:.2f})"
+        f"{name} (kernel {k}): {pooled_after[0, k]:.2f} and {pooled_after[1, k]:.2f}"
+        f" (before training: {pooled_before[0, k]:.2f} and {pooled_before[1, k]:.2f})"
     )
 
 # sphinx_gallery_start_ignore
@@ -258,10 +256,10 @@ fig = viz.plot_kernels(
 match = edge_match(after, "conv1")
 null = edge_score_null(7, tested=8)
 for k, name in ((k_vertical, "vertical pick"), (k_horizontal, "horizontal pick")):
-    print(
-        f"{name} (kernel {k}): edge score {match.score[k]:.2f}, best template at {match.angle[k]:.0f} degrees"
-    )
-print(null)
+    print(f"{name} (kernel {k}): edge score {match.score[k]:.2f},", end=" ")
+    print(f"best template at {match.angle[k]:.0f} degrees")
+print(f"random 7x7 kernels: median score {null.median:.2f}")
+print(f"edge detector: a score above {null.threshold_interval[1]:.2f}")
 
 # sphinx_gallery_start_ignore
 glue("edge_threshold", null.threshold, "{:.2f}")
