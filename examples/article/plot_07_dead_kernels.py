@@ -86,7 +86,7 @@ print(f"test accuracy with lr={lr_fast:g}: {acc_fast:.3f}")
 print(f"dead kernels with lr={lr_fast:g}:", dead_fast.indices)
 victim = dead_fast.indices[0]
 
-fig, ax = plt.subplots(figsize=(6, 2.6), layout="constrained")
+fig, ax = plt.subplots(figsize=(8.0, 3.2), layout="constrained")
 x = np.arange(len(dead.peak))
 ax.bar(
     x - 0.2, dead.peak, width=0.4, label=f"lr = {lr_main:g} (main run)", color="#4c72b0"
@@ -149,22 +149,20 @@ peak = np.array(
     ]
 )
 w = history["conv1.weight"][:, victim].reshape(len(history), -1)
-moved = np.linalg.norm(
-    np.diff(w, axis=0), axis=1
-)  # moved[e - 1]: the change during epoch e
+# moved[e - 1]: the change during epoch e
+moved = np.linalg.norm(np.diff(w, axis=0), axis=1)
 
-# The first epoch from which the kernel stays silent, and the first from which its weights stay put.
+# The first epoch from which the kernel stays silent, and the first from which
+# its weights stay put.
 died = next((s for s in range(len(peak)) if (peak[s:] == 0).all()), len(peak))
 frozen = next(
     (e for e in range(1, len(history)) if (moved[e - 1 :] == 0).all()), len(history)
 )
-print(
-    f"kernel {victim}: largest output per epoch {np.round(peak[:4], 2)} ...; "
-    f"silent from epoch {died}, weights frozen from epoch {frozen}"
-)
+print(f"kernel {victim}: largest output in epochs 0-3 {np.round(peak[:4], 2)}")
+print(f"silent from epoch {died}, weights frozen from epoch {frozen}")
 print(f"its bias ended at {history['conv1.bias'][-1, victim]:+.3f}")
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 2.6), layout="constrained")
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.0, 3.2), layout="constrained")
 ax1.plot(peak, marker="o", ms=3)
 ax1.set_xlabel("epoch")
 ax1.set_ylabel("largest relu1 output")
