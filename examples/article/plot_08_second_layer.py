@@ -148,9 +148,8 @@ fig = viz.plot_feature_maps(
     kernels=[c_vertical, c_horizontal],
     stages=("conv2", "relu2", "pool2"),
 )
-print(
-    f"second layer: vertical pick kernel {c_vertical}, horizontal pick kernel {c_horizontal}"
-)
+print(f"second layer: vertical pick kernel {c_vertical},", end=" ")
+print(f"horizontal pick kernel {c_horizontal}")
 
 # sphinx_gallery_start_ignore
 glue("c_vertical", c_vertical)
@@ -170,10 +169,10 @@ glue("c_horizontal", c_horizontal)
 strong = 0.4  # a kernel "clearly committed" to one class: |index| above this
 sel2 = selectivity(model, run.test_set, layer="relu2")
 for name, s in (("relu1", sel1), ("relu2", sel2)):
-    print(
-        f"{name}: indices {np.round(s.index, 2)}; mean |index| {np.abs(s.index).mean():.2f}; "
-        f"kernels with |index| > {strong}: {(np.abs(s.index) > strong).sum()} of {len(s.index)}"
-    )
+    committed = (np.abs(s.index) > strong).sum()
+    print(f"{name}: indices {np.round(s.index, 2)}")
+    print(f"  mean |index| {np.abs(s.index).mean():.2f},", end=" ")
+    print(f"kernels with |index| > {strong}: {committed} of {len(s.index)}")
 
 fig = viz.plot_selectivity(sel2)
 

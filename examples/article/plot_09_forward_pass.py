@@ -124,9 +124,8 @@ with torch.no_grad():
 sure = 0.99
 confident = (p_all.max(dim=1).values > sure).float().mean().item()
 _, correct = evaluate(model, run.test_set)  # (mean loss, accuracy)
-print(
-    f"test images classified correctly: {100 * correct:.1f}%; with more than {sure:.0%} confidence: {100 * confident:.1f}%"
-)
+print(f"test images classified correctly: {correct:.1%}")
+print(f"with more than {sure:.0%} confidence: {confident:.1%}")
 
 # sphinx_gallery_start_ignore
 glue("correct", correct, "{:.1%}")
