@@ -32,14 +32,14 @@ data = {
 }
 hard = experiment(data=data, training={"epochs": 10})
 easy = experiment()
-print(hard.test_set, "classes:", hard.test_set.classes)
+print(hard.test_set)
+print("classes:", hard.test_set.classes)
 same_start = np.array_equal(
     hard.history["conv1.weight"][0], easy.history["conv1.weight"][0]
 )
 steps = (len(hard.train_set) * 10, len(easy.train_set) * 20)  # images seen in training
-print(
-    f"same initial conv1 kernels: {same_start}; training images seen: {steps[0]} and {steps[1]}"
-)
+print(f"same initial conv1 kernels: {same_start}")
+print(f"training images seen: {steps[0]} and {steps[1]}")
 lit = float((hard.test_set.images > 0).double().mean())
 print(
     f"pixels above zero: {100 * lit:.0f}% (without noise, only the line's few percent)"
@@ -79,7 +79,7 @@ check(
 # run's 20. :term:`Accuracy <accuracy>` on the :term:`test set` against the
 # number of training images seen:
 
-fig, ax = plt.subplots(figsize=(5.5, 2.8), layout="constrained")
+fig, ax = plt.subplots(figsize=(7.0, 3.4), layout="constrained")
 for name, run in (("2 classes, no noise", easy), ("4 classes, noise 0.2", hard)):
     seen = run.history.epochs * len(run.train_set) / 1000
     ax.plot(
@@ -88,7 +88,7 @@ for name, run in (("2 classes, no noise", easy), ("4 classes, noise 0.2", hard))
 ax.set_xlabel("training images seen (thousands)")
 ax.set_ylabel("test accuracy (%)")
 ax.set_ylim(0, 102)
-ax.legend(frameon=False, fontsize=8, loc="lower right")
+ax.legend(frameon=False, loc="lower right")
 for side in ("top", "right"):
     ax.spines[side].set_visible(False)
 
@@ -96,14 +96,12 @@ acc_easy, acc_hard = (
     easy.history.metrics["val_accuracy"],
     hard.history.metrics["val_accuracy"],
 )
-# After 1,920 training images: epoch 2 of the default run, epoch 1 of the four-class run.
-print(
-    f"after {len(hard.train_set)} images seen: {acc_easy[2]:.1%} (2 classes), {acc_hard[1]:.1%} (4 classes)"
-)
+# After 1,920 training images: epoch 2 of the default run, epoch 1 of the other.
+print(f"after {len(hard.train_set)} images seen:", end=" ")
+print(f"{acc_easy[2]:.1%} (2 classes), {acc_hard[1]:.1%} (4 classes)")
 errors = round((1 - acc_hard[-1]) * len(hard.test_set))
-print(
-    f"final: {acc_easy[-1]:.1%} vs {acc_hard[-1]:.1%} ({errors} errors of {len(hard.test_set)})"
-)
+print(f"final: {acc_easy[-1]:.1%} vs {acc_hard[-1]:.1%}", end=" ")
+print(f"({errors} errors of {len(hard.test_set)})")
 
 # sphinx_gallery_start_ignore
 glue("n_train_hard", len(hard.train_set), "{:,}")
@@ -166,18 +164,19 @@ orientations = {
     135: "diagonal \\",
 }
 
-fig, ax = plt.subplots(figsize=(6.0, 3.0), layout="constrained")
-for (name, m), marker in zip(
-    (("2 classes", match_easy), ("4 classes + noise", match_hard)), ("o", "s")
-):
+fig, ax = plt.subplots(figsize=(9.6, 4.0), layout="constrained")
+runs = (("2 classes", match_easy, "o", -5), ("4 classes + noise", match_hard, "s", 5))
+for name, m, marker, shift in runs:
     ax.scatter(m.angle, m.score, marker=marker, s=40, label=name, zorder=3, alpha=0.85)
-    for k in range(len(m)):
+    for k in range(len(m)):  # the kernel's number: left of a circle, right of a square
         ax.annotate(
             str(k),
             (m.angle[k], m.score[k]),
-            xytext=(4, 2),
+            xytext=(shift, 0),
             textcoords="offset points",
-            fontsize=7,
+            ha="right" if shift < 0 else "left",
+            va="center",
+            fontsize=9,
         )
 ax.axhspan(
     *null.threshold_interval,
@@ -195,12 +194,12 @@ for angle in (*orientations, 180):  # vertical edges sit at both ends: 0 and 180
         alpha=0.06 if angle % 90 else 0.12,
         lw=0,
     )
-ax.set_xticks([*orientations, 180], [*orientations.values(), "vertical |"], fontsize=7)
+ax.set_xticks([*orientations, 180], [*orientations.values(), "vertical |"])
 ax.set_xlim(-22.5, 180)
 ax.set_ylim(0, 1)
 ax.set_xlabel("orientation of the best edge template (degrees)")
 ax.set_ylabel("edge-match score")
-ax.legend(frameon=False, fontsize=7, loc="upper right")
+ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
 
 
 def covered(m):
@@ -261,9 +260,8 @@ for name, run in (("2 classes", easy), ("4 classes + noise", hard)):
     moved = np.linalg.norm((w[-1] - w[0]).reshape(8, -1), axis=1) / np.linalg.norm(
         w[0].reshape(8, -1), axis=1
     )
-    print(
-        f"{name}: change / initial size per kernel {np.round(moved, 2)}, mean {moved.mean():.2f}"
-    )
+    print(f"{name}: change / initial size per kernel, mean {moved.mean():.2f}")
+    print(" ", np.round(moved, 2))
     if run is easy:
         moved_easy = moved
 moved_hard = moved
