@@ -382,7 +382,7 @@ def test_animate_kernels_one_frame_per_snapshot_with_fixed_limits(history):
 def test_animate_kernels_shows_the_chosen_steps(history):
     steps = [0, len(history) - 1]
     anim = animate_kernels(history, "conv1", steps=steps)
-    seen = play(anim, lambda fig: [array(ax) for ax in image_axes(fig)][0])
+    seen = play(anim, lambda fig: next(array(ax) for ax in image_axes(fig)))
     assert len(seen) == 2
     for shown, s in zip(seen, steps):
         np.testing.assert_array_equal(shown, history["conv1.weight"][s][0, 0])
@@ -423,7 +423,7 @@ def test_save_gif_frames_and_atomic_replacement(history, tmp_path):
         assert gif.n_frames == len(history)
         assert gif.info["duration"] == 250  # from the animation's interval
         assert gif.info["loop"] == 0
-        assert gif.size == (int(7.6 * 40), int(2.75 * 40))
+        assert gif.size == (int(10.0 * 40), int(3.5 * 40))
     assert len(set(frames_of(path))) == len(history)  # one distinct frame per snapshot
     assert sorted(os.listdir(path.parent)) == ["kernels.gif"]  # no temporary file left
     with pytest.raises(FileExistsError):
@@ -439,7 +439,7 @@ def test_save_gif_is_reproducible(tmp_path):
     assert slide(tmp_path / "b.gif", fps=10, dpi=50) == first  # same input, same bytes
     with Image.open(tmp_path / "a.gif") as gif:
         assert gif.n_frames == 2 * 3 and gif.info["duration"] == 100
-        assert gif.size == (int(7.1 * 50), int(2.15 * 50))
+        assert gif.size == (int(9.9 * 50), int(2.4 * 50))
     with plt.rc_context({"savefig.dpi": 300, "xtick.labelsize": 20}):  # the user's settings do not matter
         assert slide(tmp_path / "c.gif", fps=10, dpi=50) == first
 
@@ -511,9 +511,9 @@ def test_plot_feature_maps_pixels_and_shared_limits(history, small_data):
     assert lo == -hi and hi == pytest.approx(max(np.abs(array(ax)).max() for ax in conv))
     assert clim(rest[0]) == pytest.approx((0.0, max(array(ax).max() for ax in rest)))
     assert [ax.get_title() for ax in maps[:3]] == [
-        "conv1 (14\u00d714)",
-        "relu1 (14\u00d714)",
-        "pool1 (7\u00d77)",
+        "conv1\n14\u00d714",
+        "relu1\n14\u00d714",
+        "pool1\n7\u00d77",
     ]
 
 
@@ -682,3 +682,124 @@ def test_a_failed_drawing_closes_its_figure(history, monkeypatch):
     with pytest.raises(RuntimeError, match="colour bar"):
         plot_kernels(history)
     assert plt.get_fignums() == before
+
+
+# -- readable at reading size ---------------------------------------------------------------
+# The site shows figures at their natural size (at most FIGURE_WIDTH inches at 100 dpi, the
+# width of its column at 1366 px): each text is then as high on screen as it was drawn,
+# font size x dpi / 72 pixels. tools/readability_check.py checks the other half, the scale
+# at which the pages show their figures.
+def full_size_data():
+    """The site's images: 50x50 lines, a few per class."""
+    from cnnexplain import make_lines
+
+    return make_lines(n_per_class=4, seed=0)
+
+
+def _analysis_figures(history, data):
+    from cnnexplain import analysis as A
+    from cnnexplain import viz
+
+    model = LineCNN(seed=0)
+    return {
+        "edge_match": lambda: viz.plot_edge_match(A.edge_match_history(history)),
+        "best_templates": lambda: viz.plot_best_templates(history["conv1.weight"][-1]),
+        "edge_templates": lambda: viz.plot_edge_templates(7),
+        "selectivity": lambda: viz.plot_selectivity(A.selectivity(model, data)),
+        "ablation": lambda: viz.plot_ablation(A.ablation(model, data)),
+        "similarity": lambda: viz.plot_kernel_similarity(A.kernel_similarity(model)),
+        "maximizing": lambda: viz.plot_maximizing_inputs(data.images[:8, 0], kernels=model.conv1.weight),
+        "attribution": lambda: viz.plot_attribution(
+            data.images[:2], {"saliency": data.images[:2, 0], "Grad-CAM": data.images[:2, 0]}
+        ),
+    }
+
+
+def every_figure(history):
+    """Every figure function of cnnexplain.viz (but the gradients module's), as the site calls them."""
+    data = full_size_data()
+    model = LineCNN(seed=0)
+    image = data.images[0]
+    return {
+        "samples": lambda: plot_samples(data, 6),
+        "convolution": lambda: plot_convolution(image, PREWITT_X),
+        "convolution_7x7": lambda: plot_convolution(image, model.conv1.weight[0, 0]),
+        "kernels": lambda: plot_kernels(history),
+        "kernels_conv2": lambda: plot_kernels(model, layer="conv2"),
+        "compare": lambda: plot_kernels_compare(history),
+        "feature_maps": lambda: plot_feature_maps(
+            {"before training": model, "after training": model}, data.images[[0, 4]], [0, 5]
+        ),
+        "forward": lambda: plot_forward_pass(model, image, class_names=data.classes),
+        "curves": lambda: plot_training_curves(history),
+        **_analysis_figures(history, data),
+    }
+
+
+FIGURES = [
+    "samples",
+    "convolution",
+    "convolution_7x7",
+    "kernels",
+    "kernels_conv2",
+    "compare",
+    "feature_maps",
+    "forward",
+    "curves",
+    "edge_match",
+    "best_templates",
+    "edge_templates",
+    "selectivity",
+    "ablation",
+    "similarity",
+    "maximizing",
+    "attribution",
+]
+
+
+def assert_readable(fig, texts) -> None:
+    """Not wider than the site's column; every text 7 pt or more, inside the figure, apart from the others."""
+    from cnnexplain.viz._style import FIGURE_WIDTH, MIN_FONT_SIZE, overlapping_texts
+
+    assert fig.get_figwidth() <= FIGURE_WIDTH + 1e-9
+    smallest = min(texts, key=lambda t: t["px"])
+    assert smallest["px"] >= MIN_FONT_SIZE * fig.dpi / 72 - 1e-9, smallest
+    assert [t["text"] for t in texts if t["clipped"]] == []
+    assert overlapping_texts(texts) == []
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_figure_is_readable_at_its_natural_size(history, name):
+    from cnnexplain.viz._style import text_sizes
+
+    fig = every_figure(history)[name]()
+    assert_readable(fig, text_sizes(fig))
+    # Every colour bar says what it measures (matplotlib marks a colour bar's axes with _colorbar).
+    bars = [ax._colorbar for ax in fig.axes if getattr(ax, "_colorbar", None) is not None]
+    assert all(bar.ax.get_ylabel() or bar.ax.get_xlabel() or bar.ax.get_title(loc="left") for bar in bars)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda history, data: animate_kernels(history),
+        lambda history, data: animate_convolution(data.images[0], PREWITT_X, region=(2, 16, 8, 12)),
+    ],
+    ids=["kernels", "convolution"],
+)
+def test_every_frame_of_the_animations_is_readable(history, make):
+    from cnnexplain.viz._style import text_sizes
+
+    anim = make(history, full_size_data())
+    fig = anim._fig
+    for texts in play(anim, text_sizes):
+        assert_readable(fig, texts)
+
+
+@pytest.mark.parametrize("draw", [plot_kernels, plot_kernels_compare])
+def test_a_7x7_kernel_is_120_px_wide_or_more(history, draw):
+    """Large enough to see the bands of an edge detector (17 px a weight)."""
+    fig = draw(history)
+    fig.canvas.draw()
+    widths = [ax.get_window_extent().width for ax in image_axes(fig)]
+    assert min(widths) >= 120

@@ -42,16 +42,27 @@ BLANK_COLOR = "#cfcfcf"
 #: Colour of outlines drawn over images (the kernel's window, the current cell).
 HIGHLIGHT_COLOR = "#ffb000"
 
+#: The widest figure, in inches at 100 dpi: the site's column is about 1030 px wide at a
+#: window width of 1366 px, so figures show at their natural size (docs/_static/cnnexplain.css).
+FIGURE_WIDTH = 10.0
+#: The smallest font size of any text in a figure, in points: 9.7 px at 100 dpi.
+MIN_FONT_SIZE = 7.0
+
 #: The matplotlib style sheet of every figure (read the comments in it); to
 #: draw your own figures in the same style, ``plt.style.use(STYLE_FILE)``.
 STYLE_FILE = Path(__file__).with_name("cnnexplain.mplstyle")
 STYLE: dict[str, Any] = dict(mpl.rc_params_from_file(STYLE_FILE, use_default_template=False))
 
-#: The style of animations: text drawn without anti-aliasing. A web page
-#: embeds every frame as a PNG, and the grey fringes of anti-aliased glyphs
-#: take most of a frame's bytes (about 3x more in total); at 100 dpi the
-#: crisp text reads as well.
-ANIMATION_STYLE: dict[str, Any] = {**STYLE, "text.antialiased": False}
+#: The style of animations: text, lines and patches drawn without
+#: anti-aliasing. A web page embeds every frame as a PNG, and the grey fringes
+#: of anti-aliased glyphs and curves take most of a frame's bytes (about 3x
+#: more in total); at 100 dpi the crisp text and lines read as well.
+ANIMATION_STYLE: dict[str, Any] = {
+    **STYLE,
+    "text.antialiased": False,
+    "lines.antialiased": False,
+    "patch.antialiased": False,
+}
 
 
 # -- figures -----------------------------------------------------------------------------
@@ -66,7 +77,9 @@ def styled_figure(
 ) -> Iterator[FigureBase]:
     """Apply ``style`` and yield ``fig``, or a new pyplot figure of ``figsize`` inches.
 
-    A new figure is closed again if drawing into it fails. ``top_level``
+    A new figure is never wider than :data:`FIGURE_WIDTH`: a wider
+    ``figsize`` is scaled down, keeping its proportions (its texts keep their
+    size). A new figure is closed again if drawing into it fails. ``top_level``
     asks for a :class:`~matplotlib.figure.Figure` (an animation needs its
     canvas), not a :class:`~matplotlib.figure.SubFigure`. Callers return
     ``yielded.figure``, the top-level figure.
@@ -75,8 +88,11 @@ def styled_figure(
     if fig is not None and not isinstance(fig, wanted):
         what = "a top-level matplotlib Figure" if top_level else "a matplotlib Figure or SubFigure"
         raise TypeError(f"fig must be {what} or None, got {describe(fig)}")
+    width, height = figsize
+    if width > FIGURE_WIDTH:
+        width, height = FIGURE_WIDTH, height * FIGURE_WIDTH / width
     with mpl.rc_context(style):
-        figure = plt.figure(figsize=figsize, layout=layout) if fig is None else fig
+        figure = plt.figure(figsize=(width, height), layout=layout) if fig is None else fig
         before = set(figure.figure.axes)
         try:
             yield figure
@@ -215,7 +231,28 @@ def panel_rows(container: FigureBase, ncols: int, *stacks: tuple) -> list[list[A
     return shown
 
 
-def row_label(ax: Axes, text: str, *, fontsize: float = 8) -> None:
+def panel_inches(side: int) -> float:
+    """The side, in inches, of the panel of a kernel ``side`` weights wide, with its title.
+
+    About 0.17 inch (17 px at 100 dpi) a weight: a 7x7 kernel is drawn 120 px
+    wide or more, large enough to see the bands of an edge detector. Small
+    kernels get 0.65 inch, room for their title.
+    """
+    return max(0.65, 0.175 * side + 0.15)
+
+
+def columns(n: int, panel: float, room: float) -> int:
+    """Panels per row for ``n`` panels of ``panel`` inches in ``room`` inches: balanced rows that fit."""
+    rows = math.ceil(n / max(1, int(room // panel)))
+    return math.ceil(n / rows)
+
+
+#: Inches beside a grid of kernels for its colour bar, and for its row labels.
+COLORBAR_INCHES = 0.95
+LABEL_INCHES = 1.25
+
+
+def row_label(ax: Axes, text: str, *, fontsize: float = 9) -> None:
     """Write ``text`` left of ``ax``, horizontally, as the label of its row of panels."""
     ax.set_ylabel(text, rotation=0, ha="right", va="center", labelpad=6, fontsize=fontsize)
     # Constrained layout measures the label from the aspect-shrunk axes but
@@ -240,8 +277,13 @@ def colorbar(container: FigureBase, mappable, axes: Any = None, *, label: str = 
     return cbar
 
 
-def annotate_cells(ax: Axes, values: np.ndarray, norm: Normalize, *, fontsize: float = 7) -> list:
-    """Write each value of a 2-D array in its cell of an image panel; return the texts, row by row."""
+def annotate_cells(ax: Axes, values: np.ndarray, norm: Normalize, *, fontsize: float = 8) -> list:
+    """Write each value of a 2-D array in its cell of an image panel; return the texts, row by row.
+
+    ``fontsize`` is at least :data:`MIN_FONT_SIZE`: a panel too small for its
+    numbers must be drawn larger, not its numbers smaller.
+    """
+    fontsize = max(fontsize, MIN_FONT_SIZE)
     texts = [
         ax.text(j, i, "", ha="center", va="center", fontsize=fontsize) for (i, j), _ in np.ndenumerate(values)
     ]
@@ -257,6 +299,55 @@ def write_cells(texts: list, values: np.ndarray, norm: Normalize) -> None:
         dark = abs(x - 0.5) > 0.3 if norm.vmin < 0 else x < 0.5
         text.set_text(format_value(value))
         text.set_color("white" if dark else "black")
+
+
+def text_sizes(fig: FigureBase) -> list[dict[str, Any]]:
+    """Draw ``fig`` and return every text it draws, with its size and its box in pixels.
+
+    Each item is ``{"text": str, "px": float, "box": (x0, y0, x1, y1),
+    "clipped": bool}``: ``px`` is the font size at the figure's natural size
+    (points x dpi / 72), ``box`` the text's extent in display pixels, and
+    ``clipped`` says that the text sticks out of the figure by more than a
+    pixel. Only what is drawn counts: hidden axes, ticks out of view and
+    empty strings do not. Used by the tests and by tools/readability_check.py.
+    """
+    figure = fig.figure
+    renderer = figure.canvas.get_renderer()
+    bounds = figure.bbox.padded(1.0)
+    found: dict[int, dict[str, Any]] = {}  # by Text object: a text of several lines is drawn line by line
+    draw_text = renderer.draw_text
+
+    def record(gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if s.strip() and mtext is not None and id(mtext) not in found:
+            box = mtext.get_window_extent(renderer)
+            inside = (
+                bounds.x0 <= box.x0 and box.x1 <= bounds.x1 and bounds.y0 <= box.y0 and box.y1 <= bounds.y1
+            )
+            found[id(mtext)] = {
+                "text": mtext.get_text(),
+                "px": renderer.points_to_pixels(prop.get_size_in_points()),
+                "box": tuple(float(v) for v in box.extents),
+                "clipped": not inside,
+            }
+        return draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+
+    renderer.draw_text = record  # this renderer only, for one drawing
+    try:
+        figure.draw(renderer)
+    finally:
+        del renderer.draw_text
+    return list(found.values())
+
+
+def overlapping_texts(texts: list[dict[str, Any]], *, tolerance: float = 1.0) -> list[tuple[str, str]]:
+    """The pairs of :func:`text_sizes` items whose boxes overlap by more than ``tolerance`` pixels."""
+    pairs = []
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = a["box"], b["box"]
+            if min(ax1, bx1) - max(ax0, bx0) > tolerance and min(ay1, by1) - max(ay0, by0) > tolerance:
+                pairs.append((a["text"], b["text"]))
+    return pairs
 
 
 def format_value(value: float) -> str:

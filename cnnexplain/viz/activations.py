@@ -127,8 +127,8 @@ def plot_feature_maps(
     widths = [r for g in range(n_images) for r in [1.0] * n_st + ([0.25] if g < n_images - 1 else [])]
     heights = [1.0] + [r for _ in maps for r in [0.2] + [1.0] * n_k]
     size = (
-        1.05 * n_images * n_st + 0.25 * (n_images - 1) + 2.4,
-        1.0 * (1 + len(maps) * n_k) + 0.2 * len(maps) + 0.3,
+        1.2 * n_images * n_st + 0.3 * (n_images - 1) + 2.4,
+        1.2 * (1 + len(maps) * n_k) + 0.25 * len(maps) + 0.5,
     )
     with styled_figure(fig, size) as container:
         grid = container.add_gridspec(len(heights), len(widths), width_ratios=widths, height_ratios=heights)
@@ -148,7 +148,7 @@ def plot_feature_maps(
                         last_image[signed[stage]] = show(ax, data, scale[signed[stage]])
                         panels.append(ax)
                         if b == 0 and i == 0:
-                            ax.set_title(f"{stage} ({data.shape[0]}\u00d7{data.shape[1]})")
+                            ax.set_title(f"{stage}\n{data.shape[0]}\u00d7{data.shape[1]}")
                         if g == 0 and j == 0:
                             row_label(ax, f"{name}\nkernel {k}")
         for kind in (True, False):
@@ -203,9 +203,15 @@ def _draw_probabilities(ax: Axes, logits: np.ndarray, class_names: list[str]) ->
             f"{100 * p:.1f}%  (logit {z:.2f})",
             ha="right" if inside else "left",
             va="center",
-            fontsize=7,
+            fontsize=9,
             color="white" if inside else "black",
         )
+
+
+def _value_bar(container: FigureBase, image, axes, label: str, **kwargs) -> None:
+    """A colour bar beside a row of :func:`plot_forward_pass`, its label above it, horizontal (short rows)."""
+    bar = colorbar(container, image, axes, **kwargs)
+    bar.ax.set_title(label, fontsize=8, pad=6, loc="left")
 
 
 def plot_forward_pass(
@@ -266,7 +272,7 @@ def plot_forward_pass(
     class_names = str_list("class_names", class_names, length=logits.size)
     ncols = min(max_channels, max(len(out) for _, out, _, _ in rows if out.ndim == 3))
     heights = [1.0 if out.ndim == 3 else 0.5 for _, out, _, _ in rows] + [max(0.75, 0.3 * logits.size + 0.3)]
-    with styled_figure(fig, (0.78 * ncols + 2.3, 0.85 * sum(heights) + 0.3)) as container:
+    with styled_figure(fig, (0.95 * ncols + 2.4, 0.98 * sum(heights) + 0.3)) as container:
         grid = container.add_gridspec(len(heights), ncols, height_ratios=heights)
         for r, (name, out, norm, is_conv) in enumerate(rows):
             label = f"{name}\n({', '.join(str(n) for n in out.shape)}{',' if out.ndim == 1 else ''})"
@@ -274,7 +280,7 @@ def plot_forward_pass(
                 ax = container.add_subplot(grid[r, :])
                 row_label(ax, label)
                 image = show(ax, out[None, :], norm, aspect="auto")
-                colorbar(container, image, ax, shrink=1.0, aspect=5, nbins=2)
+                _value_bar(container, image, ax, "value", shrink=1.0, aspect=5, nbins=2)
                 continue
             n_show = min(len(out), ncols)
             if len(out) > n_show:
@@ -286,9 +292,9 @@ def plot_forward_pass(
                     continue
                 image = show(ax, out[c], norm)
                 if is_conv:
-                    ax.set_title(f"kernel {c}", fontsize=7, pad=2)
+                    ax.set_title(f"kernel {c}", fontsize=8, pad=2)
             row_label(row_axes[0], label)
-            colorbar(container, image, row_axes, shrink=0.9, aspect=12)
+            _value_bar(container, image, row_axes, "pixel" if r == 0 else "value", shrink=0.9, aspect=12)
         ax = container.add_subplot(grid[len(rows), :])
         _draw_probabilities(ax, logits, class_names)
         row_label(ax, f"{last} + softmax\n({logits.size},)")

@@ -145,7 +145,7 @@ def plot_attribution(
     img_norm = Normalize(0.0, img_max, clip=True)
     dim_norm = Normalize(0.0, img_max / dim, clip=True)  # white drawn as grey `dim` under a map
     first = int(show_image)  # the column of the first method
-    with styled_figure(fig, (1.55 * (len(methods) + first) + 0.8, 1.45 * n + 0.9)) as container:
+    with styled_figure(fig, (2.0 * (len(methods) + first) + 0.9, 1.85 * n + 1.1)) as container:
         axes = container.subplots(n, len(methods) + first, squeeze=False)
         if show_image:
             for ax, image in zip(axes[:, 0], imgs):
@@ -161,7 +161,20 @@ def plot_attribution(
                 ax.imshow(values, cmap=cmap, norm=norm, alpha=opacity)
             column[0].set_title(name)
             mappable = ScalarMappable(norm=norm, cmap=cmap)
-            colorbar(container, mappable, list(column), location="bottom", shrink=0.9, aspect=12, pad=0.02)
+            colorbar(
+                container,
+                mappable,
+                list(column),
+                label=name,
+                location="bottom",
+                shrink=0.9,
+                aspect=12,
+                pad=0.02,
+            )
+        if show_image and methods:  # what the grey under the maps is
+            axes[-1, 0].set_xlabel(
+                "right: each map over the\nimage, dimmed; the larger\n|value|, the more opaque"
+            )
         for ax, label in zip(axes[:, 0], row_labels or []):
             ax.set_ylabel(label)
     return container.figure

@@ -109,14 +109,14 @@ def plot_convolution(
         (ker, signed_norm(ker), "weight"),
         (response, signed_norm(response), "response"),
     )
-    with styled_figure(fig, (8.4, 2.75)) as container:
+    with styled_figure(fig, (9.6, 3.0)) as container:
         axes = container.subplots(1, 3)
         for ax, title, (data, norm, label) in zip(axes, titles, panels):
-            ax.set_title(title, fontsize=9)
+            ax.set_title(title)
             colorbar(container, show(ax, data, norm), ax, label=label, shrink=0.85, aspect=18)
         side = max(ker.shape)
         if side <= 7:  # larger kernels have no room for their numbers
-            annotate_cells(axes[1], ker, panels[1][1], fontsize={4: 8, 5: 7, 6: 6.5, 7: 5.5}.get(side, 10))
+            annotate_cells(axes[1], ker, panels[1][1], fontsize={4: 10, 5: 9, 6: 8, 7: 7}.get(side, 11))
     return container.figure
 
 
@@ -142,23 +142,25 @@ def _slide_layout(figure: Figure) -> tuple[list[Axes], Axes]:
     """Place the five panels of :func:`animate_convolution` in a row, the operators between them.
 
     Returns the panels (image, patch, kernel, products, output) and the axes
-    of the output's colour bar. Sizes are in inches, for a 7.1x2.15 figure.
+    of the output's colour bar. Sizes are in inches, for a 9.9x2.4 figure:
+    the 3x3 panels are 1.15 inches (38 px a cell at 100 dpi), the image and
+    the output 1.9 inches at most.
     """
     fw, fh = figure.get_size_inches()
-    y_mid = 1.02 * fh / 2.15
+    y_mid = fh / 2
 
     def box(x: float, size: float, width: float | None = None) -> list[float]:
         """An axes ``size`` inches high (and wide), ``x`` inches from the left, centred vertically."""
         return [x / fw, (y_mid - size / 2) / fh, (width or size) / fw, size / fh]
 
-    big, small = 1.3, 0.82
+    big, small = 1.9, 1.15
     panels = [
         figure.add_axes(box(x, size))
-        for x, size in ((0.12, big), (1.72, small), (2.84, small), (3.96, small), (5.28, big))
+        for x, size in ((0.1, big), (2.35, small), (3.9, small), (5.45, small), (7.3, big))
     ]
-    for x, symbol in ((2.66, "\u00d7"), (3.78, "="), (5.0, "\u2211 \u2192")):
-        figure.text(x / fw, y_mid / fh, symbol, ha="center", va="center", fontsize=12)
-    return panels, figure.add_axes(box(6.64, big, width=0.07))
+    for x, symbol in ((3.7, "\u00d7"), (5.25, "="), (6.95, "\u2211 \u2192")):
+        figure.text(x / fw, y_mid / fh, symbol, ha="center", va="center", fontsize=14)
+    return panels, figure.add_axes(box(9.3, small, width=0.08))
 
 
 def animate_convolution(
@@ -189,7 +191,7 @@ def animate_convolution(
     interval : int
         Milliseconds between frames, in ``[10, 10000]``.
     fig : Figure, optional
-        A top-level figure; by default 7.1x2.15 inches at 100 dpi.
+        A top-level figure; by default 9.9x2.4 inches at 100 dpi.
 
     Returns
     -------
@@ -234,7 +236,7 @@ def animate_convolution(
     product_norm = Normalize(-product_limit, product_limit)
     order = np.arange(oh * ow).reshape(oh, ow)  # the frame at which each output cell is computed
 
-    with styled_figure(fig, (7.1, 2.15), style=ANIMATION_STYLE, layout=None, top_level=True) as figure:
+    with styled_figure(fig, (9.9, 2.4), style=ANIMATION_STYLE, layout=None, top_level=True) as figure:
         (ax_in, ax_patch, ax_ker, ax_prod, ax_out), cax = _slide_layout(figure)
         patch = crop[:kh, :kw]
         show(ax_in, crop, crop_norm)
@@ -255,10 +257,10 @@ def animate_convolution(
         cell = ax_out.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, ec=HIGHLIGHT_COLOR, lw=1.4))
         sum_text = ax_prod.set_xlabel("", labelpad=3)
         out_text = ax_out.set_xlabel("", labelpad=3)
-        colorbar(figure, im_out, cax=cax)
+        colorbar(figure, im_out, cax=cax, label="output")
         patch_texts, product_texts = [], []
         if max(kh, kw) <= 5:  # larger kernels have no room for their numbers
-            size = {1: 8, 2: 8, 3: 7.5, 4: 6, 5: 5}[max(kh, kw)]
+            size = {1: 10, 2: 10, 3: 9, 4: 8, 5: 7}[max(kh, kw)]
             patch_texts = annotate_cells(ax_patch, patch, crop_norm, fontsize=size)
             annotate_cells(ax_ker, ker, ker_norm, fontsize=size)
             product_texts = annotate_cells(ax_prod, patch * ker, product_norm, fontsize=size)

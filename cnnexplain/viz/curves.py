@@ -118,7 +118,7 @@ def plot_training_curves(
     given = [ax] if twin else _axes_pair(ax)
     if ax is not None and given is None:
         raise TypeError(f"ax must be a matplotlib Axes or a pair of Axes, got {describe(ax)}")
-    with styled_figure(fig if ax is None else given[0].get_figure(), (7.0, 2.6)) as container:
+    with styled_figure(fig if ax is None else given[0].get_figure(), (8.4, 3.0)) as container:
         if ax is None:
             ax_loss, ax_acc = container.subplots(1, 2)
         else:

@@ -51,7 +51,7 @@ def plot_samples(dataset: LineDataset, n_per_class: int = 6, *, fig: FigureBase 
     labels = dataset.labels.numpy()
     norm = image_norm(images)
     n_classes = len(dataset.classes)
-    with styled_figure(fig, (0.95 * n_per_class + 1.0, 1.0 * n_classes + 0.15)) as container:
+    with styled_figure(fig, (1.25 * n_per_class + 1.1, 1.25 * n_classes + 0.15)) as container:
         axes = container.subplots(n_classes, n_per_class, squeeze=False)
         for c, name in enumerate(dataset.classes):
             shown = np.flatnonzero(labels == c)[:n_per_class]
@@ -59,5 +59,5 @@ def plot_samples(dataset: LineDataset, n_per_class: int = 6, *, fig: FigureBase 
                 show(ax, images[i], norm)
             for ax in axes[c, len(shown) :]:
                 ax.set(xticks=[], yticks=[], frame_on=False)  # blank, but keeps its row label
-            row_label(axes[c, 0], name, fontsize=9)
+            row_label(axes[c, 0], name, fontsize=10)
     return container.figure

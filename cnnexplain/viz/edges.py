@@ -21,7 +21,18 @@ from .._checks import check_choice, check_float, check_int, describe
 from ..analysis import EDGE_KINDS, EdgeMatch, EdgeMatchHistory, edge_match
 from ..edges import edge_template
 from ._args import instance_of, int_list, planes, str_list
-from ._style import colorbar, panel_rows, show, signed_norm, styled_axes, styled_figure
+from ._style import (
+    COLORBAR_INCHES,
+    FIGURE_WIDTH,
+    colorbar,
+    columns,
+    panel_inches,
+    panel_rows,
+    show,
+    signed_norm,
+    styled_axes,
+    styled_figure,
+)
 
 __all__ = ["plot_best_templates", "plot_edge_match", "plot_edge_templates"]
 
@@ -93,7 +104,7 @@ def plot_edge_match(
     if chance is not None:
         chance = check_float("chance", chance, low=0, high=1)
     final = result.at(-1)
-    with styled_axes(ax, fig, (6.4, 3.4)) as axis:
+    with styled_axes(ax, fig, (8.0, 3.6)) as axis:
         colors = mpl.colormaps["tab10" if max(chosen) < 10 else "tab20"]
         for k in chosen:
             label = f"kernel {k}: {_match_label(final, k)}"
@@ -116,7 +127,7 @@ def plot_best_templates(
     weights: Any,
     match: EdgeMatch | None = None,
     *,
-    ncols: int = 8,
+    ncols: int | None = None,
     fig: FigureBase | None = None,
 ) -> Figure:
     """Show each kernel above the edge template that fits it best.
@@ -131,8 +142,9 @@ def plot_best_templates(
         ``model.conv1.weight``.
     match : EdgeMatch, optional
         Their :func:`~cnnexplain.analysis.edge_match`; computed if omitted.
-    ncols : int
-        Kernels per row.
+    ncols : int, optional
+        Kernels per row; by default as many as fit the site's width with
+        7x7 kernels 120 px wide, in balanced rows (4 and 4 for 8 kernels).
     fig : Figure or SubFigure, optional
         Where to draw; a new figure by default.
 
@@ -167,7 +179,11 @@ def plot_best_templates(
             f"match must describe the {n} kernels of size {w.shape[1:]}, got scores of shape "
             f"{match.score.shape} for kernels of size {tuple(match.kernel_size)}"
         )
-    cols = min(check_int("ncols", ncols, low=1, high=64), n)
+    panel = panel_inches(max(w.shape[1:]))
+    if ncols is None:
+        cols = columns(n, panel, FIGURE_WIDTH - COLORBAR_INCHES)
+    else:
+        cols = min(check_int("ncols", ncols, low=1, high=64), n)
     # mean(kernel) + beta * template, beta > 0 giving both the same spread (std)
     scaled = np.empty_like(w)
     for k in range(n):
@@ -177,13 +193,14 @@ def plot_best_templates(
         beta = float(np.linalg.norm(w[k] - w[k].mean())) / t_norm if t_norm > 0 else 0.0
         scaled[k] = w[k].mean() + beta * template
     norm = signed_norm(w, scaled)
-    with styled_figure(fig, (1.05 * cols + 1.0, 2.3 * math.ceil(n / cols) + 0.2)) as container:
+    size = (panel * cols + COLORBAR_INCHES, (2 * panel + 0.55) * math.ceil(n / cols) + 0.2)
+    with styled_figure(fig, size) as container:
         kernels = (w, norm, [f"kernel {k}" for k in range(n)])
         templates = (scaled, norm, [f"template {k}" for k in range(n)])
         tops, bottoms = panel_rows(container, cols, kernels, templates)  # kernel k above template k
         for k, ax in enumerate(bottoms):
             ax.set_xlabel(
-                f"{_match_label(match, k)}\nr = {float(match.score[k]):.2f}", fontsize=7, labelpad=2
+                f"{_match_label(match, k)}\nr = {float(match.score[k]):.2f}", fontsize=9, labelpad=2
             )
         colorbar(container, tops[0].images[0], tops + bottoms, label="weight", shrink=0.9, aspect=25)
     return container.figure
@@ -234,7 +251,7 @@ def plot_edge_templates(
         raise TypeError(f"angles must be a non-empty sequence of degrees, got {describe(angles)}")
     angles = [check_float(f"angles[{i}]", a) for i, a in enumerate(angles)]
     kinds = [check_choice("kinds", kind, EDGE_KINDS) for kind in str_list("kinds", kinds)]
-    with styled_figure(fig, (1.15 * len(angles) + 1.2, 1.3 * len(kinds) + 0.3)) as container:
+    with styled_figure(fig, (1.35 * len(angles) + 1.4, 1.45 * len(kinds) + 0.3)) as container:
         axes = container.subplots(len(kinds), len(angles), squeeze=False)
         for row, kind in zip(axes, kinds):
             templates = [edge_template(size, a, kind).numpy() for a in angles]
@@ -242,5 +259,5 @@ def plot_edge_templates(
             for ax, angle, template in zip(row, angles, templates):
                 image = show(ax, template, norm)
                 ax.set_title(f"{kind} {angle:g}\u00b0")
-            colorbar(container, image, list(row), shrink=0.85, aspect=12)
+            colorbar(container, image, list(row), label="weight", shrink=0.85, aspect=12)
     return container.figure

@@ -23,10 +23,14 @@ from .._checks import check_float, check_int, check_real_array
 from ..analysis import Ablation, Selectivity
 from ._args import instance_of, planes, str_list
 from ._style import (
+    COLORBAR_INCHES,
+    FIGURE_WIDTH,
     annotate_cells,
     cmap_of,
     colorbar,
+    columns,
     image_norm,
+    panel_inches,
     panel_rows,
     show,
     signed_norm,
@@ -91,8 +95,8 @@ def plot_selectivity(result: Selectivity, *, fig: FigureBase | None = None) -> F
         ax_index.set_ylabel("selectivity index")
         ax_index.set_xticks(k)
         ax_index.set_xlabel("kernel")
-        ax_index.text(1.01, 1.0, f"only {a}", transform=ax_index.transAxes, fontsize=7, va="top")
-        ax_index.text(1.01, 0.0, f"only {b}", transform=ax_index.transAxes, fontsize=7, va="bottom")
+        ax_index.text(1.01, 1.0, f"only {a}", transform=ax_index.transAxes, fontsize=9, va="top")
+        ax_index.text(1.01, 0.0, f"only {b}", transform=ax_index.transAxes, fontsize=9, va="bottom")
     return container.figure
 
 
@@ -205,11 +209,11 @@ def plot_kernel_similarity(
         threshold = check_float("threshold", threshold, low=0, high=1)
     n = len(sim)
     norm = Normalize(-1.0, 1.0)
-    with styled_axes(ax, fig, (0.42 * n + 1.6, 0.42 * n + 0.8)) as axis:
+    with styled_axes(ax, fig, (0.55 * n + 1.9, 0.55 * n + 0.9)) as axis:
         image = show(axis, sim, norm)
         axis.set_anchor("E")  # against its colour bar
         if n <= 16:
-            annotate_cells(axis, sim, norm, fontsize=6 if n > 8 else 7)
+            annotate_cells(axis, sim, norm, fontsize=7 if n > 8 else 9)
         if threshold is not None:
             for i, j in zip(*np.nonzero(np.abs(sim) >= threshold)):
                 if i != j:
@@ -220,7 +224,7 @@ def plot_kernel_similarity(
         axis.set_xlabel("kernel")
         axis.set_ylabel("kernel")
         axis.set_title("kernel similarity (cosine)")
-        colorbar(axis.get_figure(), image, axis, shrink=0.85, aspect=20)
+        colorbar(axis.get_figure(), image, axis, label="cosine similarity", shrink=0.85, aspect=20)
     return axis.figure.figure
 
 
@@ -230,7 +234,7 @@ def plot_maximizing_inputs(
     titles: Sequence[str] | None = None,
     kernels: Any = None,
     crop: int | None = None,
-    ncols: int = 8,
+    ncols: int | None = None,
     fig: FigureBase | None = None,
 ) -> Figure:
     """Show the inputs that excite channels most, optionally above their kernels.
@@ -247,8 +251,9 @@ def plot_maximizing_inputs(
     crop : int, optional
         Show only the centred ``crop x crop`` square (the receptive field of
         a centre unit).
-    ncols : int
-        Images per row.
+    ncols : int, optional
+        Images per row; by default as many as fit the site's width, in
+        balanced rows.
     fig : Figure or SubFigure, optional
         Where to draw.
 
@@ -282,11 +287,20 @@ def plot_maximizing_inputs(
         kernels = planes("kernels", kernels)
         if len(kernels) != n:
             raise ValueError(f"kernels must hold one kernel per image ({n}), got {len(kernels)}")
-    cols = min(check_int("ncols", ncols, low=1, high=64), n)
+    panel = max(1.2, panel_inches(max(kernels.shape[1:])) if kernels is not None else 0.0)
+    if ncols is None:
+        cols = columns(n, panel, FIGURE_WIDTH - COLORBAR_INCHES)
+    else:
+        cols = min(check_int("ncols", ncols, low=1, high=64), n)
     stacks = [(imgs, image_norm(imgs), titles)]
     if kernels is not None:
         stacks.append((kernels, signed_norm(kernels), [f"kernel {k}" for k in range(n)]))
-    with styled_figure(fig, (1.1 * cols + 1.0, 1.25 * math.ceil(n / cols) * len(stacks) + 0.3)) as container:
+    size = (panel * cols + COLORBAR_INCHES, (panel + 0.15) * math.ceil(n / cols) * len(stacks) + 0.3)
+    with styled_figure(fig, size) as container:
         for shown, label in zip(panel_rows(container, cols, *stacks), ("pixel", "weight")):
-            colorbar(container, shown[0].images[0], shown, label=label, shrink=0.9, aspect=20)
+            # With several rows, the stacks' rows alternate: one colour bar per row, so that
+            # the bars of the two stacks do not overlap.
+            rows = [shown[i : i + cols] for i in range(0, len(shown), cols)] if len(stacks) > 1 else [shown]
+            for row in rows:
+                colorbar(container, row[0].images[0], row, label=label, shrink=0.9, aspect=20 / len(rows))
     return container.figure

@@ -16,7 +16,20 @@ from torch import nn
 from .._checks import check_float, check_int, check_real_array, describe
 from ..history import WeightHistory
 from ._args import instance_of, int_list, snapshot_indices
-from ._style import ANIMATION_STYLE, colorbar, panel_rows, row_label, show, signed_norm, styled_figure
+from ._style import (
+    ANIMATION_STYLE,
+    COLORBAR_INCHES,
+    FIGURE_WIDTH,
+    LABEL_INCHES,
+    colorbar,
+    columns,
+    panel_inches,
+    panel_rows,
+    row_label,
+    show,
+    signed_norm,
+    styled_figure,
+)
 from .animation import make_animation
 from .curves import draw_curves
 
@@ -85,9 +98,9 @@ def kernel_grid(
         for (k, c), ax in np.ndenumerate(axes):
             images[(k, c)] = show(ax, weights[k, c], norm)
             if k == 0:
-                ax.set_title(f"in {c}", fontsize=7, pad=2)
+                ax.set_title(f"in {c}", pad=2)
             if c == 0:
-                row_label(ax, f"kernel {k}", fontsize=7)
+                row_label(ax, f"kernel {k}")
     shown = [image.axes for image in images.values()]
     colorbar(container, images[(0, 0)], shown, label="weight", shrink=0.9, aspect=25)
     return images
@@ -201,13 +214,17 @@ def plot_kernels(
             title += f", input channel {in_channel}"
         if epoch is not None:
             title += f", epoch {_format_epoch(epoch)}" + (" (initialization)" if epoch == 0 else "")
+    panel = panel_inches(max(weights.shape[2:]))
+    top = 0.45 if title else 0.15
+    ncols = None
     if weights.shape[1] == 1:
-        ncols = min(n_out, 8)
-        size = (0.9 * ncols + 0.9, 1.0 * math.ceil(n_out / ncols) + (0.45 if title else 0.15))
+        ncols = columns(n_out, panel, FIGURE_WIDTH - COLORBAR_INCHES)
+        size = (ncols * panel + COLORBAR_INCHES, (panel + 0.1) * math.ceil(n_out / ncols) + top)
     else:
-        size = (0.55 * n_in + 1.5, 0.55 * n_out + (0.6 if title else 0.35))
+        n_in = weights.shape[1]
+        size = (panel * n_in + LABEL_INCHES + COLORBAR_INCHES, panel * n_out + 0.3 + top)
     with styled_figure(fig, size) as container:
-        kernel_grid(container, weights, norm)
+        kernel_grid(container, weights, norm, ncols=ncols)
         if title:
             container.suptitle(title)
     return container.figure
@@ -260,24 +277,54 @@ def plot_kernels_compare(
     weights = all_weights[steps]
     n_steps, n_out, n_in = weights.shape[:3]
     norm = signed_norm(weights)
+    panel = panel_inches(max(weights.shape[3:]))
     if n_in == 1:
-        with styled_figure(fig, (0.9 * n_out + 1.9, 1.0 * n_steps + 0.25)) as container:
-            axes = container.subplots(n_steps, n_out, squeeze=False)
-            for (r, k), ax in np.ndenumerate(axes):
-                image = show(ax, weights[r, k, 0], norm)
-                if r == 0:
-                    ax.set_title(f"kernel {k}")
-                if k == 0:
-                    row_label(ax, _step_label(history, steps[r]))
-            colorbar(container, image, list(axes.flat), label="weight", shrink=0.9, aspect=20)
-        return container.figure
-    with styled_figure(fig, (0.55 * n_in + 1.5, n_steps * (0.5 * n_out + 0.45))) as container:
+        return _compare_single_channel(history, weights, steps, norm, panel, fig)
+    size = (panel * n_in + LABEL_INCHES + COLORBAR_INCHES, n_steps * (panel * n_out + 0.6))
+    with styled_figure(fig, size) as container:
         engine = container.get_layout_engine()
         if fig is None and engine is not None:
             engine.set(w_pad=0.08)  # room for the row labels at the subfigures' edge
         for r, sub in enumerate(container.subfigures(n_steps, 1, squeeze=False)[:, 0]):
             kernel_grid(sub, weights[r], norm)
-            sub.suptitle(_step_label(history, steps[r], one_line=True), fontsize=9)
+            sub.suptitle(_step_label(history, steps[r], one_line=True), fontsize=10)
+    return container.figure
+
+
+def _compare_single_channel(
+    history: WeightHistory,
+    weights: np.ndarray,
+    steps: list[int],
+    norm: Normalize,
+    panel: float,
+    fig: FigureBase | None,
+) -> Figure:
+    """:func:`plot_kernels_compare` of one input channel: a row per step, kernel by kernel.
+
+    When the kernels do not fit in one row, each block of rows shows a few of
+    them at every step, so that a kernel's panels stand above one another.
+    Axes are made step by step (all kernels of the first step first).
+    """
+    n_steps, n_out = weights.shape[:2]
+    ncols = columns(n_out, panel, FIGURE_WIDTH - LABEL_INCHES - COLORBAR_INCHES)
+    blocks = math.ceil(n_out / ncols)
+    gap = 0.25  # between blocks, as a share of a row
+    heights = [h for b in range(blocks) for h in [1.0] * n_steps + ([gap] if b < blocks - 1 else [])]
+    size = (ncols * panel + LABEL_INCHES + COLORBAR_INCHES, (panel + 0.05) * sum(heights) + 0.2)
+    with styled_figure(fig, size) as container:
+        grid = container.add_gridspec(len(heights), ncols, height_ratios=heights)
+        shown = []
+        for r in range(n_steps):
+            for k in range(n_out):
+                block, c = divmod(k, ncols)
+                ax = container.add_subplot(grid[block * (n_steps + 1) + r, c])
+                image = show(ax, weights[r, k, 0], norm)
+                shown.append(ax)
+                if r == 0:
+                    ax.set_title(f"kernel {k}")
+                if c == 0:
+                    row_label(ax, _step_label(history, steps[r]))
+        colorbar(container, image, shown, label="weight", shrink=0.9, aspect=25)
     return container.figure
 
 
@@ -309,7 +356,7 @@ def animate_kernels(
     interval : int
         Milliseconds between frames, in ``[10, 10000]``.
     fig : Figure, optional
-        A top-level figure; by default 7.6x2.75 inches at 100 dpi.
+        A top-level figure; by default 10x3.5 inches at 100 dpi.
 
     Returns
     -------
@@ -341,10 +388,10 @@ def animate_kernels(
     n_out, n_in = weights.shape[1:3]
     norm = signed_norm(weights)
     epochs = history.epochs
-    with styled_figure(fig, (7.6, 2.75), style=ANIMATION_STYLE, top_level=True) as figure:
+    with styled_figure(fig, (10.0, 3.5), style=ANIMATION_STYLE, top_level=True) as figure:
         if figure.get_layout_engine() is None:
             figure.set_layout_engine("constrained")
-        left, right = figure.subfigures(1, 2, width_ratios=[1.4, 1.0], wspace=0.03)
+        left, right = figure.subfigures(1, 2, width_ratios=[1.55, 1.0], wspace=0.03)
         images = kernel_grid(left, weights[0], norm, ncols=4 if n_in == 1 and n_out == 8 else None)
         ax_loss, ax_acc = right.subplots(2, 1, sharex=True)
         curves = draw_curves(ax_loss, ax_acc, history.metrics)
