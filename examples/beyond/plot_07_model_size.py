@@ -36,11 +36,10 @@ variants = {
 }
 runs = {name: experiment(model=settings) for name, settings in variants.items()}
 sizes = {name: summary(run.model) for name, run in runs.items()}
+print(f"{'parameters of':>18}  {'conv1':>5}  {'fc1':>6}  {'network':>7}")
 for name, table in sizes.items():
-    print(
-        f"{name:>18}: conv1 {table.row('conv1').params:>4} parameters, fc1 {table.row('fc1').params:>5}, "
-        f"whole network {table.total_params:>6}"
-    )
+    conv1, fc1 = table.row("conv1").params, table.row("fc1").params
+    print(f"{name:>18}  {conv1:>5}  {fc1:>6}  {table.total_params:>7}")
 
 # sphinx_gallery_start_ignore
 # The numbers the text of this page quotes (glue) and its claims (check), see
@@ -82,12 +81,12 @@ check(
 # Accuracy and speed
 # ------------------
 
-fig, ax = plt.subplots(figsize=(5.5, 2.8), layout="constrained")
+fig, ax = plt.subplots(figsize=(7.0, 3.4), layout="constrained")
 for name, run in runs.items():
     ax.plot(100 * run.history.metrics["val_accuracy"], marker="o", ms=3, label=name)
 ax.set_xlabel("epoch")
 ax.set_ylabel("test accuracy (%)")
-ax.legend(frameon=False, fontsize=8, loc="lower right")
+ax.legend(frameon=False, loc="lower right")
 for side in ("top", "right"):
     ax.spines[side].set_visible(False)
 
@@ -95,8 +94,8 @@ accuracy = {name: run.history.metrics["val_accuracy"] for name, run in runs.item
 perfect_from = {name: int(np.argmax(acc >= 1.0)) for name, acc in accuracy.items()}
 for name, acc in accuracy.items():
     print(
-        f"{name:>18}: {100 * acc[1]:.0f}% after epoch 1, 100% from epoch {perfect_from[name]}, "
-        f"final {100 * acc[-1]:.0f}%"
+        f"{name:>18}: {acc[1]:.0%} after epoch 1, "
+        f"100% from epoch {perfect_from[name]}, final {acc[-1]:.0%}"
     )
 
 # sphinx_gallery_start_ignore
@@ -151,12 +150,8 @@ check(
 )
 # sphinx_gallery_end_ignore
 
-fig = plt.figure(figsize=(9.0, 5.2), layout="constrained")
-top, bottom = fig.subfigures(2, 1, height_ratios=(1, 1.25))
-left, right = top.subfigures(1, 2, width_ratios=(1, 2.4))
-viz.plot_kernels(runs["2 x 7x7"].history, fig=left, title="2 x 7x7")
-viz.plot_kernels(runs["8 x 3x3"].history, fig=right, title="8 x 3x3")
-fig = viz.plot_kernels(runs["16 x 7x7"].history, fig=bottom, title="16 x 7x7")
+for name in ("2 x 7x7", "8 x 3x3", "16 x 7x7"):
+    fig = viz.plot_kernels(runs[name].history, title=name)
 
 # %%
 # Do they look like edges? The :term:`edge-match score` must be judged
@@ -175,8 +170,10 @@ for name, run in runs.items():
     null = edge_score_null(conv1.kernel_size[0], tested=conv1.out_channels)
     m = edge_match(run.model)
     above[name] = np.flatnonzero(null.is_edge(m.score)).tolist()
-    print(f"{name:>18}: {null}")
-    print(f"{'':>18}  scores {np.round(m.score, 2)}; edge detectors: {above[name]}")
+    edge = null.threshold_interval[1]
+    print(f"{name}: an edge detector scores above {edge:.2f}")
+    print("  scores", np.round(m.score, 2))
+    print("  edge detectors:", above[name])
 
 # sphinx_gallery_start_ignore
 null_3, null_7 = edge_score_null(3), edge_score_null(7)
@@ -232,9 +229,8 @@ perfect_line = torch.zeros(7, 7)
 perfect_line[2:5] = torch.tensor([-1.0, 2.0, -1.0])[:, None]  # dark, bright, dark rows
 print(f"selectivity (2 x 7x7): {np.round(two_index, 2)}")
 print(f"half-turn correlation of kernel {k_line}: {half_turn(line_kernel):+.2f}")
-print(
-    f"half-turn correlation: line {half_turn(perfect_line):+.2f}, Prewitt {half_turn(PREWITT_Y):+.2f}"
-)
+print(f"half-turn correlation of a line: {half_turn(perfect_line):+.2f}")
+print(f"half-turn correlation of Prewitt: {half_turn(PREWITT_Y):+.2f}")
 
 # sphinx_gallery_start_ignore
 line_score = float(edge_match(perfect_line).score)
@@ -319,19 +315,22 @@ check(
 drops = {
     name: 100 * ablation(run.model, run.test_set).drop for name, run in runs.items()
 }
-fig, ax = plt.subplots(figsize=(5.5, 2.8), layout="constrained")
+fig, ax = plt.subplots(figsize=(7.0, 3.4), layout="constrained")
 for x, (name, d) in enumerate(drops.items()):
     jitter = np.linspace(-0.15, 0.15, len(d))
     ax.scatter(x + jitter, d, s=18, zorder=3)
-    print(f"{name:>18}: drop per kernel {np.round(d, 1)} points")
-ax.set_xticks(range(len(drops)), list(drops), fontsize=8)
+    print(f"{name}: drop per kernel (points)")
+    print(" ", np.round(d, 1))
+ax.set_xticks(range(len(drops)), list(drops))
 ax.set_ylabel("accuracy drop (points)")
-ax.set_title("accuracy lost when one kernel is zeroed", fontsize=9)
+ax.set_title("accuracy lost when one kernel is zeroed")
 for side in ("top", "right"):
     ax.spines[side].set_visible(False)
 
 essential = {name: int((d > 1).sum()) for name, d in drops.items()}
-print("kernels whose removal costs more than 1 point:", essential)
+print("kernels whose removal costs more than 1 point:")
+for name, n in essential.items():
+    print(f"{name:>18}: {n}")
 
 # sphinx_gallery_start_ignore
 glue("drop_two", drops["2 x 7x7"].max(), "{:.0f}")
@@ -361,15 +360,18 @@ check(
 # The numbers in one table
 # ------------------------
 
-print(
-    f"{'first layer':>18}  {'params':>6}  {'epoch 1':>7}  {'100% from':>9}  {'edge-like':>9}  "
-    f"{'moved':>5}  {'largest drop':>12}"
-)
+columns = ("params", "epoch 1", "100% from", "edge-like", "moved", "largest drop")
+print(f"{'first layer':>18}  " + "  ".join(columns))
 for name, run in runs.items():
-    print(
-        f"{name:>18}  {sizes[name].total_params:>6}  {100 * accuracy[name][1]:>6.0f}%  "
-        f"{perfect_from[name]:>9}  {len(above[name]):>4} of {run.model.conv1.out_channels:<2}  "
-        f"{moved[name]:>5.2f}  {drops[name].max():>9.1f} pt"
+    edges = f"{len(above[name])} of {run.model.conv1.out_channels}"
+    cells = (
+        f"{sizes[name].total_params:>6}",
+        f"{accuracy[name][1]:>7.0%}",
+        f"{perfect_from[name]:>9}",
+        f"{edges:>9}",
+        f"{moved[name]:>5.2f}",
+        f"{drops[name].max():>9.1f} pt",
     )
+    print(f"{name:>18}  " + "  ".join(cells))
 
-# sphinx_gallery_thumbnail_number = 3
+# sphinx_gallery_thumbnail_number = 5
