@@ -150,6 +150,7 @@ check(
 )
 # sphinx_gallery_end_ignore
 
+# sphinx_gallery_multi_image_block = "single"
 for name in ("2 x 7x7", "8 x 3x3", "16 x 7x7"):
     fig = viz.plot_kernels(runs[name].history, title=name)
 
