@@ -208,18 +208,27 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def site(session: nox.Session) -> None:
-    """Check the built site in headless Chromium: links, requests, page weight, console, animations,
-    search, axe, and the explorer.
+    """Check the built site in headless Chromium, served at the root and under /cnnexplain/: links,
+    requests, page weight, console, animations, search, axe (light, dark, 390 px), and the explorer.
 
     Needs the site built first (``nox -s docs``), Debian's ``chromium``
     (``/usr/bin/chromium``; playwright never downloads a browser) and npm for
     axe-core (``npm ci`` in tools/, run here when tools/node_modules is missing).
-    tools/site_check.py visits every page; it then runs tools/explorer_check.py,
-    which compares the explorers' numbers with PyTorch (the default run is read
-    from the cache of ``nox -s docs``, ``CNNEXPLAIN_CACHE``), drives the widget
-    as a reader would, times it, and opens a saved explorer of a custom model
-    from disk. Screenshots and JSON reports go to artifacts/site.
+    tools/site_check.py visits every page, in the light theme at 1366 px and,
+    side by side, in dark mode and at a 390 px phone width; it then runs
+    tools/explorer_check.py, which compares the explorers' numbers with PyTorch
+    (the default run is read from the cache of ``nox -s docs``,
+    ``CNNEXPLAIN_CACHE``), drives the widget as a reader would, times it, and
+    opens a saved explorer of a custom model from disk. A second run serves the
+    site under ``/cnnexplain/``, as GitHub Pages serves a project site, where
+    every link, image, script, search result, animation player and the explorer
+    page's actions must work and nothing may be requested outside the prefix;
+    it leaves out (``--quick``) what a prefix cannot change. Both runs go on
+    when one fails; the session fails if either does. Screenshots and JSON
+    reports go to artifacts/site and artifacts/site/subpath.
     """
+    import json
+
     # The explorer check runs the library and torch (pinned) beside playwright.
     install(session, "site")
     tools = ROOT / "tools"
@@ -227,14 +236,37 @@ def site(session: nox.Session) -> None:
         session.run("npm", "ci", "--prefix", str(tools), "--no-audit", "--no-fund", external=True)
     session.env["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
     session.env.setdefault("CNNEXPLAIN_CACHE", str(ROOT / "docs" / "_build" / "cache"))
-    # Posargs go to the checker: another site folder, --limit N, --skip-explorer, ...
-    session.run(
-        "python",
-        str(tools / "site_check.py"),
-        "--artifacts",
-        str(ROOT / "artifacts" / "site"),
-        *(session.posargs or [str(ROOT / "docs" / "_build" / "html")]),
-    )
+    # Posargs go to the checker, in both runs: another site folder, --limit N, --skip-explorer, ...
+    args = session.posargs or [str(ROOT / "docs" / "_build" / "html")]
+    failed = []
+    for where, artifacts, extra in (
+        ("at the root", ROOT / "artifacts" / "site", []),
+        (
+            "under /cnnexplain/",
+            ROOT / "artifacts" / "site" / "subpath",
+            ["--prefix", "/cnnexplain/", "--quick"],
+        ),
+    ):
+        # The report says whether the run failed (exit status 1 is also a crash's).
+        report = artifacts / "site_check.json"
+        report.unlink(missing_ok=True)
+        ran = session.run(
+            "python",
+            str(tools / "site_check.py"),
+            "--artifacts",
+            str(artifacts),
+            *extra,
+            *args,
+            success_codes=[0, 1],
+        )
+        if ran is None:  # --install-only: nothing ran
+            return
+        if not report.is_file():
+            failed.append(f"{where}: the check stopped before its report")
+        elif json.loads(report.read_text())["failures"]:
+            failed.append(f"{where}: {len(json.loads(report.read_text())['failures'])} failures")
+    if failed:
+        session.error("site check failed " + "; ".join(failed))
 
 
 @nox.session

@@ -33,6 +33,12 @@ requested):
   critical violations; at 390 px the page does not scroll sideways; in dark
   mode the widget's colours are not the light mode's.
 
+The site is served at the root, or under a URL path with ``--prefix
+/cnnexplain/`` (as GitHub Pages serves a project site; a request outside it
+fails). ``--quick``, for such a second run, leaves out what the URL cannot
+change: every explorer must start, but only the reader's actions and the deep
+links are checked (no agreement, speed, dark mode, 390 px, standalone file).
+
 Screenshots (``explorer-light.png``, ``explorer-dark.png``,
 ``explorer-390.png``, ``explorer-standalone.png``) and a JSON report
 (``explorer_check.json``) go to the artifacts folder. ``tools/site_check.py``
@@ -65,8 +71,13 @@ from site_check import (
     CHROMIUM_ARGS,
     DEFAULT_AXE,
     DEFAULT_CHROMIUM,
+    NARROW,
+    WIDE,
+    new_context,
+    normalize_prefix,
     serve,
     site_pages,
+    width_problem,
 )
 
 #: The gallery page of the default run's explorer: it must carry that run.
@@ -80,8 +91,6 @@ N_LINES = 24  # random lines drawn by the check (more if the payload brings few 
 N_NOISE = 12
 N_FRAMES = 80  # image changes timed
 N_LOADS = 3  # page loads timed
-WIDE = {"width": 1366, "height": 900}
-NARROW = {"width": 390, "height": 844}
 #: A reference predicted class may differ from the page's only where PyTorch's own top two
 #: outputs are this close: a tie within float32 rounding.
 TIE_MARGIN = 1e-6
@@ -710,9 +719,6 @@ def check_interactive(context, result: Result, where: str, url: str, allow: tupl
 
 
 # -- axe, layout, colours, screenshots ---------------------------------------------------------------
-DARK_INIT_JS = (
-    "try { localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); } catch (e) {}"
-)
 COLOURS_JS = """
 sel => { const root = document.querySelector(sel), panel = root.querySelector('.cx-panel') || root;
   const a = getComputedStyle(panel), b = getComputedStyle(root);
@@ -734,22 +740,9 @@ def run_axe(page, result: Result, where: str, label: str, axe_path: Path) -> Non
 
 
 def check_width(page, result: Result, where: str, label: str) -> None:
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    if widths[0] > widths[1]:
-        result.fail(
-            where, "layout", f"[{label}] the page scrolls sideways: {widths[0]} px wide in {widths[1]} px"
-        )
-
-
-def new_context(browser, viewport: dict, dark: bool, **options):
-    """A browser context in light or dark mode: the system's colour scheme and, for the pydata
-    theme, the mode a reader's choice stores (read by the theme before the page is drawn)."""
-    context = browser.new_context(
-        viewport=viewport, color_scheme="dark" if dark else "light", service_workers="block", **options
-    )
-    if dark:
-        context.add_init_script(DARK_INIT_JS)
-    return context
+    problem = width_problem(page, NARROW)
+    if problem:
+        result.fail(where, "layout", f"[{label}] {problem}")
 
 
 def ensure_dark(page) -> None:
@@ -787,8 +780,20 @@ def attempt(result: Result, where: str, kind: str, check, *args):
 
 
 # -- the site ------------------------------------------------------------------------------------------
-def check_site(browser, result: Result, root: Path, artifacts: Path, axe_path: Path) -> None:
-    """Every explorer of the site against PyTorch; the reader's checks on the default run's page."""
+def check_site(
+    browser,
+    result: Result,
+    root: Path,
+    artifacts: Path,
+    axe_path: Path,
+    prefix: str = "/",
+    quick: bool = False,
+) -> None:
+    """Every explorer of the site against PyTorch; the reader's checks on the default run's page.
+
+    The site is served under ``prefix``. ``quick``: every explorer must start, but is not
+    compared with PyTorch; the reader's actions and deep links only (see check_reader).
+    """
     files = explorer_files(root)
     if not files:
         result.fail("site", "explorer", f"no page under {root} has an explorer ({ROOT_SELECTOR})")
@@ -796,7 +801,7 @@ def check_site(browser, result: Result, root: Path, artifacts: Path, axe_path: P
     if DEFAULT_RUN_PAGE not in files:
         result.fail("site", "explorer", f"{DEFAULT_RUN_PAGE} has no explorer")
     result.say(f"pages with an explorer: {', '.join(files)}")
-    server, base, _ = serve(root)
+    server, base, _ = serve(root, prefix)
     try:
         context = new_context(browser, WIDE, dark=False)
         history = None
@@ -811,6 +816,8 @@ def check_site(browser, result: Result, root: Path, artifacts: Path, axe_path: P
                 if payload is None:
                     result.fail(where, "payload", "no script.cnnexplain-explorer-data in the root")
                     continue
+                if quick:
+                    continue  # it started (open_page); its numbers do not depend on the URL
                 if history is None:
                     history = load_default_history(result)
                 attempt(
@@ -831,7 +838,7 @@ def check_site(browser, result: Result, root: Path, artifacts: Path, axe_path: P
         attempt(result, "site", "deep-link", check_site_deep_links, context, result, base, links)
         context.close()
         if DEFAULT_RUN_PAGE in files:
-            check_reader(browser, result, base, artifacts, axe_path)
+            check_reader(browser, result, base, artifacts, axe_path, quick)
     finally:
         server.shutdown()
         server.server_close()
@@ -926,8 +933,11 @@ def showcase(payload: dict) -> str:
     return deep_link(payload, 3, 5, "vertical" if "vertical" in presets else presets[0])[0]
 
 
-def check_reader(browser, result: Result, base: str, artifacts: Path, axe_path: Path) -> None:
-    """The reader's view of the explorer page: actions, deep links, speed; dark mode, 390 px, axe."""
+def check_reader(
+    browser, result: Result, base: str, artifacts: Path, axe_path: Path, quick: bool = False
+) -> None:
+    """The reader's view of the explorer page: actions, deep links, speed; dark mode, 390 px, axe.
+    ``quick``: the actions and deep links only."""
     where = DEFAULT_RUN_PAGE
     url, allow = urljoin(base, DEFAULT_RUN_PAGE), (base,)
     context = new_context(browser, WIDE, dark=False)
@@ -940,6 +950,10 @@ def check_reader(browser, result: Result, base: str, artifacts: Path, axe_path: 
     shot_url = url + showcase(payload)
     attempt(result, where, "interaction", check_drawing, page, result, where)
     attempt(result, where, "interaction", check_slider, page, result, where)
+    if quick:
+        attempt(result, where, "deep-link", check_deep_links, page, result, where, url, payload)
+        context.close()
+        return
     attempt(result, where, "speed", check_frame_time, page, result, where, payload)
     attempt(result, where, "deep-link", check_deep_links, page, result, where, url, payload)
     attempt(result, where, "load", open_page, page, shot_url)
@@ -951,10 +965,7 @@ def check_reader(browser, result: Result, base: str, artifacts: Path, axe_path: 
 
     for viewport, dark in ((WIDE, True), (NARROW, False), (NARROW, True)):
         label = f"{'dark' if dark else 'light'}, {viewport['width']} px"
-        options = (
-            {"device_scale_factor": 2, "is_mobile": True, "has_touch": True} if viewport is NARROW else {}
-        )
-        context = new_context(browser, viewport, dark, **options)
+        context = new_context(browser, viewport, dark)
         page = context.new_page()
         watch(page, result, where, allow)
         if not attempt(result, where, "load", open_page, page, shot_url):
@@ -1083,8 +1094,20 @@ def check_standalone(browser, result: Result, artifacts: Path, axe_path: Path) -
 
 
 # -- main ---------------------------------------------------------------------------------------------------
-def run(root: Path, artifacts: Path, chromium: str, axe_path: Path, standalone: bool = True) -> Result:
-    """Run every check; return the result (failures, numbers)."""
+def run(
+    root: Path,
+    artifacts: Path,
+    chromium: str,
+    axe_path: Path,
+    standalone: bool = True,
+    prefix: str = "/",
+    quick: bool = False,
+) -> Result:
+    """Run every check, the site served under ``prefix``; return the result (failures, numbers).
+
+    ``standalone``: also the custom model's saved file. ``quick``: leave out what the URL cannot
+    change (agreement with PyTorch, speed, dark mode and phone width; see check_site).
+    """
     from playwright.sync_api import sync_playwright
 
     result = Result()
@@ -1092,7 +1115,7 @@ def run(root: Path, artifacts: Path, chromium: str, axe_path: Path, standalone: 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         for name, step in (
-            ("site", lambda: check_site(browser, result, root, artifacts, axe_path)),
+            ("site", lambda: check_site(browser, result, root, artifacts, axe_path, prefix, quick)),
             ("standalone custom model", lambda: check_standalone(browser, result, artifacts, axe_path)),
         ):
             if name != "site" and not standalone:
@@ -1144,7 +1167,19 @@ def main(argv: list[str] | None = None) -> int:
         "--axe", type=Path, default=DEFAULT_AXE, help="axe.min.js (default: tools/node_modules)"
     )
     parser.add_argument("--no-standalone", action="store_true", help="skip the custom model's saved file")
+    parser.add_argument(
+        "--prefix", default="/", help="serve the site under this URL path, e.g. /cnnexplain/ (default: /)"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="the reader's actions and deep links only (for a second run under a prefix)",
+    )
     args = parser.parse_args(argv)
+    try:
+        prefix = normalize_prefix(args.prefix)
+    except ValueError as exc:
+        parser.error(f"--prefix: {exc}")
     for what, path in (
         ("site", args.site / "index.html"),
         ("axe-core", args.axe),
@@ -1154,13 +1189,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"explorer_check: error: no {what} at {path}", file=sys.stderr)
             return 2
     start = time.perf_counter()
-    result = run(args.site.resolve(), args.artifacts, args.chromium, args.axe, not args.no_standalone)
+    result = run(
+        args.site.resolve(),
+        args.artifacts,
+        args.chromium,
+        args.axe,
+        not (args.no_standalone or args.quick),
+        prefix,
+        args.quick,
+    )
     elapsed = time.perf_counter() - start
     write_report(result, args.artifacts, elapsed)
     for where, kind, detail in result.failures:
         print(f"FAIL {where}: {kind}: {detail}")
     print(
-        f"explorer check: {len(result.agreement)} explorers compared with PyTorch, "
+        f"explorer check{f' under {prefix}' if prefix != '/' else ''}: {len(result.agreement)} explorers "
+        f"compared with PyTorch{' (--quick: none)' if args.quick else ''}, "
         f"{len(result.failures)} failures in {elapsed:.0f} s; report in {args.artifacts / 'explorer_check.json'}"
     )
     return 1 if result.failures else 0

@@ -1,6 +1,8 @@
 """Check the built cnnexplain site in a real browser, offline.
 
-Serves the built HTML (``docs/_build/html``) on 127.0.0.1 and drives headless
+Serves the built HTML (``docs/_build/html``) on 127.0.0.1 -- at the root, or
+with ``--prefix /cnnexplain/`` under that path, as GitHub Pages serves a
+project site (``https://USER.github.io/cnnexplain/``) -- and drives headless
 Chromium (Debian's ``chromium`` package, through Python ``playwright`` with
 ``executable_path`` -- no browser download) over every HTML page: those on
 disk and those reached by internal links. It fails on
@@ -9,14 +11,23 @@ disk and those reached by internal links. It fails on
 - a failed request (network error or HTTP status >= 400), or any request to
   a host other than the local server (such requests are blocked, so the check
   itself never touches the network);
+- with a prefix, a request or an internal link outside it (``/_static/...``
+  instead of ``/cnnexplain/_static/...``): an absolute path that works at the
+  root of a host and breaks on a project site. The server answers 404 there;
 - an image that does not load (``naturalWidth == 0``), an image in a figure or
   the gallery without alt text;
 - an internal link that leads nowhere, including ``#anchors`` whose id does
   not exist in the target page;
 - an animation player (matplotlib's jshtml, used by sphinx-gallery) whose
   "Next frame" button does not change the displayed frame;
-- the site search returning nothing for "Prewitt" or "kernel";
-- axe-core violations of impact "serious" or "critical" on any page;
+- the site search returning nothing for "Prewitt" or "kernel", or a result
+  that links to a page that does not exist;
+- axe-core violations of impact "serious" or "critical" on any page, in the
+  light theme at 1366 px and again in the theme's dark mode (1366 px) and at a
+  390 px wide phone viewport (light and dark);
+- at 390 px, a page body wider than the viewport (the page scrolls sideways;
+  a code block or a table may scroll inside itself), naming the elements that
+  stick out; in dark mode, a page the theme does not show dark;
 - a page heavier than 1.5 MB with everything the browser loads for it
   (HTML, scripts, style sheets, images, fonts: the bytes of the files served),
   or 3 MB for a page with an explorer (``data-cnnexplain-explorer``).
@@ -25,14 +36,23 @@ Then it runs ``tools/explorer_check.py`` (skip it with ``--skip-explorer``):
 the explorers' numbers against PyTorch, the widget driven as a reader would,
 its speed, dark mode and 390 px width, and a saved standalone explorer.
 
-It saves screenshots of the landing page and of the kernel animation page,
-and a JSON report, in the artifacts folder, prints the heaviest pages and one
-summary line (pages checked, requests made, failures) and exits with status 1 if anything
-failed, listing each failure on its own line.
+``--quick`` leaves out what a URL prefix cannot change, for a second run under
+a prefix: axe-core, the dark and phone passes, the page weight and, of the
+explorer check, all but the reader's actions on the explorer page (drawing,
+slider, deep links), the site's deep links into explorers and every explorer
+starting.
+
+It saves screenshots of the landing page (light, and dark at 1366 and 390 px)
+and of the kernel animation page, and a JSON report, in the artifacts folder,
+prints the heaviest pages and one summary line (pages checked, requests made,
+failures) and exits with status 1 if anything failed, listing each failure on
+its own line.
 
 Usage::
 
     python tools/site_check.py docs/_build/html --artifacts artifacts/site
+    python tools/site_check.py docs/_build/html --artifacts artifacts/site/subpath \\
+        --prefix /cnnexplain/ --quick
 
 axe-core comes from the npm registry: ``npm ci`` in ``tools/`` installs it in
 ``tools/node_modules/axe-core``.
@@ -46,6 +66,7 @@ import gzip
 import http.server
 import json
 import posixpath
+import queue
 import sys
 import threading
 import time
@@ -87,6 +108,8 @@ FIGURE_IMAGES = (
 # -- the local server ---------------------------------------------------------------------
 class _Handler(http.server.SimpleHTTPRequestHandler):
     counter: Counter  # set per server
+    prefix: str = "/"  # the URL path the site is served under
+    outside: list  # paths requested outside the prefix
 
     def log_message(self, *args):  # quiet
         pass
@@ -96,22 +119,63 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
+    def _inside(self) -> bool:
+        """Whether the request is under the prefix; answer it here if not."""
+        path = urlsplit(self.path).path
+        if path.startswith(self.prefix):
+            return True
+        if path == self.prefix.rstrip("/"):  # /cnnexplain -> /cnnexplain/, as GitHub Pages does
+            self.send_response(301)
+            self.send_header("Location", self.prefix)
+            self.end_headers()
+            return False
+        self.outside.append(self.path)
+        self.send_error(404, f"outside {self.prefix}")
+        return False
+
     def do_GET(self):
         self.counter["requests"] += 1
-        super().do_GET()
+        if self._inside():
+            super().do_GET()
+
+    def do_HEAD(self):
+        if self._inside():
+            super().do_HEAD()
+
+    def translate_path(self, path: str) -> str:
+        # Only called for paths under the prefix (see _inside): the file is the rest of the path.
+        return super().translate_path("/" + path[len(self.prefix) :])
 
 
-def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str, Counter]:
-    """Serve ``root`` on 127.0.0.1 at a free port, in a daemon thread."""
+def normalize_prefix(prefix: str) -> str:
+    """``cnnexplain``, ``/cnnexplain`` or ``/cnnexplain/`` as ``/cnnexplain/``; ``/`` stays."""
+    if not isinstance(prefix, str):
+        raise TypeError(f"prefix must be a str, got {type(prefix).__name__}")
+    parts = [p for p in prefix.split("/") if p]
+    if any(p in (".", "..") or any(c in p for c in "?#%\\ ") for p in parts):
+        raise ValueError(f"prefix must be a plain URL path such as '/cnnexplain/', got {prefix!r}")
+    return "/" + "".join(p + "/" for p in parts)
+
+
+def serve(root: Path, prefix: str = "/") -> tuple[http.server.ThreadingHTTPServer, str, Counter]:
+    """Serve ``root`` under the URL path ``prefix`` on 127.0.0.1 at a free port, in a daemon thread.
+
+    Returns the server, the site's base URL (``http://127.0.0.1:PORT/prefix/``) and the
+    server's request counter. Requests outside the prefix get 404; their paths are kept in
+    ``server.outside``.
+    """
+    prefix = normalize_prefix(prefix)
     counter: Counter = Counter()
-    handler = type("Handler", (_Handler,), {"counter": counter})
+    outside: list[str] = []
+    handler = type("Handler", (_Handler,), {"counter": counter, "prefix": prefix, "outside": outside})
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
     )
     server.daemon_threads = True
+    server.outside = outside  # type: ignore[attr-defined]
     threading.Thread(target=server.serve_forever, name="site-server", daemon=True).start()
     host, port = server.server_address[:2]
-    return server, f"http://{host}:{port}/", counter
+    return server, f"http://{host}:{port}{prefix}", counter
 
 
 # -- bookkeeping --------------------------------------------------------------------------
@@ -129,17 +193,62 @@ class Report:
     weights: dict[str, int] = field(default_factory=dict)  # page -> bytes with everything it loads
     weights_gzip: dict[str, int] = field(default_factory=dict)  # the same, gzip-compressed
     explorer_pages: set[str] = field(default_factory=set)
+    modes: Counter = field(default_factory=Counter)  # pages checked per dark/phone mode
+    screenshots: list[str] = field(default_factory=list)
+    # The dark and phone passes run in threads (ModeWorker): what they record goes through it.
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def origin(self) -> str:
+        """The server's root URL, ``http://127.0.0.1:PORT/``: the base without its prefix."""
+        parts = urlsplit(self.base)
+        return f"{parts.scheme}://{parts.netloc}/"
+
+    @property
+    def prefix(self) -> str:
+        return urlsplit(self.base).path
 
     def page_name(self, url: str) -> str:
         return url[len(self.base) :] if url.startswith(self.base) else url
 
     def fail(self, page: str, kind: str, detail: str) -> None:
         item = (self.page_name(page), kind, detail)
-        if item not in self.failures:
-            self.failures.append(item)
+        with self.lock:
+            if item not in self.failures:
+                self.failures.append(item)
+
+    def fail_in(self, page: str, kind: str, label: str, detail: str) -> None:
+        """A failure seen in the mode ``label`` (``dark, 1366 px``; empty for the light pass).
+
+        One line per finding: a finding seen in several modes names them all
+        (``[dark, 1366 px; dark, 390 px] ...``), and one the light pass has too is not repeated.
+        """
+        name = self.page_name(page)
+        with self.lock:
+            for i, (p, k, d) in enumerate(self.failures):
+                labels, rest = split_label(d)
+                if (p, k, rest) == (name, kind, detail):
+                    if labels and label and label not in labels:
+                        labels = sorted([*labels, label], key=mode_rank)
+                        self.failures[i] = (p, k, f"[{'; '.join(labels)}] {rest}")
+                    return
+            self.failures.append((name, kind, f"[{label}] {detail}" if label else detail))
 
     def note(self, page: str, kind: str, detail: str) -> None:
-        self.notes.append((self.page_name(page), kind, detail))
+        with self.lock:
+            self.notes.append((self.page_name(page), kind, detail))
+
+    def count(self, counter: Counter, key: str) -> None:
+        with self.lock:
+            counter[key] += 1
+
+
+def split_label(detail: str) -> tuple[list[str], str]:
+    """``"[dark, 1366 px; light, 390 px] text"`` -> (the modes, the text); no modes, no brackets."""
+    if detail.startswith("[") and "] " in detail:
+        labels, rest = detail[1:].split("] ", 1)
+        return labels.split("; "), rest
+    return [], detail
 
 
 def page_key(url: str) -> str:
@@ -151,9 +260,12 @@ def page_key(url: str) -> str:
 
 
 def local_file(report: Report, url: str) -> Path | None:
-    """The file under the site root that ``url`` names, or None if outside it."""
-    path = unquote(urlsplit(page_key(url)).path)
-    rel = posixpath.normpath(path).lstrip("/")
+    """The file under the site root that ``url`` names, or None if outside the site (another
+    host, or outside the prefix the site is served under)."""
+    key = page_key(url)
+    if not key.startswith(report.base):
+        return None
+    rel = posixpath.normpath(unquote(urlsplit(key).path)[len(report.prefix) :]).lstrip("/")
     target = (report.root / rel).resolve()
     try:
         target.relative_to(report.root)
@@ -162,6 +274,13 @@ def local_file(report: Report, url: str) -> Path | None:
     if target.is_dir():
         target = target / "index.html"
     return target
+
+
+def outside_prefix(report: Report, url: str) -> str | None:
+    """The path of ``url`` if it is on the site's server but outside its prefix, else None."""
+    if url.startswith(report.origin) and not url.startswith(report.base):
+        return "/" + url[len(report.origin) :]
+    return None
 
 
 # -- the browser side -----------------------------------------------------------------------
@@ -192,19 +311,50 @@ async (figureSel) => {
 }
 """
 
+#: axe-core's violations, and one more: axe leaves text on a gradient background undecided
+#: ("incomplete"), so its contrast is measured here against each colour of the gradient (such text
+#: is readable only if it is readable on all of them); a translucent colour stays undecided.
 AXE_RUN_JS = """
 async () => {
-  const result = await axe.run(document, {resultTypes: ['violations']});
-  return result.violations.map(v => ({
+  const result = await axe.run(document, {resultTypes: ['violations', 'incomplete']});
+  const found = result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')), count: v.nodes.length,
   }));
+  const channel = c => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const ratio = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05); };
+  const rgb = text => text.match(/[\\d.]+/g).map(Number);
+  const opaque = c => c.length === 3 || c[3] === 1;
+  const low = [];
+  for (const v of result.incomplete.filter(v => v.id === 'color-contrast')) {
+    for (const n of v.nodes) {
+      const check = n.any.find(a => a.data && a.data.messageKey === 'bgGradient');
+      const el = check && typeof n.target[0] === 'string' && document.querySelector(n.target[0]);
+      let box = el;
+      while (box && !/gradient/.test(getComputedStyle(box).backgroundImage)) box = box.parentElement;
+      if (!box) continue;
+      const stops = (getComputedStyle(box).backgroundImage.match(/rgba?\\([^)]*\\)/g) || []).map(rgb);
+      const fg = rgb(getComputedStyle(el).color);
+      if (!stops.length || !opaque(fg) || !stops.every(opaque)) continue;
+      const need = parseFloat(check.data.expectedContrastRatio) || 4.5;
+      const worst = Math.min(...stops.map(s => ratio(fg, s)));
+      if (worst < need) low.push(`${n.target[0]} (${worst.toFixed(2)}:1 < ${need}:1)`);
+    }
+  }
+  if (low.length) found.push({
+    id: 'color-contrast', impact: 'serious', count: low.length, nodes: low.slice(0, 5),
+    help: 'Elements must meet minimum color contrast ratio thresholds, on every colour of a background ' +
+      'gradient: measured by the check, which axe leaves undecided',
+  });
+  return found;
 }
 """
 
 
-def check_page(page, report: Report, url: str, axe_path: Path) -> None:
-    """Load one page and run the per-page checks."""
+def check_page(page, report: Report, url: str, axe_path: Path, quick: bool = False) -> None:
+    """Load one page and run the per-page checks (``quick``: not axe, not the weight)."""
     report.loading.clear()
     try:
         response = page.goto(url, wait_until="load", timeout=60_000)
@@ -230,8 +380,9 @@ def check_page(page, report: Report, url: str, axe_path: Path) -> None:
     for desc in facts["unlabeled"]:
         report.fail(url, "alt-text", f"figure image without alt text: {desc}")
     check_animations(page, report, url)
-    check_weight(report, url)
-    run_axe(page, report, url, axe_path)
+    if not quick:  # neither depends on the URL the site is served under
+        check_weight(report, url)
+        run_axe(page, report, url, axe_path)
 
 
 def check_weight(report: Report, url: str) -> None:
@@ -339,44 +490,258 @@ def check_animations(page, report: Report, url: str) -> None:
             report.fail(url, "animation", f"player {i + 1} has {frames} frame(s)")
 
 
-def run_axe(page, report: Report, url: str, axe_path: Path) -> None:
-    """Inject axe-core and fail on violations of impact serious or critical."""
+def run_axe(page, report: Report, url: str, axe_path: Path, label: str = "") -> None:
+    """Inject axe-core and fail on violations of impact serious or critical.
+
+    ``label`` names the mode (``dark, 1366 px``) in each line; empty for the light pass.
+    """
     try:
         page.add_script_tag(path=str(axe_path))
         violations = page.evaluate(AXE_RUN_JS)
     except Exception as exc:
-        report.fail(url, "axe", f"axe-core did not run: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+        why = f"axe-core did not run: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+        report.fail_in(url, "axe", label, why)
         return
     for v in violations:
-        report.axe_counts[v["impact"] or "unknown"] += 1
+        report.count(report.axe_counts, v["impact"] or "unknown")
         detail = f"{v['impact']} {v['id']} ({v['help']}) x{v['count']}: {', '.join(v['nodes'])}"
         if v["impact"] in AXE_FAIL_IMPACTS:
-            report.fail(url, "axe", detail)
+            report.fail_in(url, "axe", label, detail)
         else:
-            report.note(url, "axe", detail)
+            report.note(url, "axe", f"[{label}] {detail}" if label else detail)
+
+
+# -- dark mode and phone width -----------------------------------------------------------------
+#: pydata-sphinx-theme reads the reader's choice from localStorage (``mode``, ``theme``) in a
+#: script at the top of <head>, before anything is drawn; setting it before the page's scripts
+#: run is what choosing "dark" in the theme's switcher leaves behind.
+DARK_INIT_JS = (
+    "try { localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); } catch (e) {}"
+)
+WIDE = {"width": 1366, "height": 900}
+NARROW = {"width": 390, "height": 844}
+#: The passes run on every page besides the light one at WIDE: (dark?, viewport).
+MODES = ((True, WIDE), (False, NARROW), (True, NARROW))
+
+#: Wait (bounded) for what scripts draw after the load event: fonts, the animation players
+#: (set up by a timeout), the explorers; then two frames.
+SETTLE_JS = """
+async (timeout) => {
+  const until = Date.now() + timeout;
+  const wait = ms => new Promise(r => setTimeout(r, ms));
+  await Promise.race([document.fonts.ready, wait(timeout)]);
+  const pending = () =>
+    Array.from(document.querySelectorAll('div.animation img')).some(i => !i.getAttribute('src')) ||
+    Array.from(document.querySelectorAll('[data-cnnexplain-explorer]')).some(e =>
+      !(e.cnnexplain && (e.cnnexplain.ready === true || e.cnnexplain.error)));
+  while (pending() && Date.now() < until) await wait(50);
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+}
+"""
+
+#: How wide the page is at a narrow viewport, and the elements that stick out: those whose right
+#: edge passes the viewport while their parent's does not (where the overflow starts), leaving
+#: out what a box that scrolls or clips (a code block, a table wrapper) holds.
+WIDTH_JS = """
+(limit) => {
+  const de = document.documentElement;
+  const width = de.scrollWidth;  // the page's scrolling box (a body that clips is not scrolled)
+  const view = Math.min(limit, window.innerWidth);
+  if (width <= view) return {width, view, offenders: []};
+  const clips = el => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(el).overflowX);
+  const held = el => { for (let p = el.parentElement; p && p !== document.body && p !== de; p = p.parentElement)
+    if (clips(p)) return true; return false; };
+  const name = el => {
+    let s = el.tagName.toLowerCase();
+    if (el.id) return s + '#' + el.id;
+    const cls = Array.from(el.classList).slice(0, 2);
+    if (cls.length) s += '.' + cls.join('.');
+    const anc = el.parentElement && el.parentElement.closest('[id]');
+    return (anc ? '#' + anc.id + ' ' : '') + s;
+  };
+  const offenders = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= view + 0.5 || held(el)) continue;
+    const parent = el.parentElement;
+    if (parent && parent !== document.body && parent.getBoundingClientRect().right > view + 0.5) continue;
+    offenders.push(`${name(el)} (${Math.round(r.width)} px wide, right edge at ${Math.round(r.right)} px)`);
+    if (offenders.length >= 3) break;
+  }
+  return {width, view, offenders};
+}
+"""
+
+
+def mode_label(dark: bool, viewport: dict) -> str:
+    return f"{'dark' if dark else 'light'}, {viewport['width']} px"
+
+
+def mode_rank(label: str) -> int:
+    """The place of a mode's label in MODES, for a steady order of the labels in a line."""
+    labels = [mode_label(dark, viewport) for dark, viewport in MODES]
+    return labels.index(label) if label in labels else len(labels)
+
+
+def new_context(browser, viewport: dict, dark: bool):
+    """A browser context in light or dark mode (the system's colour scheme and the theme's stored
+    choice); a narrow viewport is a phone's: touch, 2x pixels, the page's meta viewport honoured."""
+    phone = (
+        {"device_scale_factor": 2, "is_mobile": True, "has_touch": True} if viewport["width"] < 600 else {}
+    )
+    context = browser.new_context(
+        viewport=viewport, color_scheme="dark" if dark else "light", service_workers="block", **phone
+    )
+    if dark:
+        context.add_init_script(DARK_INIT_JS)
+    return context
+
+
+def dark_mode_problem(page) -> str | None:
+    """Why the page is not in the theme's dark mode (None if it is)."""
+    got = page.evaluate(
+        "() => [document.documentElement.dataset.theme, document.documentElement.dataset.mode]"
+    )
+    if got != ["dark", "dark"]:
+        return f"the theme is not in dark mode: <html data-theme={got[0]!r} data-mode={got[1]!r}>"
+    return None
+
+
+def width_problem(page, viewport: dict) -> str | None:
+    """Why the page scrolls sideways at ``viewport`` (None if it does not)."""
+    got = page.evaluate(WIDTH_JS, viewport["width"])
+    if got["width"] <= got["view"]:
+        return None
+    return f"the page scrolls sideways: {got['width']} px wide in {got['view']} px; sticking out: " + (
+        "; ".join(got["offenders"]) or "nothing found (a pseudo-element or a margin?)"
+    )
+
+
+def check_mode(page, dark: bool, viewport: dict, report: Report, url: str, axe_path: Path) -> None:
+    """The page in one of MODES: in dark mode the theme shows it dark; at 390 px it does not scroll
+    sideways; axe-core finds nothing serious or critical."""
+    label = mode_label(dark, viewport)
+    try:
+        page.goto(url, wait_until="load", timeout=60_000)
+        page.evaluate(SETTLE_JS, 10_000)
+    except Exception as exc:
+        report.fail_in(url, "navigation", label, f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+        return
+    report.count(report.modes, label)
+    problem = dark_mode_problem(page) if dark else None
+    if problem:
+        report.fail_in(url, "dark", label, problem)
+    problem = width_problem(page, viewport) if viewport is NARROW else None
+    if problem:
+        report.fail_in(url, "width", label, problem)
+    run_axe(page, report, url, axe_path, label)
+
+
+class ModeWorker(threading.Thread):
+    """One of MODES in its own browser, in a thread beside the light pass, which queues each page
+    it has checked (``None`` ends the queue). The passes run side by side, so Chromium spreads
+    them over the machine's cores (one after the other, the check took half as long again on two
+    cores). At the end it takes a screenshot of the landing page. Its failures go to the report
+    like the light pass's."""
+
+    def __init__(self, dark: bool, viewport: dict, report: Report, chromium: str, axe_path: Path, artifacts):
+        super().__init__(name=f"site check, {mode_label(dark, viewport)}", daemon=True)
+        self.dark, self.viewport, self.report = dark, viewport, report
+        self.chromium, self.axe_path, self.artifacts = chromium, axe_path, artifacts
+        self.urls: queue.Queue = queue.Queue()
+
+    def run(self) -> None:
+        from playwright.sync_api import sync_playwright  # one instance per thread, as playwright asks
+
+        label, report = mode_label(self.dark, self.viewport), self.report
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=self.chromium, args=CHROMIUM_ARGS)
+                context = new_context(browser, self.viewport, self.dark)
+                page = context.new_page()
+                current = {"url": report.base}
+                watch(context, page, report, current)
+                while (url := self.urls.get()) is not None:
+                    current["url"] = url
+                    check_mode(page, self.dark, self.viewport, report, url, self.axe_path)
+                current["url"] = landing = urljoin(report.base, "index.html")
+                name = f"landing-{label.replace(', ', '-').replace(' px', '')}.png"
+                screenshot(page, landing, self.artifacts / name)
+                report.screenshots.append(name)
+                browser.close()
+        except Exception as exc:  # the pass stops; the others go on
+            first_line = (str(exc).strip().splitlines() or [""])[0]
+            report.fail_in(
+                report.base, "error", label, f"the pass stopped: {type(exc).__name__}: {first_line}"
+            )
+
+
+def screenshot(page, url: str, path: Path) -> None:
+    """The whole page at ``url``, once its scripts have drawn."""
+    page.goto(url, wait_until="load", timeout=60_000)
+    page.wait_for_load_state("networkidle", timeout=10_000)
+    page.evaluate(SETTLE_JS, 10_000)
+    page.screenshot(path=str(path), full_page=True)
 
 
 def check_search(page, report: Report) -> None:
-    """The Sphinx search page must list results for each search term."""
-    for term in SEARCH_TERMS:
-        url = urljoin(report.base, f"search.html?q={term}")
-        try:
-            page.goto(url, wait_until="load", timeout=60_000)
-            # Sphinx fills #search-results and writes a summary when the search is done.
-            page.wait_for_function(
-                "() => { const s = document.querySelector('#search-results .search-summary, "
-                "#search-results p'); return s && s.textContent.trim().length > 0 && "
-                "!/Preparing search|Searching/.test(s.textContent); }",
-                timeout=30_000,
-            )
-            hits = page.locator("#search-results ul.search li").count()
-        except Exception as exc:
-            report.fail(url, "search", f"search for {term!r} did not finish ({type(exc).__name__})")
-            continue
-        if hits == 0:
-            report.fail(url, "search", f"search for {term!r} returned no results")
-        else:
-            report.note(url, "search", f"{term!r}: {hits} results")
+    """The Sphinx search page must list results for each search term, each leading to a page, and
+    load the pages whose text it quotes under the results."""
+    pending: set = set()  # requests in flight: the search fetches each result's page for its summary
+
+    def started(request):
+        pending.add(request)
+
+    def done(request):
+        pending.discard(request)
+
+    page.on("request", started)
+    page.on("requestfinished", done)
+    page.on("requestfailed", done)
+    try:
+        for term in SEARCH_TERMS:
+            search_term(page, report, term, pending)
+    finally:
+        page.remove_listener("request", started)
+        page.remove_listener("requestfinished", done)
+        page.remove_listener("requestfailed", done)
+
+
+def search_term(page, report: Report, term: str, pending: set) -> None:
+    url = urljoin(report.base, f"search.html?q={term}")
+    try:
+        page.goto(url, wait_until="load", timeout=60_000)
+        # Sphinx fills #search-results and writes a summary when the search is done.
+        page.wait_for_function(
+            "() => { const s = document.querySelector('#search-results .search-summary, "
+            "#search-results p'); return s && s.textContent.trim().length > 0 && "
+            "!/Preparing search|Searching/.test(s.textContent); }",
+            timeout=30_000,
+        )
+        hits = page.locator("#search-results ul.search li").count()
+        results = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
+    except Exception as exc:
+        report.fail(url, "search", f"search for {term!r} did not finish ({type(exc).__name__})")
+        return
+    # The next search would abort the fetches of the results' pages: let them finish (a page
+    # that does not load is a failed request).
+    deadline = time.monotonic() + 30
+    while pending and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    if pending:
+        report.fail(
+            url, "search", f"{len(pending)} requests still loading 30 s after the search for {term!r}"
+        )
+    if hits == 0:
+        report.fail(url, "search", f"search for {term!r} returned no results")
+        return
+    report.note(url, "search", f"{term!r}: {hits} results")
+    # The results are links built by Sphinx's script from the index: under a prefix they
+    # must stay under it.
+    for href in dict.fromkeys(results):
+        path = local_file(report, href)
+        if path is None or not path.is_file():
+            report.fail(url, "search", f"a result for {term!r} leads nowhere: {href[:160]}")
 
 
 def check_links(report: Report, limited: bool = False) -> None:
@@ -391,6 +756,9 @@ def check_links(report: Report, limited: bool = False) -> None:
         for link in facts["links"]:
             href, raw = link["href"], link["raw"] or ""
             if not href.startswith(report.base):
+                outside = outside_prefix(report, href)
+                if outside is not None:
+                    report.fail(page, "prefix", f"{raw!r} leaves {report.prefix}: it leads to {outside}")
                 continue  # other hosts may be linked to; they are never requested
             target, fragment = urldefrag(href)
             key = page_key(target)
@@ -432,101 +800,143 @@ def animation_page(report: Report, pages_with_players: list[str]) -> str | None:
     return sorted(named)[0] if named else None
 
 
-def run(root: Path, artifacts: Path, chromium: str, axe_path: Path, limit: int | None) -> Report:
-    from playwright.sync_api import sync_playwright
+def watch(context, page, report: Report, current: dict, main: bool = False) -> None:
+    """Fail on console and page errors, failed requests, requests outside the prefix and to other
+    hosts (blocked). ``main``: the light pass's page, whose requests make the page weight."""
 
-    server, base, server_counter = serve(root)
-    report = Report(base=base, root=root)
-    artifacts.mkdir(parents=True, exist_ok=True)
-    queue = [urljoin(base, p) for p in site_pages(root)]
-    if not queue:
-        report.fail(base, "site", f"no HTML pages under {root}")
-        return report
+    def route(route_, request):
+        url = request.url
+        if url.startswith(report.base) or url.startswith(("data:", "blob:", "about:")):
+            route_.continue_()
+            return
+        outside = outside_prefix(report, url)
+        if outside is not None:
+            report.fail(
+                current["url"],
+                "prefix",
+                f"request outside {report.prefix}: {outside} (an absolute path: it breaks on a project site)",
+            )
+        else:
+            report.fail(current["url"], "external", f"request to another host blocked: {url[:160]}")
+        route_.abort("blockedbyclient")
+
+    def on_request(request):
+        with report.lock:
+            report.requests += 1
+        if main:
+            report.loading.append(request.url)
+
+    def on_failed(request):
+        if request.url.startswith(report.base):
+            report.fail(current["url"], "request", f"{request.failure}: {report.page_name(request.url)}")
+
+    def on_response(response):
+        if response.status >= 400:
+            report.fail(current["url"], "request", f"HTTP {response.status}: {response.url[:160]}")
+
+    def on_console(msg):
+        if msg.type == "error":
+            report.fail(current["url"], "console", msg.text[:300])
+
+    context.route("**/*", route)
+    page.on("request", on_request)
+    page.on("requestfailed", on_failed)
+    page.on("response", on_response)
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: report.fail(current["url"], "pageerror", str(exc)[:300]))
+
+
+def crawl(
+    page, workers: list, report: Report, current: dict, axe_path: Path, limit: int | None, quick: bool
+) -> list:
+    """Check every page on disk and every page linked from one, queueing each for the dark and
+    phone passes (``workers``); returns the pages with an animation player. ``quick``: see run."""
+    todo = [urljoin(report.base, p) for p in site_pages(report.root)]
     seen: set[str] = set()
     with_players: list[str] = []
+    while todo:
+        url = page_key(todo.pop(0))
+        if url in seen or (limit is not None and len(seen) >= limit):
+            continue
+        seen.add(url)
+        current["url"] = url
+        check_page(page, report, url, axe_path, quick)
+        if url not in report.pages:
+            continue  # it did not load: reported
+        if page.locator("div.animation").count():
+            with_players.append(url)
+        for worker in workers:
+            worker.urls.put(url)
+        for link in report.pages[url]["links"]:
+            target = page_key(link["href"])
+            if target.startswith(report.base) and target.endswith(".html") and target not in seen:
+                path = local_file(report, target)
+                if path is not None and path.is_file():
+                    todo.append(target)
+    return with_players
+
+
+def run(
+    root: Path,
+    artifacts: Path,
+    chromium: str,
+    axe_path: Path,
+    limit: int | None,
+    prefix: str = "/",
+    quick: bool = False,
+) -> Report:
+    """Serve ``root`` under ``prefix`` and check every page, also in dark mode and at phone width
+    (MODES, each in a ModeWorker). ``quick`` leaves out what the URL the site is served under
+    cannot change: the dark and phone passes, axe and the page weight."""
+    from playwright.sync_api import sync_playwright
+
+    server, base, server_counter = serve(root, prefix)
+    report = Report(base=base, root=root)
+    artifacts.mkdir(parents=True, exist_ok=True)
+    if not site_pages(root):
+        report.fail(base, "site", f"no HTML pages under {root}")
+        return report
+    workers = [ModeWorker(dark, viewport, report, chromium, axe_path, artifacts) for dark, viewport in MODES]
+    workers = [] if quick else workers
     try:
+        for worker in workers:
+            worker.start()
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
             current = {"url": base}
-
-            def route(route_, request):
-                if request.url.startswith(base) or request.url.startswith(("data:", "blob:", "about:")):
-                    route_.continue_()
-                else:
-                    report.fail(
-                        current["url"], "external", f"request to another host blocked: {request.url[:160]}"
-                    )
-                    route_.abort("blockedbyclient")
-
-            context.route("**/*", route)
+            context = new_context(browser, WIDE, dark=False)
             page = context.new_page()
-
-            def on_request(request):
-                report.requests += 1
-                report.loading.append(request.url)
-
-            def on_failed(request):
-                if request.url.startswith(base):
-                    report.fail(current["url"], "request", f"{request.failure}: {request.url[len(base) :]}")
-
-            def on_response(response):
-                if response.status >= 400:
-                    report.fail(current["url"], "request", f"HTTP {response.status}: {response.url[:160]}")
-
-            def on_console(msg):
-                if msg.type == "error":
-                    report.fail(current["url"], "console", msg.text[:300])
-
-            def on_pageerror(exc):
-                report.fail(current["url"], "pageerror", str(exc)[:300])
-
-            page.on("request", on_request)
-            page.on("requestfailed", on_failed)
-            page.on("response", on_response)
-            page.on("console", on_console)
-            page.on("pageerror", on_pageerror)
-
-            while queue:
-                url = page_key(queue.pop(0))
-                if url in seen or (limit is not None and len(seen) >= limit):
-                    continue
-                seen.add(url)
-                current["url"] = url
-                check_page(page, report, url, axe_path)
-                if url in report.pages and page.locator("div.animation").count():
-                    with_players.append(url)
-                for link in report.pages.get(url, {}).get("links", []):
-                    target = page_key(link["href"])
-                    if target.startswith(base) and target.endswith(".html") and target not in seen:
-                        path = local_file(report, target)
-                        if path is not None and path.is_file():
-                            queue.append(target)
-
+            watch(context, page, report, current, main=True)
+            with_players = crawl(page, workers, report, current, axe_path, limit, quick)
+            for worker in workers:
+                worker.urls.put(None)
             current["url"] = urljoin(base, "search.html")
             check_search(page, report)
             check_links(report, limited=limit is not None)
 
-            # Screenshots: the landing page and the kernel animation page.
-            shots = {"landing.png": urljoin(base, "index.html")}
+            # Screenshots: the landing page and the kernel animation's player.
+            current["url"] = landing = urljoin(base, "index.html")
+            screenshot(page, landing, artifacts / "landing.png")
+            report.screenshots.append("landing.png")
             anim = animation_page(report, with_players)
-            if anim is not None:
-                shots["animation.png"] = anim
-            else:
+            if anim is None:
                 report.note(base, "screenshot", "no animation page found")
-            for name, url in shots.items():
-                current["url"] = url
-                page.goto(url, wait_until="load")
+            else:
+                current["url"] = anim
+                page.goto(anim, wait_until="load")
                 page.wait_for_load_state("networkidle")
-                if name == "animation.png" and page.locator("div.animation").count():
-                    page.locator("div.animation").first.scroll_into_view_if_needed()
-                    page.screenshot(path=str(artifacts / name))
-                else:
-                    page.screenshot(path=str(artifacts / name), full_page=True)
+                page.locator("div.animation").first.scroll_into_view_if_needed()
+                page.screenshot(path=str(artifacts / "animation.png"))
+                report.screenshots.append("animation.png")
             browser.close()
     finally:
+        for worker in workers:
+            worker.urls.put(None)  # again: the light pass may have stopped early
+            worker.join()
         server.shutdown()
         server.server_close()
+    for path in dict.fromkeys(server.outside):  # requests the browser did not block
+        report.fail("server", "prefix", f"requested outside {report.prefix}: {path}")
     report.server_requests = server_counter["requests"]  # type: ignore[attr-defined]
     return report
 
@@ -537,7 +947,15 @@ def run_explorer_check(report: Report, root: Path, args: argparse.Namespace) -> 
     try:
         import explorer_check  # needs the library and torch, which the pages do not
 
-        result = explorer_check.run(root, args.artifacts, args.chromium, args.axe)
+        result = explorer_check.run(
+            root,
+            args.artifacts,
+            args.chromium,
+            args.axe,
+            standalone=not args.quick,  # a file:// page: no prefix to check
+            prefix=args.prefix,
+            quick=args.quick,
+        )
     except Exception as exc:
         first_line = (str(exc).splitlines() or [""])[0]
         report.fail("explorer", "explorer error", f"{type(exc).__name__}: {first_line[:300]}")
@@ -545,6 +963,20 @@ def run_explorer_check(report: Report, root: Path, args: argparse.Namespace) -> 
     explorer_check.write_report(result, args.artifacts, time.perf_counter() - start)
     for where, kind, detail in result.failures:
         report.failures.append((where, f"explorer {kind}", detail))
+
+
+def prefix_arg(text: str) -> str:
+    try:
+        return normalize_prefix(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def mode_text(report: Report) -> str:
+    """``dark, 1366 px; light, 390 px; dark, 390 px``, with the page count where it differs."""
+    pages = len(report.pages)
+    modes = sorted(report.modes.items(), key=lambda item: mode_rank(item[0]))
+    return "; ".join(f"{label}{'' if n == pages else f': {n} pages'}" for label, n in modes)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -569,6 +1001,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-explorer", action="store_true", help="do not run tools/explorer_check.py afterwards"
     )
+    parser.add_argument(
+        "--prefix",
+        type=prefix_arg,
+        default="/",
+        help="serve the site under this URL path, as a GitHub Pages project site is (/cnnexplain/); "
+        "a request or link outside it fails (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="leave out what a prefix cannot change: axe, the dark and phone passes, the page weight, "
+        "the explorers' agreement with PyTorch, their speed and the standalone file",
+    )
     args = parser.parse_args(argv)
 
     root = args.site.resolve()
@@ -586,15 +1031,21 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     start = time.perf_counter()
-    report = run(root, args.artifacts, args.chromium, args.axe, args.limit)
+    report = run(root, args.artifacts, args.chromium, args.axe, args.limit, args.prefix, args.quick)
     for line in weight_lines(report):
         print(line)
     if not args.skip_explorer:
         run_explorer_check(report, root, args)
+    # The passes ran side by side: one order for the lines, by page.
+    report.failures.sort(key=lambda item: (item[0] or "/", item[1]))
     elapsed = time.perf_counter() - start
 
     data = {
         "site": str(root),
+        "prefix": args.prefix,
+        "quick": args.quick,
+        "modes": dict(report.modes),
+        "screenshots": report.screenshots,
         "pages": sorted(report.page_name(p) for p in report.pages),
         "requests": report.requests,
         "server_requests": getattr(report, "server_requests", None),
@@ -622,7 +1073,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"FAIL {p or '/'}: {k}: {d}")
     kinds = Counter(k for _, k, _ in report.failures)
     print(
-        f"site check: {len(report.pages)} pages checked, {report.requests} requests made, "
+        f"site check{f' under {args.prefix}' if args.prefix != '/' else ''}: {len(report.pages)} pages "
+        f"checked{f' (also {mode_text(report)})' if report.modes else ''}, {report.requests} requests made, "
         f"{report.animations} animation players, {len(report.failures)} failures"
         + (f" ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))})" if kinds else "")
         + f" in {elapsed:.0f} s; artifacts in {args.artifacts}"
