@@ -304,8 +304,8 @@ def shape_phrase(pick, shape):
 
 # The kernel whose shape is closest to a horizontal (90 degrees) or vertical (0) edge, as on
 # the edge-match page.
-glue("shape_h_phrase", shape_phrase(k_horizontal, match.best(90)))
-glue("shape_v_phrase", shape_phrase(k_vertical, match.best(0)))
+shape_h = glue("shape_h_phrase", shape_phrase(k_horizontal, match.best(90)))
+shape_v = glue("shape_v_phrase", shape_phrase(k_vertical, match.best(0)))
 # sphinx_gallery_end_ignore
 
 # %%
