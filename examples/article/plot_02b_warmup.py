@@ -247,7 +247,11 @@ ax_corr.legend(loc="lower right")
 # ----------------------------
 # Here the kernel was told, pixel by pixel, what to output. The network of
 # the next pages is told much less: only whether each image is a horizontal
-# or a vertical line. Many different kernels lead to the right class, so what
+# or a vertical line. Many different kernels lead to the right class -- the
+# :ref:`seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>` trains
+# |/auto_examples/beyond/plot_05_seeds:n_runs| networks that differ only in
+# their random start: |/auto_examples/beyond/plot_05_seeds:n_perfect| of them
+# end with every test image right, each with kernels of its own -- so what
 # it learns is no longer determined by the task -- it depends on where its
 # kernels start and on what happens to help first. The next pages, and the
 # section :ref:`Why edges? <why-edges-gallery>`, show what it finds
