@@ -46,7 +46,10 @@ from cnnexplain.analysis import edge_match, edge_match_history, edge_score_null
 from cnnexplain.experiment import default_seed, experiment
 
 null = edge_score_null(7, tested=8)
-print(null)
+low, high = null.threshold_interval
+print(f"{len(null.scores):,} random 7x7 kernels: median score {null.median:.3f}")
+print(f"best of {null.tested}: 95th percentile {null.threshold:.3f}", end=" ")
+print(f"(95% interval {low:.3f} to {high:.3f})")
 
 # sphinx_gallery_start_ignore
 # The numbers the text of this page quotes (glue) and its claims (check), see
@@ -93,7 +96,7 @@ ax.axhline(
     null.threshold, color="0.3", ls="--", lw=1, label="threshold (best of 8 random)"
 )
 ax.axhspan(*null.threshold_interval, color="0.5", alpha=0.25, lw=0)
-ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7)
+ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
 
 start, end = match.score[0], match.score[-1]
 for k in range(match.n_kernels):
@@ -101,9 +104,8 @@ for k in range(match.n_kernels):
         f"kernel {k}: {start[k]:.2f} at initialization -> {end[k]:.2f} after training"
     )
 edge_start, edge_end = null.is_edge(start), null.is_edge(end)
-print(
-    f"edge detectors: {edge_start.sum()} kernels at initialization, {edge_end.sum()} at the end"
-)
+print(f"edge detectors: {edge_start.sum()} kernels at initialization,", end=" ")
+print(f"{edge_end.sum()} at the end")
 
 # sphinx_gallery_start_ignore
 n_end = glue("n_edge_end", int(edge_end.sum()))
@@ -143,14 +145,11 @@ min_gain = 0.1  # the rise in score counted as clear: a chosen cut-off
 grew = np.flatnonzero(end - start > min_gain)
 gain_by_then = match.score[epoch_high, grew] - start[grew]
 share_by_then = gain_by_then.sum() / (end[grew] - start[grew]).sum()
-print(
-    f"kernels {grew.tolist()}: {share_by_then:.0%} of their total gain by epoch {epoch_high}"
-)
+print(f"kernels {grew.tolist()}:", end=" ")
+print(f"{share_by_then:.0%} of their total gain by epoch {epoch_high}")
 print("test accuracy after epochs 0-3:", accuracy[:4])
-print(
-    "first epoch from which each kernel stays an edge detector:",
-    match.first_epoch_above(null.threshold_interval[1]),
-)
+print("first epoch from which each kernel stays an edge detector:")
+print(match.first_epoch_above(null.threshold_interval[1]))
 
 # sphinx_gallery_start_ignore
 glue("acc_high", accuracy[epoch_high], "{:.1%}")
@@ -190,9 +189,8 @@ for name, k in (("horizontal", k_h), ("vertical", k_v)):
             if null.is_edge(final.score[k])
             else "not an edge detector"
         )
-        print(
-            f"best {name}-edge kernel: {k} (r = {final.score[k]:.2f} at {final.angle[k]:.0f} degrees): {verdict}"
-        )
+        print(f"best {name}-edge kernel: {k}", end=" ")
+        print(f"(r = {final.score[k]:.2f} at {final.angle[k]:.0f} degrees): {verdict}")
 
 # sphinx_gallery_start_ignore
 check(
@@ -378,7 +376,8 @@ changes = weights - weights[0]
 scores = edge_match(changes.reshape(-1, 7, 7)).score.reshape(changes.shape[:2])
 limit = float(np.abs(changes).max())
 
-anim_fig, axes = plt.subplots(1, 8, figsize=(8.0, 1.75), layout="constrained", dpi=72)
+anim_fig, axes = plt.subplots(2, 4, figsize=(7.0, 4.0), layout="constrained")
+axes = axes.ravel()
 images = []
 for k, ax in enumerate(axes):
     images.append(ax.imshow(changes[0, k], cmap="RdBu_r", vmin=-limit, vmax=limit))
@@ -391,11 +390,11 @@ def show_epoch(s):
     """Draw the change of every kernel after snapshot ``s``."""
     for k, (ax, im) in enumerate(zip(axes, images)):
         im.set_data(changes[s, k])
-        ax.set_title(f"kernel {k}\nr = {scores[s, k]:.2f}", fontsize=8)
+        ax.set_title(f"kernel {k}: r = {scores[s, k]:.2f}", fontsize=10)
     anim_fig.suptitle(
         f"conv1, change since initialization -- epoch {history.epochs[s]:g}, "
         f"test accuracy {100 * accuracy[s]:.0f}%",
-        fontsize=9,
+        fontsize=11,
     )
     return images
 

@@ -81,9 +81,8 @@ THRESHOLD = 0.9
 similarity = kernel_similarity(model, "conv1")
 pairs = redundant_pairs(model, "conv1", threshold=THRESHOLD)
 off_diagonal = np.abs(similarity[~np.eye(len(similarity), dtype=bool)])
-print(
-    f"near copies: {pairs}; largest |similarity| between two different kernels: {off_diagonal.max():.2f}"
-)
+print(f"near copies: {pairs}")
+print(f"largest |similarity| of two different kernels: {off_diagonal.max():.2f}")
 fig = viz.plot_kernel_similarity(similarity, threshold=THRESHOLD)
 
 # sphinx_gallery_start_ignore
@@ -118,7 +117,7 @@ for k, drop, loss in zip(single.channels, single.drop, single.loss):
 costly = [int(k) for k in single.channels[single.drop > 0.01]]
 free = [int(k) for k in single.channels[single.drop == 0]]
 print(
-    f"intact: accuracy {100 * single.baseline_accuracy:.1f}%, loss {single.baseline_loss:.5f}"
+    f"intact: accuracy {single.baseline_accuracy:.1%}, loss {single.baseline_loss:.5f}"
 )
 print("kernels whose removal costs more than 1 point of accuracy:", costly)
 print("kernels whose removal changes no decision on the test images:", free)
@@ -163,7 +162,7 @@ for i, j in itertools.combinations_with_replacement(range(n), 2):
     _, accuracy = evaluate(without_kernels(model, {i, j}), test)
     drop[i, j] = drop[j, i] = 100 * (single.baseline_accuracy - accuracy)
 
-fig, ax = plt.subplots(figsize=(4.6, 3.8), layout="constrained")
+fig, ax = plt.subplots(figsize=(6.0, 5.0), layout="constrained")
 im = ax.imshow(drop, cmap="Reds", vmin=0)
 for i, j in itertools.product(range(n), repeat=2):
     ax.text(
@@ -172,22 +171,21 @@ for i, j in itertools.product(range(n), repeat=2):
         f"{drop[i, j]:.0f}",
         ha="center",
         va="center",
-        fontsize=7,
+        fontsize=10,
         color="white" if drop[i, j] > 0.6 * drop.max() else "black",
     )
 ax.set_xticks(range(n))
 ax.set_yticks(range(n))
 ax.set_xlabel("kernel zeroed")
 ax.set_ylabel("kernel zeroed")
-ax.set_title("accuracy drop (points) with two kernels zeroed", fontsize=9)
+ax.set_title("accuracy drop (points) with two kernels zeroed")
 fig.colorbar(im, ax=ax, shrink=0.85, label="points")
 
 # The worst pair, and how much more it costs than its two kernels alone.
 i, j = np.unravel_index(np.argmax(drop), drop.shape)
 excess = drop[i, j] - drop[i, i] - drop[j, j]
-print(
-    f"worst pair: kernels {i} and {j}, {drop[i, j]:.1f} points; alone {drop[i, i]:.1f} and {drop[j, j]:.1f}"
-)
+print(f"worst pair: kernels {i} and {j}, {drop[i, j]:.1f} points;", end=" ")
+print(f"alone {drop[i, i]:.1f} and {drop[j, j]:.1f}")
 
 # sphinx_gallery_start_ignore
 glue("n_pairs", n * (n - 1) // 2)
@@ -227,9 +225,10 @@ group_drop = {}
 for direction, kernels in groups.items():
     _, accuracy = evaluate(without_kernels(model, kernels), test)
     group_drop[direction] = 100 * (single.baseline_accuracy - accuracy)
-    alone = ", ".join(f"{k}: {index[k]:+.2f}, alone -{drop[k, k]:.1f}" for k in kernels)
-    print(f"leaning {direction} (index, points alone) {alone}")
-    print(f"  all {len(kernels)} zeroed at once: accuracy {100 * accuracy:.1f}%")
+    print(f"leaning {direction}:")
+    for k in kernels:
+        print(f"  kernel {k}: index {index[k]:+.2f}, alone -{drop[k, k]:.1f} points")
+    print(f"  all {len(kernels)} zeroed at once: accuracy {accuracy:.1%}")
 
 costlier = max(group_drop, key=group_drop.get)
 members = groups[costlier]
@@ -268,7 +267,7 @@ check(
 
 
 def costs(run):
-    """Points lost without the costliest single kernel, and without the costlier group."""
+    """Points lost without the costliest kernel, and without the costlier group."""
     one = ablation(run.model, run.test_set, "conv1")
     index = selectivity(run.model, run.test_set).index
     lost = []
@@ -285,9 +284,7 @@ study = [
 ]
 one_kernel, one_group = np.array([costs(r) for r in study]).T
 for s, (a, b) in enumerate(zip(one_kernel, one_group)):
-    print(
-        f"seed {s}: costliest kernel alone -{a:.1f} points, costlier group -{b:.1f} points"
-    )
+    print(f"seed {s}: costliest kernel alone -{a:.1f}, costlier group -{b:.1f} points")
 group_wins = int((one_group > 2 * one_kernel).sum())
 
 # sphinx_gallery_start_ignore

@@ -39,16 +39,16 @@ lines = torch.stack(
 )
 maps = activations(model, lines, layers=["relu2"])["relu2"]
 
-fig, axes = plt.subplots(2, 9, figsize=(9.0, 2.4), layout="constrained")
+fig, axes = plt.subplots(2, 9, figsize=(9.8, 2.9), layout="constrained")
 for row, name in enumerate(("horizontal", "vertical")):
     axes[row, 0].imshow(lines[row, 0], cmap="gray", vmin=0, vmax=1)
-    axes[row, 0].set_ylabel(name, fontsize=8)
+    axes[row, 0].set_ylabel(name)
     for c in range(8):
         im = axes[row, c + 1].imshow(
             maps[row, c], cmap="gray", vmin=0, vmax=float(maps.max())
         )
-        axes[0, c + 1].set_title(f"channel {c}", fontsize=8)
-axes[0, 0].set_title("input", fontsize=8)
+        axes[0, c + 1].set_title(f"channel {c}", fontsize=10)
+axes[0, 0].set_title("input", fontsize=10)
 for ax in axes.flat:
     ax.set_xticks([])
     ax.set_yticks([])
@@ -84,21 +84,18 @@ check(
 CLEAR = 0.3
 index = selectivity(model, test, layer="relu2").index
 on_lines = maps.mean(dim=(2, 3))  # mean activation per line and channel
+print("mean relu2 on the horizontal line and on the vertical line:")
 for c in range(8):
     print(
-        f"channel {c}: index {index[c]:+.2f}; mean relu2 on the horizontal line {on_lines[0, c]:.3f}, "
-        f"on the vertical line {on_lines[1, c]:.3f}"
+        f"channel {c}: index {index[c]:+.2f}; "
+        f"{on_lines[0, c]:.3f} and {on_lines[1, c]:.3f}"
     )
 horizontal_channels = np.flatnonzero(index > CLEAR).tolist()
 vertical_channels = np.flatnonzero(index < -CLEAR).tolist()
-print(
-    "prefer horizontal lines:",
-    horizontal_channels,
-    "| prefer vertical lines:",
-    vertical_channels,
-)
+print("prefer horizontal lines:", horizontal_channels)
+print("prefer vertical lines:", vertical_channels)
 noise = np.abs(index - selectivity(model, run.train_set, layer="relu2").index).max()
-print(f"largest difference of an index between test and training images: {noise:.3f}")
+print(f"largest difference of an index, test and training images: {noise:.3f}")
 
 
 def channels_phrase(channels):
@@ -160,20 +157,18 @@ check(
 first = maximize_activation(model, "conv1", list(range(8)))  # (8, 50, 50)
 kernels = model.conv1.weight.detach()[:, 0]  # (8, 7, 7)
 side = activations(model, lines, layers=["conv1"])["conv1"].shape[-1]
-c0 = (
-    side - 1
-) // 2  # the centre unit's row and column, and its patch's first input row and column
-print(
-    f"conv1 maps are {side}x{side}; the centre unit sees input rows and columns {c0} to {c0 + 6}"
-)
+# The centre unit's row and column, and the first input row and column of its patch:
+c0 = (side - 1) // 2
+print(f"conv1 maps are {side}x{side};", end=" ")
+print(f"the centre unit sees input rows and columns {c0} to {c0 + 6}")
 patches = first[:, c0 : c0 + 7, c0 : c0 + 7]
 match = [np.corrcoef(p.flatten(), k.flatten())[0, 1] for p, k in zip(patches, kernels)]
-print("correlation of each maximizing patch with its kernel:", np.round(match, 2))
+print("correlation of each maximizing patch with its kernel:")
+print(np.round(match, 2))
 outside = torch.ones(50, 50, dtype=torch.bool)
 outside[c0 - 1 : c0 + 8, c0 - 1 : c0 + 8] = False  # the patch and a one-pixel fringe
-print(
-    f"largest distance from grey further out: {(first[:, outside] - 0.5).abs().max():.3f}"
-)
+far = (first[:, outside] - 0.5).abs().max()
+print(f"largest distance from grey further out: {far:.3f}")
 fig = viz.plot_maximizing_inputs(first, kernels=kernels, crop=15)
 
 # sphinx_gallery_start_ignore
@@ -219,9 +214,8 @@ rows, cols = (
     changed.any(dim=1).nonzero().flatten(),
     changed.any(dim=0).nonzero().flatten(),
 )
-print(
-    f"non-grey pixels: rows {rows.min()} to {rows.max()}, columns {cols.min()} to {cols.max()}"
-)
+print(f"non-grey pixels: rows {rows.min()} to {rows.max()},", end=" ")
+print(f"columns {cols.min()} to {cols.max()}")
 fig = viz.plot_maximizing_inputs(centre, crop=16)
 
 # sphinx_gallery_start_ignore
@@ -281,16 +275,14 @@ fig = viz.plot_maximizing_inputs(everywhere)
 # Stripes, measured with the same index:
 
 stripes = stripe_index(everywhere)
+print("selectivity, and the stripes of the channel's maximizing input:")
 for c in range(8):
-    print(
-        f"channel {c}: selectivity {index[c]:+.2f}, stripes of its maximizing input {stripes[c]:+.2f}"
-    )
+    print(f"channel {c}: {index[c]:+.2f} and {stripes[c]:+.2f}")
 r = np.corrcoef(index, stripes)[0, 1]
 print(f"correlation between the two, over the 8 channels: {r:.2f}")
 weakest = int(np.argmin(np.abs(index)))
-print(
-    f"channel {weakest}, the weakest preference: index {index[weakest]:+.2f}, stripes {stripes[weakest]:+.2f}"
-)
+print(f"channel {weakest}, the weakest preference:", end=" ")
+print(f"index {index[weakest]:+.2f}, stripes {stripes[weakest]:+.2f}")
 
 # sphinx_gallery_start_ignore
 glue("stripes_r", r, "{:.2f}")

@@ -132,18 +132,16 @@ shares = {
     ),
 }
 area = near_line(test.images).double().mean(dim=(1, 2)).numpy()
-print(
-    f"area within 3 pixels of the line: {100 * area.mean():.0f}% of the image on average"
-)
+print(f"area within 3 pixels of the line: {area.mean():.0%} of the image on average")
 for name, (share, labels) in shares.items():
     for c, cls in enumerate(test.classes):
-        # A map with no positive part (a Grad-CAM of all zeros) has no share: nan, left out.
+        # A map with no positive part (a Grad-CAM of zeros) has no share: nan, left out.
         print(
             f"{name.replace(chr(10), ' '):>17} on {cls:<10} lines: "
             f"{100 * np.nanmean(share[labels == c]):.0f}% of the map near the line"
         )
 
-fig, ax = plt.subplots(figsize=(5.5, 2.8), layout="constrained")
+fig, ax = plt.subplots(figsize=(7.0, 3.4), layout="constrained")
 x = np.arange(len(shares))
 for c, cls in enumerate(test.classes):
     means = [100 * np.nanmean(share[labels == c]) for share, labels in shares.values()]
@@ -152,13 +150,13 @@ ax.axhline(100 * area.mean(), color="0.3", ls="--", lw=1, label="share of the ar
 ax.set_xticks(x, list(shares))
 ax.set_ylabel("% of the map near the line")
 ax.set_ylim(0, 100)
-ax.legend(frameon=False, fontsize=7, loc="upper left")
+ax.legend(frameon=False, loc="upper left")
 for ax_side in ("top", "right"):
     ax.spines[ax_side].set_visible(False)
 
 
 def lower_bound(excess):
-    """The lower end of the 95% interval of the mean of ``excess`` (nan maps left out)."""
+    """The lower end of the 95% interval of the mean of excess (nan left out)."""
     excess = excess[~np.isnan(excess)]
     return excess.mean() - 1.96 * excess.std(ddof=1) / np.sqrt(len(excess))
 
@@ -270,26 +268,26 @@ for c, cls in enumerate(test.classes):
     weights[cls] = grad.mean(dim=(2, 3))[test.labels == c].mean(dim=0).numpy()  # (8,)
 
 index = selectivity(model, test, layer="relu2").index
-fig, ax = plt.subplots(figsize=(5.5, 3.0), layout="constrained")
+fig, ax = plt.subplots(figsize=(7.0, 3.6), layout="constrained")
 for c, (cls, w) in enumerate(weights.items()):
     ax.scatter(index, w, color=f"C{c}", label=f'weights for "{cls}"', zorder=3)
     r = np.corrcoef(index, w)[0, 1]
-    print(
-        f'Grad-CAM weights for "{cls}": {np.round(w, 3)}; correlation with selectivity {r:+.2f}'
-    )
+    print(f'Grad-CAM weights for "{cls}", channels 0 to 7:')
+    print(" ", np.round(w, 3))
+    print(f"  correlation with selectivity {r:+.2f}")
     for k in range(len(index)):
         ax.annotate(
             str(k),
             (index[k], w[k]),
             xytext=(3, 3),
             textcoords="offset points",
-            fontsize=7,
+            fontsize=9,
         )
 ax.axhline(0, color="0.3", lw=0.6)
 ax.axvline(0, color="0.3", lw=0.6)
 ax.set_xlabel("selectivity index of the conv2 channel (relu2)")
 ax.set_ylabel("Grad-CAM channel weight")
-ax.legend(frameon=False, fontsize=7)
+ax.legend(frameon=False)
 
 r_h = np.corrcoef(index, weights["horizontal"])[0, 1]
 r_v = np.corrcoef(index, weights["vertical"])[0, 1]

@@ -41,9 +41,8 @@ default_run = experiment()
 default = edge_match_history(default_run.history)
 late_change = np.abs(default.score[-1] - default.score[8]).max()
 early_change = np.abs(default.score[8] - default.score[0]).max()
-print(
-    f"default run: largest change of a kernel's score in epochs 1-8: {early_change:.3f}, 9-20: {late_change:.3f}"
-)
+print("default run, the largest change of a kernel's score")
+print(f"in epochs 1-8: {early_change:.3f}, in epochs 9-20: {late_change:.3f}")
 
 seeds = range(10)
 runs = [experiment(model={"seed": s}, training={"seed": s, "epochs": 8}) for s in seeds]
@@ -85,7 +84,7 @@ check(
 # ---------------------------------
 # The :term:`accuracy` on the :term:`test set` of each run after every epoch:
 
-fig, ax = plt.subplots(figsize=(5.5, 2.8), layout="constrained")
+fig, ax = plt.subplots(figsize=(7.0, 3.4), layout="constrained")
 for s, run in zip(seeds, runs):
     ax.plot(
         run.history.metrics["val_accuracy"] * 100,
@@ -96,7 +95,7 @@ for s, run in zip(seeds, runs):
     )
 ax.set_xlabel("epoch")
 ax.set_ylabel("test accuracy (%)")
-ax.legend(ncols=2, fontsize=7, frameon=False, loc="lower right")
+ax.legend(ncols=2, fontsize=9, frameon=False, loc="lower right")
 for side in ("top", "right"):
     ax.spines[side].set_visible(False)
 
@@ -104,12 +103,8 @@ accuracy = np.array(
     [run.history.metrics["val_accuracy"] for run in runs]
 )  # (runs, 1 + epochs)
 perfect_from = (accuracy >= 1.0).argmax(axis=1)
-print(
-    f"after epoch 1: {100 * accuracy[:, 1].min():.0f}% to {100 * accuracy[:, 1].max():.0f}%"
-)
-print(
-    f"final: {100 * accuracy[:, -1].min():.1f}% to {100 * accuracy[:, -1].max():.1f}%"
-)
+print(f"after epoch 1: {accuracy[:, 1].min():.0%} to {accuracy[:, 1].max():.0%}")
+print(f"final: {accuracy[:, -1].min():.1%} to {accuracy[:, -1].max():.1%}")
 print("first epoch at 100% per seed:", perfect_from.tolist())
 
 # sphinx_gallery_start_ignore
@@ -172,19 +167,19 @@ index = np.array(
 )  # (runs, 8)
 index_train = np.array([selectivity(run.model, run.train_set).index for run in runs])
 margin = 2 * float(np.abs(index - index_train).max())
-print(null)
-print(
-    f"largest train/test difference of an index: {margin / 2:.3f}, so the margin is {margin:.2f}"
-)
+print(f"random 7x7 kernels: median score {null.median:.2f}")
+print(f"edge detector: a score above {null.threshold_interval[1]:.2f}")
+print(f"largest train/test difference of an index: {margin / 2:.3f}")
+print(f"so the margin is {margin:.2f}")
 
 
 def oriented(match, angle):
-    """Whether each kernel's best template lies within TOLERANCE degrees of ``angle``."""
+    """Whether each kernel's best template is within TOLERANCE degrees of angle."""
     return np.abs((match.angle - angle + 90) % 180 - 90) <= TOLERANCE
 
 
 def detectors(match, index, angle, sign):
-    """The kernels that are edge detectors for ``angle`` (sign +1: horizontal lines, -1: vertical)."""
+    """The edge detectors for angle (sign +1: horizontal lines, -1: vertical)."""
     return np.flatnonzero(
         oriented(match, angle) & null.is_edge(match.score) & (sign * index > margin)
     ).tolist()
@@ -195,9 +190,7 @@ found = {
     for s, m, i in zip(seeds, matches, index)
 }
 for s, (h, v) in found.items():
-    print(
-        f"seed {s}: horizontal edge detectors {h or '-'}, vertical edge detectors {v or '-'}"
-    )
+    print(f"seed {s}: horizontal edge detectors {h or '-'}, vertical {v or '-'}")
 
 # sphinx_gallery_start_ignore
 glue("tolerance", TOLERANCE)
@@ -253,9 +246,8 @@ for name, k in (
     ("neither", n_none),
 ):
     share_low, share_high = share_interval(k, len(runs))
-    print(
-        f"{name}: {k} runs (95% interval of the share: {share_low:.0%} to {share_high:.0%})"
-    )
+    print(f"{name}: {k} runs", end=" ")
+    print(f"(95% interval of the share: {share_low:.0%} to {share_high:.0%})")
 
 # sphinx_gallery_start_ignore
 glue("n_h", n_h)
@@ -300,7 +292,7 @@ check(
 # shaded corners are where detectors live; the grey band is the threshold's
 # 95% interval.
 
-fig, ax = plt.subplots(figsize=(7.5, 3.6), layout="constrained")
+fig, ax = plt.subplots(figsize=(9.5, 4.2), layout="constrained")
 high = null.threshold_interval[1]
 ax.add_patch(
     Rectangle((high, margin), 1 - high, 1 - margin, color="C0", alpha=0.08, lw=0)
@@ -341,28 +333,19 @@ ax.set_xlim(0, 1)
 ax.set_ylim(-1, 1)
 ax.set_xlabel("edge-match score")
 ax.set_ylabel("selectivity index\n(+1: horizontal lines only)")
-ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
-ax.set_title(f"conv1 kernels of {len(runs)} runs", fontsize=9)
+ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
+ax.set_title(f"conv1 kernels of {len(runs)} runs")
 
 edge_shaped = null.is_edge(all_score)
 selective = np.abs(all_index) > margin
-print(
-    f"{edge_shaped.sum()} of {all_score.size} kernels are above the threshold; {selective.sum()} are selective"
-)
-print(
-    f"{(edge_shaped & ~selective).sum()} kernels have an edge's shape but no preference between the classes"
-)
-print(
-    f"{(selective & ~edge_shaped).sum()} kernels have a preference but are not above the threshold"
-)
+print(f"of {all_score.size} kernels, {edge_shaped.sum()} are above the threshold,")
+print(f"{selective.sum()} are selective;")
+print(f"{(edge_shaped & ~selective).sum()} have an edge's shape but no preference,")
+print(f"{(selective & ~edge_shaped).sum()} a preference but no edge's shape")
 most_selective = np.abs(index).argmax(axis=1)
 most_edge_like = np.array([m.score.argmax() for m in matches])
-print(
-    "most selective kernel per run:",
-    most_selective.tolist(),
-    "| best edge match:",
-    most_edge_like.tolist(),
-)
+print("most selective kernel per run:", most_selective.tolist())
+print("best edge match per run:      ", most_edge_like.tolist())
 
 # sphinx_gallery_start_ignore
 glue("n_all", all_score.size)
@@ -401,11 +384,10 @@ weights = np.array(
 )  # (runs, 8, 49)
 offset = (weights.mean(axis=-1) / weights.std(axis=-1)).ravel()
 with_preference, without_preference = offset[selective], offset[~selective]
-print(
-    f"mean weight / spread: {with_preference.mean():+.2f} for the {selective.sum()} selective kernels, "
-    f"{without_preference.mean():+.2f} for the {(~selective).sum()} others, "
-    f"of which {(without_preference > 0).sum()} have a positive mean weight"
-)
+print("mean weight / spread:")
+print(f"{with_preference.mean():+.2f} for the {selective.sum()} selective kernels,")
+print(f"{without_preference.mean():+.2f} for the {(~selective).sum()} others,", end=" ")
+print(f"of which {(without_preference > 0).sum()} have a positive mean weight")
 
 # sphinx_gallery_start_ignore
 n_unselective = glue("n_unselective", int((~selective).sum()))
@@ -441,11 +423,13 @@ check(
 # For each run, the best-matching kernel oriented near horizontal (top) and
 # near vertical (bottom), framed in black when it passes all three tests.
 
-fig, axes = plt.subplots(2, len(runs), figsize=(9.0, 3.0), layout="constrained")
+# Two rows of five runs for each orientation, horizontal above vertical.
+fig = plt.figure(figsize=(9.6, 8.0), layout="constrained")
+grid = fig.add_gridspec(5, 5, height_ratios=[1, 1, 0.2, 1, 1])
 limit = max(run.model.conv1.weight.detach().abs().max().item() for run in runs)
 for col, (s, run, m, i) in enumerate(zip(seeds, runs, matches, index)):
-    for row, angle in enumerate((90, 0)):
-        ax = axes[row, col]
+    for half, angle in enumerate((90, 0)):
+        ax = fig.add_subplot(grid[3 * half + col // 5, col % 5])
         k = m.best(angle, tolerance=TOLERANCE)
         kernel = (
             run.model.conv1.weight.detach()[k, 0]
@@ -453,17 +437,18 @@ for col, (s, run, m, i) in enumerate(zip(seeds, runs, matches, index)):
             else np.full((7, 7), np.nan)
         )
         im = ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
-        title = "none\n" if k is None else f"k{k}: r {m.score[k]:.2f}\nidx {i[k]:+.2f}"
-        ax.set_title((f"seed {s}\n" if row == 0 else "") + title, fontsize=7)
-        passed = k is not None and k in found[s][row]
+        found_here = "none" if k is None else f"kernel {k}"
+        scores = "" if k is None else f"r {m.score[k]:.2f}, index {i[k]:+.2f}"
+        ax.set_title(f"seed {s}: {found_here}\n{scores}", fontsize=10)
+        passed = k is not None and k in found[s][half]
         for spine in ax.spines.values():
             spine.set_linewidth(3 if passed else 0.8)
             spine.set_color("black" if passed else "0.6")
         ax.set_xticks([])
         ax.set_yticks([])
-axes[0, 0].set_ylabel("horizontal", fontsize=8)
-axes[1, 0].set_ylabel("vertical", fontsize=8)
-colorbar = fig.colorbar(im, ax=axes, shrink=0.8, label="weight")
+        if col % 5 == 0:
+            ax.set_ylabel(("horizontal", "vertical")[half], fontsize=11)
+colorbar = fig.colorbar(im, ax=fig.axes, shrink=0.6, label="weight")
 
 # %%
 # The detectors differ from run to run, down to their :term:`polarity` -- which side
@@ -519,11 +504,10 @@ for s, run, i in zip(seeds, runs, index):
             single.baseline_accuracy - accuracy_without,
         )
         groups.append((s, alone, together))
-        print(
-            f"seed {s}: {name} kernels {group}: each alone costs at most {100 * alone:.1f} points, "
-            f"all together {100 * together:.1f}"
-        )
-print("essential kernels per seed:", essential)
+        print(f"seed {s}, {name} {group}:", end=" ")
+        print(f"alone at most {100 * alone:.1f} points, together {100 * together:.1f}")
+print("essential kernels per seed:")
+print(essential)
 
 # sphinx_gallery_start_ignore
 n_essential = [len(e) for e in essential.values()]
@@ -597,9 +581,7 @@ default_h = detectors(default_match, default_index, 90, +1)
 default_v = detectors(default_match, default_index, 0, -1)
 default_ablation = ablation(default_run.model, default_run.test_set, "conv1")
 default_essential = np.flatnonzero(default_ablation.drop > ESSENTIAL).tolist()
-print(
-    f"horizontal edge detectors {default_h or '-'}, vertical edge detectors {default_v or '-'}"
-)
+print(f"horizontal edge detectors {default_h or '-'}, vertical {default_v or '-'}")
 print(f"essential kernels: {default_essential or '-'}")
 
 # sphinx_gallery_start_ignore
