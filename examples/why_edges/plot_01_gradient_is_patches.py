@@ -2,12 +2,13 @@
 The gradient is a sum of patches
 ================================
 
-Why would gradient descent turn random kernels into edge detectors at all?
-The first step of the answer is exact and short: the gradient of a
-first-layer kernel is a weighted sum of patches of the training images. We
-derive it, compute it by hand and check it against PyTorch's autograd, and
+Why would :term:`gradient descent` turn random :term:`kernels <kernel>`
+into :term:`edge detectors <edge detector>` at all? The first step of the
+answer is exact and short: the :term:`gradient` of a first-layer kernel is a
+weighted sum of :term:`patches <patch>` of the training images. We derive
+it, compute it by hand and check it against PyTorch's :term:`autograd`, and
 then look at the patches that push one kernel of the site's default run on
-its very first batch: |n_terms| patches, which largely cancel, every one a
+its very first :term:`batch`: |n_terms| patches, which largely cancel, every one a
 piece of a line.
 """
 
@@ -15,7 +16,7 @@ piece of a line.
 # The derivation
 # --------------
 # ``conv1`` slides each 7x7 kernel ``W[k]`` over the image. PyTorch computes
-# a cross-correlation (the kernel is not flipped), so its output at row ``r``
+# a :term:`cross-correlation` (the kernel is not flipped), so its output at row ``r``
 # and column ``c`` is the bias plus the kernel's weights times the 7x7 patch
 # of the image under it::
 #
@@ -23,13 +24,14 @@ piece of a line.
 #
 # The derivative of ``out[k, r, c]`` with respect to ``W[k, u, v]`` is
 # therefore the pixel ``x[r + u, c + v]``: as a 7x7 array, the patch at
-# ``(r, c)``. The loss ``L`` depends on the kernel only through these
+# ``(r, c)``. The :term:`loss` ``L`` depends on the kernel only through these
 # outputs, so the chain rule sums over every image ``i`` of the batch and
 # every position::
 #
 #     dL/dW[k] = sum over i, r, c of  delta[i, k, r, c] * patch(i, r, c)
 #
-# where ``delta = dL/d(out)`` is the *error signal* that back-propagation
+# where ``delta = dL/d(out)`` is the :term:`error signal` that
+# :term:`back-propagation`
 # delivers to the output of ``conv1``. A step of plain gradient descent
 # subtracts ``lr`` times this sum from the kernel: whatever the error
 # signal, what is added to a kernel is made of image patches.
@@ -41,7 +43,7 @@ piece of a line.
 # :func:`~cnnexplain.analysis.error_signals`; the patches from
 # :func:`torch.nn.functional.unfold`, which lays every 7x7 patch out as a
 # column of 49 pixels. The sum above is then one ``einsum``. Autograd
-# computes the same gradient its own way (both with dropout off).
+# computes the same gradient its own way (both with :term:`dropout` off).
 
 import numpy as np
 import torch
@@ -237,6 +239,6 @@ check(
 # found when it trained with shuffled labels. What the labels decide is the
 # weight ``delta`` of each patch: its sign, its size, and whether it is zero.
 # The :doc:`next page <plot_02_error_signal>` follows ``delta`` back through
-# max-pooling and the ReLU to see where it lands.
+# :term:`max-pooling` and the :term:`ReLU` to see where it lands.
 
 # sphinx_gallery_thumbnail_number = 1

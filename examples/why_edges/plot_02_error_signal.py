@@ -2,10 +2,12 @@
 Where the error signal lands
 ============================
 
-A first-layer kernel's gradient is a sum of image patches, each weighted by
-the error signal ``delta`` at that position of ``conv1``'s output (see
-:doc:`the previous page <plot_01_gradient_is_patches>`). Back-propagation
-brings ``delta`` to ``conv1`` through a max-pooling and a ReLU, and both
+A first-layer :term:`kernel`'s :term:`gradient` is a sum of :term:`image
+patches <patch>`, each weighted by the :term:`error signal` ``delta`` at
+that position of ``conv1``'s output (see :doc:`the previous page
+<plot_01_gradient_is_patches>`). :term:`Back-propagation
+<back-propagation>` brings ``delta`` to ``conv1`` through a
+:term:`max-pooling` and a :term:`ReLU`, and both
 let it through only in places. Here we follow it back, at initialization:
 how few positions receive it (|received_share| of them in this run), where
 they lie relative to the line, and why most of it lands where it cannot
@@ -16,7 +18,7 @@ change a kernel's weights at all.
 # Following the error back
 # ------------------------
 # :func:`~cnnexplain.analysis.error_signals` returns ``dL/d(output)`` of any
-# layers, for the mean cross-entropy over a batch: here 64 training images
+# layers, for the mean :term:`cross-entropy` over a :term:`batch`: here 64 training images
 # and the default run's network at initialization. ``pool1`` takes the
 # largest of each 2x2 window of ``relu1``'s output; on the way back, the
 # error of each window goes to that one position only. ``relu1`` then passes

@@ -2,12 +2,12 @@
 Is each kernel's role set at initialization?
 ============================================
 
-Training makes some first-layer kernels fire on horizontal lines, others on
+Training makes some first-layer :term:`kernels <kernel>` fire on horizontal lines, others on
 vertical ones, and leaves some without a preference. Which kernel gets which
 role? Before any training, random weights already make a kernel fire a
 little more on one class than on the other. Over the |n_runs| runs of the
 :ref:`seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`, that
-slight preference largely predicts the role: the rank correlation between a
+slight preference largely predicts the role: the :term:`rank correlation` between a
 kernel's preference before and after training is |rho_median| in the median
 run, and |kept_share| of the kernels with a clear preference at the end
 already leaned the same way at initialization.
@@ -16,13 +16,13 @@ already leaned the same way at initialization.
 # %%
 # Preference before and after training
 # ------------------------------------
-# A kernel's preference is its selectivity index
+# A kernel's preference is its :term:`selectivity index`
 # (:func:`~cnnexplain.analysis.selectivity`, on ``relu1``): its mean
 # activation on horizontal lines minus that on vertical lines, over their
 # sum. It goes from -1 (fires on vertical lines only) to +1 (horizontal lines
 # only). We measure it on the training images, for the model at
 # initialization (the history's first snapshot) and after training, in each
-# of the seed study's runs: seeds 0 to 9, 8 epochs each.
+# of the seed study's runs: seeds 0 to 9, 8 :term:`epochs <epoch>` each.
 
 import itertools
 
@@ -108,7 +108,7 @@ print(f"median {np.median(rho):.2f}, from {rho.min():.2f} to {rho.max():.2f}")
 # Eight kernels are few, and chance alone gives correlations well above 0.
 # Every one of the 40,320 orders of eight kernels is equally likely when the
 # final order is unrelated to the initial one; the correlation of 5% of
-# them is |rho_chance| or more, and their mean is 0 with a standard deviation
+# them is |rho_chance| or more, and their mean is 0 with a :term:`standard deviation`
 # of |chance_sd|.
 
 # Each order of 0, ..., 7 is its own ranking; its correlation with 0, ..., 7
@@ -333,16 +333,17 @@ check(
 # Why the start can decide
 # ------------------------
 # These measurements say *that* the start largely decides, not how. The
-# link runs through the gradient. A kernel's gradient is a sum of image
-# patches, each weighted by the error signal that reaches the kernel's
+# link runs through the :term:`gradient`. A kernel's gradient is a sum of
+# :term:`image patches <patch>`, each weighted by the :term:`error signal`
+# that reaches the kernel's
 # output at that position (:ref:`the first page of this section
 # <sphx_glr_auto_examples_why_edges_plot_01_gradient_is_patches.py>`), and
-# that signal passes back through the ReLU only where the kernel fired
+# that signal passes back through the :term:`ReLU` only where the kernel fired
 # (:ref:`the second page
 # <sphx_glr_auto_examples_why_edges_plot_02_error_signal.py>`). So the
 # patches that shape a kernel are the ones it already responds to: what
 # it does at initialization chooses what it learns from. The :ref:`next
 # page <sphx_glr_auto_examples_why_edges_plot_04_optimizer.py>` looks at the
-# other ingredient, the optimizer that turns the gradient into a step.
+# other ingredient, the :term:`optimizer` that turns the gradient into a step.
 
 # sphinx_gallery_thumbnail_number = 1

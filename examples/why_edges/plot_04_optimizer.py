@@ -2,13 +2,14 @@
 What the optimizer changes
 ==========================
 
-The site's runs train with Adam, which scales the step of every weight by
-the history of that weight's gradients. Plain stochastic gradient descent
-(SGD) does not: each step is minus the learning rate times the gradient,
-and a kernel's gradient is a weighted sum of image patches. So is the
+The site's runs train with :term:`Adam`, which scales the step of every
+weight by the history of that weight's :term:`gradients <gradient>`. Plain
+stochastic :term:`gradient descent` (:term:`SGD`) does not: each step is
+minus the :term:`learning rate` times the gradient, and a :term:`kernel`'s
+gradient is a weighted sum of :term:`image patches <patch>`. So is the
 shape of the kernels Adam's doing? Here |n_runs| runs of the seed study
 train again with SGD, from the same initial weights and on the same
-batches. Edges come from the gradient, not from Adam: with SGD,
+:term:`batches <batch>`. Edges come from the gradient, not from Adam: with SGD,
 |sgd_change_edge| of the |n_kernels| kernels change by an edge-shaped
 pattern, against |adam_change_edge| with Adam.
 """
@@ -17,10 +18,10 @@ pattern, against |adam_change_edge| with Adam.
 # The same runs with SGD
 # ----------------------
 # Seeds 0 to 4 of the :ref:`seed study
-# <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`, 8 epochs each: the Adam
+# <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`, 8 :term:`epochs <epoch>` each: the Adam
 # runs are the seed study's own (learning rate 0.001); the SGD runs start
 # from the same weights and see the images in the same order, with the same
-# dropout seed. SGD's learning rate, 0.1, was tuned by hand so that every run
+# :term:`dropout` seed. SGD's learning rate, 0.1, was tuned by hand so that every run
 # reaches the accuracy of its Adam twin in these 8 epochs. To keep this page
 # fast it trains five seeds, not ten.
 
@@ -210,7 +211,7 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# The two optimizers agree. Of the |n_kernels| kernels, the changes of
+# The two :term:`optimizers <optimizer>` agree. Of the |n_kernels| kernels, the changes of
 # |adam_change_edge| clear the threshold with Adam and |sgd_change_edge|
 # with SGD, while only |adam_kernel_edge| and |sgd_kernel_edge| of the
 # kernels themselves do: the random start each kernel carries along hides
@@ -230,7 +231,7 @@ check(
 #
 # Each dot below is one kernel (left of each pair) or its change (right),
 # coloured by seed; the grey band is the threshold of the best of eight
-# random kernels, with its 95% interval.
+# random kernels, with its :term:`95% interval`.
 
 colors = plt.get_cmap("tab10")(np.arange(len(seeds)))
 fig, ax = plt.subplots(figsize=(7.0, 3.2), layout="constrained")
@@ -296,9 +297,9 @@ for (name, part), row in zip(rows, axes):
 # The first update, rebuilt from patches
 # --------------------------------------
 # With SGD, the first update of the kernels is ``-lr`` times the gradient
-# of the first batch's mean loss, and
+# of the first batch's mean :term:`loss`, and
 # :func:`~cnnexplain.analysis.kernel_gradient` computes that gradient as a
-# sum of image patches, each weighted by the error signal at its position.
+# sum of image patches, each weighted by the :term:`error signal` at its position.
 # We rebuild it in this run (seed |seed|) and compare it with what
 # training recorded. Two details make the comparison exact:
 #
