@@ -167,6 +167,7 @@ ax1.plot(peak, marker="o", ms=3)
 ax1.set_xlabel("epoch")
 ax1.set_ylabel("largest relu1 output")
 ax1.set_title(f"kernel {victim} stops firing")
+# A logarithmic axis: the steps shrink many times over before they stop.
 ax2.semilogy(
     np.arange(1, len(moved) + 1),
     np.maximum(moved, 1e-8),
@@ -175,7 +176,7 @@ ax2.semilogy(
     color="#dd8452",
 )
 ax2.set_xlabel("epoch")
-ax2.set_ylabel("weight change in the epoch\n(zero drawn at 1e-8)")
+ax2.set_ylabel("weight change in the epoch\n(log scale; zero drawn at 1e-8)")
 ax2.set_title("... and its weights freeze")
 
 # sphinx_gallery_start_ignore
