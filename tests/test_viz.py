@@ -439,7 +439,8 @@ def test_save_gif_is_reproducible(tmp_path):
     assert slide(tmp_path / "b.gif", fps=10, dpi=50) == first  # same input, same bytes
     with Image.open(tmp_path / "a.gif") as gif:
         assert gif.n_frames == 2 * 3 and gif.info["duration"] == 100
-        assert gif.size == (int(9.9 * 50), int(2.4 * 50))
+        # 9.9 inches wide, as high as a 4x5 crop (the tallest panel, 1.9 x 4/5) needs
+        assert gif.size == (int(9.9 * 50), int((1.9 * 4 / 5 + 0.6) * 50))
     with plt.rc_context({"savefig.dpi": 300, "xtick.labelsize": 20}):  # the user's settings do not matter
         assert slide(tmp_path / "c.gif", fps=10, dpi=50) == first
 

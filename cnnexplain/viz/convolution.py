@@ -138,13 +138,24 @@ def _region(
     return r0, c0, h, w
 
 
+#: Sides, in inches, of the largest box of the image and output panels of
+#: :func:`animate_convolution`, and of its patch, kernel and products panels
+#: (38 px a cell of a 3x3 kernel at 100 dpi).
+_BIG, _SMALL = 1.9, 1.15
+
+
+def _slide_height(crop_shape: tuple[int, int], out_shape: tuple[int, int]) -> float:
+    """The height of :func:`animate_convolution`'s figure: its tallest panel, a title and a label."""
+    tallest = max(_BIG * min(1.0, h / w) for h, w in (crop_shape, out_shape))
+    return max(tallest, _SMALL) + 0.6
+
+
 def _slide_layout(figure: Figure) -> tuple[list[Axes], Axes]:
     """Place the five panels of :func:`animate_convolution` in a row, the operators between them.
 
     Returns the panels (image, patch, kernel, products, output) and the axes
-    of the output's colour bar. Sizes are in inches, for a 9.9x2.4 figure:
-    the 3x3 panels are 1.15 inches (38 px a cell at 100 dpi), the image and
-    the output 1.9 inches at most.
+    of the output's colour bar. Positions are in inches, for a figure 9.9
+    inches wide, as high as :func:`_slide_height` says.
     """
     fw, fh = figure.get_size_inches()
     y_mid = fh / 2
@@ -153,7 +164,7 @@ def _slide_layout(figure: Figure) -> tuple[list[Axes], Axes]:
         """An axes ``size`` inches high (and wide), ``x`` inches from the left, centred vertically."""
         return [x / fw, (y_mid - size / 2) / fh, (width or size) / fw, size / fh]
 
-    big, small = 1.9, 1.15
+    big, small = _BIG, _SMALL
     panels = [
         figure.add_axes(box(x, size))
         for x, size in ((0.1, big), (2.35, small), (3.9, small), (5.45, small), (7.3, big))
@@ -191,7 +202,8 @@ def animate_convolution(
     interval : int
         Milliseconds between frames, in ``[10, 10000]``.
     fig : Figure, optional
-        A top-level figure; by default 9.9x2.4 inches at 100 dpi.
+        A top-level figure; by default 9.9 inches wide, as high as the
+        region needs, at 100 dpi.
 
     Returns
     -------
@@ -236,7 +248,8 @@ def animate_convolution(
     product_norm = Normalize(-product_limit, product_limit)
     order = np.arange(oh * ow).reshape(oh, ow)  # the frame at which each output cell is computed
 
-    with styled_figure(fig, (9.9, 2.4), style=ANIMATION_STYLE, layout=None, top_level=True) as figure:
+    size = (9.9, _slide_height(crop.shape, out.shape))
+    with styled_figure(fig, size, style=ANIMATION_STYLE, layout=None, top_level=True) as figure:
         (ax_in, ax_patch, ax_ker, ax_prod, ax_out), cax = _slide_layout(figure)
         patch = crop[:kh, :kw]
         show(ax_in, crop, crop_norm)
