@@ -41,6 +41,7 @@ extensions = [
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "social_card",  # _ext/social_card.py: the preview picture of shared links
+    "light_thumbnails",  # _ext/light_thumbnails.py: still, 256-colour thumbnails
 ]
 
 templates_path = ["_templates"]
