@@ -39,6 +39,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
@@ -214,14 +215,16 @@ def figure_text(pages: list[Page], root_repo: Path, python: str) -> list[str]:
     env = {**os.environ, "MPLBACKEND": "Agg"}
     for page in pages:
         script = root_repo / "examples" / Path(page.name).relative_to("auto_examples").with_suffix(".py")
-        done = subprocess.run(
-            [python, "-c", FIGURE_TEXT_RUNNER, str(script)],
-            capture_output=True,
-            text=True,
-            cwd=script.parent,
-            env=env,
-            check=False,
-        )
+        # In a scratch folder: the files an example writes (a GIF) stay out of the sources.
+        with tempfile.TemporaryDirectory() as scratch:
+            done = subprocess.run(
+                [python, "-c", FIGURE_TEXT_RUNNER, str(script)],
+                capture_output=True,
+                text=True,
+                cwd=scratch,
+                env=env,
+                check=False,
+            )
         lines = [line for line in done.stdout.splitlines() if line.startswith("FIGURES ")]
         if done.returncode or not lines:
             tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
