@@ -333,8 +333,8 @@ shape_v = glue("shape_v_phrase", shape_phrase(k_vertical, match.best(0)))
 # and a clear preference for the class -- and finds
 # |/auto_examples/beyond/plot_05_seeds:default_h| horizontal and
 # |/auto_examples/beyond/plot_05_seeds:default_v| vertical edge detectors in
-# this run. Over its |/auto_examples/beyond/plot_05_seeds:n_runs| runs with
-# other seeds, the article's picture -- one horizontal and one vertical edge
+# this run. Over its |/auto_examples/beyond/plot_05_seeds:n_runs| runs, one
+# per seed, the article's picture -- one horizontal and one vertical edge
 # detector -- holds in |/auto_examples/beyond/plot_05_seeds:n_both| of them.
 # So read the two picks of this page as "the kernels that prefer each class
 # most", not as the network's edge detectors.
