@@ -32,6 +32,13 @@ from cnnexplain.experiment import default_seed
 data = make_lines(n_per_class=100, seed=0)  # 200 images of 50x50
 images = data.images  # (200, 1, 50, 50)
 targets = convolve(images, PREWITT_X)  # what Gx makes of them, (200, 1, 48, 48)
+
+# sphinx_gallery_start_ignore
+# One thread: this page's computations are small, and the site's build runs
+# two examples at once on two cores, where two threads each would wait for
+# one another (the training loop then takes seconds instead of a fraction).
+torch.set_num_threads(1)
+# sphinx_gallery_end_ignore
 print("images:", tuple(images.shape), "| target maps:", tuple(targets.shape))
 
 # %%
@@ -59,22 +66,28 @@ def correlation_with_gx(kernel):
 # :term:`mean squared error` (the :term:`loss`), computes by
 # :term:`back-propagation` (``loss.backward()``) the :term:`gradient`, how
 # the loss changes with each of the nine weights, and moves every weight a
-# little against its gradient (``optimizer.step()``). The :term:`optimizer`
-# is :term:`SGD` with :term:`momentum`: each step also repeats nine tenths of the
-# step before, so that the weights keep moving where the gradient is small
-# but steady. Its :term:`learning rate` looks large because the loss is an
-# average over every pixel, and most pixels are black.
+# little against its gradient. The step is written out below; it is
+# :term:`SGD` with :term:`momentum`, the rule of
+# ``torch.optim.SGD(layer.parameters(), lr=10.0, momentum=0.9)``: each step
+# also repeats nine tenths of the step before, so that the weights keep
+# moving where the gradient is small but steady. The :term:`learning rate`
+# looks large because the loss is an average over every pixel, and most
+# pixels are black.
 
-optimizer = torch.optim.SGD(layer.parameters(), lr=10.0, momentum=0.9)
-kernels = [layer.weight.detach()[0, 0].numpy().copy()]  # the kernel before each step
+weight = layer.weight  # the nine numbers to learn, shape (1, 1, 3, 3)
+learning_rate, momentum = 10.0, 0.9
+step = torch.zeros_like(weight)  # the last step taken
+kernels = [weight.detach()[0, 0].numpy().copy()]  # the kernel before each step
 losses = []
 for _ in range(60):
-    optimizer.zero_grad()
     loss = ((layer(images) - targets) ** 2).mean()
-    loss.backward()
-    optimizer.step()
+    loss.backward()  # back-propagation: weight.grad is now the gradient
+    with torch.no_grad():  # the update itself is not part of what is learned
+        step = momentum * step + learning_rate * weight.grad
+        weight -= step
+    weight.grad = None
     losses.append(loss.item())
-    kernels.append(layer.weight.detach()[0, 0].numpy().copy())
+    kernels.append(weight.detach()[0, 0].numpy().copy())
 
 learned = kernels[-1]
 print("learned kernel:\n", learned.round(2))
