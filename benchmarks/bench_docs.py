@@ -22,6 +22,12 @@ The steps run interleaved -- (a) of both commits, then (b) of both, then
 one table with the times and the ratios head / base, against the targets of
 issue 12: (a) at most 0.5x, (b) at most 0.6x, (c) at most 5 s.
 
+``--same-content`` measures the head commit twice instead: once as the base
+commit set up and built its site -- ``pip install nox`` (no uv, so nox makes
+its environments with venv and pip) and the examples run one after the other
+(``CNNEXPLAIN_GALLERY_JOBS=1``) -- and once as the head does. The site is the
+same, so the ratios are those of the faster set-up and build alone.
+
 The default base is ``c7b38fd``, the last commit before the work of issues 11
 and 12. (Issue 12 asked for the parent of its first commit; that commit's
 parent is a state in the middle of issue 11 whose site does not build. The
@@ -68,8 +74,8 @@ def sh(command: list[str] | str, *, cwd: Path, env: dict[str, str], log: Path) -
 class Checkout:
     """One commit, cloned fresh, with its own Python (pip only) and its log."""
 
-    def __init__(self, label: str, commit: str, work: Path) -> None:
-        self.label, self.commit = label, commit
+    def __init__(self, label: str, commit: str, work: Path, *, old_setup: bool = False) -> None:
+        self.label, self.commit, self.old_setup = label, commit, old_setup
         self.dir = work / label
         self.host = work / f"{label}-python"
         self.log = work / f"{label}.log"
@@ -87,12 +93,16 @@ class Checkout:
         if match is None:
             raise SystemExit(f"bench_docs: no site command in the README of {commit}")
         self.readme_command = match.group(1)
+        if old_setup:  # the base's way: nox without uv
+            self.readme_command = "python3 -m pip install nox && python3 -m nox -s docs"
 
     @property
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CNNEXPLAIN_", "NOX", "VIRTUAL_ENV"))}
         env["PATH"] = f"{self.host / 'bin'}{os.pathsep}{env['PATH']}"
         env.update(PIP_NO_CACHE_DIR="1", UV_NO_CACHE="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
+        if self.old_setup:  # the base's way: the examples one after the other
+            env["CNNEXPLAIN_GALLERY_JOBS"] = "1"
         return env
 
     def run(self, step: str) -> float:
@@ -104,9 +114,13 @@ class Checkout:
         return sh(command, cwd=self.dir, env=self.env, log=self.log)
 
 
+def base_name(base: Checkout) -> str:
+    return f"{base.sha}, old way" if getattr(base, "old_setup", False) else f"base {base.sha}"
+
+
 def table(base: Checkout, head: Checkout, times: dict[str, dict[str, float]]) -> str:
     rows = [
-        f"{'step':<22} {'base ' + base.sha:>14} {'head ' + head.sha:>14} {'head/base':>10}  target",
+        f"{'step':<22} {base_name(base):>14} {'head ' + head.sha:>14} {'head/base':>10}  target",
         "-" * 78,
     ]
     for step, name in (("a", "(a) clone to site"), ("b", "(b) cold build"), ("c", "(c) no-change rebuild")):
@@ -128,12 +142,22 @@ def main(argv: list[str] | None = None) -> int:
         "--work", type=Path, help="scratch folder (default: a new temporary one, removed after)"
     )
     parser.add_argument("--json", type=Path, help="also write the times to this JSON file")
+    parser.add_argument(
+        "--same-content",
+        action="store_true",
+        help="compare the head with itself set up and built the base's way (pip, examples in series)",
+    )
     args = parser.parse_args(argv)
 
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-docs-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        checkouts = {"base": Checkout("base", args.base, work), "head": Checkout("head", args.head, work)}
+        base = (
+            Checkout("base", args.head, work, old_setup=True)
+            if args.same_content
+            else Checkout("base", args.base, work)
+        )
+        checkouts = {"base": base, "head": Checkout("head", args.head, work)}
         times: dict[str, dict[str, float]] = {"base": {}, "head": {}}
         for step in ("a", "b", "c"):
             for label, checkout in checkouts.items():

@@ -182,5 +182,6 @@ sphinx_gallery_conf = {
     # turns on it (experiment() holds a file lock per cache entry), so each run
     # is trained once; the training page, which trains the default run by hand
     # and stores it, runs first and alone (sphinx_gallery_parallel = False).
-    "parallel": os.cpu_count() or 1,
+    # CNNEXPLAIN_GALLERY_JOBS=1 runs them one after the other (benchmarks/bench_docs.py compares).
+    "parallel": int(os.environ.get("CNNEXPLAIN_GALLERY_JOBS") or os.cpu_count() or 1),
 }
