@@ -265,6 +265,8 @@ ax.axhline(0, color="0.5", lw=0.8)
 ax.axvline(0, color="0.5", lw=0.8)
 ax.set_xlim(-1, 1)
 ax.set_ylim(-1, 1)
+ax.set_xticks([-1, -0.5, 0, 0.5, 1])  # five ticks: their labels do not touch
+ax.set_yticks([-1, -0.5, 0, 0.5, 1])
 ax.set_xlabel("selectivity index before training", fontsize=9)
 ax.set_ylabel("selectivity index after training", fontsize=9)
 ax.set_title(f"{clear.size} kernels of {len(runs)} runs", fontsize=10)
