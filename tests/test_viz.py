@@ -792,8 +792,7 @@ def test_every_frame_of_the_animations_is_readable(history, make):
     from cnnexplain.viz._style import text_sizes
 
     anim = make(history, full_size_data())
-    fig = anim._fig
-    for texts in play(anim, text_sizes):
+    for fig, texts in play(anim, lambda fig: (fig, text_sizes(fig))):
         assert_readable(fig, texts)
 
 
