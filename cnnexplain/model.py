@@ -174,19 +174,22 @@ class LeafCall(NamedTuple):
     output: Any
 
 
-def _leaf_calls(model: nn.Module, images: torch.Tensor) -> list[LeafCall]:
+def _leaf_calls(model: nn.Module, images: torch.Tensor, *, inputs: bool = False) -> list[LeafCall]:
     """Run ``model(images)`` as :func:`activations` describes; return a :class:`LeafCall` for
     every call of a leaf module, in the order they ran (a leaf run again is ``name#2``, ...).
 
-    Inputs are copied before the module runs and outputs right after, so that a
-    later in-place operation (``ReLU(inplace=True)``) does not change what was recorded.
+    Outputs are copied right after the module runs, so that a later in-place
+    operation (``ReLU(inplace=True)``) does not change what was recorded. Each
+    call's inputs are recorded (copied before the module runs) only when
+    ``inputs`` is true: the explorer needs them to check the chain of layers,
+    :func:`activations` and :func:`summary`, which may run on large batches, do not.
     """
     calls: list[LeafCall] = []
     pending: dict[nn.Module, list[tuple[Any, ...]]] = {}
     runs: Counter[str] = Counter()
 
-    def before(module: nn.Module, inputs: tuple[Any, ...]) -> None:
-        pending.setdefault(module, []).append(tuple(_copied(x) for x in inputs))
+    def before(module: nn.Module, given: tuple[Any, ...]) -> None:
+        pending.setdefault(module, []).append(tuple(_copied(x) for x in given) if inputs else ())
 
     def after(name: str, module: nn.Module, output: Any) -> None:
         runs[name] += 1

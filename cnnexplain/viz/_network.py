@@ -118,7 +118,7 @@ def trace_chain(model: nn.Module, input_shape: tuple[int, int, int]) -> list[Cha
     # Random values, not zeros: with zeros, "this input equals that output" would hold by accident.
     image = torch.rand((1, *input_shape), generator=torch.Generator().manual_seed(0))
     try:
-        calls = _leaf_calls(model, image)
+        calls = _leaf_calls(model, image, inputs=True)
     except RuntimeError as exc:
         raise ValueError(f"images of shape {input_shape} do not fit the model: {exc}") from None
     if not calls:

@@ -354,7 +354,8 @@ class Explorer:
             },
             "classes": list(self.classes),
             "layers": [layer.spec() for layer in self._chain],
-            "tensors": [{"name": k, "shape": list(v.shape)} for k, v in self._snapshot_tensors().items()],
+            # Every snapshot has the same tensors: the names and shapes of the last one's.
+            "tensors": [{"name": k, "shape": list(v.shape)} for k, v in tensors.items()],
             "snapshots": [
                 {"index": i, "epoch": e, "label": f"epoch {e:g}"} for i, e in zip(self.snapshots, self.epochs)
             ],
