@@ -103,6 +103,7 @@ html_theme = "pydata_sphinx_theme"
 html_title = "cnnexplain"
 html_static_path = ["_static"]
 html_css_files = ["cnnexplain.css"]
+html_js_files = ["cnnexplain.js"]  # tab stops for code blocks that scroll
 html_show_sourcelink = False
 html_copy_source = False  # the rst of gallery pages embeds whole animations
 html_last_updated_fmt = None
