@@ -21,7 +21,8 @@ confirm.
 
 >>> from cnnexplain.claims import check, collect, glue
 >>> accuracy = glue("accuracy", 0.9962, "{:.1%}")
->>> check("the accuracy is 99% or more", accuracy >= 0.99, measured="99.6%")
+>>> check("the accuracy is 99% or more", accuracy >= 0.99,
+...       measured="99.6%")
 >>> collect()["values"]
 {'accuracy': '99.6%'}
 """

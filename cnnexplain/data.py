@@ -248,7 +248,8 @@ def make_lines(
 
     Examples
     --------
-    >>> data = make_lines(n_per_class=3, size=20, orientations=("diagonal", "antidiagonal"))
+    >>> orientations = ("diagonal", "antidiagonal")
+    >>> data = make_lines(n_per_class=3, size=20, orientations=orientations)
     >>> data.class_counts()
     [3, 3]
     """

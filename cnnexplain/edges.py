@@ -77,8 +77,8 @@ def convolve(images: Any, kernel: Any, *, padding: str | int = "valid") -> torch
     >>> import torch
     >>> from cnnexplain.edges import PREWITT_X, convolve
     >>> image = torch.zeros(5, 5)
-    >>> image[:, 3:] = 1.0                         # bright on the right
-    >>> convolve(image, PREWITT_X)[1].tolist()     # right - left > 0 at the edge
+    >>> image[:, 3:] = 1.0  # bright on the right
+    >>> convolve(image, PREWITT_X)[1].tolist()  # right - left > 0
     [0.0, 3.0, 3.0]
     """
     x = torch.from_numpy(check_real_array("images", images)).to(torch.float32)

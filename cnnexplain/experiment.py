@@ -378,7 +378,11 @@ def experiment(
     Examples
     --------
     >>> from cnnexplain.experiment import experiment
-    >>> run = experiment(data={"n_per_class": 20}, training={"epochs": 1}, cache_dir=False)
+    >>> run = experiment(
+    ...     data={"n_per_class": 20},
+    ...     training={"epochs": 1},
+    ...     cache_dir=False,
+    ... )
     >>> len(run.history), len(run.train_set), len(run.test_set)
     (2, 32, 8)
     """

@@ -156,7 +156,8 @@ def occlusion(
     Examples
     --------
     >>> from cnnexplain import LineCNN, make_lines
-    >>> occlusion(LineCNN(), make_lines(n_per_class=1).images, window=10, stride=10).shape
+    >>> images = make_lines(n_per_class=1).images
+    >>> occlusion(LineCNN(), images, window=10, stride=10).shape
     torch.Size([2, 50, 50])
     """
     attr = _captum()

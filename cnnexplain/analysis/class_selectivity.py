@@ -62,7 +62,9 @@ def selectivity_index(mean_a: Any, mean_b: Any) -> np.ndarray:
 
     Examples
     --------
-    >>> selectivity_index([2.0, 0.0, 1.0, 0.0], [0.0, 3.0, 1.0, 0.0]).tolist()
+    >>> mean_a = [2.0, 0.0, 1.0, 0.0]
+    >>> mean_b = [0.0, 3.0, 1.0, 0.0]
+    >>> selectivity_index(mean_a, mean_b).tolist()
     [1.0, -1.0, 0.0, 0.0]
     >>> float(selectivity_index(3.0, 1.0))
     0.5
@@ -274,7 +276,8 @@ def selective_kernels(model: nn.Module, data: Any, *, layer: str = "relu1") -> l
     Examples
     --------
     >>> from cnnexplain import LineCNN, make_lines
-    >>> data = make_lines(n_per_class=4, orientations=("horizontal", "vertical", "diagonal"))
+    >>> orientations = ("horizontal", "vertical", "diagonal")
+    >>> data = make_lines(n_per_class=4, orientations=orientations)
     >>> picks = selective_kernels(LineCNN(n_classes=3), data)
     >>> len(picks), len(set(picks))
     (3, 3)

@@ -263,9 +263,12 @@ def edge_match(
     --------
     >>> import torch
     >>> from cnnexplain.edges import PREWITT_X
-    >>> match = edge_match(torch.stack([PREWITT_X, -PREWITT_X, PREWITT_X.T]))
-    >>> match.score.round(3).tolist(), match.angle.tolist(), match.polarity.tolist()
-    ([1.0, 1.0, 1.0], [0.0, 0.0, 90.0], [1, -1, 1])
+    >>> kernels = torch.stack([PREWITT_X, -PREWITT_X, PREWITT_X.T])
+    >>> match = edge_match(kernels)
+    >>> match.score.round(3).tolist()
+    [1.0, 1.0, 1.0]
+    >>> match.angle.tolist(), match.polarity.tolist()
+    ([0.0, 0.0, 90.0], [1, -1, 1])
     """
     kinds, angle_grid = _check_kinds_angles(kinds, angles)
     w, layer_name = layer_weights(weights, layer)

@@ -541,7 +541,9 @@ def error_signals(
     --------
     >>> from cnnexplain import LineCNN, make_lines
     >>> data = make_lines(n_per_class=2)
-    >>> signals = error_signals(LineCNN(), data.images, data.labels, layers=["conv1", "pool1"])
+    >>> signals = error_signals(
+    ...     LineCNN(), data.images, data.labels, layers=["conv1", "pool1"]
+    ... )
     >>> {name: signal.shape for name, signal in signals.items()}
     {'conv1': (4, 8, 44, 44), 'pool1': (4, 8, 22, 22)}
     """

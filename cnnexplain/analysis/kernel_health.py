@@ -152,7 +152,8 @@ def kernel_similarity(weights: Any, layer: str = "conv1") -> np.ndarray:
     --------
     >>> import torch
     >>> from cnnexplain.edges import PREWITT_X
-    >>> kernel_similarity(torch.stack([PREWITT_X, 2 * PREWITT_X, -PREWITT_X])).round(3).tolist()
+    >>> kernels = torch.stack([PREWITT_X, 2 * PREWITT_X, -PREWITT_X])
+    >>> kernel_similarity(kernels).round(3).tolist()
     [[1.0, 1.0, -1.0], [1.0, 1.0, -1.0], [-1.0, -1.0, 1.0]]
     """
     w, _ = layer_weights(weights, layer, kind="weighted")
@@ -245,8 +246,10 @@ def without_kernels(model: nn.Module, kernels: Iterable[int], layer: str = "conv
     --------
     >>> from cnnexplain import LineCNN
     >>> ablated = without_kernels(LineCNN(), [0, 5])
-    >>> bool((ablated.conv1.weight[[0, 5]] == 0).all()), ablated.conv1.bias[[0, 5]].tolist()
-    (True, [0.0, 0.0])
+    >>> bool((ablated.conv1.weight[[0, 5]] == 0).all())
+    True
+    >>> ablated.conv1.bias[[0, 5]].tolist()
+    [0.0, 0.0]
     """
     module = find_layer(model, layer, kind="weighted")
     chosen = check_indices("kernels", kernels, module.weight.shape[0])
@@ -343,7 +346,8 @@ def ablation(
     Examples
     --------
     >>> from cnnexplain import LineCNN, make_lines
-    >>> result = ablation(LineCNN(), make_lines(n_per_class=4), channels=[0, 1])
+    >>> data = make_lines(n_per_class=4)
+    >>> result = ablation(LineCNN(), data, channels=[0, 1])
     >>> result.drop.shape
     (2,)
     """

@@ -118,8 +118,10 @@ def maximize_activation(
     --------
     >>> from cnnexplain.model import LineCNN
     >>> image = maximize_activation(LineCNN(), "conv1", 3, steps=20)
-    >>> tuple(image.shape), 0.0 <= float(image.min()) <= float(image.max()) <= 1.0
-    ((50, 50), True)
+    >>> tuple(image.shape)
+    (50, 50)
+    >>> 0.0 <= float(image.min()) <= float(image.max()) <= 1.0
+    True
     """
     module = find_layer(model, layer)
     convs = conv_layers(model)

@@ -258,9 +258,12 @@ def plot_forward_pass(
     >>> from cnnexplain import LineCNN, make_lines
     >>> from cnnexplain.viz import plot_forward_pass
     >>> data = make_lines(n_per_class=1)
-    >>> fig = plot_forward_pass(LineCNN(), data.images[0], class_names=data.classes)
-    >>> [ax.get_ylabel().split("\\n")[0] for ax in fig.axes if ax.get_ylabel()]
-    ['input', 'conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'pool2', 'fc1', 'relu3', 'fc2 + softmax']
+    >>> image = data.images[0]
+    >>> fig = plot_forward_pass(LineCNN(), image, class_names=data.classes)
+    >>> labels = [ax.get_ylabel() for ax in fig.axes if ax.get_ylabel()]
+    >>> [label.split("\\n")[0] for label in labels]
+    ['input', 'conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'pool2', 'fc1',
+     'relu3', 'fc2 + softmax']
     >>> plt.close(fig)
     """
     model = check_model(model)

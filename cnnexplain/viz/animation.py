@@ -120,7 +120,8 @@ def save_gif(
     >>> from cnnexplain.data import make_lines
     >>> from cnnexplain.edges import PREWITT_Y
     >>> from cnnexplain.viz import animate_convolution, save_gif
-    >>> anim = animate_convolution(make_lines(n_per_class=1).images[0], PREWITT_Y, region=(0, 0, 4, 4))
+    >>> image = make_lines(n_per_class=1).images[0]
+    >>> anim = animate_convolution(image, PREWITT_Y, region=(0, 0, 4, 4))
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = save_gif(anim, pathlib.Path(folder) / "slide.gif")
     ...     Image.open(path).n_frames

@@ -90,7 +90,8 @@ def plot_convolution(
     >>> from cnnexplain.data import make_lines
     >>> from cnnexplain.edges import PREWITT_X
     >>> from cnnexplain.viz import plot_convolution
-    >>> fig = plot_convolution(make_lines(n_per_class=1).images[0], PREWITT_X)
+    >>> image = make_lines(n_per_class=1).images[0]
+    >>> fig = plot_convolution(image, PREWITT_X)
     >>> [ax.get_title() for ax in fig.axes[:3]]
     ['image (50\u00d750)', 'kernel (3\u00d73)', 'response (48\u00d748)']
     >>> plt.close(fig)
@@ -223,9 +224,9 @@ def animate_convolution(
     >>> from cnnexplain.viz import animate_convolution
     >>> image = make_lines(n_per_class=1).images[0]
     >>> anim = animate_convolution(image, PREWITT_X, region=(20, 20, 4, 5))
-    >>> len(list(anim.new_frame_seq()))      # (4 - 3 + 1) * (5 - 3 + 1)
+    >>> len(list(anim.new_frame_seq()))  # (4 - 3 + 1) * (5 - 3 + 1)
     6
-    >>> html = anim.to_jshtml()              # what a notebook or the site embeds
+    >>> html = anim.to_jshtml()  # what a notebook or the site embeds
     >>> plt.close("all")
     """
     img = plane("image", image)

@@ -103,7 +103,8 @@ def plot_training_curves(
     >>> import matplotlib.pyplot as plt
     >>> from cnnexplain import LineCNN, make_lines, train
     >>> from cnnexplain.viz import plot_training_curves
-    >>> history = train(LineCNN(), make_lines(n_per_class=10), epochs=2, progress=False)
+    >>> data = make_lines(n_per_class=10)
+    >>> history = train(LineCNN(), data, epochs=2, progress=False)
     >>> fig = plot_training_curves(history)
     >>> [a.get_ylabel() for a in fig.axes]
     ['loss', 'accuracy']

@@ -67,7 +67,8 @@ def alignment_curve(gradient: KernelGradient, kernel: int) -> np.ndarray:
     >>> from cnnexplain import LineCNN, make_lines
     >>> from cnnexplain.analysis import kernel_gradient
     >>> data = make_lines(n_per_class=4)
-    >>> curve = alignment_curve(kernel_gradient(LineCNN(), data.images, data.labels), 0)
+    >>> gradient = kernel_gradient(LineCNN(), data.images, data.labels)
+    >>> curve = alignment_curve(gradient, 0)
     >>> round(float(curve[-1]), 6)
     1.0
     """
@@ -134,8 +135,10 @@ def plot_top_patches(
     >>> from cnnexplain import LineCNN, make_lines
     >>> from cnnexplain.analysis import kernel_gradient
     >>> data = make_lines(n_per_class=4)
-    >>> fig = plot_top_patches(kernel_gradient(LineCNN(), data.images, data.labels), 0, k=3)
-    >>> [ax.get_title() for ax in fig.axes if ax.get_title().startswith("top")][0]
+    >>> gradient = kernel_gradient(LineCNN(), data.images, data.labels)
+    >>> fig = plot_top_patches(gradient, 0, k=3)
+    >>> titles = [ax.get_title() for ax in fig.axes]
+    >>> [title for title in titles if title.startswith("top")][0]
     'top 3'
     >>> plt.close(fig)
     """
@@ -290,8 +293,12 @@ def plot_error_signal(
     >>> from cnnexplain import LineCNN, make_lines
     >>> from cnnexplain.analysis import error_signals
     >>> data = make_lines(n_per_class=1)
-    >>> signals = error_signals(LineCNN(), data.images, data.labels, layers=["pool1", "conv1"])
-    >>> fig = plot_error_signal(data.images, signals["pool1"], signals["conv1"], kernel=0)
+    >>> signals = error_signals(
+    ...     LineCNN(), data.images, data.labels, layers=["pool1", "conv1"]
+    ... )
+    >>> fig = plot_error_signal(
+    ...     data.images, signals["pool1"], signals["conv1"], kernel=0
+    ... )
     >>> fig.axes[1].get_title()
     'at pool1'
     >>> plt.close(fig)

@@ -66,7 +66,8 @@ def plot_selectivity(result: Selectivity, *, fig: FigureBase | None = None) -> F
     >>> import matplotlib.pyplot as plt
     >>> from cnnexplain import LineCNN, make_lines
     >>> from cnnexplain.analysis import selectivity
-    >>> fig = plot_selectivity(selectivity(LineCNN(), make_lines(n_per_class=4)))
+    >>> result = selectivity(LineCNN(), make_lines(n_per_class=4))
+    >>> fig = plot_selectivity(result)
     >>> [float(v) for v in fig.axes[1].get_ylim()]
     [-1.0, 1.0]
     >>> plt.close(fig)

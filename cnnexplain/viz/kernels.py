@@ -265,7 +265,8 @@ def plot_kernels_compare(
     >>> import matplotlib.pyplot as plt
     >>> from cnnexplain import LineCNN, make_lines, train
     >>> from cnnexplain.viz import plot_kernels_compare
-    >>> history = train(LineCNN(), make_lines(n_per_class=10), epochs=1, progress=False)
+    >>> data = make_lines(n_per_class=10)
+    >>> history = train(LineCNN(), data, epochs=1, progress=False)
     >>> fig = plot_kernels_compare(history)
     >>> fig.axes[0].get_ylabel()
     'epoch 0\\n(initialization)'
@@ -374,11 +375,13 @@ def animate_kernels(
     >>> from cnnexplain import LineCNN, make_lines, train
     >>> from cnnexplain.viz import animate_kernels
     >>> train_set, val_set = make_lines(n_per_class=10).split()
-    >>> history = train(LineCNN(), train_set, val_set=val_set, epochs=2, progress=False)
+    >>> history = train(
+    ...     LineCNN(), train_set, val_set=val_set, epochs=2, progress=False
+    ... )
     >>> anim = animate_kernels(history)
     >>> len(list(anim.new_frame_seq())) == len(history)
     True
-    >>> html = anim.to_jshtml()              # what a notebook or the site embeds
+    >>> html = anim.to_jshtml()  # what a notebook or the site embeds
     >>> plt.close("all")
     """
     history = instance_of("history", history, WeightHistory, "a cnnexplain WeightHistory")
