@@ -1,20 +1,27 @@
-"""Check that the gallery reads at reading size: headless Chromium at 1366x768.
+"""Check that the site reads at reading size: headless Chromium at 1366x768.
 
-Serves the built site (``docs/_build/html``) on 127.0.0.1 and visits every
-gallery page (``auto_examples/**/plot_*.html``) in a 1366x768 window, as a
-reader on a common laptop sees it. It reports, one line per finding:
+Serves the built site (``docs/_build/html``) on 127.0.0.1 and visits, in a
+1366x768 window as a reader on a common laptop sees them, every page of
+:data:`PAGE_GLOBS`: the gallery's examples (``auto_examples/**/plot_*.html``),
+the API reference (``api/*.html``, ``api/generated/*.html``) and the top-level
+pages (``index``, ``install``, ``cli``, ``glossary``, ``writing_examples``,
+...). It reports, one line per finding:
 
-- ``pre-scroll``: a ``pre`` block -- code or printed output -- wider than its
-  box, which the reader must scroll sideways (``scrollWidth > clientWidth``);
-- ``shrunk``: a figure or animation frame shown at less than 90% of its
+- ``pre-scroll`` (every page): a ``pre`` block -- code, printed output, a
+  docstring's example -- wider than its box, which the reader must scroll
+  sideways (``scrollWidth > clientWidth``); the finding quotes the start of
+  its longest line. Blocks long by nature, named in :data:`PRE_SCROLL_ALLOWED`
+  with a reason each, are not reported;
+- ``column-scroll`` (gallery pages): the article column, or an animation
+  player, wider than its box (something in it does not fit and scrolls
+  sideways);
+- ``shrunk`` (gallery pages): a figure or animation frame shown at less than 90% of its
   natural width (``img.width < 0.9 * img.naturalWidth``), so its text is
   smaller on screen than it was drawn; gallery thumbnails are not checked,
   and the images named in :data:`SHRINK_ALLOWED` are deliberate small
-  multiples;
-- ``column-scroll``: the article column, or an animation player, wider than
-  its box (something in it does not fit and scrolls sideways).
+  multiples.
 
-With ``--figure-text``, it also runs every example (with the Python given by
+With ``--figure-text``, it also runs every gallery example (with the Python given by
 ``--python``, which needs the docs' dependencies) and measures each of its
 figures: the height on screen of its smallest text, ``font size in points x
 dpi / 72`` (pixels at the figure's natural size) times the smallest scale at
@@ -22,7 +29,8 @@ which the page shows its images, must be at least :data:`MIN_TEXT_PX`; a
 text that sticks out of its figure is reported as ``clipped``, two texts
 that overlap as ``overlapping``.
 
-It prints one line per finding, the smallest scale of every page, then a
+It prints one line per finding, the smallest scale of every gallery page,
+the code box's width in characters of the other kinds of page, then a
 summary line, and exits with status 1 if there was any finding. Screenshots of
 the top of every page (``--screenshots DIR``) help to look at what it found.
 
@@ -57,6 +65,26 @@ MIN_TEXT_PX = 9.0
 #: Images that may be shown smaller than drawn, by file name (``_images/<name>``), each with
 #: why: deliberate small multiples, meant to be seen as a whole. Thumbnails are never checked.
 SHRINK_ALLOWED: dict[str, str] = {}
+#: The pages visited, by kind, as globs under the site's root.
+PAGE_GLOBS: dict[str, tuple[str, ...]] = {
+    "gallery": ("auto_examples/**/plot_*.html",),
+    "api": ("api/*.html", "api/generated/*.html"),
+    "top-level": ("*.html",),
+}
+#: The checks made on each kind of page. Only the gallery's figures are drawn for the column.
+#: The column of an API page scrolls sideways when its title, or the next page's title in the
+#: footer, is one long dotted name that cannot wrap: the theme's layout, not the page's content.
+CHECKS: dict[str, frozenset[str]] = {
+    "gallery": frozenset({"pre-scroll", "column-scroll", "shrunk"}),
+    "api": frozenset({"pre-scroll"}),
+    "top-level": frozenset({"pre-scroll"}),
+}
+#: ``pre`` blocks that may scroll sideways, each with why: ``"<page>: <start of its longest
+#: line>"`` (as the finding quotes it) -> reason. Only blocks long by nature belong here (a
+#: shell command that cannot be split); code and examples are rewrapped instead.
+PRE_SCROLL_ALLOWED: dict[str, str] = {}
+#: How much of a block's longest line a finding quotes, and an allow-list key holds.
+QUOTED_CHARS = 40
 
 #: The figures of a page: gallery outputs and the frames of animation players.
 FIGURES_JS = """
@@ -80,7 +108,7 @@ SCROLLING_JS = """
     const heading = (el.closest('section') || document.body).querySelector('h1, h2, h3');
     return heading ? heading.textContent.replace(/[#¶]/g, '').trim().slice(0, 50) : '';
   };
-  const longest = el => Math.max(...el.textContent.split('\\n').map(line => line.length));
+  const longest = el => el.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), '');
   const pres = Array.from(document.querySelectorAll('article pre'))
     .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
     .map(pre => ({
@@ -106,9 +134,10 @@ SCROLLING_JS = """
 
 @dataclass
 class Page:
-    """What one gallery page shows at 1366x768."""
+    """What one page shows at 1366x768."""
 
     name: str
+    kind: str = "gallery"  # a key of PAGE_GLOBS
     column: float = 0.0  # the article's width in CSS pixels
     code_columns: int = 0  # characters a code block shows without scrolling
     scales: list[tuple[str, float]] = field(default_factory=list)  # image, displayed / natural width
@@ -119,27 +148,48 @@ class Page:
         return min((scale for _, scale in self.scales), default=1.0)
 
 
-def gallery_pages(root: Path) -> list[str]:
-    """The example pages of the built gallery, relative to the site's root."""
-    return sorted(p.relative_to(root).as_posix() for p in root.glob("auto_examples/**/plot_*.html"))
+def site_pages(root: Path) -> list[tuple[str, str]]:
+    """The pages to visit, as (path relative to the site's root, kind), by kind then path.
+
+    A page matched by the globs of two kinds belongs to the first (``PAGE_GLOBS`` order).
+    """
+    kinds: dict[str, str] = {}
+    for kind, globs in PAGE_GLOBS.items():
+        for pattern in globs:
+            for path in root.glob(pattern):
+                kinds.setdefault(path.relative_to(root).as_posix(), kind)
+    order = list(PAGE_GLOBS)
+    return sorted(kinds.items(), key=lambda item: (order.index(item[1]), item[0]))
 
 
-def check_page(page, base: str, name: str, screenshots: Path | None) -> Page:
-    """Load one gallery page and measure its ``pre`` blocks, boxes and figures."""
+def pre_scroll_finding(page: str, pre: dict) -> str | None:
+    """The finding for a ``pre`` block that scrolls, or None if :data:`PRE_SCROLL_ALLOWED` names it."""
+    start = pre["longest"].strip()[:QUOTED_CHARS]
+    if f"{page}: {start}" in PRE_SCROLL_ALLOWED:
+        return None
+    return (
+        f"pre-scroll: {pre['kind']} in '{pre['section']}' is {pre['over']} px wider than its "
+        f"{pre['width']} px box (longest line {len(pre['longest'])} characters: '{start}')"
+    )
+
+
+def check_page(page, base: str, name: str, kind: str, screenshots: Path | None) -> Page:
+    """Load one page and measure its ``pre`` blocks and boxes, and a gallery page's figures."""
     page.goto(urljoin(base, name), wait_until="load", timeout=60_000)
-    result = Page(name)
+    result = Page(name, kind)
     facts = page.evaluate(SCROLLING_JS)
     result.column, result.code_columns = facts["column"], facts["codeColumns"]
-    for pre in facts["pres"]:
-        result.findings.append(
-            f"pre-scroll: {pre['kind']} in '{pre['section']}' is {pre['over']} px wider than its "
-            f"{pre['width']} px box (longest line {pre['longest']} characters)"
-        )
-    for box in facts["boxes"]:
-        result.findings.append(
+    checks = CHECKS[kind]
+    if "pre-scroll" in checks:
+        findings = (pre_scroll_finding(name, pre) for pre in facts["pres"])
+        result.findings += [finding for finding in findings if finding]
+    if "column-scroll" in checks:
+        result.findings += [
             f"column-scroll: {box['box']} in '{box['section']}' scrolls by {box['over']} px"
-        )
-    for img in page.evaluate(FIGURES_JS):
+            for box in facts["boxes"]
+        ]
+    images = page.evaluate(FIGURES_JS) if "shrunk" in checks else []
+    for img in images:
         if not img["natural"]:
             continue  # site_check.py reports images that do not load
         scale = img["width"] / img["natural"]
@@ -157,7 +207,7 @@ def check_page(page, base: str, name: str, screenshots: Path | None) -> Page:
 
 
 def check_site(root: Path, chromium: str, screenshots: Path | None) -> list[Page]:
-    """Visit every gallery page of the site at 1366x768."""
+    """Visit every page of :data:`PAGE_GLOBS` at 1366x768."""
     from playwright.sync_api import sync_playwright
 
     server, base, _ = serve(root)
@@ -175,7 +225,7 @@ def check_site(root: Path, chromium: str, screenshots: Path | None) -> list[Page
                 ),
             )
             page = context.new_page()
-            pages = [check_page(page, base, name, screenshots) for name in gallery_pages(root)]
+            pages = [check_page(page, base, name, kind, screenshots) for name, kind in site_pages(root)]
             browser.close()
     finally:
         server.shutdown()
@@ -210,10 +260,10 @@ print("FIGURES " + json.dumps(figures))
 
 
 def figure_text(pages: list[Page], root_repo: Path, python: str) -> list[str]:
-    """Run each page's example and check the smallest text of its figures on screen."""
+    """Run each gallery page's example and check the smallest text of its figures on screen."""
     findings = []
     env = {**os.environ, "MPLBACKEND": "Agg"}
-    for page in pages:
+    for page in (page for page in pages if page.kind == "gallery"):
         script = root_repo / "examples" / Path(page.name).relative_to("auto_examples").with_suffix(".py")
         # In a scratch folder: the files an example writes (a GIF) stay out of the sources.
         with tempfile.TemporaryDirectory() as scratch:
@@ -266,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.site.resolve()
     pages = check_site(root, args.chromium, args.screenshots)
-    if not pages:
+    gallery = [page for page in pages if page.kind == "gallery"]
+    if not gallery:
         print(f"no gallery pages under {root}")
         return 1
     findings = [f"{page.name}: {finding}" for page in pages for finding in page.findings]
@@ -274,11 +325,15 @@ def main(argv: list[str] | None = None) -> int:
         findings += figure_text(pages, HERE.parent, args.python)
     for finding in findings:
         print(finding)
-    for page in pages:
+    for page in gallery:
         print(
             f"{page.name}: column {page.column:.0f} px, {page.code_columns} characters of code, "
             f"{len(page.scales)} figures, smallest shown at {page.smallest_scale:.0%}"
         )
+    for kind in PAGE_GLOBS:
+        columns = [page.code_columns for page in pages if page.kind == kind and page.code_columns]
+        if kind != "gallery" and columns:
+            print(f"{kind} pages: code blocks show {min(columns)} to {max(columns)} characters")
     counts = {
         kind: sum(f.split(": ")[1] == kind for f in findings)
         for kind in (
@@ -292,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     }
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n or kind in ("pre-scroll", "shrunk"))
-    print(f"readability: {len(pages)} gallery pages at {VIEWPORT['width']}x{VIEWPORT['height']}: {summary}")
+    kinds = ", ".join(f"{sum(page.kind == kind for page in pages)} {kind}" for kind in PAGE_GLOBS)
+    print(f"readability: {len(pages)} pages ({kinds}) at {VIEWPORT['width']}x{VIEWPORT['height']}: {summary}")
     return 1 if findings else 0
 
 
