@@ -220,7 +220,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     partial = not history.completed
     what = f"{done} of {args.epochs} epochs (interrupted)" if partial else f"{done} epoch{'s' * (done != 1)}"
     where = f"{'the partial history to ' * partial}{path} ({path.stat().st_size:,} bytes)"
-    print(f"trained {what} in {seconds:.1f} s: validation accuracy {accuracy:.3f}; wrote {where}", flush=True)
+    print(f"trained {what} in {seconds:.1f} s: test accuracy {accuracy:.3f}; wrote {where}", flush=True)
     if partial:
         _say(f"interrupted: saved the {len(history)} snapshots recorded so far to {path}")
         return EXIT_INTERRUPTED

@@ -69,7 +69,7 @@ def test_train_saves_a_complete_history_and_prints_one_summary_line(trained):
     assert err == ""
     assert out.count("\n") == 1 and out.startswith("trained 2 epochs in ")
     history = WeightHistory.load(path)
-    assert f"validation accuracy {history.metrics['val_accuracy'][-1]:.3f}" in out and str(path) in out
+    assert f"test accuracy {history.metrics['val_accuracy'][-1]:.3f}" in out and str(path) in out
     assert history.completed and len(history) == 3
     config = history.config
     assert config["dataset"]["n_per_class"] == 20 and config["dataset"]["size"] == 20

@@ -318,7 +318,7 @@ def test_plot_kernels_compare_rows_share_symmetric_limits(history):
         assert clim(ax) == pytest.approx((-vmax, vmax))
     assert axes[0].get_ylabel() == "epoch 0\n(initialization)"
     accuracy = history.metrics["val_accuracy"][-1]
-    assert axes[8].get_ylabel() == f"epoch {int(history.epochs[-1])}\nval. acc. {100 * accuracy:.1f}%"
+    assert axes[8].get_ylabel() == f"epoch {int(history.epochs[-1])}\ntest acc. {100 * accuracy:.1f}%"
 
 
 def test_plot_kernels_compare_conv2_blocks(unvalidated_history):
@@ -374,7 +374,7 @@ def test_animate_kernels_one_frame_per_snapshot_with_fixed_limits(history):
             np.testing.assert_array_equal(shown, w[s][k, 0])
         assert len(limits) == 1 and limits.pop() == pytest.approx((-vmax, vmax))
         epoch = int(history.epochs[s])
-        assert f"epoch {epoch} " in title and f"validation accuracy {100 * val[epoch]:.1f}%" in title
+        assert f"epoch {epoch} " in title and f"test accuracy {100 * val[epoch]:.1f}%" in title
         assert now == {float(epoch)}  # the dashed line marks the snapshot's epoch on the curves
         assert curves == ["accuracy", "loss"]  # the training curves are drawn beside the kernels
 
@@ -392,7 +392,7 @@ def test_animate_kernels_without_validation_says_so(unvalidated_history):
     anim = animate_kernels(unvalidated_history, "conv2")
     seen = play(anim, lambda fig: (fig.get_suptitle(), len(image_axes(fig))))
     for title, n_panels in seen:
-        assert "training accuracy" in title and "no validation set" in title
+        assert "training accuracy" in title and "no test set" in title
         assert n_panels == 3 * 4
 
 
@@ -599,8 +599,8 @@ def test_plot_training_curves_draws_the_metrics(history):
     m = history.metrics
     lines = {(ax.get_ylabel(), line.get_label()): line for ax in fig.axes for line in ax.lines}
     np.testing.assert_allclose(lines[("loss", "training")].get_ydata(), m["train_loss"])
-    np.testing.assert_allclose(lines[("loss", "validation")].get_ydata(), m["val_loss"])
-    np.testing.assert_allclose(lines[("accuracy", "validation")].get_ydata(), 100 * m["val_accuracy"])
+    np.testing.assert_allclose(lines[("loss", "test")].get_ydata(), m["val_loss"])
+    np.testing.assert_allclose(lines[("accuracy", "test")].get_ydata(), 100 * m["val_accuracy"])
     np.testing.assert_array_equal(
         lines[("accuracy", "training")].get_xdata(), np.arange(len(m["train_loss"]))
     )
@@ -612,9 +612,9 @@ def test_plot_training_curves_into_given_axes(history, unvalidated_history):
     assert len(fig.axes) == 2  # the axes and its twin for accuracy
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "training loss",
-        "validation loss",
+        "test loss",
         "training accuracy",
-        "validation accuracy",
+        "test accuracy",
     ]
     fig, axes = plt.subplots(1, 2)
     assert plot_training_curves(unvalidated_history, ax=axes) is fig

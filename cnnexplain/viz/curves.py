@@ -21,7 +21,7 @@ __all__ = ["plot_training_curves"]
 def draw_curves(
     ax_loss: Axes, ax_acc: Axes, metrics: Mapping[str, np.ndarray], *, twin: bool = False
 ) -> dict:
-    """Draw loss and accuracy (training and validation) against epoch.
+    """Draw loss and accuracy (training and test) against epoch.
 
     With ``twin``, ``ax_acc`` is the right-hand twin of ``ax_loss``: the
     accuracy is dashed and one legend names all the lines. Returns
@@ -29,7 +29,7 @@ def draw_curves(
     """
     drawn: dict[str, tuple] = {}
     for ax, what, scale in ((ax_loss, "loss", 1.0), (ax_acc, "accuracy", 100.0)):
-        for part, color, label in (("train", "C0", "training"), ("val", "C1", "validation")):
+        for part, color, label in (("train", "C0", "training"), ("val", "C1", "test")):
             y = scale * np.asarray(metrics.get(f"{part}_{what}", []), dtype=float)
             if not np.isfinite(y).any():
                 continue
@@ -72,11 +72,12 @@ def plot_training_curves(
     ax: Axes | Sequence[Axes] | None = None,
     fig: FigureBase | None = None,
 ) -> Figure:
-    """Loss and accuracy against epoch, for the training and validation sets.
+    """Loss and accuracy against epoch, for the training and test sets.
 
     Epoch 0 is before training. The training values of later epochs are the
-    running means over the epoch's batches (with dropout); the validation
-    values come from a full pass at the end of the epoch.
+    running means over the epoch's batches (with dropout); the test values,
+    on the held-out (test) set, ``val_set`` in the API, come from a full pass
+    at the end of the epoch.
 
     Parameters
     ----------

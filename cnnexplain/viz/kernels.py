@@ -111,20 +111,21 @@ def _accuracy_at(history: WeightHistory, epoch: float) -> tuple[str, float | Non
 
     Metrics are measured at the end of each epoch (index 0: before training),
     so a snapshot taken during epoch ``e + 1`` reports the value after ``e``.
-    ``which`` is ``"validation"``, or ``"training"`` without a validation set.
+    ``which`` is ``"test"`` (the held-out set, ``val_set`` in the API), or
+    ``"training"`` without one.
     """
     e = math.floor(epoch + 1e-9)
-    for which, key in (("validation", "val_accuracy"), ("training", "train_accuracy")):
+    for which, key in (("test", "val_accuracy"), ("training", "train_accuracy")):
         values = history.metrics.get(key)
         if values is not None and np.isfinite(values).any():
             i = min(e, len(values) - 1)
             value = float(values[i])
             return which, (value if np.isfinite(value) else None), i
-    return "validation", None, e
+    return "test", None, e
 
 
 def _frame_title(history: WeightHistory, step: int, layer: str) -> str:
-    """``conv1 kernels, epoch 3 - validation accuracy 97.5%``, saying where the accuracy comes from."""
+    """``conv1 kernels, epoch 3 - test accuracy 97.5%``, saying where the accuracy comes from."""
     epoch = float(history.epochs[step])
     which, accuracy, at = _accuracy_at(history, epoch)
     text = f"{layer} kernels, epoch {_format_epoch(epoch)} \u2013 {which} accuracy "
@@ -132,7 +133,7 @@ def _frame_title(history: WeightHistory, step: int, layer: str) -> str:
     if accuracy is not None and abs(epoch - at) > 1e-9:
         text += f" (after epoch {at})"
     if which == "training":
-        text += " (no validation set)"
+        text += " (no test set)"
     return text
 
 
@@ -145,7 +146,7 @@ def _step_label(history: WeightHistory, step: int, *, one_line: bool = False) ->
     which, accuracy, _ = _accuracy_at(history, epoch)
     if accuracy is None:
         return text
-    short = "val." if which == "validation" else "train"
+    short = "test" if which == "test" else "train"
     return text + (", " if one_line else "\n") + f"{short} acc. {100 * accuracy:.1f}%"
 
 
@@ -341,8 +342,8 @@ def animate_kernels(
 
     Left, the kernels as :func:`plot_kernels` draws them; right, the
     training curves, with a line at the epoch of the frame. The title gives
-    the validation accuracy then (the training accuracy, saying so, without
-    a validation set).
+    the accuracy then on the held-out (test) set, ``val_set`` in the API
+    (the training accuracy, saying so, without one).
 
     Parameters
     ----------

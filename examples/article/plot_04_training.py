@@ -112,7 +112,7 @@ check(
 # Learning curves
 # ---------------
 # Epoch 0 is the untrained network: it guesses, so its :term:`accuracy` is
-# near 50% (here |acc_before|). The curves labelled "validation" are
+# near 50% (here |acc_before|). The curves labelled "test" are
 # measured on the |n_held_out| images of the test set, those labelled
 # "training" on the training set.
 
