@@ -21,7 +21,8 @@ One module per subject: ``data`` (the images of a data set),
 layer, through training), ``activations`` (feature maps and the forward
 pass), ``curves`` (loss and accuracy against epoch), ``edges``,
 ``kernel_roles``, ``attribution`` and ``gradients`` (figures of
-:mod:`cnnexplain.analysis`),
+:mod:`cnnexplain.analysis`), ``marks`` ("what to look for" marks on a
+kernel's panel: :func:`mark_edge_bands`),
 ``animation`` (saving an animation as a GIF) and ``explorer`` (the network
 live in a web page: :class:`Explorer`). They share one matplotlib
 style sheet, ``STYLE_FILE``.
@@ -39,17 +40,21 @@ from .explorer import Explorer, explorer_fragment, pick_snapshots
 from .gradients import alignment_curve, plot_error_signal, plot_top_patches
 from .kernel_roles import plot_ablation, plot_kernel_similarity, plot_maximizing_inputs, plot_selectivity
 from .kernels import animate_kernels, plot_kernels, plot_kernels_compare
+from .marks import Band, edge_bands, mark_edge_bands
 
 __all__ = [
     "HEAT_CMAP",
     "SIGNED_CMAP",
     "STYLE_FILE",
     "UNSIGNED_CMAP",
+    "Band",
     "Explorer",
     "alignment_curve",
     "animate_convolution",
     "animate_kernels",
+    "edge_bands",
     "explorer_fragment",
+    "mark_edge_bands",
     "pick_snapshots",
     "plot_ablation",
     "plot_attribution",
