@@ -9,6 +9,8 @@ keep such sentences true:
 - :func:`glue_link` records a value that is also a link, written ``|name|_``
   in the prose: a link whose address the code computes (the explorer at the
   epoch and kernel a page talks about).
+- :func:`plural` picks the word that agrees with a glued count, so that a
+  sentence reads right for any run ("1 kernel dies", "3 kernels die").
 - :func:`check` records a claim of the prose and whether this run confirms
   it, with the value it measured. The docs build lists every claim at the end
   of the page, and fails when one does not hold.
@@ -33,7 +35,9 @@ import os
 import warnings
 from typing import Any
 
-__all__ = ["STRICT_ENV", "check", "collect", "glue", "glue_link"]
+import numpy as np
+
+__all__ = ["STRICT_ENV", "check", "collect", "glue", "glue_link", "plural"]
 
 #: The environment variable that makes a failing :func:`check` raise.
 STRICT_ENV = "CNNEXPLAIN_STRICT_CLAIMS"
@@ -106,6 +110,47 @@ def glue_link(name: str, text: str, url: str) -> str:
     glue(name, text)
     _links[name] = url
     return url
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """The word that agrees with ``count``: ``one`` if it is 1, ``many`` otherwise.
+
+    A count glued into the prose changes from run to run, and so must the
+    words around it: glue them too, e.g. ``|n_dead| of the eight kernels
+    |die|`` with ``glue("die", plural(n_dead, "dies", "die"))``.
+
+    Parameters
+    ----------
+    count : int
+        The count the words agree with.
+    one, many : str
+        The words for exactly one, and for any other count (zero included).
+
+    Returns
+    -------
+    str
+        ``one`` or ``many``.
+
+    Raises
+    ------
+    TypeError
+        If ``count`` is not an integer (a bool is not a count), or ``one`` or
+        ``many`` is not a string.
+
+    Examples
+    --------
+    >>> for n in (0, 1, 3):
+    ...     print(n, plural(n, "kernel dies", "kernels die"))
+    0 kernels die
+    1 kernel dies
+    3 kernels die
+    """
+    if isinstance(count, bool) or not isinstance(count, (int, np.integer)):
+        raise TypeError(f"count must be an integer, got {type(count).__name__} {count!r}")
+    for arg, value in (("one", one), ("many", many)):
+        if not isinstance(value, str):
+            raise TypeError(f"{arg} must be a string, got {type(value).__name__} {value!r}")
+    return one if count == 1 else many
 
 
 def check(claim: str, holds: bool, *, measured: str) -> None:

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from cnnexplain.claims import STRICT_ENV, check, collect, glue, glue_link
+from cnnexplain.claims import STRICT_ENV, check, collect, glue, glue_link, plural
 
 
 @pytest.fixture(autouse=True)
@@ -85,3 +85,18 @@ def test_the_outcome_is_recorded_as_a_plain_bool():
 def test_check_rejects_an_empty_claim(claim):
     with pytest.raises(ValueError, match="claim must be a sentence"):
         check(claim, True, measured="1")
+
+
+@pytest.mark.parametrize(("count", "expected"), [(0, "kernels die"), (1, "kernel dies"), (2, "kernels die")])
+def test_plural_agrees_with_the_count(count, expected):
+    assert plural(count, "kernel dies", "kernels die") == expected
+    assert plural(np.int64(count), "kernel dies", "kernels die") == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [((True, "a", "b"), "count"), ((1.0, "a", "b"), "count"), ((1, 1, "b"), "one"), ((2, "a", None), "many")],
+)
+def test_plural_rejects_bad_arguments_by_name(args, names):
+    with pytest.raises(TypeError, match=names):
+        plural(*args)

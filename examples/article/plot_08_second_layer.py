@@ -148,13 +148,12 @@ fig = viz.plot_feature_maps(
     kernels=[c_vertical, c_horizontal],
     stages=("conv2", "relu2", "pool2"),
 )
-print(f"second layer: vertical pick kernel {c_vertical},", end=" ")
-print(f"horizontal pick kernel {c_horizontal}")
-
 # sphinx_gallery_start_ignore
 glue("c_vertical", c_vertical)
 glue("c_horizontal", c_horizontal)
 # sphinx_gallery_end_ignore
+print(f"second layer: vertical pick kernel {c_vertical},", end=" ")
+print(f"horizontal pick kernel {c_horizontal}")
 
 # %%
 # The rows are labelled by kernel number: here kernel |c_vertical| and

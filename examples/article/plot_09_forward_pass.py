@@ -41,7 +41,7 @@ from cnnexplain.claims import glue_link
 
 last = float(run.history.epochs[-1])
 fragment = viz.explorer_fragment(epoch=last, image="horizontal 1")
-glue_link(
+explorer_url = glue_link(
     "live_end",
     f"the sample horizontal 1 at epoch {last:g}",
     "plot_04b_explorer.html" + fragment,

@@ -249,15 +249,15 @@ random_means = (
     .mean(axis=1)
 )
 mean_p95 = glue("mean_p95", float(np.quantile(random_means, 0.95)), "{:.2f}")
+glue("n_short", int((size < 1).sum()))
+glue("mean_kernel", end.mean(), "{:.2f}")
+glue("mean_change", change_match.score.mean(), "{:.2f}")
+glue("n_change_edge", int(null.is_edge(change_match.score).sum()))
 check(
     "the changes score higher on average than 95% of sets of eight random kernels",
     change_match.score.mean() > mean_p95,
     measured=f"{change_match.score.mean():.2f} > {mean_p95:.2f}",
 )
-glue("n_short", int((size < 1).sum()))
-glue("mean_kernel", end.mean(), "{:.2f}")
-glue("mean_change", change_match.score.mean(), "{:.2f}")
-glue("n_change_edge", int(null.is_edge(change_match.score).sum()))
 # sphinx_gallery_end_ignore
 
 # %%

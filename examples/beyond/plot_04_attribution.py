@@ -301,7 +301,7 @@ check(
     measured=f"correlations {r_h:+.2f} and {r_v:+.2f}",
 )
 # A clear preference: an index beyond +/-0.3, the cut of the second-layer page.
-CLEAR = 0.3
+CLEAR = glue("clear_cut", 0.3)
 clear = np.abs(index) > CLEAR
 for_class = {"horizontal": np.sign(index[clear]), "vertical": -np.sign(index[clear])}
 signs_agree = [
@@ -313,7 +313,6 @@ check(
     clear.any() and all(signs_agree),
     measured=f"{clear.sum()} channels with a clear preference; signs agree for both classes: {all(signs_agree)}",
 )
-glue("clear_cut", CLEAR)
 # sphinx_gallery_end_ignore
 
 # %%

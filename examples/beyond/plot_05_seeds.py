@@ -581,9 +581,6 @@ default_h = detectors(default_match, default_index, 90, +1)
 default_v = detectors(default_match, default_index, 0, -1)
 default_ablation = ablation(default_run.model, default_run.test_set, "conv1")
 default_essential = np.flatnonzero(default_ablation.drop > ESSENTIAL).tolist()
-print(f"horizontal edge detectors {default_h or '-'}, vertical {default_v or '-'}")
-print(f"essential kernels: {default_essential or '-'}")
-
 # sphinx_gallery_start_ignore
 glue("default_h", len(default_h))
 glue("default_v", len(default_v))
@@ -592,6 +589,8 @@ glue(
     "default_essential_plain", len(set(default_essential) - set(default_h + default_v))
 )
 # sphinx_gallery_end_ignore
+print(f"horizontal edge detectors {default_h or '-'}, vertical {default_v or '-'}")
+print(f"essential kernels: {default_essential or '-'}")
 
 # %%
 # In this run, the three tests find |default_h| horizontal and |default_v|
