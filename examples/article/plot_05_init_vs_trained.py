@@ -192,20 +192,25 @@ check(
 # how much: 1 for a perfect edge, about |null_median| for a typical random
 # kernel.
 
-from cnnexplain.analysis import edge_match
+from cnnexplain.analysis import edge_match, edge_score_null
 
 added = w1 - w0  # what training added to each kernel
 match_added = edge_match(added)
 fig = viz.plot_best_templates(added, match_added)
+
+# Mark the bands of the changes that are edge detectors, with an edge within 20 degrees
+# of horizontal (90) or vertical (0 or 180): their rows, or columns, are the bands.
+null = edge_score_null(7, tested=8)
+off_axis = np.abs((match_added.angle + 45) % 90 - 45)  # degrees from the nearest axis
+marked = np.flatnonzero(null.is_edge(match_added.score) & (off_axis <= 20))
+panels = {ax.get_title(): ax for ax in fig.axes}
+bands = {k: viz.mark_edge_bands(panels[f"kernel {k}"], added[k]) for k in marked}
 print("mean edge-match score of the eight kernels:")
 print(f"{edge_match(w0).score.mean():.2f} at initialization,", end=" ")
 print(f"{edge_match(w1).score.mean():.2f} after training,", end=" ")
 print(f"{match_added.score.mean():.2f} for what training added")
 
 # sphinx_gallery_start_ignore
-from cnnexplain.analysis import edge_score_null
-
-null = edge_score_null(7, tested=8)
 glue("null_median", null.median, "{:.2f}")
 score_trained, score_added = edge_match(w1).score, match_added.score
 n_edge_trained = glue("n_edge_trained", int(null.is_edge(score_trained).sum()))
@@ -223,6 +228,33 @@ check(
     n_edge_added > n_edge_trained and n_edge_added >= 1,
     measured=f"{n_edge_added} changes against {n_edge_trained} kernels above {null.threshold_interval[1]:.2f}",
 )
+glue("n_marked", len(marked))
+check(
+    "in this run, at least one change is an edge detector within 20 degrees of horizontal or vertical",
+    len(marked) >= 1,
+    measured=", ".join(
+        f"kernel {k}: {match_added.angle[k]:.0f} degrees" for k in marked
+    )
+    or "none",
+)
+# A horizontal edge (90 degrees) has its bands in rows, a vertical one (0 or 180) in columns.
+along = {
+    k: "rows" if abs(match_added.angle[k] - 90) <= 20 else "columns" for k in marked
+}
+check(
+    "each marked change has a positive and a negative band, in rows for a horizontal edge "
+    "and in columns for a vertical one",
+    all(
+        [b.sign for b in bands[k]] == [1, -1]
+        and {b.axis for b in bands[k]} == {along[k]}
+        for k in marked
+    ),
+    measured="; ".join(
+        f"kernel {k}: "
+        + ", ".join(f"{b.label} {b.axis} {b.start}-{b.stop - 1}" for b in bands[k])
+        for k in marked
+    ),
+)
 # sphinx_gallery_end_ignore
 
 # %%
@@ -232,7 +264,12 @@ check(
 # the best of eight random kernels rarely reaches: see :term:`null
 # distribution`), against |n_edge_trained| of the trained kernels. Look for
 # a band of red beside a band of blue: that is an edge detector, the
-# positive side wanting light and the negative side dark. The drawing is
+# positive side wanting light and the negative side dark. The black
+# outlines point them out on the |n_marked| changes that count as edge
+# detectors with an edge within 20 degrees of horizontal or vertical:
+# ``+`` marks the band of rows (or columns, for a vertical edge) with the
+# highest mean weight, a minus sign the one with the lowest, both found from this
+# run's weights. The drawing is
 # there; the random start, still in every trained kernel, blurs it.
 #
 # Does that mean the network learned edges because it needed them? Not by
