@@ -19,7 +19,13 @@ from torch import nn
 from .._checks import check_choice, check_int, check_real_array, describe
 from ._layers import find_layer, images_of, per_image_stats
 
-__all__ = ["Selectivity", "selective_kernels", "selectivity", "selectivity_index"]
+__all__ = ["CLEAR_PREFERENCE", "Selectivity", "selective_kernels", "selectivity", "selectivity_index"]
+
+#: The site's one cut for a "clear preference": a selectivity index beyond
+#: +/-CLEAR_PREFERENCE. Nearer 0, the index is noise: measured on the same
+#: kernels, it differs between the training and the test images by up to
+#: about 0.05 (the seed study checks that this cut is at least twice that).
+CLEAR_PREFERENCE = 0.1
 
 
 def _non_negative(name: str, value: Any) -> np.ndarray:
