@@ -199,6 +199,7 @@ glue("null_median", null.median, "{:.2f}")
 glue("threshold", null.threshold, "{:.2f}")
 glue("threshold_high", null.threshold_interval[1], "{:.2f}")
 glue("margin", margin, "{:.2f}")
+glue("noise_max", margin / 2, "{:.3f}")  # the glossary quotes it
 check(
     "the null compares 7x7 kernels, eight tested at once, as in each run",
     null.kernel_size == (7, 7) and null.tested == len(matches[0]) == 8,
