@@ -12,6 +12,9 @@ from typing import Any
 import numpy as np
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure, FigureBase
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 from .._checks import check_float, check_int, check_real_array, describe
 from ..analysis import KernelGradient
@@ -101,7 +104,9 @@ def plot_top_patches(
     gradient's length. Bottom, the sum of these ``k`` terms, the sum of the
     ``n`` largest terms from which the sum points along the gradient with a
     cosine of ``alignment`` or more, the gradient itself (the sum of all
-    terms), and that cosine against the number of terms summed.
+    terms), and that cosine against the number of terms summed. A note above
+    the sums says that training subtracts the gradient: its red is where a
+    step lowers the weights.
 
     Parameters
     ----------
@@ -180,12 +185,14 @@ def plot_top_patches(
         left, right = lower.subfigures(1, 2, width_ratios=(1.55, 1.0))
         sum_axes = left.subplots(1, 3)
         shown = [(sums[k - 1], f"top {k}"), (sums[n_aligned - 1], f"top {n_aligned}")]
-        shown.append((gradient.total[kernel, 0], f"all {curve.size}"))
+        shown.append((gradient.total[kernel, 0], f"all {curve.size}:\nthe gradient"))
         sum_norm = Normalize(-signed_limit(*(s for s, _ in shown)), signed_limit(*(s for s, _ in shown)))
         for ax, (values, title) in zip(sum_axes, shown):
             image = show(ax, values, sum_norm)
             ax.set_title(title)
         sum_axes[0].set_ylabel("sum of terms")
+        # The sign trap: a step subtracts the gradient, so red here makes the kernel bluer.
+        left.suptitle("training subtracts the gradient:\nwhere it is red, the weights go down", fontsize=9)
         colorbar(left, image, list(sum_axes), label="dL/dW", shrink=0.65)
         ax = right.subplots()
         n = np.arange(1, curve.size + 1)
@@ -233,6 +240,47 @@ def _offset(value: Any, image_shape: tuple[int, ...], map_shape: tuple[int, ...]
     return (check_int("offset[0]", value[0], low=0), check_int("offset[1]", value[1], low=0))
 
 
+def _dots(ax: Any, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, norm: Normalize) -> None:
+    """Mark the positions that receive the error with dots larger than a pixel, coloured by their error.
+
+    A pixel of a 44x44 map is about 2 points wide on the page: alone, the
+    few that receive the error are hard to see. The grey rim shows the dots
+    whose error is near zero (white) on a white or black ground.
+    """
+    ax.scatter(cols, rows, c=values, cmap=SIGNED_CMAP, norm=norm, s=9, edgecolors="0.55", linewidths=0.4)
+
+
+def _scaled_ticks(cbar: Any, limit: float) -> None:
+    """Write a colour bar's ticks in a power of ten named in its label, not as matplotlib's offset ("1e-5")."""
+    exponent = int(np.floor(np.log10(limit))) if limit > 0 else 0
+    if -2 <= exponent <= 2:
+        return
+    scale = 10.0**exponent
+    cbar.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value / scale:g}"))
+    cbar.set_label(f"{cbar.ax.get_ylabel()} (×10$^{{{exponent}}}$)")
+
+
+def _landing_legend(region_label: str | None) -> list[Any]:
+    """Legend handles for the last column: the dimmed image, the dots and the outlined region."""
+    handles = [
+        Patch(facecolor="0.5", edgecolor="black", label="the image, dimmed\n(white drawn grey)"),
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            ms=4,
+            mfc="white",
+            mec="0.55",
+            mew=0.6,
+            label="a position that gets the error\n(at its patch's centre; colour: the error)",
+        ),
+    ]
+    if region_label is not None:
+        handles.append(Line2D([], [], color=HIGHLIGHT_COLOR, lw=1.5, label=region_label))
+    return handles
+
+
 def plot_error_signal(
     images: Any,
     pooled: Any,
@@ -241,6 +289,7 @@ def plot_error_signal(
     kernel: int,
     offset: tuple[int, int] | None = None,
     region: Any = None,
+    region_label: str = "region",
     names: tuple[str, str] = ("pool1", "conv1"),
     fig: FigureBase | None = None,
 ) -> Figure:
@@ -251,7 +300,10 @@ def plot_error_signal(
     pools; the error signal at the convolution's output, which only the
     positions that won their window and were positive receive; and the
     image with these positions marked where their patches are centred.
-    The three maps of a row share one signed scale.
+    The received positions are dots larger than a pixel, coloured by their
+    error, and a legend below says what the last column shows. The three
+    maps of a row share one signed scale; a colour bar whose values are
+    tiny (or huge) names their power of ten in its label.
 
     Parameters
     ----------
@@ -270,6 +322,8 @@ def plot_error_signal(
         a 7x7 kernel without padding).
     region : array of bool, optional
         ``(N, H, W)``: a region of each image (near the line, say), outlined in the last column.
+    region_label : str
+        What the region is, for the legend.
     names : (str, str)
         The names of the pooling and convolution layers, for the titles.
     fig : Figure or SubFigure, optional
@@ -311,6 +365,8 @@ def plot_error_signal(
         region = np.asarray(region)
         if region.dtype != bool or region.shape != imgs.shape:
             raise ValueError(f"region must be a bool array of shape {imgs.shape}, got {describe(region)}")
+    if not isinstance(region_label, str):
+        raise TypeError(f"region_label must be a string, got {describe(region_label)}")
     if not (isinstance(names, tuple) and len(names) == 2 and all(isinstance(s, str) for s in names)):
         raise TypeError(f"names must be a tuple of two layer names, got {describe(names)}")
     (h, w), (h_out, w_out) = before.shape[1:], after.shape[1:]
@@ -318,7 +374,7 @@ def plot_error_signal(
     extent = (-0.5, window[1] * w - 0.5, window[0] * h - 0.5, -0.5)  # each value over its window
 
     n = len(imgs)
-    with styled_figure(fig, (7.0, 1.75 * n + 0.45), style=_STYLE) as container:
+    with styled_figure(fig, (7.0, 1.75 * n + 0.75), style=_STYLE) as container:
         axes = container.subplots(n, 4, squeeze=False)
         dim = Normalize(0.0, 2.0 * max(1.0, float(imgs.max())))  # white drawn as mid-grey
         for i, row in enumerate(axes):
@@ -334,12 +390,23 @@ def plot_error_signal(
             landed[offset[0] : offset[0] + h_out, offset[1] : offset[1] + w_out] = after[i]
             landed = np.ma.masked_where(~(np.nan_to_num(landed) != 0), landed)
             row[3].imshow(landed, cmap=SIGNED_CMAP, norm=norm)  # masked cells: transparent
+            rows, cols = np.nonzero(after[i])
+            for ax, shift in ((row[2], (0, 0)), (row[3], offset)):
+                _dots(ax, rows + shift[0], cols + shift[1], after[i][rows, cols], norm)
             if region is not None and region[i].any():
-                row[3].contour(region[i], levels=[0.5], colors=HIGHLIGHT_COLOR, linewidths=0.8)
-            received = int((after[i] != 0).sum())
-            row[2].set_xlabel(f"{received} of {after[i].size} positions")
-            colorbar(container, image, list(row), label="error", shrink=0.85)
+                row[3].contour(region[i], levels=[0.5], colors=HIGHLIGHT_COLOR, linewidths=1.0)
+            row[2].set_xlabel(f"{len(rows)} of {after[i].size} positions")
+            cbar = colorbar(container, image, list(row), label="error", shrink=0.85)
+            _scaled_ticks(cbar, norm.vmax)
         titles = ("image", f"at {names[0]}", f"at {names[1]}", "where it lands")
         for ax, title in zip(axes[0], titles):
             ax.set_title(title)
+        container.legend(
+            handles=_landing_legend(region_label if region is not None else None),
+            loc="outside lower center",
+            ncols=3,
+            frameon=False,
+            handlelength=1.2,
+            columnspacing=1.2,
+        )
     return container.figure
