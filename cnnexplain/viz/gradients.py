@@ -250,9 +250,17 @@ def _dots(ax: Any, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, norm:
     ax.scatter(cols, rows, c=values, cmap=SIGNED_CMAP, norm=norm, s=9, edgecolors="0.55", linewidths=0.4)
 
 
-def _scaled_ticks(cbar: Any, limit: float) -> None:
-    """Write a colour bar's ticks in a power of ten named in its label, not as matplotlib's offset ("1e-5")."""
-    exponent = int(np.floor(np.log10(limit))) if limit > 0 else 0
+def _power_of_ten(limits: list[float]) -> int:
+    """The power of ten that brings the smallest positive limit to between 1 and 10 (0 if none is positive)."""
+    positive = [limit for limit in limits if limit > 0]
+    return int(np.floor(np.log10(min(positive)))) if positive else 0
+
+
+def _scaled_ticks(cbar: Any, exponent: int) -> None:
+    """Write a colour bar's ticks in units of ``10**exponent`` named in its label, not with an offset ("1e-5").
+
+    Nothing changes for exponents from -2 to 2, whose ticks read well as they are.
+    """
     if -2 <= exponent <= 2:
         return
     scale = 10.0**exponent
@@ -302,8 +310,9 @@ def plot_error_signal(
     image with these positions marked where their patches are centred.
     The received positions are dots larger than a pixel, coloured by their
     error, and a legend below says what the last column shows. The three
-    maps of a row share one signed scale; a colour bar whose values are
-    tiny (or huge) names their power of ten in its label.
+    maps of a row share one signed scale; when the values are tiny (or
+    huge), the colour bars write them in one power of ten, named in their
+    labels.
 
     Parameters
     ----------
@@ -374,6 +383,8 @@ def plot_error_signal(
     extent = (-0.5, window[1] * w - 0.5, window[0] * h - 0.5, -0.5)  # each value over its window
 
     n = len(imgs)
+    # One power of ten for every row's colour bar, so that their numbers compare at a glance.
+    exponent = _power_of_ten([signed_limit(before[i], after[i]) for i in range(n)])
     with styled_figure(fig, (7.0, 1.75 * n + 0.75), style=_STYLE) as container:
         axes = container.subplots(n, 4, squeeze=False)
         dim = Normalize(0.0, 2.0 * max(1.0, float(imgs.max())))  # white drawn as mid-grey
@@ -397,7 +408,7 @@ def plot_error_signal(
                 row[3].contour(region[i], levels=[0.5], colors=HIGHLIGHT_COLOR, linewidths=1.0)
             row[2].set_xlabel(f"{len(rows)} of {after[i].size} positions")
             cbar = colorbar(container, image, list(row), label="error", shrink=0.85)
-            _scaled_ticks(cbar, norm.vmax)
+            _scaled_ticks(cbar, exponent)
         titles = ("image", f"at {names[0]}", f"at {names[1]}", "where it lands")
         for ax, title in zip(axes[0], titles):
             ax.set_title(title)
