@@ -38,6 +38,11 @@ piece of a line.
 #
 # By hand and by autograd
 # -----------------------
+# This section checks the formula in PyTorch; if you do not read PyTorch,
+# its result is all you need: the sum of patches *is* the gradient, to the
+# rounding of the computer's numbers. Skip to :ref:`the patches that push
+# one kernel <patches-that-push>`.
+#
 # We take the default run's network at initialization and a batch of 32
 # training images, the batch size of training. The error signal comes from
 # :func:`~cnnexplain.analysis.error_signals`; the patches from
@@ -61,6 +66,7 @@ images, labels = run.train_set.images[:32], run.train_set.labels[:32]
 delta = error_signals(model, images, labels, layers=["conv1"])["conv1"]
 delta = torch.from_numpy(delta).flatten(2)  # (32 images, 8 kernels, 44 * 44 positions)
 patches = F.unfold(images.double(), kernel_size=7)  # (32 images, 49 pixels, positions)
+# For each kernel k and pixel c: the sum over images n and positions p of delta * pixel.
 by_hand = torch.einsum("nkp,ncp->kc", delta, patches).reshape(8, 1, 7, 7)
 
 # By autograd: the gradient of the same loss (the mean cross-entropy).
@@ -121,18 +127,25 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
+# .. _patches-that-push:
+#
 # The patches that push one kernel
 # --------------------------------
 # Take the kernel this batch pushes hardest, the one with the longest
 # gradient: kernel |kernel|. Each term ``delta * patch`` has a
-# *contribution*: its length along the kernel's gradient (the inner product
-# of the two 7x7 arrays, divided by the gradient's length). The
-# contributions add up to the gradient's length; a negative one pushes
-# against the rest.
+# *contribution*: its length along the kernel's gradient (the
+# :term:`dot product` of the two 7x7 arrays, divided by the gradient's
+# length). The contributions add up to the gradient's length; a negative
+# one pushes against the rest.
 #
 # Below, the six largest terms, each patch above its term, and underneath,
-# the sums of the largest terms beside the gradient itself, with the cosine
-# between the two as more terms are added.
+# the sums of the largest terms beside the gradient itself. The curve on the
+# right is the cosine between such a sum and the gradient as more terms are
+# added: 1 when the two point the same way, 0 when they are unrelated.
+#
+# Mind the sign: the figure shows the gradient ``dL/dW``, and a training
+# step *subtracts* it. Where the gradient is red, the kernel's weights go
+# down (it turns bluer); where it is blue, they go up.
 
 lengths = np.linalg.norm(gradient.total.reshape(8, -1), axis=1)
 kernel = int(np.argmax(lengths))
@@ -212,6 +225,17 @@ print(f"line thickness in the training set: {run.config['data']['thickness']} pi
 
 # sphinx_gallery_start_ignore
 glue("both", both, "{:.0%}")
+# Correlation of the kernel's gradient with itself turned by half a turn:
+# +1 for a line's shape, -1 for an edge's (the model-size page's test).
+total = gradient.total[kernel, 0]
+half_turn = float(np.corrcoef(total.ravel(), np.rot90(total, 2).ravel())[0, 1])
+glue("half_turn", half_turn, "{:+.2f}")
+glue(
+    "grad_shape",
+    "more a line's shape than an edge's"
+    if half_turn > 0
+    else "more an edge's shape than a line's",
+)
 thickness = run.config["data"]["thickness"]
 glue("thick_max", thickness[1])
 check(
@@ -234,7 +258,12 @@ check(
 # |thick_max| pixels thick and a patch is 7 wide, so a patch that touches
 # a line also holds background on at least one side of it. Every update of
 # a first-layer kernel is a signed sum of such pieces of lines and their
-# edges; so its shape is line- and edge-like whatever the labels say, as
+# edges; so its shape is line- and edge-shaped whatever the labels say.
+# A bar between two darker bands is the shape of a :term:`line detector`,
+# which looks the same turned by half a turn; an edge detector turns into
+# its own negative. The gradient of kernel |kernel| in the figure correlates
+# |half_turn| with itself turned by half a turn: |grad_shape|. Either way it
+# is a shape made of lines and their edges, as
 # :ref:`the edge-match page <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`
 # found when it trained with shuffled labels. What the labels decide is the
 # weight ``delta`` of each patch: its sign, its size, and whether it is zero.
