@@ -50,7 +50,13 @@ import torch
 import torch.nn.functional as F
 
 from cnnexplain import viz
-from cnnexplain.analysis import grad_cam, occlusion, saliency, selectivity
+from cnnexplain.analysis import (
+    CLEAR_PREFERENCE,
+    grad_cam,
+    occlusion,
+    saliency,
+    selectivity,
+)
 from cnnexplain.experiment import experiment
 
 WINDOW, BLACK, GREY = 7, 0.0, 0.5
@@ -70,10 +76,57 @@ fig = viz.plot_attribution(images, maps, row_labels=["horizontal", "vertical"])
 # The numbers the text of this page quotes (glue) and its claims (check), see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
-from cnnexplain.claims import check, glue
+from cnnexplain.claims import check, glue, plural
 
 glue("grey", GREY)
 values = torch.unique(test.images).tolist()
+
+
+def peak_offset(cam, image, axis):
+    """Where the map's profile across the line peaks, minus the line's centre (pixels)."""
+    profile = cam.sum(dim=1 - axis).numpy()
+    line = (image[0] > 0.5).double().sum(dim=1 - axis).numpy()
+    return profile.argmax() - (np.arange(len(line)) * line).sum() / line.sum()
+
+
+def offset_phrase(offset, before, after):
+    """'2 pixels above', '1 pixel below' or 'on'."""
+    n = abs(offset)
+    if n < 0.5:
+        return "on"
+    return (
+        f"{n:g} {plural(round(n), 'pixel', 'pixels')} {before if offset < 0 else after}"
+    )
+
+
+all_cams = grad_cam(model, test.images)
+offsets = {}
+for axis, cls in ((0, "horizontal"), (1, "vertical")):
+    c = test.classes.index(cls)
+    chosen = test.labels == c
+    offsets[cls] = float(
+        np.median(
+            [
+                peak_offset(m, im, axis)
+                for m, im in zip(all_cams[chosen], test.images[chosen])
+            ]
+        )
+    )
+glue("cam_offset_h", offset_phrase(offsets["horizontal"], "above", "below"))
+glue("cam_offset_v", offset_phrase(offsets["vertical"], "left of", "right of"))
+# The map's placement: conv1 (7x7) and pool1 (2x2) and conv2 (3x3), none padded,
+# put unit (i, j) of conv2's 20x20 map at input pixel 5.5 + 2 i (row and column).
+conv_first = (model.conv1.kernel_size[0] - 1) / 2 + (model.pool1.kernel_size - 1) / 2
+first_centre = conv_first + model.pool1.stride * (model.conv2.kernel_size[0] - 1) / 2
+glue("cam_first", first_centre, "{:g}")
+glue("cam_step", model.pool1.stride)
+check(
+    "conv2's units sit 5.5 pixels from the border, 2 pixels apart (no padding anywhere before it)",
+    first_centre == 5.5
+    and model.pool1.stride == 2
+    and model.conv1.padding == model.conv2.padding == (0, 0),
+    measured=f"first centre {first_centre}, step {model.pool1.stride}",
+)
 check(
     "every pixel of the test images is 0 or 1",
     values == [0.0, 1.0],
@@ -87,6 +140,19 @@ check(
 # four inputs); Grad-CAM is coarse, at the resolution of ``conv2``. Black
 # occlusion is a smooth band as wide as its square, and zero beyond -- as it
 # must be. Grey occlusion is not confined to the line at all.
+#
+# Grad-CAM's band need not sit on the line's centre: its peak across the
+# line lies |cam_offset_h| the centre of a horizontal line and
+# |cam_offset_v| the centre of a vertical one (the median over the test
+# images). That is not a misplaced map. The library puts each unit of
+# ``conv2``'s 20x20 map on the centre of the 12x12 patch of the image it
+# sees -- |cam_first| pixels from the border, |cam_step| pixels apart -- and
+# its tests check that placement. A channel that fires when a line crosses
+# the lower part of its patch peaks above the line; which channels carry the
+# decision, and so where the band lands, depends on what this run learned.
+# Beyond the outermost units, the last |cam_first| pixels at each border,
+# the map repeats its edge value: a band can run on past a line's end to
+# the border.
 #
 # How much of each map is on the line?
 # ------------------------------------
@@ -217,7 +283,13 @@ check(
     measured=f"at least {least:.1f} times",
 )
 n_empty = int(np.isnan(gradcam_share).sum())
-glue("n_empty", n_empty)
+glue(
+    "empty_note",
+    "Every test image has a positive Grad-CAM map."
+    if n_empty == 0
+    else f"(Grad-CAM has no positive part at all on {n_empty} of the test "
+    f"{plural(n_empty, 'image', 'images')}; {plural(n_empty, 'it is', 'they are')} left out.)",
+)
 check(
     "Grad-CAM maps with no positive part are rare (under 5% of the test images)",
     n_empty < 0.05 * len(test),
@@ -230,8 +302,7 @@ check(
 # than the band's share of the area (|area| on average), for both classes:
 # Grad-CAM by far, |gradcam_low| to |gradcam_high| of its total; saliency by
 # less, |saliency_low| to |saliency_high| -- the rest of its total lies over
-# the background, which holds most of the pixels. (Grad-CAM has no positive
-# part at all on |n_empty| of the test images; they are left out.) That is
+# the background, which holds most of the pixels. |empty_note| That is
 # the evidence that the decision leans on the line.
 #
 # Black occlusion puts |black_share| of its map there, but that number
@@ -300,8 +371,8 @@ check(
     r_h > 0 and r_v < 0,
     measured=f"correlations {r_h:+.2f} and {r_v:+.2f}",
 )
-# A clear preference: an index beyond +/-0.3, the cut of the second-layer page.
-CLEAR = glue("clear_cut", 0.3)
+# A clear preference: an index beyond +/-CLEAR_PREFERENCE, the site's one cut.
+CLEAR = glue("clear_cut", CLEAR_PREFERENCE)
 clear = np.abs(index) > CLEAR
 for_class = {"horizontal": np.sign(index[clear]), "vertical": -np.sign(index[clear])}
 signs_agree = [
@@ -319,7 +390,7 @@ check(
 # In this run, to explain "horizontal", Grad-CAM weighs the channels more
 # the more they prefer horizontal lines (:term:`correlation` |r_h| with the
 # selectivity index); to explain "vertical", the reverse (|r_v|). Every
-# channel with a clear preference (an index beyond plus or minus
+# channel with a :term:`clear preference` (an index beyond plus or minus
 # |clear_cut|) gets a positive weight for the class it prefers and a
 # negative one for the other. So the two maps are sums of different
 # channels: the network looks at the line for
