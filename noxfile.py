@@ -209,7 +209,8 @@ def bench(session: nox.Session) -> None:
 @nox.session
 def site(session: nox.Session) -> None:
     """Check the built site in headless Chromium, served at the root and under /cnnexplain/: links,
-    requests, page weight, console, animations, search, axe (light, dark, 390 px), and the explorer.
+    requests, page weight, console, animations, search, axe (light, dark, 390 px), the explorer, and
+    reading size at 1366 px (tools/readability_check.py).
 
     Needs the site built first (``nox -s docs``), Debian's ``chromium``
     (``/usr/bin/chromium``; playwright never downloads a browser) and npm for
@@ -265,6 +266,19 @@ def site(session: nox.Session) -> None:
             failed.append(f"{where}: the check stopped before its report")
         elif json.loads(report.read_text())["failures"]:
             failed.append(f"{where}: {len(json.loads(report.read_text())['failures'])} failures")
+    # Reading size: at 1366x768 no code block or printed output scrolls sideways, no page's
+    # column does, and no gallery figure shows below 90% of the size it was drawn at. Its
+    # options are not site_check's: it takes the site folder only.
+    site_dir = next((a for a in args if not a.startswith("-") and Path(a).is_dir()), args[0])
+    report = ROOT / "artifacts" / "readability" / "readability.json"
+    report.unlink(missing_ok=True)
+    session.run(
+        "python", str(tools / "readability_check.py"), site_dir, "--report", str(report), success_codes=[0, 1]
+    )
+    if not report.is_file():
+        failed.append("readability: the check stopped before its report")
+    elif findings := json.loads(report.read_text())["findings"]:
+        failed.append(f"readability: {len(findings)} findings")
     if failed:
         session.error("site check failed " + "; ".join(failed))
 

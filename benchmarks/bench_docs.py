@@ -25,7 +25,9 @@ issue 12: (a) at most 0.5x, (b) at most 0.6x, (c) at most 5 s.
 ``--same-content`` measures the head commit twice instead: once as the base
 commit set up and built its site -- ``pip install nox`` (no uv, so nox makes
 its environments with venv and pip) and the examples run one after the other
-(``CNNEXPLAIN_GALLERY_JOBS=1``) -- and once as the head does. The site is the
+(``CNNEXPLAIN_GALLERY_JOBS=1``; ``--force-venv-backend venv``, since the
+head's noxfile would find uv wherever it is installed) -- and once as the
+head does. The site is the
 same, so the ratios are those of the faster set-up and build alone.
 
 The default base is ``c7b38fd``, the last commit before the work of issues 11
@@ -52,6 +54,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BASE = "c7b38fd"
 TARGETS = {"a": ("clone to site", 0.5), "b": ("cold build", 0.6)}
 REBUILD_TARGET_S = 5.0
+# The head's noxfile asks for uv, and nox finds it wherever uv is installed (it is on this
+# machine): the base's way must say venv, or its environments are made with uv as well.
+OLD_BACKEND = "--force-venv-backend venv"
 # The README's site command: an install, then nox's docs session.
 README_COMMAND = re.compile(r"^(python3 -m pip install \S+ && python3 -m nox -s docs)\b", re.MULTILINE)
 
@@ -94,7 +99,7 @@ class Checkout:
             raise SystemExit(f"bench_docs: no site command in the README of {commit}")
         self.readme_command = match.group(1)
         if old_setup:  # the base's way: nox without uv
-            self.readme_command = "python3 -m pip install nox && python3 -m nox -s docs"
+            self.readme_command = f"python3 -m pip install nox && python3 -m nox {OLD_BACKEND} -s docs"
 
     @property
     def env(self) -> dict[str, str]:
@@ -106,10 +111,11 @@ class Checkout:
         return env
 
     def run(self, step: str) -> float:
+        nox = f"python3 -m nox {OLD_BACKEND}" if self.old_setup else "python3 -m nox"
         command = {
             "a": self.readme_command,
-            "b": "python3 -m nox -s docs -- clean",
-            "c": "python3 -m nox -s docs",
+            "b": f"{nox} -s docs -- clean",
+            "c": f"{nox} -s docs",
         }[step]
         return sh(command, cwd=self.dir, env=self.env, log=self.log)
 

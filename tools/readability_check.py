@@ -76,8 +76,8 @@ PAGE_GLOBS: dict[str, tuple[str, ...]] = {
 #: footer, is one long dotted name that cannot wrap: the theme's layout, not the page's content.
 CHECKS: dict[str, frozenset[str]] = {
     "gallery": frozenset({"pre-scroll", "column-scroll", "shrunk"}),
-    "api": frozenset({"pre-scroll"}),
-    "top-level": frozenset({"pre-scroll"}),
+    "api": frozenset({"pre-scroll", "column-scroll"}),
+    "top-level": frozenset({"pre-scroll", "column-scroll"}),
 }
 #: ``pre`` blocks that may scroll sideways, each with why: ``"<page>: <start of its longest
 #: line>"`` (as the finding quotes it) -> reason. Only blocks long by nature belong here (a
@@ -307,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--chromium", default=DEFAULT_CHROMIUM, help="the Chromium executable")
     parser.add_argument("--screenshots", type=Path, help="save a screenshot of every page's top here")
+    parser.add_argument("--report", type=Path, help="also write the findings to this JSON file")
     parser.add_argument(
         "--figure-text", action="store_true", help="also run the examples and measure their figures' text"
     )
@@ -349,7 +350,17 @@ def main(argv: list[str] | None = None) -> int:
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n or kind in ("pre-scroll", "shrunk"))
     kinds = ", ".join(f"{sum(page.kind == kind for page in pages)} {kind}" for kind in PAGE_GLOBS)
     print(f"readability: {len(pages)} pages ({kinds}) at {VIEWPORT['width']}x{VIEWPORT['height']}: {summary}")
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(args.report, json.dumps({"pages": len(pages), "findings": findings}, indent=1))
     return 1 if findings else 0
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename it."""
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
+        tmp.write(text)
+    os.replace(tmp.name, path)
 
 
 if __name__ == "__main__":
