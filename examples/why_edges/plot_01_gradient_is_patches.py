@@ -262,8 +262,8 @@ check(
 # A bar between two darker bands is the shape of a :term:`line detector`,
 # which looks the same turned by half a turn; an edge detector turns into
 # its own negative. The gradient of kernel |kernel| in the figure correlates
-# |half_turn| with itself turned by half a turn: |grad_shape|. Either way it
-# is a shape made of lines and their edges, as
+# |half_turn| with itself turned by half a turn: |grad_shape|. Either way,
+# it is made of lines and their edges whatever the labels say, as
 # :ref:`the edge-match page <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`
 # found when it trained with shuffled labels. What the labels decide is the
 # weight ``delta`` of each patch: its sign, its size, and whether it is zero.

@@ -138,8 +138,8 @@ check(
 
 # %%
 # Then the kernel with the most positive bias, |k_positive| (|bias_positive|;
-# that it is close to the opposite of the other, or not, is chance: each
-# bias is drawn on its own). On the background its output is positive
+# each bias is drawn on its own, so how near it lies to the opposite of the
+# first is chance). On the background its output is positive
 # everywhere and the four values of a blank window are equal, so max-pooling
 # hands the error to one of them -- a regular grid over the whole
 # background.

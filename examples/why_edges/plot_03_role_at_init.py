@@ -170,8 +170,9 @@ check(
 # from |rho_min| to |rho_max|. Run by run, eight kernels leave room for
 # chance: |n_significant| of the |n_runs| runs reach |rho_chance|, what 5% of
 # unrelated orders reach. Together, the runs leave none: their mean
-# correlation, |rho_mean|, is |z_mean| :term:`standard errors <standard
-# error>` above what unrelated orders average.
+# correlation, |rho_mean|, is |z_mean|
+# :term:`standard errors <standard error>` above what unrelated orders
+# average.
 #
 # Which way each kernel leans
 # ---------------------------
@@ -272,9 +273,9 @@ check(
 # preference than they started with. Counted with the same cut at the
 # start, the evidence is weaker: |n_start_clear| of the |n_clear| had a
 # clear preference at initialization already, and |n_start_kept| of these
-# kept the same sign. The other |n_weak| started inside the cut, leaning by less
-# than the index's noise; |n_weak_kept| of them ended on the side of that
-# slight lean. In |n_all_kept| of the |n_runs| runs,
+# kept the same sign. The other |n_weak| started inside the cut, each
+# leaning by less than the index's noise, too little to count on its own;
+# |n_weak_kept| of them ended on the side of that slight lean. In |n_all_kept| of the |n_runs| runs,
 # every clear preference kept the same sign; in the others, |n_flipped| kernels
 # changed sides. Counting all eight kernels of a run, including those
 # without a preference, the share that keeps its sign ranges from
@@ -374,8 +375,8 @@ check(
 # |default_beats| what 5% of unrelated orders reach (|rho_chance|).
 # |default_kept| of the |default_clear| kernels with a clear preference at
 # the end leaned the same way at initialization; |default_start| of them
-# had a clear preference then, and |default_start_kept| of those kept its
-# sign.
+# had a clear preference then, and |default_start_kept| of those kept the
+# same sign.
 #
 # Why the start can decide
 # ------------------------
