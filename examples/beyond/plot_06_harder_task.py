@@ -50,7 +50,7 @@ fig = viz.plot_samples(hard.test_set, n_per_class=5)
 # The numbers the text of this page quotes (glue) and its claims (check), see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
-from cnnexplain.claims import check, glue
+from cnnexplain.claims import check, glue, plural
 
 glue("lit", lit, "{:.0%}")
 n_hard = len(hard.train_set) + len(hard.test_set)
@@ -228,10 +228,19 @@ def in_words(cover):
 
 glue("n_edge_easy", int(null.is_edge(match_easy.score).sum()))
 glue("n_edge_hard", int(null.is_edge(match_hard.score).sum()))
+glue(
+    "are_easy",
+    plural(
+        int(null.is_edge(match_easy.score).sum()),
+        "is an edge detector",
+        "are edge detectors",
+    ),
+)
 glue("covered_easy", in_words(cover_easy))
 glue("covered_hard", in_words(cover_hard))
 n_covered = sum(bool(kernels) for kernels in cover_hard.values())
 glue("n_uncovered_hard", len(orientations) - n_covered)
+glue("have_hard", plural(len(orientations) - n_covered, "has", "have"))
 check(
     "the four-class run has no edge detector for at least one of the four orientations",
     n_covered < len(orientations),
@@ -240,10 +249,10 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# In this run, |n_edge_easy| of the two-class run's kernels are edge
-# detectors (orientations covered: |covered_easy|), and |n_edge_hard| of the
+# In this run, |n_edge_easy| of the two-class run's kernels |are_easy|
+# (orientations covered: |covered_easy|), and |n_edge_hard| of the
 # four-class run's (orientations covered: |covered_hard|). Even with four
-# classes, |n_uncovered_hard| of the four orientations have no edge detector
+# classes, |n_uncovered_hard| of the four orientations |have_hard| no edge detector
 # in ``conv1``, yet the network tells all four apart: it does not need one
 # edge detector per class in its first layer. Which orientations get a
 # detector changes from run to run; the

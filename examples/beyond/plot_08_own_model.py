@@ -3,7 +3,7 @@ Your own model and data
 =======================
 
 Nothing on this site is tied to :class:`~cnnexplain.model.LineCNN` or to
-lines. Here a network of your own, an :class:`torch.nn.Sequential`, learns
+lines. Here a network of your own, a :class:`torch.nn.Sequential`, learns
 real handwriting: scikit-learn's 8x8 digits, which ship with the
 package (no download). It is trained with the same
 :func:`~cnnexplain.training.train`, looked at with the same analyses and
@@ -70,10 +70,10 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# Your model: an ``nn.Sequential``
-# --------------------------------
+# Your model: a ``nn.Sequential``
+# -------------------------------
 # Two convolutions of eight and sixteen 3x3 kernels, each followed by a ReLU
-# and a 2x2 max-pooling, then two dense layers. In an
+# and a 2x2 max-pooling, then two dense layers. In a
 # :class:`~torch.nn.Sequential` the layers are named by their position:
 # ``"0"`` is the first convolution, ``"1"`` its ReLU, ``"2"`` its pooling,
 # ``"3"`` the second convolution, and so on. Those names are what the
@@ -108,7 +108,7 @@ print(summary(model, input_size=(1, 1, 8, 8)))
 n_params = glue("n_params", sum(p.numel() for p in model.parameters()), "{:,}")
 names = [name for name, _ in model.named_children()]
 check(
-    "the layers of an nn.Sequential are named by position: the first convolution is '0', its ReLU '1'",
+    "the layers of a nn.Sequential are named by position: the first convolution is '0', its ReLU '1'",
     isinstance(model[0], nn.Conv2d)
     and isinstance(model[1], nn.ReLU)
     and names[:2] == ["0", "1"],
