@@ -44,14 +44,18 @@ import numpy as np
 from cnnexplain import LineCNN, make_lines, train, viz
 from cnnexplain.experiment import default_seed
 
-seed = (
-    default_seed()
-)  # 0, unless the environment variable CNNEXPLAIN_SEED says otherwise
+# The seed is 0, unless the environment variable CNNEXPLAIN_SEED says otherwise.
+seed = default_seed()
 train_set, val_set = make_lines(n_per_class=600, seed=0).split(test_fraction=0.2)
 model = LineCNN(seed=seed)
 history = train(model, train_set, val_set=val_set, epochs=20, seed=seed)
-print(f"{len(history)} snapshots of {len(list(history))} parameters")
-print("conv1 weights:", history["conv1.weight"].shape)
+# Each snapshot holds every weight tensor of the model: each layer's weights
+# and its biases.
+n_numbers = sum(history[name][0].size for name in history)
+print(f"{len(history)} snapshots of {len(list(history))} weight tensors,", end=" ")
+print(f"{n_numbers:,} numbers each:")
+print(", ".join(history))
+print("conv1 weights over time:", tuple(history["conv1.weight"].shape))
 
 # sphinx_gallery_start_ignore
 # The numbers the text of this page quotes (glue) and its claims (check), see
@@ -82,13 +86,9 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# The later pages reuse this very run through
-# :func:`~cnnexplain.experiment.experiment`, which makes the same calls with
-# the same defaults and caches the history on disk (in the folder named by
-# the ``CNNEXPLAIN_CACHE`` environment variable, else
-# ``~/.cache/cnnexplain``; this site's build uses ``docs/_build/cache``).
-# Rather than train it a second time, we store the run in that cache, under
-# the settings it records.
+# The later pages reuse this very run: we store it where
+# :func:`~cnnexplain.experiment.experiment` will look for it, so that no page
+# trains it a second time.
 
 from cnnexplain.experiment import Experiment
 
@@ -115,6 +115,11 @@ check(
 # near 50% (here |acc_before|). The curves labelled "test" are
 # measured on the |n_held_out| images of the test set, those labelled
 # "training" on the training set.
+#
+# Early on, the test loss can lie *below* the training loss. That is not a
+# mistake: the training loss of an epoch is the mean over its batches, taken
+# while the network was still improving and with :term:`dropout` switched on;
+# the test loss is measured once, at the end of the epoch, without dropout.
 
 fig = viz.plot_training_curves(history)
 
@@ -152,11 +157,59 @@ check(
 # stay the same in every frame: red is positive, blue negative, white zero,
 # and equal colours mean equal values across frames. The curves on the right
 # mark where training stands. Step through it with the player.
+#
+# **What to look for.** Do not expect the noise to clear: training draws a
+# pattern *on top of* each random start, and most of the start survives (the
+# next page measures how much). Half of the kernels' whole movement is done
+# by epoch |half_moved|, while the accuracy climbs; later frames refine.
+# In this run, |edge_kernels| end as :term:`edge detectors <edge detector>`
+# by the edge test of :doc:`a later page <../beyond/plot_01_edge_match>`:
+# watch |them| grow a band of red beside a band of blue. The
+# :doc:`next page <plot_05_init_vs_trained>` subtracts the start, where the
+# drawing shows plainly, and marks its bands.
 
 anim = viz.animate_kernels(history, layer="conv1")
 
 # sphinx_gallery_start_ignore
 import matplotlib.pyplot as plt
+
+from cnnexplain.analysis import edge_match, edge_score_null
+from cnnexplain.claims import plural
+
+# How far the kernels are from their start after each epoch; the first epoch at which
+# they are half as far as at the end.
+kernels = history["conv1.weight"][:, :, 0]
+distance = np.linalg.norm(kernels - kernels[0], axis=(1, 2)).sum(axis=1)
+half_moved = glue("half_moved", int(np.argmax(distance >= distance[-1] / 2)))
+final_match = edge_match(kernels[-1])
+is_edge = edge_score_null(7, tested=8).is_edge(final_match.score)
+
+
+def describe_edge(k: int) -> str:
+    """'kernel 3 (a horizontal edge)', from its best template's angle."""
+    tilt = abs((final_match.angle[k] + 90) % 180 - 90)  # degrees from vertical
+    way = "vertical" if tilt <= 22.5 else "horizontal" if tilt >= 67.5 else "diagonal"
+    return f"kernel {k} (a {way} edge)"
+
+
+named = [describe_edge(k) for k in np.flatnonzero(is_edge)]
+glue(
+    "edge_kernels",
+    "no kernel"
+    if not named
+    else " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named),
+)
+glue("them", plural(len(named), "it", "them"))
+check(
+    "in this run, at least one kernel ends as an edge detector, the animation's thing to watch",
+    len(named) >= 1,
+    measured=f"{len(named)} of 8",
+)
+check(
+    "half of the kernels' movement is done in the first third of training",
+    3 * half_moved <= len(history) - 1,
+    measured=f"epoch {half_moved} of {len(history) - 1}",
+)
 
 # One colour scale for all kernels and frames: centred on zero, and as wide as
 # the largest weight of any epoch, so that no frame needs another.
@@ -184,8 +237,9 @@ print(f"wrote {gif.name}: {len(history)} frames, {gif.stat().st_size / 1024:.0f}
 # -------------------------
 # The article describes the weights as values between 0 and 1. Ours are
 # not: in this run, after training they range from |w_min| to |w_max|, and
-# every kernel has negative weights as well as positive ones -- an
-# :term:`edge detector` *subtracts* one side from the other. Below, the range of the
+# every kernel has negative weights as well as positive ones, which an
+# :term:`edge detector` needs (it *subtracts* one side from the other);
+# whether a kernel *is* one, the later pages measure. Below, the range of the
 # weights, and how much each kernel changed, relative to its size at
 # :term:`initialization` (both sizes measured by the :term:`norm`).
 
