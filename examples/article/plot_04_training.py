@@ -268,9 +268,8 @@ check(
 
 # Links to the explorer page at the kernel that moved most, linked from the text below.
 moved_most = glue("moved_most", int(np.argmax(change)))
-in_slider = [
-    float(history.epochs[s]) for s in viz.pick_snapshots(history, 12)
-]  # the explorer's epochs
+explorer_snapshots = viz.pick_snapshots(history, 12)
+in_slider = [float(history.epochs[s]) for s in explorer_snapshots]
 check(
     "the explorer's slider holds the epoch where the accuracy first reached 99%",
     first in in_slider,

@@ -11,6 +11,11 @@ map>` and class probabilities before the next pages measure them.
 """
 
 # %%
+# **Try this first:** press the *horizontal* preset under the canvas, then
+# move the slider to epoch 0 and back to the end, and watch the class
+# probabilities. Then hover over a bright pixel of a ``conv1`` map to see
+# the arithmetic that made it. The full guide is below the widget.
+#
 # The run of the article's pages -- the default run of
 # :func:`~cnnexplain.experiment.experiment` -- in an
 # :class:`~cnnexplain.viz.Explorer`. Its weights travel with the page as
@@ -21,9 +26,8 @@ from cnnexplain.experiment import experiment
 
 run = experiment()
 history = run.history
-snapshots = viz.pick_snapshots(
-    history, 12
-)  # each snapshot adds all the weights to the page
+# Each snapshot adds all the weights to the page: 12 of them.
+snapshots = viz.pick_snapshots(history, 12)
 explorer = viz.Explorer(history, snapshots=snapshots)
 
 # sphinx_gallery_start_ignore
@@ -98,6 +102,10 @@ explorer
 #   map and move with the arrow keys) to see the window of the image under the
 #   kernel, the kernel, their 49 products, and the sum plus the bias that give
 #   that pixel's value (see :term:`bias`).
+# - **Read the colours**: red and blue maps are signed (a convolution's
+#   output: red positive, blue negative); grey maps come after a ReLU, where
+#   nothing is negative. Where the image is blank, a ``conv1`` map shows only
+#   its kernel's bias, a faint red or blue instead of white.
 #
 # Which epochs are in the slider
 # ------------------------------
@@ -134,9 +142,8 @@ explorer
 # sphinx_gallery_start_ignore
 import torch
 
-horizontal_1 = run.test_set.of_class("horizontal").images[
-    :1
-]  # the explorer's sample "horizontal 1"
+# The explorer's sample "horizontal 1":
+horizontal_1 = run.test_set.of_class("horizontal").images[:1]
 h = run.test_set.classes.index("horizontal")
 with torch.no_grad():
     p_start, p_end = (

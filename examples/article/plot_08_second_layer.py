@@ -41,16 +41,14 @@ model = run.model
 conv2 = summary(model).row("conv2")
 print(conv2.arithmetic, "=", conv2.params)
 
-k_horizontal, k_vertical = selective_kernels(
-    model, run.train_set
-)  # first layer, as on the previous page
+# The first layer's picks, as on the previous page:
+k_horizontal, k_vertical = selective_kernels(model, run.train_set)
 fig = viz.plot_kernels(
     run.history, layer="conv2", step=-1, title="conv2 weights after training"
 )
 n_in = model.conv2.weight.shape[1]
-grid = fig.axes[
-    : model.conv2.weight.shape[0] * n_in
-]  # the panels, row by row (the colour bar comes after)
+# The panels, row by row (the colour bar comes after them):
+grid = fig.axes[: model.conv2.weight.shape[0] * n_in]
 for i, ax in enumerate(grid):
     colour = {k_vertical: "#dd8452", k_horizontal: "#55a868"}.get(i % n_in)
     if colour is not None:
