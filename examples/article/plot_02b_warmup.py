@@ -229,17 +229,21 @@ check(
 # %%
 # The loss, and the match with Gx
 # -------------------------------
-# Left, the loss before each step, on a logarithmic scale because it falls
-# by a factor of |loss_ratio| in all. It zig-zags on the way down: with
-# momentum, the weights overshoot the best values and swing back, a little
-# less each time. Right, the correlation of the nine
+# Left, the loss after each number of steps, on a logarithmic scale because
+# it falls by a factor of |loss_ratio| in all. It zig-zags on the way down:
+# with momentum, the weights overshoot the best values and swing back.
+# Right, the correlation of the nine
 # weights with those of ``Gx``: it starts at |corr_start|, stays above 0.99
 # from step |first_99| on, and ends at |corr_final|. The pattern of ``Gx``
 # comes first; the later steps refine the weights, and the loss still falls
 # |late_ratio| times after the correlation passed 0.99.
 
+with torch.no_grad():
+    loss_after = ((layer(images) - targets) ** 2).mean().item()
+curve = [*losses, loss_after]  # the loss after 0, 1, ..., 60 steps
+
 fig, (ax_loss, ax_corr) = plt.subplots(1, 2, figsize=(9.0, 2.8), layout="constrained")
-ax_loss.semilogy(range(len(losses)), losses)
+ax_loss.semilogy(range(len(curve)), curve)
 ax_loss.set_xlabel("step")
 ax_loss.set_ylabel("mean squared error (log scale)")
 ax_corr.plot(range(len(kernels)), [correlation_with_gx(k) for k in kernels])
@@ -260,13 +264,14 @@ ax_corr.legend(loc="lower right")
 # ----------------------------
 # Here the kernel was told, pixel by pixel, what to output. The network of
 # the next pages is told much less: only whether each image is a horizontal
-# or a vertical line. Many different kernels lead to the right class -- the
-# :ref:`seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>` trains
-# |/auto_examples/beyond/plot_05_seeds:n_runs| networks that differ only in
-# their random start: |/auto_examples/beyond/plot_05_seeds:n_perfect| of them
-# end with every test image right, each with kernels of its own -- so what
-# it learns is no longer determined by the task -- it depends on where its
-# kernels start and on what happens to help first. The next pages, and the
+# or a vertical line. Many different kernels then lead to the right class.
+# The :ref:`seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`, a
+# page further on, trains |/auto_examples/beyond/plot_05_seeds:n_runs|
+# networks that differ only in their random start:
+# |/auto_examples/beyond/plot_05_seeds:n_perfect| of them end with every test
+# image right, each with kernels of its own. So what the network learns is no
+# longer fixed by the task: it depends on where its kernels start, and on
+# what happens to help first. The next pages, and the
 # section :ref:`Why edges? <why-edges-gallery>`, show what it finds
 # instead.
 
