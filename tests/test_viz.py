@@ -518,6 +518,30 @@ def test_plot_feature_maps_pixels_and_shared_limits(history, small_data):
     ]
 
 
+def test_plot_feature_maps_names_rows_and_images_in_the_words_of_the_text(history, small_data):
+    images = small_data.images[:2]
+    fig = plot_feature_maps(
+        {"trained": history.model_at(-1)},
+        images,
+        [5, 1],
+        kernel_names=["vertical pick", "horizontal pick"],
+        image_names=["a horizontal line", "a vertical line"],
+    )
+    axes = image_axes(fig)
+    assert [ax.get_title() for ax in axes[:2]] == ["a horizontal line", "a vertical line"]
+    labels = [ax.get_ylabel() for ax in axes[2:] if ax.get_ylabel()]
+    assert labels == ["trained\nvertical pick (kernel 5)", "trained\nhorizontal pick (kernel 1)"]
+
+
+def test_plot_feature_maps_bad_names(small_data):
+    images = small_data.images[:2]
+    models = {"m": LineCNN(image_size=20)}
+    with pytest.raises(ValueError, match="kernel_names must have 2 items"):
+        plot_feature_maps(models, images, [0, 1], kernel_names=["one"])
+    with pytest.raises(TypeError, match="image_names"):
+        plot_feature_maps(models, images, [0], image_names="ab")
+
+
 def test_plot_feature_maps_bad_arguments(small_data):
     images = small_data.images[:2]
     models = {"m": LineCNN(image_size=20)}
@@ -570,6 +594,8 @@ def test_plot_forward_pass_every_layer(history, small_data):
         assert len({clim(ax) for ax in panels}) == 1
         lo, hi = clim(panels[0])
         assert lo == -hi if name.startswith("conv") else lo == 0.0
+        if name.startswith("conv"):  # a convolution's maps are its channels, for every layer
+            assert [ax.get_title() for ax in panels] == ["channel 0", "channel 1", "channel 2"]
     np.testing.assert_allclose(array(rows["fc1"])[0], acts["fc1"][0].numpy())
     probs = torch.softmax(acts["fc2"][0], 0).numpy()
     bars = rows["fc2 + softmax"].patches

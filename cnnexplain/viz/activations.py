@@ -59,6 +59,8 @@ def plot_feature_maps(
     kernels: Sequence[int],
     *,
     stages: Sequence[str] = ("conv1", "relu1", "pool1"),
+    kernel_names: Sequence[str] | None = None,
+    image_names: Sequence[str] | None = None,
     fig: FigureBase | None = None,
 ) -> Figure:
     """What chosen kernels make of chosen images, stage by stage.
@@ -78,6 +80,12 @@ def plot_feature_maps(
         Channel indices (kernel numbers) to show.
     stages : sequence of str
         Layers whose outputs are ``(N, C, H', W')`` maps.
+    kernel_names : sequence of str, optional
+        What the rows call each kernel, one per kernel, such as ``"vertical
+        pick"``, so that the figure uses the words of the text around it; the
+        kernel's number follows (default: ``"kernel k"`` alone).
+    image_names : sequence of str, optional
+        Titles of the images, one per image (default: ``"image g"``).
     fig : Figure or SubFigure, optional
         Where to draw.
 
@@ -110,6 +118,13 @@ def plot_feature_maps(
     check_images("images", images)
     kernels = int_list("kernels", kernels)
     stages = str_list("stages", stages)
+    kernel_labels = [f"kernel {k}" for k in kernels]
+    if kernel_names is not None:
+        names = str_list("kernel_names", kernel_names, length=len(kernels))
+        kernel_labels = [f"{name} (kernel {k})" for name, k in zip(names, kernels)]
+    image_titles = [f"image {g}" for g in range(len(images))]
+    if image_names is not None:
+        image_titles = str_list("image_names", image_names, length=len(images))
     if not stages or len(set(stages)) != len(stages):
         raise ValueError(f"stages must be distinct layer names, at least one, got {stages!r}")
     maps = {name: _stage_maps(name, model, images, stages, kernels) for name, model in models.items()}
@@ -135,7 +150,7 @@ def plot_feature_maps(
         header = [container.add_subplot(grid[0, g * (n_st + 1)]) for g in range(n_images)]
         for g, ax in enumerate(header):
             show(ax, inputs[g], image_norm(inputs))
-            ax.set_title(f"image {g}")
+            ax.set_title(image_titles[g])
         row_label(header[0], "input")
         last_image, panels = {}, []  # the last panel of each kind, for its colour bar
         for b, (name, per_stage) in enumerate(maps.items()):
@@ -150,7 +165,7 @@ def plot_feature_maps(
                         if b == 0 and i == 0:
                             ax.set_title(f"{stage}\n{data.shape[0]}\u00d7{data.shape[1]}")
                         if g == 0 and j == 0:
-                            row_label(ax, f"{name}\nkernel {k}")
+                            row_label(ax, f"{name}\n{kernel_labels[i]}")
         for kind in (True, False):
             if kind in last_image:
                 label = ", ".join(s for s in stages if signed[s] == kind) + (" (signed)" if kind else "")
@@ -294,8 +309,8 @@ def plot_forward_pass(
                     ax.set_axis_off()
                     continue
                 image = show(ax, out[c], norm)
-                if is_conv:
-                    ax.set_title(f"kernel {c}", fontsize=8, pad=2)
+                if is_conv:  # channel c of a convolution: what its kernel c makes
+                    ax.set_title(f"channel {c}", fontsize=8, pad=2)
             row_label(row_axes[0], label)
             _value_bar(container, image, row_axes, "pixel" if r == 0 else "value", shrink=0.9, aspect=12)
         ax = container.add_subplot(grid[len(rows), :])
