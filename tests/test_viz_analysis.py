@@ -105,6 +105,16 @@ def test_plot_best_templates_shows_kernels_and_their_templates():
     )
 
 
+def test_plot_best_templates_names_its_panels():
+    weights = torch.stack([PREWITT_X, PREWITT_Y])
+    fig = viz.plot_best_templates(weights, name="change")
+    titles = [ax.get_title() for ax in fig.axes if ax.get_images()]
+    assert "change 0" in titles and "change 1" in titles
+    assert "kernel 0" not in titles
+    with pytest.raises(TypeError, match="name"):
+        viz.plot_best_templates(weights, name="")
+
+
 def test_plot_best_templates_checks_its_inputs():
     weights = torch.stack([PREWITT_X, PREWITT_Y])
     fig = viz.plot_best_templates(weights)  # the match is computed

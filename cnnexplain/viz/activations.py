@@ -154,7 +154,7 @@ def plot_feature_maps(
         row_label(header[0], "input")
         last_image, panels = {}, []  # the last panel of each kind, for its colour bar
         for b, (name, per_stage) in enumerate(maps.items()):
-            for i, k in enumerate(kernels):
+            for i in range(len(kernels)):
                 row = 2 + b * (n_k + 1) + i
                 for g in range(n_images):
                     for j, stage in enumerate(stages):

@@ -128,6 +128,7 @@ def plot_best_templates(
     match: EdgeMatch | None = None,
     *,
     ncols: int | None = None,
+    name: str = "kernel",
     fig: FigureBase | None = None,
 ) -> Figure:
     """Show each kernel above the edge template that fits it best.
@@ -145,13 +146,16 @@ def plot_best_templates(
     ncols : int, optional
         Kernels per row; by default as many as fit the site's width with
         7x7 kernels 120 px wide, in balanced rows (4 and 4 for 8 kernels).
+    name : str, default "kernel"
+        What the panels call each of ``weights``: ``"change"`` titles them
+        ``change 0``, ``change 1``, ... when they are what training added.
     fig : Figure or SubFigure, optional
         Where to draw; a new figure by default.
 
     Returns
     -------
     matplotlib.figure.Figure
-        For each kernel ``k``, panels ``kernel k`` and ``template k``, the
+        For each kernel ``k``, panels ``{name} k`` and ``template k``, the
         latter labelled with the template's kind, angle, polarity and score
         ``r``; one colour bar.
 
@@ -173,6 +177,8 @@ def plot_best_templates(
     if match is None:
         match = edge_match(w)
     instance_of("match", match, EdgeMatch, "an EdgeMatch from edge_match")
+    if not isinstance(name, str) or not name.strip():
+        raise TypeError(f"name must be a non-empty str such as 'change', got {name!r}")
     n = w.shape[0]
     if match.score.shape != (n,) or tuple(match.kernel_size) != w.shape[1:]:
         raise ValueError(
@@ -195,7 +201,7 @@ def plot_best_templates(
     norm = signed_norm(w, scaled)
     size = (panel * cols + COLORBAR_INCHES, (2 * panel + 0.55) * math.ceil(n / cols) + 0.2)
     with styled_figure(fig, size) as container:
-        kernels = (w, norm, [f"kernel {k}" for k in range(n)])
+        kernels = (w, norm, [f"{name} {k}" for k in range(n)])
         templates = (scaled, norm, [f"template {k}" for k in range(n)])
         tops, bottoms = panel_rows(container, cols, kernels, templates)  # kernel k above template k
         for k, ax in enumerate(bottoms):

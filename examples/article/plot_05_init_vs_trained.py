@@ -37,7 +37,7 @@ w1 = history["conv1.weight"][-1, :, 0]  # the same kernels after training
 # The numbers the text of this page quotes (glue) and its claims (check), see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
-from cnnexplain.claims import check, glue
+from cnnexplain.claims import check, glue, plural
 
 limits = {
     (im.norm.vmin, im.norm.vmax) for ax in fig.get_axes() for im in ax.get_images()
@@ -196,7 +196,7 @@ from cnnexplain.analysis import edge_match, edge_score_null
 
 added = w1 - w0  # what training added to each kernel
 match_added = edge_match(added)
-fig = viz.plot_best_templates(added, match_added)
+fig = viz.plot_best_templates(added, match_added, name="change")
 
 # Mark the bands of the changes that are edge detectors, with an edge within 20 degrees
 # of horizontal (90) or vertical (0 or 180): the bands of a horizontal edge are rows,
@@ -211,7 +211,7 @@ found = {k: viz.edge_bands(added[k], orientation=along[k]) for k in edges}
 marked = [k for k in edges if len(found[k]) == 2]  # a positive and a negative band
 panels = {ax.get_title(): ax for ax in fig.axes}
 for k in marked:
-    viz.mark_edge_bands(panels[f"kernel {k}"], added[k], orientation=along[k])
+    viz.mark_edge_bands(panels[f"change {k}"], added[k], orientation=along[k])
 print("mean edge-match score of the eight kernels:")
 print(f"{edge_match(w0).score.mean():.2f} at initialization,", end=" ")
 print(f"{edge_match(w1).score.mean():.2f} after training,", end=" ")
@@ -222,6 +222,7 @@ glue("null_median", null.median, "{:.2f}")
 score_trained, score_added = edge_match(w1).score, match_added.score
 n_edge_trained = glue("n_edge_trained", int(null.is_edge(score_trained).sum()))
 n_edge_added = glue("n_edge_added", int(null.is_edge(score_added).sum()))
+glue("count", plural(n_edge_added, "counts", "count"))
 glue("mean_trained", score_trained.mean(), "{:.2f}")
 glue("mean_added", score_added.mean(), "{:.2f}")
 glue("edge_high", null.threshold_interval[1], "{:.2f}")
@@ -255,7 +256,7 @@ check(
 
 # %%
 # In this run what training added scores |mean_added| on average, the
-# trained kernels |mean_trained|; |n_edge_added| of the eight changes count
+# trained kernels |mean_trained|; |n_edge_added| of the eight changes |count|
 # as edge detectors (a score above |edge_high|, which
 # the best of eight random kernels rarely reaches: see :term:`null
 # distribution`), against |n_edge_trained| of the trained kernels. Look for
@@ -267,6 +268,12 @@ check(
 # columns, for a vertical edge) with the highest mean weight, a minus sign
 # those with the lowest, both found from this run's weights. The drawing is
 # there; the random start, still in every trained kernel, blurs it.
+#
+# Not every clear drawing is an edge. A bright bar between two darker ones
+# (or the reverse) is a :term:`line detector`: it answers a line of its own
+# width, and it looks the same turned by half a turn, so its best edge
+# template fits it badly and its score stays low, whichever way the bar
+# lies. Look for such bars among the changes with a low score ``r``.
 #
 # Does that mean the network learned edges because it needed them? Not by
 # itself. :ref:`The edge-match page

@@ -47,7 +47,7 @@ print("dead kernels:", dead.indices or "none")
 # you run this file, it only prints a warning.
 import torch
 
-from cnnexplain.claims import check, glue
+from cnnexplain.claims import check, glue, plural
 
 glue("threshold", dead.threshold, "{:.0%}")
 glue("lr_main", lr_main, "{:g}")
@@ -101,6 +101,11 @@ ax.legend()
 glue("lr_fast", lr_fast, "{:g}")
 glue("lr_ratio", lr_fast / lr_main, "{:.0f}")
 n_dead_fast = glue("n_dead_fast", len(dead_fast.indices))
+glue("die", plural(n_dead_fast, "dies", "die"))
+glue("bars", plural(n_dead_fast, "bar that is", "bars that are"))
+glue("every_one", plural(n_dead_fast, "it is", "every one of them is"))
+glue("its", plural(n_dead_fast, "its", "each one's"))
+glue("them_gone", plural(n_dead_fast, "it", "them"))
 glue("acc_fast", acc_fast, "{:.1%}")
 glue("acc_main", run.history.metrics["val_accuracy"][-1], "{:.1%}")
 check(
@@ -122,9 +127,9 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# In this run, |n_dead_fast| of the eight kernels die (the orange bars that
-# are missing), and every one of them is silent exactly: its largest output
-# on every image is zero. The network does not need every kernel: with them
+# In this run, |n_dead_fast| of the eight kernels |die| (the orange |bars|
+# missing), and |every_one| silent exactly: |its| largest output on every
+# image is zero. The network does not need every kernel: with |them_gone|
 # gone, it still classifies |acc_fast| of the :term:`test set` correctly
 # (the main run: |acc_main|).
 
