@@ -33,7 +33,7 @@ import numpy as np
 import torch
 
 from cnnexplain import summary, viz
-from cnnexplain.analysis import selective_kernels, selectivity
+from cnnexplain.analysis import CLEAR_PREFERENCE, selective_kernels, selectivity
 from cnnexplain.experiment import experiment
 
 run = experiment()
@@ -165,9 +165,7 @@ print(f"horizontal pick kernel {c_horizontal}")
 # test set.
 
 # A strong preference: an index beyond +/-0.4, where one class gets at least
-# (1 + 0.4) / (1 - 0.4), about 2.3 times, the other's mean activation. (The
-# site's cut for a mere clear preference, 0.1, is passed by nearly every kernel
-# of both layers, so it would not tell them apart.)
+# (1 + 0.4) / (1 - 0.4), about 2.3 times, the other's mean activation.
 strong = 0.4
 sel2 = selectivity(model, run.test_set, layer="relu2")
 for name, s in (("relu1", sel1), ("relu2", sel2)):
@@ -188,6 +186,15 @@ glue("mean1", mean1, "{:.2f}")
 glue("mean2", mean2, "{:.2f}")
 glue("strong", strong, "{:.1f}")
 glue("strong_ratio", (1 + strong) / (1 - strong), "{:.1f}")
+glue("clear_cut", CLEAR_PREFERENCE)
+n_clear = [int((np.abs(s.index) > CLEAR_PREFERENCE).sum()) for s in (sel1, sel2)]
+glue("n_clear1", n_clear[0])
+glue("n_clear2", n_clear[1])
+check(
+    "most kernels of both layers (at least 6 of 8) have a clear preference, so that cut cannot tell the layers apart",
+    min(n_clear) >= 6,
+    measured=f"{n_clear[0]} and {n_clear[1]} of 8 beyond {CLEAR_PREFERENCE}",
+)
 glue("n_strong1", n1)
 glue("n_strong2", n2)
 # The noise of a mean |index|: how much it moves between the training and the
@@ -216,7 +223,10 @@ check(
 # than the first layer's: their mean absolute index is |mean2|, against
 # |mean1|, and |n_strong2| of them have a *strong* preference, against
 # |n_strong1|: an index beyond +/-|strong|, where one class gets at least
-# |strong_ratio| times the other's mean activation. One
+# |strong_ratio| times the other's mean activation. (A stronger cut than the
+# site's |clear_cut| for a :term:`clear preference`, which |n_clear1| kernels
+# of the first layer and |n_clear2| of the second pass: it cannot tell the
+# layers apart.) One
 # run says nothing about :term:`CNNs <CNN>` in general: what holds across runs is
 # measured by :ref:`the seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`.
 #
