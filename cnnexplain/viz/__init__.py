@@ -17,7 +17,8 @@ What every function does, which its docstring does not repeat:
 * A bad argument raises a ``TypeError`` or ``ValueError`` that names it.
 
 One module per subject: ``data`` (the images of a data set),
-``convolution`` (one kernel over one image), ``kernels`` (the kernels of a
+``architecture`` (a picture of a network's layers), ``convolution`` (one
+kernel over one image), ``kernels`` (the kernels of a
 layer, through training), ``activations`` (feature maps and the forward
 pass), ``curves`` (loss and accuracy against epoch), ``edges``,
 ``kernel_roles``, ``attribution`` and ``gradients`` (figures of
@@ -31,6 +32,7 @@ style sheet, ``STYLE_FILE``.
 from ._style import HEAT_CMAP, SIGNED_CMAP, STYLE_FILE, UNSIGNED_CMAP, signed_limit
 from .activations import plot_feature_maps, plot_forward_pass
 from .animation import save_gif
+from .architecture import plot_architecture
 from .attribution import plot_attribution
 from .convolution import animate_convolution, plot_convolution
 from .curves import plot_training_curves
@@ -57,6 +59,7 @@ __all__ = [
     "mark_edge_bands",
     "pick_snapshots",
     "plot_ablation",
+    "plot_architecture",
     "plot_attribution",
     "plot_best_templates",
     "plot_convolution",

@@ -49,7 +49,7 @@ and of its training come from the article and which are ours.
 
 import matplotlib.pyplot as plt
 
-from cnnexplain import LineCNN, summary
+from cnnexplain import LineCNN, summary, viz
 
 model = LineCNN(n_kernels=8, kernel_size=7, image_size=50, n_classes=2)
 table = summary(model, input_size=(1, 1, 50, 50))
@@ -102,12 +102,17 @@ check(
 # A 7x7 kernel without :term:`padding` fits 50 - 7 + 1 = |side1| times along each
 # axis, so ``conv1`` turns one 50x50 image into eight maps of |side1| x
 # |side1| -- one per kernel. Each max-pooling halves the side. ``conv2`` mixes
-# the eight maps with 3x3 kernels into eight new maps; after the second
-# pooling, |n_flat| numbers remain, which the dense layers turn into two
-# class scores.
+# the eight maps into eight new maps: each of its kernels is a stack of eight
+# 3x3 slices, one slice for each map it reads, and its output adds up what
+# the eight slices find. After the second pooling, |n_flat| numbers remain,
+# which the dense layers turn into two class scores. The picture below draws
+# each output to scale: a stack of maps, one sheet per channel, or a bar for a
+# list of numbers.
 
 for name in ("conv1", "pool1", "conv2", "pool2", "flatten", "fc2"):
     print(f"{name:8} -> {table.row(name).output_shape}")
+
+fig = viz.plot_architecture(table)
 
 # sphinx_gallery_start_ignore
 side1 = glue("side1", table.row("conv1").output_shape[-1])
