@@ -235,8 +235,15 @@ check(
 
 # %%
 # The rule is right for |prewitt_accuracy| of the images. So the task is
-# solved by two :term:`edge detectors <edge detector>` and a comparison. The
-# next pages ask whether a :term:`CNN`, given only the images and their
+# solved by two :term:`edge detectors <edge detector>` and a comparison.
+#
+# Edges are not the only pattern that would do. A kernel with a column of
+# +2 between two columns of -1 answers the *line itself*, strongly on its
+# middle, instead of its two sides: a :term:`line detector`. Unlike ``Gx``,
+# it looks the same turned by half a turn. Keep both patterns in mind: the
+# network's kernels will show some of each.
+#
+# The next pages ask whether a :term:`CNN`, given only the images and their
 # labels, finds something similar on its own: first, on the
 # :doc:`warm-up <plot_02b_warmup>`, whether one kernel can learn ``Gx`` when
 # we show it the answer.
