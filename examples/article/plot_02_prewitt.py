@@ -237,10 +237,11 @@ check(
 # The rule is right for |prewitt_accuracy| of the images. So the task is
 # solved by two :term:`edge detectors <edge detector>` and a comparison.
 #
-# Edges are not the only pattern that would do. A kernel with a column of
-# +2 between two columns of -1 answers the *line itself*, strongly on its
-# middle, instead of its two sides: a :term:`line detector`. Unlike ``Gx``,
-# it looks the same turned by half a turn. Keep both patterns in mind: the
+# Edges are not the only pattern that would do. A kernel with a band of
+# positive weights as wide as a line, between two bands of negative ones,
+# answers the *line itself*, most strongly when it lies right on it, instead
+# of its two sides: a :term:`line detector`. Unlike ``Gx``, it looks the same
+# turned by half a turn. Keep both patterns in mind: the
 # network's kernels will show some of each.
 #
 # The next pages ask whether a :term:`CNN`, given only the images and their
