@@ -79,6 +79,10 @@ from .maximize import *  # noqa: F403
 EDGE_KINDS = edge_matching.EDGE_KINDS
 #: Default orientations of :func:`edge_match`, in degrees: 0, 5, ..., 175.
 DEFAULT_ANGLES = edge_matching.DEFAULT_ANGLES
+#: The site's one cut for a clear preference: a :func:`selectivity_index` beyond
+#: +/-CLEAR_PREFERENCE (0.1). Nearer 0 the index is noise: on the same kernels it
+#: differs between the training and the test images by up to about 0.05.
+CLEAR_PREFERENCE = class_selectivity.CLEAR_PREFERENCE
 
 __all__ = [
     *_layers.__all__,
