@@ -190,11 +190,7 @@ glue("clear_cut", CLEAR_PREFERENCE)
 n_clear = [int((np.abs(s.index) > CLEAR_PREFERENCE).sum()) for s in (sel1, sel2)]
 glue("n_clear1", n_clear[0])
 glue("n_clear2", n_clear[1])
-check(
-    "most kernels of both layers (at least 6 of 8) have a clear preference, so that cut cannot tell the layers apart",
-    min(n_clear) >= 6,
-    measured=f"{n_clear[0]} and {n_clear[1]} of 8 beyond {CLEAR_PREFERENCE}",
-)
+
 glue("n_strong1", n1)
 glue("n_strong2", n2)
 # The noise of a mean |index|: how much it moves between the training and the
@@ -223,10 +219,9 @@ check(
 # than the first layer's: their mean absolute index is |mean2|, against
 # |mean1|, and |n_strong2| of them have a *strong* preference, against
 # |n_strong1|: an index beyond +/-|strong|, where one class gets at least
-# |strong_ratio| times the other's mean activation. (A stronger cut than the
-# site's |clear_cut| for a :term:`clear preference`, which |n_clear1| kernels
-# of the first layer and |n_clear2| of the second pass: it cannot tell the
-# layers apart.) One
+# |strong_ratio| times the other's mean activation. That is a stricter cut
+# than the site's |clear_cut| for a :term:`clear preference`, which
+# |n_clear1| kernels of the first layer and |n_clear2| of the second pass. One
 # run says nothing about :term:`CNNs <CNN>` in general: what holds across runs is
 # measured by :ref:`the seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`.
 #
