@@ -415,6 +415,7 @@ def test_plot_error_signal_shows_both_signals_and_where_they_land(lines):
         ({"offset": (9, 0)}, ValueError, "offset"),
         ({"region": np.zeros((3, SIZE, SIZE))}, ValueError, "region"),
         ({"names": "pool1"}, TypeError, "names"),
+        ({"region_label": 3}, TypeError, "region_label"),
     ],
 )
 def test_plot_error_signal_rejects_bad_input(changes, error, match):
