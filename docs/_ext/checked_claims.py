@@ -40,8 +40,10 @@ from sphinx import addnodes
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from cnnexplain import claims
-from cnnexplain._io import atomic_write_bytes
+# cnnexplain (and with it torch) is imported inside the functions that need it, not here:
+# sphinx-gallery's parallel workers import this module to find collect_claims, and on a
+# rebuild where no example changed they only skip examples, which should not cost them
+# the seconds of importing torch.
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,9 @@ PAGE_END = re.compile(r"^\.\. (rst-class:: sphx-glr-timing|_sphx_glr_download_)"
 
 def collect_claims(gallery_conf, fname, when) -> None:
     """Save what the example ``fname`` glued and checked, after it ran (a ``reset_modules``)."""
+    from cnnexplain import claims
+    from cnnexplain._io import atomic_write_bytes
+
     record = claims.collect()  # before an example: forget anything left over
     if when != "after":
         return
@@ -172,7 +177,7 @@ def _fill_downloads(app, exception) -> None:
             old = path.read_text(encoding="utf-8")
             new = _fill_file(app, source.with_suffix("").as_posix(), source.suffix, old)
             if new != old:
-                atomic_write_bytes(path, new.encode())
+                _write(path, new.encode())
 
 
 def _fill_file(app, docname: str, suffix: str, text: str) -> str:
@@ -196,10 +201,18 @@ def _fill_zip(app, path: Path, folder: Path) -> None:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for info, data in filled:
             zf.writestr(info, data)  # same names and times; accessible_site then fixes the times
-    atomic_write_bytes(path, buffer.getvalue())
+    _write(path, buffer.getvalue())
+
+
+def _write(path: Path, data: bytes) -> None:
+    from cnnexplain._io import atomic_write_bytes
+
+    atomic_write_bytes(path, data)
 
 
 def setup(app):
+    from cnnexplain import claims
+
     os.environ[claims.STRICT_ENV] = "1"
     app.connect("source-read", _read_source)
     app.connect("doctree-read", _fill_thumbnails)
