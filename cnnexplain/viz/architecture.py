@@ -120,8 +120,11 @@ def plot_architecture(summary: ModelSummary, *, fig: FigureBase | None = None) -
     >>> import matplotlib.pyplot as plt
     >>> from cnnexplain import LineCNN, summary
     >>> fig = plot_architecture(summary(LineCNN()))
-    >>> [t.get_text().replace("\\n", " ") for t in fig.axes[0].texts][:3]
-    ['input 1 map of 50x50', 'conv1 + relu1 8 maps of 44x44', 'pool1 8 maps of 22x22']
+    >>> for text in fig.axes[0].texts[:3]:
+    ...     print(text.get_text().replace("\\n", " "))
+    input 1 map of 50x50
+    conv1 + relu1 8 maps of 44x44
+    pool1 8 maps of 22x22
     >>> plt.close(fig)
     """
     instance_of("summary", summary, ModelSummary, "a ModelSummary from cnnexplain.summary")

@@ -162,7 +162,7 @@ def mark_edge_bands(ax: Any, kernel: Any, *, orientation: str | None = None) -> 
     >>> import matplotlib.pyplot as plt
     >>> import numpy as np
     >>> kernel = np.zeros((7, 7))
-    >>> kernel[:, 1], kernel[:, 5] = 1.0, -1.0  # a vertical line: light column, dark column
+    >>> kernel[:, 1], kernel[:, 5] = 1.0, -1.0  # a light and a dark column
     >>> fig, ax = plt.subplots()
     >>> image = ax.imshow(kernel, cmap="RdBu_r", vmin=-1, vmax=1)
     >>> [(b.label, b.start, b.stop) for b in mark_edge_bands(ax, kernel)]
