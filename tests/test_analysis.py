@@ -665,3 +665,19 @@ def test_attribution_explains_a_missing_captum(monkeypatch):
     monkeypatch.setitem(sys.modules, "captum.attr", None)
     with pytest.raises(ImportError, match="pip install captum"):
         A.saliency(edge_model(), one_line("horizontal"))
+
+
+def test_edge_match_way_names_how_each_edge_lies():
+    kernels = torch.stack(
+        [
+            edge_template((7, 7), 10.0, "prewitt"),  # 10 degrees from vertical
+            edge_template((7, 7), 100.0, "prewitt"),  # 10 degrees from horizontal
+            edge_template((7, 7), 45.0, "prewitt"),
+            torch.zeros(7, 7),  # blank: no angle
+        ]
+    )
+    match = A.edge_match(kernels)
+    assert match.way().tolist() == ["vertical", "horizontal", "diagonal", ""]
+    assert match.way(tolerance=5).tolist() == ["diagonal", "diagonal", "diagonal", ""]
+    with pytest.raises(ValueError, match="tolerance"):
+        match.way(tolerance=60)

@@ -89,6 +89,11 @@ def _match(kernels: np.ndarray, kinds: tuple[str, ...], angles: np.ndarray) -> t
     return score, angle, polarity, kind, signed.reshape(*kernels.shape[:-2], len(kinds), len(angles))
 
 
+def _degrees_apart(angles: np.ndarray, angle: float) -> np.ndarray:
+    """How far each of ``angles`` is from ``angle``, in degrees, modulo 180 (NaN stays NaN)."""
+    return np.abs((angles - angle + 90.0) % 180.0 - 90.0)
+
+
 @dataclass(frozen=True, eq=False)
 class EdgeMatch:
     """How much each kernel looks like an edge detector (see :func:`edge_match`).
@@ -181,13 +186,41 @@ class EdgeMatch:
         """
         angle = check_float("angle", angle)
         tolerance = check_float("tolerance", tolerance, low=0, high=90)
-        ok = np.abs((self.angle - angle + 90.0) % 180.0 - 90.0) <= tolerance  # False for NaN angles
+        ok = _degrees_apart(self.angle, angle) <= tolerance  # False for NaN angles
         if not ok.any():
             return None
         flat = int(np.argmax(np.where(ok, self.score, -1.0)))
         if self.score.ndim == 1:
             return flat
         return tuple(int(i) for i in np.unravel_index(flat, self.score.shape))
+
+    def way(self, *, tolerance: float = 22.5) -> np.ndarray:
+        """Return how each kernel's edge lies, in words: vertical, horizontal or diagonal.
+
+        Parameters
+        ----------
+        tolerance : float
+            Largest difference, in degrees, between a kernel's angle and 0
+            (a vertical edge) or 90 (a horizontal one) for it to count as such.
+
+        Returns
+        -------
+        numpy.ndarray
+            Strings shaped like ``angle``: ``"vertical"``, ``"horizontal"``,
+            ``"diagonal"``, or ``""`` where the angle is NaN (a blank kernel).
+
+        Examples
+        --------
+        >>> from cnnexplain.edges import PREWITT_X, PREWITT_Y
+        >>> edge_match(torch.stack([PREWITT_X, PREWITT_Y])).way().tolist()
+        ['vertical', 'horizontal']
+        """
+        tolerance = check_float("tolerance", tolerance, low=0, high=45)
+        ways = np.full(self.angle.shape, "", dtype=object)
+        ways[~np.isnan(self.angle)] = "diagonal"
+        ways[_degrees_apart(self.angle, 0.0) <= tolerance] = "vertical"
+        ways[_degrees_apart(self.angle, 90.0) <= tolerance] = "horizontal"
+        return ways.astype(str)
 
     def table(self) -> str:
         """Return a text table, one kernel a row.

@@ -184,14 +184,8 @@ final_match = edge_match(kernels[-1])
 is_edge = edge_score_null(7, tested=8).is_edge(final_match.score)
 
 
-def describe_edge(k: int) -> str:
-    """'kernel 3 (a horizontal edge)', from its best template's angle."""
-    tilt = abs((final_match.angle[k] + 90) % 180 - 90)  # degrees from vertical
-    way = "vertical" if tilt <= 22.5 else "horizontal" if tilt >= 67.5 else "diagonal"
-    return f"kernel {k} (a {way} edge)"
-
-
-named = [describe_edge(k) for k in np.flatnonzero(is_edge)]
+ways = final_match.way()  # how each kernel's best edge template lies
+named = [f"kernel {k} (a {ways[k]} edge)" for k in np.flatnonzero(is_edge)]
 if named:
     listed = " and ".join(
         [", ".join(named[:-1]), named[-1]] if len(named) > 1 else named

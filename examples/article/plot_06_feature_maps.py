@@ -385,13 +385,7 @@ shape_v = glue("shape_v_phrase", shape_phrase(k_vertical, match.best(0)))
 # its shape passes the edge test. Firing and shape are two questions, and a
 # kernel can answer yes to one and no to the other.
 
-
-def lies(angle):
-    """The way an edge at ``angle`` degrees lies: 0 is a vertical edge, 90 a horizontal one."""
-    tilt = abs((angle + 90) % 180 - 90)  # degrees away from vertical
-    return "vertical" if tilt <= 22.5 else "horizontal" if tilt >= 67.5 else "diagonal"
-
-
+ways = match.way()  # vertical, horizontal or diagonal, within 22.5 degrees
 print("kernel  index  prefers     best edge (angle)   score  edge detector")
 for k in range(len(index_after)):
     prefers = "-"
@@ -400,7 +394,7 @@ for k in range(len(index_after)):
     edge = "yes" if null.is_edge(match.score[k]) else "no"
     print(
         f"{k:>6}  {index_after[k]:+.2f}  {prefers:<10}  "
-        f"{lies(match.angle[k]):<10} ({match.angle[k]:3.0f})    {match.score[k]:.2f}   {edge}"
+        f"{ways[k]:<10} ({match.angle[k]:3.0f})    {match.score[k]:.2f}   {edge}"
     )
 
 # sphinx_gallery_thumbnail_number = 1
