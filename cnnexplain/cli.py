@@ -1,10 +1,11 @@
-"""The ``cnnexplain`` command: train a run, describe it, redraw its figures.
+"""The ``cnnexplain`` command: train a run, describe it, redraw its figures, explore it live.
 
 ::
 
     cnnexplain train --epochs 20 --seed 0 -o run.safetensors   # train, save the weight history
     cnnexplain info run.safetensors                             # configuration, steps, final metrics
     cnnexplain figures run.safetensors -o figures/              # the article's figures and animation
+    cnnexplain explore run.safetensors -o explorer.html         # the network live in a web page
 
 ``python -m cnnexplain`` is the same command. Every subcommand has ``--help``.
 
@@ -13,7 +14,8 @@ The command parses arguments and prints; the library does the work:
 gallery's run for the same settings, with the library's defaults),
 :meth:`~cnnexplain.experiment.Experiment.from_history` rebuilds a run's data
 from its history, :func:`~cnnexplain.analysis.selective_kernels` picks the
-kernels to show and :mod:`cnnexplain.viz` draws.
+kernels to show, :mod:`cnnexplain.viz` draws and
+:class:`~cnnexplain.viz.Explorer` writes the live page.
 
 Exit status: 0 on success; 2 for a bad argument or an unreadable, corrupt or
 missing file, with a one-line message; 130 when interrupted (Ctrl-C; an
@@ -52,6 +54,9 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 #: Every setting of a run with its default: the library's, never restated here.
 DEFAULTS = resolve_config()
+#: Snapshots an explorer page holds by default: every epoch of the default run (20 epochs and
+#: the start) fits, and a batch-recorded history gets the ones where the kernels move.
+EXPLORE_SNAPSHOTS = 21
 
 
 class CommandError(Exception):
@@ -117,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
         The parser; the namespace of each subcommand has ``run``, the function that runs it.
     """
     parser = _Parser(
-        prog=PROG, description="Train the CNN of cnnexplain, describe a run, redraw its figures."
+        prog=PROG,
+        description="Train the CNN of cnnexplain, describe a run, redraw its figures, explore it live.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND", required=True)
@@ -155,6 +161,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("history", metavar="FILE", help=file_help)
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write into (created)")
     p.set_defaults(run=_cmd_figures, parser=p)
+
+    p = commands.add_parser("explore", parents=[common], help="write the run live in one web page")
+    p.description = (
+        "Write one HTML file that runs the trained network in the browser: draw an image, move through "
+        "training, see every layer's output and the arithmetic of each convolution. It works offline, "
+        "opened from disk, and makes no network request."
+    )
+    p.add_argument("history", metavar="FILE", help=file_help)
+    p.add_argument("-o", "--output", required=True, metavar="HTML", help="page to write (.html)")
+    p.add_argument(
+        "--snapshots",
+        type=_in_range(int, 2),
+        default=EXPLORE_SNAPSHOTS,
+        help="at most this many snapshots, chosen where the kernels move most (default: %(default)s)",
+    )
+    p.add_argument("--force", action="store_true", help="replace HTML if it exists")
+    p.set_defaults(run=_cmd_explore, parser=p)
     return parser
 
 
@@ -346,6 +369,32 @@ def _cmd_figures(args: argparse.Namespace) -> int:
         _save(viz, draw(), folder / name)
         print(f"{str(folder / name).ljust(width)}  {(folder / name).stat().st_size:>9,} bytes", flush=True)
     print(f"wrote {len(figures)} files to {folder}")
+    return 0
+
+
+# -- explore -------------------------------------------------------------------
+def _cmd_explore(args: argparse.Namespace) -> int:
+    history, path = _load(args.history), Path(args.output)
+    _check_output_file(path, force=args.force)
+    import matplotlib
+
+    if "matplotlib.pyplot" not in sys.modules:
+        matplotlib.use("Agg")  # the page's colour maps come from matplotlib; never open a window
+    from . import viz
+
+    try:
+        explorer = viz.Explorer(history, snapshots=viz.pick_snapshots(history, args.snapshots))
+    except (TypeError, ValueError) as exc:  # not a LineCNN's history, or one without a convolution
+        raise CommandError(f"cannot build the explorer of {args.history}: {exc}") from None
+    try:
+        explorer.save(path, overwrite=True)  # an existing file was refused above, unless --force
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
+    epochs = ", ".join(f"{epoch:g}" for epoch in explorer.epochs)
+    print(
+        f"wrote {path} ({path.stat().st_size:,} bytes): {len(explorer.snapshots)} snapshots, epochs {epochs}"
+    )
+    print(f"open it in a browser: {path.resolve().as_uri()}")
     return 0
 
 

@@ -219,6 +219,59 @@ def test_a_failed_write_keeps_the_old_file(trained, tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["samples.png"]  # no temporary file left
 
 
+# -- explore ---------------------------------------------------------------------------
+
+
+def explorer_payload(page: str) -> dict:
+    """The JSON document an explorer page carries its network in."""
+    start = page.index('class="cnnexplain-explorer-data">') + len('class="cnnexplain-explorer-data">')
+    return json.loads(page[start : page.index("</script>", start)])
+
+
+def test_explore_writes_one_standalone_page_of_the_run(trained, tmp_path):
+    path, _ = trained
+    code, out, err = run_cli("explore", path, "-o", tmp_path / "a.html")
+    assert code == 0 and err == "", err
+    page = (tmp_path / "a.html").read_text(encoding="utf-8")
+    assert "data-cnnexplain-explorer" in page
+    assert "<script src=" not in page and "<link " not in page  # nothing to fetch: it works offline
+    payload = explorer_payload(page)
+    assert payload["classes"] == ["horizontal", "vertical"]
+    history = WeightHistory.load(path)
+    assert len(payload["snapshots"]) == len(history)  # a short run fits whole
+    first, second = out.splitlines()
+    assert first.startswith(f"wrote {tmp_path / 'a.html'} (") and "3 snapshots, epochs 0, 1, 2" in first
+    assert second == f"open it in a browser: {(tmp_path / 'a.html').resolve().as_uri()}"
+    # The same run gives the same page, byte for byte.
+    assert run_cli("explore", path, "-o", tmp_path / "b.html")[0] == 0
+    assert (tmp_path / "b.html").read_bytes() == (tmp_path / "a.html").read_bytes()
+
+
+def test_explore_keeps_at_most_the_snapshots_asked_for(tmp_path):
+    history_path = tmp_path / "batches.safetensors"
+    code, _, err = run_cli("train", *SHORT, "--n-per-class", "40", "--record", "batch", "-o", history_path)
+    assert code == 0, err
+    history = WeightHistory.load(history_path)
+    assert len(history) > 4
+    code, out, err = run_cli("explore", history_path, "-o", tmp_path / "e.html", "--snapshots", "4")
+    assert code == 0, err
+    payload = explorer_payload((tmp_path / "e.html").read_text(encoding="utf-8"))
+    assert len(payload["snapshots"]) == 4
+    assert "4 snapshots, epochs 0, " in out and out.splitlines()[0].endswith(", 2")  # first and last kept
+
+
+def test_explore_refuses_to_overwrite_without_force(trained, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("a page the user saved")
+    code, out, err = run_cli("explore", trained[0], "-o", page)
+    assert code == 2 and out == ""
+    assert_one_line(err, "error: output ")
+    assert page.read_text() == "a page the user saved"
+    assert run_cli("explore", trained[0], "-o", page, "--force")[0] == 0
+    assert "data-cnnexplain-explorer" in page.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]  # no temporary file left
+
+
 # -- errors, help, entry point ---------------------------------------------------------
 
 
@@ -260,6 +313,11 @@ def bad_files(tmp_path_factory, trained):
         (["figures", "{corrupt}", "-o", "{tmp}/figs"], "not a valid cnnexplain history file"),
         (["figures", "{good}", "-o", "{good}"], "is not a folder"),
         (["figures", "{good}"], "required: -o/--output"),
+        (["explore", "{missing}", "-o", "{tmp}/x"], "no such history file"),
+        (["explore", "{corrupt}", "-o", "{tmp}/x"], "not a valid cnnexplain history file"),
+        (["explore", "{good}", "-o", "{tmp}/x", "--snapshots", "1"], "argument --snapshots"),
+        (["explore", "{good}", "-o", "{tmp}"], "is a folder"),
+        (["explore", "{good}"], "required: -o/--output"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         ([], "required: COMMAND"),
     ],
@@ -309,7 +367,7 @@ def test_interrupt_outside_training_exits_130_with_one_line(trained, monkeypatch
     assert run_cli("info", trained[0]) == (130, "", "cnnexplain: interrupted\n")
 
 
-@pytest.mark.parametrize("command", [[], ["train"], ["info"], ["figures"]])
+@pytest.mark.parametrize("command", [[], ["train"], ["info"], ["figures"], ["explore"]])
 def test_help_of_every_command(command):
     code, out, err = run_cli(*command, "--help")
     assert code == 0 and err == ""
