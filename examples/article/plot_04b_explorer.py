@@ -192,7 +192,9 @@ fig = viz.plot_kernels_compare(history, layer="conv1", steps=(0, -1))
 # <../beyond/plot_08_own_model>`). In a Jupyter notebook, an explorer as the
 # last expression of a cell shows itself as here; ``explorer.save("run.html")``
 # writes it as one HTML file that needs nothing else: it works offline and
-# opened from disk.
+# opened from disk. From a terminal, ``cnnexplain explore run.safetensors -o
+# run.html`` does the same for a run saved by ``cnnexplain train`` (see
+# :doc:`/cli`).
 #
 # The page can be scripted too. Each explorer is an element with the
 # attribute ``data-cnnexplain-explorer``, whose property ``cnnexplain``
