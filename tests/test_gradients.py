@@ -331,7 +331,7 @@ def test_alignment_curve_is_the_cosine_of_the_cumulative_sums(gradient):
 def test_plot_top_patches_shows_the_patches_terms_and_sums(gradient):
     k, kernel = 4, 3
     fig = viz.plot_top_patches(gradient, kernel, k=k)
-    assert fig.get_size_inches()[0] == pytest.approx(7.0)
+    assert fig.get_size_inches()[0] == pytest.approx(10.0)
     assert plt.get_fignums() == [fig.number]
     top = gradient.top_patches(kernel, k=k)
     shown = panels(fig)
@@ -359,6 +359,15 @@ def test_plot_top_patches_shows_the_patches_terms_and_sums(gradient):
     assert labels == ["term", "dL/dW"]
     texts = [t for ax in fig.axes for t in (ax.title, ax.xaxis.label, ax.yaxis.label) if t.get_text()]
     assert min(t.get_fontsize() for t in texts) >= 9
+
+
+def test_plot_top_patches_draws_six_7x7_panels_120_px_wide_or_more(gradient):
+    """Large enough to see the bands of a patch, as the kernels of plot_kernels."""
+    fig = viz.plot_top_patches(gradient, 3, k=6)
+    fig.canvas.draw()
+    widths = [ax.get_window_extent().width for ax in panels(fig)]
+    assert len(widths) == 2 * 6 + 3
+    assert min(widths) >= 120
 
 
 def test_plot_top_patches_rejects_bad_input(gradient):

@@ -2,7 +2,9 @@
 
 Figures of :func:`cnnexplain.analysis.kernel_gradient` and
 :func:`~cnnexplain.analysis.error_signals`. Their text is 9 points or more:
-they are drawn at the width a page shows them (7 inches at 100 dpi).
+they are drawn at the width a page shows them (at 100 dpi: 7 inches, and 10
+for the patches of :func:`plot_top_patches`, whose 7x7 panels are 120 px
+wide or more).
 """
 
 from __future__ import annotations
@@ -164,7 +166,8 @@ def plot_top_patches(
     length = float(np.linalg.norm(gradient.total[kernel]))
     terms = [t.error * t.patch[0] for t in top]
 
-    with styled_figure(fig, (7.0, 5.4), style=_STYLE) as container:
+    # The site's full width, so that six 7x7 patches in a row are each 120 px wide or more.
+    with styled_figure(fig, (10.0, 6.6), style=_STYLE) as container:
         upper, lower = container.subfigures(2, 1, height_ratios=(1.15, 1.0))
         axes = upper.subplots(2, k, squeeze=False)
         patch_norm = image_norm(np.stack([t.patch[0] for t in top]))
