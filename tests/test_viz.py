@@ -603,6 +603,22 @@ def test_plot_forward_pass_every_layer(history, small_data):
     assert rows["fc2 + softmax"].get_title() == f"prediction: {small_data.classes[int(probs.argmax())]}"
 
 
+def test_plot_forward_pass_colour_bars_read_at_9_points(history, small_data):
+    """Each row's bar is short: few tick labels, of 9 points, that do not touch (a reader's report)."""
+    from cnnexplain.viz._style import overlapping_texts, text_sizes
+
+    fig = plot_forward_pass(history.model_at(-1), small_data.images[0], class_names=small_data.classes)
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 9  # the input, six rows of maps, two strips
+    fig.canvas.draw()
+    for bar in bars:
+        shown = [t for t in bar.get_yticklabels() if t.get_text() and t.get_visible()]
+        assert len(shown) >= 2
+        assert min(t.get_fontsize() for t in shown) >= 9
+        assert bar.title.get_fontsize() >= 9
+    assert overlapping_texts(text_sizes(fig)) == []
+
+
 def test_plot_forward_pass_bad_arguments(small_data):
     model = LineCNN(image_size=20)
     image = small_data.images[0]

@@ -20,12 +20,14 @@ from torch import nn
 from .._checks import check_images, check_int, check_model, check_real_array, describe
 from ..model import activations, leaf_modules
 from ._args import int_list, plane, str_list
-from ._style import colorbar, image_norm, row_label, show, signed_norm, styled_figure, unsigned_norm
+from ._style import STYLE, colorbar, image_norm, row_label, show, signed_norm, styled_figure, unsigned_norm
 
 __all__ = ["plot_feature_maps", "plot_forward_pass"]
 
 #: Layers that change no value at evaluation, left out of :func:`plot_forward_pass`.
 _SKIPPED = (nn.Flatten, nn.Dropout, nn.Identity)
+#: The style of :func:`plot_forward_pass`: the ticks of its colour bars (and its class names) at 9 points.
+_FORWARD_STYLE = {**STYLE, "ytick.labelsize": 9}
 
 
 def _stage_maps(
@@ -223,10 +225,14 @@ def _draw_probabilities(ax: Axes, logits: np.ndarray, class_names: list[str]) ->
         )
 
 
-def _value_bar(container: FigureBase, image, axes, label: str, **kwargs) -> None:
-    """A colour bar beside a row of :func:`plot_forward_pass`, its label above it, horizontal (short rows)."""
-    bar = colorbar(container, image, axes, **kwargs)
-    bar.ax.set_title(label, fontsize=8, pad=6, loc="left")
+def _value_bar(container: FigureBase, image, axes, label: str, *, nbins: int = 3, **kwargs) -> None:
+    """A colour bar beside a row of :func:`plot_forward_pass`, its label above it, horizontal (short rows).
+
+    A row is short (about 65 px): its bar gets few ticks, so that their
+    labels, of 9 points (``_FORWARD_STYLE``), do not touch each other.
+    """
+    bar = colorbar(container, image, axes, nbins=nbins, **kwargs)
+    bar.ax.set_title(label, fontsize=9, pad=6, loc="left")
 
 
 def plot_forward_pass(
@@ -290,7 +296,8 @@ def plot_forward_pass(
     class_names = str_list("class_names", class_names, length=logits.size)
     ncols = min(max_channels, max(len(out) for _, out, _, _ in rows if out.ndim == 3))
     heights = [1.0 if out.ndim == 3 else 0.5 for _, out, _, _ in rows] + [max(0.75, 0.3 * logits.size + 0.3)]
-    with styled_figure(fig, (0.95 * ncols + 2.4, 0.98 * sum(heights) + 0.3)) as container:
+    figsize = (0.95 * ncols + 2.4, 0.98 * sum(heights) + 0.3)
+    with styled_figure(fig, figsize, style=_FORWARD_STYLE) as container:
         grid = container.add_gridspec(len(heights), ncols, height_ratios=heights)
         for r, (name, out, norm, is_conv) in enumerate(rows):
             label = f"{name}\n({', '.join(str(n) for n in out.shape)}{',' if out.ndim == 1 else ''})"
