@@ -263,39 +263,51 @@ for side in ("top", "right"):
     ax.spines[side].set_visible(False)
 
 # %%
-# The kernels of one run, seed 0, after training (top) and their changes
-# (below them), with each optimizer; a thick frame marks a score above
-# the threshold. The kernels of a row share a colour scale; each change is
-# drawn on its own scale (divided by its largest weight), to show its
-# shape whatever its size, with its size, its :term:`norm`, written above it.
+# The kernels of one run, seed 0, after training, each above its change:
+# one figure per optimizer, kernels 0 to 3 on top and 4 to 7 below them. A
+# thick frame marks a score above the threshold. An optimizer's eight
+# kernels share a colour scale; each change is drawn on its own scale
+# (divided by its largest weight), to show its shape whatever its size,
+# with its size, its :term:`norm`, written above it.
 
-fig, axes = plt.subplots(4, 8, figsize=(7.0, 4.2), layout="constrained")
-rows = [(name, part) for name in ("Adam", "SGD") for part in ("kernel", "change")]
-for (name, part), row in zip(rows, axes):
-    run = adam[0] if name == "Adam" else sgd[0]
+
+def plot_kernels_and_changes(name, run):
+    """A run's eight kernels after training, each above its change, in rows of four.
+
+    Four to a row, so that each 7x7 panel is 120 px wide or more on the page.
+    """
     weights = run.history["conv1.weight"][:, :, 0]
-    shown = weights[-1] if part == "kernel" else weights[-1] - weights[0]
-    if part == "change":
-        sizes = np.linalg.norm(shown.reshape(8, -1), axis=1)
-        shown = shown / np.abs(shown).max(axis=(1, 2), keepdims=True)
-    limit = np.abs(shown).max()
-    for k, ax in enumerate(row):
-        image = ax.imshow(shown[k], cmap="RdBu_r", vmin=-limit, vmax=limit)
-        if part == "change":
-            ax.set_title(f"norm {sizes[k]:.2f}", fontsize=9, pad=2)
-        edge = null.is_edge(table[name][part][0, k])
-        for spine in ax.spines.values():
-            spine.set_linewidth(2.5 if edge else 0.6)
-            spine.set_color("black" if edge else "0.6")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if part == "kernel" and name == "Adam":
-            ax.set_title(f"kernel {k}", fontsize=9)
-    row[0].set_ylabel(f"{name}\n{part}", fontsize=9)
-    colorbar = fig.colorbar(image, ax=row, shrink=0.9, pad=0.01)
-    label = "weight" if part == "kernel" else "change /\nits largest"
-    colorbar.set_label(label, fontsize=9)
-    colorbar.ax.tick_params(labelsize=9)
+    change = weights[-1] - weights[0]
+    sizes = np.linalg.norm(change.reshape(8, -1), axis=1)
+    shown = {
+        "kernel": weights[-1],
+        "change": change / np.abs(change).max(axis=(1, 2), keepdims=True),
+    }
+    fig, axes = plt.subplots(4, 4, figsize=(7.0, 6.6), layout="constrained")
+    for r, row in enumerate(axes):
+        part = "kernel" if r % 2 == 0 else "change"
+        limit = np.abs(shown[part]).max()
+        for k, ax in zip(range(4 * (r // 2), 4 * (r // 2) + 4), row):
+            image = ax.imshow(shown[part][k], cmap="RdBu_r", vmin=-limit, vmax=limit)
+            title = f"kernel {k}" if part == "kernel" else f"norm {sizes[k]:.2f}"
+            ax.set_title(title, fontsize=9, pad=2)
+            edge = null.is_edge(table[name][part][0, k])
+            for spine in ax.spines.values():
+                spine.set_linewidth(2.5 if edge else 0.6)
+                spine.set_color("black" if edge else "0.6")
+            ax.set_xticks([])
+            ax.set_yticks([])
+        row[0].set_ylabel(f"{name}\n{part}", fontsize=9)
+        colorbar = fig.colorbar(image, ax=row, shrink=0.9, pad=0.01)
+        label = "weight" if part == "kernel" else "change /\nits largest"
+        colorbar.set_label(label, fontsize=9)
+        colorbar.ax.tick_params(labelsize=9)
+    fig.suptitle(f"{name}, seed {seeds[0]}", fontsize=10)
+
+
+plot_kernels_and_changes("Adam", adam[0])
+plot_kernels_and_changes("SGD", sgd[0])
+
 
 # %%
 # The first update, rebuilt from patches
@@ -423,18 +435,22 @@ check(
 # Adam's rebuilt first update differs from the recorded one by
 # |error_adam|. |n_full| of the |n_weights| weights moved by the learning
 # rate (within 1%). |rest_text| The figure shows the eight
-# kernels' first updates: SGD's as recorded and as rebuilt, and Adam's as
-# recorded, with one colour scale per optimizer.
+# kernels' first updates, kernels 0 to 3 on top and 4 to 7 below them:
+# SGD's as recorded and as rebuilt, and Adam's as recorded, with one colour
+# scale per optimizer.
 
-fig, axes = plt.subplots(3, 8, figsize=(7.0, 3.3), layout="constrained")
+# Four kernels to a row, so that each 7x7 panel is 120 px wide or more on the page.
+fig, axes = plt.subplots(6, 4, figsize=(7.0, 9.4), layout="constrained")
 panels = [
     ("SGD,\nrecorded", recorded_sgd),
     ("SGD, rebuilt:\n-lr x patches", rebuilt_sgd),
     ("Adam,\nrecorded", recorded_adam),
 ]
-for (label, updates), row in zip(panels, axes):
+for r, row in enumerate(axes):
+    label, updates = panels[r % 3]
+    kernels = range(4 * (r // 3), 4 * (r // 3) + 4)
     limit = np.abs(recorded_sgd if "SGD" in label else recorded_adam).max()
-    for k, ax in enumerate(row):
+    for k, ax in zip(kernels, row):
         image = ax.imshow(updates[k], cmap="RdBu_r", vmin=-limit, vmax=limit)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -442,7 +458,7 @@ for (label, updates), row in zip(panels, axes):
             ax.set_title(f"kernel {k}", fontsize=9)
     row[0].set_ylabel(label, fontsize=9)
     if label.startswith("SGD, rebuilt") or label.startswith("Adam"):
-        targets = axes[:2] if label.startswith("SGD") else row
+        targets = axes[r - 1 : r + 1] if label.startswith("SGD") else row
         colorbar = fig.colorbar(image, ax=targets, shrink=0.9, pad=0.01)
         colorbar.set_label(f"{label.split(',')[0]} update", fontsize=9)
         colorbar.ax.tick_params(labelsize=9)
