@@ -114,6 +114,7 @@ print("first epoch at 100% per seed:", perfect_from.tolist())
 
 # sphinx_gallery_start_ignore
 n_perfect = glue("n_perfect", int((accuracy[:, -1] == 1.0).sum()))
+glue("perfect_end", plural(n_perfect, "ends", "end"))
 glue("n_test", len(runs[0].test_set))
 glue("acc1_min", accuracy[:, 1].min(), "{:.0%}")
 glue("acc1_max", accuracy[:, 1].max(), "{:.0%}")
@@ -132,7 +133,7 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# |n_perfect| of the |n_runs| runs end classifying all |n_test| test images
+# |n_perfect| of the |n_runs| runs |perfect_end| classifying all |n_test| test images
 # correctly. The seeds differ in speed: after one epoch the accuracy ranges
 # from |acc1_min| (about what guessing gets) to |acc1_max|, and the slowest
 # run first gets every test image right after epoch |slowest|.
@@ -181,20 +182,17 @@ print(f"largest train/test difference of an index: {noise:.3f}")
 print(f"the margin, CLEAR_PREFERENCE: {margin:.2f}")
 
 
-def oriented(match, angle):
-    """Whether each kernel's best template is within TOLERANCE degrees of angle."""
-    return np.abs((match.angle - angle + 90) % 180 - 90) <= TOLERANCE
-
-
-def detectors(match, index, angle, sign):
-    """The edge detectors for angle (sign +1: horizontal lines, -1: vertical)."""
+def detectors(match, index, way, sign):
+    """The edge detectors that lie ``way`` (sign +1: horizontal lines, -1: vertical)."""
+    # EdgeMatch.way: within TOLERANCE degrees of 0 (vertical) or 90 (horizontal).
+    oriented = match.way(tolerance=TOLERANCE) == way
     return np.flatnonzero(
-        oriented(match, angle) & null.is_edge(match.score) & (sign * index > margin)
+        oriented & null.is_edge(match.score) & (sign * index > margin)
     ).tolist()
 
 
 found = {
-    s: (detectors(m, i, 90, +1), detectors(m, i, 0, -1))
+    s: (detectors(m, i, "horizontal", +1), detectors(m, i, "vertical", -1))
     for s, m, i in zip(seeds, matches, index)
 }
 for s, (h, v) in found.items():
@@ -269,6 +267,9 @@ glue("n_v", n_v)
 glue("n_both", n_both)
 glue("n_one", n_one)
 glue("n_none", n_none)
+glue("both_runs", plural(n_both, "run", "runs"))
+glue("one_runs", plural(n_one, "run", "runs"))
+glue("none_runs", plural(n_none, "run", "runs"))
 both_low, both_high = share_interval(n_both, n_runs)
 glue("both_low", both_low, "{:.0%}")
 glue("both_high", both_high, "{:.0%}")
@@ -293,8 +294,8 @@ check(
 # %%
 # A horizontal edge detector emerges in |n_h| of the |n_runs| runs, a
 # vertical one in |n_v|. The article's picture -- one horizontal and one
-# vertical detector -- holds in |n_both| runs, a minority; more often only
-# one of the two emerges (|n_one| runs), and in |n_none| runs neither passes
+# vertical detector -- holds in |n_both| |both_runs|, a minority; more often only
+# one of the two emerges (|n_one| |one_runs|), and in |n_none| |none_runs| neither passes
 # all three tests. Read these as rough shares: from |n_both| of |n_runs|
 # runs, the share of all seeds that grow both detectors lies between
 # |both_low| and |both_high| (95% interval).
@@ -316,11 +317,11 @@ all_score = np.array([m.score for m in matches]).ravel()
 all_index = index.ravel()
 other = np.ones(all_score.shape, bool)
 orientations = {
-    f"horizontal edge (90 +/- {TOLERANCE} degrees)": 90,
-    f"vertical edge (0 +/- {TOLERANCE} degrees)": 0,
+    f"horizontal edge (90 +/- {TOLERANCE} degrees)": "horizontal",
+    f"vertical edge (0 +/- {TOLERANCE} degrees)": "vertical",
 }
-for (label, angle), color in zip(orientations.items(), ("C0", "C1")):
-    near = np.concatenate([oriented(m, angle) for m in matches])
+for (label, way), color in zip(orientations.items(), ("C0", "C1")):
+    near = np.concatenate([m.way(tolerance=TOLERANCE) == way for m in matches])
     other &= ~near
     ax.scatter(
         all_score[near], all_index[near], s=18, color=color, label=label, zorder=3
@@ -365,8 +366,14 @@ print("best edge match per run:      ", most_edge_like.tolist())
 glue("n_all", all_score.size)
 glue("n_shaped", int(edge_shaped.sum()))
 glue("n_selective", int(selective.sum()))
-glue("n_shaped_unselective", int((edge_shaped & ~selective).sum()))
-glue("n_selective_unshaped", int((selective & ~edge_shaped).sum()))
+n_shaped_unselective = glue(
+    "n_shaped_unselective", int((edge_shaped & ~selective).sum())
+)
+n_selective_unshaped = glue(
+    "n_selective_unshaped", int((selective & ~edge_shaped).sum())
+)
+glue("unselective_fire", plural(n_shaped_unselective, "fires", "fire"))
+glue("unshaped_are", plural(n_selective_unshaped, "is", "are"))
 n_parted = glue("n_parted", int((most_selective != most_edge_like).sum()))
 check(
     "some edge-shaped kernels have no preference, and some selective kernels are not edge-shaped",
@@ -382,9 +389,9 @@ check(
 
 # %%
 # Shape and behaviour often part ways. |n_shaped_unselective| of the
-# |n_shaped| kernels above the threshold fire about equally on both classes
+# |n_shaped| kernels above the threshold |unselective_fire| about equally on both classes
 # (dots between the dotted lines, right of the band), and
-# |n_selective_unshaped| of the |n_selective| kernels with a preference are
+# |n_selective_unshaped| of the |n_selective| kernels with a preference |unshaped_are|
 # not above it. In |n_parted| of the |n_runs| runs, the most selective kernel
 # is not the one that matches an edge best. Why would a kernel fire equally
 # on both classes? The edge-match score ignores a kernel's mean weight, but
@@ -406,6 +413,7 @@ print(f"of which {(without_preference > 0).sum()} have a positive mean weight")
 # sphinx_gallery_start_ignore
 n_unselective = glue("n_unselective", int((~selective).sum()))
 n_positive = glue("n_positive", int((without_preference > 0).sum()))
+glue("positive_have", plural(n_positive, "has", "have"))
 glue("unselective_mean", without_preference.mean(), "{:+.2f}")
 glue("selective_mean", with_preference.mean(), "{:+.2f}")
 check(
@@ -427,7 +435,7 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# |n_positive| of the |n_unselective| kernels without a preference have a
+# |n_positive| of the |n_unselective| kernels without a preference |positive_have| a
 # positive mean weight, on average |unselective_mean| of their spread,
 # against |selective_mean| for the selective ones: they respond to
 # brightness, with an edge pattern or none on top.
@@ -477,6 +485,7 @@ print(f"polarities of the {len(polarity)} detectors found: {polarity}")
 # sphinx_gallery_start_ignore
 glue("n_detectors", len(polarity))
 glue("n_plus", polarity.count(1))
+glue("plus_have", plural(polarity.count(1), "has", "have"))
 glue("n_minus", polarity.count(-1))
 check(
     "the detectors found have both polarities",
@@ -486,7 +495,7 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# Of the |n_detectors| detectors found, |n_plus| have polarity +1 and
+# Of the |n_detectors| detectors found, |n_plus| |plus_have| polarity +1 and
 # |n_minus| polarity -1.
 #
 # What the network needs: not a clean edge detector per orientation
@@ -528,11 +537,13 @@ n_essential = [len(e) for e in essential.values()]
 glue("essential_min", min(n_essential))
 glue("essential_max", max(n_essential))
 glue("n_no_essential", n_essential.count(0))
+glue("no_essential_have", plural(n_essential.count(0), "has", "have"))
 essential_detectors = sum(
     k in h + v for s, (h, v) in found.items() for k in essential[s]
 )
 glue("n_essential", sum(n_essential))
 n_essential_plain = glue("n_essential_plain", sum(n_essential) - essential_detectors)
+glue("plain_do", plural(n_essential_plain, "does", "do"))
 n_detectors_spare = glue("n_detectors_spare", len(polarity) - essential_detectors)
 # Shared: no kernel of the group is essential, and the group together costs more than 5 points
 # (12 of the 240 test images), five times what makes one kernel essential.
@@ -573,10 +584,10 @@ check(
 
 # %%
 # The number of essential kernels per run ranges from |essential_min| to
-# |essential_max|, and |n_no_essential| of the |n_runs| runs have none. Of
+# |essential_max|, and |n_no_essential| of the |n_runs| runs |no_essential_have| none. Of
 # the |n_detectors| detectors, |n_detectors_spare| can go alone at a cost of
 # one point or less; of the |n_essential| essential kernels,
-# |n_essential_plain| do not pass the three tests. Edge shape and importance
+# |n_essential_plain| |plain_do| not pass the three tests. Edge shape and importance
 # are different things. What
 # keeps most kernels dispensable is that the work is shared: in most runs
 # (|n_shared| of |n_runs|), several kernels lean the same way, none of them
@@ -591,8 +602,8 @@ check(
 
 default_index = selectivity(default_run.model, default_run.test_set).index
 default_match = edge_match(default_run.model)
-default_h = detectors(default_match, default_index, 90, +1)
-default_v = detectors(default_match, default_index, 0, -1)
+default_h = detectors(default_match, default_index, "horizontal", +1)
+default_v = detectors(default_match, default_index, "vertical", -1)
 default_ablation = ablation(default_run.model, default_run.test_set, "conv1")
 default_essential = np.flatnonzero(default_ablation.drop > ESSENTIAL).tolist()
 # sphinx_gallery_start_ignore

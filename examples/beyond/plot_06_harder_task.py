@@ -110,6 +110,7 @@ glue("acc_easy_same", acc_easy[2], "{:.0%}")
 glue("acc_hard_same", acc_hard[1], "{:.0%}")
 glue("acc_hard_end", acc_hard[-1], "{:.1%}")
 glue("errors", errors)
+glue("error_images", plural(errors, "test image", "test images"))
 glue("n_test_hard", len(hard.test_set))
 check(
     "the four-class run has twice as many training images",
@@ -133,7 +134,7 @@ check(
 # A guess is right |guess| of the time now. The four-class run learns more
 # slowly: after seeing as many training images, it is at |acc_hard_same|
 # where the easy task was at |acc_easy_same|. But it ends at
-# |acc_hard_end|: |errors| test images wrong out of |n_test_hard|.
+# |acc_hard_end|: |errors| |error_images| wrong out of |n_test_hard|.
 #
 # Its kernels
 # -----------
@@ -204,7 +205,17 @@ ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
 
 def covered(m):
     """For each main orientation, the edge detectors within 22.5 degrees of it."""
-    near = {a: np.abs((m.angle - a + 90) % 180 - 90) <= 22.5 for a in orientations}
+    # EdgeMatch.way: within 22.5 degrees of 0 (vertical), of 90 (horizontal), or
+    # between them (diagonal), which the angle splits into "/" (under 90) and "\\".
+    # The angles come in steps of 5 degrees: none lies on a window's edge.
+    way = m.way(tolerance=22.5)
+    diagonal = way == "diagonal"
+    near = {
+        0: way == "vertical",
+        45: diagonal & (m.angle < 90),
+        90: way == "horizontal",
+        135: diagonal & (m.angle > 90),
+    }
     return {
         name: np.flatnonzero(near[a] & null.is_edge(m.score)).tolist()
         for a, name in orientations.items()
