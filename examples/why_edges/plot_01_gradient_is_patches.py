@@ -82,7 +82,7 @@ print(f"largest difference, by hand - autograd: {difference:.1e}")
 # The numbers the text of this page quotes (glue) and its claims (check), see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
-from cnnexplain.claims import check, glue
+from cnnexplain.claims import check, glue, plural
 
 largest = by_autograd.abs().max().item()
 glue("difference", difference, "{:.0e}")
@@ -238,6 +238,7 @@ glue(
 )
 thickness = run.config["data"]["thickness"]
 glue("thick_max", thickness[1])
+glue("thick_pixels", plural(thickness[1], "pixel", "pixels"))
 check(
     "the images are black and white (no noise), the lines at most 3 pixels thick",
     run.config["data"]["noise"] == 0
@@ -255,7 +256,7 @@ check(
 # %%
 # |both| of the |n_terms| terms have a patch that holds both line and
 # background pixels. It cannot be otherwise: the lines are at most
-# |thick_max| pixels thick and a patch is 7 wide, so a patch that touches
+# |thick_max| |thick_pixels| thick and a patch is 7 wide, so a patch that touches
 # a line also holds background on at least one side of it. Every update of
 # a first-layer kernel is a signed sum of such pieces of lines and their
 # edges; so its shape is line- and edge-shaped whatever the labels say.

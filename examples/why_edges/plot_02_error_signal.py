@@ -51,7 +51,7 @@ for name in layers:
 # The numbers the text of this page quotes (glue) and its claims (check), see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
-from cnnexplain.claims import check, glue
+from cnnexplain.claims import check, glue, plural
 
 pooled_share = glue("pooled_share", np.mean(delta["pool1"] != 0), "{:.0%}")
 winner_share = glue("winner_share", np.mean(delta["relu1"] != 0), "{:.0%}")
@@ -282,6 +282,8 @@ glue("received_max", table["received"].max(), "{:.0%}")
 glue("blank_min", table["blank"].min(), "{:.0%}")
 glue("blank_max", table["blank"].max(), "{:.0%}")
 n_negative = glue("n_negative", sum(len(m["blank_negative"]) for m in measured))
+glue("negative_start", plural(n_negative, "kernel that starts", "kernels that start"))
+glue("negative_get", plural(n_negative, "gets", "get"))
 positive_min = min(m["blank_positive"].min() for m in measured)
 glue("positive_min", positive_min, "{:.0%}")
 deviation = glue(
@@ -330,8 +332,8 @@ check(
 # lands on or next to the line ranges from |after_min| to |after_max|; it is
 # higher than before max-pooling and the ReLU in |n_higher| of the
 # |n_runs| runs, and never more than a quarter. Between |blank_min| and
-# |blank_max| of it lands on blank patches. The |n_negative| kernels that
-# start with a negative bias, over all runs, get none there; every kernel
+# |blank_max| of it lands on blank patches. The |n_negative| |negative_start|
+# with a negative bias, over all runs, |negative_get| none there; every kernel
 # with a positive bias puts at least |positive_min| of its error there. And
 # the error that changes the weights is near the line in about the share of
 # its positions that lie there, never more than |deviation| points away.

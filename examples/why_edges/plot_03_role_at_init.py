@@ -57,7 +57,7 @@ print(f"largest |index| at initialization, over all runs: {np.abs(before).max():
 # The numbers the text of this page quotes (glue) and its claims (check), see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
-from cnnexplain.claims import check, glue
+from cnnexplain.claims import check, glue, plural
 
 n_runs = glue("n_runs", len(runs))
 run_settings = [
@@ -136,6 +136,7 @@ glue("rho_mean", rho.mean(), "{:.2f}")
 glue("rho_chance", rho_chance, "{:.2f}")
 glue("chance_sd", chance.std(), "{:.2f}")
 n_significant = glue("n_significant", int(significant.sum()))
+glue("significant_reach", plural(n_significant, "reaches", "reach"))
 glue("z_mean", z_mean, "{:.1f}")
 check(
     "chance: the correlations of all orders of 8 kernels average 0, their 95th percentile is above 0.5",
@@ -168,7 +169,7 @@ check(
 # %%
 # The correlation is positive in every run: |rho_median| in the median run,
 # from |rho_min| to |rho_max|. Run by run, eight kernels leave room for
-# chance: |n_significant| of the |n_runs| runs reach |rho_chance|, what 5% of
+# chance: |n_significant| of the |n_runs| runs |significant_reach| |rho_chance|, what 5% of
 # unrelated orders reach. Together, the runs leave none: their mean
 # correlation, |rho_mean|, is |z_mean|
 # :term:`standard errors <standard error>` above what unrelated orders
@@ -226,6 +227,9 @@ glue("share_max", share_per_run.max(), "{:.0%}")
 n_all_kept = glue("n_all_kept", int(all_clear_kept.sum()))
 n_flipped = glue("n_flipped", len(flipped))
 n_grew = glue("n_grew", int(grew.sum()))
+glue("clear_end", plural(n_clear, "ends", "end"))
+glue("grew_end", plural(n_grew, "ends", "end"))
+glue("flipped_kernels", plural(n_flipped, "kernel", "kernels"))
 glue("n_kept_clear", len(grew))
 # The cut was set at twice the largest train/test difference of the seed study.
 check(
@@ -267,16 +271,16 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# |n_clear| of the |n_kernels| kernels end with a clear preference, and
+# |n_clear| of the |n_kernels| kernels |clear_end| with a clear preference, and
 # |n_kept| of them (|kept_share|) already leaned the same way at
-# initialization; |n_grew| of these |n_kept_clear| end with a stronger
+# initialization; |n_grew| of these |n_kept_clear| |grew_end| with a stronger
 # preference than they started with. Counted with the same cut at the
 # start, the evidence is weaker: |n_start_clear| of the |n_clear| had a
 # clear preference at initialization already, and |n_start_kept| of these
 # kept the same sign. The other |n_weak| started inside the cut, each
 # leaning by less than the index's noise, too little to count on its own;
 # |n_weak_kept| of them ended on the side of that slight lean. In |n_all_kept| of the |n_runs| runs,
-# every clear preference kept the same sign; in the others, |n_flipped| kernels
+# every clear preference kept the same sign; in the others, |n_flipped| |flipped_kernels|
 # changed sides. Counting all eight kernels of a run, including those
 # without a preference, the share that keeps its sign ranges from
 # |share_min| to |share_max| (median |share_median|).
