@@ -306,6 +306,10 @@ def plot_kernels_and_changes(name, run):
 
 
 plot_kernels_and_changes("Adam", adam[0])
+
+# %%
+# And with SGD, the same seed:
+
 plot_kernels_and_changes("SGD", sgd[0])
 
 
