@@ -127,7 +127,7 @@ check(
     "not in pairs of opposites",
     np.abs(bias).max() <= 1 / 7
     and not np.allclose(np.sort(bias), -np.sort(bias)[::-1], atol=1e-3),
-    measured=f"{np.round(np.sort(bias), 4).tolist()}",
+    measured=", ".join(f"{b:+.4f}" for b in np.sort(bias)),
 )
 check(
     "the images are black and white, nothing in between",
