@@ -10,7 +10,8 @@ essential kernels), ``maximize`` (the input that most excites a channel),
 ``attribution`` (which pixels a decision rests on, with `Captum
 <https://captum.ai>`_: ``pip install cnnexplain[attribution]``),
 ``gradients`` (a kernel's gradient as a sum of input patches, and the error
-signal that weights them) and
+signal that weights them), ``matched_filter`` (the kernel a one-kernel
+squared model prefers, in closed form) and
 ``_layers`` (the shared plumbing: layers found by name, outputs captured).
 
 The conventions used throughout:
@@ -62,6 +63,7 @@ from . import (
     edge_null,
     gradients,
     kernel_health,
+    matched_filter,
     maximize,
 )
 from ._layers import *  # noqa: F403
@@ -71,6 +73,7 @@ from .edge_matching import *  # noqa: F403
 from .edge_null import *  # noqa: F403
 from .gradients import *  # noqa: F403
 from .kernel_health import *  # noqa: F403
+from .matched_filter import *  # noqa: F403
 from .maximize import *  # noqa: F403
 
 # Bound again here so that the docs find their descriptions (Sphinx reads the
@@ -93,4 +96,5 @@ __all__ = [
     *maximize.__all__,
     *attribution.__all__,
     *gradients.__all__,
+    *matched_filter.__all__,
 ]

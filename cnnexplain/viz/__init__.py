@@ -21,8 +21,8 @@ One module per subject: ``data`` (the images of a data set),
 kernel over one image), ``kernels`` (the kernels of a
 layer, through training), ``activations`` (feature maps and the forward
 pass), ``curves`` (loss and accuracy against epoch), ``edges``,
-``kernel_roles``, ``attribution`` and ``gradients`` (figures of
-:mod:`cnnexplain.analysis`), ``marks`` ("what to look for" marks on a
+``kernel_roles``, ``attribution``, ``gradients`` and ``matched_filter``
+(figures of :mod:`cnnexplain.analysis`), ``marks`` ("what to look for" marks on a
 kernel's panel: :func:`mark_edge_bands`),
 ``animation`` (saving an animation as a GIF) and ``explorer`` (the network
 live in a web page: :class:`Explorer`). They share one matplotlib
@@ -43,6 +43,7 @@ from .gradients import alignment_curve, plot_error_signal, plot_top_patches
 from .kernel_roles import plot_ablation, plot_kernel_similarity, plot_maximizing_inputs, plot_selectivity
 from .kernels import animate_kernels, plot_kernels, plot_kernels_compare
 from .marks import Band, edge_bands, mark_edge_bands
+from .matched_filter import plot_alignment_runs, plot_kernel_shapes, plot_preferred_kernels
 
 __all__ = [
     "HEAT_CMAP",
@@ -59,6 +60,7 @@ __all__ = [
     "mark_edge_bands",
     "pick_snapshots",
     "plot_ablation",
+    "plot_alignment_runs",
     "plot_architecture",
     "plot_attribution",
     "plot_best_templates",
@@ -68,10 +70,12 @@ __all__ = [
     "plot_error_signal",
     "plot_feature_maps",
     "plot_forward_pass",
+    "plot_kernel_shapes",
     "plot_kernel_similarity",
     "plot_kernels",
     "plot_kernels_compare",
     "plot_maximizing_inputs",
+    "plot_preferred_kernels",
     "plot_samples",
     "plot_selectivity",
     "plot_top_patches",
