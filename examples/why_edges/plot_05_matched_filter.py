@@ -7,8 +7,8 @@ has a single 7x7 :term:`kernel`. Square its output and average it over the
 image, and the model's score becomes a quadratic form in the kernel's
 weights: the kernel that separates the two classes best can be written
 down, as an eigenvector of a 49x49 matrix computed from the training images
-alone. It is |top_kind|. Trained with plain :term:`SGD`, the kernel heads
-for it: in this run its cosine with it goes from |cos_start| at
+alone. For the horizontal lines it is |top_kind|, for the vertical lines a
+vertical one. Trained with plain :term:`SGD`, the kernel heads for it: in this run its cosine with it goes from |cos_start| at
 initialization to |cos_end|, and |n_close| of |n_runs| runs end above
 |close_level|. Gradient descent on this model is power iteration on that
 matrix, stopped early: one number fitted per run rebuilds every learned
@@ -418,7 +418,11 @@ check(
         for h in histories.values()
     )
     and list(seeds) == list(range(10)),
-    measured=f"{histories[0].config['training']}",
+    measured=", ".join(
+        f"{key} {histories[0].config['training'][key]}"
+        for key in ("optimizer", "lr", "epochs", "batch_size")
+    )
+    + f"; seeds {seeds[0]} to {seeds[-1]}",
 )
 check(
     "every run classifies 95% or more of the test images",
@@ -661,11 +665,9 @@ table = {
     for name, kernels in learned.items()
 }
 for name, row in table.items():
-    print(
-        f"{name:>12}: |cosine| with the nearer edge {np.round(row['edge'], 2)}, "
-        f"with the nearer line {np.round(row['line'], 2)}; "
-        f"edge detectors {row['passes']} of 5"
-    )
+    print(f"{name}: edge detectors {row['passes']} of 5; |cosine| with")
+    print(f"  the nearer edge kernel: {np.round(row['edge'], 2)}")
+    print(f"  the nearer line detector: {np.round(row['line'], 2)}")
 print(f"ReLU, max: test accuracy {min(relu_accuracy):.1%} to {max(relu_accuracy):.1%}")
 
 # sphinx_gallery_start_ignore
@@ -679,7 +681,8 @@ medians = {name: np.median(row["edge"]) for name, row in table.items()}
 check(
     "in the median of seeds 0 to 4, the square model's kernels are nearer the closed-form edge kernels "
     "than the ReLU and max model's",
-    medians["square, mean"] > medians["ReLU, max"],
+    list(relu_seeds) == list(range(5))
+    and medians["square, mean"] > medians["ReLU, max"],
     measured=", ".join(f"{name}: {value:.2f}" for name, value in medians.items()),
 )
 # sphinx_gallery_end_ignore
@@ -689,8 +692,8 @@ check(
 # the test images). In the median of seeds 0 to 4, the cosine with the
 # nearer closed-form edge kernel is |square_edge| for the square model and
 # |relu_edge| for the ReLU and max model; with the nearer line detector,
-# |square_line| and |relu_line|. |square_passes| and |relu_passes| of the
-# five kernels pass the site's edge test. A ReLU and max-pooling change
+# |square_line| and |relu_line|. Of the five kernels, |square_passes| and
+# |relu_passes| pass the site's edge test. A ReLU and max-pooling change
 # what the kernel learns; the closed form describes the square model only.
 
 # sphinx_gallery_thumbnail_number = 1
