@@ -22,6 +22,7 @@ from torch import nn
 
 from cnnexplain import make_lines, viz
 from cnnexplain.analysis import PreferredKernel, patch_second_moments, preferred_kernel
+from cnnexplain.viz._style import overlapping_texts, text_sizes
 
 
 @pytest.fixture(autouse=True)
@@ -328,3 +329,19 @@ def test_plot_preferred_kernels_rejects_bad_arguments(lines):
     two_channels = preferred_kernel(torch.rand(4, 2, 8, 8), torch.tensor([0, 1, 0, 1]), 3)
     with pytest.raises(ValueError, match="one-channel"):
         viz.plot_preferred_kernels(two_channels)
+
+
+def test_the_figures_text_is_readable_and_does_not_overlap(lines):
+    images, labels = lines
+    preferred = preferred_kernel(images, labels, 5)
+    curves = np.linspace(0, 1, 31)[None].repeat(10, axis=0) * np.linspace(0.1, 1, 10)[:, None]
+    figures = [
+        viz.plot_preferred_kernels(preferred, 2, class_names=["horizontal", "vertical"]),
+        viz.plot_kernel_shapes(preferred.kernels[:4], ["a", "b", "c", "d"]),
+        viz.plot_alignment_runs(curves, np.linspace(0, 3, 31), highlight=0, level=0.7),
+    ]
+    for fig in figures:
+        texts = text_sizes(fig)
+        assert min(t["px"] for t in texts) >= 12  # 9 points at 100 dpi
+        assert not [t["text"] for t in texts if t["clipped"]]
+        assert not overlapping_texts(texts)

@@ -239,7 +239,9 @@ def plot_alignment_runs(
         if level is not None:
             ax.axhline(level, color="0.5", ls="--", lw=0.8)
         ax.set_ylim(0, 1.02)
-        ax.set_xlim(float(epochs.min()), float(epochs.max()))
+        # A margin on the left keeps the first tick labels of the two axes apart.
+        span = float(epochs.max() - epochs.min()) or 1.0
+        ax.set_xlim(float(epochs.min()) - 0.03 * span, float(epochs.max()))
         ax.set_xlabel("epoch")
         ax.set_ylabel("|cosine| with the\nclosed-form kernel")
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, ncols=1 if runs <= 10 else 2)
