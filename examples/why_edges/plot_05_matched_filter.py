@@ -93,18 +93,18 @@ check(
 #
 #     s(x) = mean over p of (w . p)**2 = w^T C(x) w,   C(x) = mean over p of p p^T
 #
-# ``C(x)`` is the image's *patch second-moment matrix*, 49x49: its entry
+# ``C(x)`` is the image's :term:`patch second-moment matrix`, 49x49: its entry
 # ``(u, v)`` is how often pixels ``u`` and ``v`` of a patch are lit
 # together. Whatever the kernel, the mean score of the horizontal images
 # minus that of the vertical ones is ``w^T D w``, with ``D = mean C
 # (horizontal) - mean C (vertical)``. Among kernels of length 1, the one
-# that makes this difference largest is the *eigenvector* of ``D`` with the
+# that makes this difference largest is the :term:`eigenvector` of ``D`` with the
 # largest eigenvalue -- a direction that ``D`` only stretches, ``D v =
 # lambda v``, and ``lambda`` is the difference it makes. The eigenvector
 # with the most negative eigenvalue favours the vertical lines most.
 #
 # A kernel shaped after what it must detect is what signal processing calls
-# a *matched filter*; here the data write it down for us. The square is what
+# a :term:`matched filter`; here the data write it down for us. The square is what
 # makes this exact: the score is a quadratic form, so all the images say
 # about every possible kernel fits in one matrix. With a :term:`ReLU`
 # instead, ``mean over p of max(w . p, 0)``, which patches count depends on
@@ -214,7 +214,7 @@ check(
 #
 # A step of SGD, ``w <- w - lr * dL/dw``, with a model that starts
 # undecided (``q = 1/2``), is then ``w <- w + c D w``, ``c = lr (a0 - a1) /
-# 2``: a step of *power iteration*, the classic way to find an eigenvector --
+# 2``: a step of :term:`power iteration`, the classic way to find an eigenvector --
 # multiply by the matrix again and again, and the component with the
 # largest eigenvalue outgrows the others. If ``a0 > a1`` (a larger score
 # means "horizontal"), the kernel heads for the top eigenvector; if not,
