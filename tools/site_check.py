@@ -30,7 +30,8 @@ disk and those reached by internal links. It fails on
   stick out; in dark mode, a page the theme does not show dark;
 - a page heavier than 1.5 MB with everything the browser loads for it
   (HTML, scripts, style sheets, images, fonts: the bytes of the files served),
-  or 3 MB for a page with an explorer (``data-cnnexplain-explorer``).
+  or 3 MB for the explorer page (``EXPLORER_PAGE``); another page that embeds
+  an explorer, as the own-model example does, keeps the 1.5 MB limit.
 
 Then it runs ``tools/explorer_check.py`` (skip it with ``--skip-explorer``):
 the explorers' numbers against PyTorch, the widget driven as a reader would,
@@ -93,6 +94,9 @@ AXE_FAIL_IMPACTS = ("serious", "critical")
 #: Page weight limits in bytes (1 MB = 10**6 bytes): a page with everything it loads.
 PAGE_WEIGHT_LIMIT = 1_500_000
 EXPLORER_PAGE_WEIGHT_LIMIT = 3_000_000
+#: The one page allowed the explorer's limit (issue 11: "the explorer page of the site weighs at
+#: most 3 MB ...; every other page stays at most 1.5 MB"), whatever other pages embed an explorer.
+EXPLORER_PAGE = "auto_examples/article/plot_04b_explorer.html"
 EXPLORER_SELECTOR = "[data-cnnexplain-explorer]"
 #: Folders of the build that hold assets, not pages.
 ASSET_DIRS = ("_static", "_images", "_downloads", "_sources", "_sphinx_design_static")
@@ -407,14 +411,14 @@ def check_weight(report: Report, url: str) -> None:
     explorer = report.pages[page_key(url)]["explorer"]
     if explorer:
         report.explorer_pages.add(name)
-    limit = EXPLORER_PAGE_WEIGHT_LIMIT if explorer else PAGE_WEIGHT_LIMIT
+    limit = EXPLORER_PAGE_WEIGHT_LIMIT if name == EXPLORER_PAGE else PAGE_WEIGHT_LIMIT
     if total > limit:
         largest = sorted(sizes.items(), key=lambda item: -item[1])[:4]
         report.fail(
             url,
             "weight",
             f"{total / 1e6:.2f} MB with everything it loads > {limit / 1e6:g} MB"
-            f"{' (a page with an explorer)' if explorer else ''}; largest: "
+            f"{' (the explorer page)' if name == EXPLORER_PAGE else ''}; largest: "
             + ", ".join(f"{n or '/'} {b / 1e6:.2f} MB" for n, b in largest),
         )
 
@@ -425,7 +429,7 @@ def gzipped_size(path: Path) -> int:
 
 
 def weight_lines(report: Report) -> list[str]:
-    """The heaviest page with an explorer and the heaviest others, for the summary."""
+    """The explorer page's weight and the heaviest others', for the summary."""
     ranked = sorted(report.weights.items(), key=lambda item: -item[1])
 
     def weight(page: str) -> str:
@@ -433,13 +437,12 @@ def weight_lines(report: Report) -> list[str]:
         return f"{page or '/'} {report.weights[page] / 1e6:.2f} MB ({gz / 1e6:.2f} MB gzip-compressed)"
 
     lines = []
-    explorers = [p for p, _ in ranked if p in report.explorer_pages]
-    if explorers:
+    if EXPLORER_PAGE in report.weights:
         lines.append(
-            f"page weight: {weight(explorers[0])}, the heaviest page with an explorer "
+            f"page weight: {weight(EXPLORER_PAGE)}, the explorer page "
             f"(limit {EXPLORER_PAGE_WEIGHT_LIMIT / 1e6:g} MB)"
         )
-    others = [p for p, _ in ranked if p not in report.explorer_pages][:3]
+    others = [p for p, _ in ranked if p != EXPLORER_PAGE][:3]
     if others:
         lines.append(
             f"page weight: heaviest others {', '.join(weight(p) for p in others)} "

@@ -175,11 +175,19 @@ fig = viz.plot_kernels(history, layer="0", step=-1)
 
 # %%
 # Through training (the colour scale is the same in every frame). Each frame
-# adds a picture to the page: ``steps`` keeps eight snapshots, chosen by
+# adds a picture to the page: ``steps`` keeps five snapshots, chosen by
 # :func:`~cnnexplain.viz.pick_snapshots` where the kernels move most.
 
-steps = viz.pick_snapshots(history, 8)
+steps = viz.pick_snapshots(history, 5)
 anim = viz.animate_kernels(history, layer="0", steps=steps)
+
+# sphinx_gallery_start_ignore
+check(
+    "the animation keeps five snapshots, the first and the last among them",
+    len(steps) == 5 and steps[0] == 0 and steps[-1] == len(history) - 1,
+    measured=f"snapshots {steps}",
+)
+# sphinx_gallery_end_ignore
 
 # %%
 # Did the digit network learn edge detectors?
