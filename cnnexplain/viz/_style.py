@@ -53,6 +53,17 @@ MIN_FONT_SIZE = 7.0
 STYLE_FILE = Path(__file__).with_name("cnnexplain.mplstyle")
 STYLE: dict[str, Any] = dict(mpl.rc_params_from_file(STYLE_FILE, use_default_template=False))
 
+#: The style of figures whose every text is 9 points or more (12.5 px at 100 dpi): those
+#: with many small panels, where the default sizes would read too small on the page.
+LARGE_TEXT_STYLE: dict[str, Any] = {
+    **STYLE,
+    "axes.titlesize": 9,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+}
+
 #: The style of animations: text, lines and patches drawn without
 #: anti-aliasing. A web page embeds every frame as a PNG, and the grey fringes
 #: of anti-aliased glyphs and curves take most of a frame's bytes (about 3x

@@ -23,8 +23,8 @@ from ..analysis import KernelGradient
 from ._args import instance_of, planes
 from ._style import (
     HIGHLIGHT_COLOR,
+    LARGE_TEXT_STYLE,
     SIGNED_CMAP,
-    STYLE,
     colorbar,
     image_norm,
     show,
@@ -33,16 +33,6 @@ from ._style import (
 )
 
 __all__ = ["alignment_curve", "plot_error_signal", "plot_top_patches"]
-
-#: The style of these figures: every text 9 points or more.
-_STYLE = {
-    **STYLE,
-    "axes.titlesize": 9,
-    "axes.labelsize": 9,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
-    "legend.fontsize": 9,
-}
 
 
 def alignment_curve(gradient: KernelGradient, kernel: int) -> np.ndarray:
@@ -167,7 +157,7 @@ def plot_top_patches(
     terms = [t.error * t.patch[0] for t in top]
 
     # The site's full width, so that six 7x7 patches in a row are each 120 px wide or more.
-    with styled_figure(fig, (10.0, 6.6), style=_STYLE) as container:
+    with styled_figure(fig, (10.0, 6.6), style=LARGE_TEXT_STYLE) as container:
         upper, lower = container.subfigures(2, 1, height_ratios=(1.15, 1.0))
         axes = upper.subplots(2, k, squeeze=False)
         patch_norm = image_norm(np.stack([t.patch[0] for t in top]))
@@ -388,7 +378,7 @@ def plot_error_signal(
     n = len(imgs)
     # One power of ten for every row's colour bar, so that their numbers compare at a glance.
     exponent = _power_of_ten([signed_limit(before[i], after[i]) for i in range(n)])
-    with styled_figure(fig, (7.0, 1.75 * n + 0.75), style=_STYLE) as container:
+    with styled_figure(fig, (7.0, 1.75 * n + 0.75), style=LARGE_TEXT_STYLE) as container:
         axes = container.subplots(n, 4, squeeze=False)
         dim = Normalize(0.0, 2.0 * max(1.0, float(imgs.max())))  # white drawn as mid-grey
         for i, row in enumerate(axes):

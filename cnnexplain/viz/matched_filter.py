@@ -16,19 +16,10 @@ from matplotlib.figure import Figure, FigureBase
 from .._checks import check_float, check_int, check_real_array, describe
 from ..analysis import PreferredKernel
 from ._args import instance_of, planes, str_list
-from ._style import STYLE, colorbar, show, signed_norm, styled_figure
+from ._style import LARGE_TEXT_STYLE, colorbar, show, signed_norm, styled_figure
 
 __all__ = ["plot_alignment_runs", "plot_kernel_shapes", "plot_preferred_kernels"]
 
-#: The style of these figures: every text 9 points or more.
-_STYLE = {
-    **STYLE,
-    "axes.titlesize": 9,
-    "axes.labelsize": 9,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
-    "legend.fontsize": 9,
-}
 #: Inches a kernel panel takes, its title included: the kernel itself is drawn 1.5 inches wide or more.
 _PANEL = 1.6
 #: Inches beside the panels for the colour bar and its label.
@@ -109,7 +100,7 @@ def plot_preferred_kernels(
         for r in ranks
     ]
     size = (_PANEL * len(ranks) + _COLORBAR, _PANEL + 0.75)
-    with styled_figure(fig, size, style=_STYLE) as container:
+    with styled_figure(fig, size, style=LARGE_TEXT_STYLE) as container:
         axes = _kernel_row(container, preferred.kernels[ranks, 0], titles, "weight (length 1)")
         for ax, r in zip(axes, ranks):
             ax.set_xlabel(f"eigenvalue {preferred.eigenvalues[r]:+.3f}")
@@ -158,7 +149,7 @@ def plot_kernel_shapes(kernels: Any, titles: Sequence[str], *, fig: FigureBase |
     lengths = np.linalg.norm(w.reshape(len(w), -1), axis=1)
     unit = w / np.where(lengths > 0, lengths, 1.0)[:, None, None]
     size = (_PANEL * len(w) + _COLORBAR, _PANEL + 0.3)
-    with styled_figure(fig, size, style=_STYLE) as container:
+    with styled_figure(fig, size, style=LARGE_TEXT_STYLE) as container:
         _kernel_row(container, unit, titles, "weight / length")
     return container.figure
 
@@ -229,7 +220,7 @@ def plot_alignment_runs(
         highlight = check_int("highlight", highlight, low=0, high=runs - 1)
     if level is not None:
         level = check_float("level", level, low=0.0, high=1.0)
-    with styled_figure(fig, (7.0, 3.0), style=_STYLE) as container:
+    with styled_figure(fig, (7.0, 3.0), style=LARGE_TEXT_STYLE) as container:
         ax = container.add_subplot()
         for r, (curve, label) in enumerate(zip(alignment, labels)):
             if r == highlight:
