@@ -21,9 +21,9 @@ another matter: only |sgd_kernel_edge| of them with SGD, and
 # ----------------------
 # Seeds 0 to 4 of the :ref:`seed study
 # <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`, 8 :term:`epochs <epoch>` each: the Adam
-# runs are the seed study's own (learning rate 0.001); the SGD runs start
+# runs are the seed study's own (learning rate |adam_lr|); the SGD runs start
 # from the same weights and see the images in the same order, with the same
-# :term:`dropout` seed. SGD's learning rate, 0.1, was tuned by hand so that every run
+# :term:`dropout` seed. SGD's learning rate, |sgd_lr|, was tuned by hand so that every run
 # reaches the accuracy of its Adam twin in these 8 epochs. To keep this page
 # fast it trains five seeds, not ten.
 
@@ -55,6 +55,8 @@ for s, a, b in zip(seeds, adam, sgd):
 from cnnexplain.claims import check, glue, plural
 
 n_runs = glue("n_runs", len(adam))
+glue("adam_lr", adam[0].config["training"]["lr"], "{:g}")
+glue("sgd_lr", sgd[0].config["training"]["lr"], "{:g}")
 settings = [
     tuple(
         run.config["training"][key]

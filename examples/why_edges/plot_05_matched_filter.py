@@ -312,7 +312,7 @@ check(
 # Now we train the model of each seed with :func:`~cnnexplain.training.train`,
 # which takes any :class:`torch.nn.Sequential`: plain SGD, so that each
 # update is exactly ``-lr`` times the gradient of a :term:`batch` of 32
-# images. The :term:`learning rate` is 1.0, large for SGD, but this model's
+# images. The :term:`learning rate` is |lr|, large for SGD, but this model's
 # gradients are small: at initialization no entry is larger than
 # |grad_max|, so the first step moves no weight by more than |step_share| of
 # the largest initial weight, 1/7. With it every run learns the task in
@@ -396,6 +396,7 @@ decided = np.array(
     [favoured_rank(histories[s], 0) == favoured_rank(histories[s]) for s in seeds]
 )
 n_decided = glue("n_decided", int(decided.sum()))
+glue("lr", LR, "{:.1f}")
 step_share = glue("step_share", LR * max(r["largest"] for r in at_init) * 7, "{:.0%}")
 check(
     "with this learning rate, the first step moves no weight by more than a quarter of the "
