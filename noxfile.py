@@ -62,6 +62,9 @@ def uv_sources_from_pip() -> dict[str, str]:
             sources["UV_DEFAULT_INDEX"] = values[0]
         elif option == "extra-index-url" and values:
             sources["UV_EXTRA_INDEX_URL"] = " ".join(values)
+        elif option == "constraint" and values:
+            # A machine-wide cap (on the project's machines: the newest torch that lies on disk).
+            sources["UV_CONSTRAINT"] = " ".join(values)
     if sources:
         sources["UV_INDEX_STRATEGY"] = "unsafe-best-match"  # pip's rule: the best version from any source
     return {key: value for key, value in sources.items() if key not in os.environ}
@@ -190,6 +193,55 @@ def claims(session: nox.Session) -> None:
             sphinx_build(session, out, CNNEXPLAIN_SEED=seed)
     finally:
         shutil.rmtree(GALLERY, ignore_errors=True)
+
+
+@nox.session(reuse_venv=False)
+@nox.parametrize("deps", ["pinned", "newest"])
+def examples(session: nox.Session, deps: str) -> None:
+    """Run every downloadable notebook and script of the built site as a reader would.
+
+    Each run gets a fresh environment with the project (installed as a reader
+    installs it, not editable) and its ``[examples]`` extra: ``deps='pinned'``
+    with the versions of ``constraints.txt``, ``deps='newest'`` with the newest
+    versions the package index serves (torch, numpy, matplotlib unpinned; where
+    the machine's pip configuration caps a package, the cap holds). Then
+    tools/run_examples.py runs each notebook through a Jupyter kernel and each
+    script with ``python``, in empty working folders, without the site's cache
+    or environment variables, and prints a table of pages and times. Needs the
+    site built first (``nox -s docs``); posargs go to tools/run_examples.py
+    (``--only NAME``, ``--kinds notebook``, ``--jobs N``).
+    """
+    runner = nox.project.dependency_groups(PYPROJECT, "examples-run")
+    if deps == "pinned":
+        install_reader_env(session, [*CONSTRAINTS, ".[examples]", *runner], pinned=True)
+    else:
+        install_reader_env(session, [".[examples]", *runner], pinned=False)
+    site_dir = ROOT / "docs" / "_build" / "html"
+    report = ROOT / "artifacts" / "examples" / f"{deps}.json"
+    session.run(
+        "python",
+        "-c",
+        "import torch, numpy, matplotlib; print('torch', torch.__version__, "
+        "'numpy', numpy.__version__, 'matplotlib', matplotlib.__version__)",
+    )
+    session.run(
+        "python",
+        str(ROOT / "tools" / "run_examples.py"),
+        str(site_dir),
+        "--report",
+        str(report),
+        *session.posargs,
+    )
+
+
+def install_reader_env(session: nox.Session, args: list[str], *, pinned: bool) -> None:
+    """Install what a reader installs, with the package sources of this machine's pip."""
+    if session.venv_backend == "uv":
+        session.env.update(uv_sources_from_pip())
+        session.env["UV_COMPILE_BYTECODE"] = "1"
+    if pinned:  # torch first and alone, so that it never resolves to another build
+        session.install(*CONSTRAINTS, "torch")
+    session.install(*args)
 
 
 @nox.session

@@ -29,6 +29,7 @@ import hashlib
 import inspect
 import json
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -399,7 +400,9 @@ def experiment(
             return cached
         run = _train_run(config, key, progress)
         if run.history.completed:  # never cache a run that Ctrl-C cut short
-            run.store(cache_dir)
+            stored = run.store(cache_dir)
+            # A reader who runs an example should know what it leaves on their disk, and where.
+            print(f"cnnexplain: saved the trained run in the cache: {stored}", file=sys.stderr)
         return run
 
 

@@ -11,6 +11,13 @@ vertical lines, measure how much of each map falls on the line, and open up
 :term:`Grad-CAM` to see how it tells the two classes apart.
 :term:`Occlusion <occlusion>` needs a choice first: what to hide the pixels
 with.
+
+.. note::
+
+   This page needs Captum, which computes the three maps, beyond the library's
+   base install. To run its notebook or script yourself, install the
+   examples' extra first: ``pip install "cnnexplain[examples]"`` (from a
+   clone of the repository: ``pip install ".[examples]"``).
 """
 
 # %%

@@ -13,6 +13,13 @@ runs it live in this page.
 You will see how to pass your own images and labels, how to name the layers
 of your model to each analysis, and whether the first layer of a network
 that reads digits looks like edge detectors.
+
+.. note::
+
+   This page needs scikit-learn, whose digits it trains on, beyond the library's
+   base install. To run its notebook or script yourself, install the
+   examples' extra first: ``pip install "cnnexplain[examples]"`` (from a
+   clone of the repository: ``pip install ".[examples]"``).
 """
 
 # %%
