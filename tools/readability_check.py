@@ -234,14 +234,16 @@ def check_site(root: Path, chromium: str, screenshots: Path | None) -> list[Page
 
 
 # -- the text of figures -------------------------------------------------------------------
-#: Run in a fresh interpreter: execute an example as a script, then measure every figure
-#: still open (sphinx-gallery shows each of them), and print one JSON line.
+#: Run in a fresh interpreter, ``-c RUNNER example.py tests/``: execute an example as a script,
+#: then measure every figure still open (sphinx-gallery shows each of them) with the tests'
+#: tests/figure_text.py, and print one JSON line.
 FIGURE_TEXT_RUNNER = """
 import json, runpy, sys
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from cnnexplain.viz._style import overlapping_texts, text_sizes
+sys.path.insert(0, sys.argv[2])
+from figure_text import overlapping_texts, text_sizes
 
 plt.show = lambda *args, **kwargs: None
 runpy.run_path(sys.argv[1], run_name="__main__")
@@ -268,7 +270,7 @@ def figure_text(pages: list[Page], root_repo: Path, python: str) -> list[str]:
         # In a scratch folder: the files an example writes (a GIF) stay out of the sources.
         with tempfile.TemporaryDirectory() as scratch:
             done = subprocess.run(
-                [python, "-c", FIGURE_TEXT_RUNNER, str(script)],
+                [python, "-c", FIGURE_TEXT_RUNNER, str(script), str(root_repo / "tests")],
                 capture_output=True,
                 text=True,
                 cwd=scratch,
