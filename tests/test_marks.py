@@ -4,10 +4,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
+from figure_text import text_sizes
 from matplotlib.patches import Rectangle
 
 from cnnexplain.viz import edge_bands, mark_edge_bands, plot_kernels
-from cnnexplain.viz._style import MIN_FONT_SIZE, text_sizes
+from cnnexplain.viz._style import MIN_FONT_SIZE
 
 MINUS = "\u2212"
 

@@ -18,11 +18,11 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from figure_text import overlapping_texts, text_sizes
 from torch import nn
 
 from cnnexplain import make_lines, viz
 from cnnexplain.analysis import PreferredKernel, patch_second_moments, preferred_kernel
-from cnnexplain.viz._style import overlapping_texts, text_sizes
 
 
 @pytest.fixture(autouse=True)

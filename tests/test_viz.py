@@ -605,7 +605,7 @@ def test_plot_forward_pass_every_layer(history, small_data):
 
 def test_plot_forward_pass_colour_bars_read_at_9_points(history, small_data):
     """Each row's bar is short: few tick labels, of 9 points, that do not touch (a reader's report)."""
-    from cnnexplain.viz._style import overlapping_texts, text_sizes
+    from figure_text import overlapping_texts, text_sizes
 
     fig = plot_forward_pass(history.model_at(-1), small_data.images[0], class_names=small_data.classes)
     bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
@@ -802,7 +802,9 @@ FIGURES = [
 
 def assert_readable(fig, texts) -> None:
     """Not wider than the site's column; every text 7 pt or more, inside the figure, apart from the others."""
-    from cnnexplain.viz._style import FIGURE_WIDTH, MIN_FONT_SIZE, overlapping_texts
+    from figure_text import overlapping_texts
+
+    from cnnexplain.viz._style import FIGURE_WIDTH, MIN_FONT_SIZE
 
     assert fig.get_figwidth() <= FIGURE_WIDTH + 1e-9
     smallest = min(texts, key=lambda t: t["px"])
@@ -813,7 +815,7 @@ def assert_readable(fig, texts) -> None:
 
 @pytest.mark.parametrize("name", FIGURES)
 def test_every_figure_is_readable_at_its_natural_size(history, name):
-    from cnnexplain.viz._style import text_sizes
+    from figure_text import text_sizes
 
     fig = every_figure(history)[name]()
     assert_readable(fig, text_sizes(fig))
@@ -831,7 +833,7 @@ def test_every_figure_is_readable_at_its_natural_size(history, name):
     ids=["kernels", "convolution"],
 )
 def test_every_frame_of_the_animations_is_readable(history, make):
-    from cnnexplain.viz._style import text_sizes
+    from figure_text import text_sizes
 
     anim = make(history, full_size_data())
     for fig, texts in play(anim, lambda fig: (fig, text_sizes(fig))):

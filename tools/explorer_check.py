@@ -66,16 +66,20 @@ from pathlib import Path
 from urllib.parse import parse_qs, urljoin
 
 import numpy as np
-from site_check import (
-    AXE_RUN_JS,
-    CHROMIUM_ARGS,
-    DEFAULT_AXE,
-    DEFAULT_CHROMIUM,
+from browser import (
+    AXE_FAIL_IMPACTS,
     NARROW,
     WIDE,
+    add_artifacts_option,
+    add_axe_option,
+    add_chromium_option,
+    add_site_argument,
+    allow_only,
+    axe_violations,
+    headless_chromium,
     new_context,
-    normalize_prefix,
-    serve,
+    prefix_arg,
+    served,
     site_pages,
     width_problem,
 )
@@ -433,15 +437,7 @@ def watch(page, result: Result, where: str, allow: tuple[str, ...]) -> None:
             req.url.startswith(allow) and result.fail(where, "request", f"{req.failure}: {req.url[:160]}")
         ),
     )
-
-    def route(route_, request):
-        if request.url.startswith(allow) or request.url.startswith(("data:", "blob:", "about:")):
-            route_.continue_()
-        else:
-            result.fail(where, "network", f"request blocked: {request.url[:160]}")
-            route_.abort("blockedbyclient")
-
-    page.route("**/*", route)
+    allow_only(page, allow, lambda url: result.fail(where, "network", f"request blocked: {url[:160]}"))
 
 
 def open_page(page, url: str) -> bool:
@@ -728,12 +724,11 @@ sel => { const root = document.querySelector(sel), panel = root.querySelector('.
 
 def run_axe(page, result: Result, where: str, label: str, axe_path: Path) -> None:
     """axe-core on the page as it is; serious and critical violations fail."""
-    page.add_script_tag(path=str(axe_path))
-    violations = page.evaluate(AXE_RUN_JS)
+    violations = axe_violations(page, axe_path)
     result.axe[f"{where} [{label}]"] = violations
     for v in violations:
         detail = f"[{label}] {v['impact']} {v['id']} ({v['help']}) x{v['count']}: {', '.join(v['nodes'])}"
-        if v["impact"] in ("serious", "critical"):
+        if v["impact"] in AXE_FAIL_IMPACTS:
             result.fail(where, "axe", detail)
         else:
             result.note(where, "axe", detail)
@@ -801,47 +796,48 @@ def check_site(
     if DEFAULT_RUN_PAGE not in files:
         result.fail("site", "explorer", f"{DEFAULT_RUN_PAGE} has no explorer")
     result.say(f"pages with an explorer: {', '.join(files)}")
-    server, base, _ = serve(root, prefix)
-    try:
+    with served(root, prefix) as (_, base, _):
         context = new_context(browser, WIDE, dark=False)
-        history = None
-        for rel in files:
-            page = context.new_page()
-            watch(page, result, rel, (base,))
-            if not attempt(result, rel, "load", open_page, page, urljoin(base, rel)):
-                page.close()
-                continue
-            for i, payload in enumerate(payloads(page)):
-                where = rel if i == 0 else f"{rel} explorer {i + 1}"
-                if payload is None:
-                    result.fail(where, "payload", "no script.cnnexplain-explorer-data in the root")
-                    continue
-                if quick:
-                    continue  # it started (open_page); its numbers do not depend on the URL
-                if history is None:
-                    history = load_default_history(result)
-                attempt(
-                    result,
-                    where,
-                    "agreement",
-                    check_site_explorer,
-                    page,
-                    result,
-                    where,
-                    i,
-                    payload,
-                    history,
-                    rel == DEFAULT_RUN_PAGE,
-                )
-            page.close()
+        check_every_explorer(context, result, base, files, quick)
         links = site_deep_links(root, files)
         attempt(result, "site", "deep-link", check_site_deep_links, context, result, base, links)
         context.close()
         if DEFAULT_RUN_PAGE in files:
             check_reader(browser, result, base, artifacts, axe_path, quick)
-    finally:
-        server.shutdown()
-        server.server_close()
+
+
+def check_every_explorer(context, result: Result, base: str, files: list[str], quick: bool) -> None:
+    """Every explorer of the pages ``files`` starts and, unless ``quick``, agrees with PyTorch."""
+    history = None  # the default run's, loaded when the first explorer needs it
+    for rel in files:
+        page = context.new_page()
+        watch(page, result, rel, (base,))
+        if not attempt(result, rel, "load", open_page, page, urljoin(base, rel)):
+            page.close()
+            continue
+        for i, payload in enumerate(payloads(page)):
+            where = rel if i == 0 else f"{rel} explorer {i + 1}"
+            if payload is None:
+                result.fail(where, "payload", "no script.cnnexplain-explorer-data in the root")
+                continue
+            if quick:
+                continue  # it started (open_page); its numbers do not depend on the URL
+            if history is None:
+                history = load_default_history(result)
+            attempt(
+                result,
+                where,
+                "agreement",
+                check_site_explorer,
+                page,
+                result,
+                where,
+                i,
+                payload,
+                history,
+                rel == DEFAULT_RUN_PAGE,
+            )
+        page.close()
 
 
 def load_default_history(result: Result):
@@ -1108,12 +1104,9 @@ def run(
     ``standalone``: also the custom model's saved file. ``quick``: leave out what the URL cannot
     change (agreement with PyTorch, speed, dark mode and phone width; see check_site).
     """
-    from playwright.sync_api import sync_playwright
-
     result = Result()
     artifacts.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    with headless_chromium(chromium) as browser:
         for name, step in (
             ("site", lambda: check_site(browser, result, root, artifacts, axe_path, prefix, quick)),
             ("standalone custom model", lambda: check_standalone(browser, result, artifacts, axe_path)),
@@ -1125,7 +1118,6 @@ def run(
             except Exception as exc:  # one broken part must not hide the others' results
                 detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
                 result.fail(name, "error", f"{type(exc).__name__}: {detail[:300]}")
-        browser.close()
     return result
 
 
@@ -1150,25 +1142,16 @@ def write_report(result: Result, artifacts: Path, elapsed: float) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "site",
-        type=Path,
-        nargs="?",
-        default=Path(__file__).resolve().parent.parent / "docs" / "_build" / "html",
-        help="the built HTML folder (default: docs/_build/html of this repository)",
-    )
-    parser.add_argument(
-        "--artifacts", type=Path, default=Path("artifacts/site"), help="screenshots and report"
-    )
-    parser.add_argument(
-        "--chromium", default=DEFAULT_CHROMIUM, help="Chromium executable (default %(default)s)"
-    )
-    parser.add_argument(
-        "--axe", type=Path, default=DEFAULT_AXE, help="axe.min.js (default: tools/node_modules)"
-    )
+    add_site_argument(parser)
+    add_artifacts_option(parser)
+    add_chromium_option(parser)
+    add_axe_option(parser)
     parser.add_argument("--no-standalone", action="store_true", help="skip the custom model's saved file")
     parser.add_argument(
-        "--prefix", default="/", help="serve the site under this URL path, e.g. /cnnexplain/ (default: /)"
+        "--prefix",
+        type=prefix_arg,
+        default="/",
+        help="serve the site under this URL path, e.g. /cnnexplain/ (default: /)",
     )
     parser.add_argument(
         "--quick",
@@ -1176,10 +1159,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the reader's actions and deep links only (for a second run under a prefix)",
     )
     args = parser.parse_args(argv)
-    try:
-        prefix = normalize_prefix(args.prefix)
-    except ValueError as exc:
-        parser.error(f"--prefix: {exc}")
+    prefix = args.prefix
     for what, path in (
         ("site", args.site / "index.html"),
         ("axe-core", args.axe),

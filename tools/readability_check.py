@@ -52,11 +52,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
+from browser import add_chromium_option, add_site_argument, allow_only, headless_chromium, served
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from site_check import CHROMIUM_ARGS, DEFAULT_CHROMIUM, serve  # noqa: E402
-
 VIEWPORT = {"width": 1366, "height": 768}
 #: An image shown below this share of its natural width counts as shrunk.
 MIN_SCALE = 0.9
@@ -148,7 +146,7 @@ class Page:
         return min((scale for _, scale in self.scales), default=1.0)
 
 
-def site_pages(root: Path) -> list[tuple[str, str]]:
+def pages_to_visit(root: Path) -> list[tuple[str, str]]:
     """The pages to visit, as (path relative to the site's root, kind), by kind then path.
 
     A page matched by the globs of two kinds belongs to the first (``PAGE_GLOBS`` order).
@@ -208,40 +206,24 @@ def check_page(page, base: str, name: str, kind: str, screenshots: Path | None) 
 
 def check_site(root: Path, chromium: str, screenshots: Path | None) -> list[Page]:
     """Visit every page of :data:`PAGE_GLOBS` at 1366x768."""
-    from playwright.sync_api import sync_playwright
-
-    server, base, _ = serve(root)
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport=VIEWPORT, service_workers="block")
-            # The site works offline: requests to other hosts are not made.
-            context.route(
-                "**/*",
-                lambda route, request: (
-                    route.continue_()
-                    if request.url.startswith((base, "data:", "blob:"))
-                    else route.abort("blockedbyclient")
-                ),
-            )
-            page = context.new_page()
-            pages = [check_page(page, base, name, kind, screenshots) for name, kind in site_pages(root)]
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-    return pages
+    with served(root) as (_, base, _), headless_chromium(chromium) as browser:
+        context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+        allow_only(context, (base,))  # the site works offline: requests to other hosts are not made
+        page = context.new_page()
+        return [check_page(page, base, name, kind, screenshots) for name, kind in pages_to_visit(root)]
 
 
 # -- the text of figures -------------------------------------------------------------------
-#: Run in a fresh interpreter: execute an example as a script, then measure every figure
-#: still open (sphinx-gallery shows each of them), and print one JSON line.
+#: Run in a fresh interpreter, ``-c RUNNER example.py tests/``: execute an example as a script,
+#: then measure every figure still open (sphinx-gallery shows each of them) with the tests'
+#: tests/figure_text.py, and print one JSON line.
 FIGURE_TEXT_RUNNER = """
 import json, runpy, sys
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from cnnexplain.viz._style import overlapping_texts, text_sizes
+sys.path.insert(0, sys.argv[2])
+from figure_text import overlapping_texts, text_sizes
 
 plt.show = lambda *args, **kwargs: None
 runpy.run_path(sys.argv[1], run_name="__main__")
@@ -268,7 +250,7 @@ def figure_text(pages: list[Page], root_repo: Path, python: str) -> list[str]:
         # In a scratch folder: the files an example writes (a GIF) stay out of the sources.
         with tempfile.TemporaryDirectory() as scratch:
             done = subprocess.run(
-                [python, "-c", FIGURE_TEXT_RUNNER, str(script)],
+                [python, "-c", FIGURE_TEXT_RUNNER, str(script), str(root_repo / "tests")],
                 capture_output=True,
                 text=True,
                 cwd=scratch,
@@ -298,14 +280,8 @@ def figure_text(pages: list[Page], root_repo: Path, python: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "site",
-        type=Path,
-        nargs="?",
-        default=HERE.parent / "docs" / "_build" / "html",
-        help="the built HTML folder (default: docs/_build/html of this repository)",
-    )
-    parser.add_argument("--chromium", default=DEFAULT_CHROMIUM, help="the Chromium executable")
+    add_site_argument(parser)
+    add_chromium_option(parser)
     parser.add_argument("--screenshots", type=Path, help="save a screenshot of every page's top here")
     parser.add_argument("--report", type=Path, help="also write the findings to this JSON file")
     parser.add_argument(

@@ -64,7 +64,6 @@ from __future__ import annotations
 import argparse
 import functools
 import gzip
-import http.server
 import json
 import posixpath
 import queue
@@ -76,21 +75,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from browser import (
+    AXE_FAIL_IMPACTS,
+    NARROW,
+    WIDE,
+    add_artifacts_option,
+    add_axe_option,
+    add_chromium_option,
+    add_site_argument,
+    allow_only,
+    axe_violations,
+    headless_chromium,
+    new_context,
+    prefix_arg,
+    served,
+    site_pages,
+    width_problem,
+)
+
 SEARCH_TERMS = ("Prewitt", "kernel")
-AXE_FAIL_IMPACTS = ("serious", "critical")
 #: Page weight limits in bytes (1 MB = 10**6 bytes): a page with everything it loads.
 PAGE_WEIGHT_LIMIT = 1_500_000
 EXPLORER_PAGE_WEIGHT_LIMIT = 3_000_000
@@ -98,8 +101,6 @@ EXPLORER_PAGE_WEIGHT_LIMIT = 3_000_000
 #: most 3 MB ...; every other page stays at most 1.5 MB"), whatever other pages embed an explorer.
 EXPLORER_PAGE = "auto_examples/article/plot_04b_explorer.html"
 EXPLORER_SELECTOR = "[data-cnnexplain-explorer]"
-#: Folders of the build that hold assets, not pages.
-ASSET_DIRS = ("_static", "_images", "_downloads", "_sources", "_sphinx_design_static")
 #: Images that must describe themselves: figures, gallery outputs, animation frames. Gallery
 #: thumbnails are left out: each sits next to its example's title, which names the link, so
 #: ``alt=""`` (decorative) is right for them; axe's link-name rule checks that the name is there.
@@ -107,79 +108,6 @@ FIGURE_IMAGES = (
     "figure img, div.figure img, img.sphx-glr-single-img, img.sphx-glr-multi-img, "
     ".sphx-glr-script-out img, .animation img, .sphx-glr-animation img"
 )
-
-
-# -- the local server ---------------------------------------------------------------------
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    counter: Counter  # set per server
-    prefix: str = "/"  # the URL path the site is served under
-    outside: list  # paths requested outside the prefix
-
-    def log_message(self, *args):  # quiet
-        pass
-
-    def end_headers(self):
-        # Every page is fetched fresh: the check sees what is on disk.
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-    def _inside(self) -> bool:
-        """Whether the request is under the prefix; answer it here if not."""
-        path = urlsplit(self.path).path
-        if path.startswith(self.prefix):
-            return True
-        if path == self.prefix.rstrip("/"):  # /cnnexplain -> /cnnexplain/, as GitHub Pages does
-            self.send_response(301)
-            self.send_header("Location", self.prefix)
-            self.end_headers()
-            return False
-        self.outside.append(self.path)
-        self.send_error(404, f"outside {self.prefix}")
-        return False
-
-    def do_GET(self):
-        self.counter["requests"] += 1
-        if self._inside():
-            super().do_GET()
-
-    def do_HEAD(self):
-        if self._inside():
-            super().do_HEAD()
-
-    def translate_path(self, path: str) -> str:
-        # Only called for paths under the prefix (see _inside): the file is the rest of the path.
-        return super().translate_path("/" + path[len(self.prefix) :])
-
-
-def normalize_prefix(prefix: str) -> str:
-    """``cnnexplain``, ``/cnnexplain`` or ``/cnnexplain/`` as ``/cnnexplain/``; ``/`` stays."""
-    if not isinstance(prefix, str):
-        raise TypeError(f"prefix must be a str, got {type(prefix).__name__}")
-    parts = [p for p in prefix.split("/") if p]
-    if any(p in (".", "..") or any(c in p for c in "?#%\\ ") for p in parts):
-        raise ValueError(f"prefix must be a plain URL path such as '/cnnexplain/', got {prefix!r}")
-    return "/" + "".join(p + "/" for p in parts)
-
-
-def serve(root: Path, prefix: str = "/") -> tuple[http.server.ThreadingHTTPServer, str, Counter]:
-    """Serve ``root`` under the URL path ``prefix`` on 127.0.0.1 at a free port, in a daemon thread.
-
-    Returns the server, the site's base URL (``http://127.0.0.1:PORT/prefix/``) and the
-    server's request counter. Requests outside the prefix get 404; their paths are kept in
-    ``server.outside``.
-    """
-    prefix = normalize_prefix(prefix)
-    counter: Counter = Counter()
-    outside: list[str] = []
-    handler = type("Handler", (_Handler,), {"counter": counter, "prefix": prefix, "outside": outside})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
-    )
-    server.daemon_threads = True
-    server.outside = outside  # type: ignore[attr-defined]
-    threading.Thread(target=server.serve_forever, name="site-server", daemon=True).start()
-    host, port = server.server_address[:2]
-    return server, f"http://{host}:{port}{prefix}", counter
 
 
 # -- bookkeeping --------------------------------------------------------------------------
@@ -312,47 +240,6 @@ async (figureSel) => {
     .filter(img => !(img.getAttribute('alt') || '').trim())
     .map(img => (img.id ? '#' + img.id + ' ' : '') + (img.getAttribute('src') || '').slice(0, 120));
   return {ids: Array.from(ids), links, images, unlabeled};
-}
-"""
-
-#: axe-core's violations, and one more: axe leaves text on a gradient background undecided
-#: ("incomplete"), so its contrast is measured here against each colour of the gradient (such text
-#: is readable only if it is readable on all of them); a translucent colour stays undecided.
-AXE_RUN_JS = """
-async () => {
-  const result = await axe.run(document, {resultTypes: ['violations', 'incomplete']});
-  const found = result.violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')), count: v.nodes.length,
-  }));
-  const channel = c => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
-  const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-  const ratio = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
-    return (x + 0.05) / (y + 0.05); };
-  const rgb = text => text.match(/[\\d.]+/g).map(Number);
-  const opaque = c => c.length === 3 || c[3] === 1;
-  const low = [];
-  for (const v of result.incomplete.filter(v => v.id === 'color-contrast')) {
-    for (const n of v.nodes) {
-      const check = n.any.find(a => a.data && a.data.messageKey === 'bgGradient');
-      const el = check && typeof n.target[0] === 'string' && document.querySelector(n.target[0]);
-      let box = el;
-      while (box && !/gradient/.test(getComputedStyle(box).backgroundImage)) box = box.parentElement;
-      if (!box) continue;
-      const stops = (getComputedStyle(box).backgroundImage.match(/rgba?\\([^)]*\\)/g) || []).map(rgb);
-      const fg = rgb(getComputedStyle(el).color);
-      if (!stops.length || !opaque(fg) || !stops.every(opaque)) continue;
-      const need = parseFloat(check.data.expectedContrastRatio) || 4.5;
-      const worst = Math.min(...stops.map(s => ratio(fg, s)));
-      if (worst < need) low.push(`${n.target[0]} (${worst.toFixed(2)}:1 < ${need}:1)`);
-    }
-  }
-  if (low.length) found.push({
-    id: 'color-contrast', impact: 'serious', count: low.length, nodes: low.slice(0, 5),
-    help: 'Elements must meet minimum color contrast ratio thresholds, on every colour of a background ' +
-      'gradient: measured by the check, which axe leaves undecided',
-  });
-  return found;
 }
 """
 
@@ -499,8 +386,7 @@ def run_axe(page, report: Report, url: str, axe_path: Path, label: str = "") -> 
     ``label`` names the mode (``dark, 1366 px``) in each line; empty for the light pass.
     """
     try:
-        page.add_script_tag(path=str(axe_path))
-        violations = page.evaluate(AXE_RUN_JS)
+        violations = axe_violations(page, axe_path)
     except Exception as exc:
         why = f"axe-core did not run: {type(exc).__name__}: {str(exc).splitlines()[0]}"
         report.fail_in(url, "axe", label, why)
@@ -515,14 +401,6 @@ def run_axe(page, report: Report, url: str, axe_path: Path, label: str = "") -> 
 
 
 # -- dark mode and phone width -----------------------------------------------------------------
-#: pydata-sphinx-theme reads the reader's choice from localStorage (``mode``, ``theme``) in a
-#: script at the top of <head>, before anything is drawn; setting it before the page's scripts
-#: run is what choosing "dark" in the theme's switcher leaves behind.
-DARK_INIT_JS = (
-    "try { localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); } catch (e) {}"
-)
-WIDE = {"width": 1366, "height": 900}
-NARROW = {"width": 390, "height": 844}
 #: The passes run on every page besides the light one at WIDE: (dark?, viewport).
 MODES = ((True, WIDE), (False, NARROW), (True, NARROW))
 
@@ -542,39 +420,6 @@ async (timeout) => {
 }
 """
 
-#: How wide the page is at a narrow viewport, and the elements that stick out: those whose right
-#: edge passes the viewport while their parent's does not (where the overflow starts), leaving
-#: out what a box that scrolls or clips (a code block, a table wrapper) holds.
-WIDTH_JS = """
-(limit) => {
-  const de = document.documentElement;
-  const width = de.scrollWidth;  // the page's scrolling box (a body that clips is not scrolled)
-  const view = Math.min(limit, window.innerWidth);
-  if (width <= view) return {width, view, offenders: []};
-  const clips = el => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(el).overflowX);
-  const held = el => { for (let p = el.parentElement; p && p !== document.body && p !== de; p = p.parentElement)
-    if (clips(p)) return true; return false; };
-  const name = el => {
-    let s = el.tagName.toLowerCase();
-    if (el.id) return s + '#' + el.id;
-    const cls = Array.from(el.classList).slice(0, 2);
-    if (cls.length) s += '.' + cls.join('.');
-    const anc = el.parentElement && el.parentElement.closest('[id]');
-    return (anc ? '#' + anc.id + ' ' : '') + s;
-  };
-  const offenders = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.right <= view + 0.5 || held(el)) continue;
-    const parent = el.parentElement;
-    if (parent && parent !== document.body && parent.getBoundingClientRect().right > view + 0.5) continue;
-    offenders.push(`${name(el)} (${Math.round(r.width)} px wide, right edge at ${Math.round(r.right)} px)`);
-    if (offenders.length >= 3) break;
-  }
-  return {width, view, offenders};
-}
-"""
-
 
 def mode_label(dark: bool, viewport: dict) -> str:
     return f"{'dark' if dark else 'light'}, {viewport['width']} px"
@@ -586,20 +431,6 @@ def mode_rank(label: str) -> int:
     return labels.index(label) if label in labels else len(labels)
 
 
-def new_context(browser, viewport: dict, dark: bool):
-    """A browser context in light or dark mode (the system's colour scheme and the theme's stored
-    choice); a narrow viewport is a phone's: touch, 2x pixels, the page's meta viewport honoured."""
-    phone = (
-        {"device_scale_factor": 2, "is_mobile": True, "has_touch": True} if viewport["width"] < 600 else {}
-    )
-    context = browser.new_context(
-        viewport=viewport, color_scheme="dark" if dark else "light", service_workers="block", **phone
-    )
-    if dark:
-        context.add_init_script(DARK_INIT_JS)
-    return context
-
-
 def dark_mode_problem(page) -> str | None:
     """Why the page is not in the theme's dark mode (None if it is)."""
     got = page.evaluate(
@@ -608,16 +439,6 @@ def dark_mode_problem(page) -> str | None:
     if got != ["dark", "dark"]:
         return f"the theme is not in dark mode: <html data-theme={got[0]!r} data-mode={got[1]!r}>"
     return None
-
-
-def width_problem(page, viewport: dict) -> str | None:
-    """Why the page scrolls sideways at ``viewport`` (None if it does not)."""
-    got = page.evaluate(WIDTH_JS, viewport["width"])
-    if got["width"] <= got["view"]:
-        return None
-    return f"the page scrolls sideways: {got['width']} px wide in {got['view']} px; sticking out: " + (
-        "; ".join(got["offenders"]) or "nothing found (a pseudo-element or a margin?)"
-    )
 
 
 def check_mode(page, dark: bool, viewport: dict, report: Report, url: str, axe_path: Path) -> None:
@@ -654,12 +475,9 @@ class ModeWorker(threading.Thread):
         self.urls: queue.Queue = queue.Queue()
 
     def run(self) -> None:
-        from playwright.sync_api import sync_playwright  # one instance per thread, as playwright asks
-
         label, report = mode_label(self.dark, self.viewport), self.report
         try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=self.chromium, args=CHROMIUM_ARGS)
+            with headless_chromium(self.chromium) as browser:  # its own: one browser per thread
                 context = new_context(browser, self.viewport, self.dark)
                 page = context.new_page()
                 current = {"url": report.base}
@@ -671,7 +489,6 @@ class ModeWorker(threading.Thread):
                 name = f"landing-{label.replace(', ', '-').replace(' px', '')}.png"
                 screenshot(page, landing, self.artifacts / name)
                 report.screenshots.append(name)
-                browser.close()
         except Exception as exc:  # the pass stops; the others go on
             first_line = (str(exc).strip().splitlines() or [""])[0]
             report.fail_in(
@@ -783,17 +600,6 @@ def check_links(report: Report, limited: bool = False) -> None:
                     report.fail(page, "anchor", f"{raw!r}: no id {fragment!r} in {report.page_name(key)}")
 
 
-def site_pages(root: Path) -> list[str]:
-    """Every HTML page of the build, as paths relative to the root."""
-    pages = []
-    for path in sorted(root.rglob("*.html")):
-        rel = path.relative_to(root).as_posix()
-        if rel.split("/", 1)[0] in ASSET_DIRS:
-            continue
-        pages.append(rel)
-    return pages
-
-
 def animation_page(report: Report, pages_with_players: list[str]) -> str | None:
     """The kernel animation page: one with a player, preferring a 'training' example."""
     candidates = sorted(pages_with_players, key=lambda p: ("training" not in p, "kernel" not in p, p))
@@ -807,11 +613,7 @@ def watch(context, page, report: Report, current: dict, main: bool = False) -> N
     """Fail on console and page errors, failed requests, requests outside the prefix and to other
     hosts (blocked). ``main``: the light pass's page, whose requests make the page weight."""
 
-    def route(route_, request):
-        url = request.url
-        if url.startswith(report.base) or url.startswith(("data:", "blob:", "about:")):
-            route_.continue_()
-            return
+    def blocked(url):
         outside = outside_prefix(report, url)
         if outside is not None:
             report.fail(
@@ -821,7 +623,6 @@ def watch(context, page, report: Report, current: dict, main: bool = False) -> N
             )
         else:
             report.fail(current["url"], "external", f"request to another host blocked: {url[:160]}")
-        route_.abort("blockedbyclient")
 
     def on_request(request):
         with report.lock:
@@ -841,7 +642,7 @@ def watch(context, page, report: Report, current: dict, main: bool = False) -> N
         if msg.type == "error":
             report.fail(current["url"], "console", msg.text[:300])
 
-    context.route("**/*", route)
+    allow_only(context, (report.base,), blocked)
     page.on("request", on_request)
     page.on("requestfailed", on_failed)
     page.on("response", on_response)
@@ -891,57 +692,58 @@ def run(
     """Serve ``root`` under ``prefix`` and check every page, also in dark mode and at phone width
     (MODES, each in a ModeWorker). ``quick`` leaves out what the URL the site is served under
     cannot change: the dark and phone passes, axe and the page weight."""
-    from playwright.sync_api import sync_playwright
-
-    server, base, server_counter = serve(root, prefix)
-    report = Report(base=base, root=root)
     artifacts.mkdir(parents=True, exist_ok=True)
-    if not site_pages(root):
-        report.fail(base, "site", f"no HTML pages under {root}")
-        return report
-    workers = [ModeWorker(dark, viewport, report, chromium, axe_path, artifacts) for dark, viewport in MODES]
-    workers = [] if quick else workers
-    try:
-        for worker in workers:
-            worker.start()
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            current = {"url": base}
-            context = new_context(browser, WIDE, dark=False)
-            page = context.new_page()
-            watch(context, page, report, current, main=True)
-            with_players = crawl(page, workers, report, current, axe_path, limit, quick)
+    with served(root, prefix) as (server, base, server_counter):
+        report = Report(base=base, root=root)
+        if not site_pages(root):
+            report.fail(base, "site", f"no HTML pages under {root}")
+            return report
+        workers = [] if quick else [ModeWorker(d, v, report, chromium, axe_path, artifacts) for d, v in MODES]
+        try:
             for worker in workers:
-                worker.urls.put(None)
-            current["url"] = urljoin(base, "search.html")
-            check_search(page, report)
-            check_links(report, limited=limit is not None)
-
-            # Screenshots: the landing page and the kernel animation's player.
-            current["url"] = landing = urljoin(base, "index.html")
-            screenshot(page, landing, artifacts / "landing.png")
-            report.screenshots.append("landing.png")
-            anim = animation_page(report, with_players)
-            if anim is None:
-                report.note(base, "screenshot", "no animation page found")
-            else:
-                current["url"] = anim
-                page.goto(anim, wait_until="load")
-                page.wait_for_load_state("networkidle")
-                page.locator("div.animation").first.scroll_into_view_if_needed()
-                page.screenshot(path=str(artifacts / "animation.png"))
-                report.screenshots.append("animation.png")
-            browser.close()
-    finally:
-        for worker in workers:
-            worker.urls.put(None)  # again: the light pass may have stopped early
-            worker.join()
-        server.shutdown()
-        server.server_close()
+                worker.start()
+            with headless_chromium(chromium) as browser:
+                light_pass(browser, workers, report, artifacts, axe_path, limit, quick)
+        finally:
+            for worker in workers:
+                worker.urls.put(None)  # again: the light pass may have stopped early
+                worker.join()
     for path in dict.fromkeys(server.outside):  # requests the browser did not block
         report.fail("server", "prefix", f"requested outside {report.prefix}: {path}")
     report.server_requests = server_counter["requests"]  # type: ignore[attr-defined]
     return report
+
+
+def light_pass(
+    browser, workers: list, report: Report, artifacts: Path, axe_path: Path, limit: int | None, quick: bool
+) -> None:
+    """The light theme at 1366 px: every page (queued for the ``workers`` as it is done), the
+    search, the links; then screenshots of the landing page and of the kernel animation's player."""
+    base = report.base
+    current = {"url": base}
+    context = new_context(browser, WIDE, dark=False)
+    page = context.new_page()
+    watch(context, page, report, current, main=True)
+    with_players = crawl(page, workers, report, current, axe_path, limit, quick)
+    for worker in workers:
+        worker.urls.put(None)
+    current["url"] = urljoin(base, "search.html")
+    check_search(page, report)
+    check_links(report, limited=limit is not None)
+
+    current["url"] = landing = urljoin(base, "index.html")
+    screenshot(page, landing, artifacts / "landing.png")
+    report.screenshots.append("landing.png")
+    anim = animation_page(report, with_players)
+    if anim is None:
+        report.note(base, "screenshot", "no animation page found")
+    else:
+        current["url"] = anim
+        page.goto(anim, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        page.locator("div.animation").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / "animation.png"))
+        report.screenshots.append("animation.png")
 
 
 def run_explorer_check(report: Report, root: Path, args: argparse.Namespace) -> None:
@@ -968,13 +770,6 @@ def run_explorer_check(report: Report, root: Path, args: argparse.Namespace) -> 
         report.failures.append((where, f"explorer {kind}", detail))
 
 
-def prefix_arg(text: str) -> str:
-    try:
-        return normalize_prefix(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def mode_text(report: Report) -> str:
     """``dark, 1366 px; light, 390 px; dark, 390 px``, with the page count where it differs."""
     pages = len(report.pages)
@@ -984,22 +779,10 @@ def mode_text(report: Report) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "site",
-        type=Path,
-        nargs="?",
-        default=HERE.parent / "docs" / "_build" / "html",
-        help="the built HTML folder (default: docs/_build/html of this repository)",
-    )
-    parser.add_argument(
-        "--artifacts", type=Path, default=Path("artifacts/site"), help="screenshots and report"
-    )
-    parser.add_argument(
-        "--chromium", default=DEFAULT_CHROMIUM, help="Chromium executable (default %(default)s)"
-    )
-    parser.add_argument(
-        "--axe", type=Path, default=DEFAULT_AXE, help="axe.min.js (default: tools/node_modules)"
-    )
+    add_site_argument(parser)
+    add_artifacts_option(parser)
+    add_chromium_option(parser)
+    add_axe_option(parser)
     parser.add_argument("--limit", type=int, default=None, help="check at most this many pages (debugging)")
     parser.add_argument(
         "--skip-explorer", action="store_true", help="do not run tools/explorer_check.py afterwards"
