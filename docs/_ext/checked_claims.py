@@ -18,7 +18,9 @@ An example glues values and checks claims with :mod:`cnnexplain.claims`
 3. The gallery thumbnails (index and mini-galleries) show titles and intros
    as raw HTML, where docutils substitutes nothing: they are filled in here.
 4. When the build ends, the downloadable ``.py``, ``.ipynb`` and ``.zip``
-   copies of the examples get the values too, so they read naturally.
+   copies of the examples get the values too, so they read naturally. A
+   file that quotes one also gets a note after its title: the numbers are
+   those of the site's run, a reader's run may differ, and how to check it.
 
 The extension also sets ``CNNEXPLAIN_STRICT_CLAIMS=1``: a claim that does not
 hold fails its example, and so the build.
@@ -26,12 +28,14 @@ hold fails its example, and so the build.
 
 from __future__ import annotations
 
+import ast
 import html
 import io
 import json
 import os
 import posixpath
 import re
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -181,8 +185,81 @@ def _fill_downloads(app, exception) -> None:
 
 
 def _fill_file(app, docname: str, suffix: str, text: str) -> str:
+    """The download ``text`` of page ``docname`` with its values, and a note on them if it quotes any."""
     escape = (lambda value: json.dumps(value)[1:-1]) if suffix == ".ipynb" else str
-    return fill(app, docname, text, escape, reading=False)
+    filled = fill(app, docname, text, escape, reading=False)
+    if filled == text:  # it quotes no glued value (or an earlier build filled it, note included)
+        return text
+    note = _numbers_note(app, docname, suffix)
+    return _add_notebook_note(filled, note) if suffix == ".ipynb" else _add_script_note(filled, note)
+
+
+def _numbers_note(app, docname: str, suffix: str) -> str:
+    """What the download of page ``docname`` says about the numbers its text quotes.
+
+    The reader's run may differ from the site's, and the page's box of checks
+    is not in the download. The ``.py`` is the example's whole source, hidden
+    blocks included, so it checks the claims; the notebook leaves them out.
+    """
+    note = (
+        "About the numbers: those in this text come from the run made when the site was "
+        "built; a run on another machine or with another seed (`CNNEXPLAIN_SEED`) may give others."
+    )
+    if not (_record(app, docname, reading=False) or {}).get("claims"):
+        return note  # no claim checked: no box on the page, nothing to run
+    baseurl = getattr(app.config, "html_baseurl", "")
+    page = f", {baseurl.rstrip('/')}/{app.builder.get_target_uri(docname)}," if baseurl else ""
+    markers = "`# sphinx_gallery_start_ignore` and `# sphinx_gallery_end_ignore`"
+    verdict = (
+        "a claim your run does not confirm prints a warning, or fails with the environment "
+        "variable `CNNEXPLAIN_STRICT_CLAIMS=1`"
+    )
+    if suffix == ".ipynb":
+        checks = (
+            "This notebook leaves out the code that checks them; the page's Python download, "
+            f"`{posixpath.basename(docname)}.py`, has it, between the lines {markers}: run that "
+            f"file to check them on your run ({verdict})."
+        )
+    else:
+        checks = f"The blocks between the lines {markers} check them on your run: {verdict}."
+    return (
+        f'{note} The box "{BOX_TITLE}" at the end of the example\'s page{page} lists the claims '
+        f"of the text with the values that run measured. {checks}"
+    )
+
+
+def _add_script_note(text: str, note: str) -> str:
+    """``text``, a Python script, with ``note`` as a comment block after its docstring."""
+    try:
+        body = ast.parse(text).body
+    except SyntaxError:
+        body = []
+    first = body[0] if body else None
+    has_docstring = isinstance(first, ast.Expr) and isinstance(getattr(first.value, "value", None), str)
+    at = first.end_lineno if has_docstring else 0
+    # A `quoted` span stays on one line: a comment line that began with
+    # "sphinx_gallery_end_ignore" would be a marker to sphinx-gallery.
+    words = re.sub(r"`[^`]*`", lambda quoted: quoted[0].replace(" ", "\0"), note)
+    comment = textwrap.fill(
+        words,
+        width=79,
+        initial_indent="# ",
+        subsequent_indent="# ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    ).replace("\0", " ")
+    lines = text.splitlines(keepends=True)
+    return "".join([*lines[:at], "\n", comment, "\n\n", *lines[at:]])
+
+
+def _add_notebook_note(text: str, note: str) -> str:
+    """``text``, a notebook as sphinx-gallery writes it, with ``note`` as a markdown cell after the title's."""
+    notebook = json.loads(text)
+    cells = notebook["cells"]
+    title = next((n for n, cell in enumerate(cells) if cell["cell_type"] == "markdown"), -1)
+    # The cell as sphinx-gallery makes a markdown cell (nbformat 4.0: no cell id).
+    cells.insert(title + 1, {"cell_type": "markdown", "metadata": {}, "source": [note]})
+    return json.dumps(notebook, indent=2)  # sphinx-gallery's save_notebook writes it this way
 
 
 def _fill_zip(app, path: Path, folder: Path) -> None:

@@ -155,12 +155,13 @@ contributions = gradient.contributions(kernel)
 curve = viz.alignment_curve(gradient, kernel)
 pushing = contributions[contributions > 0].sum()  # along the gradient
 against = -contributions[contributions < 0].sum()
-print(f"kernel {kernel}: {curve.size} terms that are not zero")
+n_terms = curve.size  # one point of the curve per term that is not zero
+print(f"kernel {kernel}: {n_terms} terms that are not zero")
 print(f"their contributions: {pushing:.2e} along the gradient, {against:.2e} against")
 
 # sphinx_gallery_start_ignore
 top = gradient.top_patches(kernel, k=6)
-n_terms = glue("n_terms", int(curve.size), "{:,}")
+glue("n_terms", n_terms, "{:,}")
 n_positions = glue("n_positions", int(gradient.error[:, kernel].size), "{:,}")
 glue("n_received", int((gradient.error[:, kernel] != 0).sum()), "{:,}")
 glue("kernel", kernel)

@@ -141,10 +141,12 @@ for name, runs in (("Adam", adam), ("SGD", sgd)):
     print("   per run, edge-shaped kernels:", null.is_edge(kernel).sum(1), end="")
     print(", changes:", null.is_edge(change).sum(1))
     print("   per run, largest change / smallest:", np.round(table[name]["spread"], 1))
+# The conv1 kernels of all the runs of one optimizer, as the figure below counts them.
+n_kernels = table["SGD"]["kernel"].size
 
 # sphinx_gallery_start_ignore
 glue("threshold_high", null.threshold_interval[1], "{:.2f}")
-n_kernels = glue("n_kernels", table["SGD"]["kernel"].size)
+glue("n_kernels", n_kernels)
 count = {
     (name, part): int(null.is_edge(table[name][part]).sum())
     for name in table
