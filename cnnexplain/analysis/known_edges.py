@@ -312,7 +312,10 @@ def wilson_interval(passed: int, n: int, confidence: float = 0.95) -> tuple[floa
     share = passed / n
     centre = (share + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z / (1 + z**2 / n) * np.sqrt(share * (1 - share) / n + z**2 / (4 * n**2))
-    return max(0.0, float(centre - half)), min(1.0, float(centre + half))
+    # At 0 or n successes an end is exactly 0 or 1; computed, it can be off by a rounding error.
+    low = 0.0 if passed == 0 else max(0.0, float(centre - half))
+    high = 1.0 if passed == n else min(1.0, float(centre + half))
+    return low, high
 
 
 @dataclass(frozen=True)
