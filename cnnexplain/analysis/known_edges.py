@@ -222,7 +222,7 @@ def edge_families(seed: int = 0, n: int = 400) -> dict[str, np.ndarray]:
 
     By chance (no answer known in advance): ``"smooth field, sigma 1 px"``
     and ``"smooth field, sigma 1.5 px"`` (white noise blurred by a Gaussian)
-    and ``"sum of 200 patches"`` (7x7 patches of :func:`~cnnexplain.make_lines`
+    and ``"sum of 200 patches"`` (7x7 patches of :func:`~cnnexplain.data.make_lines`
     images at random places, summed with Gaussian random weights: the shape
     of a gradient step of a first-layer kernel).
 
