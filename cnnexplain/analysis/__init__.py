@@ -4,7 +4,9 @@ the gradients that shape the kernels.
 
 One module per topic, all re-exported here: ``edge_matching`` (how much each
 kernel looks like an edge detector, and since when), ``edge_null`` (how much
-random kernels do: the threshold of an edge detector), ``class_selectivity``
+random kernels do), ``edge_detector`` (the site's one definition of an edge
+detector: :func:`is_edge_detector`), ``known_edges`` (families of kernels
+whose answer is known, and how often each passes the test), ``class_selectivity``
 (which class a kernel prefers), ``kernel_health`` (dead, redundant and
 essential kernels), ``maximize`` (the input that most excites a channel),
 ``attribution`` (which pixels a decision rests on, with `Captum
@@ -59,20 +61,24 @@ from . import (
     _layers,
     attribution,
     class_selectivity,
+    edge_detector,
     edge_matching,
     edge_null,
     gradients,
     kernel_health,
+    known_edges,
     matched_filter,
     maximize,
 )
 from ._layers import *  # noqa: F403
 from .attribution import *  # noqa: F403
 from .class_selectivity import *  # noqa: F403
+from .edge_detector import *  # noqa: F403
 from .edge_matching import *  # noqa: F403
 from .edge_null import *  # noqa: F403
 from .gradients import *  # noqa: F403
 from .kernel_health import *  # noqa: F403
+from .known_edges import *  # noqa: F403
 from .matched_filter import *  # noqa: F403
 from .maximize import *  # noqa: F403
 
@@ -82,6 +88,23 @@ from .maximize import *  # noqa: F403
 EDGE_KINDS = edge_matching.EDGE_KINDS
 #: Default orientations of :func:`edge_match`, in degrees: 0, 5, ..., 175.
 DEFAULT_ANGLES = edge_matching.DEFAULT_ANGLES
+#: Condition 1 of :func:`is_edge_detector`: the best edge template explains at
+#: least this share (a third) of the kernel's contrast energy.
+EDGE_SHARE = edge_detector.EDGE_SHARE
+#: Condition 2 of :func:`is_edge_detector`: the edge carries at least this many
+#: times (3) the energy of the smooth patterns left beside it.
+SMOOTH_RATIO = edge_detector.SMOOTH_RATIO
+#: Signal-to-noise ratios of the noisy edge families of :func:`edge_families`:
+#: the norm of the edge over the norm of the Gaussian noise added to it.
+SNR_LEVELS = known_edges.SNR_LEVELS
+#: The lowest signal-to-noise ratio (1) at which the edge families of
+#: :func:`edge_validation` have a target: noise as strong as the edge, as in a
+#: trained kernel.
+HARDEST_SNR = known_edges.HARDEST_SNR
+#: The target of an edge family in :func:`edge_validation`: at least this share (90%) passes.
+EDGE_TARGET = known_edges.EDGE_TARGET
+#: The target of a family with no edge in :func:`edge_validation`: at most this share (5%) passes.
+NON_EDGE_TARGET = known_edges.NON_EDGE_TARGET
 #: The site's one cut for a clear preference: a :func:`selectivity_index` beyond
 #: +/-CLEAR_PREFERENCE (0.1). Nearer 0 the index is noise: on the same kernels it
 #: differs between the training and the test images by up to about 0.05.
@@ -91,6 +114,8 @@ __all__ = [
     *_layers.__all__,
     *edge_matching.__all__,
     *edge_null.__all__,
+    *edge_detector.__all__,
+    *known_edges.__all__,
     *class_selectivity.__all__,
     *kernel_health.__all__,
     *maximize.__all__,
