@@ -119,8 +119,7 @@ def test_the_box_has_a_row_per_claim_with_its_test_n_interval_and_margin(extensi
     assert "expected: any" in diff[3]
     assert failed[-1] == "does not hold"
     assert table.strong == [4]  # only the failing row's result is emphasised
-    assert "This page makes 4 claims: 3 tested by their statistic" in html
-    assert "1 unqualified check (boolean)" in html
+    assert "This page makes 4 claims: 3 with the test that decides them; 1 unqualified check" in html
 
 
 def test_a_claims_file_from_before_the_claim_kinds_reads_as_unqualified_checks(extension):

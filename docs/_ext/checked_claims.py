@@ -163,7 +163,7 @@ def _summary(claims: list[dict]) -> str:
     tested = len(claims) - unqualified
     parts = []
     if tested:
-        parts.append(f"{tested} tested by their statistic, with n, interval and margin")
+        parts.append(f"{tested} with the test that decides {'it' if tested == 1 else 'them'}")
     if unqualified:
         checks = "check" if unqualified == 1 else "checks"
         parts.append(
