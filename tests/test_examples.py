@@ -13,7 +13,8 @@ SCRIPTS = sorted(EXAMPLES.rglob("plot_*.py"))
 # sphinx-gallery starts a new block of text and code at these comment lines.
 BLOCK_SEPARATOR = re.compile(r"^(# %%|#{20,})")
 # Calls that return a value which sphinx-gallery would print under the code.
-RETURNS_ITS_VALUE = {"glue", "glue_link"}
+# The claim kinds of cnnexplain.claims return what they checked.
+RETURNS_ITS_VALUE = {"glue", "glue_link", "bound", "share", "every", "difference", "equivalent", "setting"}
 
 
 def last_statements_of_blocks(source: str) -> list[ast.stmt]:
