@@ -43,11 +43,10 @@ it only warns: a downloaded example run with another seed or on another
 machine keeps going, and says which sentence of its page this run does not
 confirm.
 
-Why the claim kinds take the statistic, not a boolean
------------------------------------------------------
-A boolean can test something weaker than its sentence, and the box cannot
-show it: ``p > 0.05`` printed under "no effect", "at least 8 of 10" where 8
-is what the run gave. A claim kind computes the test itself, so the sentence's
+**Why the claim kinds take the statistic, not a boolean.** A boolean can
+test something weaker than its sentence, and the box cannot show it:
+``p > 0.05`` printed under "no effect", "at least 8 of 10" where 8 is what
+the run gave. A claim kind computes the test itself, so the sentence's
 quantifier is what is tested: "most" is a share whose whole 95% interval lies
 above one half, "no effect" is an equivalence whose whole interval lies
 within a stated margin, and a difference whose interval spans zero reads
@@ -55,17 +54,16 @@ within a stated margin, and a difference whose interval spans zero reads
 measured value with its interval and the margin, so a reader can judge the
 sentence without reading the code.
 
-Margins stated in advance
--------------------------
-A margin copied from the run it checks makes any claim pass. Three guards,
-from the strongest:
+**Margins stated in advance.** A margin copied from the run it checks makes
+any claim pass. Three guards, from the strongest:
 
 1. **Where the margin comes from.** A margin argument must be written in the
    code as a number, or a name the code binds only to a number, or a library
    constant it imports, or a margin of the page's :func:`declare_margins`.
    The claim reads its own calling line (see ``cnnexplain/_callsite.py``)
    and refuses ``at_least=observed`` or ``at_least=float(np.mean(x))`` with
-   a ``ValueError``: a value computed while the page runs. Only this catches
+   a :class:`MarginError` (a ``ValueError``): a value computed while the
+   page runs. Only this catches
    a margin computed from the run; a float carries no history.
 2. **What the margin is.** A margin is a plain Python ``int`` or ``float``
    (not a bool, not a numpy or torch scalar, which are what computations on
@@ -73,7 +71,7 @@ from the strongest:
 3. **Whether it equals the measurement.** A margin equal to the statistic it
    is compared with -- "at least 8 of 10" where 8 was measured -- is the mark
    of a number copied from the site's previous build, which the next build,
-   with the same seed, measures again. It is refused (``ValueError``) unless
+   with the same seed, measures again. It is refused (:class:`MarginError`) unless
    it is one of the values a quantifier gives (0, one half, 1, or n: "none",
    "half", "all"). A run that lands exactly on an honest margin is refused
    too; such a margin has no room, and the sentence needs another.
@@ -266,6 +264,11 @@ class Margins(Mapping):
     Reading a name that was not declared raises a :class:`MarginError` that
     lists those that were.
 
+    Parameters
+    ----------
+    values : mapping of str to float
+        The margins by name.
+
     Examples
     --------
     >>> margins = Margins({"accuracy": 0.99})
@@ -288,6 +291,20 @@ class Margins(Mapping):
         return name in self._values
 
     def get(self, name: str, default: Any = None) -> Any:
+        """The margin ``name``, or ``default`` if it was not declared.
+
+        Parameters
+        ----------
+        name : str
+            The margin's name.
+        default : object, optional
+            What to return for an undeclared name.
+
+        Returns
+        -------
+        float or object
+            The margin, or ``default``.
+        """
         return self._values.get(name, default)
 
     def __iter__(self) -> Iterator[str]:
@@ -441,7 +458,7 @@ class Checked:
     :func:`difference`, :func:`equivalent`, :func:`setting`) return one;
     :func:`collect` hands them over as dicts, one row each of the page's box.
 
-    Attributes
+    Parameters
     ----------
     claim : str
         The sentence, as the box lists it.
@@ -525,7 +542,13 @@ class Checked:
         return phrases[self.outcome]
 
     def record(self) -> dict[str, Any]:
-        """The claim as :func:`collect` hands it over (JSON-ready)."""
+        """The claim as :func:`collect` hands it over.
+
+        Returns
+        -------
+        dict
+            The fields, by name, ready for JSON (the interval as a list).
+        """
         record = asdict(self)
         record["interval"] = None if self.interval is None else list(self.interval)
         return record
@@ -975,8 +998,17 @@ def equivalent(
         The largest difference the sentence calls "the same", above 0 and
         stated in advance (see the module's docstring), or the name of a
         margin of :func:`declare_margins`.
-    paired, method, level, statistic, fmt
-        As for :func:`difference`.
+    paired : bool, default True
+        Whether ``a`` and ``b`` are pairs, as for :func:`difference`.
+    method : {"sign", "bootstrap"}, optional
+        The interval, as for :func:`difference`.
+    level : float, default 0.95
+        The interval's level.
+    statistic : str, optional
+        What the difference is, for the box.
+    fmt : str, default "{:+.2f}"
+        A ``str.format`` pattern for the statistic, its interval and the
+        margin.
 
     Returns
     -------
