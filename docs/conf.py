@@ -170,8 +170,10 @@ sphinx_gallery_conf = {
     "thumbnail_size": (320, 224),
     "capture_repr": ("_repr_html_", "__repr__"),
     # A block ending in ax.legend() or fig.colorbar(...) would print "<... object at 0x7f...>":
-    # noise, and a memory address that changes with every build (tools/repro_check.py).
-    "ignore_repr_types": r"<class 'matplotlib\.",
+    # noise, and a memory address that changes with every build (tools/repro_check.py). A
+    # hidden block ending in a claim (cnnexplain.claims.bound, ...) would print what it
+    # checked, which the page's box shows.
+    "ignore_repr_types": r"<class '(matplotlib\.|cnnexplain\.claims\.Checked')",
     "first_notebook_cell": "%matplotlib inline",
     "abort_on_example_error": False,
     "only_warn_on_example_error": False,

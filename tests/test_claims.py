@@ -7,7 +7,25 @@ import warnings
 import numpy as np
 import pytest
 
-from cnnexplain.claims import STRICT_ENV, check, collect, glue, glue_link, plural
+from cnnexplain.claims import STRICT_ENV, UNQUALIFIED, check, collect, glue, glue_link, plural
+
+
+def unqualified(claim: str, measured: str, holds: bool) -> dict:
+    """The record of ``check(claim, holds, measured=measured)``: a boolean, no n, interval or margin."""
+    return {
+        "claim": claim,
+        "kind": "boolean",
+        "test": UNQUALIFIED,
+        "statistic": "",
+        "value": None,
+        "n": None,
+        "interval": None,
+        "level": None,
+        "margin": None,
+        "measured": measured,
+        "holds": holds,
+        "outcome": None,
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +48,7 @@ def test_glue_returns_the_value_and_records_its_formatted_text():
 def test_collect_starts_afresh():
     glue("epochs", 20)
     check("twenty epochs", True, measured="20")
-    assert collect()["claims"] == [{"claim": "twenty epochs", "measured": "20", "holds": True}]
+    assert collect()["claims"] == [unqualified("twenty epochs", "20", True)]
     assert collect() == {"values": {}, "links": {}, "claims": []}
 
 
@@ -60,7 +78,7 @@ def test_a_claim_that_holds_neither_warns_nor_raises(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check("accuracy of 99% or more", 0.996 >= 0.99, measured="99.6%")
-    assert collect()["claims"] == [{"claim": "accuracy of 99% or more", "measured": "99.6%", "holds": True}]
+    assert collect()["claims"] == [unqualified("accuracy of 99% or more", "99.6%", True)]
 
 
 def test_a_failing_check_raises_in_the_docs_build(monkeypatch):
@@ -72,7 +90,7 @@ def test_a_failing_check_raises_in_the_docs_build(monkeypatch):
 def test_a_failing_check_warns_and_goes_on_outside_the_docs_build():
     with pytest.warns(UserWarning, match=r"not confirmed by this run: accuracy of 99% or more"):
         check("accuracy of 99% or more", 0.875 >= 0.99, measured="87.5%")
-    assert collect()["claims"] == [{"claim": "accuracy of 99% or more", "measured": "87.5%", "holds": False}]
+    assert collect()["claims"] == [unqualified("accuracy of 99% or more", "87.5%", False)]
 
 
 def test_the_outcome_is_recorded_as_a_plain_bool():

@@ -14,6 +14,7 @@ SCRIPTS = sorted(EXAMPLES.rglob("plot_*.py"))
 BLOCK_SEPARATOR = re.compile(r"^(# %%|#{20,})")
 # Calls that return a value which sphinx-gallery would print under the code.
 RETURNS_ITS_VALUE = {"glue", "glue_link"}
+CONF = Path(__file__).resolve().parents[1] / "docs" / "conf.py"
 
 
 def last_statements_of_blocks(source: str) -> list[ast.stmt]:
@@ -47,6 +48,29 @@ def test_no_block_ends_with_a_glue_call(script):
     ends = last_statements_of_blocks(script.read_text(encoding="utf-8"))
     stray = [f"line {s.lineno}" for s in ends if called_name(s) in RETURNS_ITS_VALUE]
     assert not stray, f"{script.name}: a block ends with glue(...), whose value would print: {stray}"
+
+
+def gallery_setting(name: str):
+    """The literal value of ``sphinx_gallery_conf[name]`` in docs/conf.py, read without running it."""
+    for node in ast.walk(ast.parse(CONF.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values):
+                if isinstance(key, ast.Constant) and key.value == name:
+                    return ast.literal_eval(value)
+    raise LookupError(name)
+
+
+def test_a_block_may_end_with_a_claim_it_prints_nothing():
+    # The claim kinds return what they checked (cnnexplain.claims.Checked); the page's box
+    # shows it, so sphinx-gallery must not print it under the code. Matplotlib's objects neither.
+    from cnnexplain.claims import Checked, bound, collect
+
+    ignored = gallery_setting("ignore_repr_types")
+    assert re.search(ignored, str(type(bound("x", 1.5, n=1, at_least=0.1))))
+    collect()
+    assert re.search(ignored, str(Checked))
+    assert re.search(ignored, "<class 'matplotlib.legend.Legend'>")
+    assert not re.search(ignored, str(float))
 
 
 def test_the_rule_finds_a_block_ending_in_glue():

@@ -118,13 +118,83 @@ def _escape_rst(text: str) -> str:
     return re.sub(r"([\\`*_|])", r"\\\1", text)
 
 
+# The columns of the box's table, and the words for a claim that states no n or margin.
+BOX_COLUMNS = ("Claim", "Test", "n", "Measured", "Margin", "Result")
+UNQUALIFIED = "unqualified check (boolean)"  # cnnexplain.claims.UNQUALIFIED, without importing torch
+NOT_STATED = "not stated"
+# A cell that starts like a list item ("- ", "+ ", "3. ", "(a) ") would become a list.
+LIST_START = re.compile(r"^(?:[-+*\u2022\u2023\u2043]|\(?(?:\d+|[a-zA-Z#]|[ivxlcdmIVXLCDM]+)[.)])(?:\s|$)")
+
+
+def _cell(text: str) -> str:
+    """``text`` as the plain text of one table cell: one line, no markup, never a list."""
+    text = _escape_rst(" ".join(str(text).split())) or "-"
+    return "\\" + text if LIST_START.match(text) else text
+
+
+def _n(claim: dict) -> str:
+    n = claim.get("n")
+    if n is None:
+        return NOT_STATED
+    return " and ".join(map(str, n)) if isinstance(n, list) else str(n)
+
+
+def _row(claim: dict) -> list[str]:
+    """The cells of a claim's row: claim, test, n, measured with interval, margin, result.
+
+    A claims.json from before the claim kinds (an unchanged example whose
+    file a build reuses) has only ``claim``, ``measured`` and ``holds``: an
+    unqualified check.
+    """
+    result = "holds" if claim["holds"] else "**does not hold**"
+    return [
+        _cell(claim["claim"]),
+        _cell(claim.get("test") or UNQUALIFIED),
+        _cell(_n(claim)),
+        _cell(claim["measured"]),
+        _cell(claim.get("margin") or NOT_STATED),
+        result,
+    ]
+
+
+def _summary(claims: list[dict]) -> str:
+    """One sentence that counts the claims, and those the box can only show as booleans."""
+    unqualified = sum((c.get("test") or UNQUALIFIED) == UNQUALIFIED for c in claims)
+    tested = len(claims) - unqualified
+    parts = []
+    if tested:
+        parts.append(f"{tested} with the test that decides {'it' if tested == 1 else 'them'}")
+    if unqualified:
+        checks = "check" if unqualified == 1 else "checks"
+        parts.append(
+            f"{unqualified} unqualified {checks} (boolean), which show only the value their code compared"
+        )
+    count = f"{len(claims)} claim{'' if len(claims) == 1 else 's'}"
+    return f"This page makes {count}: {'; '.join(parts)}."
+
+
 def _box(record: dict) -> str:
-    lines = [f".. admonition:: {BOX_TITLE}", "   :class: checked-claims", ""]
-    for c in record["claims"]:
-        verdict = "" if c["holds"] else " -- **does not hold**"
-        claim = " ".join(c["claim"].split())  # one line per bullet
-        # Claims and values are plain text: "|x|" or "a_b" must not become markup.
-        lines.append(f"   - {_escape_rst(claim)} (measured: {_escape_rst(c['measured'])}){verdict}")
+    """The box "Checked when this page was built": a sentence, then a table with a row per claim.
+
+    The claim is each row's header cell (a screen reader names it with every
+    cell of the row); claims and values are plain text, so that "|x|" or
+    "a_b" in them never becomes markup.
+    """
+    claims = record["claims"]
+    lines = [
+        f".. admonition:: {BOX_TITLE}",
+        "   :class: checked-claims",
+        "",
+        f"   {_summary(claims)}",
+        "",
+        "   .. list-table:: The claims of this page, and how this run tested them",
+        "      :header-rows: 1",
+        "      :stub-columns: 1",
+        "      :class: checked-claims-table",
+        "",
+    ]
+    for row in [list(BOX_COLUMNS), *map(_row, claims)]:
+        lines += [f"      * - {row[0]}", *(f"        - {cell}" for cell in row[1:])]
     return "\n".join(lines) + "\n\n"
 
 

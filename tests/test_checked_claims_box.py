@@ -1,0 +1,163 @@
+"""The box "Checked when this page was built": a table with a row per claim.
+
+docs/_ext/checked_claims.py writes the box as reStructuredText; these tests
+render it with docutils' HTML writer (no site build) and read the table a
+reader, or a screen reader, gets: a caption, a header row, and for each claim
+its test, n, the value measured with its interval, the margin and the result.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import warnings
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from docutils.core import publish_parts
+
+from cnnexplain import claims
+
+EXTENSION = Path(__file__).resolve().parents[1] / "docs" / "_ext" / "checked_claims.py"
+HEADER = ["Claim", "Test", "n", "Measured", "Margin", "Result"]
+
+
+@pytest.fixture(scope="module")
+def extension():
+    spec = importlib.util.spec_from_file_location("checked_claims_box_under_test", EXTENSION)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(autouse=True)
+def fresh_record(monkeypatch):
+    monkeypatch.delenv(claims.STRICT_ENV, raising=False)
+    claims.collect()
+    yield
+    claims.collect()
+
+
+class Table(HTMLParser):
+    """The cells of the HTML's table, row by row, as (tag, text); and its caption."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.caption, self.strong, self._cell, self._in_caption = [], "", [], None, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = [tag, ""]
+        elif tag == "caption":
+            self._in_caption = True
+        elif tag == "strong" and self._cell is not None:
+            self.strong.append(len(self.rows) - 1)
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td"):
+            self.rows[-1].append((self._cell[0], " ".join(self._cell[1].split())))
+            self._cell = None
+        elif tag == "caption":
+            self._in_caption = False
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell[1] += data
+        elif self._in_caption:
+            self.caption += data
+
+
+def render(extension, record: dict) -> tuple[str, Table]:
+    html = publish_parts(
+        extension._box(record),
+        writer="html5",
+        settings_overrides={"report_level": 2, "halt_level": 2},  # any warning fails
+    )["body"]
+    table = Table()
+    table.feed(html)
+    return html, table
+
+
+def test_the_box_has_a_row_per_claim_with_its_test_n_interval_and_margin(extension):
+    claims.check("the old kind of claim", True, measured="99.6%")
+    claims.share("in most runs both detectors emerge", 9, 10, above=0.5)
+    a = np.array([0.5, 0.6, 0.4, 0.7, 0.5, 0.6, 0.55, 0.45])
+    claims.difference("true labels make it more edge-shaped", a, a[::-1], expect=claims.OUTCOMES)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        claims.bound("the accuracy is 99% or more", 0.875, n=1, at_least=0.99, fmt="{:.1%}")
+    html, table = render(extension, claims.collect())
+
+    assert '<aside class="admonition checked-claims">' in html
+    assert "Checked when this page was built" in html
+    assert table.caption == "The claims of this page, and how this run tested them"
+    header, *rows = table.rows
+    assert header == [("th", name) for name in HEADER]
+    assert len(rows) == 4
+    # Each row's header is its claim, for a screen reader to name with every cell.
+    assert [row[0] for row in rows] == [
+        ("th", "the old kind of claim"),
+        ("th", "in most runs both detectors emerge"),
+        ("th", "true labels make it more edge-shaped"),
+        ("th", "the accuracy is 99% or more"),
+    ]
+    old, share, diff, failed = ([text for _tag, text in row[1:]] for row in rows)
+    assert old == ["unqualified check (boolean)", "not stated", "99.6%", "not stated", "holds"]
+    assert share == [
+        "share, Wilson 95% interval",
+        "10",
+        "share 9 of 10 (90%), 95% interval 60% to 98%",
+        "lower end above 50%",
+        "holds",
+    ]
+    assert diff[0].startswith("paired sign test: interval of the median, coverage 99.2%")
+    assert diff[1] == "8"
+    assert diff[2].endswith("99.2% interval -0.20 to +0.20: cannot tell")
+    assert "expected: any" in diff[3]
+    assert failed[-1] == "does not hold"
+    assert table.strong == [4]  # only the failing row's result is emphasised
+    assert "This page makes 4 claims: 3 with the test that decides them; 1 unqualified check" in html
+
+
+def test_a_claims_file_from_before_the_claim_kinds_reads_as_unqualified_checks(extension):
+    # An unchanged example's claims.json, reused by the build, has no kind, test, n or margin.
+    record = {
+        "values": {},
+        "links": {},
+        "claims": [{"claim": "twenty epochs", "measured": "20", "holds": True}],
+    }
+    html, table = render(extension, record)
+    assert table.rows[1] == [
+        ("th", "twenty epochs"),
+        ("td", "unqualified check (boolean)"),
+        ("td", "not stated"),
+        ("td", "20"),
+        ("td", "not stated"),
+        ("td", "holds"),
+    ]
+    assert "This page makes 1 claim: 1 unqualified check (boolean)" in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "|x| and a_b",
+        "*not emphasis*",
+        "`code`",
+        "- 3",
+        "+ 2",
+        "1. first",
+        "(a) one",
+        "a\\b",
+        "  spaced   out  ",
+    ],
+)
+def test_cells_are_plain_text_never_markup_or_lists(extension, text):
+    claims.check(text, True, measured=text)
+    _html, table = render(extension, claims.collect())
+    expected = " ".join(text.split())
+    assert table.rows[1][0] == ("th", expected)
+    assert table.rows[1][3] == ("td", expected)
