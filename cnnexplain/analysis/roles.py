@@ -227,7 +227,9 @@ def cast(run: Any, layer: str = "conv1", *, activation: str = "relu1") -> Cast:
     --------
     >>> from cnnexplain.experiment import experiment
     >>> run = experiment(
-    ...     data={"n_per_class": 20}, training={"epochs": 1}, cache_dir=False
+    ...     data={"n_per_class": 20},
+    ...     training={"epochs": 1},
+    ...     cache_dir=False,
     ... )
     >>> roles = cast(run)
     >>> len(roles), roles.pair
