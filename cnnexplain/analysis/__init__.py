@@ -11,7 +11,8 @@ whose answer is known, and how often each passes the test), ``class_selectivity`
 essential kernels), ``maximize`` (the input that most excites a channel),
 ``attribution`` (which pixels a decision rests on, with `Captum
 <https://captum.ai>`_: ``pip install cnnexplain[attribution]``),
-``gradients`` (a kernel's gradient as a sum of input patches, and the error
+``roles`` (every kernel's roles by all of these measures, and the
+kernel the story names for each class: :func:`cast`), ``gradients`` (a kernel's gradient as a sum of input patches, and the error
 signal that weights them), ``matched_filter`` (the kernel a one-kernel
 squared model prefers, in closed form) and
 ``_layers`` (the shared plumbing: layers found by name, outputs captured).
@@ -69,6 +70,7 @@ from . import (
     known_edges,
     matched_filter,
     maximize,
+    roles,
 )
 from ._layers import *  # noqa: F403
 from .attribution import *  # noqa: F403
@@ -81,6 +83,7 @@ from .kernel_health import *  # noqa: F403
 from .known_edges import *  # noqa: F403
 from .matched_filter import *  # noqa: F403
 from .maximize import *  # noqa: F403
+from .roles import *  # noqa: F403
 
 # Bound again here so that the docs find their descriptions (Sphinx reads the
 # "#:" comments of the module that documents them).
@@ -119,6 +122,7 @@ __all__ = [
     *class_selectivity.__all__,
     *kernel_health.__all__,
     *maximize.__all__,
+    *roles.__all__,
     *attribution.__all__,
     *gradients.__all__,
     *matched_filter.__all__,

@@ -163,7 +163,8 @@ check(
 # next page measures how much). Half of the kernels' whole movement is done
 # by epoch |half_moved|, while the accuracy climbs; later frames refine.
 # By the edge test of :doc:`a later page <../beyond/plot_01_edge_match>`,
-# |edge_sentence| The
+# |edge_sentence| (Every kernel's roles are in :ref:`the cast <kernel-cast>`
+# at the end of this page; the later pages pick their kernels from it.) The
 # :doc:`next page <plot_05_init_vs_trained>` subtracts the start, where the
 # drawing shows plainly, and marks its bands.
 
@@ -172,34 +173,11 @@ anim = viz.animate_kernels(history, layer="conv1")
 # sphinx_gallery_start_ignore
 import matplotlib.pyplot as plt
 
-from cnnexplain.analysis import edge_match, edge_score_null
-from cnnexplain.claims import plural
-
 # How far the kernels are from their start after each epoch; the first epoch at which
 # they are half as far as at the end.
 kernels = history["conv1.weight"][:, :, 0]
 distance = np.linalg.norm(kernels - kernels[0], axis=(1, 2)).sum(axis=1)
 half_moved = glue("half_moved", int(np.argmax(distance >= distance[-1] / 2)))
-final_match = edge_match(kernels[-1])
-is_edge = edge_score_null(7, tested=8).is_edge(final_match.score)
-
-
-ways = final_match.way()  # how each kernel's best edge template lies
-named = [f"kernel {k} (a {ways[k]} edge)" for k in np.flatnonzero(is_edge)]
-if named:
-    listed = " and ".join(
-        [", ".join(named[:-1]), named[-1]] if len(named) > 1 else named
-    )
-    verb, them = plural(len(named), "ends", "end"), plural(len(named), "it", "them")
-    detectors = plural(len(named), "an edge detector", "edge detectors")
-    sentence = f"{listed} {verb} as {detectors} in this run: watch {them} grow "
-    sentence += "a band of red beside a band of blue."
-else:
-    sentence = (
-        "no kernel ends as an edge detector in this run (in other runs some do): "
-    )
-    sentence += "what you see drawn are fainter bands and bars."
-glue("edge_sentence", sentence)
 check(
     "half of the kernels' movement is done in the first third of training",
     3 * half_moved <= len(history) - 1,
@@ -290,6 +268,111 @@ for name, epoch in (
 # |live_end|_. How much of each kernel's
 # random starting pattern survives is measured on the
 # :ref:`before-and-after page <sphx_glr_auto_examples_article_plot_05_init_vs_trained.py>`.
+
+# %%
+# .. _kernel-cast:
+#
+# The cast: each kernel's roles
+# -----------------------------
+# The pages ahead ask of a kernel several questions, each with its own
+# measure, and a kernel can answer yes to one and no to another. Here is every
+# answer for the eight kernels of this run, in one table,
+# :func:`~cnnexplain.analysis.cast`:
+#
+# - **edge detector**: whether the trained kernel, and what training added to
+#   it (trained minus initial, the *change*), is an :term:`edge detector` by
+#   the site's definition, :func:`~cnnexplain.analysis.is_edge_detector`
+#   (:ref:`its validation <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`);
+#   **score test**: the same by the older test some pages still use, an
+#   :term:`edge-match score` above what the best of eight random kernels
+#   reaches (:func:`~cnnexplain.analysis.edge_score_null`), which also passes
+#   smooth patterns that are not edges;
+# - **edge lies**: the way the trained kernel's best :term:`edge template`
+#   lies;
+# - **index** and **prefers**: its :term:`selectivity index` on the training
+#   images, and the class it prefers when the index is beyond |cast_cut|
+#   (a :term:`clear preference`);
+# - **cost**: the test accuracy lost, in points, when that kernel alone is
+#   zeroed (an :term:`ablation`).
+
+from cnnexplain.analysis import cast
+
+roles = cast(run)
+print(roles)
+
+# sphinx_gallery_start_ignore
+from cnnexplain.analysis import CLEAR_PREFERENCE, is_edge_detector
+
+glue("cast_cut", CLEAR_PREFERENCE)
+picks = {name: roles.pick(name) for name in ("horizontal", "vertical")}
+for name, k in picks.items():
+    glue(f"cast_{name}", k)
+    glue(f"cast_{name}_why", roles.why(name))
+h = picks["horizontal"]
+# The sentence under the animation (and the landing page's caption): the cast's horizontal kernel.
+if roles.picked_for_edge["horizontal"]:
+    sentence = (
+        f"kernel {h} is this run's horizontal kernel: it passes, and of the kernels "
+    )
+    sentence += "that pass, it prefers horizontal lines most. "
+    sentence += "Watch it grow a band of red beside a band of blue."
+else:
+    sentence = (
+        "no kernel of this run both passes it and clearly prefers horizontal lines "
+    )
+    sentence += (
+        f"(in other runs one does), so this run's horizontal kernel is kernel {h}, "
+    )
+    sentence += "the one that prefers them most: what you see drawn on it are fainter bands and bars."
+glue("edge_sentence", sentence)
+trained_edges = np.flatnonzero(is_edge_detector(w[-1]))
+edge_or_change = roles.edge | roles.edge_change
+check(
+    "the cast's edge detectors are is_edge_detector's, on the trained kernels and on their changes",
+    (roles.edge == is_edge_detector(w[-1])).all()
+    and (roles.edge_change == is_edge_detector(w[-1] - w[0])).all(),
+    measured=f"trained: {trained_edges.tolist()}, changes: {np.flatnonzero(roles.edge_change).tolist()}",
+)
+for name, sign in (("horizontal", 1), ("vertical", -1)):
+    k = picks[name]
+    rivals = [j for j in range(len(roles)) if j not in picks.values()]
+    edge_rivals = [
+        j
+        for j in rivals
+        if edge_or_change[j] and sign * roles.index[j] > CLEAR_PREFERENCE
+    ]
+    if roles.picked_for_edge[name]:
+        holds = edge_or_change[k] and sign * roles.index[k] > CLEAR_PREFERENCE
+        holds = holds and all(
+            sign * roles.index[j] <= sign * roles.index[k] for j in edge_rivals
+        )
+    else:
+        holds = not edge_rivals and all(
+            sign * roles.index[j] <= sign * roles.index[k] for j in rivals
+        )
+    check(
+        f"the cast's {name} kernel, kernel {k}, follows the rule: {roles.why(name)}",
+        holds,
+        measured=f"index {roles.index[k]:+.2f}, edge test "
+        f"{'passed' if edge_or_change[k] else 'failed'} (kernel or change)",
+    )
+check(
+    "the sentence under the animation names the cast's horizontal kernel",
+    f"kernel {h}" in sentence,
+    measured=f"kernel {h}",
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# One rule names the kernel the story follows for each class, on every page
+# ahead: among the kernels that pass the edge test (the trained kernel or its
+# change) and clearly prefer the class, the one that prefers it most; when no
+# kernel does both, the one that prefers the class most, whatever its shape.
+# In this run the horizontal kernel is kernel |cast_horizontal|
+# (|cast_horizontal_why|), the vertical kernel is kernel |cast_vertical|
+# (|cast_vertical_why|). A page that picks kernels says which entry of this
+# cast it picks, and its checks compare its pick with
+# :func:`~cnnexplain.analysis.cast`'s.
 
 # sphinx_gallery_thumbnail_number = 2
 # sphinx_gallery_parallel = False

@@ -131,10 +131,10 @@ explorer
 # - Hover over a bright pixel of a ``conv1`` map: the products show which
 #   part of the line, under which weights, made it bright.
 #
-# The kernel that most prefers horizontal lines is kernel
-# |/auto_examples/article/plot_06_feature_maps:k_horizontal| (chosen by a
-# rule on :doc:`the feature-maps page <plot_06_feature_maps>`): on
-# *horizontal 1*, its strongest output after the pooling grows from
+# The story's horizontal kernel, the one :ref:`the cast <kernel-cast>` of the
+# training page names, is kernel |k_horizontal| (|k_horizontal_why|); it is
+# the horizontal pick of :doc:`the feature-maps page <plot_06_feature_maps>`
+# too. On *horizontal 1*, its strongest output after the pooling grows from
 # |/auto_examples/article/plot_06_feature_maps:horizontal_before_own| at
 # epoch 0 to |/auto_examples/article/plot_06_feature_maps:horizontal_after_own|
 # at the last epoch. Here are all eight kernels at both ends of the slider:
@@ -153,6 +153,22 @@ with torch.no_grad():
 glue("p_start", p_start, "{:.0%}")
 glue("p_end", p_end, "{:.2%}")
 glue("train_classes", " and ".join(run.train_set.classes))
+# The kernel the text names: the cast's horizontal kernel (see the training page), of the
+# same run as the training page and the feature-maps page (experiment()'s defaults).
+from cnnexplain.analysis import cast
+from cnnexplain.experiment import cache_key, default_seed, resolve_config
+
+roles = cast(run)
+k_horizontal = glue("k_horizontal", roles.pick("horizontal"))
+glue("k_horizontal_why", roles.why("horizontal"))
+seed = default_seed()
+default_key = cache_key(resolve_config(model={"seed": seed}, training={"seed": seed}))
+check(
+    "the kernel named here is the horizontal kernel of the training page's cast, of the same run",
+    run.key == default_key and k_horizontal == roles.pick("horizontal"),
+    measured=f"kernel {k_horizontal}, "
+    + ("the same run" if run.key == default_key else "another run"),
+)
 # 10 points: the margin of a guess on the training page.
 check(
     "on the sample horizontal 1, the network of epoch 0 guesses (within 10 points of 50%)",

@@ -252,6 +252,29 @@ check(
     )
     or "no edge detector within 20 degrees of an axis",
 )
+# The kernels of the story: the cast's (see the training page), of the same run.
+from cnnexplain.analysis import cast
+from cnnexplain.experiment import cache_key, default_seed, resolve_config
+
+roles = cast(experiment())
+seed = default_seed()
+same_run = experiment().key == cache_key(
+    resolve_config(model={"seed": seed}, training={"seed": seed})
+)
+phrases = []
+for name in ("horizontal", "vertical"):
+    k = glue(f"cast_{name}", roles.pick(name))
+    glue(f"cast_{name}_why", roles.why(name))
+    outlined = "outlined" if k in marked else "not outlined"
+    phrases.append(f"the change of the {name} kernel is {outlined}")
+glue("cast_marked_phrase", " and ".join(phrases))
+check(
+    "the kernels named here are the horizontal and vertical kernels of the training page's cast, "
+    "of the same run",
+    same_run and all(roles.pick(name) == roles.picks[name] for name in roles.pair),
+    measured=f"horizontal kernel {roles.pick('horizontal')}, vertical kernel "
+    f"{roles.pick('vertical')}, " + ("the same run" if same_run else "another run"),
+)
 # sphinx_gallery_end_ignore
 
 # %%
@@ -268,6 +291,11 @@ check(
 # columns, for a vertical edge) with the highest mean weight, a minus sign
 # those with the lowest, both found from this run's weights. The drawing is
 # there; the random start, still in every trained kernel, blurs it.
+#
+# The kernels the story follows are those of :ref:`the cast <kernel-cast>` of
+# the training page, by its rule: the horizontal kernel is kernel
+# |cast_horizontal| (|cast_horizontal_why|), the vertical kernel is kernel
+# |cast_vertical| (|cast_vertical_why|). Here, |cast_marked_phrase|.
 #
 # Not every clear drawing is an edge. A bright bar between two darker ones
 # (or the reverse) is a :term:`line detector`: it answers a line of its own
