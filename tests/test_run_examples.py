@@ -1,0 +1,78 @@
+"""tools/run_examples.py runs downloads as a reader would and reports what went wrong.
+
+Scripts only: the notebook path needs nbclient and a Jupyter kernel, which
+``nox -s examples`` installs and exercises on every page of the built site.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def run_examples():
+    spec = importlib.util.spec_from_file_location("run_examples", ROOT / "tools" / "run_examples.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    yield module
+    del sys.modules[spec.name]
+
+
+def fake_site(tmp_path: Path, scripts: dict[str, str]) -> Path:
+    """A site folder whose _downloads hold the given scripts, one folder each as Sphinx lays them."""
+    site = tmp_path / "site"
+    for number, (name, code) in enumerate(scripts.items()):
+        folder = site / "_downloads" / f"{number:032x}"
+        folder.mkdir(parents=True)
+        (folder / name).write_text(code)
+    return site
+
+
+def results(run_examples, tmp_path, monkeypatch, scripts):
+    monkeypatch.setenv("CNNEXPLAIN_CACHE", str(tmp_path / "site-cache"))
+    site = fake_site(tmp_path, scripts)
+    report = tmp_path / "report.json"
+    code = run_examples.main([str(site), "--kinds", "script", "--jobs", "1", "--report", str(report)])
+    return code, {r["page"]: r for r in json.loads(report.read_text())["results"]}
+
+
+def test_a_clean_script_passes_and_a_failing_one_is_named_with_its_error(run_examples, tmp_path, monkeypatch):
+    code, by_page = results(
+        run_examples,
+        tmp_path,
+        monkeypatch,
+        {"plot_ok.py": "print('fine')\n", "plot_bad.py": "raise RuntimeError('broken on purpose')\n"},
+    )
+    assert code == 1
+    assert by_page["plot_ok"]["ok"]
+    assert not by_page["plot_bad"]["ok"]
+    assert "RuntimeError: broken on purpose" in by_page["plot_bad"]["error"]
+
+
+def test_a_script_runs_in_an_empty_folder_without_the_sites_variables(run_examples, tmp_path, monkeypatch):
+    probe = (
+        "import os, pathlib\n"
+        "assert not [k for k in os.environ if k.startswith('CNNEXPLAIN_')], 'site variable leaked'\n"
+        "assert 'MPLBACKEND' not in os.environ\n"
+        "assert sorted(p.name for p in pathlib.Path.cwd().iterdir()) == ['plot_probe.py']\n"
+        "pathlib.Path('output.png').write_bytes(b'')  # its own folder: allowed\n"
+    )
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    code, by_page = results(run_examples, tmp_path, monkeypatch, {"plot_probe.py": probe})
+    assert code == 0, by_page["plot_probe"]["error"]
+
+
+def test_a_script_that_writes_outside_its_folder_fails(run_examples, tmp_path, monkeypatch):
+    stray = "import pathlib\n(pathlib.Path.home() / 'left-behind.txt').write_text('x')\n"
+    code, by_page = results(run_examples, tmp_path, monkeypatch, {"plot_stray.py": stray})
+    assert code == 1
+    assert by_page["plot_stray"]["stray_files"] == ["~/left-behind.txt"]
+    assert "wrote outside its working folder" in by_page["plot_stray"]["error"]
