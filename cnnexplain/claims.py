@@ -513,7 +513,7 @@ class Checked:
         Returns
         -------
         str
-            The words for :attr:`outcome`.
+            The words for ``outcome``.
 
         Raises
         ------

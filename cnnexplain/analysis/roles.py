@@ -102,7 +102,7 @@ class Cast:
         on the trained kernel or on its change) and clearly prefer class
         ``name`` (an index beyond :data:`CLEAR_PREFERENCE`, towards ``name``),
         the one that prefers it most. When no kernel is both, the kernel that
-        prefers ``name`` most, whatever its shape (:attr:`picked_for_edge`
+        prefers ``name`` most, whatever its shape (``picked_for_edge``
         says which). The two classes never get the same kernel.
 
         Parameters
