@@ -311,18 +311,14 @@ for name, k in picks.items():
 h = picks["horizontal"]
 # The sentence under the animation (and the landing page's caption): the cast's horizontal kernel.
 if roles.picked_for_edge["horizontal"]:
-    sentence = (
-        f"kernel {h} is this run's horizontal kernel: it passes, and of the kernels "
-    )
-    sentence += "that pass, it prefers horizontal lines most. "
+    sentence = f"kernel {h} is this run's horizontal kernel: its weights or their change from the start "
+    sentence += "pass, and of the kernels that pass, it prefers horizontal lines most. "
     sentence += "Watch it grow a band of red beside a band of blue."
 else:
     sentence = (
         "no kernel of this run both passes it and clearly prefers horizontal lines "
     )
-    sentence += (
-        f"(in other runs one does), so this run's horizontal kernel is kernel {h}, "
-    )
+    sentence += f"so this run's horizontal kernel is kernel {h}, "
     sentence += "the one that prefers them most: what you see drawn on it are fainter bands and bars."
 glue("edge_sentence", sentence)
 trained_edges = np.flatnonzero(is_edge_detector(w[-1]))
