@@ -249,19 +249,36 @@ if slanted:
     best = k_d == detectors[np.argmax(final.score[detectors])]
     r_vert = correlation(change_d, edge_template(7, 0))
     r_horiz = correlation(change_d, edge_template(7, 90))
+    # "Both at once": a correlation of 0.3 or more in size with each template; "mainly one
+    # of them": with one template only (-0.70 and +0.22 in one run).
+    sizes = sorted([abs(r_vert), abs(r_horiz)])
+    if sizes[0] >= 0.3:
+        added = "is both at once"
+    elif sizes[1] >= 0.3:
+        added = f"is mainly a {'vertical' if abs(r_vert) > abs(r_horiz) else 'horizontal'} edge"
+    else:
+        added = "is clearly neither"
     glue(
         "slant_note",
         f"Kernel {k_d} (r = {final.score[k_d]:.2f}), {'the best' if best else 'an'} edge detector of this "
         f"run, is neither horizontal nor vertical: its best template "
         f"is an edge at {final.angle[k_d]:.0f} degrees, {from_axes(final.angle[k_d]):.0f} degrees from the "
-        f"nearest axis, on a task of horizontal and vertical lines. What training added to it is both at "
-        f"once: the change correlates {r_vert:+.2f} with the vertical 7x7 Prewitt template and "
+        f"nearest axis, on a task of horizontal and vertical lines. What training added to it {added}: "
+        f"the change correlates {r_vert:+.2f} with the vertical 7x7 Prewitt template and "
         f"{r_horiz:+.2f} with the horizontal one.",
     )
-    # "Both at once": a correlation of 0.3 or more in size with each template.
+    expected = (
+        "is both at once"
+        if min(abs(r_vert), abs(r_horiz)) >= 0.3
+        else "is clearly neither"
+        if max(abs(r_vert), abs(r_horiz)) < 0.3
+        else f"is mainly a {'vertical' if abs(r_vert) > abs(r_horiz) else 'horizontal'} edge"
+    )
     check(
-        "in this run, the change of the strongest slanted edge detector is both a vertical and a horizontal edge",
-        min(abs(r_vert), abs(r_horiz)) >= 0.3,
+        f"in this run, the words on what training added to the strongest slanted edge detector "
+        f"('{added}') match its correlations with the vertical and the horizontal template "
+        "(0.3 or more in size counts)",
+        added == expected,
         measured=f"kernel {k_d}: {r_vert:+.2f} and {r_horiz:+.2f}",
     )
 elif len(detectors):
@@ -703,11 +720,39 @@ check(
     not verdicts["initial kernels"].any(),
     measured=f"{verdicts['initial kernels'].sum()} of 8",
 )
+# Whether every trained kernel that passes has a change that passes: in words chosen by the
+# run (kernel 7 of one run passed, its change did not).
+lost = np.flatnonzero(verdicts["trained kernels"] & ~verdicts["changes"]).tolist()
+lost_kernels = (
+    f"kernel {lost[0]}"
+    if len(lost) == 1
+    else "kernels " + ", ".join(map(str, lost[:-1])) + f" and {lost[-1]}"
+    if lost
+    else ""
+)
+if not verdicts["trained kernels"].any():
+    changes_pass = "In this run no trained kernel passes."
+elif not lost:
+    changes_pass = "Every trained kernel that passes has a change that passes."
+else:
+    changes_pass = (
+        "Not every trained kernel that passes has a change that passes, though: in this run, "
+        f"{lost_kernels} {plural(len(lost), 'passes', 'pass')} after training and "
+        f"{plural(len(lost), 'its change does', 'their changes do')} not."
+    )
+glue("def_changes_pass", changes_pass)
 check(
-    "every trained kernel that is an edge detector has a change that is one too",
-    not (verdicts["trained kernels"] & ~verdicts["changes"]).any(),
-    measured=f"kernels {np.flatnonzero(verdicts['trained kernels']).tolist()}, "
-    f"changes {np.flatnonzero(verdicts['changes']).tolist()}",
+    f"in this run, as the sentence says: {changes_pass}",
+    changes_pass.startswith(
+        "In this run no"
+        if not verdicts["trained kernels"].any()
+        else "Every"
+        if not lost
+        else f"Not every trained kernel that passes has a change that passes, though: "
+        f"in this run, {lost_kernels} pass"
+    ),
+    measured=f"trained kernels that pass {np.flatnonzero(verdicts['trained kernels']).tolist()}, "
+    f"changes that pass {np.flatnonzero(verdicts['changes']).tolist()}",
 )
 # sphinx_gallery_end_ignore
 
@@ -718,8 +763,8 @@ check(
 # |def_n_changes_old|). A trained kernel is its initial weights plus the
 # change, and the change is the shorter of the two for |n_short| of the eight:
 # more noise than edge, where an edge is often missed (see the rows at 0.75
-# and 0.5 above). That is why the changes are the place to look -- and every
-# trained kernel that passes has a change that passes. After three epochs,
+# and 0.5 above). That is why the changes are the place to look.
+# |def_changes_pass| After three epochs,
 # |def_n_real3| of the changes made with the true labels |def_real3_are|, and
 # |def_n_shuffled3| of those made with shuffled labels: the definition
 # says which kernels *are* edge detectors, not whether learning the task made
