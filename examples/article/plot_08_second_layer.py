@@ -110,10 +110,13 @@ glue("place_most", ordinal(place[k_most]))
 glue("place_vertical", ordinal(place[k_vertical]))
 glue("place_horizontal", ordinal(place[k_horizontal]))
 glue("use_ratio", use.max() / use.min(), "{:.1f}")
+# "Draws on all eight maps": none is left out, the least used one gets at least half the
+# weight of the most used one. (Where the most selective kernel ranks is reported, not
+# claimed: 6th of 8 in one run.)
 check(
-    "the most selective first-layer kernel is among the three maps the second layer uses most",
-    place[k_most] <= 3,
-    measured=f"kernel {k_most} (index {sel1.index[k_most]:+.2f}) ranks {place[k_most]} of {len(use)}",
+    "the second layer draws on all eight maps: the least used one gets at least half the weight of the most used",
+    len(use) == 8 and use.min() >= use.max() / 2,
+    measured=f"use {use.min():.2f} to {use.max():.2f}",
 )
 # sphinx_gallery_end_ignore
 
@@ -194,7 +197,9 @@ glue("n_clear2", n_clear[1])
 glue("n_strong1", n1)
 glue("n_strong2", n2)
 # The noise of a mean |index|: how much it moves between the training and the
-# test images. The difference between the layers must exceed twice the larger move.
+# test images. The layers differ "beyond noise" when their difference exceeds
+# twice the larger move; the sentence then says which layer is the more
+# committed, and "about as committed" otherwise.
 moves = [
     abs(
         np.abs(selectivity(model, run.train_set, layer=layer).index).mean()
@@ -202,25 +207,42 @@ moves = [
     )
     for layer, s in (("relu1", sel1), ("relu2", sel2))
 ]
+margin = 2 * max(moves)
+glue("noise_margin", margin, "{:.2f}")
+if mean2 - mean1 > margin:
+    compared, side = "more committed to one class than", "beyond"
+elif mean1 - mean2 > margin:
+    compared, side = "less committed to one class than", "beyond"
+else:
+    compared, side = "about as committed to one class as", "within"
+glue("compared", compared)
+glue("noise_side", side)
 check(
-    "in this run, the second layer's mean absolute index is higher than the first layer's, beyond noise",
-    mean2 - mean1 > 2 * max(moves),
-    measured=f"{mean2:.2f} vs {mean1:.2f}; noise margin {2 * max(moves):.3f}",
-)
-check(
-    "in this run, more second-layer kernels than first-layer ones pass the threshold",
-    n2 > n1,
-    measured=f"{n2} vs {n1} above {strong}",
+    f"in this run, the second layer's kernels are {compared} the first layer's: "
+    f"the difference of their mean absolute index is {side} twice its noise",
+    (compared, side)
+    == (
+        ("about as committed to one class as", "within")
+        if abs(mean2 - mean1) <= margin
+        else (
+            f"{'more' if mean2 > mean1 else 'less'} committed to one class than",
+            "beyond",
+        )
+    ),
+    measured=f"{mean2:.2f} vs {mean1:.2f}; noise margin {margin:.3f}",
 )
 # sphinx_gallery_end_ignore
 
 # %%
-# In this run, the second layer's kernels are more committed to one class
-# than the first layer's: their mean absolute index is |mean2|, against
-# |mean1|, and |n_strong2| of them have a *strong* preference, against
-# |n_strong1|: an index beyond +/-|strong|, where one class gets at least
-# |strong_ratio| times the other's mean activation. That is a stricter cut
-# than the site's |clear_cut| for a :term:`clear preference`, which
+# In this run, the second layer's kernels are |compared| the first
+# layer's: their mean absolute index is |mean2|, against |mean1|, a
+# difference |noise_side| the noise margin of |noise_margin| (twice the
+# larger change of a layer's mean between the test and the training
+# images). Counted with a cut, |n_strong2| second-layer kernels have a
+# *strong* preference, against |n_strong1| in the first layer: an index
+# beyond +/-|strong|, where one class gets at least |strong_ratio| times the
+# other's mean activation. That is a stricter cut than the site's
+# |clear_cut| for a :term:`clear preference`, which
 # |n_clear1| kernels of the first layer and |n_clear2| of the second pass. One
 # run says nothing about :term:`CNNs <CNN>` in general: what holds across runs is
 # measured by :ref:`the seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`.

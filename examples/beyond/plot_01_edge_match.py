@@ -134,12 +134,11 @@ check(
 # template, but in one layer of eight random kernels out of twenty, the best
 # looks as much like one: it is not called an edge detector here.
 #
-# When does it happen? Fast. Test accuracy reaches |acc_high| after
-# epoch |epoch_high| (see :ref:`the training curves
-# <sphx_glr_auto_examples_article_plot_04_training.py>`), and the scores move
-# with it: in this run, the |n_grew| kernels whose score grows by more than
-# |min_gain| had made, together, |share_by_then| of their total gain by then -- most
-# of it.
+# When does it happen? Test accuracy reaches |acc_high| after epoch
+# |epoch_high| (see :ref:`the training curves
+# <sphx_glr_auto_examples_article_plot_04_training.py>`). In this run, the
+# |n_grew| kernels whose score grows by more than |min_gain| had made,
+# together, |share_by_then| of their total gain by then: |share_words|.
 
 accuracy = history.metrics["val_accuracy"]
 epoch_high = int(np.argmax(accuracy >= 0.99))  # the first epoch at 99% or more
@@ -164,9 +163,17 @@ check(
     accuracy.max() >= 0.99 and 1 <= epoch_high <= 3,
     measured=f"{accuracy[epoch_high]:.1%} after epoch {epoch_high}",
 )
+# The share is reported in words the code picks: over half ("most of it") says the scores
+# rose with the accuracy; in other runs they rose mostly after it (27% in one).
+if share_by_then > 0.5:
+    share_words = "most of it, so the scores rose with the accuracy"
+else:
+    share_words = "less than half, so the scores rose mostly after the accuracy"
+glue("share_words", share_words)
 check(
-    f"some kernels' scores grow by more than {min_gain}, and they made most (over half) of their total gain by then",
-    len(grew) > 0 and share_by_then > 0.5,
+    f"some kernels' scores grow by more than {min_gain}, and the words on the share of their "
+    f"gain made by then ('{share_words}') match it: 'most' for over half, else 'less than half'",
+    len(grew) > 0 and (share_by_then > 0.5) == share_words.startswith("most"),
     measured=f"{len(grew)} kernels, {share_by_then:.0%}",
 )
 # sphinx_gallery_end_ignore
@@ -194,23 +201,40 @@ for name, k in (("horizontal", k_h), ("vertical", k_v)):
         print(f"best {name}-edge kernel: {k}", end=" ")
         print(f"(r = {final.score[k]:.2f} at {final.angle[k]:.0f} degrees): {verdict}")
 
+
 # sphinx_gallery_start_ignore
-check(
-    "some kernel is oriented near a horizontal edge and some near a vertical one (within 22.5 degrees)",
-    k_h is not None and k_v is not None,
-    measured=f"kernels {k_h} and {k_v}",
-)
-glue("k_h", k_h)
-glue("k_v", k_v)
-glue("score_h", final.score[k_h], "{:.2f}")
-glue("score_v", final.score[k_v], "{:.2f}")
-n_hv_edge = glue("n_hv_edge", int(null.is_edge(final.score[[k_h, k_v]]).sum()))
-glue("hv_clear", plural(n_hv_edge, "clears", "clear"))
-
-
 def from_axes(angle):
     """Degrees from the nearest of vertical (0 or 180) and horizontal (90)."""
     return min(angle % 90, 90 - angle % 90)
+
+
+def best_edge_phrase(name, k):
+    """This run's best kernel near one orientation, or that there is none, in words."""
+    if k is None:
+        return f"no kernel's best template lies within 22.5 degrees of a {name} edge"
+    verdict = "clears" if null.is_edge(final.score[k]) else "does not clear"
+    return (
+        f"the best {name}-edge kernel is kernel {k} (r = {final.score[k]:.2f}), "
+        f"which {verdict} the threshold"
+    )
+
+
+glue(
+    "hv_best",
+    f"{best_edge_phrase('horizontal', k_h)}, and {best_edge_phrase('vertical', k_v)}",
+)
+# The sentence, recomputed from the angles: a kernel named is the highest-scoring one within
+# 22.5 degrees of its orientation; "no kernel" means that none lies within 22.5 degrees.
+for name, target, k in (("horizontal", 90, k_h), ("vertical", 0, k_v)):
+    apart = np.abs((final.angle - target + 90) % 180 - 90)
+    near = np.flatnonzero(apart <= 22.5)
+    check(
+        f"in this run, the sentence names the best {name}-edge kernel (within 22.5 degrees), or says there is none",
+        (k is None and len(near) == 0)
+        or (k in near and final.score[k] == final.score[near].max()),
+        measured=f"kernel {k}; kernels within 22.5 degrees: {near.tolist()}, "
+        f"angles {np.round(final.angle[near]).tolist()}",
+    )
 
 
 def correlation(a, b):
@@ -225,19 +249,36 @@ if slanted:
     best = k_d == detectors[np.argmax(final.score[detectors])]
     r_vert = correlation(change_d, edge_template(7, 0))
     r_horiz = correlation(change_d, edge_template(7, 90))
+    # "Both at once": a correlation of 0.3 or more in size with each template; "mainly one
+    # of them": with one template only (-0.70 and +0.22 in one run).
+    sizes = sorted([abs(r_vert), abs(r_horiz)])
+    if sizes[0] >= 0.3:
+        added = "is both at once"
+    elif sizes[1] >= 0.3:
+        added = f"is mainly a {'vertical' if abs(r_vert) > abs(r_horiz) else 'horizontal'} edge"
+    else:
+        added = "is clearly neither"
     glue(
         "slant_note",
         f"Kernel {k_d} (r = {final.score[k_d]:.2f}), {'the best' if best else 'an'} edge detector of this "
         f"run, is neither horizontal nor vertical: its best template "
         f"is an edge at {final.angle[k_d]:.0f} degrees, {from_axes(final.angle[k_d]):.0f} degrees from the "
-        f"nearest axis, on a task of horizontal and vertical lines. What training added to it is both at "
-        f"once: the change correlates {r_vert:+.2f} with the vertical 7x7 Prewitt template and "
+        f"nearest axis, on a task of horizontal and vertical lines. What training added to it {added}: "
+        f"the change correlates {r_vert:+.2f} with the vertical 7x7 Prewitt template and "
         f"{r_horiz:+.2f} with the horizontal one.",
     )
-    # "Both at once": a correlation of 0.3 or more in size with each template.
+    expected = (
+        "is both at once"
+        if min(abs(r_vert), abs(r_horiz)) >= 0.3
+        else "is clearly neither"
+        if max(abs(r_vert), abs(r_horiz)) < 0.3
+        else f"is mainly a {'vertical' if abs(r_vert) > abs(r_horiz) else 'horizontal'} edge"
+    )
     check(
-        "in this run, the change of the strongest slanted edge detector is both a vertical and a horizontal edge",
-        min(abs(r_vert), abs(r_horiz)) >= 0.3,
+        f"in this run, the words on what training added to the strongest slanted edge detector "
+        f"('{added}') match its correlations with the vertical and the horizontal template "
+        "(0.3 or more in size counts)",
+        added == expected,
         measured=f"kernel {k_d}: {r_vert:+.2f} and {r_horiz:+.2f}",
     )
 elif len(detectors):
@@ -268,9 +309,7 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# In this run the best horizontal-edge kernel is kernel |k_h| (``r`` =
-# |score_h|) and the best vertical-edge kernel is kernel |k_v| (``r`` =
-# |score_v|); |n_hv_edge| of these two |hv_clear| the threshold. A plot of a
+# In this run |hv_best|. A plot of a
 # kernel beside its best template invites us to see the resemblance; the
 # score and the threshold say how much of it random kernels would show too.
 #
@@ -703,11 +742,39 @@ check(
     not verdicts["initial kernels"].any(),
     measured=f"{verdicts['initial kernels'].sum()} of 8",
 )
+# Whether every trained kernel that passes has a change that passes: in words chosen by the
+# run (kernel 7 of one run passed, its change did not).
+lost = np.flatnonzero(verdicts["trained kernels"] & ~verdicts["changes"]).tolist()
+lost_kernels = (
+    f"kernel {lost[0]}"
+    if len(lost) == 1
+    else "kernels " + ", ".join(map(str, lost[:-1])) + f" and {lost[-1]}"
+    if lost
+    else ""
+)
+if not verdicts["trained kernels"].any():
+    changes_pass = "In this run no trained kernel passes."
+elif not lost:
+    changes_pass = "Every trained kernel that passes has a change that passes."
+else:
+    changes_pass = (
+        "Not every trained kernel that passes has a change that passes, though: in this run, "
+        f"{lost_kernels} {plural(len(lost), 'passes', 'pass')} after training and "
+        f"{plural(len(lost), 'its change does', 'their changes do')} not."
+    )
+glue("def_changes_pass", changes_pass)
 check(
-    "every trained kernel that is an edge detector has a change that is one too",
-    not (verdicts["trained kernels"] & ~verdicts["changes"]).any(),
-    measured=f"kernels {np.flatnonzero(verdicts['trained kernels']).tolist()}, "
-    f"changes {np.flatnonzero(verdicts['changes']).tolist()}",
+    f"in this run, as the sentence says: {changes_pass}",
+    changes_pass.startswith(
+        "In this run no"
+        if not verdicts["trained kernels"].any()
+        else "Every"
+        if not lost
+        else f"Not every trained kernel that passes has a change that passes, though: "
+        f"in this run, {lost_kernels} pass"
+    ),
+    measured=f"trained kernels that pass {np.flatnonzero(verdicts['trained kernels']).tolist()}, "
+    f"changes that pass {np.flatnonzero(verdicts['changes']).tolist()}",
 )
 # sphinx_gallery_end_ignore
 
@@ -718,8 +785,8 @@ check(
 # |def_n_changes_old|). A trained kernel is its initial weights plus the
 # change, and the change is the shorter of the two for |n_short| of the eight:
 # more noise than edge, where an edge is often missed (see the rows at 0.75
-# and 0.5 above). That is why the changes are the place to look -- and every
-# trained kernel that passes has a change that passes. After three epochs,
+# and 0.5 above). That is why the changes are the place to look.
+# |def_changes_pass| After three epochs,
 # |def_n_real3| of the changes made with the true labels |def_real3_are|, and
 # |def_n_shuffled3| of those made with shuffled labels: the definition
 # says which kernels *are* edge detectors, not whether learning the task made

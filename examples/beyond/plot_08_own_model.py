@@ -153,11 +153,13 @@ check(
     len(history) == 16 and history["0.weight"].shape == (16, 8, 1, 3, 3),
     measured=f"{len(history)} snapshots of '0.weight' {history['0.weight'].shape[1:]}",
 )
-# An untrained network mostly answers one class: about a tenth of the balanced held-out
-# digits. Five points are three standard deviations of a 10% accuracy on 359 images.
+# An untrained network mostly answers one class or a few: near a tenth of the balanced
+# held-out digits, or less when the classes it favours are rare among them (3.1% in one run),
+# so only the upper side is claimed. Five points are three standard deviations of a 10%
+# accuracy on 359 images.
 check(
-    "before training, the accuracy is within 5 points of the 10% of a guess",
-    abs(val_acc[0] - 0.1) < 0.05,
+    "before training, the accuracy is no better than a guess: at most 5 points above its 10%",
+    val_acc[0] < 0.1 + 0.05,
     measured=f"{val_acc[0]:.1%}",
 )
 check(
@@ -168,9 +170,9 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# Before training the network guesses (|acc_before| of the held-out digits
-# right, near the 10% of a guess); after 15 epochs it reads |acc_after| of
-# them correctly.
+# Before training the network does no better than a guess (|acc_before| of
+# the held-out digits right, where guessing gets 10%); after 15 epochs it
+# reads |acc_after| of them correctly.
 #
 # The kernels, and how they moved
 # -------------------------------
