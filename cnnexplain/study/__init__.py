@@ -87,7 +87,9 @@ import numpy as np
 from filelock import FileLock
 
 from .._checks import check_float, check_int, describe
+from ..data import make_lines
 from ..experiment import _code_digest, cache_key, default_cache_dir, resolve_config
+from ..model import LineCNN
 from .ensemble import (
     ARMS,
     LABEL_STREAM,
@@ -191,9 +193,16 @@ def study_config(
         raise ValueError(
             f"model must not set a seed: each member's is its own, from seeds; got {model['seed']!r}"
         )
-    # train() and LineCNN check the rest, in resolve_config's words.
-    training = {"epochs": epochs, "lr": lr, "batch_size": batch_size}
+    training = {
+        "epochs": epochs,
+        "lr": check_float("lr", lr, low=0.0, high=10.0, low_open=True),
+        "batch_size": check_int("batch_size", batch_size, low=1),
+    }
     config = resolve_config(data=data, model=model, training=training, split=split)
+    # Every setting checked now, in the words of the function it feeds, not in a worker later:
+    # the data and its split (50 ms for the default 1200 images) and the model.
+    make_lines(**config["data"]).split(**config["split"])
+    LineCNN(**config["model"])
     config["model"].pop("seed")
     config["training"] = {
         **{key: config["training"][key] for key in ("epochs", "batch_size", "lr")},
