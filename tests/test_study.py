@@ -82,10 +82,10 @@ def test_retrain_is_train_called_with_the_members_settings(study):
 
 @pytest.mark.slow
 def test_members_are_train_runs_on_the_default_images_too():
-    """50x50 images and the default model, as the real study trains (fewer images, to stay quick)."""
-    real = seed_study([0, 1], epochs=2, data={"n_per_class": 120}, n_jobs=1, cache_dir=False)
-    assert real.conv1_weight.shape == (2, 3, 3, 8, 1, 7, 7)
-    for seed in (0, 1):
+    """The default data and model, as the real study trains them, for one epoch."""
+    real = seed_study([0, 2], epochs=1, n_jobs=1, cache_dir=False)
+    assert real.conv1_weight.shape == (2, 3, 2, 8, 1, 7, 7)
+    for seed in (0, 2):
         for arm in ARMS:
             assert_member_is_the_history(real, seed, arm, real.retrain(seed, arm))
 
@@ -375,5 +375,5 @@ def test_member_lookups_name_the_argument(study):
         study.arm("momentum")
     with pytest.raises(TypeError, match="labels must be an int64 tensor"):
         shuffled_labels([0, 1], 0)
-    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+    with pytest.raises(ValueError, match=r"seed must be an integer in \[0, inf\], got -1"):
         shuffled_labels(torch.tensor([0, 1]), -1)

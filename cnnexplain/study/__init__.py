@@ -25,34 +25,37 @@ study keeps its conv1 snapshots and its four metrics (:class:`SeedStudy`).
 How the members are batched
 ---------------------------
 The seeds are split into chunks (``chunk_size`` seeds each); the members of a
-chunk train together as one ensemble (:mod:`cnnexplain.study.ensemble`): their
-parameters are stacked, one tensor per parameter and arm, and each step is one
-forward pass, one backward pass and one optimizer step for all of them. Only
-the two convolutions run member by member, on the very kernels
-:func:`~cnnexplain.training.train` runs. The two usual ways of batching them
-were measured here (CPU, one thread, batches of 32; each member's step
-against one step of ``train()``) and rejected:
+chunk train together as one ensemble (``cnnexplain/study/ensemble.py``):
+each step is one forward pass, one backward pass and one optimizer step for
+all of them. Within the forward pass, each member's layers run on the very
+kernels :func:`~cnnexplain.training.train` runs, member by member, and each
+member keeps tensors of its own. Batching further was measured here (CPU,
+one thread, batches of 32, a member's step against a step of ``train()``)
+and rejected, for speed and for exactness:
 
 * torch.func (``stack_module_state`` + ``functional_call`` + ``vmap``, as
   PyTorch's model-ensembling tutorial does): vmap turns each convolution into
-  one grouped convolution over all members, in the NCHW memory format, where
-  max-pooling is several times slower than in the channels-last format
-  :func:`~cnnexplain.training.train` uses. A member's step took about twice
-  as long as a step of ``train()``.
+  one grouped convolution over all the members, in the NCHW memory format,
+  where max-pooling is several times slower than in the channels-last
+  format ``train()`` uses: a member's step took about twice as long as a
+  step of ``train()``; and its members drifted from ``train()``'s runs
+  (after one epoch, conv1 weights differed by up to 2e-7 of the largest).
 * Grouped convolutions written out, channels-last: no faster per member than
-  the plain convolution (oneDNN's kernel does the same work per member, and
-  the feature maps of many members no longer fit in the cache), and they
-  round differently: a grouped convolution of two or more groups does not
-  give the plain convolution's bits, so the members would drift from
-  ``train()``'s runs (by about 1e-7 of a weight after one epoch, more after
-  eight, as rounding differences grow through training).
+  the plain convolution (the same work per member, and the feature maps of
+  many members no longer fit in the cache); and a grouped convolution of two
+  groups or more does not give the plain convolution's bits.
+* The members' weights stacked in one tensor per parameter, updated by one
+  Adam: the fused Adam of torch rounds some updates by where the weight lies
+  in its tensor (after 8 epochs, up to 3e-7 of the largest weight).
 
-On a CPU the convolutions are the work; what batching saves is what lies
-around them -- the dense layers, the losses, the optimizer, Python's loop,
-dropout's masks, the evaluation of the arms before training (one for all the
-arms of a seed) -- and the ensemble pools before the ReLU (same numbers, a
-quarter of the values). ``benchmarks/bench_study.py`` measures the whole
-against ``train()`` run once per member.
+On a CPU the convolutions are most of the work (about 60% of a step of
+``train()``); what the ensemble saves is what lies around them: one
+backward pass and one optimizer step for all the members, one dropout mask
+per seed for all its arms, one evaluation before training for all the arms
+of a seed, Python's loop; and it pools before the ReLU (the same numbers:
+the ReLU is monotone) so the ReLU sees a quarter of the values.
+``benchmarks/bench_study.py`` measures it against ``train()`` run once per
+member: BENCH_NUMBERS.
 
 Chunks in parallel, on a cluster, and identical results
 -------------------------------------------------------
@@ -165,7 +168,21 @@ def study_config(
 
     Parameters
     ----------
-    seeds, arms, epochs, lr, sgd_lr, batch_size, snapshots, data, split, model
+    seeds : iterable of int
+        As in :func:`seed_study`.
+    arms : sequence of str
+        As in :func:`seed_study`.
+    epochs : int
+        As in :func:`seed_study`.
+    lr : float
+        As in :func:`seed_study`.
+    sgd_lr : float
+        As in :func:`seed_study`.
+    batch_size : int
+        As in :func:`seed_study`.
+    snapshots : bool
+        As in :func:`seed_study`.
+    data, split, model : dict, optional
         As in :func:`seed_study`.
 
     Returns

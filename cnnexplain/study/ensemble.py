@@ -3,27 +3,29 @@
 :func:`train_chunk` trains every member -- one per seed and arm -- of a chunk
 of seeds at once and returns their conv1 snapshots and metrics. Each member
 is the run :func:`~cnnexplain.training.train` makes with the same settings,
-bit for bit on the same machine (see :mod:`cnnexplain.study` for why, and
-``tests/test_study.py``, which checks it):
+bit for bit on the same build of torch (``tests/test_study.py`` checks it):
 
 * the same initial weights: ``LineCNN(seed=seed)``'s, the same for every arm;
 * the same mini-batches: one ``torch.randperm`` per epoch from a generator
-  seeded with the seed, split into batches, as :func:`train` draws them;
-* the same dropout masks: :func:`train` seeds torch's (private) global
+  seeded with the seed, split into batches, as ``train()`` draws them;
+* the same dropout masks: ``train()`` seeds torch's (private) global
   generator with the seed and dropout draws one ``bernoulli_`` per batch from
   it; here each seed has a generator of its own, seeded the same, drawing the
-  same masks in the same order;
-* the same optimizer, made by the factory :func:`train` uses (Adam, fused
-  where torch has it, or plain SGD), over the members' stacked parameters:
-  both update every weight on its own, so stacking changes nothing;
-* the same metrics, evaluated as :func:`train` does: in batches of 64, the
-  loss summed in float64 in the same order.
+  same masks in the same order, shared by the seed's arms;
+* the same optimizer, made by the factory ``train()`` uses (Adam, fused where
+  torch has it, or plain SGD);
+* the same metrics, evaluated as ``train()`` does: in batches of 64, the loss
+  summed in float64 in the same order.
 
-The members' parameters are stacked: one tensor per parameter and arm, the
-seed first. The convolutions run member by member, on the same kernels as
-:func:`train`'s (see :mod:`cnnexplain.study` for why); the dropout, the two
-dense layers, the losses, the backward pass and the optimizer steps run for
-all the members at once. Max-pooling comes before the ReLU, not after as in
+Each step is one forward pass, one backward pass and one optimizer step (per
+optimizer) for all the members; inside the forward pass, each member's layers
+run on the very kernels ``train()`` runs (see :mod:`cnnexplain.study` for
+why they are not batched further). Every member keeps tensors of its own, as
+a model does: torch's fused Adam rounds an update by where the weight lies in
+its tensor, so stacking the members' weights in one tensor changed the last
+bit of some updates (by up to 3e-7 of the largest weight after 8 epochs,
+measured), while one fused step over all the members' own tensors changes
+nothing. Max-pooling comes before the ReLU, not after as in
 :class:`~cnnexplain.model.LineCNN`: the two orders give the same values and
 the same gradients (the ReLU is monotone; where a window's maximum is not
 positive, both pass no gradient), and pooling first leaves the ReLU a quarter
@@ -34,13 +36,14 @@ gives the model's logits bit for bit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from .. import __version__
+from .._checks import check_int, describe
 from .._torch import torch_threads
 from ..data import LineDataset, make_lines
 from ..experiment import _code_digest
@@ -100,9 +103,8 @@ def shuffled_labels(labels: torch.Tensor, seed: int) -> torch.Tensor:
     [0, 1, 1, 0, 0, 1]
     """
     if not isinstance(labels, torch.Tensor) or labels.dtype != torch.int64 or labels.ndim != 1:
-        raise TypeError(f"labels must be an int64 tensor of shape (N,), got {labels!r:.60}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        raise TypeError(f"labels must be an int64 tensor of shape (N,), got {describe(labels)}")
+    seed = check_int("seed", seed, low=0)
     permutation = np.random.default_rng([seed, LABEL_STREAM]).permutation(len(labels))
     return labels[torch.from_numpy(permutation)]
 
@@ -169,30 +171,23 @@ def _logits_of_member(images: torch.Tensor, p: dict[str, torch.Tensor], noise: t
     return F.linear(F.relu(F.linear(x, p["fc1.weight"], p["fc1.bias"])), p["fc2.weight"], p["fc2.bias"])
 
 
-def _members(stacked: dict[str, torch.Tensor]) -> list[dict[str, torch.Tensor]]:
-    """The parameters of each member: views of the stacked tensors (one unbind each, so that
-    the backward pass stacks the members' gradients in one step)."""
-    views = {key: value.unbind(0) for key, value in stacked.items()}
-    return [dict(zip(views, member)) for member in zip(*views.values())]
-
-
-def _logits(stacked: dict[str, torch.Tensor], images: Sequence[torch.Tensor], noise: torch.Tensor | None):
+def _logits(members: Sequence[dict[str, torch.Tensor]], images: Sequence[torch.Tensor], noise):
     """Logits ``(M, B, C)`` of the members, member ``i`` on ``images[i]``; ``noise`` is dropout's
     (inverted) mask ``(M, B, F)``, or None for no dropout (evaluation, or ``dropout=0``)."""
-    masks = [None] * len(images) if noise is None else noise
-    return torch.stack([_logits_of_member(x, p, m) for x, p, m in zip(images, _members(stacked), masks)])
+    masks = [None] * len(members) if noise is None else noise
+    return torch.stack([_logits_of_member(x, p, m) for x, p, m in zip(images, members, masks)])
 
 
 # -- the members --------------------------------------------------------------------
 class _Ensemble:
-    """The members of one chunk: for every arm, the parameters of all seeds stacked, and the optimizers."""
+    """The members of one chunk (for every arm, one per seed), each with tensors of its own
+    (see the module's description), and one optimizer per kind for all of them."""
 
     def __init__(self, config: dict[str, Any], seeds: Sequence[int]) -> None:
         self.arms = tuple(config["arms"])
-        self.n_seeds = len(seeds)
         initial = [LineCNN(**config["model"], seed=seed).state_dict() for seed in seeds]
-        self.params = {
-            arm: {key: torch.stack([state[key] for state in initial]).requires_grad_() for key in initial[0]}
+        self.members = {
+            arm: [{key: value.clone().requires_grad_() for key, value in state.items()} for state in initial]
             for arm in self.arms
         }
         training = config["training"]
@@ -203,15 +198,17 @@ class _Ensemble:
                 tensor
                 for arm in self.arms
                 if OPTIMIZER_OF_ARM[arm] == optimizer
-                for tensor in self.params[arm].values()
+                for member in self.members[arm]
+                for tensor in member.values()
             ]
-            if tensors:  # the factory train() uses, so the same optimizer with the same settings
+            if tensors:  # the factory train() uses: the same optimizer, the same settings
                 self.optimizers.append(_OPTIMIZERS[optimizer][1](tensors, learning_rate[optimizer]))
 
     def conv1(self) -> tuple[np.ndarray, np.ndarray]:
         """Copies of the conv1 weights ``(S, A, K, 1, k, k)`` and biases ``(S, A, K)``."""
+        by_seed = list(zip(*(self.members[arm] for arm in self.arms)))  # the arms of each seed
         return tuple(
-            np.stack([self.params[arm][key].detach().numpy() for arm in self.arms], axis=1).copy()
+            np.array([[member[key].detach().numpy() for member in arms] for arms in by_seed])
             for key in ("conv1.weight", "conv1.bias")
         )
 
@@ -220,7 +217,7 @@ class _Ensemble:
         number of right answers ``(S, A)`` in the batch, as :func:`train` counts them."""
         losses, correct = [], []
         for arm in self.arms:
-            logits = _logits(self.params[arm], images, noise)
+            logits = _logits(self.members[arm], images, noise)
             losses.append(torch.stack([F.cross_entropy(z, y) for z, y in zip(logits, labels[arm])]))
             correct.append((logits.argmax(2) == labels[arm]).sum(1))
         loss = torch.stack(losses, dim=1)
@@ -244,7 +241,7 @@ class _Ensemble:
         logits = {
             source: torch.cat(
                 [
-                    _logits(self.params[source], [batch] * self.n_seeds, None)
+                    _logits(self.members[source], [batch] * len(self.members[source]), None)
                     for batch in images.split(EVAL_BATCH_SIZE)
                 ],
                 dim=1,
@@ -275,8 +272,7 @@ def _check_forward(config: dict[str, Any], seed: int, images: torch.Tensor) -> N
     model = LineCNN(**config["model"], seed=seed).eval()
     with torch.no_grad():
         expected = model(images)
-        stacked = {key: value.unsqueeze(0) for key, value in model.state_dict().items()}
-        got = _logits(stacked, [images], None)[0]
+        got = _logits([model.state_dict()], [images], None)[0]
     if not torch.equal(expected, got):
         raise RuntimeError(
             "the seed study's batched forward pass no longer gives LineCNN's logits "
@@ -310,39 +306,28 @@ def train_chunk(config: dict[str, Any], seeds: Sequence[int]) -> dict[str, Any]:
         (:func:`trained_with`).
     """
     seeds = [int(seed) for seed in seeds]
-    training = config["training"]
     with torch_threads(1):
-        train_set, test_set = datasets(config)
-        x_train, y_train = _channels_last(train_set.images), train_set.labels
-        x_test = _channels_last(test_set.images)
-        _check_forward(config, seeds[0], x_test[:2])
-        labels = {arm: _member_labels(arm, y_train, seeds) for arm in config["arms"]}
-        true_test = {arm: test_set.labels.expand(len(seeds), -1) for arm in config["arms"]}
+        data = _chunk_data(config, seeds)
+        _check_forward(config, seeds[0], data.test_images[:2])
         ensemble = _Ensemble(config, seeds)
-
-        first = config["arms"][0]  # every arm starts from the same weights as the first
-        start = {arm: first for arm in config["arms"]}
-        metrics = [np.concatenate([ensemble.evaluate(x_train, labels, arms=start),
-                                   ensemble.evaluate(x_test, true_test, arms=start)])]  # fmt: skip
+        # Before training every arm of a seed has the first arm's weights: evaluate them once.
+        start = dict.fromkeys(ensemble.arms, ensemble.arms[0])
+        metrics = [
+            np.concatenate(
+                [
+                    ensemble.evaluate(data.train_images, data.train_labels, arms=start),
+                    ensemble.evaluate(data.test_images, data.test_labels, arms=start),
+                ]
+            )
+        ]
         snapshots = [ensemble.conv1()]
+        # train() seeds its shuffling generator and, for dropout, torch's with the seed: so here.
         shuffling = [torch.Generator().manual_seed(seed) for seed in seeds]
         dropping = [torch.Generator().manual_seed(seed) for seed in seeds]
-        p = config["model"]["dropout"]
-        n, epochs = len(y_train), training["epochs"]
+        epochs = config["training"]["epochs"]
         for epoch in range(1, epochs + 1):
-            loss_sum, correct = 0.0, 0
-            orders = [torch.randperm(n, generator=g).split(training["batch_size"]) for g in shuffling]
-            for indices in zip(*orders):
-                images = [x_train[i] for i in indices]
-                batch_labels = {
-                    arm: torch.stack([y[i] for y, i in zip(labels[arm], indices)]) for arm in labels
-                }
-                noise = _dropout_noise(dropping, len(indices[0]), ensemble, p)
-                losses, right = ensemble.step(images, batch_labels, noise)
-                loss_sum = loss_sum + losses * len(indices[0])
-                correct = correct + right
-            evaluated = ensemble.evaluate(x_test, true_test)
-            metrics.append(np.concatenate([[loss_sum / n, correct / n], evaluated]))
+            trained = _train_epoch(ensemble, data, shuffling, dropping, config)
+            metrics.append(np.concatenate([trained, ensemble.evaluate(data.test_images, data.test_labels)]))
             if config["snapshots"] == "epoch" or epoch == epochs:
                 snapshots.append(ensemble.conv1())
     weights, biases = zip(*snapshots)
@@ -354,6 +339,45 @@ def train_chunk(config: dict[str, Any], seeds: Sequence[int]) -> dict[str, Any]:
         "code": _code_digest(),  # what trained it, for the caller to compare with its own
         "versions": trained_with(),
     }
+
+
+class _ChunkData(NamedTuple):
+    """The images of a chunk (channels-last, as train() gives them) and each arm's labels ``(S, N)``."""
+
+    train_images: torch.Tensor
+    train_labels: dict[str, torch.Tensor]
+    test_images: torch.Tensor
+    test_labels: dict[str, torch.Tensor]
+
+
+def _chunk_data(config: dict[str, Any], seeds: list[int]) -> _ChunkData:
+    train_set, test_set = datasets(config)
+    return _ChunkData(
+        _channels_last(train_set.images),
+        {arm: _member_labels(arm, train_set.labels, seeds) for arm in config["arms"]},
+        _channels_last(test_set.images),
+        dict.fromkeys(config["arms"], test_set.labels.expand(len(seeds), -1)),  # the true labels, for all
+    )
+
+
+def _train_epoch(
+    ensemble: _Ensemble, data: _ChunkData, shuffling: list, dropping: list, config: dict
+) -> np.ndarray:
+    """One epoch of every member; returns the mean loss and the accuracy over its batches
+    ``(2, S, A)``, accumulated in float64 as :func:`~cnnexplain.training.train` does."""
+    n, batch_size = data.train_images.shape[0], config["training"]["batch_size"]
+    loss_sum, correct = 0.0, 0
+    orders = [torch.randperm(n, generator=g).split(batch_size) for g in shuffling]
+    for indices in zip(*orders):  # one batch of every seed
+        images = [data.train_images[i] for i in indices]
+        labels = {
+            arm: torch.stack([y[i] for y, i in zip(ys, indices)]) for arm, ys in data.train_labels.items()
+        }
+        noise = _dropout_noise(dropping, len(indices[0]), ensemble, config["model"]["dropout"])
+        losses, right = ensemble.step(images, labels, noise)
+        loss_sum = loss_sum + losses * len(indices[0])
+        correct = correct + right
+    return np.stack([loss_sum / n, correct / n])
 
 
 def _member_labels(arm: str, labels: torch.Tensor, seeds: list[int]) -> torch.Tensor:
@@ -369,7 +393,7 @@ def _dropout_noise(generators: list[torch.Generator], batch: int, ensemble: _Ens
     then divided by ``1 - p``. None when ``p`` is 0: dropout then draws nothing."""
     if p == 0:
         return None
-    features = ensemble.params[ensemble.arms[0]]["fc1.weight"].shape[-1]
+    features = ensemble.members[ensemble.arms[0]][0]["fc1.weight"].shape[-1]
     return torch.stack(
         [torch.empty(batch, features).bernoulli_(1 - p, generator=g).div_(1 - p) for g in generators]
     )

@@ -110,7 +110,8 @@ class SeedStudy:
     ... )
     >>> study.conv1_weight.shape  # seeds, arms, snapshots, kernels
     (2, 2, 2, 8, 1, 7, 7)
-    >>> bool((study.initial_weight[:, 0] == study.initial_weight[:, 1]).all())
+    >>> start = study.initial_weight  # seeds, arms, kernels
+    >>> bool((start[:, 0] == start[:, 1]).all())  # twins: the same start
     True
     """
 
@@ -190,7 +191,13 @@ class SeedStudy:
         return self.arms.index(check_choice("name", name, self.arms))
 
     def __len__(self) -> int:
-        """Return the number of seeds."""
+        """Return the number of seeds.
+
+        Returns
+        -------
+        int
+            The length of the seed axis.
+        """
         return len(self.config["seeds"])
 
     def __eq__(self, other: object) -> bool:
