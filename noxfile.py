@@ -248,16 +248,20 @@ def install_reader_env(session: nox.Session, args: list[str], *, pinned: bool) -
 def bench(session: nox.Session) -> None:
     """Print the benchmark tables: training (bench_training.py), then docs (bench_docs.py).
 
-    ``-- training``, ``-- docs`` or ``-- section`` runs one of them; arguments
-    after it go to that script, e.g. ``-- docs --base c7b38fd``. The docs
-    benchmark clones the repository twice and builds the site from scratch
-    several times: it takes about a quarter of an hour. ``-- section``
-    (bench_section.py, not part of the default run) measures what the "Why
-    edges?" section adds to a cold build of the site.
+    ``-- training``, ``-- docs``, ``-- section`` or ``-- study`` runs one of
+    them; arguments after it go to that script, e.g. ``-- docs --base
+    c7b38fd``. The docs benchmark clones the repository twice and builds the
+    site from scratch several times: it takes about a quarter of an hour.
+    ``-- section`` (bench_section.py, not part of the default run) measures
+    what the "Why edges?" section adds to a cold build of the site; ``--
+    study`` (bench_study.py, not part of the default run either) a seed
+    study of 100 seeds against train() once per member.
     """
     which, *args = session.posargs or ["all"]
-    if which not in ("all", "training", "docs", "section"):
-        session.error(f"bench: the first argument must be 'training', 'docs' or 'section', got {which!r}")
+    if which not in ("all", "training", "docs", "section", "study"):
+        session.error(
+            f"bench: the first argument must be 'training', 'docs', 'section' or 'study', got {which!r}"
+        )
     install(session)
     if which in ("all", "training"):
         session.run("python", "benchmarks/bench_training.py", *args)
@@ -265,6 +269,8 @@ def bench(session: nox.Session) -> None:
         session.run("python", "benchmarks/bench_docs.py", *args)
     if which == "section":
         session.run("python", "benchmarks/bench_section.py", *args)
+    if which == "study":
+        session.run("python", "benchmarks/bench_study.py", *args)
 
 
 @nox.session

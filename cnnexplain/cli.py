@@ -6,6 +6,7 @@
     cnnexplain info run.safetensors                             # configuration, steps, final metrics
     cnnexplain figures run.safetensors -o figures/              # the article's figures and animation
     cnnexplain explore run.safetensors -o explorer.html         # the network live in a web page
+    cnnexplain study --seeds 100 -o study/                      # 100 seeds x 3 arms: conv1 and metrics
 
 ``python -m cnnexplain`` is the same command. Every subcommand has ``--help``.
 
@@ -15,7 +16,8 @@ gallery's run for the same settings, with the library's defaults),
 :meth:`~cnnexplain.experiment.Experiment.from_history` rebuilds a run's data
 from its history, :func:`~cnnexplain.analysis.selective_kernels` picks the
 kernels to show, :mod:`cnnexplain.viz` draws and
-:class:`~cnnexplain.viz.Explorer` writes the live page.
+:class:`~cnnexplain.viz.Explorer` writes the live page, and
+:func:`~cnnexplain.study.seed_study` trains a seed study.
 
 Exit status: 0 on success; 2 for a bad argument or an unreadable, corrupt or
 missing file, with a one-line message; 130 when interrupted (Ctrl-C; an
@@ -26,6 +28,7 @@ unexpected error, which is a bug: one line says so, ``--debug`` shows where.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import math
 import os
@@ -44,6 +47,7 @@ from .data import ORIENTATIONS
 from .experiment import Experiment, experiment, resolve_config
 from .history import WeightHistory
 from .model import LineCNN
+from .study import ARMS, MAX_SEEDS, check_scheduler, seed_study
 
 __all__ = ["main"]
 
@@ -57,6 +61,8 @@ DEFAULTS = resolve_config()
 #: Snapshots an explorer page holds by default: every epoch of the default run (20 epochs and
 #: the start) fits, and a batch-recorded history gets the ones where the kernels move.
 EXPLORE_SNAPSHOTS = 21
+#: The file ``cnnexplain study`` writes in its output folder.
+STUDY_FILE = "study.safetensors"
 
 
 class CommandError(Exception):
@@ -178,7 +184,74 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--force", action="store_true", help="replace HTML if it exists")
     p.set_defaults(run=_cmd_explore, parser=p)
+
+    p = commands.add_parser(
+        "study", parents=[common], help="train many seeds, each with a shuffled-label and an SGD twin"
+    )
+    p.description = (
+        "Train the default run for many seeds, each seed in every arm: 'adam' (the run of "
+        "'cnnexplain train --seed SEED'), 'shuffled' (the same start and batches, shuffled labels) "
+        "and 'sgd' (the same start and batches, plain SGD). The seeds train in batched chunks, in "
+        "parallel processes or on a Dask cluster; the result does not depend on how. Writes "
+        f"DIR/{STUDY_FILE}: conv1 after every epoch and the metrics of every member."
+    )
+    defaults = inspect.signature(seed_study).parameters
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write into (created)")
+    p.add_argument("--force", action="store_true", help=f"replace DIR/{STUDY_FILE} if it exists")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
+    p.add_argument(
+        "--seeds",
+        type=_in_range(int, 1, MAX_SEEDS),
+        default=100,
+        help="how many seeds (default: %(default)s)",
+    )
+    p.add_argument(
+        "--first-seed",
+        type=_in_range(int, 0),
+        default=0,
+        help="the first seed; the others follow it (default: 0)",
+    )
+    p.add_argument(
+        "--arms",
+        type=_arm_list,
+        default=list(defaults["arms"].default),
+        metavar="ARM,...",
+        help=f"comma-separated, among {','.join(ARMS)} (default: {','.join(defaults['arms'].default)})",
+    )
+    p.add_argument(
+        "--epochs",
+        type=_in_range(int, 0, 10_000),
+        default=defaults["epochs"].default,
+        help="epochs of every member (default: %(default)s)",
+    )
+    p.add_argument(
+        "--chunk-size",
+        type=_in_range(int, 1),
+        default=defaults["chunk_size"].default,
+        help="seeds trained together in one process (default: %(default)s)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=_in_range(int, 1),
+        default=None,
+        help="chunks at once (default: one per core, or every worker of the cluster)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on this Dask cluster, e.g. tcp://host:8786 (needs: pip install cnnexplain[study])",
+    )
+    p.set_defaults(run=_cmd_study, parser=p)
     return parser
+
+
+def _arm_list(text: str) -> list[str]:
+    """An argparse type: comma-separated, distinct arm names."""
+    arms = [name.strip() for name in text.split(",")]
+    unknown = [name for name in arms if name not in ARMS]
+    if unknown or len(set(arms)) != len(arms):
+        raise argparse.ArgumentTypeError(f"expected distinct names among {','.join(ARMS)}, got {text!r}")
+    return arms
 
 
 def _load(path: str) -> WeightHistory:
@@ -395,6 +468,52 @@ def _cmd_explore(args: argparse.Namespace) -> int:
         f"wrote {path} ({path.stat().st_size:,} bytes): {len(explorer.snapshots)} snapshots, epochs {epochs}"
     )
     print(f"open it in a browser: {path.resolve().as_uri()}")
+    return 0
+
+
+# -- study ---------------------------------------------------------------------
+def _cmd_study(args: argparse.Namespace) -> int:
+    folder = Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        raise CommandError(f"output {folder} exists and is not a folder")
+    output = folder / STUDY_FILE
+    _check_output_file(output, force=args.force)
+    if args.scheduler is not None:
+        try:
+            check_scheduler(args.scheduler)
+        except (ImportError, ValueError) as exc:  # no dask.distributed, or not an address
+            raise CommandError(exc) from None
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    start = time.perf_counter()
+    try:
+        study = seed_study(
+            seeds,
+            args.arms,
+            epochs=args.epochs,
+            chunk_size=args.chunk_size,
+            n_jobs=args.jobs,
+            scheduler=args.scheduler,
+            cache_dir=False,
+            progress=False if args.no_progress else None,
+        )
+    except OSError as exc:  # no scheduler answers at that address
+        raise CommandError(f"cannot run on the cluster at {args.scheduler}: {exc}") from None
+    seconds = time.perf_counter() - start
+    try:
+        path = study.save(output, overwrite=args.force)
+    except FileExistsError:
+        raise CommandError(f"output {output} appeared while training; pass --force to replace it") from None
+    except OSError as exc:
+        raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
+    accuracy = ", ".join(
+        f"{arm} {study.final_accuracy[:, i].mean():.3f} (lowest {study.final_accuracy[:, i].min():.3f})"
+        for i, arm in enumerate(study.arms)
+    )
+    print(
+        f"trained {len(study)} seeds x {len(study.arms)} arms, {args.epochs} epochs, in {seconds:.1f} s; "
+        f"mean final test accuracy: {accuracy}; wrote {path} ({path.stat().st_size:,} bytes)",
+        flush=True,
+    )
     return 0
 
 

@@ -24,6 +24,7 @@ import json
 import math
 import sys
 import warnings
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -120,23 +121,24 @@ def _evaluate(
 
 
 # -- training ------------------------------------------------------------------------
-def _adam(model: nn.Module, lr: float) -> torch.optim.Optimizer:
-    """Adam over the model's parameters; the fused implementation (one
-    kernel for all the parameters, the same algorithm) where torch has it."""
-    params = list(model.parameters())
+def _adam(params: Iterable[torch.Tensor], lr: float) -> torch.optim.Optimizer:
+    """Adam over ``params``; the fused implementation (one kernel for all
+    the parameters, the same algorithm) where torch has it."""
+    params = list(params)
     try:
         return torch.optim.Adam(params, lr=lr, fused=True)
     except (RuntimeError, TypeError, ValueError):  # torch < 2.4 on the CPU, or another device
         return torch.optim.Adam(params, lr=lr)
 
 
-def _sgd(model: nn.Module, lr: float) -> torch.optim.Optimizer:
-    """Plain stochastic gradient descent: no momentum, no weight decay, so that
-    every step is exactly ``-lr`` times the gradient."""
-    return torch.optim.SGD(model.parameters(), lr=lr)
+def _sgd(params: Iterable[torch.Tensor], lr: float) -> torch.optim.Optimizer:
+    """Plain stochastic gradient descent over ``params``: no momentum, no
+    weight decay, so that every step is exactly ``-lr`` times the gradient."""
+    return torch.optim.SGD(params, lr=lr)
 
 
-#: The optimizers :func:`train` offers: argument -> (name recorded in the history, factory).
+#: The optimizers :func:`train` offers: argument -> (name recorded in the history, factory of
+#: the optimizer over some parameters; :mod:`cnnexplain.study` makes its members' with them too).
 _OPTIMIZERS = {"adam": ("Adam", _adam), "sgd": ("SGD", _sgd)}
 
 
@@ -322,7 +324,7 @@ def train(
         used_threads = torch.get_num_threads()
         torch.manual_seed(seed)  # the dropout masks, drawn from the private state of fork_rng
         shuffling = torch.Generator().manual_seed(seed)
-        step_rule = make_optimizer(model, lr)
+        step_rule = make_optimizer(model.parameters(), lr)
         snapshots.append(((0, 0), _snapshot(model)))
         epoch_metrics.append(measure(*_evaluate(model, x_train, y_train)))
         try:

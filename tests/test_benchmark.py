@@ -70,3 +70,28 @@ def test_docs_benchmark_table_gives_ratios_and_verdicts():
     rows = bench.table(Stub("aaa"), Stub("bbb"), times).splitlines()
     assert "0.45x" in rows[2] and "0.70x" in rows[3] and "0.67x" in rows[4]
     assert rows[2].endswith("met") and rows[3].endswith("MISSED") and rows[4].endswith("met")
+
+
+@pytest.mark.slow
+def test_study_benchmark_prints_its_table(capsys):
+    spec = importlib.util.spec_from_file_location("bench_study", BENCH.with_name("bench_study.py"))
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    threads = torch.get_num_threads()
+    try:
+        args = ["--seeds", "2", "--epochs", "1", "--arms", "adam,sgd", "--chunk-size", "1", "--jobs", "1"]
+        assert bench.main([*args, "--repeats", "1"]) == 0
+    finally:
+        torch.set_num_threads(threads)
+    out = capsys.readouterr().out
+    for row in (
+        "one chunk: 2 members, one process, one thread",
+        "speed-up of the ensemble",
+        "the same numbers, bit for bit",
+        "the whole study: 2 seeds x 2 arms = 4 members",
+        "seed_study(), 1 local process",
+        "speed-up of seed_study()",
+    ):
+        assert row in out, row
+    (same,) = [line for line in out.splitlines() if "the same numbers, bit for bit" in line]
+    assert same.rstrip().endswith("yes")

@@ -23,6 +23,8 @@ import cnnexplain.experiment
 from cnnexplain import __version__
 from cnnexplain.cli import main
 from cnnexplain.history import WeightHistory
+from cnnexplain.study import SeedStudy
+from cnnexplain.study import study_config as seed_study_config
 
 #: A short training: 20 images of 20x20 pixels per class (32 to train, 8 to validate, one batch per epoch).
 SHORT = ["--n-per-class", "20", "--size", "20", "--epochs", "2", "--no-progress"]
@@ -272,6 +274,57 @@ def test_explore_refuses_to_overwrite_without_force(trained, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]  # no temporary file left
 
 
+# -- study -------------------------------------------------------------------------------
+#: A study that trains nothing: every member evaluated once on the default images (2 s).
+NO_EPOCH = ["--epochs", "0", "--jobs", "1", "--no-progress"]
+
+
+def test_study_writes_the_study_and_prints_one_summary_line(tmp_path):
+    code, out, err = run_cli(
+        "study", "--seeds", "2", "--first-seed", "5", "--arms", "adam,sgd", *NO_EPOCH, "-o", tmp_path / "s"
+    )
+    assert (code, err) == (0, "")
+    study = SeedStudy.load(tmp_path / "s" / "study.safetensors")
+    assert study.seeds.tolist() == [5, 6] and study.arms == ("adam", "sgd")
+    assert study.config == seed_study_config([5, 6], ["adam", "sgd"], epochs=0)
+    assert out.count("\n") == 1
+    assert out.startswith("trained 2 seeds x 2 arms, 0 epochs, in ")
+    assert "mean final test accuracy: adam 0.500 (lowest 0.500), sgd 0.500" in out
+    assert f"wrote {tmp_path / 's' / 'study.safetensors'}" in out
+    # An existing study is kept, unless --force.
+    code, _, err = run_cli("study", "--seeds", "1", *NO_EPOCH, "-o", tmp_path / "s")
+    assert code == 2 and "exists; pass --force" in err
+    assert SeedStudy.load(tmp_path / "s" / "study.safetensors") == study
+    assert run_cli("study", "--seeds", "1", *NO_EPOCH, "-o", tmp_path / "s", "--force")[0] == 0
+    assert len(SeedStudy.load(tmp_path / "s" / "study.safetensors")) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--seeds", "0"], "argument --seeds: expected an integer in [1, 100000], got 0"),
+        (["--first-seed", "-1"], "argument --first-seed"),
+        (["--arms", "adam,momentum"], "argument --arms: expected distinct names among adam,shuffled,sgd"),
+        (["--arms", "sgd,sgd"], "argument --arms"),
+        (["--epochs", "-1"], "argument --epochs"),
+        (["--jobs", "0"], "argument --jobs"),
+        (["--chunk-size", "0"], "argument --chunk-size"),
+        (["--scheduler", "nonsense://host:1"], "scheduler must be the address of a Dask scheduler"),
+    ],
+)
+def test_study_bad_arguments_give_one_line_and_status_2(args, expected, tmp_path):
+    code, out, err = run_cli("study", *args, "-o", tmp_path / "s")
+    assert code == 2 and out == ""
+    assert_one_line(err, "error: ")
+    assert expected in err
+    assert not (tmp_path / "s" / "study.safetensors").exists()
+
+
+def test_study_output_must_be_a_folder(trained, tmp_path):
+    code, _, err = run_cli("study", *NO_EPOCH, "-o", trained[0])
+    assert code == 2 and "is not a folder" in err
+
+
 # -- errors, help, entry point ---------------------------------------------------------
 
 
@@ -367,7 +420,7 @@ def test_interrupt_outside_training_exits_130_with_one_line(trained, monkeypatch
     assert run_cli("info", trained[0]) == (130, "", "cnnexplain: interrupted\n")
 
 
-@pytest.mark.parametrize("command", [[], ["train"], ["info"], ["figures"], ["explore"]])
+@pytest.mark.parametrize("command", [[], ["train"], ["info"], ["figures"], ["explore"], ["study"]])
 def test_help_of_every_command(command):
     code, out, err = run_cli(*command, "--help")
     assert code == 0 and err == ""
@@ -389,5 +442,5 @@ def test_python_dash_m_runs_the_command():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: cnnexplain ")
-    for command in ("train", "info", "figures"):
+    for command in ("train", "info", "figures", "explore", "study"):
         assert command in result.stdout

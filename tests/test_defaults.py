@@ -11,6 +11,7 @@ from cnnexplain import LineCNN, LineDataset, make_lines, train
 from cnnexplain.cli import build_parser, main
 from cnnexplain.experiment import Experiment, resolve_config
 from cnnexplain.history import WeightHistory
+from cnnexplain.study import seed_study
 
 
 def signature_defaults(function, names=None) -> dict:
@@ -49,3 +50,13 @@ def test_cli_train_without_options_uses_the_signature_defaults(tmp_path):
         recorded["dataset"]["split"]["test_fraction"]
         == signature_defaults(LineDataset.split)["test_fraction"]
     )
+
+
+def test_cli_study_without_options_uses_the_signature_defaults():
+    args = build_parser().parse_args(["study", "-o", "study"])
+    defaults = {name: p.default for name, p in inspect.signature(seed_study).parameters.items()}
+    assert range(args.first_seed, args.first_seed + args.seeds) == defaults["seeds"]
+    assert args.arms == list(defaults["arms"]) and args.epochs == defaults["epochs"]
+    assert args.chunk_size == defaults["chunk_size"]
+    assert args.jobs is None and defaults["n_jobs"] is None  # one job per core (or cluster worker)
+    assert args.scheduler is None and defaults["scheduler"] is None

@@ -1,0 +1,379 @@
+"""Tests of cnnexplain.study: every member is train()'s run, whatever the chunks and wherever they run.
+
+The measured tolerance between a member of the batched ensemble and the run of
+:func:`~cnnexplain.training.train` with its settings is zero: every conv1
+snapshot and every metric is equal bit for bit (``np.array_equal``), on the
+default 50x50 images as on the small ones, for every arm. So is a member
+trained in chunks of other sizes, with other chunk-mates, in other processes
+or on a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import safetensors.numpy
+import torch
+import torch.nn.functional as F
+
+import cnnexplain.study as study_module
+import cnnexplain.study.ensemble as ensemble_module
+from cnnexplain import LineCNN, make_lines, train
+from cnnexplain.history import WeightHistory
+from cnnexplain.study import ARMS, METRICS, SeedStudy, seed_study, shuffled_labels, study_config
+
+#: Small studies: 20 training images of 20x20 (batches of 8, 8 and 4: a short last batch), 4 to test.
+SMALL = {"data": {"n_per_class": 12, "size": 20}, "batch_size": 8, "epochs": 2, "cache_dir": False}
+SEEDS = [0, 3, 7]
+
+
+def small_study(seeds=SEEDS, arms=ARMS, **kwargs) -> SeedStudy:
+    return seed_study(seeds, arms, **{**SMALL, "n_jobs": 1, **kwargs})
+
+
+@pytest.fixture(scope="module")
+def study() -> SeedStudy:
+    """Three seeds in every arm, one chunk, in this process."""
+    return small_study(chunk_size=3)
+
+
+def assert_member_is_the_history(study: SeedStudy, seed: int, arm: str, history: WeightHistory) -> None:
+    """The member's conv1 snapshots and metrics are the history's, bit for bit."""
+    s, a = list(study.seeds).index(seed), study.arm(arm)
+    assert history.completed
+    assert np.array_equal(history["conv1.weight"], study.conv1_weight[s, a]), (seed, arm)
+    assert np.array_equal(history["conv1.bias"], study.conv1_bias[s, a]), (seed, arm)
+    for name in METRICS:
+        assert np.array_equal(history.metrics[name], study.metrics[name][s, a]), (seed, arm, name)
+
+
+def same_member(one: SeedStudy, other: SeedStudy, seed: int, arm: str) -> bool:
+    i, j = list(one.seeds).index(seed), list(other.seeds).index(seed)
+    a, b = one.arm(arm), other.arm(arm)
+    return (
+        np.array_equal(one.conv1_weight[i, a], other.conv1_weight[j, b])
+        and np.array_equal(one.conv1_bias[i, a], other.conv1_bias[j, b])
+        and all(np.array_equal(one.metrics[n][i, a], other.metrics[n][j, b]) for n in METRICS)
+    )
+
+
+# -- every member is train()'s run ---------------------------------------------------------
+def test_every_member_is_the_run_of_train_bit_for_bit(study):
+    for seed in SEEDS:
+        for arm in ARMS:
+            assert_member_is_the_history(study, seed, arm, study.retrain(seed, arm))
+
+
+def test_retrain_is_train_called_with_the_members_settings(study):
+    """What retrain() runs, written out: the same seed for the model, the batches and dropout."""
+    train_set, test_set = make_lines(n_per_class=12, size=20).split()
+    labels = shuffled_labels(train_set.labels, 3)
+    settings = {"epochs": 2, "batch_size": 8, "seed": 3, "val_set": test_set, "progress": False}
+    runs = {
+        "adam": train(LineCNN(image_size=20, seed=3), train_set, lr=1e-3, **settings),
+        "shuffled": train(LineCNN(image_size=20, seed=3), (train_set.images, labels), lr=1e-3, **settings),
+        "sgd": train(LineCNN(image_size=20, seed=3), train_set, optimizer="sgd", lr=0.1, **settings),
+    }
+    for arm, history in runs.items():
+        assert_member_is_the_history(study, 3, arm, history)
+
+
+@pytest.mark.slow
+def test_members_are_train_runs_on_the_default_images_too():
+    """The default data and model, as the real study trains them, for one epoch."""
+    real = seed_study([0, 2], epochs=1, n_jobs=1, cache_dir=False)
+    assert real.conv1_weight.shape == (2, 3, 2, 8, 1, 7, 7)
+    for seed in (0, 2):
+        for arm in ARMS:
+            assert_member_is_the_history(real, seed, arm, real.retrain(seed, arm))
+
+
+# -- chunks, processes, clusters ---------------------------------------------------------------
+@pytest.mark.parametrize("chunk_size", [1, 2])
+def test_the_chunk_size_does_not_change_a_bit(study, chunk_size):
+    assert small_study(chunk_size=chunk_size) == study
+
+
+def test_a_member_does_not_depend_on_its_chunk_mates(study):
+    reordered = small_study([7, 0], chunk_size=2)  # other mates, other places in the stacked tensors
+    alone = small_study([3], ("sgd",))  # a chunk of one member
+    for seed in (7, 0):
+        for arm in ARMS:
+            assert same_member(reordered, study, seed, arm)
+    assert same_member(alone, study, 3, "sgd")
+
+
+@pytest.mark.slow
+def test_chunks_in_local_processes_give_the_same_study(study):
+    assert small_study(chunk_size=1, n_jobs=2) == study
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_same_numbers_as_a_local_run():
+    distributed = pytest.importorskip("distributed")
+    settings = {**SMALL, "epochs": 1}
+    local = seed_study(range(4), chunk_size=4, n_jobs=1, **settings)
+    # Free ports (the scheduler's and the workers'), no dashboard: no clash with other test runs.
+    with (
+        distributed.LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None, scheduler_port=0
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        on_client = seed_study(range(4), chunk_size=1, scheduler=client, **settings)
+        on_address = seed_study(range(4), chunk_size=3, scheduler=cluster.scheduler_address, **settings)
+    assert on_client == local
+    assert on_address == local
+
+
+def test_a_worker_with_other_code_is_refused(monkeypatch):
+    monkeypatch.setattr(ensemble_module, "_code_digest", lambda: "0" * 64)
+    with pytest.raises(RuntimeError, match="a worker trained with other code"):
+        small_study([0], ("adam",), epochs=0)
+
+
+def test_the_ensemble_refuses_to_run_a_forward_pass_that_is_not_the_models(monkeypatch):
+    def average_pooled(images, weight, bias):
+        return F.relu(F.avg_pool2d(F.conv2d(images, weight, bias), 2))
+
+    monkeypatch.setattr(ensemble_module, "_block", average_pooled)
+    with pytest.raises(RuntimeError, match="no longer gives LineCNN's logits"):
+        small_study([0], ("adam",), epochs=0)
+
+
+# -- the twins -------------------------------------------------------------------------------
+def test_the_arms_of_a_seed_start_from_its_model(study):
+    for s, seed in enumerate(SEEDS):
+        model = LineCNN(image_size=20, seed=seed)
+        for a in range(len(ARMS)):
+            assert np.array_equal(study.initial_weight[s, a], model.conv1.weight.detach().numpy())
+            assert np.array_equal(study.conv1_bias[s, a, 0], model.conv1.bias.detach().numpy())
+    assert not np.array_equal(study.initial_weight[0], study.initial_weight[1])  # seeds differ
+    # Before training, every arm has the same test metrics; training moves them apart.
+    for name in ("val_loss", "val_accuracy"):
+        at_start = study.metrics[name][:, :, 0]
+        assert (at_start == at_start[:, :1]).all()
+    assert not np.array_equal(study.final_weight[:, 0], study.final_weight[:, 2])
+
+
+def test_shuffled_labels_are_a_permutation_drawn_from_the_seed():
+    labels = make_lines(n_per_class=50, size=20).labels
+    shuffled = shuffled_labels(labels, 5)
+    assert torch.equal(shuffled, shuffled_labels(labels, 5))  # the same seed, the same labels
+    assert not torch.equal(shuffled, labels) and not torch.equal(shuffled, shuffled_labels(labels, 6))
+    assert torch.bincount(shuffled).tolist() == torch.bincount(labels).tolist()
+    expected = np.random.default_rng([5, study_module.LABEL_STREAM]).permutation(len(labels))
+    assert torch.equal(shuffled, labels[torch.from_numpy(expected)])
+    # Not the order of the first epoch's batches, which train() draws from the same seed.
+    assert not torch.equal(
+        shuffled, labels[torch.randperm(len(labels), generator=torch.Generator().manual_seed(5))]
+    )
+
+
+def test_the_shuffled_arm_trains_and_is_measured_on_its_own_labels(study):
+    adam, shuffled = study.arm("adam"), study.arm("shuffled")
+    # The same weights before training, other training labels: other training metrics, the same test ones.
+    assert not np.array_equal(
+        study.metrics["train_loss"][:, adam, 0], study.metrics["train_loss"][:, shuffled, 0]
+    )
+    assert np.array_equal(study.metrics["val_loss"][:, adam, 0], study.metrics["val_loss"][:, shuffled, 0])
+
+
+# -- what a study holds ---------------------------------------------------------------------
+def test_a_study_holds_conv1_after_every_epoch_and_the_metrics(study):
+    assert study.seeds.tolist() == SEEDS and study.arms == ARMS and len(study) == 3
+    assert study.epochs.tolist() == [0, 1, 2]
+    assert study.conv1_weight.shape == (3, 3, 3, 8, 1, 7, 7) and study.conv1_weight.dtype == np.float32
+    assert study.conv1_bias.shape == (3, 3, 3, 8)
+    assert all(study.metrics[n].shape == (3, 3, 3) and study.metrics[n].dtype == np.float64 for n in METRICS)
+    assert study.final_accuracy.shape == (3, 3)
+    assert np.array_equal(study.final_weight, study.conv1_weight[:, :, -1])
+    assert not study.conv1_weight.flags.writeable
+    assert "3 seeds x 3 arms" in repr(study)
+    assert study.config == study_config(SEEDS, epochs=2, batch_size=8, data={"n_per_class": 12, "size": 20})
+
+
+def test_without_snapshots_a_study_keeps_the_start_and_the_end(study):
+    ends = small_study(snapshots=False)
+    assert ends.epochs.tolist() == [0, 2]
+    assert np.array_equal(ends.conv1_weight, study.conv1_weight[:, :, [0, -1]])
+    assert all(np.array_equal(ends.metrics[n], study.metrics[n]) for n in METRICS)
+
+
+# -- cache ---------------------------------------------------------------------------------------
+def test_a_study_is_cached_and_found_whatever_the_chunks(tmp_path, monkeypatch, study):
+    cached = small_study(cache_dir=tmp_path)
+    assert cached == study
+    assert len(list(tmp_path.glob("study-*.safetensors"))) == 1
+
+    def fail(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(study_module, "train_chunk", fail)
+    assert small_study(cache_dir=tmp_path, chunk_size=1, n_jobs=2) == study
+    with pytest.raises(AssertionError, match="trained again"):  # other settings: another entry
+        small_study(cache_dir=tmp_path, epochs=1)
+
+
+def test_a_damaged_cache_entry_is_trained_again(tmp_path, study):
+    small_study(cache_dir=tmp_path)
+    (path,) = tmp_path.glob("study-*.safetensors")
+    path.write_bytes(path.read_bytes()[:100])
+    assert small_study(cache_dir=tmp_path) == study
+    assert SeedStudy.load(path) == study
+
+
+# -- the file -----------------------------------------------------------------------------------
+def test_save_and_load_give_the_same_study_and_the_same_bytes(study, tmp_path):
+    path = study.save(tmp_path / "study.safetensors")
+    loaded = SeedStudy.load(path)
+    assert loaded == study
+    again = loaded.save(tmp_path / "again.safetensors")
+    assert again.read_bytes() == path.read_bytes()
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        study.save(path)
+    assert study.save(path, overwrite=True) == path
+
+
+def write_study_file(path, header: dict, tensors: dict) -> None:
+    metadata = {"cnnexplain.SeedStudy": json.dumps(header)}
+    path.write_bytes(safetensors.numpy.save(tensors, metadata=metadata))
+
+
+def study_file_parts(study: SeedStudy) -> tuple[dict, dict]:
+    header = {
+        "format_version": 1,
+        "cnnexplain_version": "0",
+        "trained_with": study.trained_with,
+        "config": json.loads(json.dumps(study.config)),  # a copy: the tests change it
+    }
+    tensors = {"conv1.weight": study.conv1_weight, "conv1.bias": study.conv1_bias}
+    tensors |= {f"metrics/{n}": study.metrics[n] for n in METRICS}
+    return header, tensors
+
+
+def test_the_parts_of_a_study_file_are_what_the_tests_below_change(study, tmp_path):
+    header, tensors = study_file_parts(study)
+    write_study_file(tmp_path / "rebuilt.safetensors", header, tensors)
+    assert SeedStudy.load(tmp_path / "rebuilt.safetensors") == study
+
+
+def change_seeds(header, tensors):
+    header["config"]["seeds"] = [0, 1]  # two seeds in the header, three in the tensors
+
+
+def change_dtype(header, tensors):
+    tensors["conv1.weight"] = tensors["conv1.weight"].astype(np.float64)
+
+
+def drop_metric(header, tensors):
+    del tensors["metrics/val_loss"]
+
+
+def add_tensor(header, tensors):
+    tensors["extra"] = np.zeros(3)
+
+
+def other_format(header, tensors):
+    header["format_version"] = 99
+
+
+def unknown_arm(header, tensors):
+    header["config"]["arms"] = ["adam", "shuffled", "adamw"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (change_seeds, "must be F32 of shape (2, 3, 3, 8, 1, 7, 7)"),
+        (change_dtype, "must be F32 of shape"),
+        (drop_metric, "missing ['metrics/val_loss']"),
+        (add_tensor, "unexpected ['extra']"),
+        (other_format, "format_version must be 1"),
+        (unknown_arm, "config['arms'] must be distinct names"),
+    ],
+)
+def test_load_checks_the_header_and_every_tensor(study, tmp_path, change, message):
+    header, tensors = study_file_parts(study)
+    change(header, tensors)
+    path = tmp_path / "changed.safetensors"
+    write_study_file(path, header, tensors)
+    with pytest.raises(ValueError, match="not a valid cnnexplain seed study file") as caught:
+        SeedStudy.load(path)
+    assert message in str(caught.value)
+
+
+def test_load_refuses_files_that_are_not_studies(study, tmp_path, tiny_run):
+    _, history, _, _ = tiny_run
+    history_file = history.save(tmp_path / "history.safetensors")
+    random_file = tmp_path / "random.safetensors"
+    random_file.write_bytes(np.random.default_rng(0).bytes(4096))
+    truncated = tmp_path / "truncated.safetensors"
+    truncated.write_bytes(study.save(tmp_path / "whole.safetensors").read_bytes()[:-50])
+    for path in (history_file, random_file, truncated, tmp_path):
+        with pytest.raises((ValueError, FileNotFoundError)):
+            SeedStudy.load(path)
+    with pytest.raises(FileNotFoundError, match="no such study file"):
+        SeedStudy.load(tmp_path / "missing.safetensors")
+    with pytest.raises(TypeError, match="path must be"):
+        SeedStudy.load(3)
+
+
+# -- arguments -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"seeds": "0123"}, TypeError, "seeds must be an iterable"),
+        ({"seeds": 5}, TypeError, "seeds must be an iterable"),
+        ({"seeds": []}, ValueError, "seeds must hold 1 to"),
+        ({"seeds": [1, 2, 1]}, ValueError, r"seeds must not repeat a seed, got \[1\]"),
+        ({"seeds": [0, -1]}, ValueError, r"seeds\[1\] must be an integer in \[0, "),
+        ({"seeds": [0.5]}, TypeError, r"seeds\[0\] must be an integer"),
+        ({"arms": "adam"}, TypeError, "arms must be a sequence"),
+        ({"arms": ["adam", "adamw"]}, ValueError, "arms must be distinct names"),
+        ({"arms": []}, ValueError, "arms must be distinct names"),
+        ({"arms": ["sgd", "sgd"]}, ValueError, "arms must be distinct names"),
+        ({"epochs": -1}, ValueError, "epochs must be an integer in"),
+        ({"lr": 0}, ValueError, "lr must be"),
+        ({"sgd_lr": float("nan")}, ValueError, "sgd_lr must be"),
+        ({"batch_size": 0}, ValueError, "batch_size must be"),
+        ({"snapshots": "epoch"}, TypeError, "snapshots must be True"),
+        ({"model": {"seed": 3}}, ValueError, "model must not set a seed"),
+        ({"model": {"width": 3}}, ValueError, "model settings must be among"),
+        ({"data": {"n_per_class": 0}}, ValueError, "n_per_class must be"),
+        ({"split": []}, TypeError, "split must be a dict"),
+        ({"split": {"test_fraction": 0.01}}, ValueError, "test_fraction=0.01 leaves class"),
+        ({"model": {"n_kernels": 0}}, ValueError, "n_kernels must be"),
+        ({"model": {"kernel_size": 19}}, ValueError, "too small for kernel_size=19"),
+        ({"chunk_size": 0}, ValueError, "chunk_size must be"),
+        ({"n_jobs": 0}, ValueError, "n_jobs must be a positive number"),
+        ({"n_jobs": 1.5}, TypeError, "n_jobs must be an integer"),
+        ({"scheduler": 8786}, TypeError, "scheduler must be a distributed.Client"),
+        ({"scheduler": "nonsense://host:1"}, ValueError, "scheduler must be the address of a Dask scheduler"),
+        ({"scheduler": " "}, ValueError, "scheduler must be the address"),
+        ({"cache_dir": 3}, TypeError, "cache_dir must be a path"),
+        ({"progress": "yes"}, TypeError, "progress must be True, False or None"),
+    ],
+)
+def test_bad_arguments_are_named(kwargs, error, match, monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("trained")
+
+    monkeypatch.setattr(study_module, "train_chunk", fail)
+    with pytest.raises(error, match=match):
+        seed_study(**{"seeds": [0], **SMALL, **kwargs})
+
+
+def test_member_lookups_name_the_argument(study):
+    with pytest.raises(ValueError, match="seed must be one of the study's seeds, got 1"):
+        study.retrain(1, "adam")
+    with pytest.raises(ValueError, match="arm must be one of"):
+        study.retrain(0, "adamw")
+    with pytest.raises(ValueError, match="name must be one of"):
+        study.arm("momentum")
+    with pytest.raises(TypeError, match="labels must be an int64 tensor"):
+        shuffled_labels([0, 1], 0)
+    with pytest.raises(ValueError, match=r"seed must be an integer in \[0, inf\], got -1"):
+        shuffled_labels(torch.tensor([0, 1]), -1)
