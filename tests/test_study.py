@@ -10,6 +10,7 @@ or on a Dask cluster.
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -328,6 +329,7 @@ def test_load_refuses_files_that_are_not_studies(study, tmp_path, tiny_run):
         ({"seeds": "0123"}, TypeError, "seeds must be an iterable"),
         ({"seeds": 5}, TypeError, "seeds must be an iterable"),
         ({"seeds": []}, ValueError, "seeds must hold 1 to"),
+        ({"seeds": itertools.count()}, ValueError, "seeds must hold 1 to 100,000 seeds, got more"),
         ({"seeds": [1, 2, 1]}, ValueError, r"seeds must not repeat a seed, got \[1\]"),
         ({"seeds": [0, -1]}, ValueError, r"seeds\[1\] must be an integer in \[0, "),
         ({"seeds": [0.5]}, TypeError, r"seeds\[0\] must be an integer"),
