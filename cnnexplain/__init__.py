@@ -4,7 +4,7 @@ The library behind the cnnexplain site: line images (:mod:`cnnexplain.data`),
 the article's CNN (:mod:`cnnexplain.model`), training (:mod:`cnnexplain.training`)
 with a history of the weights (:mod:`cnnexplain.history`), hand-made edge
 operators (:mod:`cnnexplain.edges`), shared cached runs
-(:mod:`cnnexplain.experiment`), analyses (:mod:`cnnexplain.analysis`), figures
+(:mod:`cnnexplain.experiment`), seed studies (:mod:`cnnexplain.study`), analyses (:mod:`cnnexplain.analysis`), figures
 (:mod:`cnnexplain.viz`) and the checked claims of the site's examples
 (:mod:`cnnexplain.claims`).
 

@@ -10,13 +10,18 @@ or on a Dask cluster.
 
 from __future__ import annotations
 
+import itertools
 import json
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 import safetensors.numpy
 import torch
 import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cnnexplain.study as study_module
 import cnnexplain.study.ensemble as ensemble_module
@@ -328,6 +333,7 @@ def test_load_refuses_files_that_are_not_studies(study, tmp_path, tiny_run):
         ({"seeds": "0123"}, TypeError, "seeds must be an iterable"),
         ({"seeds": 5}, TypeError, "seeds must be an iterable"),
         ({"seeds": []}, ValueError, "seeds must hold 1 to"),
+        ({"seeds": itertools.count()}, ValueError, "seeds must hold 1 to 100,000 seeds, got more"),
         ({"seeds": [1, 2, 1]}, ValueError, r"seeds must not repeat a seed, got \[1\]"),
         ({"seeds": [0, -1]}, ValueError, r"seeds\[1\] must be an integer in \[0, "),
         ({"seeds": [0.5]}, TypeError, r"seeds\[0\] must be an integer"),
@@ -377,3 +383,66 @@ def test_member_lookups_name_the_argument(study):
         shuffled_labels([0, 1], 0)
     with pytest.raises(ValueError, match=r"seed must be an integer in \[0, inf\], got -1"):
         shuffled_labels(torch.tensor([0, 1]), -1)
+
+
+# -- damaged and hostile files ---------------------------------------------------------------------
+def mutations():
+    """Damage to a study file: truncation, bit flips, edits of its JSON header."""
+    truncate = st.tuples(st.just("truncate"), st.integers(0, 10_000))
+    flip = st.tuples(st.just("flip"), st.lists(st.integers(0, 10_000), min_size=1, max_size=8))
+    edit = st.tuples(
+        st.just("edit"),
+        st.sampled_from(["seeds", "arms", "snapshots", "epochs", "n_kernels", "kernel_size"]),
+        st.one_of(
+            st.integers(-3, 10**7), st.none(), st.text(max_size=5), st.lists(st.integers(0, 3), max_size=4)
+        ),
+    )
+    return st.one_of(truncate, flip, edit)
+
+
+def damaged(data: bytes, header: dict, tensors: dict, mutation) -> bytes:
+    kind, *how = mutation
+    if kind == "truncate":
+        return data[: how[0] % (len(data) + 1)]
+    if kind == "flip":
+        damaged = bytearray(data)
+        for position in how[0]:
+            damaged[position % len(damaged)] ^= 1 << (position % 8)
+        return bytes(damaged)
+    field, value = how
+    header = json.loads(json.dumps(header))
+    config = header["config"]
+    if field in ("epochs",):
+        config["training"][field] = value
+    elif field in ("n_kernels", "kernel_size"):
+        config["model"][field] = value
+    else:
+        config[field] = value
+    metadata = {"cnnexplain.SeedStudy": json.dumps(header)}
+    return safetensors.numpy.save(tensors, metadata=metadata)
+
+
+@pytest.fixture(scope="module")
+def small_file(tmp_path_factory) -> tuple[SeedStudy, bytes]:
+    """A study of two seeds, two arms and no epoch, and the bytes of its file."""
+    small = small_study([0, 1], ("adam", "sgd"), epochs=0, data={"n_per_class": 4, "size": 20})
+    return small, small.save(tmp_path_factory.mktemp("small") / "small.safetensors").read_bytes()
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(mutation=mutations())
+def test_a_damaged_file_is_refused_or_loads_a_consistent_study(small_file, mutation):
+    small, data = small_file
+    header, tensors = study_file_parts(small)
+    data = damaged(data, header, tensors, mutation)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "damaged.safetensors"
+        path.write_bytes(data)
+        try:
+            loaded = SeedStudy.load(path)
+        except ValueError as exc:
+            assert "not a valid cnnexplain seed study file" in str(exc)
+            return
+        # What loads is a whole study: it saves and loads back equal.
+        assert SeedStudy.load(loaded.save(Path(folder) / "again.safetensors")) == loaded
+        assert loaded.conv1_weight.shape[:2] == (len(loaded), len(loaded.arms))
