@@ -294,8 +294,9 @@ glue(
     "empty_note",
     "Every test image has a positive Grad-CAM map."
     if n_empty == 0
-    else f"(Grad-CAM has no positive part at all on {n_empty} of the test "
-    f"{plural(n_empty, 'image', 'images')}; {plural(n_empty, 'it is', 'they are')} left out.)",
+    else f"(Grad-CAM has no positive part at all on {n_empty} "
+    f"{plural(n_empty, 'test image', 'of the test images')}; "
+    f"{plural(n_empty, 'it is', 'they are')} left out.)",
 )
 check(
     "Grad-CAM maps with no positive part are rare (under 5% of the test images)",

@@ -154,12 +154,32 @@ check(
     measured=f"{len(history)} snapshots of '0.weight' {history['0.weight'].shape[1:]}",
 )
 # An untrained network mostly answers one class or a few: near a tenth of the balanced
-# held-out digits, or less when the classes it favours are rare among them (3.1% in one run),
-# so only the upper side is claimed. Five points are three standard deviations of a 10%
-# accuracy on 359 images.
+# held-out digits, but, depending on the classes it favours, anywhere from 3% to 17% in the
+# runs we tried. So the comparison with a guess is said in words chosen by the run: within 5
+# points of 10% (three standard deviations of a 10% accuracy on 359 images) is no better than
+# a guess; beyond them, worse or better.
+GUESS, NOISE = 0.1, 0.05
+if val_acc[0] < GUESS - NOISE:
+    before_words = "worse than a guess"
+elif val_acc[0] > GUESS + NOISE:
+    before_words = "better than a guess"
+else:
+    before_words = "no better than a guess"
+glue("before_words", before_words)
+glue("guess", GUESS, "{:.0%}")
 check(
-    "before training, the accuracy is no better than a guess: at most 5 points above its 10%",
-    val_acc[0] < 0.1 + 0.05,
+    f"before training, the network does {before_words}: its accuracy "
+    + {
+        "worse than a guess": "is more than 5 points below",
+        "better than a guess": "is more than 5 points above",
+        "no better than a guess": "is within 5 points of",
+    }[before_words]
+    + " the 10% of a guess",
+    {
+        "worse than a guess": val_acc[0] < GUESS - NOISE,
+        "better than a guess": val_acc[0] > GUESS + NOISE,
+        "no better than a guess": abs(val_acc[0] - GUESS) <= NOISE,
+    }[before_words],
     measured=f"{val_acc[0]:.1%}",
 )
 check(
@@ -170,8 +190,8 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# Before training the network does no better than a guess (|acc_before| of
-# the held-out digits right, where guessing gets 10%); after 15 epochs it
+# Before training the network does |before_words| (|acc_before| of the
+# held-out digits right, where guessing gets |guess|); after 15 epochs it
 # reads |acc_after| of them correctly.
 #
 # The kernels, and how they moved
