@@ -574,7 +574,7 @@ validation = edge_validation(seed=0)  # 400 kernels a family
 print(validation)
 
 # sphinx_gallery_start_ignore
-from cnnexplain.analysis import EDGE_TARGET, HARDEST_SNR, NON_EDGE_TARGET
+from cnnexplain.analysis import EDGE_TARGET, HARDEST_SNR, NON_EDGE_TARGET, SNR_LEVELS
 
 hardest = [r for r in validation.rows if r.family.endswith(f"SNR {HARDEST_SNR:g}")]
 no_edge = [r for r in validation.rows if r.answer == "no edge"]
@@ -582,6 +582,9 @@ at_075 = [r for r in validation.rows if r.family.endswith("SNR 0.75")]
 glue("def_n", validation.rows[0].n)
 glue("def_n_families", len(validation.rows))
 glue("def_hardest", HARDEST_SNR, "{:g}")
+# The two levels below it, where the noise is stronger than the edge (settings, checked below).
+glue("def_snr_mid", sorted(SNR_LEVELS)[1], "{:g}")
+glue("def_snr_low", sorted(SNR_LEVELS)[0], "{:g}")
 glue("def_size_low", size.min(), "{:.2f}")
 glue("def_size_high", size.max(), "{:.2f}")
 glue("def_edge_min", min(r.share for r in hardest), "{:.0%}")
@@ -644,7 +647,7 @@ check(
 # strong as the edge (the target: |def_edge_target|), and no family without
 # an edge passes more than |def_no_edge_max| of the time (the target:
 # |def_no_edge_target|). With more noise than edge, edges are missed more
-# often: at a signal-to-noise ratio of 0.75, |def_075_low| to |def_075_high|
+# often: at a signal-to-noise ratio of |def_snr_mid|, |def_075_low| to |def_075_high|
 # pass.
 #
 # Smooth random fields pass |def_smooth_1| (blurred by 1 pixel) and
@@ -704,7 +707,7 @@ check(
 # The threshold test passes |def_old_smooth_1| and |def_old_smooth_15| of the
 # smooth fields and |def_old_patches| of the patch sums: it cannot tell an edge
 # from a smooth pattern. It finds more of the noisiest edges
-# (|def_old_075_low| or more at a signal-to-noise ratio of 0.75), for the same
+# (|def_old_075_low| or more at a signal-to-noise ratio of |def_snr_mid|), for the same
 # reason: it asks for resemblance, and a noisy edge still resembles one.
 #
 # And this run's kernels, judged both ways: the trained kernels, what
@@ -784,8 +787,8 @@ check(
 # and |def_n_changes| of the eight changes (the threshold test:
 # |def_n_changes_old|). A trained kernel is its initial weights plus the
 # change, and the change is the shorter of the two for |n_short| of the eight:
-# more noise than edge, where an edge is often missed (see the rows at 0.75
-# and 0.5 above). That is why the changes are the place to look.
+# more noise than edge, where an edge is often missed (see the rows at
+# |def_snr_mid| and |def_snr_low| above). That is why the changes are the place to look.
 # |def_changes_pass| After three epochs,
 # |def_n_real3| of the changes made with the true labels |def_real3_are|, and
 # |def_n_shuffled3| of those made with shuffled labels: the definition
