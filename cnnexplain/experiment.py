@@ -401,8 +401,14 @@ def experiment(
         run = _train_run(config, key, progress)
         if run.history.completed:  # never cache a run that Ctrl-C cut short
             stored = run.store(cache_dir)
-            # A reader who runs an example should know what it leaves on their disk, and where.
-            print(f"cnnexplain: saved the trained run in the cache: {stored}", file=sys.stderr)
+            if cache_dir in (None, True) and "CNNEXPLAIN_CACHE" not in os.environ:
+                # Written to a folder nobody chose (a reader running a downloaded example): say
+                # where, and how to choose. A caller who named the folder already knows.
+                print(
+                    f"cnnexplain: saved the trained run in the cache: {stored} "
+                    "(CNNEXPLAIN_CACHE chooses the folder)",
+                    file=sys.stderr,
+                )
         return run
 
 

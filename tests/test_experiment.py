@@ -421,3 +421,20 @@ def test_an_unknown_optimizer_is_refused_by_name():
         experiment(
             data={"n_per_class": 4, "size": 20}, training={"epochs": 0, "optimizer": "SGD"}, cache_dir=False
         )
+
+
+def test_a_run_saved_to_the_default_cache_says_where(monkeypatch, tmp_path, capsys):
+    # A reader who runs a downloaded example never chose the cache folder: the library names it.
+    monkeypatch.delenv("CNNEXPLAIN_CACHE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    experiment(data={"n_per_class": 8, "size": 16}, training={"epochs": 1})
+    message = capsys.readouterr().err
+    assert "cnnexplain: saved the trained run in the cache:" in message
+    assert str(tmp_path / ".cache" / "cnnexplain") in message
+
+
+def test_a_run_saved_to_a_chosen_cache_is_saved_quietly(monkeypatch, tmp_path, capsys):
+    # The site's build names its folder (CNNEXPLAIN_CACHE); a path printed there would land on its pages.
+    monkeypatch.setenv("CNNEXPLAIN_CACHE", str(tmp_path))
+    experiment(data={"n_per_class": 8, "size": 16}, training={"epochs": 1})
+    assert capsys.readouterr().err == ""

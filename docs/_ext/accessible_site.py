@@ -26,6 +26,11 @@ Found by ``tools/site_check.py`` (axe-core in headless Chromium) and
   holding only a chevron icon (axe "serious": summary-name). The
   ``html-page-context`` handler gives each such summary an ``aria-label``
   naming the section it opens.
+- Sphinx's viewcode index (``_modules/index.html``) lists the modules of a
+  package (``cnnexplain.study.ensemble``, ...) in a ``<ul>`` placed directly
+  inside the outer ``<ul>``, after the package's ``<li>`` (axe "serious":
+  list). :func:`nest_module_lists` moves each such list into the item
+  before it, where HTML wants it.
 """
 
 from __future__ import annotations
@@ -133,6 +138,29 @@ def _label_summaries(html: str) -> str:
     return str(soup)
 
 
+def nest_module_lists(body: str) -> str:
+    """Move every ``<ul>`` that sits directly in a ``<ul>`` into the list item before it.
+
+    >>> nest_module_lists("<ul><li>a</li><ul><li>a.b</li><ul><li>a.b.c</li></ul></ul><li>d</li></ul>")
+    '<ul><li>a<ul><li>a.b<ul><li>a.b.c</li></ul></li></ul></li><li>d</li></ul>'
+    """
+    if "<ul" not in body:
+        return body
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(body, "html.parser")
+    for sublist in soup.find_all("ul"):
+        item = sublist.find_previous_sibling("li") if sublist.parent.name == "ul" else None
+        if item is not None:
+            item.append(sublist.extract())
+    return str(soup)
+
+
+def _nest_viewcode_index(app, pagename, templatename, context, doctree) -> None:
+    if pagename == "_modules/index" and "body" in context:
+        context["body"] = nest_module_lists(context["body"])
+
+
 def _wrap_toctree(app, pagename, templatename, context, doctree) -> None:
     generate = context.get("generate_toctree_html")
     if generate is None or getattr(generate, "_accessible", False):
@@ -167,5 +195,6 @@ def _normalize_zips(app, exception) -> None:
 def setup(app):
     # After pydata-sphinx-theme has put its functions in the context (priority 500).
     app.connect("html-page-context", _wrap_toctree, priority=900)
+    app.connect("html-page-context", _nest_viewcode_index)
     app.connect("build-finished", _normalize_zips)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
