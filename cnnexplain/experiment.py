@@ -9,8 +9,9 @@ dictionary of settings per step; with no argument, it is exactly::
 Every default is the one in the signature of :func:`~cnnexplain.data.make_lines`,
 :meth:`~cnnexplain.data.LineDataset.split`, :class:`~cnnexplain.model.LineCNN`
 or :func:`~cnnexplain.training.train`. The history is cached on disk, keyed
-by every setting and by the library's source code, so the gallery trains
-each run once per build and never shows a history made by older code. The
+by every setting and by the source of the training code (:data:`TRAINING_SOURCES`),
+so the gallery trains each run once per build and never shows a history made
+by older training code. The
 cache folder is the ``cache_dir`` argument, else the ``CNNEXPLAIN_CACHE``
 environment variable, else ``~/.cache/cnnexplain``. Processes that share the
 folder (the gallery runs its examples in parallel) take turns on a run: a
@@ -252,11 +253,33 @@ def resolve_config(
     return json.loads(json.dumps(config, sort_keys=True))
 
 
+#: The modules whose source decides what a training gives: the data, the model,
+#: the training loop, the history it records, the seed studies, and what they
+#: import from the package. A change anywhere else (the analysis, the figures,
+#: the claims) cannot change a trained weight, so it does not retrain the
+#: cache; ``tests/test_experiment.py`` checks that this list holds every module
+#: these import.
+TRAINING_SOURCES = (
+    "__init__.py",
+    "_checks.py",
+    "_io.py",
+    "_torch.py",
+    "data.py",
+    "experiment.py",
+    "history.py",
+    "model.py",
+    "study/__init__.py",
+    "study/ensemble.py",
+    "study/result.py",
+    "training.py",
+)
+
+
 def _code_digest() -> str:
-    """Digest of the library's source: every ``.py`` file of the package, path and bytes."""
+    """Digest of the training code (:data:`TRAINING_SOURCES`): path and bytes of each file."""
     package = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in sorted(p.relative_to(package).as_posix() for p in package.rglob("*.py")):
+    for name in TRAINING_SOURCES:
         source = (package / name).read_bytes()
         digest.update(f"{name}\0{len(source)}\0".encode())  # unambiguous file boundaries
         digest.update(source)
@@ -274,7 +297,8 @@ def cache_key(config: dict) -> str:
     Returns
     -------
     str
-        20 hex digits; changing a setting or any ``.py`` file of the package changes it.
+        20 hex digits; changing a setting or the training code
+        (:data:`TRAINING_SOURCES`) changes it.
     """
     blob = json.dumps({"config": config, "code": _code_digest()}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]

@@ -108,9 +108,9 @@ def test_cache_key_changes_with_every_setting():
     ) == cache_key(base)
 
 
-def test_cache_key_covers_every_source_file_of_the_package(tmp_path):
-    # A copy of the package, changed in a module that makes no history (viz),
-    # then given a new module: each change must give a new key.
+def test_cache_key_follows_the_training_code_and_nothing_else(tmp_path):
+    # A copy of the package: a comment added to the training loop must give a
+    # new key; one added to the figures (viz), which train nothing, must not.
     package = tmp_path / "cnnexplain"
     shutil.copytree(Path(cnnexplain.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
     script = (
@@ -118,19 +118,53 @@ def test_cache_key_covers_every_source_file_of_the_package(tmp_path):
         "from cnnexplain.experiment import cache_key, resolve_config\n"
         "config = resolve_config()\n"
         "keys = [cache_key(config)]\n"
-        "style = Path('cnnexplain/viz/_style.py')\n"
-        "style.write_text(style.read_text() + '\\n# a comment\\n')\n"
-        "keys.append(cache_key(config))\n"
-        "Path('cnnexplain/new_module.py').write_text('')\n"
-        "keys.append(cache_key(config))\n"
-        "print(len(set(keys)))\n"
+        "for name in ('viz/_style.py', 'training.py'):\n"
+        "    path = Path('cnnexplain') / name\n"
+        "    path.write_text(path.read_text() + '\\n# a comment\\n')\n"
+        "    keys.append(cache_key(config))\n"
+        "print(keys[0] == keys[1], keys[1] != keys[2])\n"
     )
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["3"]
+    assert result.stdout.split() == ["True", "True"]
+
+
+def _package_imports(path: Path) -> set[str]:
+    """The package modules that one module imports, as paths relative to the package."""
+    import ast
+
+    package = Path(cnnexplain.__file__).parent
+    here = path.parent.relative_to(package).parts
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.ImportFrom) or node.level == 0:
+            continue
+        base = here[: len(here) - (node.level - 1)] if node.level > 1 else here
+        parts = [*base, *(node.module.split(".") if node.module else [])]
+        names = [alias.name for alias in node.names] if not node.module else [None]
+        for name in names:
+            full = [*parts, name] if name else parts
+            for candidate in ("/".join(full) + ".py", "/".join([*full, "__init__.py"])):
+                if (package / candidate).is_file():
+                    found.add(candidate)
+    return found
+
+
+def test_the_training_sources_hold_every_module_they_import():
+    # A module the training code imports can change a trained weight: it must
+    # be part of the cache key, or a change to it would serve stale runs.
+    package = Path(cnnexplain.__file__).parent
+    listed = set(ex.TRAINING_SOURCES)
+    missing = {
+        f"{name} imports {imported}"
+        for name in listed
+        for imported in _package_imports(package / name)
+        if imported not in listed
+    }
+    assert not missing
 
 
 def test_default_cache_dir(monkeypatch, tmp_path):
