@@ -10,7 +10,9 @@ runs it in an environment of their own. This tool does the same for every
   (``CNNEXPLAIN_*``, ``MPLBACKEND``), and a fresh home folder, so that the
   site's training cache is never found (the examples train what they need,
   into ``~/.cache/cnnexplain`` of that home, the one cache a reader's runs
-  share);
+  share; with ``--prefill docs/_data`` that cache holds the site's seed study
+  from the start, 300 trained networks that ``nox -s docs`` does not train
+  either, see tools/prebuilt_study.py);
 - afterwards it checks that a run wrote nothing outside its working folder
   but the caches that home holds (cnnexplain's, which the library names when it
   writes to it, and matplotlib's font cache).
@@ -38,6 +40,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from prebuilt_study import copy as copy_prebuilt
 
 # Variables the site's build sets (noxfile.py, docs/conf.py, the claims extension), which a
 # reader's environment does not have.
@@ -200,6 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=1200, help="seconds per cell or script")
     parser.add_argument("--only", default="", help="run only pages whose name contains this")
     parser.add_argument("--kinds", default="notebook,script", help="notebook, script or both")
+    parser.add_argument(
+        "--prefill",
+        type=Path,
+        help="copy the seed studies of this folder (docs/_data) into the fresh home's cache first",
+    )
     args = parser.parse_args(argv)
     kinds = {k.strip() for k in args.kinds.split(",")}
     if not kinds <= {"notebook", "script"} or not kinds:
@@ -219,6 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="cnnexplain-examples-"))
     home = root / "home"
     home.mkdir()
+    if args.prefill:
+        # The site's seed study (300 networks, a quarter of an hour on two cores) is trained once
+        # and committed; a run that needs it reads it, as a reader who trained it once would.
+        copy_prebuilt(args.prefill, home / ".cache" / "cnnexplain")
     print(f"run_examples: {len(files)} downloads, {args.jobs} at a time, in {root}", flush=True)
     with ThreadPoolExecutor(args.jobs) as pool:
         results = list(pool.map(lambda p: report(run_one(p, root / "runs", home, args.timeout)), files))

@@ -271,7 +271,8 @@ ax_corr.legend(loc="lower right")
 # The :ref:`seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`, a
 # page further on, trains |/auto_examples/beyond/plot_05_seeds:n_runs|
 # networks that differ only in their random start:
-# |/auto_examples/beyond/plot_05_seeds:n_perfect| of them end with every test
+# |/auto_examples/beyond/plot_05_seeds:n_perfect| of them end their
+# |/auto_examples/beyond/plot_05_seeds:n_epochs| epochs with every test
 # image right, each with kernels of its own. So what the network learns is no
 # longer fixed by the task: it depends on where its kernels start, and on
 # what happens to help first. The next pages, and the

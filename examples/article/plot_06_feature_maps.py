@@ -445,9 +445,9 @@ shape_v = glue("shape_v_phrase", shape_phrase(k_vertical, match.best(0)))
 # *shape* is closest to a horizontal edge: |shape_h_phrase|. For vertical
 # lines, the rule picks kernel |k_vertical| (|pick_v_why|); the shape,
 # |shape_v_phrase|. :ref:`The seed study
-# <sphx_glr_auto_examples_beyond_plot_05_seeds.py>` asks for all three at
-# once -- the orientation, an edge's shape beyond what random kernels reach,
-# and a clear preference for the class -- and finds
+# <sphx_glr_auto_examples_beyond_plot_05_seeds.py>` asks for two things at
+# once -- the shape of an edge, by the site's edge test, and its
+# orientation -- and finds
 # |/auto_examples/beyond/plot_05_seeds:default_h| horizontal and
 # |/auto_examples/beyond/plot_05_seeds:default_v| vertical edge detectors in
 # this run. Over its |/auto_examples/beyond/plot_05_seeds:n_runs| runs, one

@@ -1,0 +1,105 @@
+"""Train the site's seed study once and keep it in the repository, or copy it into a cache.
+
+The site's pages read one seed study: seeds 0 to 99, each trained for 8
+epochs in three arms (Adam, shuffled labels, plain SGD), 300 networks. On a
+2-core machine that is about a quarter of an hour of training, more than the
+rest of the site's build, and every cold build (the README's, the claims
+builds of other seeds, the reproducibility check, the downloaded examples)
+would pay it again. So the study is trained once and committed, under the
+name the library's cache gives it (``study-<key>.safetensors``: the key
+digests the study's settings and the training code, see
+:data:`cnnexplain.experiment.TRAINING_SOURCES`); a build copies it into its
+training cache, where :func:`cnnexplain.study.seed_study` finds it. A study
+trained by other training code has another key and is never used:
+``tests/test_prebuilt_study.py`` fails until it is trained again, and checks
+that members retrained from scratch match it.
+
+Usage::
+
+    python tools/prebuilt_study.py train docs/_data     # or: nox -s study
+    python tools/prebuilt_study.py copy docs/_data CACHE_DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+#: The study the site's pages ask for: ``seed_study(SEEDS)`` with every other setting at its default.
+SEEDS = range(100)
+PATTERN = "study-*.safetensors"
+
+
+def expected_name() -> str:
+    """The file name the library's cache gives the site's study with the current training code."""
+    from cnnexplain.experiment import cache_key
+    from cnnexplain.study import study_config
+
+    return f"study-{cache_key(study_config(SEEDS))}.safetensors"
+
+
+def train(folder: Path) -> Path:
+    """Train the study into ``folder`` (unless it is there) and remove older studies from it."""
+    from cnnexplain.study import seed_study
+
+    folder.mkdir(parents=True, exist_ok=True)
+    name = expected_name()
+    if not (folder / name).is_file():
+        with tempfile.TemporaryDirectory() as scratch:
+            seed_study(SEEDS, cache_dir=scratch, progress=True)
+            copy_atomically(Path(scratch) / name, folder / name)
+    for old in folder.glob(PATTERN):
+        if old.name != name:
+            old.unlink()
+            print(f"removed {old} (trained by other training code)")
+    print(f"the site's seed study: {folder / name}")
+    return folder / name
+
+
+def copy(folder: Path, cache: Path) -> list[Path]:
+    """Copy the studies of ``folder`` into the training cache ``cache``, leaving files already there."""
+    cache.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for study in sorted(folder.glob(PATTERN)):
+        target = cache / study.name
+        if not target.is_file():
+            copy_atomically(study, target)
+            copied.append(target)
+    return copied
+
+
+def copy_atomically(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` so that a reader of ``target`` never sees half a file."""
+    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    os.close(handle)
+    try:
+        shutil.copyfile(source, partial)
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    train_parser = commands.add_parser("train", help="train the study into FOLDER, removing older ones")
+    train_parser.add_argument("folder", type=Path)
+    copy_parser = commands.add_parser("copy", help="copy the studies of FOLDER into the cache CACHE")
+    copy_parser.add_argument("folder", type=Path)
+    copy_parser.add_argument("cache", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "train":
+        train(args.folder)
+    else:
+        for path in copy(args.folder, args.cache):
+            print(f"prebuilt seed study copied to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
