@@ -37,16 +37,23 @@ print("Gx =\n", PREWITT_X.numpy())
 print("Gy =\n", PREWITT_Y.numpy())
 
 # sphinx_gallery_start_ignore
-# The numbers the text of this page quotes (glue) and its claims (check), see
+# The numbers the text of this page quotes (glue) and its claims, see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
-# you run this file, it only prints a warning.
-from cnnexplain.claims import check, glue
+# you run this file, it only prints a warning. The margins are stated here,
+# before anything is measured or glued.
+from cnnexplain.claims import bound, declare_margins, every, glue, setting
 
-gx, gy = PREWITT_X.numpy(), PREWITT_Y.numpy()
-check(
+margins = declare_margins(
+    far_more=3.0,  # "far more" is checked as more than three times
+    accuracy=0.99,  # "99% or more"
+)
+setting(
     "Gx has columns of -1, 0 and +1 from left to right; Gy is its transpose",
-    (gx == np.array([-1, 0, 1])).all() and (gy == gx.T).all(),
-    measured=f"Gx rows {gx.tolist()}, Gy rows {gy.tolist()}",
+    (PREWITT_X.numpy().tolist(), PREWITT_Y.numpy().tolist()),
+    expected=(
+        [[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]],
+        [[-1, -1, -1], [0, 0, 0], [1, 1, 1]],
+    ),
 )
 # sphinx_gallery_end_ignore
 
@@ -97,15 +104,21 @@ for column in range(first - 2, last + 3):
     )
 
 # sphinx_gallery_start_ignore
-positive = {c for c, (low, high) in by_column.items() if high > 0}
-negative = {c for c, (low, high) in by_column.items() if low < 0}
-check(
+
+
+def as_expected(column, low, high):
+    """Positive on the left edge, negative on the right edge, zero elsewhere."""
+    if column in (first - 1, first):
+        return low >= 0 and high > 0
+    if column in (last, last + 1):
+        return high <= 0 and low < 0
+    return low == 0 and high == 0
+
+
+every(
     "Gx answers positive only on the line's left edge, negative only on its right edge, zero elsewhere",
-    positive == {first - 1, first}
-    and negative == {last, last + 1}
-    and all(by_column[c][0] >= 0 for c in positive)
-    and all(by_column[c][1] <= 0 for c in negative),
-    measured=f"line in columns {first}-{last}; positive at {sorted(positive)}, negative at {sorted(negative)}",
+    [as_expected(c, low, high) for c, (low, high) in by_column.items()],
+    statistic="columns whose response has the sign of their place (left edge +, right edge -, else 0)",
 )
 # sphinx_gallery_end_ignore
 
@@ -124,14 +137,18 @@ anim = viz.animate_convolution(
 )
 
 # sphinx_gallery_start_ignore
-n_frames = len(list(anim.new_frame_seq()))
-check(
-    "an 8x12 window, holding the top of the line, and one frame per position of the 3x3 kernel",
-    n_frames == (8 - 3 + 1) * (12 - 3 + 1)
-    and window_top <= top < window_top + 8
-    and window_left <= first
-    and last < window_left + 12,
-    measured=f"{n_frames} frames; window rows {window_top}-{window_top + 7}, columns {window_left}-{window_left + 11}",
+setting(
+    "an 8x12 window and one frame per position of the 3x3 kernel",
+    len(list(anim.new_frame_seq())),
+    expected=(8 - 3 + 1) * (12 - 3 + 1),
+)
+every(
+    "the window holds the top of the line",
+    [
+        window_top <= top < window_top + 8 and window_left <= c < window_left + 12
+        for c in range(first, last + 1)
+    ],
+    statistic="pixels of the line's top row inside the window",
 )
 # sphinx_gallery_end_ignore
 
@@ -156,22 +173,18 @@ print(f"line in rows {top} to {bottom}; Gy answers on rows {rows_answering.tolis
 # sphinx_gallery_start_ignore
 near_top = [r for r in rows_answering if abs(r - top) <= 1]
 near_bottom = [r for r in rows_answering if abs(r - bottom) <= 1]
-check(
+every(
     "Gy answers only at the two ends of the vertical line, within a pixel of each",
-    bool(near_top)
-    and bool(near_bottom)
-    and len(near_top) + len(near_bottom) == len(rows_answering),
-    measured=f"line in rows {top}-{bottom}; Gy answers on rows {rows_answering.tolist()}",
+    [min(abs(r - top), abs(r - bottom)) <= 1 for r in rows_answering]
+    + [bool(near_top), bool(near_bottom)],
+    statistic="rows where Gy answers that lie within a pixel of an end, and ends that answer",
 )
 gy_rows = convolve(image, PREWITT_Y).numpy()  # row i is centred on image row i + 1
-top_signs = {float(np.sign(v)) for r in near_top for v in gy_rows[r - 1] if v != 0}
-bottom_signs = {
-    float(np.sign(v)) for r in near_bottom for v in gy_rows[r - 1] if v != 0
-}
-check(
+every(
     "Gy is positive at the top end of the vertical line and negative at its bottom end",
-    top_signs == {1.0} and bottom_signs == {-1.0},
-    measured=f"signs at the top {sorted(top_signs)}, at the bottom {sorted(bottom_signs)}",
+    [v > 0 for r in near_top for v in gy_rows[r - 1] if v != 0]
+    + [v < 0 for r in near_bottom for v in gy_rows[r - 1] if v != 0],
+    statistic="nonzero responses at the top end that are positive, at the bottom end negative",
 )
 # sphinx_gallery_end_ignore
 
@@ -205,11 +218,21 @@ print(
 glue("n_images", len(data), "{:,}")
 gx_ratio = glue("gx_ratio", gx_v.mean() / gx_h.mean(), "{:.1f}")
 gy_ratio = glue("gy_ratio", gy_h.mean() / gy_v.mean(), "{:.1f}")
-# "Far more" is checked as more than three times.
-check(
-    "Gx answers vertical lines far more (over three times) than horizontal ones, and Gy the reverse",
-    gx_ratio > 3 and gy_ratio > 3,
-    measured=f"Gx {gx_ratio:.1f} times, Gy {gy_ratio:.1f} times",
+bound(
+    "Gx answers vertical lines far more (over three times) than horizontal ones",
+    gx_ratio,
+    n=len(data),
+    at_least="far_more",
+    statistic="mean |Gx response| on vertical lines / on horizontal lines",
+    fmt="{:.1f}",
+)
+bound(
+    "Gy answers horizontal lines far more (over three times) than vertical ones",
+    gy_ratio,
+    n=len(data),
+    at_least="far_more",
+    statistic="mean |Gy response| on horizontal lines / on vertical lines",
+    fmt="{:.1f}",
 )
 # sphinx_gallery_end_ignore
 
@@ -226,10 +249,13 @@ print(f"accuracy of the hand-made Prewitt rule: {accuracy:.1%} of {len(data)} im
 
 # sphinx_gallery_start_ignore
 glue("prewitt_accuracy", accuracy, "{:.1%}")
-check(
+bound(
     "the hand-made Prewitt rule classifies 99% or more of the images",
-    accuracy >= 0.99,
-    measured=f"{accuracy:.1%}",
+    accuracy,
+    n=len(data),
+    at_least="accuracy",
+    statistic="accuracy of the Prewitt rule",
+    fmt="{:.1%}",
 )
 # sphinx_gallery_end_ignore
 
