@@ -67,32 +67,41 @@ conv1 = table.row("conv1")
 print(conv1.arithmetic, "=", conv1.params)
 
 # sphinx_gallery_start_ignore
-# The numbers the text of this page quotes (glue) and its claims (check), see
+# The numbers the text of this page quotes (glue) and its claims, see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
-# you run this file, it only prints a warning.
-from cnnexplain.claims import check, glue
+# you run this file, it only prints a warning. The margins are stated here,
+# before anything is measured or glued.
+from cnnexplain.claims import bound, declare_margins, every, glue, setting
 
+margins = declare_margins(
+    twice_low=1.5,  # "about twice as long": between 1.5 and 2.5 times
+    twice_high=2.5,
+    nearly_all=0.9,  # "nearly all (more than 90%)"
+    tiny=0.02,  # "a tiny share (under 2%)"
+)
 kinds = [row.kind for row in table.rows]
-check(
+setting(
     "two convolutions, each followed by a ReLU and a 2x2 max-pooling, then two dense layers",
-    kinds[:6] == ["Conv2d", "ReLU", "MaxPool2d"] * 2
-    and kinds.count("Linear") == 2
-    and model.pool1.kernel_size == model.pool2.kernel_size == 2,
-    measured=" ".join(kinds),
+    (
+        kinds[:6],
+        kinds.count("Linear"),
+        model.pool1.kernel_size,
+        model.pool2.kernel_size,
+    ),
+    expected=(["Conv2d", "ReLU", "MaxPool2d", "Conv2d", "ReLU", "MaxPool2d"], 2, 2, 2),
 )
 ARTICLE_CONV1_PARAMS = 400  # the article's count, 8 x (7 x 7 x 1) + 8
 glue("conv1_weights", model.conv1.weight.numel())
 glue("conv1_params", conv1.params)
-check(
+setting(
     "conv1 has eight 7x7 kernels on one input channel, and one bias per kernel",
-    tuple(model.conv1.weight.shape) == (8, 1, 7, 7)
-    and tuple(model.conv1.bias.shape) == (8,),
-    measured=f"weights {tuple(model.conv1.weight.shape)}, biases {tuple(model.conv1.bias.shape)}",
+    (tuple(model.conv1.weight.shape), tuple(model.conv1.bias.shape)),
+    expected=((8, 1, 7, 7), (8,)),
 )
-check(
+setting(
     "conv1 has 8 x (7 x 7 x 1) + 8 parameters, the count the article gives",
-    conv1.params == 8 * (7 * 7 * 1) + 8 == ARTICLE_CONV1_PARAMS,
-    measured=f"{conv1.params} ({conv1.arithmetic})",
+    conv1.params,
+    expected=ARTICLE_CONV1_PARAMS,
 )
 # sphinx_gallery_end_ignore
 
@@ -121,30 +130,27 @@ shapes = {
     name: table.row(name).output_shape
     for name in ("conv1", "pool1", "conv2", "pool2", "fc2")
 }
-check(
+setting(
     "conv1 gives eight maps of (50 - 7 + 1) pixels a side, each pooling halves the side",
-    shapes["conv1"] == (1, 8, side1, side1) == (1, 8, 50 - 7 + 1, 50 - 7 + 1)
-    and shapes["pool1"] == (1, 8, side1 // 2, side1 // 2)
-    and shapes["pool2"][-1] == shapes["conv2"][-1] // 2,
-    measured=", ".join(
-        f"{name} {shape[1:]}" for name, shape in shapes.items() if name != "fc2"
+    (shapes["conv1"], shapes["pool1"], shapes["conv2"], shapes["pool2"]),
+    expected=(
+        (1, 8, 50 - 7 + 1, 50 - 7 + 1),
+        (1, 8, 22, 22),
+        (1, 8, 22 - 3 + 1, 22 - 3 + 1),
+        (1, 8, 10, 10),
     ),
 )
-check(
+setting(
     "conv2 mixes the eight maps with 3x3 kernels into eight new maps",
-    tuple(model.conv2.weight.shape) == (8, 8, 3, 3),
-    measured=f"conv2 weights {tuple(model.conv2.weight.shape)}",
+    tuple(model.conv2.weight.shape),
+    expected=(8, 8, 3, 3),
 )
-check(
+setting(
     "the second pooling leaves as many numbers as the flattened input of the dense layers",
-    n_flat == 8 * shapes["pool2"][-1] ** 2 == model.fc1.in_features,
-    measured=f"{n_flat} numbers, fc1 takes {model.fc1.in_features}",
+    (n_flat, model.fc1.in_features),
+    expected=(8 * 10 * 10, 8 * 10 * 10),
 )
-check(
-    "the last layer gives two class scores",
-    shapes["fc2"] == (1, 2),
-    measured=f"{shapes['fc2']}",
-)
+setting("the last layer gives two class scores", shapes["fc2"], expected=(1, 2))
 # sphinx_gallery_end_ignore
 
 # %%
@@ -186,30 +192,38 @@ glue("conv1_share", conv1_share, "{:.1%}")
 fc1_over_conv1 = glue(
     "fc1_over_conv1", table.row("fc1").params / conv1.params, "{:.0f}"
 )
-check(
-    "the chart's axis is logarithmic, as the text says",
-    ax.get_xscale() == "log",
-    measured=f"{ax.get_xscale()} scale",
+setting(
+    "the chart's axis is logarithmic, as the text says", ax.get_xscale(), expected="log"
 )
 # Bar lengths on the page, from the axis' left end; "about twice": between 1.5 and 2.5 times.
 left = np.log10(ax.get_xlim()[0])
 length_ratio = (np.log10(table.row("fc1").params) - left) / (
     np.log10(conv1.params) - left
 )
-check(
+bound(
     "on the chart, fc1's bar is about twice as long as conv1's",
-    1.5 <= length_ratio <= 2.5,
-    measured=f"{length_ratio:.2f} times as long",
+    length_ratio,
+    n=1,
+    at_least="twice_low",
+    at_most="twice_high",
+    statistic="length of fc1's bar / length of conv1's",
+    fmt="{:.2f}",
 )
-check(
+bound(
     "nearly all parameters (more than 90%) sit in fc1",
-    fc1_share > 0.9,
-    measured=f"{fc1_share:.1%}",
+    fc1_share,
+    n=table.total_params,
+    at_least="nearly_all",
+    statistic="fc1's share of the parameters",
+    fmt="{:.1%}",
 )
-check(
+bound(
     "conv1 holds a tiny share (under 2%) of the parameters",
-    conv1_share < 0.02,
-    measured=f"{conv1_share:.1%}",
+    conv1_share,
+    n=table.total_params,
+    at_most="tiny",
+    statistic="conv1's share of the parameters",
+    fmt="{:.1%}",
 )
 # sphinx_gallery_end_ignore
 
@@ -252,30 +266,26 @@ for part in ("model", "training"):
         print(f"  {name}: {value}")
 
 # sphinx_gallery_start_ignore
-ours = {
-    key: defaults["model"][key] for key in ("n_kernels2", "kernel_size2", "dropout")
-}
 names = [row.name for row in table.rows]
-check(
-    "the site's model has a second convolution of eight 3x3 kernels, and drops a quarter of the values before fc1",
-    ours == {"n_kernels2": 8, "kernel_size2": 3, "dropout": 0.25}
-    and names.index("dropout") == names.index("fc1") - 1,
-    measured=", ".join(f"{key} {value}" for key, value in ours.items())
-    + f", layers {' '.join(names)}",
+setting(
+    "the site's model has a second convolution of eight 3x3 kernels, and drops a quarter "
+    "of the values before fc1",
+    (
+        *(defaults["model"][key] for key in ("n_kernels2", "kernel_size2", "dropout")),
+        names[names.index("fc1") - 1],
+    ),
+    expected=(8, 3, 0.25, "dropout"),
 )
-same_model = {key: value for key, value in model.config.items() if key != "seed"} == {
-    key: value for key, value in defaults["model"].items() if key != "seed"
-}
-check(
+keys = sorted((set(model.config) | set(defaults["model"])) - {"seed"})
+every(
     "the model on this page has the settings of the site's runs",
-    same_model,
-    measured="same settings" if same_model else "different settings",
+    [model.config.get(key) == defaults["model"].get(key) for key in keys],
+    statistic="settings of the model (seed aside) equal to the site's",
 )
-training = {key: defaults["training"][key] for key in ("lr", "batch_size", "epochs")}
-check(
+setting(
     "the site's training uses a learning rate of one in a thousand, batches of 32 and 20 epochs",
-    training == {"lr": 0.001, "batch_size": 32, "epochs": 20},
-    measured=", ".join(f"{key} {value}" for key, value in training.items()),
+    tuple(defaults["training"][key] for key in ("lr", "batch_size", "epochs")),
+    expected=(0.001, 32, 20),
 )
 # sphinx_gallery_end_ignore
 
