@@ -35,9 +35,19 @@ image = horizontal.images[0]
 fig = viz.plot_forward_pass(model, image, class_names=run.test_set.classes)
 
 # sphinx_gallery_start_ignore
+# The numbers the text of this page quotes (glue) and its claims, see
+# cnnexplain.claims: a claim that does not hold fails the site's build; when
+# you run this file, it only prints a warning. The margins are stated here,
+# before anything is measured or glued.
+from cnnexplain.claims import bound, declare_margins, every, glue, glue_link, setting
+
+margins = declare_margins(
+    sure=0.99,  # "sure": more than 99% probability
+    accuracy=0.99,  # "99% or more of the test images"
+    nearly_all=0.95,  # "nearly all": 95% or more of the test images
+)
 # A link to the explorer page with this image at the last epoch, linked from the text below. The
 # image is the first held-out horizontal line, the explorer's sample "horizontal 1".
-from cnnexplain.claims import glue_link
 
 last = float(run.history.epochs[-1])
 fragment = viz.explorer_fragment(epoch=last, image="horizontal 1")
@@ -62,32 +72,22 @@ for name, out in acts.items():
     print(f"{name:8s} {tuple(out.shape)}")
 
 # sphinx_gallery_start_ignore
-# The numbers the text of this page quotes (glue) and its claims (check), see
-# cnnexplain.claims: a claim that does not hold fails the site's build; when
-# you run this file, it only prints a warning.
-from cnnexplain.claims import check, glue
-
-n_maps, n_hidden = acts["conv1"].shape[1], acts["fc1"].shape[1]
-check(
+setting(
     "the first convolution makes eight maps and the hidden layer has 32 units",
-    (n_maps, n_hidden) == (8, 32),
-    measured=f"{n_maps} maps, {n_hidden} hidden units",
+    (acts["conv1"].shape[1], acts["fc1"].shape[1]),
+    expected=(8, 32),
 )
-check(
-    "the image ends as two class scores",
-    tuple(acts["fc2"].shape) == (1, 2),
-    measured=f"fc2 output of shape {tuple(acts['fc2'].shape)}",
-)
-signed = [
-    name for name in ("conv1", "conv2") if acts[name].min() < 0 < acts[name].max()
-]
-after_relu = [
-    name for name in acts if name.startswith(("relu", "pool")) and acts[name].min() < 0
-]
-check(
+setting("the image ends as two class scores", tuple(acts["fc2"].shape), expected=(1, 2))
+every(
     "the conv1 and conv2 maps are signed; after a ReLU (and its pooling) nothing is negative",
-    signed == ["conv1", "conv2"] and not after_relu,
-    measured=f"signed: {', '.join(signed) or 'none'}; negative after a ReLU: {', '.join(after_relu) or 'none'}",
+    [bool(acts[name].min() < 0 < acts[name].max()) for name in ("conv1", "conv2")]
+    + [
+        bool(acts[name].min() >= 0)
+        for name in acts
+        if name.startswith(("relu", "pool"))
+    ],
+    statistic="maps as the sentence says: conv1 and conv2 signed, each ReLU and pooling "
+    "output non-negative",
 )
 # sphinx_gallery_end_ignore
 
@@ -107,10 +107,13 @@ for name, p in zip(run.test_set.classes, probs):
 p_horizontal = float(probs[run.test_set.classes.index("horizontal")])
 glue("p_horizontal", p_horizontal, "{:.2%}")
 glue("p_vertical", float(probs[run.test_set.classes.index("vertical")]), "{:.1e}")
-check(
+bound(
     "the network is right and sure about this image: more than 99% probability for horizontal",
-    p_horizontal > 0.99,
-    measured=f"{p_horizontal:.4%}",
+    p_horizontal,
+    n=1,
+    at_least="sure",
+    statistic="P(horizontal) for the image",
+    fmt="{:.4%}",
 )
 # sphinx_gallery_end_ignore
 
@@ -131,17 +134,23 @@ print(f"with more than {sure:.0%} confidence: {confident:.1%}")
 glue("correct", correct, "{:.1%}")
 glue("confident", confident, "{:.1%}")
 glue("n_test", len(run.test_set))
-check(
+bound(
     "the network classifies 99% or more of the test images correctly",
-    correct >= 0.99,
-    measured=f"{correct:.1%}",
+    correct,
+    n=len(run.test_set),
+    at_least="accuracy",
+    statistic="test accuracy",
+    fmt="{:.1%}",
 )
 glue("sure", sure, "{:.0%}")
-# "Nearly all": 95% or more of the test images.
-check(
+setting("the confidence cut the text names is 99%", sure, expected=0.99)
+bound(
     "nearly all test images (95% or more) get more than 99% probability for the predicted class",
-    confident >= 0.95,
-    measured=f"{confident:.1%}",
+    confident,
+    n=len(run.test_set),
+    at_least="nearly_all",
+    statistic="share of the test images with more than 99% for the predicted class",
+    fmt="{:.1%}",
 )
 # sphinx_gallery_end_ignore
 
