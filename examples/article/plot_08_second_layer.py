@@ -25,15 +25,15 @@ eight :term:`biases <bias>`: |n_params| parameters.
 # second-layer channel: a mostly red slice adds the first-layer map of its
 # column, a mostly blue one subtracts it, a pale one ignores it. The columns
 # of the two first-layer kernels picked on the :doc:`previous page
-# <plot_06_feature_maps>` (the ones that most prefer vertical and horizontal
-# lines) are framed: orange for the vertical pick, kernel |k_vertical|, green
-# for the horizontal pick, kernel |k_horizontal|.
+# <plot_06_feature_maps>`, the vertical and the horizontal kernel of
+# :ref:`the cast <kernel-cast>`, are framed: orange for the vertical pick,
+# kernel |k_vertical|, green for the horizontal pick, kernel |k_horizontal|.
 
 import numpy as np
 import torch
 
 from cnnexplain import summary, viz
-from cnnexplain.analysis import CLEAR_PREFERENCE, selective_kernels, selectivity
+from cnnexplain.analysis import CLEAR_PREFERENCE, cast, selective_kernels, selectivity
 from cnnexplain.experiment import experiment
 
 run = experiment()
@@ -41,8 +41,9 @@ model = run.model
 conv2 = summary(model).row("conv2")
 print(conv2.arithmetic, "=", conv2.params)
 
-# The first layer's picks, as on the previous page:
-k_horizontal, k_vertical = selective_kernels(model, run.train_set)
+# The first layer's picks, as on the previous page: the cast's (training page).
+roles = cast(run)
+k_horizontal, k_vertical = roles.pick("horizontal"), roles.pick("vertical")
 fig = viz.plot_kernels(
     run.history, layer="conv2", step=-1, title="conv2 weights after training"
 )
@@ -149,9 +150,9 @@ bound(
 # The output of two ``conv2`` kernels (two channels of the second layer) on
 # a horizontal and a vertical line of the :term:`test set`, before and after
 # the :term:`ReLU` and after :term:`pooling <max-pooling>`, for the untrained and
-# the trained network. The two kernels are picked as on the previous page,
-# on the training images: the second-layer kernel that most prefers each
-# class.
+# the trained network. The two kernels are picked on the training images:
+# the second-layer kernel that most prefers each class (the cast is of
+# first-layer kernels only).
 
 c_horizontal, c_vertical = selective_kernels(model, run.train_set, layer="relu2")
 images = torch.stack(
@@ -235,8 +236,8 @@ glue(
         "first layer's",
         smaller="the second layer's kernels are less committed to one class than the "
         "first layer's",
-        cannot_tell="this run cannot tell whether the second layer's kernels are more "
-        "or less committed to one class than the first layer's",
+        cannot_tell="we cannot tell whether the second layer's kernels are more or "
+        "less committed to one class than the first layer's",
     ),
 )
 # sphinx_gallery_end_ignore
