@@ -1,0 +1,65 @@
+"""How alike two sets of kernels are, kernel by kernel: :func:`kernel_correlation`.
+
+Two changes of the same kernel -- made by two optimizers, or with true and
+with shuffled labels, from the same start -- can be of the same size and
+both be edge detectors, yet have different shapes. Their correlation over
+the kernel's weights compares the shapes alone: it ignores the size of
+each change and its mean.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._checks import check_real_array
+
+__all__ = ["kernel_correlation"]
+
+
+def kernel_correlation(a: Any, b: Any) -> np.ndarray:
+    """Return the correlation (Pearson's r over the weights) of each kernel of ``a`` with its twin in ``b``.
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray or torch.Tensor
+        Kernels of the same shape ``(..., h, w)``, at least two weights per
+        kernel; ``a[i]`` is compared with ``b[i]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``a.shape[:-2]`` (0-d for one kernel), in ``[-1, 1]``: 1 for the
+        same shape up to size and offset, -1 for the shape with its sign
+        flipped. NaN where a kernel of either is flat (all its weights equal):
+        a flat kernel has no shape to compare.
+
+    Raises
+    ------
+    TypeError
+        If ``a`` or ``b`` is not an array or tensor of real numbers.
+    ValueError
+        If their shapes differ, are not ``(..., h, w)`` with at least two
+        weights, or hold NaN or infinite values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> k = np.arange(9.0).reshape(3, 3)
+    >>> kernel_correlation(np.stack([k, k]), np.stack([2 * k + 1, -k])).round(6).tolist()
+    [1.0, -1.0]
+    """
+    a, b = check_real_array("a", a), check_real_array("b", b)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    if a.ndim < 2 or a.shape[-1] * a.shape[-2] < 2:
+        raise ValueError(f"a and b must have shape (..., h, w) with at least two weights, got {a.shape}")
+    a = a.reshape(*a.shape[:-2], -1)
+    b = b.reshape(*b.shape[:-2], -1)
+    a = a - a.mean(axis=-1, keepdims=True)
+    b = b - b.mean(axis=-1, keepdims=True)
+    norms = np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.einsum("...i,...i->...", a, b) / norms
+    return np.where(norms > 0, np.clip(r, -1.0, 1.0), np.nan)
