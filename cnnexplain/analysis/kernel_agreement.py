@@ -47,7 +47,8 @@ def kernel_correlation(a: Any, b: Any) -> np.ndarray:
     --------
     >>> import numpy as np
     >>> k = np.arange(9.0).reshape(3, 3)
-    >>> kernel_correlation(np.stack([k, k]), np.stack([2 * k + 1, -k])).round(6).tolist()
+    >>> r = kernel_correlation(np.stack([k, k]), np.stack([2 * k + 1, -k]))
+    >>> r.round(6).tolist()
     [1.0, -1.0]
     """
     a, b = check_real_array("a", a), check_real_array("b", b)

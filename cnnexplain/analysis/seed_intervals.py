@@ -107,7 +107,8 @@ def seed_bootstrap(
     Examples
     --------
     >>> import numpy as np
-    >>> flags = np.array([[True, False]] * 50 + [[False, False]] * 50)  # 100 seeds, 2 kernels
+    >>> # 100 seeds, 2 kernels each
+    >>> flags = np.array([[True, False]] * 50 + [[False, False]] * 50)
     >>> share = seed_bootstrap(flags)
     >>> share.estimate, share.n_seeds
     (0.25, 100)
