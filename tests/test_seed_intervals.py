@@ -91,6 +91,14 @@ def test_correlation_matches_numpy():
     assert np.allclose(kernel_correlation(torch.from_numpy(a), b), expected)
 
 
+def test_every_kernel_against_every_other_by_broadcasting():
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(size=(2, 3, 4, 5, 5))
+    r = kernel_correlation(a[:, :, None], b[:, None, :])
+    assert r.shape == (3, 4, 4)
+    assert np.allclose(r[1, 2, 3], np.corrcoef(a[1, 2].ravel(), b[1, 3].ravel())[0, 1])
+
+
 def test_flat_kernel_has_no_correlation():
     r = kernel_correlation(np.ones((2, 3, 3)), np.arange(18.0).reshape(2, 3, 3))
     assert np.isnan(r).all()
@@ -99,8 +107,9 @@ def test_flat_kernel_has_no_correlation():
 @pytest.mark.parametrize(
     ("a", "b", "error", "word"),
     [
-        (np.ones((2, 3, 3)), np.ones((3, 3, 3)), ValueError, "same shape"),
-        (np.ones(4), np.ones(4), ValueError, r"\(\.\.\., h, w\)"),
+        (np.ones((2, 3, 3)), np.ones((3, 3, 3)), ValueError, "broadcast"),
+        (np.ones((2, 3, 3)), np.ones((2, 5, 5)), ValueError, "same size"),
+        (np.ones(4), np.ones((2, 2)), ValueError, r"a must have shape \(\.\.\., h, w\)"),
         (np.ones((1, 1)), np.ones((1, 1)), ValueError, "two weights"),
         ([[1.0, 2.0]], np.ones((1, 2)), TypeError, "a must"),
         (np.ones((2, 2)), np.ones((2, 2), dtype=bool), TypeError, "b must"),

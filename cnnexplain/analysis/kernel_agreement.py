@@ -24,13 +24,15 @@ def kernel_correlation(a: Any, b: Any) -> np.ndarray:
     Parameters
     ----------
     a, b : numpy.ndarray or torch.Tensor
-        Kernels of the same shape ``(..., h, w)``, at least two weights per
-        kernel; ``a[i]`` is compared with ``b[i]``.
+        Kernels of shape ``(..., h, w)``, the same ``h x w`` (at least two
+        weights), and leading axes that broadcast against each other:
+        ``a[i]`` is compared with ``b[i]``; ``a[:, :, None]`` and
+        ``b[:, None, :]`` compare every kernel of ``a`` with every one of ``b``.
 
     Returns
     -------
     numpy.ndarray
-        Shape ``a.shape[:-2]`` (0-d for one kernel), in ``[-1, 1]``: 1 for the
+        The broadcast leading shape (0-d for one kernel), in ``[-1, 1]``: 1 for the
         same shape up to size and offset, -1 for the shape with its sign
         flipped. NaN where a kernel of either is flat (all its weights equal):
         a flat kernel has no shape to compare.
@@ -40,8 +42,9 @@ def kernel_correlation(a: Any, b: Any) -> np.ndarray:
     TypeError
         If ``a`` or ``b`` is not an array or tensor of real numbers.
     ValueError
-        If their shapes differ, are not ``(..., h, w)`` with at least two
-        weights, or hold NaN or infinite values.
+        If their kernels differ in size, their leading axes do not
+        broadcast, they are not ``(..., h, w)`` with at least two weights,
+        or they hold NaN or infinite values.
 
     Examples
     --------
@@ -52,10 +55,21 @@ def kernel_correlation(a: Any, b: Any) -> np.ndarray:
     [1.0, -1.0]
     """
     a, b = check_real_array("a", a), check_real_array("b", b)
-    if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
-    if a.ndim < 2 or a.shape[-1] * a.shape[-2] < 2:
-        raise ValueError(f"a and b must have shape (..., h, w) with at least two weights, got {a.shape}")
+    for name, array in (("a", a), ("b", b)):
+        if array.ndim < 2 or array.shape[-1] * array.shape[-2] < 2:
+            raise ValueError(
+                f"{name} must have shape (..., h, w) with at least two weights, got {array.shape}"
+            )
+    if a.shape[-2:] != b.shape[-2:]:
+        raise ValueError(f"a and b must hold kernels of the same size, got {a.shape} and {b.shape}")
+    try:
+        lead = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise ValueError(
+            f"a and b must have leading axes that broadcast together, got {a.shape} and {b.shape}"
+        ) from None
+    a = np.broadcast_to(a, (*lead, *a.shape[-2:]))
+    b = np.broadcast_to(b, (*lead, *b.shape[-2:]))
     a = a.reshape(*a.shape[:-2], -1)
     b = b.reshape(*b.shape[:-2], -1)
     a = a - a.mean(axis=-1, keepdims=True)

@@ -374,8 +374,9 @@ check(
 #
 # But random kernels are not the fair comparison here. A step of
 # :term:`gradient descent` adds to a ``conv1`` kernel a weighted sum of image patches, and
-# the patches of these images are pieces of straight lines: any change made
-# by training on them is line- or edge-shaped, whatever the labels. The fair
+# the patches of these images are pieces of straight lines: a change made by
+# training on them is a sum of pieces of lines, whatever the labels, and can
+# look edge-shaped without the network having learned anything. The fair
 # baseline is the same training with the labels shuffled, so there is
 # nothing to learn: the ``shuffled`` arm of the :ref:`seed study
 # <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`. We train a copy of this
@@ -782,7 +783,9 @@ check(
 # trained kernels that are edge detectors, and the share of the changes;
 # the :term:`95% intervals <95% interval>` resample whole seeds
 # (:func:`~cnnexplain.analysis.seed_bootstrap`), since the eight kernels of
-# a run are not independent draws.
+# a run are not independent draws. Before measuring anything, the page
+# stated what it would call "about the same": two shares within
+# |sl_margin| of each other (an :term:`equivalence test`).
 
 from cnnexplain.analysis import seed_bootstrap
 from cnnexplain.study import seed_study
@@ -822,9 +825,9 @@ setting(
 for (name, part), flags in edge.items():
     key = f"sl_{'true' if name == 'true labels' else 'shuffled'}_{part}"
     est = seed_bootstrap(flags)
-    glue(f"{key}", est.estimate, "{:.0%}")
-    glue(f"{key}_low", est.low, "{:.0%}")
-    glue(f"{key}_high", est.high, "{:.0%}")
+    glue(f"{key}", est.estimate, "{:.1%}")
+    glue(f"{key}_low", est.low, "{:.1%}")
+    glue(f"{key}_high", est.high, "{:.1%}")
 acc_true = study.final_accuracy[:, true_arm]
 acc_shuffled = study.final_accuracy[:, shuffled_arm]
 glue("sl_acc_true", np.median(acc_true), "{:.1%}")
@@ -842,7 +845,7 @@ bound(
 for part in ("trained", "change"):
     per_seed = {name: edge[name, part].mean(axis=1) for name in arms}
     claim = (
-        f"seed by seed, the share of edge detectors among the {part} kernels with true labels "
+        f"seed by seed, the share of edge detectors among the {'trained kernels' if part == 'trained' else 'changes'} with true labels "
         "against shuffled labels: larger, smaller, or the study cannot tell (the text says which)"
     )
     test = difference(
@@ -850,9 +853,9 @@ for part in ("trained", "change"):
         expect=OUTCOMES, paired=True, method="bootstrap", fmt="{:+.1%}",
         statistic=f"mean paired difference of the share ({part}; true minus shuffled)",
     )  # fmt: skip
-    glue(f"sl_{part}_diff", test.value, "{:+.1%}")
-    glue(f"sl_{part}_diff_low", test.interval[0], "{:+.1%}")
-    glue(f"sl_{part}_diff_high", test.interval[1], "{:+.1%}")
+    glue(f"sl_{part}_diff", test.value * 100, "{:+.1f} points")
+    glue(f"sl_{part}_diff_low", test.interval[0] * 100, "{:+.1f}")
+    glue(f"sl_{part}_diff_high", test.interval[1] * 100, "{:+.1f}")
     low, high = test.interval
     within = -margins["same_share"] < low and high < margins["same_share"]
     if within:
@@ -861,28 +864,36 @@ for part in ("trained", "change"):
             within="same_share", paired=True, method="bootstrap", fmt="{:+.1%}",
             statistic=f"mean paired difference of the share ({part}; true minus shuffled)",
         )  # fmt: skip
-    glue(
-        f"sl_{part}_words",
-        "about the same share of edge detectors with either labels: the whole interval "
-        f"lies within plus or minus {margins['same_share']:.0%}, the margin this page stated "
-        "before measuring"
-        if within
-        else test.choose(
-            larger="the true labels give more edge detectors than shuffled labels: the "
-            "whole interval lies above 0",
-            smaller="the true labels give fewer edge detectors than shuffled labels: the "
-            "whole interval lies below 0",
-            cannot_tell="the study cannot tell whether the true labels give more edge "
-            "detectors or fewer, nor call the two shares the same: the interval holds 0 "
-            f"and reaches past plus or minus {margins['same_share']:.0%}",
-        ),
+    margin_text = f"{margins['same_share'] * 100:g} points"
+    direction = test.choose(
+        larger="the true labels give more edge detectors than shuffled labels",
+        smaller="the true labels give fewer edge detectors than shuffled labels",
+        cannot_tell="",
     )
-glue("sl_margin", margins["same_share"], "{:.0%}")
+    side = "above" if test.outcome == "larger" else "below"
+    if within:
+        words = (
+            f"{direction}, but by less than {margin_text}, the margin this page calls about "
+            f"the same: the whole interval lies {side} 0 and within it"
+            if direction
+            else "about the same share of edge detectors with either labels: the whole "
+            f"interval lies within plus or minus {margin_text}, the margin stated in advance"
+        )
+    else:
+        words = (
+            f"{direction}: the whole interval lies {side} 0"
+            if direction
+            else "the study cannot tell whether the true labels give more edge detectors or "
+            f"fewer, nor call the two shares the same: the interval holds 0 and reaches past "
+            f"plus or minus {margin_text}"
+        )
+    glue(f"sl_{part}_words", words)
+glue("sl_margin", margins["same_share"] * 100, "{:g} points")
 # Trained kernels against their own starts: the null of their own kind, seed by seed.
 est = seed_bootstrap(start_edge)
-glue("sl_initial", est.estimate, "{:.0%}")
-glue("sl_initial_low", est.low, "{:.0%}")
-glue("sl_initial_high", est.high, "{:.0%}")
+glue("sl_initial", est.estimate, "{:.1%}")
+glue("sl_initial_low", est.low, "{:.1%}")
+glue("sl_initial_high", est.high, "{:.1%}")
 start_test = difference(
     "seed by seed, the trained kernels (true labels) are edge detectors more often than their "
     "own starts, less often, or the study cannot tell (the text says which)",
@@ -890,9 +901,9 @@ start_test = difference(
     expect=OUTCOMES, paired=True, method="bootstrap", fmt="{:+.1%}",
     statistic="mean paired difference of the share (trained minus initial)",
 )  # fmt: skip
-glue("sl_start_diff", start_test.value, "{:+.1%}")
-glue("sl_start_diff_low", start_test.interval[0], "{:+.1%}")
-glue("sl_start_diff_high", start_test.interval[1], "{:+.1%}")
+glue("sl_start_diff", start_test.value * 100, "{:+.1f} points")
+glue("sl_start_diff_low", start_test.interval[0] * 100, "{:+.1f}")
+glue("sl_start_diff_high", start_test.interval[1] * 100, "{:+.1f}")
 glue(
     "sl_start_words",
     start_test.choose(

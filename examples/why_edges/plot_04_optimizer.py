@@ -10,8 +10,13 @@ gradient is a weighted sum of :term:`image patches <patch>`. Does the
 optimizer change what the kernels become? Here every seed of the seed study
 trains twice from the same initial weights and on the same
 :term:`batches <batch>`, once with each optimizer, so that the optimizer is
-the only difference between the two runs of a seed. Over the
-|n_seeds| seeds, |intro_trained| |intro_shape|
+the only difference between the two runs of a seed. Over the |n_seeds|
+seeds, |sgd_trained_share| of SGD's trained kernels are :term:`edge
+detectors <edge detector>` and |adam_trained_share| of Adam's; a kernel's
+change with SGD correlates |r_median| with its change with Adam, in the
+median. What differs most is the size of the changes: with SGD, the
+largest change of a seed's eight kernels is |sgd_spread_median| times the
+smallest in the median seed, against |adam_spread_median| with Adam.
 """
 
 # %%
@@ -28,6 +33,8 @@ the only difference between the two runs of a seed. Over the
 # Before measuring anything, the page states what it will call "about the
 # same" (an :term:`equivalence test`): two shares of kernels within
 # |margin_share| of each other, two accuracies within |margin_accuracy|.
+# A difference whose interval holds 0 but reaches past the margin is
+# neither a difference nor "the same": the study cannot tell.
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -66,7 +73,7 @@ for name, acc in accuracy.items():
 # claim that does not hold fails the site's build; when you run this file, it only warns.
 from cnnexplain.claims import OUTCOMES, difference, equivalent, glue, plural, setting, share
 
-glue("margin_share", margins["same_share"], "{:.0%}")
+glue("margin_share", margins["same_share"] * 100, "{:g} points")
 glue("margin_accuracy", margins["same_accuracy"] * 100, "{:g} point")
 n_seeds = glue("n_seeds", len(study))
 glue("adam_lr", study.config["training"]["lr"], "{:g}")
@@ -83,15 +90,33 @@ setting("each SGD run starts from the weights of its Adam twin", twins, expected
 
 
 def about_the_same(claim, a, b, margin, **kwargs):
-    """The words for a paired difference a - b: its outcome, or "about the same" when the
-    equivalence test against the declared margin holds (recorded only then)."""
+    """A paired difference a - b, read from its interval: its outcome, and whether the
+    whole interval lies within the declared margin (the equivalence is recorded only then)."""
     result = difference(claim, a, b, expect=OUTCOMES, paired=True, method="bootstrap", **kwargs)
     low, high = result.interval
-    if -margins[margin] < low and high < margins[margin]:
-        equivalent(f"{claim}: about the same", a, b, within=margin, paired=True,
-                   method="bootstrap", **kwargs)  # fmt: skip
-        return result, "about the same"
-    return result, result.outcome
+    within = -margins[margin] < low and high < margins[margin]
+    if within:
+        equivalent(f"{claim}: within the margin stated in advance", a, b, within=margin,
+                   paired=True, method="bootstrap", **kwargs)  # fmt: skip
+    return result, within
+
+
+def compare_words(result, within, thing, margin_text):
+    """The words for a difference of SGD minus Adam: its direction, and the margin if it is within."""
+    if not within:
+        return result.choose(
+            larger=f"a higher {thing} than Adam (the whole interval lies above 0)",
+            smaller=f"a lower {thing} than Adam (the whole interval lies below 0)",
+            cannot_tell=f"a {thing} that this study can neither tell apart from Adam's nor "
+            f"call the same (the interval holds 0 and reaches past {margin_text})",
+        )
+    return result.choose(
+        larger=f"a higher {thing} than Adam, but by less than {margin_text}, the margin this page "
+        "calls about the same (the whole interval lies above 0 and within it)",
+        smaller=f"a lower {thing} than Adam, but by less than {margin_text}, the margin this page "
+        "calls about the same (the whole interval lies below 0 and within it)",
+        cannot_tell=f"about the same {thing} as Adam (the whole interval lies within {margin_text})",
+    )
 
 
 acc_test, acc_word = about_the_same(
@@ -104,14 +129,7 @@ glue("acc_low", acc_test.interval[0] * 100, "{:+.2f}")
 glue("acc_high", acc_test.interval[1] * 100, "{:+.2f}")
 glue(
     "acc_words",
-    {
-        "about the same": "about the same accuracy as Adam (the whole interval lies within "
-        f"plus or minus {margins['same_accuracy'] * 100:g} point)",
-        "larger": "a higher accuracy than Adam (the whole interval lies above 0)",
-        "smaller": "a lower accuracy than Adam (the whole interval lies below 0)",
-        "cannot tell": "an accuracy that this study cannot tell apart from Adam's, "
-        "nor call the same",
-    }[acc_word],
+    compare_words(acc_test, acc_word, "accuracy", f"{margins['same_accuracy'] * 100:g} point"),
 )
 for name, acc in accuracy.items():
     glue(f"{name.lower()}_acc_median", np.median(acc), "{:.1%}")
@@ -176,29 +194,17 @@ for label, key in (
 n_kernels = glue("n_kernels", int(verdicts["initial"].size))
 per_seed = {label: flags.mean(axis=1) for label, flags in verdicts.items()}
 edge_words = {}
-for part in ("trained", "change"):
-    test, word = about_the_same(
-        f"SGD's share of edge detectors among its {part} kernels against Adam's, seed by seed",
+for part, kernels in (("trained", "trained kernels"), ("change", "changes")):
+    test, within = about_the_same(
+        f"SGD's share of edge detectors among its {kernels} against Adam's, seed by seed",
         per_seed[f"SGD, {part}"], per_seed[f"Adam, {part}"], "same_share",
-        statistic=f"mean paired difference of the share of edge detectors ({part}; SGD minus Adam)",
+        statistic=f"mean paired difference of the share of edge detectors ({kernels}; SGD minus Adam)",
         fmt="{:+.1%}",
     )  # fmt: skip
-    edge_words[part] = word
-    glue(f"{part}_diff", test.value, "{:+.1%}")
-    glue(f"{part}_diff_low", test.interval[0], "{:+.1%}")
-    glue(f"{part}_diff_high", test.interval[1], "{:+.1%}")
-    glue(
-        f"{part}_words",
-        {
-            "about the same": "about the same share as Adam: the whole interval lies within "
-            f"plus or minus {margins['same_share']:.0%}",
-            "larger": "a larger share than Adam: the whole interval lies above 0",
-            "smaller": "a smaller share than Adam: the whole interval lies below 0",
-            "cannot tell": "a share that this study can neither tell apart from Adam's nor "
-            f"call the same: the interval holds 0 but reaches past plus or minus "
-            f"{margins['same_share']:.0%}",
-        }[word],
-    )
+    glue(f"{part}_diff", test.value * 100, "{:+.1f} points")
+    glue(f"{part}_diff_low", test.interval[0] * 100, "{:+.1f}")
+    glue(f"{part}_diff_high", test.interval[1] * 100, "{:+.1f}")
+    glue(f"{part}_words", compare_words(test, within, "share", f"{margins['same_share'] * 100:g} points"))
 share(
     "before training, few kernels are edge detectors: under one in ten",
     int(verdicts["initial"].sum()), n_kernels, below=0.1,
@@ -340,8 +346,8 @@ glue("unequal_seeds", plural(n_unequal, "seed", "seeds"))
 # |adam_spread_max| times as much as the one that changes least (median
 # |adam_spread_median|); with SGD, |sgd_spread_min| to |sgd_spread_max|
 # times (median |sgd_spread_median|). SGD's ratio is the larger in
-# |n_unequal| of the |n_seeds| |unequal_seeds|: with SGD a few kernels take
-# most of the change.
+# |n_unequal| of the |n_seeds| |unequal_seeds|: with SGD, the kernels of a
+# seed change by far more unequal amounts.
 #
 # The kernels of one seed, seed 0, after training, each above its change:
 # one figure per optimizer, kernels 0 to 3 on top and 4 to 7 below them. A
