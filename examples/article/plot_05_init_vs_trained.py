@@ -113,10 +113,13 @@ glue("smooth_before", smooth0.mean(), "{:+.2f}")
 glue("smooth_after", smooth1.mean(), "{:+.2f}")
 glue("fresh_low", low, "{:+.2f}")
 glue("fresh_high", high, "{:+.2f}")
-check(
-    "in this run, the trained kernels' mean neighbour correlation is above the 95% range of random ones",
-    smooth1.mean() > high,
-    measured=f"{smooth1.mean():+.2f}, random range {low:+.2f} to {high:+.2f}",
+# Words the run picks: above the range of random models (97 of the seed study's 100 seeds
+# after 8 epochs), or not.
+glue(
+    "structure_words",
+    "training added structure that random kernels do not have"
+    if smooth1.mean() > high
+    else "in this run, the trained kernels stay within the range of random ones by this measure",
 )
 # sphinx_gallery_end_ignore
 
@@ -124,7 +127,7 @@ check(
 # In this run the mean neighbour correlation of the eight kernels went from
 # |smooth_before| at initialization to |smooth_after| after training, while
 # that of a fresh random model falls between |fresh_low| and |fresh_high| in
-# 95% of draws: training added structure that random kernels do not have.
+# 95% of draws: |structure_words|.
 #
 # How much of the start survives
 # ------------------------------
