@@ -240,9 +240,15 @@ glue("mean_trained", score_trained.mean(), "{:.2f}")
 glue("mean_added", score_added.mean(), "{:.2f}")
 # The counts, with words that agree with them whatever the run.
 counts = {name: int(flags.sum()) for name, flags in is_edge.items()}
-for key, name in (("initial", "initial kernels"), ("trained", "trained kernels"), ("added", "changes")):
+for key, name in (
+    ("initial", "initial kernels"),
+    ("trained", "trained kernels"),
+    ("added", "changes"),
+):
     glue(f"n_edge_{key}", counts[name])
-glue("added_are", plural(counts["changes"], "is an edge detector", "are edge detectors"))
+glue(
+    "added_are", plural(counts["changes"], "is an edge detector", "are edge detectors")
+)
 # How the mean score of what training added compares with the trained kernels', in words.
 glue(
     "added_vs_trained",
@@ -256,7 +262,10 @@ else:
 setting(
     "the outlined changes are edge detectors by is_edge_detector, within 20 degrees of an axis, "
     "with a band of each sign",
-    all(is_edge["changes"][k] and off_axis[k] <= 20 and len(found[k]) == 2 for k in marked),
+    all(
+        is_edge["changes"][k] and off_axis[k] <= 20 and len(found[k]) == 2
+        for k in marked
+    ),
     expected=True,
 )
 # The kernels of the story: the cast's (see the training page), of the same run.

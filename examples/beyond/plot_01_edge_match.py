@@ -38,7 +38,6 @@ or simply because of how a weight update is made.
 
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
 from matplotlib.animation import FuncAnimation
 from matplotlib.text import Text
 
@@ -435,7 +434,11 @@ glue("mean_shuffled", shuffled_score.mean(), "{:.2f}")
 glue("n_real_edge", int(null.is_edge(real_score).sum()))
 glue("n_shuffled_edge", int(null.is_edge(shuffled_score).sum()))
 # Whether each mean clears what 95% of sets of eight random kernels stay below: words the run picks.
-above = [name for name, sc in (("true", real_score), ("shuffled", shuffled_score)) if sc.mean() > mean_p95]
+above = [
+    name
+    for name, sc in (("true", real_score), ("shuffled", shuffled_score))
+    if sc.mean() > mean_p95
+]
 glue(
     "baseline_words",
     {
@@ -792,7 +795,9 @@ from cnnexplain.study import seed_study
 
 study = seed_study(range(100))
 true_arm, shuffled_arm = study.arm("adam"), study.arm("shuffled")
-initial = study.initial_weight[:, true_arm, :, 0]  # (seeds, 8, 7, 7), the same in both arms
+initial = study.initial_weight[
+    :, true_arm, :, 0
+]  # (seeds, 8, 7, 7), the same in both arms
 arms = {
     "true labels": study.final_weight[:, true_arm, :, 0],
     "shuffled labels": study.final_weight[:, shuffled_arm, :, 0],

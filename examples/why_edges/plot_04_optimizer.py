@@ -46,14 +46,14 @@ from cnnexplain.analysis import (
     kernel_gradient,
     seed_bootstrap,
 )
-from cnnexplain.experiment import default_seed, experiment
-from cnnexplain.study import seed_study
 
 # sphinx_gallery_start_ignore
 # The margins of this page, stated before it measures anything (see cnnexplain.claims):
 # "about the same share" means within 10 points; "about the same accuracy", within one
 # point (2.4 of the 240 test images).
 from cnnexplain.claims import declare_margins
+from cnnexplain.experiment import default_seed, experiment
+from cnnexplain.study import seed_study
 
 margins = declare_margins(same_share=0.10, same_accuracy=0.01)
 # sphinx_gallery_end_ignore
@@ -62,16 +62,30 @@ SGD_LR = 0.1
 study = seed_study(range(100))
 adam, sgd = study.arm("adam"), study.arm("sgd")
 start = study.initial_weight[:, adam, :, 0]  # (seeds, 8, 7, 7), the same for every arm
-trained = {"Adam": study.final_weight[:, adam, :, 0], "SGD": study.final_weight[:, sgd, :, 0]}
+trained = {
+    "Adam": study.final_weight[:, adam, :, 0],
+    "SGD": study.final_weight[:, sgd, :, 0],
+}
 changes = {name: kernels - start for name, kernels in trained.items()}
 accuracy = {"Adam": study.final_accuracy[:, adam], "SGD": study.final_accuracy[:, sgd]}
 for name, acc in accuracy.items():
-    print(f"{name}: test accuracy {acc.min():.1%} to {acc.max():.1%}, median {np.median(acc):.1%}")
+    print(
+        f"{name}: test accuracy {acc.min():.1%} to {acc.max():.1%},",
+        f"median {np.median(acc):.1%}",
+    )
 
 # sphinx_gallery_start_ignore
 # The numbers the text of this page quotes (glue) and its claims, see cnnexplain.claims: a
 # claim that does not hold fails the site's build; when you run this file, it only warns.
-from cnnexplain.claims import OUTCOMES, difference, equivalent, glue, plural, setting, share
+from cnnexplain.claims import (
+    OUTCOMES,
+    difference,
+    equivalent,
+    glue,
+    plural,
+    setting,
+    share,
+)
 
 glue("margin_share", margins["same_share"] * 100, "{:g} points")
 glue("margin_accuracy", margins["same_accuracy"] * 100, "{:g} point")
@@ -80,11 +94,20 @@ glue("adam_lr", study.config["training"]["lr"], "{:g}")
 glue("sgd_lr", study.config["training"]["sgd_lr"], "{:g}")
 setting(
     "the study's 100 seeds, 8 epochs, Adam at 0.001 and SGD at 0.1",
-    (len(study), int(study.epochs[-1]), study.config["training"]["lr"], study.config["training"]["sgd_lr"]),
+    (
+        len(study),
+        int(study.epochs[-1]),
+        study.config["training"]["lr"],
+        study.config["training"]["sgd_lr"],
+    ),
     expected=(100, 8, 0.001, 0.1),
 )
 setting("SGD_LR is the study's SGD learning rate", SGD_LR, expected=0.1)
-setting("the study's SGD learning rate is the page's", study.config["training"]["sgd_lr"], expected=0.1)
+setting(
+    "the study's SGD learning rate is the page's",
+    study.config["training"]["sgd_lr"],
+    expected=0.1,
+)
 twins = bool((study.initial_weight[:, sgd] == study.initial_weight[:, adam]).all())
 setting("each SGD run starts from the weights of its Adam twin", twins, expected=True)
 
@@ -92,7 +115,9 @@ setting("each SGD run starts from the weights of its Adam twin", twins, expected
 def about_the_same(claim, a, b, margin, **kwargs):
     """A paired difference a - b, read from its interval: its outcome, and whether the
     whole interval lies within the declared margin (the equivalence is recorded only then)."""
-    result = difference(claim, a, b, expect=OUTCOMES, paired=True, method="bootstrap", **kwargs)
+    result = difference(
+        claim, a, b, expect=OUTCOMES, paired=True, method="bootstrap", **kwargs
+    )
     low, high = result.interval
     within = -margins[margin] < low and high < margins[margin]
     if within:
@@ -129,7 +154,9 @@ glue("acc_low", acc_test.interval[0] * 100, "{:+.2f}")
 glue("acc_high", acc_test.interval[1] * 100, "{:+.2f}")
 glue(
     "acc_words",
-    compare_words(acc_test, acc_word, "accuracy", f"{margins['same_accuracy'] * 100:g} point"),
+    compare_words(
+        acc_test, acc_word, "accuracy", f"{margins['same_accuracy'] * 100:g} point"
+    ),
 )
 for name, acc in accuracy.items():
     glue(f"{name.lower()}_acc_median", np.median(acc), "{:.1%}")
@@ -164,19 +191,31 @@ for name in trained:
     verdicts[f"{name}, change"] = is_edge_detector(changes[name])
 shares = {label: seed_bootstrap(flags) for label, flags in verdicts.items()}
 for label, s in shares.items():
-    print(f"{label:<15} edge detectors {s.estimate:6.1%}  (95% interval {s.low:.1%} to {s.high:.1%})")
+    print(
+        f"{label:<15} edge detectors {s.estimate:6.1%}",
+        f"(95% interval {s.low:.1%} to {s.high:.1%})",
+    )
 
 fig, ax = plt.subplots(figsize=(7.0, 2.8), layout="constrained")
 labels = list(shares)
 values = np.array([shares[label].estimate for label in labels])
-errors = np.array([[values[i] - shares[label].low, shares[label].high - values[i]] for i, label in enumerate(labels)])
-colors = ["0.6"] + ["tab:blue", "tab:blue", "tab:orange", "tab:orange"]
+errors = np.array(
+    [
+        [values[i] - shares[label].low, shares[label].high - values[i]]
+        for i, label in enumerate(labels)
+    ]
+)
+colors = ["0.6", "tab:blue", "tab:blue", "tab:orange", "tab:orange"]
 ax.bar(range(len(labels)), values, color=colors, yerr=errors.T, capsize=4)
-ax.set_xticks(range(len(labels)), [label.replace(", ", "\n") for label in labels], fontsize=9)
+ax.set_xticks(
+    range(len(labels)), [label.replace(", ", "\n") for label in labels], fontsize=9
+)
 ax.set_ylabel("share of kernels that\nare edge detectors", fontsize=9)
 ax.set_ylim(0, 1)
 ax.tick_params(axis="y", labelsize=9)
-ax.set_title(f"conv1 kernels of {len(study)} seeds, 8 epochs; bars: 95% intervals", fontsize=10)
+ax.set_title(
+    f"conv1 kernels of {len(study)} seeds, 8 epochs; bars: 95% intervals", fontsize=10
+)
 for side in ("top", "right"):
     ax.spines[side].set_visible(False)
 
@@ -204,7 +243,10 @@ for part, kernels in (("trained", "trained kernels"), ("change", "changes")):
     glue(f"{part}_diff", test.value * 100, "{:+.1f} points")
     glue(f"{part}_diff_low", test.interval[0] * 100, "{:+.1f}")
     glue(f"{part}_diff_high", test.interval[1] * 100, "{:+.1f}")
-    glue(f"{part}_words", compare_words(test, within, "share", f"{margins['same_share'] * 100:g} points"))
+    glue(
+        f"{part}_words",
+        compare_words(test, within, "share", f"{margins['same_share'] * 100:g} points"),
+    )
 share(
     "before training, few kernels are edge detectors: under one in ten",
     int(verdicts["initial"].sum()), n_kernels, below=0.1,
@@ -243,19 +285,44 @@ glue("initial_count", int(verdicts["initial"].sum()))
 # adds on top is the agreement of its own two changes.
 
 same = kernel_correlation(changes["Adam"], changes["SGD"])  # (seeds, 8)
-cross = kernel_correlation(changes["Adam"][:, :, None], changes["SGD"][:, None, :])  # (seeds, 8, 8)
+cross = kernel_correlation(
+    changes["Adam"][:, :, None], changes["SGD"][:, None, :]
+)  # (seeds, 8, 8)
 others = np.abs(cross[:, ~np.eye(8, dtype=bool)]).reshape(len(study), -1)  # (seeds, 56)
 agreement = seed_bootstrap(same, "median")
 below_half = seed_bootstrap(same < 0.5)
 null_median = seed_bootstrap(others, "median")
-print(f"same kernel:     median r {agreement.estimate:.2f} ({agreement.low:.2f} to {agreement.high:.2f})")
-print(f"r below 0.5:     {below_half.estimate:.1%} ({below_half.low:.1%} to {below_half.high:.1%})")
-print(f"another kernel:  median |r| {null_median.estimate:.2f} ({null_median.low:.2f} to {null_median.high:.2f})")
+print(
+    f"same kernel:    median r   {agreement.estimate:.2f}",
+    f"({agreement.low:.2f} to {agreement.high:.2f})",
+)
+print(
+    f"r below 0.5:    share      {below_half.estimate:.2f}",
+    f"({below_half.low:.2f} to {below_half.high:.2f})",
+)
+print(
+    f"another kernel: median |r| {null_median.estimate:.2f}",
+    f"({null_median.low:.2f} to {null_median.high:.2f})",
+)
 
 fig, ax = plt.subplots(figsize=(7.0, 2.8), layout="constrained")
 bins = np.linspace(-1, 1, 41)
-ax.hist(others.ravel(), bins=bins, density=True, color="0.75", label="|r|, another kernel of the seed")
-ax.hist(same.ravel(), bins=bins, density=True, histtype="step", lw=2, color="black", label="r, the same kernel")
+ax.hist(
+    others.ravel(),
+    bins=bins,
+    density=True,
+    color="0.75",
+    label="|r|, another kernel of the seed",
+)
+ax.hist(
+    same.ravel(),
+    bins=bins,
+    density=True,
+    histtype="step",
+    lw=2,
+    color="black",
+    label="r, the same kernel",
+)
 ax.axvline(0.5, color="0.3", ls=":", lw=1)
 ax.set_xlabel("correlation of Adam's change with SGD's change", fontsize=9)
 ax.set_ylabel("density", fontsize=9)
@@ -321,10 +388,16 @@ glue("agree_words", agree_words)
 # gradient. For each seed and optimizer, the ratio of the largest change of
 # the eight kernels to the smallest:
 
-sizes = {name: np.linalg.norm(c.reshape(len(study), 8, -1), axis=2) for name, c in changes.items()}
+sizes = {
+    name: np.linalg.norm(c.reshape(len(study), 8, -1), axis=2)
+    for name, c in changes.items()
+}
 spread = {name: s.max(axis=1) / s.min(axis=1) for name, s in sizes.items()}
 for name, ratio in spread.items():
-    print(f"{name}: largest change / smallest, {ratio.min():.1f} to {ratio.max():.1f}, median {np.median(ratio):.1f}")
+    print(
+        f"{name}: largest change / smallest, {ratio.min():.1f} to {ratio.max():.1f},",
+        f"median {np.median(ratio):.1f}",
+    )
 more_unequal = spread["SGD"] > spread["Adam"]
 print(f"SGD's ratio above Adam's in {more_unequal.sum()} of {len(study)} seeds")
 
