@@ -109,10 +109,6 @@ check(
     prewitt_smooth > 0.5,
     measured=f"{prewitt_smooth:+.2f}",
 )
-glue("smooth_before", smooth0.mean(), "{:+.2f}")
-glue("smooth_after", smooth1.mean(), "{:+.2f}")
-glue("fresh_low", low, "{:+.2f}")
-glue("fresh_high", high, "{:+.2f}")
 # Words the run picks: above the range of random models (97 of the seed study's 100 seeds
 # after 8 epochs), or not.
 glue(
@@ -121,6 +117,10 @@ glue(
     if smooth1.mean() > high
     else "in this run, the trained kernels stay within the range of random ones by this measure",
 )
+glue("smooth_before", smooth0.mean(), "{:+.2f}")
+glue("smooth_after", smooth1.mean(), "{:+.2f}")
+glue("fresh_low", low, "{:+.2f}")
+fresh_high = glue("fresh_high", high, "{:+.2f}")
 # sphinx_gallery_end_ignore
 
 # %%

@@ -909,7 +909,7 @@ start_test = difference(
 glue("sl_start_diff", start_test.value * 100, "{:+.1f} points")
 glue("sl_start_diff_low", start_test.interval[0] * 100, "{:+.1f}")
 glue("sl_start_diff_high", start_test.interval[1] * 100, "{:+.1f}")
-glue(
+start_words = glue(
     "sl_start_words",
     start_test.choose(
         larger="training with the true labels leaves more edge detectors than it found",

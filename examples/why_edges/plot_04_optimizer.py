@@ -46,19 +46,20 @@ from cnnexplain.analysis import (
     kernel_gradient,
     seed_bootstrap,
 )
+from cnnexplain.experiment import default_seed, experiment
+from cnnexplain.study import seed_study
+
+SGD_LR = 0.1
 
 # sphinx_gallery_start_ignore
 # The margins of this page, stated before it measures anything (see cnnexplain.claims):
 # "about the same share" means within 10 points; "about the same accuracy", within one
 # point (2.4 of the 240 test images).
 from cnnexplain.claims import declare_margins
-from cnnexplain.experiment import default_seed, experiment
-from cnnexplain.study import seed_study
 
 margins = declare_margins(same_share=0.10, same_accuracy=0.01)
 # sphinx_gallery_end_ignore
 
-SGD_LR = 0.1
 study = seed_study(range(100))
 adam, sgd = study.arm("adam"), study.arm("sgd")
 start = study.initial_weight[:, adam, :, 0]  # (seeds, 8, 7, 7), the same for every arm
@@ -253,7 +254,7 @@ share(
     statistic="initial kernels that are edge detectors (Wilson, kernels as draws: they are i.i.d.)",
     fmt="{:.1%}",
 )  # fmt: skip
-glue("initial_count", int(verdicts["initial"].sum()))
+n_initial = glue("initial_count", int(verdicts["initial"].sum()))
 # sphinx_gallery_end_ignore
 
 # %%
@@ -367,7 +368,7 @@ agree_words = (
     if below_half.low > 0.5
     else "the study cannot tell whether most kernels' two changes correlate above 0.5 or not"
 )
-glue("agree_words", agree_words)
+agree_text = glue("agree_words", agree_words)
 # sphinx_gallery_end_ignore
 
 # %%
@@ -411,7 +412,7 @@ share(
     "in most seeds, SGD's kernels change by more unequal amounts than Adam's (largest / smallest change)",
     n_unequal, n_seeds, above=0.5, statistic="seeds where SGD's ratio is above Adam's",
 )  # fmt: skip
-glue("unequal_seeds", plural(n_unequal, "seed", "seeds"))
+unequal_word = glue("unequal_seeds", plural(n_unequal, "seed", "seeds"))
 # sphinx_gallery_end_ignore
 
 # %%
