@@ -259,7 +259,7 @@ glue("covered_hard", in_words(cover_hard))
 n_covered = sum(bool(kernels) for kernels in cover_hard.values())
 n_uncovered = len(orientations) - n_covered
 # Words the run picks: whether some orientation has no edge detector in the four-class run.
-glue(
+cover_sentence = glue(
     "cover_sentence",
     "Even with four classes, "
     + (
