@@ -460,8 +460,10 @@ setting(
 # |mean_shuffled| with shuffled ones, against |mean_p95| for 95% of sets of
 # eight random kernels. |n_real_edge| of the eight changes made with the
 # true labels clear the threshold, and |n_shuffled_edge| of those made with
-# shuffled labels. Random kernels cannot tell the two apart from a change
-# that is merely smooth; that is why the shuffled twin is the baseline.
+# shuffled labels. A score above random kernels' is no mark of learning: the
+# validation table below shows the same test passing most merely smooth
+# patterns, and a change is smooth. The shuffled twin is a change too, made
+# the same way with nothing to learn: that is the baseline.
 #
 # But eight kernels of one run against eight of its twin cannot say whether
 # the true labels make the change more edge-shaped: the kernels of one run
