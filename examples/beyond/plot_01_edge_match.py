@@ -461,7 +461,7 @@ setting(
 # eight random kernels. |n_real_edge| of the eight changes made with the
 # true labels clear the threshold, and |n_shuffled_edge| of those made with
 # shuffled labels. A score above random kernels' is no mark of learning: the
-# validation table below shows the same test passing most merely smooth
+# validation table below shows the same test passing many merely smooth
 # patterns, and a change is smooth. The shuffled twin is a change too, made
 # the same way with nothing to learn: that is the baseline.
 #
