@@ -249,11 +249,6 @@ for key, name in (
 glue(
     "added_are", plural(counts["changes"], "is an edge detector", "are edge detectors")
 )
-# How the mean score of what training added compares with the trained kernels', in words.
-glue(
-    "added_vs_trained",
-    "higher than" if score_added.mean() > score_trained.mean() else "no higher than",
-)
 names = [str(k) for k in marked]
 if len(names) > 1:
     glue("marked_list", f"kernels {', '.join(names[:-1])} and {names[-1]}")
@@ -299,8 +294,8 @@ check(
 # edge-match page <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`),
 # |n_edge_added| of the eight changes |added_are|, against |n_edge_trained|
 # of the trained kernels and |n_edge_initial| of their random starts. What
-# training added scores |mean_added| on average, |added_vs_trained| the
-# trained kernels (|mean_trained|) and their starts (|mean_initial|). Look
+# training added scores |mean_added| on average, the trained kernels
+# |mean_trained| and their starts |mean_initial|. Look
 # for a band of red beside a band of blue: that is an edge, the positive
 # side wanting light and the negative side dark. The black outlines point
 # the two bands out on each change that is an edge detector, has its edge
@@ -329,7 +324,8 @@ check(
 # labels shuffled, so that there is nothing to learn. With the true labels,
 # |/auto_examples/beyond/plot_01_edge_match:sl_true_trained| of the trained
 # kernels are edge detectors, against
-# |/auto_examples/beyond/plot_01_edge_match:sl_initial| of their starts.
+# |/auto_examples/beyond/plot_01_edge_match:sl_initial| of their starts:
+# |/auto_examples/beyond/plot_01_edge_match:sl_start_words|.
 # Among the changes,
 # |/auto_examples/beyond/plot_01_edge_match:sl_true_change| are edge
 # detectors with the true labels and
