@@ -880,8 +880,8 @@ for part in ("trained", "change"):
     side = "above" if test.outcome == "larger" else "below"
     if within:
         words = (
-            f"{direction}, but by less than {margin_text}, the margin this page calls about "
-            f"the same: the whole interval lies {side} 0 and within it"
+            f"{direction}, but by less than {margin_text}, the margin stated in advance for "
+            f'"about the same": the whole interval lies {side} 0 and within it'
             if direction
             else "about the same share of edge detectors with either labels: the whole "
             f"interval lies within plus or minus {margin_text}, the margin stated in advance"

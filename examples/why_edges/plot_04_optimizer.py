@@ -137,11 +137,12 @@ def compare_words(result, within, thing, margin_text):
             f"call the same (the interval holds 0 and reaches past {margin_text})",
         )
     return result.choose(
-        larger=f"a higher {thing} than Adam, but by less than {margin_text}, the margin this page "
-        "calls about the same (the whole interval lies above 0 and within it)",
-        smaller=f"a lower {thing} than Adam, but by less than {margin_text}, the margin this page "
-        "calls about the same (the whole interval lies below 0 and within it)",
-        cannot_tell=f"about the same {thing} as Adam (the whole interval lies within {margin_text})",
+        larger=f"a higher {thing} than Adam, but by less than {margin_text}, the margin stated "
+        'in advance for "about the same" (the whole interval lies above 0 and within it)',
+        smaller=f"a lower {thing} than Adam, but by less than {margin_text}, the margin stated "
+        'in advance for "about the same" (the whole interval lies below 0 and within it)',
+        cannot_tell=f"about the same {thing} as Adam (the whole interval lies within "
+        f"{margin_text}, the margin stated in advance)",
     )
 
 
