@@ -881,18 +881,18 @@ for part in ("trained", "change"):
     if within:
         words = (
             f"{direction}, but by less than {margin_text}, the margin stated in advance for "
-            f'"about the same": the whole interval lies {side} 0 and within it'
+            f'"about the same" (the whole interval lies {side} 0 and within it)'
             if direction
-            else "about the same share of edge detectors with either labels: the whole "
-            f"interval lies within plus or minus {margin_text}, the margin stated in advance"
+            else "about the same share of edge detectors with either labels (the whole "
+            f"interval lies within plus or minus {margin_text}, the margin stated in advance)"
         )
     else:
         words = (
-            f"{direction}: the whole interval lies {side} 0"
+            f"{direction} (the whole interval lies {side} 0)"
             if direction
             else "the study cannot tell whether the true labels give more edge detectors or "
-            f"fewer, nor call the two shares the same: the interval holds 0 and reaches past "
-            f"plus or minus {margin_text}"
+            f"fewer, nor call the two shares the same (the interval holds 0 and reaches past "
+            f"plus or minus {margin_text})"
         )
     glue(f"sl_{part}_words", words)
 glue("sl_margin", margins["same_share"] * 100, "{:g} points")
