@@ -91,6 +91,7 @@ from cnnexplain.claims import (
 glue("margin_share", margins["same_share"] * 100, "{:g} points")
 glue("margin_accuracy", margins["same_accuracy"] * 100, "{:g} point")
 n_seeds = glue("n_seeds", len(study))
+glue("study_epochs", int(study.epochs[-1]))
 glue("adam_lr", study.config["training"]["lr"], "{:g}")
 glue("sgd_lr", study.config["training"]["sgd_lr"], "{:g}")
 setting(
