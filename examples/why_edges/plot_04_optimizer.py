@@ -652,12 +652,11 @@ for r, row in enumerate(axes):
 # SGD's update keeps the pattern of the summed patches and its proportions:
 # weights that many strong patches pushed the same way move most. Adam's
 # keeps only the signs, so a weight whose gradient is nearly balanced moves
-# as far as one that every patch pushed. After 8 epochs, over the study's
-# |n_seeds| seeds, the two optimizers' changes of the same kernel correlate
-# |r_median| in the median, and among the changes SGD gives
-# |change_words|.
-# That is what swapping the optimizer, with everything else held, shows;
-# which property of the gradient makes the edges is for the other pages of
-# this section.
+# as far as one that every patch pushed. After |study_epochs| epochs, over
+# the study's |n_seeds| seeds, the two optimizers' changes of the same
+# kernel correlate |r_median| in the median, and among the changes SGD
+# gives |change_words|. That is what swapping the optimizer, with
+# everything else held, shows; the other pages of this section look at the
+# gradient itself.
 
 # sphinx_gallery_thumbnail_number = 2
