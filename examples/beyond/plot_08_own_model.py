@@ -275,9 +275,13 @@ check(
 # measure, |edge_verdict|; the best-matching kernel scores |best_score|.
 # Training did make the kernels more edge-like on average (a mean score of
 # |mean_start| at initialization, |mean_end| after), but
-# :ref:`the edge-match page <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`
-# found, on line images, that training with shuffled labels does that too:
-# it is not, by itself, evidence of learned edge detectors.
+# :ref:`the edge-match page <labels-over-seeds>` found, on line images and
+# over the seed study, that training with shuffled labels, with nothing to
+# learn, also leaves edge detectors among the changes
+# (|/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change| of them,
+# against |/auto_examples/beyond/plot_01_edge_match:sl_true_change| with the
+# true labels): a rise in score is not, by itself, evidence of learned edge
+# detectors.
 
 # %%
 # Dead kernels, and what each channel prefers
