@@ -659,4 +659,4 @@ for r, row in enumerate(axes):
 # everything else held, shows; the other pages of this section look at the
 # gradient itself.
 
-# sphinx_gallery_thumbnail_number = 2
+# sphinx_gallery_thumbnail_number = 3
