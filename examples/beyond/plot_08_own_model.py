@@ -273,7 +273,7 @@ glue(
     if n_edge == 0
     else f"{n_edge} of them {'is an edge detector' if n_edge == 1 else 'are edge detectors'}",
 )
-glue(
+score_words = glue(
     "score_words",
     "rose" if match.score.mean() > start.mean() else "did not rise",
 )
