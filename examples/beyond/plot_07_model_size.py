@@ -406,7 +406,7 @@ check(
 # The numbers in one table
 # ------------------------
 
-columns = ("params", "epoch 1", "100% from", "edge-like", "moved", "largest drop")
+columns = ("params", "epoch 1", "100% from", "edge det.", "moved", "largest drop")
 print(f"{'first layer':>18}  " + "  ".join(columns))
 for name, run in runs.items():
     edges = f"{len(above[name])} of {run.model.conv1.out_channels}"
