@@ -383,12 +383,19 @@ glue("drop_two", drops["2 x 7x7"].max(), "{:.0f}")
 glue("drop_sixteen", drops["16 x 7x7"].max(), "{:.0f}")
 glue("drop_default", drops["8 x 7x7 (default)"].max(), "{:.0f}")
 glue("drop_3x3", drops["8 x 3x3"].max(), "{:.0f}")
-# 20 points: far beyond the 1-point step of one test image in 240 (0.4 points).
-check(
-    "with two kernels, zeroing one of them costs more than 20 points",
-    drops["2 x 7x7"].max() > 20,
-    measured=f"{drops['2 x 7x7'].max():.1f} points",
-)
+# 20 points: far beyond the 1-point step of one test image in 240 (0.4 points). The words
+# follow the run (at seed 11 the larger drop was 12.9 points); the claim is made, and
+# checked, only when the sentence makes it.
+if drops["2 x 7x7"].max() > 20:
+    two_words = "the network cannot spare the more important one: zeroing it costs"
+    bound(
+        "with two kernels, zeroing one of them costs more than 20 points",
+        drops["2 x 7x7"].max(), n=1, at_least=20, statistic="largest drop (points)",
+        fmt="{:.1f}",
+    )  # fmt: skip
+else:
+    two_words = "zeroing the more important one costs"
+glue("two_words", two_words)
 check(
     "with sixteen kernels, zeroing any one costs at most 1 point",
     drops["16 x 7x7"].max() <= 1,
@@ -397,8 +404,7 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# With two kernels, the network cannot spare the more important one: zeroing
-# it costs |drop_two| points. With sixteen, none matters on its own (at most
+# With two kernels, |two_words| |drop_two| points. With sixteen, none matters on its own (at most
 # |drop_sixteen| points): every job is done several times over. In this run
 # the largest drop of the 8-kernel variants is |drop_default| points for the
 # default layer and |drop_3x3| for 3x3 kernels.
