@@ -11,7 +11,10 @@ whose answer is known, and how often each passes the test), ``class_selectivity`
 essential kernels), ``maximize`` (the input that most excites a channel),
 ``attribution`` (which pixels a decision rests on, with `Captum
 <https://captum.ai>`_: ``pip install cnnexplain[attribution]``),
-``roles`` (every kernel's roles by all of these measures, and the
+``seed_intervals`` (a statistic of a seed study's kernels with an
+interval that resamples whole seeds: :func:`seed_bootstrap`),
+``kernel_agreement`` (how alike two kernels' shapes are, twin by twin:
+:func:`kernel_correlation`), ``roles`` (every kernel's roles by all of these measures, and the
 kernel the story names for each class: :func:`cast`), ``gradients`` (a kernel's gradient as a sum of input patches, and the error
 signal that weights them), ``matched_filter`` (the kernel a one-kernel
 squared model prefers, in closed form) and
@@ -66,11 +69,13 @@ from . import (
     edge_matching,
     edge_null,
     gradients,
+    kernel_agreement,
     kernel_health,
     known_edges,
     matched_filter,
     maximize,
     roles,
+    seed_intervals,
 )
 from ._layers import *  # noqa: F403
 from .attribution import *  # noqa: F403
@@ -79,11 +84,13 @@ from .edge_detector import *  # noqa: F403
 from .edge_matching import *  # noqa: F403
 from .edge_null import *  # noqa: F403
 from .gradients import *  # noqa: F403
+from .kernel_agreement import *  # noqa: F403
 from .kernel_health import *  # noqa: F403
 from .known_edges import *  # noqa: F403
 from .matched_filter import *  # noqa: F403
 from .maximize import *  # noqa: F403
 from .roles import *  # noqa: F403
+from .seed_intervals import *  # noqa: F403
 
 # Bound again here so that the docs find their descriptions (Sphinx reads the
 # "#:" comments of the module that documents them).
@@ -126,4 +133,6 @@ __all__ = [
     *attribution.__all__,
     *gradients.__all__,
     *matched_filter.__all__,
+    *seed_intervals.__all__,
+    *kernel_agreement.__all__,
 ]

@@ -38,7 +38,6 @@ or simply because of how a weight update is made.
 
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
 from matplotlib.animation import FuncAnimation
 from matplotlib.text import Text
 
@@ -58,7 +57,11 @@ print(f"(95% interval {low:.3f} to {high:.3f})")
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
 from cnnexplain.analysis import DEFAULT_ANGLES, EDGE_KINDS
-from cnnexplain.claims import check, glue, plural
+from cnnexplain.claims import check, declare_margins, glue, plural
+
+# The margin of the seed study's comparison at the end of the page, stated before the page
+# measures anything: two shares of kernels within 10 points of each other are "about the same".
+margins = declare_margins(same_share=0.10)
 
 glue("n_templates", len(EDGE_KINDS) * len(DEFAULT_ANGLES))
 glue("n_random", len(null.scores), "{:,}")
@@ -370,18 +373,25 @@ check(
 #
 # But random kernels are not the fair comparison here. A step of
 # :term:`gradient descent` adds to a ``conv1`` kernel a weighted sum of image patches, and
-# the patches of these images are pieces of straight lines: any change made
-# by training on them is line- or edge-shaped, whatever the labels. The fair
+# the patches of these images are pieces of straight lines: a change made by
+# training on them is a sum of pieces of lines, whatever the labels, and can
+# look edge-shaped without the network having learned anything. The fair
 # baseline is the same training with the labels shuffled, so there is
-# nothing to learn. We train a copy of the initial network for three epochs
-# on the same images with shuffled labels, and compare its change with the
-# change of the real run after the same three epochs.
+# nothing to learn: the ``shuffled`` arm of the :ref:`seed study
+# <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`. We train a copy of this
+# run's initial network for three epochs on the same images, in the same
+# order, with the labels shuffled as that arm shuffles them
+# (:func:`~cnnexplain.study.shuffled_labels`), and compare its change with
+# the change of the real run after the same three epochs.
+
+from cnnexplain.study import shuffled_labels
 
 epochs = 3
 train_set = run.train_set
-shuffle = torch.randperm(len(train_set), generator=torch.Generator().manual_seed(0))
 shuffled_set = LineDataset(
-    train_set.images, train_set.labels[shuffle], train_set.classes
+    train_set.images,
+    shuffled_labels(train_set.labels, default_seed()),
+    train_set.classes,
 )
 shuffled = train(
     LineCNN(seed=default_seed()), shuffled_set, epochs=epochs, seed=default_seed()
@@ -417,82 +427,50 @@ ax.set_yticks([])
 ax.legend(frameon=False, fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
 
 # sphinx_gallery_start_ignore
-from cnnexplain.claims import OUTCOMES, difference, setting
+from cnnexplain.claims import OUTCOMES, bound, difference, equivalent, setting
 
 glue("mean_real", real_score.mean(), "{:.2f}")
 glue("mean_shuffled", shuffled_score.mean(), "{:.2f}")
 glue("n_real_edge", int(null.is_edge(real_score).sum()))
 glue("n_shuffled_edge", int(null.is_edge(shuffled_score).sum()))
-# Kernel by kernel: both runs start from the same kernels (checked below), so the
-# two scores of a kernel are a pair. The sign test's interval of the median of the
-# eight differences decides: larger, smaller, or cannot tell; the text says which.
-label_test = difference(
-    "kernel by kernel, the text says whether the true labels make the change more "
-    "edge-shaped than shuffled labels, less, or that this comparison cannot tell",
-    real_score,
-    shuffled_score,
-    expect=OUTCOMES,
-    statistic="median of the 8 paired differences of scores (true minus shuffled labels)",
-)
-setting("eight pairs, one per kernel of conv1", label_test.n, expected=8)
-glue("diff_median", label_test.value, "{:+.2f}")
-glue("diff_low", label_test.interval[0], "{:+.2f}")
-glue("diff_high", label_test.interval[1], "{:+.2f}")
-glue("diff_coverage", label_test.level, "{:.0%}")
+# Whether each mean clears what 95% of sets of eight random kernels stay below: words the run picks.
+above = [
+    name
+    for name, sc in (("true", real_score), ("shuffled", shuffled_score))
+    if sc.mean() > mean_p95
+]
 glue(
-    "label_effect",
-    label_test.choose(
-        larger="The whole interval lies above zero: the true labels make the change "
-        "more edge-shaped than shuffled labels do.",
-        smaller="The whole interval lies below zero: the true labels make the change "
-        "less edge-shaped than shuffled labels do.",
-        cannot_tell="The interval holds zero, so this comparison cannot tell whether "
-        "the true labels make the change more or less edge-shaped. That is not "
-        '"no difference": the difference could lie anywhere in the interval.',
-    ),
+    "baseline_words",
+    {
+        2: "both stand out",
+        1: f"only the change made with {above[0] if above else ''} labels stands out",
+        0: "neither stands out",
+    }[len(above)],
 )
-check(
+setting(
     "the shuffled-label run starts from the same kernels as the default run",
-    np.array_equal(shuffled_weights[0], weights[0]),
-    measured="equal"
-    if np.array_equal(shuffled_weights[0], weights[0])
-    else "different",
-)
-check(
-    "both changes score higher on average than 95% of sets of eight random kernels",
-    min(real_score.mean(), shuffled_score.mean()) > mean_p95,
-    measured=f"{real_score.mean():.2f} and {shuffled_score.mean():.2f} > {mean_p95:.2f}",
-)
-check(
-    "the changes made with shuffled labels include edge detectors",
-    null.is_edge(shuffled_score).any(),
-    measured=f"{null.is_edge(shuffled_score).sum()} of 8",
+    bool(np.array_equal(shuffled_weights[0], weights[0])),
+    expected=True,
 )
 # sphinx_gallery_end_ignore
 
 # %%
-# Both baselines, side by side. Against random kernels, both changes stand
-# out: their mean scores (|mean_real| with the true labels, |mean_shuffled|
-# with shuffled ones) are both above |mean_p95|. |n_real_edge| of the eight
-# changes made with the true labels clear the threshold, and
-# |n_shuffled_edge| of those made with shuffled labels.
+# Both baselines, side by side. Against random kernels, |baseline_words|:
+# the mean scores of the changes are |mean_real| with the true labels and
+# |mean_shuffled| with shuffled ones, against |mean_p95| for 95% of sets of
+# eight random kernels. |n_real_edge| of the eight changes made with the
+# true labels clear the threshold, and |n_shuffled_edge| of those made with
+# shuffled labels. A score above random kernels' is no mark of learning: the
+# validation table below shows the same test passing many merely smooth
+# patterns, and a change is smooth. The shuffled twin is a change too, made
+# the same way with nothing to learn: that is the baseline.
 #
-# Against each other, kernel by kernel: each kernel starts from the same
-# weights in both runs, so its two scores make a pair, and the eight
-# differences (true labels minus shuffled) have a median of |diff_median|.
-# The :term:`sign test` gives that median a :term:`95% interval` from the
-# differences alone: for eight pairs, it runs from the smallest difference to
-# the largest, and holds the true median |diff_coverage| of the time. Here it
-# runs from |diff_low| to |diff_high|. |label_effect| These are the eight
-# kernels of one run of each; another seed gives other kernels.
-#
-# So the edge shape of the change does not need the labels: trained on
-# images of lines with labels that mean nothing, the network's kernels change
-# by edge-shaped patterns too, and an edge-shaped change is not, by itself,
-# evidence that the network learned edges. What the
-# true labels add is *which* patches are summed, and with which sign: the
-# :ref:`next page <sphx_glr_auto_examples_beyond_plot_02_kernel_roles.py>`
-# looks at what the kernels do, rather than at their shape.
+# But eight kernels of one run against eight of its twin cannot say whether
+# the true labels make the change more edge-shaped: the kernels of one run
+# are not independent draws, and another seed gives other kernels. The
+# :ref:`last section <labels-over-seeds>` of this page asks the seed study,
+# with a shuffled-label twin for each of its seeds, and with the definition
+# of an edge detector that the section before it sets out.
 #
 # The change of the real run through training, at the snapshots of the
 # :ref:`explorer <sphx_glr_auto_examples_article_plot_04b_explorer.py>` --
@@ -794,5 +772,187 @@ check(
 # |def_n_shuffled3| of those made with shuffled labels: the definition
 # says which kernels *are* edge detectors, not whether learning the task made
 # them so.
+
+# %%
+# .. _labels-over-seeds:
+#
+# True labels against shuffled labels, over the seed study
+# --------------------------------------------------------
+# Do the true labels make the kernels more often edge detectors? One run
+# cannot say; the seed study can. It trains each of its |sl_n_seeds| seeds
+# twice for |sl_epochs| epochs, from the same initial weights and on the same
+# batches: once with the true labels (its ``adam`` arm, the site's usual
+# training) and once with the labels shuffled (its ``shuffled`` arm). Within
+# a seed the two runs differ only in the labels, so the comparison is an
+# experiment on the labels, seed by seed. For each arm, the share of the
+# trained kernels that are edge detectors, and the share of the changes;
+# the :term:`95% intervals <95% interval>` resample whole seeds
+# (:func:`~cnnexplain.analysis.seed_bootstrap`), since the eight kernels of
+# a run are not independent draws. Before measuring anything, the page
+# stated what it would call "about the same": two shares within
+# |sl_margin| of each other (an :term:`equivalence test`).
+
+from cnnexplain.analysis import seed_bootstrap
+from cnnexplain.study import seed_study
+
+study = seed_study(range(100))
+true_arm, shuffled_arm = study.arm("adam"), study.arm("shuffled")
+initial = study.initial_weight[
+    :, true_arm, :, 0
+]  # (seeds, 8, 7, 7), the same in both arms
+arms = {
+    "true labels": study.final_weight[:, true_arm, :, 0],
+    "shuffled labels": study.final_weight[:, shuffled_arm, :, 0],
+}
+start_edge = is_edge_detector(initial)
+print(f"initial kernels  edge detectors {seed_bootstrap(start_edge).estimate:6.1%}")
+edge = {}
+for name, kernels in arms.items():
+    edge[name, "trained"] = is_edge_detector(kernels)
+    edge[name, "change"] = is_edge_detector(kernels - initial)
+for (name, part), flags in edge.items():
+    est = seed_bootstrap(flags)
+    print(
+        f"{name:<16} {part:<8} edge detectors {est.estimate:6.1%}"
+        f"  (95% interval {est.low:.1%} to {est.high:.1%})"
+    )
+for name, arm in (("true labels", true_arm), ("shuffled labels", shuffled_arm)):
+    acc = study.final_accuracy[:, arm]
+    print(f"{name}: test accuracy {acc.min():.1%} to {acc.max():.1%}")
+
+# sphinx_gallery_start_ignore
+glue("sl_n_seeds", len(study))
+glue("sl_epochs", int(study.epochs[-1]))
+setting(
+    "the seed study's 100 seeds, 8 epochs, with a shuffled-label twin from the same start",
+    (len(study), int(study.epochs[-1]),
+     bool((study.initial_weight[:, true_arm] == study.initial_weight[:, shuffled_arm]).all())),
+    expected=(100, 8, True),
+)  # fmt: skip
+for (name, part), flags in edge.items():
+    key = f"sl_{'true' if name == 'true labels' else 'shuffled'}_{part}"
+    est = seed_bootstrap(flags)
+    glue(f"{key}", est.estimate, "{:.1%}")
+    glue(f"{key}_low", est.low, "{:.1%}")
+    glue(f"{key}_high", est.high, "{:.1%}")
+acc_true = study.final_accuracy[:, true_arm]
+acc_shuffled = study.final_accuracy[:, shuffled_arm]
+glue("sl_acc_true", np.median(acc_true), "{:.1%}")
+glue("sl_acc_shuffled_median", np.median(acc_shuffled), "{:.0%}")
+glue("sl_acc_shuffled_low", acc_shuffled.min(), "{:.0%}")
+glue("sl_acc_shuffled_high", acc_shuffled.max(), "{:.0%}")
+# The shuffled twins learn nothing that carries to the test images: a guess is 50%.
+bound(
+    "with shuffled labels, every seed ends at 30% or more on the test images (a guess: 50%)",
+    acc_shuffled.min(), n=len(study), at_least=0.3, statistic="lowest test accuracy", fmt="{:.1%}",
+)  # fmt: skip
+bound(
+    "with shuffled labels, every seed ends at 70% or less on the test images (a guess: 50%)",
+    acc_shuffled.max(), n=len(study), at_most=0.7, statistic="highest test accuracy", fmt="{:.1%}",
+)  # fmt: skip
+for part in ("trained", "change"):
+    per_seed = {name: edge[name, part].mean(axis=1) for name in arms}
+    claim = (
+        f"seed by seed, the share of edge detectors among the {'trained kernels' if part == 'trained' else 'changes'} with true labels "
+        "against shuffled labels: larger, smaller, or the study cannot tell (the text says which)"
+    )
+    test = difference(
+        claim, per_seed["true labels"], per_seed["shuffled labels"],
+        expect=OUTCOMES, paired=True, method="bootstrap", fmt="{:+.1%}",
+        statistic=f"mean paired difference of the share ({part}; true minus shuffled)",
+    )  # fmt: skip
+    glue(f"sl_{part}_diff", test.value * 100, "{:+.1f} points")
+    glue(f"sl_{part}_diff_low", test.interval[0] * 100, "{:+.1f}")
+    glue(f"sl_{part}_diff_high", test.interval[1] * 100, "{:+.1f}")
+    low, high = test.interval
+    within = -margins["same_share"] < low and high < margins["same_share"]
+    if within:
+        equivalent(
+            f"{claim}: about the same", per_seed["true labels"], per_seed["shuffled labels"],
+            within="same_share", paired=True, method="bootstrap", fmt="{:+.1%}",
+            statistic=f"mean paired difference of the share ({part}; true minus shuffled)",
+        )  # fmt: skip
+    margin_text = f"{margins['same_share'] * 100:g} points"
+    direction = test.choose(
+        larger="the true labels give more edge detectors than shuffled labels",
+        smaller="the true labels give fewer edge detectors than shuffled labels",
+        cannot_tell="",
+    )
+    side = "above" if test.outcome == "larger" else "below"
+    if within:
+        words = (
+            f"{direction}, but by less than {margin_text}, the margin stated in advance for "
+            f'"about the same" (the whole interval lies {side} 0 and within it)'
+            if direction
+            else "about the same share of edge detectors with either labels (the whole "
+            f"interval lies within plus or minus {margin_text}, the margin stated in advance)"
+        )
+    else:
+        words = (
+            f"{direction} (the whole interval lies {side} 0)"
+            if direction
+            else "the study cannot tell whether the true labels give more edge detectors or "
+            f"fewer, nor call the two shares the same (the interval holds 0 and reaches past "
+            f"plus or minus {margin_text})"
+        )
+    glue(f"sl_{part}_words", words)
+glue("sl_margin", margins["same_share"] * 100, "{:g} points")
+# Trained kernels against their own starts: the null of their own kind, seed by seed.
+est = seed_bootstrap(start_edge)
+glue("sl_initial", est.estimate, "{:.1%}")
+glue("sl_initial_low", est.low, "{:.1%}")
+glue("sl_initial_high", est.high, "{:.1%}")
+start_test = difference(
+    "seed by seed, the trained kernels (true labels) are edge detectors more often than their "
+    "own starts, less often, or the study cannot tell (the text says which)",
+    edge["true labels", "trained"].mean(axis=1), start_edge.mean(axis=1),
+    expect=OUTCOMES, paired=True, method="bootstrap", fmt="{:+.1%}",
+    statistic="mean paired difference of the share (trained minus initial)",
+)  # fmt: skip
+glue("sl_start_diff", start_test.value * 100, "{:+.1f} points")
+glue("sl_start_diff_low", start_test.interval[0] * 100, "{:+.1f}")
+glue("sl_start_diff_high", start_test.interval[1] * 100, "{:+.1f}")
+start_words = glue(
+    "sl_start_words",
+    start_test.choose(
+        larger="training with the true labels leaves more edge detectors than it found",
+        smaller="training with the true labels leaves fewer edge detectors than it found",
+        cannot_tell="the study cannot tell whether training leaves more edge detectors than "
+        "it found, or fewer",
+    ),
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# With the true labels the median seed classifies |sl_acc_true| of the test
+# images; with shuffled labels, |sl_acc_shuffled_median| in the median seed
+# (from |sl_acc_shuffled_low| to |sl_acc_shuffled_high|), around the 50% of
+# a guess. The shuffled labels say nothing about the images they are
+# attached to, so whatever the twins learned, it was not the task.
+#
+# Before training, |sl_initial| of the kernels are edge detectors (95%
+# interval |sl_initial_low| to |sl_initial_high|). Seed by seed, the share
+# among the kernels trained with the true labels minus the share among their
+# own starts is |sl_start_diff| on average (|sl_start_diff_low| to
+# |sl_start_diff_high|): |sl_start_words|.
+#
+# Among the trained kernels, |sl_true_trained| are edge detectors with the
+# true labels (95% interval |sl_true_trained_low| to |sl_true_trained_high|)
+# and |sl_shuffled_trained| with shuffled labels
+# (|sl_shuffled_trained_low| to |sl_shuffled_trained_high|). Seed by seed,
+# the first share minus the second is |sl_trained_diff| on average
+# (|sl_trained_diff_low| to |sl_trained_diff_high|): |sl_trained_words|.
+#
+# Among the changes, |sl_true_change| are edge detectors with the true labels
+# (|sl_true_change_low| to |sl_true_change_high|) and |sl_shuffled_change|
+# with shuffled labels (|sl_shuffled_change_low| to
+# |sl_shuffled_change_high|); the paired difference is |sl_change_diff|
+# (|sl_change_diff_low| to |sl_change_diff_high|): |sl_change_words|.
+#
+# These are shares of edge detectors, by this site's definition, after
+# |sl_epochs| epochs of this one network on these images; they say nothing
+# of which way each edge points or what the network does with it (the
+# :ref:`next page <sphx_glr_auto_examples_beyond_plot_02_kernel_roles.py>`
+# looks at that).
 
 # sphinx_gallery_thumbnail_number = 3

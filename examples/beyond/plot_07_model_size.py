@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from cnnexplain import summary, viz
-from cnnexplain.analysis import ablation, edge_match, edge_score_null, selectivity
+from cnnexplain.analysis import ablation, edge_match, is_edge_detector, selectivity
 from cnnexplain.edges import PREWITT_Y
 from cnnexplain.experiment import experiment
 
@@ -155,52 +155,69 @@ for name in ("2 x 7x7", "8 x 3x3", "16 x 7x7"):
     fig = viz.plot_kernels(runs[name].history, title=name)
 
 # %%
-# Do they look like edges? The :term:`edge-match score` must be judged
-# against what
-# random kernels of the same size score, and when a layer's kernels are
-# tested together, against the best of as many random kernels
-# (:func:`~cnnexplain.analysis.edge_score_null`): a kernel is an
-# :term:`edge detector` when it scores above the upper end of that
-# :term:`threshold`'s :term:`95% interval`. The level depends strongly on the
-# size: 9 weights fit one of the
-# templates far more easily than 49 do.
+# Do they look like edges? The site's one definition of an :term:`edge
+# detector`, :func:`~cnnexplain.analysis.is_edge_detector` (see :ref:`the
+# edge-match page <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`),
+# judges a kernel of any odd size by its shape. But 9 weights leave far less
+# room than 49 to tell an edge from chance, so each variant's trained
+# kernels are set beside a null of their own kind: the same kernels at their
+# random start, before training. And for scale, how often kernels drawn at
+# random as PyTorch draws them pass, at each size.
 
-above = {}
+above, at_start = {}, {}
 for name, run in runs.items():
-    conv1 = run.model.conv1
-    null = edge_score_null(conv1.kernel_size[0], tested=conv1.out_channels)
-    m = edge_match(run.model)
-    above[name] = np.flatnonzero(null.is_edge(m.score)).tolist()
-    edge = null.threshold_interval[1]
-    print(f"{name}: an edge detector scores above {edge:.2f}")
-    print("  scores", np.round(m.score, 2))
-    print("  edge detectors:", above[name])
+    w = run.history["conv1.weight"][:, :, 0]  # (snapshots, kernels, k, k)
+    above[name] = np.flatnonzero(is_edge_detector(w[-1])).tolist()
+    at_start[name] = np.flatnonzero(is_edge_detector(w[0])).tolist()
+    print(f"{name}: edge detectors {above[name]} (at the start: {at_start[name]})")
+
+# 10,000 random kernels of each size, uniform in +/- 1 / sqrt(k * k), as PyTorch draws.
+rng = np.random.default_rng(0)
+chance = {}
+for k in (3, 7):
+    random_kernels = rng.uniform(-1, 1, (10_000, k, k)) / k
+    chance[k] = is_edge_detector(random_kernels).mean()
+    print(f"random {k}x{k} kernels that pass: {chance[k]:.1%}")
 
 # sphinx_gallery_start_ignore
-null_3, null_7 = edge_score_null(3), edge_score_null(7)
-glue("p95_3", null_3.percentile95, "{:.2f}")
-glue("p95_7", null_7.percentile95, "{:.2f}")
-glue("threshold_3", null_3.threshold_interval[1], "{:.2f}")
+from cnnexplain.claims import bound, plural
+
+glue("chance_3", chance[3], "{:.0%}")
+glue("chance_7", chance[7], "{:.2%}")
 glue("n_edge_3x3", len(above["8 x 3x3"]))
+glue("n_start_3x3", len(at_start["8 x 3x3"]))
 shares = [
     f"{len(above[name])} of {runs[name].model.conv1.out_channels}"
     for name in ("2 x 7x7", "8 x 7x7 (default)", "16 x 7x7")
 ]
 glue("shares_7x7", ", ".join(shares[:-1]) + " and " + shares[-1])
-check(
-    "random 3x3 kernels score far higher than 7x7 ones (95th percentiles more than 0.3 apart)",
-    null_3.percentile95_interval[0] > null_7.percentile95_interval[1] + 0.3,
-    measured=f"{null_3.percentile95:.2f} and {null_7.percentile95:.2f}",
+n_start_7x7 = sum(
+    len(at_start[name]) for name in ("2 x 7x7", "8 x 7x7 (default)", "16 x 7x7")
 )
+glue("n_start_7x7", n_start_7x7)
+glue("start_7x7_are", plural(n_start_7x7, "is", "are"))
+# 10,000 draws: a share of 10% has a standard error of 0.3 points.
+bound(
+    "random 3x3 kernels pass the definition more than 5% of the time",
+    chance[3], n=10_000, at_least=0.05, statistic="share of random 3x3 kernels that pass",
+    fmt="{:.1%}",
+)  # fmt: skip
+bound(
+    "random 3x3 kernels pass the definition at least 10 times as often as 7x7 ones",
+    chance[3] / max(chance[7], 1e-4), n=10_000, at_least=10,
+    statistic="share at 3x3 over share at 7x7 (7x7 share floored at 0.01%)", fmt="{:.0f}",
+)  # fmt: skip
 # sphinx_gallery_end_ignore
 
 # %%
-# A random 3x3 kernel already scores |p95_3| at the 95th :term:`percentile` (a 7x7
-# one |p95_7|), and eight trained 3x3 kernels must beat |threshold_3| to
-# count: at that size the score says little, and in this run
-# |n_edge_3x3| of the eight do. Among the 7x7 variants, |shares_7x7| kernels
-# are edge detectors. These are single runs, and the share varies from seed
-# to seed: they do not show a trend with the number of kernels.
+# Drawn at random, |chance_3| of 3x3 kernels pass the definition, against
+# |chance_7| of 7x7 ones: at 3x3, chance alone makes many a kernel look
+# like an edge. In this run, |n_edge_3x3| of the eight trained 3x3 kernels
+# are edge detectors, against |n_start_3x3| of the same kernels at their
+# start. Among the 7x7 variants, |shares_7x7| trained kernels are edge
+# detectors (at their starts, |n_start_7x7| of them |start_7x7_are|). These
+# are single runs, and the counts vary from seed to seed: they do not show
+# a trend with the number of kernels, nor, at 3x3, learning beyond chance.
 #
 # A line detector
 # ---------------
@@ -267,26 +284,16 @@ check(
     strong_pref == bool(np.abs(two_index).max() > STRONG),
     measured=f"{two_index[k_line]:+.2f}",
 )
-null_two = edge_score_null(7, tested=2)
-# Whether that kernel is an edge detector, and which side it leans to, in words chosen by the
-# run: in one run it was an edge detector (0.72) leaning to the edge side (-0.35).
-is_edge_line = bool(null_two.is_edge(score_line))
+# Whether that kernel is an edge detector, in words chosen by the run: in one run it was one,
+# leaning to the edge side.
+is_edge_line = bool(is_edge_detector(line_kernel))
 if is_edge_line:
-    line_verdict = f"and its edge score, {score_line:.2f}, is above the threshold of an edge detector"
-    if strong_pref:
-        line_verdict += ": in this run it is an edge detector as well"
+    line_verdict = f"and it is an edge detector by the site's definition (edge score {score_line:.2f})"
 elif strong_pref:
-    line_verdict = f"yet its edge score is only {score_line:.2f}, below the threshold of an edge detector"
+    line_verdict = f"yet it is not an edge detector by the site's definition (edge score {score_line:.2f})"
 else:
-    line_verdict = f"and its edge score, {score_line:.2f}, is below the threshold of an edge detector"
+    line_verdict = f"and it is not an edge detector by the site's definition (edge score {score_line:.2f})"
 glue("line_verdict", line_verdict)
-check(
-    "that kernel "
-    + ("is" if is_edge_line else "is not")
-    + " an edge detector (its score against the threshold for two kernels)",
-    is_edge_line == bool(score_line > null_two.threshold_interval[1]),
-    measured=f"{score_line:.2f}, threshold up to {null_two.threshold_interval[1]:.2f}",
-)
 sym = half_turn(line_kernel)
 side, pole = ("line", "+1") if sym > 0 else ("edge", "-1")
 glue("lean_side", side)
@@ -376,12 +383,19 @@ glue("drop_two", drops["2 x 7x7"].max(), "{:.0f}")
 glue("drop_sixteen", drops["16 x 7x7"].max(), "{:.0f}")
 glue("drop_default", drops["8 x 7x7 (default)"].max(), "{:.0f}")
 glue("drop_3x3", drops["8 x 3x3"].max(), "{:.0f}")
-# 20 points: far beyond the 1-point step of one test image in 240 (0.4 points).
-check(
-    "with two kernels, zeroing one of them costs more than 20 points",
-    drops["2 x 7x7"].max() > 20,
-    measured=f"{drops['2 x 7x7'].max():.1f} points",
-)
+# 20 points: far beyond the 1-point step of one test image in 240 (0.4 points). The words
+# follow the run (at seed 11 the larger drop was 12.9 points); the claim is made, and
+# checked, only when the sentence makes it.
+if drops["2 x 7x7"].max() > 20:
+    two_words = "the network cannot spare the more important one: zeroing it costs"
+    bound(
+        "with two kernels, zeroing one of them costs more than 20 points",
+        drops["2 x 7x7"].max(), n=1, at_least=20, statistic="largest drop (points)",
+        fmt="{:.1f}",
+    )  # fmt: skip
+else:
+    two_words = "zeroing the more important one costs"
+glue("two_words", two_words)
 check(
     "with sixteen kernels, zeroing any one costs at most 1 point",
     drops["16 x 7x7"].max() <= 1,
@@ -390,8 +404,7 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# With two kernels, the network cannot spare the more important one: zeroing
-# it costs |drop_two| points. With sixteen, none matters on its own (at most
+# With two kernels, |two_words| |drop_two| points. With sixteen, none matters on its own (at most
 # |drop_sixteen| points): every job is done several times over. In this run
 # the largest drop of the 8-kernel variants is |drop_default| points for the
 # default layer and |drop_3x3| for 3x3 kernels.
@@ -399,7 +412,7 @@ check(
 # The numbers in one table
 # ------------------------
 
-columns = ("params", "epoch 1", "100% from", "edge-like", "moved", "largest drop")
+columns = ("params", "epoch 1", "100% from", "edge det.", "moved", "largest drop")
 print(f"{'first layer':>18}  " + "  ".join(columns))
 for name, run in runs.items():
     edges = f"{len(above[name])} of {run.model.conv1.out_channels}"

@@ -260,15 +260,19 @@ check(
 # |thick_max| |thick_pixels| thick and a patch is 7 wide, so a patch that touches
 # a line also holds background on at least one side of it. Every update of
 # a first-layer kernel is a signed sum of such pieces of lines and their
-# edges; so its shape is line- and edge-shaped whatever the labels say.
+# edges, whatever the labels say.
 # A bar between two darker bands is the shape of a :term:`line detector`,
 # which looks the same turned by half a turn; an edge detector turns into
 # its own negative. The gradient of kernel |kernel| in the figure correlates
 # |half_turn| with itself turned by half a turn: |grad_shape|. Either way,
-# it is made of lines and their edges whatever the labels say, as
-# :ref:`the edge-match page <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`
-# found when it trained with shuffled labels. What the labels decide is the
-# weight ``delta`` of each patch: its sign, its size, and whether it is zero.
+# it is made of lines and their edges. Whether the sum comes out an edge
+# detector depends on the weights of the sum, and the labels set those: the
+# weight ``delta`` of each patch, its sign, its size, and whether it is zero.
+# Over the seed study, :ref:`the edge-match page <labels-over-seeds>` finds
+# |/auto_examples/beyond/plot_01_edge_match:sl_true_change| of the changes
+# to be edge detectors after training with the true labels, and
+# |/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change| after
+# training from the same starts with shuffled labels.
 # The :doc:`next page <plot_02_error_signal>` follows ``delta`` back through
 # :term:`max-pooling` and the :term:`ReLU` to see where it lands.
 

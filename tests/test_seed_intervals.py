@@ -1,0 +1,121 @@
+"""seed_bootstrap and kernel_correlation: their arguments, their values, and the coverage of the interval."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from cnnexplain.analysis import kernel_correlation, seed_bootstrap
+
+
+# -- seed_bootstrap ---------------------------------------------------------------------
+def test_share_of_booleans_and_its_interval():
+    flags = np.array([[True, False]] * 50 + [[False, False]] * 50)
+    result = seed_bootstrap(flags)
+    assert result.estimate == 0.25 and result.n_seeds == 100 and result.level == 0.95
+    assert result.low < 0.25 < result.high
+    # Seeds are the units: the kernels of a seed move together, so the interval is that of
+    # 100 coin flips halved (about +-0.05), wider than Wilson's on 200 kernels as if independent.
+    assert result.high - result.low > 0.08
+
+
+def test_the_same_values_give_the_same_interval():
+    values = np.random.default_rng(1).normal(size=(30, 8))
+    assert seed_bootstrap(values, "median") == seed_bootstrap(values, "median")
+    assert seed_bootstrap(values, seed=1) != seed_bootstrap(values, seed=2)
+
+
+def test_tensor_and_extra_axes():
+    values = torch.arange(40.0).reshape(10, 2, 2)
+    result = seed_bootstrap(values, "median")
+    assert result.estimate == 19.5 and result.n_seeds == 10
+
+
+def test_interval_covers_the_true_mean_about_as_often_as_stated():
+    rng = np.random.default_rng(0)
+    hits = 0
+    for _ in range(200):
+        shared = rng.normal(size=(50, 1))  # a seed effect: kernels of a seed are correlated
+        values = shared + rng.normal(size=(50, 8))
+        result = seed_bootstrap(values, resamples=1000, seed=int(rng.integers(1000)))
+        hits += result.low <= 0 <= result.high
+    assert 0.88 <= hits / 200 <= 0.99
+
+
+@pytest.mark.parametrize(
+    ("values", "error", "word"),
+    [
+        ([[1.0, 2.0]], TypeError, "values"),
+        (np.array(["a", "b"]), TypeError, "values"),
+        (np.ones((1, 8)), ValueError, "at least 2 seeds"),
+        (np.ones((5, 0)), ValueError, "values"),
+        (np.array(3.0), ValueError, "values"),
+        (np.array([[1.0], [np.nan]]), ValueError, "NaN"),
+    ],
+)
+def test_bad_values(values, error, word):
+    with pytest.raises(error, match=word):
+        seed_bootstrap(values)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "word"),
+    [
+        ({"statistic": "max"}, ValueError, "statistic"),
+        ({"level": 1.0}, ValueError, "level"),
+        ({"level": "0.9"}, TypeError, "level"),
+        ({"resamples": 10}, ValueError, "resamples"),
+        ({"resamples": 1000.0}, TypeError, "resamples"),
+        ({"seed": -1}, ValueError, "seed"),
+    ],
+)
+def test_bad_arguments(kwargs, error, word):
+    with pytest.raises(error, match=word):
+        seed_bootstrap(np.ones((4, 2)), **kwargs)
+
+
+# -- kernel_correlation -----------------------------------------------------------------
+def test_correlation_ignores_size_and_offset():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(3, 4, 7, 7))
+    r = kernel_correlation(a, 5 * a - 2)
+    assert r.shape == (3, 4) and np.allclose(r, 1)
+    assert np.allclose(kernel_correlation(a, -a), -1)
+
+
+def test_correlation_matches_numpy():
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(size=(2, 6, 5, 5))
+    expected = [np.corrcoef(x.ravel(), y.ravel())[0, 1] for x, y in zip(a, b)]
+    assert np.allclose(kernel_correlation(torch.from_numpy(a), b), expected)
+
+
+def test_every_kernel_against_every_other_by_broadcasting():
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(size=(2, 3, 4, 5, 5))
+    r = kernel_correlation(a[:, :, None], b[:, None, :])
+    assert r.shape == (3, 4, 4)
+    assert np.allclose(r[1, 2, 3], np.corrcoef(a[1, 2].ravel(), b[1, 3].ravel())[0, 1])
+
+
+def test_flat_kernel_has_no_correlation():
+    r = kernel_correlation(np.ones((2, 3, 3)), np.arange(18.0).reshape(2, 3, 3))
+    assert np.isnan(r).all()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "error", "word"),
+    [
+        (np.ones((2, 3, 3)), np.ones((3, 3, 3)), ValueError, "broadcast"),
+        (np.ones((2, 3, 3)), np.ones((2, 5, 5)), ValueError, "same size"),
+        (np.ones(4), np.ones((2, 2)), ValueError, r"a must have shape \(\.\.\., h, w\)"),
+        (np.ones((1, 1)), np.ones((1, 1)), ValueError, "two weights"),
+        ([[1.0, 2.0]], np.ones((1, 2)), TypeError, "a must"),
+        (np.ones((2, 2)), np.ones((2, 2), dtype=bool), TypeError, "b must"),
+        (np.full((2, 2), np.inf), np.ones((2, 2)), ValueError, "NaN or infinite"),
+    ],
+)
+def test_bad_kernels(a, b, error, word):
+    with pytest.raises(error, match=word):
+        kernel_correlation(a, b)
