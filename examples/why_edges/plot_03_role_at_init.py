@@ -246,8 +246,8 @@ versus = difference(
     statistic="median per-run difference of rank correlations, true minus shuffled labels",
 )
 glue("rho_diff", versus.value, "{:+.2f}")
-glue("rho_diff_low", versus.interval[0], "{:+.2f}")
-glue("rho_diff_high", versus.interval[1], "{:+.2f}")
+glue("rho_diff_low", versus.interval[0], "{:+.3f}")
+glue("rho_diff_high", versus.interval[1], "{:+.3f}")
 glue(
     "rho_words",
     versus.choose(
