@@ -464,7 +464,7 @@ if abs(this_second - this_first) <= margin:
 else:
     compared = "stronger than" if this_second > this_first else "weaker than"
 glue("compared", compared)
-glue("noise_margin", margin, "{:.2f}")
+_ = glue("noise_margin", margin, "{:.2f}")
 # sphinx_gallery_end_ignore
 
 # %%

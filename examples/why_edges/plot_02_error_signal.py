@@ -425,7 +425,7 @@ fair_words, _ = compared(
     smaller="less than its positions' share there",
     cannot_tell="in a share the study cannot tell from its positions' share there",
 )
-glue("fair_words", fair_words)
+_ = glue("fair_words", fair_words)
 # sphinx_gallery_end_ignore
 
 # %%

@@ -100,7 +100,7 @@ setting(
 )
 glue("n_runs", n_runs)
 glue("n_epochs", n_epochs)
-glue("n_kernels", before.size)
+_ = glue("n_kernels", before.size)
 # sphinx_gallery_end_ignore
 
 # %%
@@ -189,7 +189,7 @@ beat = share(
 )
 glue("beats_low", beat.interval[0], "{:.0%}")
 glue("beats_high", beat.interval[1], "{:.0%}")
-glue(
+_ = glue(
     "beats_most", "most runs" if beat.interval[0] > margins["most"] else "not most runs"
 )
 # sphinx_gallery_end_ignore
@@ -297,7 +297,7 @@ glue(
         cannot_tell="by an amount the study cannot tell apart from that with shuffled labels",
     ),
 )
-glue(
+_ = glue(
     "growth_words",
     grows_more.choose(
         larger="the preferences grow more with the true labels than with shuffled ones",
@@ -376,7 +376,7 @@ glue("words_after", words_after)
 glue("ratio_before", ratio_before)
 glue("words_before", words_before)
 n_unstable = glue("n_unstable", int((~sign_stable).sum()))
-glue("unstable_share", n_unstable / before.size, "{:.1%}")
+_ = glue("unstable_share", n_unstable / before.size, "{:.1%}")
 # sphinx_gallery_end_ignore
 
 # %%
@@ -474,7 +474,7 @@ glue("n_within_kept", int((clear & within & kept).sum()))
 n_flipped = glue("n_flipped", len(flipped))
 glue("flipped_kernels", plural(n_flipped, "kernel", "kernels"))
 runs_flipped = glue("runs_flipped", len({int(r) for r, _k in flipped}))
-glue("flipped_runs", plural(runs_flipped, "run", "runs"))
+_ = glue("flipped_runs", plural(runs_flipped, "run", "runs"))
 # sphinx_gallery_end_ignore
 
 # %%
@@ -572,7 +572,7 @@ glue(
 )
 default_n_clear = glue("default_clear", int(default_clear.sum()))
 glue("default_kept", int(default_kept.sum()))
-glue("default_clear_words", plural(default_n_clear, "kernel ends", "kernels end"))
+_ = glue("default_clear_words", plural(default_n_clear, "kernel ends", "kernels end"))
 # sphinx_gallery_end_ignore
 
 # %%
