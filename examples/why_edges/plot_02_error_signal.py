@@ -51,7 +51,7 @@ for name in layers:
 # The numbers the text of this page quotes (glue) and its claims (check), see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
-from cnnexplain.claims import OUTCOMES, check, declare_margins, glue, plural
+from cnnexplain.claims import OUTCOMES, bound, check, declare_margins, glue, plural
 
 margins = declare_margins(
     # "about the same" for a share of the error's weight near the line, compared start by
@@ -62,10 +62,13 @@ pooled_share = glue("pooled_share", np.mean(delta["pool1"] != 0), "{:.0%}")
 winner_share = glue("winner_share", np.mean(delta["relu1"] != 0), "{:.0%}")
 received_share = glue("received_share", np.mean(delta["conv1"] != 0), "{:.0%}")
 glue("one_in", 1 / received_share, "{:.0f}")
-check(
+bound(
     "after max-pooling, at most one position of each 2x2 window gets the error",
-    winner_share <= 0.25,
-    measured=f"{winner_share:.1%}",
+    winner_share,
+    n=1,
+    at_most=0.25,
+    statistic="share of relu1's positions that get the error",
+    fmt="{:.1%}",
 )
 check(
     "the ReLU lets fewer positions through than max-pooling alone",
