@@ -472,3 +472,20 @@ def test_a_run_saved_to_a_chosen_cache_is_saved_quietly(monkeypatch, tmp_path, c
     monkeypatch.setenv("CNNEXPLAIN_CACHE", str(tmp_path))
     experiment(data={"n_per_class": 8, "size": 16}, training={"epochs": 1})
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_a_runs_start_is_linecnn_of_its_seed(seed):
+    # The error-signal page measures a hundred starts as LineCNN(seed=s) without training
+    # them: the run experiment() makes for seed s starts from exactly that network.
+    run = experiment(
+        data={"n_per_class": 4},
+        model={"seed": seed},
+        training={"seed": seed, "epochs": 0},
+        cache_dir=False,
+    )
+    start = run.history.model_at(0).state_dict()
+    expected = LineCNN(seed=seed).state_dict()
+    assert start.keys() == expected.keys()
+    for key, value in expected.items():
+        assert torch.equal(start[key], value), key

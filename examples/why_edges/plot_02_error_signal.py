@@ -51,16 +51,24 @@ for name in layers:
 # The numbers the text of this page quotes (glue) and its claims (check), see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
-from cnnexplain.claims import check, glue, plural
+from cnnexplain.claims import OUTCOMES, bound, check, declare_margins, glue, plural
 
+margins = declare_margins(
+    # "about the same" for a share of the error's weight near the line, compared start by
+    # start: within 5 points, stated before the run
+    about_same=0.05,
+)
 pooled_share = glue("pooled_share", np.mean(delta["pool1"] != 0), "{:.0%}")
 winner_share = glue("winner_share", np.mean(delta["relu1"] != 0), "{:.0%}")
 received_share = glue("received_share", np.mean(delta["conv1"] != 0), "{:.0%}")
 glue("one_in", 1 / received_share, "{:.0f}")
-check(
+bound(
     "after max-pooling, at most one position of each 2x2 window gets the error",
-    winner_share <= 0.25,
-    measured=f"{winner_share:.1%}",
+    winner_share,
+    n=1,
+    at_most=0.25,
+    statistic="share of relu1's positions that get the error",
+    fmt="{:.1%}",
 )
 check(
     "the ReLU lets fewer positions through than max-pooling alone",
@@ -228,19 +236,21 @@ check(
 # kernels with a positive bias. The rest, the error that does change the
 # weights, lands on positions whose patch touches the line: within 3 pixels
 # of it, *along* the line. Of that part, |shaping_near| lies on or next to
-# the line, where |shaping_area| of those positions are: no more than its
-# fair share.
+# the line, where |shaping_area| of those positions are (the study below
+# compares the two over a hundred starts).
 #
-# Across the seed study's runs
-# ----------------------------
-# One run's initialization may be lucky. The same measures for the ten runs
-# of :ref:`the seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`
-# (seeds 0 to 9), each at initialization, on the same 64 images:
+# Across a hundred initializations
+# --------------------------------
+# One run's initialization may be lucky. At initialization nothing has been
+# trained, so no training run is needed: ``LineCNN(seed=s)`` builds the
+# network that the run of seed ``s`` starts from (the hidden check below
+# compares it with the seed study's first snapshot and with this run's).
+# The same measures for seeds 0 to 99, on the same 64 images:
 
-runs = [
-    experiment(model={"seed": s}, training={"seed": s, "epochs": 8}) for s in range(10)
-]
-measured = [shares(r.history.model_at(0), images, labels) for r in runs]
+from cnnexplain import LineCNN
+
+starts = [LineCNN(seed=s) for s in range(100)]
+measured = [shares(start, images, labels) for start in starts]
 scalars = (
     "after",
     "before",
@@ -251,13 +261,13 @@ scalars = (
     "shaping_area",
 )
 table = {name: np.array([m[name] for m in measured]) for name in scalars}
+n_starts = len(starts)
 
 fig, ax = plt.subplots(figsize=(7.0, 2.8), layout="constrained")
-seeds = np.arange(len(runs))
-ax.plot(seeds, 100 * table["after"], "o", label="after pooling and ReLU")
-ax.plot(seeds, 100 * table["before"], "s", mfc="none", label="before")
-ax.plot(seeds, 100 * table["area"], "_", ms=14, color="0.3", label="share of positions")
-ax.set_xticks(seeds)
+seeds = np.arange(n_starts)
+ax.plot(seeds, 100 * table["after"], "o", ms=3, label="after pooling and ReLU")
+ax.plot(seeds, 100 * table["before"], "s", ms=3, mfc="none", label="before")
+ax.plot(seeds, 100 * table["area"], "_", ms=5, color="0.3", label="share of positions")
 ax.set_xlabel("seed", fontsize=9)
 ax.set_ylabel("error near the line (%)", fontsize=9)
 ax.tick_params(labelsize=9)
@@ -266,83 +276,184 @@ ax.legend(fontsize=9, frameon=False, loc="upper left", ncols=3)
 for side in ("top", "right"):
     ax.spines[side].set_visible(False)
 
-for s, m in enumerate(measured):
+for name in ("received", "after", "before", "blank"):
     print(
-        f"seed {s}: near the line {m['after']:.0%} (before {m['before']:.0%}), "
-        f"on blank patches {m['blank']:.0%}, received {m['received']:.0%}"
+        f"{name:>8}: {table[name].min():.1%} to {table[name].max():.1%}, "
+        f"median {np.median(table[name]):.1%}"
     )
+gap = table["shaping_near"] - table["shaping_area"]
+print("error that changes the weights, near the line minus its positions' share:")
+print(f"  median {np.median(gap):+.1%}, from {gap.min():+.1%} to {gap.max():+.1%}")
 
 # sphinx_gallery_start_ignore
-n_runs = glue("n_runs", len(runs))
-n_higher = glue("n_higher", int((table["after"] > table["before"]).sum()))
-glue("after_min", table["after"].min(), "{:.0%}")
-glue("after_max", table["after"].max(), "{:.0%}")
+from cnnexplain.claims import difference, equivalent, every, setting
+from cnnexplain.experiment import default_seed
+from cnnexplain.study import seed_study
+
+# Is LineCNN(seed=s) the start of seed s's run? The seed study keeps the first layer of
+# every run before training (its "adam" arm is experiment()'s run for that seed), and
+# this page's run keeps its whole start.
+study = seed_study(range(100))
+adam = study.arm("adam")
+setting(
+    "the seed study's runs start from LineCNN(seed=s)'s first layer, for seeds 0 to 99",
+    all(
+        np.array_equal(
+            study.conv1_weight[s, adam, 0], start.conv1.weight.detach().numpy()
+        )
+        and np.array_equal(
+            study.conv1_bias[s, adam, 0], start.conv1.bias.detach().numpy()
+        )
+        for s, start in zip(study.seeds.tolist(), starts)
+    )
+    and study.seeds.tolist() == list(range(100)),
+    expected=True,
+)
+setting(
+    "this run starts from LineCNN(seed=its seed), every layer",
+    all(
+        torch.equal(a, b)
+        for a, b in zip(
+            model.state_dict().values(),
+            LineCNN(seed=default_seed()).state_dict().values(),
+        )
+    ),
+    expected=True,
+)
+glue("n_starts", n_starts)
 glue("received_min", table["received"].min(), "{:.0%}")
 glue("received_max", table["received"].max(), "{:.0%}")
+glue("after_min", table["after"].min(), "{:.0%}")
+glue("after_max", table["after"].max(), "{:.0%}")
 glue("blank_min", table["blank"].min(), "{:.0%}")
 glue("blank_max", table["blank"].max(), "{:.0%}")
-n_negative = glue("n_negative", sum(len(m["blank_negative"]) for m in measured))
+every(
+    "at every one of the 100 starts, fewer than a quarter of conv1's positions receive the error",
+    table["received"] < 0.25,
+    statistic="starts where fewer than a quarter receive it",
+)
+every(
+    "at every one of the 100 starts, under a quarter of the error's weight lands on or next to "
+    "the line",
+    table["after"] < 0.25,
+    statistic="starts with under a quarter near the line",
+)
+negative = np.concatenate([m["blank_negative"] for m in measured])
+n_negative = glue("n_negative", len(negative))
 glue("negative_start", plural(n_negative, "kernel that starts", "kernels that start"))
 glue("negative_get", plural(n_negative, "gets", "get"))
-positive_min = min(m["blank_positive"].min() for m in measured)
-glue("positive_min", positive_min, "{:.0%}")
-deviation = glue(
-    "deviation",
-    np.abs(table["shaping_near"] - table["shaping_area"]).max() * 100,
-    "{:.0f}",
+every(
+    "every kernel with a negative bias, at the 100 starts, gets no error on blank patches",
+    negative == 0,
+    statistic="kernels with a negative bias and no error on blank patches",
 )
-check(
-    "the runs are seeds 0 to 9 of the seed study (8 epochs)",
-    [(r.config["model"]["seed"], r.config["training"]["epochs"]) for r in runs]
-    == [(s, 8) for s in range(10)],
-    measured=f"seeds {[r.config['model']['seed'] for r in runs]}",
+positive = np.concatenate([m["blank_positive"] for m in measured])
+n_positive = glue("n_positive", len(positive))
+glue("positive_min", positive.min(), "{:.0%}")
+every(
+    "every kernel with a positive bias, at the 100 starts, puts over half its error on blank "
+    "patches",
+    positive > 0.5,
+    statistic="kernels with a positive bias and over half their error on blank patches",
 )
-check(
-    "in every run, fewer than a quarter of conv1's positions receive the error",
-    table["received"].max() < 0.25,
-    measured=f"{table['received'].min():.0%} to {table['received'].max():.0%}",
+# The comparisons, start by start (paired): a share that pooling and the ReLU move towards
+# the line, or away, by its interval; "about the same" only within the margin declared above.
+focus = difference(
+    "the text says whether pooling and the ReLU raise the share of the error's weight near the "
+    "line, lower it, or cannot tell",
+    table["after"],
+    table["before"],
+    expect=OUTCOMES,
+    statistic="median per-start difference, after minus before pooling and the ReLU",
+    fmt="{:+.3f}",
 )
-check(
-    "in every run, under a quarter of the error's weight lands on or next to the line",
-    table["after"].max() < 0.25,
-    measured=f"{table['after'].min():.0%} to {table['after'].max():.0%}",
+glue("focus_diff", 100 * focus.value, "{:+.1f}")
+glue("focus_low", 100 * focus.interval[0], "{:+.1f}")
+glue("focus_high", 100 * focus.interval[1], "{:+.1f}")
+
+
+def compared(result, a, b, claim, statistic, larger, smaller, cannot_tell):
+    """The words for a paired comparison: its outcome, and whether it is within the margin."""
+    low, high = result.interval
+    words = result.choose(larger=larger, smaller=smaller, cannot_tell=cannot_tell)
+    if -margins["about_same"] < low and high < margins["about_same"]:
+        equivalent(claim, a, b, within="about_same", statistic=statistic, fmt="{:+.3f}")
+        return words + ", by less than the", True
+    return words + ", by an interval that reaches past the", False
+
+
+focus_words, focus_small = compared(
+    focus,
+    table["after"],
+    table["before"],
+    "pooling and the ReLU change the share of the error's weight near the line by less than the "
+    "margin declared in advance",
+    "median per-start difference, after minus before",
+    larger="raise it",
+    smaller="lower it",
+    cannot_tell="may raise or lower it (the study cannot tell which)",
 )
-check(
-    "in every run, every kernel with a negative bias gets no error on blank patches",
-    all((m["blank_negative"] == 0).all() for m in measured),
-    measured=f"{n_negative} kernels",
+glue("focus_words", focus_words)
+glue(
+    "focus_intro",
+    focus.choose(
+        larger="shift it towards the line",
+        smaller="shift it away from the line",
+        cannot_tell="may shift it towards the line or away (the study cannot tell which)",
+    )
+    + (" only slightly" if focus_small else ""),
 )
-check(
-    "in every run, each kernel with a positive bias puts over half its error "
-    "on blank patches",
-    positive_min > 0.5,
-    measured=f"smallest share {positive_min:.0%}",
+fair = difference(
+    "the text says whether the error that changes the weights lies near the line more than its "
+    "positions' share there, less, or cannot tell",
+    table["shaping_near"],
+    table["shaping_area"],
+    expect=OUTCOMES,
+    statistic="median per-start difference, share of that error near the line minus share of "
+    "its positions there",
+    fmt="{:+.3f}",
 )
-check(
-    "in every run, the error that changes the weights is near the line in about the "
-    "share of its positions there (within 20 points)",
-    deviation < 20,
-    measured=f"largest gap {deviation:.0f} points",
+glue("fair_diff", 100 * fair.value, "{:+.1f}")
+glue("fair_low", 100 * fair.interval[0], "{:+.1f}")
+glue("fair_high", 100 * fair.interval[1], "{:+.1f}")
+glue("same_margin", 100 * margins["about_same"], "{:.0f}")
+fair_words, _ = compared(
+    fair,
+    table["shaping_near"],
+    table["shaping_area"],
+    "the error that changes the weights lies near the line in about the share of its positions "
+    "there (within the margin declared in advance)",
+    "median per-start difference, near the line minus positions' share",
+    larger="more than its positions' share there",
+    smaller="less than its positions' share there",
+    cannot_tell="in a share the study cannot tell from its positions' share there",
 )
+_ = glue("fair_words", fair_words)
 # sphinx_gallery_end_ignore
 
 # %%
-# In every one of the |n_runs| runs, only |received_min| to |received_max|
-# of ``conv1``'s positions receive the error. The share of its weight that
-# lands on or next to the line ranges from |after_min| to |after_max|; it is
-# higher than before max-pooling and the ReLU in |n_higher| of the
-# |n_runs| runs, and never more than a quarter. Between |blank_min| and
-# |blank_max| of it lands on blank patches. The |n_negative| |negative_start|
-# with a negative bias, over all runs, |negative_get| none there; every kernel
-# with a positive bias puts at least |positive_min| of its error there. And
-# the error that changes the weights is near the line in about the share of
-# its positions that lie there, never more than |deviation| points away.
+# At every one of the |n_starts| starts, only |received_min| to
+# |received_max| of ``conv1``'s positions receive the error: never more than
+# a quarter, as max-pooling alone guarantees. The share of its weight that
+# lands on or next to the line ranges from |after_min| to |after_max|, under
+# a quarter at every start. Compared start by start with the same share
+# before max-pooling and the ReLU, pooling and the ReLU |focus_words|
+# +/-|same_margin| points declared in advance as "about the same" (median
+# difference |focus_diff| points, 95% interval |focus_low| to
+# |focus_high|). Between |blank_min| and |blank_max| of the error lands on
+# blank patches. The |n_negative| |negative_start| with a negative bias
+# |negative_get| none there, as the bias alone decides; each of the
+# |n_positive| kernels with a positive bias puts at least |positive_min| of
+# its error there. And the error that changes the weights lies near the
+# line |fair_words| +/-|same_margin| points (median difference |fair_diff|
+# points, 95% interval |fair_low| to |fair_high|).
 #
-# So at initialization, ReLU and max-pooling make the error signal *sparse*,
-# not *focused*: they pick one position per window and drop the closed
-# ones, but they do not seek out the line. What makes the sum of the
-# previous page a sum of line and edge patches is the data itself: a blank
-# patch adds nothing, so only positions within reach of the line count, and
-# there every patch is a piece of a line beside black background.
+# So at initialization, ReLU and max-pooling make the error signal
+# *sparse*: they pick one position per window and drop the closed ones, and
+# they |focus_intro|. Where the error that shapes the weights lands is set by the
+# data: a blank patch adds nothing, so only positions within reach of the
+# line count, and there every patch is a piece of a line beside black
+# background. These are measurements at initialization only; training
+# changes the kernels, their biases and so where the error goes.
 
 # sphinx_gallery_thumbnail_number = 2
