@@ -44,7 +44,15 @@ from .history import WeightHistory
 from .model import LineCNN
 from .training import train
 
-__all__ = ["Experiment", "cache_key", "default_cache_dir", "default_seed", "experiment", "resolve_config"]
+__all__ = [
+    "TRAINING_SOURCES",
+    "Experiment",
+    "cache_key",
+    "default_cache_dir",
+    "default_seed",
+    "experiment",
+    "resolve_config",
+]
 
 
 def _defaults(function: Callable, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -20,7 +20,7 @@ plain SGD. Every share comes with its :term:`95% interval`.
 # images, in the same order of :term:`batches <batch>`:
 #
 # - **Adam**: the site's training (Adam, the site's learning rate), the run
-#   :func:`~cnnexplain.train` makes for that seed;
+#   :func:`~cnnexplain.training.train` makes for that seed;
 # - **shuffled**: the same, but each training image carries the label of
 #   another image, so the labels say nothing about the lines;
 # - **SGD**: the same images and true labels, trained with plain
@@ -89,11 +89,12 @@ setting(
 # sphinx_gallery_end_ignore
 
 # %%
-# Training this study means training |n_members| networks: about a quarter
-# of an hour on two cores. The site's build does it once and caches the
-# result (in ``~/.cache/cnnexplain``, or the folder ``CNNEXPLAIN_CACHE``
-# names), as it does every run. To go faster, spread the seeds over the
-# cores of several machines: start a `Dask <https://www.dask.org>`_
+# Training this study means training |n_members| networks. The site keeps
+# the study in its repository, trained once, and its build reads it; this
+# page run as a download trains it once and caches it (in
+# ``~/.cache/cnnexplain``, or the folder ``CNNEXPLAIN_CACHE`` names), as it
+# does every run. To go faster, spread the seeds over the cores of several
+# machines: start a `Dask <https://www.dask.org>`_
 # scheduler and its workers, then pass the scheduler to the study, which
 # gives the same numbers bit for bit, wherever each seed trained::
 #
@@ -103,7 +104,7 @@ setting(
 # or, from Python, ``seed_study(range(100),
 # scheduler=distributed.Client("tcp://HOST:8786"))``. The
 # :func:`~cnnexplain.study.seed_study` reference says how the runs are
-# batched and checked against :func:`~cnnexplain.train`.
+# batched and checked against :func:`~cnnexplain.training.train`.
 #
 # The accuracy
 # ------------
@@ -153,7 +154,7 @@ glue("adam_low", final[:, adam].min(), "{:.1%}")
 glue("sgd_perfect", int((final[:, sgd] == 1.0).sum()))
 glue("shuffled_mean", final[:, shuffled].mean(), "{:.0%}")
 glue("shuffled_low", final[:, shuffled].min(), "{:.0%}")
-glue("shuffled_high", final[:, shuffled].max(), "{:.0%}")
+_ = glue("shuffled_high", final[:, shuffled].max(), "{:.0%}")
 # sphinx_gallery_end_ignore
 
 # %%
@@ -263,6 +264,7 @@ for name, (arm, when) in zip(("start", "adam", "shuffled", "sgd"), groups.values
     glue(f"any_{name}_low", wilson_interval(k_any, n_runs)[0], "{:.0%}")
     glue(f"any_{name}_high", wilson_interval(k_any, n_runs)[1], "{:.0%}")
     glue(f"mean_{name}", per_run[:, arm, when].mean(), "{:.2f}")
+    glue(f"any_{name}_have", plural(k_any, "has", "have"))
 comparisons = {}
 for key, (label, (a, b)) in zip(("start", "shuffled", "sgd"), pairs.items()):
     comparisons[key] = difference(
@@ -294,7 +296,7 @@ glue(
         "shuffled ones, or fewer",
     ),
 )
-glue(
+_ = glue(
     "sgd_words",
     comparisons["sgd"].choose(
         larger="Adam gives more edge detectors than plain SGD",
@@ -306,7 +308,7 @@ glue(
 # sphinx_gallery_end_ignore
 
 # %%
-# Before training, |any_start| of the |n_runs| runs have an edge detector
+# Before training, |any_start| of the |n_runs| runs |any_start_have| an edge detector
 # among their random kernels (95% interval |any_start_low| to
 # |any_start_high|); after |n_epochs| epochs with Adam, |any_adam|
 # (|any_adam_low| to |any_adam_high|). Against their own start, |start_words|:
@@ -468,12 +470,12 @@ glue(
 )
 glue("default_seed", default_seed())
 glue("default_epochs", int(default_epochs[-1]))
-glue(
+_ = glue(
     "default_late",
-    "has the same edge detectors after epoch 8 as at its end"
+    f"has the same edge detectors after epoch {n_epochs} as at its end"
     if (at_8 == at_end).all()
-    else f"has {plural(int(at_8.sum()), 'one edge detector', f'{int(at_8.sum())} edge detectors')} "
-    f"after epoch 8 and {int(at_end.sum())} at its end",
+    else f"has {int(at_8.sum())} {plural(int(at_8.sum()), 'edge detector', 'edge detectors')} "
+    f"after epoch {n_epochs} and {int(at_end.sum())} at its end",
 )
 # sphinx_gallery_end_ignore
 
@@ -512,7 +514,7 @@ for label, when in (("before training", start), ("after training", end)):
 
 # sphinx_gallery_start_ignore
 glue("cut", CLEAR_PREFERENCE)
-glue("noise_factor", margins["noise_factor"])
+glue("noise_factor", margins["noise_factor"], "{:g}")
 glue("noise_max", noise["after training"], "{:.3f}")  # the glossary quotes it
 glue("noise_init", noise["before training"], "{:.3f}")
 glue("n_kernels_all", int(weights[:, adam, end].shape[0] * weights.shape[3]))
@@ -544,7 +546,7 @@ init_ratio, init_words = cut_against(
 glue("trained_ratio", trained_ratio)
 glue("trained_words", trained_words)
 glue("init_ratio", init_ratio)
-glue("init_words", init_words)
+_ = glue("init_words", init_words)
 # sphinx_gallery_end_ignore
 
 # %%
@@ -570,7 +572,7 @@ print(f"horizontal edge detectors {default_h or '-'}, vertical {default_v or '-'
 # sphinx_gallery_start_ignore
 glue("default_h", len(default_h))
 glue("default_v", len(default_v))
-glue("default_h_kernels", plural(len(default_h), "kernel", "kernels"))
+_ = glue("default_h_kernels", plural(len(default_h), "kernel", "kernels"))
 # sphinx_gallery_end_ignore
 
 # %%
