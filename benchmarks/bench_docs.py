@@ -134,8 +134,13 @@ def base_name(base: Checkout) -> str:
 
 
 def table(
-    base: Checkout, head: Checkout, times: dict[str, dict[str, float]], targets: dict[str, float]
+    base: Checkout,
+    head: Checkout,
+    times: dict[str, dict[str, float]],
+    targets: dict[str, float] | None = None,
 ) -> str:
+    """The times side by side with their ratios, against ``targets`` (issue 12's by default)."""
+    targets = targets or {step: limit for step, (_, limit) in TARGETS.items()}
     rows = [
         f"{'step':<22} {base_name(base):>14} {'head ' + head.sha:>14} {'head/base':>10}  target",
         "-" * 78,

@@ -293,7 +293,8 @@ def kernel_selectivity(weight: Any, bias: Any, data: Any, *, batch_size: int = 2
     --------
     >>> from cnnexplain import LineCNN, make_lines
     >>> model, data = LineCNN(), make_lines(n_per_class=4)
-    >>> fast = kernel_selectivity(model.conv1.weight, model.conv1.bias, data)
+    >>> conv1 = model.conv1
+    >>> fast = kernel_selectivity(conv1.weight, conv1.bias, data)
     >>> bool(np.allclose(fast, selectivity(model, data).index))
     True
     """

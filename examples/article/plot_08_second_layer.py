@@ -229,7 +229,7 @@ layers = difference(
 glue("diff_mean", layers.value, "{:+.2f}")
 glue("diff_low", layers.interval[0], "{:+.2f}")
 glue("diff_high", layers.interval[1], "{:+.2f}")
-glue(
+_ = glue(
     "compared",
     layers.choose(
         larger="the second layer's kernels are more committed to one class than the "
