@@ -24,17 +24,24 @@ _CHUNK = 500
 
 
 class SeedEstimate(NamedTuple):
-    """A statistic over the seeds of a study and its percentile interval (:func:`seed_bootstrap`)."""
+    """A statistic over the seeds of a study and its percentile interval (:func:`seed_bootstrap`).
 
-    #: The statistic of all the values.
+    Parameters
+    ----------
+    estimate : float
+        The statistic of all the values.
+    low, high : float
+        The ends of the interval.
+    n_seeds : int
+        The number of seeds (the resampled units).
+    level : float
+        The interval's level.
+    """
+
     estimate: float
-    #: The lower end of the interval.
     low: float
-    #: The upper end of the interval.
     high: float
-    #: The number of seeds (the resampled units).
     n_seeds: int
-    #: The interval's level.
     level: float
 
 
