@@ -11,7 +11,8 @@ seed hang together.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -23,7 +24,8 @@ __all__ = ["SeedEstimate", "seed_bootstrap"]
 _CHUNK = 500
 
 
-class SeedEstimate(NamedTuple):
+@dataclass(frozen=True)
+class SeedEstimate:
     """A statistic over the seeds of a study and its percentile interval (:func:`seed_bootstrap`).
 
     Parameters
