@@ -227,7 +227,7 @@ for ax, (title, runs_where) in zip(axes, questions.items()):
     for x, (arm, when) in enumerate(groups.values()):
         k = int(runs_where(arm, when).sum())
         low, high = wilson_interval(k, n_runs)
-        ax.bar(x, 100 * k / n_runs, color=f"C{x}", alpha=0.8)
+        ax.bar(x, 100 * k / n_runs, color=("0.6", "C0", "C3", "C2")[x], alpha=0.8)
         ax.errorbar(
             x,
             100 * k / n_runs,
@@ -422,9 +422,9 @@ resamples = rng.integers(
 )  # the same resampled runs for every curve
 fig, ax = plt.subplots(figsize=(7.0, 3.4), layout="constrained")
 for arm, color, name in (
-    (adam, "C1", "Adam"),
-    (shuffled, "C2", "shuffled labels"),
-    (sgd, "C3", "SGD"),
+    (adam, "C0", "Adam"),
+    (shuffled, "C3", "shuffled labels"),
+    (sgd, "C2", "SGD"),
 ):
     counts = per_run[:, arm]  # (seeds, epochs + 1)
     band = np.quantile(counts[resamples].mean(axis=1), [0.025, 0.975], axis=0)
@@ -443,7 +443,7 @@ print(
     f"runs whose detectors changed in the last epoch: {still_changing.sum()} of {n_runs}"
 )
 
-# The default run trains for 20 epochs: does it still change after epoch 8?
+# The default run trains for longer: does it still change after the study's last epoch?
 default_run = experiment()
 default_weights = np.asarray(default_run.history["conv1.weight"])[:, :, 0]
 default_edge = is_edge_detector(default_weights)
