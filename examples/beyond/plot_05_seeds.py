@@ -572,7 +572,9 @@ print(f"horizontal edge detectors {default_h or '-'}, vertical {default_v or '-'
 # sphinx_gallery_start_ignore
 glue("default_h", len(default_h))
 glue("default_v", len(default_v))
-_ = glue("default_h_kernels", plural(len(default_h), "kernel", "kernels"))
+glue("default_h_kernels", plural(len(default_h), "kernel", "kernels"))
+default_n = glue("default_n", int(at_end.sum()))
+_ = glue("default_pass", plural(default_n, "passes", "pass"))
 # sphinx_gallery_end_ignore
 
 # %%
