@@ -136,7 +136,7 @@ glue(
     f"it still classifies {acc_fast:.1%} of the test set correctly"
     if learned
     else f"This time the large steps spoiled more than {plural(n_dead_fast, 'that kernel', 'those kernels')}: "
-    f"the network classifies only {acc_fast:.1%} of the test set correctly, not far from the 50% "
+    f"the network classifies only {acc_fast:.1%} of the test set correctly, not far from the {1 / len(fast.test_set.classes):.0%} "
     "of a guess, so this run cannot tell whether the network needs the kernels that died",
 )
 # sphinx_gallery_end_ignore

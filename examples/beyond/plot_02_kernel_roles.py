@@ -299,7 +299,9 @@ glue(
 )
 glue(
     "group_alone",
-    plural(n_members, "it changes no decision", "none of them changes a single decision")
+    plural(
+        n_members, "it changes no decision", "none of them changes a single decision"
+    )
     if members_alone == 0
     else plural(
         n_members,
@@ -378,7 +380,9 @@ bound(
     fmt="{:+.1f}",
 )
 glue("lean_answer", "Partly." if leaning_counts else "Not in this run.")
-glue("same_vs", "less than this one" if leaning_counts else "as much as this one or more")
+glue(
+    "same_vs", "less than this one" if leaning_counts else "as much as this one or more"
+)
 glue(
     "lean_close",
     "Which way a kernel leans explains some of who covers for whom, not all of it."

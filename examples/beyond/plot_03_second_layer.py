@@ -203,7 +203,10 @@ else:
         statistic="lowest correlation of a patch with its kernel",
         fmt="{:.3f}",
     )
-    glue("match_words", "Each maximizing patch closely resembles its kernel, if not exactly")
+    glue(
+        "match_words",
+        "Each maximizing patch closely resembles its kernel, if not exactly",
+    )
 # 0.02 is the threshold this page uses for "away from grey" (below).
 far_out = float((first[:, outside] - 0.5).abs().max())
 check(

@@ -326,7 +326,9 @@ else:
         statistic=statistic,
         fmt="{:.2f}",
     )
-    glue("how_far", f"about as far from their initialization ({ratio:.2f} times as far)")
+    glue(
+        "how_far", f"about as far from their initialization ({ratio:.2f} times as far)"
+    )
 # "Larger than the initial kernel": a mean change above its size, else below or equal.
 if moved_hard.mean() > 1.0:
     bound(
