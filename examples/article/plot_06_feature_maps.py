@@ -65,7 +65,7 @@ print(f"vertical pick: kernel {k_vertical}; horizontal pick: kernel {k_horizonta
 # you run this file, it only prints a warning.
 import numpy as np
 
-from cnnexplain.claims import check, glue, glue_link
+from cnnexplain.claims import bound, check, glue, glue_link
 
 glue("k_vertical", k_vertical)
 glue("k_horizontal", k_horizontal)
@@ -149,16 +149,29 @@ glue(
         for k in reversed_
     ),
 )
-check(
-    "training did not start from blank kernels: at least one pick already leaned towards its class",
-    len(leaned) >= 1,
-    measured=f"leaning before training: {', '.join(leaned) or 'neither'} (margin {margin:.2f})",
-)
-check(
-    "after training, the vertical pick clearly prefers vertical lines",
-    index_after[k_vertical] < -margin,
-    measured=f"index {index_after[k_vertical]:+.2f}, margin {margin:.2f}",
-)
+# Whether each pick clearly prefers its class after training: the trend above
+# says so in words ("even after training, that is no clear preference" when it
+# does not; in one run no kernel preferred vertical lines at all). Which picks
+# leaned before training is glued as a count ("neither", "one", "both").
+for name, (k, sign) in picks.items():
+    if sign * index_after[k] > margin:
+        bound(
+            f"after training, the {name} pick clearly prefers {name} lines",
+            sign * index_after[k],
+            n=1,
+            at_least=CLEAR_PREFERENCE,
+            statistic=f"index towards {name} lines",
+            fmt="{:+.2f}",
+        )
+    else:
+        bound(
+            f"even after training, the {name} pick has no clear preference for {name} lines",
+            sign * index_after[k],
+            n=1,
+            at_most=CLEAR_PREFERENCE,
+            statistic=f"index towards {name} lines",
+            fmt="{:+.2f}",
+        )
 # sphinx_gallery_end_ignore
 
 # %%
