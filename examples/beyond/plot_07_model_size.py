@@ -45,7 +45,7 @@ for name, table in sizes.items():
 # The numbers the text of this page quotes (glue) and its claims (check), see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
-from cnnexplain.claims import check, glue
+from cnnexplain.claims import check, every, glue
 
 shapes = {
     name: (run.model.conv1.out_channels, run.model.conv1.kernel_size[0])
@@ -332,18 +332,53 @@ for name, run in runs.items():
 glue("moved_two", moved["2 x 7x7"], "{:.2f}")
 glue("moved_eight", moved["8 x 7x7 (default)"], "{:.2f}")
 glue("moved_sixteen", moved["16 x 7x7"], "{:.2f}")
-check(
-    "in this run, the 7x7 kernels move less the more of them there are (2, 8, 16)",
-    moved["2 x 7x7"] > moved["8 x 7x7 (default)"] > moved["16 x 7x7"],
-    measured=f"{moved['2 x 7x7']:.2f}, {moved['8 x 7x7 (default)']:.2f}, {moved['16 x 7x7']:.2f}",
-)
+# The order, in words chosen by the run: in one run the sixteen kernels moved a
+# little further than the eight (0.76 against 0.74).
+mean_moves = [moved["2 x 7x7"], moved["8 x 7x7 (default)"], moved["16 x 7x7"]]
+steps = np.diff(mean_moves)
+if (steps < 0).all():
+    every(
+        "in this run, the 7x7 kernels move less the more of them there are (2, 8, 16)",
+        steps < 0,
+        statistic="steps from 2 to 8 to 16 kernels along which the mean change shrinks",
+    )
+    glue(
+        "moved_order",
+        "the more 7x7 kernels there are, the less each one moves",
+    )
+    glue(
+        "moved_note",
+        "With more kernels, each one may have less to do; but this is one run per "
+        "variant, not a measurement over seeds.",
+    )
+elif (steps > 0).all():
+    every(
+        "in this run, the 7x7 kernels move further the more of them there are (2, 8, 16)",
+        steps > 0,
+        statistic="steps from 2 to 8 to 16 kernels along which the mean change grows",
+    )
+    glue("moved_order", "the more 7x7 kernels there are, the further each one moves")
+    glue("moved_note", "This is one run per variant, not a measurement over seeds.")
+else:
+    check(
+        "in this run, how far the 7x7 kernels move does not follow their number (2, 8, 16) in one direction",
+        not (steps < 0).all() and not (steps > 0).all(),
+        measured=", ".join(f"{m:.2f}" for m in mean_moves),
+    )
+    glue(
+        "moved_order",
+        "how far each 7x7 kernel moves does not follow the number of kernels in one direction",
+    )
+    glue(
+        "moved_note",
+        "One run per variant cannot say more: this is not a measurement over seeds.",
+    )
 # sphinx_gallery_end_ignore
 
 # %%
-# In this run, the more 7x7 kernels there are, the less each one moves:
+# In this run, |moved_order|:
 # |moved_two| of their initial size with two kernels, |moved_eight| with
-# eight, |moved_sixteen| with sixteen. With more kernels, each one may have
-# less to do; but this is one run per variant, not a measurement over seeds.
+# eight, |moved_sixteen| with sixteen. |moved_note|
 #
 # How much each kernel matters
 # ----------------------------
