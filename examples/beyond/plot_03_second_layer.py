@@ -327,9 +327,6 @@ glue(
     if fainter
     else "does not want the faintest stripes, though",
 )
-glue("apart", apart)
-glue("apart_index", index[apart], "{:+.2f}")
-glue("apart_stripes", stripes[apart], "{:+.2f}")
 # "Agree" needs a correlation of 0.8 or more (the cut of the seed study below);
 # below it, the sentence says the measures agree only loosely.
 AGREE = 0.8
@@ -366,12 +363,41 @@ check(
     fainter == (abs(stripes[weakest]) < np.abs(stripes[clear]).min(initial=np.inf)),
     measured=f"channel {weakest}: {stripes[weakest]:+.2f}; clear preferences: {clear_low:.2f} or more",
 )
-# "Much stronger": the stripe index exceeds the selectivity index by more than 0.3.
-check(
-    "in this run, some channel wants much stronger stripes than its selectivity index suggests",
-    abs(stripes[apart]) - abs(index[apart]) > 0.3,
-    measured=f"channel {apart}: index {index[apart]:+.2f}, stripes {stripes[apart]:+.2f}",
-)
+# "Much stronger": the stripe index exceeds the selectivity index by more than 0.3, in
+# size. Channel `apart` is where it exceeds it most; the sentence follows the run.
+MUCH = 0.3
+excess = abs(stripes[apart]) - abs(index[apart])
+measure_words = "the stripe index says which pattern excites the channel most, the selectivity index how differently it answers the two kinds of line in the data"
+if excess > MUCH:
+    bound(
+        "in this run, some channel wants much stronger stripes than its selectivity index suggests (by more than 0.3)",
+        excess,
+        n=8,
+        at_least=MUCH,
+        statistic=f"channel {apart}: |stripe index| - |selectivity index|",
+        fmt="{:+.2f}",
+    )
+    glue(
+        "apart_sentence",
+        f"The two measures agree in sign, not in size. Channel {apart} wants stripes of "
+        f"{stripes[apart]:+.2f} although its selectivity index is only {index[apart]:+.2f}: "
+        f"{measure_words}; strong stripes do not make a one-sided answer to lines.",
+    )
+else:
+    bound(
+        "in this run, no channel wants stripes more than 0.3 stronger than its selectivity index",
+        excess,
+        n=8,
+        at_most=MUCH,
+        statistic=f"largest |stripe index| - |selectivity index| (channel {apart})",
+        fmt="{:+.2f}",
+    )
+    glue(
+        "apart_sentence",
+        f"In this run, no channel wants stripes more than {MUCH} stronger than its selectivity "
+        f"index: the largest gap is channel {apart}'s, stripes of {stripes[apart]:+.2f} with an "
+        f"index of {index[apart]:+.2f}. The two still measure different things: {measure_words}.",
+    )
 # sphinx_gallery_end_ignore
 
 # %%
@@ -383,11 +409,7 @@ check(
 # |clear_stripes_low| or more, in size). The maximization knows nothing
 # about lines or classes; it only follows gradients.
 #
-# The two measures agree in sign, not in size. Channel |apart| wants
-# stripes of |apart_stripes| although its selectivity index is only
-# |apart_index|: the stripe index says which pattern excites the channel
-# most, the selectivity index how differently it answers the two kinds of
-# line in the data; strong stripes do not make a one-sided answer to lines.
+# |apart_sentence|
 #
 # Other runs
 # ----------
