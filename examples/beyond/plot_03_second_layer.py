@@ -180,33 +180,19 @@ check(
     (side, c0) == (44, 21),
     measured=f"{side}x{side}, rows {c0} to {c0 + 6}",
 )
-# "Matches" needs a correlation of 0.9 or more for every kernel; below that, the
-# sentence says "closely resembles" and the claim is the weaker one (0.7 or more).
-MATCH = 0.9
-if min(match) >= MATCH:
-    bound(
-        "each maximizing patch matches its kernel: correlation 0.9 or more",
-        min(match),
-        n=len(match),
-        at_least=MATCH,
-        statistic="lowest correlation of a patch with its kernel",
-        fmt="{:.3f}",
-    )
-    glue("match_words", "Each maximizing patch matches its kernel")
-else:
-    bound(
-        "each maximizing patch closely resembles its kernel: correlation 0.7 or more, below 0.9 for some",
-        min(match),
-        n=len(match),
-        at_least=0.7,
-        at_most=MATCH,
-        statistic="lowest correlation of a patch with its kernel",
-        fmt="{:.3f}",
-    )
-    glue(
-        "match_words",
-        "Each maximizing patch closely resembles its kernel, if not exactly",
-    )
+# The blur and the pull towards grey keep a patch from copying its kernel exactly:
+# at seeds 13, 101, 4242 and 90001 the lowest correlation was 0.88 to 0.91. "Closely"
+# asks for 0.8 or more, for every kernel.
+MATCH = 0.8
+bound(
+    "each maximizing patch matches its kernel closely: correlation 0.8 or more",
+    min(match),
+    n=len(match),
+    at_least=MATCH,
+    statistic="lowest correlation of a patch with its kernel",
+    fmt="{:.2f}",
+)
+glue("match_cut", MATCH)
 # 0.02 is the threshold this page uses for "away from grey" (below).
 far_out = float((first[:, outside] - 0.5).abs().max())
 check(
@@ -217,8 +203,9 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# |match_words| (the lowest :term:`correlation` is
-# |worst_match|): the method finds what we know is right. Beyond a one-pixel
+# Each maximizing patch matches its kernel closely (the lowest
+# :term:`correlation` is |worst_match|, and this page asks for |match_cut|
+# or more; the blur keeps it below 1): the method finds what we know is right. Beyond a one-pixel
 # fringe (the blur) the image stays grey, because no other pixel reaches
 # that unit.
 #
