@@ -359,13 +359,22 @@ else:
         "intro_group",
         f"the costlier group of kernels that lean the same way, {kernels_phrase(members)}, takes "
         f"{group_drop[costlier]:.1f} points: this run does not show the work of one direction "
-        "spread over several kernels (the seed study at the end counts the runs that do).",
+        "spread over several kernels (the seed study at the end counts the runs in which it "
+        "does).",
     )
     glue(
         "group_finding",
         "In this run, this group does not show the work of one direction spread over several "
-        "kernels: it costs no more than twice its costliest kernel alone, or it has fewer than two "
-        "kernels. The seed study below counts the runs in which it does.",
+        "kernels: "
+        + (
+            "it costs no more than twice its costliest kernel alone."
+            if n_members > 1
+            else "one kernel has no others in its group to share the work with."
+            if n_members == 1
+            else "no kernel leans clearly either way."
+        )
+        + " The seed study below counts the runs in which the costlier group costs more "
+        "than twice the costliest single kernel.",
     )
 leaning_counts = group_drop[costlier] > np.median(same_size)
 glue("lean_answer", "Partly." if leaning_counts else "Not in this run.")
