@@ -2,7 +2,8 @@
 
 ``nox -s tests`` runs the test suite, ``nox -s docs`` builds the site into
 ``docs/_build/html``. ``nox -s claims`` builds the site twice more, from the
-runs of seeds 1 and 2 (``CNNEXPLAIN_SEED``), each into its own folder
+runs of two training seeds drawn at random on every call (``CNNEXPLAIN_SEED``;
+``nox -s claims -- 7 12`` chooses them), each into its own folder
 ``docs/_build/claims-seed<N>/html``: every sentence of the site must hold, and
 every checked claim pass, whichever run the pages show. Every session installs
 from ``constraints.txt`` so that the whole tool chain -- above all the CPU
@@ -16,6 +17,7 @@ pinned packages several times faster.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -183,9 +185,49 @@ def docs(session: nox.Session) -> None:
     sphinx_build(session, build)
 
 
+# ``nox -s claims`` draws its seeds from this range: wide, so that each CI run
+# builds the site from runs nobody has tried yet.
+CLAIMS_SEED_RANGE = 2**31
+CLAIMS_SEED_COUNT = 2
+
+
+def draw_claims_seeds(count: int = CLAIMS_SEED_COUNT) -> list[str]:
+    """Draw ``count`` distinct training seeds in ``0 .. CLAIMS_SEED_RANGE - 1`` from the OS's randomness.
+
+    The draw does not depend on any seed of the project (``random.SystemRandom``):
+    every call gives new seeds, which is the point.
+    """
+    draw = random.SystemRandom()
+    seeds: list[int] = []
+    while len(seeds) < count:
+        seed = draw.randrange(CLAIMS_SEED_RANGE)
+        if seed not in seeds:
+            seeds.append(seed)
+    return [str(seed) for seed in seeds]
+
+
+def record_claims_seeds(seeds: list[str], drawn: bool, folder: Path) -> str:
+    """Write the seeds of a claims build to ``folder/seeds.txt``; return the command that repeats it."""
+    rerun = "nox -s claims -- " + " ".join(seeds)
+    folder.mkdir(parents=True, exist_ok=True)
+    how = "drawn at random" if drawn else "given on the command line"
+    (folder / "seeds.txt").write_text(
+        f"# nox -s claims: training seeds {how}; to build the site from the same runs again:\n{rerun}\n"
+    )
+    return rerun
+
+
 @nox.session
 def claims(session: nox.Session) -> None:
-    """Build the site from other runs: CNNEXPLAIN_SEED=1, then 2 (pass seeds to choose others).
+    """Build the site from other runs: two training seeds drawn at random (pass seeds to choose them).
+
+    Without posargs, the session draws ``CLAIMS_SEED_COUNT`` seeds in
+    ``0 .. 2**31 - 1`` from the OS's randomness, so that every call (every CI
+    run) tries runs no page was written against. It prints them as the command
+    that builds the same runs again (``nox -s claims -- <s1> <s2>``) and writes
+    that command to ``artifacts/claims/seeds.txt``: a failure can be
+    reproduced from the log or the artifact. Seeds given as posargs
+    (``nox -s claims -- 7 12``) are built instead, and recorded the same way.
 
     Each seed is a cold build of the examples into its own folder,
     ``docs/_build/claims-seed<N>`` (``html`` and ``doctrees``): the build fails
@@ -200,10 +242,13 @@ def claims(session: nox.Session) -> None:
     and after the last: no seed's build reuses another's pages, and the next
     ``nox -s docs`` reruns the examples of the default run.
     """
-    seeds = session.posargs or ["1", "2"]
+    seeds = list(session.posargs) or draw_claims_seeds()
     for seed in seeds:
         if not seed.isdigit():
             session.error(f"claims: the seeds must be non-negative integers, got {seed!r}")
+    rerun = record_claims_seeds(seeds, not session.posargs, ROOT / "artifacts" / "claims")
+    how = "given" if session.posargs else "drawn at random"
+    session.log(f"claims: seeds {how}: {' '.join(seeds)}; to repeat this build: {rerun}")
     install(session, "docs")
     try:
         for seed in seeds:
@@ -211,7 +256,11 @@ def claims(session: nox.Session) -> None:
             for path in (GALLERY, out):
                 shutil.rmtree(path, ignore_errors=True)
             session.log(f"claims: building the site from the run of seed {seed} into {out / 'html'}")
-            sphinx_build(session, out, CNNEXPLAIN_SEED=seed)
+            try:
+                sphinx_build(session, out, CNNEXPLAIN_SEED=seed)
+            except Exception:
+                session.log(f"claims: the build of seed {seed} failed; to repeat it: nox -s claims -- {seed}")
+                raise
     finally:
         shutil.rmtree(GALLERY, ignore_errors=True)
 

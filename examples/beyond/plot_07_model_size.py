@@ -45,7 +45,7 @@ for name, table in sizes.items():
 # The numbers the text of this page quotes (glue) and its claims (check), see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
-from cnnexplain.claims import check, glue
+from cnnexplain.claims import check, every, glue
 
 shapes = {
     name: (run.model.conv1.out_channels, run.model.conv1.kernel_size[0])
@@ -339,18 +339,53 @@ for name, run in runs.items():
 glue("moved_two", moved["2 x 7x7"], "{:.2f}")
 glue("moved_eight", moved["8 x 7x7 (default)"], "{:.2f}")
 glue("moved_sixteen", moved["16 x 7x7"], "{:.2f}")
-check(
-    "in this run, the 7x7 kernels move less the more of them there are (2, 8, 16)",
-    moved["2 x 7x7"] > moved["8 x 7x7 (default)"] > moved["16 x 7x7"],
-    measured=f"{moved['2 x 7x7']:.2f}, {moved['8 x 7x7 (default)']:.2f}, {moved['16 x 7x7']:.2f}",
-)
+# The order, in words chosen by the run: in one run the sixteen kernels moved a
+# little further than the eight (0.76 against 0.74).
+mean_moves = [moved["2 x 7x7"], moved["8 x 7x7 (default)"], moved["16 x 7x7"]]
+steps = np.diff(mean_moves)
+if (steps < 0).all():
+    every(
+        "in this run, the 7x7 kernels move less the more of them there are (2, 8, 16)",
+        steps < 0,
+        statistic="steps from 2 to 8 to 16 kernels along which the mean change shrinks",
+    )
+    glue(
+        "moved_order",
+        "the more 7x7 kernels there are, the less each one moves",
+    )
+    glue(
+        "moved_note",
+        "With more kernels, each one may have less to do; but this is one run per "
+        "variant, not a measurement over seeds.",
+    )
+elif (steps > 0).all():
+    every(
+        "in this run, the 7x7 kernels move further the more of them there are (2, 8, 16)",
+        steps > 0,
+        statistic="steps from 2 to 8 to 16 kernels along which the mean change grows",
+    )
+    glue("moved_order", "the more 7x7 kernels there are, the further each one moves")
+    glue("moved_note", "This is one run per variant, not a measurement over seeds.")
+else:
+    check(
+        "in this run, how far the 7x7 kernels move does not follow their number (2, 8, 16) in one direction",
+        not (steps < 0).all() and not (steps > 0).all(),
+        measured=", ".join(f"{m:.2f}" for m in mean_moves),
+    )
+    glue(
+        "moved_order",
+        "how far each 7x7 kernel moves does not follow the number of kernels in one direction",
+    )
+    glue(
+        "moved_note",
+        "One run per variant cannot say more: this is not a measurement over seeds.",
+    )
 # sphinx_gallery_end_ignore
 
 # %%
-# In this run, the more 7x7 kernels there are, the less each one moves:
+# In this run, |moved_order|:
 # |moved_two| of their initial size with two kernels, |moved_eight| with
-# eight, |moved_sixteen| with sixteen. With more kernels, each one may have
-# less to do; but this is one run per variant, not a measurement over seeds.
+# eight, |moved_sixteen| with sixteen. |moved_note|
 #
 # How much each kernel matters
 # ----------------------------
@@ -383,19 +418,37 @@ glue("drop_two", drops["2 x 7x7"].max(), "{:.0f}")
 glue("drop_sixteen", drops["16 x 7x7"].max(), "{:.0f}")
 glue("drop_default", drops["8 x 7x7 (default)"].max(), "{:.0f}")
 glue("drop_3x3", drops["8 x 3x3"].max(), "{:.0f}")
-# 20 points: far beyond the 1-point step of one test image in 240 (0.4 points). The words
-# follow the run (at seed 11 the larger drop was 12.9 points); the claim is made, and
-# checked, only when the sentence makes it.
-if drops["2 x 7x7"].max() > 20:
-    two_words = "the network cannot spare the more important one: zeroing it costs"
-    bound(
+# 20 points: far beyond the 1-point step of one test image in 240 (0.4 points).
+# The sentence follows the run: in one run, zeroing the more important of the two
+# kernels cost only 5.8 points. (Boolean checks: a drop on 240 images can land
+# exactly on 20 points, a margin that bound() would refuse as copied.)
+drop_two = drops["2 x 7x7"].max()
+if drop_two > 20:
+    two_words = f"the network cannot spare the more important one: zeroing it costs {drop_two:.0f} points"
+    two_claim, two_holds = (
         "with two kernels, zeroing one of them costs more than 20 points",
-        drops["2 x 7x7"].max(), n=1, at_least=20, statistic="largest drop (points)",
-        fmt="{:.1f}",
-    )  # fmt: skip
+        drop_two > 20,
+    )
+elif drop_two > 1:
+    two_words = (
+        f"zeroing the more important one costs {drop_two:.0f} points in this run, "
+        "not more than 20: the other kernel alone still does most of the job"
+    )
+    two_claim, two_holds = (
+        "with two kernels, zeroing the more important one costs more than 1 point, at most 20",
+        1 < drop_two <= 20,
+    )
 else:
-    two_words = "zeroing the more important one costs"
+    two_words = (
+        "even zeroing the more important one costs at most 1 point in this run: "
+        "either kernel alone does the job"
+    )
+    two_claim, two_holds = (
+        "with two kernels, zeroing either one costs at most 1 point",
+        drop_two <= 1,
+    )
 glue("two_words", two_words)
+check(two_claim, two_holds, measured=f"{drop_two:.1f} points")
 check(
     "with sixteen kernels, zeroing any one costs at most 1 point",
     drops["16 x 7x7"].max() <= 1,
@@ -404,7 +457,7 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# With two kernels, |two_words| |drop_two| points. With sixteen, none matters on its own (at most
+# With two kernels, |two_words|. With sixteen, none matters on its own (at most
 # |drop_sixteen| points): every job is done several times over. In this run
 # the largest drop of the 8-kernel variants is |drop_default| points for the
 # default layer and |drop_3x3| for 3x3 kernels.
