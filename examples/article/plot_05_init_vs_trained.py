@@ -327,10 +327,10 @@ check(
 # detectors with the true labels and
 # |/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change| with
 # shuffled labels: |/auto_examples/beyond/plot_01_edge_match:sl_change_words|.
-# Each step of training adds to a ``conv1`` kernel a weighted sum of patches
-# of the training images, and every patch of these images is a piece of a
-# line, whatever the labels: the next page looks at what the kernels do,
-# and the section :ref:`Why edges? <why-edges-gallery>` at how a step is
+# The gradient of a ``conv1`` kernel is a weighted sum of patches of the
+# training images, most of them blank and the rest pieces of lines; plain
+# SGD adds that sum to the kernel, and Adam rescales each weight's step. The
+# next page looks at what the kernels do, and the section :ref:`Why edges? <why-edges-gallery>` at how a step is
 # made, starting with :doc:`a kernel's gradient as a sum of image patches
 # <../why_edges/plot_01_gradient_is_patches>`.
 

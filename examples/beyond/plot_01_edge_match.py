@@ -371,11 +371,11 @@ check(
 # threshold. Against random kernels, the changes look edge-shaped: 95% of
 # sets of eight random kernels have a mean score below |mean_p95|.
 #
-# But random kernels are not the fair comparison here. A step of
-# :term:`gradient descent` adds to a ``conv1`` kernel a weighted sum of image patches, and
-# the patches of these images are pieces of straight lines: a change made by
-# training on them is a sum of pieces of lines, whatever the labels, and can
-# look edge-shaped without the network having learned anything. The fair
+# But random kernels are not the fair comparison here. The
+# :term:`gradient` of a ``conv1`` kernel is a weighted sum of image patches,
+# blank ones and pieces of straight lines, whatever the labels, so a change
+# made by training can look edge-shaped without the network having learned
+# anything. The fair
 # baseline is the same training with the labels shuffled, so there is
 # nothing to learn: the ``shuffled`` arm of the :ref:`seed study
 # <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`. We train a copy of this

@@ -498,32 +498,17 @@ of_all_seeds(
 of_all_seeds(
     "n_more", n_more, "the second layer's mean |index| is larger than the first's"
 )
-# The noise of a layer's mean |index|: how much it moves between the training and the test
-# images. The layers differ when their means differ by more than twice the larger move (as on
-# the article's second-layer page); the sentence says which way, or "about as strong".
-this_second = np.abs(index).mean()
-moves = [
-    abs(np.abs(selectivity(model, run.train_set, layer=layer).index).mean() - size)
-    for layer, size in (("relu1", this_first), ("relu2", this_second))
-]
-margin = 2 * max(moves)
-if abs(this_second - this_first) <= margin:
-    compared = "about as strong as"
-else:
-    compared = "stronger than" if this_second > this_first else "weaker than"
-glue("compared", compared)
-_ = glue("noise_margin", margin, "{:.2f}")
 # sphinx_gallery_end_ignore
 
 # %%
 # In |n_agree| of these |n_runs| runs the correlation of the two measures
 # is |agree_cut| or more (|agree_low| to |agree_high|; 95% interval for the
 # share of all seeds |n_agree_low| to |n_agree_high|: |n_agree_words|). In
-# this run, the second layer's preferences are |compared| the first's (mean
-# ``|index|`` |second_size| against |first_size|, with a noise margin of
-# |noise_margin|: twice the larger change of a layer's mean between the test
-# and the training images; a margin measured on this run, so a rough guide,
-# not a test). The second layer's mean is the larger in |n_more| of the
+# this run, the second layer's mean ``|index|`` is |second_size| against
+# |first_size| for the first; whether a difference like this is more than
+# chance, :ref:`the article's second-layer page
+# <sphx_glr_auto_examples_article_plot_08_second_layer.py>` asks, with an
+# interval. The second layer's mean is the larger in |n_more| of the
 # ten runs (95% interval for all seeds |n_more_low| to |n_more_high|:
 # |n_more_words|).
 

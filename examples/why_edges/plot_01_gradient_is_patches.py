@@ -281,9 +281,11 @@ check(
 # |both| of the |n_terms| terms have a patch that holds both line and
 # background pixels. It cannot be otherwise: the lines are at most
 # |thick_max| |thick_pixels| thick and a patch is 7 wide, so a patch that touches
-# a line also holds background on at least one side of it. Every update of
-# a first-layer kernel is a signed sum of such pieces of lines and their
-# edges, whatever the labels say.
+# a line also holds background on at least one side of it. Every gradient
+# of a first-layer kernel is a signed sum of such pieces of lines and their
+# edges (and of blank patches, which change only the bias), whatever the
+# labels say; a step of plain SGD adds it to the kernel as it is, while Adam
+# rescales each weight's step on its own.
 # A bar between two darker bands is the shape of a :term:`line detector`,
 # which looks the same turned by half a turn; an edge detector turns into
 # its own negative. The gradient of kernel |kernel| in the figure correlates
