@@ -551,8 +551,9 @@ of_all_seeds(
 # The article only remarks that a few kernels end up dead; it gives no
 # :term:`learning rate`. Our :ref:`page on dead kernels
 # <sphx_glr_auto_examples_article_plot_07_dead_kernels.py>` provokes some by
-# training with a learning rate of |lr_fast| instead of our default
-# |lr_default| -- an experiment of this site, not of the article. Ablation
+# training with a larger learning rate; here we train with |lr_fast| instead
+# of our default |lr_default| -- an experiment of this site, not of the
+# article. Ablation
 # sees a dead kernel as the extreme of redundancy: zeroing a kernel that
 # never fires changes no output at all, to the last digit of the loss.
 
