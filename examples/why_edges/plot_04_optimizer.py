@@ -609,8 +609,8 @@ bound(
     statistic="largest |rebuilt - recorded| / learning rate", fmt="{:.1e}",
 )  # fmt: skip
 bound(
-    "with Adam, most conv1 weights (90% or more) move by the learning rate, within 1%",
-    n_full / full_step.size, n=1, at_least=0.9,
+    "with Adam, most conv1 weights (more than half) move by the learning rate, within 1%",
+    n_full / full_step.size, n=1, at_least=0.5,
     statistic="share of the weights that moved by lr", fmt="{:.1%}",
 )  # fmt: skip
 bound(
