@@ -74,7 +74,11 @@ any claim pass. Three guards, from the strongest:
    with the same seed, measures again. It is refused (:class:`MarginError`) unless
    it is one of the values a quantifier gives (0, one half, 1, or n: "none",
    "half", "all"). A run that lands exactly on an honest margin is refused
-   too; such a margin has no room, and the sentence needs another.
+   too; such a margin has no room, and the sentence needs another. This
+   guard watches the runs the pages were written against: the default seed
+   (``CNNEXPLAIN_SEED`` unset or 0). A run of another seed that lands exactly
+   on a margin is a coincidence, not a copy: its claim is decided, not
+   refused (``nox -s claims`` builds the site from random seeds).
 
 :func:`declare_margins` adds a register: the page states its margins once,
 before it measures anything (declaring after a glue or a claim, or twice,
@@ -432,8 +436,12 @@ _QUANTIFIERS = (0, 0.5, 1, -0.5, -1)
 
 
 def _refuse_copied(arg: str, margin: float, observed: Iterable[float], also: Iterable[float] = ()) -> None:
-    """Refuse a margin equal to what this run measured, unless a quantifier gives it."""
-    if margin in (*_QUANTIFIERS, *also):
+    """Refuse a margin equal to what this run measured, unless a quantifier gives it.
+
+    Only for the default seed, the run the pages were written against: at another seed, a
+    value that lands exactly on a margin was not copied into it.
+    """
+    if margin in (*_QUANTIFIERS, *also) or os.environ.get("CNNEXPLAIN_SEED", "0").strip() not in ("", "0"):
         return
     for value in observed:
         if margin == value:
