@@ -103,7 +103,10 @@ lr_fast = fast.config["training"]["lr"]
 acc_fast = fast.history.metrics["val_accuracy"][-1]
 print(f"test accuracy with lr={lr_fast:g}: {acc_fast:.3f}")
 print(f"dead kernels with lr={lr_fast:g}:", dead_fast.indices)
-victim = dead_fast.indices[0]
+# The replay below follows a kernel that fell silent exactly, when there is one: in some runs
+# (seed 791116946) every kernel found dead still fires a little on some image.
+silent = [k for k in dead_fast.indices if dead_fast.peak[k] == 0]
+victim = (silent or dead_fast.indices)[0]
 
 fig, ax = plt.subplots(figsize=(8.0, 3.2), layout="constrained")
 x = np.arange(len(dead.peak))
@@ -128,8 +131,8 @@ glue(
 n_dead_fast = glue("n_dead_fast", len(dead_fast.indices))
 glue("die", plural(n_dead_fast, "dies", "die"))
 glue("bars", plural(n_dead_fast, "bar that is", "bars that are"))
-glue("every_one", plural(n_dead_fast, "it is", "every one of them is"))
-glue("its", plural(n_dead_fast, "its", "each one's"))
+every_one = plural(n_dead_fast, "it is", "every one of them is")
+its = plural(n_dead_fast, "its", "each one's")
 glue("acc_fast", acc_fast, "{:.1%}")
 glue("acc_main", run.history.metrics["val_accuracy"][-1], "{:.1%}")
 bound(
@@ -140,11 +143,33 @@ bound(
     statistic="dead kernels with the larger learning rate",
     fmt="{:.0f}",
 )
-every(
-    "the kernels found dead are silent exactly: their peak is zero",
-    dead_fast.peak[dead_fast.indices] == 0,
-    statistic="dead kernels whose largest output on every image is zero",
-)
+# The sentence follows the run: a kernel counts as dead when its peak is at most 1% of the
+# largest peak (the definition), and at seed 791116946 one such kernel still fired a little.
+exact = dead_fast.peak[dead_fast.indices] == 0
+if exact.all():
+    glue(
+        "silent_words",
+        f"{every_one} silent exactly: {its} largest output on every image is zero",
+    )
+    every(
+        "the kernels found dead are silent exactly: their peak is zero",
+        exact,
+        statistic="dead kernels whose largest output on every image is zero",
+    )
+else:
+    weak = f"at most {dead_fast.threshold:.0%} of the strongest kernel's peak"
+    glue(
+        "silent_words",
+        f"it is not silent exactly: it still fires a little, {weak}"
+        if n_dead_fast == 1
+        else f"{int(exact.sum())} of them {plural(int(exact.sum()), 'is', 'are')} silent exactly "
+        f"(largest output zero on every image); the others still fire a little, {weak}",
+    )
+    bound(
+        "some kernel found dead still fires a little: not every dead kernel's peak is zero",
+        int((~exact).sum()), n=int(exact.size), at_least=1,
+        statistic="dead kernels whose peak is above zero", fmt="{:.0f}",
+    )  # fmt: skip
 # 10 points above 50% are three standard deviations of the accuracy of coin flips on 240 images.
 # The sentence follows the run: in some runs the large steps spoil the whole
 # training, not only a few kernels, and the network ends at a guess.
@@ -171,21 +196,18 @@ check(
 
 # %%
 # In this run, |n_dead_fast| of the eight kernels |die| (the orange |bars|
-# missing), and |every_one| silent exactly: |its| largest output on every
-# image is zero. |fast_outcome| (the main run: |acc_main| of the :term:`test set`).
+# missing), and |silent_words|. |fast_outcome| (the main run: |acc_main| of the :term:`test set`).
 
 # %%
 # The moment it dies
 # ------------------
 # Thanks to the :term:`weight history`, we can replay training and measure
-# the activity of the first dead kernel, kernel |victim|, after every
+# the activity of |victim_words|, kernel |victim|, after every
 # :term:`epoch`. A
 # ReLU whose output is zero everywhere passes back a zero :term:`gradient`,
-# so once the kernel stops firing, nothing but the momentum of Adam
+# so once a kernel stops firing, nothing but the momentum of Adam
 # (its running average of past gradients) still moves
-# its weights: they drift on for |n_drift| |epochs_word| after it fell
-# silent (at epoch |died|), with shorter and shorter steps, |drift_end|. In
-# this run, it never fires again.
+# its weights. |replay_story|
 
 history = fast.history
 peak = np.array(
@@ -227,34 +249,59 @@ ax2.set_title("... and its weights freeze")
 
 # sphinx_gallery_start_ignore
 glue("victim", victim)
-glue("died", died)
+glue(
+    "victim_words",
+    "the first dead kernel that fell silent exactly"
+    if silent
+    else "the first dead kernel",
+)
 last = len(history) - 1
-# How the drift ends, in words chosen by the run: in one run the kernel fell silent at
-# epoch 16 and its weights were still moving when training stopped after epoch 20.
-if frozen <= last:
-    drift_end = f"then stop changing at all from epoch {frozen}"
-else:
-    drift_end = (
-        f"and are still moving, if barely, when training stops after epoch {last}"
+if silent:
+    # How the drift ends, in words chosen by the run: in one run the kernel fell silent at
+    # epoch 16 and its weights were still moving when training stopped after epoch 20.
+    if frozen <= last:
+        drift_end = f"then stop changing at all from epoch {frozen}"
+    else:
+        drift_end = (
+            f"and are still moving, if barely, when training stops after epoch {last}"
+        )
+    n_drift = min(frozen, last + 1) - 1 - died
+    glue(
+        "replay_story",
+        f"Its weights drift on for {n_drift} {plural(n_drift, 'epoch', 'epochs')} after it fell "
+        f"silent (at epoch {died}), with shorter and shorter steps, {drift_end}. In this run, it "
+        "never fires again.",
     )
-glue("drift_end", drift_end)
-n_drift = glue("n_drift", min(frozen, last + 1) - 1 - died)
-glue("epochs_word", plural(n_drift, "epoch", "epochs"))
-every(
-    "the kernel fired at initialization, then fell silent and never fired again",
-    [peak[0] > 0, 0 < died <= last],
-    statistic="conditions met: it fired at epoch 0; it is silent from some epoch "
-    "after 0 to the last",
-)
-# The steps of the epochs after it fell silent, up to the last one that moved:
-# each one shorter than the one before (and at least one step, or there was no
-# drift to speak of). Whether they stopped is the drift_end words' own choice.
-drift = moved[died : min(frozen, last + 1) - 1]
-every(
-    "after it fell silent, its weights drifted with shrinking steps",
-    [len(drift) >= 1, *(np.diff(drift) < 0)],
-    statistic="conditions met: a step after it fell silent; each step shorter than the one before",
-)
+    every(
+        "the kernel fired at initialization, then fell silent and never fired again",
+        [peak[0] > 0, 0 < died <= last],
+        statistic="conditions met: it fired at epoch 0; it is silent from some epoch "
+        "after 0 to the last",
+    )
+    # The steps of the epochs after it fell silent, up to the last one that moved:
+    # each one shorter than the one before (and at least one step, or there was no
+    # drift to speak of). Whether they stopped is the drift_end words' own choice.
+    drift = moved[died : min(frozen, last + 1) - 1]
+    every(
+        "after it fell silent, its weights drifted with shrinking steps",
+        [len(drift) >= 1, *(np.diff(drift) < 0)],
+        statistic="conditions met: a step after it fell silent; each step shorter than the one before",
+    )
+else:
+    glue(
+        "replay_story",
+        "In this run no dead kernel falls silent exactly: this one still fires a little on some "
+        f"image at the end (largest output {peak[-1]:.2g}), "
+        + (
+            f"yet its weights stop changing from epoch {frozen}."
+            if frozen <= last
+            else "and its weights are still moving when training stops."
+        ),
+    )
+    bound(
+        "no dead kernel of this run is silent exactly: the one replayed still fires at the end",
+        float(peak[-1]), n=1, at_least=1e-12, statistic="its largest output at the end", fmt="{:.2g}",
+    )  # fmt: skip
 # sphinx_gallery_end_ignore
 
 # %%
