@@ -409,10 +409,9 @@ for label, end in (("true labels", after), ("shuffled labels", after_shuffled)):
     clear = np.abs(end) > CLEAR_PREFERENCE
     kept = np.sign(before) == np.sign(end)
     value, low, high = pooled_share(kept, clear)
-    print(
-        f"{label}: {clear.sum()} kernels end with a clear preference; "
-        f"{value:.0%} of them leaned the same way at the start (95% interval {low:.0%} to {high:.0%})"
-    )
+    print(f"{label}: {clear.sum()} kernels end with a clear preference;")
+    print(f"  {value:.0%} of them leaned the same way at the start", end=" ")
+    print(f"(95% interval {low:.0%} to {high:.0%})")
 
 clear = np.abs(after) > CLEAR_PREFERENCE
 kept = np.sign(before) == np.sign(after)
