@@ -63,7 +63,16 @@ colorbar = fig.colorbar(im, ax=axes[:, 1:], shrink=0.9, label="relu2")
 # The numbers the text of this page quotes (glue) and its claims (check), see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
-from cnnexplain.claims import bound, check, declare_margins, glue, setting, share
+from cnnexplain.claims import (
+    bound,
+    check,
+    declare_margins,
+    every,
+    glue,
+    plural,
+    setting,
+    share,
+)
 
 margins = declare_margins(
     most=0.5
@@ -123,32 +132,73 @@ glue("index_noise", noise, "{:.2f}")
 glue("horizontal_channels", channels_phrase(horizontal_channels))
 glue("vertical_channels", channels_phrase(vertical_channels))
 # Outside the noise: at least twice the largest test/training difference, the
-# rule this site asks of a cut (the seed study measures it for the first layer).
-check(
-    "a clear preference (index beyond the cut) is outside the index's noise (the cut is at least twice it)",
-    CLEAR >= 2 * noise,
-    measured=f"cut {CLEAR}, largest test/training difference {noise:.3f}",
+# rule this site asks of a cut (the seed study measures it for the first layer). The
+# sentence follows the run: a second layer's index can be noisier than that.
+if CLEAR >= 2 * noise:
+    noise_words = ""
+    check(
+        "a clear preference (index beyond the cut) is outside the index's noise (the cut is at least twice it)",
+        CLEAR >= 2 * noise,
+        measured=f"cut {CLEAR}, largest test/training difference {noise:.3f}",
+    )
+else:
+    noise_words = (
+        f" In this run, though, some channel's index moves by {noise:.2f} between the two image "
+        "sets, more than half the cut: a preference just beyond the cut may be noise here."
+    )
+    check(
+        "in this run, the cut is less than twice the index's noise, as the text says",
+        CLEAR < 2 * noise,
+        measured=f"cut {CLEAR}, largest test/training difference {noise:.3f}",
+    )
+# Whether the two single lines shown answer as each channel's index says; the index is a
+# mean over all test images, and at seed 43308268 one of the two lines went the other way.
+preferred = [(c, 0, 1) for c in horizontal_channels] + [
+    (c, 1, 0) for c in vertical_channels
+]
+disagree = sorted(
+    c for c, liked, other in preferred if on_lines[liked, c] <= on_lines[other, c]
 )
-check(
-    "in this run, some channels have a clear preference",
-    len(horizontal_channels) + len(vertical_channels) > 0,
-    measured=f"{len(horizontal_channels)} horizontal, {len(vertical_channels)} vertical",
-)
-agree = all(on_lines[0, c] > on_lines[1, c] for c in horizontal_channels) and all(
-    on_lines[1, c] > on_lines[0, c] for c in vertical_channels
-)
-check(
-    "the two lines shown agree with the index of every channel with a clear preference",
-    agree,
-    measured="agree" if agree else "disagree",
-)
+if not preferred:
+    lines_words = "No channel of this run has a clear preference, so the two lines have nothing to agree with."
+    check(
+        "in this run, no channel has a clear preference",
+        not preferred,
+        measured=f"{len(horizontal_channels)} horizontal, {len(vertical_channels)} vertical",
+    )
+elif not disagree:
+    lines_words = (
+        "The two lines above agree: each of these channels answers the line it prefers more "
+        "than the other one."
+    )
+    every(
+        "the two lines shown agree with the index of every channel with a clear preference",
+        [on_lines[liked, c] > on_lines[other, c] for c, liked, other in preferred],
+        statistic="channels with a clear preference that answer the line they prefer more",
+    )
+else:
+    lines_words = (
+        f"The two lines above do not agree for {channels_phrase(disagree)}: "
+        f"{plural(len(disagree), 'it answers', 'they answer')} the line "
+        f"{plural(len(disagree), 'it prefers', 'they prefer')} no more than the other one. The "
+        f"index is a mean over all {len(test)} test images, with lines at every position; one "
+        "line at one position can go the other way."
+    )
+    bound(
+        "in this run, the two lines shown go against the index of some channel with a clear preference",
+        len(disagree),
+        n=len(preferred),
+        at_least=1,
+        statistic="channels with a clear preference that answer the other line at least as much",
+        fmt="{:.0f}",
+    )
+glue("lines_words", lines_words + noise_words)
 # sphinx_gallery_end_ignore
 
 # %%
 # In this run, the channels with a clear preference for horizontal lines
-# are: |horizontal_channels|; for vertical lines: |vertical_channels|. The
-# two lines above agree: each of these channels answers the line it prefers
-# more than the other one.
+# are: |horizontal_channels|; for vertical lines: |vertical_channels|.
+# |lines_words|
 
 # %%
 # Activation maximization, checked on the first layer
@@ -269,18 +319,59 @@ print("orientation of each channel's pattern:", np.round(bars, 2))
 clear = np.abs(index) > CLEAR  # the channels with a clear preference
 
 # sphinx_gallery_start_ignore
-same_way = np.sign(bars[clear]) == np.sign(index[clear])
-check(
-    "in this run, every channel with a clear preference wants a pattern lying the way of the lines it prefers",
-    same_way.all(),
-    measured=f"{same_way.sum()} of {clear.sum()} channels",
-)
+
+
+def lying_words(orientation, what):
+    """Which channels with a clear preference want ``what`` lying the way of the lines they prefer."""
+    against = [
+        c for c in np.flatnonzero(clear) if np.sign(orientation[c]) != np.sign(index[c])
+    ]
+    if not clear.any():
+        return (
+            "no channel has a clear preference, so none can want a pattern either way",
+            against,
+        )
+    if not against:
+        return (
+            f"each channel with a clear preference wants {what} that lie the way of the lines it prefers",
+            against,
+        )
+    return (
+        f"{clear.sum() - len(against)} of the {clear.sum()} channels with a clear preference want "
+        f"{what} that lie the way of the lines they prefer; {channels_phrase(against)} "
+        f"{plural(len(against), 'wants', 'want')} {what} that lie across them",
+        against,
+    )
+
+
+def check_lying(orientation, what):
+    """Glue-ready words for :func:`lying_words`, and the claim they make, checked."""
+    words, against = lying_words(orientation, what)
+    same_way = np.sign(orientation[clear]) == np.sign(index[clear])
+    if clear.any() and not against:
+        every(
+            f"in this run, every channel with a clear preference wants {what} lying the way of the lines it prefers",
+            same_way,
+            statistic="channels with a clear preference whose pattern lies their way",
+        )
+    elif against:
+        bound(
+            f"in this run, some channel with a clear preference wants {what} lying across the lines it prefers",
+            len(against),
+            n=int(clear.sum()),
+            at_least=1,
+            statistic="channels whose pattern lies across the lines they prefer",
+            fmt="{:.0f}",
+        )
+    return words
+
+
+glue("bars_words", check_lying(bars, "patterns"))
 # sphinx_gallery_end_ignore
 
 # %%
-# In this run, each channel with a clear preference wants a pattern that
-# lies the way of the lines it prefers (horizontal: |horizontal_channels|;
-# upright: |vertical_channels|).
+# In this run, |bars_words| (horizontal: |horizontal_channels|; upright:
+# |vertical_channels|).
 #
 # Over the whole image
 # --------------------
@@ -345,12 +436,7 @@ else:
         fmt="{:.2f}",
     )
     glue("agree_words", "the two measures agree only loosely")
-same_way = np.sign(stripes[clear]) == np.sign(index[clear])
-check(
-    "in this run, every channel with a clear preference wants stripes lying the way of the lines it prefers",
-    same_way.all(),
-    measured=f"{same_way.sum()} of {clear.sum()} channels",
-)
+glue("stripes_words", check_lying(stripes, "stripes"))
 check(
     "in this run, the channel with the weakest preference "
     + ("wants" if fainter else "does not want")
@@ -374,7 +460,7 @@ if excess > MUCH:
     )
     glue(
         "apart_sentence",
-        f"The two measures agree in sign, not in size. Channel {apart} wants stripes of "
+        f"Size is another matter. Channel {apart} wants stripes of "
         f"{stripes[apart]:+.2f} although its selectivity index is only {index[apart]:+.2f}: "
         f"{measure_words}; strong stripes do not make a one-sided answer to lines.",
     )
@@ -397,8 +483,7 @@ else:
 
 # %%
 # In this run, |agree_words| (correlation |stripes_r| over the
-# eight channels): each channel with a clear preference in the data wants
-# stripes that lie the way of the lines it prefers. Channel |weakest|, the
+# eight channels): |stripes_words|. Channel |weakest|, the
 # one with the weakest preference, |weakest_words| (stripe index
 # |weakest_stripes|; the channels with a clear preference:
 # |clear_stripes_low| or more, in size). The maximization knows nothing
