@@ -415,7 +415,6 @@ for name, n in essential.items():
 
 # sphinx_gallery_start_ignore
 glue("drop_two", drops["2 x 7x7"].max(), "{:.0f}")
-glue("drop_sixteen", drops["16 x 7x7"].max(), "{:.0f}")
 glue("drop_default", drops["8 x 7x7 (default)"].max(), "{:.0f}")
 glue("drop_3x3", drops["8 x 3x3"].max(), "{:.0f}")
 # 20 points: far beyond the 1-point step of one test image in 240 (0.4 points).
@@ -449,18 +448,39 @@ else:
     )
 glue("two_words", two_words)
 check(two_claim, two_holds, measured=f"{drop_two:.1f} points")
-check(
-    "with sixteen kernels, zeroing any one costs at most 1 point",
-    drops["16 x 7x7"].max() <= 1,
-    measured=f"{drops['16 x 7x7'].max():.1f} points",
-)
+# The sentence follows the run: at seed 241420733 one of sixteen kernels cost 2.1 points.
+# One kernel zeroed at a time shows what each kernel adds alone, not whether two share a job.
+drop_sixteen = drops["16 x 7x7"].max()
+if drop_sixteen <= 1:
+    glue(
+        "sixteen_words",
+        f"none matters on its own: zeroing any one costs at most 1 point ({drop_sixteen:.1f} at "
+        "most)",
+    )
+    check(
+        "with sixteen kernels, zeroing any one costs at most 1 point",
+        drop_sixteen <= 1,
+        measured=f"{drop_sixteen:.1f} points",
+    )
+else:
+    glue(
+        "sixteen_words",
+        f"zeroing the most important one still costs {drop_sixteen:.1f} points in this run, more "
+        "than 1: a wider layer need not spread every job",
+    )
+    check(
+        "with sixteen kernels, zeroing the most important one costs more than 1 point",
+        drop_sixteen > 1,
+        measured=f"{drop_sixteen:.1f} points",
+    )
 # sphinx_gallery_end_ignore
 
 # %%
-# With two kernels, |two_words|. With sixteen, none matters on its own (at most
-# |drop_sixteen| points): every job is done several times over. In this run
+# With two kernels, |two_words|. With sixteen, |sixteen_words|. In this run
 # the largest drop of the 8-kernel variants is |drop_default| points for the
-# default layer and |drop_3x3| for 3x3 kernels.
+# default layer and |drop_3x3| for 3x3 kernels. Zeroing one kernel at a time
+# shows what each adds on its own; whether two kernels share a job, or the
+# rest of the network makes up for a lost one, it cannot say.
 #
 # The numbers in one table
 # ------------------------
