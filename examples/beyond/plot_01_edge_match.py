@@ -57,7 +57,7 @@ print(f"(95% interval {low:.3f} to {high:.3f})")
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
 from cnnexplain.analysis import DEFAULT_ANGLES, EDGE_KINDS
-from cnnexplain.claims import check, declare_margins, glue, plural
+from cnnexplain.claims import bound, check, declare_margins, glue, plural
 
 # The margin of the seed study's comparison at the end of the page, stated before the page
 # measures anything: two shares of kernels within 10 points of each other are "about the same".
@@ -116,11 +116,30 @@ print(f"{edge_end.sum()} at the end")
 n_end = glue("n_edge_end", int(edge_end.sum()))
 glue("n_rose", int((end > start).sum()))
 glue("n_above_median", int((end > null.median).sum()))
-check(
-    "at initialization no kernel is an edge detector",
-    not edge_start.any(),
-    measured=f"{edge_start.sum()} of {len(start)}",
-)
+# The sentence follows the run: random kernels pass now and then (the seed study counts how
+# often), so a run may start with an edge detector.
+n_start = int(edge_start.sum())
+if n_start == 0:
+    glue("start_words", "none of the kernels is an edge detector at initialization")
+    check(
+        "at initialization no kernel is an edge detector",
+        n_start == 0,
+        measured=f"{n_start} of {len(start)}",
+    )
+else:
+    glue(
+        "start_words",
+        f"{n_start} of the kernels {plural(n_start, 'is', 'are')} an edge detector already at "
+        "initialization, by chance: random kernels sometimes pass",
+    )
+    bound(
+        "at initialization some kernel is an edge detector",
+        n_start,
+        n=len(start),
+        at_least=1,
+        statistic="edge detectors at initialization",
+        fmt="{:.0f}",
+    )
 check(
     "a snapshot before training and one after each of the 20 epochs",
     len(history) == 21,
@@ -129,26 +148,23 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# In this run, none of the kernels is an edge detector at initialization,
-# as expected of random kernels, and |n_edge_end| of the eight are after
-# training. |n_rose| of the eight end with a higher score than they started
+# In this run, |start_words|, and |n_edge_end| of the eight are edge
+# detectors after training. |n_rose| of the eight end with a higher score than they started
 # with, and |n_above_median| end above the median of random kernels. A kernel
 # between the median and the threshold does look a little like its best
 # template, but in one layer of eight random kernels out of twenty, the best
 # looks as much like one: it is not called an edge detector here.
 #
-# When does it happen? Test accuracy reaches |acc_high| after epoch
-# |epoch_high| (see :ref:`the training curves
-# <sphx_glr_auto_examples_article_plot_04_training.py>`). In this run, the
-# |n_grew| kernels whose score grows by more than |min_gain| had made,
-# together, |share_by_then| of their total gain by then: |share_words|.
+# When does it happen? |acc_sentence| (see :ref:`the training curves
+# <sphx_glr_auto_examples_article_plot_04_training.py>`). |gain_sentence|
 
 accuracy = history.metrics["val_accuracy"]
-epoch_high = int(np.argmax(accuracy >= 0.99))  # the first epoch at 99% or more
+# The first epoch at 99% or more; a run that never gets there: the first at its best.
+epoch_high = int(np.argmax(accuracy >= min(0.99, accuracy.max())))
 min_gain = 0.1  # the rise in score counted as clear: a chosen cut-off
 grew = np.flatnonzero(end - start > min_gain)
 gain_by_then = match.score[epoch_high, grew] - start[grew]
-share_by_then = gain_by_then.sum() / (end[grew] - start[grew]).sum()
+share_by_then = gain_by_then.sum() / max((end[grew] - start[grew]).sum(), 1e-12)
 print(f"kernels {grew.tolist()}:", end=" ")
 print(f"{share_by_then:.0%} of their total gain by epoch {epoch_high}")
 print("test accuracy after epochs 0-3:", accuracy[:4])
@@ -156,14 +172,23 @@ print("first epoch from which each kernel stays an edge detector:")
 print(match.first_epoch_above(null.threshold_interval[1]))
 
 # sphinx_gallery_start_ignore
-glue("acc_high", accuracy[epoch_high], "{:.1%}")
-glue("epoch_high", epoch_high)
-glue("n_grew", len(grew))
-glue("min_gain", min_gain)
-glue("share_by_then", share_by_then, "{:.0%}")
+reached = accuracy.max() >= 0.99
+if reached:
+    glue(
+        "acc_sentence",
+        f"Test accuracy reaches {accuracy[epoch_high]:.1%} after epoch {epoch_high}",
+    )
+else:
+    glue(
+        "acc_sentence",
+        f"In this run test accuracy never reaches 99%; it is at its best, "
+        f"{accuracy[epoch_high]:.1%}, from epoch {epoch_high}",
+    )
 check(
-    "test accuracy reaches 99% or more within three epochs",
-    accuracy.max() >= 0.99 and 1 <= epoch_high <= 3,
+    f"test accuracy {'reaches 99% or more' if reached else 'stays below 99%'} and is first at "
+    f"that level after epoch {epoch_high}",
+    (accuracy[epoch_high] >= 0.99) == reached
+    and not (accuracy[:epoch_high] >= accuracy[epoch_high]).any(),
     measured=f"{accuracy[epoch_high]:.1%} after epoch {epoch_high}",
 )
 # The share is reported in words the code picks: over half ("most of it") says the scores
@@ -172,13 +197,43 @@ if share_by_then > 0.5:
     share_words = "most of it, so the scores rose with the accuracy"
 else:
     share_words = "less than half, so the scores rose mostly after the accuracy"
-glue("share_words", share_words)
-check(
-    f"some kernels' scores grow by more than {min_gain}, and the words on the share of their "
-    f"gain made by then ('{share_words}') match it: 'most' for over half, else 'less than half'",
-    len(grew) > 0 and (share_by_then > 0.5) == share_words.startswith("most"),
-    measured=f"{len(grew)} kernels, {share_by_then:.0%}",
-)
+if len(grew):
+    glue(
+        "gain_sentence",
+        f"In this run, the {len(grew)} {plural(len(grew), 'kernel', 'kernels')} whose score grows "
+        f"by more than {min_gain} had made, together, {share_by_then:.0%} of their total gain by "
+        f"then: {share_words}.",
+    )
+    if share_by_then > 0.5:
+        bound(
+            f"the kernels whose scores grow by more than {min_gain} had made over half of their "
+            "total gain by then",
+            share_by_then,
+            n=len(grew),
+            at_least=0.5,
+            statistic="share of their total gain made by then",
+            fmt="{:.0%}",
+        )
+    else:
+        bound(
+            f"the kernels whose scores grow by more than {min_gain} had made at most half of "
+            "their total gain by then",
+            share_by_then,
+            n=len(grew),
+            at_most=0.5,
+            statistic="share of their total gain made by then",
+            fmt="{:.0%}",
+        )
+else:
+    glue(
+        "gain_sentence",
+        f"In this run no kernel's score grows by more than {min_gain}: there is no gain to time.",
+    )
+    check(
+        f"no kernel's score grows by more than {min_gain}",
+        len(grew) == 0,
+        measured=f"largest rise {np.max(end - start):+.2f}",
+    )
 # sphinx_gallery_end_ignore
 
 # %%
@@ -427,7 +482,7 @@ ax.set_yticks([])
 ax.legend(frameon=False, fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
 
 # sphinx_gallery_start_ignore
-from cnnexplain.claims import OUTCOMES, bound, difference, equivalent, setting
+from cnnexplain.claims import OUTCOMES, difference, equivalent, setting
 
 glue("mean_real", real_score.mean(), "{:.2f}")
 glue("mean_shuffled", shuffled_score.mean(), "{:.2f}")
