@@ -192,7 +192,7 @@ else:
         statistic="channels with a clear preference that answer the other line at least as much",
         fmt="{:.0f}",
     )
-glue("lines_words", lines_words + noise_words)
+_ = glue("lines_words", lines_words + noise_words)
 # sphinx_gallery_end_ignore
 
 # %%
@@ -366,7 +366,7 @@ def check_lying(orientation, what):
     return words
 
 
-glue("bars_words", check_lying(bars, "patterns"))
+_ = glue("bars_words", check_lying(bars, "patterns"))
 # sphinx_gallery_end_ignore
 
 # %%
