@@ -547,7 +547,7 @@ _ = glue(
 # |mean_shuffled| (paired difference |eq_grow|, 95% interval |eq_grow_low| to
 # |eq_grow_high|), |eq_grow_words|. Against Adam's |mean_adam|, the paired
 # difference goes from |diff_shuffled| to |eq_stretched_diff|
-# (|eq_stretched_low| to |eq_stretched_high|): |eq_stretched_words|.
+# (95% interval |eq_stretched_low| to |eq_stretched_high|): |eq_stretched_words|.
 # Stretching assumes that a shuffled change would keep its shape over a
 # longer path, which the study does not show; the two checks do without it.
 # Adam's kernels taken at the epoch where their change comes nearest the
