@@ -14,7 +14,9 @@ essential kernels), ``maximize`` (the input that most excites a channel),
 ``seed_intervals`` (a statistic of a seed study's kernels with an
 interval that resamples whole seeds: :func:`seed_bootstrap`),
 ``kernel_agreement`` (how alike two kernels' shapes are, twin by twin:
-:func:`kernel_correlation`), ``roles`` (every kernel's roles by all of these measures, and the
+:func:`kernel_correlation`), ``kernel_change`` (how far training moved each
+kernel against its start, and twins' changes rescaled to one length:
+:func:`change_size`, :func:`match_change_size`), ``roles`` (every kernel's roles by all of these measures, and the
 kernel the story names for each class: :func:`cast`), ``gradients`` (a kernel's gradient as a sum of input patches, and the error
 signal that weights them), ``matched_filter`` (the kernel a one-kernel
 squared model prefers, in closed form) and
@@ -70,6 +72,7 @@ from . import (
     edge_null,
     gradients,
     kernel_agreement,
+    kernel_change,
     kernel_health,
     known_edges,
     matched_filter,
@@ -85,6 +88,7 @@ from .edge_matching import *  # noqa: F403
 from .edge_null import *  # noqa: F403
 from .gradients import *  # noqa: F403
 from .kernel_agreement import *  # noqa: F403
+from .kernel_change import *  # noqa: F403
 from .kernel_health import *  # noqa: F403
 from .known_edges import *  # noqa: F403
 from .matched_filter import *  # noqa: F403
@@ -135,4 +139,5 @@ __all__ = [
     *matched_filter.__all__,
     *seed_intervals.__all__,
     *kernel_agreement.__all__,
+    *kernel_change.__all__,
 ]

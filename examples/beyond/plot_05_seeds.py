@@ -61,6 +61,7 @@ from cnnexplain.claims import (
     bound,
     declare_margins,
     difference,
+    every,
     glue,
     plural,
     setting,
@@ -324,6 +325,295 @@ _ = glue(
 # interval inside a margin stated in advance.
 
 # %%
+# .. _change-size:
+#
+# The count at equal size of change
+# ---------------------------------
+# A trained kernel is its random start plus the change training made, and
+# the edge test sees that change through the start. The test was checked
+# on edges under Gaussian noise (the table of the :ref:`edge-match page
+# <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`), and it misses
+# more of them the stronger the noise. So the count of an arm can depend on
+# how far the arm moves its kernels, not only on the shape of the change.
+# :func:`~cnnexplain.analysis.change_size` gives each kernel's change as a
+# multiple of its start's length (its :term:`norm`): were the whole change
+# an edge, the trained kernel would be that edge under noise at this
+# signal-to-noise ratio.
+
+from cnnexplain.analysis import change_size, edge_validation, match_change_size
+
+# Before training and after the last epoch: (seeds, arms, kernels, 7, 7).
+initial, trained = weights[:, :, start], weights[:, :, end]
+size = change_size(initial, trained)  # (seeds, arms, kernels)
+for arm, name in ((adam, "Adam"), (shuffled, "shuffled"), (sgd, "SGD")):
+    low, median, high = np.quantile(size[:, arm], [0.05, 0.5, 0.95])
+    print(f"{name:>8}: change / start: median {median:.2f},", end=" ")
+    print(f"5th-95th percentile {low:.2f} to {high:.2f}")
+validation = edge_validation(seed=0)  # the edge-match page's table
+passing = {}
+for snr in (1.0, 0.75, 0.5):
+    rows = [r for r in validation.rows if r.family.endswith(f"SNR {snr:g}")]
+    passing[snr] = rows
+    rates = [r.share for r in rows]
+    print(f"edges at SNR {snr:g}: {min(rates):.0%} to {max(rates):.0%} pass")
+
+# sphinx_gallery_start_ignore
+from cnnexplain.analysis import EDGE_TARGET
+
+for arm, name in ((adam, "adam"), (shuffled, "shuffled")):
+    for key, q in (("low", 0.05), ("mid", 0.5), ("high", 0.95)):
+        glue(f"size_{name}_{key}", float(np.quantile(size[:, arm], q)), "{:.2f}")
+glue("size_n_kernels", int(size[:, adam].size))
+glue("size_adam_below_1", int((size[:, adam] < 1).sum()))
+for snr, key in ((1.0, "1"), (0.75, "075"), (0.5, "05")):
+    glue(f"pass_{key}_low", min(r.share for r in passing[snr]), "{:.0%}")
+    glue(f"pass_{key}_high", max(r.share for r in passing[snr]), "{:.0%}")
+QUARTER = 0.25  # "fewer than one in four"
+best_075 = max(passing[0.75], key=lambda r: r.share)
+share(
+    "at a signal-to-noise ratio of 0.75, every edge family passes less than 90% of the time",
+    best_075.passed,
+    best_075.n,
+    below=EDGE_TARGET,
+    statistic=f"noisy edges passing, best family ({best_075.family})",
+)
+best_05 = max(passing[0.5], key=lambda r: r.share)
+share(
+    "at a signal-to-noise ratio of 0.5, every edge family passes less than one time in four",
+    best_05.passed,
+    best_05.n,
+    below=QUARTER,
+    statistic=f"noisy edges passing, best family ({best_05.family})",
+)
+bound(
+    "the Adam kernels' changes are shorter than their starts up to the 95th percentile",
+    float(np.quantile(size[:, adam], 0.95)),
+    n=int(size[:, adam].size),
+    at_most=1.0,
+    statistic="95th percentile of change / start, Adam",
+    fmt="{:.2f}",
+)
+bound(
+    "the median shuffled-label kernel's change is below 0.5 times its start, the lowest ratio "
+    "of the validation",
+    float(np.median(size[:, shuffled])),
+    n=int(size[:, shuffled].size),
+    at_most=0.5,
+    statistic="median of change / start, shuffled labels",
+    fmt="{:.2f}",
+)
+moved = difference(
+    "the Adam runs move their kernels further than their shuffled-label twins, less far, or "
+    "the study cannot tell (the text says which)",
+    size[:, adam].mean(axis=1),
+    size[:, shuffled].mean(axis=1),
+    expect=OUTCOMES,
+    method="bootstrap",
+    statistic="mean paired difference of the run's mean change / start",
+)
+glue("size_diff", moved.value, "{:+.2f}")
+glue("size_diff_low", moved.interval[0], "{:+.2f}")
+glue("size_diff_high", moved.interval[1], "{:+.2f}")
+_ = glue(
+    "size_words",
+    moved.choose(
+        larger="the shuffled twins move their kernels less far than Adam's runs",
+        smaller="the shuffled twins move their kernels further than Adam's runs",
+        cannot_tell="the study cannot tell whether the shuffled twins move their kernels less "
+        "far than Adam's runs, or further",
+    ),
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# With Adam the change is |size_adam_mid| times the start's length in the
+# median kernel (5th to 95th percentile of the |size_n_kernels| kernels:
+# |size_adam_low| to |size_adam_high|; |size_adam_below_1| are shorter than
+# their start). That is below the ratio of 1 at which the test was required
+# to find nine edges in ten, and found |pass_1_low| to |pass_1_high|
+# (depending on the kind of edge). At 0.75 it finds fewer than nine in ten
+# in every family (|pass_075_low| to |pass_075_high|), at 0.5 fewer than one
+# in four (|pass_05_low| to |pass_05_high|). And |size_words|:
+# |size_shuffled_mid| in the median kernel (|size_shuffled_low| to
+# |size_shuffled_high|), a paired difference of the runs' means of
+# |size_diff| (95% interval |size_diff_low| to |size_diff_high|). So a
+# shuffled twin could show fewer edge detectors because its change is
+# shorter, rather than because its change has another shape.
+#
+# To compare the shapes at one size,
+# :func:`~cnnexplain.analysis.match_change_size` stretches each shuffled
+# twin's change, keeping its shape, to the length of the Adam change of the
+# same kernel (the twins share their start), and the test judges the start
+# plus the stretched change. Adam's kernels stay as trained, so the gap left
+# compares directly with the gap above. Two other designs check it: Adam's
+# own kernels at the epoch where their change comes nearest in length to the
+# shuffled twin's (real kernels, nothing stretched, but less training), and
+# the changes alone, whose verdict does not depend on their length at all
+# (the test ignores a kernel's scale). The difference is Adam minus
+# shuffled, per run:
+
+stretched = match_change_size(
+    initial[:, shuffled], trained[:, shuffled], trained[:, adam]
+)
+# Adam's change after every epoch (seeds, epochs + 1, kernels); for each
+# kernel, the epoch nearest the length of its shuffled twin's final change.
+path = change_size(initial[:, adam, None], weights[:, adam])
+nearest = np.abs(path - size[:, None, shuffled]).argmin(axis=1)[:, None]
+adam_at_nearest = np.take_along_axis(is_edge[:, adam], nearest, axis=1)[:, 0]
+changes = is_edge_detector(trained - initial)  # (seeds, arms, kernels)
+designs = {
+    "as trained": (per_run[:, adam, end], per_run[:, shuffled, end]),
+    "shuffled stretched to Adam's size": (
+        per_run[:, adam, end],
+        is_edge_detector(stretched).sum(axis=-1),
+    ),
+    "Adam at the shuffled twin's size": (
+        adam_at_nearest.sum(axis=-1),
+        per_run[:, shuffled, end],
+    ),
+    "the changes alone": (
+        changes[:, adam].sum(axis=-1),
+        changes[:, shuffled].sum(axis=-1),
+    ),
+}
+print(f"{'detectors per run':<34}{'Adam':>6}{'shuffled':>10}{'difference':>12}")
+for label, (a, b) in designs.items():
+    diff = (a - b).mean()
+    print(f"{label:<34}{a.mean():>6.2f}{b.mean():>10.2f}{diff:>+12.2f}")
+
+# sphinx_gallery_start_ignore
+design_words = {
+    "stretched": (
+        "at equal change size too, the true labels give more edge detectors than shuffled ones",
+        "at equal change size, the true labels give fewer edge detectors than shuffled ones",
+        "at equal change size, the study cannot tell whether the true labels give more edge "
+        "detectors than shuffled ones, or fewer",
+    ),
+    "nearest": (
+        "more with the true labels",
+        "fewer with the true labels",
+        "the study cannot tell which arm has more",
+    ),
+    "changes": (
+        "the true labels' changes are edge detectors more often",
+        "the true labels' changes are edge detectors less often",
+        "the study cannot tell which labels' changes are edge detectors more often",
+    ),
+}
+for key, label in zip(design_words, list(designs)[1:]):
+    a, b = designs[label]
+    test = difference(
+        f"{label}: Adam's runs have more edge detectors than their shuffled twins, fewer, or "
+        "the study cannot tell (the text says which)",
+        a,
+        b,
+        expect=OUTCOMES,
+        method="bootstrap",
+        statistic="mean paired difference in edge detectors per run (Adam minus shuffled)",
+    )
+    glue(f"eq_{key}_adam", a.mean(), "{:.2f}")
+    glue(f"eq_{key}_shuffled", b.mean(), "{:.2f}")
+    glue(f"eq_{key}_diff", test.value, "{:+.2f}")
+    glue(f"eq_{key}_low", test.interval[0], "{:+.2f}")
+    glue(f"eq_{key}_high", test.interval[1], "{:+.2f}")
+    more, fewer, unsure = design_words[key]
+    glue(f"eq_{key}_words", test.choose(larger=more, smaller=fewer, cannot_tell=unsure))
+grown = difference(
+    "stretching each shuffled change to the length of its Adam twin's adds edge detectors, "
+    "removes some, or the study cannot tell (the text says which)",
+    designs["shuffled stretched to Adam's size"][1],
+    per_run[:, shuffled, end],
+    expect=OUTCOMES,
+    method="bootstrap",
+    statistic="mean paired difference in edge detectors per run (stretched minus as trained)",
+)
+glue("eq_grow", grown.value, "{:+.2f}")
+glue("eq_grow_low", grown.interval[0], "{:+.2f}")
+glue("eq_grow_high", grown.interval[1], "{:+.2f}")
+_ = glue(
+    "eq_grow_words",
+    grown.choose(
+        larger="so part of the gap in counts reflects the size of the change",
+        smaller="so at equal size the gap in counts is wider, not narrower",
+        cannot_tell="so the study cannot tell whether the size of the change accounts for any "
+        "of the gap in counts",
+    ),
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# Stretched to the length of their Adam twins' changes, the shuffled changes
+# give |eq_stretched_shuffled| edge detectors per run instead of
+# |mean_shuffled| (paired difference |eq_grow|, 95% interval |eq_grow_low| to
+# |eq_grow_high|), |eq_grow_words|. Against Adam's |mean_adam|, the paired
+# difference goes from |diff_shuffled| to |eq_stretched_diff|
+# (95% interval |eq_stretched_low| to |eq_stretched_high|): |eq_stretched_words|.
+# Stretching assumes that a shuffled change would keep its shape over a
+# longer path, which the study does not show; the two checks do without it.
+# Adam's kernels taken at the epoch where their change comes nearest the
+# shuffled twin's length give |eq_nearest_adam| per run against
+# |eq_nearest_shuffled| (|eq_nearest_diff|, 95% interval |eq_nearest_low| to
+# |eq_nearest_high|): |eq_nearest_words|, at a length (|size_shuffled_mid|
+# in the median kernel) below the lowest ratio of the validation, 0.5, where
+# the test already finds fewer than one edge in four. Judged alone, the changes
+# give |eq_changes_adam| against |eq_changes_shuffled| (|eq_changes_diff|,
+# 95% interval |eq_changes_low| to |eq_changes_high|): |eq_changes_words|.
+
+# %%
+# And over a range of sizes: below, every kernel's change is scaled, shape
+# kept, to one common length, the same multiple of its start's length in
+# every arm (the dots: each arm as trained, at its median length). The bands
+# are 95% bootstrap bands over the runs.
+
+common = np.linspace(0.1, 1.9, 10)  # change / start
+draws = np.random.default_rng(1).integers(0, n_runs, size=(2000, n_runs))
+curves = {}
+fig, ax = plt.subplots(figsize=(7.0, 3.4), layout="constrained")
+for arm, color, name in (
+    (adam, "C0", "Adam"),
+    (shuffled, "C3", "shuffled labels"),
+    (sgd, "C2", "SGD"),
+):
+    unit = (trained[:, arm] - initial[:, arm]) / size[:, arm, :, None, None]
+    counts = np.stack(
+        [is_edge_detector(initial[:, arm] + c * unit).sum(-1) for c in common],
+        axis=1,
+    )  # (seeds, lengths)
+    band = np.quantile(counts[draws].mean(axis=1), [0.025, 0.975], axis=0)
+    curves[name] = band
+    ax.plot(common, counts.mean(axis=0), color=color, label=name)
+    ax.fill_between(common, *band, color=color, alpha=0.2, lw=0)
+    as_trained = (np.median(size[:, arm]), per_run[:, arm, end].mean())
+    ax.plot(*as_trained, "o", color=color)
+ax.set_xlabel("change / start (common to every kernel)")
+ax.set_ylabel("edge detectors per run")
+ax.legend(frameon=False)
+for side in ("top", "right"):
+    ax.spines[side].set_visible(False)
+
+# sphinx_gallery_start_ignore
+HALF = 0.5  # "from half the start's length up"
+from_half = common >= HALF
+apart = curves["Adam"][0][from_half] > curves["shuffled labels"][1][from_half]
+every(
+    "from half the start's length up, Adam's band lies wholly above the shuffled twins' band "
+    "at every length shown",
+    apart,
+    statistic="lengths at which the lower end of Adam's band is above the upper end of the shuffled",
+)
+glue("half", HALF, "{:g}")
+_ = glue("top_length", common[-1], "{:g}")
+# sphinx_gallery_end_ignore
+
+# %%
+# From |half| to |top_length| times the start's length, Adam's band lies
+# wholly above the shuffled twins' at every length shown: over that range,
+# the gap does not come from the lengths at which the two arms stopped.
+# These are still counts by a test that misses more edges the shorter the
+# change, so they say which arm's changes are edge-shaped more often, not
+# how many edges training made.
+
+# %%
 # The article's picture, run by run
 # ---------------------------------
 # The article found one horizontal and one vertical edge detector. How
@@ -582,4 +872,4 @@ _ = glue("default_pass", plural(default_n, "passes", "pass"))
 # detectors in this run. Where this run falls among the |n_runs| runs of
 # the study says nothing about other seeds; the study's shares above do.
 
-# sphinx_gallery_thumbnail_number = 3
+# sphinx_gallery_thumbnail_number = 4
