@@ -21,6 +21,9 @@ keep such sentences true:
                          against a margin ("in most runs": the interval's
                          lower end above 50%)
   :func:`every`          it holds for every one of n items, count shown
+  :func:`majority`       k of n against one half, read from its Wilson
+                         interval as "more than half", "fewer than half" or
+                         "cannot tell" (the interval holds one half)
   :func:`difference`     a difference with its interval, read as "larger",
                          "smaller" or "cannot tell" (the interval spans 0)
   :func:`equivalent`     "about the same": the whole interval lies within
@@ -128,6 +131,7 @@ __all__ = [
     "every",
     "glue",
     "glue_link",
+    "majority",
     "plural",
     "setting",
     "share",
@@ -493,7 +497,8 @@ class Checked:
     holds : bool
         Whether this run confirms the claim.
     outcome : str or None
-        For a difference: ``"larger"``, ``"smaller"`` or ``"cannot tell"``.
+        For a difference: ``"larger"``, ``"smaller"`` or ``"cannot tell"``;
+        for a :func:`majority`, the same words for its share against one half.
     """
 
     claim: str
@@ -510,7 +515,7 @@ class Checked:
     outcome: str | None = None
 
     def choose(self, *, larger: str, smaller: str, cannot_tell: str) -> str:
-        """The words for this difference's outcome, to glue into the sentence.
+        """The words for this difference's (or majority's) outcome, to glue into the sentence.
 
         Parameters
         ----------
@@ -526,7 +531,7 @@ class Checked:
         Raises
         ------
         ValueError
-            If the claim is not a difference (it has no outcome).
+            If the claim is not a difference or a majority (it has no outcome).
         TypeError
             If a phrase is not a string.
 
@@ -541,7 +546,8 @@ class Checked:
         """
         if self.outcome is None:
             raise ValueError(
-                f"only a difference has an outcome to choose words for; this claim is a {self.kind}"
+                "only a difference or a majority has an outcome to choose words for; "
+                f"this claim is a {self.kind}"
             )
         phrases = {"larger": larger, "smaller": smaller, "cannot tell": cannot_tell}
         for arg, phrase in zip(("larger", "smaller", "cannot_tell"), phrases.values()):
@@ -808,6 +814,146 @@ def share(
                 f"{fmt.format(low)} to {fmt.format(high)}"
             ),
             holds=bool(holds),
+        )
+    )
+
+
+def majority(
+    claim: str,
+    k: int,
+    n: int,
+    *,
+    glue_as: str | None = None,
+    expect: str | Iterable[str] = OUTCOMES,
+    of: str = "all seeds",
+    statistic: str = "runs",
+    level: float = 0.95,
+    fmt: str = "{:.0%}",
+) -> Checked:
+    """Read a share, ``k`` of ``n``, against one half: more than half, fewer, or cannot tell.
+
+    For a count of a handful of runs, such as "in 8 of these 10 runs", and
+    what it says about every run one could train ("more than half of all
+    seeds"). The share's Wilson interval decides, never ``k``: the outcome is
+    ``"larger"`` (more than half) when the whole interval lies above one
+    half, ``"smaller"`` (fewer than half) when it lies below, and ``"cannot
+    tell"`` when it holds one half -- which is not "half" (8 of 10 runs,
+    interval 49% to 94%, cannot tell). As for :func:`difference`, the claim
+    holds when the outcome is one the text allows (``expect``); the box
+    shows the count, the interval and the outcome.
+
+    With ``glue_as``, the prose gets the count, the interval and the words of
+    the outcome, so that a sentence such as ``in |wins| of these |n_runs|
+    runs (95% interval |wins_low| to |wins_high|: |wins_words|)`` reads
+    right for any run. Other words: :meth:`Checked.choose`.
+
+    Parameters
+    ----------
+    claim : str
+        The sentence, as the page's box lists it.
+    k, n : int
+        The count and the number of runs or items it is out of.
+    glue_as : str, optional
+        A Python identifier: glue ``k`` as ``glue_as``, the ends of the
+        interval as ``glue_as + "_low"`` and ``glue_as + "_high"`` (with
+        ``fmt``), and the words of the outcome as ``glue_as + "_words"``:
+        ``"more than half of all seeds"``, ``"fewer than half of all
+        seeds"`` or ``"these 10 runs cannot tell whether it is more or fewer
+        than half of all seeds"`` (with ``of`` and ``statistic``).
+    expect : str or iterable of str, default OUTCOMES
+        The outcomes the page's text survives, from :data:`OUTCOMES`:
+        ``OUTCOMES`` when the prose glues the words of whichever the
+        interval says, ``"larger"`` when it says "most" in words.
+    of : str, default "all seeds"
+        What the share is a share of, for the words.
+    statistic : str, default "runs"
+        What is counted, for the box and the words (a plural noun phrase).
+    level : float, default 0.95
+        The level of the Wilson interval.
+    fmt : str, default "{:.0%}"
+        A ``str.format`` pattern for the share and its interval.
+
+    Returns
+    -------
+    Checked
+        A share, with ``interval``, ``outcome`` and ``holds``.
+
+    Raises
+    ------
+    TypeError
+        If ``k`` or ``n`` is not an integer count.
+    ValueError
+        If ``claim``, ``of`` or ``statistic`` is empty; ``k`` is not in
+        ``[0, n]`` or ``n`` is below 1; ``glue_as`` is not an identifier;
+        ``expect`` names an unknown outcome; ``level`` is not in (0, 1).
+    AssertionError
+        If the outcome is not expected and ``CNNEXPLAIN_STRICT_CLAIMS`` is ``1``.
+
+    Examples
+    --------
+    >>> r = majority("the group costs more than the kernel", 8, 10,
+    ...              glue_as="wins")
+    >>> r.outcome, [round(end, 2) for end in r.interval]
+    ('cannot tell', [0.49, 0.94])
+    >>> import textwrap
+    >>> print(textwrap.fill(collect()["values"]["wins_words"], 60))
+    these 10 runs cannot tell whether it is more or fewer than
+    half of all seeds
+    >>> majority("most runs end above the line", 9, 10,
+    ...          expect="larger").holds
+    True
+    >>> _ = collect()
+    """
+    claim = _sentence(claim)
+    n = _count("n", n, low=1)
+    k = _count("k", k, low=0)
+    if k > n:
+        raise ValueError(f"k must be a count between 0 and n={n}, got {k}")
+    expected = _outcomes(expect)
+    of = _text("of", of)
+    statistic = _text("statistic", statistic)
+    level = _level(level)
+    fmt = _fmt("fmt", fmt, k / n)
+    if glue_as is not None and (not isinstance(glue_as, str) or not glue_as.isidentifier()):
+        raise ValueError(f"glue_as must be a Python identifier such as 'n_wins', got {glue_as!r}")
+    low, high = _wilson(k, n, level)
+    outcome = "larger" if low > 0.5 else "smaller" if high < 0.5 else "cannot tell"
+    words = {
+        "larger": f"more than half of {of}",
+        "smaller": f"fewer than half of {of}",
+        "cannot tell": f"these {n} {statistic} cannot tell whether it is more or fewer than half of {of}",
+    }
+    if glue_as is not None:
+        glue(glue_as, k)
+        glue(f"{glue_as}_low", low, fmt)
+        glue(f"{glue_as}_high", high, fmt)
+        glue(f"{glue_as}_words", words[outcome])
+    said = {"larger": "more than half", "smaller": "fewer than half", "cannot tell": "cannot tell"}
+    allowed = (
+        "any (the text says which)"
+        if set(expected) == set(OUTCOMES)
+        else " or ".join(said[e] for e in expected)
+    )
+    return _conclude(
+        Checked(
+            claim=claim,
+            kind="share",
+            test=f"share against one half, Wilson {_percent(level)} interval",
+            statistic=statistic,
+            value=k / n,
+            n=n,
+            interval=(low, high),
+            level=level,
+            margin=(
+                "one half (interval above: more than half; below: fewer than half; "
+                f"across: cannot tell); expected: {allowed}"
+            ),
+            measured=(
+                f"{statistic} {k} of {n} ({fmt.format(k / n)}), {_percent(level)} interval "
+                f"{fmt.format(low)} to {fmt.format(high)}: {said[outcome]}"
+            ),
+            holds=outcome in expected,
+            outcome=outcome,
         )
     )
 
@@ -1212,7 +1358,13 @@ def _z(level: float) -> float:
 
 
 def _wilson(k: int, n: int, level: float) -> tuple[float, float]:
-    """Wilson's score interval of the share ``k / n``."""
+    """Wilson's score interval of the share ``k / n``, ``0 <= k <= n``, ``n >= 1``, unchecked.
+
+    The library's one implementation: :func:`cnnexplain.analysis.wilson_interval`
+    checks its arguments and calls it. It lives here, in the module that
+    imports nothing of the library but ``_callsite``, so that the analyses can
+    use it without an import cycle.
+    """
     z, p = _z(level), k / n
     denominator = 1 + z * z / n
     center = (p + z * z / (2 * n)) / denominator

@@ -30,6 +30,7 @@ from cnnexplain.claims import (
     equivalent,
     every,
     glue,
+    majority,
     setting,
     share,
 )
@@ -148,6 +149,105 @@ def test_share_rejects_bad_arguments_by_name(args, kwargs, error, match):
         share("a claim", *args, **kwargs)
 
 
+# ---------------------------------------------------------------- majority
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "outcome", "words"),
+    [
+        (9, 10, "larger", "more than half of all seeds"),
+        (
+            8,
+            10,
+            "cannot tell",
+            "these 10 runs cannot tell whether it is more or fewer than half of all seeds",
+        ),
+        (
+            5,
+            10,
+            "cannot tell",
+            "these 10 runs cannot tell whether it is more or fewer than half of all seeds",
+        ),
+        (1, 10, "smaller", "fewer than half of all seeds"),
+        (
+            45,
+            100,
+            "cannot tell",
+            "these 100 runs cannot tell whether it is more or fewer than half of all seeds",
+        ),
+        (9, 100, "smaller", "fewer than half of all seeds"),
+    ],
+)
+def test_majority_reads_the_interval_against_one_half_not_the_count(k, n, outcome, words):
+    result = majority("the group costs more", k, n, glue_as="wins")
+    low, high = result.interval
+    assert result.outcome == outcome
+    assert (low > 0.5) == (outcome == "larger") and (high < 0.5) == (outcome == "smaller")
+    assert result.holds  # any outcome: the text glues its words
+    values = collect()["values"]
+    assert values == {
+        "wins": str(k),
+        "wins_low": f"{low:.0%}",
+        "wins_high": f"{high:.0%}",
+        "wins_words": words,
+    }
+
+
+def test_majority_of_8_in_10_is_not_most(quiet):
+    # The sceptic's case: 8 of 10 is a majority of these ten, but its interval reaches below one half.
+    result = majority("most runs end above the line", 8, 10, expect="larger")
+    assert not result.holds and result.outcome == "cannot tell"
+    assert result.interval == pytest.approx((0.4902, 0.9433), abs=1e-4)
+    assert result.interval == share("most runs", 8, 10, above=0.5).interval  # one Wilson interval
+    assert result.measured == "runs 8 of 10 (80%), 95% interval 49% to 94%: cannot tell"
+    assert result.margin.endswith("expected: more than half")
+    assert result.test == "share against one half, Wilson 95% interval"
+
+
+def test_majority_fails_strictly_when_the_outcome_is_not_the_texts(monkeypatch):
+    monkeypatch.setenv(STRICT_ENV, "1")
+    assert majority("most runs", 9, 10, expect="larger").holds
+    with pytest.raises(AssertionError, match=r"claim not confirmed by this run: a minority.*more than half"):
+        majority("a minority of runs", 9, 10, expect="smaller")
+
+
+def test_majority_words_follow_of_and_statistic_and_choose_gives_others():
+    result = majority("kernels lean", 2, 80, glue_as="lean", of="all kernels", statistic="kernels")
+    assert collect()["values"]["lean_words"] == "fewer than half of all kernels"
+    assert result.choose(larger="most", smaller="a minority", cannot_tell="unclear") == "a minority"
+    assert result.measured.startswith("kernels 2 of 80 (2%)")
+    assert majority("no words glued", 3, 4).n == 4 and collect()["values"] == {}
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "match"),
+    [
+        ((11, 10), {}, ValueError, "k must be a count between 0 and n=10, got 11"),
+        ((0, 0), {}, ValueError, "n must be at least 1"),
+        ((3.0, 10), {}, TypeError, "k must be an integer count"),
+        ((3, True), {}, TypeError, "n must be an integer count"),
+        ((3, 10), {"glue_as": "n wins"}, ValueError, "glue_as must be a Python identifier"),
+        ((3, 10), {"glue_as": 3}, ValueError, "glue_as must be a Python identifier"),
+        ((3, 10), {"expect": "most"}, ValueError, "expect must be one or more of"),
+        ((3, 10), {"of": ""}, ValueError, "of must be a non-empty string"),
+        ((3, 10), {"statistic": None}, ValueError, "statistic must be a non-empty string"),
+        ((3, 10), {"level": 1.0}, ValueError, "level must be a number between 0 and 1"),
+    ],
+)
+def test_majority_rejects_bad_arguments_by_name_and_records_nothing(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        majority("a claim", *args, **kwargs)
+    assert collect() == {"values": {}, "links": {}, "claims": []}
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "level"), [(0, 400, 0.95), (400, 400, 0.95), (360, 400, 0.95), (8, 10, 0.95), (5, 10, 0.99)]
+)
+def test_the_analyses_wilson_interval_is_the_claims_one(quiet, k, n, level):
+    # One implementation: the interval a page prints with analysis.wilson_interval is the one its claim tests.
+    assert analysis.wilson_interval(k, n, level) == share("s", k, n, above=0.5, level=level).interval
+
+
 # ---------------------------------------------------------------- every
 
 
@@ -240,7 +340,7 @@ def test_choose_gives_the_words_for_the_outcome():
     assert result.choose(larger="more", smaller="less", cannot_tell="unclear") == "unclear"
     with pytest.raises(TypeError, match="cannot_tell must be a string"):
         result.choose(larger="more", smaller="less", cannot_tell=None)
-    with pytest.raises(ValueError, match="only a difference has an outcome"):
+    with pytest.raises(ValueError, match="only a difference or a majority has an outcome"):
         bound("x", 1.5, n=1, at_least=0.1).choose(larger="a", smaller="b", cannot_tell="c")
 
 

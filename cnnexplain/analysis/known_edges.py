@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 
 from .._checks import check_float, check_int, describe
+from ..claims import _wilson
 from ..data import make_lines
 from ..edges import edge_template
 from .edge_detector import is_edge_detector
@@ -308,14 +308,8 @@ def wilson_interval(passed: int, n: int, confidence: float = 0.95) -> tuple[floa
     n = check_int("n", n, low=1)
     passed = check_int("passed", passed, low=0, high=n)
     confidence = check_float("confidence", confidence, low=0, high=1, low_open=True, high_open=True)
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    share = passed / n
-    centre = (share + z**2 / (2 * n)) / (1 + z**2 / n)
-    half = z / (1 + z**2 / n) * np.sqrt(share * (1 - share) / n + z**2 / (4 * n**2))
-    # At 0 or n successes an end is exactly 0 or 1; computed, it can be off by a rounding error.
-    low = 0.0 if passed == 0 else max(0.0, float(centre - half))
-    high = 1.0 if passed == n else min(1.0, float(centre + half))
-    return low, high
+    # The one implementation, shared with the claims of the site's pages (cnnexplain.claims.share).
+    return _wilson(passed, n, confidence)
 
 
 @dataclass(frozen=True)

@@ -53,17 +53,13 @@ print(f"weakest peak / strongest peak: {dead.peak.min() / dead.peak.max():.0%}")
 from cnnexplain.claims import (
     bound,
     check,
-    declare_margins,
     every,
     glue,
+    majority,
     plural,
     setting,
-    share,
 )
 
-margins = declare_margins(
-    most=0.5
-)  # "most seeds": the share's whole interval above one half
 glue("n_test", len(test))
 # The sentences follow the run: a kernel can die at the default learning rate too, two
 # kernels can end alike, and how many kernels go for free varies from run to run.
@@ -542,42 +538,25 @@ setting(
 )
 
 
-def of_all_seeds(name, k, claim):
-    """Glue k, its Wilson interval, and what the interval says about all seeds."""
-    glue(name, k)
-    low, high = wilson_interval(k, n_runs)
-    glue(f"{name}_low", low, "{:.0%}")
-    glue(f"{name}_high", high, "{:.0%}")
-    if low > margins["most"]:
-        share(f"{claim}, in most seeds", k, n_runs, above="most", statistic="runs")
-        words = "more than half of all seeds"
-    elif high < margins["most"]:
-        share(
-            f"{claim}, in a minority of seeds",
-            k,
-            n_runs,
-            below="most",
-            statistic="runs",
-        )
-        words = "fewer than half of all seeds"
-    else:
-        words = (
-            "ten runs cannot tell whether it is more or fewer than half of all seeds"
-        )
-    glue(f"{name}_words", words)
-
-
 glue("study_kernel_low", one_kernel.min(), "{:.1f}")
 glue("study_kernel_high", one_kernel.max(), "{:.1f}")
 glue("study_group_low", one_group.min(), "{:.1f}")
 glue("study_group_high", one_group.max(), "{:.1f}")
-of_all_seeds(
-    "k_runs",
+# Each count, its Wilson interval, and what it says of all seeds: more or fewer than half,
+# or ten runs cannot tell; the words are glued as k_runs_words and k_lean_runs_words.
+majority(
+    "the costlier group costs more than twice the costliest kernel: in more than half of all "
+    "seeds, in fewer, or the runs cannot tell (the text says which)",
     group_wins,
-    "the costlier group costs more than twice the costliest kernel",
+    n_runs,
+    glue_as="k_runs",
 )
-of_all_seeds(
-    "k_lean_runs", lean_wins, "the costlier group costs more than the median group"
+majority(
+    "the costlier group costs more than the median group: in more than half of all seeds, in "
+    "fewer, or the runs cannot tell (the text says which)",
+    lean_wins,
+    n_runs,
+    glue_as="k_lean_runs",
 )
 # sphinx_gallery_end_ignore
 

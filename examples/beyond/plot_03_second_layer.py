@@ -29,12 +29,7 @@ import numpy as np
 import torch
 
 from cnnexplain import activations, viz
-from cnnexplain.analysis import (
-    CLEAR_PREFERENCE,
-    maximize_activation,
-    selectivity,
-    wilson_interval,
-)
+from cnnexplain.analysis import CLEAR_PREFERENCE, maximize_activation, selectivity
 from cnnexplain.experiment import experiment
 
 run = experiment()
@@ -66,17 +61,13 @@ colorbar = fig.colorbar(im, ax=axes[:, 1:], shrink=0.9, label="relu2")
 from cnnexplain.claims import (
     bound,
     check,
-    declare_margins,
     every,
     glue,
+    majority,
     plural,
     setting,
-    share,
 )
 
-margins = declare_margins(
-    most=0.5
-)  # "most seeds": the share's whole interval above one half
 check(
     "conv2 applies 3x3 weights to the 8 maps of the first layer, in 8 channels",
     tuple(model.conv2.weight.shape) == (8, 8, 3, 3),
@@ -552,36 +543,21 @@ setting(
 )
 
 
-def of_all_seeds(name, k, claim):
-    """Glue k, its Wilson interval, and what the interval says about all seeds."""
-    glue(name, k)
-    low, high = wilson_interval(k, n_runs)
-    glue(f"{name}_low", low, "{:.0%}")
-    glue(f"{name}_high", high, "{:.0%}")
-    if low > margins["most"]:
-        share(f"{claim}, in most seeds", k, n_runs, above="most", statistic="runs")
-        words = "more than half of all seeds"
-    elif high < margins["most"]:
-        share(
-            f"{claim}, in a minority of seeds",
-            k,
-            n_runs,
-            below="most",
-            statistic="runs",
-        )
-        words = "fewer than half of all seeds"
-    else:
-        words = (
-            "ten runs cannot tell whether that is more or fewer than half of all seeds"
-        )
-    glue(f"{name}_words", words)
-
-
-of_all_seeds(
-    "n_agree", n_agree, f"the correlation of the two measures is {AGREE} or more"
+# Each count, its Wilson interval, and what it says of all seeds: more or fewer than half,
+# or ten runs cannot tell; the words are glued as n_agree_words and n_more_words.
+majority(
+    f"the correlation of the two measures is {AGREE} or more: in more than half of all seeds, "
+    "in fewer, or the runs cannot tell (the text says which)",
+    n_agree,
+    n_runs,
+    glue_as="n_agree",
 )
-of_all_seeds(
-    "n_more", n_more, "the second layer's mean |index| is larger than the first's"
+majority(
+    "the second layer's mean |index| is larger than the first's: in more than half of all "
+    "seeds, in fewer, or the runs cannot tell (the text says which)",
+    n_more,
+    n_runs,
+    glue_as="n_more",
 )
 # sphinx_gallery_end_ignore
 

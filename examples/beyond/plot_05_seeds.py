@@ -63,6 +63,7 @@ from cnnexplain.claims import (
     difference,
     every,
     glue,
+    majority,
     plural,
     setting,
     share,
@@ -633,45 +634,33 @@ for label, runs in outcomes.items():
 
 
 # sphinx_gallery_start_ignore
-def quantifier(k, n):
-    """The words for a share of runs, from its 95% interval against one half."""
-    low, high = wilson_interval(k, n)
-    if low > margins["most"]:
-        return "most runs"
-    if high < margins["most"]:
-        return "a minority of runs"
-    return "a share of runs that the study cannot place above or below one half"
-
-
 n_both = glue("n_both", int(outcomes["both"].sum()))
-glue("both_low", wilson_interval(n_both, n_runs)[0], "{:.0%}")
-glue("both_high", wilson_interval(n_both, n_runs)[1], "{:.0%}")
-glue("both_quantifier", quantifier(n_both, n_runs))
+# The share of all seeds, read from its Wilson interval against one half: most runs, a
+# minority, or the study cannot tell.
+both = majority(
+    "the article's picture (both detectors): in most runs, in a minority, or the study cannot "
+    "tell (the text says which)",
+    n_both,
+    n_runs,
+    statistic="runs with a horizontal and a vertical edge detector",
+)
+glue("both_low", both.interval[0], "{:.0%}")
+glue("both_high", both.interval[1], "{:.0%}")
+glue(
+    "both_quantifier",
+    both.choose(
+        larger="most runs",
+        smaller="a minority of runs",
+        cannot_tell="a share of runs that the study cannot place above or below one half",
+    ),
+)
 n_one = glue(
     "n_one",
     int((outcomes["only a horizontal one"] | outcomes["only a vertical one"]).sum()),
 )
 glue("one_runs", plural(n_one, "run", "runs"))
 n_none = glue("n_none", int(outcomes["neither"].sum()))
-glue("none_runs", plural(n_none, "run", "runs"))
-if (
-    n_both * 2 < n_runs
-):  # the share the sentence names: below or above one half, by its interval
-    share(
-        "the article's picture (both detectors) holds in a minority of runs",
-        n_both,
-        n_runs,
-        below="most",
-        statistic="runs with a horizontal and a vertical edge detector",
-    )
-elif wilson_interval(n_both, n_runs)[0] > margins["most"]:
-    share(
-        "the article's picture (both detectors) holds in most runs",
-        n_both,
-        n_runs,
-        above="most",
-        statistic="runs with a horizontal and a vertical edge detector",
-    )
+_ = glue("none_runs", plural(n_none, "run", "runs"))
 # sphinx_gallery_end_ignore
 
 # %%

@@ -367,6 +367,8 @@ shape_test = difference(
 glue("shape_diff", shape_test.value, "{:+.2f}")
 glue("shape_diff_low", shape_test.interval[0], "{:+.2f}")
 glue("shape_diff_high", shape_test.interval[1], "{:+.2f}")
+# The sign test's interval covers the median at least 95% of the time: the text gives its coverage.
+glue("shape_diff_level", shape_test.level, "{:.1%}")
 glue(
     "shape_words",
     shape_test.choose(
@@ -395,7 +397,8 @@ agree_text = glue("agree_words", agree_words)
 # correlate |null_r_median| in the median, as a size (|null_r_low| to
 # |null_r_high|). Seed by seed, the median of the first minus the median of
 # the second is |shape_diff| in the median seed (the :term:`sign test`'s
-# interval |shape_diff_low| to |shape_diff_high|): |shape_words|.
+# |shape_diff_level| interval |shape_diff_low| to |shape_diff_high|):
+# |shape_words|.
 #
 # How far each kernel moves
 # -------------------------
