@@ -117,14 +117,35 @@ corr_final = glue("corr_final", corr[-1], "{:.3f}")
 first_99 = glue(
     "first_99", next(s for s in range(len(corr)) if (corr[s:] >= 0.99).all())
 )
-bound(
-    "the correlation reaches 0.99 for good within the first half of the steps",
-    first_99,
-    n=1,
-    at_most="half_steps",
-    statistic="first step from which the correlation stays at 0.99 or more",
-    fmt="{:.0f}",
-)
+# The words follow the run: over 1,500 random starts, the correlation settled at step 7, 8,
+# 13 to 15, 20, 21 or 27 (9 starts), the momentum's swings; a later swing would pass the half.
+if first_99 <= margins["half_steps"]:
+    glue(
+        "pattern_words",
+        "The pattern of ``Gx`` comes first, within the first half of the steps",
+    )
+    bound(
+        "the correlation reaches 0.99 for good within the first half of the steps",
+        first_99,
+        n=1,
+        at_most="half_steps",
+        statistic="first step from which the correlation stays at 0.99 or more",
+        fmt="{:.0f}",
+    )
+else:
+    glue(
+        "pattern_words",
+        "In this run the pattern of ``Gx`` settles only in the second half of the steps, "
+        "after the momentum's swings",
+    )
+    bound(
+        "in this run, the correlation reaches 0.99 for good only in the second half of the steps",
+        first_99,
+        n=1,
+        at_least=31,
+        statistic="first step from which the correlation stays at 0.99 or more",
+        fmt="{:.0f}",
+    )
 largest_gap = glue("largest_gap", np.abs(learned - PREWITT_X.numpy()).max(), "{:.3f}")
 with torch.no_grad():
     final_loss = ((layer(images) - targets) ** 2).mean().item()
@@ -258,8 +279,8 @@ setting(
 # with momentum, the weights overshoot the best values and swing back.
 # Right, the correlation of the nine
 # weights with those of ``Gx``: it starts at |corr_start|, stays above 0.99
-# from step |first_99| on, and ends at |corr_final|. The pattern of ``Gx``
-# comes first; the later steps refine the weights, and the loss still falls
+# from step |first_99| on, and ends at |corr_final|. |pattern_words|; the
+# later steps refine the weights, and the loss still falls
 # |late_ratio| times after the correlation passed 0.99.
 
 with torch.no_grad():

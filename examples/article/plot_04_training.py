@@ -126,8 +126,8 @@ every(
 # %%
 # Learning curves
 # ---------------
-# Epoch 0 is the untrained network: it guesses, so its :term:`accuracy` is
-# near 50% (here |acc_before|). The curves labelled "test" are
+# Epoch 0 is the untrained network, which has learned nothing yet:
+# |before_words|. The curves labelled "test" are
 # measured on the |n_held_out| images of the test set, those labelled
 # "training" on the training set.
 #
@@ -148,14 +148,36 @@ print(f"first at or above 99% after epoch {first}")
 glue("acc_before", val_acc[0], "{:.1%}")
 glue("acc_after", val_acc[-1], "{:.1%}")
 glue("first_99", first)
-bound(
-    "before training, the accuracy is within 10 points of the 50% of a guess",
-    abs(val_acc[0] - 0.5),
-    n=len(val_set),
-    at_most="guess_points",
-    statistic="distance of the test accuracy before training from 50%",
-    fmt="{:.1%}",
-)
+# The sentence follows the run: a random start can answer the two classes differently by
+# chance (over 3,000 random starts, about 1 in 125 lay more than 10 points from 50%).
+if abs(val_acc[0] - 0.5) <= margins["guess_points"]:
+    glue(
+        "before_words",
+        f"it guesses, so its :term:`accuracy` is near 50% (here {val_acc[0]:.1%})",
+    )
+    bound(
+        "before training, the accuracy is within 10 points of the 50% of a guess",
+        abs(val_acc[0] - 0.5),
+        n=len(val_set),
+        at_most="guess_points",
+        statistic="distance of the test accuracy before training from 50%",
+        fmt="{:.1%}",
+    )
+else:
+    glue(
+        "before_words",
+        f"yet its :term:`accuracy` is {val_acc[0]:.1%} here, more than 10 points from the "
+        "50% of a guess. Its random weights happen to answer the two classes differently, "
+        "by chance: nothing has been learned, and training has all the work still to do",
+    )
+    bound(
+        "before training, this run's accuracy lies more than 10 points from the 50% of a guess",
+        abs(val_acc[0] - 0.5),
+        n=len(val_set),
+        at_least="guess_points",
+        statistic="distance of the test accuracy before training from 50%",
+        fmt="{:.1%}",
+    )
 bound(
     "after training, the accuracy is 99% or more",
     val_acc[-1],
@@ -250,7 +272,6 @@ for k, c in enumerate(change):
 # sphinx_gallery_start_ignore
 glue("w_min", w[-1].min(), "{:+.2f}")
 glue("w_max", w[-1].max(), "{:+.2f}")
-glue("least_change", change.min(), "{:.0%}")
 glue("most_change", change.max(), "{:.0%}")
 # Both signs are no finding of training: the random start has them too, and the
 # sentence says so; the claim covers the start and the end.
@@ -260,11 +281,40 @@ every(
     [kernel.min() < 0 < kernel.max() for kernel in (*w[0], *w[-1])],
     statistic="kernels (8 at the start, 8 after training) with weights of both signs",
 )
-every(
-    "in this run, training moved every kernel by more than a fifth of its initial norm",
-    change > margins["fifth"],
-    statistic="kernels whose change is more than a fifth of their initial norm",
-)
+# The sentence follows the run: at seed 2002585965 one kernel moved by only 10% of its norm.
+little = np.flatnonzero(change <= margins["fifth"])
+if not little.size:
+    glue(
+        "moved_words",
+        "training moved every kernel well away from where it started: the one that changed "
+        f"least moved by {change.min():.0%} of its initial norm",
+    )
+    every(
+        "in this run, training moved every kernel by more than a fifth of its initial norm",
+        change > margins["fifth"],
+        statistic="kernels whose change is more than a fifth of their initial norm",
+    )
+else:
+    least = int(np.argmin(change))
+    glue(
+        "moved_words",
+        f"training moved {len(change) - little.size} of the eight kernels by more than a "
+        "fifth of their initial norm, but not every one: "
+        + (
+            f"kernel {least} changed by only {change[least]:.0%} of its initial norm"
+            if little.size == 1
+            else f"kernels {', '.join(map(str, little[:-1]))} and {little[-1]} changed by a "
+            f"fifth of it or less, kernel {least} by only {change[least]:.0%}"
+        ),
+    )
+    bound(
+        "in this run, some kernel changed by a fifth of its initial norm or less",
+        change.min(),
+        n=len(change),
+        at_most="fifth",
+        statistic="smallest change of a kernel / its initial norm",
+        fmt="{:.0%}",
+    )
 
 # Links to the explorer page at the kernel that moved most, linked from the text below.
 moved_most = glue("moved_most", int(np.argmax(change)))
@@ -290,9 +340,8 @@ for name, epoch in (
 # sphinx_gallery_end_ignore
 
 # %%
-# In this run, training moved every kernel well away from where it started:
-# the one that changed least moved by |least_change| of its initial norm,
-# the one that changed most by |most_change|. See kernel |moved_most|, the one
+# In this run, |moved_words|; the one that changed most moved by
+# |most_change|. See kernel |moved_most|, the one
 # that moved most, live in the explorer on the sample *horizontal 1*: at
 # |live_start|_, at |live_first|_ (when the accuracy first reached 99%) or at
 # |live_end|_. How much of each kernel's

@@ -126,21 +126,38 @@ glue("place_vertical", ordinal(place[k_vertical]))
 glue("place_horizontal", ordinal(place[k_horizontal]))
 glue("use_ratio", use.max() / use.min(), "{:.1f}")
 # (Where the most selective kernel ranks is reported, not claimed.)
-bound(
-    "the second layer draws on all eight maps: the least used one gets at least half "
-    "the weight of the most used",
-    use.min() / use.max(),
-    n=len(use),
-    at_least="half",
-    statistic="use of the least used first-layer map / use of the most used",
-    fmt="{:.2f}",
-)
+# The sentence follows the run (over 35 runs of 20 epochs, the ratio ran from 0.63 to 0.88).
+if use.min() / use.max() >= margins["half"]:
+    glue("use_words", "The second layer draws on all eight maps, some more than others")
+    bound(
+        "the second layer draws on all eight maps: the least used one gets at least half "
+        "the weight of the most used",
+        use.min() / use.max(),
+        n=len(use),
+        at_least="half",
+        statistic="use of the least used first-layer map / use of the most used",
+        fmt="{:.2f}",
+    )
+else:
+    glue(
+        "use_words",
+        "The second layer draws on the eight maps very unequally: the least used one, the map "
+        f"of kernel {int(np.argmin(use))}, gets less than half the weight of the most used one",
+    )
+    bound(
+        "in this run, the least used first-layer map gets less than half the weight of the "
+        "most used",
+        use.min() / use.max(),
+        n=len(use),
+        at_most="half",
+        statistic="use of the least used first-layer map / use of the most used",
+        fmt="{:.2f}",
+    )
 # sphinx_gallery_end_ignore
 
 # %%
-# The second layer draws on all eight maps, some more than others: in this
-# run the most used map gets |use_ratio| times the weight of the least used
-# one. The most selective kernel of the first layer, kernel |k_most| (index
+# |use_words|: in this run the most used map gets |use_ratio| times the
+# weight of the least used one. The most selective kernel of the first layer, kernel |k_most| (index
 # |index_most| on the test images), ranks |place_most| of the eight by use;
 # the vertical pick ranks |place_vertical| and the horizontal pick
 # |place_horizontal|.

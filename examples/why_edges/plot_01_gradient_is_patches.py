@@ -199,11 +199,30 @@ check(
     np.isclose(contributions.sum(), lengths[kernel], rtol=1e-9),
     measured=f"{contributions.sum():.4e} and {lengths[kernel]:.4e}",
 )
-check(
-    "the six largest terms make less than half of the gradient's length",
-    abs(top_share) < 0.5,
-    measured=f"{top_share:.0%}",
-)
+# The sentence follows the run: over 5,000 random starts the six largest terms made up to 71%
+# of the length, though 99% of the starts stayed under 36%.
+if abs(top_share) < 0.5:
+    glue(
+        "handful_words",
+        f"No handful of them makes up its length. The six largest make {top_share:.0%} of "
+        "its length",
+    )
+    check(
+        "the six largest terms make less than half of the gradient's length",
+        abs(top_share) < 0.5,
+        measured=f"{top_share:.0%}",
+    )
+else:
+    glue(
+        "handful_words",
+        f"In this run a handful of them does make up much of its length: the six largest make "
+        f"{top_share:.0%} of it",
+    )
+    check(
+        "in this run, the six largest terms make half of the gradient's length or more",
+        abs(top_share) >= 0.5,
+        measured=f"{top_share:.0%}",
+    )
 check(
     "the terms that push against the gradient undo over a third of what the others add",
     undone > 1 / 3,
@@ -228,9 +247,8 @@ else:
 # The error signal reaches |n_received| of the |n_positions| positions of
 # this kernel in the batch (the :doc:`next page <plot_02_error_signal>`
 # shows where), and some of those have a blank patch, which adds nothing: the
-# kernel's gradient is a sum of |n_terms| terms that are not zero. No
-# handful of them makes up its length. The six largest make |top_share| of its length
-# (|against_text| against it). The terms cancel each other to
+# kernel's gradient is a sum of |n_terms| terms that are not zero.
+# |handful_words| (|against_text| against it). The terms cancel each other to
 # a large extent: those that push against the gradient undo |undone| of what
 # the others add. |aligned_words|
 #

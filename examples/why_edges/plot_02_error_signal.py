@@ -51,7 +51,15 @@ for name in layers:
 # The numbers the text of this page quotes (glue) and its claims (check), see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
-from cnnexplain.claims import OUTCOMES, bound, check, declare_margins, glue, plural
+from cnnexplain.claims import (
+    OUTCOMES,
+    bound,
+    check,
+    declare_margins,
+    every,
+    glue,
+    plural,
+)
 
 margins = declare_margins(
     # "About the same" for two shares compared start by start, stated before the run, and
@@ -103,9 +111,7 @@ check(
 # its error (the legend under the figure says what the last column shows).
 # The biases start at random, each on its own, between -1/7 and +1/7
 # (PyTorch's default: one over the square root of a kernel's 49 weights).
-# First the kernel with the most negative bias, |k_negative|
-# (|bias_negative|): the ReLU closes every blank position, and the error
-# reaches only positions whose patch touches the line.
+# |negative_words|
 
 bias = model.conv1.bias.detach().numpy()
 k_negative, k_positive = int(np.argmin(bias)), int(np.argmax(bias))
@@ -130,16 +136,59 @@ fig = viz.plot_error_signal(
 fig.suptitle(f"kernel {k_negative}, bias {bias[k_negative]:+.4f}", fontsize=10)
 
 # sphinx_gallery_start_ignore
-glue("k_negative", k_negative)
-glue("k_positive", k_positive)
-# Four decimals: two biases equal and opposite to three looked like a bug; they are chance.
-glue("bias_negative", bias[k_negative], "{:+.4f}")
-glue("bias_positive", bias[k_positive], "{:+.4f}")
-check(
-    "in this run, one kernel has a negative bias at initialization and one a positive",
-    bias[k_negative] < 0 < bias[k_positive],
-    measured=f"{bias[k_negative]:+.4f} and {bias[k_positive]:+.4f}",
-)
+# Biases in the text to four decimals: two biases equal and opposite to three looked like a
+# bug; they are chance.
+# The words follow the run: the eight biases all share a sign in about one start in 128
+# (two of the 256 sign patterns).
+if bias[k_negative] < 0:
+    glue(
+        "negative_words",
+        f"First the kernel with the most negative bias, {k_negative} "
+        f"({bias[k_negative]:+.4f}): the ReLU closes every blank position, and the error "
+        "reaches only positions whose patch touches the line.",
+    )
+else:
+    glue(
+        "negative_words",
+        f"First the kernel with the lowest bias, {k_negative} ({bias[k_negative]:+.4f}). In "
+        "this run no kernel starts with a negative bias, so even this one's output is "
+        "positive on every blank patch, and the error reaches blank positions too.",
+    )
+if bias[k_positive] > 0:
+    glue(
+        "positive_words",
+        f"Then the kernel with the most positive bias, {k_positive} "
+        f"({bias[k_positive]:+.4f}"
+        + (
+            "; each bias is drawn on its own, so how near it lies to the opposite of the "
+            "first is chance"
+            if bias[k_negative] < 0
+            else ""
+        )
+        + "). On the background its output is positive everywhere and the four values of a "
+        "blank window are equal, so max-pooling hands the error to one of them -- a regular "
+        "grid over the whole background.",
+    )
+else:
+    glue(
+        "positive_words",
+        f"Then the kernel with the highest bias, {k_positive} ({bias[k_positive]:+.4f}). In "
+        "this run every kernel starts with a negative bias, so this one too is closed on "
+        "every blank patch: the error reaches only positions whose patch touches the line.",
+    )
+n_positive_here = int((bias > 0).sum())
+if bias[k_negative] < 0 < bias[k_positive]:
+    check(
+        "in this run, one kernel has a negative bias at initialization and one a positive",
+        bias[k_negative] < 0 < bias[k_positive],
+        measured=f"{bias[k_negative]:+.4f} and {bias[k_positive]:+.4f}",
+    )
+else:
+    every(
+        "in this run, the eight biases all start with the same sign",
+        np.sign(bias) == np.sign(bias[0]),
+        statistic="biases with the sign of kernel 0's",
+    )
 check(
     "the eight biases start between -1/7 and +1/7 (PyTorch's default for 49 weights), "
     "not in pairs of opposites",
@@ -155,12 +204,7 @@ check(
 # sphinx_gallery_end_ignore
 
 # %%
-# Then the kernel with the most positive bias, |k_positive| (|bias_positive|;
-# each bias is drawn on its own, so how near it lies to the opposite of the
-# first is chance). On the background its output is positive
-# everywhere and the four values of a blank window are equal, so max-pooling
-# hands the error to one of them -- a regular grid over the whole
-# background.
+# |positive_words|
 
 fig = viz.plot_error_signal(
     images[shown],
@@ -224,7 +268,6 @@ print(f"  where {this['shaping_area']:.1%} of those positions lie")
 glue("after", this["after"], "{:.0%}")
 glue("before", this["before"], "{:.0%}")
 glue("area", this["area"], "{:.0%}")
-glue("blank", this["blank"], "{:.0%}")
 glue("shaping_near", this["shaping_near"], "{:.0%}")
 glue("shaping_area", this["shaping_area"], "{:.0%}")
 check(
@@ -237,13 +280,26 @@ check(
     (this["blank_negative"] == 0).all(),
     measured=f"largest share {this['blank_negative'].max(initial=0):.0%}",
 )
+glue(
+    "blank_words",
+    f"{this['blank']:.0%} of it lands on blank patches, all of it from kernels with a "
+    "positive bias."
+    if n_positive_here
+    else "None of it lands on blank patches: every kernel of this run starts with a negative "
+    "bias, which closes them all.",
+)
+if not n_positive_here:
+    bound(
+        "in this run, no error lands on blank patches",
+        this["blank"], n=1, at_most=0, statistic="share of the error on blank patches",
+        fmt="{:.0%}",
+    )  # fmt: skip
 # sphinx_gallery_end_ignore
 
 # %%
 # In this run, |after| of the error's weight lands on or next to the line,
 # against |before| before max-pooling and the ReLU, and |area| of the
-# positions lie there. |blank| of it lands on blank patches, all of it from
-# kernels with a positive bias. The rest, the error that does change the
+# positions lie there. |blank_words| The rest, the error that does change the
 # weights, lands on positions whose patch touches the line: within 3 pixels
 # of it, *along* the line. Of that part, |shaping_near| lies on or next to
 # the line, where |shaping_area| of those positions are (the study below

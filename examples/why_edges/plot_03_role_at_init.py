@@ -610,16 +610,22 @@ glue(
     "default_beats",
     "reaches" if default_rho >= rho_chance else "does not reach",
 )
-default_n_clear = glue("default_clear", int(default_clear.sum()))
-glue("default_kept", int(default_kept.sum()))
-_ = glue("default_clear_words", plural(default_n_clear, "kernel ends", "kernels end"))
+default_n_clear = int(default_clear.sum())
+# Whole sentences: in some run no kernel may end with a clear preference.
+_ = glue(
+    "default_clear_sentence",
+    f"{default_n_clear} {plural(default_n_clear, 'kernel ends', 'kernels end')} with a clear "
+    f"preference, and {int(default_kept.sum())} of them leaned the same way at initialization."
+    if default_n_clear
+    else "No kernel ends with a clear preference in this run, so none can keep the way it "
+    "leaned at initialization.",
+)
 # sphinx_gallery_end_ignore
 
 # %%
 # In this run, the rank correlation is |default_rho| (|default_sign|): alone,
 # it |default_beats| what 5% of unrelated orders reach (|rho_chance|).
-# |default_clear| |default_clear_words| with a clear preference, and
-# |default_kept| of them leaned the same way at initialization.
+# |default_clear_sentence|
 #
 # Why the start could matter, and what is not tested
 # --------------------------------------------------

@@ -8,12 +8,13 @@ image, and the model's score becomes a quadratic form in the kernel's
 weights: the kernel that separates the two classes best can be written
 down, as an eigenvector of a 49x49 matrix computed from the training images
 alone. For the horizontal lines it is |top_kind|, for the vertical lines a
-vertical one. Trained with plain :term:`SGD`, the kernel heads for it: in this run its cosine with it goes from |cos_start| at
-initialization to |cos_end|, and |n_close| of |n_runs| runs end above
-|close_level|. Gradient descent on this model is power iteration on that
-matrix, stopped early: one number fitted per run rebuilds every learned
-kernel from its initial one (cosine |rebuilt_min| or more), the runs that
-end far from the closed-form kernel included.
+vertical one. Trained with plain :term:`SGD`, the kernel heads for it in
+most runs: |n_close| of |n_runs| runs end with a cosine above |close_level|
+with it, and in this run the cosine |this_words|. Gradient descent on this
+model is power iteration on that matrix, stopped early: one number fitted
+per run rebuilds every learned kernel from its initial one (cosine
+|rebuilt_min| or more), the runs that end far from the closed-form kernel
+included.
 """
 
 # %%
@@ -455,11 +456,30 @@ majority(
     n_runs,
     glue_as="close_share",
 )
-check(
-    "in this run, the cosine grows from its initial value",
-    this_alignment[-1] > this_alignment[0],
-    measured=f"{this_alignment[0]:.2f} -> {this_alignment[-1]:.2f}",
-)
+# The sentence follows the run: at seed 1293934751 (one of 40 seeds drawn at random) the
+# kernel ended along the runner-up, a line detector, and its cosine with the closed-form
+# kernel fell from 0.03 to 0.01.
+if this_alignment[-1] > this_alignment[0]:
+    glue(
+        "this_words",
+        f"goes from {this_alignment[0]:.2f} at initialization to {this_alignment[-1]:.2f}",
+    )
+    check(
+        "in this run, the cosine grows from its initial value",
+        this_alignment[-1] > this_alignment[0],
+        measured=f"{this_alignment[0]:.2f} -> {this_alignment[-1]:.2f}",
+    )
+else:
+    glue(
+        "this_words",
+        f"goes from {this_alignment[0]:.2f} at initialization to only "
+        f"{this_alignment[-1]:.2f}: this run's kernel does not head for it",
+    )
+    check(
+        "in this run, the cosine ends no higher than its initial value",
+        this_alignment[-1] <= this_alignment[0],
+        measured=f"{this_alignment[0]:.2f} -> {this_alignment[-1]:.2f}",
+    )
 # sphinx_gallery_end_ignore
 
 # %%
@@ -542,11 +562,27 @@ rebuilt_min = glue("rebuilt_min", fit.min(), "{:.2f}")
 glue("start_max", to_start.max(), "{:.2f}")
 same_side = (rebuilt_alignment > close_level) == close
 this_t, this_rank = rebuilt[this][1], favoured_rank(histories[this])
-glue("growth", np.exp(this_t * preferred.eigenvalues[this_rank]), "{:.0f}")
+
+
+def grew(factor):
+    """'grew 35 times', 'grew 1.4 times' or 'shrank to 0.62 of itself', for a factor."""
+    if factor >= 10:
+        return f"grew {factor:.0f} times"
+    return (
+        f"grew {factor:.1f} times"
+        if factor >= 1
+        else f"shrank to {factor:.2f} of itself"
+    )
+
+
+# In words that fit the factor: in one run (seed 1293934751) the winner's component grew only
+# twice over; a component that shrank would have a factor below 1.
+glue("growth", grew(np.exp(this_t * preferred.eigenvalues[this_rank])))
 glue(
     "runner_growth",
-    np.exp(this_t * preferred.eigenvalues[runner_up(this_rank)]),
-    "{:.0f}",
+    grew(np.exp(this_t * preferred.eigenvalues[runner_up(this_rank)]))
+    .replace("grew", "grows")
+    .replace("shrank", "shrinks"),
 )
 far = ~close
 n_far = int(far.sum())
@@ -595,8 +631,8 @@ check(
 # %%
 # One number per run rebuilds the learned kernel with a cosine of
 # |rebuilt_min| or more, while the initial kernel is no nearer to it than
-# |start_max|. In this run, the winner's component grew |growth| times, and
-# the flow grows the runner-up's |runner_growth| times. The rebuilt kernels
+# |start_max|. In this run, the winner's component |growth|, and under the
+# same flow the runner-up's |runner_growth|. The rebuilt kernels
 # also tell which runs end far from the closed-form kernel: they are on the
 # same side of |close_level| as the learned ones in every run.
 # |far_text| at least |far_ratio_min| times as much of the runner-up as of
