@@ -29,6 +29,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FAILED_CLAIM = re.compile(r"claim not confirmed by this run: (.*)")
+UNGLUED = re.compile(r"prose names a value this run did not glue: (.*)")
+# Runs the example as __main__, then names every |value| its prose uses that the run did not
+# glue: a branch of the text chosen by the run must glue every name its prose needs, or the
+# docs build fails at the seeds where that branch fires (the claims extension's warning).
+RUNNER = """
+import re, runpy, sys
+runpy.run_path(sys.argv[1], run_name="__main__")
+from cnnexplain import claims
+text = open(sys.argv[1], encoding="utf-8").read()
+# The prose: the docstring, and each comment block that starts with "# %%" (not code comments).
+prose, in_text = [text.split('\"\"\"')[1]], False
+for line in text.splitlines():
+    in_text = line.startswith("# %%") or (in_text and line.startswith("#"))
+    prose.append(line if in_text else "")
+prose = "\\n".join(prose)
+used = set(re.findall(r"\\|(\\w+)\\|", prose))
+glued = set(claims.collect()["values"])
+for name in sorted(used - glued):
+    print(f"prose names a value this run did not glue: {name}", file=sys.stderr)
+"""
 
 
 def examples(pattern: str) -> list[Path]:
@@ -44,9 +64,15 @@ def run(example: Path, seed: int, cache: Path) -> dict:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as workdir:
         done = subprocess.run(
-            [sys.executable, str(example)], cwd=workdir, env=env, capture_output=True, text=True
+            [sys.executable, "-c", RUNNER, str(example)],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
         )
-    failed = FAILED_CLAIM.findall(done.stderr)
+    failed = FAILED_CLAIM.findall(done.stderr) + [
+        f"unglued |{name}|" for name in UNGLUED.findall(done.stderr)
+    ]
     return {
         "page": str(example.relative_to(ROOT)),
         "seed": seed,
