@@ -167,8 +167,8 @@ else:
     glue(
         "before_words",
         f"yet its :term:`accuracy` is {val_acc[0]:.1%} here, more than 10 points from the "
-        "50% of a guess. Its random weights happen to answer the two classes differently, "
-        "by chance: nothing has been learned, and training has all the work still to do",
+        "50% of a guess: its random weights happen to answer the two classes differently, "
+        "by chance",
     )
     bound(
         "before training, this run's accuracy lies more than 10 points from the 50% of a guess",
