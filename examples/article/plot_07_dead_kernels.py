@@ -382,7 +382,7 @@ else:
         "the least active kernel of the fast run still fires at the end",
         float(peak[-1]), n=1, at_least=1e-12, statistic="its largest output at the end", fmt="{:.2g}",
     )  # fmt: skip
-glue(
+_ = glue(
     "still_there",
     "The dead kernel is still there, with whatever weights it had when it died: dead does "
     "not mean empty."
