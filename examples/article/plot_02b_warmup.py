@@ -122,7 +122,7 @@ first_99 = glue(
 if first_99 <= margins["half_steps"]:
     glue(
         "pattern_words",
-        "The pattern of ``Gx`` comes first, within the first half of the steps",
+        "comes first, within the first half of the steps",
     )
     bound(
         "the correlation reaches 0.99 for good within the first half of the steps",
@@ -135,8 +135,8 @@ if first_99 <= margins["half_steps"]:
 else:
     glue(
         "pattern_words",
-        "In this run the pattern of ``Gx`` settles only in the second half of the steps, "
-        "after the momentum's swings",
+        "settles only in the second half of the steps in this run, after the momentum's "
+        "swings",
     )
     bound(
         "in this run, the correlation reaches 0.99 for good only in the second half of the steps",
@@ -279,8 +279,8 @@ setting(
 # with momentum, the weights overshoot the best values and swing back.
 # Right, the correlation of the nine
 # weights with those of ``Gx``: it starts at |corr_start|, stays above 0.99
-# from step |first_99| on, and ends at |corr_final|. |pattern_words|; the
-# later steps refine the weights, and the loss still falls
+# from step |first_99| on, and ends at |corr_final|. The pattern of ``Gx``
+# |pattern_words|; the later steps refine the weights, and the loss still falls
 # |late_ratio| times after the correlation passed 0.99.
 
 with torch.no_grad():

@@ -126,8 +126,8 @@ every(
 # %%
 # Learning curves
 # ---------------
-# Epoch 0 is the untrained network, which has learned nothing yet:
-# |before_words|. The curves labelled "test" are
+# Epoch 0 is the untrained network, which has learned nothing yet; its
+# :term:`accuracy` is |acc_before|, |before_words|. The curves labelled "test" are
 # measured on the |n_held_out| images of the test set, those labelled
 # "training" on the training set.
 #
@@ -151,10 +151,7 @@ glue("first_99", first)
 # The sentence follows the run: a random start can answer the two classes differently by
 # chance (over 3,000 random starts, about 1 in 125 lay more than 10 points from 50%).
 if abs(val_acc[0] - 0.5) <= margins["guess_points"]:
-    glue(
-        "before_words",
-        f"it guesses, so its :term:`accuracy` is near 50% (here {val_acc[0]:.1%})",
-    )
+    glue("before_words", "near the 50% of a guess")
     bound(
         "before training, the accuracy is within 10 points of the 50% of a guess",
         abs(val_acc[0] - 0.5),
@@ -166,9 +163,8 @@ if abs(val_acc[0] - 0.5) <= margins["guess_points"]:
 else:
     glue(
         "before_words",
-        f"yet its :term:`accuracy` is {val_acc[0]:.1%} here, more than 10 points from the "
-        "50% of a guess. Its random weights happen to answer the two classes differently, "
-        "by chance: nothing has been learned, and training has all the work still to do",
+        "more than 10 points from the 50% of a guess: its random weights happen to answer "
+        "the two classes differently, by chance",
     )
     bound(
         "before training, this run's accuracy lies more than 10 points from the 50% of a guess",
