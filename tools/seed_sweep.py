@@ -44,7 +44,7 @@ for line in text.splitlines():
     in_text = line.startswith("# %%") or (in_text and line.startswith("#"))
     prose.append(line if in_text else "")
 prose = "\\n".join(prose)
-used = set(re.findall(r"\\|(\\w+)\\|", re.sub(r"``.*?``", "", prose)))  # not in literals
+used = set(re.findall(r"\\|(\\w+)\\|", re.sub(r"``.*?``", "", prose, flags=re.S)))  # not in literals
 glued = set(claims.collect()["values"])
 for name in sorted(used - glued):
     print(f"prose names a value this run did not glue: {name}", file=sys.stderr)
