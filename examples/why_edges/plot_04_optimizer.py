@@ -403,8 +403,9 @@ agree_text = glue("agree_words", agree_words)
 # How far each kernel moves
 # -------------------------
 # What the optimizer does to each step shows in the size of the changes,
-# their :term:`norm`. With Adam, every weight steps by about the learning
-# rate, whatever its gradient; with SGD, a weight steps in proportion to its
+# their :term:`norm`. With Adam, a weight's step has a ceiling set by the
+# learning rate, whatever the size of its gradient (the section on the first
+# update, below, measures it); with SGD, a weight steps in proportion to its
 # gradient. For each seed and optimizer, the ratio of the largest change of
 # the eight kernels to the smallest:
 
@@ -657,6 +658,43 @@ for r, row in enumerate(axes):
         colorbar = fig.colorbar(image, ax=targets, shrink=0.9, pad=0.01)
         colorbar.set_label(f"{label.split(',')[0]} update", fontsize=9)
         colorbar.ax.tick_params(labelsize=9)
+
+# %%
+# After the first step
+# --------------------
+# Only Adam's first step is exactly the learning rate. From the second
+# step on, its running averages mix the new gradient with the earlier ones,
+# and a weight whose gradient changes sign from batch to batch takes a
+# smaller step. The step still cannot grow with the gradient: Kingma and Ba
+# (2015, section 2.1), who introduced Adam, bound it by the learning rate
+# times (1 - beta1) / sqrt(1 - beta2), about |adam_ceiling| for PyTorch's
+# default betas. Over the |n_later| later steps of the same first epoch,
+# the median step of a first-layer weight is |later_median| of the
+# learning rate, and the largest |later_largest|.
+
+later_steps = (
+    np.abs(np.diff(adam_steps.history["conv1.weight"][1:, :, 0], axis=0)) / adam_lr
+)
+print(f"steps 2 to {len(later_steps) + 1}, |step| / lr:", end=" ")
+print(f"median {np.median(later_steps):.2f}, largest {later_steps.max():.2f}")
+
+# sphinx_gallery_start_ignore
+beta1, beta2 = torch.optim.Adam([torch.zeros(1)]).defaults["betas"]
+ceiling = glue("adam_ceiling", (1 - beta1) / (1 - beta2) ** 0.5, "{:.2f}")
+glue("n_later", len(later_steps))
+glue("later_median", float(np.median(later_steps)), "{:.2f}")
+glue("later_largest", float(later_steps.max()), "{:.2f}")
+setting(
+    "the site trains with PyTorch's default Adam betas, 0.9 and 0.999",
+    (beta1, beta2),
+    expected=(0.9, 0.999),
+)
+bound(
+    "Adam's later steps stay under the ceiling of Kingma and Ba, 3.16 times the learning rate",
+    float(later_steps.max()), n=int(later_steps.size), at_most=3.17,
+    statistic="largest |step| / learning rate, steps 2 onwards of the first epoch", fmt="{:.2f}",
+)  # fmt: skip
+# sphinx_gallery_end_ignore
 
 # %%
 # SGD's update keeps the pattern of the summed patches and its proportions:
