@@ -14,9 +14,10 @@ the only difference between the two runs of a seed. Over the |n_seeds|
 seeds, |sgd_trained_share| of SGD's trained kernels are :term:`edge
 detectors <edge detector>` and |adam_trained_share| of Adam's; a kernel's
 change with SGD correlates |r_median| with its change with Adam, in the
-median. What differs most is the size of the changes: with SGD, the
-largest change of a seed's eight kernels is |sgd_spread_median| times the
-smallest in the median seed, against |adam_spread_median| with Adam.
+median. The sizes of the changes differ: with SGD, the largest change of a
+seed's eight kernels is |sgd_spread_median| times the smallest in the
+median seed, against |adam_spread_median| with Adam, and SGD's ratio is
+the larger in |n_unequal| of the |n_seeds| seeds.
 """
 
 # %%
