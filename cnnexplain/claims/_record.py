@@ -1,0 +1,155 @@
+"""What the running example has glued and claimed, and the words that agree with a count."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from ._margin_rules import Margins
+
+#: The environment variable that makes a failing claim raise.
+STRICT_ENV = "CNNEXPLAIN_STRICT_CLAIMS"
+
+#: What :func:`difference` can conclude from its interval.
+OUTCOMES = ("larger", "smaller", "cannot tell")
+
+#: The test of a :func:`check`, in the box: a boolean the page computed itself.
+UNQUALIFIED = "unqualified check (boolean)"
+
+# What the running example has glued and checked since the last collect():
+# module state, because the docs build runs every example in one process and
+# collects between them, while an example only has to call glue and check.
+_values: dict[str, str] = {}
+_links: dict[str, str] = {}
+_claims: list[dict[str, Any]] = []
+_margins: list[Margins] = []  # the page's declared margins: none, or one register
+
+
+def glue(name: str, value: Any, fmt: str = "{}") -> Any:
+    """Record ``value``, formatted, as the number the prose calls ``|name|``.
+
+    Parameters
+    ----------
+    name : str
+        A Python identifier (letters, digits, underscores), unique on the page.
+    value : object
+        The value, as the code computed it.
+    fmt : str, default "{}"
+        A ``str.format`` pattern for the text, e.g. ``"{:.1%}"``.
+
+    Returns
+    -------
+    object
+        ``value`` itself, so that glue can wrap an expression.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not an identifier or the formatted text is empty.
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"name must be a Python identifier such as 'val_accuracy', got {name!r}")
+    text = fmt.format(value)
+    if not text.strip():
+        raise ValueError(f"fmt {fmt!r} turns the value of {name!r} into empty text")
+    _values[name] = text
+    return value
+
+
+def glue_link(name: str, text: str, url: str) -> str:
+    """Record a link: the prose's ``|name|_`` becomes ``text``, linking to ``url``.
+
+    Parameters
+    ----------
+    name : str
+        A Python identifier, unique on the page.
+    text : str
+        The text of the link, as the code computed it (e.g. ``"epoch 2"``).
+    url : str
+        The address, relative to the page (e.g. ``"plot_04b_explorer.html#epoch=2"``).
+
+    Returns
+    -------
+    str
+        ``url``.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not an identifier, or ``text`` or ``url`` is empty or
+        not a string.
+    """
+    for arg, value in (("text", text), ("url", url)):
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{arg} must be a non-empty string, got {value!r}")
+    glue(name, text)
+    _links[name] = url
+    return url
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """The word that agrees with ``count``: ``one`` if it is 1, ``many`` otherwise.
+
+    A count glued into the prose changes from run to run, and so must the
+    words around it: glue them too, e.g. ``|n_dead| of the eight kernels
+    |die|`` with ``glue("die", plural(n_dead, "dies", "die"))``.
+
+    Parameters
+    ----------
+    count : int
+        The count the words agree with.
+    one, many : str
+        The words for exactly one, and for any other count (zero included).
+
+    Returns
+    -------
+    str
+        ``one`` or ``many``.
+
+    Raises
+    ------
+    TypeError
+        If ``count`` is not an integer (a bool is not a count), or ``one`` or
+        ``many`` is not a string.
+
+    Examples
+    --------
+    >>> from cnnexplain.claims import plural
+    >>> for n in (0, 1, 3):
+    ...     print(n, plural(n, "kernel dies", "kernels die"))
+    0 kernels die
+    1 kernel dies
+    3 kernels die
+    """
+    if isinstance(count, bool) or not isinstance(count, (int, np.integer)):
+        raise TypeError(f"count must be an integer, got {type(count).__name__} {count!r}")
+    for arg, value in (("one", one), ("many", many)):
+        if not isinstance(value, str):
+            raise TypeError(f"{arg} must be a string, got {type(value).__name__} {value!r}")
+    return one if count == 1 else many
+
+
+def collect() -> dict[str, Any]:
+    """Return what was glued and checked since the last call, and start afresh.
+
+    The page's register of margins (:func:`declare_margins`) is forgotten
+    too: the next page declares its own.
+
+    Returns
+    -------
+    dict
+        ``"values"``: the text of each glued name, in the order they were
+        glued; ``"links"``: the address of each name glued with
+        :func:`glue_link`; ``"claims"``: one dict per claim, in order, with
+        the fields of :class:`Checked` (``"claim"``, ``"kind"``, ``"test"``,
+        ``"statistic"``, ``"value"``, ``"n"``, ``"interval"``, ``"level"``,
+        ``"margin"``, ``"measured"``, ``"holds"``, ``"outcome"``).
+    """
+    record = {"values": dict(_values), "links": dict(_links), "claims": list(_claims)}
+    _values.clear()
+    _links.clear()
+    _claims.clear()
+    _margins.clear()
+    return record
