@@ -34,7 +34,7 @@ w0 = history["conv1.weight"][0, :, 0]  # (kernel, 7, 7) at initialization
 w1 = history["conv1.weight"][-1, :, 0]  # the same kernels after training
 
 # sphinx_gallery_start_ignore
-# The numbers the text of this page quotes (glue) and its claims (check), see
+# The numbers the text of this page quotes (glue) and its claims, see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
 from cnnexplain.claims import bound, every, glue, plural, setting
@@ -372,7 +372,10 @@ every(
 # shuffled labels: |/auto_examples/beyond/plot_01_edge_match:sl_change_words|.
 # The gradient of a ``conv1`` kernel is a weighted sum of patches of the
 # training images, most of them blank and the rest pieces of lines; plain
-# SGD adds that sum to the kernel, and Adam rescales each weight's step. The
+# SGD adds that sum to the kernel, and Adam rescales each weight's step. So a
+# change is built from such patches, and random sums of them pass the edge
+# test |/auto_examples/beyond/plot_01_edge_match:patch_sum_rate| of the time
+# with nothing learned: |/auto_examples/beyond/plot_01_edge_match:patch_words|. The
 # next page looks at what the kernels do, and the section :ref:`Why edges? <why-edges-gallery>` at how a step is
 # made, starting with :doc:`a kernel's gradient as a sum of image patches
 # <../why_edges/plot_01_gradient_is_patches>`.

@@ -60,7 +60,7 @@ k_horizontal, k_vertical = roles.pick("horizontal"), roles.pick("vertical")
 print(f"vertical kernel: {k_vertical}; horizontal kernel: {k_horizontal}")
 
 # sphinx_gallery_start_ignore
-# The numbers the text of this page quotes (glue) and its claims (check), see
+# The numbers the text of this page quotes (glue) and its claims, see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
 import numpy as np

@@ -53,7 +53,7 @@ print(f"best of {null.tested}: 95th percentile {null.threshold:.3f}", end=" ")
 print(f"(95% interval {low:.3f} to {high:.3f})")
 
 # sphinx_gallery_start_ignore
-# The numbers the text of this page quotes (glue) and its claims (check), see
+# The numbers the text of this page quotes (glue) and its claims, see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
 from cnnexplain.analysis import DEFAULT_ANGLES, EDGE_KINDS
