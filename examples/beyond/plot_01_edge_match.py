@@ -53,11 +53,11 @@ print(f"best of {null.tested}: 95th percentile {null.threshold:.3f}", end=" ")
 print(f"(95% interval {low:.3f} to {high:.3f})")
 
 # sphinx_gallery_start_ignore
-# The numbers the text of this page quotes (glue) and its claims (check), see
+# The numbers the text of this page quotes (glue) and its claims, see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
 from cnnexplain.analysis import DEFAULT_ANGLES, EDGE_KINDS
-from cnnexplain.claims import bound, check, declare_margins, glue, plural
+from cnnexplain.claims import bound, declare_margins, every, glue, plural, setting
 
 # The margin of the seed study's comparison at the end of the page, stated before the page
 # measures anything: two shares of kernels within 10 points of each other "about the same".
@@ -71,15 +71,22 @@ glue("null_p95", null.percentile95, "{:.2f}")
 glue("null_threshold", null.threshold, "{:.2f}")
 glue("null_low", null.threshold_interval[0], "{:.2f}")
 glue("null_high", null.threshold_interval[1], "{:.2f}")
-check(
+setting(
     "the kernels are compared at 7x7, eight tested at once",
-    null.kernel_size == (7, 7) and null.tested == 8,
-    measured=f"{null.kernel_size}, {null.tested} tested",
+    (tuple(null.kernel_size), null.tested),
+    expected=((7, 7), 8),
 )
-check(
-    "the best of eight random kernels sets a higher threshold than one random kernel",
-    null.threshold_interval[0] > null.percentile95_interval[1],
-    measured=f"{null.threshold_interval[0]:.3f} > {null.percentile95_interval[1]:.3f}",
+# "Higher" for two estimates from a finite sample: the whole interval of the best-of-eight
+# threshold lies above the whole interval of one kernel's 95th percentile.
+bound(
+    "the best of eight random kernels sets a higher threshold than one random kernel: "
+    "their 95% intervals do not overlap",
+    null.threshold_interval[0] - null.percentile95_interval[1],
+    n=len(null.scores),
+    at_least=0,
+    statistic="lower end of the best-of-eight threshold's interval minus upper end of "
+    "the one-kernel 95th percentile's",
+    fmt="{:+.3f}",
 )
 # sphinx_gallery_end_ignore
 
@@ -122,10 +129,10 @@ glue("n_above_median", int((end > null.median).sum()))
 n_start = int(edge_start.sum())
 if n_start == 0:
     glue("start_words", "none of the kernels is an edge detector at initialization")
-    check(
+    every(
         "at initialization no kernel is an edge detector",
-        n_start == 0,
-        measured=f"{n_start} of {len(start)}",
+        ~np.asarray(edge_start),
+        statistic="kernels under the threshold at initialization",
     )
 else:
     glue(
@@ -141,10 +148,10 @@ else:
         statistic="edge detectors at initialization",
         fmt="{:.0f}",
     )
-check(
+setting(
     "a snapshot before training and one after each of the 20 epochs",
-    len(history) == 21,
-    measured=f"{len(history)} snapshots",
+    len(history),
+    expected=21,
 )
 # sphinx_gallery_end_ignore
 
@@ -185,13 +192,24 @@ else:
         f"In this run test accuracy never reaches 99%; it is at its best, "
         f"{accuracy[epoch_high]:.1%}, from epoch {epoch_high}",
     )
-check(
+# The sentence names the first epoch at the level: every snapshot before it is below the
+# level, and that one is at it (99%, or the run's best when it never gets there).
+level = min(0.99, accuracy.max())
+every(
     f"test accuracy {'reaches 99% or more' if reached else 'stays below 99%'} and is first at "
     f"that level after epoch {epoch_high}",
-    (accuracy[epoch_high] >= 0.99) == reached
-    and not (accuracy[:epoch_high] >= accuracy[epoch_high]).any(),
-    measured=f"{accuracy[epoch_high]:.1%} after epoch {epoch_high}",
+    np.append(accuracy[:epoch_high] < level, accuracy[epoch_high] >= level),
+    statistic="snapshots before it below the level, and it at the level",
 )
+if not reached:
+    bound(
+        "in this run test accuracy stays below 99%",
+        accuracy.max(),
+        n=len(accuracy),
+        at_most=0.99,
+        statistic="best test accuracy",
+        fmt="{:.1%}",
+    )
 # The share is reported in words the code picks: over half ("most of it") says the scores
 # rose with the accuracy; in other runs they rose mostly after it (27% in one).
 if share_by_then > 0.5:
@@ -230,10 +248,10 @@ else:
         "gain_sentence",
         f"In this run no kernel's score grows by more than {min_gain}: there is no gain to time.",
     )
-    check(
+    every(
         f"no kernel's score grows by more than {min_gain}",
-        len(grew) == 0,
-        measured=f"largest rise {np.max(end - start):+.2f}",
+        end - start <= min_gain,
+        statistic=f"kernels whose score grows by {min_gain} or less",
     )
 # sphinx_gallery_end_ignore
 
@@ -287,12 +305,20 @@ glue(
 for name, target, k in (("horizontal", 90, k_h), ("vertical", 0, k_v)):
     apart = np.abs((final.angle - target + 90) % 180 - 90)
     near = np.flatnonzero(apart <= 22.5)
-    check(
-        f"in this run, the sentence names the best {name}-edge kernel (within 22.5 degrees), or says there is none",
-        (k is None and len(near) == 0)
-        or (k in near and final.score[k] == final.score[near].max()),
-        measured=f"kernel {k}; kernels within 22.5 degrees: {near.tolist()}, "
-        f"angles {np.round(final.angle[near]).tolist()}",
+    # No kernel named: every kernel lies farther than 22.5 degrees. A kernel named: it lies
+    # within 22.5 degrees, and no kernel within 22.5 degrees scores more.
+    flags = (
+        apart > 22.5
+        if k is None
+        else np.append(final.score[near] <= final.score[k], apart[k] <= 22.5)
+    )
+    every(
+        f"in this run, the sentence names the best {name}-edge kernel (within 22.5 degrees), "
+        "or says there is none",
+        flags,
+        statistic="kernels farther than 22.5 degrees"
+        if k is None
+        else "kernels within 22.5 degrees scoring no more than it, and it within 22.5 degrees",
     )
 
 
@@ -326,19 +352,25 @@ if slanted:
         f"the change correlates {r_vert:+.2f} with the vertical 7x7 Prewitt template and "
         f"{r_horiz:+.2f} with the horizontal one.",
     )
-    expected = (
-        "is both at once"
-        if min(abs(r_vert), abs(r_horiz)) >= 0.3
-        else "is clearly neither"
-        if max(abs(r_vert), abs(r_horiz)) < 0.3
-        else f"is mainly a {'vertical' if abs(r_vert) > abs(r_horiz) else 'horizontal'} edge"
+    # The conditions the words state, one per template: 0.3 or more in size counts.
+    main, other = sorted([abs(r_vert), abs(r_horiz)], reverse=True)
+    conditions = {
+        "is both at once": [main >= 0.3, other >= 0.3],
+        "is clearly neither": [main < 0.3, other < 0.3],
+    }.get(
+        added,
+        [
+            main >= 0.3,
+            other < 0.3,
+            (abs(r_vert) > abs(r_horiz)) == ("vertical" in added),
+        ],
     )
-    check(
-        f"in this run, the words on what training added to the strongest slanted edge detector "
-        f"('{added}') match its correlations with the vertical and the horizontal template "
-        "(0.3 or more in size counts)",
-        added == expected,
-        measured=f"kernel {k_d}: {r_vert:+.2f} and {r_horiz:+.2f}",
+    every(
+        f"in this run, what training added to the strongest slanted edge detector {added}, by "
+        "its correlations with the vertical and the horizontal template (0.3 or more in size "
+        "counts)",
+        conditions,
+        statistic=f"conditions of the words met (kernel {k_d}: {r_vert:+.2f} and {r_horiz:+.2f})",
     )
 elif len(detectors):
     glue(
@@ -355,15 +387,24 @@ glue(
     "{:.0f}",
 )
 glue("sum_score", both.score[0], "{:.2f}")
-check(
-    "the sum of the vertical and horizontal Prewitt templates is a diagonal edge (score 0.9 or more)",
-    from_axes(both.angle[0]) == 45 and both.score[0] >= 0.9,
-    measured=f"{both.angle[0]:.0f} degrees, r = {both.score[0]:.2f}",
+every(
+    "the sum of the vertical and horizontal Prewitt templates is a diagonal edge",
+    [from_axes(both.angle[0]) == 45],
+    statistic="best template 45 degrees from both axes",
 )
-check(
+bound(
+    "the sum of the vertical and horizontal Prewitt templates matches its diagonal template "
+    "with a score of 0.9 or more",
+    both.score[0],
+    n=1,
+    at_least=0.9,
+    statistic="edge-match score of the sum",
+    fmt="{:.2f}",
+)
+every(
     "the final edge match is the last snapshot's",
-    np.allclose(final.score, end),
-    measured=f"largest difference {np.abs(final.score - end).max():.1e}",
+    np.isclose(final.score, end),
+    statistic="kernels whose final score equals the last snapshot's",
 )
 # sphinx_gallery_end_ignore
 
@@ -414,10 +455,17 @@ glue("n_short", int((size < 1).sum()))
 glue("mean_kernel", end.mean(), "{:.2f}")
 glue("mean_change", change_match.score.mean(), "{:.2f}")
 glue("n_change_edge", int(null.is_edge(change_match.score).sum()))
-check(
+# "Higher than 95% of sets": the share of random sets of eight whose mean reaches the
+# changes' mean, with its interval, lies below 5%.
+from cnnexplain.claims import share
+
+share(
     "the changes score higher on average than 95% of sets of eight random kernels",
-    change_match.score.mean() > mean_p95,
-    measured=f"{change_match.score.mean():.2f} > {mean_p95:.2f}",
+    int((random_means >= change_match.score.mean()).sum()),
+    len(random_means),
+    below=0.05,
+    statistic="sets of eight random kernels whose mean score reaches the changes'",
+    fmt="{:.2%}",
 )
 # sphinx_gallery_end_ignore
 
@@ -483,7 +531,7 @@ ax.set_yticks([])
 ax.legend(frameon=False, fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
 
 # sphinx_gallery_start_ignore
-from cnnexplain.claims import OUTCOMES, difference, setting, share
+from cnnexplain.claims import OUTCOMES, difference
 
 glue("mean_real", real_score.mean(), "{:.2f}")
 glue("mean_shuffled", shuffled_score.mean(), "{:.2f}")
@@ -646,80 +694,111 @@ share(
     best_05.passed, best_05.n, below=0.25,
     statistic=f"noisy edges passing, best family ({best_05.family})",
 )  # fmt: skip
+# Smooth random fields and random sums of patches are built without an edge, like the
+# families above; the validation table calls them "chance" only because no target is set
+# for them in advance.
 smooth_1, smooth_15, patches = (r for r in validation.rows if r.answer == "chance")
-glue("def_smooth_1", smooth_1.share, "{:.0%}")
-glue("def_smooth_15", smooth_15.share, "{:.0%}")
-glue("def_patches", patches.share, "{:.0%}")
-check(
-    "every edge operator passes 90% of the time or more with noise as strong as the edge, "
-    "and every family with no edge 5% of the time or less",
-    not validation.failures and len(hardest) == 4 and len(no_edge) >= 9,
-    measured=f"edges at SNR {HARDEST_SNR:g}: {min(r.share for r in hardest):.1%} or more; "
-    f"no edge: {max(r.share for r in no_edge):.1%} or less",
+for key, r in (("smooth_1", smooth_1), ("smooth_15", smooth_15), ("patches", patches)):
+    glue(f"def_{key}", r.share, "{:.0%}")
+    glue(f"def_{key}_low", r.interval[0], "{:.0%}")
+    glue(f"def_{key}_high", r.interval[1], "{:.0%}")
+glue("def_no_edge_n", len(no_edge))
+# Every edge operator at SNR 1: the worst family's share, by its interval, above the target.
+worst_hardest = min(hardest, key=lambda r: r.share)
+setting(
+    "four edge families at SNR 1, and nine families built without an edge besides smooth "
+    "fields and patch sums",
+    (len(hardest), len(no_edge)),
+    expected=(4, 9),
 )
+share(
+    "every edge operator passes 90% of the time or more with noise as strong as the edge",
+    worst_hardest.passed, worst_hardest.n, above=EDGE_TARGET,
+    statistic=f"noisy edges passing, worst family ({worst_hardest.family})", fmt="{:.1%}",
+)  # fmt: skip
+worst_no_edge = max(no_edge, key=lambda r: r.share)
+share(
+    "lines, blobs, gratings, checkerboards, constants and noise: every such family passes 5% "
+    "of the time or less",
+    worst_no_edge.passed, worst_no_edge.n, below=NON_EDGE_TARGET,
+    statistic=f"kernels passing, worst family ({worst_no_edge.family})", fmt="{:.1%}",
+)  # fmt: skip
 from cnnexplain.analysis import EDGE_SHARE, SMOOTH_RATIO, SNR_LEVELS, edge_families
 
 families = edge_families(seed=0)
 prewitts = np.unique(
     np.round(families["Prewitt"], 6), axis=0
 )  # 16 orientations, 2 polarities
-check(
+setting(
     "the validation: 400 kernels of 7x7 a family; edge operators at 16 orientations; "
     "noise down to SNR 0.5 (0.75 and 0.5 among the levels); smooth fields blurred by 1 "
     "and 1.5 pixels; conditions of a third",
-    all(r.n == 400 for r in validation.rows)
-    and all(k.shape == (400, 7, 7) for k in families.values())
-    and len(prewitts) == 32
-    and {0.75, 0.5} <= set(SNR_LEVELS)
-    and min(SNR_LEVELS) == 0.5
-    and {"smooth field, sigma 1 px", "smooth field, sigma 1.5 px"} <= set(families)
-    and EDGE_SHARE == 1 / 3
-    and SMOOTH_RATIO == 3,
-    measured=f"{validation.rows[0].n} a family, {len(prewitts)} Prewitt kernels, "
-    f"SNR {SNR_LEVELS}, EDGE_SHARE {EDGE_SHARE:.3f}, SMOOTH_RATIO {SMOOTH_RATIO:g}",
+    (
+        sorted({r.n for r in validation.rows}),
+        sorted({k.shape for k in families.values()}),
+        len(prewitts),
+        {0.75, 0.5} <= set(SNR_LEVELS),
+        min(SNR_LEVELS),
+        {"smooth field, sigma 1 px", "smooth field, sigma 1.5 px"} <= set(families),
+        EDGE_SHARE == 1 / 3,
+        SMOOTH_RATIO == 3,
+    ),
+    expected=([400], [(400, 7, 7)], 32, True, 0.5, True, True, True),
 )
-check(
+share(
     "with noise stronger than the edge (SNR 0.75), some edges are missed: fewer than 90% pass",
-    max(r.share for r in at_075) < EDGE_TARGET,
-    measured=f"{min(r.share for r in at_075):.0%} to {max(r.share for r in at_075):.0%}",
-)
-# 400 draws of a family: a share of the family, by its interval.
+    max(at_075, key=lambda r: r.share).passed, at_075[0].n, below=EDGE_TARGET,
+    statistic="noisy edges passing at SNR 0.75, best family", fmt="{:.1%}",
+)  # fmt: skip
+# 400 draws of a family: a share of the family, by its interval. "Far more often" than the
+# families above is the whole interval above their target of 5%.
 for r in (smooth_1, smooth_15, patches):
     share(
-        f"{r.family}: passes sometimes, but less than half of the time",
-        r.passed, r.n, above=0, below=0.5, statistic=f"{r.family} that pass", fmt="{:.1%}",
+        f"{r.family}: passes far more often than 5% of the time, but less than half of the time",
+        r.passed, r.n, above=NON_EDGE_TARGET, below=0.5, statistic=f"{r.family} that pass",
+        fmt="{:.1%}",
     )  # fmt: skip
-check(
-    "training changed every kernel by between a quarter and twice its initial length",
-    0.25 <= size.min() and size.max() <= 2,
-    measured=f"{size.min():.2f} to {size.max():.2f}",
-)
+bound(
+    "training changed every kernel by a quarter of its initial length or more",
+    size.min(), n=len(size), at_least=0.25, statistic="shortest change / start", fmt="{:.2f}",
+)  # fmt: skip
+bound(
+    "training changed every kernel by twice its initial length or less",
+    size.max(), n=len(size), at_most=2, statistic="longest change / start", fmt="{:.2f}",
+)  # fmt: skip
 # sphinx_gallery_end_ignore
 
 # %%
 # Every edge operator passes |def_edge_min| of the time or more with noise as
-# strong as the edge (the target: |def_edge_target|), and no family without
-# an edge passes more than |def_no_edge_max| of the time (the target:
-# |def_no_edge_target|). With more noise than edge, edges are missed more
-# often: at a signal-to-noise ratio of |def_snr_mid|, |def_075_low| to |def_075_high|
-# pass, and at |def_snr_low| only |def_05_low| to |def_05_high|. That is the
-# range a trained kernel lies in: over the seed study, the change Adam made
-# to a kernel is |def_study_low| to |def_study_high| times the length of its
-# start (5th to 95th percentile of its |def_study_n| kernels), so an edge it
-# adds sits under noise stronger than itself, where this test misses more
-# edges than at 1. The shorter the change, the more often an edge in it is
-# missed, which is why the :ref:`seeds page <change-size>` also compares true
-# and shuffled labels at equal size of change.
+# strong as the edge (the target: |def_edge_target|). With more noise than
+# edge, edges are missed more often: at a signal-to-noise ratio of
+# |def_snr_mid|, |def_075_low| to |def_075_high| pass, and at |def_snr_low|
+# only |def_05_low| to |def_05_high|. That is the range a trained kernel lies
+# in: over the seed study, the change Adam made to a kernel is
+# |def_study_low| to |def_study_high| times the length of its start (5th to
+# 95th percentile of its |def_study_n| kernels), so an edge it adds sits
+# under noise stronger than itself, where this test misses more edges than at
+# 1. The shorter the change, the more often an edge in it is missed, which is
+# why the :ref:`seeds page <change-size>` also compares true and shuffled
+# labels at equal size of change.
 #
-# Smooth random fields pass |def_smooth_1| (blurred by 1 pixel) and
-# |def_smooth_15| (by 1.5 pixels) of the time, sums of patches
-# |def_patches|. That is not a false alarm. At the scale of a 7x7 kernel, a
-# smooth field is a gradient plus some curvature, and when the gradient
-# dominates, the field is a smooth ramp across a line: what an edge detector
-# computes, whatever made it. So these rates say how often chance alone makes
-# an edge-shaped kernel -- which is why an edge-shaped change does not, by
-# itself, show that the network learned edges, and why the fair baseline above
-# is training with shuffled labels.
+# The families built without an edge fall in two groups. Of the
+# |def_no_edge_n| with a clear shape -- lines, blobs, gratings,
+# checkerboards, constants and noise -- none passes more than
+# |def_no_edge_max| of the time (the target: |def_no_edge_target|). The
+# smooth ones pass far more often: smooth random fields pass |def_smooth_1|
+# of the time when blurred by 1 pixel (95% interval |def_smooth_1_low| to
+# |def_smooth_1_high|) and |def_smooth_15| when blurred by 1.5 pixels
+# (|def_smooth_15_low| to |def_smooth_15_high|), and random sums of patches
+# of our line images |def_patches| (|def_patches_low| to
+# |def_patches_high|). None of them has an edge. At the scale of a 7x7
+# kernel, a smooth field is a ramp plus some curvature, and when the ramp
+# dominates, the test cannot tell it from an edge. So these are false
+# passes, and they matter most for the changes: a change made by training is
+# a weighted sum of patches, smooth by construction. Random sums of patches
+# pass |def_patches| of the time with nothing learned, so a share of changes
+# that pass means something only next to that rate, and next to the changes
+# made with shuffled labels (the baseline above).
 #
 # The threshold test of random kernels, on the same families (the rows where
 # the two tests differ by more than 5 points):
@@ -743,31 +822,46 @@ glue("def_old_smooth_1", old_chance[0].share, "{:.0%}")
 glue("def_old_smooth_15", old_chance[1].share, "{:.0%}")
 glue("def_old_patches", old_chance[2].share, "{:.0%}")
 glue("def_old_075_low", min(before[r.family].share for r in at_075), "{:.0%}")
-check(
-    "the threshold test passes smooth fields and patch sums at least twice as often as is_edge_detector",
-    all(o.share >= 2 * r.share for o, r in zip(old_chance, chance)),
-    measured=", ".join(
-        f"{o.share:.0%} vs {r.share:.0%}" for o, r in zip(old_chance, chance)
-    ),
-)
+# "More often" on the same kernels, judged by both tests: a paired difference of the
+# verdicts (1 passes, 0 fails), family by family, by its bootstrap interval.
+
+
+def verdicts_of(family):
+    """Each kernel of a family, judged by the threshold test and by is_edge_detector."""
+    kernels = families[family]
+    return (
+        threshold_test(kernels).astype(float),
+        is_edge_detector(kernels).astype(float),
+    )
+
+
+for r in chance:
+    difference(
+        f"the threshold test passes more of the {r.family} kernels than is_edge_detector",
+        *verdicts_of(r.family), expect="larger", paired=True, method="bootstrap",
+        statistic=f"mean paired difference of the verdicts ({r.family}; threshold test minus "
+        "is_edge_detector)", fmt="{:+.1%}",
+    )  # fmt: skip
 share(
     "the threshold test passes more than half of the smooth fields blurred by 1.5 pixels",
     old_chance[1].passed, old_chance[1].n, above=0.5,
     statistic="smooth fields (1.5 px) that the threshold test passes",
 )  # fmt: skip
-check(
-    "at SNR 0.75 the threshold test finds more of the noisy edges than is_edge_detector",
-    all(before[r.family].share > r.share for r in at_075),
-    measured=", ".join(
-        f"{before[r.family].share:.0%} vs {r.share:.0%}" for r in at_075
-    ),
-)
+for r in at_075:
+    difference(
+        f"at SNR 0.75 the threshold test finds more of the noisy edges ({r.family}) than "
+        "is_edge_detector",
+        *verdicts_of(r.family), expect="larger", paired=True, method="bootstrap",
+        statistic=f"mean paired difference of the verdicts ({r.family}; threshold test minus "
+        "is_edge_detector)", fmt="{:+.1%}",
+    )  # fmt: skip
 # sphinx_gallery_end_ignore
 
 # %%
 # The threshold test passes |def_old_smooth_1| and |def_old_smooth_15| of the
-# smooth fields and |def_old_patches| of the patch sums: it cannot tell an edge
-# from a smooth pattern. It finds more of the noisiest edges
+# smooth fields and |def_old_patches| of the patch sums, more of each than
+# :func:`~cnnexplain.analysis.is_edge_detector`: it tells an edge from a
+# smooth pattern even less well. It finds more of the noisiest edges
 # (|def_old_075_low| or more at a signal-to-noise ratio of |def_snr_mid|), for the same
 # reason: it asks for resemblance, and a noisy edge still resembles one.
 #
@@ -801,11 +895,27 @@ glue("def_n_changes_old", int(olds["changes"].sum()))
 n_real3 = glue("def_n_real3", int(verdicts["changes, 3 epochs"].sum()))
 glue("def_real3_are", plural(n_real3, "is an edge detector", "are edge detectors"))
 glue("def_n_shuffled3", int(verdicts["same, shuffled labels"].sum()))
-check(
-    "no initial kernel is an edge detector",
-    not verdicts["initial kernels"].any(),
-    measured=f"{verdicts['initial kernels'].sum()} of 8",
-)
+# The sentence follows the run: a random start passes now and then (the seed study, last
+# section, counts how often).
+n_initial = int(verdicts["initial kernels"].sum())
+if n_initial == 0:
+    glue("def_initial_words", "No initial kernel is an edge detector.")
+    every(
+        "no initial kernel is an edge detector",
+        ~verdicts["initial kernels"],
+        statistic="initial kernels that are not edge detectors",
+    )
+else:
+    glue(
+        "def_initial_words",
+        f"In this run, {n_initial} of the initial kernels "
+        f"{plural(n_initial, 'is an edge detector', 'are edge detectors')} already, by chance.",
+    )
+    bound(
+        "in this run, some initial kernel is an edge detector",
+        n_initial, n=len(verdicts["initial kernels"]), at_least=1,
+        statistic="initial kernels that are edge detectors", fmt="{:.0f}",
+    )  # fmt: skip
 # Whether every trained kernel that passes has a change that passes: in words chosen by the
 # run (kernel 7 of one run passed, its change did not).
 lost = np.flatnonzero(verdicts["trained kernels"] & ~verdicts["changes"]).tolist()
@@ -827,23 +937,30 @@ else:
         f"{plural(len(lost), 'its change does', 'their changes do')} not."
     )
 glue("def_changes_pass", changes_pass)
-check(
-    f"in this run, as the sentence says: {changes_pass}",
-    changes_pass.startswith(
-        "In this run no"
-        if not verdicts["trained kernels"].any()
-        else "Every"
-        if not lost
-        else f"Not every trained kernel that passes has a change that passes, though: "
-        f"in this run, {lost_kernels} pass"
-    ),
-    measured=f"trained kernels that pass {np.flatnonzero(verdicts['trained kernels']).tolist()}, "
-    f"changes that pass {np.flatnonzero(verdicts['changes']).tolist()}",
-)
+trained_pass = verdicts["trained kernels"]
+if not trained_pass.any():
+    every(
+        "in this run no trained kernel passes",
+        ~trained_pass,
+        statistic="trained kernels that are not edge detectors",
+    )
+elif not lost:
+    every(
+        "in this run, every trained kernel that passes has a change that passes",
+        verdicts["changes"][trained_pass],
+        statistic="trained kernels that pass whose change passes",
+    )
+else:
+    bound(
+        f"in this run, not every trained kernel that passes has a change that passes: "
+        f"{lost_kernels}",
+        len(lost), n=int(trained_pass.sum()), at_least=1,
+        statistic="trained kernels that pass whose change does not", fmt="{:.0f}",
+    )  # fmt: skip
 # sphinx_gallery_end_ignore
 
 # %%
-# No initial kernel is an edge detector. After training, |def_n_trained| of the
+# |def_initial_words| After training, |def_n_trained| of the
 # eight kernels |def_trained_are| (the threshold test: |def_n_trained_old|),
 # and |def_n_changes| of the eight changes (the threshold test:
 # |def_n_changes_old|). A trained kernel is its initial weights plus the
@@ -971,6 +1088,36 @@ for part in ("trained", "change"):
         "fewer (the interval holds 0)",
     )
     glue(f"sl_{part}_words", words)
+# The base rate of the changes: a change is a weighted sum of patches of the training
+# images, and random sums of patches pass with nothing learned (the validation above).
+glue("patch_sum_rate", patches.share, "{:.1%}")
+glue("patch_sum_low", patches.interval[0], "{:.1%}")
+glue("patch_sum_high", patches.interval[1], "{:.1%}")
+# Unpaired: the seeds' shares of changes (true labels) against the patch sums' verdicts,
+# each resampled on its own; the mean of the first is the share quoted, whole seeds at a time.
+patch_test = difference(
+    "the share of edge detectors among the changes with the true labels is larger than, "
+    "smaller than, or cannot be told from the rate at which random sums of patches pass "
+    "(the text says which)",
+    edge["true labels", "change"].mean(axis=1),
+    is_edge_detector(families[patches.family]).astype(float),
+    expect=OUTCOMES, paired=False, method="bootstrap", fmt="{:+.1%}",
+    statistic="difference of the means (share of changes, true labels, minus patch sums' rate)",
+)  # fmt: skip
+glue("patch_diff", patch_test.value * 100, "{:+.1f} points")
+glue("patch_diff_low", patch_test.interval[0] * 100, "{:+.1f}")
+glue("patch_diff_high", patch_test.interval[1] * 100, "{:+.1f}")
+glue(
+    "patch_words",
+    patch_test.choose(
+        larger="more changes pass than random sums of patches do (the whole interval lies "
+        "above 0), so chance alone does not account for all of them",
+        smaller="fewer changes pass than random sums of patches do (the whole interval lies "
+        "below 0)",
+        cannot_tell="the study cannot tell whether more changes pass than random sums of "
+        "patches do, or fewer (the interval holds 0)",
+    ),
+)
 # No "about the same" for these shares: a margin in points must be small beside the shares
 # it compares, and the smallest of them is under the margin stated in advance.
 glue("sl_margin", margins["same_share"] * 100, "{:g} points")
@@ -1034,6 +1181,11 @@ start_words = glue(
 # with shuffled labels (|sl_shuffled_change_low| to
 # |sl_shuffled_change_high|); the paired difference is |sl_change_diff|
 # (|sl_change_diff_low| to |sl_change_diff_high|): |sl_change_words|.
+# Random sums of patches of the training images, which is what a change is
+# made of, pass |patch_sum_rate| of the time (95% interval |patch_sum_low| to
+# |patch_sum_high|) with nothing learned. The share among the changes made
+# with the true labels minus that rate is |patch_diff| (|patch_diff_low| to
+# |patch_diff_high|): |patch_words|.
 #
 # These are shares of edge detectors, by this site's definition, after
 # |sl_epochs| epochs of this one network on these images; they say nothing
