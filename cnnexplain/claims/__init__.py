@@ -114,9 +114,12 @@ STRICT_ENV = _STRICT_ENV
 #: What :func:`difference` can conclude from its interval.
 OUTCOMES = _OUTCOMES
 
-# A page that breaks a margin rule sees "cnnexplain.claims.MarginError", the name it imports,
-# not the private module that defines it.
-MarginError.__module__ = __name__
+# The classes carry the name pages import them by, not their private module's: a page that
+# breaks a margin rule sees "cnnexplain.claims.MarginError", and the gallery, which prints
+# nothing for a block that ends with a claim, recognises "cnnexplain.claims.Checked".
+for _public_class in (Checked, MarginError, Margins):
+    _public_class.__module__ = __name__
+del _public_class
 
 __all__ = [
     "OUTCOMES",
