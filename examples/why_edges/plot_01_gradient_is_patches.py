@@ -352,9 +352,9 @@ every(
 # to be edge detectors after training with the true labels, and
 # |/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change| after
 # training from the same starts with shuffled labels. Compare both with a
-# base rate: a change made by training is a sum of patches, so it is smooth,
-# and smooth patterns with no edge in them -- random sums of training
-# patches -- pass the same edge test
+# base rate: the changes training makes are built from such patches, so they
+# are smooth, and smooth patterns with no edge in them -- random sums of
+# training patches -- pass the same edge test
 # |/auto_examples/beyond/plot_01_edge_match:patch_sum_rate| of the time
 # (|/auto_examples/beyond/plot_01_edge_match:patch_sum_low| to
 # |/auto_examples/beyond/plot_01_edge_match:patch_sum_high|).
