@@ -268,7 +268,7 @@ bound(
 # answers the *line itself*, most strongly when it lies right on it, instead
 # of its two sides: a :term:`line detector`. Unlike ``Gx``, it looks the same
 # turned by half a turn. Keep both patterns in mind: the
-# network's kernels will show some of each.
+# network's kernels may show either, both or neither.
 #
 # The next pages ask whether a :term:`CNN`, given only the images and their
 # labels, finds something similar on its own: first, on the

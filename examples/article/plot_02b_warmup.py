@@ -312,12 +312,13 @@ ax_corr.legend(loc="lower right")
 # or a vertical line. Many different kernels then lead to the right class.
 # The :ref:`seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`, a
 # page further on, trains |/auto_examples/beyond/plot_05_seeds:n_runs|
-# networks that differ only in their random start:
+# networks that differ only in their training seed, which sets the initial
+# weights, the order of the batches and the dropout masks:
 # |/auto_examples/beyond/plot_05_seeds:n_perfect| of them end their
 # |/auto_examples/beyond/plot_05_seeds:n_epochs| epochs with every test
 # image right, each with kernels of its own. So what the network learns is no
-# longer fixed by the task: it depends on where its kernels start, and on
-# what happens to help first. The next pages, and the
+# longer fixed by the task: it depends on the seed, that is on where its
+# kernels start and in which order the images come. The next pages, and the
 # section :ref:`Why edges? <why-edges-gallery>`, show what it finds
 # instead.
 

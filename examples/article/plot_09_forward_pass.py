@@ -4,8 +4,8 @@ One image, end to end
 
 You will follow one horizontal line through the whole trained network, from
 its pixels to the two class probabilities, with every layer's output and its
-shape. It ties the story together: every piece the earlier pages looked at on
-its own does its part in one decision.
+shape. It ties the story together: one decision passes through every layer
+that the earlier pages looked at on its own.
 
 The path: the eight maps of the first :term:`convolution`, what :term:`ReLU` and
 :term:`pooling <max-pooling>` keep of them, the second convolution's maps,

@@ -9,8 +9,9 @@ minus the :term:`learning rate` times the gradient, and a :term:`kernel`'s
 gradient is a weighted sum of :term:`image patches <patch>`. Does the
 optimizer change what the kernels become? Here every seed of the seed study
 trains twice from the same initial weights and on the same
-:term:`batches <batch>`, once with each optimizer, so that the optimizer is
-the only difference between the two runs of a seed. Over the |n_seeds|
+:term:`batches <batch>`, once with each optimizer (Adam at its usual
+learning rate, SGD at one tuned for it), so that the optimizer and its
+learning rate are the only differences between the two runs of a seed. Over the |n_seeds|
 seeds, |sgd_trained_share| of SGD's trained kernels are :term:`edge
 detectors <edge detector>` and |adam_trained_share| of Adam's; a kernel's
 change with SGD correlates |r_median| with its change with Adam, in the
@@ -28,8 +29,11 @@ the larger in |n_unequal| of the |n_seeds| seeds.
 # uses two. The ``adam`` arm is the site's usual training (learning rate
 # |adam_lr|). The ``sgd`` arm is its twin: the same initial weights, the
 # images in the same order, the same :term:`dropout` masks, trained with SGD
-# at a learning rate of |sgd_lr|, which was tuned by hand so that SGD reaches
-# the accuracy of Adam in these 8 epochs.
+# at a learning rate of |sgd_lr|. That rate was tuned by hand, by looking at
+# the test accuracy, so that SGD reaches the accuracy of Adam in these 8
+# epochs: the one setting of the site chosen on held-out images. So the two
+# optimizers differ in their rule and in their learning rate, and what this
+# page finds about SGD is about SGD at this rate.
 #
 # Before measuring anything, the page states what it will call "about the
 # same" (an :term:`equivalence test`): two accuracies within
@@ -84,6 +88,7 @@ for name, acc in accuracy.items():
 # claim that does not hold fails the site's build; when you run this file, it only warns.
 from cnnexplain.claims import (
     OUTCOMES,
+    bound,
     difference,
     equivalent,
     glue,
@@ -174,7 +179,8 @@ for name, acc in accuracy.items():
 # |adam_acc_median| with Adam. Seed by seed, SGD's accuracy minus Adam's is
 # |acc_diff| points on average (:term:`95% interval` |acc_low| to
 # |acc_high|, by a :term:`bootstrap` over the seeds): SGD reaches
-# |acc_words|.
+# |acc_words|. That is what the learning rate was tuned for, on these test
+# images, so it is a check of the tuning, not a finding.
 #
 # Edge detectors, with either optimizer
 # -------------------------------------
@@ -388,6 +394,22 @@ agree_words = (
     else "the study cannot tell whether most kernels' two changes correlate above 0.5 or not"
 )
 agree_text = glue("agree_words", agree_words)
+bound(
+    "a kernel's change with Adam and its change with SGD correlate positively in the median",
+    agreement.low, n=len(study), at_least=0,
+    statistic="lower end of the 95% seed-bootstrap interval of the median r", fmt="{:.2f}",
+)  # fmt: skip
+if below_half.high < 0.5:
+    bound(agree_words, below_half.high, n=len(study), at_most=0.5,
+          statistic="upper end of the 95% seed-bootstrap interval of the share below 0.5", fmt="{:.1%}")  # fmt: skip
+elif below_half.low > 0.5:
+    bound(agree_words, below_half.low, n=len(study), at_least=0.5,
+          statistic="lower end of the 95% seed-bootstrap interval of the share below 0.5", fmt="{:.1%}")  # fmt: skip
+else:
+    bound(agree_words + " (the interval's lower end)", below_half.low, n=len(study), at_most=0.5,
+          statistic="lower end of the 95% seed-bootstrap interval of the share below 0.5", fmt="{:.1%}")  # fmt: skip
+    bound(agree_words + " (the interval's upper end)", below_half.high, n=len(study), at_least=0.5,
+          statistic="upper end of the 95% seed-bootstrap interval of the share below 0.5", fmt="{:.1%}")  # fmt: skip
 # sphinx_gallery_end_ignore
 
 # %%
@@ -516,9 +538,9 @@ plot_kernels_and_changes("SGD", 0)
 #
 # Adam gets the same treatment: its first step is ``-lr * g / (|g| +
 # eps)`` weight by weight (its averages of ``g`` and ``g**2`` start from
-# zero and are corrected for it), so every weight moves by the learning
-# rate, whatever the size of its gradient: the sign of the sum of patches,
-# not the sum.
+# zero and are corrected for it), so every weight whose gradient is not
+# zero moves by the learning rate, whatever the size of that gradient: the
+# sign of the sum of patches, not the sum.
 
 seed = default_seed()
 no_dropout = {"seed": seed, "dropout": 0.0}
@@ -691,8 +713,8 @@ setting(
     expected=(0.9, 0.999),
 )
 bound(
-    "Adam's later steps stay under the ceiling of Kingma and Ba, 3.16 times the learning rate",
-    float(later_steps.max()), n=int(later_steps.size), at_most=3.17,
+    "Adam's later steps stay under the ceiling of Kingma and Ba, 3.162 times the learning rate",
+    float(later_steps.max()), n=int(later_steps.size), at_most=3.162,
     statistic="largest |step| / learning rate, steps 2 onwards of the first epoch", fmt="{:.2f}",
 )  # fmt: skip
 # sphinx_gallery_end_ignore
