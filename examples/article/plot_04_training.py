@@ -385,16 +385,18 @@ for name, k in picks.items():
     glue(f"cast_{name}_why", roles.why(name))
 h = picks["horizontal"]
 # The sentence under the animation (and the landing page's caption): the cast's horizontal kernel.
-if roles.picked_for_edge["horizontal"]:
-    sentence = f"kernel {h} is this run's horizontal kernel: its weights or their change from the start "
-    sentence += "pass, and of the kernels that pass, it prefers horizontal lines most. "
-    sentence += "Watch it grow a band of red beside a band of blue."
+if roles.picked_for_edge["horizontal"] and roles.edge[h]:
+    sentence = f"kernel {h} is this run's horizontal kernel: its trained weights pass, and of the "
+    sentence += "kernels that pass, it has the largest preference for horizontal lines."
+elif roles.picked_for_edge["horizontal"]:
+    sentence = f"kernel {h} is this run's horizontal kernel: the change training made to it passes "
+    sentence += "(its trained weights, which the animation shows, keep too much of the random start "
+    sentence += "to pass), and of the kernels that pass, it has the largest preference for horizontal lines."
 else:
     sentence = (
         "no kernel of this run both passes it and clearly prefers horizontal lines, "
     )
-    sentence += f"so this run's horizontal kernel is kernel {h}, "
-    sentence += "the one that prefers them most: what you see drawn on it are fainter bands and bars."
+    sentence += f"so this run's horizontal kernel is kernel {h}, the one that prefers them most."
 glue("edge_sentence", sentence)
 edge_or_change = roles.edge | roles.edge_change
 every(
