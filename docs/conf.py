@@ -36,6 +36,7 @@ extensions = [
     "numpydoc",
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
+    "sphinxcontrib.bibtex",  # docs/references.bib: the References page and the pages' citations
     "accessible_site",  # _ext/accessible_site.py: fixes found by tools/site_check.py
     "checked_claims",  # _ext/checked_claims.py: glued numbers in the prose, the box of checked claims
     "sphinx_sitemap",
@@ -68,6 +69,14 @@ numpydoc_validation_checks = {"all", "SA01", "ES01", "EX01"}
 # comments, which autodoc reads; numpydoc would look at the docstring of the
 # value's type (tuple, Tensor) instead.
 numpydoc_validation_exclude = {r"\.[A-Z][A-Z0-9_]*$"}
+
+# -- Bibliography -------------------------------------------------------------------
+# One .bib file, one bibliography (docs/references.rst) that every page's
+# :cite:p: and :cite:t: link to. Citations read "(Hubel and Wiesel, 1962)";
+# the list on the References page is sorted by author, then year.
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
 
 # -- Links to other projects' docs, only when the network allows ----------------
 _INTERSPHINX = {
