@@ -20,6 +20,7 @@ import cnnexplain
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE / "_ext"))
 
+import author_year_labels  # noqa: F401  (registers the bibliography's styles, see bibtex_* below)
 from accessible_site import MatplotlibScraper
 from gif_scraper import GifScraper
 
@@ -73,10 +74,11 @@ numpydoc_validation_exclude = {r"\.[A-Z][A-Z0-9_]*$"}
 # -- Bibliography -------------------------------------------------------------------
 # One .bib file, one bibliography (docs/references.rst) that every page's
 # :cite:p: and :cite:t: link to. Citations read "(Hubel and Wiesel, 1962)";
-# the list on the References page is sorted by author, then year.
+# the list on the References page is pybtex's "plain" (sorted by author, then
+# year) with labels of the same form. Both styles: _ext/author_year_labels.py.
 bibtex_bibfiles = ["references.bib"]
-bibtex_default_style = "plain"
-bibtex_reference_style = "author_year"
+bibtex_default_style = "plain_author_year"
+bibtex_reference_style = "author_year_round"
 
 # -- Links to other projects' docs, only when the network allows ----------------
 _INTERSPHINX = {
