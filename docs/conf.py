@@ -20,6 +20,7 @@ import cnnexplain
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE / "_ext"))
 
+import author_year_labels  # noqa: F401  (registers the bibliography's styles, see bibtex_* below)
 from accessible_site import MatplotlibScraper
 from gif_scraper import GifScraper
 
@@ -36,6 +37,7 @@ extensions = [
     "numpydoc",
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
+    "sphinxcontrib.bibtex",  # docs/references.bib: the References page and the pages' citations
     "accessible_site",  # _ext/accessible_site.py: fixes found by tools/site_check.py
     "checked_claims",  # _ext/checked_claims.py: glued numbers in the prose, the box of checked claims
     "sphinx_sitemap",
@@ -68,6 +70,15 @@ numpydoc_validation_checks = {"all", "SA01", "ES01", "EX01"}
 # comments, which autodoc reads; numpydoc would look at the docstring of the
 # value's type (tuple, Tensor) instead.
 numpydoc_validation_exclude = {r"\.[A-Z][A-Z0-9_]*$"}
+
+# -- Bibliography -------------------------------------------------------------------
+# One .bib file, one bibliography (docs/references.rst) that every page's
+# :cite:p: and :cite:t: link to. Citations read "(Hubel and Wiesel, 1962)";
+# the list on the References page is pybtex's "plain" (sorted by author, then
+# year) with labels of the same form. Both styles: _ext/author_year_labels.py.
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain_author_year"
+bibtex_reference_style = "author_year_round"
 
 # -- Links to other projects' docs, only when the network allows ----------------
 _INTERSPHINX = {

@@ -16,7 +16,7 @@ properties the rest of the story relies on.
 # %%
 # Making the images
 # -----------------
-# Like the article, which has about 600 images of each class, 50 by 50
+# Like the article :cite:p:`unni2018decryption`, which has about 600 images of each class, 50 by 50
 # pixels, we draw 600 images of each class at that size. Each line gets a
 # random position, a random thickness of 1 to 3 pixels and a random length
 # of 25 to 50 pixels. The :term:`seed` makes the data set exactly

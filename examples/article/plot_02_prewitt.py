@@ -7,7 +7,7 @@ over our line images and light up on their edges -- and tell the two classes
 apart with no learning at all. They are what the article hoped a network
 would rediscover, so they are the yardstick of every later page.
 
-The :term:`Prewitt operator` is a pair of 3x3 :term:`kernels <kernel>` that
+The :term:`Prewitt operator` :cite:p:`prewitt1970object` is a pair of 3x3 :term:`kernels <kernel>` that
 measure how fast brightness changes from left to right (``Gx``) and from top
 to bottom (``Gy``). Slide one over an image, multiplying and summing at
 every position (a :term:`convolution`), and it lights up where the image has

@@ -22,7 +22,9 @@ plain SGD. Every share comes with its :term:`95% interval`.
 # - **Adam**: the site's training (Adam, the site's learning rate), the run
 #   :func:`~cnnexplain.training.train` makes for that seed;
 # - **shuffled**: the same, but each training image carries the label of
-#   another image, so the labels say nothing about the lines;
+#   another image, so the labels say nothing about the lines (large
+#   networks trained on such labels still learn from the images
+#   :cite:p:`maennel2020random`);
 # - **SGD**: the same images and true labels, trained with plain
 #   :term:`gradient descent <gradient>` (learning rate |sgd_lr|).
 #

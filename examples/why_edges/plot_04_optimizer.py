@@ -2,7 +2,7 @@
 What the optimizer changes
 ==========================
 
-The site's runs train with :term:`Adam`, which scales the step of every
+The site's runs train with :term:`Adam` :cite:p:`kingma2015adam`, which scales the step of every
 weight by the history of that weight's :term:`gradients <gradient>`. Plain
 stochastic :term:`gradient descent` (:term:`SGD`) does not: each step is
 minus the :term:`learning rate` times the gradient, and a :term:`kernel`'s
@@ -688,8 +688,8 @@ for r, row in enumerate(axes):
 # Only Adam's first step is exactly the learning rate. From the second
 # step on, its running averages mix the new gradient with the earlier ones,
 # and a weight whose gradient changes sign from batch to batch takes a
-# smaller step. The step still cannot grow with the gradient: Kingma and Ba
-# (2015, section 2.1), who introduced Adam, bound it by the learning rate
+# smaller step. The step still cannot grow with the gradient:
+# :cite:t:`kingma2015adam{section 2.1}`, who introduced Adam, bound it by the learning rate
 # times (1 - beta1) / sqrt(1 - beta2), about |adam_ceiling| for PyTorch's
 # default betas. Over the |n_later| later steps of the same first epoch,
 # the median step of a first-layer weight is |later_median| of the
