@@ -61,7 +61,7 @@ bound(
 # changes sign across it, so its neighbouring weights are related. The
 # :term:`correlation` between each weight and its right-hand and lower neighbours
 # measures that structure: it is |prewitt_smooth| for the Prewitt kernel
-# ``Gx`` of the previous pages. To know what "unrelated" looks like, we
+# ``Gx`` :cite:p:`prewitt1970object` of the previous pages. To know what "unrelated" looks like, we
 # measure the same on many fresh random initializations, drawn the way
 # PyTorch drew ours.
 

@@ -5,7 +5,8 @@ Which kernels became edge detectors, and when
 The article looked at the trained :term:`kernels <kernel>` and saw
 :term:`edge detectors <edge detector>`. Here that impression becomes a
 number: every kernel of ``conv1`` is compared
-with :term:`Prewitt and Sobel <Prewitt operator>` :term:`edge templates
+with :term:`Prewitt and Sobel <Prewitt operator>`
+:cite:p:`prewitt1970object,sobel1968isotropic` :term:`edge templates
 <edge template>` at many orientations, after every :term:`epoch` of the
 site's default training :term:`run`, and its score is judged against what
 random kernels score. We will see which kernels end up above that

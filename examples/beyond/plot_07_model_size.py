@@ -260,7 +260,8 @@ bound(
 # against every :term:`edge template`, a perfectly symmetric line kernel
 # scores |line_score|. The :term:`correlation` of a kernel with
 # its own copy turned by 180 degrees tells the two apart: +1 for a symmetric
-# line detector, -1 for an edge operator such as Prewitt's.
+# line detector, -1 for an edge operator such as Prewitt's
+# :cite:p:`prewitt1970object`.
 
 
 def half_turn(kernel):

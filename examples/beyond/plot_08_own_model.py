@@ -252,7 +252,8 @@ setting(
 # |chance_7| of 7x7 ones. So the trained kernels are set beside a null of
 # their own kind: the same kernels at initialization. The
 # :func:`~cnnexplain.analysis.edge_match` score, how much each kernel
-# resembles its best Prewitt or Sobel template, is shown too.
+# resembles its best Prewitt or Sobel template
+# :cite:p:`prewitt1970object,sobel1968isotropic`, is shown too.
 
 from cnnexplain.analysis import edge_match, is_edge_detector
 

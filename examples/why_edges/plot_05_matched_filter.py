@@ -7,7 +7,9 @@ has a single 7x7 :term:`kernel`. Square its output and average it over the
 image, and the model's score becomes a quadratic form in the kernel's
 weights: the kernel that separates the two classes best can be written
 down, as an eigenvector of a 49x49 matrix computed from the training images
-alone. For the horizontal lines it is |top_kind|, for the vertical lines a
+alone. (For linear networks, :cite:t:`chowers2023first` explain the first
+layer's filters by the statistics of the training data; the model here is
+one kernel with a squared output instead.) For the horizontal lines it is |top_kind|, for the vertical lines a
 vertical one. Trained with plain :term:`SGD` from ten seeds, |n_close| of
 the |n_runs| runs end with a cosine above |close_level| with it
 (|close_share_words|), and in this run the cosine |this_words|. Gradient

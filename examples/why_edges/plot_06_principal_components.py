@@ -6,13 +6,13 @@ An old answer to "why edges?" needs no labels at all. Take many small
 patches of the images a layer sees, and ask which patterns account for most
 of their variation: these patterns are the patches' *principal components*,
 the :term:`eigenvectors <eigenvector>` of their :term:`second-moment matrix
-<patch second-moment matrix>`. For photographs, Baddeley and Hancock (1991)
+<patch second-moment matrix>`. For photographs, :cite:t:`baddeley1991statistical`
 found a blob first, then horizontal and vertical first-derivative
-operators (edges), then higher derivatives, two of them bars. Linsker
-(1986) showed that a layered network whose units learn by a Hebb-type rule
+operators (edges), then higher derivatives, two of them bars.
+:cite:t:`linsker1986orientation` showed that a layered network whose units learn by a Hebb-type rule
 from the correlations of their input, with nothing but random activity at
 its start, develops centre-surround and then orientation-selective units.
-Maennel et al. (2020) found that networks trained on *random* labels still
+:cite:t:`maennel2020random` found that networks trained on *random* labels still
 align their first-layer weights with the principal components of their
 data.
 
@@ -75,7 +75,7 @@ for i in range(8):
 # and third are a horizontal and a vertical step, and they are the only two
 # of the first eight that pass the edge test; the fourth and fifth are a
 # horizontal and a vertical bar, the shape of a :term:`line detector`.
-# Baddeley and Hancock found the same sequence in photographs -- a blob,
+# :cite:t:`baddeley1991statistical` found the same sequence in photographs -- a blob,
 # then first derivatives, then higher ones -- and here it comes from images
 # of single lines. The first
 # |n_top| components carry |top_carried| of the patches' mean square.
@@ -233,7 +233,8 @@ for name in ("adam", "shuffled"):
 # kind of change lies along these components far more than a random
 # direction does (each difference's interval in the box): in that sense,
 # training aligns the first layer with the principal components of its
-# data, with true labels and, as Maennel et al. found, with random ones.
+# data, with true labels and, as :cite:t:`maennel2020random` found, with
+# random ones.
 # Against the null of their own kind the picture is finer: |labels_sentence|;
 # |true_sums_sentence|; and |shuffled_sums_sentence|.
 #
