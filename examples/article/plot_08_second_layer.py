@@ -3,8 +3,8 @@ A first look at the second layer
 ================================
 
 You will see the second layer's weights, its maps for a horizontal and a
-vertical line, and whether it tells the classes apart better than the first
-layer. The article stops at the first layer; this page shows what the network
+vertical line, and whether its kernels are more selective for one class than
+the first layer's. The article stops at the first layer; this page shows what the network
 builds from the first layer's maps, one step closer to its decision.
 
 The deeper :term:`kernels <kernel>`, the article says, have too many
@@ -109,6 +109,8 @@ setting(
 
 w2 = run.history["conv2.weight"][-1]  # (out, in, 3, 3)
 use = np.linalg.norm(w2, axis=(2, 3)).sum(axis=0)
+# The same at initialization: how unequal the use is before any training.
+use_start = np.linalg.norm(run.history["conv2.weight"][0], axis=(2, 3)).sum(axis=0)
 sel1 = selectivity(model, run.test_set, layer="relu1")
 rank = np.argsort(-use)
 for j in rank:
@@ -130,6 +132,7 @@ glue("place_most", ordinal(place[k_most]))
 glue("place_vertical", ordinal(place[k_vertical]))
 glue("place_horizontal", ordinal(place[k_horizontal]))
 glue("use_ratio", use.max() / use.min(), "{:.1f}")
+glue("use_ratio_start", use_start.max() / use_start.min(), "{:.1f}")
 # (Where the most selective kernel ranks is reported, not claimed.)
 # The sentence follows the run (over 35 runs of 20 epochs, the ratio ran from 0.63 to 0.88).
 if use.min() / use.max() >= margins["half"]:
@@ -162,7 +165,10 @@ else:
 
 # %%
 # |use_words|: in this run the most used map gets |use_ratio| times the
-# weight of the least used one. The most selective kernel of the first layer, kernel |k_most| (index
+# weight of the least used one. Before training, the random weights
+# already gave a ratio of |use_ratio_start|: a spread like this needs no
+# training, and the ranking by use says more about the random start than
+# about what training built. The most selective kernel of the first layer, kernel |k_most| (index
 # |index_most| on the test images), ranks |place_most| of the eight by use;
 # the vertical pick ranks |place_vertical| and the horizontal pick
 # |place_horizontal|.

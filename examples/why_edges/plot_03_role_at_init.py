@@ -369,7 +369,14 @@ _ = glue(
 # |n_positive_shuffled| of the |n_runs| runs (|positive_shuffled_low| to
 # |positive_shuffled_high|), |rho_shuffled_median| in the median run. The
 # difference, true minus shuffled labels, has median |rho_diff|
-# (|rho_diff_level| interval |rho_diff_low| to |rho_diff_high|): |rho_words|. What the
+# (|rho_diff_level| interval |rho_diff_low| to |rho_diff_high|): |rho_words|.
+# Two things weigh on that comparison. The shuffled twins move their
+# kernels about half as far from the start as the true labels do (the
+# seed study's medians, |/auto_examples/beyond/plot_05_seeds:size_shuffled_mid| and
+# |/auto_examples/beyond/plot_05_seeds:size_adam_mid| of the start's length), and a kernel
+# that moves less keeps more of its start, so a higher correlation is
+# expected from that alone. And many pairs of runs tie, which the sign
+# test's interval counts as no difference. What the
 # correlation shows, then, is that training keeps much of a kernel's start;
 # the twins say that this happens with or without a task to learn.
 #
