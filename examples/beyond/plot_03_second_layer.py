@@ -60,7 +60,6 @@ colorbar = fig.colorbar(im, ax=axes[:, 1:], shrink=0.9, label="relu2")
 # you run this file, it only prints a warning.
 from cnnexplain.claims import (
     bound,
-    check,
     every,
     glue,
     majority,
@@ -68,15 +67,15 @@ from cnnexplain.claims import (
     setting,
 )
 
-check(
-    "conv2 applies 3x3 weights to the 8 maps of the first layer, in 8 channels",
-    tuple(model.conv2.weight.shape) == (8, 8, 3, 3),
-    measured=f"conv2 weights {tuple(model.conv2.weight.shape)}",
+setting(
+    "conv2 applies 3x3 weights to the 8 maps of the first layer, in 8 channels (its weights' shape)",
+    tuple(model.conv2.weight.shape),
+    expected=(8, 8, 3, 3),
 )
-check(
-    "the relu2 maps of the 50x50 images are 8 channels of 20x20",
-    tuple(lines.shape[-2:]) == (50, 50) and tuple(maps.shape[1:]) == (8, 20, 20),
-    measured=f"images {tuple(lines.shape[-2:])}, maps {tuple(maps.shape[1:])}",
+setting(
+    "the relu2 maps of the 50x50 images are 8 channels of 20x20 (image size, map shape)",
+    (tuple(lines.shape[-2:]), tuple(maps.shape[1:])),
+    expected=((50, 50), (8, 20, 20)),
 )
 # sphinx_gallery_end_ignore
 
@@ -127,20 +126,27 @@ glue("vertical_channels", channels_phrase(vertical_channels))
 # sentence follows the run: a second layer's index can be noisier than that.
 if CLEAR >= 2 * noise:
     noise_words = ""
-    check(
-        "a clear preference (index beyond the cut) is outside the index's noise (the cut is at least twice it)",
-        CLEAR >= 2 * noise,
-        measured=f"cut {CLEAR}, largest test/training difference {noise:.3f}",
+    bound(
+        "in this run, a clear preference (index beyond the cut, 0.1) is outside the index's "
+        "noise (the noise is at most half the cut, 0.05)",
+        noise,
+        n=len(index),
+        at_most=0.05,
+        statistic="largest difference of a channel's index, test and training images",
+        fmt="{:.3f}",
     )
 else:
     noise_words = (
         f" In this run, though, some channel's index moves by {noise:.2f} between the two image "
         "sets, more than half the cut: a preference just beyond the cut may be noise here."
     )
-    check(
-        "in this run, the cut is less than twice the index's noise, as the text says",
-        CLEAR < 2 * noise,
-        measured=f"cut {CLEAR}, largest test/training difference {noise:.3f}",
+    bound(
+        "in this run, the index's noise is more than half the cut (0.05), as the text says",
+        noise,
+        n=len(index),
+        at_least=0.05,
+        statistic="largest difference of a channel's index, test and training images",
+        fmt="{:.3f}",
     )
 # Whether the two single lines shown answer as each channel's index says; the index is a
 # mean over all test images, and at seed 43308268 one of the two lines went the other way.
@@ -152,10 +158,13 @@ disagree = sorted(
 )
 if not preferred:
     lines_words = "No channel of this run has a clear preference, so the two lines have nothing to agree with."
-    check(
+    bound(
         "in this run, no channel has a clear preference",
-        not preferred,
-        measured=f"{len(horizontal_channels)} horizontal, {len(vertical_channels)} vertical",
+        len(preferred),
+        n=len(index),
+        at_most=0,
+        statistic="channels with a clear preference",
+        fmt="{:.0f}",
     )
 elif not disagree:
     lines_words = (
@@ -224,10 +233,11 @@ fig = viz.plot_maximizing_inputs(first, kernels=kernels, crop=15)
 
 # sphinx_gallery_start_ignore
 glue("worst_match", min(match), "{:.2f}")
-check(
-    "conv1 maps are 44x44 and the centre unit sees input rows and columns 21 to 27",
-    (side, c0) == (44, 21),
-    measured=f"{side}x{side}, rows {c0} to {c0 + 6}",
+setting(
+    "conv1 maps are 44x44 and the centre unit sees input rows and columns 21 to 27 (side, "
+    "first row)",
+    (side, c0),
+    expected=(44, 21),
 )
 # The blur and the pull towards grey keep a patch from copying its kernel exactly:
 # at seeds 13, 101, 4242 and 90001 the lowest correlation was 0.88 to 0.91. "Closely"
@@ -244,10 +254,13 @@ bound(
 glue("match_cut", MATCH)
 # 0.02 is the threshold this page uses for "away from grey" (below).
 far_out = float((first[:, outside] - 0.5).abs().max())
-check(
+bound(
     "beyond the patch and a one-pixel fringe, the image stays grey (within 0.02)",
-    far_out < 0.02,
-    measured=f"largest distance from grey {far_out:.3f}",
+    far_out,
+    n=len(first),
+    at_most=0.02,
+    statistic="largest distance from grey further out, over the 8 images",
+    fmt="{:.3f}",
 )
 # sphinx_gallery_end_ignore
 
@@ -279,12 +292,22 @@ print(f"columns {cols.min()} to {cols.max()}")
 fig = viz.plot_maximizing_inputs(centre, crop=16)
 
 # sphinx_gallery_start_ignore
-# The 12x12 window and a one-pixel fringe on each side: at most 14 rows and columns.
-height, width = int(rows.max() - rows.min() + 1), int(cols.max() - cols.min() + 1)
-check(
-    "the images leave grey only within the 12x12 window and the blur's fringe",
-    height <= 14 and width <= 14,
-    measured=f"{height} rows, {width} columns",
+# The window of conv2's centre unit: unit 9 of the 20x20 map sees input rows (and
+# columns) 2 * 9 = 18 to 29 (conv1's 7 pixels, pooling by 2, conv2's 3). With the
+# blur's one-pixel fringe: 17 to 30. Every pixel outside must stay grey (within 0.02).
+unit = (maps.shape[-1] - 1) // 2
+window = torch.zeros(50, 50, dtype=torch.bool)
+window[2 * unit - 1 : 2 * unit + 13, 2 * unit - 1 : 2 * unit + 13] = True
+setting(
+    "the centre unit of conv2 sees input rows and columns 18 to 29 (first row, map side)",
+    (2 * unit, maps.shape[-1]),
+    expected=(18, 20),
+)
+every(
+    "the images leave grey only within the 12x12 window and the blur's one-pixel fringe "
+    "(rows and columns 17 to 30)",
+    (~changed[~window]).numpy(),
+    statistic="pixels outside the window and its fringe that stay grey in every image",
 )
 # sphinx_gallery_end_ignore
 
@@ -428,13 +451,35 @@ else:
     )
     glue("agree_words", "the two measures agree only loosely")
 glue("stripes_words", check_lying(stripes, "stripes"))
-check(
-    "in this run, the channel with the weakest preference "
-    + ("wants" if fainter else "does not want")
-    + " fainter stripes than every channel with a clear preference",
-    fainter == (abs(stripes[weakest]) < np.abs(stripes[clear]).min(initial=np.inf)),
-    measured=f"channel {weakest}: {stripes[weakest]:+.2f}; clear preferences: {clear_low:.2f} or more",
-)
+# The stripes of the weakest channel against those of each channel with a
+# clear preference (none: the sentence has nothing to compare).
+fainter_than = abs(stripes[weakest]) < np.abs(stripes[clear])
+if not clear.any():
+    bound(
+        "in this run, no channel has a clear preference to compare the weakest one with",
+        int(clear.sum()),
+        n=len(index),
+        at_most=0,
+        statistic="channels with a clear preference",
+        fmt="{:.0f}",
+    )
+elif fainter:
+    every(
+        "in this run, the channel with the weakest preference wants fainter stripes than every "
+        "channel with a clear preference",
+        fainter_than,
+        statistic="channels with a clear preference whose stripes are stronger",
+    )
+else:
+    bound(
+        "in this run, the channel with the weakest preference does not want fainter stripes "
+        "than every channel with a clear preference",
+        int((~fainter_than).sum()),
+        n=int(clear.sum()),
+        at_least=1,
+        statistic="channels with a clear preference whose stripes are as faint or fainter",
+        fmt="{:.0f}",
+    )
 # "Much stronger": the stripe index exceeds the selectivity index by more than 0.3, in
 # size. Channel `apart` is where it exceeds it most; the sentence follows the run.
 MUCH = 0.3

@@ -50,24 +50,31 @@ fig = viz.plot_samples(hard.test_set, n_per_class=5)
 # The numbers the text of this page quotes (glue) and its claims (check), see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
-from cnnexplain.claims import bound, check, every, glue, plural
+from cnnexplain.claims import bound, every, glue, plural, setting
 
 glue("lit", lit, "{:.0%}")
 n_hard = len(hard.train_set) + len(hard.test_set)
-check(
-    "four classes of 600 lines each, with pixel noise of standard deviation 0.2",
-    len(hard.test_set.classes) == 4 and n_hard == 4 * 600 and data["noise"] == 0.2,
-    measured=f"{len(hard.test_set.classes)} classes, {n_hard} images, noise {data['noise']}",
+setting(
+    "four classes of 600 lines each (classes, images), with pixel noise of standard deviation 0.2",
+    (len(hard.test_set.classes), n_hard, data["noise"]),
+    expected=(4, 2400, 0.2),
 )
-check(
+# "About half": 40% to 60% of the test images' pixels. The noise is symmetric
+# around 0 before clipping, so about half of the background goes up.
+bound(
     "about half of the pixels are above zero (40% to 60%)",
-    0.4 < lit < 0.6,
-    measured=f"{lit:.1%}",
+    lit,
+    n=int(hard.test_set.images.numel()),
+    at_least=0.4,
+    at_most=0.6,
+    statistic="share of the test images' pixels above zero",
+    fmt="{:.1%}",
 )
-check(
-    "same initial kernels and as many training images seen in both runs",
-    same_start and steps[0] == steps[1],
-    measured=f"{'same' if same_start else 'different'} kernels, {steps[0]} and {steps[1]} images",
+setting(
+    "same initial kernels, and as many training images seen in both runs (1,920 x 10 and "
+    "960 x 20)",
+    (bool(same_start), steps[0], steps[1]),
+    expected=(True, 19200, 19200),
 )
 # sphinx_gallery_end_ignore
 
@@ -112,42 +119,59 @@ glue("acc_hard_end", acc_hard[-1], "{:.1%}")
 glue("errors", errors)
 glue("error_images", plural(errors, "test image", "test images"))
 glue("n_test_hard", len(hard.test_set))
-check(
-    "the four-class run has twice as many training images",
-    len(hard.train_set) == 2 * len(easy.train_set),
-    measured=f"{len(hard.train_set)} and {len(easy.train_set)}",
+setting(
+    "the four-class run has twice as many training images (four-class, two-class)",
+    (len(hard.train_set), len(easy.train_set)),
+    expected=(1920, 960),
 )
 # 15 points are several standard deviations of an accuracy measured on 480 images (at most
 # 2.3 points). The sentences follow the run: one run of each task need not come out this way.
 GAP, HIGH = 0.15, 0.98
 behind = acc_easy[2] - acc_hard[1]
+PACE = "two-class accuracy minus four-class accuracy, after as many training images"
 if behind > GAP:
     pace = "The four-class run learns more slowly in this run"
-    pace_claim, pace_holds = (
-        "the four-class run is behind by more than 15 points",
-        behind > GAP,
+    bound(
+        "in this run, after as many training images, the four-class run is behind by more "
+        "than 15 points",
+        behind,
+        n=len(hard.test_set),
+        at_least=0.15,
+        statistic=PACE,
+        fmt="{:+.1%}",
     )
 elif behind < -GAP:
     pace = "The four-class run learns faster in this run"
-    pace_claim, pace_holds = (
-        "the four-class run is ahead by more than 15 points",
-        behind < -GAP,
+    bound(
+        "in this run, after as many training images, the four-class run is ahead by more "
+        "than 15 points",
+        behind,
+        n=len(hard.test_set),
+        at_most=-0.15,
+        statistic=PACE,
+        fmt="{:+.1%}",
     )
 else:
     pace = "In this run the two tasks keep pace to within 15 points"
-    pace_claim, pace_holds = "the two runs are within 15 points", abs(behind) <= GAP
+    bound(
+        "in this run, after as many training images, the two runs are within 15 points",
+        behind,
+        n=len(hard.test_set),
+        at_least=-0.15,
+        at_most=0.15,
+        statistic=PACE,
+        fmt="{:+.1%}",
+    )
 glue("pace_words", pace)
-check(
-    f"after as many training images, {pace_claim}",
-    pace_holds,
-    measured=f"{acc_hard[1]:.1%} against {acc_easy[2]:.1%}",
-)
 if acc_hard[-1] > HIGH:
     glue("end_words", "But it ends at")
-    check(
-        "the four-class run ends above 98%",
-        acc_hard[-1] > HIGH,
-        measured=f"{acc_hard[-1]:.1%}",
+    bound(
+        "in this run, the four-class run ends above 98%",
+        acc_hard[-1],
+        n=len(hard.test_set),
+        at_least=0.98,
+        statistic="final test accuracy of the four-class run",
+        fmt="{:.1%}",
     )
 else:
     glue("end_words", "It ends at")
