@@ -73,3 +73,11 @@ def test_the_project_examples_are_counted(tool):
     counts = tool.count_examples(ROOT / "examples")
     assert len(counts) >= 20
     assert sum(c.old + c.new for c in counts.values()) > 250
+
+
+def test_no_example_makes_an_unqualified_check(tool):
+    # Every claim of the site states its statistic, its test and its margin (a claim kind); a
+    # boolean check() can test something weaker than its sentence and the box cannot show it.
+    counts = tool.count_examples(ROOT / "examples")
+    unqualified = {name: c.old for name, c in counts.items() if c.old}
+    assert not unqualified, f"examples with check() calls, use a claim kind instead: {unqualified}"

@@ -985,7 +985,11 @@ else:
 # batches: once with the true labels (its ``adam`` arm, the site's usual
 # training) and once with the labels shuffled (its ``shuffled`` arm). Within
 # a seed the two runs differ only in the labels, so the comparison is an
-# experiment on the labels, seed by seed. For each arm, the share of the
+# experiment on the labels, seed by seed. Training on random labels is an
+# old probe: :cite:t:`maennel2020random` found that it still aligns the
+# first layer with the principal components of the data, which
+# :doc:`a later page <../why_edges/plot_06_principal_components>` measures
+# here. For each arm, the share of the
 # trained kernels that are edge detectors, and the share of the changes;
 # the :term:`95% intervals <95% interval>` resample whole seeds
 # (:func:`~cnnexplain.analysis.seed_bootstrap`), since the eight kernels of

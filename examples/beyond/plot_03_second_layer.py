@@ -612,9 +612,9 @@ majority(
 # share of all seeds |n_agree_low| to |n_agree_high|: |n_agree_words|). In
 # this run, the second layer's mean ``|index|`` is |second_size| against
 # |first_size| for the first; whether a difference like this is more than
-# chance, :ref:`the article's second-layer page
-# <sphx_glr_auto_examples_article_plot_08_second_layer.py>` asks, with an
-# interval. The second layer's mean is the larger in |n_more| of the
+# the noise of measuring it on the test images, :ref:`the article's
+# second-layer page <sphx_glr_auto_examples_article_plot_08_second_layer.py>`
+# asks, with an interval. The second layer's mean is the larger in |n_more| of the
 # ten runs (95% interval for all seeds |n_more_low| to |n_more_high|:
 # |n_more_words|).
 

@@ -8,9 +8,13 @@ Three standard attribution methods ask, image by image, which pixels the
 decision rests on. We compute all three (with `Captum
 <https://captum.ai>`_, through :mod:`cnnexplain.analysis`) on horizontal and
 vertical lines, measure how much of each map falls on the line, and open up
-:term:`Grad-CAM` to see how it tells the two classes apart.
-:term:`Occlusion <occlusion>` needs a choice first: what to hide the pixels
-with.
+:term:`Grad-CAM` :cite:p:`selvaraju2020gradcam` to see how it tells the two
+classes apart. :term:`Occlusion <occlusion>` needs a choice first: what to
+hide the pixels with. One caution comes first: :cite:t:`adebayo2018sanity`
+showed that some attribution maps look much the same when the network's
+weights are replaced by random ones, so a map that sits on the line is not
+by itself evidence of what the network learned. This page does not yet run
+their randomization test; read its maps with that in mind.
 
 .. note::
 
