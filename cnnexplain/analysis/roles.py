@@ -128,12 +128,15 @@ class Cast:
         Returns
         -------
         str
-            A clause such as "it passes the edge test, and prefers
-            horizontal lines most of those that do".
+            A clause such as "it, or what training added to it, passes the
+            edge test, and it prefers horizontal lines most of those that do".
         """
         name = check_choice("name", name, self.pair)
         if self.picked_for_edge[name]:
-            return f"it passes the edge test, and prefers {name} lines most of those that do"
+            return (
+                f"it, or what training added to it, passes the edge test, and it prefers {name} "
+                "lines most of those that do"
+            )
         return f"it prefers {name} lines most; none that passes the edge test clearly does"
 
     def table(self) -> str:

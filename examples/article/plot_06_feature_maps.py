@@ -355,9 +355,9 @@ grew_verdict = glue(
     "grew_verdict",
     picks_phrase(
         grew,
-        "training made each kernel's answer to its own line stronger",
-        "training made only the {} kernel's answer to its own line stronger",
-        "training made neither kernel's answer to its own line stronger",
+        "on these two test lines, training made each kernel's answer to its own line stronger",
+        "on these two test lines, training made only the {} kernel's answer to its own line stronger",
+        "on these two test lines, training made neither kernel's answer to its own line stronger",
     ),
 )
 
@@ -577,8 +577,10 @@ else:
 # |/auto_examples/beyond/plot_05_seeds:default_h| horizontal and
 # |/auto_examples/beyond/plot_05_seeds:default_v| vertical edge detectors in
 # this run. Over its |/auto_examples/beyond/plot_05_seeds:n_runs| runs, one
-# per seed, the article's picture -- one horizontal and one vertical edge
-# detector -- holds in |/auto_examples/beyond/plot_05_seeds:n_both| of them.
+# per seed, each trained for |/auto_examples/beyond/plot_05_seeds:n_epochs|
+# epochs, the article's picture -- at least one horizontal and one vertical
+# edge detector -- holds in |/auto_examples/beyond/plot_05_seeds:n_both| of
+# them.
 # So read the two kernels of this page as the cast's horizontal and vertical
 # kernels, named by one rule; the :ref:`cast <kernel-cast>` shows every
 # kernel's answer to every question.

@@ -400,8 +400,8 @@ else:
     )  # fmt: skip
 _ = glue(
     "still_there",
-    "The dead kernel is still there, with whatever weights it had when it died: dead does "
-    "not mean empty."
+    "The dead kernel is still there, with the weights it was left with when its drift stopped: "
+    "dead does not mean empty."
     if dead_fast.indices
     else "No kernel died in this run, so there is no dead kernel to show.",
 )

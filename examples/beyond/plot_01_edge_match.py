@@ -129,17 +129,20 @@ glue("n_above_median", int((end > null.median).sum()))
 # often), so a run may start with an edge detector.
 n_start = int(edge_start.sum())
 if n_start == 0:
-    glue("start_words", "none of the kernels is an edge detector at initialization")
+    glue(
+        "start_words",
+        "none of the kernels scores above the threshold at initialization",
+    )
     every(
-        "at initialization no kernel is an edge detector",
+        "at initialization no kernel scores above the threshold",
         ~np.asarray(edge_start),
         statistic="kernels under the threshold at initialization",
     )
 else:
     glue(
         "start_words",
-        f"{n_start} of the kernels {plural(n_start, 'is', 'are')} an edge detector already at "
-        "initialization, by chance: random kernels sometimes pass",
+        f"{n_start} of the kernels {plural(n_start, 'scores', 'score')} above the threshold "
+        "already at initialization, by chance: random kernels sometimes do",
     )
     bound(
         "at initialization some kernel is an edge detector",
@@ -157,8 +160,9 @@ setting(
 # sphinx_gallery_end_ignore
 
 # %%
-# In this run, |start_words|, and |n_edge_end| of the eight are edge
-# detectors after training. |n_rose| of the eight end with a higher score than they started
+# In this run, |start_words|, and |n_edge_end| of the eight score above it
+# after training (by this threshold test, not yet the site's edge test,
+# which a later section defines). |n_rose| of the eight end with a higher score than they started
 # with, and |n_above_median| end above the median of random kernels. A kernel
 # between the median and the threshold does look a little like its best
 # template, but in one layer of eight random kernels out of twenty, the best
@@ -646,10 +650,13 @@ anim = FuncAnimation(anim_fig, show_epoch, frames=frames, interval=500)
 # clean and with Gaussian noise; line detectors, blobs, differences of
 # Gaussians, checkerboards, constants and noise; and, with no answer known in
 # advance, smooth random fields (blurred white noise) and random weighted sums
-# of patches of our line images. The noise that matters is noise as strong as
-# the edge, a signal-to-noise ratio of |def_hardest|: training changed this
-# run's kernels by |def_size_low| to |def_size_high| times the length of their
-# random initial weights, and those weights are noise to the edge it adds.
+# of patches of our line images. Noise matters because a trained kernel is
+# its random start plus what training added: training changed this run's
+# kernels by |def_size_low| to |def_size_high| times the length of their
+# random initial weights, so an added edge sits in noise about as strong as
+# itself or stronger, a signal-to-noise ratio near or below 1. The table
+# goes down to |def_hardest|, and a later table shows how often the test
+# misses edges at such ratios.
 
 from cnnexplain.analysis import edge_validation, is_edge_detector
 
@@ -792,11 +799,12 @@ bound(
 # |def_smooth_1_high|) and |def_smooth_15| when blurred by 1.5 pixels
 # (|def_smooth_15_low| to |def_smooth_15_high|), and random sums of patches
 # of our line images |def_patches| (|def_patches_low| to
-# |def_patches_high|). None of them has an edge. At the scale of a 7x7
+# |def_patches_high|). None of the smooth fields has an edge; the patch
+# sums are built from pieces of lines, without any learning. At the scale of a 7x7
 # kernel, a smooth field is a ramp plus some curvature, and when the ramp
-# dominates, the test cannot tell it from an edge. So these are false
-# passes, and they matter most for the changes: a change made by training is
-# a weighted sum of patches, smooth by construction. Random sums of patches
+# dominates, the test cannot tell it from an edge. So the smooth
+# fields' passes are false passes, and these rates matter most for the changes: a change made by training is
+# built from weighted sums of patches. Random sums of patches
 # pass |def_patches| of the time with nothing learned, so a share of changes
 # that pass means something only next to that rate, and next to the changes
 # made with shuffled labels (the baseline above).
@@ -1116,7 +1124,8 @@ glue(
     "patch_words",
     patch_test.choose(
         larger="more changes pass than random sums of patches do (the whole interval lies "
-        "above 0), so chance alone does not account for all of them",
+        "above 0); the fairer comparison, changes against changes, is the shuffled-label "
+        "twins of the last section",
         smaller="fewer changes pass than random sums of patches do (the whole interval lies "
         "below 0)",
         cannot_tell="the study cannot tell whether more changes pass than random sums of "

@@ -319,11 +319,11 @@ else:
 # leaning to the edge side.
 is_edge_line = bool(is_edge_detector(line_kernel))
 if is_edge_line:
-    line_verdict = f"and it is an edge detector by the site's definition (edge score {score_line:.2f})"
+    line_verdict = f"and it is an edge detector by the site's definition (its score against edge templates, a different measure, is {score_line:.2f})"
 elif strong_pref:
-    line_verdict = f"yet it is not an edge detector by the site's definition (edge score {score_line:.2f})"
+    line_verdict = f"yet it is not an edge detector by the site's definition (its score against edge templates, a different measure, is {score_line:.2f})"
 else:
-    line_verdict = f"and it is not an edge detector by the site's definition (edge score {score_line:.2f})"
+    line_verdict = f"and it is not an edge detector by the site's definition (its score against edge templates, a different measure, is {score_line:.2f})"
 glue("line_verdict", line_verdict)
 # Which side the kernel leans to, and whether it is far from the pole (below 0.8 in size),
 # in words chosen by the run; each branch claims what its words say.
@@ -499,9 +499,9 @@ glue("drop_3x3", drops["8 x 3x3"].max(), "{:.1f}")
 drop_two = drops["2 x 7x7"].max()
 what = "largest drop when one of the two kernels is zeroed (points)"
 if drop_two > 20:
-    two_words = f"the network cannot spare the more important one: zeroing it costs {drop_two:.1f} points"
+    two_words = f"this run cannot spare the more important one: zeroing it costs {drop_two:.1f} points"
     bound(
-        "with two kernels, zeroing the more important one costs more than 20 points",
+        "in this run, with two kernels, zeroing the more important one costs more than 20 points",
         drop_two, n=1, at_least=20, statistic=what, fmt="{:.1f}",
     )  # fmt: skip
 elif drop_two > 1:
@@ -510,7 +510,7 @@ elif drop_two > 1:
         "not more than 20: left alone, the other kernel still gets most test images right"
     )
     bound(
-        "with two kernels, zeroing the more important one costs more than 1 point, at most 20",
+        "in this run, with two kernels, zeroing the more important one costs more than 1 point, at most 20",
         drop_two, n=1, at_least=1, at_most=20, statistic=what, fmt="{:.1f}",
     )  # fmt: skip
 else:
@@ -519,7 +519,7 @@ else:
         "gets nearly every test image the full network gets right"
     )
     bound(
-        "with two kernels, zeroing either one costs at most 1 point",
+        "in this run, with two kernels, zeroing either one costs at most 1 point",
         drop_two, n=1, at_most=1, statistic=what, fmt="{:.1f}",
     )  # fmt: skip
 glue("two_words", two_words)
@@ -530,10 +530,10 @@ costly = drops["16 x 7x7"] > 1
 if not costly.any():
     glue(
         "sixteen_words",
-        f"zeroing any one of them costs at most 1 point ({drop_sixteen:.1f} at most)",
+        f"zeroing any one of them costs at most 1 point in this run ({drop_sixteen:.1f} at most)",
     )
     every(
-        "with sixteen kernels, zeroing any one costs at most 1 point",
+        "in this run, with sixteen kernels, zeroing any one costs at most 1 point",
         ~costly,
         statistic="kernels of sixteen whose zeroing costs at most 1 point",
     )
@@ -545,7 +545,7 @@ else:
         f"zeroed in this run (the most important one {drop_sixteen:.1f} points)",
     )
     bound(
-        "with sixteen kernels, zeroing the most important one costs more than 1 point",
+        "in this run, with sixteen kernels, zeroing the most important one costs more than 1 point",
         drop_sixteen, n=1, at_least=1,
         statistic="largest drop when one of the sixteen kernels is zeroed (points)", fmt="{:.1f}",
     )  # fmt: skip

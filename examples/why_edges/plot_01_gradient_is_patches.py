@@ -345,16 +345,18 @@ every(
 # its own negative. The gradient of kernel |kernel| in the figure correlates
 # |half_turn| with itself turned by half a turn: |grad_shape|. Either way,
 # it is made of lines and their edges. Whether the sum comes out an edge
-# detector depends on the weights of the sum, and the labels set those: the
-# weight ``delta`` of each patch, its sign, its size, and whether it is zero.
+# detector depends on the weights of the sum, which the error signal sets:
+# the weight ``delta`` of each patch, its sign, its size, and whether it is
+# zero. ``delta`` depends both on the labels and on the network's current
+# weights (the next page shows how).
 # Over the seed study, :ref:`the edge-match page <labels-over-seeds>` finds
 # |/auto_examples/beyond/plot_01_edge_match:sl_true_change| of the changes
 # to be edge detectors after training with the true labels, and
 # |/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change| after
 # training from the same starts with shuffled labels. Compare both with a
-# base rate: the changes training makes are built from such patches, so they
-# are smooth, and smooth patterns with no edge in them -- random sums of
-# training patches -- pass the same edge test
+# base rate: the changes training makes are built from such patches, and
+# random sums of patches of our line images, made without any learning,
+# pass the same edge test
 # |/auto_examples/beyond/plot_01_edge_match:patch_sum_rate| of the time
 # (|/auto_examples/beyond/plot_01_edge_match:patch_sum_low| to
 # |/auto_examples/beyond/plot_01_edge_match:patch_sum_high|).

@@ -7,14 +7,15 @@ has a single 7x7 :term:`kernel`. Square its output and average it over the
 image, and the model's score becomes a quadratic form in the kernel's
 weights: the kernel that separates the two classes best can be written
 down, as an eigenvector of a 49x49 matrix computed from the training images
-alone. (For linear networks, :cite:t:`chowers2023first` explain the first
-layer's filters by the statistics of the training data; the model here is
+alone. (For linear networks, :cite:t:`chowers2023first` explain how the
+first layer's filters spread their energy over the components of the
+training data; the model here is
 one kernel with a squared output instead.) For the horizontal lines it is |top_kind|, for the vertical lines a
 vertical one. Trained with plain :term:`SGD` from ten seeds, |n_close| of
 the |n_runs| runs end with a cosine above |close_level| with it
 (|close_share_words|), and in this run the cosine |this_words|. Gradient
-descent on this model is power iteration on that matrix, stopped early: in
-each of the ten runs, one number fitted to the run rebuilds the learned
+descent on this model behaves approximately like power iteration on that
+matrix, stopped early: in each of the ten runs, one number fitted to the run rebuilds the learned
 kernel from its initial one (cosine |rebuilt_min| or more), the runs that
 end far from the closed-form kernel included.
 """
@@ -307,7 +308,9 @@ errors = np.array([r["error"] for r in at_init])
 approx = np.array([r["approximation"] for r in at_init])
 dw = np.array([r["D w"] for r in at_init])
 qs = np.array([r["q"] for r in at_init])
-glue("approx_min", approx.min(), "{:.3f}")
+glue(
+    "approx_min", np.floor(approx.min() * 1000) / 1000, "{:.3f}"
+)  # "or more": round down
 glue("dw_min", dw.min(), "{:.2f}")
 glue("dw_max", dw.max(), "{:.2f}")
 glue("dw_median", np.median(dw), "{:.2f}")
@@ -605,7 +608,9 @@ to_start = np.array(
 rebuilt_alignment = np.array(
     [preferred.alignment(rebuilt[s][0], favoured_rank(histories[s])) for s in seeds]
 )
-rebuilt_min = glue("rebuilt_min", fit.min(), "{:.2f}")
+rebuilt_min = glue(
+    "rebuilt_min", np.floor(fit.min() * 100) / 100, "{:.2f}"
+)  # round down
 glue("start_max", to_start.max(), "{:.2f}")
 same_side = (rebuilt_alignment > close_level) == close
 this_t, this_rank = rebuilt[this][1], favoured_rank(histories[this])
@@ -653,9 +658,10 @@ if n_far:
         f"The {plural(n_far, 'run', f'{n_far} runs')} that {plural(n_far, 'ends', 'end')} far from the "
         f"closed-form kernel ({plural(n_far, 'seed', 'seeds')} {listed}) started with",
     )
-    glue("far_ratio_min", start_ratio[far].min(), "{:.1f}")
-    glue("close_ratio_max", start_ratio[close].max(), "{:.1f}")
-    glue("far_line_min", line_end[far].min(), "{:.2f}")
+    # "At least" rounds down, "at most" rounds up: the printed bound stays true.
+    glue("far_ratio_min", np.floor(start_ratio[far].min() * 10) / 10, "{:.1f}")
+    glue("close_ratio_max", np.ceil(start_ratio[close].max() * 10) / 10, "{:.1f}")
+    glue("far_line_min", np.floor(line_end[far].min() * 100) / 100, "{:.2f}")
 every(
     "in each of the ten runs, the rebuilt kernel points along the learned one with a cosine of "
     "0.9 or more",
@@ -697,10 +703,10 @@ if n_far:
 # also tell which runs end far from the closed-form kernel: they are on the
 # same side of |close_level| as the learned ones in every run.
 # |far_text| at least |far_ratio_min| times as much of the runner-up as of
-# the winner, against at most |close_ratio_max| in the other runs. The few
-# epochs before the images were classified did not undo that head start:
-# their kernels end as line detectors, with a cosine of |far_line_min| or
-# more with the runner-up.
+# the winner, against at most |close_ratio_max| in the other runs. In these
+# runs, the few epochs before the images were classified did not undo that
+# head start: their kernels end near the runner-up, the line-detector
+# eigenvector, with a cosine of |far_line_min| or more.
 #
 # This run's kernel, at initialization, after training, rebuilt from the
 # initial one, and the closed-form kernel, each divided by its length (the

@@ -19,10 +19,11 @@ data.
 This page computes the principal components of our training patches and
 asks how much of what training changes in a kernel lies along them, over the
 |n_seeds| seeds of the seed study: with the true labels, with shuffled labels
-(the twin trained from the same start on the same batches) and with plain
-SGD. Two nulls of the changes' own kind come with it: random directions,
-and random weighted sums of training patches, which are smooth like a change
-but carry no learning.
+and with plain SGD. The null of the changes' own kind is the shuffled twin:
+a change made by the same training from the same start, on the same
+batches, with labels that say nothing about the lines. Two reference points
+come with it: random directions, and random weighted sums of training
+patches, built of the same pieces as a change but without any learning.
 """
 
 # %%
@@ -90,7 +91,8 @@ for i in range(8):
 # training patches, with weights unrelated to any task, puts more: it is
 # built of patches, and the patches vary most along these components. The
 # nulls are sampled in runs of eight, like the eight kernels of a seed, and
-# each run is summarised by its mean share.
+# each run is summarised by its mean share. Neither is a change made by
+# training; the shuffled twins are.
 
 TOP = 5  # the blob, the two steps and the two bars: stated before any change was projected
 
@@ -157,7 +159,7 @@ ax.set_xlim(0, 1)
 ax.invert_yaxis()
 
 # sphinx_gallery_start_ignore
-from cnnexplain.claims import OUTCOMES, difference, every, glue, setting
+from cnnexplain.claims import OUTCOMES, difference, every, glue, majority, setting
 
 glue("n_seeds", len(study))
 glue("n_top", TOP)
@@ -201,7 +203,7 @@ for name, a, b, paired, what in (
     glue(f"{name}_diff", test.value, "{:+.2f}")
     glue(f"{name}_low", test.interval[0], "{:+.2f}")
     glue(f"{name}_high", test.interval[1], "{:+.2f}")
-    numbers = f"{test.value:+.2f}, 95% interval {test.interval[0]:+.2f} to {test.interval[1]:+.2f}"
+    numbers = f"{test.value:+.2f}, {test.level:.1%} interval {test.interval[0]:+.2f} to {test.interval[1]:+.2f}"
     subject, other = {
         "labels": (
             "changes made with the true labels",
@@ -216,6 +218,20 @@ for name, a, b, paired, what in (
         cannot_tell=f"the study cannot tell whether {subject} lie more or less along them than {other} "
         f"({numbers})",
     ))  # fmt: skip
+n_mostly = glue("n_mostly", int((per_seed["adam"] > 0.5).sum()))
+mostly = majority(
+    "with the true labels, a change lies mostly (more than half its squared length) along the "
+    "first five components in more than half of all seeds",
+    n_mostly,
+    len(study),
+    expect="larger",
+    statistic="seeds whose mean share is above one half",
+)
+glue("mostly_words", mostly.choose(
+    larger="more than half of all seeds, by its 95% interval",
+    smaller="fewer than half of all seeds, by its 95% interval",
+    cannot_tell="the study cannot tell whether more or fewer than half of all seeds",
+))  # fmt: skip
 for name in ("adam", "shuffled"):
     difference(
         f"with {'true' if name == 'adam' else 'shuffled'} labels, the changes lie more along the "
@@ -234,9 +250,10 @@ for name in ("adam", "shuffled"):
 # direction does (each difference's interval in the box): in that sense,
 # training aligns the first layer with the principal components of its
 # data, with true labels and, as :cite:t:`maennel2020random` found, with
-# random ones.
-# Against the null of their own kind the picture is finer: |labels_sentence|;
-# |true_sums_sentence|; and |shuffled_sums_sentence|.
+# random ones. Against the null of their own kind, |labels_sentence|. With
+# the true labels, a change puts more than half of its length along the
+# five in |n_mostly| of the |n_seeds| seeds (|mostly_words|). Against the
+# patch sums, |true_sums_sentence|; and |shuffled_sums_sentence|.
 #
 # Component by component
 # ----------------------
@@ -295,7 +312,7 @@ edges_vs_sums = difference(
     statistic="mean share along components 2 and 3, true-label changes minus patch sums",
 )  # fmt: skip
 numbers = (
-    f"{edges_vs_sums.value:+.2f}, 95% interval {edges_vs_sums.interval[0]:+.2f} to "
+    f"{edges_vs_sums.value:+.2f}, {edges_vs_sums.level:.1%} interval {edges_vs_sums.interval[0]:+.2f} to "
     + (f"{edges_vs_sums.interval[1]:+.2f}")
 )
 _ = glue("edges_sentence", edges_vs_sums.choose(
@@ -316,8 +333,8 @@ _ = glue("edges_sentence", edges_vs_sums.choose(
 #
 # What this shows, and what it does not
 # -------------------------------------
-# Two of the patches' five leading components are edges, and what training
-# changes in a kernel lies mostly along those five. That is the
+# Two of the patches' five leading components are edges, and with the true
+# labels, what training changes in a kernel lies mostly along those five. That is the
 # second-order account of "why edges", and these data are consistent with
 # it. It is
 # a description of where the changes lie, not a test of what makes them
