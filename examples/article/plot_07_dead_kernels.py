@@ -268,9 +268,9 @@ else:
 # the activity of |victim_words|, kernel |victim|, after every
 # :term:`epoch`. A
 # ReLU whose output is zero everywhere passes back a zero :term:`gradient`,
-# so once a kernel stops firing, nothing but the momentum of Adam
-# (its running average of past gradients) still moves
-# its weights. |replay_story|
+# so once a kernel stops firing for every image, nothing but the momentum of
+# Adam (its running average of past gradients) still moves its weights. (Its
+# silence is measured here after each epoch, not after every step.) |replay_story|
 
 history = fast.history
 peak = np.array(

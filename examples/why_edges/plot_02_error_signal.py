@@ -572,9 +572,9 @@ _ = glue("fair_words", fair_words)
 #
 # So at initialization, ReLU and max-pooling make the error signal
 # *sparse*: they pick one position per window and drop the closed ones, and
-# they |focus_intro|. Where the error that shapes the weights lands is set by the
-# data: a blank patch adds nothing, so only positions within reach of the
-# line count, and there every patch is a piece of a line beside black
+# they |focus_intro|. Which positions can shape the weights depends on the
+# data as well as on the kernel's bias: a blank patch adds nothing, so only
+# positions within reach of the line count, and there every patch is a piece of a line beside black
 # background. These are measurements at initialization only; training
 # changes the kernels, their biases and so where the error goes.
 
