@@ -53,7 +53,18 @@ print(study)
 # The images every run trained and was tested on: the site's data and split.
 train_set, test_set = make_lines(**study.config["data"]).split(**study.config["split"])
 
+
 # sphinx_gallery_start_ignore
+def down(x):
+    """An interval's lower end, shown in whole percent: rounded down, so the printed end holds."""
+    return np.floor(x * 100 + 1e-9) / 100
+
+
+def up(x):
+    """An interval's upper end, shown in whole percent: rounded up."""
+    return np.ceil(x * 100 - 1e-9) / 100
+
+
 # The numbers the text of this page quotes (glue) and its claims, see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning. The margins are stated here,
@@ -153,7 +164,7 @@ perfect = share(
     above="nearly_all",
     statistic="runs at 100% test accuracy",
 )
-glue("perfect_low", perfect.interval[0], "{:.0%}")
+glue("perfect_low", down(perfect.interval[0]), "{:.0%}")
 glue("adam_low", final[:, adam].min(), "{:.1%}")
 glue("sgd_perfect", int((final[:, sgd] == 1.0).sum()))
 glue("shuffled_mean", final[:, shuffled].mean(), "{:.0%}")
@@ -272,8 +283,8 @@ for label, (a, b) in pairs.items():
 for name, (arm, when) in zip(("start", "adam", "shuffled", "sgd"), groups.values()):
     k_any = int(is_edge[:, arm, when].any(-1).sum())
     glue(f"any_{name}", k_any)
-    glue(f"any_{name}_low", wilson_interval(k_any, n_runs)[0], "{:.0%}")
-    glue(f"any_{name}_high", wilson_interval(k_any, n_runs)[1], "{:.0%}")
+    glue(f"any_{name}_low", down(wilson_interval(k_any, n_runs)[0]), "{:.0%}")
+    glue(f"any_{name}_high", up(wilson_interval(k_any, n_runs)[1]), "{:.0%}")
     glue(f"mean_{name}", per_run[:, arm, when].mean(), "{:.2f}")
     glue(f"any_{name}_have", plural(k_any, "has", "have"))
 comparisons = {}
@@ -653,8 +664,8 @@ both = majority(
     n_runs,
     statistic="runs with a horizontal and a vertical edge detector",
 )
-glue("both_low", both.interval[0], "{:.0%}")
-glue("both_high", both.interval[1], "{:.0%}")
+glue("both_low", down(both.interval[0]), "{:.0%}")
+glue("both_high", up(both.interval[1]), "{:.0%}")
 glue(
     "both_quantifier",
     both.choose(
@@ -749,8 +760,8 @@ print(
 
 # sphinx_gallery_start_ignore
 n_changing = glue("n_changing", int(still_changing.sum()))
-glue("changing_low", wilson_interval(n_changing, n_runs)[0], "{:.0%}")
-glue("changing_high", wilson_interval(n_changing, n_runs)[1], "{:.0%}")
+glue("changing_low", down(wilson_interval(n_changing, n_runs)[0]), "{:.0%}")
+glue("changing_high", up(wilson_interval(n_changing, n_runs)[1]), "{:.0%}")
 glue("changing_runs", plural(n_changing, "run", "runs"))
 glue(
     "settled_words",
