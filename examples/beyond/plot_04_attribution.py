@@ -13,8 +13,9 @@ classes apart. :term:`Occlusion <occlusion>` needs a choice first: what to
 hide the pixels with. One caution comes first: :cite:t:`adebayo2018sanity`
 showed that some attribution maps look much the same when the network's
 weights are replaced by random ones, so a map that sits on the line is not
-by itself evidence of what the network learned. This page does not yet run
-their randomization test; read its maps with that in mind.
+by itself evidence of what the network learned. This page runs their
+randomization test on each method and draws conclusions only from the
+methods that pass it.
 
 .. note::
 
@@ -69,6 +70,7 @@ from cnnexplain.analysis import (
     selectivity,
 )
 from cnnexplain.experiment import experiment
+from cnnexplain.model import LineCNN
 
 WINDOW, BLACK, GREY = 7, 0.0, 0.5
 run = experiment()
@@ -374,7 +376,8 @@ glue("saliency_words", near_line_words("saliency", "saliency"))
 if all(both_more.values()):
     glue(
         "near_line_verdict",
-        "Both maps lean on the line: that is the evidence that the decision does.",
+        "Both maps lean on the line. Whether that shows what the network learned, or only "
+        "where the line is, the next section tests.",
     )
 else:
     glue(
@@ -439,8 +442,138 @@ else:
 # band, |grey_on| on it). A grey square is not "nothing": it brings edges of
 # its own, and the network reacts to it wherever it appears. Occlusion
 # with a baseline that carries information thus shows what the network
-# would react to, not what it used in the image; for that, we rely on
-# saliency and Grad-CAM.
+# would react to, not what it used in the image.
+#
+# Do the maps depend on what the network learned?
+# -----------------------------------------------
+# A map can sit on the line because of the image alone.
+# :cite:t:`adebayo2018sanity` showed that some attribution methods give
+# much the same maps for a network whose weights were replaced by random
+# ones; their *model randomization test* asks of each method whether the
+# trained network's maps differ from those of random networks. Here the
+# random networks are |n_random| fresh initializations of the same network,
+# the kind of network training starts from. For each method, two numbers:
+# how alike the maps are image by image (the rank correlation between the
+# trained network's map and a random network's, median over images and
+# networks), and whether the trained network puts more of its map near the
+# line than random networks do (occlusion on |n_rand_occluded| test lines,
+# the others on all of them). For the second, its rank among them gives
+# ``p = (1 + random networks at least as high) / (|n_random| + 1)``,
+# decided at |p_cut|, stated before the run. Every map explains the image's
+# true class.
+
+N_RANDOM = 24  # p then moves in steps of 1/25 (0.04): it never lands on 0.05
+
+
+def rank_correlation(a, b):
+    """Spearman's correlation of two maps: Pearson's of their ranks, ties given their mean rank."""
+    ranked = []
+    for values in (a.ravel(), b.ravel()):
+        _, where, counts = np.unique(values, return_inverse=True, return_counts=True)
+        first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        ranked.append((first + (counts - 1) / 2)[where])
+    if ranked[0].std() == 0 or ranked[1].std() == 0:
+        return np.nan  # a constant map (a Grad-CAM of zeros) has no ranking
+    return np.corrcoef(*ranked)[0, 1]
+
+
+def mean_share(maps, images):
+    """Mean share near the line over the images; a map with no positive part counts as 0."""
+    return float(np.nan_to_num(share_near_line(maps, images)).mean())
+
+
+randoms = [LineCNN(seed=10_000 + i).eval() for i in range(N_RANDOM)]
+methods = {
+    "saliency": (lambda m, x, y: saliency(m, x, target=y), test.images, test.labels),
+    # Occlusion runs a forward pass per window: four lines of each class keep it affordable.
+    "occlusion, grey": (
+        lambda m, x, y: occlusion(m, x, window=WINDOW, baseline=GREY, target=y),
+        torch.cat([horizontal.images[:4], vertical.images[:4]]),
+        torch.cat([horizontal.labels[:4], vertical.labels[:4]]),
+    ),
+    "Grad-CAM": (lambda m, x, y: grad_cam(m, x, target=y), test.images, test.labels),
+}
+randomization = {}
+for name, (attribute, inputs, labels) in methods.items():
+    trained_maps = attribute(model, inputs, labels)
+    trained_share = mean_share(trained_maps, inputs)
+    random_shares, alike = [], []
+    for network in randoms:
+        random_maps = attribute(network, inputs, labels)
+        random_shares.append(mean_share(random_maps, inputs))
+        alike += [
+            rank_correlation(a.numpy(), b.numpy())
+            for a, b in zip(trained_maps, random_maps)
+        ]
+    p = (1 + sum(r >= trained_share for r in random_shares)) / (N_RANDOM + 1)
+    randomization[name] = (
+        trained_share,
+        np.median(random_shares),
+        np.nanmedian(alike),
+        p,
+    )
+    print(
+        f"{name:>16}: near the line {trained_share:.0%} trained, {np.median(random_shares):.0%}"
+        f" for the median random network (p = {p:.2f}); rank correlation {np.nanmedian(alike):+.2f}"
+    )
+
+# sphinx_gallery_start_ignore
+P_CUT = 0.05
+glue("n_random", N_RANDOM)
+glue("n_rand_occluded", len(methods["occlusion, grey"][1]))
+glue("p_cut", P_CUT)
+passed = []
+for name, (trained_share, random_median, alike, p) in randomization.items():
+    key = name.split(",")[0].replace("-", "").lower()
+    glue(f"rand_{key}_trained", trained_share, "{:.0%}")
+    glue(f"rand_{key}_random", random_median, "{:.0%}")
+    glue(f"rand_{key}_alike", alike, "{:+.2f}")
+    glue(f"rand_{key}_p", p, "{:.2f}")
+    statistic = f"p: rank of the trained network's mean share near the line among {N_RANDOM} random networks"
+    if p <= P_CUT:
+        passed.append(name)
+        bound(f"in this run, {name} puts more of its map near the line than random networks do",
+              p, n=N_RANDOM + 1, at_most=0.05, statistic=statistic, fmt="{:.2f}")  # fmt: skip
+    else:
+        bound(f"in this run, {name} cannot be told from random networks by its share near the line",
+              p, n=N_RANDOM + 1, at_least=0.05, statistic=statistic, fmt="{:.2f}")  # fmt: skip
+SHOWN = {
+    "saliency": "saliency",
+    "occlusion, grey": "grey occlusion",
+    "Grad-CAM": "Grad-CAM",
+}
+passed_names = [SHOWN[name] for name in passed]
+if passed:
+    survivors = (
+        f"{' and '.join(passed_names)} {plural(len(passed), 'passes', 'pass')} this test in this run: "
+        f"{plural(len(passed), 'its', 'their')} share near the line is larger than random networks "
+        "give, so that share says something about what the network learned"
+    )
+else:
+    survivors = (
+        "no method passes this test in this run: the shares near the line above could come from "
+        "the images alone, and they are no evidence of what the network learned"
+    )
+failed = [SHOWN[name] for name in randomization if name not in passed]
+if passed and failed:
+    survivors += (
+        f"; {' and '.join(failed)} {plural(len(failed), 'does', 'do')} not, and the page draws "
+        f"no conclusion from {plural(len(failed), 'its', 'their')} share"
+    )
+_ = glue("survivors", survivors[0].upper() + survivors[1:] + ".")
+# sphinx_gallery_end_ignore
+
+# %%
+# Saliency puts |rand_saliency_trained| of its map near the line for the
+# trained network and |rand_saliency_random| for the median random one
+# (p = |rand_saliency_p|); grey occlusion |rand_occlusion_trained| against
+# |rand_occlusion_random| (p = |rand_occlusion_p|); Grad-CAM
+# |rand_gradcam_trained| against |rand_gradcam_random| (p =
+# |rand_gradcam_p|). Image by image, a random network's map resembles the
+# trained one's with a median rank correlation of |rand_saliency_alike|
+# for saliency, |rand_occlusion_alike| for grey occlusion and
+# |rand_gradcam_alike| for Grad-CAM: part of any map comes from the image
+# itself. |survivors|
 
 # %%
 # Inside Grad-CAM: which channels speak for which class
@@ -546,7 +679,7 @@ glue(
     "same_place",
     "So the two maps are sums of different channels: the network looks at the line for both "
     "classes and asks a different question there."
-    if both_more["saliency"]
+    if both_more["saliency"] and "saliency" in passed
     else "So the two maps are sums of different channels.",
 )
 if n_clear == 0:
