@@ -458,7 +458,8 @@ else:
 # networks), and whether the trained network puts more of its map near the
 # line than random networks do (occlusion on |n_rand_occluded| test lines,
 # the others on all of them). For the second, its rank among them gives
-# ``p = (1 + random networks at least as high) / (|n_random| + 1)``,
+# ``p = (1 + k) / (N + 1)``, where ``k`` counts the random networks whose
+# share is at least as high and ``N`` is their number, |n_random|; ``p`` is
 # decided at |p_cut|, stated before the run. Every map explains the image's
 # true class.
 
