@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("bs4", reason="the extension edits HTML with BeautifulSoup")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "docs" / "_ext"))
-from accessible_site import nest_module_lists
+from accessible_site import list_citations, nest_module_lists
 
 
 def test_a_package_s_module_list_moves_into_the_package_s_item():
@@ -33,3 +33,17 @@ def test_deeper_packages_nest_and_proper_lists_are_left_alone():
     )
     proper = "<ul><li>a<ul><li>a.b</li></ul></li><li>d</li></ul>"
     assert nest_module_lists(proper) == proper
+
+
+def test_citation_entries_become_list_items():
+    body = (
+        '<div role="list" class="citation-list">'
+        '<div class="citation" id="a" role="doc-biblioentry">A</div>'
+        '<div class="citation" id="b" role="doc-biblioentry">B</div></div>'
+    )
+    fixed = list_citations(body)
+    assert fixed.count('role="listitem"') == 2
+    assert "doc-biblioentry" not in fixed
+    # A page without a citation list is left exactly as it was.
+    other = '<p role="doc-biblioentry">x</p>'
+    assert list_citations(other) == other

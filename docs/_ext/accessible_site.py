@@ -31,6 +31,10 @@ Found by ``tools/site_check.py`` (axe-core in headless Chromium) and
   inside the outer ``<ul>``, after the package's ``<li>`` (axe "serious":
   list). :func:`nest_module_lists` moves each such list into the item
   before it, where HTML wants it.
+- docutils writes a bibliography (the References page) as a
+  ``<div role="list">`` whose entries carry the deprecated role
+  ``doc-biblioentry`` (axe "critical": a list needs list items).
+  :func:`list_citations` gives the entries the role ``listitem``.
 """
 
 from __future__ import annotations
@@ -156,6 +160,22 @@ def nest_module_lists(body: str) -> str:
     return str(soup)
 
 
+def list_citations(body: str) -> str:
+    """Give the entries of a citation list the role a list's children must have.
+
+    >>> list_citations('<div role="list" class="citation-list"><div role="doc-biblioentry">A</div></div>')
+    '<div role="list" class="citation-list"><div role="listitem">A</div></div>'
+    """
+    if 'class="citation-list"' not in body:
+        return body
+    return body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+def _list_citations(app, pagename, templatename, context, doctree) -> None:
+    if "body" in context:
+        context["body"] = list_citations(context["body"])
+
+
 def _nest_viewcode_index(app, pagename, templatename, context, doctree) -> None:
     if pagename == "_modules/index" and "body" in context:
         context["body"] = nest_module_lists(context["body"])
@@ -196,5 +216,6 @@ def setup(app):
     # After pydata-sphinx-theme has put its functions in the context (priority 500).
     app.connect("html-page-context", _wrap_toctree, priority=900)
     app.connect("html-page-context", _nest_viewcode_index)
+    app.connect("html-page-context", _list_citations)
     app.connect("build-finished", _normalize_zips)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
