@@ -379,8 +379,10 @@ sizes = [len(kernels) for kernels in groups.values()]
 null = larger_of_two(model, test, sizes, single.baseline_accuracy)
 n_as_costly = int((null >= group_drop[costlier]).sum())
 print(
-    f"costlier of two random groups of {sizes[0]} and {sizes[1]} kernels, {len(null)} pairs: "
-    f"median {np.median(null):.1f} points, 95th percentile {np.percentile(null, 95):.1f}; "
+    f"costlier of two random groups of {sizes[0]} and {sizes[1]} kernels, {len(null)} pairs:"
+)
+print(
+    f"  median {np.median(null):.1f} points, 95th percentile {np.percentile(null, 95):.1f}; "
     f"{n_as_costly} cost at least as much"
 )
 
