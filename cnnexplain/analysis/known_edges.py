@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._checks import check_float, check_int, describe
-from ..claims._intervals import _wilson
+from ..claims._confidence import _wilson
 from ..data import make_lines
 from ..edges import edge_template
 from .edge_detector import is_edge_detector

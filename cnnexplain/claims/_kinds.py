@@ -24,7 +24,7 @@ from ._arguments import (
     _sentence,
     _text,
 )
-from ._intervals import _clopper_pearson, _difference_interval, _wilson
+from ._confidence import _clopper_pearson, _difference_interval, _wilson
 from ._margin_rules import _margin, _refuse_copied, _require_stated
 from ._record import OUTCOMES, STRICT_ENV, UNQUALIFIED, _claims, glue
 
