@@ -52,6 +52,10 @@ def assert_member_is_the_history(study: SeedStudy, seed: int, arm: str, history:
     assert np.array_equal(history["conv1.bias"], study.conv1_bias[s, a]), (seed, arm)
     for name in METRICS:
         assert np.array_equal(history.metrics[name], study.metrics[name][s, a]), (seed, arm, name)
+    if arm in study.config["final_models"]:  # the whole trained network too
+        kept = study.model(seed, arm).state_dict()
+        for name, value in history.state_dict_at(-1).items():
+            assert torch.equal(kept[name], value), (seed, arm, name)
 
 
 def same_member(one: SeedStudy, other: SeedStudy, seed: int, arm: str) -> bool:
@@ -69,6 +73,18 @@ def test_every_member_is_the_run_of_train_bit_for_bit(study):
     for seed in SEEDS:
         for arm in ARMS:
             assert_member_is_the_history(study, seed, arm, study.retrain(seed, arm))
+
+
+def test_only_the_final_models_asked_for_are_kept():
+    study = small_study([1], ("shuffled", "sgd"), final_models=["sgd", "shuffled"], epochs=1)
+    assert study.config["final_models"] == ["shuffled", "sgd"]  # in the order of the arms
+    assert study.final_state["fc1.weight"].shape[:2] == (1, 2)
+    assert_member_is_the_history(study, 1, "sgd", study.retrain(1, "sgd"))
+    assert small_study([1], ("shuffled",), epochs=1).config["final_models"] == []  # no Adam arm
+    with pytest.raises(ValueError, match="arm must be one of"):
+        small_study([1], ("adam", "sgd"), epochs=1).model(1, "sgd")  # its final model was not kept
+    with pytest.raises(ValueError, match="final_models must be distinct arms of the study"):
+        small_study([1], ("adam",), final_models=["sgd"])
 
 
 def test_retrain_is_train_called_with_the_members_settings(study):
@@ -249,13 +265,14 @@ def write_study_file(path, header: dict, tensors: dict) -> None:
 
 def study_file_parts(study: SeedStudy) -> tuple[dict, dict]:
     header = {
-        "format_version": 1,
+        "format_version": 2,
         "cnnexplain_version": "0",
         "trained_with": study.trained_with,
         "config": json.loads(json.dumps(study.config)),  # a copy: the tests change it
     }
     tensors = {"conv1.weight": study.conv1_weight, "conv1.bias": study.conv1_bias}
     tensors |= {f"metrics/{n}": study.metrics[n] for n in METRICS}
+    tensors |= {f"final/{n}": value for n, value in study.final_state.items()}
     return header, tensors
 
 
@@ -285,6 +302,14 @@ def other_format(header, tensors):
     header["format_version"] = 99
 
 
+def drop_final_layer(header, tensors):
+    del tensors["final/fc1.weight"]
+
+
+def final_models_out_of_order(header, tensors):
+    header["config"]["final_models"] = ["sgd", "adam"]  # not in the order of the arms
+
+
 def unknown_arm(header, tensors):
     header["config"]["arms"] = ["adam", "shuffled", "adamw"]
 
@@ -296,8 +321,10 @@ def unknown_arm(header, tensors):
         (change_dtype, "must be F32 of shape"),
         (drop_metric, "missing ['metrics/val_loss']"),
         (add_tensor, "unexpected ['extra']"),
-        (other_format, "format_version must be 1"),
+        (other_format, "format_version must be 2"),
         (unknown_arm, "config['arms'] must be distinct names"),
+        (drop_final_layer, "missing ['final/fc1.weight']"),
+        (final_models_out_of_order, "config['final_models'] must list arms of the study"),
     ],
 )
 def test_load_checks_the_header_and_every_tensor(study, tmp_path, change, message):

@@ -45,10 +45,12 @@ class Cast:
     edge, edge_change : numpy.ndarray
         :func:`is_edge_detector` of the trained kernel, and of its change
         (trained minus initial).
-    score_edge, score_edge_change : numpy.ndarray
-        The older score test, on the same kernels: an :func:`edge_match`
+    score_edge : numpy.ndarray
+        The older score test, on the trained kernel: an :func:`edge_match`
         score above the upper end of :func:`edge_score_null`'s threshold
-        interval for as many kernels as the layer has.
+        interval for as many kernels as the layer has. Not applied to the
+        change: its null is one of random kernels, and a change is a smooth
+        sum of image patches, not a random kernel.
     angle : numpy.ndarray
         The orientation of the trained kernel's best edge template, in
         degrees (0: a vertical edge, 90: a horizontal one).
@@ -77,7 +79,6 @@ class Cast:
     edge: np.ndarray
     edge_change: np.ndarray
     score_edge: np.ndarray
-    score_edge_change: np.ndarray
     angle: np.ndarray
     way: np.ndarray
     index: np.ndarray
@@ -146,23 +147,21 @@ class Cast:
         -------
         str
             Columns: kernel; edge detector (:func:`is_edge_detector`) of the
-            trained kernel and of its change; the score test of both; how
+            trained kernel and of its change; the score test of the kernel; how
             its edge lies; its index and the class it clearly prefers; the
             test accuracy lost without it, in points. Then the story's picks.
         """
         yes = {True: "yes", False: "-"}
-        head1 = (
-            f"{'':>6}  {'edge detector':<13}  {'score test':<13}  {'':<10}  {'':>5}  {'':<10}  {'cost':>5}"
-        )
+        head1 = f"{'':>6}  {'edge detector':<13}  {'score':<6}  {'':<10}  {'':>5}  {'':<10}  {'cost':>5}"
         head2 = (
-            f"{'kernel':>6}  {'kernel':<6} {'change':<6}  {'kernel':<6} {'change':<6}  {'edge lies':<10}  "
+            f"{'kernel':>6}  {'kernel':<6} {'change':<6}  {'test':<6}  {'edge lies':<10}  "
             f"{'index':>5}  {'prefers':<10}  {'(pts)':>5}"
         )
         lines = [head1, head2, "-" * len(head2)]
         for k in range(len(self)):
             lines.append(
                 f"{k:>6}  {yes[bool(self.edge[k])]:<6} {yes[bool(self.edge_change[k])]:<6}  "
-                f"{yes[bool(self.score_edge[k])]:<6} {yes[bool(self.score_edge_change[k])]:<6}  "
+                f"{yes[bool(self.score_edge[k])]:<6}  "
                 f"{self.way[k] or '-':<10}  {self.index[k]:+5.2f}  {self.prefers[k]:<10}  "
                 f"{100 * self.drop[k]:5.1f}"
             )
@@ -194,9 +193,9 @@ def cast(run: Any, layer: str = "conv1", *, activation: str = "relu1") -> Cast:
     For each kernel of ``layer`` (a convolution with one input channel):
     whether it is an edge detector by :func:`is_edge_detector` after
     training, and whether what training added to it (trained minus initial)
-    is; the same by the older score test (an :func:`edge_match` score above
-    the threshold of :func:`edge_score_null`, tested as many at once as the
-    layer has kernels); which way its best edge template lies; the class it
+    is; for the trained kernel, the same by the older score test (an
+    :func:`edge_match` score above the threshold of :func:`edge_score_null`,
+    tested as many at once as the layer has kernels); which way its best edge template lies; the class it
     prefers, by the :func:`selectivity` index of ``activation`` on the
     training images (clear beyond :data:`CLEAR_PREFERENCE`); and the test
     accuracy lost when it alone is zeroed (:func:`ablation`). Then, for each
@@ -272,7 +271,6 @@ def cast(run: Any, layer: str = "conv1", *, activation: str = "relu1") -> Cast:
         edge=edge,
         edge_change=edge_change,
         score_edge=null.is_edge(match.score),
-        score_edge_change=null.is_edge(edge_match(change).score),
         angle=match.angle,
         way=match.way(),
         index=index,

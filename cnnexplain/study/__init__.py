@@ -20,7 +20,9 @@ only in their seed. :func:`seed_study` trains them: for every seed, one
 Every member is the run of :func:`~cnnexplain.training.train` with its
 settings *bit for bit* (on the same build of torch; ``tests/test_study.py``
 checks it, and :meth:`SeedStudy.retrain` reruns a member that way): the
-study keeps its conv1 snapshots and its four metrics (:class:`SeedStudy`).
+study keeps its conv1 snapshots and its four metrics (:class:`SeedStudy`),
+and the whole trained network of the members of the arms in ``final_models``
+(Adam's by default; :meth:`SeedStudy.model`).
 
 How the members are batched
 ---------------------------
@@ -169,6 +171,19 @@ def _checked_arms(arms: Any) -> list[str]:
     return list(arms)
 
 
+def _checked_final_models(final_models: Any, arms: list[str]) -> list[str]:
+    if final_models is None:
+        return [arm for arm in arms if arm == "adam"]
+    if isinstance(final_models, str) or not isinstance(final_models, Sequence):
+        raise TypeError(f"final_models must be a sequence of arm names, got {describe(final_models)}")
+    if not set(final_models) <= set(arms) or len(set(final_models)) != len(final_models):
+        raise ValueError(
+            f"final_models must be distinct arms of the study {arms}, got {list(final_models)!r:.80}"
+        )
+    # In the order of the arm axis, so that the same study has one configuration.
+    return [arm for arm in arms if arm in final_models]
+
+
 def study_config(
     seeds: Iterable[int] = range(100),
     arms: Sequence[str] = ARMS,
@@ -178,6 +193,7 @@ def study_config(
     sgd_lr: float = 0.1,
     batch_size: int = 32,
     snapshots: bool = True,
+    final_models: Sequence[str] | None = None,
     data: dict | None = None,
     split: dict | None = None,
     model: dict | None = None,
@@ -200,6 +216,8 @@ def study_config(
         As in :func:`seed_study`.
     snapshots : bool
         As in :func:`seed_study`.
+    final_models : sequence of str
+        As in :func:`seed_study`.
     data, split, model : dict, optional
         As in :func:`seed_study`.
 
@@ -209,8 +227,8 @@ def study_config(
         ``data``, ``split`` and ``model`` (every setting, as
         :func:`~cnnexplain.experiment.resolve_config` fills them in; the
         model without its seed), ``training`` (``epochs``, ``batch_size``,
-        ``lr``, ``sgd_lr``), ``seeds``, ``arms`` and ``snapshots``
-        (``"epoch"`` or ``"ends"``).
+        ``lr``, ``sgd_lr``), ``seeds``, ``arms``, ``snapshots``
+        (``"epoch"`` or ``"ends"``) and ``final_models``.
 
     Raises
     ------
@@ -218,6 +236,7 @@ def study_config(
         If an argument is invalid; the message names it.
     """
     seeds, arms = _checked_seeds(seeds), _checked_arms(arms)
+    final_models = _checked_final_models(final_models, arms)
     epochs = check_int("epochs", epochs, low=0, high=10_000)
     sgd_lr = check_float("sgd_lr", sgd_lr, low=0.0, high=10.0, low_open=True)
     if not isinstance(snapshots, bool):
@@ -248,6 +267,7 @@ def study_config(
         "seeds": seeds,
         "arms": arms,
         "snapshots": "epoch" if snapshots else "ends",
+        "final_models": final_models,
     }
 
 
@@ -374,7 +394,10 @@ def _assemble(config: dict, results: list[dict]) -> SeedStudy:
         key: np.concatenate([r[key] for r in results]) for key in ("conv1.weight", "conv1.bias", *METRICS)
     }
     metrics = {name: stacked[name] for name in METRICS}
-    return SeedStudy(config, stacked["conv1.weight"], stacked["conv1.bias"], metrics, versions)
+    final_state = {
+        name: np.concatenate([r["final_state"][name] for r in results]) for name in results[0]["final_state"]
+    }
+    return SeedStudy(config, stacked["conv1.weight"], stacked["conv1.bias"], metrics, versions, final_state)
 
 
 # -- cache ------------------------------------------------------------------------------------
@@ -408,6 +431,7 @@ def seed_study(
     sgd_lr: float = 0.1,
     batch_size: int = 32,
     snapshots: bool = True,
+    final_models: Sequence[str] | None = None,
     data: dict | None = None,
     split: dict | None = None,
     model: dict | None = None,
@@ -440,6 +464,12 @@ def seed_study(
         Images per step.
     snapshots : bool
         Keep conv1 after every epoch (the default), or only at the start and the end.
+    final_models : sequence of str
+        The arms whose members are kept whole after the last epoch (every
+        parameter, not only conv1), for questions that need the trained
+        network: switching kernels off, the second layer. By default (None)
+        only ``"adam"``, if it is an arm: a whole model is 67 times the size of its conv1, so keeping
+        every arm would make the default study's file 36 MB instead of 15 MB.
     data, split, model : dict, optional
         Settings of :func:`~cnnexplain.data.make_lines`,
         :meth:`~cnnexplain.data.LineDataset.split` and
@@ -488,7 +518,7 @@ def seed_study(
     """
     config = study_config(
         seeds, arms, epochs=epochs, lr=lr, sgd_lr=sgd_lr, batch_size=batch_size,
-        snapshots=snapshots, data=data, split=split, model=model,
+        snapshots=snapshots, final_models=final_models, data=data, split=split, model=model,
     )  # fmt: skip
     chunk_size = check_int("chunk_size", chunk_size, low=1)
     if n_jobs is not None and check_int("n_jobs", n_jobs) == 0:

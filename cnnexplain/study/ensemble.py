@@ -212,6 +212,21 @@ class _Ensemble:
             for key in ("conv1.weight", "conv1.bias")
         )
 
+    def final_state(self, arms: Sequence[str]) -> dict[str, np.ndarray]:
+        """Copies of every parameter of the members of ``arms``, ``(S, len(arms), *shape)``."""
+        first = self.members[self.arms[0]]
+        return {
+            key: np.stack(
+                [
+                    np.stack([self.members[arm][s][key].detach().numpy() for arm in arms])
+                    if arms
+                    else np.empty((0, *first[s][key].shape), np.float32)
+                    for s in range(len(first))
+                ]
+            )
+            for key in first[0]
+        }
+
     def step(self, images: list[torch.Tensor], labels: dict[str, torch.Tensor], noise) -> tuple:
         """One optimizer step of every member; returns the losses ``(S, A)`` (float64) and the
         number of right answers ``(S, A)`` in the batch, as :func:`train` counts them."""
@@ -283,7 +298,7 @@ def _check_forward(config: dict[str, Any], seed: int, images: torch.Tensor) -> N
 
 # -- one chunk ---------------------------------------------------------------------------
 def train_chunk(config: dict[str, Any], seeds: Sequence[int]) -> dict[str, Any]:
-    """Train every member of ``seeds`` and return their conv1 snapshots and metrics.
+    """Train every member of ``seeds`` and return their conv1 snapshots, metrics and final models.
 
     Runs on one CPU thread, as :func:`~cnnexplain.training.train` does by
     default: its results are then those of :func:`train` on any machine with
@@ -330,12 +345,14 @@ def train_chunk(config: dict[str, Any], seeds: Sequence[int]) -> dict[str, Any]:
             metrics.append(np.concatenate([trained, ensemble.evaluate(data.test_images, data.test_labels)]))
             if config["snapshots"] == "epoch" or epoch == epochs:
                 snapshots.append(ensemble.conv1())
+        final_state = ensemble.final_state(config["final_models"])
     weights, biases = zip(*snapshots)
     per_epoch = np.stack(metrics, axis=-1)  # (4, S, A, epochs + 1)
     return {
         "conv1.weight": np.stack(weights, axis=2),
         "conv1.bias": np.stack(biases, axis=2),
         **{name: per_epoch[i] for i, name in enumerate(METRICS)},
+        "final_state": final_state,
         "code": _code_digest(),  # what trained it, for the caller to compare with its own
         "versions": trained_with(),
     }

@@ -275,8 +275,10 @@ setting(
 # The loss, and the match with Gx
 # -------------------------------
 # Left, the loss after each number of steps, on a logarithmic scale because
-# it falls by a factor of |loss_ratio| in all. It zig-zags on the way down:
-# with momentum, the weights overshoot the best values and swing back.
+# it falls by a factor of |loss_ratio| in all. It zig-zags on the way down,
+# as weights do that overshoot the best values and swing back, which
+# momentum can cause (this page does not run the fit without momentum to
+# show that it does here).
 # Right, the correlation of the nine
 # weights with those of ``Gx``: it starts at |corr_start|, stays above 0.99
 # from step |first_99| on, and ends at |corr_final|. The pattern of ``Gx``
@@ -316,9 +318,10 @@ ax_corr.legend(loc="lower right")
 # weights, the order of the batches and the dropout masks:
 # |/auto_examples/beyond/plot_05_seeds:n_perfect| of them end their
 # |/auto_examples/beyond/plot_05_seeds:n_epochs| epochs with every test
-# image right, each with kernels of its own. So what the network learns is no
-# longer fixed by the task: it depends on the seed, that is on where its
-# kernels start and in which order the images come. The next pages, and the
+# image right, each run with different kernels. So what the network learns
+# is no longer fixed by the task: it depends on the seed, that is on where
+# its kernels start, in which order the images come, and which units
+# dropout silences. The next pages, and the
 # section :ref:`Why edges? <why-edges-gallery>`, show what it finds
 # instead.
 

@@ -198,8 +198,9 @@ bound(
 #
 # **What to look for.** Do not expect the noise to clear: training draws a
 # pattern *on top of* each random start, and most of the start survives (the
-# next page measures how much). Half of the kernels' whole movement is done
-# by epoch |half_moved|, in the first third of training; later frames refine.
+# next page measures how much). By epoch |half_moved|, in the first third of
+# training, the kernels are already half as far from their start as they
+# end (distance, summed over the kernels); later frames refine.
 # By the edge test of :doc:`a later page <../beyond/plot_01_edge_match>`,
 # |edge_sentence| (Every kernel's roles are in :ref:`the cast <kernel-cast>`
 # at the end of this page; the later pages pick their kernels from it.) The
@@ -217,7 +218,7 @@ kernels = history["conv1.weight"][:, :, 0]
 distance = np.linalg.norm(kernels - kernels[0], axis=(1, 2)).sum(axis=1)
 half_moved = glue("half_moved", int(np.argmax(distance >= distance[-1] / 2)))
 bound(
-    "half of the kernels' movement is done in the first third of training",
+    "the kernels are half as far from their start as they end within the first third of training",
     half_moved,
     n=1,
     at_most="first_third",
@@ -358,10 +359,12 @@ for name, epoch in (
 #   it (trained minus initial, the *change*), is an :term:`edge detector` by
 #   the site's definition, :func:`~cnnexplain.analysis.is_edge_detector`
 #   (:ref:`its validation <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`);
-#   **score test**: the same by the older test some pages still use, an
-#   :term:`edge-match score` above what the best of eight random kernels
-#   reaches (:func:`~cnnexplain.analysis.edge_score_null`), which also passes
-#   smooth patterns that are not edges;
+#   **score test**: the same for the trained kernel by the older test some
+#   pages still use, an :term:`edge-match score` above what the best of eight
+#   random kernels reaches (:func:`~cnnexplain.analysis.edge_score_null`),
+#   which also passes smooth patterns that are not edges (it is not applied
+#   to the changes: a change is a smooth sum of image patches, and random
+#   kernels are not a null of its kind);
 # - **edge lies**: the way the trained kernel's best :term:`edge template`
 #   lies;
 # - **index** and **prefers**: its :term:`selectivity index` on the training

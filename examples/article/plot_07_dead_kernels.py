@@ -10,7 +10,7 @@ tells it apart.
 
 The article remarks that every kernel learns something "except a few dead
 ones", and leaves it there. A kernel is dead when
-its :term:`ReLU` output is zero, or almost, for every input: it (almost)
+its :term:`ReLU` output is zero, or almost, for every image it is shown: it (almost)
 never fires, so it passes (almost) nothing to the next layer. Whether our
 main run has any, this page measures; to watch kernels die, we run an
 experiment of our own -- the article gives no :term:`learning rate` -- that
@@ -25,7 +25,8 @@ provokes them with a larger one.
 # :term:`feature map`
 # ever takes (its *peak*). It calls a kernel dead when that peak is at most
 # |threshold| of the peak of the layer's most active kernel: a kernel whose
-# output never exceeds that passes almost nothing on, whatever the image.
+# output never exceeds that on the images of the data set passes almost
+# nothing on for them (an image unlike them could still make it fire).
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -198,8 +199,9 @@ if n_dead_fast:
     # training, not only a few kernels, and the network ends at a guess.
     learned = acc_fast > margins["above_guess"]
     fast_outcome = (
-        f"The network does not need every kernel: with {plural(n_dead_fast, 'it', 'them')} "
-        f"gone, it still classifies {acc_fast:.1%} of the test set correctly"
+        f"A network can learn this task without every kernel: this one, trained with "
+        f"{plural(n_dead_fast, 'that kernel', 'those kernels')} dead, still classifies "
+        f"{acc_fast:.1%} of the test set correctly"
         if learned
         else "This time the large steps spoiled more than "
         f"{plural(n_dead_fast, 'that kernel', 'those kernels')}: the network classifies only "

@@ -115,6 +115,13 @@ sel1 = selectivity(model, run.test_set, layer="relu1")
 rank = np.argsort(-use)
 for j in rank:
     print(f"first-layer kernel {j}: use {use[j]:.2f}, selectivity {sel1.index[j]:+.2f}")
+print(f"most used / least used: {use.max() / use.min():.1f} after training,")
+print(f"{use_start.max() / use_start.min():.1f} at initialization")
+# Spearman's rank correlation: the correlation of the ranks (no ties among 8 real numbers).
+use_rank_r = np.corrcoef(use.argsort().argsort(), use_start.argsort().argsort())[0, 1]
+print(
+    f"rank correlation of the use after training with the use at initialization: {use_rank_r:+.2f}"
+)
 
 # sphinx_gallery_start_ignore
 place = {int(j): r + 1 for r, j in enumerate(rank)}  # 1 for the most used map
@@ -133,6 +140,7 @@ glue("place_vertical", ordinal(place[k_vertical]))
 glue("place_horizontal", ordinal(place[k_horizontal]))
 glue("use_ratio", use.max() / use.min(), "{:.1f}")
 glue("use_ratio_start", use_start.max() / use_start.min(), "{:.1f}")
+glue("use_rank_r", use_rank_r, "{:+.2f}")
 # (Where the most selective kernel ranks is reported, not claimed.)
 # The sentence follows the run (over 35 runs of 20 epochs, the ratio ran from 0.63 to 0.88).
 if use.min() / use.max() >= margins["half"]:
@@ -166,9 +174,13 @@ else:
 # %%
 # |use_words|: in this run the most used map gets |use_ratio| times the
 # weight of the least used one. Before training, the random weights
-# already gave a ratio of |use_ratio_start|: a spread like this needs no
-# training, and the ranking by use says more about the random start than
-# about what training built. The most selective kernel of the first layer, kernel |k_most| (index
+# already gave a ratio of |use_ratio_start|: unequal use needs no training.
+# Over these eight maps, the ranking by use after training has a rank
+# correlation of |use_rank_r| with the ranking at initialization (eight
+# kernels are few: by chance alone, a correlation of
+# |/auto_examples/why_edges/plot_03_role_at_init:rho_chance| or more happens
+# |/auto_examples/why_edges/plot_03_role_at_init:chance_share| of the time,
+# as :doc:`a later page <../why_edges/plot_03_role_at_init>` counts). The most selective kernel of the first layer, kernel |k_most| (index
 # |index_most| on the test images), ranks |place_most| of the eight by use;
 # the vertical pick ranks |place_vertical| and the horizontal pick
 # |place_horizontal|.

@@ -97,11 +97,14 @@ every(
 # The last layer gives two scores (:term:`logits`); the :term:`softmax`
 # turns them into probabilities that add up to one. For this image the network is right,
 # and sure of it: the vertical class gets a probability of |p_vertical|,
-# the horizontal class the rest (|p_horizontal| when rounded).
+# the horizontal class the rest (|p_horizontal| when rounded). "Sure" means
+# only that the softmax is near 1; whether such numbers are honest
+# confidences (calibrated) is another question, which this site does not
+# measure.
 
 probs = torch.softmax(acts["fc2"], dim=1)[0]
 for name, p in zip(run.test_set.classes, probs):
-    print(f"P({name}) = {p:.4f}")
+    print(f"P({name}) = {p:.4g}")
 
 # sphinx_gallery_start_ignore
 p_horizontal = float(probs[run.test_set.classes.index("horizontal")])

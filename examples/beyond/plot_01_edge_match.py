@@ -702,9 +702,9 @@ share(
     best_05.passed, best_05.n, below=0.25,
     statistic=f"noisy edges passing, best family ({best_05.family})",
 )  # fmt: skip
-# Smooth random fields and random sums of patches are built without an edge, like the
-# families above; the validation table calls them "chance" only because no target is set
-# for them in advance.
+# Smooth random fields and random sums of patches have no target set in advance (the
+# validation table calls them "chance"): smooth fields have no edge, and patch sums are
+# made of pieces of lines without any learning.
 smooth_1, smooth_15, patches = (r for r in validation.rows if r.answer == "chance")
 for key, r in (("smooth_1", smooth_1), ("smooth_15", smooth_15), ("patches", patches)):
     glue(f"def_{key}", r.share, "{:.0%}")
@@ -1175,7 +1175,10 @@ start_words = glue(
 # images; with shuffled labels, |sl_acc_shuffled_median| in the median seed
 # (from |sl_acc_shuffled_low| to |sl_acc_shuffled_high|), around the 50% of
 # a guess. The shuffled labels say nothing about the images they are
-# attached to, so whatever the twins learned, it was not the task.
+# attached to; yet single twins spread farther from 50% than guessing each
+# image would (the :ref:`seeds page <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`
+# measures the spread): a twin's answers depend on the image, right for some
+# twins and reversed for others, and worth nothing on average.
 #
 # Before training, |sl_initial| of the kernels are edge detectors (95%
 # interval |sl_initial_low| to |sl_initial_high|). Seed by seed, the share

@@ -9,9 +9,10 @@ kernel by kernel: we look for kernels that never fire (:term:`dead
 switch kernels off -- one, two, and a whole group at a time, an
 :term:`ablation` -- and measure what the network loses. In this run, the costliest
 single kernel takes |worst_single| points of accuracy with it, and
-|intro_group| |intro_lean| Over ten runs, the costlier leaning group costs
-more than the median of that chance comparison in |k_lean_runs| of 10
-(95% interval |k_lean_runs_low| to |k_lean_runs_high|: |k_lean_runs_words|).
+|intro_group| |intro_lean| Over the |n_runs| runs of the seed study, the
+costlier leaning group costs more than the median of that chance comparison
+in |k_lean_runs| (95% interval |k_lean_runs_low| to |k_lean_runs_high|:
+|k_lean_runs_words|).
 """
 
 # %%
@@ -41,6 +42,7 @@ from cnnexplain.analysis import (
     without_kernels,
 )
 from cnnexplain.experiment import experiment
+from cnnexplain.study import seed_study
 
 run = experiment()
 model, test = run.model, run.test_set
@@ -541,67 +543,67 @@ else:
 # or more: a share of |p_lean|, the p-value of a permutation test.
 # |lean_close|
 #
-# Is that a property of this run only? Ablation needs the whole trained
-# network, which the :ref:`seed study
-# <sphx_glr_auto_examples_beyond_plot_05_seeds.py>` does not keep, so here
-# we retrain only its first ten runs (:term:`seeds <seed>` 0 to 9, each
-# trained for 8 :term:`epochs <epoch>`). Ten runs describe these ten runs;
-# for all seeds they give only a wide interval (Wilson's, 95%), printed
-# with each count:
+# Is that a property of this run only? The :ref:`seed study
+# <sphx_glr_auto_examples_beyond_plot_05_seeds.py>` keeps the whole trained
+# network of each of its Adam runs (:term:`seeds <seed>` 0 to 99, each
+# trained for 8 :term:`epochs <epoch>` on the same images as this run), so
+# we take each of them apart in the same way and count the runs, each count
+# with its 95% interval (Wilson's) for the share of all seeds:
 
 
-def costs(run):
+def costs(model, test):
     """Points lost without the costliest kernel, without the costlier leaning
     group, and by the costlier group of the median blind pair of groups of the
     same sizes."""
-    one = ablation(run.model, run.test_set, "conv1")
-    index = selectivity(run.model, run.test_set).index
-    lost = {}
-    for kernels in (index > CLEAR_PREFERENCE, index < -CLEAR_PREFERENCE):
-        kernels = tuple(np.flatnonzero(kernels))
-        lost[kernels] = group_cost(
-            run.model, run.test_set, kernels, one.baseline_accuracy
-        )
-    worst = max(lost, key=lost.get)
-    sizes = [len(kernels) for kernels in lost]
-    chance = np.median(
-        larger_of_two(run.model, run.test_set, sizes, one.baseline_accuracy)
-    )
-    return 100 * one.drop.max(), lost[worst], chance
+    one = ablation(model, test, "conv1")
+    index = selectivity(model, test).index
+    groups = [
+        np.flatnonzero(index > CLEAR_PREFERENCE),
+        np.flatnonzero(index < -CLEAR_PREFERENCE),
+    ]
+    lost = [
+        group_cost(model, test, kernels, one.baseline_accuracy) for kernels in groups
+    ]
+    sizes = [
+        len(kernels) for kernels in groups
+    ]  # a group may be empty: it costs nothing
+    chance = np.median(larger_of_two(model, test, sizes, one.baseline_accuracy))
+    return 100 * one.drop.max(), max(lost), chance
 
 
-ten_runs = [
-    experiment(model={"seed": s}, training={"seed": s, "epochs": 8}) for s in range(10)
-]
-one_kernel, one_group, any_group = np.array([costs(r) for r in ten_runs]).T
-for s, (a, b, c) in enumerate(zip(one_kernel, one_group, any_group)):
+study = seed_study(range(100))
+one_kernel, one_group, any_group = np.array(
+    [costs(study.model(seed), test) for seed in study.seeds]
+).T
+for s in range(3):
     print(
-        f"seed {s}: costliest kernel alone {a:.1f}, costlier leaning group {b:.1f}, "
-        f"median costlier of two random groups {c:.1f} points"
+        f"seed {s}: costliest kernel alone {one_kernel[s]:.1f}, costlier leaning group "
+        f"{one_group[s]:.1f}, median costlier of two random groups {any_group[s]:.1f} points"
     )
+print("...")
 group_wins = int((one_group > 2 * one_kernel).sum())
 lean_wins = int((one_group > any_group).sum())
 for label, k in (
     ("group > twice the costliest kernel", group_wins),
     ("group > median costlier of two random groups", lean_wins),
 ):
-    low, high = wilson_interval(k, len(ten_runs))
-    print(f"{label}: {k} of {len(ten_runs)} runs, 95% interval {low:.0%} to {high:.0%}")
+    low, high = wilson_interval(k, len(study))
+    print(f"{label}: {k} of {len(study)} runs, 95% interval {low:.0%} to {high:.0%}")
 
 # sphinx_gallery_start_ignore
-n_runs = glue("n_runs", len(ten_runs))
-model_seeds = [r.config["model"]["seed"] for r in ten_runs]
+n_runs = glue("n_runs", len(study))
 setting(
-    "the ten runs are seeds 0 to 9 (first, last, how many), the same seed for the model and "
-    "the training, each trained for 8 epochs",
+    "the study's runs are seeds 0 to 99 (first, last, how many), trained for 8 epochs on the "
+    "data and split of this run",
     (
-        model_seeds[0],
-        model_seeds[-1],
-        len(set(model_seeds)),
-        model_seeds == [r.config["training"]["seed"] for r in ten_runs],
-        sorted({r.config["training"]["epochs"] for r in ten_runs}),
+        int(study.seeds[0]),
+        int(study.seeds[-1]),
+        len(set(study.seeds.tolist())),
+        study.config["training"]["epochs"],
+        study.config["data"] == run.config["data"]
+        and study.config["split"] == run.config["split"],
     ),
-    expected=(0, 9, 10, True, [8]),
+    expected=(0, 99, 100, 8, True),
 )
 
 
@@ -610,7 +612,7 @@ glue("study_kernel_high", one_kernel.max(), "{:.1f}")
 glue("study_group_low", one_group.min(), "{:.1f}")
 glue("study_group_high", one_group.max(), "{:.1f}")
 # Each count, its Wilson interval, and what it says of all seeds: more or fewer than half,
-# or ten runs cannot tell; the words are glued as k_runs_words and k_lean_runs_words.
+# or the runs cannot tell; the words are glued as k_runs_words and k_lean_runs_words.
 majority(
     "the costlier group costs more than twice the costliest kernel: in more than half of all "
     "seeds, in fewer, or the runs cannot tell (the text says which)",
@@ -629,7 +631,7 @@ majority(
 # sphinx_gallery_end_ignore
 
 # %%
-# In |k_runs| of these |n_runs| runs (95% interval for the share of all
+# In |k_runs| of the |n_runs| runs (95% interval for the share of all
 # seeds: |k_runs_low| to |k_runs_high|; |k_runs_words|), zeroing the
 # costlier group costs more than twice as much as losing the costliest
 # single kernel. In |k_lean_runs| of them (|k_lean_runs_low| to
@@ -637,8 +639,8 @@ majority(
 # costlier group of the median blind pair of groups of the same sizes, the
 # comparison of the section above. By chance alone that happens in at most
 # half of all seeds (ties do not count), so only "more than half" would
-# show that leaning the same way picks out costlier groups. Across these
-# runs, the costliest single kernel takes
+# show that leaning the same way picks out costlier groups. Across the
+# study's runs, the costliest single kernel takes
 # |study_kernel_low| to |study_kernel_high| points, the costlier group
 # |study_group_low| to |study_group_high|.
 

@@ -172,16 +172,25 @@ glue("shuffled_low", final[:, shuffled].min(), "{:.0%}")
 glue("shuffled_high", final[:, shuffled].max(), "{:.0%}")
 # A guess per image is right with probability 1/2: its accuracy spreads by sqrt(1/4 / n) over runs.
 glue("shuffled_sd", final[:, shuffled].std(ddof=1) * 100, "{:.1f}")
-_ = glue("guess_sd", (0.25 / len(test_set)) ** 0.5 * 100, "{:.1f}")
+guess_sd = glue("guess_sd", (0.25 / len(test_set)) ** 0.5 * 100, "{:.1f}")
+# Were every twin guessing, the variance of their accuracies over guessing's would follow
+# chi-square with n - 1 degrees of freedom divided by n - 1: for 99, its 99.9th percentile is
+# under 1.5.
+bound(
+    "the shuffled twins' accuracies spread more than guessing each image would make them spread",
+    (final[:, shuffled].std(ddof=1) * 100 / guess_sd) ** 2, n=n_runs, at_least=1.5,
+    statistic="variance of the twins' accuracies over the variance of guessing",
+    fmt="{:.1f}",
+)  # fmt: skip
 # sphinx_gallery_end_ignore
 
 # %%
 # |n_perfect| of the |n_runs| Adam runs end with every test image right
 # (95% interval of the share of all seeds: |perfect_low| or more); the
 # lowest ends at |adam_low|. With SGD, |sgd_perfect| do. The twins trained
-# on shuffled labels end at |shuffled_mean| on average, what guessing gets
-# (single twins range from |shuffled_low| to |shuffled_high|): their labels
-# carried nothing to learn about the test images. Their accuracies spread
+# on shuffled labels end at |shuffled_mean| on average (single twins range
+# from |shuffled_low| to |shuffled_high|): their labels carried nothing to
+# learn about the test images. Their accuracies spread
 # by |shuffled_sd| points (standard deviation over the twins), where
 # guessing each image at random would spread by |guess_sd|: a twin's
 # answers do depend on the image, in a way that is worth nothing on the
@@ -623,13 +632,33 @@ every(
     statistic="lengths at which the lower end of Adam's band is above the upper end of the shuffled",
 )
 glue("half", HALF, "{:g}")
-_ = glue("top_length", common[-1], "{:g}")
+glue("top_length", common[-1], "{:g}")
+# Below half the start's length, where the shuffled twins stopped, the text reports what the
+# bands show there, length by length, without a claim of its own.
+below = ~from_half
+apart_below = curves["Adam"][0][below] > curves["shuffled labels"][1][below]
+_ = glue(
+    "below_half_words",
+    f"at the shorter lengths shown ({', '.join(f'{c:g}' for c in common[below])}), "
+    + (
+        "Adam's band lies above the shuffled twins' too"
+        if apart_below.all()
+        else "the bands overlap at "
+        + plural(
+            int((~apart_below).sum()),
+            "one of them",
+            f"{int((~apart_below).sum())} of them",
+        )
+    ),
+)
 # sphinx_gallery_end_ignore
 
 # %%
 # From |half| to |top_length| times the start's length, Adam's band lies
 # wholly above the shuffled twins' at every length shown: over that range,
-# the gap does not come from the lengths at which the two arms stopped.
+# compared at equal lengths, the gap is not a matter of length. The shuffled
+# twins themselves stopped shorter (|size_shuffled_mid| in the median
+# kernel), where the test finds few edges of any kind; |below_half_words|.
 # These are still counts by a test that misses more edges the shorter the
 # change, so they say which arm's changes are edge-shaped more often, not
 # how many edges training made.

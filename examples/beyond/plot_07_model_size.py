@@ -261,7 +261,9 @@ bound(
 # scores |line_score|. The :term:`correlation` of a kernel with
 # its own copy turned by 180 degrees tells the two apart: +1 for a symmetric
 # line detector, -1 for an edge operator such as Prewitt's
-# :cite:p:`prewitt1970object`.
+# :cite:p:`prewitt1970object`. It measures symmetry only: a blob or a
+# constant also scores +1, so "the line side" below means symmetric like a
+# line, not shaped like one.
 
 
 def half_turn(kernel):

@@ -340,12 +340,15 @@ for k, means in enumerate(first.means):
 
 
 def spread(result):
-    """Each live channel's largest mean activation over a class divided by its smallest."""
-    means = result.means[result.means.max(axis=1) > 0]
+    """Each responding channel's largest mean activation over a class divided
+    by its smallest. A channel responds if its largest mean is at least a tenth
+    of the layer's largest: a ratio of two means near zero would say nothing."""
+    strongest = result.means.max(axis=1)
+    means = result.means[strongest >= 0.1 * strongest.max()]
     return means.max(axis=1) / means.min(axis=1)
 
 
-print("largest ratio of a channel's response to its favourite digit")
+print("largest ratio of a responding channel's response to its favourite digit")
 print("and to its least favourite:")
 print(f"layer 1 {spread(first).max():.2f}, layer 4 {spread(second).max():.1f}")
 
@@ -359,7 +362,7 @@ spread1, spread4 = float(spread(first).max()), float(spread(second).max())
 
 
 def times(ratio, fmt):
-    """A ratio in words; a live channel silent on average on one digit has none."""
+    """A ratio in words; a channel silent on average on one digit has none."""
     return (
         f"{fmt.format(ratio)} times"
         if np.isfinite(ratio)
@@ -367,18 +370,18 @@ def times(ratio, fmt):
     )
 
 
-# The margins, fixed before the sentences: "little" is a ratio below 1.5 (no live kernel's
+# The margins, fixed before the sentences: "little" is a ratio below 1.5 (no responding kernel's
 # mean response on one digit half as large again as on another); "strongly" is more than 3.
 # The sentences follow the run, each branch claiming what its words say.
 if spread1 < 1.5:
     every(
-        "in this run, every live first-layer kernel's mean response varies little from digit to digit (ratio below 1.5)",
+        "in this run, every responding first-layer kernel's mean response varies little from digit to digit (ratio below 1.5)",
         spread(first) < 1.5,
-        statistic="live first-layer kernels whose largest/smallest mean response over the digits is below 1.5",
+        statistic="responding first-layer kernels whose largest/smallest mean response over the digits is below 1.5",
     )  # fmt: skip
     glue(
         "first_words",
-        "The first layer's responses vary little from digit to digit: every live "
+        "The first layer's responses vary little from digit to digit: every responding "
         f"kernel's mean response on its favourite digit is at most {spread1:.2f} times "
         "its response on its least favourite.",
     )
@@ -386,7 +389,7 @@ else:
     bound(
         "in this run, some first-layer kernel responds to one digit 1.5 times or more as much as to another",
         int((spread(first) >= 1.5).sum()), n=len(spread(first)), at_least=1,
-        statistic="live first-layer kernels whose largest/smallest mean response over the digits is 1.5 or more",
+        statistic="responding first-layer kernels whose largest/smallest mean response over the digits is 1.5 or more",
         fmt="{}",
     )  # fmt: skip
     glue(
@@ -398,7 +401,7 @@ if spread4 > 3:
     bound(
         "in this run, some second-layer channel responds to one digit more than three times as much as to another",
         int((spread(second) > 3).sum()), n=len(spread(second)), at_least=1,
-        statistic="live second-layer channels whose largest/smallest mean response over the digits is above 3",
+        statistic="responding second-layer channels whose largest/smallest mean response over the digits is above 3",
         fmt="{}",
     )  # fmt: skip
     glue(
@@ -408,9 +411,9 @@ if spread4 > 3:
     )
 else:
     every(
-        "in this run, no live second-layer channel responds to one digit more than three times as much as to another",
+        "in this run, no responding second-layer channel responds to one digit more than three times as much as to another",
         spread(second) <= 3,
-        statistic="live second-layer channels whose largest/smallest mean response over the digits is 3 or less",
+        statistic="responding second-layer channels whose largest/smallest mean response over the digits is 3 or less",
     )  # fmt: skip
     glue(
         "second_words",
@@ -422,8 +425,11 @@ else:
 # %%
 # In this run |n_dead1| of the eight first-layer kernels and |n_dead4| of
 # the sixteen second-layer channels are dead. |first_words| |second_words|
-# These are mean responses over each digit's training images: a kernel whose
-# mean varies little can still respond differently to single images.
+# A channel counts here only if it responds: its largest mean is at least a
+# tenth of the layer's largest (a ratio of two means near zero would say
+# nothing). These are mean responses over each digit's training images: a
+# kernel whose mean varies little can still respond differently to single
+# images.
 
 # %%
 # The feature maps, and one digit end to end

@@ -302,9 +302,11 @@ half_turn = float(np.corrcoef(total.ravel(), np.rot90(total, 2).ravel())[0, 1])
 glue("half_turn", half_turn, "{:+.2f}")
 glue(
     "grad_shape",
-    "more a line's shape than an edge's"
+    "closer to the symmetry of a line than to that of an edge (by this measure only: a blob "
+    "or a constant is symmetric too)"
     if half_turn > 0
-    else "more an edge's shape than a line's",
+    else "closer to the symmetry of an edge than to that of a line (by this measure only: "
+    "any pattern that a half turn negates scores -1)",
 )
 thickness = run.config["data"]["thickness"]
 glue("thick_max", thickness[1])
@@ -338,7 +340,8 @@ every(
 # a line also holds background on at least one side of it. Every gradient
 # of a first-layer kernel is a signed sum of such pieces of lines and their
 # edges (and of blank patches, which change only the bias), whatever the
-# labels say; a step of plain SGD adds it to the kernel as it is, while Adam
+# labels say; a step of plain SGD subtracts it from the kernel, scaled by
+# the learning rate but otherwise as it is, while Adam
 # rescales each weight's step on its own.
 # A bar between two darker bands is the shape of a :term:`line detector`,
 # which looks the same turned by half a turn; an edge detector turns into

@@ -12,9 +12,9 @@ let it through only in places. Here we follow it back, at initialization:
 how few positions receive it (|received_share| of them in this run), where
 they lie relative to the line, and why a kernel with a positive bias puts
 most of it where it cannot change the kernel's weights at all. The answer:
-pooling and the ReLU make the error signal sparse, but they do not gather
-it on the line. The data does: only a patch that touches a line can change
-a weight.
+pooling and the ReLU make the error signal sparse, and over the seed
+study they |focus_intro|; the data limits where it can act: only a patch
+that touches a line can change a weight.
 """
 
 # %%

@@ -44,6 +44,8 @@ the larger in |n_unequal| of the |n_seeds| seeds.
 # reaches past the margin is neither a difference nor "the same": the study
 # cannot tell.
 
+from dataclasses import replace
+
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -53,6 +55,7 @@ from cnnexplain.analysis import (
     kernel_correlation,
     kernel_gradient,
     seed_bootstrap,
+    wilson_interval,
 )
 from cnnexplain.experiment import default_seed, experiment
 from cnnexplain.study import seed_study
@@ -193,9 +196,11 @@ for name, acc in accuracy.items():
 # kernels, SGD's changes with Adam's changes, seed by seed. Random kernels
 # are no fair comparison for changes, which are smooth by construction.
 #
-# Each share below is over all the kernels of the study, 8 per seed. The 8
-# kernels of a seed are not independent draws -- they share a start and a
-# training -- so the intervals resample whole seeds
+# Each share below is over all the kernels of the study, 8 per seed. The
+# initial kernels are independent draws (each weight is drawn on its own),
+# so their share gets Wilson's interval. The 8 trained kernels of a seed are
+# not -- they share a start and a training -- so the intervals of the
+# trained kernels and their changes resample whole seeds
 # (:func:`~cnnexplain.analysis.seed_bootstrap`).
 
 verdicts = {"initial": is_edge_detector(start)}
@@ -203,6 +208,10 @@ for name in trained:
     verdicts[f"{name}, trained"] = is_edge_detector(trained[name])
     verdicts[f"{name}, change"] = is_edge_detector(changes[name])
 shares = {label: seed_bootstrap(flags) for label, flags in verdicts.items()}
+initial_low, initial_high = wilson_interval(
+    int(verdicts["initial"].sum()), verdicts["initial"].size
+)
+shares["initial"] = replace(shares["initial"], low=initial_low, high=initial_high)
 for label, s in shares.items():
     print(
         f"{label:<15} edge detectors {s.estimate:6.1%}",
@@ -722,12 +731,15 @@ bound(
 # %%
 # SGD's update keeps the pattern of the summed patches and its proportions:
 # weights that many strong patches pushed the same way move most. Adam's
-# keeps only the signs, so a weight whose gradient is nearly balanced moves
-# as far as one that every patch pushed. After |study_epochs| epochs, over
+# first step keeps only the signs, so a weight whose gradient is nearly
+# balanced moves as far as one that every patch pushed; its later steps
+# divide by a running average of the gradient's size, which evens the
+# proportions out less and less (the steps measured above). After |study_epochs| epochs, over
 # the study's |n_seeds| seeds, the two optimizers' changes of the same
 # kernel correlate |r_median| in the median, and among the changes SGD
-# gives |change_words|. That is what swapping the optimizer, with
-# everything else held, shows; the other pages of this section look at the
-# gradient itself.
+# gives |change_words|. That is what swapping the optimizer shows, with the
+# data, the starts and the batches held, but each optimizer at its own
+# learning rate (SGD's chosen on this data, as said above); the other pages
+# of this section look at the gradient itself.
 
 # sphinx_gallery_thumbnail_number = 3

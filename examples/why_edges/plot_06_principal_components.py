@@ -232,10 +232,13 @@ glue("mostly_words", mostly.choose(
     smaller="fewer than half of all seeds, by its 95% interval",
     cannot_tell="the study cannot tell whether more or fewer than half of all seeds",
 ))  # fmt: skip
-for name in ("adam", "shuffled"):
+for name, how in (
+    ("adam", "with true labels"),
+    ("shuffled", "with shuffled labels"),
+    ("sgd", "with SGD"),
+):
     difference(
-        f"with {'true' if name == 'adam' else 'shuffled'} labels, the changes lie more along the "
-        "first five components than random directions do",
+        f"{how}, the changes lie more along the first five components than random directions do",
         per_seed[name], random_directions, expect="larger", paired=False,
         statistic="mean share along the first five, changes minus random directions",
     )  # fmt: skip
@@ -247,10 +250,14 @@ for name in ("adam", "shuffled"):
 # |top_sgd|), and the shuffled twins' changes |top_shuffled|; random
 # directions put |top_random| there and random patch sums |top_sums|. Every
 # kind of change lies along these components far more than a random
-# direction does (each difference's interval in the box): in that sense,
-# training aligns the first layer with the principal components of its
-# data, with true labels and, as :cite:t:`maennel2020random` found, with
-# random ones. Against the null of their own kind, |labels_sentence|. With
+# direction does (each difference's interval in the box): in that weak
+# sense only, training with true labels and with shuffled ones moves the
+# first layer towards the principal components of its data.
+# :cite:t:`maennel2020random` found an alignment of this kind with random
+# labels, by another measure (the covariance of the weights against that of
+# the data). A random sum of patches lies along them too, without any
+# training; so the comparison that says what the labels do is the null of
+# the changes' own kind, the shuffled twins: |labels_sentence|. With
 # the true labels, a change puts more than half of its length along the
 # five in |n_mostly| of the |n_seeds| seeds (|mostly_words|). Against the
 # patch sums, |true_sums_sentence|; and |shuffled_sums_sentence|.
