@@ -124,10 +124,10 @@ explorer
 # ------------------------------
 # Every :term:`snapshot` adds the network's |n_weights| weights to the page,
 # so it holds |n_snapshots| of the |n_history| snapshots of training:
-# epochs |slider_epochs|. :func:`~cnnexplain.viz.pick_snapshots` chose them
-# where the first-layer kernels move: every epoch from 0 to |dense_until|,
-# while they change fastest, then sparser, up to the last epoch,
-# |last_epoch|. With the widget's script, the explorer weighs |widget_mb|
+# epochs |slider_epochs|. :func:`~cnnexplain.viz.pick_snapshots` spaces
+# them by how far the first-layer kernels move between them, so they are
+# dense where the kernels move most: every epoch from 0 to |dense_until|,
+# then sparser, up to the last epoch, |last_epoch|. With the widget's script, the explorer weighs |widget_mb|
 # MB.
 
 # %%

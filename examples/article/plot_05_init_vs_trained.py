@@ -312,15 +312,7 @@ if len(names) > 1:
     glue("marked_list", f"kernels {', '.join(names[:-1])} and {names[-1]}")
 else:
     glue("marked_list", f"kernel {names[0]}" if names else "none")
-setting(
-    "the outlined changes are edge detectors by is_edge_detector, within 20 degrees of an axis, "
-    "with a band of each sign",
-    all(
-        is_edge["changes"][k] and off_axis[k] <= 20 and len(found[k]) == 2
-        for k in marked
-    ),
-    expected=True,
-)
+# (Which changes are outlined is a definition, in the visible code above: no claim to check.)
 # The kernels of the story: the cast's (see the training page), of the same run.
 from cnnexplain.analysis import cast
 from cnnexplain.experiment import cache_key, default_seed, resolve_config
@@ -382,21 +374,28 @@ every(
 # from the same start twice, once with the true labels and once with the
 # labels shuffled, so that there is nothing to learn. With the true labels,
 # |/auto_examples/beyond/plot_01_edge_match:sl_true_trained| of the trained
-# kernels are edge detectors, against
+# kernels are edge detectors (95% interval
+# |/auto_examples/beyond/plot_01_edge_match:sl_true_trained_low| to
+# |/auto_examples/beyond/plot_01_edge_match:sl_true_trained_high|), against
 # |/auto_examples/beyond/plot_01_edge_match:sl_initial| of their starts:
 # |/auto_examples/beyond/plot_01_edge_match:sl_start_words|.
 # Among the changes,
 # |/auto_examples/beyond/plot_01_edge_match:sl_true_change| are edge
-# detectors with the true labels and
+# detectors with the true labels
+# (|/auto_examples/beyond/plot_01_edge_match:sl_true_change_low| to
+# |/auto_examples/beyond/plot_01_edge_match:sl_true_change_high|) and
 # |/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change| with
-# shuffled labels: |/auto_examples/beyond/plot_01_edge_match:sl_change_words|.
+# shuffled labels
+# (|/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change_low| to
+# |/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change_high|):
+# |/auto_examples/beyond/plot_01_edge_match:sl_change_words|.
 # The gradient of a ``conv1`` kernel is a weighted sum of patches of the
 # training images, most of them blank and the rest pieces of lines; plain
 # SGD subtracts that sum, times the learning rate, from the kernel, and Adam
 # rescales each weight's step. So a
 # change is built from such patches, and random sums of them pass the edge
 # test |/auto_examples/beyond/plot_01_edge_match:patch_sum_rate| of the time
-# with nothing learned: |/auto_examples/beyond/plot_01_edge_match:patch_words|. The
+# without any training: |/auto_examples/beyond/plot_01_edge_match:patch_words|. The
 # next page looks at what the kernels do, and the section :ref:`Why edges? <why-edges-gallery>` at how a step is
 # made, starting with :doc:`a kernel's gradient as a sum of image patches
 # <../why_edges/plot_01_gradient_is_patches>`.

@@ -414,9 +414,11 @@ for name, (k, _, _) in own.items():
 # Before training, the vertical kernel reached |vertical_before_own| on the
 # vertical line and |vertical_before_other| on the horizontal one, the
 # horizontal kernel |horizontal_before_own| on its line and
-# |horizontal_before_other| on the other: |grew_verdict|. (A kernel is
-# picked on its mean answer to all the training images; one line, measured
-# by its strongest pooled output, can go against it.) See it live in the explorer: the vertical kernel,
+# |horizontal_before_other| on the other: |grew_verdict|. Its answer to the
+# other line changed too, so a stronger answer on one line is not, by
+# itself, a stronger preference; the selectivity index above measures that.
+# (A kernel is picked on its mean answer to all the training images; one
+# line, measured by its strongest pooled output, can go against it.) See it live in the explorer: the vertical kernel,
 # kernel |k_vertical|, on the sample *vertical 1* at |live_vertical_start|_ or
 # |live_vertical_end|_; the horizontal kernel, kernel |k_horizontal|, on the
 # sample *horizontal 1* at |live_horizontal_start|_ or |live_horizontal_end|_.
