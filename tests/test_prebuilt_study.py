@@ -51,10 +51,12 @@ def test_the_committed_study_is_the_one_the_pages_ask_for(prebuilt):
 
 def test_the_committed_study_has_the_sites_settings(study):
     assert study.config == study_config(range(100))
-    assert study.arms == ("adam", "shuffled", "sgd")
+    assert study.arms == ("adam", "shuffled", "sgd", "swapped", "frozen")
 
 
-@pytest.mark.parametrize(("seed", "arm"), [(3, "adam"), (58, "shuffled"), (91, "sgd")])
+@pytest.mark.parametrize(
+    ("seed", "arm"), [(3, "adam"), (58, "shuffled"), (91, "sgd"), (17, "swapped"), (44, "frozen")]
+)
 def test_a_member_trained_again_matches_the_committed_study(study, seed, arm):
     # Bit for bit on the machine that trained it; elsewhere a CPU may round differently, so the
     # weights are compared within a tolerance and the edge test's verdicts must be the same.

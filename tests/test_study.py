@@ -105,7 +105,7 @@ def test_retrain_is_train_called_with_the_members_settings(study):
 def test_members_are_train_runs_on_the_default_images_too():
     """The default data and model, as the real study trains them, for one epoch."""
     real = seed_study([0, 2], epochs=1, n_jobs=1, cache_dir=False)
-    assert real.conv1_weight.shape == (2, 3, 2, 8, 1, 7, 7)
+    assert real.conv1_weight.shape == (2, len(ARMS), 2, 8, 1, 7, 7)
     for seed in (0, 2):
         for arm in ARMS:
             assert_member_is_the_history(real, seed, arm, real.retrain(seed, arm))
@@ -166,17 +166,33 @@ def test_the_ensemble_refuses_to_run_a_forward_pass_that_is_not_the_models(monke
 
 # -- the twins -------------------------------------------------------------------------------
 def test_the_arms_of_a_seed_start_from_its_model(study):
+    swapped = study.arm("swapped")
     for s, seed in enumerate(SEEDS):
         model = LineCNN(image_size=20, seed=seed)
-        for a in range(len(ARMS)):
-            assert np.array_equal(study.initial_weight[s, a], model.conv1.weight.detach().numpy())
-            assert np.array_equal(study.conv1_bias[s, a, 0], model.conv1.bias.detach().numpy())
+        weight, bias = model.conv1.weight.detach().numpy(), model.conv1.bias.detach().numpy()
+        for a, arm in enumerate(ARMS):
+            # The swapped arm's kernel k starts where the others' kernel k + 1 does.
+            shift = -1 if arm == "swapped" else 0
+            assert np.array_equal(study.initial_weight[s, a], np.roll(weight, shift, axis=0))
+            assert np.array_equal(study.conv1_bias[s, a, 0], np.roll(bias, shift, axis=0))
     assert not np.array_equal(study.initial_weight[0], study.initial_weight[1])  # seeds differ
-    # Before training, every arm has the same test metrics; training moves them apart.
+    # Before training, every arm with the same start has the same test metrics; training moves
+    # them apart. The swapped start is another network.
+    same = [a for a, arm in enumerate(ARMS) if arm != "swapped"]
     for name in ("val_loss", "val_accuracy"):
-        at_start = study.metrics[name][:, :, 0]
+        at_start = study.metrics[name][:, same, 0]
         assert (at_start == at_start[:, :1]).all()
+    assert not np.array_equal(study.metrics["val_loss"][:, swapped, 0], study.metrics["val_loss"][:, 0, 0])
     assert not np.array_equal(study.final_weight[:, 0], study.final_weight[:, 2])
+
+
+def test_the_frozen_arm_keeps_its_first_layer_and_trains_the_rest(study):
+    frozen, adam = study.arm("frozen"), study.arm("adam")
+    assert (study.conv1_weight[:, frozen] == study.conv1_weight[:, frozen, :1]).all()
+    assert (study.conv1_bias[:, frozen] == study.conv1_bias[:, frozen, :1]).all()
+    # The layers after conv1 learn: the metrics move, and differently from Adam's.
+    assert not np.array_equal(study.metrics["train_loss"][:, frozen], study.metrics["train_loss"][:, adam])
+    assert (study.metrics["train_loss"][:, frozen, -1] != study.metrics["train_loss"][:, frozen, 0]).all()
 
 
 def test_shuffled_labels_are_a_permutation_drawn_from_the_seed():
@@ -206,13 +222,13 @@ def test_the_shuffled_arm_trains_and_is_measured_on_its_own_labels(study):
 def test_a_study_holds_conv1_after_every_epoch_and_the_metrics(study):
     assert study.seeds.tolist() == SEEDS and study.arms == ARMS and len(study) == 3
     assert study.epochs.tolist() == [0, 1, 2]
-    assert study.conv1_weight.shape == (3, 3, 3, 8, 1, 7, 7) and study.conv1_weight.dtype == np.float32
-    assert study.conv1_bias.shape == (3, 3, 3, 8)
-    assert all(study.metrics[n].shape == (3, 3, 3) and study.metrics[n].dtype == np.float64 for n in METRICS)
-    assert study.final_accuracy.shape == (3, 3)
+    assert study.conv1_weight.shape == (3, 5, 3, 8, 1, 7, 7) and study.conv1_weight.dtype == np.float32
+    assert study.conv1_bias.shape == (3, 5, 3, 8)
+    assert all(study.metrics[n].shape == (3, 5, 3) and study.metrics[n].dtype == np.float64 for n in METRICS)
+    assert study.final_accuracy.shape == (3, 5)
     assert np.array_equal(study.final_weight, study.conv1_weight[:, :, -1])
     assert not study.conv1_weight.flags.writeable
-    assert "3 seeds x 3 arms" in repr(study)
+    assert "3 seeds x 5 arms" in repr(study)
     assert study.config == study_config(SEEDS, epochs=2, batch_size=8, data={"n_per_class": 12, "size": 20})
 
 
@@ -317,7 +333,7 @@ def unknown_arm(header, tensors):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (change_seeds, "must be F32 of shape (2, 3, 3, 8, 1, 7, 7)"),
+        (change_seeds, "must be F32 of shape (2, 5, 3, 8, 1, 7, 7)"),
         (change_dtype, "must be F32 of shape"),
         (drop_metric, "missing ['metrics/val_loss']"),
         (add_tensor, "unexpected ['extra']"),

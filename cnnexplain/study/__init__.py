@@ -15,7 +15,14 @@ only in their seed. :func:`seed_study` trains them: for every seed, one
   makes of the kernels when the labels carry no information;
 * ``"sgd"``: its twin trained by plain SGD (learning rate ``sgd_lr``, 0.1 by
   default, the rate of the site's optimizer page), from the same start on
-  the same batches.
+  the same batches;
+* ``"swapped"``: its twin whose conv1 kernels start in each other's slots --
+  kernel ``k`` starts where kernel ``k + 1`` of the other arms starts, every
+  other layer as in ``"adam"`` (:func:`initial_state`): whether a kernel's
+  role follows its start or its slot;
+* ``"frozen"``: its twin with conv1 frozen at its random start, only the
+  layers after it trained: how far the network gets without learning its
+  first layer.
 
 Every member is the run of :func:`~cnnexplain.training.train` with its
 settings *bit for bit* (on the same build of torch; ``tests/test_study.py``
@@ -104,7 +111,7 @@ from ..data import make_lines
 from ..experiment import _code_digest, cache_key, default_cache_dir, resolve_config
 from ..model import LineCNN
 from . import ensemble, result
-from .ensemble import shuffled_labels, train_chunk, train_member, trained_with
+from .ensemble import initial_state, shuffled_labels, train_chunk, train_member, trained_with
 from .result import SeedStudy, snapshot_epochs
 
 __all__ = [
@@ -116,6 +123,7 @@ __all__ = [
     "OPTIMIZER_OF_ARM",
     "SeedStudy",
     "check_scheduler",
+    "initial_state",
     "seed_study",
     "shuffled_labels",
     "snapshot_epochs",
@@ -125,8 +133,9 @@ __all__ = [
 
 #: The arms a study may train for each seed: ``"adam"`` (the run of
 #: :func:`~cnnexplain.training.train`), ``"shuffled"`` (Adam on labels shuffled
-#: by :func:`shuffled_labels`) and ``"sgd"`` (plain SGD); all from the same start,
-#: on the same batches.
+#: by :func:`shuffled_labels`), ``"sgd"`` (plain SGD), ``"swapped"`` (Adam, the
+#: conv1 starts moved one slot along) and ``"frozen"`` (Adam, conv1 frozen at its
+#: start); all on the same batches, from the same start but ``"swapped"``.
 ARMS = ensemble.ARMS
 #: The optimizer of each arm, as :func:`~cnnexplain.training.train` names it.
 OPTIMIZER_OF_ARM = ensemble.OPTIMIZER_OF_ARM
@@ -139,7 +148,7 @@ METRICS = ensemble.METRICS
 LABEL_STREAM = ensemble.LABEL_STREAM
 #: Version of the file format written by :meth:`SeedStudy.save`.
 FORMAT_VERSION = result.FORMAT_VERSION
-#: Seeds per chunk by default: 4 seeds of 3 arms make an ensemble of 12 members.
+#: Seeds per chunk by default: 4 seeds of 5 arms make an ensemble of 20 members.
 CHUNK_SIZE = 4
 #: The most seeds a study may have.
 MAX_SEEDS = 100_000
@@ -469,7 +478,7 @@ def seed_study(
         parameter, not only conv1), for questions that need the trained
         network: switching kernels off, the second layer. By default (None)
         only ``"adam"``, if it is an arm: a whole model is 67 times the size of its conv1, so keeping
-        every arm would make the default study's file 36 MB instead of 15 MB.
+        every arm would make the default study's file 61 MB instead of 18 MB.
     data, split, model : dict, optional
         Settings of :func:`~cnnexplain.data.make_lines`,
         :meth:`~cnnexplain.data.LineDataset.split` and

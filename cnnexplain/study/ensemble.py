@@ -5,7 +5,9 @@ of seeds at once and returns their conv1 snapshots and metrics. Each member
 is the run :func:`~cnnexplain.training.train` makes with the same settings,
 bit for bit on the same build of torch (``tests/test_study.py`` checks it):
 
-* the same initial weights: ``LineCNN(seed=seed)``'s, the same for every arm;
+* the same initial weights: ``LineCNN(seed=seed)``'s, the same for every arm
+  but ``"swapped"``, whose conv1 kernels start in each other's slots
+  (:func:`initial_state`);
 * the same mini-batches: one ``torch.randperm`` per epoch from a generator
   seeded with the seed, split into batches, as ``train()`` draws them;
 * the same dropout masks: ``train()`` seeds torch's (private) global
@@ -53,21 +55,26 @@ from ..training import _OPTIMIZERS, EVAL_BATCH_SIZE, _channels_last, train
 
 __all__ = [
     "ARMS",
+    "FROZEN_CONV1",
     "LABEL_STREAM",
     "METRICS",
+    "initial_state",
     "shuffled_labels",
     "train_chunk",
     "train_member",
     "trained_with",
 ]
 
-#: The arms a study may train for each seed: Adam on the true labels; Adam on
-#: labels shuffled by a permutation drawn from the seed (:func:`shuffled_labels`);
-#: plain SGD on the true labels. All three start from the same weights and see the
-#: same batches.
-ARMS = ("adam", "shuffled", "sgd")
+#: The arms a study may train for each seed, each an intervention on the first:
+#: Adam on the true labels; Adam on labels shuffled by a permutation drawn from the
+#: seed (:func:`shuffled_labels`); plain SGD on the true labels; Adam with the conv1
+#: kernels' starts moved one slot along (:func:`initial_state`); Adam with conv1
+#: frozen at its start (only the layers after it learn). All see the same batches.
+ARMS = ("adam", "shuffled", "sgd", "swapped", "frozen")
 #: The optimizer of each arm, as :func:`~cnnexplain.training.train` names it.
-OPTIMIZER_OF_ARM = {"adam": "adam", "shuffled": "adam", "sgd": "sgd"}
+OPTIMIZER_OF_ARM = {"adam": "adam", "shuffled": "adam", "sgd": "sgd", "swapped": "adam", "frozen": "adam"}
+#: The arms whose conv1 does not learn.
+FROZEN_CONV1 = ("frozen",)
 #: The per-epoch metrics of every member: those :func:`~cnnexplain.training.train`
 #: records with a validation set (the split's test part validates, as in
 #: :func:`~cnnexplain.experiment.experiment`).
@@ -119,6 +126,46 @@ def datasets(config: dict[str, Any]):
     return make_lines(**config["data"]).split(**config["split"])
 
 
+def initial_state(config: dict[str, Any], seed: int, arm: str) -> dict[str, torch.Tensor]:
+    """Return the weights a member starts from: ``LineCNN(seed=seed)``'s.
+
+    For the arm ``"swapped"``, conv1's kernels (weights and bias) are moved
+    one slot along: kernel ``k`` starts where kernel ``k + 1`` (``0`` for the
+    last) of the other arms starts, while every other layer keeps its weights.
+    Each start then feeds the second layer through another kernel's
+    connections: whether a kernel's role follows its start or its slot is
+    what the arm tests.
+
+    Parameters
+    ----------
+    config : dict
+        A full study configuration.
+    seed : int
+        The member's seed.
+    arm : str
+        One of :data:`ARMS`.
+
+    Returns
+    -------
+    dict of str to torch.Tensor
+        A state dict of :class:`~cnnexplain.model.LineCNN`.
+    """
+    state = LineCNN(**config["model"], seed=seed).state_dict()
+    if arm == "swapped":
+        for key in ("conv1.weight", "conv1.bias"):
+            state[key] = state[key].roll(-1, dims=0)
+    return state
+
+
+def _member_model(config: dict[str, Any], seed: int, arm: str) -> LineCNN:
+    """The model :func:`train_member` trains: the arm's start, conv1 frozen where the arm says."""
+    model = LineCNN(**config["model"], seed=seed)
+    model.load_state_dict(initial_state(config, seed, arm))
+    if arm in FROZEN_CONV1:
+        model.conv1.requires_grad_(False)
+    return model
+
+
 def train_member(config: dict[str, Any], seed: int, arm: str) -> WeightHistory:
     """Train one member of a study with :func:`~cnnexplain.training.train`: the run the ensemble reproduces.
 
@@ -144,7 +191,7 @@ def train_member(config: dict[str, Any], seed: int, arm: str) -> WeightHistory:
         train_set = LineDataset(train_set.images, labels, train_set.classes, recorded)
     training, optimizer = config["training"], OPTIMIZER_OF_ARM[arm]
     return train(
-        LineCNN(**config["model"], seed=seed),
+        _member_model(config, seed, arm),
         train_set,
         val_set=test_set,
         epochs=training["epochs"],
@@ -179,15 +226,25 @@ def _logits(members: Sequence[dict[str, torch.Tensor]], images: Sequence[torch.T
 
 
 # -- the members --------------------------------------------------------------------
+def _learns(arm: str, key: str) -> bool:
+    """Whether parameter ``key`` of a member of ``arm`` is trained."""
+    return not (arm in FROZEN_CONV1 and key.startswith("conv1."))
+
+
 class _Ensemble:
     """The members of one chunk (for every arm, one per seed), each with tensors of its own
     (see the module's description), and one optimizer per kind for all of them."""
 
     def __init__(self, config: dict[str, Any], seeds: Sequence[int]) -> None:
         self.arms = tuple(config["arms"])
-        initial = [LineCNN(**config["model"], seed=seed).state_dict() for seed in seeds]
         self.members = {
-            arm: [{key: value.clone().requires_grad_() for key, value in state.items()} for state in initial]
+            arm: [
+                {
+                    key: value.clone().requires_grad_(_learns(arm, key))
+                    for key, value in initial_state(config, seed, arm).items()
+                }
+                for seed in seeds
+            ]
             for arm in self.arms
         }
         training = config["training"]
@@ -200,6 +257,7 @@ class _Ensemble:
                 if OPTIMIZER_OF_ARM[arm] == optimizer
                 for member in self.members[arm]
                 for tensor in member.values()
+                if tensor.requires_grad
             ]
             if tensors:  # the factory train() uses: the same optimizer, the same settings
                 self.optimizers.append(_OPTIMIZERS[optimizer][1](tensors, learning_rate[optimizer]))
@@ -249,8 +307,8 @@ class _Ensemble:
         :func:`~cnnexplain.training.evaluate` measures them (eval mode, batches of 64).
 
         ``arms`` maps each arm to the arm whose weights to use (default: its own):
-        before training, every arm of a seed has the same weights, and their
-        logits are computed once.
+        before training, the arms of a seed but ``"swapped"`` have the same
+        weights, and their logits are computed once.
         """
         arms = arms or {arm: arm for arm in self.arms}
         logits = {
@@ -325,8 +383,10 @@ def train_chunk(config: dict[str, Any], seeds: Sequence[int]) -> dict[str, Any]:
         data = _chunk_data(config, seeds)
         _check_forward(config, seeds[0], data.test_images[:2])
         ensemble = _Ensemble(config, seeds)
-        # Before training every arm of a seed has the first arm's weights: evaluate them once.
-        start = dict.fromkeys(ensemble.arms, ensemble.arms[0])
+        # Before training the arms of a seed share their weights (but "swapped"): evaluate them once.
+        # The swapped arm starts from other weights and is evaluated on its own.
+        shared = next((arm for arm in ensemble.arms if arm != "swapped"), "swapped")
+        start = {arm: "swapped" if arm == "swapped" else shared for arm in ensemble.arms}
         metrics = [
             np.concatenate(
                 [

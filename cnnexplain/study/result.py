@@ -5,7 +5,7 @@ for every seed and arm, the first layer (``conv1``: weights and biases) at
 the start, after every epoch (or only at the end), and the four metrics of
 :func:`~cnnexplain.training.train` per epoch; and, for the arms in the
 configuration's ``final_models`` (Adam's by default), every parameter of the
-trained network. For 100 seeds, 3 arms and 8 epochs that is 15 MB, 10.7 of
+trained network. For 100 seeds, 5 arms and 8 epochs that is 18 MB, 10.7 of
 them the 100 trained Adam networks.
 
 :meth:`SeedStudy.save` writes one `safetensors
@@ -188,7 +188,8 @@ class SeedStudy:
 
     @property
     def initial_weight(self) -> np.ndarray:
-        """Conv1 weights before training, ``(S, A, K, 1, k, k)``: the same for every arm of a seed."""
+        """Conv1 weights before training, ``(S, A, K, 1, k, k)``: the same for every arm of a seed
+        but ``"swapped"``, whose kernels start one slot along (see :func:`~cnnexplain.study.initial_state`)."""
         return self.conv1_weight[:, :, 0]
 
     @property

@@ -209,7 +209,7 @@ _ = glue("lines_words", lines_words + noise_words)
 # %%
 # Activation maximization, checked on the first layer
 # ---------------------------------------------------
-# :func:`~cnnexplain.analysis.maximize_activation` starts from a grey image
+# :func:`~cnnexplain.analysis.maximize_activation` starts from a grey image (with a little noise)
 # and climbs the :term:`gradient` of one channel's output, with a pull back towards
 # grey and a little blur so that only what matters survives. For the first
 # layer the answer is known: a convolution unit's output is the dot product
@@ -273,7 +273,11 @@ bound(
 # %%
 # Each maximizing patch matches its kernel closely (the lowest
 # :term:`correlation` is |worst_match|, and this page asks for |match_cut|
-# or more; the blur keeps it below 1): the method finds what we know is right. Beyond a one-pixel
+# or more; the blur and the clamping of the pixels to 0 to 1 keep it below
+# 1). The check is an easy one: before its ReLU a first-layer unit is
+# linear, so its gradient is its kernel. It shows that the code, the blur
+# and the pull towards grey do not hide the answer; it does not show how
+# the method behaves on the nonlinear units of the second layer. Beyond a one-pixel
 # fringe (the blur) the image stays grey, because no other pixel reaches
 # that unit.
 #
@@ -327,7 +331,9 @@ every(
 
 
 def stripe_index(images):
-    """+1 for horizontal stripes, -1 for vertical ones, per image."""
+    """+1 for horizontal stripes, -1 for vertical ones, per image: how
+    one-sided the orientation is, whatever the contrast (scaling an image
+    does not change it)."""
     x = images.double()
     ey = x.diff(dim=-2).square().sum(dim=(-2, -1))
     ex = x.diff(dim=-1).square().sum(dim=(-2, -1))
@@ -424,14 +430,14 @@ glue("weakest_stripes", stripes[weakest], "{:+.2f}")
 # The faintest stripes of a channel with a clear preference (none: no such channel).
 clear_low = np.abs(stripes[clear]).min() if clear.any() else np.inf
 glue("clear_stripes_low", clear_low, "{:.2f}")
-# Whether the weakest channel wants fainter stripes than every channel with a clear
-# preference, in words chosen by the run (+0.60 against 0.51 in one run).
+# Whether the weakest channel wants a less clearly oriented pattern than every channel
+# with a clear preference, in words chosen by the run (+0.60 against 0.51 in one run).
 fainter = abs(stripes[weakest]) < clear_low
 glue(
     "weakest_words",
-    "wants fainter stripes than every one of them"
+    "wants a less clearly oriented pattern than every one of them"
     if fainter
-    else "does not want the faintest stripes, though",
+    else "does not want the least clearly oriented pattern, though",
 )
 # "Agree" needs a correlation of 0.8 or more (the cut of the seed study below);
 # below it, the sentence says the measures agree only loosely.
@@ -471,19 +477,19 @@ if not clear.any():
     )
 elif fainter:
     every(
-        "in this run, the channel with the weakest preference wants fainter stripes than every "
-        "channel with a clear preference",
+        "in this run, the channel with the weakest preference wants a less clearly oriented "
+        "pattern than every channel with a clear preference",
         fainter_than,
-        statistic="channels with a clear preference whose stripes are stronger",
+        statistic="channels with a clear preference whose stripe index is larger in size",
     )
 else:
     bound(
-        "in this run, the channel with the weakest preference does not want fainter stripes "
-        "than every channel with a clear preference",
+        "in this run, the channel with the weakest preference does not want a less clearly "
+        "oriented pattern than every channel with a clear preference",
         int((~fainter_than).sum()),
         n=int(clear.sum()),
         at_least=1,
-        statistic="channels with a clear preference whose stripes are as faint or fainter",
+        statistic="channels with a clear preference whose stripe index is as small or smaller in size",
         fmt="{:.0f}",
     )
 # "Much stronger": the stripe index exceeds the selectivity index by more than 0.3, in
@@ -493,7 +499,7 @@ excess = abs(stripes[apart]) - abs(index[apart])
 measure_words = "the stripe index says which pattern excites the channel most, the selectivity index how differently it answers the two kinds of line in the data"
 if excess > MUCH:
     bound(
-        "in this run, some channel wants much stronger stripes than its selectivity index suggests (by more than 0.3)",
+        "in this run, some channel wants a much more clearly oriented pattern than its selectivity index suggests (by more than 0.3)",
         excess,
         n=8,
         at_least=MUCH,
@@ -502,13 +508,14 @@ if excess > MUCH:
     )
     glue(
         "apart_sentence",
-        f"Size is another matter. Channel {apart} wants stripes of "
+        f"Size is another matter. Channel {apart} wants a pattern with a stripe index of "
         f"{stripes[apart]:+.2f} although its selectivity index is only {index[apart]:+.2f}: "
-        f"{measure_words}; strong stripes do not make a one-sided answer to lines.",
+        f"{measure_words}; a clearly oriented favourite pattern does not make a one-sided "
+        "answer to lines.",
     )
 else:
     bound(
-        "in this run, no channel wants stripes more than 0.3 stronger than its selectivity index",
+        "in this run, no channel's stripe index exceeds its selectivity index by more than 0.3, in size",
         excess,
         n=8,
         at_most=MUCH,
@@ -517,8 +524,8 @@ else:
     )
     glue(
         "apart_sentence",
-        f"In this run, no channel wants stripes more than {MUCH} stronger than its selectivity "
-        f"index: the largest gap is channel {apart}'s, stripes of {stripes[apart]:+.2f} with an "
+        f"In this run, no channel's stripe index exceeds its selectivity index by more than "
+        f"{MUCH} in size: the largest gap is channel {apart}'s, stripes of {stripes[apart]:+.2f} with an "
         f"index of {index[apart]:+.2f}. The two still measure different things: {measure_words}.",
     )
 # sphinx_gallery_end_ignore
@@ -540,7 +547,8 @@ else:
 # combines the first layer's edges? Both need the whole trained network,
 # which the :ref:`seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`
 # keeps for each of its Adam runs (:term:`seeds <seed>` 0 to 99, each
-# trained for 8 :term:`epochs <epoch>` on the same images as this run). In
+# trained on the same images as this run, for 8 :term:`epochs <epoch>`
+# where this run trains for 20). In
 # each, we measure the correlation of the two measures, and the mean size
 # of the selectivity index, ``|index|``, of ``relu1`` and ``relu2``; each
 # count comes with its 95% interval (Wilson's) for the share of all seeds.
@@ -584,17 +592,18 @@ glue("agree_high", agreement.max(), "{:.2f}")
 glue("first_size", this_first, "{:.2f}")
 glue("second_size", np.abs(index).mean(), "{:.2f}")
 setting(
-    "the study's runs are seeds 0 to 99 (first, last, how many), trained for 8 epochs on the "
-    "data and split of this run",
+    "the study's runs are seeds 0 to 99 (first, last, how many), trained for 8 epochs (this "
+    "run: 20) on the data and split of this run",
     (
         int(study.seeds[0]),
         int(study.seeds[-1]),
         len(set(study.seeds.tolist())),
         study.config["training"]["epochs"],
+        run.config["training"]["epochs"],
         study.config["data"] == run.config["data"]
         and study.config["split"] == run.config["split"],
     ),
-    expected=(0, 99, 100, 8, True),
+    expected=(0, 99, 100, 8, 20, True),
 )
 
 

@@ -541,11 +541,12 @@ else:
 # 1% of random kernels reach). After training, |n_close| of the |n_runs|
 # runs end above |close_level| (95% interval of the share of all seeds:
 # |close_share_low| to |close_share_high|; |close_share_words|); the median
-# run ends at |end_median|. Which end of ``D`` a run heads for is set at
-# initialization in |decided_all| |n_decided| of the |n_runs| runs: the sign
-# of ``a0 - a1`` at the start is the one at the end (95% interval of the
-# share of all seeds: |decided_share_low| to |decided_share_high|;
-# |decided_share_words|).
+# run ends at |end_median|. Which end of ``D`` a run heads for matches the
+# sign it starts with in |decided_all| |n_decided| of the |n_runs| runs: the
+# sign of ``a0 - a1`` at the start is the one at the end (95% interval of
+# the share of all seeds: |decided_share_low| to |decided_share_high|;
+# |decided_share_words|). That is a sign that persists, not a test of what
+# fixes it.
 #
 # Why it stops short
 # ------------------

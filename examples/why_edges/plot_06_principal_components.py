@@ -350,5 +350,36 @@ _ = glue("edges_sentence", edges_vs_sums.choose(
 # data's statistics and trains again: on surrogate images with the same
 # patch second moments but no lines, and on images with the lines kept
 # but the patches whitened. This page does not run it.
+#
+# The literature's explanations, on our data
+# ------------------------------------------
+# Each explanation below is a hypothesis that our seed study can put to a
+# test that could refute it; each result is an interval over its
+# |n_seeds| seeds, measured on the page linked.
+#
+# - *Second-order statistics shape the first layer*
+#   :cite:p:`linsker1986orientation`: the changes lie along the patches'
+#   leading components far more than random directions do, as a random sum
+#   of patches does too (above). Consistent with our data; the test of the
+#   cause, surrogate images, is not run.
+# - *Random labels still align the first layer with the data's components*
+#   :cite:p:`maennel2020random`: the shuffled twins' changes lie along them
+#   more than random directions do (by our measure, not theirs), and
+#   |labels_sentence|.
+# - *Random first-layer filters already carry much of the task*
+#   :cite:p:`saxe2011random`: with the first layer frozen at its random
+#   start, the runs reach |/auto_examples/beyond/plot_05_seeds:frozen_median| of the test images in the
+#   median run; against their Adam twins,
+#   |/auto_examples/beyond/plot_05_seeds:frozen_words| (:doc:`the seeds page <../beyond/plot_05_seeds>`).
+# - *A kernel's start decides its role*: with the starts moved one slot
+#   along, |/auto_examples/why_edges/plot_03_role_at_init:swap_words|
+#   (:doc:`plot_03_role_at_init`).
+# - *The labels make the changes edge-shaped*: against shuffled-label
+#   twins from the same starts,
+#   |/auto_examples/beyond/plot_01_edge_match:sl_change_words|
+#   (:doc:`the edge-match page <../beyond/plot_01_edge_match>`).
+# - *Higher-order statistics make localized, edge-like filters*
+#   :cite:p:`ingrosso2022emergence`: not tested here; it needs the surrogate
+#   images above. Our data cannot decide it yet.
 
 # sphinx_gallery_thumbnail_number = 3
