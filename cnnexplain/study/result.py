@@ -188,8 +188,11 @@ class SeedStudy:
 
     @property
     def initial_weight(self) -> np.ndarray:
-        """Conv1 weights before training, ``(S, A, K, 1, k, k)``: the same for every arm of a seed
-        but ``"swapped"``, whose kernels start one slot along (see :func:`~cnnexplain.study.initial_state`)."""
+        """Conv1 weights before training, ``(S, A, K, 1, k, k)``.
+
+        The same for every arm of a seed but ``"swapped"``, whose kernels
+        start one slot along (see :func:`~cnnexplain.study.initial_state`).
+        """
         return self.conv1_weight[:, :, 0]
 
     @property

@@ -422,6 +422,9 @@ print(f"index {index[weakest]:+.2f}, stripes {stripes[weakest]:+.2f}")
 # The channel whose stripes are strongest compared with its index.
 apart = int(np.argmax(np.abs(stripes) - np.abs(index)))
 print(f"channel {apart}: index {index[apart]:+.2f}, stripes {stripes[apart]:+.2f}")
+# The two measures "agree" when they correlate 0.8 or more over the eight
+# channels; below it, only loosely. The same cut serves the seed study below.
+AGREE = 0.8
 
 # sphinx_gallery_start_ignore
 glue("stripes_r", r, "{:.2f}")
@@ -439,9 +442,8 @@ glue(
     if fainter
     else "does not want the least clearly oriented pattern, though",
 )
-# "Agree" needs a correlation of 0.8 or more (the cut of the seed study below);
-# below it, the sentence says the measures agree only loosely.
-AGREE = 0.8
+# "Agree" needs a correlation of AGREE or more; below it, the sentence says the measures
+# agree only loosely.
 if r >= AGREE:
     bound(
         "in this run, the two measures agree: correlation 0.8 or more",

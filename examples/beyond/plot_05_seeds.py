@@ -728,10 +728,8 @@ outcomes = {
 # holds the computed one.
 for label, runs in outcomes.items():
     low, high = wilson_interval(int(runs.sum()), n_runs)
-    print(
-        f"{label:>22}: {runs.sum():3d} runs "
-        f"(95% interval {down(low):.0%} to {up(high):.0%})"
-    )
+    low, high = np.floor(100 * low + 1e-9) / 100, np.ceil(100 * high - 1e-9) / 100
+    print(f"{label:>22}: {runs.sum():3d} runs (95% interval {low:.0%} to {high:.0%})")
 
 
 # sphinx_gallery_start_ignore
