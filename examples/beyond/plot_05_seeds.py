@@ -208,14 +208,14 @@ frozen_test = difference(
     final[:, frozen], final[:, adam], expect=OUTCOMES, paired=True, method="bootstrap",
     statistic="mean paired difference of test accuracy, frozen minus Adam", fmt="{:+.2%}",
 )  # fmt: skip
-glue("frozen_diff", frozen_test.value * 100, "{:+.1f} points")
-glue("frozen_diff_low", frozen_test.interval[0] * 100, "{:+.1f}")
-glue("frozen_diff_high", frozen_test.interval[1] * 100, "{:+.1f}")
+glue("frozen_diff", frozen_test.value * 100, "{:+.2f} points")
+glue("frozen_diff_low", frozen_test.interval[0] * 100, "{:+.2f}")
+glue("frozen_diff_high", frozen_test.interval[1] * 100, "{:+.2f}")
 _ = glue(
     "frozen_words",
     frozen_test.choose(
-        larger="learning the first layer costs accuracy here",
-        smaller="learning the first layer adds accuracy",
+        larger="learning the first layer costs accuracy here (the whole interval lies above 0)",
+        smaller="learning the first layer adds accuracy (the whole interval lies below 0)",
         cannot_tell="the study cannot tell whether learning the first layer adds accuracy",
     ),
 )

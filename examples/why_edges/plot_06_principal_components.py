@@ -369,7 +369,8 @@ _ = glue("edges_sentence", edges_vs_sums.choose(
 # - *Random first-layer filters already carry much of the task*
 #   :cite:p:`saxe2011random`: with the first layer frozen at its random
 #   start, the runs reach |/auto_examples/beyond/plot_05_seeds:frozen_median| of the test images in the
-#   median run; against their Adam twins,
+#   median run; seed by seed, their accuracy minus their Adam twins' is
+#   |/auto_examples/beyond/plot_05_seeds:frozen_diff| on average:
 #   |/auto_examples/beyond/plot_05_seeds:frozen_words| (:doc:`the seeds page <../beyond/plot_05_seeds>`).
 # - *A kernel's start decides its role*: with the starts moved one slot
 #   along, |/auto_examples/why_edges/plot_03_role_at_init:swap_words|
