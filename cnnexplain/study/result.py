@@ -123,7 +123,7 @@ class SeedStudy:
     >>> start = study.initial_weight  # seeds, arms, kernels
     >>> bool((start[:, 0] == start[:, 1]).all())  # twins: the same start
     True
-    >>> study.model(1, "adam").training  # the trained network, in evaluation mode
+    >>> study.model(1, "adam").training  # trained, in evaluation mode
     False
     """
 

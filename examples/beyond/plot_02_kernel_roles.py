@@ -10,8 +10,8 @@ switch kernels off -- one, two, and a whole group at a time, an
 :term:`ablation` -- and measure what the network loses. In this run, the costliest
 single kernel takes |worst_single| points of accuracy with it, and
 |intro_group| |intro_lean| Over the |n_runs| runs of the seed study, the
-costlier leaning group costs more than the median of that chance comparison
-in |k_lean_runs| (95% interval |k_lean_runs_low| to |k_lean_runs_high|:
+costlier leaning group costs more than the costlier group of the median
+blind split of the same kernels in |k_lean_runs| (95% interval |k_lean_runs_low| to |k_lean_runs_high|:
 |k_lean_runs_words|).
 """
 
@@ -142,7 +142,7 @@ else:
 # sphinx_gallery_end_ignore
 
 # %%
-# |copies_words|: the largest similarity between two different kernels is
+# |copies_words|: the largest size of the similarity (a cosine) between two different kernels is
 # |largest_similarity|. A kernel can also be spare without looking like
 # another; switching kernels off, below, asks that directly.
 #
@@ -237,10 +237,11 @@ else:
 #
 # Two at a time
 # -------------
-# "For free, alone" does not mean useless: a kernel may be covering for
-# another. Zeroing every pair of kernels (|n_pairs| pairs, each evaluated on
-# the test images, with :func:`~cnnexplain.analysis.without_kernels`) shows
-# who covers for whom. The diagonal repeats the single ablations.
+# "For free, alone" does not mean useless: losing a kernel together with
+# another can cost more than losing each alone. Zeroing every pair of
+# kernels (|n_pairs| pairs, each evaluated on the test images, with
+# :func:`~cnnexplain.analysis.without_kernels`) shows which pairs do. The
+# diagonal repeats the single ablations.
 
 n = len(single)
 drop = np.zeros((n, n))
@@ -285,17 +286,18 @@ glue("pair_i_alone", drop[i, i], "{:.1f}")
 glue("pair_j_alone", drop[j, j], "{:.1f}")
 # 5 points are 12 of the 240 test images: more than a few borderline images.
 # The sentence follows the run: a pair that costs more than 5 points beyond
-# its two kernels alone shows two kernels covering for each other; else no
+# its two kernels alone shows costs that do not add up; else no
 # pair does, and the page says so.
 PAIR_EXCESS = 5
 covering = excess > PAIR_EXCESS
 glue(
     "pair_finding",
-    "Each covers for the other: in this run, these two kernels do not add up like "
-    "independent parts; each one's effect depends on whether the other is still there."
+    "In this run, their costs do not add up: together they cost more than the sum of their "
+    "costs alone. (Accuracy counts only the images that change class, so costs need not add "
+    "up even where the two kernels' effects on the scores do.)"
     if covering
     else f"No pair costs more than {PAIR_EXCESS} points beyond its two kernels alone: "
-    "in this run, pairs do not show two kernels covering for each other (larger "
+    "in this run, no pair's cost goes beyond the sum of its two kernels' costs by that much (larger "
     "groups come next).",
 )
 if covering:
@@ -322,7 +324,7 @@ else:
 #
 # Groups that lean the same way
 # -----------------------------
-# Which kernels cover for which? The :term:`selectivity index` says what each kernel
+# Do kernels that lean the same way matter together? The :term:`selectivity index` says what each kernel
 # prefers (from -1, fires only on vertical lines, to +1, only on horizontal
 # ones; see :func:`~cnnexplain.analysis.selectivity`). Take the kernels with
 # a :term:`clear preference` (an index beyond plus or minus |clear_cut|)
@@ -444,14 +446,12 @@ if shared:
     glue(
         "intro_group",
         f"the {n_members} kernels that lean towards {costlier} lines, zeroed together, take "
-        f"{group_drop[costlier]:.1f} points: in this run, the work is spread over several kernels.",
+        f"{group_drop[costlier]:.1f} points, more than twice the costliest of them alone.",
     )
     glue(
         "group_finding",
-        "In this run, that is why few kernels look essential: the work of one direction is spread "
-        "over several kernels, and each one alone costs much less than the group, because the "
-        "others share its job. This network is robust to losing one kernel, not to losing this "
-        "whole group.",
+        "In this run, each of these kernels alone costs less than half as much as the group. "
+        "Whether leaning the same way is what makes a group costly, the comparison below asks.",
     )
 else:
     bound(

@@ -89,11 +89,12 @@ setting(
 # Which channels answer one line more than the other? Over all |n_test| test
 # images, the :term:`selectivity index` of each channel (-1: fires only on vertical
 # lines, +1: only on horizontal ones;
-# :func:`~cnnexplain.analysis.selectivity`) says which. As everywhere on
-# this site, a :term:`clear preference` is an index beyond plus or minus
-# |clear_cut| (:data:`~cnnexplain.analysis.CLEAR_PREFERENCE`): outside the
-# index's own noise, since a channel's index measured on the training images
-# instead differs by at most |index_noise|.
+# :func:`~cnnexplain.analysis.selectivity`) says which. As on the other
+# pages, a :term:`clear preference` is an index beyond plus or minus
+# |clear_cut| (:data:`~cnnexplain.analysis.CLEAR_PREFERENCE`). Here that is
+# beyond the index's own spread between image sets: a channel's index
+# measured on the training images instead differs by at most
+# |index_noise| (one difference, not a full estimate of the sampling noise).
 
 CLEAR = CLEAR_PREFERENCE
 index = selectivity(model, test, layer="relu2").index
