@@ -55,7 +55,9 @@ from cnnexplain.study import seed_study
 
 study = seed_study(range(100))
 n_runs, n_epochs = len(study), int(study.epochs[-1])
-print(study)
+print(
+    f"{len(study)} seeds x {len(study.arms)} arms: {', '.join(study.arms)}; {n_epochs} epochs"
+)
 # The images every run trained and was tested on: the site's data and split.
 train_set, test_set = make_lines(**study.config["data"]).split(**study.config["split"])
 
