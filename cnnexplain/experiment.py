@@ -279,6 +279,7 @@ TRAINING_SOURCES = (
     "study/__init__.py",
     "study/ensemble.py",
     "study/result.py",
+    "surrogates.py",
     "training.py",
 )
 

@@ -51,11 +51,20 @@ def test_the_committed_study_is_the_one_the_pages_ask_for(prebuilt):
 
 def test_the_committed_study_has_the_sites_settings(study):
     assert study.config == study_config(range(100))
-    assert study.arms == ("adam", "shuffled", "sgd", "swapped", "frozen")
+    assert study.arms == ("adam", "shuffled", "sgd", "swapped", "frozen", "gaussian", "whitened")
 
 
 @pytest.mark.parametrize(
-    ("seed", "arm"), [(3, "adam"), (58, "shuffled"), (91, "sgd"), (17, "swapped"), (44, "frozen")]
+    ("seed", "arm"),
+    [
+        (3, "adam"),
+        (58, "shuffled"),
+        (91, "sgd"),
+        (17, "swapped"),
+        (44, "frozen"),
+        (26, "gaussian"),
+        (73, "whitened"),
+    ],
 )
 def test_a_member_trained_again_matches_the_committed_study(study, seed, arm):
     # Bit for bit on the machine that trained it; elsewhere a CPU may round differently, so the

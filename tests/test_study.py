@@ -28,6 +28,9 @@ import cnnexplain.study.ensemble as ensemble_module
 from cnnexplain import LineCNN, make_lines, train
 from cnnexplain.history import WeightHistory
 from cnnexplain.study import ARMS, METRICS, SeedStudy, seed_study, shuffled_labels, study_config
+from cnnexplain.study.ensemble import DATA_OF_ARM, TWIN_SEEDS
+from cnnexplain.surrogates import gaussian_twin, whitened
+from cnnexplain.training import evaluate
 
 #: Small studies: 20 training images of 20x20 (batches of 8, 8 and 4: a short last batch), 4 to test.
 SMALL = {"data": {"n_per_class": 12, "size": 20}, "batch_size": 8, "epochs": 2, "cache_dir": False}
@@ -176,9 +179,9 @@ def test_the_arms_of_a_seed_start_from_its_model(study):
             assert np.array_equal(study.initial_weight[s, a], np.roll(weight, shift, axis=0))
             assert np.array_equal(study.conv1_bias[s, a, 0], np.roll(bias, shift, axis=0))
     assert not np.array_equal(study.initial_weight[0], study.initial_weight[1])  # seeds differ
-    # Before training, every arm with the same start has the same test metrics; training moves
-    # them apart. The swapped start is another network.
-    same = [a for a, arm in enumerate(ARMS) if arm != "swapped"]
+    # Before training, every arm with the same start and the same images has the same test
+    # metrics; training moves them apart. The swapped start is another network.
+    same = [a for a, arm in enumerate(ARMS) if arm != "swapped" and DATA_OF_ARM[arm] == "lines"]
     for name in ("val_loss", "val_accuracy"):
         at_start = study.metrics[name][:, same, 0]
         assert (at_start == at_start[:, :1]).all()
@@ -193,6 +196,22 @@ def test_the_frozen_arm_keeps_its_first_layer_and_trains_the_rest(study):
     # The layers after conv1 learn: the metrics move, and differently from Adam's.
     assert not np.array_equal(study.metrics["train_loss"][:, frozen], study.metrics["train_loss"][:, adam])
     assert (study.metrics["train_loss"][:, frozen, -1] != study.metrics["train_loss"][:, frozen, 0]).all()
+
+
+def test_the_surrogate_arms_train_and_are_tested_on_their_own_images(study):
+    train_set, test_set = make_lines(n_per_class=12, size=20).split()
+    twin = gaussian_twin(test_set, TWIN_SEEDS["test"])
+    flat = whitened(test_set, reference=train_set)
+    for arm, images in (("gaussian", twin), ("whitened", flat)):
+        # The same start as Adam's, on other test images: other metrics before any training.
+        assert not np.array_equal(
+            study.metrics["val_loss"][:, study.arm(arm), 0], study.metrics["val_loss"][:, 0, 0]
+        )
+        for s, seed in enumerate(SEEDS):
+            model = LineCNN(image_size=20, seed=seed)
+            loss, accuracy = evaluate(model, images)
+            assert study.metrics["val_loss"][s, study.arm(arm), 0] == pytest.approx(loss, rel=1e-6)
+            assert study.metrics["val_accuracy"][s, study.arm(arm), 0] == accuracy
 
 
 def test_shuffled_labels_are_a_permutation_drawn_from_the_seed():
@@ -222,13 +241,17 @@ def test_the_shuffled_arm_trains_and_is_measured_on_its_own_labels(study):
 def test_a_study_holds_conv1_after_every_epoch_and_the_metrics(study):
     assert study.seeds.tolist() == SEEDS and study.arms == ARMS and len(study) == 3
     assert study.epochs.tolist() == [0, 1, 2]
-    assert study.conv1_weight.shape == (3, 5, 3, 8, 1, 7, 7) and study.conv1_weight.dtype == np.float32
-    assert study.conv1_bias.shape == (3, 5, 3, 8)
-    assert all(study.metrics[n].shape == (3, 5, 3) and study.metrics[n].dtype == np.float64 for n in METRICS)
-    assert study.final_accuracy.shape == (3, 5)
+    assert (
+        study.conv1_weight.shape == (3, len(ARMS), 3, 8, 1, 7, 7) and study.conv1_weight.dtype == np.float32
+    )
+    assert study.conv1_bias.shape == (3, len(ARMS), 3, 8)
+    assert all(
+        study.metrics[n].shape == (3, len(ARMS), 3) and study.metrics[n].dtype == np.float64 for n in METRICS
+    )
+    assert study.final_accuracy.shape == (3, len(ARMS))
     assert np.array_equal(study.final_weight, study.conv1_weight[:, :, -1])
     assert not study.conv1_weight.flags.writeable
-    assert "3 seeds x 5 arms" in repr(study)
+    assert f"3 seeds x {len(ARMS)} arms" in repr(study)
     assert study.config == study_config(SEEDS, epochs=2, batch_size=8, data={"n_per_class": 12, "size": 20})
 
 
@@ -333,7 +356,7 @@ def unknown_arm(header, tensors):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (change_seeds, "must be F32 of shape (2, 5, 3, 8, 1, 7, 7)"),
+        (change_seeds, "must be F32 of shape (2, 7, 3, 8, 1, 7, 7)"),
         (change_dtype, "must be F32 of shape"),
         (drop_metric, "missing ['metrics/val_loss']"),
         (add_tensor, "unexpected ['extra']"),

@@ -22,7 +22,12 @@ only in their seed. :func:`seed_study` trains them: for every seed, one
   role follows its start or its slot;
 * ``"frozen"``: its twin with conv1 frozen at its random start, only the
   layers after it trained: how far the network gets without learning its
-  first layer.
+  first layer;
+* ``"gaussian"`` and ``"whitened"``: its twins trained and tested on
+  surrogates of the images (:mod:`cnnexplain.surrogates`): Gaussian images
+  with each class's pixel means and covariance, and the line images with
+  their spectrum flattened -- what the first layer learns when the data's
+  second-order statistics stay and the lines go, and the other way round.
 
 Every member is the run of :func:`~cnnexplain.training.train` with its
 settings *bit for bit* (on the same build of torch; ``tests/test_study.py``
@@ -134,8 +139,10 @@ __all__ = [
 #: The arms a study may train for each seed: ``"adam"`` (the run of
 #: :func:`~cnnexplain.training.train`), ``"shuffled"`` (Adam on labels shuffled
 #: by :func:`shuffled_labels`), ``"sgd"`` (plain SGD), ``"swapped"`` (Adam, the
-#: conv1 starts moved one slot along) and ``"frozen"`` (Adam, conv1 frozen at its
-#: start); all on the same batches, from the same start but ``"swapped"``.
+#: conv1 starts moved one slot along), ``"frozen"`` (Adam, conv1 frozen at its
+#: start), ``"gaussian"`` and ``"whitened"`` (Adam on surrogate images, see
+#: :data:`~cnnexplain.study.ensemble.DATA_OF_ARM`); all on the same batches, from
+#: the same start but ``"swapped"``.
 ARMS = ensemble.ARMS
 #: The optimizer of each arm, as :func:`~cnnexplain.training.train` names it.
 OPTIMIZER_OF_ARM = ensemble.OPTIMIZER_OF_ARM
@@ -461,12 +468,12 @@ def seed_study(
         Distinct non-negative seeds; seed ``s`` seeds the member's initial
         weights, its batches and its dropout (and the shuffled arm's labels).
     arms : sequence of str
-        Distinct names among :data:`ARMS`: ``"adam"``, ``"shuffled"``, ``"sgd"``.
+        Distinct names among :data:`ARMS` (all by default).
     epochs : int
         Epochs of every member. 8 by default, as in the site's seed study: the
         default run's kernels pass the same tests after epoch 8 as after 20.
     lr : float
-        Adam's learning rate (arms ``"adam"`` and ``"shuffled"``).
+        Adam's learning rate (every arm but ``"sgd"``).
     sgd_lr : float
         SGD's learning rate (arm ``"sgd"``).
     batch_size : int

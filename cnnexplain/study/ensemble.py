@@ -8,6 +8,8 @@ bit for bit on the same build of torch (``tests/test_study.py`` checks it):
 * the same initial weights: ``LineCNN(seed=seed)``'s, the same for every arm
   but ``"swapped"``, whose conv1 kernels start in each other's slots
   (:func:`initial_state`);
+* the same images, but for the arms ``"gaussian"`` and ``"whitened"``, which
+  train and are tested on surrogates of them (:func:`datasets`);
 * the same mini-batches: one ``torch.randperm`` per epoch from a generator
   seeded with the seed, split into batches, as ``train()`` draws them;
 * the same dropout masks: ``train()`` seeds torch's (private) global
@@ -51,10 +53,12 @@ from ..data import LineDataset, make_lines
 from ..experiment import _code_digest
 from ..history import WeightHistory
 from ..model import LineCNN
+from ..surrogates import gaussian_twin, whitened
 from ..training import _OPTIMIZERS, EVAL_BATCH_SIZE, _channels_last, train
 
 __all__ = [
     "ARMS",
+    "DATA_OF_ARM",
     "FROZEN_CONV1",
     "LABEL_STREAM",
     "METRICS",
@@ -69,10 +73,19 @@ __all__ = [
 #: Adam on the true labels; Adam on labels shuffled by a permutation drawn from the
 #: seed (:func:`shuffled_labels`); plain SGD on the true labels; Adam with the conv1
 #: kernels' starts moved one slot along (:func:`initial_state`); Adam with conv1
-#: frozen at its start (only the layers after it learn). All see the same batches.
-ARMS = ("adam", "shuffled", "sgd", "swapped", "frozen")
+#: frozen at its start (only the layers after it learn); Adam on the Gaussian twins
+#: of the images, and on the images whitened (:data:`DATA_OF_ARM`). All see the
+#: same batches (the same indices, into their own images).
+ARMS = ("adam", "shuffled", "sgd", "swapped", "frozen", "gaussian", "whitened")
 #: The optimizer of each arm, as :func:`~cnnexplain.training.train` names it.
-OPTIMIZER_OF_ARM = {"adam": "adam", "shuffled": "adam", "sgd": "sgd", "swapped": "adam", "frozen": "adam"}
+OPTIMIZER_OF_ARM = {arm: "sgd" if arm == "sgd" else "adam" for arm in ARMS}
+#: The images each arm trains and is tested on: the line images, their Gaussian
+#: twins (:func:`~cnnexplain.surrogates.gaussian_twin`: the same pixel means and
+#: covariance per class, no lines) or the line images whitened
+#: (:func:`~cnnexplain.surrogates.whitened`: the lines kept, the spectrum flat).
+DATA_OF_ARM = {arm: arm if arm in ("gaussian", "whitened") else "lines" for arm in ARMS}
+#: The seeds of the Gaussian twins of the training and of the test images.
+TWIN_SEEDS = {"train": 0, "test": 1}
 #: The arms whose conv1 does not learn.
 FROZEN_CONV1 = ("frozen",)
 #: The per-epoch metrics of every member: those :func:`~cnnexplain.training.train`
@@ -121,9 +134,20 @@ def trained_with() -> dict[str, str]:
     return {"cnnexplain": __version__, "torch": torch.__version__}
 
 
-def datasets(config: dict[str, Any]):
-    """The training and test parts of the study's data, as :func:`~cnnexplain.experiment.experiment` makes them."""
-    return make_lines(**config["data"]).split(**config["split"])
+def datasets(config: dict[str, Any], images: str = "lines") -> tuple[LineDataset, LineDataset]:
+    """The training and test parts of the study's data.
+
+    ``images="lines"`` gives them as :func:`~cnnexplain.experiment.experiment`
+    makes them; ``"gaussian"``, their Gaussian twins (each part its own, drawn
+    with :data:`TWIN_SEEDS`); ``"whitened"``, both whitened by the training
+    images' spectrum. See :data:`DATA_OF_ARM`.
+    """
+    train_set, test_set = make_lines(**config["data"]).split(**config["split"])
+    if images == "gaussian":
+        return gaussian_twin(train_set, TWIN_SEEDS["train"]), gaussian_twin(test_set, TWIN_SEEDS["test"])
+    if images == "whitened":
+        return whitened(train_set), whitened(test_set, reference=train_set)
+    return train_set, test_set
 
 
 def initial_state(config: dict[str, Any], seed: int, arm: str) -> dict[str, torch.Tensor]:
@@ -184,7 +208,7 @@ def train_member(config: dict[str, Any], seed: int, arm: str) -> WeightHistory:
         Its whole history. The shuffled arm's records its labels in
         ``config["dataset"]["labels"]``.
     """
-    train_set, test_set = datasets(config)
+    train_set, test_set = datasets(config, DATA_OF_ARM[arm])
     if arm == "shuffled":
         labels = shuffled_labels(train_set.labels, seed)
         recorded = {**train_set.config, "labels": {"shuffled_with_seed": seed}}
@@ -285,12 +309,13 @@ class _Ensemble:
             for key in first[0]
         }
 
-    def step(self, images: list[torch.Tensor], labels: dict[str, torch.Tensor], noise) -> tuple:
-        """One optimizer step of every member; returns the losses ``(S, A)`` (float64) and the
-        number of right answers ``(S, A)`` in the batch, as :func:`train` counts them."""
+    def step(self, images: dict[str, list[torch.Tensor]], labels: dict[str, torch.Tensor], noise) -> tuple:
+        """One optimizer step of every member, on the batch of each seed in the images of its arm
+        (``images`` maps a name of :data:`DATA_OF_ARM` to the batches); returns the losses
+        ``(S, A)`` (float64) and the number of right answers ``(S, A)``, as :func:`train` counts them."""
         losses, correct = [], []
         for arm in self.arms:
-            logits = _logits(self.members[arm], images, noise)
+            logits = _logits(self.members[arm], images[DATA_OF_ARM[arm]], noise)
             losses.append(torch.stack([F.cross_entropy(z, y) for z, y in zip(logits, labels[arm])]))
             correct.append((logits.argmax(2) == labels[arm]).sum(1))
         loss = torch.stack(losses, dim=1)
@@ -302,20 +327,23 @@ class _Ensemble:
         return loss.detach().double().numpy(), torch.stack(correct, dim=1).numpy()
 
     @torch.no_grad()
-    def evaluate(self, images: torch.Tensor, labels: dict[str, torch.Tensor], *, arms=None) -> np.ndarray:
-        """Loss and accuracy ``(2, S, A)`` of every member on the same images, as
-        :func:`~cnnexplain.training.evaluate` measures them (eval mode, batches of 64).
+    def evaluate(
+        self, images: dict[str, torch.Tensor], labels: dict[str, torch.Tensor], *, arms=None
+    ) -> np.ndarray:
+        """Loss and accuracy ``(2, S, A)`` of every member on the images of its arm (``images``
+        maps a name of :data:`DATA_OF_ARM` to them), as :func:`~cnnexplain.training.evaluate`
+        measures them (eval mode, batches of 64).
 
-        ``arms`` maps each arm to the arm whose weights to use (default: its own):
-        before training, the arms of a seed but ``"swapped"`` have the same
-        weights, and their logits are computed once.
+        ``arms`` maps each arm to the arm whose weights and images to use (default: its
+        own): before training, arms with the same start and the same images give the
+        same numbers, and their logits are computed once (:func:`_shared_start`).
         """
         arms = arms or {arm: arm for arm in self.arms}
         logits = {
             source: torch.cat(
                 [
                     _logits(self.members[source], [batch] * len(self.members[source]), None)
-                    for batch in images.split(EVAL_BATCH_SIZE)
+                    for batch in images[DATA_OF_ARM[source]].split(EVAL_BATCH_SIZE)
                 ],
                 dim=1,
             )
@@ -381,12 +409,9 @@ def train_chunk(config: dict[str, Any], seeds: Sequence[int]) -> dict[str, Any]:
     seeds = [int(seed) for seed in seeds]
     with torch_threads(1):
         data = _chunk_data(config, seeds)
-        _check_forward(config, seeds[0], data.test_images[:2])
+        _check_forward(config, seeds[0], next(iter(data.test_images.values()))[:2])
         ensemble = _Ensemble(config, seeds)
-        # Before training the arms of a seed share their weights (but "swapped"): evaluate them once.
-        # The swapped arm starts from other weights and is evaluated on its own.
-        shared = next((arm for arm in ensemble.arms if arm != "swapped"), "swapped")
-        start = {arm: "swapped" if arm == "swapped" else shared for arm in ensemble.arms}
+        start = _shared_start(ensemble.arms)
         metrics = [
             np.concatenate(
                 [
@@ -418,21 +443,33 @@ def train_chunk(config: dict[str, Any], seeds: Sequence[int]) -> dict[str, Any]:
     }
 
 
-class _ChunkData(NamedTuple):
-    """The images of a chunk (channels-last, as train() gives them) and each arm's labels ``(S, N)``."""
+def _shared_start(arms: Sequence[str]) -> dict[str, str]:
+    """For each arm, the first arm that starts from the same weights and sees the same images:
+    before training, the two give the same numbers, computed once."""
 
-    train_images: torch.Tensor
+    def start(arm: str) -> tuple[bool, str]:
+        return arm == "swapped", DATA_OF_ARM[arm]
+
+    return {arm: next(other for other in arms if start(other) == start(arm)) for arm in arms}
+
+
+class _ChunkData(NamedTuple):
+    """The images of a chunk, for each name of :data:`DATA_OF_ARM` its arms use (channels-last,
+    as train() gives them), and each arm's labels ``(S, N)``."""
+
+    train_images: dict[str, torch.Tensor]
     train_labels: dict[str, torch.Tensor]
-    test_images: torch.Tensor
+    test_images: dict[str, torch.Tensor]
     test_labels: dict[str, torch.Tensor]
 
 
 def _chunk_data(config: dict[str, Any], seeds: list[int]) -> _ChunkData:
-    train_set, test_set = datasets(config)
+    parts = {images: datasets(config, images) for images in {DATA_OF_ARM[arm] for arm in config["arms"]}}
+    train_set, test_set = next(iter(parts.values()))  # the labels are the same in every kind
     return _ChunkData(
-        _channels_last(train_set.images),
+        {images: _channels_last(train.images) for images, (train, _) in parts.items()},
         {arm: _member_labels(arm, train_set.labels, seeds) for arm in config["arms"]},
-        _channels_last(test_set.images),
+        {images: _channels_last(test.images) for images, (_, test) in parts.items()},
         dict.fromkeys(config["arms"], test_set.labels.expand(len(seeds), -1)),  # the true labels, for all
     )
 
@@ -442,11 +479,11 @@ def _train_epoch(
 ) -> np.ndarray:
     """One epoch of every member; returns the mean loss and the accuracy over its batches
     ``(2, S, A)``, accumulated in float64 as :func:`~cnnexplain.training.train` does."""
-    n, batch_size = data.train_images.shape[0], config["training"]["batch_size"]
+    n, batch_size = len(data.train_labels[ensemble.arms[0]][0]), config["training"]["batch_size"]
     loss_sum, correct = 0.0, 0
     orders = [torch.randperm(n, generator=g).split(batch_size) for g in shuffling]
     for indices in zip(*orders):  # one batch of every seed
-        images = [data.train_images[i] for i in indices]
+        images = {kind: [x[i] for i in indices] for kind, x in data.train_images.items()}
         labels = {
             arm: torch.stack([y[i] for y, i in zip(ys, indices)]) for arm, ys in data.train_labels.items()
         }

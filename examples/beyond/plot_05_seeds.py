@@ -16,8 +16,8 @@ plain SGD. Every share comes with its :term:`95% interval`.
 # A hundred runs and their twins
 # ------------------------------
 # :func:`~cnnexplain.study.seed_study` trains seeds 0 to 99. For each seed
-# it trains five networks on the same images, in the same order of
-# :term:`batches <batch>`, each but the first an intervention on it:
+# it trains seven networks in the same order of :term:`batches <batch>`,
+# each but the first an intervention on it:
 #
 # - **Adam**: the site's training (Adam, the site's learning rate), the run
 #   :func:`~cnnexplain.training.train` makes for that seed;
@@ -32,7 +32,13 @@ plain SGD. Every share comes with its :term:`95% interval`.
 #   :doc:`role-at-initialization page <../why_edges/plot_03_role_at_init>`
 #   uses it);
 # - **frozen**: Adam again, with the first layer frozen at its random
-#   start: only the layers after it learn.
+#   start: only the layers after it learn;
+# - **gaussian** and **whitened**: Adam again, trained and tested on
+#   other images: Gaussian images with each class's pixel means and
+#   covariance but no lines, and the line images with their spectrum
+#   flattened (the
+#   :doc:`page on the patches' statistics <../why_edges/plot_06_principal_components>`
+#   uses them).
 #
 # Each trains for |n_epochs| :term:`epochs <epoch>` (the site's default run
 # trains for |default_epochs|; the section "When do they appear?" below says what the
@@ -105,9 +111,10 @@ setting(
     expected=(0, 99, 100, 8),
 )
 setting(
-    "its arms are Adam, shuffled labels, SGD, swapped starts and a frozen first layer",
+    "its arms are Adam, shuffled labels, SGD, swapped starts, a frozen first layer, Gaussian "
+    "twins and whitened images",
     study.arms,
-    expected=("adam", "shuffled", "sgd", "swapped", "frozen"),
+    expected=("adam", "shuffled", "sgd", "swapped", "frozen", "gaussian", "whitened"),
 )
 # sphinx_gallery_end_ignore
 
@@ -345,6 +352,19 @@ for name, (arm, when) in zip(("start", "adam", "shuffled", "sgd"), groups.values
     glue(f"any_{name}_high", up(wilson_interval(k_any, n_runs)[1]), "{:.0%}")
     glue(f"mean_{name}", per_run[:, arm, when].mean(), "{:.2f}")
     glue(f"any_{name}_have", plural(k_any, "has", "have"))
+# The landing page's plain words: "most runs end with one; before training, few do".
+majority(
+    "most runs (more than half of all seeds) end with at least one edge detector after training "
+    "with Adam",
+    int(is_edge[:, adam, end].any(-1).sum()), n_runs, expect="larger",
+    statistic="runs with an edge detector",
+)  # fmt: skip
+bound(
+    "before training, at most one run in ten has an edge detector (the upper end of the 95% "
+    "interval of the share of runs)",
+    wilson_interval(int(is_edge[:, adam, start].any(-1).sum()), n_runs)[1], n=n_runs, at_most=0.1,
+    statistic="upper end of the Wilson interval", fmt="{:.1%}",
+)  # fmt: skip
 comparisons = {}
 for key, (label, (a, b)) in zip(("start", "shuffled", "sgd"), pairs.items()):
     comparisons[key] = difference(

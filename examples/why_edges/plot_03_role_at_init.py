@@ -43,7 +43,7 @@ intervention can: moving every kernel's start one slot along, |swap_words|
 # depends on nothing else, so
 # :func:`~cnnexplain.analysis.kernel_selectivity` measures the index from
 # them, on the training images, without the rest of the network. Each seed
-# has five arms that see the same batches; this page uses three: Adam on
+# has several arms that see the same batches; this page uses three: Adam on
 # the true labels (the site's training), Adam on shuffled labels from the
 # same start, and, at the end, Adam with the kernels' starts moved.
 

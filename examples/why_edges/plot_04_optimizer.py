@@ -25,8 +25,8 @@ the larger in |n_unequal| of the |n_seeds| seeds.
 # The same runs with SGD
 # ----------------------
 # The :ref:`seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`
-# trains every seed in three arms, 8 :term:`epochs <epoch>` each; this page
-# uses two. The ``adam`` arm is the site's usual training (learning rate
+# trains every seed in several arms, 8 :term:`epochs <epoch>` each; this
+# page uses two. The ``adam`` arm is the site's usual training (learning rate
 # |adam_lr|). The ``sgd`` arm is its twin: the same initial weights, the
 # images in the same order, the same :term:`dropout` masks, trained with SGD
 # at a learning rate of |sgd_lr|. That rate was tuned by hand, by looking at
