@@ -6,7 +6,7 @@
     cnnexplain info run.safetensors                             # configuration, steps, final metrics
     cnnexplain figures run.safetensors -o figures/              # the article's figures and animation
     cnnexplain explore run.safetensors -o explorer.html         # the network live in a web page
-    cnnexplain study --seeds 100 -o study/                      # 100 seeds x 5 arms: conv1, metrics, Adam's models
+    cnnexplain study --seeds 100 -o study/                      # 100 seeds x 7 arms: conv1, metrics, Adam's models
 
 ``python -m cnnexplain`` is the same command. Every subcommand has ``--help``.
 

@@ -12,7 +12,7 @@ A test of either changes the statistics and trains again:
   lines, nothing of higher order;
 * :func:`whitened` keeps the lines where they are but flattens the images'
   power spectrum, so that the second moments of their patches no longer
-  prefer any pattern.
+  prefer any pattern; a line's body comes out faint and its ends bright.
 
 Both keep the labels, the number of images and their order; the seed study
 (:mod:`cnnexplain.study`) trains an arm on each.
@@ -110,9 +110,11 @@ def whitened(
     Every image is filtered by ``1 / sqrt(P + floor * mean(P))``, where ``P``
     is the mean power spectrum of the reference images (periodic, by the
     discrete Fourier transform), and scaled so that the filtered reference
-    images keep their mean square. The lines stay where they are, sharpened;
-    the patches' second moments come out nearly flat, so no pattern is
-    favoured by them.
+    images keep their mean square. The patches' second moments come out
+    nearly flat, so no pattern is favoured by them. The lines stay where
+    they are, but changed: a long straight line puts its power on the
+    frequencies the filter damps most, so its body comes out faint and its
+    ends, which put power elsewhere, bright.
 
     Parameters
     ----------

@@ -122,6 +122,7 @@ from .result import SeedStudy, snapshot_epochs
 __all__ = [
     "ARMS",
     "CHUNK_SIZE",
+    "DATA_OF_ARM",
     "FORMAT_VERSION",
     "LABEL_STREAM",
     "METRICS",
@@ -141,11 +142,15 @@ __all__ = [
 #: by :func:`shuffled_labels`), ``"sgd"`` (plain SGD), ``"swapped"`` (Adam, the
 #: conv1 starts moved one slot along), ``"frozen"`` (Adam, conv1 frozen at its
 #: start), ``"gaussian"`` and ``"whitened"`` (Adam on surrogate images, see
-#: :data:`~cnnexplain.study.ensemble.DATA_OF_ARM`); all on the same batches, from
+#: :data:`DATA_OF_ARM`); all on the same batches, from
 #: the same start but ``"swapped"``.
 ARMS = ensemble.ARMS
 #: The optimizer of each arm, as :func:`~cnnexplain.training.train` names it.
 OPTIMIZER_OF_ARM = ensemble.OPTIMIZER_OF_ARM
+#: The images each arm trains and is tested on: ``"lines"`` (the site's data),
+#: ``"gaussian"`` (their Gaussian twins, :func:`~cnnexplain.surrogates.gaussian_twin`)
+#: or ``"whitened"`` (:func:`~cnnexplain.surrogates.whitened`).
+DATA_OF_ARM = ensemble.DATA_OF_ARM
 #: The metrics of every member after every epoch (and before training): those
 #: :func:`~cnnexplain.training.train` records with a validation set, here the
 #: split's test part with its true labels.
@@ -155,7 +160,7 @@ METRICS = ensemble.METRICS
 LABEL_STREAM = ensemble.LABEL_STREAM
 #: Version of the file format written by :meth:`SeedStudy.save`.
 FORMAT_VERSION = result.FORMAT_VERSION
-#: Seeds per chunk by default: 4 seeds of 5 arms make an ensemble of 20 members.
+#: Seeds per chunk by default: 4 seeds of 7 arms make an ensemble of 28 members.
 CHUNK_SIZE = 4
 #: The most seeds a study may have.
 MAX_SEEDS = 100_000

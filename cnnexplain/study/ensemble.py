@@ -82,7 +82,7 @@ OPTIMIZER_OF_ARM = {arm: "sgd" if arm == "sgd" else "adam" for arm in ARMS}
 #: The images each arm trains and is tested on: the line images, their Gaussian
 #: twins (:func:`~cnnexplain.surrogates.gaussian_twin`: the same pixel means and
 #: covariance per class, no lines) or the line images whitened
-#: (:func:`~cnnexplain.surrogates.whitened`: the lines kept, the spectrum flat).
+#: (:func:`~cnnexplain.surrogates.whitened`: the lines in place, the spectrum flat).
 DATA_OF_ARM = {arm: arm if arm in ("gaussian", "whitened") else "lines" for arm in ARMS}
 #: The seeds of the Gaussian twins of the training and of the test images.
 TWIN_SEEDS = {"train": 0, "test": 1}

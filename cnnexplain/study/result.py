@@ -5,7 +5,7 @@ for every seed and arm, the first layer (``conv1``: weights and biases) at
 the start, after every epoch (or only at the end), and the four metrics of
 :func:`~cnnexplain.training.train` per epoch; and, for the arms in the
 configuration's ``final_models`` (Adam's by default), every parameter of the
-trained network. For 100 seeds, 5 arms and 8 epochs that is 18 MB, 10.7 of
+trained network. For 100 seeds, 7 arms and 8 epochs that is 21 MB, 10.7 of
 them the 100 trained Adam networks.
 
 :meth:`SeedStudy.save` writes one `safetensors

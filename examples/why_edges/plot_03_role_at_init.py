@@ -22,10 +22,12 @@ correlation is positive in |n_positive_shuffled| runs, |rho_shuffled_median|
 in the median run, and |rho_words|. So the correlation shows that
 |n_epochs| epochs of training leave much of a kernel's start in place,
 whatever the labels; it does not show that the start sets a role for the
-task. That labels which say nothing still shape a first layer is known for
-large networks on natural images
-:cite:p:`maennel2020random,chowers2023first`; here it is measured on eight
-kernels, as a rank correlation. What the true labels add is strength:
+task. This differs from what is known for large networks on natural
+images, whose first layer ends far from its start and alike across starts,
+even with random labels :cite:p:`chowers2023first,maennel2020random`: our
+network is tiny and trains for |n_epochs| epochs, and a first layer that
+moves little from its start is what the lazy regime of training predicts
+:cite:p:`chizat2019lazy`. What the true labels add is strength:
 |growth_words|. And a correlation cannot say what decides a role; an
 intervention can: moving every kernel's start one slot along, |swap_words|
 (mean difference of the two rank correlations |swap_diff|, 95% interval
@@ -670,7 +672,12 @@ _ = glue(
 # above could not be: the start was moved, and the study measured where the
 # preference went. It says which of the two a preference follows more, not
 # that either fixes it: training still changes the kernels, and neither
-# correlation is 1.
+# correlation is 1. Nor does it say that the start steers what training
+# adds: a trained kernel still holds much of its start, so a preference
+# that stays with the start is what persistence alone predicts. Telling
+# the two apart would need the swap on the change alone (after minus
+# before), or in the shuffled-label arm as a control; this page does not
+# run either.
 
 # %%
 # In this run

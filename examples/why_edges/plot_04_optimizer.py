@@ -731,7 +731,9 @@ bound(
 # %%
 # SGD's update keeps the pattern of the summed patches and its proportions:
 # weights that many strong patches pushed the same way move most. Adam's
-# first step keeps only the signs, so a weight whose gradient is nearly
+# first step keeps only the signs -- Adam as a descent along the
+# gradient's sign, scaled per weight, is the reading of
+# :cite:t:`balles2018dissecting` -- so a weight whose gradient is nearly
 # balanced moves as far as one that every patch pushed; its later steps
 # divide by a running average of the gradient's size, which evens the
 # proportions out less and less (the steps measured above). After |study_epochs| epochs, over

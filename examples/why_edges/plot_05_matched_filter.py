@@ -248,7 +248,15 @@ bound(
 # undecided (``q = 1/2``), is then ``w <- w + c D w``, ``c = lr (a0 - a1) /
 # 2``: a step of :term:`power iteration`, the classic way to find an eigenvector --
 # multiply by the matrix again and again, and the component with the
-# largest eigenvalue outgrows the others. If ``a0 > a1`` (a larger score
+# largest eigenvalue outgrows the others. That a gradient step on a
+# quadratic form pulls a weight vector towards the form's leading
+# eigenvector is the classic analysis of Hebbian learning, where
+# :cite:t:`oja1982simplified` showed a normalized Hebbian neuron to
+# extract its input's first principal component; here the matrix is the
+# difference ``D`` between the classes, not the input's covariance, so the
+# kernel found is a discriminant filter rather than a template of the line
+# (the name "matched filter" on this page is used in that loose sense).
+# If ``a0 > a1`` (a larger score
 # means "horizontal"), the kernel heads for the top eigenvector; if not,
 # for the bottom one. While ``q`` is not 1/2, the term in ``M`` also
 # grows or shrinks the kernel along the eigenvectors of ``M`` (patterns
@@ -553,9 +561,10 @@ else:
 # Power iteration converges slowly when the runner-up's eigenvalue is close
 # to the winner's, and here it is |ratio| times as large: while the
 # winner's component grows by some factor, the runner-up's grows by that
-# factor to the power |ratio|. And it stops once the images are classified
-# well: ``q_i`` then moves towards ``y_i``, every ``g_i`` shrinks, and the
-# well-classified images stop counting. If training were only the flow
+# factor to the power |ratio|. And the formula says it slows once the
+# images are classified well: ``q_i`` then moves towards ``y_i``, every
+# ``g_i`` shrinks, and the well-classified images count for less (this page
+# does not measure the slowing). If training were only the flow
 # ``dw/dt = D w`` (or ``-D w``), the learned kernel would be ``exp(t D)
 # w0``: each eigenvector's component of the initial kernel ``w0``, grown by
 # ``exp(t * eigenvalue)``. We fit the one number ``t`` of each run to the
@@ -748,10 +757,12 @@ if n_far:
 # also tell which runs end far from the closed-form kernel: they are on the
 # same side of |close_level| as the learned ones in every run.
 # |far_text| at least |far_ratio_min| times as much of the runner-up as of
-# the winner, against at most |close_ratio_max| in the other runs. In these
-# runs, the few epochs before the images were classified did not undo that
-# head start: their kernels end near the runner-up, the line-detector
-# eigenvector, with a cosine of |far_line_min| or more.
+# the winner, against at most |close_ratio_max| in the other runs. These
+# runs' kernels end near the runner-up, the line-detector eigenvector, with
+# a cosine of |far_line_min| or more: a head start and an ending that go
+# together here, which this page does not test as cause and effect (that
+# would need the runner-up removed from the start and the run trained
+# again).
 #
 # This run's kernel, at initialization, after training, rebuilt from the
 # initial one, and the closed-form kernel, each divided by its length (the
