@@ -7,7 +7,8 @@ horizontal lines, others on vertical ones, and leaves some without a
 preference. Before any training, random weights already make each kernel
 fire a little more on one class than on the other (convolution followed by
 pooling is known to be selective, to spatial frequencies, with random
-weights :cite:p:`saxe2011random`). Does that slight start
+weights :cite:p:`saxe2011random`, for square pooling; this network pools
+by the maximum). Does that slight start
 predict where the kernel ends? Over the |n_runs| runs of the :ref:`seed
 study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`, start and end are
 related: the :term:`rank correlation` between the kernels' preferences
@@ -22,12 +23,12 @@ correlation is positive in |n_positive_shuffled| runs, |rho_shuffled_median|
 in the median run, and |rho_words|. So the correlation shows that
 |n_epochs| epochs of training leave much of a kernel's start in place,
 whatever the labels; it does not show that the start sets a role for the
-task. This differs from what is known for large networks on natural
-images, whose first layer ends far from its start and alike across starts,
-even with random labels :cite:p:`chowers2023first,maennel2020random`: our
-network is tiny and trains for |n_epochs| epochs, and a first layer that
-moves little from its start is what the lazy regime of training predicts
-:cite:p:`chizat2019lazy`. What the true labels add is strength:
+task. For large networks on natural images, the first layer's energy
+profile ends very different from that of its initial weights and much the
+same across starts, even with random labels
+:cite:p:`chowers2023first,maennel2020random`; a profile of that kind is
+not what this page measures, and a start that persists in each kernel is
+not at odds with it. What the true labels add is strength:
 |growth_words|. And a correlation cannot say what decides a role; an
 intervention can: moving every kernel's start one slot along, |swap_words|
 (mean difference of the two rank correlations |swap_diff|, 95% interval

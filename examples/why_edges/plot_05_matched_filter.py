@@ -7,7 +7,9 @@ has a single 7x7 :term:`kernel`. Square its output and average it over the
 image, and the model's score becomes a quadratic form in the kernel's
 weights: the unit kernel whose mean squared response differs most between
 the two classes can be written down, as an eigenvector of a 49x49 matrix computed from the training images
-alone. (For linear networks, :cite:t:`chowers2023first` explain how the
+alone -- a close relative of the transform of :cite:t:`fukunaga1970application`,
+which finds the directions that separate two classes best by their second
+moments (they solve a generalized eigenproblem, here an ordinary one). (For linear networks, :cite:t:`chowers2023first` explain how the
 first layer's filters spread their energy over the components of the
 training data; the model here is
 one kernel with a squared output instead.) For the horizontal lines it is |top_kind|, for the vertical lines a

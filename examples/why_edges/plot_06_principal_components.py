@@ -372,8 +372,10 @@ _ = glue("edges_sentence", edges_vs_sums.choose(
 #
 # - *Gaussian twins* (:func:`~cnnexplain.surrogates.gaussian_twin`): each
 #   image is replaced by a random Gaussian blend of all the images of its
-#   class. Each class keeps its pixel means and its whole pixel covariance,
-#   so every patch keeps its second moments, class by class. What goes is
+#   class -- the Gaussian clone of the data that :cite:t:`ingrosso2022emergence`
+#   compare their data with. Each class keeps its pixel means and its whole
+#   pixel covariance (its first- and second-order statistics), so every
+#   patch keeps its second moments, class by class. What goes is
 #   the single, sharp, black-and-white line, and every statistic of higher
 #   order; what stays is the orientation: a blend of horizontal lines is a
 #   set of horizontal streaks.
@@ -578,11 +580,16 @@ bound(
 # its true labels carry most of what makes the changes edge-shaped: what
 # lies beyond them -- the sharp single line, every statistic of higher
 # order -- accounts for at most about |beyond_share| of it (the twins'
-# interval), which is not "nothing". What the experiment does not
-# separate: whitening changes more than the second moments -- a line's
-# body fades and its ends stand out, and on these images an oriented step
-# of brightness and the second moments cannot be pulled apart -- so the
-# twins are the cleaner half of the test; the twins keep the lines'
+# interval), which is not "nothing". The twins keep the class means too,
+# so "second order" here means statistics up to the second order. What the
+# experiment does not separate: whitening changes more than the second
+# moments -- a line's body fades and its ends stand out, and on these
+# images an oriented step of brightness and the second moments cannot be
+# pulled apart; and since whitening is a fixed filter, a kernel trained on
+# whitened images is, seen from the raw pixels, that kernel combined with
+# the filter, while the edge test looks at the kernel alone. So the twins
+# are the cleaner half of the test (enough), and the whitened arm a weaker
+# one (needed); the twins keep the lines'
 # orientation as streaks, and their classes differ by their covariance
 # alone; each arm is one surrogate, not every image set with the same
 # statistics; and "edge-shaped" is the site's edge test, which says
@@ -601,10 +608,15 @@ bound(
 #   with random labels: on our data, the changes lie along the patches'
 #   leading components far more than random directions do, as a random sum
 #   of patches does too (above); when the statistics are changed,
-#   |surr_gaussian_words|, while |surr_whitened_words|. Supported, with a
-#   difference: here the second moments count with the true labels, class
-#   by class -- the shuffled twins, on the same images, make fewer
-#   edge-shaped changes. :cite:t:`linsker1986orientation` showed another
+#   |surr_gaussian_words|, while |surr_whitened_words|. Consistent with
+#   our data for the true labels. The shuffled twins, on the same images,
+#   make fewer edge-shaped changes; whether that is because the classes'
+#   separate covariances matter, or because Adam's sign-like steps turn
+#   gradients that nearly cancel into steps of no particular shape, this
+#   study does not separate (a twin with the pooled covariance, or the
+#   shuffled labels trained with SGD, would). And they measure an energy
+#   profile after training to fit, we a share of edge detectors after
+#   |n_epochs| epochs. :cite:t:`linsker1986orientation` showed another
 #   route to oriented units, Hebbian learning on correlations alone in a
 #   layered network whose input has no structure; this page does not test
 #   it.
@@ -618,11 +630,12 @@ bound(
 #   every direction.
 # - *Random labels still align the first layer with the data's components*
 #   :cite:p:`maennel2020random`: the shuffled twins' changes lie along them
-#   more than random directions do (by our measure, not theirs), but
-#   |shuffled_sums_sentence|, and |labels_sentence|: against the null of
-#   the right kind, not supported here. Their networks fit their random
-#   labels; ours, after |n_epochs| epochs, classify |shuffled_train_acc| of
-#   their own shuffled training labels in the median run (a guess: 50%).
+#   more than random directions do (by our measure, not theirs): the
+#   direction of their effect, which is what they claim. Beyond it,
+#   |shuffled_sums_sentence|, and |labels_sentence| -- findings of this
+#   site, not tests of theirs. Their networks fit their random labels;
+#   ours, after |n_epochs| epochs, classify |shuffled_train_acc| of their
+#   own shuffled training labels in the median run (a guess: 50%).
 # - *Random first-layer filters already carry much of the task*
 #   :cite:p:`saxe2011random`, who kept every convolutional layer random and
 #   trained only a linear classifier; here only the first layer is frozen
