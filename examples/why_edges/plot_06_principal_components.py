@@ -435,12 +435,12 @@ for column, (name, images) in enumerate(image_sets.items()):
 # The edge test is then run on each arm's changes, seed by seed:
 
 arms = {"adam": "line images", "gaussian": "Gaussian twins", "whitened": "whitened"}
-edge_flags = {}
+edge_flags, edge_share = {}, {}
 for arm, name in arms.items():
     a = study.arm(arm)
     change = study.final_weight[:, a, :, 0] - study.initial_weight[:, a, :, 0]
     edge_flags[arm] = is_edge_detector(change)  # (seeds, 8)
-    share = seed_bootstrap(edge_flags[arm])
+    share = edge_share[arm] = seed_bootstrap(edge_flags[arm])  # resampling whole seeds
     accuracy = np.median(study.final_accuracy[:, a])
     print(
         f"{name:15s} changes that are edge detectors {share.estimate:5.1%} "
@@ -449,7 +449,7 @@ for arm, name in arms.items():
 
 fig, ax = plt.subplots(figsize=(6.0, 2.2), layout="constrained")
 for row, arm in enumerate(arms):
-    share = seed_bootstrap(edge_flags[arm])
+    share = edge_share[arm]
     ax.errorbar(share.estimate, row, xerr=[[share.estimate - share.low], [share.high - share.estimate]],
                 fmt="o", color="black", capsize=4)  # fmt: skip
 ax.set_yticks(range(len(arms)), list(arms.values()))
@@ -481,7 +481,7 @@ bound(
     statistic="share carried by the first five", fmt="{:.0%}",
 )  # fmt: skip
 for arm in arms:
-    share = seed_bootstrap(edge_flags[arm])
+    share = edge_share[arm]
     glue(f"surr_{arm}", share.estimate, "{:.1%}")
     glue(f"surr_{arm}_low", share.low, "{:.1%}")
     glue(f"surr_{arm}_high", share.high, "{:.1%}")
@@ -495,7 +495,7 @@ for arm in arms:
 bound(
     "on the whitened images, fewer than one change in twenty is an edge detector (the upper end "
     "of its 95% interval over seeds)",
-    seed_bootstrap(edge_flags["whitened"]).high, n=len(study), at_most=0.05,
+    edge_share["whitened"].high, n=len(study), at_most=0.05,
     statistic="upper end of the share's interval", fmt="{:.1%}",
 )  # fmt: skip
 line_share = edge_flags["adam"].mean()
