@@ -561,6 +561,32 @@ def test_maximize_activation_is_deterministic_and_excites_the_channel():
     assert mean.shape == (16, 16)
 
 
+def test_maximize_activation_runs_several_models_side_by_side():
+    models = [LineCNN(seed=s) for s in range(3)]
+    together = A.maximize_activation(models, "conv2", [0, 5], size=24, steps=20, where="mean")
+    assert together.shape == (3, 2, 24, 24)
+    for m, model in enumerate(models):
+        alone = A.maximize_activation(model, "conv2", [0, 5], size=24, steps=20, where="mean")
+        assert torch.allclose(together[m], alone, atol=1e-4)
+    one_channel = A.maximize_activation(models, "relu1", 3, size=24, steps=5)
+    assert one_channel.shape == (3, 24, 24)
+    assert torch.allclose(
+        one_channel[1], A.maximize_activation(models[1], "relu1", 3, size=24, steps=5), atol=1e-4
+    )
+    # the models are left as they were: no gradients, same mode
+    assert all(p.grad is None for model in models for p in model.parameters())
+    assert all(model.training for model in models)
+
+
+def test_maximize_activation_rejects_models_of_different_architectures():
+    with pytest.raises(ValueError, match=r"one architecture.*model\[1\]"):
+        A.maximize_activation([LineCNN(), LineCNN(n_kernels=4)], "conv1", 0, steps=1)
+    with pytest.raises(TypeError, match="model must be"):
+        A.maximize_activation([], "conv1", 0, steps=1)
+    with pytest.raises(TypeError, match="model must be"):
+        A.maximize_activation("LineCNN", "conv1", 0, steps=1)
+
+
 def test_maximize_activation_rejects_bad_arguments():
     model = edge_model()
     with pytest.raises(ValueError, match="channel"):
