@@ -22,6 +22,27 @@ def test_kernel_selectivity_is_selectivity_on_relu1_for_any_leading_shape():
     assert one.shape == () and np.isclose(one, expected[0, 2], atol=1e-6)
 
 
+def test_kernel_selectivity_is_exact_on_dense_and_sparse_images():
+    """Its shortcut (a blank window responds relu(bias)) gives the convolution's numbers on
+    images with no blank window, images with many, multi-channel images and all-blank ones."""
+    from cnnexplain.analysis import kernel_selectivity
+
+    gen = torch.Generator().manual_seed(0)
+    dense = torch.rand(8, 2, 12, 12, generator=gen)
+    sparse = dense * (torch.rand(8, 2, 12, 12, generator=gen) < 0.03)
+    sparse[0] = 0.0  # an all-blank image
+    labels = torch.arange(8) % 2
+    weight = torch.randn(5, 2, 3, 3, generator=gen)
+    bias = torch.randn(5, generator=gen)
+    for images in (dense, sparse):
+        maps = torch.relu(torch.conv2d(images.double(), weight.double(), bias.double())).mean((2, 3))
+        means = [maps[labels == c].mean(0) for c in (0, 1)]
+        expected = ((means[0] - means[1]) / (means[0] + means[1])).numpy()
+        np.testing.assert_allclose(
+            kernel_selectivity(weight, bias, (images, labels), batch_size=3), expected, atol=1e-5
+        )
+
+
 @pytest.mark.parametrize(
     ("weight", "bias", "message"),
     [

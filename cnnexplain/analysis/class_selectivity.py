@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from .._checks import check_choice, check_int, check_real_array, describe
@@ -256,6 +257,26 @@ def selectivity(
     return Selectivity(layer, tuple(classes), means, (classes[a], classes[b]), index, reduce)
 
 
+def _mean_relu_response(images: torch.Tensor, kernels: torch.Tensor, biases: torch.Tensor) -> torch.Tensor:
+    """Float64 ``(N, K)``: each image's mean over positions of ``relu(conv(image, kernel) + bias)``.
+
+    The same numbers as ``relu(conv2d(images, kernels, biases)).mean((2, 3))`` up to rounding,
+    computed from the windows that hold a non-zero pixel only: at a blank window every
+    kernel responds ``relu(bias)``. The line images are 97% blank, and only 14% of their 7x7
+    windows touch a line, so a seed study's hundreds of kernels are scored several times
+    faster than by the full convolution.
+    """
+    k, (kh, kw) = kernels.shape[0], kernels.shape[-2:]
+    windows = F.unfold(images, (kh, kw)).transpose(1, 2)  # (N, positions, C * kh * kw)
+    touched = windows.ne(0).any(-1)  # (N, positions)
+    image_of = touched.nonzero()[:, 0]
+    responses = torch.relu(torch.addmm(biases, windows[touched], kernels.reshape(k, -1).T))
+    total = torch.zeros(images.shape[0], k, dtype=torch.float64).index_add_(0, image_of, responses.double())
+    blank = (windows.shape[1] - touched.sum(1)).double()
+    total += blank[:, None] * torch.relu(biases).double()[None, :]
+    return total / windows.shape[1]
+
+
 def kernel_selectivity(weight: Any, bias: Any, data: Any, *, batch_size: int = 200) -> np.ndarray:
     """Selectivity index of first-layer kernels given as arrays, on labelled images.
 
@@ -319,11 +340,8 @@ def kernel_selectivity(weight: Any, bias: Any, data: Any, *, batch_size: int = 2
     biases = torch.from_numpy(bias.reshape(-1)).to(images.dtype)
     with torch.no_grad():
         per_image = torch.cat(
-            [
-                torch.relu(torch.conv2d(part, kernels, biases)).mean(dim=(2, 3))
-                for part in images.split(batch_size)
-            ]
-        ).double()
+            [_mean_relu_response(part, kernels, biases) for part in images.split(batch_size)]
+        )
     means = []
     for c in (0, 1):
         members = labels == c
