@@ -1132,6 +1132,33 @@ glue(
         "patches do, or fewer (the interval holds 0)",
     ),
 )
+# The control against the same base rate: are the shuffled twins a "nothing learned" control?
+shuffled_base = difference(
+    "the share of edge detectors among the changes with shuffled labels is larger than, smaller "
+    "than, or cannot be told from the rate at which random sums of patches pass (the text says "
+    "which)",
+    edge["shuffled labels", "change"].mean(axis=1),
+    is_edge_detector(families[patches.family]).astype(float),
+    expect=OUTCOMES, paired=False, method="bootstrap", fmt="{:+.1%}",
+    statistic="difference of the means (share of changes, shuffled labels, minus patch sums' rate)",
+)  # fmt: skip
+glue("shuffled_base_diff", shuffled_base.value * 100, "{:+.1f} points")
+glue("shuffled_base_low", shuffled_base.interval[0] * 100, "{:+.1f}")
+glue("shuffled_base_high", shuffled_base.interval[1] * 100, "{:+.1f}")
+glue(
+    "shuffled_base_words",
+    shuffled_base.choose(
+        larger="more of the shuffled twins' changes pass than random sums of patches do: "
+        "shuffled labels still add edge shape",
+        smaller="fewer of the shuffled twins' changes pass than random sums of patches do: "
+        "training on shuffled labels "
+        "makes changes less edge-shaped than a sum of patches with nothing learned, so the "
+        "shuffled twins are not a neutral control, and the difference above mixes what the true "
+        "labels add with what shuffled ones take away",
+        cannot_tell="the study cannot tell whether more of the shuffled twins' changes pass than "
+        "random sums of patches do, or fewer",
+    ),
+)
 # No "about the same" for these shares: a margin in points must be small beside the shares
 # it compares, and the smallest of them is under the margin stated in advance.
 glue("sl_margin", margins["same_share"] * 100, "{:g} points")
@@ -1202,7 +1229,13 @@ start_words = glue(
 # made of, pass |patch_sum_rate| of the time (95% interval |patch_sum_low| to
 # |patch_sum_high|) with nothing learned. The share among the changes made
 # with the true labels minus that rate is |patch_diff| (|patch_diff_low| to
-# |patch_diff_high|): |patch_words|.
+# |patch_diff_high|): |patch_words|. The same comparison for the changes
+# made with shuffled labels gives |shuffled_base_diff| (|shuffled_base_low|
+# to |shuffled_base_high|): |shuffled_base_words|. And in |sl_epochs|
+# epochs the shuffled twins fit only part of their own training labels
+# (|/auto_examples/why_edges/plot_06_principal_components:shuffled_train_acc|
+# in the median run, where a guess gets 50%): they are trained as long as
+# their true-label twins, not as far.
 #
 # These are shares of edge detectors, by this site's definition, after
 # |sl_epochs| epochs of this one network on these images; they say nothing

@@ -514,10 +514,11 @@ glue("focus_words", focus_words)
 glue(
     "focus_intro",
     focus.choose(
-        larger="shift it towards the line, though under a quarter of it lands there at "
-        "every start",
-        smaller="shift it away from the line",
-        cannot_tell="may shift it towards the line or away (the study cannot tell which)",
+        larger="put more of it near the line than an even spread over each pooling window "
+        "would, though under a quarter of it lands there at every start",
+        smaller="put less of it near the line than an even spread over each pooling window would",
+        cannot_tell="put more or less of it near the line than an even spread over each pooling "
+        "window would (the study cannot tell which)",
     )
     + (" only slightly" if focus_small else ""),
 )
@@ -558,7 +559,9 @@ _ = glue("fair_words", fair_words)
 # a quarter, as max-pooling alone guarantees. The share of its weight that
 # lands on or next to the line ranges from |after_min| to |after_max|, under
 # a quarter at every start. Compared start by start with the same share
-# before max-pooling and the ReLU, pooling and the ReLU |focus_words|
+# before max-pooling and the ReLU (a reference built by hand: ``pool1``'s
+# error spread evenly over each window, not a network without them),
+# pooling and the ReLU |focus_words|
 # +/-|near_margin| point declared in advance as "about the same" for a share
 # this small (median difference |focus_diff| points, |focus_level| interval
 # |focus_low| to |focus_high|). Between |blank_min| and |blank_max| of the

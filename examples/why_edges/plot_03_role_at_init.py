@@ -25,8 +25,9 @@ in the median run, and |rho_words|. So the correlation shows that
 whatever the labels; it does not show that the start sets a role for the
 task. For large networks on natural images, the first layer's energy
 profile ends very different from that of its initial weights and much the
-same across starts, even with random labels
-:cite:p:`chowers2023first,maennel2020random`; a profile of that kind is
+same across starts, even with random labels :cite:p:`chowers2023first`
+(and with random labels, the first layer's weights align with the data's
+principal components :cite:p:`maennel2020random`); a profile of that kind is
 not what this page measures, and a start that persists in each kernel is
 not at odds with it. What the true labels add is strength:
 |growth_words|. And a correlation cannot say what decides a role; an

@@ -434,8 +434,10 @@ else:
 #
 # How far each kernel moves
 # -------------------------
-# What the optimizer does to each step shows in the size of the changes,
-# their :term:`norm`. With Adam, a weight's step has a ceiling set by the
+# The two optimizers also differ in the size of the changes, their
+# :term:`norm`. The twins differ in two things at once, the update rule and
+# its learning rate (0.001 for Adam, 0.1 for SGD, each tuned for it), and
+# this comparison does not separate them. With Adam, a weight's step has a ceiling set by the
 # learning rate, whatever the size of its gradient (the section on the first
 # update, below, measures it); with SGD, a weight steps in proportion to its
 # gradient. For each seed and optimizer, the ratio of the largest change of
@@ -472,8 +474,9 @@ unequal_word = glue("unequal_seeds", plural(n_unequal, "seed", "seeds"))
 # |adam_spread_max| times as much as the one that changes least (median
 # |adam_spread_median|); with SGD, |sgd_spread_min| to |sgd_spread_max|
 # times (median |sgd_spread_median|). SGD's ratio is the larger in
-# |n_unequal| of the |n_seeds| |unequal_seeds|: with SGD, the kernels of a
-# seed change by far more unequal amounts.
+# |n_unequal| of the |n_seeds| |unequal_seeds|: with SGD at its learning
+# rate, the kernels of a seed change by far more unequal amounts (a fact
+# about these two settings, not about the update rule alone).
 #
 # The kernels of one seed, seed 0, after training, each above its change:
 # one figure per optimizer, kernels 0 to 3 on top and 4 to 7 below them. A
