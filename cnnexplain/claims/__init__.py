@@ -101,7 +101,10 @@ literal; guard 1 checks both ways alike.
 {'accuracy': '99.6%'}
 """
 
-from ._kinds import Checked, bound, check, difference, equivalent, every, majority, setting, share
+from ._bounds import bound, check, setting
+from ._checked import Checked
+from ._comparisons import difference, equivalent
+from ._counts import every, majority, share
 from ._margin_rules import MarginError, Margins, declare_margins
 from ._record import OUTCOMES as _OUTCOMES
 from ._record import STRICT_ENV as _STRICT_ENV
