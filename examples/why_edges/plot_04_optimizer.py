@@ -436,7 +436,7 @@ else:
 # -------------------------
 # The two optimizers also differ in the size of the changes, their
 # :term:`norm`. The twins differ in two things at once, the update rule and
-# its learning rate (0.001 for Adam, 0.1 for SGD, each tuned for it), and
+# its learning rate (|adam_lr| for Adam, |sgd_lr| for SGD), and
 # this comparison does not separate them. With Adam, a weight's step has a ceiling set by the
 # learning rate, whatever the size of its gradient (the section on the first
 # update, below, measures it); with SGD, a weight steps in proportion to its
