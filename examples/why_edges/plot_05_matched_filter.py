@@ -864,7 +864,9 @@ every(
     statistic="seeds where the square model's kernel is the nearer",
 )
 setting("the ReLU models are seeds 0 to 4", list(relu_seeds), expected=[0, 1, 2, 3, 4])
-glue("five_of_five_low", wilson_interval(len(relu_seeds), len(relu_seeds))[0], "{:.0%}")
+_ = glue(
+    "five_of_five_low", wilson_interval(len(relu_seeds), len(relu_seeds))[0], "{:.0%}"
+)
 # sphinx_gallery_end_ignore
 
 # %%
