@@ -389,12 +389,19 @@ for name, k in picks.items():
 h = picks["horizontal"]
 # The sentence under the animation (and the landing page's caption): the cast's horizontal kernel.
 if roles.picked_for_edge["horizontal"] and roles.edge[h]:
-    sentence = f"kernel {h} is this run's horizontal kernel: its trained weights pass, and of the "
-    sentence += "kernels that pass, it has the largest preference for horizontal lines."
+    sentence = f"kernel {h} is the cast's pick for this run's horizontal kernel: its trained weights "
+    sentence += "pass, and of the kernels that pass, it has the largest selectivity index on the "
+    sentence += "training images (a ranking the index's noise may not support; the cast lists them all)."
 elif roles.picked_for_edge["horizontal"]:
-    sentence = f"kernel {h} is this run's horizontal kernel: the change training made to it passes "
-    sentence += "(its trained weights, which the animation shows, keep too much of the random start "
-    sentence += "to pass), and of the kernels that pass, it has the largest preference for horizontal lines."
+    sentence = f"kernel {h} is the cast's pick for this run's horizontal kernel: the change training "
+    sentence += "made to it passes (its trained weights, which the animation shows, keep too much of "
+    sentence += (
+        "the random start to pass), and of the kernels that pass, it has the largest "
+    )
+    sentence += (
+        "selectivity index on the training images (a ranking the index's noise may not "
+    )
+    sentence += "support; the cast lists them all)."
 else:
     sentence = (
         "no kernel of this run both passes it and clearly prefers horizontal lines, "

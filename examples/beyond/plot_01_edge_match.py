@@ -1150,11 +1150,11 @@ glue(
     shuffled_base.choose(
         larger="more of the shuffled twins' changes pass than random sums of patches do: "
         "shuffled labels still add edge shape",
-        smaller="fewer of the shuffled twins' changes pass than random sums of patches do: "
-        "training on shuffled labels "
-        "makes changes less edge-shaped than a sum of patches with nothing learned, so the "
-        "shuffled twins are not a neutral control, and the difference above mixes what the true "
-        "labels add with what shuffled ones take away",
+        smaller="fewer of the shuffled twins' changes pass than random sums of patches do; that "
+        "reference is built by hand (random places, random weights), matched to training neither "
+        "in its number of terms nor in its weights, nor to Adam's per-weight steps, so this says "
+        "only that the shuffled twins' changes are less edge-shaped than such sums, not what "
+        "shuffled labels take away",
         cannot_tell="the study cannot tell whether more of the shuffled twins' changes pass than "
         "random sums of patches do, or fewer",
     ),
@@ -1225,8 +1225,8 @@ start_words = glue(
 # with shuffled labels (|sl_shuffled_change_low| to
 # |sl_shuffled_change_high|); the paired difference is |sl_change_diff|
 # (|sl_change_diff_low| to |sl_change_diff_high|): |sl_change_words|.
-# Random sums of patches of the training images, which is what a change is
-# made of, pass |patch_sum_rate| of the time (95% interval |patch_sum_low| to
+# Random sums of patches of the training images, which is what a plain
+# gradient step is made of (Adam rescales each weight's step), pass |patch_sum_rate| of the time (95% interval |patch_sum_low| to
 # |patch_sum_high|) with nothing learned. The share among the changes made
 # with the true labels minus that rate is |patch_diff| (|patch_diff_low| to
 # |patch_diff_high|): |patch_words|. The same comparison for the changes

@@ -91,10 +91,10 @@ setting(
 # lines, +1: only on horizontal ones;
 # :func:`~cnnexplain.analysis.selectivity`) says which. As on the other
 # pages, a :term:`clear preference` is an index beyond plus or minus
-# |clear_cut| (:data:`~cnnexplain.analysis.CLEAR_PREFERENCE`). Here that is
-# beyond the index's own spread between image sets: a channel's index
-# measured on the training images instead differs by at most
-# |index_noise| (one difference, not a full estimate of the sampling noise).
+# |clear_cut| (:data:`~cnnexplain.analysis.CLEAR_PREFERENCE`). In this run,
+# a channel's index measured on the training images instead differs by at
+# most |index_noise|: one train/test difference on one network, not an
+# estimate of the index's sampling noise.
 
 CLEAR = CLEAR_PREFERENCE
 index = selectivity(model, test, layer="relu2").index
@@ -134,8 +134,8 @@ glue("vertical_channels", channels_phrase(vertical_channels))
 if CLEAR >= 2 * noise:
     noise_words = ""
     bound(
-        "in this run, a clear preference (index beyond the cut, 0.1) is outside the index's "
-        "noise (the noise is at most half the cut, 0.05)",
+        "in this run, the largest train/test difference of a channel's index is at most half "
+        "the cut (0.05)",
         noise,
         n=len(index),
         at_most=0.05,
@@ -148,7 +148,8 @@ else:
         "sets, more than half the cut: a preference just beyond the cut may be noise here."
     )
     bound(
-        "in this run, the index's noise is more than half the cut (0.05), as the text says",
+        "in this run, the largest train/test difference of a channel's index is more than half "
+        "the cut (0.05), as the text says",
         noise,
         n=len(index),
         at_least=0.05,

@@ -5,7 +5,9 @@ The gradient is a sum of patches
 Why would :term:`gradient descent` turn random :term:`kernels <kernel>`
 into :term:`edge detectors <edge detector>` at all? The first step of the
 answer is exact and short: the :term:`gradient` of a first-layer kernel is a
-weighted sum of :term:`patches <patch>` of the training images. We derive
+weighted sum of :term:`patches <patch>` of the training images, the
+standard result of back-propagation for convolution weights
+:cite:p:`goodfellow2016deep`. We derive
 it, compute it by hand and check it against PyTorch's :term:`autograd`, and
 then look at the patches that push one kernel of the site's default run on
 its very first :term:`batch`: |n_terms| patches, which largely cancel, every one a

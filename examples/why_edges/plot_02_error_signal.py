@@ -73,8 +73,9 @@ margins = declare_margins(
     # that share, as 5 points is about a tenth of the half above.
     about_same_near=0.01,
     # The least share of its error that a kernel with a positive bias puts on blank patches,
-    # as the text states it: three quarters.
-    three_quarters=0.75,
+    # as the text states it: "most", more than half. (A margin of three quarters, set after
+    # a build had measured 75.3% as the least, was taken from the run: not used.)
+    most=0.5,
 )
 pooled_share = glue("pooled_share", np.mean(delta["pool1"] != 0), "{:.0%}")
 winner_share = glue("winner_share", np.mean(delta["relu1"] != 0), "{:.0%}")
@@ -459,13 +460,12 @@ every(
 positive = np.concatenate([m["blank_positive"] for m in measured])
 n_positive = glue("n_positive", len(positive))
 glue("positive_min", positive.min(), "{:.1%}")
-glue("three_quarters", margins["three_quarters"], "{:.0%}")
 bound(
-    "every kernel with a positive bias, at the 100 starts, puts three quarters or more of its "
-    "error on blank patches",
+    "every kernel with a positive bias, at the 100 starts, puts most of its error (more than "
+    "half) on blank patches",
     positive.min(),
     n=len(positive),
-    at_least="three_quarters",
+    at_least="most",
     statistic="least share of its error that a kernel with a positive bias puts on blank patches",
     fmt="{:.1%}",
 )
@@ -506,9 +506,9 @@ focus_words, focus_small = compared(
     "margin declared in advance",
     "median per-start difference, after minus before",
     "about_same_near",
-    larger="raise it",
-    smaller="lower it",
-    cannot_tell="may raise or lower it (the study cannot tell which)",
+    larger="the share after them is higher",
+    smaller="the share after them is lower",
+    cannot_tell="the study cannot tell whether the share after them is higher or lower",
 )
 glue("focus_words", focus_words)
 glue(
@@ -560,15 +560,15 @@ _ = glue("fair_words", fair_words)
 # lands on or next to the line ranges from |after_min| to |after_max|, under
 # a quarter at every start. Compared start by start with the same share
 # before max-pooling and the ReLU (a reference built by hand: ``pool1``'s
-# error spread evenly over each window, not a network without them),
-# pooling and the ReLU |focus_words|
+# error spread evenly over each window, not a network without them;
+# nothing here removes pooling or the ReLU), |focus_words|
 # +/-|near_margin| point declared in advance as "about the same" for a share
 # this small (median difference |focus_diff| points, |focus_level| interval
 # |focus_low| to |focus_high|). Between |blank_min| and |blank_max| of the
 # error lands on blank patches. The |n_negative| |negative_start| with a
 # negative bias |negative_get| none there, as the bias alone decides; each
-# of the |n_positive| kernels with a positive bias puts |three_quarters| or
-# more of its error there (|positive_min| at the least). And the error that
+# of the |n_positive| kernels with a positive bias puts most of its error
+# there (|positive_min| at the least). And the error that
 # changes the weights lies near the line |fair_words| +/-|same_margin|
 # points (median difference |fair_diff| points, |fair_level| interval
 # |fair_low| to |fair_high|).

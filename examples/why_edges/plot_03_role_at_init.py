@@ -29,8 +29,8 @@ same across starts, even with random labels :cite:p:`chowers2023first`
 (and with random labels, the first layer's weights align with the data's
 principal components :cite:p:`maennel2020random`); a profile of that kind is
 not what this page measures, and a start that persists in each kernel is
-not at odds with it. What the true labels add is strength:
-|growth_words|. And a correlation cannot say what decides a role; an
+not at odds with it. Against the shuffled twins (two label conditions,
+not labels against none), the preferences |growth_words|. And a correlation cannot say what decides a role; an
 intervention can: moving every kernel's start one slot along, |swap_words|
 (mean difference of the two rank correlations |swap_diff|, 95% interval
 |swap_diff_low| to |swap_diff_high|).

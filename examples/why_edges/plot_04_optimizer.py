@@ -738,8 +738,9 @@ bound(
 # gradient's sign, scaled per weight, is the reading of
 # :cite:t:`balles2018dissecting` -- so a weight whose gradient is nearly
 # balanced moves as far as one that every patch pushed; its later steps
-# divide by a running average of the gradient's size, which evens the
-# proportions out less and less (the steps measured above). After |study_epochs| epochs, over
+# divide by a running average of the gradient's size, which evened the
+# proportions out less and less over the first epoch's steps measured
+# above (later epochs were not measured step by step). After |study_epochs| epochs, over
 # the study's |n_seeds| seeds, the two optimizers' changes of the same
 # kernel correlate |r_median| in the median, and among the changes SGD
 # gives |change_words|. That is what swapping the optimizer shows, with the

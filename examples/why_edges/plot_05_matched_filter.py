@@ -1,5 +1,5 @@
 """
-A one-kernel model as a matched filter
+A one-kernel model and its best kernel
 ======================================
 
 The smallest :term:`CNN` that tells our horizontal lines from vertical ones
@@ -113,8 +113,10 @@ setting(
 # lambda v``, and ``lambda`` is the difference it makes. The eigenvector
 # with the most negative eigenvalue favours the vertical lines most.
 #
-# A kernel shaped after what it must detect is what signal processing calls
-# a :term:`matched filter`; here the data write it down for us. The square is what
+# This kernel is a discriminant: it is chosen to tell the classes apart,
+# not shaped after one pattern as a :term:`matched filter` (signal
+# processing's template, best at finding one known signal in noise) is;
+# here the data write it down for us. The square is what
 # makes this exact: the score is a quadratic form, so all the images say
 # about every possible kernel fits in one matrix. With a :term:`ReLU`
 # instead, ``mean over p of max(w . p, 0)``, which patches count depends on
@@ -257,8 +259,7 @@ bound(
 # :cite:t:`oja1982simplified` showed a normalized Hebbian neuron to
 # extract its input's first principal component; here the matrix is the
 # difference ``D`` between the classes, not the input's covariance, so the
-# kernel found is a discriminant filter rather than a template of the line
-# (the name "matched filter" on this page is used in that loose sense).
+# kernel found is a discriminant filter rather than a template of the line.
 # If ``a0 > a1`` (a larger score
 # means "horizontal"), the kernel heads for the top eigenvector; if not,
 # for the bottom one. While ``q`` is not 1/2, the term in ``M`` also
@@ -559,9 +560,9 @@ else:
 # |decided_share_words|). That is a sign that persists, not a test of what
 # fixes it.
 #
-# Why it stops short
-# ------------------
-# Power iteration converges slowly when the runner-up's eigenvalue is close
+# Two reasons it may stop short
+# ------------------------------
+# Neither is tested here by changing it. Power iteration converges slowly when the runner-up's eigenvalue is close
 # to the winner's, and here it is |ratio| times as large: while the
 # winner's component grows by some factor, the runner-up's grows by that
 # factor to the power |ratio|. And the formula says it slows once the

@@ -623,7 +623,10 @@ bound(
 #   leading components far more than random directions do, as a random sum
 #   of patches does too (above); when the statistics are changed,
 #   |surr_gaussian_words|, while |surr_whitened_words|. Consistent with
-#   our data for the true labels. The shuffled twins, on the same images,
+#   our data for the true labels. They also find the first layer
+#   approaching a whitening of its input; by that account the whitened arm
+#   is expected too (input already white leaves a whitening layer little
+#   to do), so that arm is no separate support for it. The shuffled twins, on the same images,
 #   make fewer edge-shaped changes; whether that is because the classes'
 #   separate covariances matter, or because Adam's sign-like steps turn
 #   gradients that nearly cancel into steps of no particular shape, this
@@ -633,7 +636,8 @@ bound(
 #   |n_epochs| epochs; and their random-label networks were trained until
 #   they fit their labels, where our shuffled twins, after |n_epochs|
 #   epochs, fit |shuffled_train_acc| of theirs (below). So "fewer" here is
-#   no contradiction of their finding: the two measure different things. :cite:t:`linsker1986orientation` showed another
+#   no contradiction of their finding: the two measure different things.
+#   :cite:t:`linsker1986orientation` showed another
 #   route to oriented units, Hebbian learning on correlations alone in a
 #   layered network whose input has no structure; this page does not test
 #   it.
@@ -641,14 +645,19 @@ bound(
 #   principal components give global, unlocalized patterns, and localized,
 #   oriented filters came only from methods that use higher-order
 #   statistics :cite:p:`olshausen1996emergence,bell1997independent`. Our
-#   result does not contradict them, because the setting differs: a 7x7
-#   kernel is local by construction, and the covariance of line images is
-#   itself oriented, where that of natural images is nearly the same in
-#   every direction.
+#   result does not contradict them, since the settings differ in ways
+#   this page does not test: what needed higher-order statistics there was
+#   localization, and a 7x7 kernel is local by construction; and our
+#   labels let each class's second moments differ, which those
+#   unsupervised models do not use.
 # - *Random labels still align the first layer with the data's components*
-#   :cite:p:`maennel2020random`: the shuffled twins' changes lie along them
-#   more than random directions do (by our measure, not theirs): the
-#   direction of their effect, which is what they claim. Beyond it,
+#   :cite:p:`maennel2020random`, who show that in networks trained on
+#   random labels, the principal components of the first-layer weights
+#   align with those of the data. Our measure is
+#   another -- how much of each change lies along the data's leading
+#   components -- and cannot test theirs: the shuffled twins' changes lie
+#   along them more than random directions do, but any sum of patches
+#   does so too. Beyond it,
 #   |shuffled_sums_sentence|, and |labels_sentence| -- findings of this
 #   site, not tests of theirs. Their networks fit their random labels;
 #   ours, after |n_epochs| epochs, classify |shuffled_train_acc| of their
