@@ -541,9 +541,11 @@ for name, (attribute, inputs, labels) in methods.items():
     randomization[name] = (alike, mean_share(this_maps, inputs), shares_of)
     print(
         f"{name:>16}: alike trained {np.median(alike['trained']):+.2f}, "
-        f"random {np.median(alike['random']):+.2f} (median over networks); near the line "
-        f"{mean_share(this_maps, inputs):.0%} this run, {shares_of['trained']:.0%} trained, "
-        f"{shares_of['random']:.0%} random (medians)"
+        f"random {np.median(alike['random']):+.2f} (median over networks)"
+    )
+    print(
+        f"{'':>16}  near the line {mean_share(this_maps, inputs):.0%} this run, "
+        f"{shares_of['trained']:.0%} trained, {shares_of['random']:.0%} random (medians)"
     )
 
 # sphinx_gallery_start_ignore
