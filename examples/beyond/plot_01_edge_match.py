@@ -1106,20 +1106,29 @@ for part in ("trained", "change"):
 glue("patch_sum_rate", patches.share, "{:.1%}")
 glue("patch_sum_low", patches.interval[0], "{:.1%}")
 glue("patch_sum_high", patches.interval[1], "{:.1%}")
-# Unpaired: the seeds' shares of changes (true labels) against the patch sums' verdicts,
-# each resampled on its own; the mean of the first is the share quoted, whole seeds at a time.
-patch_test = difference(
-    "the share of edge detectors among the changes with the true labels is larger than, "
-    "smaller than, or cannot be told from the rate at which random sums of patches pass "
-    "(the text says which)",
-    edge["true labels", "change"].mean(axis=1),
-    is_edge_detector(families[patches.family]).astype(float),
-    expect=OUTCOMES, paired=False, method="bootstrap", fmt="{:+.1%}",
-    statistic="difference of the means (share of changes, true labels, minus patch sums' rate)",
-)  # fmt: skip
-glue("patch_diff", patch_test.value * 100, "{:+.1f} points")
-glue("patch_diff_low", patch_test.interval[0] * 100, "{:+.1f}")
-glue("patch_diff_high", patch_test.interval[1] * 100, "{:+.1f}")
+# Unpaired: the seeds' shares of changes against the patch sums' verdicts, each resampled on
+# its own; the mean of the first is the share quoted, whole seeds at a time.
+patch_verdicts = is_edge_detector(families[patches.family]).astype(float)
+
+
+def against_patch_sums(labels, key):
+    """The share of edge detectors among the changes made with ``labels`` minus the rate at
+    which random sums of patches pass: larger, smaller or cannot tell, glued as ``key``."""
+    test = difference(
+        f"the share of edge detectors among the changes with {labels} is larger than, smaller "
+        "than, or cannot be told from the rate at which random sums of patches pass (the text "
+        "says which)",
+        edge[labels, "change"].mean(axis=1), patch_verdicts,
+        expect=OUTCOMES, paired=False, method="bootstrap", fmt="{:+.1%}",
+        statistic=f"difference of the means (share of changes, {labels}, minus patch sums' rate)",
+    )  # fmt: skip
+    glue(f"{key}_diff", test.value * 100, "{:+.1f} points")
+    glue(f"{key}_low", test.interval[0] * 100, "{:+.1f}")
+    glue(f"{key}_high", test.interval[1] * 100, "{:+.1f}")
+    return test
+
+
+patch_test = against_patch_sums("true labels", "patch")
 glue(
     "patch_words",
     patch_test.choose(
@@ -1133,18 +1142,7 @@ glue(
     ),
 )
 # The control against the same base rate: are the shuffled twins a "nothing learned" control?
-shuffled_base = difference(
-    "the share of edge detectors among the changes with shuffled labels is larger than, smaller "
-    "than, or cannot be told from the rate at which random sums of patches pass (the text says "
-    "which)",
-    edge["shuffled labels", "change"].mean(axis=1),
-    is_edge_detector(families[patches.family]).astype(float),
-    expect=OUTCOMES, paired=False, method="bootstrap", fmt="{:+.1%}",
-    statistic="difference of the means (share of changes, shuffled labels, minus patch sums' rate)",
-)  # fmt: skip
-glue("shuffled_base_diff", shuffled_base.value * 100, "{:+.1f} points")
-glue("shuffled_base_low", shuffled_base.interval[0] * 100, "{:+.1f}")
-glue("shuffled_base_high", shuffled_base.interval[1] * 100, "{:+.1f}")
+shuffled_base = against_patch_sums("shuffled labels", "shuffled_base")
 glue(
     "shuffled_base_words",
     shuffled_base.choose(
@@ -1228,8 +1226,8 @@ start_words = glue(
 # Random sums of patches of the training images, which is what a plain
 # gradient step is made of (Adam rescales each weight's step), pass |patch_sum_rate| of the time (95% interval |patch_sum_low| to
 # |patch_sum_high|) with nothing learned. The share among the changes made
-# with the true labels minus that rate is |patch_diff| (|patch_diff_low| to
-# |patch_diff_high|): |patch_words|. The same comparison for the changes
+# with the true labels minus that rate is |patch_diff| (|patch_low| to
+# |patch_high|): |patch_words|. The same comparison for the changes
 # made with shuffled labels gives |shuffled_base_diff| (|shuffled_base_low|
 # to |shuffled_base_high|): |shuffled_base_words|. And in |sl_epochs|
 # epochs the shuffled twins fit only part of their own training labels
