@@ -16,7 +16,9 @@ interval that resamples whole seeds: :func:`seed_bootstrap`),
 ``kernel_agreement`` (how alike two kernels' shapes are, twin by twin:
 :func:`kernel_correlation`), ``kernel_change`` (how far training moved each
 kernel against its start, and twins' changes rescaled to one length:
-:func:`change_size`, :func:`match_change_size`), ``roles`` (every kernel's roles by all of these measures, and the
+:func:`change_size`, :func:`match_change_size`), ``linearization``
+(whether a trained network still behaves like its first-order expansion
+around its start, the criterion of lazy training: :func:`linearize`), ``roles`` (every kernel's roles by all of these measures, and the
 kernel the story names for each class: :func:`cast`), ``gradients`` (a kernel's gradient as a sum of input patches, and the error
 signal that weights them), ``matched_filter`` (the kernel a one-kernel
 squared model prefers, in closed form) and
@@ -75,6 +77,7 @@ from . import (
     kernel_change,
     kernel_health,
     known_edges,
+    linearization,
     matched_filter,
     maximize,
     roles,
@@ -91,6 +94,7 @@ from .kernel_agreement import *  # noqa: F403
 from .kernel_change import *  # noqa: F403
 from .kernel_health import *  # noqa: F403
 from .known_edges import *  # noqa: F403
+from .linearization import *  # noqa: F403
 from .matched_filter import *  # noqa: F403
 from .maximize import *  # noqa: F403
 from .roles import *  # noqa: F403
@@ -140,4 +144,5 @@ __all__ = [
     *seed_intervals.__all__,
     *kernel_agreement.__all__,
     *kernel_change.__all__,
+    *linearization.__all__,
 ]
