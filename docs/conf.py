@@ -44,6 +44,7 @@ extensions = [
     "sphinxext.opengraph",
     "social_card",  # _ext/social_card.py: the preview picture of shared links
     "light_thumbnails",  # _ext/light_thumbnails.py: still, 256-colour thumbnails
+    "reading_order",  # _ext/reading_order.py: the landing page's "next" is the data page
 ]
 
 templates_path = ["_templates"]
