@@ -1,9 +1,9 @@
 """Train the site's seed study once and keep it in the repository, or copy it into a cache.
 
 The site's pages read one seed study: seeds 0 to 99, each trained for 8
-epochs in three arms (Adam, shuffled labels, plain SGD), 300 networks. On a
-2-core machine that is about a quarter of an hour of training, more than the
-rest of the site's build, and every cold build (the README's, the claims
+epochs in seven arms (:data:`cnnexplain.study.ensemble.ARMS`), 700 networks.
+On a 2-core machine that takes longer than the rest of the site's build, and
+every cold build (the README's, the claims
 builds of other seeds, the reproducibility check, the downloaded examples)
 would pay it again. So the study is trained once and committed, under the
 name the library's cache gives it (``study-<key>.safetensors``: the key

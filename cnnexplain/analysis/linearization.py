@@ -101,13 +101,20 @@ def linearized_logits(start: nn.Module, trained: nn.Module, images: Any) -> torc
 
 
 class Linearized(NamedTuple):
-    """A network's outputs at its start, after training, and as its linearization predicts them."""
+    """A network's outputs at its start, after training, and as its linearization predicts them.
 
-    #: ``f(x; w0)``: the outputs at the initial weights.
+    Parameters
+    ----------
+    start : torch.Tensor
+        ``f(x; w0)``: the outputs at the initial weights.
+    linear : torch.Tensor
+        ``f(x; w0) + J(x; w0) (w - w0)``: the first-order prediction at the trained weights.
+    trained : torch.Tensor
+        ``f(x; w)``: the outputs at the trained weights.
+    """
+
     start: torch.Tensor
-    #: ``f(x; w0) + J(x; w0) (w - w0)``: the first-order prediction at the trained weights.
     linear: torch.Tensor
-    #: ``f(x; w)``: the outputs at the trained weights.
     trained: torch.Tensor
 
     @property
@@ -123,13 +130,18 @@ def linearize(start: nn.Module, trained: nn.Module, images: Any) -> Linearized:
 
     Parameters
     ----------
-    start, trained, images
-        As for :func:`linearized_logits`.
+    start : torch.nn.Module
+        The network at its initial weights ``w0``.
+    trained : torch.nn.Module
+        The same architecture at its trained weights ``w``.
+    images : torch.Tensor
+        ``(N, C, H, W)``.
 
     Returns
     -------
     Linearized
-        Its :attr:`~Linearized.gap` is how much of training's change in the
+        The three outputs, detached; both models run in evaluation mode and
+        are left untouched. Its :attr:`~Linearized.gap` is how much of training's change in the
         outputs the linearization misses: ``|f(x; w) - f_lin(x; w)| / |f(x; w)
         - f(x; w0)|``, Euclidean norms over all images and outputs; 0 when the
         outputs changed exactly as the linear model predicts.

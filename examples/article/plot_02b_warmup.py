@@ -319,9 +319,10 @@ ax_corr.legend(loc="lower right")
 # |/auto_examples/beyond/plot_05_seeds:n_perfect| of them end their
 # |/auto_examples/beyond/plot_05_seeds:n_epochs| epochs with every test
 # image right, each run with different kernels. So what the network learns
-# is no longer fixed by the task: it depends on the seed, that is on where
-# its kernels start, in which order the images come, and which units
-# dropout silences. The next pages, and the
+# is no longer fixed by the task: it depends on the seed, which sets where
+# its kernels start, in which order the images come and which units
+# dropout silences, all together (the seed study does not separate how
+# much each of them matters). The next pages, and the
 # section :ref:`Why edges? <why-edges-gallery>`, show what it finds
 # instead.
 

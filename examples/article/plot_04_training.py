@@ -2,8 +2,8 @@
 Training, and the kernels changing epoch by epoch
 =================================================
 
-You will watch the network learn: its accuracy climbs from a guess to
-nearly every test image right, while an animation shows its eight
+You will watch the network learn: its accuracy climbs, epoch by epoch,
+to nearly every test image right, while an animation shows its eight
 first-layer :term:`kernels <kernel>` changing :term:`epoch` by epoch. This is the moment the article's
 story is about: nobody tells the network what its kernels should look like,
 only which class each training image belongs to.
@@ -131,10 +131,11 @@ every(
 # measured on the |n_held_out| images of the test set, those labelled
 # "training" on the training set.
 #
-# Early on, the test loss can lie *below* the training loss. That is not a
-# mistake: the training loss of an epoch is the mean over its batches, taken
-# while the network was still improving and with :term:`dropout` switched on;
-# the test loss is measured once, at the end of the epoch, without dropout.
+# Early on, the test loss can lie *below* the training loss. It is no bug,
+# and two reasons are likely, though this page does not test them: the
+# training loss of an epoch is the mean over its batches, taken while the
+# network was still improving and with :term:`dropout` switched on; the test
+# loss is measured once, at the end of the epoch, without dropout.
 
 fig = viz.plot_training_curves(history)
 
@@ -197,8 +198,8 @@ bound(
 # mark where training stands. Step through it with the player.
 #
 # **What to look for.** Do not expect the noise to clear: training draws a
-# pattern *on top of* each random start, and most of the start survives (the
-# next page measures how much). By epoch |half_moved|, in the first third of
+# pattern *on top of* each random start, and the start does not vanish (the
+# next page measures how much of it survives). By epoch |half_moved|, in the first third of
 # training, the kernels are already half as far from their start as they
 # end (distance, summed over the kernels); later frames refine.
 # By the edge test of :doc:`a later page <../beyond/plot_01_edge_match>`,
@@ -363,8 +364,9 @@ for name, epoch in (
 #   pages still use, an :term:`edge-match score` above what the best of eight
 #   random kernels reaches (:func:`~cnnexplain.analysis.edge_score_null`),
 #   which also passes smooth patterns that are not edges (it is not applied
-#   to the changes: a change is a smooth sum of image patches, and random
-#   kernels are not a null of its kind);
+#   to the changes: a plain gradient step is a weighted sum of image
+#   patches, Adam's steps rescale it weight by weight, and random kernels
+#   are not a null of that kind);
 # - **edge lies**: the way the trained kernel's best :term:`edge template`
 #   lies;
 # - **index** and **prefers**: its :term:`selectivity index` on the training

@@ -71,7 +71,7 @@ setting(
     expected=(12, 0, 20),
 )
 every(
-    "the slider holds every epoch at the start, where the kernels move most (at least epochs 0 to 3)",
+    "the slider holds every epoch at the start (at least epochs 0 to 3)",
     [epoch in explorer.epochs for epoch in range(3 + 1)],
     statistic="epochs 0 to 3 in the slider",
 )
@@ -299,5 +299,108 @@ fig = viz.plot_kernels_compare(history, layer="conv1", steps=(0, -1))
 #     const root = document.querySelector("[data-cnnexplain-explorer]");
 #     const black = new Float32Array(50 * 50);
 #     root.cnnexplain.run(black, root.cnnexplain.snapshots - 1).probabilities;
+
+# %%
+# What it says about things it never saw
+# --------------------------------------
+# Draw a cross, a diagonal or a scribble in the explorer, and the network
+# still answers "horizontal" or "vertical". It has to: its last layer has
+# one output per class and no third for "neither", and the softmax turns
+# the two outputs into probabilities that add up to one, so whatever the
+# input, one class gets at least 50%. How sure it is, though, is a
+# measurement. The next block shows this run's network, and the
+# |n_study_networks| networks of the :doc:`seed study
+# <../beyond/plot_05_seeds>`, four kinds of input they never saw
+# (:func:`~cnnexplain.unseen.unseen_images`): a blank image, random noise,
+# crosses of a horizontal and a vertical line, and diagonal lines,
+# |n_unseen| of each but the one blank image.
+
+import matplotlib.pyplot as plt
+
+from cnnexplain.study import seed_study
+from cnnexplain.unseen import UNSEEN_KINDS, unseen_images
+
+
+def answer(model, images):
+    """The class a model picks for each image, and the probability it gives that class."""
+    model.eval()
+    with torch.no_grad():
+        probability, chosen = torch.softmax(model(images), dim=1).max(dim=1)
+    return chosen.numpy(), probability.numpy()
+
+
+def confidence(model, images):
+    """The probability a model gives the class it picks, for each image."""
+    return answer(model, images)[1]
+
+
+unseen = {kind: unseen_images(kind, seed=1) for kind in UNSEEN_KINDS}
+study = seed_study(range(100))
+study_models = [study.model(int(seed)) for seed in study.seeds]
+# For each kind: the median confidence of each study network over its images.
+typical = {
+    kind: np.array([np.median(confidence(model, images)) for model in study_models])
+    for kind, images in unseen.items()
+}
+
+fig, axes = plt.subplots(2, 4, figsize=(8.0, 4.2), layout="constrained")
+for column, (kind, images) in enumerate(unseen.items()):
+    ax = axes[0, column]
+    ax.imshow(images[0, 0], cmap="gray", vmin=0, vmax=1)
+    chosen, probability = answer(run.model, images[:1])
+    ax.set_title(
+        f"{kind}: {run.train_set.classes[chosen[0]]}\n{probability[0]:.1%} sure",
+        fontsize=9,
+    )
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax = axes[1, column]
+    ax.hist(typical[kind], bins=np.linspace(0.5, 1.0, 21), color="C0")
+    ax.axvline(np.median(confidence(run.model, images)), color="C3", linestyle="--")
+    ax.set_xlim(0.5, 1.0)
+    ax.set_xlabel("median confidence", fontsize=9)
+axes[1, 0].set_ylabel("study networks")
+
+# sphinx_gallery_start_ignore
+from cnnexplain.claims import OUTCOMES, majority
+
+for kind in UNSEEN_KINDS:
+    glue(f"unseen_{kind}_run", np.median(confidence(run.model, unseen[kind])), "{:.1%}")
+    glue(f"unseen_{kind}_median", np.median(typical[kind]), "{:.1%}")
+    majority(
+        f"on {kind} inputs, a network of the study is over 99% sure of its median input in "
+        + ("more than half of all seeds" if kind == "noise" else "more or fewer than half of all seeds, as glued"),
+        int((typical[kind] > margins["sure"]).sum()), len(typical[kind]),
+        glue_as=f"unseen_{kind}_sure", expect="larger" if kind == "noise" else OUTCOMES,
+        statistic="networks",
+    )  # fmt: skip
+glue("n_unseen", len(unseen["noise"]))
+glue("n_study_networks", len(study_models))
+# sphinx_gallery_end_ignore
+
+# %%
+# Top: one input of each kind, with the class this run's network picks and
+# how sure it is. Bottom: for each kind, the study's networks by their
+# median confidence over the inputs of that kind (the dashed line: this
+# run's network). Over the study, the median network's median confidence
+# is |unseen_blank_median| on the blank image, |unseen_noise_median| on
+# noise, |unseen_cross_median| on crosses and |unseen_diagonal_median| on
+# diagonals (this run's network: |unseen_blank_run|, |unseen_noise_run|,
+# |unseen_cross_run| and |unseen_diagonal_run|). Counting the networks
+# that are over 99% sure on the median input of a kind, with a 95% Wilson
+# interval: on noise, |unseen_noise_sure| of |n_study_networks|
+# (|unseen_noise_sure_low| to |unseen_noise_sure_high|:
+# |unseen_noise_sure_words|); on crosses, |unseen_cross_sure|
+# (|unseen_cross_sure_words|); on diagonals, |unseen_diagonal_sure|
+# (|unseen_diagonal_sure_words|); on the blank image,
+# |unseen_blank_sure| (|unseen_blank_sure_words|).
+#
+# On noise, then, most networks one could train this way are near certain
+# of an answer for an input that holds no line at all. So a high
+# probability is no sign that an input looks like the training images: the network was only ever asked "horizontal or vertical?", and
+# nothing in training rewarded it for being unsure of anything else. A
+# classifier that should say "neither" needs that answer among its
+# outputs, or a separate test of whether an input is like its training
+# data.
 
 # sphinx_gallery_thumbnail_number = 1

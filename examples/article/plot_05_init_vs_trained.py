@@ -60,7 +60,8 @@ bound(
 # weights are unrelated. An edge detector is smooth along the edge and
 # changes sign across it, so its neighbouring weights are related. The
 # :term:`correlation` between each weight and its right-hand and lower neighbours
-# measures that structure: it is |prewitt_smooth| for the Prewitt kernel
+# measures how alike neighbours are -- smoothness, which edges share with
+# bars, blobs and any sum of image patches, so it cannot tell them apart: it is |prewitt_smooth| for the Prewitt kernel
 # ``Gx`` :cite:p:`prewitt1970object` of the previous pages. To know what "unrelated" looks like, we
 # measure the same on many fresh random initializations, drawn the way
 # PyTorch drew ours.
@@ -106,7 +107,7 @@ bound(
 structured = smooth1.mean() > smooth_fresh.max()
 glue(
     "structure_words",
-    f"training added more of this structure than random kernels have: none of the "
+    f"training made neighbouring weights more alike than random kernels have them: none of the "
     f"{len(smooth_fresh)} fresh random models reaches the trained kernels' mean"
     if structured
     else "in this run, the trained kernels stay within the range of random ones by this measure",
@@ -372,7 +373,8 @@ every(
 # study: |/auto_examples/beyond/plot_01_edge_match:sl_n_seeds| seeds, each
 # trained for |/auto_examples/beyond/plot_01_edge_match:sl_epochs| epochs
 # from the same start twice, once with the true labels and once with the
-# labels shuffled, so that there is nothing to learn. With the true labels,
+# labels shuffled, so that nothing they learn carries over to the test
+# images. With the true labels,
 # |/auto_examples/beyond/plot_01_edge_match:sl_true_trained| of the trained
 # kernels are edge detectors (95% interval
 # |/auto_examples/beyond/plot_01_edge_match:sl_true_trained_low| to
@@ -392,8 +394,9 @@ every(
 # The gradient of a ``conv1`` kernel is a weighted sum of patches of the
 # training images, most of them blank and the rest pieces of lines; plain
 # SGD subtracts that sum, times the learning rate, from the kernel, and Adam
-# rescales each weight's step. So a
-# change is built from such patches, and random sums of them pass the edge
+# rescales each weight's step. Beside them, a reference built by hand (not
+# matched to training or to Adam's steps; the comparison of like with like
+# is the shuffled twins above): random sums of such patches pass the edge
 # test |/auto_examples/beyond/plot_01_edge_match:patch_sum_rate| of the time
 # without any training: |/auto_examples/beyond/plot_01_edge_match:patch_words|. The
 # next page looks at what the kernels do, and the section :ref:`Why edges? <why-edges-gallery>` at how a step is

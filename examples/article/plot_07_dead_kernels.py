@@ -5,8 +5,8 @@ Dead kernels, found by measurement
 You will measure how active each first-layer :term:`kernel` is, provoke a
 few kernels into going silent for good, and watch the moment one of them
 dies. A :term:`dead kernel` is a part of the network that training has
-switched off, and it can look like any other kernel: only a measurement
-tells it apart.
+switched off; nothing says its weights must look unusual, so this page
+tells it apart by measuring what it does, not by its look.
 
 The article remarks that every kernel learns something "except a few dead
 ones", and leaves it there. A kernel is dead when

@@ -571,7 +571,8 @@ setting(
 # true labels clear the threshold, and |n_shuffled_edge| of those made with
 # shuffled labels. A score above random kernels' is no mark of learning: the
 # validation table below shows the same test passing many merely smooth
-# patterns, and a change is smooth. The shuffled twin is a change too, made
+# patterns and random sums of patches, and a change is a weighted sum of
+# patches. The shuffled twin is a change too, made
 # the same way with nothing to learn: that is the baseline.
 #
 # But eight kernels of one run against eight of its twin cannot say whether
@@ -654,9 +655,9 @@ anim = FuncAnimation(anim_fig, show_epoch, frames=frames, interval=500)
 # its random start plus what training added: training changed this run's
 # kernels by |def_size_low| to |def_size_high| times the length of their
 # random initial weights, so an added edge sits in noise about as strong as
-# itself or stronger, a signal-to-noise ratio near or below 1. The table
-# goes down to |def_hardest|, and a later table shows how often the test
-# misses edges at such ratios.
+# itself or stronger, a signal-to-noise ratio near or below 1. The targets
+# go down to a ratio of |def_hardest|; the rows below it show how often the
+# test misses edges in stronger noise.
 
 from cnnexplain.analysis import edge_validation, is_edge_detector
 
@@ -1203,7 +1204,8 @@ start_words = glue(
 # attached to; yet single twins spread farther from 50% than guessing each
 # image would (the :ref:`seeds page <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`
 # measures the spread): a twin's answers depend on the image, right for some
-# twins and reversed for others, and worth nothing on average.
+# twins and reversed for others (their mean is given on the seeds page,
+# with its interval).
 #
 # Before training, |sl_initial| of the kernels are edge detectors (95%
 # interval |sl_initial_low| to |sl_initial_high|). Seed by seed, the share

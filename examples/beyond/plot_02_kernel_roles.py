@@ -100,8 +100,8 @@ setting("the first layer has eight kernels", model.conv1.out_channels, expected=
 # %%
 # In this run, |dead_words|.
 #
-# Copies: none either
-# -------------------
+# Copies
+# ------
 # Two kernels that are near copies compute the same feature, so one of them
 # is spare. :func:`~cnnexplain.analysis.kernel_similarity` gives the
 # :term:`cosine similarity` of every pair of kernels (1: same pattern, -1: the same pattern
@@ -533,7 +533,13 @@ else:
         "intro_lean",
         "Split blindly into groups of the same sizes, the same kernels give a costlier group that "
         f"costs as much or more in {p_lean:.1%} of the splits: this run cannot tell whether "
-        "leaning the same way matters.",
+        "leaning the same way matters"
+        + (
+            f" (with {len(null)} splits, no p-value below {1 / len(null):.0%} is possible, so no "
+            "run of this size could reach the 5% level)."
+            if 1 / len(null) > LEVEL
+            else "."
+        ),
     )
 # sphinx_gallery_end_ignore
 

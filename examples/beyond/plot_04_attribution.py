@@ -601,7 +601,7 @@ if passed:
 else:
     survivors = (
         "no method passes this test in this run: the maps above could come from the images "
-        "alone, and they are no evidence of what the network learned"
+        "and the architecture alone, and they are no evidence of what the network learned"
     )
 failed = [SHOWN[name] for name in randomization if name not in passed]
 if passed and failed:
@@ -618,8 +618,9 @@ _ = glue("survivors", survivors[0].upper() + survivors[1:] + ".")
 # saliency, |rand_occlusion_alike_trained| for grey occlusion and
 # |rand_gradcam_alike_trained| for Grad-CAM, and those of the random
 # networks with |rand_saliency_alike_random|, |rand_occlusion_alike_random|
-# and |rand_gradcam_alike_random|: part of any map comes from the image
-# itself. The differences of the means are |rand_saliency_diff| for
+# and |rand_gradcam_alike_random|: as far as a random network's maps
+# resemble this run's, that part of a map does not depend on the learned
+# weights -- it comes from the image and the architecture. The differences of the means are |rand_saliency_diff| for
 # saliency (interval |rand_saliency_low| to |rand_saliency_high|),
 # |rand_occlusion_diff| for grey occlusion (|rand_occlusion_low| to
 # |rand_occlusion_high|) and |rand_gradcam_diff| for Grad-CAM

@@ -190,7 +190,12 @@ perfect = share(
 glue("perfect_low", down(perfect.interval[0]), "{:.0%}")
 glue("adam_low", final[:, adam].min(), "{:.1%}")
 glue("sgd_perfect", int((final[:, sgd] == 1.0).sum()))
-glue("shuffled_mean", final[:, shuffled].mean(), "{:.0%}")
+from cnnexplain.analysis import seed_bootstrap
+
+shuffled_mean = seed_bootstrap(final[:, shuffled], "mean")
+glue("shuffled_mean", shuffled_mean.estimate, "{:.1%}")
+glue("shuffled_mean_low", shuffled_mean.low, "{:.1%}")
+glue("shuffled_mean_high", shuffled_mean.high, "{:.1%}")
 glue("shuffled_low", final[:, shuffled].min(), "{:.0%}")
 glue("shuffled_high", final[:, shuffled].max(), "{:.0%}")
 # A guess per image is right with probability 1/2: its accuracy spreads by sqrt(1/4 / n) over runs.
@@ -236,13 +241,14 @@ _ = glue(
 # |n_perfect| of the |n_runs| Adam runs end with every test image right
 # (95% interval of the share of all seeds: |perfect_low| or more); the
 # lowest ends at |adam_low|. With SGD, |sgd_perfect| do. The twins trained
-# on shuffled labels end at |shuffled_mean| on average (single twins range
-# from |shuffled_low| to |shuffled_high|): their labels carried nothing to
+# on shuffled labels end at |shuffled_mean| on average (95% interval
+# |shuffled_mean_low| to |shuffled_mean_high|; single twins range from
+# |shuffled_low| to |shuffled_high|): their labels carried nothing to
 # learn about the test images. Their accuracies spread
 # by |shuffled_sd| points (standard deviation over the twins), where
 # guessing each image at random would spread by |guess_sd|: a twin's
-# answers do depend on the image, in a way that is worth nothing on the
-# test labels on average.
+# answers do depend on the image, right for some twins and reversed for
+# others, around the mean above.
 #
 # With the first layer frozen at its random start, the layers after it
 # alone bring the runs to |frozen_median| of the test images in the median
@@ -252,7 +258,7 @@ _ = glue(
 # |frozen_diff_high|): |frozen_words|. Why random first-layer filters,
 # followed by pooling, can already carry much of what a task needs was
 # explained by :cite:t:`saxe2011random`, after the earlier reports they
-# credit (Jarrett et al., 2009; Pinto et al., 2009), in networks trained
+# credit :cite:p:`jarrett2009best,pinto2009high`, in networks trained
 # only at their output; the numbers above measure how much a random first
 # layer carries here, on these lines, for this network, with every later
 # layer trained.
@@ -730,7 +736,8 @@ _ = glue(
 # %%
 # From |half| to |top_length| times the start's length, Adam's band lies
 # wholly above the shuffled twins' at every length shown: over that range,
-# compared at equal lengths, the gap is not a matter of length. The shuffled
+# with each change rescaled to one length and its shape kept, the gap
+# remains; the shape-preserving rescaling is this comparison's assumption. The shuffled
 # twins themselves stopped shorter (|size_shuffled_mid| in the median
 # kernel), where the test finds few edges of any kind; |below_half_words|.
 # These are still counts by a test that misses more edges the shorter the

@@ -79,8 +79,8 @@ setting(
 # sphinx_gallery_end_ignore
 
 # %%
-# Learning takes longer
-# ---------------------
+# Learning speed, in this run
+# ---------------------------
 # The four-class run has twice as many training images (|n_train_hard|), so
 # 10 of its :term:`epochs <epoch>` make as many training steps as the default
 # run's 20. :term:`Accuracy <accuracy>` on the :term:`test set` against the

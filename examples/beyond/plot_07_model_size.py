@@ -7,8 +7,9 @@ kernels do, as in most modern :term:`CNNs <CNN>`? Would 2 kernels be enough
 for two classes, and what do 16 add? We train three variants of the default
 run, each changing one setting of ``conv1``, and compare accuracy, speed,
 the kernels' shapes and how much the network depends on each kernel. In
-short: in this run |final_short|; what differs is the kernels, and how much
-the network depends on each one.
+short: in this run |final_short|; the variants differ in how fast they
+get there, in their kernels, and in how much the network depends on each
+one (one run per variant).
 """
 
 # %%
@@ -248,8 +249,8 @@ bound(
 # are single runs, one per variant: they cannot show a trend with the number
 # of kernels, nor, at 3x3, learning beyond chance.
 #
-# A line detector
-# ---------------
+# Line or edge?
+# -------------
 # The kernel of the two-kernel run that prefers one class most
 # (:func:`~cnnexplain.analysis.selectivity`) is kernel |k_line|, with a
 # :term:`selectivity index` of |sel_line| (|pref_words|) -- |line_verdict|.

@@ -358,10 +358,11 @@ every(
 # |/auto_examples/beyond/plot_01_edge_match:sl_true_change| of the changes
 # to be edge detectors after training with the true labels, and
 # |/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change| after
-# training from the same starts with shuffled labels. Compare both with a
-# base rate: the changes training makes are built from such patches, and
-# random sums of patches of our line images, made without any learning,
-# pass the same edge test
+# training from the same starts with shuffled labels. Beside them, a
+# reference built by hand, not a null of the changes' kind (its weights are
+# random, not those of training, and it knows nothing of Adam's per-weight
+# steps): random sums of patches of our line images, made without any
+# learning, pass the same edge test
 # |/auto_examples/beyond/plot_01_edge_match:patch_sum_rate| of the time
 # (|/auto_examples/beyond/plot_01_edge_match:patch_sum_low| to
 # |/auto_examples/beyond/plot_01_edge_match:patch_sum_high|).

@@ -194,7 +194,8 @@ for name, acc in accuracy.items():
 # page <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`), and each
 # is compared with its own kind: SGD's trained kernels with Adam's trained
 # kernels, SGD's changes with Adam's changes, seed by seed. Random kernels
-# are no fair comparison for changes, which are smooth by construction.
+# are no fair comparison for changes, which are weighted sums of image
+# patches (and, with Adam, rescaled weight by weight).
 #
 # Each share below is over all the kernels of the study, 8 per seed. The
 # initial kernels are independent draws (each weight is drawn on its own),
@@ -738,9 +739,10 @@ bound(
 # gradient's sign, scaled per weight, is the reading of
 # :cite:t:`balles2018dissecting` -- so a weight whose gradient is nearly
 # balanced moves as far as one that every patch pushed; its later steps
-# divide by a running average of the gradient's size, which evened the
-# proportions out less and less over the first epoch's steps measured
-# above (later epochs were not measured step by step). After |study_epochs| epochs, over
+# divide by a running average of the gradient's size (the first epoch's
+# steps, measured above, are summarized there by their median and largest
+# size; no trend over the steps is measured, and later epochs were not
+# measured step by step). After |study_epochs| epochs, over
 # the study's |n_seeds| seeds, the two optimizers' changes of the same
 # kernel correlate |r_median| in the median, and among the changes SGD
 # gives |change_words|. That is what swapping the optimizer shows, with the

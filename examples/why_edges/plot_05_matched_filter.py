@@ -2,7 +2,7 @@
 A one-kernel model and its best kernel
 ======================================
 
-The smallest :term:`CNN` that tells our horizontal lines from vertical ones
+A :term:`CNN` that tells our horizontal lines from vertical ones
 has a single 7x7 :term:`kernel`. Square its output and average it over the
 image, and the model's score becomes a quadratic form in the kernel's
 weights: the unit kernel whose mean squared response differs most between
@@ -755,8 +755,9 @@ if n_far:
 # |rebuilt_min| or more, while the initial kernel is no nearer to it than
 # |start_max|. The same fit given a flow that is not this data's -- D's
 # eigenvalues on random eigenvectors, its time chosen to fit best -- gets no
-# nearer than |random_flow_max| in any run: the fit owes its closeness to
-# D's eigenvectors, not to its one free number. In this run, the winner's component |growth|, and under the
+# nearer than |random_flow_max| in any of these runs: with D's eigenvectors
+# replaced at random and the free number still fitted, no run comes close,
+# so the one free number alone does not produce the fit. In this run, the winner's component |growth|, and under the
 # same flow the runner-up's |runner_growth|. The rebuilt kernels
 # also tell which runs end far from the closed-form kernel: they are on the
 # same side of |close_level| as the learned ones in every run.

@@ -26,8 +26,8 @@ come with it: random directions, and random weighted sums of training
 patches, built of the same pieces as a change but without any learning.
 Then it changes the images' statistics and trains again: Gaussian images
 with the same second moments and no lines, and the line images with their
-second moments flattened. It ends with the explanations of the literature,
-each put to a test on our data.
+power spectrum flattened. It ends by setting the explanations of the
+literature beside our data, and says for each whether our data can test it.
 """
 
 # %%
@@ -81,11 +81,10 @@ for i in range(8):
 # of the first eight that pass the edge test; the fourth and fifth are a
 # horizontal and a vertical bar, the shape of a :term:`line detector`.
 # That sequence -- a blob, then first derivatives, then higher ones -- is
-# what principal components typically give for images whose statistics do
-# not depend on position and whose power falls steeply with frequency,
-# seen through a small square window; :cite:t:`baddeley1991statistical`
-# found it in photographs, and studied noise images too. Finding it here
-# is expected, not a likeness between line images and photographs. The first
+# the one :cite:t:`baddeley1991statistical` found as the leading principal
+# components of photographs of natural scenes. Finding it on line images
+# too is no likeness between them and photographs: this page does not
+# test which properties of the images give the sequence. The first
 # |n_top| components carry |top_carried| of the patches' mean square.
 #
 # How much of a change lies along them
@@ -265,9 +264,10 @@ for name, how in (
 # |top_sgd|), and the shuffled twins' changes |top_shuffled|; random
 # directions put |top_random| there and random patch sums |top_sums|. Every
 # kind of change lies along these components far more than a random
-# direction does (each difference's interval in the box): in that weak
-# sense only, training with true labels and with shuffled ones moves the
-# first layer towards the principal components of its data.
+# direction does (each difference's interval in the box), as any sum of
+# patches does; so this alignment, by itself, is no sign of training, and
+# the shuffled twins' changes lie along the components less than random
+# patch sums do (below).
 # :cite:t:`maennel2020random` found an alignment of this kind with random
 # labels, by another measure (the covariance of the weights against that of
 # the data). A random sum of patches lies along them too, without any
@@ -385,8 +385,9 @@ _ = glue("edges_sentence", edges_vs_sums.choose(
 #   edges (the figure below).
 # - *Whitened images* (:func:`~cnnexplain.surrogates.whitened`): each image
 #   is filtered so that the training images' mean power spectrum becomes
-#   flat, up to a small floor, and the patches' second moments no longer
-#   favour a blob, a step or a bar. The lines stay where they are, but a
+#   flat, up to a small floor, and the patches' second moments favour a
+#   blob, a step or a bar far less (the figure below gives the shares of
+#   the leading components). The lines stay where they are, but a
 #   long straight line puts its power on the very frequencies the filter
 #   damps most: its body comes out faint and its two ends bright (the
 #   figure below).
@@ -397,9 +398,10 @@ _ = glue("edges_sentence", edges_vs_sums.choose(
 # too, and the study already shows how: the shuffled twins train on the
 # very same images, so the same patch statistics, and fewer of their
 # changes are edge detectors (the
-# :doc:`edge-match page <../beyond/plot_01_edge_match>`). What is tested
-# here is therefore the second moments of each class, with its true
-# labels.
+# :doc:`edge-match page <../beyond/plot_01_edge_match>`). What the twins
+# test is therefore the first and second moments of each class, with its
+# true labels; the whitened arm flattens the spectrum the two classes
+# share, while each class's covariance still differs from the other's.
 
 from cnnexplain.analysis import seed_bootstrap
 from cnnexplain.study.ensemble import TWIN_SEEDS
@@ -580,13 +582,14 @@ bound(
 # |surr_whitened_acc| whitened (the worst runs: |surr_adam_acc_min|,
 # |surr_gaussian_acc_min| and |surr_whitened_acc_min|).
 #
-# This is an intervention on the data, and it reads as one. Keeping the
-# second moments while removing the lines, and every statistic of higher
-# order with them, keeps most of the edge-shaped changes: even at the
+# This is an intervention on the data, and it reads as one. Keeping each
+# class's first and second moments while removing the single sharp line,
+# and every statistic of higher order with it, keeps most of the
+# edge-shaped changes: even at the
 # lower end of the 95% interval of the ratio of the two shares, the twins
-# keep |twin_kept| of the line images' share. Flattening the second moments
-# removes most of them: even at the upper end of its interval, the
-# whitened runs keep |white_kept| of that share. On these images, then,
+# keep |twin_kept| of the line images' share. Whitening removes most of
+# them: even at the upper end of its interval, the whitened runs keep
+# |white_kept| of that share. On these images, then,
 # each class's second moments with its true labels are enough for most of
 # the edge-shaped changes, and what lies beyond them -- the single sharp
 # line, every statistic of higher order -- is not needed for most of them.
@@ -601,11 +604,15 @@ bound(
 # images an oriented step of brightness and the second moments cannot be
 # pulled apart; and since whitening is a fixed filter, a kernel trained on
 # whitened images is, seen from the raw pixels, that kernel combined with
-# the filter, while the edge test looks at the kernel alone. So the twins
-# are the cleaner half of the test (enough), and the whitened arm a weaker
-# one (needed); the twins keep the lines'
-# orientation as streaks, and their classes differ by their covariance
-# alone; each arm is one surrogate, not every image set with the same
+# the filter, while the edge test looks at the kernel alone; and whitening
+# flattens only the spectrum the two classes share: each class's covariance
+# still differs from the other's, and every whitened run still learns its
+# task. So the twins are the cleaner half of the test (enough); the whitened
+# arm shows only that this one filter, with all it changes, removes most of
+# the edge-shaped changes, not which of those changes they need; the twins
+# keep the lines'
+# orientation as streaks, and their classes differ by their means and
+# covariances (statistics up to second order); each arm is one surrogate, not every image set with the same
 # statistics; and "edge-shaped" is the site's edge test, which says
 # nothing of where in the image a kernel looks.
 #
@@ -613,17 +620,21 @@ bound(
 #
 # The literature's explanations, on our data
 # ------------------------------------------
-# Each explanation below is a hypothesis that our seed study can put to a
-# test that could refute it; each result is an interval over its
-# |n_seeds| seeds, measured on the page linked.
+# Each explanation below is set beside our data. Where our seed study can
+# put it to a test that could refute it, the result is an interval over
+# its |n_seeds| seeds, measured on the page linked; where it cannot, the
+# item says so.
 #
 # - *The first layer follows the second-order statistics of its input*
 #   :cite:p:`chowers2023first`, who found it so for large networks even
 #   with random labels: on our data, the changes lie along the patches'
 #   leading components far more than random directions do, as a random sum
 #   of patches does too (above); when the statistics are changed,
-#   |surr_gaussian_words|, while |surr_whitened_words|. Consistent with
-#   our data for the true labels. They also find the first layer
+#   |surr_gaussian_words|, while |surr_whitened_words|. What they
+#   describe is the energy profile of the filters, with an account derived
+#   for linear networks; our measure is a share of edge detectors, and the
+#   Gaussian twins are consistent with a second-order account for the true
+#   labels. They also find the first layer
 #   approaching a whitening of its input; by that account the whitened arm
 #   is expected too (input already white leaves a whitening layer little
 #   to do), so that arm is no separate support for it. The shuffled twins, on the same images,
@@ -641,15 +652,16 @@ bound(
 #   route to oriented units, Hebbian learning on correlations alone in a
 #   layered network whose input has no structure; this page does not test
 #   it.
-# - *Natural images need more than second order*: on natural images,
-#   principal components give global, unlocalized patterns, and localized,
-#   oriented filters came only from methods that use higher-order
-#   statistics :cite:p:`olshausen1996emergence,bell1997independent`. Our
-#   result does not contradict them, since the settings differ in ways
-#   this page does not test: what needed higher-order statistics there was
-#   localization, and a 7x7 kernel is local by construction; and our
-#   labels let each class's second moments differ, which those
-#   unsupervised models do not use.
+# - *Natural images need more than second order*: on patches of natural
+#   images, the filters of second-order methods -- principal components,
+#   zero-phase whitening -- were not the localized, oriented edge filters
+#   that methods using higher-order statistics found
+#   :cite:p:`olshausen1996emergence,bell1997independent`. Here the
+#   Gaussian twins, with nothing beyond second order, keep most of the
+#   edge-shaped changes. The settings differ in a way this page does not
+#   test: those models learned without labels, while our labels let each
+#   class's second moments differ, which may be where the orientation
+#   comes from.
 # - *Random labels still align the first layer with the data's components*
 #   :cite:p:`maennel2020random`, who show that in networks trained on
 #   random labels, the principal components of the first-layer weights
