@@ -24,7 +24,8 @@ change as there is.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -100,7 +101,8 @@ def linearized_logits(start: nn.Module, trained: nn.Module, images: Any) -> torc
     return (at_start + change).detach()
 
 
-class Linearized(NamedTuple):
+@dataclass(frozen=True, eq=False)
+class Linearized:
     """A network's outputs at its start, after training, and as its linearization predicts them.
 
     Parameters

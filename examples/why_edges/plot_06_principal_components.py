@@ -686,8 +686,13 @@ bound(
 # - *A kernel's role stays with its start*: with the starts moved one slot
 #   along, |/auto_examples/why_edges/plot_03_role_at_init:swap_words|
 #   (:doc:`plot_03_role_at_init`). A trained kernel still holds much of its
-#   start, so this is what persistence alone predicts; it does not show
-#   that the start steers what training adds.
+#   start, so this is what persistence alone predicts. On the change alone,
+#   with the start subtracted,
+#   |/auto_examples/why_edges/plot_03_role_at_init:swap_change_words| (mean
+#   difference |/auto_examples/why_edges/plot_03_role_at_init:change_diff|,
+#   95% interval
+#   |/auto_examples/why_edges/plot_03_role_at_init:change_diff_low| to
+#   |/auto_examples/why_edges/plot_03_role_at_init:change_diff_high|).
 # - *The labels shape the changes*: against shuffled-label
 #   twins from the same starts,
 #   |/auto_examples/beyond/plot_01_edge_match:sl_change_words|
