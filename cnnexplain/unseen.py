@@ -11,8 +11,7 @@ measured:
 ``"noise"``
     Every pixel uniform in ``[0, 1]``, independently.
 ``"cross"``
-    A horizontal and a vertical line of the training kind, crossing or not,
-    drawn in one image.
+    A horizontal and a vertical line of the training kind that cross.
 ``"diagonal"``
     One line at 45 degrees, rising or falling.
 
@@ -83,8 +82,26 @@ def unseen_images(kind: str, n: int = 200, size: int = 50, *, seed: int = 0) -> 
         return torch.from_numpy(pixels)
     if kind == "diagonal":
         return _lines(("diagonal", "antidiagonal"), n, size, seed)
-    # A cross: the brighter of a horizontal and a vertical line image, each
-    # line from its own draw so that where they meet varies.
-    horizontal = _lines(("horizontal",), n, size, seed)
-    vertical = _lines(("vertical",), n, size, seed + 1)
-    return torch.maximum(horizontal, vertical)
+    return _crosses(n, size, np.random.default_rng(seed))
+
+
+def _crosses(n: int, size: int, rng: np.random.Generator) -> torch.Tensor:
+    """``n`` images of a horizontal and a vertical line that cross, each of the training lines' kind.
+
+    Thickness (1 to 3 pixels) and length (half the image to all of it) are
+    drawn as :func:`~cnnexplain.data.make_lines` draws them by default; the
+    vertical line is then placed so that it passes through the horizontal one.
+    """
+    images = np.zeros((n, 1, size, size), dtype=np.float32)
+    for image in images[:, 0]:
+        thick_h, thick_v = rng.integers(1, 4, size=2)
+        long_h, long_v = rng.integers(size // 2, size + 1, size=2)
+        row = rng.integers(0, size - thick_h + 1)  # the horizontal line's top row
+        left = rng.integers(0, size - long_h + 1)
+        image[row : row + thick_h, left : left + long_h] = 1.0
+        # The vertical line's column lies under the horizontal line, and its
+        # rows cover the horizontal line's first row.
+        column = rng.integers(left, left + long_h - thick_v + 1)
+        top = rng.integers(max(0, row - long_v + 1), min(row, size - long_v) + 1)
+        image[top : top + long_v, column : column + thick_v] = 1.0
+    return torch.from_numpy(images)
