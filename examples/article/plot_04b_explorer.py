@@ -316,6 +316,8 @@ fig = viz.plot_kernels_compare(history, layer="conv1", steps=(0, -1))
 # |n_unseen| of each but the one blank image.
 
 import matplotlib.pyplot as plt
+import numpy as np
+import torch
 
 from cnnexplain.study import seed_study
 from cnnexplain.unseen import UNSEEN_KINDS, unseen_images
