@@ -201,7 +201,12 @@ bound(
 # pattern *on top of* each random start, and the start does not vanish (the
 # next page measures how much of it survives). By epoch |half_moved|, in the first third of
 # training, the kernels are already half as far from their start as they
-# end (distance, summed over the kernels); later frames refine.
+# end (distance, summed over the kernels); from epoch |settled| on, every
+# frame lies within a tenth of that distance of the last frame, so the
+# change you can see is over by then, and the frames after it look alike.
+# The kernels that change most, by the distance each ends from its own
+# start (the colours show distance, at one scale for all), are kernels
+# |most_changed| -- the ones to watch.
 # By the edge test of :doc:`a later page <../beyond/plot_01_edge_match>`,
 # |edge_sentence| (Every kernel's roles are in :ref:`the cast <kernel-cast>`
 # at the end of this page; the later pages pick their kernels from it.) The
@@ -218,6 +223,14 @@ import matplotlib.pyplot as plt
 kernels = history["conv1.weight"][:, :, 0]
 distance = np.linalg.norm(kernels - kernels[0], axis=(1, 2)).sum(axis=1)
 half_moved = glue("half_moved", int(np.argmax(distance >= distance[-1] / 2)))
+# When the visible change is over: the first epoch from which every frame is within a tenth of
+# the whole distance of the last frame (a definition of "looks alike", not a claim).
+from_last = np.linalg.norm(kernels - kernels[-1], axis=(1, 2)).sum(axis=1)
+close_to_last = from_last <= distance[-1] / 10
+glue("settled", int(np.argmax([close_to_last[e:].all() for e in range(len(close_to_last))])))
+# The two kernels that end farthest from their own start: the most visible change.
+per_kernel = np.linalg.norm(kernels[-1] - kernels[0], axis=(1, 2))
+glue("most_changed", " and ".join(str(k) for k in np.sort(np.argsort(per_kernel)[::-1][:2])))
 bound(
     "the kernels are half as far from their start as they end within the first third of training",
     half_moved,

@@ -618,9 +618,8 @@ _ = glue("survivors", survivors[0].upper() + survivors[1:] + ".")
 # saliency, |rand_occlusion_alike_trained| for grey occlusion and
 # |rand_gradcam_alike_trained| for Grad-CAM, and those of the random
 # networks with |rand_saliency_alike_random|, |rand_occlusion_alike_random|
-# and |rand_gradcam_alike_random|: as far as a random network's maps
-# resemble this run's, that part of a map does not depend on the learned
-# weights -- it comes from the image and the architecture. The differences of the means are |rand_saliency_diff| for
+# and |rand_gradcam_alike_random|: a resemblance that random, untrained
+# weights produce too, so it cannot be credited to learning. The differences of the means are |rand_saliency_diff| for
 # saliency (interval |rand_saliency_low| to |rand_saliency_high|),
 # |rand_occlusion_diff| for grey occlusion (|rand_occlusion_low| to
 # |rand_occlusion_high|) and |rand_gradcam_diff| for Grad-CAM
@@ -740,10 +739,8 @@ n_clear, n_agree = int(clear.sum()), int((agrees & clear).sum())
 others = np.flatnonzero(clear & ~agrees).tolist()
 glue(
     "same_place",
-    "So the two maps are sums of different channels: for both classes the saliency maps lean "
-    "on the line, and the two classes weigh the channels differently there."
-    if both_more["saliency"] and "saliency" in passed
-    else "So the two maps are sums of different channels.",
+    "So the two Grad-CAM maps are sums of the same channels, each with its own class's "
+    "weights (averages of gradients over the whole map, not over the line).",
 )
 if n_clear == 0:
     agree_words = "No channel of this run has a clear preference"

@@ -13,7 +13,7 @@ how few positions receive it (|received_share| of them in this run), where
 they lie relative to the line, and why a kernel with a positive bias puts
 most of it where it cannot change the kernel's weights at all. The answer:
 pooling and the ReLU make the error signal sparse, and over the seed
-study they |focus_intro|; the data limits where it can act: only a patch
+study, |focus_intro|; the data limits where it can act: only a patch
 that touches a line can change a weight.
 """
 
@@ -514,13 +514,15 @@ glue("focus_words", focus_words)
 glue(
     "focus_intro",
     focus.choose(
-        larger="put more of it near the line than an even spread over each pooling window "
-        "would, though under a quarter of it lands there at every start",
-        smaller="put less of it near the line than an even spread over each pooling window would",
-        cannot_tell="put more or less of it near the line than an even spread over each pooling "
-        "window would (the study cannot tell which)",
+        larger="after them, more of it lies near the line than in an even spread over each "
+        "pooling window (a reference built by hand, not a network without them), though under "
+        "a quarter of it lands there at every start",
+        smaller="after them, less of it lies near the line than in an even spread over each "
+        "pooling window (a reference built by hand, not a network without them)",
+        cannot_tell="after them, the study cannot tell whether more or less of it lies near the "
+        "line than in an even spread over each pooling window (a reference built by hand)",
     )
-    + (" only slightly" if focus_small else ""),
+    + (" (a small difference)" if focus_small else ""),
 )
 fair = difference(
     "the text says whether the error that changes the weights lies near the line more than its "
@@ -575,7 +577,7 @@ _ = glue("fair_words", fair_words)
 #
 # So at initialization, ReLU and max-pooling make the error signal
 # *sparse*: they pick one position per window and drop the closed ones, and
-# they |focus_intro|. Which positions can shape the weights depends on the
+# |focus_intro|. Which positions can shape the weights depends on the
 # data as well as on the kernel's bias: a blank patch adds nothing, so only
 # positions within reach of the line count, and there every patch is a piece of a line beside black
 # background. These are measurements at initialization only; training

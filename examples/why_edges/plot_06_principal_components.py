@@ -11,7 +11,8 @@ found a blob first, then horizontal and vertical first-derivative
 operators (edges), then higher derivatives, two of them bars.
 :cite:t:`linsker1986orientation` showed that a layered network whose units learn by a Hebb-type rule
 from the correlations of their input, with nothing but random activity at
-its start, develops centre-surround and then orientation-selective units.
+its start, develops orientation-selective units (on top of the
+centre-surround layer that a companion paper of the same series builds).
 :cite:t:`maennel2020random` found that networks trained on *random* labels still
 align their first-layer weights with the principal components of their
 data.
