@@ -227,10 +227,16 @@ half_moved = glue("half_moved", int(np.argmax(distance >= distance[-1] / 2)))
 # the whole distance of the last frame (a definition of "looks alike", not a claim).
 from_last = np.linalg.norm(kernels - kernels[-1], axis=(1, 2)).sum(axis=1)
 close_to_last = from_last <= distance[-1] / 10
-glue("settled", int(np.argmax([close_to_last[e:].all() for e in range(len(close_to_last))])))
+glue(
+    "settled",
+    int(np.argmax([close_to_last[e:].all() for e in range(len(close_to_last))])),
+)
 # The two kernels that end farthest from their own start: the most visible change.
 per_kernel = np.linalg.norm(kernels[-1] - kernels[0], axis=(1, 2))
-glue("most_changed", " and ".join(str(k) for k in np.sort(np.argsort(per_kernel)[::-1][:2])))
+glue(
+    "most_changed",
+    " and ".join(str(k) for k in np.sort(np.argsort(per_kernel)[::-1][:2])),
+)
 bound(
     "the kernels are half as far from their start as they end within the first third of training",
     half_moved,

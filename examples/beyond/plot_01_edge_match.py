@@ -485,8 +485,8 @@ share(
 # blank ones and pieces of straight lines, whatever the labels, so a change
 # made by training can look edge-shaped without the network having learned
 # anything. The fair
-# baseline is the same training with the labels shuffled, so there is
-# nothing to learn: the ``shuffled`` arm of the :ref:`seed study
+# baseline is the same training with the labels shuffled, so that nothing
+# the network learns carries over to the test images: the ``shuffled`` arm of the :ref:`seed study
 # <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`. We train a copy of this
 # run's initial network for three epochs on the same images, in the same
 # order, with the labels shuffled as that arm shuffles them

@@ -328,6 +328,14 @@ elif strong_pref:
 else:
     line_verdict = f"and it is not an edge detector by the site's definition (its score against edge templates, a different measure, is {score_line:.2f})"
 glue("line_verdict", line_verdict)
+glue(
+    "shape_note",
+    "In this run, a kernel with a strong class preference is not an edge detector by the "
+    "site's test: here, a preference came without that shape."
+    if strong_pref and not is_edge_line
+    else "The edge-match score only measures how much a kernel looks like an edge; whether a "
+    "preference can come without that shape, this run does not show.",
+)
 # Which side the kernel leans to, and whether it is far from the pole (below 0.8 in size),
 # in words chosen by the run; each branch claims what its words say.
 sym = half_turn(line_kernel)
@@ -395,8 +403,7 @@ bound(
 # In this run, kernel |k_line| of the two-kernel run |lean_words|
 # (|sym_line|): |lean_note| (see the
 # :ref:`first page <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`).
-# The edge-match score only measures how much a kernel looks like an edge;
-# a kernel can tell the classes apart without that shape.
+# |shape_note|
 #
 # How far the kernels move
 # ------------------------

@@ -310,7 +310,7 @@ score_words = glue(
 # |mean_end| after). Neither a rise in score nor an edge detector is, by
 # itself, evidence of learning: on line images, over the seed study,
 # :ref:`the edge-match page <labels-over-seeds>` found training with
-# shuffled labels, with nothing to learn, to leave edge detectors among the
+# shuffled labels, whose lessons carry nothing to the test images, to leave edge detectors among the
 # changes too (|/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change|
 # of them, against |/auto_examples/beyond/plot_01_edge_match:sl_true_change|
 # with the true labels).

@@ -514,11 +514,13 @@ glue("focus_words", focus_words)
 glue(
     "focus_intro",
     focus.choose(
-        larger="after them, more of it lies near the line than in an even spread over each "
-        "pooling window (a reference built by hand, not a network without them), though under "
-        "a quarter of it lands there at every start",
-        smaller="after them, less of it lies near the line than in an even spread over each "
-        "pooling window (a reference built by hand, not a network without them)",
+        larger=f"after them, more of it lies near the line ({100 * focus.value:+.1f} points in "
+        "the median start) than in an even spread over each pooling window (a reference built by "
+        "hand, not a network without them), though under a quarter of it lands there at every "
+        "start",
+        smaller=f"after them, less of it lies near the line ({100 * focus.value:+.1f} points in "
+        "the median start) than in an even spread over each pooling window (a reference built by "
+        "hand, not a network without them)",
         cannot_tell="after them, the study cannot tell whether more or less of it lies near the "
         "line than in an even spread over each pooling window (a reference built by hand)",
     )

@@ -4,8 +4,9 @@ Does a kernel's start predict its role?
 
 Training makes some first-layer :term:`kernels <kernel>` fire more on
 horizontal lines, others on vertical ones, and leaves some without a
-preference. Before any training, random weights already make each kernel
-fire a little more on one class than on the other (convolution followed by
+preference. Before any training, random weights already make many kernels
+fire a little more on one class than on the other, some by less than the
+index's noise (convolution followed by
 pooling is known to be selective, to spatial frequencies, with random
 weights :cite:p:`saxe2011random`, for square pooling; this network pools
 by the maximum). Does that slight start
