@@ -45,6 +45,7 @@ extensions = [
     "social_card",  # _ext/social_card.py: the preview picture of shared links
     "light_thumbnails",  # _ext/light_thumbnails.py: still, 256-colour thumbnails
     "reading_order",  # _ext/reading_order.py: the landing page's "next" is the data page
+    "glossary_tips",  # _ext/glossary_tips.py: a term's link shows its definition on hover and focus
 ]
 
 templates_path = ["_templates"]
