@@ -350,15 +350,18 @@ def bench(session: nox.Session) -> None:
 @nox.session
 def site(session: nox.Session) -> None:
     """Check the built site in headless Chromium, served at the root and under /cnnexplain/: links,
-    requests, page weight, console, animations, search, axe (light, dark, 390 px), the explorer, and
-    reading size at 1366 px (tools/readability_check.py).
+    requests, page weight, console, animations, search, axe (light, dark, 390 px), the glossary's
+    tooltips (tools/glossary_check.py), the explorer, and reading size at 1366 px
+    (tools/readability_check.py).
 
     Needs the site built first (``nox -s docs``), Debian's ``chromium``
     (``/usr/bin/chromium``; playwright never downloads a browser) and npm for
     axe-core (``npm ci`` in tools/, run here when tools/node_modules is missing).
     tools/site_check.py visits every page, in the light theme at 1366 px and,
     side by side, in dark mode and at a 390 px phone width; it then runs
-    tools/explorer_check.py, which compares the explorers' numbers with PyTorch
+    tools/glossary_check.py, which focuses and hovers a glossary term's link
+    (light, dark, 390 px, and from file://) and wants its definition shown in a
+    tooltip that Escape hides, and tools/explorer_check.py, which compares the explorers' numbers with PyTorch
     (the default run is read from the cache of ``nox -s docs``,
     ``CNNEXPLAIN_CACHE``), drives the widget as a reader would, times it, and
     opens a saved explorer of a custom model from disk. A second run serves the

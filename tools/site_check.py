@@ -33,6 +33,12 @@ disk and those reached by internal links. It fails on
   or 3 MB for the explorer page (``EXPLORER_PAGE``); another page that embeds
   an explorer, as the own-model example does, keeps the 1.5 MB limit.
 
+Then it runs ``tools/glossary_check.py`` (not under ``--quick``): on a page
+that links glossary terms, in light and dark mode, at 1366 and 390 px, and
+from ``file://``, a term link shows its glossary definition in a tooltip on
+keyboard focus and on mouse hover, hides it on Escape, lets the pointer rest
+on it, and still leads to the glossary; axe-core runs with the tooltip shown.
+
 Then it runs ``tools/explorer_check.py`` (skip it with ``--skip-explorer``):
 the explorers' numbers against PyTorch, the widget driven as a reader would,
 its speed, dark mode and 390 px width, and a saved standalone explorer.
@@ -43,8 +49,9 @@ explorer check, all but the reader's actions on the explorer page (drawing,
 slider, deep links), the site's deep links into explorers and every explorer
 starting.
 
-It saves screenshots of the landing page (light, and dark at 1366 and 390 px)
-and of the kernel animation page, and a JSON report, in the artifacts folder,
+It saves screenshots of the landing page (light, and dark at 1366 and 390 px),
+of the kernel animation page and of a glossary tooltip in each of the glossary
+check's modes, and a JSON report, in the artifacts folder,
 prints the heaviest pages and one summary line (pages checked, requests made,
 failures) and exits with status 1 if anything failed, listing each failure on
 its own line.
@@ -75,6 +82,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
+import glossary_check
 from browser import (
     AXE_FAIL_IMPACTS,
     NARROW,
@@ -708,6 +716,8 @@ def run(
             for worker in workers:
                 worker.urls.put(None)  # again: the light pass may have stopped early
                 worker.join()
+        if not quick:  # a prefix changes nothing the glossary check looks at
+            run_glossary_check(report, root, artifacts, chromium, axe_path)
     for path in dict.fromkeys(server.outside):  # requests the browser did not block
         report.fail("server", "prefix", f"requested outside {report.prefix}: {path}")
     report.server_requests = server_counter["requests"]  # type: ignore[attr-defined]
@@ -744,6 +754,26 @@ def light_pass(
         page.locator("div.animation").first.scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / "animation.png"))
         report.screenshots.append("animation.png")
+
+
+def run_glossary_check(report: Report, root: Path, artifacts: Path, chromium: str, axe_path: Path) -> None:
+    """Run tools/glossary_check.py on the served site; its failures join this report's (kind ``glossary``)."""
+    try:
+        result = glossary_check.run(root, artifacts, chromium, axe_path, base=report.base)
+    except Exception as exc:
+        first_line = (str(exc).splitlines() or [""])[0]
+        report.fail(report.base, "glossary", f"the check stopped: {type(exc).__name__}: {first_line[:300]}")
+        return
+    page = urljoin(report.base, result.page)
+    for mode, what in result.failures:
+        report.fail(page, "glossary", f"[{mode}] {what}")
+    report.screenshots.extend(result.screenshots)
+    report.note(
+        page,
+        "glossary",
+        f"tooltip of {result.term!r} in {len(glossary_check.MODES)} modes: "
+        f"{len(result.passed)} checks passed, {len(result.failures)} failed",
+    )
 
 
 def run_explorer_check(report: Report, root: Path, args: argparse.Namespace) -> None:
@@ -848,7 +878,7 @@ def main(argv: list[str] | None = None) -> int:
     (args.artifacts / "site_check.json").write_text(json.dumps(data, indent=1) + "\n")
 
     for p, k, d in report.notes:
-        if k in ("search", "screenshot", "slow"):
+        if k in ("search", "screenshot", "slow", "glossary"):
             print(f"note: {p or '/'}: {k}: {d}")
     minor = Counter(d.split(" (", 1)[0] for _, k, d in report.notes if k == "axe")
     for rule, pages in sorted(minor.items()):
