@@ -67,13 +67,16 @@ def test_the_committed_study_has_the_sites_settings(study):
     ],
 )
 def test_a_member_trained_again_matches_the_committed_study(study, seed, arm):
-    # Bit for bit on the machine that trained it; elsewhere a CPU may round differently, so the
-    # weights are compared within a tolerance and the edge test's verdicts must be the same.
+    # Bit for bit on the machine that trained it; elsewhere a CPU may round differently (other
+    # SIMD kernels for the convolutions and the whitening's FFT), and eight epochs amplify that:
+    # on an AVX-512 machine the whitened member of seed 73 ends 2.2e-4 of the largest weight
+    # away. Training by other code ends a whole weight scale away, so a tolerance of 1e-3 of it
+    # still tells the two apart; the edge test's verdicts must be the same.
     history = study.retrain(seed, arm)
     weight = np.asarray(history["conv1.weight"])[:, :, 0]  # (epochs + 1, kernels, 7, 7)
     committed = study.conv1_weight[seed, study.arm(arm), :, :, 0]
     scale = np.abs(committed).max()
-    np.testing.assert_allclose(weight, committed, rtol=0, atol=1e-4 * scale)
+    np.testing.assert_allclose(weight, committed, rtol=0, atol=1e-3 * scale)
     assert (is_edge_detector(weight) == is_edge_detector(committed)).all()
     accuracy = study.metrics["val_accuracy"][seed, study.arm(arm)]
     np.testing.assert_allclose(history.metrics["val_accuracy"], accuracy, atol=1.5 / 240)

@@ -377,7 +377,7 @@ for kind in UNSEEN_KINDS:
         statistic="networks",
     )  # fmt: skip
 glue("n_unseen", len(unseen["noise"]))
-glue("n_study_networks", len(study_models))
+_ = glue("n_study_networks", len(study_models))
 # sphinx_gallery_end_ignore
 
 # %%
