@@ -330,7 +330,7 @@ if off_on > 2:
         fmt="{:.2f}",
     )
 elif off_on >= 1:
-    grey_where = "at least as much off the line as on it"
+    grey_where = "at least as much off the line as on it, in the mean over these images"
     bound(
         "a grey square moves the score at least as much off the line as on it (mean |map| per pixel)",
         off_on,

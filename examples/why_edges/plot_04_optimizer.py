@@ -601,7 +601,7 @@ largest_gradient = np.abs(gradient).max()
 # What became of the weights that did not move by the learning rate, in words that fit their count.
 n_rest = full_step.size - n_full
 others_text = f"The other {n_rest} {plural(n_rest, 'weight', 'weights')}"
-why_still = "no patch that received an error signal had a non-zero pixel under"
+why_still = "their gradient on this batch was exactly zero, which is what happens when no patch that received an error signal has a non-zero pixel under"
 if n_rest == 0:
     rest_text = "That is every one of them."
 elif n_still == n_rest:

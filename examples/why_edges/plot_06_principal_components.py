@@ -739,11 +739,11 @@ for arm, name in arms.items():
 #   gradients that nearly cancel into steps of no particular shape, this
 #   study does not separate (a twin with the pooled covariance, or the
 #   shuffled labels trained with SGD, would). And they measure an energy
-#   profile after training to fit, we a share of edge detectors after
-#   |n_epochs| epochs; and their random-label networks were trained until
-#   they fit their labels, where our shuffled twins, after |n_epochs|
-#   epochs, fit |shuffled_train_acc| of theirs (below). So "fewer" here is
-#   no contradiction of their finding: the two measure different things.
+#   profile, we a share of edge detectors after |n_epochs| epochs, when our
+#   shuffled twins classify |shuffled_train_acc| of their own shuffled
+#   training labels (below; how long their random-label networks trained,
+#   this page does not check). So "fewer" here is no contradiction of their
+#   finding: the two measure different things.
 #   :cite:t:`linsker1986orientation` showed another
 #   route to oriented units, Hebbian learning on correlations alone in a
 #   layered network whose input has no structure; this page does not test
@@ -767,9 +767,9 @@ for arm, name in arms.items():
 #   along them more than random directions do, but any sum of patches
 #   does so too. Beyond it,
 #   |shuffled_sums_sentence|, and |labels_sentence| -- findings of this
-#   site, not tests of theirs. Their networks fit their random labels;
-#   ours, after |n_epochs| epochs, classify |shuffled_train_acc| of their
-#   own shuffled training labels in the median run (a guess: 50%).
+#   site, not tests of theirs. Ours, after |n_epochs| epochs, classify
+#   |shuffled_train_acc| of their own shuffled training labels in the median
+#   run (a guess: 50%).
 # - *Random first-layer filters already carry much of the task*
 #   :cite:p:`saxe2011random`, who kept every convolutional layer random and
 #   trained only a linear classifier; here only the first layer is frozen
