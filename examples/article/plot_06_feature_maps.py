@@ -98,7 +98,11 @@ glue("index_noise_before", gap_before, "{:.3f}")
 glue("index_noise_after", gap_after, "{:.3f}")
 # The sentence follows the run: at initialization the gap can reach the cut itself.
 if 2 * gap <= CLEAR_PREFERENCE:
-    glue("noise_words", "that much is noise, and the cut is at least twice as large")
+    glue(
+        "noise_words",
+        "the cut is at least twice this run's differences but not twice the study's largest, so "
+        "an index just beyond the cut may still be noise",
+    )
     bound(
         "a kernel's index, before or after training, moves between training and test images "
         "by at most half the cut",
@@ -111,8 +115,8 @@ if 2 * gap <= CLEAR_PREFERENCE:
 else:
     glue(
         "noise_words",
-        "that much is noise, and in this run the cut is less than twice as large: an index "
-        "or a change of index just beyond the cut may be noise",
+        "in this run the cut is less than twice as large even as this run's differences: an "
+        "index or a change of index just beyond the cut may be noise",
     )
     bound(
         "in this run, a kernel's index moves between training and test images by more than half "
@@ -270,7 +274,11 @@ for name, (k, sign) in picks.items():
 # a lean, and a change of index as a change, beyond |clear_cut|: the site's
 # cut for a :term:`clear preference`. Measured on the training images instead
 # of the test images, a kernel's index moves by at most |index_noise_before|
-# before training and |index_noise_after| after it here: |noise_words|.)
+# before training and |index_noise_after| after it here -- one train/test
+# difference per kernel of one run, not the index's noise, which over the
+# seed study's 800 kernels reaches
+# |/auto_examples/beyond/plot_05_seeds:noise_init| before training and
+# |/auto_examples/beyond/plot_05_seeds:noise_max| after: |noise_words|.)
 #
 # - the vertical kernel, kernel |k_vertical| (|pick_v_why|), went from an
 #   index of |vertical_before| before training to |vertical_after| after:
@@ -491,7 +499,7 @@ if plain:
             else "kernels clearly prefer their"
         )
         + " lines although neither the trained kernel nor what training added to it passes the "
-        "edge test (which, in noise as strong as a kernel's random start, misses some edges)."
+        "edge test (which, in noise as strong as a kernel's random start, misses many edges)."
     )
 else:
     plain_note = (

@@ -455,9 +455,11 @@ else:
 # Black occlusion puts |black_share| of its map there, but that number
 # measures the baseline, not the network: the map is exactly zero wherever
 # no square that covers the pixel reaches the line. Grey occlusion, which
-# can see the background, puts only |grey_share| there: a grey square moves
-# the score |grey_where| (on average |grey_off| per pixel off the
-# band, |grey_on| on it: one ratio, on these 16 images, with no interval).
+# can see the background, puts only |grey_share| of the positive part of
+# its map there. Counting drops and rises of the score alike (the map's
+# size), a grey square moves the score |grey_where| (on average
+# |grey_off| per pixel off the band, |grey_on| on it: one ratio, on these
+# 16 images, with no interval).
 # That attributions depend on what stands for "missing" is known
 # :cite:p:`sturmfels2020visualizing`. A grey square is not "nothing": on the black
 # background it has edges of its own, which the kernels may respond to
@@ -618,8 +620,9 @@ _ = glue("survivors", survivors[0].upper() + survivors[1:] + ".")
 # saliency, |rand_occlusion_alike_trained| for grey occlusion and
 # |rand_gradcam_alike_trained| for Grad-CAM, and those of the random
 # networks with |rand_saliency_alike_random|, |rand_occlusion_alike_random|
-# and |rand_gradcam_alike_random|: a resemblance that random, untrained
-# weights produce too, so it cannot be credited to learning. The differences of the means are |rand_saliency_diff| for
+# and |rand_gradcam_alike_random|. Where a random network's similarity is
+# above zero, that much resemblance comes with random, untrained weights
+# too, and cannot be credited to learning. The differences of the means are |rand_saliency_diff| for
 # saliency (interval |rand_saliency_low| to |rand_saliency_high|),
 # |rand_occlusion_diff| for grey occlusion (|rand_occlusion_low| to
 # |rand_occlusion_high|) and |rand_gradcam_diff| for Grad-CAM

@@ -372,7 +372,7 @@ FIFTH_LESS = 0.8
 statistic = "mean change of the four-class run / of the two-class run"
 if ratio > FIFTH_MORE:
     bound(
-        "the harder task moves the kernels further on average, by more than a fifth",
+        "in this run, the harder task moves the kernels further on average, by more than a fifth",
         ratio,
         n=8,
         at_least=FIFTH_MORE,
@@ -406,7 +406,7 @@ else:
 # "Larger than the initial kernel": a mean change above its size, else below or equal.
 if moved_hard.mean() > 1.0:
     bound(
-        "in the harder task the change is larger than the initial kernel, on average",
+        "in this run, in the harder task the change is larger than the initial kernel, on average",
         moved_hard.mean(),
         n=8,
         at_least=1,

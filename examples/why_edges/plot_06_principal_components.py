@@ -779,7 +779,7 @@ for arm, name in arms.items():
 #   median run; seed by seed, their accuracy minus their Adam twins' is
 #   |/auto_examples/beyond/plot_05_seeds:frozen_diff| on average:
 #   |/auto_examples/beyond/plot_05_seeds:frozen_words| (:doc:`the seeds page <../beyond/plot_05_seeds>`).
-# - *A kernel's role stays with its start*: with the starts moved one slot
+# - *A kernel's preference follows its start more than its slot*: with the starts moved one slot
 #   along, |/auto_examples/why_edges/plot_03_role_at_init:swap_words|
 #   (:doc:`plot_03_role_at_init`). A trained kernel still holds much of its
 #   start, so this is what persistence alone predicts. On the change alone,
