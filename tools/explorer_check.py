@@ -24,6 +24,7 @@ requested):
   image=..``) and a later ``hashchange`` set the state; every link of the
   site into an explorer with such a fragment lands at the epoch (one the
   slider holds), kernel and image it names; no console or page error;
+- at 1366 px the kernel strip is one row;
 - speed: the median time of a forward pass plus redraw (``lastFrameMs``)
   over 80 image changes at most 16 ms; the widget interactive
   (``initMs``, milliseconds after navigation start) at most 1 s after the
@@ -632,6 +633,23 @@ def check_deep_links(page, result: Result, where: str, url: str, payload: dict) 
         result.say(f"{where}: the deep link {frag} and a hashchange to {frag2} set the state")
 
 
+# -- the kernel strip -------------------------------------------------------------------------------
+def check_kernel_strip(page, result: Result, where: str, index: int = 0) -> None:
+    """At the page's width (1366 px), the kernels of the inspected layer share one row."""
+    buttons = control(page, index, "kernels").query_selector_all("button")
+    tops = [b.bounding_box()["y"] for b in buttons]
+    off = [i for i, top in enumerate(tops) if abs(top - tops[0]) >= 2]
+    width = page.viewport_size["width"]
+    if off:
+        result.fail(
+            where,
+            "layout",
+            f"[{width} px] the kernel strip wraps: kernels {off} are not on the row of kernel 0",
+        )
+    else:
+        result.say(f"{where}: [{width} px] the {len(tops)} kernels share one row")
+
+
 # -- speed ----------------------------------------------------------------------------------------
 FRAMES_JS = """
 async ([pixelsB64, n]) => {
@@ -950,6 +968,7 @@ def check_reader(
         attempt(result, where, "deep-link", check_deep_links, page, result, where, url, payload)
         context.close()
         return
+    attempt(result, where, "layout", check_kernel_strip, page, result, where)
     attempt(result, where, "speed", check_frame_time, page, result, where, payload)
     attempt(result, where, "deep-link", check_deep_links, page, result, where, url, payload)
     attempt(result, where, "load", open_page, page, shot_url)
@@ -1064,6 +1083,7 @@ def check_standalone(browser, result: Result, artifacts: Path, axe_path: Path) -
                 )
                 attempt(result, where, "interaction", check_drawing, page, result, where)
                 attempt(result, where, "interaction", check_slider, page, result, where)
+                attempt(result, where, "layout", check_kernel_strip, page, result, where)
                 attempt(
                     result, where, "deep-link", check_deep_links, page, result, where, path.as_uri(), payload
                 )

@@ -34,6 +34,9 @@
 
   var LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   var PLAY_INTERVAL_MS = 700;
+  // Kernels in one row of the strip: LineCNN's eight fit at 1366 px and on a phone alike.
+  var KERNELS_PER_ROW = 8;
+  var MAP_BUTTON_PADDING = 2; // px, as .cx-map-button's padding in explorer.css
   var instances = []; // every explorer built on this page, in the order they were built
   var idCounter = 0;
 
@@ -741,9 +744,10 @@
       scale(this.cmaps.signed, -lim.vmax, lim.vmax) : this.weightScale(layer.weight);
     head.appendChild(this.colourBar(this.kernelScale, "the kernels of " + layerLabel(layer.name)));
     panel.appendChild(head);
-    var grid = el("div", "cx-grid");
+    var grid = el("div", "cx-kernel-grid");
     grid.setAttribute("role", "group");
     grid.setAttribute("aria-label", "Kernels of " + layerLabel(layer.name) + ": press one to inspect it");
+    grid.style.gridTemplateColumns = "repeat(" + kernelColumns(O) + ", minmax(0, 1fr))";
     var cw = C * KW + (C - 1), side = Math.max(cw, KH);
     var px = Math.max(2, Math.min(16, Math.ceil(64 / side)));
     this.kernelCells = [];
@@ -753,7 +757,9 @@
       b.type = "button";
       attrs(b, { "aria-label": "Kernel " + o + " of " + layerLabel(layer.name), "aria-pressed": "false" });
       var pc = pixelCanvas(cw, KH, "cx-map-canvas");
-      pc.canvas.style.width = cw * px + "px";
+      // At most its natural size (px screen pixels a weight), less where the strip is narrower:
+      // the strip's columns share its width (explorer.css), so that it never wraps.
+      b.style.maxWidth = cw * px + 2 * MAP_BUTTON_PADDING + "px";
       b.appendChild(pc.canvas);
       (function (k) { b.addEventListener("click", function () { self.selectKernel(k, true); }); })(o);
       fig.appendChild(b);
@@ -765,6 +771,12 @@
     this.kernelShape = { O: O, C: C, KH: KH, KW: KW };
     return panel;
   };
+
+  /* Columns of the kernel strip: every kernel in one row up to KERNELS_PER_ROW, else rows of equal
+   * length (ten kernels: two rows of five), never one kernel alone on a row. */
+  function kernelColumns(count) {
+    return Math.ceil(count / Math.ceil(count / KERNELS_PER_ROW));
+  }
 
   Explorer.prototype.tensorShape = function (name) {
     for (var i = 0; i < this.payload.tensors.length; i++) {
