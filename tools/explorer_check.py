@@ -25,6 +25,10 @@ requested):
   site into an explorer with such a fragment lands at the epoch (one the
   slider holds), kernel and image it names; no console or page error;
 - at 1366 px the kernel strip is one row;
+- ``run()`` and ``setImage()`` refuse pixels that are NaN, infinite, beyond
+  float32, strings, objects, null or too few, with a TypeError or RangeError
+  naming ``pixels``, what it must be and what was given; the display does
+  not change;
 - speed: the median time of a forward pass plus redraw (``lastFrameMs``)
   over 80 image changes at most 16 ms; the widget interactive
   (``initMs``, milliseconds after navigation start) at most 1 s after the
@@ -633,7 +637,7 @@ def check_deep_links(page, result: Result, where: str, url: str, payload: dict) 
         result.say(f"{where}: the deep link {frag} and a hashchange to {frag2} set the state")
 
 
-# -- the kernel strip -------------------------------------------------------------------------------
+# -- the kernel strip, bad pixels --------------------------------------------------------------------
 def check_kernel_strip(page, result: Result, where: str, index: int = 0) -> None:
     """At the page's width (1366 px), the kernels of the inspected layer share one row."""
     buttons = control(page, index, "kernels").query_selector_all("button")
@@ -648,6 +652,68 @@ def check_kernel_strip(page, result: Result, where: str, index: int = 0) -> None
         )
     else:
         result.say(f"{where}: [{width} px] the {len(tops)} kernels share one row")
+
+
+#: Bad pixels given to run() and setImage(): [what, how to make it, words the error must name].
+BAD_PIXELS_JS = """
+([sel, index, size]) => {
+  const root = document.querySelectorAll(sel)[index], api = root.cnnexplain;
+  const at = (v, i) => { const a = Array.from(new Float32Array(size)); a[i] = v; return a; };
+  const typed = (v, i) => { const a = new Float32Array(size); a[i] = v; return a; };
+  const cases = [
+    ['NaN in a Float32Array', typed(NaN, 17), ['NaN', '17']],
+    ['Infinity in a Float32Array', typed(Infinity, 0), ['Infinity']],
+    ['-Infinity in an Array', at(-Infinity, 3), ['-Infinity']],
+    ['1e39 (beyond float32) in an Array', at(1e39, 5), ['1e+39']],
+    ['a string in an Array', at('0.5', 2), ['string', '0.5']],
+    ['an object in an Array', at({}, 2), ['object']],
+    ['null in an Array', at(null, 2), ['null']],
+    ['a string as long as the image', '0'.repeat(size), ['string']],
+    ['an object with a length', {length: size}, ['object']],
+    ['null', null, ['null']],
+    ['a number', 0.5, ['0.5']],
+    ['too few values', new Float32Array(size - 1), [String(size - 1)]],
+  ];
+  const shown = () => root.querySelector('.cx-probs').innerText;
+  const before = shown(), out = [];
+  for (const [what, pixels, names] of cases) {
+    for (const call of ['run', 'setImage']) {
+      let error = null;
+      try { call === 'run' ? api.run(pixels, 0) : api.setImage(pixels); } catch (e) { error = e; }
+      out.push({what, call, names, name: error ? error.name : null, message: error ? String(error.message) : null});
+    }
+  }
+  return {out, before, after: shown()};
+}
+"""
+
+
+def check_bad_pixels(page, result: Result, where: str, payload: dict, index: int = 0) -> None:
+    """run() and setImage() refuse pixels that are not finite numbers with a TypeError or a
+    RangeError whose message names ``pixels``, what it must be, and what was given; the display
+    does not change."""
+    size = math.prod(input_shape(payload))
+    got = page.evaluate(BAD_PIXELS_JS, [ROOT_SELECTOR, index, size])
+    bad = []
+    for case in got["out"]:
+        call = f"{case['call']}({case['what']})"
+        if case["name"] not in ("TypeError", "RangeError"):
+            bad.append(f"{call} " + (f"threw a {case['name']}" if case["name"] else "was accepted"))
+            continue
+        message = case["message"]
+        missing = [word for word in ("pixels", "must", *case["names"]) if word not in message]
+        if missing:
+            bad.append(f"{call}: {case['name']} {message!r} does not name {', '.join(missing)}")
+    if bad:
+        result.fail(where, "interface", f"{len(bad)} of {len(got['out'])} bad calls: {'; '.join(bad[:4])}")
+    if got["after"] != got["before"] or "NaN" in got["after"]:
+        result.fail(where, "interface", f"bad pixels changed the probabilities shown: {got['after'][:120]!r}")
+    if not bad and got["after"] == got["before"]:
+        example = next(c for c in got["out"] if c["call"] == "setImage")
+        result.say(
+            f"{where}: run() and setImage() refuse {len(got['out']) // 2} kinds of bad pixels, e.g. "
+            f"{example['name']}: {example['message']}"
+        )
 
 
 # -- speed ----------------------------------------------------------------------------------------
@@ -969,6 +1035,7 @@ def check_reader(
         context.close()
         return
     attempt(result, where, "layout", check_kernel_strip, page, result, where)
+    attempt(result, where, "interface", check_bad_pixels, page, result, where, payload)
     attempt(result, where, "speed", check_frame_time, page, result, where, payload)
     attempt(result, where, "deep-link", check_deep_links, page, result, where, url, payload)
     attempt(result, where, "load", open_page, page, shot_url)
@@ -1084,6 +1151,7 @@ def check_standalone(browser, result: Result, artifacts: Path, axe_path: Path) -
                 attempt(result, where, "interaction", check_drawing, page, result, where)
                 attempt(result, where, "interaction", check_slider, page, result, where)
                 attempt(result, where, "layout", check_kernel_strip, page, result, where)
+                attempt(result, where, "interface", check_bad_pixels, page, result, where, payload)
                 attempt(
                     result, where, "deep-link", check_deep_links, page, result, where, path.as_uri(), payload
                 )

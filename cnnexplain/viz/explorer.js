@@ -13,7 +13,8 @@
  *   layers         layer names in forward order (as in cnnexplain.activations)
  *   run(pixels, snapshot)  pixels: Float32Array (C*H*W, row-major) -> {<layer>: Float32Array in
  *                  PyTorch's (C, H, W) or (features,) order, ..., probabilities: Float32Array};
- *                  pure: the display does not change
+ *                  pure: the display does not change. pixels may be an array or another typed
+ *                  array; non-numeric or non-finite values throw a TypeError or a RangeError
  *   setImage(pixels), setSnapshot(i)  change the state and the display as the reader does
  *   state()        {snapshot, epoch, kernel, image}: image is the deep-link name of the preset or
  *                  sample shown ("vertical", "horizontal-1"), or null once the reader has drawn
@@ -1185,18 +1186,44 @@
   };
 
   // -- the public interface --------------------------------------------------------------------------------
+  /* A value as an error message names it: 0.5, NaN, a string ("0.5"), an object, null. */
+  function describeValue(v) {
+    if (v === null || v === undefined || typeof v === "number" || typeof v === "boolean") return String(v);
+    if (typeof v === "string") return "a string (" + JSON.stringify(v.length > 24 ? v.slice(0, 24) + "..." : v) + ")";
+    if (Array.isArray(v)) return "an Array of " + v.length + " items";
+    var kind = v && v.constructor && typeof v.constructor.name === "string" ? v.constructor.name : "";
+    if (typeof v === "object") return kind && kind !== "Object" ? "a " + kind : "an object";
+    return "a " + typeof v; // function, bigint, symbol
+  }
+
+  /* Pixels given to the scripting interface: an array or typed array of finite numbers, as many as
+   * the input has. Anything else is refused here, naming what was given: a NaN would run through
+   * the network and show as "NaN%", a string would turn into NaNs on the way. */
+  function checkPixels(pixels, size) {
+    var want = "a Float32Array (or an array) of " + size + " finite numbers";
+    var listed = Array.isArray(pixels) || (ArrayBuffer.isView(pixels) && typeof pixels.length === "number");
+    if (!listed) throw new TypeError("pixels must be " + want + ", got " + describeValue(pixels));
+    if (pixels.length !== size) throw new RangeError("pixels must hold " + size + " values, got " + pixels.length);
+    for (var i = 0; i < size; i++) {
+      var v = pixels[i];
+      if (typeof v !== "number") {
+        throw new TypeError("pixels must hold numbers, got " + describeValue(v) + " at index " + i);
+      }
+      // Beyond float32's range a finite number becomes Infinity in the network's Float32Array.
+      if (!isFinite(Math.fround(v))) {
+        throw new RangeError("pixels must hold finite float32 numbers, got " + v + " at index " + i);
+      }
+    }
+    return pixels instanceof Float32Array ? pixels : Float32Array.from(pixels);
+  }
+
   Explorer.prototype.api = function () {
     var self = this, net = this.net;
-    function checkPixels(pixels) {
-      if (!pixels || typeof pixels.length !== "number") throw new TypeError("pixels must be a Float32Array of " + net.inSize + " values");
-      if (pixels.length !== net.inSize) throw new RangeError("pixels must hold " + net.inSize + " values, got " + pixels.length);
-      return pixels instanceof Float32Array ? pixels : Float32Array.from(pixels);
-    }
     function checkSnapshot(s) {
       if (s === undefined) return self.state.snapshot;
-      if (!Number.isInteger(s) || s < 0 || s >= net.snapshots.length) {
-        throw new RangeError("snapshot must be an integer in [0, " + (net.snapshots.length - 1) + "], got " + s);
-      }
+      var want = "snapshot must be an integer in [0, " + (net.snapshots.length - 1) + "], got " + describeValue(s);
+      if (typeof s !== "number") throw new TypeError(want);
+      if (!Number.isInteger(s) || s < 0 || s >= net.snapshots.length) throw new RangeError(want);
       return s;
     }
     var api = {
@@ -1204,14 +1231,14 @@
       layers: net.ops.map(function (op) { return op.name; }),
       run: function (pixels, snapshot) {
         var bufs = net.buffers(), probs = new Float32Array(self.probs.length);
-        net.forward(checkPixels(pixels), checkSnapshot(snapshot), bufs, probs);
+        net.forward(checkPixels(pixels, net.inSize), checkSnapshot(snapshot), bufs, probs);
         var out = {};
         net.ops.forEach(function (op, i) { out[op.name] = bufs[i]; });
         out.probabilities = probs;
         return out;
       },
       setImage: function (pixels) {
-        self.state.image.set(checkPixels(pixels));
+        self.state.image.set(checkPixels(pixels, net.inSize));
         self.state.imageName = null;
         self.render();
         self.writeHash();

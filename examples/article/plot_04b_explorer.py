@@ -289,7 +289,10 @@ fig = viz.plot_kernels_compare(history, layer="conv1", steps=(0, -1))
 #   a ``Float32Array`` of its pixels in row-major order, and returns the
 #   output of every layer (by name, each a ``Float32Array`` in PyTorch's
 #   ``(C, H, W)`` or ``(features,)`` order) and the ``probabilities``,
-#   without changing the display;
+#   without changing the display. The pixels may also be a plain array;
+#   pixels that are not finite numbers (``NaN``, ``Infinity``, strings,
+#   objects) are refused with a ``TypeError`` or ``RangeError`` that names
+#   what was given;
 # - ``setImage(pixels)`` and ``setSnapshot(i)``: change the image and the
 #   snapshot as the reader's actions do, and ``state()``: the snapshot,
 #   epoch, kernel and image shown.
