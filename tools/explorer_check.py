@@ -24,6 +24,14 @@ requested):
   image=..``) and a later ``hashchange`` set the state; every link of the
   site into an explorer with such a fragment lands at the epoch (one the
   slider holds), kernel and image it names; no console or page error;
+- the arithmetic panel of the inspected layer (the site's explorer and the
+  standalone file): a click on a pixel of a map chooses it, and the panel
+  holds that map and pixel while the mouse crosses every other map on its
+  way to the panel; Tab moves a visible focus to the next map without
+  changing the panel, Enter chooses that map, the arrow keys move the pixel.
+  At 1366 x 768 (the first map in the middle of the window, as a reader
+  scrolls to the maps), after a click on each map of the first row, the panel
+  lies inside the window and nothing (the theme's sticky header) covers it;
 - at 1366 px the kernel strip is one row;
 - ``run()`` and ``setImage()`` refuse pixels that are NaN, infinite, beyond
   float32, strings, objects, null or too few, with a TypeError or RangeError
@@ -45,7 +53,8 @@ change: every explorer must start, but only the reader's actions and the deep
 links are checked (no agreement, speed, dark mode, 390 px, standalone file).
 
 Screenshots (``explorer-light.png``, ``explorer-dark.png``,
-``explorer-390.png``, ``explorer-standalone.png``) and a JSON report
+``explorer-390.png``, ``explorer-standalone.png``,
+``explorer-1366x768-chosen.png``) and a JSON report
 (``explorer_check.json``) go to the artifacts folder. ``tools/site_check.py``
 runs this check after its own; it runs alone too::
 
@@ -637,7 +646,7 @@ def check_deep_links(page, result: Result, where: str, url: str, payload: dict) 
         result.say(f"{where}: the deep link {frag} and a hashchange to {frag2} set the state")
 
 
-# -- the kernel strip, bad pixels --------------------------------------------------------------------
+# -- the kernel strip, bad pixels, the arithmetic panel ----------------------------------------------
 def check_kernel_strip(page, result: Result, where: str, index: int = 0) -> None:
     """At the page's width (1366 px), the kernels of the inspected layer share one row."""
     buttons = control(page, index, "kernels").query_selector_all("button")
@@ -713,6 +722,228 @@ def check_bad_pixels(page, result: Result, where: str, payload: dict, index: int
         result.say(
             f"{where}: run() and setImage() refuse {len(got['out']) // 2} kinds of bad pixels, e.g. "
             f"{example['name']}: {example['message']}"
+        )
+
+
+#: The window of the learner who reported that the arithmetic panel lay below the fold: a laptop's.
+#: (browser.WIDE is as wide, and 900 px high.)
+LAPTOP = {"width": 1366, "height": 768}
+
+#: What the arithmetic panel shows: the map and pixel its text names, and the value it sums to.
+#: The text, not a data attribute, so that the check reads any version of the widget the same way.
+PANEL_JS = """
+(root) => {
+  const where = root.querySelector('.cx-insp-where'), sum = root.querySelector('.cx-insp-sum');
+  const m = /map (\\d+), row (\\d+), column (\\d+)/.exec(where ? where.textContent : '');
+  return m ? {map: +m[1], row: +m[2], column: +m[3], value: sum && sum.getAttribute('data-value'),
+              text: sum && sum.textContent} : null;
+}
+"""
+
+#: The keyboard focus: which map button holds it, and whether its outline can be seen.
+FOCUS_JS = """
+(root) => {
+  const el = document.activeElement, maps = Array.from(root.querySelectorAll('.cx-inspect-map'));
+  const style = el ? getComputedStyle(el) : null;
+  return {map: maps.indexOf(el), outline: style ? style.outlineStyle : 'none',
+          width: style ? parseFloat(style.outlineWidth) || 0 : 0};
+}
+"""
+
+
+def panel(page, index: int = 0) -> dict | None:
+    return page.evaluate(PANEL_JS, page.locator(ROOT_SELECTOR).nth(index).element_handle())
+
+
+def panel_text(got: dict | None) -> str:
+    if not got:
+        return "no map and pixel"
+    return f"map {got['map']}, row {got['row']}, column {got['column']} ({got['text']})"
+
+
+def inspected_shape(payload: dict) -> tuple[int, int]:
+    """Height and width of a map of the inspected layer."""
+    layer = next(layer for layer in payload["layers"] if layer["name"] == payload["inspect"])
+    return int(layer["out_shape"][1]), int(layer["out_shape"][2])
+
+
+def first_row_maps(page, index: int = 0) -> list[int]:
+    """The inspected layer's maps on the first row of their grid, in order."""
+    maps = page.locator(ROOT_SELECTOR).nth(index).locator(".cx-inspect-map")
+    tops = [maps.nth(i).bounding_box()["y"] for i in range(maps.count())]
+    return [i for i, top in enumerate(tops) if abs(top - tops[0]) < 2]
+
+
+def click_map_pixel(page, map_index: int, fy: float, fx: float, shape, index: int = 0) -> tuple[int, int]:
+    """Click map ``map_index`` on the pixel at the fractions (fy, fx) of its height and width,
+    scrolled into view as a reader scrolls to the maps (the first map in the middle of the window);
+    return the pixel (row, column)."""
+    root = page.locator(ROOT_SELECTOR).nth(index)
+    root.locator(".cx-inspect-map").first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    box = root.locator(".cx-inspect-map canvas").nth(map_index).bounding_box()
+    y, x = int(fy * shape[0]), int(fx * shape[1])
+    # The pixel's centre: the browser may round the pointer's position to whole CSS pixels.
+    page.mouse.click(
+        box["x"] + (x + 0.5) / shape[1] * box["width"], box["y"] + (y + 0.5) / shape[0] * box["height"]
+    )
+    next_frame(page)
+    return y, x
+
+
+def sweep_maps(page, index: int = 0) -> None:
+    """Move the mouse over every map of the inspected layer, in order, then onto the panel."""
+    root = page.locator(ROOT_SELECTOR).nth(index)
+    maps = root.locator(".cx-inspect-map canvas")
+    for i in range(maps.count()):
+        box = maps.nth(i).bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=6)
+    box = root.locator(".cx-inspector").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=12)
+    next_frame(page)
+
+
+def check_panel_holds(page, result: Result, where: str, payload: dict, index: int = 0) -> None:
+    """The arithmetic panel keeps the reader's choice: a click on a pixel of a first-row map other
+    than the selected kernel's, then the mouse across every other map and onto the panel; then the
+    keyboard (check_panel_keys)."""
+    shape = inspected_shape(payload)
+    selected = state(page, index)["kernel"]
+    maps = page.locator(ROOT_SELECTOR).nth(index).locator(".cx-inspect-map").count()
+    target = next(i for i in [*reversed(first_row_maps(page, index)), *range(maps)] if i != selected)
+    y, x = click_map_pixel(page, target, 0.3, 0.5, shape, index)
+    chosen = panel(page, index)
+    if not chosen or (chosen["map"], chosen["row"], chosen["column"]) != (target, y, x):
+        result.fail(
+            where, "inspector", f"a click on map {target} at row {y}, column {x} shows {panel_text(chosen)}"
+        )
+        return
+    sweep_maps(page, index)
+    after = panel(page, index)
+    if after != chosen:
+        result.fail(
+            where,
+            "inspector",
+            f"the panel did not hold the choice: after a click on {panel_text(chosen)}, the mouse "
+            f"crossing the other maps left it on {panel_text(after)}",
+        )
+        return
+    keys = check_panel_keys(page, result, where, chosen, shape, index)
+    if keys:
+        result.say(
+            f"{where}: the arithmetic panel holds {panel_text(chosen)} while the mouse crosses the other "
+            f"maps; {keys}"
+        )
+
+
+def tab_to_next_map(page, result: Result, where: str, chosen: dict, index: int = 0) -> tuple | None:
+    """Tab (Shift+Tab from the last map) from the chosen map: the next map must hold a visible
+    focus, and the panel stay on the choice. Returns (the key, the map focused, its outline width)."""
+    root = page.locator(ROOT_SELECTOR).nth(index)
+    last = root.locator(".cx-inspect-map").count() - 1
+    key, other = ("Tab", chosen["map"] + 1) if chosen["map"] < last else ("Shift+Tab", chosen["map"] - 1)
+    page.keyboard.press(key)
+    focus = page.evaluate(FOCUS_JS, root.element_handle())
+    if focus["map"] != other or focus["outline"] == "none" or focus["width"] < 2:
+        result.fail(
+            where,
+            "inspector",
+            f"{key} from map {chosen['map']}: the focus is on map {focus['map']} with outline "
+            f"{focus['outline']} {focus['width']:g} px (expected map {other}, a visible outline of 2 px or more)",
+        )
+        return None
+    if panel(page, index) != chosen:
+        result.fail(
+            where, "inspector", f"focus alone (no Enter) moved the panel to {panel_text(panel(page, index))}"
+        )
+        return None
+    return key, other, focus["width"]
+
+
+def check_panel_keys(page, result: Result, where: str, chosen: dict, shape, index: int = 0) -> str | None:
+    """From the clicked map: Tab (tab_to_next_map), Enter (that map, the same pixel), ArrowRight and
+    ArrowDown (the pixel moves), the mouse across the maps (it holds). Returns what was seen, or
+    None after a failure."""
+    tabbed = tab_to_next_map(page, result, where, chosen, index)
+    if tabbed is None:
+        return None
+    key, other, outline = tabbed
+    row, col = chosen["row"], chosen["column"]
+    right, down = min(col + 1, shape[1] - 1), min(row + 1, shape[0] - 1)
+    for press, want in (
+        ("Enter", (other, row, col)),
+        ("ArrowRight", (other, row, right)),
+        ("ArrowDown", (other, down, right)),
+    ):
+        page.keyboard.press(press)
+        next_frame(page)
+        got = panel(page, index)
+        if not got or (got["map"], got["row"], got["column"]) != want:
+            result.fail(
+                where,
+                "inspector",
+                f"{press} on map {other} shows {panel_text(got)}, expected map, row, column {want}",
+            )
+            return None
+    held = panel(page, index)
+    sweep_maps(page, index)
+    if panel(page, index) != held:
+        result.fail(
+            where, "inspector", f"the mouse crossing the maps moved the keyboard's choice {panel_text(held)}"
+        )
+        return None
+    page.evaluate("() => document.activeElement.blur()")  # no focus ring in the later screenshots
+    return f"{key} shows a {outline:g} px outline, Enter, ArrowRight, ArrowDown choose {panel_text(held)}"
+
+
+#: Why the arithmetic panel is not fully seen in the viewport (null if it is): outside the window,
+#: or a corner covered by something else (the theme's sticky header).
+IN_VIEW_JS = """
+([root, view]) => {
+  const panel = root.querySelector('.cx-inspector'), r = panel.getBoundingClientRect();
+  if (r.top < 0 || r.left < 0 || r.bottom > view.height || r.right > view.width)
+    return `its box (${Math.round(r.left)}, ${Math.round(r.top)})-(${Math.round(r.right)}, ` +
+           `${Math.round(r.bottom)}) leaves the ${view.width}x${view.height} window`;
+  for (const [x, y] of [[r.left + 4, r.top + 4], [r.right - 4, r.top + 4], [r.left + 4, r.bottom - 4],
+                        [r.right - 4, r.bottom - 4]]) {
+    const hit = document.elementFromPoint(x, y);
+    if (!hit || !panel.contains(hit))
+      return `its corner at (${Math.round(x)}, ${Math.round(y)}) is covered by ` +
+             (hit ? hit.tagName.toLowerCase() + (hit.className ? '.' + String(hit.className).split(' ')[0] : '') : 'nothing');
+  }
+  return null;
+}
+"""
+
+
+def check_panel_in_view(browser, result: Result, where: str, url: str, allow, artifacts: Path) -> None:
+    """At 1366 x 768, the first map in the middle of the window: after a click on each map of the
+    first row, the arithmetic panel lies inside the window and nothing covers its corners."""
+    context = new_context(browser, LAPTOP, dark=False)
+    page = context.new_page()
+    watch(page, result, where, allow)
+    try:
+        open_page(page, url)
+        shape = inspected_shape(payloads(page)[0])
+        outside = []
+        for i in first_row_maps(page):
+            click_map_pixel(page, i, 0.3, 0.5, shape)
+            problem = page.evaluate(IN_VIEW_JS, [page.locator(ROOT_SELECTOR).first.element_handle(), LAPTOP])
+            if problem:
+                outside.append(f"map {i}: {problem}")
+        box = page.locator(ROOT_SELECTOR).first.locator(".cx-inspector").bounding_box()
+        page.screenshot(path=str(artifacts / "explorer-1366x768-chosen.png"))
+        result.screenshots.append(str(artifacts / "explorer-1366x768-chosen.png"))
+    finally:
+        context.close()
+    label = f"{LAPTOP['width']}x{LAPTOP['height']}"
+    if outside:
+        result.fail(
+            where, "inspector", f"[{label}] the arithmetic panel is not in view: {'; '.join(outside)}"
+        )
+    else:
+        result.say(
+            f"{where}: [{label}] after a click on each first-row map, the arithmetic panel lies in the window "
+            f"(top {box['y']:.0f} px, bottom {box['y'] + box['height']:.0f} px of {LAPTOP['height']})"
         )
 
 
@@ -1035,6 +1266,7 @@ def check_reader(
         context.close()
         return
     attempt(result, where, "layout", check_kernel_strip, page, result, where)
+    attempt(result, where, "inspector", check_panel_holds, page, result, where, payload)
     attempt(result, where, "interface", check_bad_pixels, page, result, where, payload)
     attempt(result, where, "speed", check_frame_time, page, result, where, payload)
     attempt(result, where, "deep-link", check_deep_links, page, result, where, url, payload)
@@ -1044,6 +1276,7 @@ def check_reader(
     page.close()
     attempt(result, where, "speed", check_interactive, context, result, where, url, allow)
     context.close()
+    attempt(result, where, "inspector", check_panel_in_view, browser, result, where, url, allow, artifacts)
 
     for viewport, dark in ((WIDE, True), (NARROW, False), (NARROW, True)):
         label = f"{'dark' if dark else 'light'}, {viewport['width']} px"
@@ -1151,6 +1384,7 @@ def check_standalone(browser, result: Result, artifacts: Path, axe_path: Path) -
                 attempt(result, where, "interaction", check_drawing, page, result, where)
                 attempt(result, where, "interaction", check_slider, page, result, where)
                 attempt(result, where, "layout", check_kernel_strip, page, result, where)
+                attempt(result, where, "inspector", check_panel_holds, page, result, where, payload)
                 attempt(result, where, "interface", check_bad_pixels, page, result, where, payload)
                 attempt(
                     result, where, "deep-link", check_deep_links, page, result, where, path.as_uri(), payload

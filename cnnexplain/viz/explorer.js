@@ -411,8 +411,9 @@
       imageName: first ? first.key : null
     };
     var insp = this.inspectIndex >= 0 ? payload.layers[this.inspectIndex] : null;
-    // Until the reader points at a pixel, the inspector shows the strongest pixel of the selected map.
-    this.inspect = insp ? { kernel: null, y: insp.out_shape[1] >> 1, x: insp.out_shape[2] >> 1, auto: true } : null;
+    // The inspector shows the selected kernel's map, at the pixel the reader chose; until they choose
+    // one, at the strongest pixel of that map.
+    this.inspect = insp ? { y: insp.out_shape[1] >> 1, x: insp.out_shape[2] >> 1, chosen: false } : null;
     this.kernelsDrawnFor = -1;
     this.lastFrameMs = 0;
     this.framePending = false;
@@ -818,7 +819,6 @@
 
   Explorer.prototype.selectKernel = function (k, fromReader) {
     this.state.kernel = k;
-    if (this.inspect) this.inspect.kernel = null;
     this.updateSelection();
     this.drawInspector();
     if (fromReader) this.writeHash();
@@ -857,8 +857,16 @@
         panel.appendChild(pc.canvas);
         info.cells.push(pc);
       }
-      wrap.appendChild(panel);
-      if (i === self.inspectIndex) wrap.appendChild(self.buildInspector());
+      if (i === self.inspectIndex) {
+        // The maps and their arithmetic in one row where the widget is wide enough (explorer.css):
+        // the numbers of the pixel chosen stay in view beside the maps they are about.
+        var row = el("div", "cx-inspect-row");
+        row.appendChild(panel);
+        row.appendChild(self.buildInspector());
+        wrap.appendChild(row);
+      } else {
+        wrap.appendChild(panel);
+      }
       return info;
     });
     return wrap;
@@ -910,7 +918,9 @@
     var self = this, C = layer.out_shape[0], H = layer.out_shape[1], W = layer.out_shape[2];
     var grid = el("div", "cx-grid");
     attrs(grid, { role: "group", "aria-label": layer.name + " output: " + C + " maps of " + H + " by " + W + " pixels" });
-    var px = mapPixels(H, W, 128);
+    // Large enough to click a pixel (2 screen pixels a value for LineCNN's 44 x 44), small enough
+    // that three maps stand beside the arithmetic at 1366 px.
+    var px = mapPixels(H, W, 88);
     this.mapMark = el("div", "cx-mark");
     this.mapMark.setAttribute("aria-hidden", "true");
     this.inspectMaps = [];
@@ -919,7 +929,7 @@
       var b = el("button", "cx-map-button cx-inspect-map");
       b.type = "button";
       attrs(b, {
-        "aria-label": layer.name + " map " + c + ": arrow keys move the inspected pixel, Enter selects kernel " + c,
+        "aria-label": layer.name + " map " + c + ": Enter shows its arithmetic at the chosen pixel, the arrow keys move the pixel",
         "aria-pressed": "false",
         "aria-describedby": this.id("insp-sum")
       });
@@ -938,22 +948,24 @@
     return grid;
   };
 
+  /* A map of the inspected layer. A click (or a tap) chooses the pixel under the pointer; Enter or
+   * Space chooses the map at the pixel already chosen; the arrow keys move that pixel (Shift: five at
+   * a time). The choice holds until the next one.
+   *
+   * Hovering chooses nothing, not even as a preview while nothing is chosen. A panel that follows
+   * the pointer changes on the way to it: from a map to its numbers the pointer crosses other
+   * maps, and the panel showed one of them, at a pixel nobody chose (a learner read 0.376, map 0's
+   * sum, for the 2.199 of the map they had picked). A preview until the first click would do the
+   * same to every reader who has not clicked yet, and would give the panel two meanings. The
+   * outline on the map shows which pixel the numbers belong to; the crosshair cursor says that a
+   * click picks one. */
   Explorer.prototype.bindInspectMap = function (b, canvas, k, H, W) {
     var self = this;
-    function at(e) {
-      var r = canvas.getBoundingClientRect();
-      var x = Math.floor((e.clientX - r.left) / r.width * W), y = Math.floor((e.clientY - r.top) / r.height * H);
-      if (x < 0 || y < 0 || x >= W || y >= H) return;
-      self.inspectAt(k, y, x);
-    }
-    canvas.addEventListener("pointermove", at);
-    canvas.addEventListener("pointerdown", at);
-    canvas.addEventListener("pointerleave", function () {
-      if (document.activeElement !== b) self.inspectAt(null, self.inspect.y, self.inspect.x);
+    b.addEventListener("click", function (e) {
+      // A click from the keyboard (Enter, Space) has no position: its detail (click count) is 0.
+      var at = e.detail === 0 ? self.inspect : pixelUnder(canvas, e, H, W);
+      self.choosePixel(k, at.y, at.x);
     });
-    b.addEventListener("focus", function () { self.inspectAt(k, self.inspect.y, self.inspect.x); });
-    b.addEventListener("blur", function () { self.inspectAt(null, self.inspect.y, self.inspect.x); });
-    b.addEventListener("click", function () { self.selectKernel(k, true); self.inspectAt(k, self.inspect.y, self.inspect.x); });
     b.addEventListener("keydown", function (e) {
       var step = e.shiftKey ? 5 : 1, y = self.inspect.y, x = self.inspect.x;
       if (e.key === "ArrowUp") y -= step;
@@ -963,19 +975,31 @@
       else if (e.key === "Home") { x = 0; y = 0; }
       else if (e.key === "End") { x = W - 1; y = H - 1; }
       else return;
-      e.preventDefault();
-      self.inspectAt(k, Math.max(0, Math.min(H - 1, y)), Math.max(0, Math.min(W - 1, x)));
-      self.live.textContent = self.inspWhere.textContent + ": " + self.inspSum.textContent;
+      e.preventDefault(); // the arrow keys move the pixel, not the page
+      self.choosePixel(k, clamp(y, 0, H - 1), clamp(x, 0, W - 1));
     });
   };
 
-  /* Inspect pixel (y, x) of map k; k null: the selected kernel. */
-  Explorer.prototype.inspectAt = function (k, y, x) {
-    this.inspect.auto = false;
-    this.inspect.kernel = k;
+  function clamp(v, lo, hi) {
+    return Math.max(lo, Math.min(hi, v));
+  }
+
+  /* The pixel of an H x W map under a pointer event; a click on the button's rim takes the nearest. */
+  function pixelUnder(canvas, e, H, W) {
+    var r = canvas.getBoundingClientRect();
+    return {
+      y: clamp(Math.floor((e.clientY - r.top) / r.height * H), 0, H - 1),
+      x: clamp(Math.floor((e.clientX - r.left) / r.width * W), 0, W - 1)
+    };
+  }
+
+  /* The reader chose pixel (y, x) of map k: the inspector shows it, and k is the selected kernel. */
+  Explorer.prototype.choosePixel = function (k, y, x) {
+    this.inspect.chosen = true;
     this.inspect.y = y;
     this.inspect.x = x;
-    this.drawInspector();
+    this.selectKernel(k, true);
+    this.live.textContent = this.inspWhere.textContent + ": " + this.inspSum.textContent;
   };
 
   Explorer.prototype.buildInspector = function () {
@@ -986,7 +1010,8 @@
     panel.appendChild(el("p", "cx-h", "The arithmetic of one pixel of " + layerLabel(layer.name)));
     this.inspWhere = el("p", "cx-insp-where", "");
     panel.appendChild(this.inspWhere);
-    panel.appendChild(el("p", "cx-hint", "Point at a pixel of a " + layerLabel(layer.name) + " map, or focus a map and use the arrow keys."));
+    panel.appendChild(el("p", "cx-hint", "Click or tap a pixel of a " + layerLabel(layer.name) + " map to choose it; " +
+      "or Tab to a map, press Enter, and move with the arrow keys."));
     var tables = el("div", "cx-insp-tables");
     var self = this;
     this.inspTables = ["input window", "kernel", "products"].map(function (title, t) {
@@ -1010,11 +1035,11 @@
       tables.appendChild(fig);
       return { caption: cap, title: title, cells: grids };
     });
-    panel.appendChild(tables);
     var sum = el("p", "cx-insp-sum", "");
     sum.id = this.id("insp-sum");
     this.inspSum = sum;
-    panel.appendChild(sum);
+    tables.appendChild(sum); // beside the products where there is room (explorer.css)
+    panel.appendChild(tables);
     this.inspGeom = { C: C, KH: KH, KW: KW };
     var ext = Math.max(Math.abs(this.lo), Math.abs(this.hi)) || 1;
     this.productScale = null; // set with the kernel scale, which is built after this panel
@@ -1039,8 +1064,8 @@
   Explorer.prototype.drawInspector = function () {
     if (!this.inspect || !this.inspTables) return;
     var layer = this.payload.layers[this.inspectIndex], g = this.inspGeom;
-    var k = this.inspect.kernel == null ? this.state.kernel : this.inspect.kernel;
-    if (this.inspect.auto) this.strongestPixel(k, layer);
+    var k = this.state.kernel;
+    if (!this.inspect.chosen) this.strongestPixel(k, layer);
     var oy = this.inspect.y, ox = this.inspect.x;
     var T = this.net.snapshots[this.state.snapshot];
     var w = T[layer.weight], bias = layer.bias != null ? T[layer.bias][k] : 0;
@@ -1073,8 +1098,13 @@
     this.inspTables[0].caption.textContent = "input window, rows " + iy0 + "\u2013" + (iy0 + g.KH - 1) +
       ", columns " + ix0 + "\u2013" + (ix0 + g.KW - 1);
     this.inspWhere.textContent = layer.name + " map " + k + ", row " + oy + ", column " + ox +
-      (this.inspect.kernel == null ? " (the selected kernel)" : "");
-    this.inspSum.textContent = "sum " + fmt(sum, 3) + " + bias " + fmt(bias, 3) + " = " + fmt(value, 3);
+      (this.inspect.chosen ? "" : " (its strongest pixel)");
+    // Three parts that each stay on one line: a narrow column breaks the sum between them.
+    this.inspSum.textContent = "";
+    ["sum " + fmt(sum, 3), "+ bias " + fmt(bias, 3), "= " + fmt(value, 3)].forEach(function (part, i) {
+      if (i) this.inspSum.appendChild(document.createTextNode(" "));
+      this.inspSum.appendChild(el("span", "cx-insp-term", part));
+    }, this);
     this.inspSum.setAttribute("data-sum", String(sum));
     this.inspSum.setAttribute("data-bias", String(bias));
     this.inspSum.setAttribute("data-value", String(value));
@@ -1162,7 +1192,7 @@
     }
     if (params.has("kernel") && this.kernelShape) {
       var k = parseInt(params.get("kernel"), 10);
-      if (k >= 0 && k < this.kernelShape.O) { this.state.kernel = k; if (this.inspect) this.inspect.kernel = null; }
+      if (k >= 0 && k < this.kernelShape.O) this.state.kernel = k;
     }
     if (params.has("image")) {
       var name = params.get("image"), key = hashName(name);

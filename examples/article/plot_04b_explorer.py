@@ -13,8 +13,9 @@ map>` and class probabilities before the next pages measure them.
 # %%
 # **Try this first:** press the *horizontal* preset under the canvas, then
 # move the slider to epoch 0 and back to the end, and watch the class
-# probabilities. Then hover over a bright pixel of a ``conv1`` map to see
-# the arithmetic that made it. The full guide is below the widget.
+# probabilities. Then click a bright pixel of a ``conv1`` map to see the
+# arithmetic that made it, in the panel beside the maps. The full guide is
+# below the widget.
 #
 # The run of the article's pages -- the default run of
 # :func:`~cnnexplain.experiment.experiment` -- in an
@@ -111,10 +112,16 @@ explorer
 #   feature maps, what the :term:`ReLU` and the :term:`pooling
 #   <max-pooling>` keep, the second :term:`convolution`, the :term:`hidden units <hidden unit>` and the two class
 #   :term:`probabilities <probability>`.
-# - **See the arithmetic**: hover over a pixel of a ``conv1`` map (or focus a
-#   map and move with the arrow keys) to see the window of the image under the
-#   kernel, the kernel, their 49 products, and the sum plus the bias that give
-#   that pixel's value (see :term:`bias`).
+# - **See the arithmetic**: click (or tap) a pixel of a ``conv1`` map to see
+#   the window of the image under the kernel, the kernel, their 49 products,
+#   and the sum plus the bias that give that pixel's value (see :term:`bias`).
+#   The panel keeps the map and pixel you chose until you choose another:
+#   moving the mouse over the other maps leaves it alone. The pixel is
+#   outlined on its map, and its window on your image. With the keyboard,
+#   press *Tab* until a map is outlined, *Enter* to choose it, and the arrow
+#   keys to move the pixel (with *Shift*, five at a time). A kernel pressed
+#   in the strip above shows its own map at the same pixel. Until you
+#   choose, the panel shows the strongest pixel of the selected kernel's map.
 # - **Read the colours**: red and blue maps are signed (a convolution's
 #   output: red positive, blue negative); grey maps come after a ReLU, where
 #   nothing is negative. Where the image is blank, a ``conv1`` map shows only
@@ -141,7 +148,7 @@ explorer
 #   answer it, and how strongly?
 # - Try a diagonal line. The network was trained on |train_classes| lines
 #   only: which class does it choose, and how sure is it?
-# - Hover over a bright pixel of a ``conv1`` map: the products show which
+# - Click a bright pixel of a ``conv1`` map: the products show which
 #   part of the line, under which weights, made it bright.
 #
 # The story's horizontal kernel, the one :ref:`the cast <kernel-cast>` of the

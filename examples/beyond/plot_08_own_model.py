@@ -471,7 +471,7 @@ fig = viz.plot_forward_pass(model, two[0], class_names=class_names)
 # the epochs for the slider: here epochs |explorer_epochs|.
 #
 # Draw a digit on the canvas, or pick a sample, and move the slider to see
-# the network of each epoch read it. Hover over a pixel of a map of layer
+# the network of each epoch read it. Click a pixel of a map of layer
 # ``"0"`` to see the nine products and the sum that made it.
 # ``explorer.save("digits.html")`` writes the same widget as one file that
 # works offline.
