@@ -323,7 +323,10 @@ fig = viz.plot_kernels_compare(history, layer="conv1", steps=(0, -1))
 # <../beyond/plot_05_seeds>`, four kinds of input they never saw
 # (:func:`~cnnexplain.unseen.unseen_images`): a blank image, random noise,
 # crosses of a horizontal and a vertical line, and diagonal lines,
-# |n_unseen| of each but the one blank image.
+# |n_unseen| of each but the one blank image. (Run as a download, this
+# block trains the seed study once and caches it, which takes a while; the
+# :doc:`seeds page <../beyond/plot_05_seeds>` says how to spread it over
+# several machines.)
 
 import matplotlib.pyplot as plt
 import numpy as np
