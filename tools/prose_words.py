@@ -1,0 +1,115 @@
+"""Count the words of visible prose on the built pages of a gallery section.
+
+The article path has a length budget (issue 22: at most 6,000 words of
+visible prose). This counts what a reader reads: the text of each page's
+article body, without code blocks, printed output, the box of checked
+claims, captions of the download links, or the page's navigation.
+
+Usage::
+
+    python tools/prose_words.py docs/_build/html            # the article path
+    python tools/prose_words.py docs/_build/html --section why_edges
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+#: Classes of elements whose text is not prose: code, output, the claims box,
+#: the download and timing footers, and figure captions' link lists.
+SKIPPED_CLASSES = (
+    "highlight",
+    "sphx-glr-script-out",
+    "checked-claims",
+    "sphx-glr-footer",
+    "sphx-glr-download",
+    "sphx-glr-timing",
+    "sphx-glr-signature",
+    "headerlink",
+)
+SKIPPED_TAGS = {"pre", "script", "style", "nav"}
+
+
+#: HTML's void elements: they have no end tag, so they open nothing.
+VOID_TAGS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+
+
+class _ProseCounter(HTMLParser):
+    """Counts the words inside <article>, outside skipped elements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words = 0
+        self._in_article = 0
+        self._skip_depth = 0  # > 0 while inside a skipped element (counts the tags nested in it)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID_TAGS:
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "article":
+            self._in_article += 1
+        if self._skip_depth:
+            self._skip_depth += 1
+        elif tag in SKIPPED_TAGS or any(name in classes for name in SKIPPED_CLASSES):
+            self._skip_depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID_TAGS:
+            return
+        if self._skip_depth:
+            self._skip_depth -= 1
+        if tag == "article":
+            self._in_article -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._in_article and not self._skip_depth:
+            self.words += len(data.split())
+
+
+def prose_words(html: str) -> int:
+    """Return the number of words of visible prose in one built page."""
+    counter = _ProseCounter()
+    counter.feed(html)
+    return counter.words
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("site", type=Path, help="the built site (docs/_build/html)")
+    parser.add_argument("--section", default="article", help="the gallery section (default: article)")
+    args = parser.parse_args(argv)
+    pages = sorted((args.site / "auto_examples" / args.section).glob("plot_*.html"))
+    if not pages:
+        print(
+            f"prose_words: error: no pages in {args.site / 'auto_examples' / args.section}", file=sys.stderr
+        )
+        return 2
+    total = 0
+    for page in pages:
+        words = prose_words(page.read_text(encoding="utf-8"))
+        total += words
+        print(f"{page.name:40s} {words:6d}")
+    print(f"{'total':40s} {total:6d}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
