@@ -88,7 +88,11 @@ def linearized_logits(start: nn.Module, trained: nn.Module, images: Any) -> torc
         If the two models' parameters differ in names or shapes, or the
         images are empty or not finite.
     """
-    x = check_images("images", images).detach()
+    return _expand(start, trained, check_images("images", images).detach())[1]
+
+
+def _expand(start: nn.Module, trained: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The start's outputs and its first-order prediction at the trained weights, one forward pass."""
     initial, delta = _displacement(start, trained)
 
     def outputs(parameters: dict[str, torch.Tensor]) -> torch.Tensor:
@@ -98,7 +102,7 @@ def linearized_logits(start: nn.Module, trained: nn.Module, images: Any) -> torc
     # the restored flag matters, the no_grad of evaluation_mode does not hurt.
     with evaluation_mode(start), torch.enable_grad():
         at_start, change = jvp(outputs, (initial,), (delta,))
-    return (at_start + change).detach()
+    return at_start.detach(), (at_start + change).detach()
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,7 +161,7 @@ def linearize(start: nn.Module, trained: nn.Module, images: Any) -> Linearized:
     >>> round(linearize(start, trained, torch.ones(4, 1, 1, 3)).gap, 6)
     0.0
     """
-    linear = linearized_logits(start, trained, images)
-    x = images.detach()
-    with evaluation_mode(start), evaluation_mode(trained):
-        return Linearized(start=start(x), linear=linear, trained=trained(x))
+    x = check_images("images", images).detach()
+    at_start, linear = _expand(start, trained, x)
+    with evaluation_mode(trained):
+        return Linearized(start=at_start, linear=linear, trained=trained(x))
