@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-from prose_words import main, prose_words
+from prose_words import count_words, main, prose_words
 
 PAGE = """<html><body><nav>Site navigation words here</nav>
 <article>
@@ -30,7 +30,19 @@ def test_the_section_total(tmp_path, capsys) -> None:
     for name in ("plot_01_a.html", "plot_02_b.html"):
         (pages / name).write_text(PAGE, encoding="utf-8")
     assert main([str(tmp_path)]) == 0
-    assert capsys.readouterr().out.splitlines()[-1].split() == ["total", "14"]
+    assert capsys.readouterr().out.splitlines()[-1].split() == ["total", "14", "0"]
+
+
+EVIDENCE = """<article><p>Story words.</p>
+<details class="evidence"><summary>How sure <em>we</em> are</summary>
+<p>Four hidden evidence words.</p><div class="highlight"><pre>code</pre></div>
+<details><summary>nested summary</summary><p>deeper</p></details>
+</details><p>After it.</p></article>"""
+
+
+def test_closed_evidence_is_counted_apart_but_its_title_is_visible() -> None:
+    # visible: "Story words." (2) + "How sure we are" (4) + "After it." (2); evidence: 4 + 2 + 1
+    assert count_words(EVIDENCE) == (8, 7)
 
 
 def test_a_missing_section_exits_2(tmp_path) -> None:

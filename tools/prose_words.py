@@ -3,7 +3,10 @@
 The article path has a length budget (issue 22: at most 6,000 words of
 visible prose). This counts what a reader reads: the text of each page's
 article body, without code blocks, printed output, the box of checked
-claims, captions of the download links, or the page's navigation.
+claims, captions of the download links, or the page's navigation. The
+evidence blocks (``docs/_ext/evidence.py``) are closed until the reader opens
+one: their titles count as visible prose, their bodies are counted apart, in
+the column "evidence".
 
 Usage::
 
@@ -51,14 +54,21 @@ VOID_TAGS = {
 }
 
 
+#: The class of a closed evidence block (``<details class="evidence">``).
+EVIDENCE_CLASS = "evidence"
+
+
 class _ProseCounter(HTMLParser):
-    """Counts the words inside <article>, outside skipped elements."""
+    """Counts the words inside <article>, outside skipped elements, and apart those in closed evidence."""
 
     def __init__(self) -> None:
         super().__init__()
         self.words = 0
+        self.evidence_words = 0
         self._in_article = 0
         self._skip_depth = 0  # > 0 while inside a skipped element (counts the tags nested in it)
+        self._evidence_depth = 0  # > 0 inside an evidence block, counted like _skip_depth
+        self._summary_depth = 0  # > 0 inside an evidence block's title, which stays visible
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in VOID_TAGS:
@@ -66,6 +76,12 @@ class _ProseCounter(HTMLParser):
         classes = (dict(attrs).get("class") or "").split()
         if tag == "article":
             self._in_article += 1
+        if self._evidence_depth:
+            self._evidence_depth += 1
+            if self._summary_depth or (tag == "summary" and self._evidence_depth == 2):
+                self._summary_depth += 1
+        elif tag == "details" and EVIDENCE_CLASS in classes:
+            self._evidence_depth = 1
         if self._skip_depth:
             self._skip_depth += 1
         elif tag in SKIPPED_TAGS or any(name in classes for name in SKIPPED_CLASSES):
@@ -76,19 +92,32 @@ class _ProseCounter(HTMLParser):
             return
         if self._skip_depth:
             self._skip_depth -= 1
+        if self._summary_depth:
+            self._summary_depth -= 1
+        if self._evidence_depth:
+            self._evidence_depth -= 1
         if tag == "article":
             self._in_article -= 1
 
     def handle_data(self, data: str) -> None:
-        if self._in_article and not self._skip_depth:
+        if not self._in_article or self._skip_depth:
+            return
+        if self._evidence_depth and not self._summary_depth:
+            self.evidence_words += len(data.split())
+        else:
             self.words += len(data.split())
+
+
+def count_words(html: str) -> tuple[int, int]:
+    """Return the words of one built page: visible prose, and prose in closed evidence blocks."""
+    counter = _ProseCounter()
+    counter.feed(html)
+    return counter.words, counter.evidence_words
 
 
 def prose_words(html: str) -> int:
     """Return the number of words of visible prose in one built page."""
-    counter = _ProseCounter()
-    counter.feed(html)
-    return counter.words
+    return count_words(html)[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,12 +131,14 @@ def main(argv: list[str] | None = None) -> int:
             f"prose_words: error: no pages in {args.site / 'auto_examples' / args.section}", file=sys.stderr
         )
         return 2
-    total = 0
+    totals = [0, 0]
+    print(f"{'page':40s} {'visible':>8s} {'evidence':>9s}")
     for page in pages:
-        words = prose_words(page.read_text(encoding="utf-8"))
-        total += words
-        print(f"{page.name:40s} {words:6d}")
-    print(f"{'total':40s} {total:6d}")
+        visible, evidence = count_words(page.read_text(encoding="utf-8"))
+        totals[0] += visible
+        totals[1] += evidence
+        print(f"{page.name:40s} {visible:8d} {evidence:9d}")
+    print(f"{'total':40s} {totals[0]:8d} {totals[1]:9d}")
     return 0
 
 

@@ -19,7 +19,7 @@ blind split of the same kernels in |k_lean_runs| (95% interval |k_lean_runs_low|
 # Dead kernels
 # ------------
 # A dead kernel never gets past its :term:`ReLU`, whatever the image (this site's
-# page on :ref:`dead kernels <sphx_glr_auto_examples_article_plot_07_dead_kernels.py>`
+# page on :ref:`dead kernels <sphx_glr_auto_examples_side_trips_plot_01_dead_kernels.py>`
 # provokes some). :func:`~cnnexplain.analysis.dead_kernels`
 # records each kernel's largest ``relu1`` output over the |n_test| images
 # of the :term:`test set`.
@@ -662,7 +662,7 @@ majority(
 # -------------------------
 # The article only remarks that a few kernels end up dead; it gives no
 # :term:`learning rate`. Our :ref:`page on dead kernels
-# <sphx_glr_auto_examples_article_plot_07_dead_kernels.py>` provokes some by
+# <sphx_glr_auto_examples_side_trips_plot_01_dead_kernels.py>` provokes some by
 # training with a larger learning rate; here we train with |lr_fast| instead
 # of our default |lr_default| -- an experiment of this site, not of the
 # article. Ablation

@@ -21,7 +21,7 @@ check the second method on the first layer, where we know the answer.
 # ``conv1``, half of the rest to :term:`pooling <max-pooling>`, and 2 more to
 # ``conv2``. One grey scale, from zero, for all map
 # panels (the inputs keep their own, 0 to 1). The :ref:`article's
-# second-layer page <sphx_glr_auto_examples_article_plot_08_second_layer.py>`
+# second-layer page <sphx_glr_auto_examples_side_trips_plot_02_second_layer.py>`
 # follows two of these channels stage by stage.
 
 import matplotlib.pyplot as plt
@@ -636,7 +636,7 @@ majority(
 # this run, the second layer's mean ``|index|`` is |second_size| against
 # |first_size| for the first; whether a difference like this is more than
 # the noise of measuring it on the test images, :ref:`the article's
-# second-layer page <sphx_glr_auto_examples_article_plot_08_second_layer.py>`
+# second-layer page <sphx_glr_auto_examples_side_trips_plot_02_second_layer.py>`
 # asks, with an interval. The second layer's mean is the larger in |n_more| of the
 # study's runs (95% interval for all seeds |n_more_low| to |n_more_high|:
 # |n_more_words|).

@@ -24,8 +24,8 @@ eight :term:`biases <bias>`: |n_params| parameters.
 # by its own small slice (plus a bias). Read a row as a recipe for one
 # second-layer channel: a mostly red slice adds the first-layer map of its
 # column, a mostly blue one subtracts it, a pale one ignores it. The columns
-# of the two first-layer kernels picked on the :doc:`previous page
-# <plot_06_feature_maps>`, the vertical and the horizontal kernel of
+# of the two first-layer kernels picked on the :doc:`feature-maps page
+# <../article/plot_06_feature_maps>`, the vertical and the horizontal kernel of
 # :ref:`the cast <kernel-cast>`, are framed: orange for the vertical pick,
 # kernel |k_vertical|, green for the horizontal pick, kernel |k_horizontal|.
 
@@ -48,7 +48,7 @@ model = run.model
 conv2 = summary(model).row("conv2")
 print(conv2.arithmetic, "=", conv2.params)
 
-# The first layer's picks, as on the previous page: the cast's (training page).
+# The first layer's picks, as on the feature-maps page: the cast's (training page).
 roles = cast(run)
 k_horizontal, k_vertical = roles.pick("horizontal"), roles.pick("vertical")
 fig = viz.plot_kernels(
