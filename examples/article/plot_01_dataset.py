@@ -4,13 +4,10 @@ The data: pictures of lines
 
 You will see the toy data set that every page of this site learns from:
 small grayscale pictures, each holding one bright straight line on a black
-background, horizontal or vertical, and what all of them have in common. The
-data is this plain on purpose: with nothing else in the pictures, we can
-understand everything the network does with them.
-
-On this page you make the data set with
-:func:`~cnnexplain.data.make_lines`, look at a few samples, and check the
-properties the rest of the story relies on.
+background, horizontal or vertical. The data is this plain on purpose: with
+nothing else in the pictures, we can follow everything the network does
+with them. You make it with :func:`~cnnexplain.data.make_lines`, look at
+samples, and check what the rest of the story relies on.
 """
 
 # %%

@@ -2,50 +2,37 @@
 The model: a small CNN and its |conv1_params| first-layer parameters
 ====================================================================
 
-You will see, layer by layer, the small network that learns to tell the
-lines apart, and where its parameters live. Its first layer is where the
-article looked for :term:`edge detectors <edge detector>`: eight
-:term:`kernels <kernel>` like Prewitt's, but 7x7, and with numbers that
-training chooses instead of a person.
-
-The network is deliberately small: small enough to print whole, and to count
-every parameter by hand. At the end, the page says which parts of the network
-and of its training come from the article and which are ours.
+You will meet the small network that learns to tell the lines apart, layer
+by layer. Its first layer is where the article looked for :term:`edge
+detectors <edge detector>`: eight :term:`kernels <kernel>` like Prewitt's,
+but 7x7, with numbers that training chooses instead of a person.
 """
 
 # %%
 # Layer by layer
 # --------------
-# The Prewitt kernel ``Gx`` is nine numbers that a person chose; ``conv1``,
-# the network's first layer, is eight kernels of 7x7 whose numbers start at
-# random and are then set by training -- as the one kernel of the
-# :doc:`warm-up <plot_02b_warmup>` was, except that nobody tells them the
-# answer. The image then goes through these :term:`layers <layer>`, in order:
+# ``conv1``, the first layer, is eight 7x7 kernels whose numbers start at
+# random and are then set by training, like the kernel of the
+# :doc:`warm-up <plot_02b_warmup>`, except that nobody shows them the
+# answer. An image goes through these :term:`layers <layer>`, in order:
 #
-# - ``conv1`` and ``conv2``, :term:`convolutions <convolution>`: each slides
-#   its kernels over its input, as ``Gx`` slid over the
-#   image, and adds one :term:`bias` per kernel. Each kernel makes one
-#   :term:`channel` of the output, a :term:`feature map`.
-# - ``relu1``, ``relu2`` and ``relu3``, :term:`ReLU`: every negative value
-#   becomes zero, so a map keeps only the places where its kernel answered
-#   positively.
-# - ``pool1`` and ``pool2``, :term:`max-pooling`: each 2x2 block of a map is
-#   replaced by its largest value, which halves the map's height and width
-#   and keeps "the pattern is around here" without its exact pixel.
-# - ``flatten`` (:term:`flatten`): the pooled maps are laid out as one list
-#   of numbers.
-# - ``dropout`` (:term:`dropout`): during training only, a random quarter of
-#   those numbers is set to zero at each step, so that the network cannot
-#   lean on any single one.
+# - ``conv1`` and ``conv2``, :term:`convolutions <convolution>`: each kernel
+#   slides over the input, as ``Gx`` did, and makes one :term:`feature map`
+#   (one :term:`channel`), plus a :term:`bias`.
+# - ``relu1``, ``relu2``, ``relu3``, :term:`ReLU`: negative values become
+#   zero, so a map keeps only where its kernel answered positively.
+# - ``pool1`` and ``pool2``, :term:`max-pooling`: each 2x2 block becomes its
+#   largest value, halving the map's height and width.
+# - ``flatten``: the maps become one list of numbers; ``dropout`` zeroes a
+#   random quarter of it at each training step, so the network cannot lean
+#   on any single number.
 # - ``fc1`` and ``fc2``, :term:`dense layers <dense layer>`: each output is
-#   a weighted sum of *all* the inputs, plus a bias. ``fc2`` gives one score
-#   per class, the :term:`logits`.
+#   a weighted sum of *all* inputs; ``fc2`` gives one score per class, the
+#   :term:`logits`.
 #
-# :func:`~cnnexplain.model.summary` runs one dummy image through the model
-# and lists every layer with the shape of its output and its number of
-# :term:`parameters <parameter>`. The layer names (``conv1``, ``relu1``,
-# ``pool1``, ...) are the ones used everywhere on this site: in the
-# :term:`weight history`, the figures and the text.
+# :func:`~cnnexplain.model.summary` lists every layer, the shape of its
+# output and its :term:`parameters <parameter>`; the names (``conv1``,
+# ``relu1``, ...) are the ones used on every page.
 
 import matplotlib.pyplot as plt
 
@@ -58,10 +45,9 @@ print(table)
 # %%
 # The first layer's parameters
 # ----------------------------
-# ``conv1`` holds eight kernels. Each kernel is a 7x7 grid of weights applied
-# to the single (grayscale) input channel, and each kernel has one bias added
-# to its output. So: 8 x (7 x 7 x 1) weights + 8 biases = |conv1_weights| +
-# 8 = |conv1_params|, the count the article gives for its first layer.
+# Each of the eight kernels is a 7x7 grid of weights on the single (grayscale)
+# input channel, plus one bias: 8 x (7 x 7 x 1) weights + 8 biases =
+# |conv1_weights| + 8 = |conv1_params|, the count the article gives.
 
 conv1 = table.row("conv1")
 print(conv1.arithmetic, "=", conv1.params)
@@ -108,15 +94,12 @@ setting(
 # %%
 # Shapes: what each layer does to the image
 # -----------------------------------------
-# A 7x7 kernel without :term:`padding` fits 50 - 7 + 1 = |side1| times along each
-# axis, so ``conv1`` turns one 50x50 image into eight maps of |side1| x
-# |side1| -- one per kernel. Each max-pooling halves the side. ``conv2`` mixes
-# the eight maps into eight new maps: each of its kernels is a stack of eight
-# 3x3 slices, one slice for each map it reads, and its output adds up what
-# the eight slices find. After the second pooling, |n_flat| numbers remain,
-# which the dense layers turn into two class scores. The picture below draws
-# each output to scale: a stack of maps, one sheet per channel, or a bar for a
-# list of numbers.
+# A 7x7 kernel without :term:`padding` fits 50 - 7 + 1 = |side1| times along
+# each axis, so ``conv1`` turns a 50x50 image into eight |side1| x |side1|
+# maps. Each pooling halves the side; ``conv2`` mixes the eight maps into
+# eight new ones (each of its kernels is eight 3x3 slices, one per map).
+# After the second pooling, |n_flat| numbers remain. The picture draws each
+# output to scale: a stack of sheets for maps, a bar for a list.
 
 for name in ("conv1", "pool1", "conv2", "pool2", "flatten", "fc2"):
     print(f"{name:8} -> {table.row(name).output_shape}")
@@ -156,15 +139,12 @@ setting("the last layer gives two class scores", shapes["fc2"], expected=(1, 2))
 # %%
 # Where the parameters live
 # -------------------------
-# Nearly all of them sit in the first dense layer ``fc1``, which connects
-# every one of the |n_flat| pooled values to each of its |hidden|
-# :term:`hidden units <hidden unit>`: it holds |fc1_share| of the
-# |total_params| parameters. The kernels this site is about, ``conv1``, are a
-# tiny share of the model: |conv1_share|. The axis of the chart is
-# logarithmic, so that the small layers show at all: each step of its grid is
-# ten times the one before, and ``fc1``'s bar, about twice as long as
-# ``conv1``'s on the page, stands for |fc1_over_conv1| times as many
-# parameters.
+# ``fc1`` connects each of the |n_flat| pooled values to each of its
+# |hidden| :term:`hidden units <hidden unit>`, so it holds |fc1_share| of the
+# |total_params| parameters; the kernels this site is about hold
+# |conv1_share|. The axis is logarithmic (each grid step is ten times the
+# one before): ``fc1``'s bar, about twice as long as ``conv1``'s, stands for
+# |fc1_over_conv1| times as many parameters.
 
 rows = [r for r in table.rows if r.params]
 fig, ax = plt.subplots(figsize=(7.5, 3.2), layout="constrained")
@@ -230,29 +210,27 @@ bound(
 # %%
 # What comes from the article, and what is ours
 # ---------------------------------------------
-# The article shows its model's summary but not its code, and it gives only
-# part of the design. From the article: a "fairly simple" :term:`CNN` made of
-# convolutions, max-pooling, ReLU, dropout and dense layers; a first layer of
-# eight 7x7 kernels on grayscale images, hence its first-layer parameter
-# count; and the weights of every layer saved after every :term:`epoch`.
+# The article gives a "fairly simple" :term:`CNN` of convolutions, pooling,
+# ReLU, dropout and dense layers, a first layer of eight 7x7 kernels on
+# grayscale images, and the weights saved after every :term:`epoch`. The
+# rest is ours, so where our figures differ from the article's, the
+# difference may lie in these choices rather than in the idea.
 #
-# Ours, because the article does not give them: everything beyond
-# ``conv1`` -- the second convolution (eight 3x3 kernels), the order of the
-# layers, the |hidden| units of ``fc1``, the dropout rate (a quarter of the
-# values, before ``fc1``) -- and the whole training: :term:`Adam` with a
-# :term:`learning rate` of one in a thousand on the :term:`cross-entropy`,
-# :term:`batches <batch>` of 32 images, 20 epochs, and the
-# :term:`seeds <seed>`. The figures on the next pages come from this
-# reconstruction, so where they differ from the article's, the difference
-# may lie here rather than in the idea.
+# .. evidence:: What we chose, and the figure we left out
 #
-# The article's first figure is not reproduced: a few colourful feature
-# visualizations of large networks trained on complex images (ImageNet and
-# the like), shown as a picture of how hard such models are to read. The
-# images did not survive with the article, and this site trains only the
-# small model above, never such a network. The closest thing on our model
-# are the inputs that excite each second-layer channel the most, in
-# :doc:`../beyond/plot_03_second_layer`.
+#    Ours, because the article does not give them: everything beyond
+#    ``conv1`` -- the second convolution (eight 3x3 kernels), the order of
+#    the layers, the |hidden| units of ``fc1``, the dropout rate (a quarter
+#    of the values, before ``fc1``) -- and the whole training: :term:`Adam`
+#    with a :term:`learning rate` of one in a thousand on the
+#    :term:`cross-entropy`, :term:`batches <batch>` of 32 images, 20 epochs,
+#    and the :term:`seeds <seed>`.
+#
+#    The article's first figure, colourful feature visualizations of large
+#    networks trained on photographs, is not reproduced: its images did not
+#    survive with the article, and this site trains only the small model
+#    above. The closest thing on our model are the inputs that excite each
+#    second-layer channel most, in :doc:`../beyond/plot_03_second_layer`.
 
 from cnnexplain.experiment import default_seed, resolve_config
 

@@ -2,42 +2,28 @@
 Training, and the kernels changing epoch by epoch
 =================================================
 
-You will watch the network learn: its accuracy climbs, epoch by epoch,
-to nearly every test image right, while an animation shows its eight
-first-layer :term:`kernels <kernel>` changing :term:`epoch` by epoch. This is the moment the article's
-story is about: nobody tells the network what its kernels should look like,
-only which class each training image belongs to.
-
-We train it for 20 epochs with the :term:`Adam` :term:`optimizer` on the
-:term:`cross-entropy` :term:`loss`, and after every epoch we store a copy of
-*all* its :term:`weights <weight>`. That history is what makes the rest of
-the story visible: here it becomes an animation of the eight first-layer
-kernels.
+You will watch the network learn, and its eight first-layer
+:term:`kernels <kernel>` change :term:`epoch` by epoch. Nobody tells it what
+its kernels should look like, only which class each training image belongs
+to. After every epoch we keep a copy of *all* its :term:`weights <weight>`:
+that history drives the animation, and the rest of the story.
 """
 
 # %%
 # Train while recording the weights
 # ---------------------------------
-# What training does, in one paragraph: the network looks at a
-# :term:`batch` of 32 training images and gives each class a
-# :term:`probability`; the cross-entropy measures how wrong those answers
-# are; :term:`back-propagation` computes the :term:`gradient` of that loss
-# for every weight; and Adam moves each weight a small step downhill, the
-# size of the step set by the :term:`learning rate`. One epoch does this
-# once for every batch of the :term:`training set`. It is the
-# :doc:`warm-up <plot_02b_warmup>`'s loop, with a class in place of a target
-# map.
+# Training in one paragraph: the network gives each class a
+# :term:`probability` for a :term:`batch` of 32 training images; the
+# :term:`cross-entropy` :term:`loss` measures how wrong that is;
+# :term:`back-propagation` computes its :term:`gradient` for every weight;
+# and the :term:`Adam` optimizer moves each weight a small step downhill. One
+# epoch does this for every batch. It is the :doc:`warm-up
+# <plot_02b_warmup>`'s loop, with a class in place of a target map.
 #
-# The code of the project's README, with the :term:`seed` of the model and of
-# the training made explicit: make the data (|n_images| images, 600 of each
-# class, a fifth of them held out as the :term:`test set`), build
-# :class:`~cnnexplain.model.LineCNN` and call
-# :func:`~cnnexplain.training.train`, which snapshots every
-# :term:`parameter` before training and after each epoch. ``train`` calls the
-# held-out images ``val_set``, and reports the accuracy on them as
-# ``val_accuracy`` (see :term:`validation set`): on this site they are the
-# test set. How long it took on the machine that built this page is written
-# at the bottom of the page.
+# The code makes the data (|n_images| images; a fifth held out as the
+# :term:`test set`, which ``train`` calls ``val_set``), builds the model and
+# trains it for 20 epochs, keeping a snapshot of every :term:`parameter`
+# before training and after each epoch.
 
 import numpy as np
 
@@ -103,9 +89,8 @@ setting(
 # sphinx_gallery_end_ignore
 
 # %%
-# The later pages reuse this very run: we store it where
-# :func:`~cnnexplain.experiment.experiment` will look for it, so that no page
-# trains it a second time.
+# The later pages reuse this run: it is stored where
+# :func:`~cnnexplain.experiment.experiment` looks for it.
 
 from cnnexplain.experiment import Experiment
 
@@ -126,16 +111,16 @@ every(
 # %%
 # Learning curves
 # ---------------
-# Epoch 0 is the untrained network, which has learned nothing yet; its
-# :term:`accuracy` is |acc_before|, |before_words|. The curves labelled "test" are
-# measured on the |n_held_out| images of the test set, those labelled
-# "training" on the training set.
+# Epoch 0 is the untrained network: its :term:`accuracy` is |acc_before|,
+# |before_words|. "Test" curves are measured on the |n_held_out| held-out
+# images.
 #
-# Early on, the test loss can lie *below* the training loss. It is no bug,
-# and two reasons are likely, though this page does not test them: the
-# training loss of an epoch is the mean over its batches, taken while the
-# network was still improving and with :term:`dropout` switched on; the test
-# loss is measured once, at the end of the epoch, without dropout.
+# .. evidence:: Why the test loss can lie below the training loss
+#
+#    It is no bug, and two reasons are likely, though this page does not
+#    test them: an epoch's training loss is the mean over its batches, taken
+#    while the network was still improving and with :term:`dropout` on; the
+#    test loss is measured once, at the end of the epoch, without dropout.
 
 fig = viz.plot_training_curves(history)
 
@@ -191,27 +176,26 @@ bound(
 #
 # The kernels, epoch by epoch
 # ---------------------------
-# Each frame shows the eight 7x7 kernels of ``conv1`` after one epoch. Unlike
-# the article's animation, the colour map is centred on zero and its limits
-# stay the same in every frame: red is positive, blue negative, white zero,
-# and equal colours mean equal values across frames. The curves on the right
-# mark where training stands. Step through it with the player.
+# Each frame shows the eight 7x7 kernels of ``conv1`` after one epoch: red
+# is positive, blue negative, white zero, with the same colour scale in
+# every frame. Step through it with the player.
 #
-# **What to look for.** Do not expect the noise to clear: training draws a
-# pattern *on top of* each random start, and the start does not vanish (the
-# next page measures how much of it survives). By epoch |half_moved|, in the first third of
-# training, the kernels are already half as far from their start as they
-# end (distance, summed over the kernels); from epoch |settled| on, every
-# frame lies within a tenth of that distance of the last frame, so the
-# change you can see is over by then, and the frames after it look alike.
-# The kernels that change most, by the distance each ends from its own
-# start (the colours show distance, at one scale for all), are kernels
-# |most_changed| -- the ones to watch.
-# By the edge test of :doc:`a later page <../beyond/plot_01_edge_match>`,
-# |edge_sentence| (Every kernel's roles are in :ref:`the cast <kernel-cast>`
-# at the end of this page; the later pages pick their kernels from it.) The
-# :doc:`next page <plot_05_init_vs_trained>` subtracts the start, where the
-# drawing shows plainly, and marks its bands.
+# **What to look for.** The noise does not clear: training draws a pattern
+# *on top of* each random start. Watch kernels |most_changed|, the two that
+# end farthest from their start. The visible change is over early: from
+# epoch |settled| on, the frames look alike.
+#
+# .. evidence:: How "farthest" and "over" are measured
+#
+#    A kernel's distance from its start is the :term:`norm` of its change.
+#    By epoch |half_moved|, in the first third of training, the kernels are
+#    half as far from their start as they end (summed over the kernels);
+#    from epoch |settled| on, every frame lies within a tenth of that
+#    distance of the last frame. By the edge test of :doc:`a later page
+#    <../beyond/plot_01_edge_match>`, |edge_sentence|
+#
+# The :doc:`next page <plot_05_init_vs_trained>` subtracts the start, so
+# that what training drew shows plainly.
 
 anim = viz.animate_kernels(history, layer="conv1")
 
@@ -270,15 +254,12 @@ print(f"wrote {gif.name}: {len(history)} frames, {gif.stat().st_size / 1024:.0f}
 # %%
 # How far the kernels moved
 # -------------------------
-# The article describes the weights as values between 0 and 1. Ours are
-# not: in this run, after training they range from |w_min| to |w_max|, and
-# every kernel has negative weights as well as positive ones -- as it had at
-# its random start, so this is no finding of training. An :term:`edge
-# detector` needs both signs (it *subtracts* one side from the other), but
-# both signs do not make a kernel one; whether a kernel *is* one, the later
-# pages measure. Below, the range of the
-# weights, and how much each kernel changed, relative to its size at
-# :term:`initialization` (both sizes measured by the :term:`norm`).
+# The article describes the weights as values between 0 and 1. Ours range
+# from |w_min| to |w_max|, with both signs in every kernel, as at the random
+# start. An :term:`edge detector` needs both signs (it *subtracts* one side
+# from the other), but both signs do not make one. Below, the range of the
+# weights and how much each kernel changed, relative to its size at
+# :term:`initialization`.
 
 w = history["conv1.weight"][:, :, 0]  # (snapshots, kernel, 7, 7)
 change = np.linalg.norm(w[-1] - w[0], axis=(1, 2)) / np.linalg.norm(w[0], axis=(1, 2))
@@ -358,41 +339,38 @@ for name, epoch in (
 
 # %%
 # In this run, |moved_words|; the one that changed most moved by
-# |most_change|. See kernel |moved_most|, the one
-# that moved most, live in the explorer on the sample *horizontal 1*: at
-# |live_start|_, at |live_first|_ (when the accuracy first reached 99%) or at
-# |live_end|_. How much of each kernel's
-# random starting pattern survives is measured on the
-# :ref:`before-and-after page <sphx_glr_auto_examples_article_plot_05_init_vs_trained.py>`.
+# |most_change|. See kernel |moved_most| live in the explorer: at
+# |live_start|_, at |live_first|_ (first at 99%) or at |live_end|_.
 
 # %%
 # .. _kernel-cast:
 #
 # The cast: each kernel's roles
 # -----------------------------
-# The pages ahead ask of a kernel several questions, each with its own
-# measure, and a kernel can answer yes to one and no to another. Here is every
-# answer for the eight kernels of this run, in one table,
-# :func:`~cnnexplain.analysis.cast`:
+# The pages ahead follow two kernels of this run, one for each class, and
+# name them by the table below, :func:`~cnnexplain.analysis.cast`: its
+# columns answer, for each kernel, the questions the pages ask.
 #
-# - **edge detector**: whether the trained kernel, and what training added to
-#   it (trained minus initial, the *change*), is an :term:`edge detector` by
-#   the site's definition, :func:`~cnnexplain.analysis.is_edge_detector`
-#   (:ref:`its validation <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`);
-#   **score test**: the same for the trained kernel by the older test some
-#   pages still use, an :term:`edge-match score` above what the best of eight
-#   random kernels reaches (:func:`~cnnexplain.analysis.edge_score_null`),
-#   which also passes smooth patterns that are not edges (it is not applied
-#   to the changes: a plain gradient step is a weighted sum of image
-#   patches, Adam's steps rescale it weight by weight, and random kernels
-#   are not a null of that kind);
-# - **edge lies**: the way the trained kernel's best :term:`edge template`
-#   lies;
-# - **index** and **prefers**: its :term:`selectivity index` on the training
-#   images, and the class it prefers when the index is beyond |cast_cut|
-#   (a :term:`clear preference`);
-# - **cost**: the test accuracy lost, in points, when that kernel alone is
-#   zeroed (an :term:`ablation`).
+# .. evidence:: What each column measures
+#
+#    - **edge detector**: whether the trained kernel, and what training added to
+#      it (trained minus initial, the *change*), is an :term:`edge detector` by
+#      the site's definition, :func:`~cnnexplain.analysis.is_edge_detector`
+#      (:ref:`its validation <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`);
+#      **score test**: the same for the trained kernel by the older test some
+#      pages still use, an :term:`edge-match score` above what the best of eight
+#      random kernels reaches (:func:`~cnnexplain.analysis.edge_score_null`),
+#      which also passes smooth patterns that are not edges (it is not applied
+#      to the changes: a plain gradient step is a weighted sum of image
+#      patches, Adam's steps rescale it weight by weight, and random kernels
+#      are not a null of that kind);
+#    - **edge lies**: the way the trained kernel's best :term:`edge template`
+#      lies;
+#    - **index** and **prefers**: its :term:`selectivity index` on the training
+#      images, and the class it prefers when the index is beyond |cast_cut|
+#      (a :term:`clear preference`);
+#    - **cost**: the test accuracy lost, in points, when that kernel alone is
+#      zeroed (an :term:`ablation`).
 
 from cnnexplain.analysis import cast
 
@@ -470,15 +448,20 @@ for name, sign in (("horizontal", 1), ("vertical", -1)):
 # sphinx_gallery_end_ignore
 
 # %%
-# One rule names the kernel the story follows for each class, on every page
-# ahead: among the kernels that pass the edge test (the trained kernel or its
-# change) and clearly prefer the class, the one that prefers it most; when no
-# kernel does both, the one that prefers the class most, whatever its shape.
-# In this run the horizontal kernel is kernel |cast_horizontal|
-# (|cast_horizontal_why|), the vertical kernel is kernel |cast_vertical|
-# (|cast_vertical_why|). A page that picks kernels says which entry of this
-# cast it picks, and its checks compare its pick with
-# :func:`~cnnexplain.analysis.cast`'s.
+# **The two kernels the story follows**: in this run the horizontal kernel
+# is kernel |cast_horizontal| and the vertical kernel is kernel
+# |cast_vertical|. Every page ahead means these two when it says "the
+# horizontal kernel" or "the vertical kernel".
+#
+# .. evidence:: How the two are chosen
+#
+#    One rule, on every page: among the kernels that pass the edge test (the
+#    trained kernel or its change) and clearly prefer the class, the one that
+#    prefers it most; when no kernel does both, the one that prefers the
+#    class most, whatever its shape. Here: kernel |cast_horizontal|
+#    (|cast_horizontal_why|) and kernel |cast_vertical|
+#    (|cast_vertical_why|). The pages' checks compare their picks with
+#    :func:`~cnnexplain.analysis.cast`'s.
 
 # sphinx_gallery_thumbnail_number = 2
 # sphinx_gallery_parallel = False

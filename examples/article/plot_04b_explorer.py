@@ -2,29 +2,30 @@
 Play with the trained network
 =============================
 
-You will run the trained network of the previous page right here, in your
-browser, at |n_snapshots| moments of its training: draw a line and watch
-every layer respond, or move the slider and see the same image go through
-the network of another :term:`epoch`. Trying it yourself is the quickest way
-to get a feel for :term:`kernels <kernel>`, :term:`feature maps <feature
-map>` and class probabilities before the next pages measure them.
+You will run the trained network of the previous page here, in your
+browser: draw a line and watch every layer respond, or move the slider to
+another :term:`epoch` of its training. It is the quickest way to get a feel
+for :term:`kernels <kernel>` and :term:`feature maps <feature map>` before
+the next pages measure them.
 """
 
 # %%
-# **Try this first:** press the *horizontal* preset under the canvas, then
-# move the slider to epoch 0 and back to the end, and watch the class
+# **Try this first:** press the *horizontal* preset under the canvas, move
+# the slider to epoch 0 and back to the end, and watch the class
 # probabilities. Then click a bright pixel of a ``conv1`` map to see the
-# arithmetic that made it, in the panel beside the maps. The full guide is
-# below the widget.
+# arithmetic that made it, in the panel beside the maps.
 #
-# The run of the article's pages -- the default run of
-# :func:`~cnnexplain.experiment.experiment` -- in an
-# :class:`~cnnexplain.viz.Explorer`. Its weights travel with the page as
-# float32 numbers, and the page runs the network itself, in JavaScript: not
-# with PyTorch's bits (its sums run in another order), but within 1e-4 of
-# PyTorch at every layer, with the same predicted class. The site's checks
-# (``tools/explorer_check.py``, run by ``nox -s site``) hold every explorer of
-# the site to that, on at least 50 images for every snapshot, in a browser.
+# .. evidence:: How the page runs the network
+#
+#    The run of the article's pages (the default run of
+#    :func:`~cnnexplain.experiment.experiment`) in an
+#    :class:`~cnnexplain.viz.Explorer`. Its weights travel with the page as
+#    float32 numbers, and the page runs the network itself, in JavaScript:
+#    not with PyTorch's bits (its sums run in another order), but within
+#    1e-4 of PyTorch at every layer, with the same predicted class. The
+#    site's checks (``tools/explorer_check.py``, run by ``nox -s site``) hold
+#    every explorer of the site to that, on at least 50 images for every
+#    snapshot, in a browser.
 
 from cnnexplain import viz
 from cnnexplain.experiment import experiment
@@ -103,58 +104,42 @@ explorer
 # %%
 # How to use it
 # -------------
-# - **Draw** on the canvas with the mouse, a finger or a pen; *clear* and
-#   *invert* it, or pick one of the held-out *samples* (from the
-#   :term:`test set`), a *preset* line
-#   (horizontal, vertical, either diagonal) or random *noise*.
+# - **Draw** on the canvas (mouse, finger or pen), or pick a held-out
+#   *sample* from the :term:`test set`, a *preset* line or *noise*.
 # - **Move the slider** through training, or press *play*.
-# - **Watch every layer**: the eight 7x7 kernels of ``conv1`` and their
-#   feature maps, what the :term:`ReLU` and the :term:`pooling
-#   <max-pooling>` keep, the second :term:`convolution`, the :term:`hidden units <hidden unit>` and the two class
-#   :term:`probabilities <probability>`.
-# - **See the arithmetic**: click (or tap) a pixel of a ``conv1`` map to see
-#   the window of the image under the kernel, the kernel, their 49 products,
-#   and the sum plus the bias that give that pixel's value (see :term:`bias`).
-#   The panel keeps the map and pixel you chose until you choose another:
-#   moving the mouse over the other maps leaves it alone. The pixel is
-#   outlined on its map, and its window on your image. With the keyboard,
-#   press *Tab* until a map is outlined, *Enter* to choose it, and the arrow
-#   keys to move the pixel (with *Shift*, five at a time). A kernel pressed
-#   in the strip above shows its own map at the same pixel. Until you
-#   choose, the panel shows the strongest pixel of the selected kernel's map.
-# - **Read the colours**: red and blue maps are signed (a convolution's
-#   output: red positive, blue negative); grey maps come after a ReLU, where
-#   nothing is negative. Where the image is blank, a ``conv1`` map shows only
-#   its kernel's bias, a faint red or blue instead of white.
+# - **Watch every layer**: the eight ``conv1`` kernels and their feature
+#   maps, what the :term:`ReLU` and the :term:`pooling <max-pooling>` keep,
+#   the second layer, and the two class :term:`probabilities <probability>`.
+# - **See the arithmetic**: click a pixel of a ``conv1`` map; the panel shows
+#   the window of the image under the kernel, their 49 products, and the sum
+#   plus the :term:`bias`. It keeps your choice until you choose again. With
+#   the keyboard: *Tab* to a map, *Enter* to choose it, arrows to move.
+# - **Colours**: red positive, blue negative (a convolution's output); grey
+#   after a ReLU, where nothing is negative.
 #
-# Which epochs are in the slider
-# ------------------------------
-# Every :term:`snapshot` adds the network's |n_weights| weights to the page,
-# so it holds |n_snapshots| of the |n_history| snapshots of training:
-# epochs |slider_epochs|. :func:`~cnnexplain.viz.pick_snapshots` spaces
-# them by how far the first-layer kernels move between them, so they are
-# dense where the kernels move most: every epoch from 0 to |dense_until|,
-# then sparser, up to the last epoch, |last_epoch|. With the widget's script, the explorer weighs |widget_mb|
-# MB.
+# .. evidence:: Which epochs are in the slider
+#
+#    Every :term:`snapshot` adds the network's |n_weights| weights to the
+#    page, so it holds |n_snapshots| of the |n_history| snapshots of
+#    training: epochs |slider_epochs|. :func:`~cnnexplain.viz.pick_snapshots`
+#    spaces them by how far the first-layer kernels move, so they are dense
+#    where the kernels move most: every epoch from 0 to |dense_until|, then
+#    sparser, up to the last epoch, |last_epoch|. With the widget's script,
+#    the explorer weighs |widget_mb| MB.
 
 # %%
 # What to try
 # -----------
-# - Pick the sample *horizontal 1*, a held-out image, and put the slider at
-#   epoch 0: the random network gives it a probability of |p_start| of being
-#   horizontal, |p_start_words|. Move to the last epoch: |p_end|.
-# - Click the *horizontal* preset, or draw a horizontal line, and compare the
-#   eight ``conv1`` maps at epoch 0 and at the last epoch: which kernels
-#   answer it, and how strongly?
-# - Try a diagonal line. The network was trained on |train_classes| lines
-#   only: which class does it choose, and how sure is it?
-# - Click a bright pixel of a ``conv1`` map: the products show which
-#   part of the line, under which weights, made it bright.
+# - Pick the sample *horizontal 1* at epoch 0: the random network gives it a
+#   probability of |p_start| of being horizontal, |p_start_words|. At the
+#   last epoch: |p_end|.
+# - Draw a horizontal line and compare the eight ``conv1`` maps at epoch 0
+#   and at the end: which kernels answer it?
+# - Try a diagonal line, which the network never saw: which class does it
+#   choose, and how sure is it? (The last section measures that.)
 #
-# The story's horizontal kernel, the one :ref:`the cast <kernel-cast>` of the
-# training page names, is kernel |k_horizontal| (|k_horizontal_why|); it is
-# the horizontal pick of :doc:`the feature-maps page <plot_06_feature_maps>`
-# too. On *horizontal 1*, its strongest output after the pooling
+# The story's horizontal kernel, kernel |k_horizontal| (:ref:`the cast
+# <kernel-cast>`): on *horizontal 1*, its strongest output after the pooling
 # |own_change| |own_before| at epoch 0 to |own_after| at the last epoch.
 # Here are all eight kernels at both ends of the slider:
 
@@ -263,70 +248,64 @@ setting(
 fig = viz.plot_kernels_compare(history, layer="conv1", steps=(0, -1))
 
 # %%
-# Links into the explorer
-# -----------------------
-# The address of this page follows what you do: its end reads
-# ``#epoch=<epoch>&kernel=<kernel>&image=<image>``, where the image is a
-# preset's name or a sample's, with ``-`` for spaces (``horizontal-1``).
-# Copy the address to share what you see; the pages on
-# :doc:`training <plot_04_training>`,
-# :doc:`the feature maps <plot_06_feature_maps>` and
-# :doc:`the forward pass <plot_09_forward_pass>` link here that way, at the
-# epoch, kernel and image they talk about.
+# .. evidence:: For programmers: links into the explorer, saving it, scripting it
 #
-# Your own network, saved or scripted
-# -----------------------------------
-# ``viz.Explorer(history)`` works for any history of this library, and with
-# ``model=`` and ``images=`` for a model of your own (:doc:`an example
-# <../beyond/plot_08_own_model>`). In a Jupyter notebook, an explorer as the
-# last expression of a cell shows itself as here; ``explorer.save("run.html")``
-# writes it as one HTML file that needs nothing else: it works offline and
-# opened from disk. From a terminal, ``cnnexplain explore run.safetensors -o
-# run.html`` does the same for a run saved by ``cnnexplain train`` (see
-# :doc:`/cli`).
+#    **Links.** The address of this page follows what you do: its end reads
+#    ``#epoch=<epoch>&kernel=<kernel>&image=<image>``, where the image is a
+#    preset's name or a sample's, with ``-`` for spaces (``horizontal-1``).
+#    Copy the address to share what you see; the pages on
+#    :doc:`training <plot_04_training>`,
+#    :doc:`the feature maps <plot_06_feature_maps>` and
+#    :doc:`the forward pass <plot_09_forward_pass>` link here that way, at the
+#    epoch, kernel and image they talk about.
 #
-# The page can be scripted too. Each explorer is an element with the
-# attribute ``data-cnnexplain-explorer``, whose property ``cnnexplain``
-# offers:
+#    **Your own network, saved or scripted.**
+#    ``viz.Explorer(history)`` works for any history of this library, and with
+#    ``model=`` and ``images=`` for a model of your own (:doc:`an example
+#    <../beyond/plot_08_own_model>`). In a Jupyter notebook, an explorer as the
+#    last expression of a cell shows itself as here; ``explorer.save("run.html")``
+#    writes it as one HTML file that needs nothing else: it works offline and
+#    opened from disk. From a terminal, ``cnnexplain explore run.safetensors -o
+#    run.html`` does the same for a run saved by ``cnnexplain train`` (see
+#    :doc:`/cli`).
 #
-# - ``snapshots``: the number of snapshots in the slider, and ``layers``:
-#   the names of the layers, in the order they run (as
-#   :func:`~cnnexplain.model.activations` names them);
-# - ``run(pixels, snapshot)``: runs the network of a snapshot on an image,
-#   a ``Float32Array`` of its pixels in row-major order, and returns the
-#   output of every layer (by name, each a ``Float32Array`` in PyTorch's
-#   ``(C, H, W)`` or ``(features,)`` order) and the ``probabilities``,
-#   without changing the display. The pixels may also be a plain array;
-#   pixels that are not finite numbers (``NaN``, ``Infinity``, strings,
-#   objects) are refused with a ``TypeError`` or ``RangeError`` that names
-#   what was given;
-# - ``setImage(pixels)`` and ``setSnapshot(i)``: change the image and the
-#   snapshot as the reader's actions do, and ``state()``: the snapshot,
-#   epoch, kernel and image shown.
+#    The page can be scripted too. Each explorer is an element with the
+#    attribute ``data-cnnexplain-explorer``, whose property ``cnnexplain``
+#    offers:
 #
-# For instance, in the browser's console::
+#    - ``snapshots``: the number of snapshots in the slider, and ``layers``:
+#      the names of the layers, in the order they run (as
+#      :func:`~cnnexplain.model.activations` names them);
+#    - ``run(pixels, snapshot)``: runs the network of a snapshot on an image,
+#      a ``Float32Array`` of its pixels in row-major order, and returns the
+#      output of every layer (by name, each a ``Float32Array`` in PyTorch's
+#      ``(C, H, W)`` or ``(features,)`` order) and the ``probabilities``,
+#      without changing the display. The pixels may also be a plain array;
+#      pixels that are not finite numbers (``NaN``, ``Infinity``, strings,
+#      objects) are refused with a ``TypeError`` or ``RangeError`` that names
+#      what was given;
+#    - ``setImage(pixels)`` and ``setSnapshot(i)``: change the image and the
+#      snapshot as the reader's actions do, and ``state()``: the snapshot,
+#      epoch, kernel and image shown.
 #
-#     const root = document.querySelector("[data-cnnexplain-explorer]");
-#     const black = new Float32Array(50 * 50);
-#     root.cnnexplain.run(black, root.cnnexplain.snapshots - 1).probabilities;
+#    For instance, in the browser's console::
+#
+#        const root = document.querySelector("[data-cnnexplain-explorer]");
+#        const black = new Float32Array(50 * 50);
+#        root.cnnexplain.run(black, root.cnnexplain.snapshots - 1).probabilities;
 
 # %%
 # What it says about things it never saw
 # --------------------------------------
-# Draw a cross, a diagonal or a scribble in the explorer, and the network
-# still answers "horizontal" or "vertical". It has to: its last layer has
-# one output per class and no third for "neither", and the softmax turns
-# the two outputs into probabilities that add up to one, so whatever the
-# input, one class gets at least 50%. How sure it is, though, is a
-# measurement. The next block shows this run's network, and the
-# |n_study_networks| networks of the :doc:`seed study
-# <../beyond/plot_05_seeds>`, four kinds of input they never saw
-# (:func:`~cnnexplain.unseen.unseen_images`): a blank image, random noise,
-# crosses of a horizontal and a vertical line, and diagonal lines,
-# |n_unseen| of each but the one blank image. (Run as a download, this
-# block trains the seed study once and caches it, which takes a while; the
-# :doc:`seeds page <../beyond/plot_05_seeds>` says how to spread it over
-# several machines.)
+# Draw a cross, a diagonal or a scribble, and the network still answers
+# "horizontal" or "vertical". It has to: it has one output per class and no
+# third for "neither", and the softmax makes the two probabilities add up to
+# one. How *sure* it is, though, can be measured: below, on four kinds of
+# input it never saw (:func:`~cnnexplain.unseen.unseen_images`): a blank
+# image, random noise, crosses, and diagonal lines, for this run's network
+# and the |n_study_networks| networks of the :doc:`seed study
+# <../beyond/plot_05_seeds>`. (Run as a download, this block trains the seed
+# study once, which takes a while.)
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -395,27 +374,31 @@ _ = glue("n_study_networks", len(study_models))
 
 # %%
 # Top: one input of each kind, with the class this run's network picks and
-# how sure it is. Bottom: for each kind, the study's networks by their
-# median confidence over the inputs of that kind (the dashed line: this
-# run's network). Over the study, the median network's median confidence
-# is |unseen_blank_median| on the blank image, |unseen_noise_median| on
-# noise, |unseen_cross_median| on crosses and |unseen_diagonal_median| on
-# diagonals (this run's network: |unseen_blank_run|, |unseen_noise_run|,
-# |unseen_cross_run| and |unseen_diagonal_run|). Counting the networks
-# that are over 99% sure on the median input of a kind, with a 95% Wilson
-# interval: on noise, |unseen_noise_sure| of |n_study_networks|
-# (|unseen_noise_sure_low| to |unseen_noise_sure_high|:
-# |unseen_noise_sure_words|); on crosses, |unseen_cross_sure|
-# (|unseen_cross_sure_words|); on diagonals, |unseen_diagonal_sure|
-# (|unseen_diagonal_sure_words|); on the blank image,
-# |unseen_blank_sure| (|unseen_blank_sure_words|).
+# how sure it is. Bottom: the study's networks, each by its median
+# confidence on that kind of input (dashed: this run's network). On noise,
+# an input with no line at all, |unseen_noise_sure| of the
+# |n_study_networks| networks are over 99% sure of an answer: most networks
+# trained this way would be, by the interval below.
 #
-# On noise, then, most networks one could train this way are near certain
-# of an answer for an input that holds no line at all. So a high
-# probability is no sign that an input looks like the training images: the network was only ever asked "horizontal or vertical?", and
-# nothing in training rewarded it for being unsure of anything else. A
-# classifier that should say "neither" needs that answer among its
-# outputs, or a separate test of whether an input is like its training
-# data.
+# So a high probability is no sign that an input looks like the training
+# images: the network was only ever asked "horizontal or vertical?", and
+# nothing in training rewarded it for being unsure. A classifier that should
+# say "neither" needs that answer among its outputs, or a separate test of
+# whether an input is like its training data.
+#
+# .. evidence:: The numbers, with their intervals
+#
+#    Over the study, the median network's median confidence is
+#    |unseen_blank_median| on the blank image, |unseen_noise_median| on
+#    noise, |unseen_cross_median| on crosses and |unseen_diagonal_median| on
+#    diagonals (this run's network: |unseen_blank_run|, |unseen_noise_run|,
+#    |unseen_cross_run| and |unseen_diagonal_run|); |n_unseen| inputs of each
+#    kind but the one blank image. Networks over 99% sure on the median input
+#    of a kind, with a 95% Wilson interval: on noise, |unseen_noise_sure| of
+#    |n_study_networks| (|unseen_noise_sure_low| to |unseen_noise_sure_high|:
+#    |unseen_noise_sure_words|); on crosses, |unseen_cross_sure|
+#    (|unseen_cross_sure_words|); on diagonals, |unseen_diagonal_sure|
+#    (|unseen_diagonal_sure_words|); on the blank image, |unseen_blank_sure|
+#    (|unseen_blank_sure_words|).
 
 # sphinx_gallery_thumbnail_number = 1

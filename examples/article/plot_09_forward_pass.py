@@ -3,25 +3,20 @@ One image, end to end
 =====================
 
 You will follow one horizontal line through the whole trained network, from
-its pixels to the two class probabilities, with every layer's output and its
-shape. It ties the story together: one decision passes through every layer
-that the earlier pages looked at on its own.
-
-The path: the eight maps of the first :term:`convolution`, what :term:`ReLU` and
-:term:`pooling <max-pooling>` keep of them, the second convolution's maps,
-the 32 :term:`hidden units <hidden unit>`, and finally the two class
-:term:`probabilities <probability>` -- a whole :term:`forward pass`.
+its pixels to the two class :term:`probabilities <probability>`: the maps of
+the first :term:`convolution`, what :term:`ReLU` and :term:`pooling
+<max-pooling>` keep of them, the second convolution, the :term:`hidden units
+<hidden unit>` -- a whole :term:`forward pass`, tying the earlier pages
+together.
 """
 
 # %%
 # The forward pass, layer by layer
 # --------------------------------
-# :func:`~cnnexplain.model.activations` records the output of every named
-# :term:`layer` with forward hooks; the figure draws them from input (top)
-# to output (bottom). Pre-activation maps (``conv1``, ``conv2``) are signed
-# and use the
-# blue-white-red scale centred on zero; after a ReLU everything is
-# non-negative and uses a gray scale from zero.
+# :func:`~cnnexplain.model.activations` records the output of every
+# :term:`layer`; the figure draws them from input (top) to output (bottom).
+# Maps before a ReLU are signed (blue-white-red, centred on zero); after it,
+# grey from zero.
 
 import torch
 
@@ -95,12 +90,11 @@ every(
 # The prediction
 # --------------
 # The last layer gives two scores (:term:`logits`); the :term:`softmax`
-# turns them into probabilities that add up to one. For this image the network is right,
-# and sure of it: the vertical class gets a probability of |p_vertical|,
-# the horizontal class the rest (|p_horizontal| when rounded). "Sure" means
-# only that the softmax is near 1; whether such numbers are honest
-# confidences (calibrated) is another question, which this site does not
-# measure.
+# turns them into probabilities that add up to one. For this image the
+# network is right, and sure: |p_horizontal| for horizontal (vertical gets
+# |p_vertical|). "Sure" means only that the softmax is near 1: on the
+# :doc:`explorer page <plot_04b_explorer>`, most networks of the seed study
+# are as sure on random noise.
 
 probs = torch.softmax(acts["fc2"], dim=1)[0]
 for name, p in zip(run.test_set.classes, probs):
