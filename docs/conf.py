@@ -47,6 +47,7 @@ extensions = [
     "reading_order",  # _ext/reading_order.py: the landing page's "next" is the data page
     "glossary_tips",  # _ext/glossary_tips.py: a term's link shows its definition on hover and focus
     "evidence",  # _ext/evidence.py: the collapsed evidence under a sentence of the story
+    "moved_pages",  # _ext/moved_pages.py: old addresses of moved pages forward to the new ones
 ]
 
 templates_path = ["_templates"]
@@ -162,7 +163,9 @@ copybutton_prompt_is_regexp = True
 sphinx_gallery_conf = {
     "examples_dirs": ["../examples"],
     "gallery_dirs": ["auto_examples"],
-    "subsection_order": ExplicitOrder(["../examples/article", "../examples/side_trips", "../examples/beyond", "../examples/why_edges"]),
+    "subsection_order": ExplicitOrder(
+        ["../examples/article", "../examples/side_trips", "../examples/beyond", "../examples/why_edges"]
+    ),
     "within_subsection_order": "FileNameSortKey",
     "filename_pattern": r"/plot_",
     "ignore_pattern": r"__init__\.py",

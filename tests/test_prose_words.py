@@ -47,3 +47,14 @@ def test_closed_evidence_is_counted_apart_but_its_title_is_visible() -> None:
 
 def test_a_missing_section_exits_2(tmp_path) -> None:
     assert main([str(tmp_path), "--section", "nowhere"]) == 2
+
+
+def test_a_forwarding_page_without_an_article_is_left_out(tmp_path, capsys) -> None:
+    pages = tmp_path / "auto_examples" / "article"
+    pages.mkdir(parents=True)
+    (pages / "plot_01_a.html").write_text(PAGE, encoding="utf-8")
+    (pages / "plot_07_moved.html").write_text("<html><main><p>This page has moved</p></main></html>")
+    assert main([str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "plot_07_moved" not in out
+    assert out.splitlines()[-1].split() == ["total", "7", "0"]

@@ -65,6 +65,7 @@ class _ProseCounter(HTMLParser):
         super().__init__()
         self.words = 0
         self.evidence_words = 0
+        self.has_article = False
         self._in_article = 0
         self._skip_depth = 0  # > 0 while inside a skipped element (counts the tags nested in it)
         self._evidence_depth = 0  # > 0 inside an evidence block, counted like _skip_depth
@@ -76,6 +77,7 @@ class _ProseCounter(HTMLParser):
         classes = (dict(attrs).get("class") or "").split()
         if tag == "article":
             self._in_article += 1
+            self.has_article = True
         if self._evidence_depth:
             self._evidence_depth += 1
             if self._summary_depth or (tag == "summary" and self._evidence_depth == 2):
@@ -108,16 +110,20 @@ class _ProseCounter(HTMLParser):
             self.words += len(data.split())
 
 
-def count_words(html: str) -> tuple[int, int]:
-    """Return the words of one built page: visible prose, and prose in closed evidence blocks."""
+def count_words(html: str) -> tuple[int, int] | None:
+    """Return the words of one built page: visible prose, and prose in closed evidence blocks.
+
+    ``None`` for a page without an article body: the small page a moved page
+    leaves at its old address (``docs/_ext/moved_pages.py``).
+    """
     counter = _ProseCounter()
     counter.feed(html)
-    return counter.words, counter.evidence_words
+    return (counter.words, counter.evidence_words) if counter.has_article else None
 
 
 def prose_words(html: str) -> int:
     """Return the number of words of visible prose in one built page."""
-    return count_words(html)[0]
+    return (count_words(html) or (0, 0))[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,7 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     totals = [0, 0]
     print(f"{'page':40s} {'visible':>8s} {'evidence':>9s}")
     for page in pages:
-        visible, evidence = count_words(page.read_text(encoding="utf-8"))
+        counted = count_words(page.read_text(encoding="utf-8"))
+        if counted is None:
+            continue  # a moved page's forwarding stub
+        visible, evidence = counted
         totals[0] += visible
         totals[1] += evidence
         print(f"{page.name:40s} {visible:8d} {evidence:9d}")

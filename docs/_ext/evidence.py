@@ -16,7 +16,7 @@ counted as visible prose by ``tools/prose_words.py``, which reports it apart.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
@@ -25,11 +25,11 @@ from docutils.parsers.rst import Directive, directives
 CSS_CLASS = "evidence"
 
 
-class evidence(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
+class evidence(nodes.General, nodes.Element):  # docutils names its node classes in lower case
     """The collapsed block."""
 
 
-class evidence_summary(nodes.TextElement):  # noqa: N801
+class evidence_summary(nodes.TextElement):
     """Its always-visible title."""
 
 
@@ -37,7 +37,7 @@ class EvidenceDirective(Directive):
     required_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec = {"class": directives.class_option}
+    option_spec: ClassVar[dict] = {"class": directives.class_option}
 
     def run(self) -> list[nodes.Node]:
         if not self.content:

@@ -127,7 +127,12 @@ dead_per_network = [
     len(dead_kernels(study.model(seed), data, layer="relu1", threshold=0.01).indices)
     for seed in study.seeds
 ]
-print("networks with a dead kernel:", sum(n > 0 for n in dead_per_network), "of", len(study))
+print(
+    "networks with a dead kernel:",
+    sum(n > 0 for n in dead_per_network),
+    "of",
+    len(study),
+)
 
 # sphinx_gallery_start_ignore
 n_networks = len(dead_per_network)
