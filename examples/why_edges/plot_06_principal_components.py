@@ -125,25 +125,41 @@ changes = {
 per_seed = {arm: top_share(change).mean(1) for arm, change in changes.items()}
 rng = np.random.default_rng(0)
 random_directions = top_share(rng.standard_normal((len(study), 8, 49))).mean(1)
-# Random sums of 32 training patches (a batch's worth), weights N(0, 1). Only patches that touch
-# a line: a blank patch adds nothing to a sum, and a sum of blank patches has no direction.
-patches = np.lib.stride_tricks.sliding_window_view(
-    train_set.images[:, 0].numpy(), (7, 7), axis=(1, 2)
-)
-patches = patches.reshape(-1, 49)
-patches = patches[np.abs(patches).sum(axis=1) > 0]
-chosen = patches[
-    rng.integers(len(patches), size=(len(study), 8, 32))
-]  # (seeds, 8, 32, 49)
-weights = rng.standard_normal((len(study), 8, 32))
-sums = np.einsum("skb,skbd->skd", weights, chosen)
-patch_sums = top_share(sums).mean(1)
+import torch
+
+
+def patch_sums(images, rng, runs, terms=32, size=7):
+    """Random weighted sums of ``terms`` patches of the images, ``(runs, 8, size, size)``.
+
+    A batch's worth of patches (32), weights N(0, 1). Only patches that touch a
+    line: a blank patch adds nothing to a sum, and a sum of blank patches has
+    no direction. It picks positions, not copies of every patch, so it needs
+    no array of all the images' patches.
+    """
+    pixels = images[:, 0]
+    touched = (
+        torch.nn.functional.avg_pool2d(pixels.abs()[:, None], size, stride=1)[:, 0] > 0
+    )
+    where = torch.nonzero(
+        touched
+    ).numpy()  # (image, row, column) of every patch not blank
+    picked = where[rng.integers(len(where), size=(runs, 8, terms))]
+    offsets = np.arange(size)
+    rows = picked[..., 1, None, None] + offsets[:, None]
+    columns = picked[..., 2, None, None] + offsets[None, :]
+    patches = pixels.numpy()[picked[..., 0, None, None], rows, columns]
+    weights = rng.standard_normal((runs, 8, terms))
+    return np.einsum("...b,...bij->...ij", weights, patches)
+
+
+sums = patch_sums(train_set.images, rng, len(study)).reshape(len(study), 8, 49)
+patch_sum_shares = top_share(sums).mean(1)
 
 shares = {
     "Adam, true labels": per_seed["adam"],
     "Adam, shuffled labels": per_seed["shuffled"],
     "SGD, true labels": per_seed["sgd"],
-    "random patch sums": patch_sums,
+    "random patch sums": patch_sum_shares,
     "random directions": random_directions,
 }
 for name, values in shares.items():
@@ -185,7 +201,7 @@ every("components 2 and 3, the two steps, pass the edge test", component_is_edge
 every("none of the other six of the first eight components passes the edge test",
       ~component_is_edge[[0, 3, 4, 5, 6, 7]], statistic="components that fail")  # fmt: skip
 for name, values in (("adam", per_seed["adam"]), ("shuffled", per_seed["shuffled"]),
-                     ("sgd", per_seed["sgd"]), ("sums", patch_sums), ("random", random_directions)):  # fmt: skip
+                     ("sgd", per_seed["sgd"]), ("sums", patch_sum_shares), ("random", random_directions)):  # fmt: skip
     glue(f"top_{name}", np.median(values), "{:.2f}")
 for name, a, b, paired, what in (
     (
@@ -198,14 +214,14 @@ for name, a, b, paired, what in (
     (
         "true_sums",
         per_seed["adam"],
-        patch_sums,
+        patch_sum_shares,
         False,
         "true-label changes minus random patch sums",
     ),
     (
         "shuffled_sums",
         per_seed["shuffled"],
-        patch_sums,
+        patch_sum_shares,
         False,
         "shuffled-label changes minus patch sums",
     ),
@@ -596,27 +612,6 @@ bound(
 # kernels. It is no null of the changes' kind -- nothing in it is trained,
 # or rescaled as Adam's steps are -- but it says how often each arm's
 # patches pass by themselves.
-
-
-import torch
-
-
-def patch_sums(images, rng, runs, terms=32, size=7):
-    """Random weighted sums of ``terms`` patches of the images, ``(runs, 8, size, size)``."""
-    pixels = images[:, 0]
-    touched = (
-        torch.nn.functional.avg_pool2d(pixels.abs()[:, None], size, stride=1)[:, 0] > 0
-    )
-    where = torch.nonzero(
-        touched
-    ).numpy()  # (image, row, column) of every patch not blank
-    picked = where[rng.integers(len(where), size=(runs, 8, terms))]
-    offsets = np.arange(size)
-    rows = picked[..., 1, None, None] + offsets[:, None]
-    columns = picked[..., 2, None, None] + offsets[None, :]
-    patches = pixels.numpy()[picked[..., 0, None, None], rows, columns]
-    weights = rng.standard_normal((runs, 8, terms))
-    return np.einsum("...b,...bij->...ij", weights, patches)
 
 
 reference_flags = {
