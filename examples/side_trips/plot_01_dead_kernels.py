@@ -118,7 +118,7 @@ else:
 # One run says little about how common they are, so the same test runs on
 # the hundred networks of :ref:`the seed study
 # <sphx_glr_auto_examples_beyond_plot_05_seeds.py>` (seeds 0 to 99, the usual
-# rate, 8 epochs instead of 20).
+# rate, |study_epochs| epochs instead of |main_epochs|).
 
 from cnnexplain.study import seed_study
 
@@ -154,14 +154,17 @@ glue(
 )
 glue("study_dead_high", rare.interval[1], "{:.1%}")
 glue("study_kernels", n_networks * len(dead.peak), "{:,}")
+glue("study_epochs", study.config["training"]["epochs"])
+glue("main_epochs", run.config["training"]["epochs"])
 # sphinx_gallery_end_ignore
 
 # %%
 # |study_dead_words|
-# (|study_kernels| kernels in all): at this rate, by the exact 95% interval,
-# at most |study_dead_high| of such networks have one. Dead kernels are a
-# side remark for this network, which is why this page comes after the
-# story.
+# (|study_kernels| kernels in all): at this rate, after |study_epochs|
+# epochs, by the exact 95% interval, at most |study_dead_high| of such
+# networks have one. Dead kernels are a side remark for this network, which
+# is why this page comes after the story. (A network trained longer may
+# lose more; this count does not say.)
 #
 # Provoking them: an experiment of our own
 # ----------------------------------------
@@ -169,7 +172,8 @@ glue("study_kernels", n_networks * len(dead.peak), "{:,}")
 # a reproduction: the same data, model and seed, trained with a learning
 # rate |lr_ratio| times larger (|lr_fast|, |lr_how|). Larger steps can push a
 # kernel's weights and bias so far that its output is negative on every
-# image, and the ReLU then cuts all of it.
+# image, and the ReLU then cuts all of it: the "dying ReLU", a known
+# failure of such networks :cite:p:`lu2020dying`.
 
 # The first of these rates at which a kernel dies: in some runs none dies at 0.03.
 LARGER_RATES = (0.03, 0.1)

@@ -174,7 +174,9 @@ else:
 # %%
 # |use_words|: in this run the most used map gets |use_ratio| times the
 # weight of the least used one. Before training, the random weights
-# already gave a ratio of |use_ratio_start|: unequal use needs no training.
+# already gave a ratio of |use_ratio_start|: some inequality is there before
+# any training (whether training adds to it, one run cannot say; and
+# "use" measures the slices' weights, not how large each map's values are).
 # Over these eight maps, the ranking by use after training has a rank
 # correlation of |use_rank_r| with the ranking at initialization (eight
 # kernels are few: by chance alone, a correlation of

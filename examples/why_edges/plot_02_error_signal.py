@@ -431,6 +431,7 @@ setting(
     expected=True,
 )
 glue("n_starts", n_starts)
+glue("n_batch", len(images))
 glue("received_min", table["received"].min(), "{:.0%}")
 glue("received_max", table["received"].max(), "{:.0%}")
 glue("after_min", table["after"].min(), "{:.0%}")
@@ -558,7 +559,9 @@ _ = glue("fair_words", fair_words)
 # sphinx_gallery_end_ignore
 
 # %%
-# At every one of the |n_starts| starts, only |received_min| to
+# On one batch of |n_batch| training images, the same for every start (so
+# the intervals below are over starts, with the images fixed), at every one
+# of the |n_starts| starts only |received_min| to
 # |received_max| of ``conv1``'s positions receive the error: never more than
 # a quarter, as max-pooling alone guarantees. The share of its weight that
 # lands on or next to the line ranges from |after_min| to |after_max|, under

@@ -352,6 +352,15 @@ glue(
     ),
 )
 glue(
+    "labels_lead",
+    grows_more.choose(
+        larger="The true labels make a difference elsewhere: in how strong the preferences become.",
+        smaller="The true labels make a difference elsewhere: in how strong the preferences become.",
+        cannot_tell="Whether the true labels make a difference elsewhere, in how strong the "
+        "preferences become, the study cannot tell.",
+    ),
+)
+glue(
     "grow_more_words",
     grows_more.choose(
         larger="more than with shuffled labels",
@@ -387,8 +396,7 @@ _ = glue(
 # correlation shows, then, is that training keeps much of a kernel's start;
 # the twins say that this happens with or without a task to learn.
 #
-# The true labels make a difference elsewhere: in how strong the
-# preferences become. The mean ``|index|`` of a kernel is |abs_before|
+# |labels_lead| The mean ``|index|`` of a kernel is |abs_before|
 # before training; after it, |abs_after| with the true labels and
 # |abs_shuffled| with shuffled ones. Run by run, the preferences
 # |grows_words| with the true labels, |grow_more_words| (median difference
@@ -831,8 +839,10 @@ _ = glue(
 # that signal passes back through the :term:`ReLU` only where the kernel
 # fired (:ref:`the second page
 # <sphx_glr_auto_examples_why_edges_plot_02_error_signal.py>`): the patches
-# that shape a kernel are among those it already responds to. But this
-# page measured a correlation, and its own control shows the correlation
+# that shape a kernel are among those it already responds to. That is a
+# mechanism, not a measurement: no run here changes the gating alone (a
+# leaky ReLU, or the swap trained with SGD instead of Adam's per-weight
+# steps, would). And this page measured a correlation, and its own control shows the correlation
 # without the task: trained on shuffled labels, the same starts and ends
 # are related too, a positive correlation in more runs than chance gives.
 # The intervention above moved the starts and measured where the

@@ -71,16 +71,39 @@ for i, ax in enumerate(axes):
     )
     ax.set_xticks([])
     ax.set_yticks([])
+
+
+def half_turn(pattern):
+    """Correlation of a 7x7 pattern with itself turned by 180 degrees: -1 odd (a step), +1 even."""
+    return np.corrcoef(pattern.ravel(), np.rot90(pattern, 2).ravel())[0, 1]
+
+
+def varies_across(pattern):
+    """'rows' if the pattern changes mostly from row to row (it lies horizontally), else 'columns'."""
+    down, across = (
+        np.abs(np.diff(pattern, axis=0)).sum(),
+        np.abs(np.diff(pattern, axis=1)).sum(),
+    )
+    return "rows" if down > across else "columns"
+
+
+shapes = components.reshape(-1, 7, 7)
 for i in range(8):
     print(
-        f"component {i + 1}: {carried[i]:5.1%} of the mean square, edge test: {component_is_edge[i]}"
+        f"component {i + 1}: {carried[i]:5.1%} of the mean square, edge test: "
+        f"{component_is_edge[i]}, half-turn correlation {half_turn(shapes[i]):+.2f}, "
+        f"one sign: {bool((shapes[i] > 0).all() or (shapes[i] < 0).all())}, "
+        f"changes across {varies_across(shapes[i])}"
     )
 
 # %%
-# The first component is a blob: the mean brightness of a patch. The second
-# and third are a horizontal and a vertical step, and they are the only two
-# of the first eight that pass the edge test; the fourth and fifth are a
-# horizontal and a vertical bar, the shape of a :term:`line detector`.
+# The names come from measurements, printed above. The first component has
+# one sign and is unchanged by a half turn: a blob, the mean brightness of
+# a patch. The second and third are odd (a half turn flips their sign), one
+# changing from row to row and one from column to column: a horizontal and
+# a vertical step, the only two of the first eight that pass the edge
+# test. The fourth and fifth are even, with both signs: a horizontal and a
+# vertical bar, the shape of a :term:`line detector`.
 # That sequence -- a blob, then first derivatives, then higher ones -- is
 # the one :cite:t:`baddeley1991statistical` found as the leading principal
 # components of photographs of natural scenes. Finding it on line images
@@ -196,6 +219,27 @@ glue("n_seeds", len(study))
 glue("n_top", TOP)
 glue("top_carried", carried[:TOP].sum(), "{:.0%}")
 setting("the first five components are the ones the text names", TOP, expected=5)
+one_sign = [bool((c > 0).all() or (c < 0).all()) for c in shapes[:TOP]]
+turns = [half_turn(c) for c in shapes[:TOP]]
+every(
+    "component 1 is a blob: one sign, and unchanged by a half turn (correlation above 0.9)",
+    [one_sign[0], turns[0] > 0.9],
+    statistic="conditions met: one sign; half-turn correlation above 0.9",
+)
+every(
+    "components 2 and 3 are steps, one horizontal and one vertical: odd under a half turn "
+    "(correlation below -0.9), the first changing across rows, the second across columns",
+    [turns[1] < -0.9, turns[2] < -0.9, varies_across(shapes[1]) == "rows",
+     varies_across(shapes[2]) == "columns"],
+    statistic="conditions met",
+)  # fmt: skip
+every(
+    "components 4 and 5 are bars, one horizontal and one vertical: both signs, even under a half "
+    "turn (correlation above 0.9), the first changing across rows, the second across columns",
+    [not one_sign[3], not one_sign[4], turns[3] > 0.9, turns[4] > 0.9,
+     varies_across(shapes[3]) == "rows", varies_across(shapes[4]) == "columns"],
+    statistic="conditions met",
+)  # fmt: skip
 every("components 2 and 3, the two steps, pass the edge test", component_is_edge[[1, 2]],
       statistic="components that pass")  # fmt: skip
 every("none of the other six of the first eight components passes the edge test",
@@ -412,7 +456,11 @@ _ = glue("edges_sentence", edges_vs_sums.choose(
 # If second moments are what make the changes edge-shaped, the Gaussian
 # twins should keep most of the edge-shaped changes the line images give
 # beyond chance (tested below: more than half of the excess over each arm's
-# own random patch sums), and the whitened images far fewer. The labels matter
+# own random patch sums). For the whitened images the account predicts
+# less: whitening flattens only the spectrum the classes share and leaves
+# each class's covariance different from the other's, so an account built
+# on the classes' second moments does not say they should lose the
+# edge-shaped changes; the arm shows what this one filter does. The labels matter
 # too, and the study already shows how: the shuffled twins train on the
 # very same images, so the same patch statistics, and fewer of their
 # changes are edge detectors (the
@@ -622,6 +670,8 @@ for arm, name in arms.items():
             cannot_tell="So whether the twins' changes pass more often than their own patches do "
             "by themselves, the study cannot tell",
         ))  # fmt: skip
+
+
 def excess_ratio(arm, resamples=10_000):
     """What an arm keeps of the line images' share of edge-shaped changes *above chance*.
 
@@ -630,10 +680,18 @@ def excess_ratio(arm, resamples=10_000):
     95% percentile interval, resampling seeds (a seed brings both of its
     trained runs, which vary together) and, apart, the runs of each reference.
     """
-    arm_share, line_share = edge_flags[arm].mean(axis=1), edge_flags["adam"].mean(axis=1)
-    arm_ref, line_ref = reference_flags[arm].mean(axis=1), reference_flags["adam"].mean(axis=1)
+    arm_share, line_share = (
+        edge_flags[arm].mean(axis=1),
+        edge_flags["adam"].mean(axis=1),
+    )
+    arm_ref, line_ref = (
+        reference_flags[arm].mean(axis=1),
+        reference_flags["adam"].mean(axis=1),
+    )
     rng = np.random.default_rng(2)
-    seeds, arm_runs, line_runs = (rng.integers(0, len(study), (resamples, len(study))) for _ in range(3))
+    seeds, arm_runs, line_runs = (
+        rng.integers(0, len(study), (resamples, len(study))) for _ in range(3)
+    )
     ratios = (arm_share[seeds].mean(1) - arm_ref[arm_runs].mean(1)) / (
         line_share[seeds].mean(1) - line_ref[line_runs].mean(1)
     )
@@ -647,7 +705,9 @@ def kept_words(arm, name, point, low, high):
     glue(f"{arm}_excess_low", low, "{:.0%}")
     glue(f"{arm}_excess_high", high, "{:.0%}")
     claim = f"of the line images' edge-shaped changes above chance, the {name} keep"
-    statistic = f"interval of the ratio of the excesses over own patch sums ({arm} / lines)"
+    statistic = (
+        f"interval of the ratio of the excesses over own patch sums ({arm} / lines)"
+    )
     if low > 0.5:
         bound(f"{claim} more than half: the whole interval lies above 50%", low, n=len(study),
               at_least=0.5, statistic="lower end of the " + statistic, fmt="{:.0%}")  # fmt: skip
@@ -752,24 +812,16 @@ _ = glue(
 #   with random labels: on our data, the changes lie along the patches'
 #   leading components far more than random directions do, as a random sum
 #   of patches does too (above); when the statistics are changed,
-#   |surr_gaussian_words|, while |surr_whitened_words|. What they
-#   describe is the energy profile of the filters, with an account derived
-#   for linear networks; our measure is a share of edge detectors, and the
-#   Gaussian twins are consistent with a second-order account for the true
-#   labels. They also find the first layer
-#   approaching a whitening of its input; by that account the whitened arm
-#   is expected too (input already white leaves a whitening layer little
-#   to do), so that arm is no separate support for it. The shuffled twins, on the same images,
-#   make fewer edge-shaped changes; whether that is because the classes'
-#   separate covariances matter, or because Adam's sign-like steps turn
-#   gradients that nearly cancel into steps of no particular shape, this
+#   |surr_gaussian_words|, while |surr_whitened_words|. Their own measure,
+#   the filter bank's energy profile, taken on our study (the next
+#   section): |cw_words|. They also find the first layer approaching a
+#   whitening of its input; by that account the whitened arm is expected
+#   too (input already white leaves a whitening layer little to do), so
+#   that arm is no separate support for it. Why the shuffled twins differ
+#   -- the classes' separate covariances, or Adam's sign-like steps turning
+#   gradients that nearly cancel into steps of no particular shape -- this
 #   study does not separate (a twin with the pooled covariance, or the
-#   shuffled labels trained with SGD, would). And they measure an energy
-#   profile, we a share of edge detectors after |n_epochs| epochs, when our
-#   shuffled twins classify |shuffled_train_acc| of their own shuffled
-#   training labels (below; how long their random-label networks trained,
-#   this page does not check). So "fewer" here is no contradiction of their
-#   finding: the two measure different things.
+#   shuffled labels trained with SGD, would).
 #   :cite:t:`linsker1986orientation` showed another
 #   route to oriented units, Hebbian learning on correlations alone in a
 #   layered network whose input has no structure; this page does not test
@@ -789,9 +841,10 @@ _ = glue(
 #   random labels, the principal components of the first-layer weights
 #   align with those of the data. Our measure is
 #   another -- how much of each change lies along the data's leading
-#   components -- and cannot test theirs: the shuffled twins' changes lie
-#   along them more than random directions do, but any sum of patches
-#   does so too. Beyond it,
+#   components -- and is no test of theirs (which could be computed from the
+#   shuffled twins' weights; this page does not): the shuffled twins'
+#   changes lie along them more than random directions do, but any sum of
+#   patches does so too. Beyond it,
 #   |shuffled_sums_sentence|, and |labels_sentence| -- findings of this
 #   site, not tests of theirs. Ours, after |n_epochs| epochs, classify
 #   |shuffled_train_acc| of their own shuffled training labels in the median
@@ -826,12 +879,107 @@ _ = glue(
 # - *Non-Gaussian statistics make localized receptive fields*
 #   :cite:p:`ingrosso2022emergence`: their result is about a fully
 #   connected layer, which must learn to look at a small region; a 7x7
-#   kernel is small by construction, so our data cannot test it, and the
-#   Gaussian twins above say nothing for or against it.
+#   kernel is small by construction, so this site does not test it (a fully
+#   connected first layer trained on our lines and on the Gaussian twins
+#   would), and the twins above say nothing for or against it.
 # - *Lazy training* :cite:p:`chizat2019lazy`: in that regime a network
 #   behaves like its linearization around its start -- its outputs change
 #   as the first-order expansion in the weights predicts -- and its weights
-#   hardly move. The next block tests the criterion itself.
+#   hardly move :cite:p:`jacot2018neural`. The last block tests the
+#   criterion itself.
+#
+# Chowers and Weiss's measure, on our data
+# ----------------------------------------
+# :cite:t:`chowers2023first` prove, for linear networks, that true and
+# random labels give the first layer the same energy profile in
+# expectation when the two classes' average patches are identical, and
+# they find it nearly so in large networks. Their measure can be taken on
+# our study directly: the share of the whole filter bank's energy (sum of
+# squared weights) that lies along the patches' first |n_top| principal
+# components, for the trained kernels with true labels and with shuffled
+# ones, from the same starts. First, their condition: the two classes'
+# average 7x7 patches (over every position of every training image).
+
+
+def average_patch(images, size=7):
+    """The mean of every ``size`` x ``size`` patch of every image, ``(size, size)``."""
+    mean_image = images[:, 0].numpy().mean(axis=0)
+    positions = mean_image.shape[0] - size + 1
+    return np.array(
+        [
+            [
+                mean_image[i : i + positions, j : j + positions].mean()
+                for j in range(size)
+            ]
+            for i in range(size)
+        ]
+    )
+
+
+mean_patches = {
+    name: average_patch(train_set.of_class(name).images) for name in train_set.classes
+}
+horizontal_mean, vertical_mean = mean_patches["horizontal"], mean_patches["vertical"]
+patch_gap = np.linalg.norm(horizontal_mean - vertical_mean) / np.linalg.norm(
+    (horizontal_mean + vertical_mean) / 2
+)
+print(f"the classes' average patches differ by {patch_gap:.1%} of their size")
+
+
+def bank_energy_share(weights):
+    """Share of a filter bank's energy along the first TOP components, per seed: ``(seeds, 8, 49) -> (seeds,)``."""
+    along = ((weights @ components[:TOP].T) ** 2).sum(axis=(1, 2))
+    return along / (weights**2).sum(axis=(1, 2))
+
+
+trained = {
+    arm: study.final_weight[:, study.arm(arm), :, 0].reshape(len(study), 8, 49)
+    for arm in ("adam", "shuffled")
+}
+profile = {"start": bank_energy_share(start)} | {
+    arm: bank_energy_share(w) for arm, w in trained.items()
+}
+for name, shares in profile.items():
+    print(f"{name:9s} median share of the bank's energy along the first {TOP} components: "
+          f"{np.median(shares):.2f}")  # fmt: skip
+
+# sphinx_gallery_start_ignore
+glue("cw_patch_gap", patch_gap, "{:.0%}")
+for name, shares in profile.items():
+    glue(f"cw_{name}", np.median(shares), "{:.2f}")
+cw_test = difference(
+    "in Chowers and Weiss's measure, the trained kernels' share of energy along the first five "
+    "components differs between true and shuffled labels, from the same starts: larger, smaller, "
+    "or the study cannot tell (the text says which)",
+    profile["adam"], profile["shuffled"], expect=OUTCOMES, paired=True, method="bootstrap",
+    fmt="{:+.2f}", statistic="mean paired difference of the share (true minus shuffled labels)",
+)  # fmt: skip
+glue("cw_diff", cw_test.value, "{:+.2f}")
+glue("cw_diff_low", cw_test.interval[0], "{:+.2f}")
+glue("cw_diff_high", cw_test.interval[1], "{:+.2f}")
+_ = glue("cw_words", cw_test.choose(
+    larger="the true labels put more of the bank's energy there than shuffled ones: at "
+    f"{int(study.config['training']['epochs'])} epochs, our networks depart from the equality "
+    "their linear analysis predicts",
+    smaller="the true labels put less of the bank's energy there than shuffled ones: at "
+    f"{int(study.config['training']['epochs'])} epochs, our networks depart from the equality "
+    "their linear analysis predicts",
+    cannot_tell="whether true or shuffled labels put more of the bank's energy there, the study "
+    "cannot tell, as their analysis predicts (a failure to detect, not a shown equality)",
+))  # fmt: skip
+# sphinx_gallery_end_ignore
+
+# %%
+# The classes' average patches differ by |cw_patch_gap| of their size,
+# close to the identity their condition asks for. Along the first
+# |n_top| components lies a median share of |cw_start| of the bank's energy
+# at the start, |cw_adam| after training with true labels and |cw_shuffled|
+# with shuffled ones. Seed by seed, true minus shuffled is |cw_diff| (95%
+# interval |cw_diff_low| to |cw_diff_high|): |cw_words|. Their analysis is
+# of linear networks trained long, and our shuffled twins fit only
+# |shuffled_train_acc| of their own shuffled labels after |n_epochs|
+# epochs, so this is a test of their prediction for networks like ours at
+# this point of training, not of their theorem.
 #
 # Lazy or not: the linearization test
 # -----------------------------------
