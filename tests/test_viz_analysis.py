@@ -115,6 +115,18 @@ def test_plot_best_templates_names_its_panels():
         viz.plot_best_templates(weights, name="")
 
 
+def test_plot_best_templates_can_say_only_how_each_edge_lies():
+    weights = torch.stack([PREWITT_X, PREWITT_Y, torch.zeros(3, 3)])
+    labels = [ax.get_xlabel() for ax in viz.plot_best_templates(weights).axes if ax.get_xlabel()]
+    assert "\u00b0" in labels[0]  # by default, the template: its kind, angle and polarity
+    fig = viz.plot_best_templates(weights, label="way")
+    labels = [ax.get_xlabel() for ax in fig.axes if ax.get_xlabel()]
+    assert [text.split("\n")[0] for text in labels] == ["vertical edge", "horizontal edge", "constant"]
+    assert all("\nr = " in text for text in labels)
+    with pytest.raises(ValueError, match="label"):
+        viz.plot_best_templates(weights, label="angle")
+
+
 def test_plot_best_templates_checks_its_inputs():
     weights = torch.stack([PREWITT_X, PREWITT_Y])
     fig = viz.plot_best_templates(weights)  # the match is computed

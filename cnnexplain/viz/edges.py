@@ -37,11 +37,17 @@ from ._style import (
 __all__ = ["plot_best_templates", "plot_edge_match", "plot_edge_templates"]
 
 
-def _match_label(match: EdgeMatch, k: int) -> str:
-    """The best template of kernel ``k``: ``prewitt 45° +``, or ``constant``."""
+# What plot_best_templates writes under each template, besides its score.
+_TEMPLATE_LABELS = ("template", "way")
+
+
+def _match_label(match: EdgeMatch, k: int, label: str = "template") -> str:
+    """The best template of kernel ``k``: ``prewitt 45° +`` (or, by ``way``, ``diagonal edge``), or ``constant``."""
     polarity = int(match.polarity[k])
     if polarity == 0:
         return "constant"
+    if label == "way":
+        return f"{match.way()[k]} edge"
     sign = "+" if polarity > 0 else "\u2212"
     return f"{match.kind[k]} {float(match.angle[k]):.0f}\u00b0 {sign}"
 
@@ -129,6 +135,7 @@ def plot_best_templates(
     *,
     ncols: int | None = None,
     name: str = "kernel",
+    label: str = "template",
     fig: FigureBase | None = None,
 ) -> Figure:
     """Show each kernel above the edge template that fits it best.
@@ -149,6 +156,13 @@ def plot_best_templates(
     name : str, default "kernel"
         What the panels call each of ``weights``: ``"change"`` titles them
         ``change 0``, ``change 1``, ... when they are what training added.
+    label : {"template", "way"}, default "template"
+        What is written under each template, above its score: the
+        template itself (its kind, angle and polarity, ``sobel 135° +``),
+        or only the way its edge lies, in words (``vertical edge``,
+        ``horizontal edge`` or ``diagonal edge``, by
+        :meth:`~cnnexplain.analysis.EdgeMatch.way`), for readers who have
+        not met the templates' kinds and angles.
     fig : Figure or SubFigure, optional
         Where to draw; a new figure by default.
 
@@ -156,8 +170,8 @@ def plot_best_templates(
     -------
     matplotlib.figure.Figure
         For each kernel ``k``, panels ``{name} k`` and ``template k``, the
-        latter labelled with the template's kind, angle, polarity and score
-        ``r``; one colour bar.
+        latter labelled as ``label`` says and with its score ``r``; one
+        colour bar.
 
     Raises
     ------
@@ -179,6 +193,7 @@ def plot_best_templates(
     instance_of("match", match, EdgeMatch, "an EdgeMatch from edge_match")
     if not isinstance(name, str) or not name.strip():
         raise TypeError(f"name must be a non-empty str such as 'change', got {name!r}")
+    label = check_choice("label", label, _TEMPLATE_LABELS)
     n = w.shape[0]
     if match.score.shape != (n,) or tuple(match.kernel_size) != w.shape[1:]:
         raise ValueError(
@@ -206,7 +221,7 @@ def plot_best_templates(
         tops, bottoms = panel_rows(container, cols, kernels, templates)  # kernel k above template k
         for k, ax in enumerate(bottoms):
             ax.set_xlabel(
-                f"{_match_label(match, k)}\nr = {float(match.score[k]):.2f}", fontsize=9, labelpad=2
+                f"{_match_label(match, k, label)}\nr = {float(match.score[k]):.2f}", fontsize=9, labelpad=2
             )
         colorbar(container, tops[0].images[0], tops + bottoms, label="weight", shrink=0.9, aspect=25)
     return container.figure

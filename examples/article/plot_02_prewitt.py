@@ -3,36 +3,30 @@ The Prewitt operator: an edge detector made by hand
 ===================================================
 
 You will see two tiny grids of numbers, designed by hand decades ago, slide
-over our line images and light up on their edges -- and tell the two classes
+over our line images, light up on their edges, and tell the two classes
 apart with no learning at all. They are what the article hoped a network
-would rediscover, so they are the yardstick of every later page.
+would rediscover: the yardstick of every later page.
 
-The :term:`Prewitt operator` :cite:p:`prewitt1970object` is a pair of 3x3 :term:`kernels <kernel>` that
-measure how fast brightness changes from left to right (``Gx``) and from top
-to bottom (``Gy``). Slide one over an image, multiplying and summing at
-every position (a :term:`convolution`), and it lights up where the image has
-an :term:`edge` of its orientation.
+The :term:`Prewitt operator` :cite:p:`prewitt1970object` is a pair of 3x3
+:term:`kernels <kernel>`: ``Gx`` measures how fast brightness changes from
+left to right, ``Gy`` from top to bottom. Sliding one over an image,
+multiplying and summing at every position, is a :term:`convolution`.
 """
 
 # %%
 # The two kernels
 # ---------------
 # ``Gx`` has a column of -1 on the left, zeros in the middle and +1 on the
-# right: it answers "right minus left". ``Gy`` is its transpose and answers
-# "below minus above". The zero middle column (or row) means the pixel under
-# the kernel's centre does not count at all -- only the difference between
-# its neighbours does.
-#
-# A word on signs: the "convolution" of deep-learning libraries, and of
-# :func:`cnnexplain.edges.convolve`, does not flip the kernel (it is a
-# :term:`cross-correlation`). The constants are written for that convention,
-# so a positive response means "brighter on the +1 side".
+# right: it answers "right minus left", and the pixel under its centre does
+# not count. ``Gy`` is its transpose: "below minus above".
 
 import numpy as np
 
 from cnnexplain import make_lines, viz
 from cnnexplain.edges import PREWITT_X, PREWITT_Y, convolve
 
+# convolve, like the "convolution" of deep-learning libraries, does not flip the kernel
+# (a cross-correlation): a positive response means "brighter on the +1 side".
 print("Gx =\n", PREWITT_X.numpy())
 print("Gy =\n", PREWITT_Y.numpy())
 
@@ -60,12 +54,11 @@ setting(
 # %%
 # Gx on a vertical line
 # ---------------------
-# A vertical line has two vertical edges: dark-to-bright on its left side and
-# bright-to-dark on its right side. On a line three pixels thick that does
-# not touch the image's border, ``Gx`` answers with a positive stripe on the
-# left side and a negative stripe on the right side; on the line's middle
-# column, and far from the line, it answers zero. Its output, one number per
-# position, is a :term:`feature map`.
+# A vertical line has two :term:`edges <edge>`: dark to bright on its left
+# side, bright to dark on its right. ``Gx`` answers with a positive stripe on
+# the left edge, a negative one on the right edge, and zero elsewhere, even
+# on the line's middle column. Its output, one number per position, is a
+# :term:`feature map`.
 
 data = make_lines(n_per_class=600, seed=0)
 vertical = data.of_class("vertical")
@@ -125,10 +118,9 @@ every(
 # %%
 # Sliding the kernel
 # ------------------
-# This is what "convolving" means, one position at a time. The animation
-# zooms on an 8x12 window of the image around the top of the line: at each
-# step the 3x3 window is multiplied by ``Gx`` and summed into one pixel of the
-# output. Use the player's buttons to step through it.
+# The animation zooms on an 8x12 window around the top of the line: at each
+# step, the 3x3 patch under ``Gx`` is multiplied by it and summed into one
+# pixel of the output. Step through it with the player.
 
 window_top = top - 2
 window_left = first - 5
@@ -155,10 +147,10 @@ every(
 # %%
 # Gy on the same line
 # -------------------
-# ``Gy`` looks for horizontal edges. On a vertical line it only finds the two
-# short ends of the line: a short positive (red) bar at the top end, where
-# the image turns from dark to bright going down, and a negative (blue) one
-# at the bottom end. Along the line's length it answers zero.
+# ``Gy`` looks for horizontal edges. On a vertical line it finds only the two
+# ends: a short positive (red) bar at the top end, where the image turns
+# from dark to bright going down, a negative (blue) one at the bottom end,
+# and zero along the line.
 
 fig = viz.plot_convolution(
     image, PREWITT_Y, titles=("a vertical line", "Gy", "response")
@@ -191,11 +183,10 @@ every(
 # %%
 # How much each kernel answers, class by class
 # --------------------------------------------
-# Averaging the size of the response (its absolute value) over the whole
-# image gives one number per kernel and image. On all |n_images| images,
-# ``Gx`` answers vertical lines
-# |gx_ratio| times more than horizontal ones, and ``Gy`` answers horizontal
-# lines |gy_ratio| times more than vertical ones.
+# Averaging the size of the response over the whole image gives one number
+# per kernel and image. On all |n_images| images, ``Gx`` answers vertical
+# lines |gx_ratio| times more than horizontal ones, and ``Gy`` answers
+# horizontal lines |gy_ratio| times more than vertical ones.
 
 
 def energy(images, kernel):
@@ -239,8 +230,8 @@ bound(
 # %%
 # A classifier with no learning at all
 # ------------------------------------
-# Call an image "vertical" when ``Gx`` answers more than ``Gy``. This rule,
-# with no parameter fitted to anything, classifies the data set as follows.
+# Call an image "vertical" when ``Gx`` answers more than ``Gy``: a rule with
+# nothing fitted to the data.
 
 pred_vertical = energy(data.images, PREWITT_X) > energy(data.images, PREWITT_Y)
 is_vertical = (data.labels == data.classes.index("vertical")).numpy()
@@ -260,19 +251,17 @@ bound(
 # sphinx_gallery_end_ignore
 
 # %%
-# The rule is right for |prewitt_accuracy| of the images. So the task is
-# solved by two :term:`edge detectors <edge detector>` and a comparison.
+# The rule is right for |prewitt_accuracy| of the images: two :term:`edge
+# detectors <edge detector>` and a comparison solve the task.
 #
-# Edges are not the only pattern that would do. A kernel with a band of
-# positive weights as wide as a line, between two bands of negative ones,
-# answers the *line itself*, most strongly when it lies right on it, instead
-# of its two sides: a :term:`line detector`. Unlike ``Gx``, it looks the same
-# turned by half a turn. Keep both patterns in mind: the
-# network's kernels may show either, both or neither.
+# Edges are not the only pattern that would do. A band of positive weights as
+# wide as a line, between two negative bands, answers the *line itself*
+# rather than its two sides: a :term:`line detector`. Unlike ``Gx``, it looks
+# the same turned by half a turn. The network's kernels may show either,
+# both or neither.
 #
-# The next pages ask whether a :term:`CNN`, given only the images and their
-# labels, finds something similar on its own: first, on the
-# :doc:`warm-up <plot_02b_warmup>`, whether one kernel can learn ``Gx`` when
-# we show it the answer.
+# Does a :term:`CNN`, given only the images and their labels, find something
+# similar on its own? First, the :doc:`warm-up <plot_02b_warmup>` asks
+# whether one kernel can learn ``Gx`` when we show it the answer.
 
 # sphinx_gallery_thumbnail_number = 1

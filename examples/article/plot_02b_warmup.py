@@ -2,22 +2,20 @@
 Warm-up: learning a kernel whose answer is known
 ================================================
 
-Here one 3x3 :term:`kernel` starts as random numbers and becomes the Prewitt
-kernel ``Gx`` of the previous page, in |n_steps| small steps of
-:term:`gradient descent`, reaching a :term:`correlation` of |corr_final|
-with it. It shows, on a case where we know the answer, that a kernel *can*
-be learned from examples; the pages after this one ask what a network
-learns when nobody knows the answer.
+Here one 3x3 :term:`kernel` starts as random numbers and, in |n_steps|
+small steps of :term:`gradient descent`, becomes the Prewitt kernel ``Gx``
+of the previous page. Where we know the answer, it shows that a kernel
+*can* be learned from examples; the next pages ask what a network learns
+when nobody knows the answer.
 """
 
 # %%
 # The task: copy what Gx does
 # ---------------------------
 # We give the kernel line images and, for each image, the answer we want:
-# the map that the Prewitt kernel ``Gx`` makes of it (its :term:`feature
-# map`). The kernel's job is to make the same maps. This is a regression,
-# not a classification: no classes, just a target map for every image. A
-# couple of hundred images are plenty for nine numbers.
+# the map that ``Gx`` makes of it (its :term:`feature map`). The kernel must
+# learn to make the same maps: no classes here, just a target map for every
+# image.
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -45,9 +43,8 @@ print("images:", tuple(images.shape), "| target maps:", tuple(targets.shape))
 # The kernel, at random
 # ---------------------
 # A convolutional layer with one 3x3 kernel and no :term:`bias` is exactly
-# one kernel sliding over the image, as on the previous page. PyTorch fills
-# it with random :term:`weights <weight>`; the :term:`seed` makes them the
-# same on every run.
+# one kernel sliding over the image. PyTorch fills it with random
+# :term:`weights <weight>`; the :term:`seed` makes them the same on every run.
 
 torch.manual_seed(default_seed())  # 0, unless CNNEXPLAIN_SEED says otherwise
 layer = nn.Conv2d(1, 1, kernel_size=3, bias=False)
@@ -62,19 +59,17 @@ def correlation_with_gx(kernel):
 # %%
 # Learning, step by step
 # ----------------------
-# Each step measures how far the kernel's maps are from the targets with the
-# :term:`mean squared error` (the :term:`loss`), computes by
-# :term:`back-propagation` (``loss.backward()``) the :term:`gradient`, how
-# the loss changes with each of the nine weights, and moves every weight a
-# little against its gradient. The step is written out below; it is
-# :term:`SGD` with :term:`momentum`, the rule of
-# ``torch.optim.SGD(layer.parameters(), lr=10.0, momentum=0.9)``: each step
-# also repeats nine tenths of the step before, so that the weights keep
-# moving where the gradient is small but steady. The :term:`learning rate`
-# looks large because the loss is an average over every pixel, and most
-# pixels are black.
+# Each step measures how far the kernel's maps are from the targets (the
+# :term:`mean squared error`, our :term:`loss`), computes by
+# :term:`back-propagation` the :term:`gradient` -- how the loss changes with
+# each of the nine weights -- and moves every weight a little against it.
+# Each step also repeats nine tenths of the step before (:term:`momentum`),
+# so that the weights keep moving where the gradient is small but steady.
 
 weight = layer.weight  # the nine numbers to learn, shape (1, 1, 3, 3)
+# The rule of torch.optim.SGD(layer.parameters(), lr=10.0, momentum=0.9), written out.
+# The learning rate looks large because the loss is an average over every pixel, and
+# most pixels are black.
 learning_rate, momentum = 10.0, 0.9
 step = torch.zeros_like(weight)  # the last step taken
 kernels = [weight.detach()[0, 0].numpy().copy()]  # the kernel before each step
@@ -91,7 +86,6 @@ for _ in range(60):
 
 learned = kernels[-1]
 print("learned kernel:\n", learned.round(2))
-print("Gx:\n", PREWITT_X.numpy())
 
 # sphinx_gallery_start_ignore
 # The numbers the text of this page quotes (glue) and its claims, see
@@ -108,6 +102,7 @@ margins = declare_margins(
     # The prose draws the loss on a logarithmic scale because it falls by a
     # factor of a hundred or more, two decades: what that reason needs.
     log_scale=100.0,
+    zigzag=5,  # "zig-zags": the loss rises at five of the steps or more
 )
 
 n_steps = glue("n_steps", len(losses))
@@ -160,6 +155,18 @@ bound(
     fmt="{:,.0f}",
 )
 glue("corr_start", corr[0], "{:+.2f}")
+glue("match", margins["match"], "{:.2f}")
+# "It zig-zags on the way down": the loss rises from one step to the next at five steps or
+# more (over 300 random starts it rose at 24 to 31 of the 59 steps).
+rises = glue("n_rises", int((np.diff(losses) > 0).sum()))
+bound(
+    "the loss zig-zags on its way down: it rises from one step to the next at five steps or more",
+    rises,
+    n=len(losses) - 1,
+    at_least="zigzag",
+    statistic="steps after which the loss is higher than before",
+    fmt="{:.0f}",
+)
 bound(
     "after the steps, the learned kernel correlates with Gx at 0.99 or more",
     corr_final,
@@ -202,13 +209,45 @@ setting(
 # sphinx_gallery_end_ignore
 
 # %%
+# How alike are two kernels?
+# --------------------------
+# To follow the kernel, we need one number for how much it looks like
+# ``Gx``: the :term:`correlation` of their nine weights. It is +1 when the
+# weights of one rise and fall exactly with the other's, whatever their
+# scale, near 0 when they are unrelated, and -1 for ``Gx`` with its signs
+# flipped. Below, the random start and the learned kernel, each beside
+# ``Gx``.
+
+
+def as_text(value):
+    """A weight as its cell shows it: +1, 0 or -1 for Gx, two decimals otherwise."""
+    if value == round(value):
+        return f"{value:+.0f}" if value else "0"
+    return f"{round(value, 2) + 0.0:+.2f}"  # + 0.0: never "-0.00"
+
+
+fig = plt.figure(figsize=(8.0, 2.5), layout="constrained")
+pairs = {"the random start": kernels[0], f"after {len(losses)} steps": learned}
+limit = max(np.abs(learned).max(), 1.0)
+for subfig, (name, kernel) in zip(fig.subfigures(1, 2, wspace=0.04), pairs.items()):
+    subfig.set_facecolor("0.93")  # a grey card around each pair
+    subfig.suptitle(f"correlation r = {correlation_with_gx(kernel):+.2f}")
+    for ax, weights, title in zip(
+        subfig.subplots(1, 2), (kernel, PREWITT_X.numpy()), (name, "Gx")
+    ):
+        ax.imshow(weights, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(title)
+        ax.set_axis_off()
+        for (i, j), value in np.ndenumerate(weights):
+            color = "white" if abs(value) > 0.6 * limit else "black"
+            ax.text(j, i, as_text(value), ha="center", va="center", color=color)
+
+# %%
 # Watching it converge
 # --------------------
-# Each frame shows, after a number of steps: the kernel being learned and
-# ``Gx`` (red positive, blue negative, the weights written in), then what
-# each makes of one vertical line, zoomed on the line's top end: ``Gx``
-# answers with a positive stripe on the line's left edge and a negative one
-# on its right edge. Step through it with the player.
+# Each frame shows the kernel after a number of steps beside ``Gx``, and
+# what each makes of one vertical line, zoomed on its top end. Step through
+# it with the player.
 
 
 def top_left(image):
@@ -274,16 +313,12 @@ setting(
 # %%
 # The loss, and the match with Gx
 # -------------------------------
-# Left, the loss after each number of steps, on a logarithmic scale because
-# it falls by a factor of |loss_ratio| in all. It zig-zags on the way down,
-# as weights do that overshoot the best values and swing back, which
-# momentum can cause (this page does not run the fit without momentum to
-# show that it does here).
-# Right, the correlation of the nine
-# weights with those of ``Gx``: it starts at |corr_start|, stays above 0.99
-# from step |first_99| on, and ends at |corr_final|. The pattern of ``Gx``
-# |pattern_words|; the later steps refine the weights, and the loss still falls
-# |late_ratio| times after the correlation passed 0.99.
+# Left, the loss, on a logarithmic scale: it falls by a factor of
+# |loss_ratio|, zig-zagging as the weights overshoot and swing back. Right,
+# the correlation with ``Gx``: from |corr_start|, it stays above |match|
+# from step |first_99| on and ends at |corr_final|. The pattern of ``Gx``
+# |pattern_words|; the later steps refine the weights, and the loss still
+# falls |late_ratio| times after that.
 
 with torch.no_grad():
     loss_after = ((layer(images) - targets) ** 2).mean().item()
@@ -302,28 +337,26 @@ ax_corr.legend(loc="lower right")
 # %%
 # After |n_steps| steps every learned weight is within |largest_gap| of the
 # -1, 0 or +1 of ``Gx``: gradient descent found the hand-made :term:`edge
-# detector`,
-# because the targets pinned it down. Only one kernel makes exactly Gx's maps
-# of these images, so the smallest possible loss has one answer, and it is
-# ``Gx``.
+# detector`, because the targets pinned it down. Only one kernel makes
+# exactly the maps of ``Gx`` from these images, so the best possible kernel
+# is ``Gx`` itself.
 #
 # When the answer is not given
 # ----------------------------
-# Here the kernel was told, pixel by pixel, what to output. The network of
-# the next pages is told much less: only whether each image is a horizontal
-# or a vertical line. Many different kernels then lead to the right class.
-# The :ref:`seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`, a
-# page further on, trains |/auto_examples/beyond/plot_05_seeds:n_runs|
-# networks that differ only in their training seed, which sets the initial
-# weights, the order of the batches and the dropout masks:
-# |/auto_examples/beyond/plot_05_seeds:n_perfect| of them end their
-# |/auto_examples/beyond/plot_05_seeds:n_epochs| epochs with every test
-# image right, each run with different kernels. So what the network learns
-# is no longer fixed by the task: it depends on the seed, which sets where
-# its kernels start, in which order the images come and which units
-# dropout silences, all together (the seed study does not separate how
-# much each of them matters). The next pages, and the
-# section :ref:`Why edges? <why-edges-gallery>`, show what it finds
-# instead.
+# The network of the next pages is told much less: only whether each image
+# is a horizontal or a vertical line. Many different kernels then lead to
+# the right class, and which ones a network finds depends on its random
+# seed, not only on the task. The next pages show what it finds.
+#
+# .. evidence:: How sure: many kernels solve the task
+#
+#    The :ref:`seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`
+#    trains |/auto_examples/beyond/plot_05_seeds:n_runs| networks that
+#    differ only in their training seed, which sets the initial weights, the
+#    order of the batches and the dropout masks:
+#    |/auto_examples/beyond/plot_05_seeds:n_perfect| of them end their
+#    |/auto_examples/beyond/plot_05_seeds:n_epochs| epochs with every test
+#    image right, each with different kernels. The study does not separate
+#    how much the start, the order and the dropout each matter.
 
 # sphinx_gallery_thumbnail_number = 1
