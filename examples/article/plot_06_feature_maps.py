@@ -4,35 +4,34 @@ What two kernels detect, before and after training
 
 You will see two first-layer :term:`kernels <kernel>` at work on a
 horizontal and a vertical line, through the :term:`ReLU` and the
-:term:`max-pooling`, once with their random initial weights and once
-trained. What a kernel does to an image tells more than its
-weights: it shows whether training made it answer one kind of line more than
-the other.
-
-The article chose its two kernels by eye. Here the choice is a rule: the
-horizontal kernel and the vertical kernel of :ref:`the cast <kernel-cast>`
-of the training page, which every page of the story follows.
+:term:`max-pooling`, once with their random starting weights and once
+trained. What a kernel does to an image can tell more than its weights:
+whether training made it answer one kind of line more than the other.
 """
 
 # %%
-# Choosing the kernels by a rule
-# ------------------------------
-# For every kernel, take its output after the ReLU (``relu1``),
-# average it over all images of each class in the :term:`training set`, and
-# compare the two means with a :term:`selectivity index`
+# Which lines does a kernel prefer?
+# ---------------------------------
+# A kernel's :term:`selectivity index` compares its mean output after the
+# ReLU on the horizontal and on the vertical lines of the :term:`training
+# set`: +1 if it fires only on horizontal lines, -1 only on vertical ones, 0
+# for no preference. This page follows two kernels of :ref:`the cast
+# <kernel-cast>` of the training page: the horizontal kernel, kernel
+# |k_horizontal|, and the vertical kernel, kernel |k_vertical|.
 #
-#     index = (mean on horizontal - mean on vertical) / (mean on horizontal + mean on vertical)
+# .. evidence:: How they were chosen
 #
-# which runs from -1 (fires only on vertical lines) to +1 (only on horizontal
-# ones); 0 means no preference. :func:`~cnnexplain.analysis.selectivity`
-# measures it. The two kernels are the entries of :ref:`the cast
-# <kernel-cast>` of the training page, by its rule
-# (:func:`~cnnexplain.analysis.cast`): "the horizontal kernel" is, among the
-# kernels that pass the edge test (trained, or what training added) and
-# clearly prefer horizontal lines, the one that prefers them most -- or, when
-# no kernel does both, the one that prefers them most; "the vertical kernel"
-# likewise. The choice is made on the training images, by the trained
-# network; the images shown below are from the :term:`test set`.
+#    The index is (mean on horizontal - mean on vertical) / (mean on
+#    horizontal + mean on vertical), measured by
+#    :func:`~cnnexplain.analysis.selectivity`. The cast's rule
+#    (:func:`~cnnexplain.analysis.cast`) picks as the horizontal kernel,
+#    among the kernels that pass the edge test (as trained, or in what
+#    training added) and clearly prefer horizontal lines, the one that
+#    prefers them most; when no kernel does both, the one that prefers them
+#    most. Here the horizontal kernel is kernel |k_horizontal|: |pick_h_why|.
+#    The vertical kernel, likewise, is kernel |k_vertical|: |pick_v_why|. The
+#    choice is made on the training images; the images shown below are from
+#    the :term:`test set`.
 
 import torch
 
@@ -269,35 +268,33 @@ for name, (k, sign) in picks.items():
 # Were they blank before training?
 # --------------------------------
 # |blank_answer| In this run, |n_lean_init| of the eight random kernels
-# already leaned towards one class at initialization, and |leaned_picks|
-# before training. (An index counts as
-# a lean, and a change of index as a change, beyond |clear_cut|: the site's
-# cut for a :term:`clear preference`. Measured on the training images instead
-# of the test images, a kernel's index moves by at most |index_noise_before|
-# before training and |index_noise_after| after it here -- one train/test
-# difference per kernel of one run, not the index's noise, which over the
-# seed study's 800 kernels reaches
-# |/auto_examples/beyond/plot_05_seeds:noise_init| before training and
-# |/auto_examples/beyond/plot_05_seeds:noise_max| after: |noise_words|.)
+# already leaned towards one class before training -- an index beyond
+# |clear_cut|, the site's cut for a :term:`clear preference` -- and
+# |leaned_picks|. A change of index counts when it is beyond the cut too.
 #
-# - the vertical kernel, kernel |k_vertical| (|pick_v_why|), went from an
-#   index of |vertical_before| before training to |vertical_after| after:
-#   |vertical_trend|;
-# - the horizontal kernel, kernel |k_horizontal| (|pick_h_why|), went from
-#   |horizontal_before| to |horizontal_after|: |horizontal_trend|.
+# - The vertical kernel went from an index of |vertical_before| before
+#   training to |vertical_after| after: |vertical_trend|.
+# - The horizontal kernel went from |horizontal_before| to
+#   |horizontal_after|: |horizontal_trend|.
 #
-# Among all eight kernels, |reversed_phrase|.
+# .. evidence:: How sure: the index's noise
+#
+#    Measured on the training images instead of the test images, a kernel's
+#    index moves by at most |index_noise_before| before training and
+#    |index_noise_after| after it here: one difference per kernel of one run,
+#    not the index's noise, which over the seed study's kernels reaches
+#    |/auto_examples/beyond/plot_05_seeds:noise_init| before training and
+#    |/auto_examples/beyond/plot_05_seeds:noise_max| after: |noise_words|.
+#    Among all eight kernels, |reversed_phrase|.
 
 # %%
 # Convolution, ReLU, pooling
 # --------------------------
 # Rows: the two kernels, before and after training. Columns: for a held-out
-# horizontal line and a held-out vertical line, the kernel's raw output
-# (its :term:`feature map`, ``conv1``, signed: blue-white-red around zero),
-# after the ReLU (negative values cut to zero) and after 2x2
-# max-pooling. The signed maps share one
-# colour scale, the non-negative ones another, over the whole figure: the
-# same colour means the same value before and after training.
+# horizontal line and a held-out vertical line, the kernel's output (its
+# :term:`feature map`, red positive, blue negative), after the ReLU
+# (negative values cut to zero) and after 2x2 max-pooling. The same colour
+# means the same value before and after training.
 
 images = torch.stack(
     [test_set.of_class("horizontal").images[0], test_set.of_class("vertical").images[0]]
@@ -310,10 +307,7 @@ fig = viz.plot_feature_maps(
     image_names=["horizontal line", "vertical line"],
 )
 
-# %%
-# The numbers behind the figure: the strongest pooled activation of each
-# kernel on each image.
-
+# The numbers behind the figure: the strongest pooled output of each kernel on each image.
 pooled_before = activations(before, images, layers=["pool1"])["pool1"].amax(dim=(2, 3))
 pooled_after = activations(after, images, layers=["pool1"])["pool1"].amax(dim=(2, 3))
 print("largest pool1 output on the horizontal line and on the vertical line:")
@@ -416,34 +410,33 @@ for name, (k, _, _) in own.items():
 # sphinx_gallery_end_ignore
 
 # %%
-# After training, |own_verdict|: the vertical kernel reaches |vertical_after_own| on the vertical
-# line against |vertical_after_other| on the horizontal one, the horizontal
-# kernel |horizontal_after_own| on its line against |horizontal_after_other|.
-# Before training, the vertical kernel reached |vertical_before_own| on the
-# vertical line and |vertical_before_other| on the horizontal one, the
-# horizontal kernel |horizontal_before_own| on its line and
-# |horizontal_before_other| on the other: |grew_verdict|. Its answer to the
-# other line changed too, so a stronger answer on one line is not, by
-# itself, a stronger preference; the selectivity index above measures that.
-# (A kernel is picked on its mean answer to all the training images; one
-# line, measured by its strongest pooled output, can go against it.) See it live in the explorer: the vertical kernel,
-# kernel |k_vertical|, on the sample *vertical 1* at |live_vertical_start|_ or
-# |live_vertical_end|_; the horizontal kernel, kernel |k_horizontal|, on the
-# sample *horizontal 1* at |live_horizontal_start|_ or |live_horizontal_end|_.
+# After training, by the strongest pooled output, |own_verdict|;
+# |grew_verdict|. See it live in the explorer: the vertical kernel on the
+# sample *vertical 1* at |live_vertical_start|_ or |live_vertical_end|_, the
+# horizontal kernel on the sample *horizontal 1* at |live_horizontal_start|_
+# or |live_horizontal_end|_.
+#
+# .. evidence:: How sure: the peaks, and what they do not show
+#
+#    After training, the vertical kernel reaches |vertical_after_own| on the
+#    vertical line against |vertical_after_other| on the horizontal one, the
+#    horizontal kernel |horizontal_after_own| on its line against
+#    |horizontal_after_other|. Before training, the vertical kernel reached
+#    |vertical_before_own| and |vertical_before_other|, the horizontal kernel
+#    |horizontal_before_own| and |horizontal_before_other|. A kernel's answer
+#    to the other line changed too, so a stronger answer on one line is not,
+#    by itself, a stronger preference: the selectivity index weighs both. And
+#    a kernel is picked on its mean answer to all the training images; one
+#    line, by its peak, can go against it.
 
 # %%
 # Do they look like edge detectors?
 # ---------------------------------
-# Here are all eight trained kernels. Whether a kernel "looks like a
-# Prewitt kernel" is not judged by eye on this site:
-# :func:`~cnnexplain.analysis.edge_match` correlates it with :term:`edge
-# templates <edge template>` at every orientation (its :term:`edge-match
-# score`): how much it *resembles* one. Whether it *is* an :term:`edge
-# detector` is the site's one definition,
-# :func:`~cnnexplain.analysis.is_edge_detector`, which
-# :ref:`the edge-match page <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`
-# sets out and tests on kernels whose answer is known: one oriented edge
-# explains the kernel well, with no smooth pattern and no line beside it.
+# Here are all eight trained kernels. As on the :doc:`previous page
+# <plot_05_init_vs_trained>`, whether a kernel looks like an edge is
+# measured, not judged by eye: its :term:`edge-match score` says how much it
+# resembles an edge template, and the site's edge test whether it *is* an
+# :term:`edge detector`.
 
 fig = viz.plot_kernels(
     run.history, layer="conv1", step=-1, title="conv1 kernels after training"
@@ -453,13 +446,13 @@ match = edge_match(after, "conv1")
 is_edge = is_edge_detector(after.conv1.weight[:, 0])  # one verdict per kernel
 for k, name in ((k_vertical, "vertical kernel"), (k_horizontal, "horizontal kernel")):
     print(f"{name} (kernel {k}): edge score {match.score[k]:.2f},", end=" ")
-    print(f"best template at {match.angle[k]:.0f} degrees,", end=" ")
+    print(f"best template: a {match.way()[k]} edge,", end=" ")
     print("an edge detector" if is_edge[k] else "not an edge detector")
 
 # sphinx_gallery_start_ignore
 for name, (k, _) in picks.items():
     glue(f"{name}_score", match.score[k], "{:.2f}")
-    glue(f"{name}_angle", match.angle[k], "{:.0f}")
+    glue(f"{name}_way", match.way()[k])
 edges = [name for name, (k, _) in picks.items() if is_edge[k]]
 glue(
     "edge_verdict",
@@ -491,20 +484,19 @@ plain = [
 # by the run: in one run both kernels were edge detectors.
 if plain:
     plain_note = (
-        "In this run, preferring one orientation of lines, which the selectivity index measures, "
-        f"comes without the shape of an edge operator by the edge test: the {' and the '.join(plain)} "
+        f"In this run, the {' and the '.join(plain)} "
         + (
             "kernel clearly prefers its"
             if len(plain) == 1
             else "kernels clearly prefer their"
         )
         + " lines although neither the trained kernel nor what training added to it passes the "
-        "edge test (which, in noise as strong as a kernel's random start, misses many edges)."
+        "edge test: firing and shape are two questions."
     )
 else:
     plain_note = (
-        "In this run, each kernel that clearly prefers its lines has the shape of an edge operator "
-        "by the edge test, in its trained weights or in what training added to them."
+        "In this run, each kernel that clearly prefers its lines passes the edge test, as "
+        "trained or in what training added to it."
     )
 glue("plain_note", plain_note)
 # The claim the note makes, kernel by kernel: each kernel it names clearly prefers its lines
@@ -569,57 +561,52 @@ else:
 # sphinx_gallery_end_ignore
 
 # %%
-# The vertical kernel's best template lies at |vertical_angle| degrees (0 is a
-# vertical edge) with a score of |vertical_score|; the horizontal kernel's at
-# |horizontal_angle| degrees (90 is a horizontal edge) with |horizontal_score|.
-# By the site's definition, in this run, |edge_verdict| an edge detector as
-# trained, random start included (the cast's edge test also judges what
-# training added, without the start).
-# |plain_note|
+# The vertical kernel's best template is a |vertical_way| edge, with a score
+# of |vertical_score|; the horizontal kernel's a |horizontal_way| edge, with
+# |horizontal_score|. By the edge test, |edge_verdict| an edge detector as
+# trained, random start included. |plain_note|
 #
-# But the maps above can look like Gx's on the Prewitt page, a red stripe
-# beside a blue one along the line. That is no contradiction: a vertical
-# line, convolved with a kernel, gives across the line sums of the kernel's
-# columns, so any kernel whose column sums change sign answers a
-# vertical line with stripes of both signs. The edge test asks more: that the
-# whole 7x7 pattern of weights be an edge's, and after training |start_words|
-# (the :doc:`previous page <plot_05_init_vs_trained>`).
+# Yet the maps above can look like those of ``Gx`` on the Prewitt page, a
+# red stripe beside a blue one along the line. That is no contradiction:
+# across a vertical line, a kernel's output follows the sums of its columns,
+# so any kernel whose column sums change sign answers a vertical line with
+# stripes of both signs. The edge test asks more, that the whole 7x7 pattern
+# be an edge's, and after training |start_words| (:doc:`previous page
+# <plot_05_init_vs_trained>`).
 #
-# In the article, its kernels "5" and "8" played the roles of our two
-# kernels (it counted kernels from 1; this site counts from 0, as Python
-# does).
+# In the article, its kernels "5" and "8" played the roles of our two (it
+# counted from 1; this site counts from 0, as Python does).
 #
 # Which kernel is "the horizontal detector"?
 # ------------------------------------------
-# It depends on how you ask, and the pages of this site ask in different
-# ways. This page follows the cast's rule: kernel |k_horizontal|
-# (|pick_h_why|). :ref:`The edge-match page
-# <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>` asks which kernel's
-# *shape* is closest to a horizontal edge: |shape_h_phrase|. For vertical
-# lines, the rule picks kernel |k_vertical| (|pick_v_why|); the shape,
-# |shape_v_phrase|. :ref:`The seed study
-# <sphx_glr_auto_examples_beyond_plot_05_seeds.py>` asks for two things at
-# once -- the shape of an edge, by the site's edge test, and its
-# orientation -- and finds
-# |/auto_examples/beyond/plot_05_seeds:default_h| horizontal and
-# |/auto_examples/beyond/plot_05_seeds:default_v| vertical edge detectors in
-# this run. Over its |/auto_examples/beyond/plot_05_seeds:n_runs| runs, one
-# per seed, each trained for |/auto_examples/beyond/plot_05_seeds:n_epochs|
-# epochs, the article's picture -- at least one horizontal and one vertical
-# edge detector -- holds in |/auto_examples/beyond/plot_05_seeds:n_both| of
-# them.
-# So read the two kernels of this page as the cast's horizontal and vertical
-# kernels, named by one rule; the :ref:`cast <kernel-cast>` shows every
-# kernel's answer to every question.
+# It depends on how you ask. This page follows the cast's rule, which
+# picks kernel |k_horizontal|. Asking which kernel's *shape* is closest to
+# a horizontal edge, as :ref:`the edge-match page
+# <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>` does, gives
+# |shape_h_phrase|. For vertical lines, the rule picks kernel
+# |k_vertical|; the shape, |shape_v_phrase|.
+#
+# .. evidence:: How sure: the article's picture over many runs
+#
+#    :ref:`The seed study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`
+#    asks for the shape of an edge, by the edge test, and its orientation at
+#    once. It finds |/auto_examples/beyond/plot_05_seeds:default_h|
+#    horizontal and |/auto_examples/beyond/plot_05_seeds:default_v| vertical
+#    edge detectors in this run. Over its
+#    |/auto_examples/beyond/plot_05_seeds:n_runs| runs, one per seed, each
+#    trained for |/auto_examples/beyond/plot_05_seeds:n_epochs| epochs, the
+#    article's picture -- at least one horizontal and one vertical edge
+#    detector -- holds in |/auto_examples/beyond/plot_05_seeds:n_both| of
+#    them.
 
 # %%
 # The eight kernels at a glance: the class each one clearly prefers (an
-# index beyond |clear_cut|), the way its best edge template lies, and whether
-# its shape passes the edge test. Firing and shape are two questions, and a
-# kernel can answer yes to one and no to the other.
+# index beyond |clear_cut|), the way its best edge template lies, and
+# whether it passes the edge test. A kernel can answer yes to one question
+# and no to another.
 
 ways = match.way()  # vertical, horizontal or diagonal, within 22.5 degrees
-print("kernel  index  prefers     best edge (angle)   score  edge detector")
+print("kernel  index  prefers     best edge   score  edge detector")
 for k in range(len(index_after)):
     prefers = "-"
     if abs(index_after[k]) > CLEAR_PREFERENCE:
@@ -627,7 +614,7 @@ for k in range(len(index_after)):
     edge = "yes" if is_edge[k] else "no"
     print(
         f"{k:>6}  {index_after[k]:+.2f}  {prefers:<10}  "
-        f"{ways[k]:<10} ({match.angle[k]:3.0f})    {match.score[k]:.2f}   {edge}"
+        f"{ways[k]:<10}  {match.score[k]:.2f}   {edge}"
     )
 
 # sphinx_gallery_thumbnail_number = 1
