@@ -48,6 +48,7 @@ extensions = [
     "glossary_tips",  # _ext/glossary_tips.py: a term's link shows its definition on hover and focus
     "evidence",  # _ext/evidence.py: the collapsed evidence under a sentence of the story
     "moved_pages",  # _ext/moved_pages.py: old addresses of moved pages forward to the new ones
+    "matplotlib.sphinxext.plot_directive",  # figures of the glossary, drawn by docs/_plots/*.py
 ]
 
 templates_path = ["_templates"]
@@ -158,6 +159,14 @@ ogp_social_cards = {"enable": False}
 copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
 
+
+# -- Figures outside the gallery (matplotlib's plot directive) ---------------------
+# One PNG per figure, at the site's 100 dpi, without the links to its source and other
+# formats: the figure illustrates a glossary entry, its script is docs/_plots/.
+plot_formats = [("png", 100)]
+plot_html_show_formats = False
+plot_html_show_source_link = False
+plot_include_source = False
 
 # -- Gallery -------------------------------------------------------------------
 sphinx_gallery_conf = {
