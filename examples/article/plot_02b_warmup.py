@@ -12,10 +12,9 @@ when nobody knows the answer.
 # %%
 # The task: copy what Gx does
 # ---------------------------
-# We give the kernel line images and, for each image, the answer we want:
-# the map that ``Gx`` makes of it (its :term:`feature map`). The kernel must
-# learn to make the same maps: no classes here, just a target map for every
-# image.
+# We give the kernel line images and, for each, the answer we want: the map
+# that ``Gx`` makes of it (its :term:`feature map`). The kernel must learn to
+# make the same maps.
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -226,10 +225,10 @@ def as_text(value):
     return f"{round(value, 2) + 0.0:+.2f}"  # + 0.0: never "-0.00"
 
 
-fig = plt.figure(figsize=(8.0, 2.5), layout="constrained")
+fig = plt.figure(figsize=(4.4, 4.8), layout="constrained")
 pairs = {"the random start": kernels[0], f"after {len(losses)} steps": learned}
 limit = max(np.abs(learned).max(), 1.0)
-for subfig, (name, kernel) in zip(fig.subfigures(1, 2, wspace=0.04), pairs.items()):
+for subfig, (name, kernel) in zip(fig.subfigures(2, 1, hspace=0.04), pairs.items()):
     subfig.set_facecolor("0.93")  # a grey card around each pair
     subfig.suptitle(f"correlation r = {correlation_with_gx(kernel):+.2f}")
     for ax, weights, title in zip(
@@ -246,8 +245,7 @@ for subfig, (name, kernel) in zip(fig.subfigures(1, 2, wspace=0.04), pairs.items
 # Watching it converge
 # --------------------
 # Each frame shows the kernel after a number of steps beside ``Gx``, and
-# what each makes of one vertical line, zoomed on its top end. Step through
-# it with the player.
+# what each makes of one vertical line, zoomed on its top end.
 
 
 def top_left(image):

@@ -54,12 +54,12 @@ bound(
 # ------------------------------
 # The :term:`correlation` of a trained kernel with its own start says how
 # much of the random pattern is still there. But any two random kernels
-# correlate a little by chance, so we need to know how much chance alone
-# gives: the correlation of each trained kernel with many fresh random
-# kernels, drawn the way PyTorch drew the starts, which it never started
-# from. What a measurement gives when there is nothing to find is its
-# :term:`null distribution`: the grey histogram below. The red lines are the
-# eight kernels' correlations with their own starts.
+# correlate a little by chance. How much chance alone gives, we see by
+# correlating each trained kernel with many fresh random kernels, drawn as
+# PyTorch drew the starts: kernels it never started from. What a measurement
+# gives when there is nothing to find is its :term:`null distribution`: the
+# grey histogram below. The red lines are the eight kernels' correlations
+# with their own starts.
 
 import matplotlib.pyplot as plt
 
@@ -76,14 +76,14 @@ fresh = np.stack(
 keep = np.array([correlation(a, b) for a, b in zip(w0, w1)])  # with its own start
 unrelated = np.array([correlation(f, b) for f in fresh.reshape(-1, 7, 7) for b in w1])
 
-fig, ax = plt.subplots(figsize=(8.0, 2.8), layout="constrained")
-ax.hist(
-    unrelated, bins=np.linspace(-1, 1, 81), color="0.7", label="with random kernels"
-)
+fig, ax = plt.subplots(figsize=(6.4, 2.8), layout="constrained")
+null = "with random kernels (the null distribution)"
+counts, _, _ = ax.hist(unrelated, bins=np.linspace(-1, 1, 81), color="0.7", label=null)
 for r in keep:
     ax.axvline(r, color="tab:red", lw=1.5)
 ax.plot([], [], color="tab:red", lw=1.5, label="with its own start")
 ax.set_xlim(-1, 1)
+ax.set_ylim(0, 1.45 * counts.max())  # room for the legend above the histogram
 ax.set_xlabel("correlation of a trained kernel")
 ax.set_ylabel("pairs of kernels")
 ax.legend(loc="upper left")
@@ -192,10 +192,10 @@ else:
     )
 glue(
     "on_top",
-    "What it drew on top made the trained kernels smoother than random ones: neighbouring "
+    "What training drew on top made the trained kernels smoother than random ones: neighbouring "
     "weights more alike"
     if structured
-    else "What it drew on top did not, in this run, make the trained kernels smoother than "
+    else "What training drew on top did not, in this run, make the trained kernels smoother than "
     "random ones",
 )
 glue("smooth_before", smooth0.mean(), "{:+.2f}")
@@ -277,8 +277,8 @@ else:
 # before training is what training *added*, its change. Below, each of the
 # eight changes (top) above the :term:`edge template` it resembles most
 # (bottom). The :term:`edge-match score` ``r`` under each is their
-# correlation, ignoring its sign: 1 for a perfect edge. Random kernels, such
-# as this run's starts, score |mean_initial| on average.
+# correlation, ignoring its sign: 1 for a perfect edge. This run's starts,
+# random kernels untouched by training, score |mean_initial| on average.
 
 from cnnexplain.analysis import edge_match, is_edge_detector
 
@@ -428,7 +428,8 @@ every(
 # in general. The :ref:`seed study <labels-over-seeds>` trains
 # |/auto_examples/beyond/plot_01_edge_match:sl_n_seeds| networks twice from
 # the same start: once with the true labels, and once with the labels
-# shuffled, so that there is nothing to learn. Among the changes,
+# shuffled, so that nothing it learns can carry over to new images. Among
+# the changes,
 # |/auto_examples/beyond/plot_01_edge_match:sl_true_change| are edge
 # detectors with the true labels, against
 # |/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change| with
@@ -453,9 +454,8 @@ every(
 #    against |/auto_examples/beyond/plot_01_edge_match:sl_initial| of their
 #    starts: |/auto_examples/beyond/plot_01_edge_match:sl_start_words|.
 #
-# The next page looks at what two kernels do; the section :ref:`Why edges?
-# <why-edges-gallery>` asks why training draws edges, starting with
-# :doc:`a kernel's gradient as a sum of image patches
-# <../why_edges/plot_01_gradient_is_patches>`.
+# Why training draws edges is the question of the section :ref:`Why edges?
+# <why-edges-gallery>`, which starts with :doc:`a kernel's gradient as a sum
+# of image patches <../why_edges/plot_01_gradient_is_patches>`.
 
 # sphinx_gallery_thumbnail_number = 1
