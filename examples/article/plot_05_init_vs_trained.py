@@ -340,13 +340,24 @@ glue(
 hidden = is_edge["changes"] & ~is_edge["trained kernels"]
 n_hidden = int(hidden.sum())
 if n_hidden:
+    if n_hidden == counts["changes"]:  # every change that passes
+        words = (
+            "Its trained kernel fails the test"
+            if n_hidden == 1
+            else "Their trained kernels all fail the test"
+        )
+    else:
+        words = (
+            "The trained kernel of one of those changes fails the test"
+            if n_hidden == 1
+            else f"The trained kernels of {n_hidden} of those changes fail the test"
+        )
     glue(
         "hidden_words",
-        "The trained kernel of one of those changes fails the test: the random start, "
-        "still in it, hides the edge."
-        if n_hidden == 1
-        else f"The trained kernels of {n_hidden} of those changes fail the test: the random "
-        "start, still in them, hides the edge.",
+        words
+        + ": the random start, still in "
+        + plural(n_hidden, "it", "them")
+        + ", hides the edge.",
     )
     bound(
         "in this run, some change passes the edge test while its trained kernel fails",
@@ -356,7 +367,7 @@ if n_hidden:
 elif counts["changes"]:
     glue(
         "hidden_words",
-        "In this run, every trained kernel whose change passes passes too.",
+        "In this run, every kernel whose change passes also passes as trained.",
     )
     every(
         "in this run, every trained kernel whose change passes the edge test passes too",

@@ -521,7 +521,7 @@ every(
 def shape_phrase(pick, shape):
     """In words: the kernel whose shape matches the orientation best, against the kernel named."""
     if shape is None:
-        return "no kernel's best template lies near that orientation"
+        return "none: no kernel's best template lies near that orientation"
     return (
         f"the same kernel, {shape}" if shape == pick else f"kernel {shape}, another one"
     )
@@ -584,7 +584,7 @@ else:
 # a horizontal edge, as :ref:`the edge-match page
 # <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>` does, gives
 # |shape_h_phrase|. For vertical lines, the rule picks kernel
-# |k_vertical|; the shape, |shape_v_phrase|.
+# |k_vertical|; the shape question, |shape_v_phrase|.
 #
 # .. evidence:: How sure: the article's picture over many runs
 #
