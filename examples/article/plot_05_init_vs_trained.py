@@ -98,6 +98,7 @@ print(f"between {-chance:+.2f} and {chance:+.2f} in 95% of them")
 glue("keep_min", keep.min(), "{:+.2f}")
 glue("keep_max", keep.max(), "{:+.2f}")
 glue("chance", chance, "{:.2f}")
+glue("null_share", 0.95, "{:.0%}")  # the share of the null that chance and fresh_low..high hold
 glue("n_fresh", len(fresh))
 glue("n_unrelated", len(unrelated), "{:,}")
 every(
@@ -255,8 +256,8 @@ else:
 # .. evidence:: How sure: the start survives, and something was added
 #
 #    The grey histogram holds the |n_unrelated| correlations of the eight
-#    trained kernels with the kernels of |n_fresh| fresh random models; 95%
-#    of them lie within plus or minus |chance|. "Mostly its start" means that
+#    trained kernels with the kernels of |n_fresh| fresh random models;
+#    |null_share| of them lie within plus or minus |chance|. "Mostly its start" means that
 #    the squared correlation, the share of a kernel's variation that follows
 #    its start, is above one half: |n_half| of the eight kernels in this run.
 #
@@ -264,8 +265,8 @@ else:
 #    right-hand and lower neighbours: near 0 for random weights,
 #    |prewitt_smooth| for ``Gx``. Its mean over the eight kernels went from
 #    |smooth_before| at the start to |smooth_after| after training; for a
-#    fresh random model it lies between |fresh_low| and |fresh_high| in 95%
-#    of them, and |structure_words|. It cannot tell an edge from a bar or a
+#    fresh random model it lies between |fresh_low| and |fresh_high| in
+#    |null_share| of them, and |structure_words|. It cannot tell an edge from a bar or a
 #    blob, which are smooth too; the edge test below can. The weights'
 #    :term:`standard deviation` went from |std_before| to |std_after|:
 #    |spread_words|.
@@ -449,8 +450,9 @@ every(
 # .. evidence:: How sure: over the seed study
 #
 #    Each seed is trained for
-#    |/auto_examples/beyond/plot_01_edge_match:sl_epochs| epochs. The 95%
-#    intervals of those shares, resampling whole seeds, run from
+#    |/auto_examples/beyond/plot_01_edge_match:sl_epochs| epochs. The
+#    :term:`95% intervals <95% interval>` of those shares, resampling whole
+#    seeds, run from
 #    |/auto_examples/beyond/plot_01_edge_match:sl_true_change_low| to
 #    |/auto_examples/beyond/plot_01_edge_match:sl_true_change_high| with the
 #    true labels and from
