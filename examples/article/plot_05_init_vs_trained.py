@@ -98,7 +98,8 @@ print(f"between {-chance:+.2f} and {chance:+.2f} in 95% of them")
 glue("keep_min", keep.min(), "{:+.2f}")
 glue("keep_max", keep.max(), "{:+.2f}")
 glue("chance", chance, "{:.2f}")
-glue("null_share", 0.95, "{:.0%}")  # the share of the null that chance and fresh_low..high hold
+# The share of the null that chance, and fresh_low to fresh_high, hold.
+glue("null_share", 0.95, "{:.0%}")
 glue("n_fresh", len(fresh))
 glue("n_unrelated", len(unrelated), "{:,}")
 every(
