@@ -155,7 +155,7 @@ glue(
 glue("study_dead_high", rare.interval[1], "{:.1%}")
 glue("study_kernels", n_networks * len(dead.peak), "{:,}")
 glue("study_epochs", study.config["training"]["epochs"])
-glue("main_epochs", run.config["training"]["epochs"])
+_ = glue("main_epochs", run.config["training"]["epochs"])
 # sphinx_gallery_end_ignore
 
 # %%
