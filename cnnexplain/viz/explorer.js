@@ -1,12 +1,13 @@
 /* cnnexplain explorer: a trained network running in the page.
  *
- * Written for this project, no dependency: cnnexplain/viz/explorer.py inlines this file and
- * explorer.css into the HTML of a widget, next to the widget's JSON payload (format
- * "cnnexplain-explorer", version 1; described in explorer.py). For every element with the
- * attribute data-cnnexplain-explorer, this script decodes the weights of every training
- * snapshot, builds the widget with DOM calls (text only through textContent: names come from
- * a history file or a model and must never become markup), and runs the network on the image
- * the reader draws, each time the image or the snapshot changes.
+ * Written for this project, no dependency: cnnexplain/viz/explorer.py inlines network.js, this
+ * file and explorer.css into the HTML of a widget, next to the widget's JSON payload (format
+ * "cnnexplain-explorer", version 1; its schema is explorer.schema.json). This file draws: for
+ * every element with the attribute data-cnnexplain-explorer, it builds the widget with DOM calls
+ * (text only through textContent: names come from a history file or a model and must never
+ * become markup), and has network.js (window.cnnexplainNetwork) decode the weights of every
+ * training snapshot and run the network on the image the reader draws, each time the image or
+ * the snapshot changes.
  *
  * Scripting interface, on each root element: root.cnnexplain =
  *   snapshots      number of training snapshots in the page
@@ -41,229 +42,13 @@
   var instances = []; // every explorer built on this page, in the order they were built
   var idCounter = 0;
 
-  // -- decoding -----------------------------------------------------------------------------
-  function base64Bytes(text, what) {
-    var binary;
-    try {
-      binary = atob(text);
-    } catch (e) {
-      throw new Error(what + " is not valid base64");
-    }
-    var bytes = new Uint8Array(binary.length);
-    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  }
-
-  /* Little-endian float32 bytes as a Float32Array (swapped in place on a big-endian machine). */
-  function float32s(bytes, what) {
-    if (bytes.length % 4 !== 0) throw new Error(what + " must hold whole float32 values");
-    if (!LITTLE_ENDIAN) {
-      for (var i = 0; i < bytes.length; i += 4) {
-        var a = bytes[i], b = bytes[i + 1];
-        bytes[i] = bytes[i + 3]; bytes[i + 1] = bytes[i + 2]; bytes[i + 2] = b; bytes[i + 3] = a;
-      }
-    }
-    return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-  }
+  // The network itself -- decoding the payload's weights, the layers, the forward pass -- is
+  // network.js, inlined before this file: this file draws.
+  var network = window.cnnexplainNetwork;
+  var product = network.product;
 
   function pixelsOf(text, size, what) {
-    var values = float32s(base64Bytes(text, what), what);
-    if (values.length !== size) {
-      throw new Error(what + " must hold " + size + " values, got " + values.length);
-    }
-    return new Float32Array(values); // own copy: the reader draws on it
-  }
-
-  function product(shape) {
-    var n = 1;
-    for (var i = 0; i < shape.length; i++) n *= shape[i];
-    return n;
-  }
-
-  // -- the network ----------------------------------------------------------------------------
-  // Each layer compiles to a function (input, tensors of one snapshot, output). Sums are
-  // accumulated in double precision (JavaScript numbers) and stored as float32, as PyTorch stores
-  // each layer's output: the page agrees with PyTorch to about 1e-6.
-
-  function conv2d(x, C, H, W, w, b, O, KH, KW, SH, SW, PH, PW, OH, OW, y) {
-    var HW = H * W, KK = KH * KW;
-    for (var o = 0; o < O; o++) {
-      var bias = b ? b[o] : 0, wo = o * C * KK;
-      for (var oy = 0; oy < OH; oy++) {
-        var iy0 = oy * SH - PH;
-        var ky0 = iy0 < 0 ? -iy0 : 0, ky1 = Math.min(KH, H - iy0);
-        var yrow = (o * OH + oy) * OW;
-        for (var ox = 0; ox < OW; ox++) {
-          var ix0 = ox * SW - PW;
-          var kx0 = ix0 < 0 ? -ix0 : 0, kx1 = Math.min(KW, W - ix0);
-          var s = 0;
-          for (var c = 0; c < C; c++) {
-            var xc = c * HW + ix0, wc = wo + c * KK;
-            for (var ky = ky0; ky < ky1; ky++) {
-              var xr = xc + (iy0 + ky) * W, wr = wc + ky * KW;
-              for (var kx = kx0; kx < kx1; kx++) s += x[xr + kx] * w[wr + kx];
-            }
-          }
-          y[yrow + ox] = s + bias;
-        }
-      }
-    }
-  }
-
-  function pool2d(x, C, H, W, KH, KW, SH, SW, PH, PW, OH, OW, y, isMax, includePad) {
-    for (var c = 0; c < C; c++) {
-      var xc = c * H * W;
-      for (var oy = 0; oy < OH; oy++) {
-        var iy0 = oy * SH - PH;
-        var y0 = Math.max(iy0, 0), y1 = Math.min(iy0 + KH, H);
-        for (var ox = 0; ox < OW; ox++) {
-          var ix0 = ox * SW - PW;
-          var x0 = Math.max(ix0, 0), x1 = Math.min(ix0 + KW, W);
-          var acc = isMax ? -Infinity : 0;
-          for (var iy = y0; iy < y1; iy++) {
-            var row = xc + iy * W;
-            for (var ix = x0; ix < x1; ix++) {
-              var v = x[row + ix];
-              if (isMax) { if (v > acc || v !== v) acc = v; } else acc += v;
-            }
-          }
-          // Without ceil_mode a window never passes the padded border: PyTorch divides by KH*KW.
-          if (!isMax) acc /= includePad ? KH * KW : Math.max(1, (y1 - y0) * (x1 - x0));
-          y[(c * OH + oy) * OW + ox] = acc;
-        }
-      }
-    }
-  }
-
-  function checkShape(layer, key, tensors, expected) {
-    var shape = tensors[layer[key]];
-    if (!shape) throw new Error("layer " + layer.name + ": tensor " + layer[key] + " is not in the payload");
-    if (shape.join(",") !== expected.join(",")) {
-      throw new Error("layer " + layer.name + ": tensor " + layer[key] + " has shape [" + shape +
-        "], expected [" + expected + "]");
-    }
-  }
-
-  function pair(v, name, layer) {
-    if (!Array.isArray(v) || v.length !== 2) throw new Error("layer " + layer.name + ": " + name + " must be a pair");
-    return v;
-  }
-
-  /* Turn one payload layer into {name, type, inSize, outSize, apply(x, T, y)}. */
-  function compileLayer(layer, shapes) {
-    var inS = layer.in_shape, outS = layer.out_shape, type = layer.type;
-    var op = { name: layer.name, type: type, spec: layer, inSize: product(inS), outSize: product(outS) };
-    if (type === "conv2d" || type === "maxpool2d" || type === "avgpool2d") {
-      if (inS.length !== 3 || outS.length !== 3) throw new Error("layer " + layer.name + " needs 3-D shapes");
-      var k = pair(layer.kernel, "kernel", layer), s = pair(layer.stride, "stride", layer);
-      var p = pair(layer.padding, "padding", layer);
-      var C = inS[0], H = inS[1], W = inS[2], O = outS[0], OH = outS[1], OW = outS[2];
-      if (OH !== Math.floor((H + 2 * p[0] - k[0]) / s[0]) + 1 || OW !== Math.floor((W + 2 * p[1] - k[1]) / s[1]) + 1) {
-        throw new Error("layer " + layer.name + ": out_shape does not follow from kernel, stride and padding");
-      }
-      if (type === "conv2d") {
-        checkShape(layer, "weight", shapes, [O, C, k[0], k[1]]);
-        if (layer.bias != null) checkShape(layer, "bias", shapes, [O]);
-        op.apply = function (x, T, y) {
-          conv2d(x, C, H, W, T[layer.weight], layer.bias != null ? T[layer.bias] : null,
-            O, k[0], k[1], s[0], s[1], p[0], p[1], OH, OW, y);
-        };
-      } else {
-        if (O !== C) throw new Error("layer " + layer.name + ": pooling keeps the channels");
-        var isMax = type === "maxpool2d", includePad = layer.count_include_pad !== false;
-        op.apply = function (x, T, y) { pool2d(x, C, H, W, k[0], k[1], s[0], s[1], p[0], p[1], OH, OW, y, isMax, includePad); };
-      }
-    } else if (type === "batchnorm2d") {
-      var Cb = inS[0], HWb = op.inSize / Cb;
-      checkShape(layer, "scale", shapes, [Cb]);
-      checkShape(layer, "shift", shapes, [Cb]);
-      op.apply = function (x, T, y) {
-        var scale = T[layer.scale], shift = T[layer.shift];
-        for (var c = 0; c < Cb; c++) {
-          for (var i = c * HWb, end = i + HWb; i < end; i++) y[i] = x[i] * scale[c] + shift[c];
-        }
-      };
-    } else if (type === "relu") {
-      op.apply = function (x, T, y) { for (var i = 0; i < y.length; i++) y[i] = x[i] > 0 ? x[i] : (x[i] !== x[i] ? x[i] : 0); };
-    } else if (type === "flatten" || type === "dropout") {
-      op.apply = function (x, T, y) { y.set(x); }; // dropout is the identity at inference
-    } else if (type === "linear") {
-      // A 3-D input is flattened in (C, H, W) order first: our buffers already are that order.
-      var F = op.inSize, G = op.outSize;
-      checkShape(layer, "weight", shapes, [G, F]);
-      if (layer.bias != null) checkShape(layer, "bias", shapes, [G]);
-      op.apply = function (x, T, y) {
-        var w = T[layer.weight], b = layer.bias != null ? T[layer.bias] : null;
-        for (var g = 0; g < G; g++) {
-          var s = 0, row = g * F;
-          for (var f = 0; f < F; f++) s += w[row + f] * x[f];
-          y[g] = b ? s + b[g] : s;
-        }
-      };
-    } else {
-      throw new Error("layer " + layer.name + " has unknown type " + type);
-    }
-    if ((type === "relu" || type === "flatten" || type === "dropout" || type === "batchnorm2d") && op.inSize !== op.outSize) {
-      throw new Error("layer " + layer.name + ": in_shape and out_shape must hold as many values");
-    }
-    return op;
-  }
-
-  function buildNetwork(payload) {
-    var input = payload.input;
-    var inSize = input.channels * input.height * input.width;
-    var shapes = {}, perSnapshot = 0, offsets = {};
-    payload.tensors.forEach(function (t) {
-      offsets[t.name] = perSnapshot;
-      shapes[t.name] = t.shape;
-      perSnapshot += product(t.shape);
-    });
-    var all = float32s(base64Bytes(payload.weights, "weights"), "weights");
-    var S = payload.snapshots.length;
-    if (S < 1) throw new Error("the payload holds no snapshot");
-    if (all.length !== perSnapshot * S) {
-      throw new Error("weights hold " + all.length + " values, expected " + perSnapshot * S);
-    }
-    var snapshots = [];
-    for (var s = 0; s < S; s++) {
-      var T = {};
-      payload.tensors.forEach(function (t) {
-        var start = s * perSnapshot + offsets[t.name];
-        T[t.name] = all.subarray(start, start + product(t.shape));
-      });
-      snapshots.push(T);
-    }
-    var ops = payload.layers.map(function (layer) { return compileLayer(layer, shapes); });
-    var size = inSize;
-    ops.forEach(function (op) {
-      if (op.inSize !== size) throw new Error("layer " + op.name + " takes " + op.inSize + " values, gets " + size);
-      size = op.outSize;
-    });
-    if (size !== payload.classes.length) {
-      throw new Error("the last layer gives " + size + " values for " + payload.classes.length + " classes");
-    }
-    return {
-      ops: ops,
-      snapshots: snapshots,
-      inSize: inSize,
-      buffers: function () { return ops.map(function (op) { return new Float32Array(op.outSize); }); },
-      /* Run snapshot s on pixels, writing each layer's output into bufs; return the probabilities. */
-      forward: function (pixels, s, bufs, probs) {
-        var T = snapshots[s], x = pixels;
-        for (var i = 0; i < ops.length; i++) { ops[i].apply(x, T, bufs[i]); x = bufs[i]; }
-        softmax(x, probs);
-        return probs;
-      }
-    };
-  }
-
-  function softmax(logits, out) {
-    var max = -Infinity, i, sum = 0;
-    for (i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
-    var e = new Float64Array(logits.length);
-    for (i = 0; i < logits.length; i++) { e[i] = Math.exp(logits[i] - max); sum += e[i]; }
-    for (i = 0; i < logits.length; i++) out[i] = e[i] / sum;
-    return out;
+    return new Float32Array(network.decodeFloat32(text, what, size)); // own copy: the reader draws on it
   }
 
   // -- colours ----------------------------------------------------------------------------------
@@ -391,7 +176,7 @@
     var input = payload.input;
     this.C = input.channels; this.H = input.height; this.W = input.width;
     this.lo = input.range[0]; this.hi = input.range[1];
-    this.net = buildNetwork(payload);
+    this.net = network.buildNetwork(payload);
     this.bufs = this.net.buffers();
     this.probs = new Float32Array(payload.classes.length);
     this.cmaps = {

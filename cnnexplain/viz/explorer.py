@@ -5,8 +5,11 @@ self-contained HTML widget: the reader draws an image (or picks one), moves a
 slider through training, and sees every layer's output, the class
 probabilities and, for any pixel of the first convolution's maps, the
 arithmetic that made it. The network runs in the page, in this package's own
-JavaScript (``explorer.js``, inlined with ``explorer.css``): no server, no
-download, and it works from a file opened on disk.
+JavaScript, inlined with ``explorer.css``: ``network.js`` (the network: layers,
+forward and backward passes; it also runs in a Web Worker and in Node) and
+``explorer.js`` (the widgets that draw). No server, no download, and it works
+from a file opened on disk. The payload's format is written down in
+``explorer.schema.json``.
 
 What goes into the page, and why it is safe to open:
 
@@ -268,7 +271,8 @@ class Explorer:
             f'<script type="application/json" class="cnnexplain-explorer-data">{data}</script>\n'
             "</div>\n"
             f"<style data-cnnexplain-explorer-style>\n{_asset('explorer.css')}</style>\n"
-            f"<script data-cnnexplain-explorer-script>\n{_asset('explorer.js')}</script>\n"
+            # One script element: the network module first, then the widgets that use it.
+            f"<script data-cnnexplain-explorer-script>\n{_asset('network.js')}{_asset('explorer.js')}</script>\n"
         )
 
     def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
