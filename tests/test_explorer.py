@@ -1,23 +1,22 @@
 """The explorer's Python side: which models it accepts, what it puts in the page, and how safely.
 
-The page's JavaScript is checked in a real browser by ``tools/explorer_check.py``
-(``nox -s site``). Here the payload is checked against PyTorch by running it
-with a small interpreter of the payload format written with ``torch.nn.functional``:
-if the payload describes the model exactly, the interpreter reproduces
-:func:`cnnexplain.activations`.
+The page's JavaScript is checked in Node by ``tests/test_network_js.py`` and in
+a real browser by ``tools/explorer_check.py`` (``nox -s site``). Here the
+payload is checked against its schema (``cnnexplain/viz/explorer.schema.json``)
+and against PyTorch, by running it with the one reference interpreter of the
+format (``tools/explorer_format.py``): if the payload describes the model
+exactly, the interpreter reproduces :func:`cnnexplain.activations`.
 """
 
 from __future__ import annotations
 
-import base64
-import json
-import re
+import copy
 from collections import OrderedDict
 
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
+from explorer_format import floats, payload_of, run_payload, schema_errors, snapshot_tensors
 from torch import nn
 
 from cnnexplain import activations, train
@@ -26,62 +25,9 @@ from cnnexplain.viz import Explorer, explorer_fragment, pick_snapshots
 SIZE = 20
 
 
-def payload_of(html: str) -> dict:
-    match = re.search(
-        r'<script type="application/json" class="cnnexplain-explorer-data">(.*?)</script>', html, re.S
-    )
-    assert match, "the widget has no data element"
-    return json.loads(match.group(1))
-
-
-def floats(text: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(text), dtype="<f4").copy()
-
-
-def snapshot_tensors(payload: dict, snapshot: int) -> dict[str, torch.Tensor]:
-    """The tensors of one snapshot, cut out of the payload's weights as the page cuts them."""
-    weights, shapes = floats(payload["weights"]), payload["tensors"]
-    per_snapshot = sum(int(np.prod(t["shape"])) for t in shapes)
-    offset, tensors = snapshot * per_snapshot, {}
-    for t in shapes:
-        size = int(np.prod(t["shape"]))
-        tensors[t["name"]] = torch.from_numpy(weights[offset : offset + size].copy()).reshape(t["shape"])
-        offset += size
-    return tensors
-
-
-def run_payload(payload: dict, images: torch.Tensor, snapshot: int) -> dict[str, torch.Tensor]:
-    """Run the payload's layers on ``images`` (N, C, H, W), as the format says they run."""
-    tensors, outputs, x = snapshot_tensors(payload, snapshot), {}, images
-    for layer in payload["layers"]:
-        kind = layer["type"]
-        if kind == "conv2d":
-            bias = tensors[layer["bias"]] if layer["bias"] else None
-            x = F.conv2d(x, tensors[layer["weight"]], bias, stride=layer["stride"], padding=layer["padding"])
-        elif kind == "relu":
-            x = F.relu(x)
-        elif kind == "maxpool2d":
-            x = F.max_pool2d(x, layer["kernel"], layer["stride"], layer["padding"])
-        elif kind == "avgpool2d":
-            x = F.avg_pool2d(
-                x,
-                layer["kernel"],
-                layer["stride"],
-                layer["padding"],
-                count_include_pad=layer["count_include_pad"],
-            )
-        elif kind == "batchnorm2d":
-            x = x * tensors[layer["scale"]][:, None, None] + tensors[layer["shift"]][:, None, None]
-        elif kind == "flatten":
-            x = x.reshape(len(x), -1)
-        elif kind == "linear":
-            bias = tensors[layer["bias"]] if layer["bias"] else None
-            x = F.linear(x.reshape(len(x), -1), tensors[layer["weight"]], bias)
-        else:
-            assert kind == "dropout", kind
-        assert list(x.shape[1:]) == layer["out_shape"], layer
-        outputs[layer["name"]] = x
-    return outputs
+def run_snapshot(payload: dict, images: torch.Tensor, snapshot: int) -> dict[str, torch.Tensor]:
+    """Every layer's output for ``images`` at one snapshot of the payload, by the reference interpreter."""
+    return run_payload(payload, snapshot_tensors(payload)[snapshot], images)
 
 
 def every_layer():
@@ -119,7 +65,7 @@ def test_line_cnn_payload_reproduces_pytorch_at_every_snapshot(tiny_run):
     assert payload["classes"] == ["horizontal", "vertical"]
     for s in range(len(history)):
         expected = activations(history.model_at(s), val_set.images)
-        got = run_payload(payload, val_set.images, s)
+        got = run_snapshot(payload, val_set.images, s)
         for name in explorer.layers:
             torch.testing.assert_close(got[name], expected[name], atol=1e-5, rtol=0)
 
@@ -127,9 +73,9 @@ def test_line_cnn_payload_reproduces_pytorch_at_every_snapshot(tiny_run):
 def test_weights_travel_as_the_models_float32_numbers(tiny_run):
     _, history, _, _ = tiny_run
     payload = payload_of(Explorer(history, snapshots=[0, -1])._repr_html_())
-    last = snapshot_tensors(payload, 1)
-    assert torch.equal(last["conv1.weight"], torch.tensor(history["conv1.weight"][-1]))
-    assert torch.equal(last["fc2.bias"], torch.tensor(history["fc2.bias"][-1]))
+    last = snapshot_tensors(payload)[1]
+    assert np.array_equal(last["conv1.weight"], history["conv1.weight"][-1])
+    assert np.array_equal(last["fc2.bias"], history["fc2.bias"][-1])
 
 
 def test_custom_model_with_every_layer_type(custom_run, small_split):
@@ -144,7 +90,7 @@ def test_custom_model_with_every_layer_type(custom_run, small_split):
     images = small_split[1].images
     for s in range(len(history)):
         expected = activations(history.model_at(s, every_layer()), images)
-        got = run_payload(payload, images, s)
+        got = run_snapshot(payload, images, s)
         for name in explorer.layers:
             torch.testing.assert_close(got[name], expected[name], atol=1e-5, rtol=0)
     # The user's model is copied, never loaded with other weights.
@@ -158,7 +104,7 @@ def test_limits_hold_every_sample_at_every_snapshot(tiny_run):
         [torch.from_numpy(floats(s["pixels"]).reshape(1, SIZE, SIZE)) for s in payload["samples"]]
     )
     for s in range(len(history)):
-        for name, values in run_payload(payload, images, s).items():
+        for name, values in run_snapshot(payload, images, s).items():
             limit = payload["limits"][name]
             assert values.abs().max() <= limit["vmax"] * (1 + 1e-6)
             assert limit["kind"] == "signed" or values.min() >= 0
@@ -195,6 +141,54 @@ def test_pick_snapshots_is_dense_where_the_kernels_move():
     picked = pick_snapshots(history, 4)
     assert picked[0] == 0 and picked[-1] == 9
     assert picked[1] <= 2, picked  # early, where it moves
+
+
+# -- the format ------------------------------------------------------------------------------
+def test_payloads_follow_the_schema(tiny_run, custom_run):
+    _, history, _, _ = tiny_run
+    model, custom, train_set = custom_run
+    explorers = [
+        Explorer(history),
+        Explorer(history, snapshots=[0, 2], class_names=["a", "b"]),
+        Explorer(custom, model=model, images=train_set[:4]),  # every layer type, labelled samples
+        Explorer(custom, model=model, images=train_set.images[:3]),  # samples without labels
+    ]
+    for explorer in explorers:
+        assert schema_errors(payload_of(explorer._repr_html_())) == [], explorer
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda p: p.pop("weights"), "(root)"),
+        (lambda p: p.update(version=2), "version"),
+        (lambda p: p.update(extra=1), "(root)"),
+        (lambda p: p["layers"][0].update(type="tanh"), "layers/0"),
+        (lambda p: p["layers"][0].update(kernel=[7]), "layers/0"),
+        (lambda p: p["layers"][0].pop("bias"), "layers/0"),
+        (lambda p: p["layers"][2].update(padding=[-1, 0]), "layers/2"),
+        (lambda p: p["tensors"][0].update(shape=[8, 0, 7, 7]), "tensors/0/shape/1"),
+        (lambda p: p["snapshots"].clear(), "snapshots"),
+        (lambda p: p["colormaps"].update(signed="00ff00"), "colormaps/signed"),
+        (lambda p: p["samples"][0].update(pixels="not base64!"), "samples/0/pixels"),
+        (lambda p: p["limits"]["conv1"].update(vmax=0), "limits/conv1/vmax"),
+        (lambda p: p["input"].update(range=[0]), "input/range"),
+    ],
+)
+def test_the_schema_refuses_a_broken_payload(tiny_run, change, where):
+    payload = payload_of(Explorer(tiny_run[1])._repr_html_())
+    broken = copy.deepcopy(payload)
+    change(broken)
+    errors = schema_errors(broken)
+    assert errors and any(e.startswith(where + ":") for e in errors), errors
+
+
+def test_the_schema_is_valid_and_shipped_beside_the_widget():
+    import jsonschema
+    from explorer_format import schema
+
+    jsonschema.Draft202012Validator.check_schema(schema())
+    assert set(schema()["$defs"]["network"]["required"]) <= set(schema()["required"])
 
 
 # -- what the page is made of --------------------------------------------------------------

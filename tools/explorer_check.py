@@ -5,6 +5,9 @@ page. This check holds its numbers and its behaviour to PyTorch and to the
 issue's limits, offline (the site is served on 127.0.0.1; nothing else is
 requested):
 
+- format: every explorer's payload follows its schema
+  (``cnnexplain/viz/explorer.schema.json``); the PyTorch reference below runs
+  it with ``tools/explorer_format.py``, the format's one interpreter;
 - agreement: for every explorer of the site, every snapshot and at least 50
   images (the payload's samples and presets, random lines, noise, all paper,
   all ink), every layer's output of ``root.cnnexplain.run(pixels, s)`` must
@@ -64,7 +67,6 @@ runs this check after its own; it runs alone too::
 from __future__ import annotations
 
 import argparse
-import base64
 import html
 import json
 import math
@@ -97,6 +99,7 @@ from browser import (
     site_pages,
     width_problem,
 )
+from explorer_format import b64, floats, input_shape, run_payload, schema_errors, snapshot_tensors
 
 #: The gallery page of the default run's explorer: it must carry that run.
 DEFAULT_RUN_PAGE = "auto_examples/article/plot_04b_explorer.html"
@@ -140,42 +143,6 @@ class Result:
         print(f"explorer: {line}", flush=True)
 
 
-# -- payload --------------------------------------------------------------------------------
-def floats(text: str) -> np.ndarray:
-    """Little-endian float32 values from base64."""
-    return np.frombuffer(base64.b64decode(text), dtype="<f4")
-
-
-def b64(array: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(array, dtype="<f4").tobytes()).decode("ascii")
-
-
-def snapshot_tensors(payload: dict) -> list[dict[str, np.ndarray]]:
-    """The payload's weights: one ``{tensor name: array}`` per snapshot."""
-    specs = payload["tensors"]
-    sizes = [math.prod(t["shape"]) for t in specs]
-    data = floats(payload["weights"])
-    per_snapshot = sum(sizes)
-    if data.size != per_snapshot * len(payload["snapshots"]):
-        raise ValueError(
-            f"weights hold {data.size} floats, tensors x snapshots need "
-            f"{per_snapshot} x {len(payload['snapshots'])}"
-        )
-    out = []
-    for s in range(len(payload["snapshots"])):
-        offset, tensors = s * per_snapshot, {}
-        for spec, size in zip(specs, sizes):
-            tensors[spec["name"]] = data[offset : offset + size].reshape(spec["shape"])
-            offset += size
-        out.append(tensors)
-    return out
-
-
-def input_shape(payload: dict) -> tuple[int, int, int]:
-    spec = payload["input"]
-    return int(spec["channels"]), int(spec["height"]), int(spec["width"])
-
-
 # -- images ---------------------------------------------------------------------------------
 def line_image(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     """A random straight stroke in [0, 1]: any angle, position, length and thickness, soft edges."""
@@ -215,52 +182,6 @@ def test_images(payload: dict, seed: int = SEED) -> tuple[list[str], np.ndarray]
 
 
 # -- references in PyTorch --------------------------------------------------------------------
-def _pair(value) -> tuple[int, int]:
-    return tuple(value) if isinstance(value, (list, tuple)) else (value, value)
-
-
-def payload_forward(payload: dict, tensors: dict[str, np.ndarray], images) -> dict:
-    """Every layer's output for ``images``, computed by PyTorch from the payload's own layer specs
-    and weights: the reference for an explorer of a model the check cannot rebuild."""
-    import torch
-    import torch.nn.functional as F
-
-    def t(name):
-        return None if name is None else torch.from_numpy(np.array(tensors[name]))
-
-    x, out = torch.as_tensor(images), {}
-    for layer in payload["layers"]:
-        kind = layer["type"]
-        if kind == "conv2d":
-            x = F.conv2d(
-                x, t(layer["weight"]), t(layer.get("bias")), _pair(layer["stride"]), _pair(layer["padding"])
-            )
-        elif kind == "relu":
-            x = F.relu(x)
-        elif kind == "maxpool2d":
-            x = F.max_pool2d(x, _pair(layer["kernel"]), _pair(layer["stride"]), _pair(layer["padding"]))
-        elif kind == "avgpool2d":
-            x = F.avg_pool2d(
-                x,
-                _pair(layer["kernel"]),
-                _pair(layer["stride"]),
-                _pair(layer["padding"]),
-                count_include_pad=bool(layer["count_include_pad"]),
-            )
-        elif kind == "batchnorm2d":
-            x = x * t(layer["scale"])[None, :, None, None] + t(layer["shift"])[None, :, None, None]
-        elif kind == "flatten":
-            x = x.flatten(1)
-        elif kind == "dropout":
-            pass
-        elif kind == "linear":
-            x = F.linear(x.flatten(1), t(layer["weight"]), t(layer.get("bias")))
-        else:
-            raise ValueError(f"layer {layer['name']!r} has a type the check does not know: {kind!r}")
-        out[layer["name"]] = x
-    return out
-
-
 def default_run_mismatch(payload: dict, history) -> str | None:
     """Why the payload is not an explorer of ``history`` (None if it is one): layer names,
     snapshot indices and epochs, and every weight tensor bit for bit."""
@@ -1135,6 +1056,7 @@ def check_every_explorer(context, result: Result, base: str, files: list[str], q
             if payload is None:
                 result.fail(where, "payload", "no script.cnnexplain-explorer-data in the root")
                 continue
+            check_schema(result, where, payload)
             if quick:
                 continue  # it started (open_page); its numbers do not depend on the URL
             if history is None:
@@ -1153,6 +1075,15 @@ def check_every_explorer(context, result: Result, base: str, files: list[str], q
                 rel == DEFAULT_RUN_PAGE,
             )
         page.close()
+
+
+def check_schema(result: Result, where: str, payload: dict) -> None:
+    """The payload follows the format's schema (cnnexplain/viz/explorer.schema.json)."""
+    errors = schema_errors(payload)
+    if errors:
+        result.fail(
+            where, "schema", f"{len(errors)} errors against explorer.schema.json: {'; '.join(errors[:3])}"
+        )
 
 
 def load_default_history(result: Result):
@@ -1185,7 +1116,7 @@ def check_site_explorer(page, result, where, i, payload, history, must_be_defaul
         def reference(s, images):
             import torch
 
-            return payload_forward(payload, tensors[s], torch.from_numpy(images))
+            return run_payload(payload, tensors[s], torch.from_numpy(images))
 
         args = list(range(len(payload["snapshots"])))
         result.note(where, "reference", f"its own weights in PyTorch ({why})")
@@ -1366,6 +1297,7 @@ def check_standalone(browser, result: Result, artifacts: Path, axe_path: Path) -
             colours[label] = page.evaluate(COLOURS_JS, ROOT_SELECTOR)
             if not dark:
                 payload = payloads(page)[0]
+                check_schema(result, where, payload)
                 reference = activations_reference(history, model)
                 args = [s["index"] for s in payload["snapshots"]]
                 attempt(
