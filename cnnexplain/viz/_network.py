@@ -9,7 +9,10 @@ runs the model once with hooks and checks that its forward pass is exactly
 such a chain -- each leaf layer's input is the previous one's output, and the
 model returns the last one's -- so that what runs in the page is the model and
 not a guess at it. :func:`layer_tensors` gives the numbers each layer needs,
-as float32, for one set of weights.
+as float32, for one set of weights. Both describe a layer either as the
+explorer runs it at inference or, with ``trainable=True``, as ``network.js``
+trains it (a batch normalization by its weights and running statistics, a
+dropout with its probability); ``explorer.schema.json`` describes both forms.
 """
 
 from __future__ import annotations
@@ -68,8 +71,15 @@ class ChainLayer:
         """The prefix of this module's tensors: the name of its first call."""
         return self.name.split("#")[0]
 
-    def spec(self) -> dict[str, Any]:
-        """The layer's description in the explorer's payload (JSON-serializable, no numbers of weights)."""
+    def spec(self, *, trainable: bool = False) -> dict[str, Any]:
+        """The layer's description in the explorer's payload (JSON-serializable, no numbers of weights).
+
+        ``trainable`` describes it for training instead (``network.js``'s
+        ``Trainer``): a batch normalization by its weight, bias, running
+        statistics, ``eps`` and ``momentum`` rather than its map at
+        inference, a dropout with its ``p``. The schema
+        (``explorer.schema.json``, ``$defs/layer``) describes both.
+        """
         spec: dict[str, Any] = {
             "name": self.name,
             "type": self.kind,
@@ -86,8 +96,20 @@ class ChainLayer:
                 spec["count_include_pad"] = bool(m.count_include_pad)
         if self.kind in ("conv2d", "linear"):
             spec.update(weight=f"{self.key}.weight", bias=f"{self.key}.bias" if m.bias is not None else None)
+        elif self.kind == "batchnorm2d" and trainable:
+            affine = m.weight is not None
+            spec.update(
+                weight=f"{self.key}.weight" if affine else None,
+                bias=f"{self.key}.bias" if affine else None,
+                running_mean=f"{self.key}.running_mean",
+                running_var=f"{self.key}.running_var",
+                eps=float(m.eps),
+                momentum=None if m.momentum is None else float(m.momentum),
+            )
         elif self.kind == "batchnorm2d":
             spec.update(scale=f"{self.key}.scale", shift=f"{self.key}.shift")
+        elif self.kind == "dropout" and trainable:
+            spec["p"] = float(m.p)
         return spec
 
 
@@ -144,13 +166,16 @@ def trace_chain(model: nn.Module, input_shape: tuple[int, int, int]) -> list[Cha
     return layers
 
 
-def layer_tensors(layer: ChainLayer) -> dict[str, np.ndarray]:
+def layer_tensors(layer: ChainLayer, *, trainable: bool = False) -> dict[str, np.ndarray]:
     """Return the float32 numbers the explorer needs to run ``layer`` with the module's current weights.
 
     Parameters
     ----------
     layer : ChainLayer
         A layer of :func:`trace_chain`.
+    trainable : bool
+        The tensors of ``layer.spec(trainable=True)`` instead: a batch
+        normalization's weight, bias and running statistics.
 
     Returns
     -------
@@ -162,7 +187,10 @@ def layer_tensors(layer: ChainLayer) -> dict[str, np.ndarray]:
     """
     m = layer.module
     with torch.no_grad():
-        if layer.kind in ("conv2d", "linear"):
+        if layer.kind == "batchnorm2d" and trainable:
+            names = ("weight", "bias", "running_mean", "running_var")
+            tensors = {f"{layer.key}.{n}": getattr(m, n) for n in names if getattr(m, n) is not None}
+        elif layer.kind in ("conv2d", "linear"):
             tensors = {f"{layer.key}.weight": m.weight}
             if m.bias is not None:
                 tensors[f"{layer.key}.bias"] = m.bias

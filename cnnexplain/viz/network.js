@@ -77,29 +77,44 @@
   }
 
   // -- convolution and pooling kernels: one image, offsets into batch buffers ----------------------
+  /* The weights of a convolution reordered for conv2dForward: [c][ky][kx][o], with the output
+   * channels padded with zeros to a multiple of 4. */
+  function tapMajorWeights(w, g, out) {
+    var O4 = Math.ceil(g.O / 4) * 4, taps = g.C * g.KH * g.KW;
+    out.fill(0);
+    for (var o = 0; o < g.O; o++) for (var t = 0; t < taps; t++) out[t * O4 + o] = w[o * taps + t];
+    return out;
+  }
+
   /* The convolution of one image (x from offset xo into y from offset yo); g: the layer's geometry
-   * {C, H, W, O, OH, OW, KH, KW, SH, SW, PH, PW} (windowGeometry). */
-  function conv2dForward(x, xo, g, w, b, y, yo) {
+   * {C, H, W, O, OH, OW, KH, KW, SH, SW, PH, PW} (windowGeometry); wt: its weights as
+   * tapMajorWeights orders them. Four output channels at a time, their sums in local variables
+   * (double): each input value is read once for the four. */
+  function conv2dForward(x, xo, g, wt, b, y, yo) {
     var C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
-    var HW = H * W, KK = KH * KW;
-    for (var o = 0; o < g.O; o++) {
-      var bias = b ? b[o] : 0, wo = o * C * KK;
+    var HW = H * W, O4 = Math.ceil(g.O / 4) * 4, size = OH * OW;
+    for (var o = 0; o < g.O; o += 4) {
       for (var oy = 0; oy < OH; oy++) {
         var iy0 = oy * g.SH - g.PH;
         var ky0 = iy0 < 0 ? -iy0 : 0, ky1 = Math.min(KH, H - iy0);
-        var yrow = yo + (o * OH + oy) * OW;
         for (var ox = 0; ox < OW; ox++) {
           var ix0 = ox * g.SW - g.PW;
           var kx0 = ix0 < 0 ? -ix0 : 0, kx1 = Math.min(KW, W - ix0);
-          var s = 0;
+          var s0 = 0, s1 = 0, s2 = 0, s3 = 0;
           for (var c = 0; c < C; c++) {
-            var xc = xo + c * HW + ix0, wc = wo + c * KK;
             for (var ky = ky0; ky < ky1; ky++) {
-              var xr = xc + (iy0 + ky) * W, wr = wc + ky * KW;
-              for (var kx = kx0; kx < kx1; kx++) s += x[xr + kx] * w[wr + kx];
+              var xr = xo + c * HW + (iy0 + ky) * W + ix0, wr = ((c * KH + ky) * KW + kx0) * O4 + o;
+              for (var kx = kx0; kx < kx1; kx++, wr += O4) {
+                var v = x[xr + kx];
+                s0 += v * wt[wr]; s1 += v * wt[wr + 1]; s2 += v * wt[wr + 2]; s3 += v * wt[wr + 3];
+              }
             }
           }
-          y[yrow + ox] = s + bias;
+          var at = yo + o * size + oy * OW + ox;
+          y[at] = s0 + (b ? b[o] : 0);
+          if (o + 1 < g.O) y[at + size] = s1 + (b ? b[o + 1] : 0);
+          if (o + 2 < g.O) y[at + 2 * size] = s2 + (b ? b[o + 2] : 0);
+          if (o + 3 < g.O) y[at + 3 * size] = s3 + (b ? b[o + 3] : 0);
         }
       }
     }
@@ -246,9 +261,11 @@
     op.params = hasBias ? [spec.weight, spec.bias] : [spec.weight];
     var dw = new Float64Array(product(shapes[spec.weight])), db = new Float64Array(g.O);
     var dx64 = new Float64Array(op.inSize);
+    var wt = new Float32Array(Math.ceil(g.O / 4) * 4 * g.C * g.KH * g.KW);
     op.forward = function (x, y, N, T) {
-      var w = T[spec.weight], b = hasBias ? T[spec.bias] : null;
-      for (var n = 0; n < N; n++) conv2dForward(x, n * op.inSize, g, w, b, y, n * op.outSize);
+      var b = hasBias ? T[spec.bias] : null;
+      tapMajorWeights(T[spec.weight], g, wt);
+      for (var n = 0; n < N; n++) conv2dForward(x, n * op.inSize, g, wt, b, y, n * op.outSize);
     };
     op.backward = function (x, y, dy, dx, N, T, G) {
       dw.fill(0); db.fill(0);
@@ -433,7 +450,8 @@
     checkShape(spec, "weight", shapes, [Gn, F]);
     if (hasBias) checkShape(spec, "bias", shapes, [Gn]);
     op.params = hasBias ? [spec.weight, spec.bias] : [spec.weight];
-    var dw = new Float64Array(Gn * F), db = new Float64Array(Gn), dx64 = new Float64Array(F);
+    // Float32 accumulators: see backward.
+    var dw = new Float32Array(Gn * F), db = new Float32Array(Gn);
     op.forward = function (x, y, N, T) {
       var w = T[spec.weight], b = hasBias ? T[spec.bias] : null;
       for (var n = 0; n < N; n++) {
@@ -445,20 +463,29 @@
         }
       }
     };
+    // PyTorch's matrix products behind these gradients (MKL's) accumulate over the batch, and
+    // over the outputs for the input's gradient, one fused multiply-add at a time in float32:
+    // so do these, in the same order, which reproduces its gradients bit for bit from the same
+    // inputs. That matters for Adam, which divides each gradient by its own size: a weight whose
+    // gradient is a sum that nearly cancels would otherwise take steps of another size.
     op.backward = function (x, y, dy, dx, N, T, G) {
       var w = T[spec.weight];
       dw.fill(0); db.fill(0);
       for (var n = 0; n < N; n++) {
-        var xo = n * F, yo = n * Gn;
-        if (dx) dx64.fill(0);
+        var xo = n * F, yo = n * Gn, f;
         for (var g = 0; g < Gn; g++) {
           var d = dy[yo + g], row = g * F;
-          if (d === 0) continue;
+          if (d === 0) continue; // adds nothing, in any rounding
           db[g] += d;
-          for (var f = 0; f < F; f++) dw[row + f] += d * x[xo + f];
-          if (dx) for (f = 0; f < F; f++) dx64[f] += d * w[row + f];
+          for (f = 0; f < F; f++) dw[row + f] += d * x[xo + f];
         }
-        if (dx) for (f = 0; f < F; f++) dx[xo + f] = dx64[f];
+        if (!dx) continue;
+        dx.fill(0, xo, xo + F);
+        for (g = 0; g < Gn; g++) {
+          d = dy[yo + g];
+          row = g * F;
+          if (d !== 0) for (f = 0; f < F; f++) dx[xo + f] += d * w[row + f];
+        }
       }
       addRounded(G[spec.weight], dw);
       if (hasBias) addRounded(G[spec.bias], db);
@@ -625,9 +652,15 @@
   /* The cross-entropy of N rows of K logits with integer labels, averaged over the batch as
    * torch.nn.functional.cross_entropy does; its gradient with respect to the logits goes into
    * dLogits (if given). Returns {loss, correct}: correct counts the rows whose largest logit is
-   * the label's (the first largest, as torch.argmax). */
+   * the label's (the first largest, as torch.argmax).
+   *
+   * The gradient follows PyTorch's float32 arithmetic step by step (log_softmax, then the
+   * backward passes of nll_loss and log_softmax: -1/N at the label, minus exp(log p) * -1/N).
+   * A network that classifies well has p near 1 at the label, where 1 - p in float32 keeps few
+   * digits: the rounding is part of PyTorch's gradient, and Adam, which divides each gradient
+   * by its own size, would otherwise take steps that differ from PyTorch's in the fourth digit. */
   function crossEntropy(logits, labels, N, K, dLogits) {
-    var total = 0, correct = 0;
+    var total = 0, correct = 0, atLabel = fround(-1 / N);
     for (var n = 0; n < N; n++) {
       var row = n * K, label = labels[n], max = -Infinity, best = 0, k;
       if (!(label >= 0 && label < K) || Math.floor(label) !== label) {
@@ -635,12 +668,14 @@
       }
       for (k = 0; k < K; k++) if (logits[row + k] > max) { max = logits[row + k]; best = k; }
       var sum = 0;
-      for (k = 0; k < K; k++) sum += Math.exp(logits[row + k] - max);
-      var logSum = max + Math.log(sum);
-      total += logSum - logits[row + label];
+      for (k = 0; k < K; k++) sum = fround(sum + fround(Math.exp(fround(logits[row + k] - max))));
+      var logSum = fround(Math.log(sum));
+      total -= fround(fround(logits[row + label] - max) - logSum);
       if (best === label) correct++;
-      if (dLogits) {
-        for (k = 0; k < K; k++) dLogits[row + k] = (Math.exp(logits[row + k] - logSum) - (k === label ? 1 : 0)) / N;
+      if (!dLogits) continue;
+      for (k = 0; k < K; k++) {
+        var p = fround(Math.exp(fround(fround(logits[row + k] - max) - logSum)));
+        dLogits[row + k] = fround((k === label ? atLabel : 0) - fround(p * atLabel));
       }
     }
     return { loss: total / N, correct: correct };
