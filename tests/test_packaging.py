@@ -54,3 +54,14 @@ def test_wheel_holds_the_license_and_declares_it(dist):
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert "License-Expression: BSD-3-Clause" in metadata
     assert any(n == "cnnexplain/__init__.py" for n in names)
+
+
+def test_wheel_ships_the_explorers_code_and_schema(dist):
+    _, wheel = dist
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+    viz = {
+        f"cnnexplain/viz/{name}"
+        for name in ("network.js", "explorer.js", "explorer.css", "explorer.schema.json")
+    }
+    assert viz <= names, viz - names
