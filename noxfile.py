@@ -364,7 +364,10 @@ def site(session: nox.Session) -> None:
     tooltip that Escape hides, and tools/explorer_check.py, which compares the explorers' numbers with PyTorch
     (the default run is read from the cache of ``nox -s docs``,
     ``CNNEXPLAIN_CACHE``), drives the widget as a reader would, times it, and
-    opens a saved explorer of a custom model from disk. A second run serves the
+    opens a saved explorer of a custom model from disk; then
+    tools/training_check.py, which trains LineCNN 200 steps of SGD and of Adam
+    with the explorer's network.js in a Web Worker of a page opened from disk,
+    against torch.optim. A second run serves the
     site under ``/cnnexplain/``, as GitHub Pages serves a project site, where
     every link, image, script, search result, animation player and the explorer
     page's actions must work and nothing may be requested outside the prefix;

@@ -324,6 +324,20 @@ def test_a_model_with_every_layer_type_trains_as_in_pytorch(tmp_path, small_data
     assert comparison.failures == [], training_parity.summary(comparison)
 
 
+def test_the_comparison_fails_beyond_the_tolerances():
+    reference = training_parity.Run(np.array([0.7, 0.5]), {"w": np.array([1.0, -2.0]), "b": np.array([0.5])})
+    same = training_parity.compare(reference, reference)
+    assert same.failures == [] and same.max_weight_error == 0 and same.loss_error == 0
+    moved = training_parity.Run(
+        np.array([0.7, 0.50002]), {"w": np.array([1.0, -2.0005]), "b": np.array([0.5])}
+    )
+    comparison = training_parity.compare(reference, moved)
+    assert comparison.weight_errors["w"] == pytest.approx(0.0005 / 2)
+    assert [f.split(":")[0] for f in comparison.failures] == ["w", "losses"]
+    missing = training_parity.compare(reference, training_parity.Run(np.array([0.7]), {"w": np.array([1.0])}))
+    assert len(missing.failures) == 3  # b absent, w of another shape, a step missing
+
+
 def test_the_description_to_train_follows_the_schema():
     network, _ = training_parity.trainable_network(every_layer(), (1, 20, 20))
     assert schema_errors(network, "network") == []

@@ -43,6 +43,11 @@ Then it runs ``tools/explorer_check.py`` (skip it with ``--skip-explorer``):
 the explorers' numbers against PyTorch, the widget driven as a reader would,
 its speed, dark mode and 390 px width, and a saved standalone explorer.
 
+Then it runs ``tools/training_check.py`` (not under ``--quick``; skip it with
+``--skip-training``): the explorer's network module, network.js, trains
+LineCNN 200 steps with SGD and with Adam in a Web Worker of a page opened from
+``file://``, and must end where ``torch.optim`` ends.
+
 ``--quick`` leaves out what a URL prefix cannot change, for a second run under
 a prefix: axe-core, the dark and phone passes, the page weight and, of the
 explorer check, all but the reader's actions on the explorer page (drawing,
@@ -800,6 +805,22 @@ def run_explorer_check(report: Report, root: Path, args: argparse.Namespace) -> 
         report.failures.append((where, f"explorer {kind}", detail))
 
 
+def run_training_check(report: Report, args: argparse.Namespace) -> None:
+    """Run tools/training_check.py; its failures join this report's (kind ``training``)."""
+    start = time.perf_counter()
+    try:
+        import training_check  # needs the library and torch, which the pages do not
+
+        result = training_check.run(args.chromium)
+    except Exception as exc:
+        first_line = (str(exc).splitlines() or [""])[0]
+        report.fail("training", "training error", f"{type(exc).__name__}: {first_line[:300]}")
+        return
+    training_check.write_report(result, args.artifacts, time.perf_counter() - start)
+    for failure in result.failures:
+        report.failures.append(("network.js in a Web Worker", "training", failure))
+
+
 def mode_text(report: Report) -> str:
     """``dark, 1366 px; light, 390 px; dark, 390 px``, with the page count where it differs."""
     pages = len(report.pages)
@@ -816,6 +837,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="check at most this many pages (debugging)")
     parser.add_argument(
         "--skip-explorer", action="store_true", help="do not run tools/explorer_check.py afterwards"
+    )
+    parser.add_argument(
+        "--skip-training", action="store_true", help="do not run tools/training_check.py afterwards"
     )
     parser.add_argument(
         "--prefix",
@@ -852,6 +876,8 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     if not args.skip_explorer:
         run_explorer_check(report, root, args)
+    if not (args.skip_training or args.quick):  # the URL does not matter: a page of its own, from file://
+        run_training_check(report, args)
     # The passes ran side by side: one order for the lines, by page.
     report.failures.sort(key=lambda item: (item[0] or "/", item[1]))
     elapsed = time.perf_counter() - start
