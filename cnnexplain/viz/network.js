@@ -16,19 +16,33 @@
  * PyTorch's order, keyed by those names. Buffers are batches in PyTorch's (N, C, H, W) or
  * (N, features) order, one image after the other.
  *
- * The arithmetic, against PyTorch's on the CPU (float32):
- *   - Sums -- a convolution's or a dense layer's output, a pooling window, batch statistics, a
- *     weight's gradient over the batch and the positions -- are accumulated in double precision
- *     and rounded to float32 once. PyTorch accumulates in float32, in blocked orders of its
- *     own: the two differ by rounding, about 1e-7 of the values.
+ * The arithmetic, against PyTorch's on the CPU (float32), and where it differs:
+ *   - Sums of the forward pass -- a convolution's or a dense layer's output, a pooling window,
+ *     batch statistics -- and a convolution's gradients are accumulated in double precision and
+ *     rounded to float32 once. PyTorch (oneDNN, MKL) accumulates in float32, in blocked orders
+ *     that depend on the processor: the two differ by rounding, about 1e-7 of the values.
+ *   - A dense layer's gradients are accumulated as PyTorch's matrix products accumulate them:
+ *     in float32, one fused multiply-add at a time, in order, over the batch (the weights) and
+ *     over the outputs (the input); the bias's, a float32 sum in the batch's order. From the
+ *     same inputs the first two are PyTorch's bit for bit (MKL's, measured).
+ *   - The cross-entropy's gradient takes PyTorch's float32 steps (crossEntropy); its value, the
+ *     loss, is summed in double precision.
  *   - Every tensor that PyTorch stores in float32 between two operations is rounded to float32
  *     here too (Math.fround), in torch.optim's order of operations (its single-tensor
- *     implementations), with the fused multiply-adds its CPU kernels use (add with alpha, lerp,
- *     addcmul): the optimizers' state does not drift from PyTorch's over many steps.
+ *     implementations, the default on the CPU), with the fused multiply-adds its CPU kernels use
+ *     (add with alpha, lerp, addcmul): the optimizers' state does not drift from PyTorch's.
+ *   - exp, log and sqrt are JavaScript's (correctly rounded or nearly); PyTorch's vectorized exp
+ *     and log may differ from them in the last bit.
  *   - A zero gradient is skipped where it multiplies an input (convolution, dense layer): PyTorch
  *     multiplies it, which differs only where an input is infinite or NaN.
  *   - Dropout's masks are given by the caller (PyTorch's, for the parity tests) or drawn from a
- *     random source the caller gives; PyTorch's generator is not reproduced.
+ *     random source the caller gives; PyTorch's random generator is not reproduced.
+ *   - Not implemented, and refused: SGD's nesterov, Adam's amsgrad, batch normalization with
+ *     momentum=None (a cumulative average).
+ * Where a gradient is zero but for rounding -- a convolution's bias just before a batch
+ * normalization in training mode, which takes every constant away -- Adam, which divides each
+ * gradient by its own size, steps on the rounding: there PyTorch and this module (and PyTorch
+ * on another processor) take different steps. Such a layer needs no bias (bias=False).
  */
 (function cnnexplainNetworkModule(root) {
   "use strict";
