@@ -183,6 +183,7 @@ LAYER_CASES = {
     "relu": (nn.ReLU, (2, 4, 4), True),
     "maxpool2d": (lambda: nn.MaxPool2d(2), (2, 6, 6), True),
     "maxpool2d overlapping, padded": (lambda: nn.MaxPool2d(3, stride=2, padding=1), (1, 7, 7), True),
+    "maxpool2d eval": (lambda: nn.MaxPool2d(2), (2, 6, 6), False),
     "avgpool2d": (lambda: nn.AvgPool2d(2), (2, 6, 6), True),
     "avgpool2d padding counted": (lambda: nn.AvgPool2d(3, stride=2, padding=1), (1, 7, 7), True),
     "avgpool2d padding not counted": (

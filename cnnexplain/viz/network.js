@@ -228,7 +228,7 @@
   // dy: the output's gradient; dx: where the input's gradient goes (null: not needed); G: the
   // gradients of the params, by name, to which backward adds its own (float32, as PyTorch adds
   // the gradients of a tensor used twice). backward needs the forward pass of the same batch
-  // just before it, in training mode.
+  // just before it (in training mode, to train).
 
   function layerError(spec, text) {
     return new Error("layer " + spec.name + ": " + text);
@@ -296,13 +296,10 @@
     var g = windowGeometry(spec), isMax = spec.type === "maxpool2d";
     var includePad = spec.count_include_pad !== false;
     if (g.O !== g.C) throw layerError(spec, "pooling keeps the channels");
-    var argmax = null;
-    op.forward = function (x, y, N, T, run) {
-      if (isMax && run.training) {
-        if (!argmax || argmax.length < N * op.outSize) argmax = new Int32Array(N * op.outSize);
-      }
-      var at = isMax && run.training ? argmax : null;
-      for (var n = 0; n < N; n++) pool2dForward(x, n * op.inSize, g, y, n * op.outSize, isMax, includePad, at);
+    var argmax = new Int32Array(0); // where each maximum came from, for backward
+    op.forward = function (x, y, N) {
+      if (isMax && argmax.length < N * op.outSize) argmax = new Int32Array(N * op.outSize);
+      for (var n = 0; n < N; n++) pool2dForward(x, n * op.inSize, g, y, n * op.outSize, isMax, includePad, argmax);
     };
     op.backward = function (x, y, dy, dx, N) {
       if (!dx) return;
