@@ -53,6 +53,13 @@ function gradients(task) {
   };
 }
 
+/* Loss and right answers of a network at inference (Trainer.evaluate), on a batch. */
+function evaluate(task) {
+  const tensors = Object.fromEntries(Object.entries(task.tensors).map(([k, v]) => [k, Float32Array.from(v)]));
+  const trainer = new network.Trainer(task.network, tensors, { type: "sgd", lr: 0.1 });
+  return trainer.evaluate(Float32Array.from(task.images), task.labels, task.labels.length);
+}
+
 /* Calls that must fail: a Trainer built and stepped once with each case's arguments. */
 function errors(task) {
   return {
@@ -85,7 +92,7 @@ function bare() {
   return { found };
 }
 
-const TASKS = { explorer, gradients, errors, bare };
+const TASKS = { explorer, gradients, evaluate, errors, bare };
 
 const [taskFile, resultFile] = process.argv.slice(2);
 const task = JSON.parse(fs.readFileSync(taskFile, "utf8"));

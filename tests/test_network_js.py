@@ -339,6 +339,20 @@ def test_the_comparison_fails_beyond_the_tolerances():
     assert len(missing.failures) == 3  # b absent, w of another shape, a step missing
 
 
+def test_evaluation_gives_pytorchs_loss_and_accuracy(tmp_path, small_data):
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(3)
+        model = randomized(every_layer(), 3).eval()
+    network, tensors = training_parity.trainable_network(model, (1, 20, 20))
+    images, labels = small_data.images[:16], small_data.labels[:16]
+    task = {"network": network, "tensors": plain(tensors), "images": images.numpy().ravel().tolist()}
+    got = run_node(tmp_path, DRIVER, {"task": "evaluate", **task, "labels": labels.tolist()})
+    with torch.no_grad():
+        logits = model(images)
+    assert got["loss"] == pytest.approx(torch.nn.functional.cross_entropy(logits, labels).item(), abs=1e-6)
+    assert got["correct"] == int((logits.argmax(1) == labels).sum())
+
+
 def test_the_description_to_train_follows_the_schema():
     network, _ = training_parity.trainable_network(every_layer(), (1, 20, 20))
     assert schema_errors(network, "network") == []
