@@ -27,6 +27,7 @@ SKIPPED_CLASSES = (
     "highlight",
     "sphx-glr-script-out",
     "checked-claims",
+    "checked-claims-fold",
     "sphx-glr-footer",
     "sphx-glr-download",
     "sphx-glr-timing",

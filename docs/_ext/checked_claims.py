@@ -176,12 +176,21 @@ def _summary(claims: list[dict]) -> str:
 def _box(record: dict) -> str:
     """The box "Checked when this page was built": a sentence, then a table with a row per claim.
 
+    The box sits in a closed ``<details>`` whose summary names it and counts the claims.
+
     The claim is each row's header cell (a screen reader names it with every
     cell of the row); claims and values are plain text, so that "|x|" or
     "a_b" in them never becomes markup.
     """
     claims = record["claims"]
+    count = f"{len(claims)} claim{'' if len(claims) == 1 else 's'}"
+    # Closed until the reader opens it (a native <details>, no script): a reader who
+    # follows the story skips it in one line; a referee opens it.
     lines = [
+        ".. raw:: html",
+        "",
+        f'   <details class="checked-claims-fold"><summary>{BOX_TITLE}: {count}</summary>',
+        "",
         f".. admonition:: {BOX_TITLE}",
         "   :class: checked-claims",
         "",
@@ -195,6 +204,7 @@ def _box(record: dict) -> str:
     ]
     for row in [list(BOX_COLUMNS), *map(_row, claims)]:
         lines += [f"      * - {row[0]}", *(f"        - {cell}" for cell in row[1:])]
+    lines += ["", ".. raw:: html", "", "   </details>"]
     return "\n".join(lines) + "\n\n"
 
 
