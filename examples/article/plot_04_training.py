@@ -449,19 +449,19 @@ for name, sign in (("horizontal", 1), ("vertical", -1)):
 
 # %%
 # **The two kernels the story follows**: in this run the horizontal kernel
-# is kernel |cast_horizontal| and the vertical kernel is kernel
-# |cast_vertical|. Every page ahead means these two when it says "the
-# horizontal kernel" or "the vertical kernel".
+# is kernel |cast_horizontal| (|cast_horizontal_why|) and the vertical
+# kernel is kernel |cast_vertical| (|cast_vertical_why|). The story prefers
+# a kernel that passes the edge test over one that only prefers the class
+# more. Every page ahead means these two when it says "the horizontal
+# kernel" or "the vertical kernel".
 #
 # .. evidence:: How the two are chosen
 #
 #    One rule, on every page: among the kernels that pass the edge test (the
 #    trained kernel or its change) and clearly prefer the class, the one that
 #    prefers it most; when no kernel does both, the one that prefers the
-#    class most, whatever its shape. Here: kernel |cast_horizontal|
-#    (|cast_horizontal_why|) and kernel |cast_vertical|
-#    (|cast_vertical_why|). The pages' checks compare their picks with
-#    :func:`~cnnexplain.analysis.cast`'s.
+#    class most, whatever its shape. The pages' checks compare their picks
+#    with :func:`~cnnexplain.analysis.cast`'s.
 
 # sphinx_gallery_thumbnail_number = 2
 # sphinx_gallery_parallel = False
