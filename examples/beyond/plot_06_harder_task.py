@@ -477,8 +477,9 @@ n_trained_covered = n_covered
 if n_change_covered > n_trained_covered:
     change_words = (
         f"The changes cover more orientations than the trained kernels "
-        f"({n_change_covered} against {n_trained_covered}): training added edges of an "
-        "orientation that the trained kernels, start included, do not show."
+        f"({n_change_covered} against {n_trained_covered}): training added edges of "
+        f"{plural(n_change_covered - n_trained_covered, 'an orientation', 'orientations')} "
+        "that the trained kernels, start included, do not show."
     )
     bound(
         "in the four-class run, the changes cover more orientations than the trained kernels",
