@@ -14,8 +14,10 @@ hide the pixels with. One caution comes first: :cite:t:`adebayo2018sanity`
 showed that some attribution maps look much the same when the network's
 weights are replaced by random ones, so a map that sits on the line is not
 by itself evidence of what the network learned. This page runs their
-randomization test on each method and draws conclusions only from the
-methods that pass it.
+model randomization test on each method, against freshly initialized
+networks, and draws conclusions only from the methods that pass it; their
+data randomization test, against networks trained on shuffled labels, it
+does not run.
 
 .. note::
 
@@ -171,13 +173,14 @@ setting(
 # Grad-CAM's band need not sit on the line's centre: its peak across the
 # line lies |cam_offset_h| the centre of a horizontal line and
 # |cam_offset_v| the centre of a vertical one (the median over the test
-# images). That is not a misplaced map. The library puts each unit of
+# images). That need not be a misplaced map. The library puts each unit of
 # ``conv2``'s 20x20 map on the centre of the 12x12 patch of the image it
 # sees -- |cam_first| pixels from the border, |cam_step| pixels apart -- and
 # its tests check that placement. A channel that fired when a line crossed
-# the lower part of its patch would peak above the line: where the band
-# lands depends on which channels carry the decision, which this page does
-# not measure unit by unit.
+# the lower part of its patch would peak above the line, and could account
+# for the offset; but where the band lands depends on which channels carry
+# the decision, which this page does not measure unit by unit, so this
+# account is a possibility, not a finding.
 # Beyond the outermost units, the last |cam_first| pixels at each border,
 # the map repeats its edge value: a band can run on past a line's end to
 # the border.
@@ -394,8 +397,10 @@ glue("saliency_words", near_line_words("saliency", "saliency"))
 if all(both_more.values()):
     glue(
         "near_line_verdict",
-        "Both maps lean on the line. Whether that shows what the network learned, or only "
-        "where the line is, the next section tests.",
+        "Both maps lean on the line. Whether that lean comes from what the network learned, "
+        "or would come from an untrained network too, the next section tests: it sets the "
+        "share near the line of this run and of networks trained from other seeds against "
+        "that of random, untrained networks.",
     )
 else:
     glue(
@@ -539,7 +544,7 @@ for name, (attribute, inputs, labels) in methods.items():
         alike[kind] = np.array(
             [np.nanmedian(rank_correlations(this_maps, m)) for m in maps_of]
         )
-        shares_of[kind] = np.median([mean_share(m, inputs) for m in maps_of])
+        shares_of[kind] = np.array([mean_share(m, inputs) for m in maps_of])
     randomization[name] = (alike, mean_share(this_maps, inputs), shares_of)
     print(
         f"{name:>16}: alike trained {np.median(alike['trained']):+.2f}, "
@@ -547,7 +552,8 @@ for name, (attribute, inputs, labels) in methods.items():
     )
     print(
         f"{'':>16}  near the line {mean_share(this_maps, inputs):.0%} this run, "
-        f"{shares_of['trained']:.0%} trained, {shares_of['random']:.0%} random (medians)"
+        f"{np.median(shares_of['trained']):.0%} trained, "
+        f"{np.median(shares_of['random']):.0%} random (medians over the networks)"
     )
 
 # sphinx_gallery_start_ignore
@@ -556,12 +562,35 @@ glue("n_networks", N_NETWORKS)
 glue("n_rand_occluded", len(methods["occlusion, grey"][1]))
 glue("rand_level", LEVEL, "{:.1%}")
 passed = []
+lean_outcomes, reaches = {}, {}
 for name, (alike, this_share, shares_of) in randomization.items():
     key = name.split(",")[0].replace("-", "").lower()
     for kind in networks:
         glue(f"rand_{key}_alike_{kind}", np.median(alike[kind]), "{:+.2f}")
-        glue(f"rand_{key}_share_{kind}", shares_of[kind], "{:.0%}")
+        glue(f"rand_{key}_share_{kind}", np.median(shares_of[kind]), "{:.0%}")
     glue(f"rand_{key}_share", this_share, "{:.0%}")
+    # The share near the line: networks trained from other seeds against random ones, by the
+    # difference of their means (bootstrap, the same Bonferroni level), and where this run's
+    # share stands among the random networks' (how many reach it).
+    lean = difference(
+        f"{name}: networks trained from other seeds put more of their map near the line than "
+        "random networks, less, or the test cannot tell (the text says which)",
+        shares_of["trained"],
+        shares_of["random"],
+        expect=OUTCOMES,
+        paired=False,
+        method="bootstrap",
+        level=LEVEL,
+        statistic="mean share near the line, trained networks minus random ones",
+        fmt="{:+.1%}",
+    )
+    glue(f"lean_{key}_diff", lean.value * 100, "{:+.0f} points")
+    glue(f"lean_{key}_low", lean.interval[0] * 100, "{:+.0f}")
+    glue(f"lean_{key}_high", lean.interval[1] * 100, "{:+.0f}")
+    lean_outcomes[name] = lean.outcome
+    reach = int((shares_of["random"] >= this_share).sum())
+    glue(f"lean_{key}_reach", reach)
+    reaches[name] = reach
     verdict = difference(
         f"in this run, {name}'s maps are more like those of networks trained from other seeds "
         "than like those of random networks, less, or the test cannot tell (the text says which)",
@@ -595,10 +624,15 @@ passed_names = [SHOWN[name] for name in passed]
 if passed:
     survivors = (
         f"{listed(passed_names)} {plural(len(passed), 'passes', 'pass')} this test in this run: "
-        f"{plural(len(passed), 'its', 'their')} maps depend in part on what was learned (by "
-        "how much, the differences above say), so the page's readings of them rest on the "
-        "network as well as on the images; random networks' maps, though, already put part "
-        "of their weight near the line (below)"
+        f"this run's {plural(len(passed), 'map is', 'maps are')} more like the trained "
+        "networks' maps than like untrained networks' maps (by how much, the differences above "
+        "say). That is not yet evidence that they follow what was learned: a freshly "
+        "initialized network differs from a trained one in the size of its weights as well as "
+        "in what they learned, and the test that separates the two, their data randomization "
+        "test against networks trained on shuffled labels, is not run here (a shuffled-label "
+        "network for every reference would add minutes of training to every build of the "
+        "site). And random networks' maps already put part of their weight near the line "
+        "(below)"
     )
 else:
     survivors = (
@@ -612,6 +646,22 @@ if passed and failed:
         f"no conclusion from {plural(len(failed), 'its', 'their')} maps"
     )
 _ = glue("survivors", survivors[0].upper() + survivors[1:] + ".")
+# The lean on the line, trained networks against random ones: the methods grouped by outcome.
+LEAN = {
+    "larger": "trained networks put more of their map near the line than random ones (the whole "
+    "interval lies above 0)",
+    "smaller": "trained networks put less of their map near the line than random ones (the whole "
+    "interval lies below 0)",
+    "cannot tell": "the test cannot tell whether trained networks put more of their map near the "
+    "line than random ones, or less (the interval holds 0)",
+}
+groups = {}
+for name, outcome in lean_outcomes.items():
+    groups.setdefault(outcome, []).append(SHOWN[name])
+lean_words = "; ".join(
+    f"for {listed(names)}, {LEAN[outcome]}" for outcome, names in groups.items()
+)
+_ = glue("lean_words", lean_words[0].upper() + lean_words[1:] + ".")
 # sphinx_gallery_end_ignore
 
 # %%
@@ -637,8 +687,20 @@ _ = glue("survivors", survivors[0].upper() + survivors[1:] + ".")
 # |rand_occlusion_share|, |rand_occlusion_share_trained| and
 # |rand_occlusion_share_random| (on these eight images only, so not the
 # share of the section above); Grad-CAM |rand_gradcam_share|,
-# |rand_gradcam_share_trained| and |rand_gradcam_share_random|. These
-# shares are described, not tested.
+# |rand_gradcam_share_trained| and |rand_gradcam_share_random|. The band
+# near the line holds |area| of the image. Untrained networks' share is
+# what the images and the architecture give without any learning, so the
+# test is trained networks against random ones: the difference of their
+# mean shares is |lean_saliency_diff| for saliency (|rand_level| interval
+# |lean_saliency_low| to |lean_saliency_high|), |lean_occlusion_diff| for
+# grey occlusion (|lean_occlusion_low| to |lean_occlusion_high|) and
+# |lean_gradcam_diff| for Grad-CAM (|lean_gradcam_low| to
+# |lean_gradcam_high|). |lean_words| This run's own share is reached or
+# passed by |lean_saliency_reach|, |lean_occlusion_reach| and
+# |lean_gradcam_reach| of the |n_networks| random networks, for saliency,
+# grey occlusion and Grad-CAM. The same caveat holds as for the
+# similarities: trained and random networks differ in the size of their
+# weights too.
 
 # %%
 # Inside Grad-CAM: which channels speak for which class
