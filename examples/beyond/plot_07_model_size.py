@@ -215,6 +215,10 @@ from cnnexplain.claims import bound, plural
 glue("chance_3", chance[3], "{:.0%}")
 glue("chance_7", chance[7], "{:.2%}")
 glue("n_edge_3x3", len(above["8 x 3x3"]))
+glue(
+    "edge_3x3_are",
+    plural(len(above["8 x 3x3"]), "is an edge detector", "are edge detectors"),
+)
 glue("n_start_3x3", len(at_start["8 x 3x3"]))
 shares = [
     f"{len(above[name])} of {runs[name].model.conv1.out_channels}"
@@ -243,7 +247,7 @@ bound(
 # Drawn at random, |chance_3| of 3x3 kernels pass the definition, against
 # |chance_7| of 7x7 ones: at 3x3, chance alone makes many a kernel look
 # like an edge. In this run, |n_edge_3x3| of the eight trained 3x3 kernels
-# are edge detectors, against |n_start_3x3| of the same kernels at their
+# |edge_3x3_are|, against |n_start_3x3| of the same kernels at their
 # start. Among the 7x7 variants, |shares_7x7| trained kernels are edge
 # detectors (at their starts, |n_start_7x7| of them |start_7x7_are|). These
 # are single runs, one per variant: they cannot show a trend with the number
