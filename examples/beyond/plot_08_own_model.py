@@ -310,10 +310,17 @@ score_words = glue(
 # |mean_end| after). Neither a rise in score nor an edge detector is, by
 # itself, evidence of learning: on line images, over the seed study,
 # :ref:`the edge-match page <labels-over-seeds>` found training with
-# shuffled labels, whose lessons carry nothing to the test images, to leave edge detectors among the
-# changes too (|/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change|
-# of them, against |/auto_examples/beyond/plot_01_edge_match:sl_true_change|
-# with the true labels).
+# shuffled labels to leave changes that pass the edge test too
+# (|/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change| of them,
+# against |/auto_examples/beyond/plot_01_edge_match:sl_true_change| with the
+# true labels). On average, what shuffled labels teach carries nothing over
+# to the test images (the twins score
+# |/auto_examples/beyond/plot_05_seeds:shuffled_mean| on average, where a
+# guess gets 50%); a single twin's answers, though, still go with the true
+# class one way or the other (from
+# |/auto_examples/beyond/plot_05_seeds:shuffled_low| to
+# |/auto_examples/beyond/plot_05_seeds:shuffled_high|, on the
+# :ref:`seeds page <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`).
 
 # %%
 # Dead kernels, and what each channel prefers
