@@ -7,7 +7,10 @@ weight by the history of that weight's :term:`gradients <gradient>`. Plain
 stochastic :term:`gradient descent` (:term:`SGD`) does not: each step is
 minus the :term:`learning rate` times the gradient, and a :term:`kernel`'s
 gradient is a weighted sum of :term:`image patches <patch>`. Does the
-optimizer change what the kernels become? Here every seed of the seed study
+optimizer change what the kernels become? That adaptive methods such as Adam
+and plain SGD can reach different solutions of the same problem is known
+:cite:p:`wilson2017marginal`; the question here is how the first-layer
+kernels differ. Here every seed of the seed study
 trains twice from the same initial weights and on the same
 :term:`batches <batch>`, once with each optimizer (Adam at its usual
 learning rate, SGD at one tuned for it), so that the optimizer and its
@@ -292,7 +295,8 @@ n_initial = glue("initial_count", int(verdicts["initial"].sum()))
 
 # %%
 # Before training, |initial_count| of the |n_kernels| kernels
-# |initial_are| (|initial_share|); their weights are drawn one by one, and
+# |initial_are| (|initial_share|, Wilson's 95% interval |initial_low| to
+# |initial_high|); their weights are drawn one by one, and
 # a random draw rarely lines up into an edge. After training, |adam_trained_share| of Adam's trained
 # kernels are edge detectors (95% interval |adam_trained_low| to
 # |adam_trained_high|) and |sgd_trained_share| of SGD's (|sgd_trained_low|
@@ -440,8 +444,11 @@ else:
 # its learning rate (|adam_lr| for Adam, |sgd_lr| for SGD), and
 # this comparison does not separate them. With Adam, a weight's step has a ceiling set by the
 # learning rate, whatever the size of its gradient (the section on the first
-# update, below, measures it); with SGD, a weight steps in proportion to its
-# gradient. For each seed and optimizer, the ratio of the largest change of
+# update, below, measures it): its step is invariant to the scale of the
+# gradient, as :cite:t:`kingma2015adam{section 2.1}` point out (rescale the
+# gradients, and the running averages that divide them rescale alike), so a
+# kernel's steps do not grow with the size of its gradients. With SGD, a
+# weight steps in proportion to its gradient. For each seed and optimizer, the ratio of the largest change of
 # the eight kernels to the smallest:
 
 sizes = {
