@@ -247,9 +247,10 @@ setting(
     (side, c0),
     expected=(44, 21),
 )
-# The blur and the pull towards grey keep a patch from copying its kernel exactly:
-# at seeds 13, 101, 4242 and 90001 the lowest correlation was 0.88 to 0.91. "Closely"
-# asks for 0.8 or more, for every kernel.
+# Something in the method's regularization keeps a patch from copying its kernel exactly
+# (the blur, the clamping to [0, 1], or both; not tested which): at seeds 13, 101, 4242 and
+# 90001 the lowest correlation was 0.88 to 0.91. "Closely" asks for 0.8 or more, for every
+# kernel.
 MATCH = 0.8
 bound(
     "each maximizing patch matches its kernel closely: correlation 0.8 or more",
@@ -275,8 +276,10 @@ bound(
 # %%
 # Each maximizing patch matches its kernel closely (the lowest
 # :term:`correlation` is |worst_match|, and this page asks for |match_cut|
-# or more; the blur and the clamping of the pixels to 0 to 1 keep it below
-# 1). The check is an easy one: before its ReLU a first-layer unit is
+# or more; something in the method's regularization keeps it below 1 --
+# the blur smooths the pattern, and the clamping of the pixels to 0 to 1
+# can cut its extremes -- and this page does not test which of them does
+# it). The check is an easy one: before its ReLU a first-layer unit is
 # linear, so its gradient is its kernel. It shows that the code, the blur
 # and the pull towards grey do not hide the answer; it does not show how
 # the method behaves on the nonlinear units of the second layer. Beyond a one-pixel
