@@ -94,7 +94,9 @@ def test_the_box_has_a_row_per_claim_with_its_test_n_interval_and_margin(extensi
     assert '<aside class="admonition checked-claims">' in html
     assert "Checked when this page was built" in html
     # Closed until opened, its summary counting the claims; the box inside the fold.
-    fold = html.index('<details class="checked-claims-fold"><summary>Checked when this page was built: 4 claims</summary>')
+    fold = html.index(
+        '<details class="checked-claims-fold"><summary>Checked when this page was built: 4 claims</summary>'
+    )
     assert fold < html.index("<aside") < html.index("</details>")
     assert table.caption == "The claims of this page, and how this run tested them"
     header, *rows = table.rows

@@ -1256,11 +1256,19 @@ for part in ("trained", "change"):
     per_seed = {name: edge[name, part].mean(axis=1) for name in arms}
     claim = (
         f"seed by seed, the share of edge detectors among the {'trained kernels' if part == 'trained' else 'changes'} with true labels "
-        "against shuffled labels: larger, smaller, or the study cannot tell (the text says which)"
+        "against shuffled labels: "
+        + (
+            "larger"
+            if part == "change"
+            else "larger, smaller, or the study cannot tell (the text says which)"
+        )
     )
+    # The changes' outcome is stated in fixed words elsewhere (the landing page's "the labels
+    # matter: with shuffled labels, fewer of the changes are edge-shaped"), so it must hold.
     test = difference(
         claim, per_seed["true labels"], per_seed["shuffled labels"],
-        expect=OUTCOMES, paired=True, method="bootstrap", fmt="{:+.1%}",
+        expect="larger" if part == "change" else OUTCOMES, paired=True, method="bootstrap",
+        fmt="{:+.1%}",
         statistic=f"mean paired difference of the share ({part}; true minus shuffled)",
     )  # fmt: skip
     glue(f"sl_{part}_diff", test.value * 100, "{:+.1f} points")
