@@ -19,6 +19,9 @@ import cnnexplain
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE / "_ext"))
+# tests/figure_text.py measures the text of figures; the scrapers record an animation's smallest
+# text with it (_ext/frame_text.py), for tools/site_check.py's check at a phone's width.
+sys.path.insert(1, str(HERE.parent / "tests"))
 
 import author_year_labels  # noqa: F401  (registers the bibliography's styles, see bibtex_* below)
 from accessible_site import MatplotlibScraper

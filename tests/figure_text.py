@@ -7,7 +7,11 @@ reasons: the source distribution ships ``tests/`` (pyproject.toml) and not
 ``tools/``, so the tests that import them run from it too; and their other
 user, ``tools/readability_check.py --figure-text``, runs the gallery's
 examples in a separate interpreter from a checkout, where ``tests/`` is
-always present (it puts this folder on that interpreter's path).
+always present (it puts this folder on that interpreter's path). The site's
+build is a third user: its scrapers record the smallest text of each
+animation beside its frames (docs/_ext/frame_text.py; docs/conf.py puts this
+folder on the build's path), for ``tools/site_check.py``'s check at a
+phone's width.
 
 pytest finds this module through ``pythonpath = ["tests"]`` (pyproject.toml):
 ``--import-mode=importlib`` puts no test folder on ``sys.path`` by itself.

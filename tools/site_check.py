@@ -28,6 +28,12 @@ disk and those reached by internal links. It fails on
 - at 390 px, a page body wider than the viewport (the page scrolls sideways;
   a code block or a table may scroll inside itself), naming the elements that
   stick out; in dark mode, a page the theme does not show dark;
+- at 390 px, an animation -- a jshtml player, or an animated GIF in a page's
+  article -- whose smallest text shows less than 9 CSS px high
+  (``MIN_PHONE_TEXT_PX``: the text's height as drawn, which the build records
+  beside the frames, times the scale at which the page shows the frame), or
+  whose player does not fit: it scrolls sideways, or one of its controls lies
+  outside the viewport;
 - a page heavier than 1.5 MB with everything the browser loads for it
   (HTML, scripts, style sheets, images, fonts: the bytes of the files served),
   or 3 MB for the explorer page (``EXPLORER_PAGE``); another page that embeds
@@ -471,7 +477,140 @@ def check_mode(page, dark: bool, viewport: dict, report: Report, url: str, axe_p
     problem = width_problem(page, viewport) if viewport is NARROW else None
     if problem:
         report.fail_in(url, "width", label, problem)
+    if viewport is NARROW:
+        problems, readings = animation_problems(page, report)
+        for problem in problems:
+            report.fail_in(url, "phone animation", label, problem)
+        for reading in readings if not dark else []:  # the same sizes in dark mode
+            report.note(url, "phone animation", reading)
     run_axe(page, report, url, axe_path, label)
+
+
+# -- animations at a phone's width ---------------------------------------------------------------
+#: At 390 px, the smallest text of an animation's frame must show at least this high, in CSS px:
+#: its height at the figure's natural size (font size x dpi / 72) times the width the page shows
+#: the frame at, over the figure's natural width. tools/readability_check.py asks the same of
+#: every figure at 1366 px (MIN_TEXT_PX).
+MIN_PHONE_TEXT_PX = 9.0
+
+#: The frames of a page's animations and the boxes of its players. A jshtml player carries the
+#: size of its smallest text (``data-text-px``, ``data-width-px``, written by the build:
+#: docs/_ext/frame_text.py); a GIF of the article carries it in the file, read on the Python side
+#: (``gif``: its URL). Controls are the player's buttons, slider and loop choices.
+ANIMATIONS_JS = """
+() => {
+  const box = el => { const r = el.getBoundingClientRect(); return {left: r.left, right: r.right, width: r.width}; };
+  const frames = [];
+  document.querySelectorAll('div.animation').forEach((player, i) => {
+    const img = player.querySelector('img');
+    if (!img) return;  // check_animations reports a player without a frame
+    frames.push({what: `player ${i + 1}`, gif: null, ...box(img),
+                 textPx: parseFloat(player.dataset.textPx), widthPx: parseFloat(player.dataset.widthPx)});
+  });
+  document.querySelectorAll('article img').forEach(img => {
+    const src = img.currentSrc || img.src || '';
+    if (!/\\.gif$/i.test(src.split(/[?#]/)[0])) return;
+    frames.push({what: src.split('/').pop().slice(0, 80), gif: src, ...box(img)});
+  });
+  const players = Array.from(document.querySelectorAll('div.animation')).map((player, i) => {
+    const outer = player.closest('.sphx-glr-animation') || player;
+    const controls = Array.from(player.querySelectorAll('button, input, label'))
+      .map(c => ({name: c.getAttribute('title') || c.getAttribute('aria-label') || c.textContent.trim() ||
+                  c.type, ...box(c)}))
+      .filter(c => c.width > 0);
+    return {what: `player ${i + 1}`, scroll: outer.scrollWidth, client: outer.clientWidth, controls};
+  });
+  return {frames, players, view: window.innerWidth};
+}
+"""
+
+
+def parse_frame_text(text: str | bytes | None) -> tuple[float, float] | None:
+    """``(text_px, width_px)`` from ``text-px=12.50 width-px=460``, the form the build writes
+    (docs/_ext/frame_text.py); None if ``text`` is missing or not of that form."""
+    if isinstance(text, bytes):
+        text = text.decode("ascii", "replace")
+    values = dict(part.split("=", 1) for part in (text or "").split() if "=" in part)
+    try:
+        measure = float(values["text-px"]), float(values["width-px"])
+    except (KeyError, ValueError):
+        return None
+    return measure if all(v > 0 for v in measure) else None
+
+
+def text_on_screen(text_px: float, width_px: float, shown_px: float) -> float:
+    """The height in CSS px of a text ``text_px`` high in a figure ``width_px`` wide, shown ``shown_px`` wide."""
+    return text_px * shown_px / width_px
+
+
+def frame_problem(frame: dict, measure: tuple[float, float] | None, view: float) -> str | None:
+    """Why an animation's frame (``what``, its box ``width`` and ``right``) does not read at ``view``
+    px: its smallest text (``measure``: :func:`parse_frame_text`) shows too small, the build did not
+    record it, or the frame sticks out of the viewport. None if it reads."""
+    what = frame["what"]
+    if measure is None:
+        return f"{what}: the build recorded no size for its smallest text (docs/_ext/frame_text.py)"
+    text_px, width_px = measure
+    shown = text_on_screen(text_px, width_px, frame["width"])
+    if shown < MIN_PHONE_TEXT_PX:
+        return (
+            f"{what}: its smallest text shows {shown:.1f} CSS px high (< {MIN_PHONE_TEXT_PX:g}): drawn "
+            f"{text_px:.1f} px high in a figure {width_px:g} px wide, shown {frame['width']:.0f} px wide"
+        )
+    if frame["right"] > view + 0.5:
+        return f"{what}: the frame ends at {frame['right']:.0f} px, past the {view:g} px viewport"
+    return None
+
+
+def controls_problems(player: dict, view: float) -> list[str]:
+    """Why a player's controls do not fit at ``view`` px: the player scrolls sideways, or a control
+    (``controls``: name and box) lies outside the viewport."""
+    problems = []
+    if player["scroll"] > player["client"] + 1:
+        problems.append(
+            f"{player['what']} scrolls sideways: {player['scroll']} px of controls and frame "
+            f"in a {player['client']} px box"
+        )
+    outside = [c["name"] for c in player["controls"] if c["left"] < -0.5 or c["right"] > view + 0.5]
+    if outside:
+        problems.append(
+            f"{player['what']}: controls outside the {view:g} px viewport: {', '.join(outside[:4])}"
+        )
+    return problems
+
+
+def gif_frame_text(path: Path | None) -> tuple[int, tuple[float, float] | None]:
+    """The number of frames of the GIF at ``path`` and the size of its text its comment records."""
+    from PIL import Image  # only this check reads pictures
+
+    if path is None or not path.is_file():
+        return 0, None  # the image check reports a picture that does not load
+    with Image.open(path) as gif:
+        return getattr(gif, "n_frames", 1), parse_frame_text(gif.info.get("comment"))
+
+
+def animation_problems(page, report: Report) -> tuple[list[str], list[str]]:
+    """Why the page's animations do not read at a phone's width (:data:`MIN_PHONE_TEXT_PX`), or
+    their controls do not fit it; and, for the report, how high each frame's smallest text shows.
+    A still GIF is not an animation."""
+    got = page.evaluate(ANIMATIONS_JS)
+    problems, readings = [], []
+    for frame in got["frames"]:
+        if frame["gif"]:
+            n_frames, measure = gif_frame_text(local_file(report, frame["gif"]))
+            if n_frames < 2:
+                continue
+        else:
+            measure = parse_frame_text(f"text-px={frame['textPx']} width-px={frame['widthPx']}")
+        problem = frame_problem(frame, measure, got["view"])
+        if problem:
+            problems.append(problem)
+        if measure is not None:
+            shown = text_on_screen(*measure, frame["width"])
+            readings.append(f"{frame['what']}: smallest text {shown:.1f} CSS px high at {got['view']} px")
+    for player in got["players"]:
+        problems += controls_problems(player, got["view"])
+    return problems, readings
 
 
 class ModeWorker(threading.Thread):
@@ -904,7 +1043,7 @@ def main(argv: list[str] | None = None) -> int:
     (args.artifacts / "site_check.json").write_text(json.dumps(data, indent=1) + "\n")
 
     for p, k, d in report.notes:
-        if k in ("search", "screenshot", "slow", "glossary"):
+        if k in ("search", "screenshot", "slow", "glossary", "phone animation"):
             print(f"note: {p or '/'}: {k}: {d}")
     minor = Counter(d.split(" (", 1)[0] for _, k, d in report.notes if k == "axe")
     for rule, pages in sorted(minor.items()):

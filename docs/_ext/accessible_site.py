@@ -12,6 +12,9 @@ Found by ``tools/site_check.py`` (axe-core in headless Chromium) and
   sphinx-gallery's matplotlib scraper and fixes the player's HTML before it
   enters the generated reST, so the page, its ``_sources`` copy and every
   build agree.
+- Each player carries the size of its frame's smallest text
+  (``data-text-px``, ``data-width-px``: :mod:`frame_text`), which
+  tools/site_check.py checks at a phone's width.
 - The same player embeds every frame as a true-colour PNG. A frame of 256
   colours or fewer (the convolution and kernel animations' frames have a
   few dozen to a few hundred: flat colours, text drawn without
@@ -47,6 +50,8 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+from frame_text import frame_text, label_players
+from matplotlib.animation import Animation
 from PIL import Image
 from sphinx_gallery.scrapers import matplotlib_scraper
 
@@ -120,9 +125,22 @@ class MatplotlibScraper:
         return "accessible_site.MatplotlibScraper"
 
     def __call__(self, block, block_vars, gallery_conf, **kwargs):
+        measures = animated_figure_text(block_vars)  # before the scraper closes the figures
         rst = matplotlib_scraper(block, block_vars, gallery_conf, **kwargs)
         key = f"{Path(block_vars['src_file']).name}:{block[2] if len(block) > 2 else ''}"
-        return palette_frames(fix_jshtml(rst, key))
+        return palette_frames(label_players(fix_jshtml(rst, key), measures))
+
+
+def animated_figure_text(block_vars) -> list:
+    """:func:`frame_text.frame_text` of each open figure that an animation of the example draws.
+
+    In the order of the figures' numbers: sphinx-gallery's scraper writes their players in that order.
+    """
+    import matplotlib.pyplot as plt
+
+    animated = {v._fig for v in block_vars["example_globals"].values() if isinstance(v, Animation)}
+    figures = [plt.figure(number) for number in plt.get_fignums()]
+    return [frame_text(fig) for fig in figures if fig in animated]
 
 
 def _label_summaries(html: str) -> str:
