@@ -353,8 +353,9 @@ def bench(session: nox.Session) -> None:
 @nox.session
 def site(session: nox.Session) -> None:
     """Check the built site in headless Chromium, served at the root and under /cnnexplain/: links,
-    requests, page weight, console, animations, search, axe (light, dark, 390 px), the glossary's
-    tooltips (tools/glossary_check.py), the explorer, and reading size at 1366 px
+    requests, page weight, console, animations (and, at 390 px, the size of their text and their
+    controls), search, axe (light, dark, 390 px), the glossary's tooltips
+    (tools/glossary_check.py), the explorer, and reading size at 1366 px
     (tools/readability_check.py).
 
     Needs the site built first (``nox -s docs``), Debian's ``chromium``

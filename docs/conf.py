@@ -153,7 +153,7 @@ ogp_site_url = html_baseurl
 ogp_site_name = "cnnexplain"
 ogp_image = "_static/social-card.png"  # drawn by _ext/social_card.py
 ogp_image_alt = (
-    "The eight first-layer kernels of the small CNN after training, beside its loss and accuracy curves"
+    "The eight first-layer kernels of the small CNN after training, above its loss and accuracy curves"
 )
 ogp_description_length = 200
 ogp_enable_meta_description = True

@@ -374,7 +374,7 @@ def test_animate_kernels_one_frame_per_snapshot_with_fixed_limits(history):
             np.testing.assert_array_equal(shown, w[s][k, 0])
         assert len(limits) == 1 and limits.pop() == pytest.approx((-vmax, vmax))
         epoch = int(history.epochs[s])
-        assert f"epoch {epoch} " in title and f"test accuracy {100 * val[epoch]:.1f}%" in title
+        assert f"epoch {epoch}\n" in title and f"test accuracy {100 * val[epoch]:.1f}%" in title
         assert now == {float(epoch)}  # the dashed line marks the snapshot's epoch on the curves
         assert curves == ["accuracy", "loss"]  # the training curves are drawn beside the kernels
 
@@ -423,7 +423,7 @@ def test_save_gif_frames_and_atomic_replacement(history, tmp_path):
         assert gif.n_frames == len(history)
         assert gif.info["duration"] == 250  # from the animation's interval
         assert gif.info["loop"] == 0
-        assert gif.size == (int(10.0 * 40), int(3.5 * 40))
+        assert gif.size == (round(4.6 * 40), int(anim._fig.get_figheight() * 40))
     assert len(set(frames_of(path))) == len(history)  # one distinct frame per snapshot
     assert sorted(os.listdir(path.parent)) == ["kernels.gif"]  # no temporary file left
     with pytest.raises(FileExistsError):
@@ -439,8 +439,9 @@ def test_save_gif_is_reproducible(tmp_path):
     assert slide(tmp_path / "b.gif", fps=10, dpi=50) == first  # same input, same bytes
     with Image.open(tmp_path / "a.gif") as gif:
         assert gif.n_frames == 2 * 3 and gif.info["duration"] == 100
-        # 9.9 inches wide, as high as a 4x5 crop (the tallest panel, 1.9 x 4/5) needs
-        assert gif.size == (int(9.9 * 50), int((1.9 * 4 / 5 + 0.6) * 50))
+        # 4.6 inches wide; two rows: the 4x5 crop (1.6 x 4/5 high) and the 3x3 kernel (1.15), with
+        # a title and a label each (0.6)
+        assert gif.size == (round(4.6 * 50), int((1.6 * 4 / 5 + 1.15 + 2 * 0.6) * 50))
     with plt.rc_context({"savefig.dpi": 300, "xtick.labelsize": 20}):  # the user's settings do not matter
         assert slide(tmp_path / "c.gif", fps=10, dpi=50) == first
 
@@ -838,6 +839,14 @@ def test_every_frame_of_the_animations_is_readable(history, make):
     anim = make(history, full_size_data())
     for fig, texts in play(anim, lambda fig: (fig, text_sizes(fig))):
         assert_readable(fig, texts)
+        # On a phone 390 px wide a page shows a picture 342 px wide or more (the landing page's
+        # figure; an article's column is 358 px): the smallest text still shows 9 px high there.
+        shown = min(t["px"] for t in texts) * PHONE_PICTURE_PX / (fig.get_figwidth() * fig.dpi)
+        assert shown >= 9.0, shown
+
+
+#: The narrowest a page of the site shows a picture on a phone 390 px wide, in CSS px.
+PHONE_PICTURE_PX = 342
 
 
 @pytest.mark.parametrize("draw", [plot_kernels, plot_kernels_compare])

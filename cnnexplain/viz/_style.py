@@ -64,12 +64,20 @@ LARGE_TEXT_STYLE: dict[str, Any] = {
     "legend.fontsize": 9,
 }
 
-#: The style of animations: text, lines and patches drawn without
-#: anti-aliasing. A web page embeds every frame as a PNG, and the grey fringes
-#: of anti-aliased glyphs and curves take most of a frame's bytes (about 3x
+#: The width of animations, in inches at 100 dpi: 460 px, with text of 9 points or more
+#: (:data:`ANIMATION_STYLE`). A page shows a picture at its natural size or shrunk to the
+#: column, and a phone 390 px wide gives a figure 342 to 358 px: there a 9 pt text (12.5 px
+#: as drawn) still shows 9.3 px high or more (tools/site_check.py checks it). A frame as wide
+#: as other figures (:data:`FIGURE_WIDTH`) would show its text a third as high, too small to
+#: read; so the panels of an animation are laid out in fewer columns instead.
+ANIMATION_WIDTH = 4.6
+
+#: The style of animations: every text 9 points or more (see :data:`ANIMATION_WIDTH`), and
+#: text, lines and patches drawn without anti-aliasing. A web page embeds every frame as a PNG,
+#: and the grey fringes of anti-aliased glyphs and curves take most of a frame's bytes (about 3x
 #: more in total); at 100 dpi the crisp text and lines read as well.
 ANIMATION_STYLE: dict[str, Any] = {
-    **STYLE,
+    **LARGE_TEXT_STYLE,
     "text.antialiased": False,
     "lines.antialiased": False,
     "patch.antialiased": False,

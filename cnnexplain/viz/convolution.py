@@ -23,6 +23,7 @@ from ..edges import convolve
 from ._args import plane, str_list
 from ._style import (
     ANIMATION_STYLE,
+    ANIMATION_WIDTH,
     HIGHLIGHT_COLOR,
     annotate_cells,
     colorbar,
@@ -140,39 +141,51 @@ def _region(
 
 
 #: Sides, in inches, of the largest box of the image and output panels of
-#: :func:`animate_convolution`, and of its patch, kernel and products panels
-#: (38 px a cell of a 3x3 kernel at 100 dpi).
-_BIG, _SMALL = 1.9, 1.15
+#: :func:`animate_convolution` (its top row), and of its patch, kernel and products
+#: panels (its bottom row; 38 px a cell of a 3x3 kernel at 100 dpi).
+_BIG, _SMALL = 1.6, 1.15
+#: Inches above each row of panels for their titles, and below it for their labels.
+_TITLE, _LABEL = 0.3, 0.3
 
 
-def _slide_height(crop_shape: tuple[int, int], out_shape: tuple[int, int]) -> float:
-    """The height of :func:`animate_convolution`'s figure: its tallest panel, a title and a label."""
-    tallest = max(_BIG * min(1.0, h / w) for h, w in (crop_shape, out_shape))
-    return max(tallest, _SMALL) + 0.6
+def _top_height(crop_shape: tuple[int, int], out_shape: tuple[int, int]) -> float:
+    """The height of the top row's panels: the image's and the output's, the taller one."""
+    return max(_BIG * min(1.0, h / w) for h, w in (crop_shape, out_shape))
 
 
-def _slide_layout(figure: Figure) -> tuple[list[Axes], Axes]:
-    """Place the five panels of :func:`animate_convolution` in a row, the operators between them.
+def _slide_layout(figure: Figure, top: float) -> tuple[list[Axes], Axes]:
+    """Place the five panels of :func:`animate_convolution` in two rows, the operators between them.
 
-    Returns the panels (image, patch, kernel, products, output) and the axes
-    of the output's colour bar. Positions are in inches, for a figure 9.9
-    inches wide, as high as :func:`_slide_height` says.
+    Top, the image and the output (with its colour bar), ``top`` inches high;
+    below, ``patch x kernel = products``. Two rows rather than one, so that
+    the frame is :data:`~cnnexplain.viz._style.ANIMATION_WIDTH` wide and its
+    text reads on a phone. Returns the panels (image, patch, kernel, products,
+    output) and the axes of the output's colour bar. Positions are in inches.
     """
     fw, fh = figure.get_size_inches()
-    y_mid = fh / 2
+    top_mid, bottom_mid = fh - _TITLE - top / 2, _LABEL + _SMALL / 2
 
-    def box(x: float, size: float, width: float | None = None) -> list[float]:
-        """An axes ``size`` inches high (and wide), ``x`` inches from the left, centred vertically."""
+    def box(x: float, y_mid: float, size: float, width: float | None = None) -> list[float]:
+        """An axes ``size`` inches high (and wide), ``x`` inches from the left, centred on ``y_mid``."""
         return [x / fw, (y_mid - size / 2) / fh, (width or size) / fw, size / fh]
 
-    big, small = _BIG, _SMALL
-    panels = [
-        figure.add_axes(box(x, size))
-        for x, size in ((0.1, big), (2.35, small), (3.9, small), (5.45, small), (7.3, big))
+    def symbol(x: float, y_mid: float, text: str) -> None:
+        figure.text(x / fw, y_mid / fh, text, ha="center", va="center", fontsize=14)
+
+    big, small, gap = _BIG, _SMALL, 0.35
+    left = (fw - 3 * small - 2 * gap) / 2  # the bottom row, centred
+    panels = [  # made in reading order: image, patch, kernel, products, output
+        figure.add_axes(box(x, y_mid, size))
+        for x, y_mid, size in (
+            (0.15, top_mid, big),
+            *((left + i * (small + gap), bottom_mid, small) for i in range(3)),
+            (2.15, top_mid, big),
+        )
     ]
-    for x, symbol in ((3.7, "\u00d7"), (5.25, "="), (6.95, "\u2211 \u2192")):
-        figure.text(x / fw, y_mid / fh, symbol, ha="center", va="center", fontsize=14)
-    return panels, figure.add_axes(box(9.3, small, width=0.08))
+    symbol(1.95, top_mid, "\u2192")
+    for i, operator in enumerate(("\u00d7", "=")):
+        symbol(left + small + gap / 2 + i * (small + gap), bottom_mid, operator)
+    return panels, figure.add_axes(box(3.85, top_mid, top, width=0.08))
 
 
 def animate_convolution(
@@ -185,11 +198,13 @@ def animate_convolution(
 ) -> FuncAnimation:
     """Slide a kernel over an image, building its response one cell per frame.
 
-    Each frame shows the image (or the crop ``region``) with the kernel's
-    window outlined, the patch under the window, the kernel, their products
-    (whose sum is the output value) and the ``"valid"`` output up to the
-    current cell (grey cells are not computed yet). Numbers are written in
-    the cells of kernels up to 5x5.
+    Each frame shows, on top, the image (or the crop ``region``) with the
+    kernel's window outlined and the ``"valid"`` output up to the current
+    cell (grey cells are not computed yet); below, the patch under the
+    window, the kernel and their products, whose sum is the output value.
+    Numbers are written in the cells of kernels up to 3x3. The frame is
+    4.6 inches wide, with text of 9 points or more, so that it reads on a
+    phone as well.
 
     Parameters
     ----------
@@ -203,7 +218,7 @@ def animate_convolution(
     interval : int
         Milliseconds between frames, in ``[10, 10000]``.
     fig : Figure, optional
-        A top-level figure; by default 9.9 inches wide, as high as the
+        A top-level figure; by default 4.6 inches wide, as high as the
         region needs, at 100 dpi.
 
     Returns
@@ -249,9 +264,10 @@ def animate_convolution(
     product_norm = Normalize(-product_limit, product_limit)
     order = np.arange(oh * ow).reshape(oh, ow)  # the frame at which each output cell is computed
 
-    size = (9.9, _slide_height(crop.shape, out.shape))
+    top = _top_height(crop.shape, out.shape)
+    size = (ANIMATION_WIDTH, 2 * (_TITLE + _LABEL) + top + _SMALL)
     with styled_figure(fig, size, style=ANIMATION_STYLE, layout=None, top_level=True) as figure:
-        (ax_in, ax_patch, ax_ker, ax_prod, ax_out), cax = _slide_layout(figure)
+        (ax_in, ax_patch, ax_ker, ax_prod, ax_out), cax = _slide_layout(figure, top)
         patch = crop[:kh, :kw]
         show(ax_in, crop, crop_norm)
         im_patch = show(ax_patch, patch, crop_norm)
@@ -273,8 +289,8 @@ def animate_convolution(
         out_text = ax_out.set_xlabel("", labelpad=3)
         colorbar(figure, im_out, cax=cax, label="output")
         patch_texts, product_texts = [], []
-        if max(kh, kw) <= 5:  # larger kernels have no room for their numbers
-            size = {1: 10, 2: 10, 3: 9, 4: 8, 5: 7}[max(kh, kw)]
+        if max(kh, kw) <= 3:  # in a larger kernel, numbers that read on a phone do not fit their cells
+            size = {1: 10, 2: 10, 3: 9}[max(kh, kw)]
             patch_texts = annotate_cells(ax_patch, patch, crop_norm, fontsize=size)
             annotate_cells(ax_ker, ker, ker_norm, fontsize=size)
             product_texts = annotate_cells(ax_prod, patch * ker, product_norm, fontsize=size)

@@ -18,6 +18,7 @@ from ..history import WeightHistory
 from ._args import instance_of, int_list, snapshot_indices
 from ._style import (
     ANIMATION_STYLE,
+    ANIMATION_WIDTH,
     COLORBAR_INCHES,
     FIGURE_WIDTH,
     LABEL_INCHES,
@@ -125,10 +126,14 @@ def _accuracy_at(history: WeightHistory, epoch: float) -> tuple[str, float | Non
 
 
 def _frame_title(history: WeightHistory, step: int, layer: str) -> str:
-    """``conv1 kernels, epoch 3 - test accuracy 97.5%``, saying where the accuracy comes from."""
+    """``conv1 kernels, epoch 3`` over ``test accuracy 97.5%``, saying where the accuracy comes from.
+
+    Always two lines, so that every frame fits the layout of the first, in a
+    figure as narrow as a phone's column (:func:`animate_kernels`).
+    """
     epoch = float(history.epochs[step])
     which, accuracy, at = _accuracy_at(history, epoch)
-    text = f"{layer} kernels, epoch {_format_epoch(epoch)} \u2013 {which} accuracy "
+    text = f"{layer} kernels, epoch {_format_epoch(epoch)}\n{which} accuracy "
     text += "n/a" if accuracy is None else f"{100 * accuracy:.1f}%"
     if accuracy is not None and abs(epoch - at) > 1e-9:
         text += f" (after epoch {at})"
@@ -330,6 +335,26 @@ def _compare_single_channel(
     return container.figure
 
 
+#: Kernels a row in :func:`animate_kernels` (of a layer with one input channel): room for
+#: each to show its bands in a frame as narrow as a phone's column.
+_ANIMATION_COLUMNS = 4
+#: Inches of :func:`animate_kernels`' title (two lines) and of its training curves.
+_TITLE_INCHES, _CURVES_INCHES = 0.5, 1.9
+
+
+def _kernel_grid_height(n_out: int, n_in: int) -> float:
+    """Inches of :func:`animate_kernels`' grid of kernels: square panels in rows with titles.
+
+    One input channel: :data:`_ANIMATION_COLUMNS` kernels a row, titled; several:
+    a row per kernel, a column per input channel, titled once, labelled on the left.
+    """
+    room = ANIMATION_WIDTH - COLORBAR_INCHES
+    if n_in == 1:
+        ncols = min(n_out, _ANIMATION_COLUMNS)
+        return math.ceil(n_out / ncols) * (room / ncols + 0.25)
+    return n_out * (room - LABEL_INCHES) / n_in + 0.3
+
+
 def animate_kernels(
     history: WeightHistory,
     layer: str = "conv1",
@@ -340,10 +365,12 @@ def animate_kernels(
 ) -> FuncAnimation:
     """The kernels of a layer through training, one frame per snapshot.
 
-    Left, the kernels as :func:`plot_kernels` draws them; right, the
-    training curves, with a line at the epoch of the frame. The title gives
-    the accuracy then on the held-out (test) set, ``val_set`` in the API
-    (the training accuracy, saying so, without one).
+    Above, the kernels as :func:`plot_kernels` draws them (four a row for a
+    layer of one input channel); below, the training curves, with a line at
+    the epoch of the frame. The title gives the accuracy then on the
+    held-out (test) set, ``val_set`` in the API (the training accuracy,
+    saying so, without one). The frame is 4.6 inches wide, with text of 9
+    points or more, so that it reads on a phone as well.
 
     Parameters
     ----------
@@ -358,7 +385,8 @@ def animate_kernels(
     interval : int
         Milliseconds between frames, in ``[10, 10000]``.
     fig : Figure, optional
-        A top-level figure; by default 10x3.5 inches at 100 dpi.
+        A top-level figure; by default 4.6 inches wide, as high as the
+        layer's kernels need, at 100 dpi.
 
     Returns
     -------
@@ -392,14 +420,17 @@ def animate_kernels(
     n_out, n_in = weights.shape[1:3]
     norm = signed_norm(weights)
     epochs = history.epochs
-    with styled_figure(fig, (10.0, 3.5), style=ANIMATION_STYLE, top_level=True) as figure:
+    grid_height = _kernel_grid_height(n_out, n_in)
+    size = (ANIMATION_WIDTH, _TITLE_INCHES + grid_height + _CURVES_INCHES)
+    with styled_figure(fig, size, style=ANIMATION_STYLE, top_level=True) as figure:
         if figure.get_layout_engine() is None:
             figure.set_layout_engine("constrained")
-        left, right = figure.subfigures(1, 2, width_ratios=[1.55, 1.0], wspace=0.03)
-        images = kernel_grid(left, weights[0], norm, ncols=4 if n_in == 1 and n_out == 8 else None)
-        ax_loss, ax_acc = right.subplots(2, 1, sharex=True)
+        top, bottom = figure.subfigures(2, 1, height_ratios=[grid_height, _CURVES_INCHES], hspace=0.02)
+        images = kernel_grid(top, weights[0], norm, ncols=_ANIMATION_COLUMNS)
+        ax_loss, ax_acc = bottom.subplots(1, 2, sharex=True)
         curves = draw_curves(ax_loss, ax_acc, history.metrics)
-        ax_acc.set_xlabel("epoch")
+        for ax in (ax_loss, ax_acc):
+            ax.set_xlabel("epoch")
         now = [ax.axvline(epochs[0], color="0.35", lw=0.8, ls="--") for ax in (ax_loss, ax_acc)]
         markers = {
             key: ax.plot(x[:1], y[:1], "o", ms=4, color=line.get_color(), zorder=3)[0]

@@ -3,7 +3,7 @@
 A link to the site shared on a social network or a chat shows a title, a
 description and a picture (the Open Graph tags that ``sphinxext.opengraph``
 writes). The picture is the last frame of the training page's kernel
-animation -- the first-layer kernels after training, beside the loss and
+animation -- the first-layer kernels after training, above the loss and
 accuracy curves -- centred on a white card of the size those services expect
 (1200 x 630 pixels). The card is drawn when the build has finished, from the
 GIF the build itself made, into ``_static/social-card.png`` of the site.

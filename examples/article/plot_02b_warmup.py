@@ -268,7 +268,8 @@ maps["Gx"] = convolve(line, PREWITT_X).numpy()[zoom]
 w_lim = max(np.abs(kernels[step]).max() for step in frames)
 m_lim = max(np.abs(m).max() for m in maps.values())
 
-fig, axes = plt.subplots(1, 4, figsize=(9.0, 2.6), layout="constrained")
+fig, axes = plt.subplots(2, 2, figsize=(4.6, 4.6), layout="constrained")
+axes = axes.ravel()  # kernels above their maps: a frame that reads on a phone
 for ax in axes:
     ax.set_axis_off()
 kernel_image = axes[0].imshow(kernels[0], cmap="RdBu_r", vmin=-w_lim, vmax=w_lim)

@@ -671,7 +671,7 @@ changes = weights - weights[0]
 scores = edge_match(changes.reshape(-1, 7, 7)).score.reshape(changes.shape[:2])
 limit = float(np.abs(changes).max())
 
-anim_fig, axes = plt.subplots(2, 4, figsize=(7.0, 4.0), layout="constrained")
+anim_fig, axes = plt.subplots(2, 4, figsize=(4.6, 3.4), layout="constrained")
 axes = axes.ravel()
 images = []
 for k, ax in enumerate(axes):
@@ -685,9 +685,9 @@ def show_epoch(s):
     """Draw the change of every kernel after snapshot ``s``."""
     for k, (ax, im) in enumerate(zip(axes, images)):
         im.set_data(changes[s, k])
-        ax.set_title(f"kernel {k}: r = {scores[s, k]:.2f}", fontsize=10)
+        ax.set_title(f"kernel {k}\nr = {scores[s, k]:.2f}", fontsize=10)
     anim_fig.suptitle(
-        f"conv1, change since initialization -- epoch {history.epochs[s]:g}, "
+        f"conv1, change since initialization\nepoch {history.epochs[s]:g}, "
         f"test accuracy {100 * accuracy[s]:.0f}%",
         fontsize=11,
     )
