@@ -42,7 +42,7 @@ from typing import Any, NoReturn
 import torch
 
 from . import __version__
-from ._io import atomic_write
+from ._io import atomic_write, exists
 from .data import ORIENTATIONS
 from .experiment import Experiment, experiment, resolve_config
 from .history import WeightHistory
@@ -277,7 +277,7 @@ def _check_output_file(path: Path, *, force: bool) -> None:
     """Fail before training, not after, if ``path`` cannot be written."""
     if path.is_dir():
         raise CommandError(f"output {path} is a folder; give a file name such as {path / 'run.safetensors'}")
-    if path.exists() and not force:
+    if exists(path) and not force:  # a symbolic link to nothing counts: writing would replace it
         raise CommandError(f"output {path} exists; pass --force to replace it")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -460,7 +460,11 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     except (TypeError, ValueError) as exc:  # not a LineCNN's history, or one without a convolution
         raise CommandError(f"cannot build the explorer of {args.history}: {exc}") from None
     try:
-        explorer.save(path, overwrite=True)  # an existing file was refused above, unless --force
+        explorer.save(path, overwrite=args.force)
+    except FileExistsError:
+        raise CommandError(
+            f"output {path} appeared while building the page; pass --force to replace it"
+        ) from None
     except OSError as exc:
         raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
     epochs = ", ".join(f"{epoch:g}" for epoch in explorer.epochs)

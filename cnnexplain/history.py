@@ -30,7 +30,7 @@ from torch import nn
 
 from . import __version__
 from ._checks import check_int, check_model, check_path, describe
-from ._io import atomic_write_bytes
+from ._io import atomic_write_bytes, exists
 from .model import LineCNN
 
 __all__ = ["FORMAT_VERSION", "METRICS", "UnknownNameError", "WeightHistory"]
@@ -341,8 +341,10 @@ class WeightHistory(Mapping):
             Where to write; the name is used as given (``.safetensors`` is
             the usual suffix).
         overwrite : bool
-            Replace an existing file. By default an existing file is kept and
-            ``FileExistsError`` is raised.
+            Replace an existing file (keeping its permissions). By default
+            anything at ``path`` -- a file, a folder, a symbolic link even to
+            nothing -- is kept and ``FileExistsError`` is raised; of two
+            processes saving to the same new path at once, exactly one succeeds.
 
         Returns
         -------
@@ -350,7 +352,7 @@ class WeightHistory(Mapping):
             The path written.
         """
         path = check_path("path", path)
-        if path.exists() and not overwrite:
+        if not overwrite and exists(path):
             raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
         header = {
             "format_version": FORMAT_VERSION,
@@ -362,7 +364,7 @@ class WeightHistory(Mapping):
         }
         tensors = {**self._params, **{_METRIC_PREFIX + name: v for name, v in self._metrics.items()}}
         data = safetensors.numpy.save(tensors, metadata={_METADATA_KEY: json.dumps(header)})
-        return atomic_write_bytes(path, data)
+        return atomic_write_bytes(path, data, overwrite=overwrite)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> WeightHistory:

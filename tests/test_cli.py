@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
 import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
@@ -272,6 +273,28 @@ def test_explore_refuses_to_overwrite_without_force(trained, tmp_path):
     assert run_cli("explore", trained[0], "-o", page, "--force")[0] == 0
     assert "data-cnnexplain-explorer" in page.read_text(encoding="utf-8")
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]  # no temporary file left
+
+
+def test_force_keeps_the_permissions_of_the_file_it_replaces(trained, tmp_path):
+    page, run = tmp_path / "page.html", tmp_path / "run.safetensors"
+    for path in (page, run):
+        path.write_text("a private file")
+        path.chmod(0o600)
+    assert run_cli("explore", trained[0], "-o", page, "--force")[0] == 0
+    assert run_cli("train", *SHORT, "--epochs", "0", "-o", run, "--force")[0] == 0
+    for path in (page, run):
+        assert path.read_bytes() != b"a private file"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+@pytest.mark.parametrize("command", [["explore", "{good}"], ["train", *SHORT, "--epochs", "0"]])
+def test_an_output_that_is_a_link_to_nothing_is_kept_without_force(command, trained, tmp_path):
+    link = tmp_path / "out"
+    link.symlink_to(tmp_path / "nowhere")
+    code, out, err = run_cli(*[a.format(good=trained[0]) for a in command], "-o", link)
+    assert code == 2 and out == ""
+    assert_one_line(err, f"error: output {link} exists; pass --force")
+    assert link.is_symlink() and not (tmp_path / "nowhere").exists()
 
 
 # -- study -------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from safetensors import SafetensorError, safe_open
 
 from .. import __version__
 from .._checks import check_choice, check_path, describe
-from .._io import atomic_write_bytes
+from .._io import atomic_write_bytes, exists
 from ..history import WeightHistory
 from ..model import LineCNN
 from .ensemble import ARMS, METRICS, train_member
@@ -313,7 +313,9 @@ class SeedStudy:
         path : str or os.PathLike
             Where to write (``.safetensors`` is the usual suffix).
         overwrite : bool
-            Replace an existing file; by default ``FileExistsError`` is raised.
+            Replace an existing file (keeping its permissions); by default
+            ``FileExistsError`` is raised, also when two processes race to
+            create the same new file (exactly one succeeds).
 
         Returns
         -------
@@ -321,7 +323,7 @@ class SeedStudy:
             The path written.
         """
         path = check_path("path", path)
-        if path.exists() and not overwrite:
+        if not overwrite and exists(path):
             raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
         header = {
             "format_version": FORMAT_VERSION,
@@ -336,7 +338,7 @@ class SeedStudy:
             **{_FINAL_PREFIX + name: value for name, value in self.final_state.items()},
         }
         data = safetensors.numpy.save(tensors, metadata={_METADATA_KEY: json.dumps(header, sort_keys=True)})
-        return atomic_write_bytes(path, data)
+        return atomic_write_bytes(path, data, overwrite=overwrite)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> SeedStudy:

@@ -21,7 +21,7 @@ from matplotlib.text import Text
 from PIL import Image
 
 from .._checks import check_float, describe
-from .._io import atomic_write
+from .._io import atomic_write, exists
 from ._args import instance_of
 from ._style import ANIMATION_STYLE
 
@@ -97,7 +97,10 @@ def save_gif(
     dpi : float, optional
         Resolution of the frames; by default the figure's.
     overwrite : bool
-        Replace an existing file (the default, as GIFs are build outputs).
+        Replace an existing file, keeping its permissions (the default, as
+        GIFs are build outputs). Without it, anything at ``path`` (even a
+        symbolic link to nothing) is kept and, of two processes saving to
+        the same new path at once, exactly one succeeds.
 
     Returns
     -------
@@ -138,7 +141,7 @@ def save_gif(
         raise ValueError(f"path must end in .gif, got {str(path)!r}")
     if path.is_dir():
         raise ValueError(f"path must be a file name, got the folder {str(path)!r}")
-    if path.exists() and not overwrite:
+    if not overwrite and exists(path):
         raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
     if fps is None:
         # The timer that plays the animation knows its interval; closing the window drops the timer.
@@ -151,4 +154,6 @@ def save_gif(
         dpi = check_float("dpi", dpi, low=0, low_open=True)
     # "figure": without dpi, Animation.save uses the figure's dpi, whatever the user's savefig.dpi.
     with mpl.rc_context({"savefig.dpi": "figure"}):
-        return atomic_write(path, lambda tmp: animation.save(tmp, writer=writer, dpi=dpi))
+        return atomic_write(
+            path, lambda tmp: animation.save(tmp, writer=writer, dpi=dpi), overwrite=overwrite
+        )

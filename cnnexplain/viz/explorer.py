@@ -45,7 +45,7 @@ import torch
 from torch import nn
 
 from .._checks import check_int, check_model, check_path, describe
-from .._io import atomic_write_bytes
+from .._io import atomic_write_bytes, exists
 from ..history import WeightHistory
 from ..model import activations
 from ._args import snapshot_indices
@@ -287,7 +287,10 @@ class Explorer:
         path : str or os.PathLike
             The file to write, usually ending in ``.html``.
         overwrite : bool
-            Replace an existing file. Off by default, so that nothing saved is lost.
+            Replace an existing file (keeping its permissions). Off by default,
+            so that nothing saved is lost: anything at ``path``, even a
+            symbolic link to nothing, is kept, and of two processes saving to
+            the same new path at once exactly one succeeds.
 
         Returns
         -------
@@ -304,9 +307,9 @@ class Explorer:
         path = check_path("path", path)
         if not isinstance(overwrite, bool):
             raise TypeError(f"overwrite must be a bool, got {describe(overwrite)}")
-        if path.exists() and not overwrite:
+        if not overwrite and exists(path):
             raise FileExistsError(f"path {str(path)!r} exists; pass overwrite=True to replace it")
-        return atomic_write_bytes(path, self._page_html().encode("utf-8"))
+        return atomic_write_bytes(path, self._page_html().encode("utf-8"), overwrite=overwrite)
 
     def _page_html(self) -> str:
         title = html.escape(self._payload["title"])
