@@ -271,6 +271,7 @@ TRAINING_SOURCES = (
     "__init__.py",
     "_checks.py",
     "_io.py",
+    "_safetensors.py",
     "_torch.py",
     "data.py",
     "experiment.py",

@@ -12,6 +12,13 @@ holds nothing that could run when loaded. Each parameter is one tensor with
 the snapshot axis first, each metric one tensor ``metrics/<name>``; the
 steps, the config, the order of the names and the format version are JSON
 in the file's metadata. The same history always gives the same bytes.
+
+:meth:`WeightHistory.load` reads a file that may come from anyone. It reads
+the header first and checks every name, dtype and shape against the steps
+before it allocates an array; each array is then read into place, once. A
+file larger than ``max_bytes`` (:data:`MAX_LOAD_BYTES`, 1 GiB, by default)
+is refused before anything is read, and so is a header (names, steps and
+settings) larger than 2 MiB.
 """
 
 from __future__ import annotations
@@ -25,20 +32,33 @@ from typing import Any
 import numpy as np
 import safetensors.numpy
 import torch
-from safetensors import SafetensorError, safe_open
 from torch import nn
 
 from . import __version__
 from ._checks import check_int, check_model, check_path, describe
 from ._io import atomic_write_bytes, exists
+from ._safetensors import DTYPES, TensorInfo, read_header, read_tensor
 from .model import LineCNN
 
-__all__ = ["FORMAT_VERSION", "METRICS", "UnknownNameError", "WeightHistory"]
+__all__ = [
+    "FORMAT_VERSION",
+    "MAX_CONFIG_DEPTH",
+    "MAX_LOAD_BYTES",
+    "METRICS",
+    "UnknownNameError",
+    "WeightHistory",
+]
 
 #: Version of the history file format written by :meth:`WeightHistory.save`.
 FORMAT_VERSION = 2
 #: Names of the per-epoch metrics that :func:`~cnnexplain.training.train` records.
 METRICS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy")
+#: Largest file :meth:`WeightHistory.load` reads unless told otherwise (``max_bytes``): 1 GiB.
+#: A history takes about the size of its file in memory; the default run's file is 2.2 MB, and
+#: recorded after every batch (601 snapshots) 64 MB.
+MAX_LOAD_BYTES = 2**30
+#: Deepest nesting of objects and lists in a config (``train()`` records three levels).
+MAX_CONFIG_DEPTH = 32
 
 #: The one metadata entry of a history file. One entry, not one per header
 #: field: safetensors writes several in a random order, and the same history
@@ -47,7 +67,7 @@ _METADATA_KEY = "cnnexplain.WeightHistory"
 #: Metrics are stored as tensors named ``metrics/<name>``, next to the parameters.
 _METRIC_PREFIX = "metrics/"
 #: The dtypes of safetensors that numpy has: booleans, integers and floats.
-_FILE_DTYPES = ("BOOL", "U8", "I8", "U16", "I16", "U32", "I32", "U64", "I64", "F16", "F32", "F64")
+_FILE_DTYPES = tuple(DTYPES)
 
 
 def _is_name_list(value: Any) -> bool:
@@ -107,7 +127,8 @@ class WeightHistory(Mapping):
         Per-epoch metrics (see :attr:`metrics`), one-dimensional, all of the
         same length.
     config : dict
-        JSON-serializable settings of the data, model and training.
+        JSON-serializable settings of the data, model and training, nested
+        at most :data:`MAX_CONFIG_DEPTH` deep, every integer within 64 bits.
         ``config["model"]`` and ``config["training"]``, if present, are
         dicts, and ``config["training"]["batches_per_epoch"]`` a
         non-negative integer.
@@ -120,36 +141,34 @@ class WeightHistory(Mapping):
         metrics: Mapping[str, Any],
         config: Mapping[str, Any],
     ) -> None:
-        steps = np.array(steps)
-        if steps.dtype != np.int64 or steps.ndim != 2 or steps.shape[1] != 2 or len(steps) < 1:
-            raise ValueError(f"steps must be a non-empty int64 array of shape (S, 2), got {describe(steps)}")
-        if (steps < 0).any() or (np.diff(steps[:, 0]) < 0).any():
-            raise ValueError("steps must be non-negative (epoch, batch) pairs, epochs in training order")
-        if not params:
-            raise ValueError("params must hold at least one parameter")
+        steps = _checked_steps(np.array(steps))
         for key, arr in params.items():
-            if not isinstance(key, str) or key.startswith(_METRIC_PREFIX):
-                raise ValueError(f"params keys must be str not starting with {_METRIC_PREFIX!r}, got {key!r}")
-            if not isinstance(arr, np.ndarray) or arr.dtype.kind not in "biuf" or arr.dtype.itemsize > 8:
+            if not isinstance(arr, np.ndarray):
                 raise TypeError(
                     f"params[{key!r}] must be a numpy array of booleans, integers or floats, got {describe(arr)}"
                 )
-            if arr.ndim < 1 or arr.shape[0] != len(steps):
-                raise ValueError(
-                    f"params[{key!r}] must have one snapshot per step ({len(steps)}), got shape {arr.shape}"
-                )
+        _check_params({key: (arr.dtype, arr.shape) for key, arr in params.items()}, len(steps))
         metrics = {key: np.array(values, dtype=np.float64) for key, values in metrics.items()}
-        for key, arr in metrics.items():
-            if not isinstance(key, str) or arr.ndim != 1:
-                raise ValueError(f"metrics[{key!r}] must be one-dimensional, got shape {arr.shape}")
-        lengths = sorted({len(arr) for arr in metrics.values()})
-        if len(lengths) > 1:
-            raise ValueError(f"metrics must all have the same length (one per epoch), got lengths {lengths}")
-        self._config = _checked_config(config)
+        _check_metrics({key: arr.shape for key, arr in metrics.items()})
+        self._store(params, steps, metrics, _checked_config(config), copy=True)
+
+    def _store(
+        self,
+        params: Mapping[str, np.ndarray],
+        steps: np.ndarray,
+        metrics: dict[str, np.ndarray],
+        config: dict[str, Any],
+        *,
+        copy: bool,
+    ) -> None:
+        """Keep the checked parts, read-only. The arrays are kept in native byte order and C
+        order, the layout the file stores: copies, or, with ``copy=False``, the arrays
+        themselves when they are so already (those :meth:`load` reads into place)."""
+        as_stored = np.array if copy else np.asarray
+        self._config = config
         self._steps = _read_only(steps)
-        # Copies in native byte order and C order: the layout the file stores.
         self._params = {
-            key: _read_only(np.array(arr, dtype=arr.dtype.newbyteorder("="), order="C"))
+            key: _read_only(as_stored(arr, dtype=arr.dtype.newbyteorder("="), order="C"))
             for key, arr in params.items()
         }
         self._metrics = {key: _read_only(arr) for key, arr in metrics.items()}
@@ -367,16 +386,23 @@ class WeightHistory(Mapping):
         return atomic_write_bytes(path, data, overwrite=overwrite)
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> WeightHistory:
-        """Read a history written by :meth:`save`, checking everything.
+    def load(cls, path: str | os.PathLike, *, max_bytes: int = MAX_LOAD_BYTES) -> WeightHistory:
+        """Read a history written by :meth:`save`, checking everything before it allocates.
 
-        Nothing in the file can run (see the module's description); its
-        header and tensors are validated before a history is built.
+        Nothing in the file can run (see the module's description). The file
+        may come from anyone: its size is compared with ``max_bytes`` first,
+        then its header is read and every tensor's name, dtype and shape is
+        checked against the header's steps and names; only then is each array
+        allocated and read into place, once. Memory grows by about the file's
+        size, at most ``max_bytes`` plus what its header (at most 2 MiB) takes.
 
         Parameters
         ----------
         path : str or os.PathLike
             The file.
+        max_bytes : int
+            The largest file to read, in bytes: :data:`MAX_LOAD_BYTES` (1 GiB)
+            by default. Pass a larger number to read a larger history.
 
         Returns
         -------
@@ -386,23 +412,48 @@ class WeightHistory(Mapping):
         Raises
         ------
         ValueError
-            If the file is not a cnnexplain history (another safetensors file,
-            a ``.npz``, a pickle, ...), or is empty, truncated or corrupt.
+            If the file is larger than ``max_bytes``, or is not a cnnexplain
+            history (another safetensors file, a ``.npz``, a pickle, ...), or
+            is empty, truncated or corrupt.
         FileNotFoundError
             If there is no such file.
+        TypeError
+            If ``path`` is not a path or ``max_bytes`` not an integer.
         """
         path = check_path("path", path)
+        max_bytes = check_int("max_bytes", max_bytes, low=0)
         if not path.is_file():
             raise FileNotFoundError(f"no such history file: {path}")
-        try:
-            with safe_open(path, framework="np") as f:
-                header = _checked_header(f.metadata())
-                arrays = _read_tensors(f, header)
-            metrics = {name: arrays[_METRIC_PREFIX + name] for name in header["metrics"]}
-            params = {key: arrays[key] for key in header["params"]}
-            return cls(params, np.array(header["steps"], dtype=np.int64), metrics, header["config"])
-        except (SafetensorError, TypeError, ValueError) as exc:
-            raise ValueError(f"{path} is not a valid cnnexplain history file: {exc}") from None
+        with open(path, "rb", buffering=0) as f:  # unbuffered: the arrays are read straight into place
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise ValueError(
+                    f"{path} is {size:,} bytes, more than max_bytes={max_bytes:,}: "
+                    "pass a larger max_bytes to read a history this large"
+                )
+            try:
+                return cls._read(f)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"{path} is not a valid cnnexplain history file: {exc}") from None
+
+    @classmethod
+    def _read(cls, f) -> WeightHistory:
+        """The history in the open file ``f``: its header checked whole, then its arrays read."""
+        file = read_header(f)
+        header = _checked_header(file.metadata)
+        steps = _checked_steps(np.array(header["steps"], dtype=np.int64))
+        _check_tensor_names(file.tensors, header)
+        _check_params(
+            {name: (DTYPES[file.tensors[name].dtype], file.tensors[name].shape) for name in header["params"]},
+            len(steps),
+        )
+        _check_metrics({name: file.tensors[_METRIC_PREFIX + name].shape for name in header["metrics"]})
+        config = _checked_config(header["config"])
+        params = {name: read_tensor(f, file.tensors[name]) for name in header["params"]}
+        metrics = {name: read_tensor(f, file.tensors[_METRIC_PREFIX + name]) for name in header["metrics"]}
+        history = cls.__new__(cls)
+        history._store(params, steps, metrics, config, copy=False)
+        return history
 
 
 def _read_only(arr: np.ndarray) -> np.ndarray:
@@ -425,6 +476,7 @@ def _checked_config(config: Any) -> dict[str, Any]:
         config = json.loads(json.dumps(dict(config), allow_nan=False))
     except (TypeError, ValueError, RecursionError) as exc:  # RecursionError: nested too deep
         raise TypeError(f"config must be JSON-serializable: {exc}") from None
+    _check_config_tree(config)
     for section in ("model", "training"):
         if not isinstance(config.get(section, {}), dict):
             raise TypeError(f"config[{section!r}] must be a dict, got {describe(config[section])}")
@@ -434,6 +486,36 @@ def _checked_config(config: Any) -> dict[str, Any]:
             f"config['training']['batches_per_epoch'] must be a non-negative integer, got {describe(per_epoch)}"
         )
     return config
+
+
+def _check_config_tree(config: dict[str, Any]) -> None:
+    """Refuse nesting deeper than :data:`MAX_CONFIG_DEPTH` and integers beyond 64 bits, naming where.
+
+    Whatever reads a config -- a printer, a JSON encoder, ``float()`` -- may
+    recurse into it or convert its numbers: a config nested hundreds deep, or
+    holding ``10**400``, must be refused here, not fail deep inside them. The
+    walk keeps its own stack, so it cannot overflow Python's.
+    """
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(config, ())]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, (dict, list)):
+            if len(where) >= MAX_CONFIG_DEPTH:
+                raise ValueError(
+                    f"config must be nested at most {MAX_CONFIG_DEPTH} deep, got deeper at {_config_path(where)}"
+                )
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            stack.extend((item, (*where, key)) for key, item in items)
+        elif type(value) is int and not -(2**63) <= value < 2**64:
+            raise ValueError(
+                f"{_config_path(where)} must be an integer of at most 64 bits, got one of {value.bit_length()} bits"
+            )
+
+
+def _config_path(where: tuple[Any, ...]) -> str:
+    """``config['training']['epochs']``; a long path is cut after six keys."""
+    keys = "".join(f"[{key!r:.40}]" for key in where[:6])
+    return f"config{keys}{'...' if len(where) > 6 else ''}"
 
 
 def _checked_header(metadata: dict[str, str] | None) -> dict[str, Any]:
@@ -456,18 +538,52 @@ def _checked_header(metadata: dict[str, str] | None) -> dict[str, Any]:
     return header
 
 
-def _read_tensors(f, header: dict[str, Any]) -> dict[str, np.ndarray]:
-    """The tensors the header names, after checking their names and dtypes."""
+def _check_tensor_names(tensors: Mapping[str, TensorInfo], header: dict[str, Any]) -> None:
+    """The file's tensors must be those the header names, each of a dtype it may have."""
     expected = {*header["params"], *(_METRIC_PREFIX + name for name in header["metrics"])}
-    present = set(f.keys())
+    present = set(tensors)
     if present != expected:
         raise ValueError(
             f"its tensors disagree with its header: missing {sorted(expected - present)!r:.200}, "
             f"unexpected {sorted(present - expected)!r:.200}"
         )
     for name in sorted(expected):
-        dtype = f.get_slice(name).get_dtype()
         allowed = ("F64",) if name.startswith(_METRIC_PREFIX) else _FILE_DTYPES
-        if dtype not in allowed:
-            raise ValueError(f"tensor {name!r} must have a dtype in {list(allowed)}, got {dtype}")
-    return {name: f.get_tensor(name) for name in sorted(expected)}
+        if tensors[name].dtype not in allowed:
+            raise ValueError(
+                f"tensor {name!r} must have a dtype in {list(allowed)}, got {tensors[name].dtype}"
+            )
+
+
+def _checked_steps(steps: np.ndarray) -> np.ndarray:
+    if steps.dtype != np.int64 or steps.ndim != 2 or steps.shape[1] != 2 or len(steps) < 1:
+        raise ValueError(f"steps must be a non-empty int64 array of shape (S, 2), got {describe(steps)}")
+    if (steps < 0).any() or (np.diff(steps[:, 0]) < 0).any():
+        raise ValueError("steps must be non-negative (epoch, batch) pairs, epochs in training order")
+    return steps
+
+
+def _check_params(layouts: Mapping[Any, tuple[np.dtype, tuple[int, ...]]], n_steps: int) -> None:
+    """Names, dtypes and shapes of the parameters: what a history holds, checked before any array is read."""
+    if not layouts:
+        raise ValueError("params must hold at least one parameter")
+    for key, (dtype, shape) in layouts.items():
+        if not isinstance(key, str) or key.startswith(_METRIC_PREFIX):
+            raise ValueError(f"params keys must be str not starting with {_METRIC_PREFIX!r}, got {key!r}")
+        if dtype.kind not in "biuf" or dtype.itemsize > 8:
+            raise TypeError(
+                f"params[{key!r}] must be a numpy array of booleans, integers or floats, got {dtype}"
+            )
+        if len(shape) < 1 or shape[0] != n_steps:
+            raise ValueError(
+                f"params[{key!r}] must have one snapshot per step ({n_steps}), got shape {shape}"
+            )
+
+
+def _check_metrics(shapes: Mapping[Any, tuple[int, ...]]) -> None:
+    for key, shape in shapes.items():
+        if not isinstance(key, str) or len(shape) != 1:
+            raise ValueError(f"metrics[{key!r}] must be one-dimensional, got shape {shape}")
+    lengths = sorted({shape[0] for shape in shapes.values()})
+    if len(lengths) > 1:
+        raise ValueError(f"metrics must all have the same length (one per epoch), got lengths {lengths}")

@@ -373,7 +373,23 @@ HEADER_EDITS = {
     "config with NaN": (lambda h: edited(h, config={"lr": float("nan")}), "config"),
     "config training a list": (lambda h: edited(h, config={"training": []}), "config['training']"),
     "a numeric version string": (lambda h: edited(h, cnnexplain_version=1), "cnnexplain_version"),
+    # Whatever reads a config (a printer, float()) must not recurse 450 deep or meet 10**400.
+    "a config nested 450 deep": (
+        lambda h: edited(h, config={"dataset": {"noise": nested(450)}}),
+        "config must be nested at most 32 deep, got deeper at config['dataset']['noise'][0][0][0][0]...",
+    ),
+    "an integer of 1,329 bits": (
+        lambda h: edited(h, config={"training": {"batches_per_epoch": 10**400}}),
+        "config['training']['batches_per_epoch'] must be an integer of at most 64 bits, got one of 1329 bits",
+    ),
 }
+
+
+def nested(depth: int) -> list:
+    value: list = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
 
 
 @pytest.mark.parametrize("case", list(HEADER_EDITS))
@@ -416,6 +432,22 @@ def test_load_refuses_a_header_declaring_terabytes(saved, tmp_path):
     assert_refused(write_bytes(tmp_path / "tb-header", (2**40).to_bytes(8, "little") + data[8:]), "header")
 
 
+def test_load_refuses_a_header_larger_than_2_mib(saved, tmp_path):
+    """Parsed, JSON takes many times its size: a header of 2 MiB and more is refused before it is read."""
+    _, tensors, header = saved
+    big = edited(header, config={"note": "x" * (2 * 2**20)})
+    assert_refused(write(tmp_path / "big-header", tensors, big), "at most 2,097,152 can be a header")
+
+
+def test_load_refuses_booleans_that_are_not_0_or_1(saved, tmp_path):
+    _, tensors, header = saved
+    data = bytearray(write(tmp_path / "ok", tensors, header).read_bytes())
+    mask = np.eye(3, dtype=bool).tobytes()
+    at = data.index(mask)  # the only 9 bytes of this pattern: the a.mask parameter
+    data[at] = 7
+    assert_refused(write_bytes(tmp_path / "seven", bytes(data)), "BOOL tensor must hold the bytes 0 and 1")
+
+
 def test_load_argument_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such history"):
         WeightHistory.load(tmp_path / "absent.safetensors")
@@ -423,3 +455,9 @@ def test_load_argument_errors(tmp_path):
         WeightHistory.load(tmp_path)  # a folder
     with pytest.raises(TypeError, match="path"):
         WeightHistory.load(3)
+    with pytest.raises(TypeError, match="max_bytes"):
+        WeightHistory.load(tmp_path / "absent.safetensors", max_bytes=1.5)
+    path = make_history().save(tmp_path / "h.safetensors")
+    with pytest.raises(ValueError, match=rf"is {path.stat().st_size:,} bytes, more than max_bytes=100: pass"):
+        WeightHistory.load(path, max_bytes=100)
+    assert WeightHistory.load(path, max_bytes=path.stat().st_size) == make_history()

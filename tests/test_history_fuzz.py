@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import safetensors.numpy
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from cnnexplain.history import WeightHistory
@@ -297,3 +297,138 @@ def test_headers_declaring_terabytes_take_little_memory(base_file, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) < 8 * 1024, f"peak memory grew by {int(result.stdout)} KiB"
+
+
+# -- files that declare any size: refused, or read into place once -----------------------------------
+def declared_file(
+    path: Path, shape: list[int], *, steps: int = 1, dtype: str = "U8", data_bytes: int | None = None
+) -> Path:
+    """A history file whose one parameter ``w`` declares ``shape``, and whose data is a hole.
+
+    The header is what :meth:`WeightHistory.save` writes; the data region is
+    ``data_bytes`` long (by default what the shape declares) but never
+    written: a sparse file that takes a few KB of disk whatever it claims.
+    If the file system cannot hold a file that long, the file is left short
+    (it is then truncated, which :meth:`WeightHistory.load` must refuse too).
+    """
+    itemsize = {"U8": 1, "F32": 4}[dtype]
+    declared = itemsize * int(np.prod(np.array(shape, dtype=object)))
+    history_header = {**BASE_HEADER, "params": ["w"], "metrics": [], "steps": [[0, 0]] * steps, "config": {}}
+    header = {
+        "__metadata__": {KEY: json.dumps(history_header)},
+        "w": {"dtype": dtype, "shape": shape, "data_offsets": [0, declared]},
+    }
+    text = json.dumps(header).encode()
+    with open(path, "wb") as f:
+        f.write(len(text).to_bytes(8, "little") + text)
+        try:
+            f.truncate(8 + len(text) + (declared if data_bytes is None else data_bytes))
+        except (OSError, OverflowError):  # beyond what the file system holds: a short file
+            pass
+    return path
+
+
+#: Loads each ``path=max_bytes`` given (``path`` alone: the default limit) after a warm-up load,
+#: and prints the outcome of each and the growth of peak memory (KiB) over all of them.
+MEASURE_EACH = """
+import json, resource, sys
+from cnnexplain.history import WeightHistory
+WeightHistory.load(sys.argv[1])  # the valid base file: imports and first-use allocations
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+outcomes = []
+for spec in sys.argv[2:]:
+    path, _, limit = spec.partition("=")
+    try:
+        history = WeightHistory.load(path, **({"max_bytes": int(limit)} if limit else {}))
+    except ValueError as exc:
+        outcomes.append("refused: " + str(exc)[:300])
+    else:
+        outcomes.append("loaded")
+        del history
+print(json.dumps({"growth_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before, "outcomes": outcomes}))
+"""
+
+
+def measure_loads(base_file: Path, specs: list[str]) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE_EACH, str(base_file), *specs], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux only")
+def test_a_file_claiming_gigabytes_is_refused_before_anything_is_read(base_file, tmp_path):
+    """A 2 GiB claim (a sparse file of a few KB): refused by its size under the default limit,
+    and, with the limit raised, by its shape, which disagrees with the steps, before it is read."""
+    agrees = declared_file(tmp_path / "agrees.safetensors", [1, 2**31], dtype="U8")
+    disagrees = declared_file(tmp_path / "disagrees.safetensors", [2, 2**28], steps=3, dtype="F32")
+    measured = measure_loads(base_file, [str(agrees), f"{disagrees}={2**32}"])
+    first, second = measured["outcomes"]
+    assert (
+        first.startswith(f"refused: {agrees} is 2,147,483,") and "more than max_bytes=1,073,741,824" in first
+    )
+    assert second.startswith("refused: ") and "one snapshot per step (3)" in second
+    assert measured["growth_kib"] < 8 * 1024, f"peak memory grew by {measured['growth_kib']} KiB"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux only")
+def test_a_large_valid_file_is_read_into_place_once(base_file, tmp_path):
+    """96 MiB of weights: memory grows by about 96 MiB, one copy, not two or three."""
+    size = 96 * 2**20
+    path = declared_file(tmp_path / "large.safetensors", [1, size // 4], dtype="F32")
+    measured = measure_loads(base_file, [str(path)])
+    assert measured["outcomes"] == ["loaded"]
+    assert measured["growth_kib"] < (size + 16 * 2**20) // 1024, (
+        f"peak memory grew by {measured['growth_kib']} KiB"
+    )
+
+
+#: The limit of the property test below, and the most its loads may add to peak memory:
+#: the file (at most the limit) plus room for the header and Python's own allocations.
+PROPERTY_LIMIT = 64 * 2**20
+PROPERTY_BOUND = PROPERTY_LIMIT + 16 * 2**20
+EDGE_SIZES = [0, 1, PROPERTY_LIMIT - 4096, PROPERTY_LIMIT, 2**31, 2**40, 2**63 - 1, 2**63, 2**64 - 1, 2**64]
+declared_sizes = (
+    st.integers(0, 2**64) | st.integers(0, 64).map(lambda k: 2**k) | st.integers(0, PROPERTY_LIMIT)
+)
+file_kinds = st.sampled_from(["whole", "short", "disagrees"])
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux only")
+@settings(
+    max_examples=2,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    phases=[Phase.generate],  # each example runs a fresh interpreter: no shrinking
+    suppress_health_check=list(HealthCheck),
+)
+@given(cases=st.lists(st.tuples(file_kinds, declared_sizes), min_size=24, max_size=24))
+def test_a_file_declaring_any_size_is_refused_or_read_within_a_bound(base_file, tmp_path_factory, cases):
+    """Any declared size from 0 to 2**64 bytes, in a file that holds it all (sparse), holds less, or
+    whose shape disagrees with its steps: the file loads exactly when it is whole and within
+    ``max_bytes``, and peak memory grows by at most ``max_bytes`` plus 16 MiB."""
+    folder = tmp_path_factory.mktemp("declared")
+    cases = [(kind, size) for size in EDGE_SIZES for kind in ("whole", "short", "disagrees")] + cases
+    specs, expected = [], []
+    for i, (kind, size) in enumerate(cases):
+        path = folder / f"{i}.safetensors"
+        if kind == "disagrees":  # two snapshots of the parameter, one step
+            declared_file(path, [2, size // 2], data_bytes=2 * (size // 2))
+        else:
+            declared_file(path, [1, size], data_bytes=size if kind == "whole" else min(size, 4096) - 1)
+        with open(path, "rb") as f:
+            header_length = int.from_bytes(f.read(8), "little")
+        whole = path.stat().st_size == 8 + header_length + size
+        expected.append(
+            "loaded" if kind == "whole" and whole and path.stat().st_size <= PROPERTY_LIMIT else "refused"
+        )
+        specs.append(f"{path}={PROPERTY_LIMIT}")
+    try:
+        measured = measure_loads(base_file, specs)
+    finally:
+        for path in folder.iterdir():  # sparse files of terabytes: leave none behind
+            path.unlink()
+    assert [outcome.split(":")[0] for outcome in measured["outcomes"]] == expected
+    assert measured["growth_kib"] * 1024 < PROPERTY_BOUND, f"peak memory grew by {measured['growth_kib']} KiB"
