@@ -11,6 +11,8 @@ Animations are played through matplotlib's public writer interface.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import matplotlib
 
@@ -459,6 +461,55 @@ def test_save_gif_keeps_the_old_file_when_drawing_fails(tmp_path):
     with pytest.raises(RuntimeError, match="drawing failed"):
         save_gif(FuncAnimation(fig, update, frames=4, interval=50), path)
     assert path.read_bytes() == b"old" and os.listdir(tmp_path) == ["kept.gif"]
+
+
+def test_save_gif_frames_are_the_drawn_frames(history, tmp_path):
+    """Each frame of the file, decoded (its changed rectangle over the frames before it), is the
+    frame matplotlib drew, but for the GIF's 256 colours."""
+    drawn = play(animate_kernels(history, interval=250), lambda fig: np.asarray(Image.frombuffer(
+        "RGBA", fig.canvas.get_width_height(), rgba(fig), "raw", "RGBA", 0, 1
+    ).convert("RGB"), dtype=int))  # fmt: skip
+    path = save_gif(animate_kernels(history, interval=250), tmp_path / "k.gif")
+    with Image.open(path) as gif:
+        decoded = [np.asarray(frame.convert("RGB"), dtype=int) for frame in ImageSequence.Iterator(gif)]
+    assert len(decoded) == len(drawn) == len(history)
+    for frame, expected in zip(decoded, drawn):
+        assert frame.shape == expected.shape
+        assert np.abs(frame - expected).mean() < 0.5  # out of 255: the palette's rounding only
+
+
+STREAMING = """
+import resource, sys
+import matplotlib
+matplotlib.use("Agg")
+import numpy as np
+from matplotlib import pyplot as plt
+from matplotlib.animation import FuncAnimation
+from cnnexplain.viz import save_gif
+
+def animation(frames):
+    fig, ax = plt.subplots(figsize=(10, 7), dpi=100)  # 1000 x 700 pixels: 2.1 MB a frame as RGB
+    image = ax.imshow(np.zeros((8, 8)), vmin=0, vmax=frames)
+    return FuncAnimation(fig, lambda i: [image.set_data(np.arange(64).reshape(8, 8) * i)], frames=frames)
+
+save_gif(animation(3), sys.argv[1] + "/warm.gif", fps=10)  # imports and first-use allocations
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+save_gif(animation(int(sys.argv[2])), sys.argv[1] + "/long.gif", fps=10)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)  # KiB on Linux
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux only")
+def test_save_gif_streams_its_frames(tmp_path):
+    """120 frames of 2.1 MB each: kept in memory they would take 250 MB; written as they come, a few."""
+    frames = 120
+    result = subprocess.run(
+        [sys.executable, "-c", STREAMING, str(tmp_path), str(frames)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) < 40 * 1024, f"peak memory grew by {int(result.stdout)} KiB"
+    with Image.open(tmp_path / "long.gif") as gif:
+        assert gif.n_frames == frames
 
 
 def test_save_gif_bad_arguments(tmp_path):

@@ -5,6 +5,13 @@ An animation of :mod:`cnnexplain.viz` is a plain
 show it with :meth:`~matplotlib.animation.Animation.to_jshtml`, and
 :func:`save_gif` writes it to a file through matplotlib's public writer
 interface (:class:`~matplotlib.animation.AbstractMovieWriter`).
+
+The GIF is written frame by frame as matplotlib draws them: the writer holds
+the last frame drawn (to find what changed) and the one not yet written (whose
+duration grows while the next frames are the same), never the whole
+animation, so memory does not grow with the number of frames. Each frame
+after the first stores only the rectangle that changed, with its own palette,
+and its pixels that did not change as transparent (they compress to little).
 """
 
 from __future__ import annotations
@@ -13,12 +20,13 @@ import os
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 
 import matplotlib as mpl
 from matplotlib.animation import AbstractMovieWriter, Animation, FuncAnimation
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from PIL import Image
+from PIL import GifImagePlugin, Image, ImageChops
 
 from .._checks import check_float, describe
 from .._io import atomic_write, exists
@@ -48,28 +56,76 @@ def make_animation(
 
 
 class _GifWriter(AbstractMovieWriter):
-    """Collect the frames matplotlib draws, then write them as one looping GIF with Pillow."""
+    """Write the frames matplotlib draws into one looping GIF as they come (see the module's description).
+
+    Pillow encodes each frame (its palette: the 256 colours median cut
+    chooses, as Pillow's own GIF writer does); the frames are put together
+    with Pillow's GIF functions for writing frame by frame, ``getheader`` and
+    ``getdata``. A frame the same as the one before it lengthens that one.
+    """
 
     def setup(self, fig, outfile, dpi=None):
         super().setup(fig, outfile, dpi)
-        self.frames: list[Image.Image] = []
+        self._file: BinaryIO = open(outfile, "wb")  # closed by finish()
+        self._previous: Image.Image | None = None  # the last frame drawn, RGB
+        self._pending: list = []  # [palette image, offset, duration in ms, options]: not yet written
 
     def grab_frame(self, **savefig_kwargs):
         buffer = BytesIO()
         self.fig.savefig(buffer, **savefig_kwargs, format="rgba", dpi=self.dpi)
-        frame = Image.frombuffer("RGBA", self.frame_size, buffer.getbuffer(), "raw", "RGBA", 0, 1)
-        self.frames.append(frame.convert("RGB"))  # opaque frames quantize better to the GIF palette
+        rgba = Image.frombuffer("RGBA", self.frame_size, buffer.getbuffer(), "raw", "RGBA", 0, 1)
+        frame = rgba.convert("RGB")  # opaque frames quantize better to the GIF palette
+        duration = self._duration()
+        if self._previous is None:
+            first = frame.convert("P", palette=Image.Palette.ADAPTIVE)  # as Pillow's GIF writer does
+            header, _ = GifImagePlugin.getheader(first, info={"loop": 0})
+            self._file.write(b"".join(header))
+            self._pending = [first, (0, 0), duration, {}]  # its palette is the header's
+        else:
+            changed = ImageChops.difference(self._previous, frame).getbbox()
+            if changed is None:  # the same picture: show the pending frame longer
+                self._pending[2] += duration
+            else:
+                self._write_pending()
+                image, transparent = _delta(self._previous.crop(changed), frame.crop(changed))
+                options = {"include_color_table": True, "transparency": transparent}
+                self._pending = [image, changed[:2], duration, options]
+        self._previous = frame
 
     def finish(self):
-        self.frames[0].save(
-            self.outfile,
-            format="GIF",
-            save_all=True,
-            append_images=self.frames[1:],
-            # Pillow stores whole milliseconds: round, so that 1000 / (1000 / 150) gives 150.
-            duration=max(10, round(1000 / self.fps)),
-            loop=0,
-        )
+        try:
+            if self._previous is None:
+                raise ValueError("animation: it has no frame to save")
+            self._write_pending()
+            self._file.write(b";")  # the GIF trailer
+        finally:
+            self._file.close()
+
+    def _duration(self) -> int:
+        # Pillow stores whole milliseconds: round, so that 1000 / (1000 / 150) gives 150.
+        return max(10, round(1000 / self.fps))
+
+    def _write_pending(self) -> None:
+        image, offset, duration, options = self._pending
+        self._file.write(b"".join(GifImagePlugin.getdata(image, offset, duration=duration, **options)))
+
+
+def _delta(before: Image.Image, after: Image.Image) -> tuple[Image.Image, int]:
+    """``after`` in at most 255 colours, and the palette index left for its pixels equal to ``before``'s.
+
+    Those pixels are transparent in the GIF: the frame below shows through,
+    and runs of one index compress to little.
+    """
+    image = after.convert("P", palette=Image.Palette.ADAPTIVE, colors=255)
+    palette = image.getpalette()
+    transparent = len(palette) // 3
+    image.putpalette([*palette, 0, 0, 0])
+    red, green, blue = ImageChops.difference(before, after).split()
+    unchanged = ImageChops.lighter(ImageChops.lighter(red, green), blue).point(
+        lambda v: 255 if v == 0 else 0, "1"
+    )
+    image.paste(transparent, mask=unchanged)
+    return image, transparent
 
 
 def save_gif(
