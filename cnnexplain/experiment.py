@@ -148,7 +148,7 @@ class Experiment:
             n_train = history.config["training"].get("n_train")
             if n_train != len(train_set):
                 raise ValueError(
-                    f"it was trained on {n_train} images, its recorded data settings give {len(train_set)}"
+                    f"it was trained on {n_train!r} images, its recorded data settings give {len(train_set)}"
                 )
             history.model_at(-1)  # fail here, not on first use, if the weights do not load
         except (TypeError, ValueError) as exc:
@@ -190,13 +190,23 @@ class Experiment:
 _OPTIMIZER_ARGUMENTS = {"Adam": "adam", "SGD": "sgd"}
 
 
+def _recorded_section(section: Any, name: str) -> dict[str, Any]:
+    """A section of a history's settings: a dict (missing: empty), or a TypeError naming it."""
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        raise TypeError(f"its {name} must be a dict of settings, got {describe(section)}")
+    return section
+
+
 def _recorded_config(recorded: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The configuration of a run, from the settings ``train()`` recorded in its history."""
-    dataset, model = recorded.get("dataset") or {}, recorded.get("model") or {}
-    split = dataset.get("split") or {}
+    dataset = _recorded_section(recorded.get("dataset"), "config['dataset']")
+    model = _recorded_section(recorded.get("model"), "config['model']")
+    split = _recorded_section(dataset.get("split"), "config['dataset']['split']")
     if split.get("part") != "train" or model.get("class") != "LineCNN":
         raise ValueError("it does not record a LineCNN trained on the training part of LineDataset.split()")
-    training = dict(recorded.get("training") or {})
+    training = dict(_recorded_section(recorded.get("training"), "config['training']"))
     if "optimizer" in training:  # train() records the optimizer's class name ("Adam"), takes "adam"
         training["optimizer"] = _OPTIMIZER_ARGUMENTS.get(training["optimizer"], training["optimizer"])
     sections = {"data": dataset, "split": split, "model": model, "training": training}
@@ -337,11 +347,12 @@ def default_seed() -> int:
     Raises
     ------
     ValueError
-        If ``CNNEXPLAIN_SEED`` is not a non-negative integer.
+        If ``CNNEXPLAIN_SEED`` is not a non-negative integer below ``2**63``.
     """
     text = os.environ.get("CNNEXPLAIN_SEED", "0").strip()
-    if not text.isdigit():
-        raise ValueError(f"CNNEXPLAIN_SEED must be a non-negative integer, got {text!r}")
+    # ASCII digits only: str.isdigit() also accepts digits int() cannot read, such as "²".
+    if not (text.isascii() and text.isdigit()) or int(text) >= 2**63:
+        raise ValueError(f"CNNEXPLAIN_SEED must be a non-negative integer below 2**63, got {text!r:.40}")
     return int(text)
 
 

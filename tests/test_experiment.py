@@ -383,6 +383,22 @@ def test_from_history_refuses_a_history_it_cannot_rebuild(tiny_history, case, me
         Experiment.from_history(history)
 
 
+@pytest.mark.parametrize(
+    ("dataset", "where"),
+    [
+        ([1, 2], "config['dataset'] must be a dict of settings, got [1, 2] (list)"),
+        ("lines", "config['dataset'] must be a dict of settings, got 'lines' (str)"),
+        ({"split": 0.2}, "config['dataset']['split'] must be a dict of settings, got 0.2 (float)"),
+    ],
+)
+def test_from_history_refuses_settings_of_the_wrong_type(tiny_history, dataset, where):
+    """A history from anywhere: sections of the wrong JSON type are refused as documented, naming them."""
+    with pytest.raises(
+        ValueError, match=re.escape(f"history: cannot rebuild the run it records: its {where}")
+    ):
+        Experiment.from_history(with_config(tiny_history, dataset=dataset))
+
+
 def test_from_history_wants_a_history():
     with pytest.raises(TypeError, match="history must be a WeightHistory"):
         Experiment.from_history({"conv1.weight": None})
@@ -400,7 +416,7 @@ def test_cnnexplain_seed_sets_the_default_seeds_of_model_and_training(monkeypatc
     assert given.config["model"]["seed"] == 1 and given.config["training"]["seed"] == 3
 
 
-@pytest.mark.parametrize("text", ["-1", "one", "1.5"])
+@pytest.mark.parametrize("text", ["-1", "one", "1.5", "\u00b2", str(2**63)])  # "²" is a digit to str.isdigit
 def test_cnnexplain_seed_must_be_a_non_negative_integer(monkeypatch, text):
     monkeypatch.setenv("CNNEXPLAIN_SEED", text)
     with pytest.raises(ValueError, match="CNNEXPLAIN_SEED"):
