@@ -23,6 +23,16 @@ Exit status: 0 on success; 2 for a bad argument or an unreadable, corrupt or
 missing file, with a one-line message; 130 when interrupted (Ctrl-C; an
 interrupted ``train`` still saves the history recorded so far); 1 for an
 unexpected error, which is a bug: one line says so, ``--debug`` shows where.
+
+A history file may come from anyone, so the commands that read one bound
+what they do before they do it: the file is read only if it is at most
+``--max-bytes`` (1 GiB by default), and ``figures`` and ``explore`` rebuild a
+run only if its model holds exactly the history's parameters, as finite
+floats, with no layer giving more than 2**18 values per image, and its data
+set at most 2**25 pixels (see :mod:`cnnexplain._limits`); they draw at most
+``--snapshots`` snapshots (21 by default, 256 at most). Every string from a
+file or an argument is printed with its control characters escaped, so a
+file cannot rewrite what the terminal shows.
 """
 
 from __future__ import annotations
@@ -43,9 +53,11 @@ import torch
 
 from . import __version__
 from ._io import atomic_write, exists
+from ._limits import check_curves, check_run
+from ._text import printable
 from .data import ORIENTATIONS
-from .experiment import Experiment, experiment, resolve_config
-from .history import WeightHistory
+from .experiment import Experiment, default_seed, experiment, resolve_config
+from .history import MAX_LOAD_BYTES, WeightHistory
 from .model import LineCNN
 from .study import ARMS, MAX_SEEDS, check_scheduler, seed_study
 
@@ -58,9 +70,17 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 #: Every setting of a run with its default: the library's, never restated here.
 DEFAULTS = resolve_config()
-#: Snapshots an explorer page holds by default: every epoch of the default run (20 epochs and
-#: the start) fits, and a batch-recorded history gets the ones where the kernels move.
-EXPLORE_SNAPSHOTS = 21
+#: Snapshots the kernel animation of ``figures`` and an explorer page hold by default: every
+#: epoch of the default run (20 epochs and the start) fits, and a batch-recorded history gets
+#: the ones where the kernels move.
+DRAWN_SNAPSHOTS = 21
+#: The most ``--snapshots`` may ask for: each is one more frame of the GIF to draw, or the
+#: model's weights once more in the page (the default run's take 142 KB there).
+MAX_DRAWN_SNAPSHOTS = 256
+#: The largest seed: a history records its seeds as 64-bit integers.
+MAX_SEED = 2**63 - 1
+#: The largest ``--batch-size``: more images than any data set ``train`` makes.
+MAX_BATCH_SIZE = 1_000_000
 #: The file ``cnnexplain study`` writes in its output folder.
 STUDY_FILE = "study.safetensors"
 
@@ -69,8 +89,14 @@ class CommandError(Exception):
     """A problem with an argument or a file, found by a command: one line, exit status 2."""
 
 
-def _say(message: str) -> None:
-    print(f"{PROG}: {' '.join(str(message).split())}", file=sys.stderr, flush=True)
+def _say(message: object) -> None:
+    """Print one line on stderr: whitespace runs become one space, other control characters are escaped."""
+    print(f"{PROG}: {printable(' '.join(str(message).split()))}", file=sys.stderr, flush=True)
+
+
+def _out(*lines: str) -> None:
+    """Print lines on stdout, each with its control characters escaped (it may hold a file's strings)."""
+    print("\n".join(printable(line) for line in lines), flush=True)
 
 
 # -- arguments -----------------------------------------------------------------
@@ -86,7 +112,8 @@ def _in_range(kind: type, low: float, high: float = math.inf, *, low_open: bool 
     """An argparse type: a number of type ``kind`` in ``[low, high]``, or ``(low, high]`` if ``low_open``."""
 
     what = "an integer" if kind is int else "a number"
-    interval = f"{'(' if low_open else '['}{low:g}, {high:g}]"
+    bound = (lambda x: str(int(x)) if math.isfinite(x) else "inf") if kind is int else (lambda x: f"{x:g}")
+    interval = f"{'(' if low_open else '['}{bound(low)}, {bound(high)}]"
 
     def parse(text: str):
         try:
@@ -104,10 +131,10 @@ def _in_range(kind: type, low: float, high: float = math.inf, *, low_open: bool 
 #: help and how argparse reads it. ``--seed`` also seeds the model, ``--data-seed`` also the split.
 TRAIN_OPTIONS = (
     ("--epochs", "training.epochs", "passes over the training images", {"type": _in_range(int, 0, 10_000)}),
-    ("--batch-size", "training.batch_size", "images per step", {"type": _in_range(int, 1)}),
+    ("--batch-size", "training.batch_size", "images per step", {"type": _in_range(int, 1, MAX_BATCH_SIZE)}),
     ("--lr", "training.lr", "the optimizer's learning rate", {"type": _in_range(float, 0, 10, low_open=True)}),
     ("--optimizer", "training.optimizer", "Adam, or plain SGD", {"choices": ("adam", "sgd")}),
-    ("--seed", "training.seed", "seed of the initial weights, shuffling and dropout", {"type": _in_range(int, 0)}),
+    ("--seed", "training.seed", "seed of the initial weights, shuffling and dropout", {"type": _in_range(int, 0, MAX_SEED)}),
     ("--record", "training.record", "snapshot the weights after every epoch or batch", {"choices": ("epoch", "batch")}),
     ("--kernels", "model.n_kernels", "first-layer kernels", {"type": _in_range(int, 1, 1024)}),
     ("--kernel-size", "model.kernel_size", "their side in pixels", {"type": _in_range(int, 1, 64)}),
@@ -115,7 +142,7 @@ TRAIN_OPTIONS = (
     ("--size", "data.size", "side of the images in pixels", {"type": _in_range(int, 8, 512)}),
     ("--noise", "data.noise", "std of the pixel noise", {"type": _in_range(float, 0, 1)}),
     ("--orientations", "data.orientations", "the classes, two or more", {"nargs": "+", "choices": ORIENTATIONS, "metavar": "NAME"}),
-    ("--data-seed", "data.seed", "seed of the images and of the split", {"type": _in_range(int, 0)}),
+    ("--data-seed", "data.seed", "seed of the images and of the split", {"type": _in_range(int, 0, MAX_SEED)}),
 )  # fmt: skip
 
 
@@ -136,6 +163,19 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
     file_help = "history file written by 'cnnexplain train'"
+    reads = argparse.ArgumentParser(add_help=False)  # the options of the commands that read a history
+    reads.add_argument(
+        "--max-bytes",
+        type=_in_range(int, 0),
+        default=MAX_LOAD_BYTES,
+        metavar="BYTES",
+        help="read a history file of at most BYTES bytes (default: %(default)s, 1 GiB)",
+    )
+    drawn = {
+        "type": _in_range(int, 2, MAX_DRAWN_SNAPSHOTS),
+        "default": DRAWN_SNAPSHOTS,
+        "metavar": "N",
+    }
 
     p = commands.add_parser("train", parents=[common], help="train the CNN and save its weight history")
     p.description = (
@@ -154,21 +194,36 @@ def build_parser() -> argparse.ArgumentParser:
         groups[section].add_argument(flag, default=default, help=f"{text} (default: {shown})", **how)
     p.set_defaults(run=_cmd_train, parser=p)
 
-    p = commands.add_parser("info", parents=[common], help="print a run's settings, snapshots and metrics")
+    p = commands.add_parser(
+        "info", parents=[common, reads], help="print a run's settings, snapshots and metrics"
+    )
     p.add_argument("history", metavar="FILE", help=file_help)
-    p.add_argument("--json", action="store_true", help="print the same as one JSON object")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the same as one JSON object (a metric that is not a finite number is written as "
+        'the string "NaN", "Infinity" or "-Infinity": JSON has no such numbers)',
+    )
     p.set_defaults(run=_cmd_info, parser=p)
 
-    p = commands.add_parser("figures", parents=[common], help="write the article's figures and animation")
+    p = commands.add_parser(
+        "figures", parents=[common, reads], help="write the article's figures and animation"
+    )
     p.description = (
         "Redraw the article's figures (PNG) and the kernel animation (GIF) from a saved run, with its "
         "images regenerated from the settings the history records. Replaces files of the same names."
     )
     p.add_argument("history", metavar="FILE", help=file_help)
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write into (created)")
+    p.add_argument(
+        "--snapshots",
+        **drawn,
+        help=f"animate at most N snapshots, chosen where the kernels move most (default: %(default)s; "
+        f"at most {MAX_DRAWN_SNAPSHOTS})",
+    )
     p.set_defaults(run=_cmd_figures, parser=p)
 
-    p = commands.add_parser("explore", parents=[common], help="write the run live in one web page")
+    p = commands.add_parser("explore", parents=[common, reads], help="write the run live in one web page")
     p.description = (
         "Write one HTML file that runs the trained network in the browser: draw an image, move through "
         "training, see every layer's output and the arithmetic of each convolution. It works offline, "
@@ -178,9 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="HTML", help="page to write (.html)")
     p.add_argument(
         "--snapshots",
-        type=_in_range(int, 2),
-        default=EXPLORE_SNAPSHOTS,
-        help="at most this many snapshots, chosen where the kernels move most (default: %(default)s)",
+        **drawn,
+        help=f"at most N snapshots, chosen where the kernels move most (default: %(default)s; "
+        f"at most {MAX_DRAWN_SNAPSHOTS})",
     )
     p.add_argument("--force", action="store_true", help="replace HTML if it exists")
     p.set_defaults(run=_cmd_explore, parser=p)
@@ -207,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--first-seed",
-        type=_in_range(int, 0),
+        type=_in_range(int, 0, MAX_SEED),
         default=0,
         help="the first seed; the others follow it (default: 0)",
     )
@@ -226,13 +281,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--chunk-size",
-        type=_in_range(int, 1),
+        type=_in_range(int, 1, MAX_SEEDS),
         default=defaults["chunk_size"].default,
         help="seeds trained together in one process (default: %(default)s)",
     )
     p.add_argument(
         "--jobs",
-        type=_in_range(int, 1),
+        type=_in_range(int, 1, 1024),
         default=None,
         help="chunks at once (default: one per core, or every worker of the cluster)",
     )
@@ -254,11 +309,29 @@ def _arm_list(text: str) -> list[str]:
     return arms
 
 
-def _load(path: str) -> WeightHistory:
+def _load(args: argparse.Namespace) -> WeightHistory:
+    """The history ``args.history``, read only if it is at most ``--max-bytes`` long."""
+    path = Path(args.history)
     try:
-        return WeightHistory.load(path)
+        size = path.stat().st_size if path.is_file() else None
+        if size is not None and size > args.max_bytes:
+            raise CommandError(
+                f"{path} is {size:,} bytes, more than --max-bytes {args.max_bytes:,}; "
+                "pass a larger --max-bytes to read it"
+            )
+        return WeightHistory.load(path, max_bytes=args.max_bytes)
     except (OSError, ValueError) as exc:  # missing, unreadable, not a history, corrupt
         raise CommandError(exc) from None
+
+
+def _check_drawable(history: WeightHistory, failure: str, *, curves: bool) -> None:
+    """Refuse, before anything is built, a run too large to rebuild or that cannot be drawn."""
+    try:
+        check_run(history)
+        if curves:
+            check_curves(history)
+    except ValueError as exc:
+        raise CommandError(f"{failure}: {exc}") from None
 
 
 # -- train ---------------------------------------------------------------------
@@ -290,6 +363,10 @@ def _check_output_file(path: Path, *, force: bool) -> None:
 def _cmd_train(args: argparse.Namespace) -> int:
     if len(set(args.orientations)) < 2:
         args.parser.error(f"argument --orientations: give two or more distinct ones, got {args.orientations}")
+    try:  # experiment() reads it, although every seed is given here
+        default_seed()
+    except ValueError as exc:
+        raise CommandError(f"environment variable {exc}") from None
     settings = _run_settings(args)
     try:  # the library's own checks of the settings together (do the kernels fit the images?)
         LineCNN(**resolve_config(**settings)["model"])
@@ -316,7 +393,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     partial = not history.completed
     what = f"{done} of {args.epochs} epochs (interrupted)" if partial else f"{done} epoch{'s' * (done != 1)}"
     where = f"{'the partial history to ' * partial}{path} ({path.stat().st_size:,} bytes)"
-    print(f"trained {what} in {seconds:.1f} s: test accuracy {accuracy:.3f}; wrote {where}", flush=True)
+    _out(f"trained {what} in {seconds:.1f} s: test accuracy {accuracy:.3f}; wrote {where}")
     if partial:
         _say(f"interrupted: saved the {len(history)} snapshots recorded so far to {path}")
         return EXIT_INTERRUPTED
@@ -343,8 +420,18 @@ def _step_label(step: Sequence[int]) -> str:
     return "epoch 0 (initial)" if step[0] == 0 else f"epoch {step[0]} batch {step[1]}"
 
 
+def _json_number(value: float | None) -> float | str | None:
+    """``value`` for JSON, which has no NaN or infinity: those become "NaN", "Infinity", "-Infinity".
+
+    The strings are the names Python's ``float()`` and JavaScript's ``Number()`` read back.
+    """
+    if value is None or math.isfinite(value):
+        return value
+    return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+
+
 def _cmd_info(args: argparse.Namespace) -> int:
-    path, history = Path(args.history), _load(args.history)
+    path, history = Path(args.history), _load(args)
     config = history.config
     training = config.get("training") or {}
     final = {k: float(v[-1]) if len(v) else None for k, v in history.metrics.items()}
@@ -352,7 +439,9 @@ def _cmd_info(args: argparse.Namespace) -> int:
     if args.json:
         info = {"file": str(path), "complete": history.completed, "snapshots": len(history)}
         info |= {"steps": history.steps[[0, -1]].tolist(), "parameters": n_params}
-        print(json.dumps({**info, "config": config, "final_metrics": final}, indent=2))
+        final_json = {k: _json_number(v) for k, v in final.items()}
+        # ensure_ascii (the default) writes every control character as \u escape: nothing raw reaches the terminal.
+        print(json.dumps({**info, "config": config, "final_metrics": final_json}, indent=2, allow_nan=False))
         return 0
     done, epochs = training.get("completed_epochs"), training.get("epochs")
     span = _step_label(history.steps[0])
@@ -371,13 +460,13 @@ def _cmd_info(args: argparse.Namespace) -> int:
             f"final metrics (epoch {done})", {k: f"{v:.4f}" for k, v in final.items() if v is not None}
         ),
     ]
-    print("\n".join(lines))
+    _out(*lines)
     return 0
 
 
 # -- figures -------------------------------------------------------------------
-def _figures(viz, run: Experiment, picks: list[int]) -> dict[str, Callable[[], Any]]:
-    """The figures of a run, in the article's order: file name -> how to draw it."""
+def _figures(viz, run: Experiment, picks: list[int], frames: list[int]) -> dict[str, Callable[[], Any]]:
+    """The figures of a run, in the article's order: file name -> how to draw it (the animation: ``frames``)."""
     from .edges import PREWITT_X, PREWITT_Y
 
     history, model, test = run.history, run.model, run.test_set
@@ -388,7 +477,7 @@ def _figures(viz, run: Experiment, picks: list[int]) -> dict[str, Callable[[], A
         "samples.png": lambda: viz.plot_samples(run.data, n_per_class=6),
         "prewitt.png": lambda: viz.plot_convolution(first[0][0], prewitt),
         "training_curves.png": lambda: viz.plot_training_curves(history),
-        "kernels.gif": lambda: viz.animate_kernels(history, layer="conv1"),
+        "kernels.gif": lambda: viz.animate_kernels(history, layer="conv1", steps=frames),
         "kernels_compare.png": lambda: viz.plot_kernels_compare(history, layer="conv1", steps=(0, -1)),
         "kernels.png": lambda: viz.plot_kernels(history, layer="conv1", step=-1),
         "convolution_learned.png": lambda: viz.plot_convolution(
@@ -419,9 +508,10 @@ def _save(viz, drawn: Any, path: Path) -> None:
 
 
 def _cmd_figures(args: argparse.Namespace) -> int:
-    history, folder = _load(args.history), Path(args.output)
-    if folder.exists() and not folder.is_dir():
+    history, folder = _load(args), Path(args.output)
+    if exists(folder) and not folder.is_dir():
         raise CommandError(f"output {folder} exists and is not a folder")
+    _check_drawable(history, f"cannot draw the figures of {args.history}", curves=True)
     try:
         run = Experiment.from_history(history)
     except ValueError as exc:  # its documented answer to a history it cannot rebuild
@@ -436,19 +526,23 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     picks = selective_kernels(run.model, run.test_set)  # the most selective kernel of each class, in order
     chosen = ", ".join(f"{k} for {name}" for name, k in zip(run.test_set.classes, picks))
     _say(f"note: most class-selective conv1 kernels (numbered from 0): {chosen}")
-    figures = _figures(viz, run, picks)
-    width = max(len(str(folder / name)) for name in figures)
+    frames = viz.pick_snapshots(history, args.snapshots)
+    if len(frames) < len(history):
+        _say(f"note: the animation shows {len(frames)} of the {len(history)} snapshots (--snapshots)")
+    figures = _figures(viz, run, picks, frames)
+    width = max(len(printable(folder / name)) for name in figures)
     for name, draw in figures.items():
         _save(viz, draw(), folder / name)
-        print(f"{str(folder / name).ljust(width)}  {(folder / name).stat().st_size:>9,} bytes", flush=True)
-    print(f"wrote {len(figures)} files to {folder}")
+        _out(f"{printable(folder / name).ljust(width)}  {(folder / name).stat().st_size:>9,} bytes")
+    _out(f"wrote {len(figures)} files to {folder}")
     return 0
 
 
 # -- explore -------------------------------------------------------------------
 def _cmd_explore(args: argparse.Namespace) -> int:
-    history, path = _load(args.history), Path(args.output)
+    history, path = _load(args), Path(args.output)
     _check_output_file(path, force=args.force)
+    _check_drawable(history, f"cannot build the explorer of {args.history}", curves=False)
     import matplotlib
 
     if "matplotlib.pyplot" not in sys.modules:
@@ -468,18 +562,23 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
     epochs = ", ".join(f"{epoch:g}" for epoch in explorer.epochs)
-    print(
-        f"wrote {path} ({path.stat().st_size:,} bytes): {len(explorer.snapshots)} snapshots, epochs {epochs}"
+    _out(
+        f"wrote {path} ({path.stat().st_size:,} bytes): {len(explorer.snapshots)} snapshots, epochs {epochs}",
+        f"open it in a browser: {path.resolve().as_uri()}",
     )
-    print(f"open it in a browser: {path.resolve().as_uri()}")
     return 0
 
 
 # -- study ---------------------------------------------------------------------
 def _cmd_study(args: argparse.Namespace) -> int:
     folder = Path(args.output)
-    if folder.exists() and not folder.is_dir():
+    if exists(folder) and not folder.is_dir():
         raise CommandError(f"output {folder} exists and is not a folder")
+    if args.first_seed + args.seeds - 1 > MAX_SEED:
+        args.parser.error(
+            f"argument --first-seed: the last seed, {args.first_seed} + {args.seeds} - 1, "
+            f"must be at most {MAX_SEED} (2**63 - 1)"
+        )
     output = folder / STUDY_FILE
     _check_output_file(output, force=args.force)
     if args.scheduler is not None:
@@ -513,10 +612,9 @@ def _cmd_study(args: argparse.Namespace) -> int:
         f"{arm} {study.final_accuracy[:, i].mean():.3f} (lowest {study.final_accuracy[:, i].min():.3f})"
         for i, arm in enumerate(study.arms)
     )
-    print(
+    _out(
         f"trained {len(study)} seeds x {len(study.arms)} arms, {args.epochs} epochs, in {seconds:.1f} s; "
-        f"mean final test accuracy: {accuracy}; wrote {path} ({path.stat().st_size:,} bytes)",
-        flush=True,
+        f"mean final test accuracy: {accuracy}; wrote {path} ({path.stat().st_size:,} bytes)"
     )
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import stat
 import subprocess
@@ -15,10 +16,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np
 import pytest
+import safetensors.numpy
 import torch
 from PIL import Image
+from safetensors import safe_open
 
+import cnnexplain
 import cnnexplain.analysis
 import cnnexplain.experiment
 from cnnexplain import __version__
@@ -346,6 +351,269 @@ def test_study_bad_arguments_give_one_line_and_status_2(args, expected, tmp_path
 def test_study_output_must_be_a_folder(trained, tmp_path):
     code, _, err = run_cli("study", *NO_EPOCH, "-o", trained[0])
     assert code == 2 and "is not a folder" in err
+
+
+# -- files and arguments from anyone ------------------------------------------------------
+KEY = "cnnexplain.WeightHistory"  # the metadata entry of a history file
+
+
+def crafted(source: Path, target: Path, *, config=None, tensors=None) -> Path:
+    """A copy of the history ``source``, its config or tensors edited by ``config(c)`` or
+    ``tensors(t)`` and written as anyone could: without the checks of WeightHistory.save."""
+    with safe_open(source, framework="np") as f:
+        header = json.loads(f.metadata()[KEY])
+        arrays = {name: f.get_tensor(name) for name in f.keys()}
+    if config is not None:
+        config(header["config"])
+    if tensors is not None:
+        tensors(arrays)
+    target.write_bytes(safetensors.numpy.save(arrays, metadata={KEY: json.dumps(header)}))
+    return target
+
+
+def nested(depth: int) -> list:
+    value: list = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+#: Runs the command given in a fresh interpreter and prints its exit status and how much its
+#: peak memory grew over what the imports took.
+MEASURE_COMMAND = """
+import resource, sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot
+from cnnexplain import analysis, viz  # what the commands import before they build anything
+from cnnexplain.cli import main
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+code = main(sys.argv[1:])
+print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)  # KiB on Linux
+"""
+
+GIGABYTE_SETTINGS = {
+    # fc1 alone: 32,768 x 17,672 weights, 2.3 GB (the file holds 32 x 32)
+    "a 580-million-parameter model": (
+        lambda c: c["model"].update(hidden=32768, image_size=200),
+        "config['model'] describes fc1.weight of shape (32768, 17672), the history holds it with shape (32, 32)",
+    ),
+    # 2,000 images of 512 x 512 pixels: 2.1 GB as float32
+    "half a billion pixels": (
+        lambda c: c["dataset"].update(n_per_class=1000, size=512),
+        "config['dataset'] describes 2,000 images of 512x512 pixels, 524,288,000 pixels, more than the 33,554,432",
+    ),
+}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux only")
+@pytest.mark.parametrize("command", ["figures", "explore"])
+@pytest.mark.parametrize("case", list(GIGABYTE_SETTINGS))
+def test_settings_describing_gigabytes_are_refused_before_anything_is_built(trained, tmp_path, command, case):
+    edit, message = GIGABYTE_SETTINGS[case]
+    path = crafted(trained[0], tmp_path / "big.safetensors", config=edit)
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE_COMMAND, command, str(path), "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+    )
+    code, growth = map(int, result.stdout.split())
+    assert code == 2
+    assert_one_line(result.stderr, "error: cannot ")
+    assert message in result.stderr
+    assert growth < 64 * 1024, f"peak memory grew by {growth} KiB"
+    assert not (tmp_path / "out").exists()
+
+
+ANSI = "\x1b[1A\x1b[2K\rcomplete   yes (2 of 2 epochs)\x1b[1B"  # up a line, erase it, write over it
+
+
+def test_explore_of_a_run_trained_on_tensors_is_not_refused(tmp_path):
+    """No line-image settings recorded: nothing to regenerate, nothing to bound; the page has no samples."""
+    data = cnnexplain.make_lines(n_per_class=10, size=20).split()[0]
+    history = cnnexplain.train(cnnexplain.LineCNN(image_size=20), (data.images, data.labels), epochs=1)
+    code, _, err = run_cli("explore", history.save(tmp_path / "t.safetensors"), "-o", tmp_path / "t.html")
+    assert code == 0, err
+    assert explorer_payload((tmp_path / "t.html").read_text(encoding="utf-8"))["samples"] == []
+
+
+def test_strings_from_a_file_cannot_drive_the_terminal(trained, tmp_path):
+    def edit(config):
+        config["training"]["completed_epochs"] = 1  # an interrupted run ...
+        config["dataset"]["noise"] = ANSI  # ... that would say it is complete
+        config["cnnexplain_version"] = "\x07\x1b]0;title\x07"
+
+    path = crafted(trained[0], tmp_path / "ansi\x1b[31m.safetensors", config=edit)
+    code, out, err = run_cli("info", path)
+    assert code == 0 and err == ""
+    assert not any(ch in out for ch in "\x1b\r\x07")
+    lines = out.splitlines()
+    assert lines[0].startswith(f"history    {tmp_path}/ansi\\x1b[31m.safetensors (")
+    assert lines[0].endswith("by cnnexplain \\x07\\x1b]0;title\\x07)")
+    assert lines[1] == "complete   NO: interrupted after 1 of 2 epochs"
+    assert r"  noise         \x1b[1A\x1b[2K\rcomplete   yes (2 of 2 epochs)\x1b[1B" in lines
+
+
+@pytest.mark.parametrize("command", [["info"], ["figures", "-o", "{tmp}/figs"], ["explore", "-o", "{tmp}/x"]])
+def test_error_messages_escape_what_they_repeat(trained, tmp_path, command):
+    missing = tmp_path / "gone\x1b[2J\x07.safetensors"
+    code, out, err = run_cli(command[0], missing, *[a.format(tmp=tmp_path) for a in command[1:]])
+    assert code == 2 and out == ""
+    assert_one_line(err, "error: ")
+    assert "gone\\x1b[2J\\x07.safetensors" in err and not any(ch in err for ch in "\x1b\x07")
+
+
+@pytest.fixture(scope="module")
+def batch_run(tmp_path_factory) -> Path:
+    """A history recorded after every batch: 16 batches of 2 images in each of 2 epochs, 33 snapshots."""
+    path = tmp_path_factory.mktemp("batch") / "batches.safetensors"
+    args = ["--n-per-class", "20", "--size", "20", "--epochs", "2", "--batch-size", "2", "--record", "batch"]
+    code, _, err = run_cli("train", *args, "--no-progress", "-o", path)
+    assert code == 0, err
+    assert len(WeightHistory.load(path)) == 33
+    return path
+
+
+def test_figures_animate_at_most_the_snapshots_asked_for(batch_run, tmp_path):
+    code, _, err = run_cli("figures", batch_run, "-o", tmp_path / "default")
+    assert code == 0, err
+    with Image.open(tmp_path / "default" / "kernels.gif") as gif:
+        assert gif.n_frames == 21
+    assert "note: the animation shows 21 of the 33 snapshots (--snapshots)" in err
+    code, _, err = run_cli("figures", batch_run, "-o", tmp_path / "five", "--snapshots", "5")
+    assert code == 0, err
+    with Image.open(tmp_path / "five" / "kernels.gif") as gif:
+        assert gif.n_frames == 5
+
+
+@pytest.mark.parametrize("command", ["figures", "explore"])
+def test_snapshots_have_a_ceiling(batch_run, tmp_path, command):
+    code, out, err = run_cli(command, batch_run, "-o", tmp_path / "out", "--snapshots", "100000")
+    assert code == 2 and out == ""
+    assert_one_line(err, "error: argument --snapshots: expected an integer in [2, 256], got 100000")
+    assert not (tmp_path / "out").exists()
+
+
+#: Files of anyone that are not runs the commands can draw: (command, how the file is edited, what
+#: the one line must say).
+BAD_FILES = {
+    "NaN weights": (
+        "figures",
+        {"tensors": lambda t: t["conv1.weight"].__setitem__((1, 2), np.nan)},
+        "history: parameter 'conv1.weight' holds NaN or infinite values (first at snapshot 1)",
+    ),
+    "BOOL weights": (
+        "figures",
+        {"tensors": lambda t: t.__setitem__("conv1.weight", t["conv1.weight"] > 0)},
+        "history: parameter 'conv1.weight' must hold floating-point numbers, got bool",
+    ),
+    "a dataset that is a list": (
+        "figures",
+        {"config": lambda c: c.__setitem__("dataset", [1, 2])},
+        "config['dataset'] must be a dict of settings, got [1, 2] (list)",
+    ),
+    "a dataset that is a string (explore)": (
+        "explore",
+        {"config": lambda c: c.__setitem__("dataset", "lines")},
+        "config['dataset'] must be a dict of settings, got 'lines' (str)",
+    ),
+    "batches_per_epoch = 10**400": (
+        "figures",
+        {"config": lambda c: c["training"].__setitem__("batches_per_epoch", 10**400)},
+        "config['training']['batches_per_epoch'] must be an integer of at most 64 bits",
+    ),
+    "a config nested 450 deep": (
+        "info",
+        {"config": lambda c: c["dataset"].__setitem__("noise", nested(450))},
+        "config must be nested at most 32 deep, got deeper at config['dataset']['noise'][0][0][0][0]...",
+    ),
+    "a config nested 600 deep": (
+        "figures",
+        {"config": lambda c: c.__setitem__("note", nested(600))},
+        "config must be nested at most 32 deep, got deeper at config['note'][0][0][0][0][0]...",
+    ),
+    "a metric that is not finite": (
+        "figures",
+        {"tensors": lambda t: t["metrics/val_loss"].__setitem__(1, np.nan)},
+        "history: metric 'val_loss' is nan at epoch 1; the training curves draw finite numbers only",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_every_bad_file_gives_one_line_naming_the_field_and_status_2(trained, tmp_path, case):
+    command, edits, message = BAD_FILES[case]
+    path = crafted(trained[0], tmp_path / "bad.safetensors", **edits)
+    output = [] if command == "info" else ["-o", tmp_path / "out"]
+    code, out, err = run_cli(command, path, *output)
+    assert code == 2 and out == ""
+    assert_one_line(err, "error: ")
+    assert message in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "environment", "message"),
+    [
+        (["--batch-size", "1e21"], {}, "argument --batch-size: expected an integer, got '1e21'"),
+        (
+            ["--batch-size", str(10**21)],
+            {},
+            f"argument --batch-size: expected an integer in [1, 1000000], got {10**21}",
+        ),
+        (
+            ["--seed", str(2**64)],
+            {},
+            f"argument --seed: expected an integer in [0, {2**63 - 1}], got {2**64}",
+        ),
+        (["--data-seed", str(2**64)], {}, "argument --data-seed: expected an integer in [0, "),
+        (
+            [],
+            {"CNNEXPLAIN_SEED": "abc"},
+            "environment variable CNNEXPLAIN_SEED must be a non-negative integer",
+        ),
+    ],
+)
+def test_every_bad_argument_gives_one_line_naming_it_and_status_2(
+    args, environment, message, tmp_path, monkeypatch
+):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    code, out, err = run_cli("train", *SHORT, *args, "-o", tmp_path / "run.safetensors")
+    assert code == 2 and out == ""
+    assert_one_line(err, "error: ")
+    assert message in err
+    assert not (tmp_path / "run.safetensors").exists()
+
+
+def test_study_seeds_beyond_64_bits_are_refused_by_name(tmp_path):
+    code, out, err = run_cli(
+        "study", "--seeds", "2", "--first-seed", str(2**63 - 1), *NO_EPOCH, "-o", tmp_path
+    )
+    assert code == 2 and out == ""
+    assert_one_line(err, "error: argument --first-seed: the last seed")
+    code, _, err = run_cli("study", "--first-seed", str(2**64), *NO_EPOCH, "-o", tmp_path)
+    assert code == 2 and "argument --first-seed: expected an integer in [0, 9223372036854775807]" in err
+
+
+def test_info_json_is_valid_json_with_metrics_that_are_not_finite(trained, tmp_path):
+    def not_finite(tensors):
+        tensors["metrics/val_loss"][-1] = np.inf
+        tensors["metrics/train_loss"][-1] = -np.inf
+        tensors["metrics/val_accuracy"][-1] = np.nan
+
+    path = crafted(trained[0], tmp_path / "inf.safetensors", tensors=not_finite)
+    code, out, _ = run_cli("info", "--json", path)
+    assert code == 0
+
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    final = json.loads(out, parse_constant=refuse)["final_metrics"]
+    assert final["val_loss"] == "Infinity" and final["train_loss"] == "-Infinity"
+    assert final["val_accuracy"] == "NaN" and isinstance(final["train_accuracy"], float)
+    assert [float(final[name]) for name in ("val_loss", "train_loss")] == [math.inf, -math.inf]
+    assert math.isnan(float(final["val_accuracy"]))
 
 
 # -- errors, help, entry point ---------------------------------------------------------
