@@ -18,6 +18,13 @@ folder (the gallery runs its examples in parallel) take turns on a run: a
 file lock per cache entry makes the second one wait for the first one's
 training and read it, instead of training it again.
 
+The cache checks what it returns: each entry is stored with the digest of its
+bytes (:mod:`cnnexplain._cache`), and an entry whose bytes no longer match --
+damaged, cut short, edited -- is trained again and replaced, with a warning.
+A valid entry is read without taking the lock, so a cache the process cannot
+write (a shared, read-only folder) still serves what it holds; a run it does
+not hold is then trained, with a warning, and not stored.
+
 The environment variable ``CNNEXPLAIN_SEED`` (default 0) changes the seed of
 the model and of the training whenever a call does not give one
 (:func:`default_seed`): the site's claims must hold whichever run it shows,
@@ -31,6 +38,7 @@ import inspect
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +46,7 @@ from typing import Any
 
 from filelock import FileLock
 
+from ._cache import check_entry_path, read_entry, write_entry
 from ._checks import describe
 from .data import LineDataset, make_lines
 from .history import WeightHistory
@@ -170,19 +179,24 @@ class Experiment:
         Returns
         -------
         pathlib.Path or None
-            The file written (replaced if it exists), or ``None`` with ``cache_dir=False``.
+            The file written (replaced if it exists, with the digest of its
+            bytes beside it), or ``None`` with ``cache_dir=False``.
 
         Raises
         ------
         ValueError
             If training was interrupted (``history.completed`` is false): such
-            a run must not stand for the finished one.
+            a run must not stand for the finished one; or if a folder holds
+            the entry's name.
         """
         if not self.history.completed:
             raise ValueError("history: an interrupted run is not stored in the cache")
         path = _cache_file(cache_dir, self.key)
         if path is not None:
-            self.history.save(path, overwrite=True)
+            check_entry_path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with _entry_lock(path):
+                write_entry(path, self.history)
         return path
 
 
@@ -279,6 +293,7 @@ def resolve_config(
 #: these import.
 TRAINING_SOURCES = (
     "__init__.py",
+    "_cache.py",
     "_checks.py",
     "_io.py",
     "_safetensors.py",
@@ -373,15 +388,21 @@ def _cache_file(cache_dir: str | os.PathLike | bool | None, key: str) -> Path | 
     return Path(cache_dir) / f"history-{key}.safetensors"
 
 
-def _cached_run(path: Path | None, config: dict) -> Experiment | None:
-    """The run stored at ``path`` if it is a readable history of ``config``."""
-    if path is None or not path.is_file():
-        return None
+def _entry_lock(path: Path) -> FileLock:
+    return FileLock(path.with_name(path.name + ".lock"))
+
+
+def _cached_run(path: Path, config: dict) -> tuple[Experiment | None, str | None]:
+    """The run stored at ``path`` if it is a valid entry holding a run of ``config``; else why not
+    (``None`` if there is no entry)."""
+    history, problem = read_entry(path)
+    if history is None:
+        return None, problem
     try:
-        run = Experiment.from_history(WeightHistory.load(path))
-    except ValueError:
-        return None  # a damaged cache entry is retrained and replaced
-    return run if run.config == config else None
+        run = Experiment.from_history(history)
+    except ValueError as exc:
+        return None, str(exc)
+    return (run, None) if run.config == config else (None, "it holds the run of other settings")
 
 
 def experiment(
@@ -421,6 +442,18 @@ def experiment(
     Experiment
         The run; its history is read from the cache when a valid entry exists.
 
+    Raises
+    ------
+    TypeError, ValueError
+        If a setting is invalid (the message names it), or a folder holds
+        the name of the run's cache entry (checked before training).
+
+    Warns
+    -----
+    RuntimeWarning
+        When a cache entry is damaged (trained again and replaced), or the
+        cache cannot be locked (a read-only folder: trained, not stored).
+
     Examples
     --------
     >>> from cnnexplain.experiment import experiment
@@ -438,14 +471,35 @@ def experiment(
     path = _cache_file(cache_dir, key)
     if path is None:
         return _train_run(config, key, progress)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(path.with_name(path.name + ".lock")):
-        cached = _cached_run(path, config)
+    check_entry_path(path)
+    cached, _ = _cached_run(path, config)  # a valid entry needs no lock: entries are replaced atomically
+    if cached is not None:
+        return cached
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = _entry_lock(path)
+        lock.acquire()
+    except OSError as exc:  # a folder this process cannot write
+        warnings.warn(
+            f"cnnexplain: cannot lock the cache entry {path} ({exc.strerror or exc}); "
+            "training the run without storing it",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return _train_run(config, key, progress)
+    try:
+        cached, problem = _cached_run(path, config)  # another process may have stored it meanwhile
         if cached is not None:
             return cached
+        if problem is not None:
+            warnings.warn(
+                f"cnnexplain: the cache entry {path} cannot be trusted ({problem}); training it again",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         run = _train_run(config, key, progress)
         if run.history.completed:  # never cache a run that Ctrl-C cut short
-            stored = run.store(cache_dir)
+            stored = write_entry(path, run.history)
             if cache_dir in (None, True) and "CNNEXPLAIN_CACHE" not in os.environ:
                 # Written to a folder nobody chose (a reader running a downloaded example): say
                 # where, and how to choose. A caller who named the folder already knows.
@@ -455,6 +509,8 @@ def experiment(
                     file=sys.stderr,
                 )
         return run
+    finally:
+        lock.release()
 
 
 def _train_run(config: dict, key: str, progress: bool | None) -> Experiment:

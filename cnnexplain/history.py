@@ -373,6 +373,10 @@ class WeightHistory(Mapping):
         path = check_path("path", path)
         if not overwrite and exists(path):
             raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
+        return atomic_write_bytes(path, self._file_bytes(), overwrite=overwrite)
+
+    def _file_bytes(self) -> bytes:
+        """The bytes :meth:`save` writes (the training cache records their digest too)."""
         header = {
             "format_version": FORMAT_VERSION,
             "cnnexplain_version": __version__,
@@ -382,8 +386,7 @@ class WeightHistory(Mapping):
             "config": self._config,
         }
         tensors = {**self._params, **{_METRIC_PREFIX + name: v for name, v in self._metrics.items()}}
-        data = safetensors.numpy.save(tensors, metadata={_METADATA_KEY: json.dumps(header)})
-        return atomic_write_bytes(path, data, overwrite=overwrite)
+        return safetensors.numpy.save(tensors, metadata={_METADATA_KEY: json.dumps(header)})
 
     @classmethod
     def load(cls, path: str | os.PathLike, *, max_bytes: int = MAX_LOAD_BYTES) -> WeightHistory:

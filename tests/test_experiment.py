@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -10,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -31,8 +33,8 @@ TINY = {"data": {"n_per_class": 10, "size": 20}, "training": {"epochs": 1, "batc
 
 
 def cache_files(folder: Path) -> list[str]:
-    """The histories in a cache folder (the lock files that let processes take turns aside)."""
-    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(".lock"))
+    """The histories in a cache folder (their digests, and the lock files that let processes take turns, aside)."""
+    return sorted(p.name for p in folder.iterdir() if p.suffix == ".safetensors")
 
 
 def by_hand(n_per_class=10, size=20, epochs=1, batch_size=8):
@@ -231,11 +233,92 @@ def test_a_damaged_cache_file_is_replaced(tmp_path, counted_train, damage):
         )
     else:
         path.write_bytes(damage)
-    again = experiment(**TINY, cache_dir=tmp_path)
+    with pytest.warns(RuntimeWarning, match=f"the cache entry {re.escape(str(path))} cannot be trusted"):
+        again = experiment(**TINY, cache_dir=tmp_path)
     assert len(counted_train) == 2 + (damage == "other-run")
     assert again.history == run.history
     assert WeightHistory.load(path) == run.history  # replaced by a good file
     assert cache_files(tmp_path) == [path.name]
+
+
+def edited_history(history: WeightHistory, edit: str) -> WeightHistory:
+    """``history`` edited as someone could edit a cache entry by hand."""
+    params = {key: np.array(history[key]) for key in history}
+    metrics = {name: np.array(values) for name, values in history.metrics.items()}
+    if edit == "NaN weights":
+        params["conv1.weight"][:] = np.nan
+    else:  # a network that cannot work, recorded as perfect
+        params["fc2.weight"][:] = params["fc2.bias"][:] = 0
+        metrics["val_accuracy"][:] = 1.0
+    return WeightHistory(params, history.steps, metrics, history.config)
+
+
+@pytest.mark.parametrize("edit", ["NaN weights", "val_accuracy 1 with fc2 zeroed"])
+def test_an_edited_cache_entry_is_trained_again_with_a_warning(tmp_path, counted_train, edit):
+    run = experiment(**TINY, cache_dir=tmp_path)
+    path = tmp_path / f"history-{run.key}.safetensors"
+    edited_history(run.history, edit).save(path, overwrite=True)  # a valid history file, not the one stored
+    with pytest.warns(RuntimeWarning, match="its bytes do not have the digest recorded for them"):
+        again = experiment(**TINY, cache_dir=tmp_path)
+    assert len(counted_train) == 2
+    assert again.history == run.history
+    assert WeightHistory.load(path) == run.history  # replaced, with its digest
+    digest = (tmp_path / f"{path.name}.sha256").read_text()
+    assert digest == f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n"
+
+
+def test_an_entry_without_its_digest_is_not_trusted(tmp_path, counted_train):
+    run = experiment(**TINY, cache_dir=tmp_path)
+    (tmp_path / f"history-{run.key}.safetensors.sha256").unlink()
+    with pytest.warns(RuntimeWarning, match="it has no readable digest"):
+        assert experiment(**TINY, cache_dir=tmp_path).history == run.history
+    assert len(counted_train) == 2
+
+
+def test_a_cache_that_cannot_be_locked_serves_what_it_holds_without_the_lock(tmp_path, monkeypatch):
+    """A shared cache the process cannot write: the lock file cannot be made (here a folder holds its
+    name, which fails for root too). A valid entry is read; another run is trained, not stored."""
+    run = experiment(**TINY, cache_dir=tmp_path)
+    for lock in tmp_path.glob("*.lock"):
+        lock.unlink()
+    (tmp_path / f"history-{run.key}.safetensors.lock").mkdir()
+    real_train = ex.train
+    forbid_training(monkeypatch)
+    assert experiment(**TINY, cache_dir=tmp_path).history == run.history
+    monkeypatch.setattr(ex, "train", real_train)
+    other = {**TINY, "training": {**TINY["training"], "seed": 5}}
+    key = cache_key(resolve_config(other["data"], {"seed": 0}, other["training"]))
+    (tmp_path / f"history-{key}.safetensors.lock").mkdir()
+    with pytest.warns(
+        RuntimeWarning, match="cannot lock the cache entry .* training the run without storing it"
+    ):
+        assert experiment(**other, cache_dir=tmp_path).key == key
+    assert cache_files(tmp_path) == [f"history-{run.key}.safetensors"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes read-only folders")
+def test_a_read_only_cache_serves_what_it_holds(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    run = experiment(**TINY, cache_dir=cache)
+    for lock in cache.glob("*.lock"):
+        lock.unlink()
+    cache.chmod(0o555)
+    try:
+        forbid_training(monkeypatch)
+        assert experiment(**TINY, cache_dir=cache).history == run.history
+    finally:
+        cache.chmod(0o755)
+
+
+def test_a_folder_in_place_of_a_cache_entry_is_an_error_before_training(tmp_path, monkeypatch):
+    run = experiment(**TINY, cache_dir=False)
+    entry = tmp_path / f"history-{run.key}.safetensors"
+    entry.mkdir()
+    forbid_training(monkeypatch)
+    with pytest.raises(ValueError, match=f"cache_dir: the cache entry {re.escape(str(entry))} is a folder"):
+        experiment(**TINY, cache_dir=tmp_path)
+    with pytest.raises(ValueError, match="is a folder"):
+        run.store(tmp_path)
 
 
 def test_an_interrupted_run_is_not_cached(tmp_path, monkeypatch):
