@@ -228,7 +228,16 @@ def _recorded_config(recorded: dict[str, Any]) -> dict[str, dict[str, Any]]:
         missing = sorted(set(_DEFAULTS[name]) - set(section))
         if missing:
             raise ValueError(f"it does not record the {name} settings {missing}")
-    return resolve_config(**{name: {k: sections[name][k] for k in _DEFAULTS[name]} for name in sections})
+    config = resolve_config(**{name: {k: sections[name][k] for k in _DEFAULTS[name]} for name in sections})
+    # The model's image size and classes follow from the data: a history whose model was
+    # recorded otherwise would fail later, deep inside a forward pass.
+    for name in ("image_size", "n_classes"):
+        if model.get(name) != config["model"][name]:
+            raise ValueError(
+                f"its model was recorded with {name}={model.get(name)!r:.40}, "
+                f"its data settings give {config['model'][name]}"
+            )
+    return config
 
 
 def resolve_config(

@@ -532,6 +532,11 @@ BAD_FILES = {
         {"config": lambda c: c.__setitem__("note", nested(600))},
         "config must be nested at most 32 deep, got deeper at config['note'][0][0][0][0][0]...",
     ),
+    "images of another size than the model's": (
+        "figures",
+        {"config": lambda c: c["dataset"].__setitem__("size", 30)},
+        "its model was recorded with image_size=20, its data settings give 30",
+    ),
     "a metric that is not finite": (
         "figures",
         {"tensors": lambda t: t["metrics/val_loss"].__setitem__(1, np.nan)},

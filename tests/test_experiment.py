@@ -444,6 +444,7 @@ def tiny_history():
         ("data settings missing", "data settings ['noise']"),
         ("other data settings", "trained on 16 images"),
         ("bad data settings", "n_per_class"),
+        ("images of another size", "its model was recorded with image_size=20, its data settings give 30"),
     ],
 )
 def test_from_history_refuses_a_history_it_cannot_rebuild(tiny_history, case, message):
@@ -460,6 +461,8 @@ def test_from_history_refuses_a_history_it_cannot_rebuild(tiny_history, case, me
         history = with_config(tiny_history, dataset={k: v for k, v in dataset.items() if k != "noise"})
     elif case == "other data settings":
         history = with_config(tiny_history, dataset={**dataset, "n_per_class": 11})
+    elif case == "images of another size":  # the forward pass would fail: 30x30 images, a model for 20x20
+        history = with_config(tiny_history, dataset={**dataset, "size": 30})
     else:
         history = with_config(tiny_history, dataset={**dataset, "n_per_class": -1})
     with pytest.raises(ValueError, match=re.escape(message)):
