@@ -437,6 +437,16 @@ def test_explore_of_a_run_trained_on_tensors_is_not_refused(tmp_path):
     assert explorer_payload((tmp_path / "t.html").read_text(encoding="utf-8"))["samples"] == []
 
 
+def test_explore_of_a_run_whose_dataset_is_null_is_not_refused(trained, tmp_path):
+    path = crafted(trained[0], tmp_path / "null.safetensors", config=lambda c: c.__setitem__("dataset", None))
+    code, _, err = run_cli("explore", path, "-o", tmp_path / "n.html")
+    assert code == 0, err  # was an AttributeError, exit 1
+    assert explorer_payload((tmp_path / "n.html").read_text(encoding="utf-8"))["classes"] == [
+        "class 0",
+        "class 1",
+    ]
+
+
 def test_strings_from_a_file_cannot_drive_the_terminal(trained, tmp_path):
     def edit(config):
         config["training"]["completed_epochs"] = 1  # an interrupted run ...

@@ -485,7 +485,8 @@ def _class_names(history: WeightHistory, images: Any, class_names: Any, n_output
     from ..data import LineDataset
 
     if class_names is None:
-        recorded = history.config.get("dataset", {}).get("orientations")
+        dataset = history.config.get("dataset")  # a history's config may hold anything here
+        recorded = dataset.get("orientations") if isinstance(dataset, dict) else None
         if isinstance(images, LineDataset):
             class_names = images.classes
         elif isinstance(recorded, list) and len(recorded) == n_outputs:
