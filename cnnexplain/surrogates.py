@@ -10,9 +10,11 @@ A test of either changes the statistics and trains again:
 * :func:`gaussian_twin` keeps each class's pixel means and covariance and
   draws Gaussian images from them: the same second-order statistics, no
   lines, nothing of higher order;
-* :func:`whitened` keeps the lines where they are but flattens the images'
-  power spectrum, so that the second moments of their patches no longer
-  prefer any pattern; a line's body comes out faint and its ends bright.
+* :func:`whitened` keeps the lines where they are but flattens the mean
+  power spectrum of the images, pooled over both classes: the patches'
+  second moments, pooled the same way, come out nearly flat, while each
+  class's own second moments still differ from the other's; a line's body
+  comes out faint and its ends bright.
 
 Both keep the labels, the number of images and their order; the seed study
 (:mod:`cnnexplain.study`) trains an arm on each.
@@ -110,8 +112,10 @@ def whitened(
     Every image is filtered by ``1 / sqrt(P + floor * mean(P))``, where ``P``
     is the mean power spectrum of the reference images (periodic, by the
     discrete Fourier transform), and scaled so that the filtered reference
-    images keep their mean square. The patches' second moments come out
-    nearly flat, so no pattern is favoured by them. The lines stay where
+    images keep their mean square. The patches' second moments, pooled over
+    all the reference images and positions, come out nearly flat; what
+    differs between the classes, and every statistic of higher order,
+    remains. The lines stay where
     they are, but changed: a long straight line puts its power on the
     frequencies the filter damps most, so its body comes out faint and its
     ends, which put power elsewhere, bright.
