@@ -19,7 +19,7 @@ file lock per cache entry makes the second one wait for the first one's
 training and read it, instead of training it again.
 
 The cache checks what it returns: each entry is stored with the digest of its
-bytes (:mod:`cnnexplain._cache`), and an entry whose bytes no longer match --
+bytes (``cnnexplain/_cache.py``), and an entry whose bytes no longer match --
 damaged, cut short, edited -- is trained again and replaced, with a warning.
 A valid entry is read without taking the lock, so a cache the process cannot
 write (a shared, read-only folder) still serves what it holds; a run it does
