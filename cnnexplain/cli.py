@@ -29,7 +29,7 @@ what they do before they do it: the file is read only if it is at most
 ``--max-bytes`` (1 GiB by default), and ``figures`` and ``explore`` rebuild a
 run only if its model holds exactly the history's parameters, as finite
 floats, with no layer giving more than 2**18 values per image, and its data
-set at most 2**25 pixels (see :mod:`cnnexplain._limits`); they draw at most
+set at most 2**25 pixels (``cnnexplain/_limits.py``); they draw at most
 ``--snapshots`` snapshots (21 by default, 256 at most). Every string from a
 file or an argument is printed with its control characters escaped, so a
 file cannot rewrite what the terminal shows.
