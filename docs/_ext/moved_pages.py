@@ -4,8 +4,10 @@ The dead-kernels and second-layer pages left the article path for the side
 trips (the story does not need them, and the learner read them as side
 trips). Links to their old addresses, from outside the site or from a reader's
 bookmarks, should not end on "not found": each old address gets a page that
-names the new one, links to it, and forwards the browser there at once. It is
-plain HTML, with no script, so it works offline and from ``file://``.
+names the new one and links to it (with a canonical link for search engines).
+It does not forward the browser by itself: a page that navigates away as it
+loads is one a reader cannot read, nor the site's checks inspect. It is plain
+HTML, with no script, so it works offline and from ``file://``.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<meta http-equiv="refresh" content="0; url={href}">
 <link rel="canonical" href="{href}">
 <title>Moved: {title}</title>
 </head>
