@@ -85,6 +85,7 @@ def run(code: Path, script: str, args: list[str], timeout: float) -> dict:
                 capture_output=True,
                 text=True,
                 env=env,
+                cwd=tempfile.gettempdir(),  # not a checkout: -c puts the working folder first on the path
                 timeout=timeout,
                 check=False,
             )
@@ -139,7 +140,7 @@ def claim(target: Path, snapshots: int, steps: int) -> Path:
 def train(code: Path, target: Path, *args: str) -> Path:
     env = {**os.environ, "PYTHONPATH": str(code), "OMP_NUM_THREADS": "1"}
     command = [sys.executable, "-m", "cnnexplain", "train", "--no-progress", "-o", str(target), *args]
-    subprocess.run(command, check=True, env=env, capture_output=True)
+    subprocess.run(command, check=True, env=env, capture_output=True, cwd=target.parent)
     return target
 
 
