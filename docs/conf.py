@@ -50,7 +50,6 @@ extensions = [
     "reading_order",  # _ext/reading_order.py: the landing page's "next" is the data page
     "glossary_tips",  # _ext/glossary_tips.py: a term's link shows its definition on hover and focus
     "evidence",  # _ext/evidence.py: the collapsed evidence under a sentence of the story
-    "moved_pages",  # _ext/moved_pages.py: old addresses of moved pages forward to the new ones
     "matplotlib.sphinxext.plot_directive",  # figures of the glossary, drawn by docs/_plots/*.py
 ]
 

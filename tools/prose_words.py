@@ -114,8 +114,8 @@ class _ProseCounter(HTMLParser):
 def count_words(html: str) -> tuple[int, int] | None:
     """Return the words of one built page: visible prose, and prose in closed evidence blocks.
 
-    ``None`` for a page without an article body: the small page a moved page
-    leaves at its old address (``docs/_ext/moved_pages.py``).
+    ``None`` for a page without an article body (a stray page left in the
+    section's folder, such as a forwarding page), which is not prose to count.
     """
     counter = _ProseCounter()
     counter.feed(html)
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     for page in pages:
         counted = count_words(page.read_text(encoding="utf-8"))
         if counted is None:
-            continue  # a moved page's forwarding stub
+            continue  # no article body: not a page of the story
         visible, evidence = counted
         totals[0] += visible
         totals[1] += evidence
