@@ -363,7 +363,11 @@ def test_a_file_claiming_gigabytes_is_refused_before_anything_is_read(base_file,
     and, with the limit raised, by its shape, which disagrees with the steps, before it is read."""
     agrees = declared_file(tmp_path / "agrees.safetensors", [1, 2**31], dtype="U8")
     disagrees = declared_file(tmp_path / "disagrees.safetensors", [2, 2**28], steps=3, dtype="F32")
-    measured = measure_loads(base_file, [str(agrees), f"{disagrees}={2**32}"])
+    try:
+        measured = measure_loads(base_file, [str(agrees), f"{disagrees}={2**32}"])
+    finally:  # gigabytes that take no disk, until something copies them: leave none behind
+        agrees.unlink()
+        disagrees.unlink()
     first, second = measured["outcomes"]
     assert (
         first.startswith(f"refused: {agrees} is 2,147,483,") and "more than max_bytes=1,073,741,824" in first
@@ -377,7 +381,10 @@ def test_a_large_valid_file_is_read_into_place_once(base_file, tmp_path):
     """96 MiB of weights: memory grows by about 96 MiB, one copy, not two or three."""
     size = 96 * 2**20
     path = declared_file(tmp_path / "large.safetensors", [1, size // 4], dtype="F32")
-    measured = measure_loads(base_file, [str(path)])
+    try:
+        measured = measure_loads(base_file, [str(path)])
+    finally:
+        path.unlink()
     assert measured["outcomes"] == ["loaded"]
     assert measured["growth_kib"] < (size + 16 * 2**20) // 1024, (
         f"peak memory grew by {measured['growth_kib']} KiB"
