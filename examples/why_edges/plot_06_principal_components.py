@@ -90,14 +90,16 @@ def varies_across(pattern):
 shapes = components.reshape(-1, 7, 7)
 for i in range(8):
     print(
-        f"component {i + 1}: {carried[i]:5.1%} of the mean square, edge test: "
-        f"{component_is_edge[i]}, half-turn correlation {half_turn(shapes[i]):+.2f}, "
-        f"one sign: {bool((shapes[i] > 0).all() or (shapes[i] < 0).all())}, "
-        f"changes across {varies_across(shapes[i])}"
+        f"component {i + 1}: {carried[i]:5.1%}, edge {component_is_edge[i]!s:5}, "
+        f"half turn {half_turn(shapes[i]):+.2f}, "
+        f"one sign {bool((shapes[i] > 0).all() or (shapes[i] < 0).all())!s:5}, "
+        f"across {varies_across(shapes[i])}"
     )
 
 # %%
-# The names come from measurements, printed above. The first component has
+# The names come from measurements, printed above (the share of the mean
+# square, the edge test, the correlation with a half turn, whether all
+# weights share one sign, and the way the pattern changes). The first component has
 # one sign and is unchanged by a half turn: a blob, the mean brightness of
 # a patch. The second and third are odd (a half turn flips their sign), one
 # changing from row to row and one from column to column: a horizontal and
