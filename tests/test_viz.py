@@ -419,13 +419,14 @@ def frames_of(path) -> list[bytes]:
 
 def test_save_gif_frames_and_atomic_replacement(history, tmp_path):
     anim = animate_kernels(history, interval=250)
+    height = plt.gcf().get_figheight()  # the animation's figure, the current one
     path = save_gif(anim, tmp_path / "out" / "kernels.gif", dpi=40)
     assert path == tmp_path / "out" / "kernels.gif"
     with Image.open(path) as gif:
         assert gif.n_frames == len(history)
         assert gif.info["duration"] == 250  # from the animation's interval
         assert gif.info["loop"] == 0
-        assert gif.size == (round(4.6 * 40), int(anim._fig.get_figheight() * 40))
+        assert gif.size == (round(4.6 * 40), int(height * 40))
     assert len(set(frames_of(path))) == len(history)  # one distinct frame per snapshot
     assert sorted(os.listdir(path.parent)) == ["kernels.gif"]  # no temporary file left
     with pytest.raises(FileExistsError):
