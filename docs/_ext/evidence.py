@@ -74,22 +74,10 @@ def _depart_plain(translator: Any, node: nodes.Node) -> None:
 
 
 def setup(app: Any) -> dict[str, Any]:
+    # Only HTML folds the block; other builders show it open (nothing to click).
     plain = (_visit_plain, _depart_plain)
-    app.add_node(
-        evidence,
-        html=(_visit_evidence_html, _depart_evidence_html),
-        latex=plain,
-        text=plain,
-        man=plain,
-        texinfo=plain,
-    )
-    app.add_node(
-        evidence_summary,
-        html=(_visit_summary_html, _depart_summary_html),
-        latex=plain,
-        text=plain,
-        man=plain,
-        texinfo=plain,
-    )
+    others = {builder: plain for builder in ("latex", "text", "man", "texinfo")}
+    app.add_node(evidence, html=(_visit_evidence_html, _depart_evidence_html), **others)
+    app.add_node(evidence_summary, html=(_visit_summary_html, _depart_summary_html), **others)
     app.add_directive("evidence", EvidenceDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
