@@ -15,8 +15,10 @@ from cnnexplain.analysis import (
     HARDEST_SNR,
     NON_EDGE_TARGET,
     SNR_LEVELS,
+    EDGE_VERDICTS,
     edge_families,
     edge_validation,
+    edge_verdict,
     is_edge_detector,
     wilson_interval,
 )
@@ -153,6 +155,32 @@ def test_lines_blobs_checkerboards_and_flat_kernels_are_not():
         np.full((7, 7), -3e9),
     ]
     assert not is_edge_detector(np.stack(kernels)).any()
+
+
+def test_the_verdict_names_the_condition_a_kernel_fails():
+    c = np.arange(7.0) - 3
+    ramp = np.tile(c, (7, 1))  # an edge: a linear ramp across
+    bend = ramp + 0.5 * (c[:, None] ** 2)  # the ramp beside a smooth curvature along it
+    kernels = np.stack([ramp, bar(1), bend, bar(1, offset=1.0), np.zeros((7, 7))])
+    verdicts = edge_verdict(kernels)
+    assert verdicts.tolist() == [
+        "edge detector",
+        "too little edge",  # a centred line: no antisymmetric template explains it
+        "smooth pattern beside it",
+        "a line fits as well",  # one-sided about the centre, but a line
+        "too little edge",
+    ]
+    assert set(verdicts) <= set(EDGE_VERDICTS)
+
+
+def test_the_verdict_agrees_with_the_edge_test_and_keeps_the_batch_axes():
+    rng = np.random.default_rng(5)
+    kernels = rng.normal(size=(40, 7, 7)) + 0.7 * edges()[rng.integers(0, 48, 40)]
+    kernels = kernels.reshape(5, 8, 7, 7)
+    verdicts = edge_verdict(kernels)
+    assert verdicts.shape == (5, 8)
+    np.testing.assert_array_equal(verdicts == "edge detector", is_edge_detector(kernels))
+    assert len(set(verdicts.ravel())) > 1  # the mixture holds passes and failures
 
 
 # -- invariances ------------------------------------------------------------------

@@ -112,6 +112,9 @@ EDGE_SHARE = edge_detector.EDGE_SHARE
 #: Condition 2 of :func:`is_edge_detector`: the edge carries at least this many
 #: times (3) the energy of the smooth patterns left beside it.
 SMOOTH_RATIO = edge_detector.SMOOTH_RATIO
+#: What :func:`edge_verdict` says of a kernel: ``"edge detector"``, or the first
+#: condition of :func:`is_edge_detector` it fails, in words.
+EDGE_VERDICTS = edge_detector.EDGE_VERDICTS
 #: Signal-to-noise ratios of the noisy edge families of :func:`edge_families`:
 #: the norm of the edge over the norm of the Gaussian noise added to it.
 SNR_LEVELS = known_edges.SNR_LEVELS

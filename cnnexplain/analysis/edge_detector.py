@@ -18,7 +18,7 @@ import torch
 
 from .._checks import describe
 
-__all__ = ["EDGE_SHARE", "SMOOTH_RATIO", "is_edge_detector"]
+__all__ = ["EDGE_SHARE", "EDGE_VERDICTS", "SMOOTH_RATIO", "edge_verdict", "is_edge_detector"]
 
 #: Condition 1 of :func:`is_edge_detector`: the best edge template explains at
 #: least this share of the kernel's contrast energy (its squared correlation).
@@ -308,8 +308,51 @@ def is_edge_detector(kernels: Any) -> np.ndarray:
     >>> is_edge_detector(prewitt + 0.2 * noise), is_edge_detector(noise)
     (array(True), array(False))
     """
+    return np.asarray(edge_verdict(kernels) == EDGE_VERDICTS[0])  # a 0-d array for one kernel
+
+
+#: What :func:`edge_verdict` says of a kernel: it passes, or the first of the
+#: three conditions of :func:`is_edge_detector` that it fails.
+EDGE_VERDICTS = ("edge detector", "too little edge", "smooth pattern beside it", "a line fits as well")
+
+
+def edge_verdict(kernels: Any) -> np.ndarray:
+    """Return, in words, whether each kernel passes :func:`is_edge_detector`, and if not, why.
+
+    Parameters
+    ----------
+    kernels : torch.Tensor or numpy.ndarray
+        As for :func:`is_edge_detector`: shape ``(..., k, k)``, ``k`` odd
+        and at least 3, finite real numbers.
+
+    Returns
+    -------
+    numpy.ndarray
+        Strings of shape ``kernels.shape[:-2]``, each one of
+        :data:`EDGE_VERDICTS`: ``"edge detector"`` when the kernel passes;
+        else the first condition it fails: ``"too little edge"`` (the best
+        edge template explains less than :data:`EDGE_SHARE` of it),
+        ``"smooth pattern beside it"`` (what that template leaves holds
+        too much smooth structure) or ``"a line fits as well"`` (a line
+        template explains it at least as well).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`is_edge_detector`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> line = np.zeros((7, 7))
+    >>> line[:, 3] = 1.0  # a centred vertical line: no edge template fits it
+    >>> edge_verdict(np.stack([np.tile(np.arange(7.0), (7, 1)), line])).tolist()
+    ['edge detector', 'too little edge']
+    """
     array = _check_kernels(kernels)
     batch, k = array.shape[:-2], array.shape[-1]
     share, smooth, line, _ = _edge_fit(array.reshape(-1, k, k))
-    passed = (share >= EDGE_SHARE) & (share >= SMOOTH_RATIO * smooth) & (share > line)
-    return passed.reshape(batch)
+    failed = np.stack([share < EDGE_SHARE, share < SMOOTH_RATIO * smooth, share <= line])
+    # The first condition failed, counted from 1; 0 when none is.
+    first = np.where(failed.any(axis=0), failed.argmax(axis=0) + 1, 0)
+    return np.asarray(EDGE_VERDICTS, dtype=object)[first].astype(str).reshape(batch)

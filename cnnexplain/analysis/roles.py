@@ -147,21 +147,22 @@ class Cast:
         -------
         str
             Columns: kernel; edge detector (:func:`is_edge_detector`) of the
-            trained kernel and of its change; the score test of the kernel; how
-            its edge lies; its index and the class it clearly prefers; the
+            trained kernel and of its change; the way its nearest edge
+            template lies; its index and the class it clearly prefers; the
             test accuracy lost without it, in points. Then the story's picks.
+            The older score test, ``score_edge``, is kept as an attribute
+            but not shown: the site decides edges with one test.
         """
         yes = {True: "yes", False: "-"}
-        head1 = f"{'':>6}  {'edge detector':<13}  {'score':<6}  {'':<10}  {'':>5}  {'':<10}  {'cost':>5}"
+        head1 = f"{'':>6}  {'edge detector':<13}  {'nearest':<10}  {'':>5}  {'':<10}  {'cost':>5}"
         head2 = (
-            f"{'kernel':>6}  {'kernel':<6} {'change':<6}  {'test':<6}  {'edge lies':<10}  "
+            f"{'kernel':>6}  {'kernel':<6} {'change':<6}  {'edge':<10}  "
             f"{'index':>5}  {'prefers':<10}  {'(pts)':>5}"
         )
         lines = [head1, head2, "-" * len(head2)]
         for k in range(len(self)):
             lines.append(
                 f"{k:>6}  {yes[bool(self.edge[k])]:<6} {yes[bool(self.edge_change[k])]:<6}  "
-                f"{yes[bool(self.score_edge[k])]:<6}  "
                 f"{self.way[k] or '-':<10}  {self.index[k]:+5.2f}  {self.prefers[k]:<10}  "
                 f"{100 * self.drop[k]:5.1f}"
             )

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure, FigureBase
 from matplotlib.ticker import MaxNLocator
 
 from .._checks import check_choice, check_float, check_int, describe
-from ..analysis import EDGE_KINDS, EdgeMatch, EdgeMatchHistory, edge_match
+from ..analysis import EDGE_KINDS, EdgeMatch, EdgeMatchHistory, edge_match, edge_verdict
 from ..edges import edge_template
 from ._args import instance_of, int_list, planes, str_list
 from ._style import (
@@ -39,6 +39,13 @@ __all__ = ["plot_best_templates", "plot_edge_match", "plot_edge_templates"]
 
 # What plot_best_templates writes under each template, besides its score.
 _TEMPLATE_LABELS = ("template", "way")
+# edge_verdict's words, in two short lines that fit under a 7x7 panel.
+_VERDICT_LABELS = {
+    "edge detector": "edge test: yes",
+    "too little edge": "edge test: no\n(too little edge)",
+    "smooth pattern beside it": "edge test: no\n(smooth pattern too)",
+    "a line fits as well": "edge test: no\n(a line fits too)",
+}
 
 
 def _match_label(match: EdgeMatch, k: int, label: str = "template") -> str:
@@ -136,6 +143,7 @@ def plot_best_templates(
     ncols: int | None = None,
     name: str = "kernel",
     label: str = "template",
+    verdict: bool = False,
     fig: FigureBase | None = None,
 ) -> Figure:
     """Show each kernel above the edge template that fits it best.
@@ -163,6 +171,11 @@ def plot_best_templates(
         ``horizontal edge`` or ``diagonal edge``, by
         :meth:`~cnnexplain.analysis.EdgeMatch.way`), for readers who have
         not met the templates' kinds and angles.
+    verdict : bool, default False
+        Also write, under the score, the site's edge test on the kernel
+        (:func:`~cnnexplain.analysis.edge_verdict`): ``edge detector``, or
+        the reason it is not one. A template can fit a kernel well that the
+        test still rejects, for a line fits it as well, say.
     fig : Figure or SubFigure, optional
         Where to draw; a new figure by default.
 
@@ -194,6 +207,8 @@ def plot_best_templates(
     if not isinstance(name, str) or not name.strip():
         raise TypeError(f"name must be a non-empty str such as 'change', got {name!r}")
     label = check_choice("label", label, _TEMPLATE_LABELS)
+    if not isinstance(verdict, bool):
+        raise TypeError(f"verdict must be True or False, got {verdict!r}")
     n = w.shape[0]
     if match.score.shape != (n,) or tuple(match.kernel_size) != w.shape[1:]:
         raise ValueError(
@@ -214,15 +229,18 @@ def plot_best_templates(
         beta = float(np.linalg.norm(w[k] - w[k].mean())) / t_norm if t_norm > 0 else 0.0
         scaled[k] = w[k].mean() + beta * template
     norm = signed_norm(w, scaled)
-    size = (panel * cols + COLORBAR_INCHES, (2 * panel + 0.55) * math.ceil(n / cols) + 0.2)
+    label_inches = 0.55 + (0.3 if verdict else 0.0)  # the verdict adds two lines under each template
+    size = (panel * cols + COLORBAR_INCHES, (2 * panel + label_inches) * math.ceil(n / cols) + 0.2)
     with styled_figure(fig, size) as container:
         kernels = (w, norm, [f"{name} {k}" for k in range(n)])
         templates = (scaled, norm, [f"template {k}" for k in range(n)])
         tops, bottoms = panel_rows(container, cols, kernels, templates)  # kernel k above template k
+        verdicts = edge_verdict(w) if verdict else None
         for k, ax in enumerate(bottoms):
-            ax.set_xlabel(
-                f"{_match_label(match, k, label)}\nr = {float(match.score[k]):.2f}", fontsize=9, labelpad=2
-            )
+            text = f"{_match_label(match, k, label)}\nr = {float(match.score[k]):.2f}"
+            if verdicts is not None:
+                text += "\n" + _VERDICT_LABELS[verdicts[k]]
+            ax.set_xlabel(text, fontsize=9, labelpad=2)
         colorbar(container, tops[0].images[0], tops + bottoms, label="weight", shrink=0.9, aspect=25)
     return container.figure
 

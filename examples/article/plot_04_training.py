@@ -357,15 +357,8 @@ for name, epoch in (
 #      it (trained minus initial, the *change*), is an :term:`edge detector` by
 #      the site's definition, :func:`~cnnexplain.analysis.is_edge_detector`
 #      (:ref:`its validation <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`);
-#      **score test**: the same for the trained kernel by the older test some
-#      pages still use, an :term:`edge-match score` above what the best of eight
-#      random kernels reaches (:func:`~cnnexplain.analysis.edge_score_null`),
-#      which also passes smooth patterns that are not edges (it is not applied
-#      to the changes: a plain gradient step is a weighted sum of image
-#      patches, Adam's steps rescale it weight by weight, and random kernels
-#      are not a null of that kind);
-#    - **edge lies**: the way the trained kernel's best :term:`edge template`
-#      lies;
+#    - **nearest edge**: the way the trained kernel's best-fitting :term:`edge
+#      template` lies, even when the kernel is no edge detector;
 #    - **index** and **prefers**: its :term:`selectivity index` on the training
 #      images, and the class it prefers when the index is beyond |cast_cut|
 #      (a :term:`clear preference`);

@@ -339,9 +339,12 @@ typical = {
 
 fig, axes = plt.subplots(2, 4, figsize=(8.0, 4.2), layout="constrained")
 for column, (kind, images) in enumerate(unseen.items()):
+    # A typical input of the kind: the one whose confidence is nearest this run's median.
+    sure = confidence(run.model, images)
+    typical_input = images[[int(np.argmin(np.abs(sure - np.median(sure))))]]
     ax = axes[0, column]
-    ax.imshow(images[0, 0], cmap="gray", vmin=0, vmax=1)
-    chosen, probability = answer(run.model, images[:1])
+    ax.imshow(typical_input[0, 0], cmap="gray", vmin=0, vmax=1)
+    chosen, probability = answer(run.model, typical_input)
     ax.set_title(
         f"{kind}: {run.train_set.classes[chosen[0]]}\n{probability[0]:.1%} sure",
         fontsize=9,
@@ -373,8 +376,9 @@ _ = glue("n_study_networks", len(study_models))
 # sphinx_gallery_end_ignore
 
 # %%
-# Top: one input of each kind, with the class this run's network picks and
-# how sure it is. Bottom: the study's networks, each by its median
+# Top: a typical input of each kind (the one on which this run's network is
+# as sure as on its median input), with the class the network picks and how
+# sure it is. Bottom: the study's networks, each by its median
 # confidence on that kind of input (dashed: this run's network). On noise,
 # an input with no line at all, |unseen_noise_sure| of the
 # |n_study_networks| networks are over 99% sure of an answer: most networks

@@ -281,12 +281,16 @@ else:
 # (bottom). The :term:`edge-match score` ``r`` under each is their
 # correlation, ignoring its sign: 1 for a perfect edge. This run's starts,
 # random kernels untouched by training, score |mean_initial| on average.
+# Last, the site's edge test on the change, and when it fails, why: too
+# little of the change is an edge, a smooth pattern sits beside the edge,
+# or a line fits it as well. (The test tries finer templates than these
+# two, so its way can differ from the template's.)
 
 from cnnexplain.analysis import edge_match, is_edge_detector
 
 added = w1 - w0  # what training added to each kernel
 match_added = edge_match(added)
-fig = viz.plot_best_templates(added, match_added, name="change", label="way")
+fig = viz.plot_best_templates(added, match_added, name="change", label="way", verdict=True)
 
 # Which kernels are edge detectors, by the site's one definition: the starts, the
 # trained kernels and what training added, each judged on its own.
