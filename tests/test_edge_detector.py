@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from cnnexplain.analysis import (
     EDGE_TARGET,
+    EDGE_VERDICTS,
     HARDEST_SNR,
     NON_EDGE_TARGET,
     SNR_LEVELS,
-    EDGE_VERDICTS,
     edge_families,
     edge_validation,
     edge_verdict,

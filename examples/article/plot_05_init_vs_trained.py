@@ -290,7 +290,9 @@ from cnnexplain.analysis import edge_match, is_edge_detector
 
 added = w1 - w0  # what training added to each kernel
 match_added = edge_match(added)
-fig = viz.plot_best_templates(added, match_added, name="change", label="way", verdict=True)
+fig = viz.plot_best_templates(
+    added, match_added, name="change", label="way", verdict=True
+)
 
 # Which kernels are edge detectors, by the site's one definition: the starts, the
 # trained kernels and what training added, each judged on its own.

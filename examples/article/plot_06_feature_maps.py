@@ -534,8 +534,14 @@ shape_v = glue("shape_v_phrase", shape_phrase(k_vertical, match.best(0)))
 # The kernel that prefers each class most, whatever its shape (the first question of the
 # section below), with its index.
 most_h, most_v = int(np.argmax(index_after)), int(np.argmin(index_after))
-glue("most_h_phrase", shape_phrase(k_horizontal, most_h) + f" (index {index_after[most_h]:+.2f})")
-glue("most_v_phrase", shape_phrase(k_vertical, most_v) + f" (index {index_after[most_v]:+.2f})")
+glue(
+    "most_h_phrase",
+    shape_phrase(k_horizontal, most_h) + f" (index {index_after[most_h]:+.2f})",
+)
+glue(
+    "most_v_phrase",
+    shape_phrase(k_vertical, most_v) + f" (index {index_after[most_v]:+.2f})",
+)
 # The cast's rule: an edge detector (as trained or in its change) with a clear preference, when
 # one exists; else the kernel that prefers the class most.
 candidates = np.flatnonzero(roles.edge_any & (roles.index > CLEAR_PREFERENCE)).tolist()
