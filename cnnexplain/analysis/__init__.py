@@ -126,6 +126,9 @@ HARDEST_SNR = known_edges.HARDEST_SNR
 EDGE_TARGET = known_edges.EDGE_TARGET
 #: The target of a family with no edge in :func:`edge_validation`: at most this share (5%) passes.
 NON_EDGE_TARGET = known_edges.NON_EDGE_TARGET
+#: The name, in :func:`edge_families`, of the family of random sums of line-image
+#: patches: an untrained stand-in for a change that training makes.
+PATCH_SUMS = known_edges.PATCH_SUMS
 #: The site's one cut for a clear preference: a :func:`selectivity_index` beyond
 #: +/-CLEAR_PREFERENCE (0.1). Nearer 0 the index is noise: on the same kernels it
 #: differs between the training and the test images by up to about 0.05.

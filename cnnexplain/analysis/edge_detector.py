@@ -272,12 +272,14 @@ def is_edge_detector(kernels: Any) -> np.ndarray:
     reaches the border is, through the kernel, a step, and may pass.
 
     **Smooth random fields** (blurred white noise) and sums of image patches
-    pass at a middling rate, and should: at the scale of a kernel a smooth
-    field is mostly a gradient plus curvature, and when the gradient
-    dominates it *is* an edge detector, whatever made it. That rate is how
-    often chance makes an edge-shaped kernel, not a false alarm; so passing
-    shows what a kernel computes, not that training taught it (the gallery
-    compares with training on shuffled labels for that).
+    pass at a middling rate. The gallery counts a smooth field that passes as
+    a false positive, since no edge was put into it; yet at the scale of a
+    kernel a smooth field is mostly a gradient plus curvature, and when the
+    gradient dominates it computes what an edge detector computes, whatever
+    made it. So that rate is also how often chance alone makes an
+    edge-shaped kernel, and passing shows what a kernel computes, not that
+    training taught it (the gallery compares with training on shuffled
+    labels, and with untrained patch sums of the same length, for that).
 
     **Validation.** :func:`~cnnexplain.analysis.edge_validation` scores
     families of 7x7 kernels whose answer is known, 400 each: edge operators

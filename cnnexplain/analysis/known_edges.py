@@ -26,6 +26,7 @@ __all__ = [
     "EDGE_TARGET",
     "HARDEST_SNR",
     "NON_EDGE_TARGET",
+    "PATCH_SUMS",
     "SNR_LEVELS",
     "EdgeFamilyResult",
     "EdgeValidation",
@@ -62,6 +63,9 @@ _NON_EDGES = (
     "Gaussian noise",
 )
 _CHANCE = ("smooth field, sigma 1 px", "smooth field, sigma 1.5 px", f"sum of {_PATCHES_PER_SUM} patches")
+#: The name, in :func:`edge_families`, of the family of random sums of line-image
+#: patches: an untrained stand-in for a change that training makes.
+PATCH_SUMS = _CHANCE[2]
 
 
 def _specs() -> list[tuple[str, str]]:

@@ -122,6 +122,8 @@ def _escape_rst(text: str) -> str:
 BOX_COLUMNS = ("Claim", "Test", "n", "Measured", "Margin", "Result")
 UNQUALIFIED = "unqualified check (boolean)"  # cnnexplain.claims.UNQUALIFIED, without importing torch
 NOT_STATED = "not stated"
+# How a claim's margin says that every outcome of its interval is accepted (cnnexplain.claims).
+ANY_OUTCOME = "expected: any"
 # A cell that starts like a list item ("- ", "+ ", "3. ", "(a) ") would become a list.
 LIST_START = re.compile(r"^(?:[-+*\u2022\u2023\u2043]|\(?(?:\d+|[a-zA-Z#]|[ivxlcdmIVXLCDM]+)[.)])(?:\s|$)")
 
@@ -146,7 +148,12 @@ def _row(claim: dict) -> list[str]:
     file a build reuses) has only ``claim``, ``measured`` and ``holds``: an
     unqualified check.
     """
-    result = "holds" if claim["holds"] else "**does not hold**"
+    if not claim["holds"]:
+        result = "**does not hold**"
+    elif _any_outcome(claim):
+        result = f"states the outcome: {claim['outcome']}"  # a record of the words, not a test passed
+    else:
+        result = "holds"
     return [
         _cell(claim["claim"]),
         _cell(claim.get("test") or UNQUALIFIED),
@@ -157,13 +164,28 @@ def _row(claim: dict) -> list[str]:
     ]
 
 
+def _any_outcome(claim: dict) -> bool:
+    """Whether a claim read from an interval accepts every outcome: its text states whichever it is.
+
+    Such a claim cannot fail; its row records which outcome the page's words
+    state, so the box does not show it as a test that "holds".
+    """
+    return bool(claim.get("outcome")) and ANY_OUTCOME in (claim.get("margin") or "")
+
+
 def _summary(claims: list[dict]) -> str:
     """One sentence that counts the claims, and those the box can only show as booleans."""
     unqualified = sum((c.get("test") or UNQUALIFIED) == UNQUALIFIED for c in claims)
-    tested = len(claims) - unqualified
+    recorded = sum(_any_outcome(c) for c in claims)
+    tested = len(claims) - unqualified - recorded
     parts = []
     if tested:
         parts.append(f"{tested} with the test that decides {'it' if tested == 1 else 'them'}")
+    if recorded:
+        parts.append(
+            f"{recorded} read from an interval whatever it says, which record the outcome the "
+            "text states (they cannot fail; the words follow the interval)"
+        )
     if unqualified:
         checks = "check" if unqualified == 1 else "checks"
         parts.append(

@@ -194,8 +194,8 @@ else:
     )
 glue(
     "on_top",
-    "What training drew on top made the trained kernels smoother than random ones: neighbouring "
-    "weights more alike"
+    "In this run, what training drew on top made the trained kernels smoother than random ones: "
+    "neighbouring weights more alike"
     if structured
     else "What training drew on top did not, in this run, make the trained kernels smoother than "
     "random ones",
@@ -447,7 +447,8 @@ every(
 # in general. The :ref:`seed study <labels-over-seeds>` trains
 # |/auto_examples/beyond/plot_01_edge_match:sl_n_seeds| networks twice from
 # the same start: once with the true labels, and once with the labels
-# shuffled, so that nothing it learns can carry over to new images. Among
+# shuffled, so that on average nothing it learns carries over to new
+# images. Among
 # the changes,
 # |/auto_examples/beyond/plot_01_edge_match:sl_true_change| are edge
 # detectors with the true labels, against

@@ -270,7 +270,9 @@ for name, (k, sign) in picks.items():
 # |blank_answer| In this run, |n_lean_init| of the eight random kernels
 # already leaned towards one class before training -- an index beyond
 # |clear_cut|, the site's cut for a :term:`clear preference` -- and
-# |leaned_picks|. A change of index counts when it is beyond the cut too.
+# |leaned_picks|, on the training images; an index just beyond the cut can
+# still be noise (the box below). A change of index counts when it is
+# beyond the cut too.
 #
 # - The vertical kernel went from an index of |vertical_before| before
 #   training to |vertical_after| after: |vertical_trend|.

@@ -326,7 +326,9 @@ else:
 # -----------------------------
 # Do kernels that lean the same way matter together? The :term:`selectivity index` says what each kernel
 # prefers (from -1, fires only on vertical lines, to +1, only on horizontal
-# ones; see :func:`~cnnexplain.analysis.selectivity`). Take the kernels with
+# ones; see :func:`~cnnexplain.analysis.selectivity`); this page measures
+# it on the test images, so its values differ a little from the cast's,
+# which uses the training images. Take the kernels with
 # a :term:`clear preference` (an index beyond plus or minus |clear_cut|)
 # for horizontal lines, and those with one for vertical lines, and zero
 # each group at once. Three things inflate the costlier group's cost

@@ -895,12 +895,19 @@ _ = glue(
 # :cite:t:`chowers2023first` prove, for linear networks, that true and
 # random labels give the first layer the same energy profile in
 # expectation when the two classes' average patches are identical, and
-# they find it nearly so in large networks. Their measure can be taken on
-# our study directly: the share of the whole filter bank's energy (sum of
-# squared weights) that lies along the patches' first |n_top| principal
-# components, for the trained kernels with true labels and with shuffled
-# ones, from the same starts. First, their condition: the two classes'
-# average 7x7 patches (over every position of every training image).
+# they find it nearly so in large networks. Their energy profile spreads
+# the filter bank's energy over all the patches' principal components; a
+# one-number summary of it can be taken on our study: the share of the
+# whole bank's energy (sum of squared weights) that lies along the first
+# |n_top| components, for the trained kernels with true labels and with
+# shuffled ones, from the same starts. This is no test of their account:
+# in a linear network, the labels reach the first layer only through the
+# classes' average patches, while our classes differ mostly in their
+# second-order statistics, which a linear network cannot use; a network
+# that learns this task may depart from their equality for that reason
+# alone. What follows says how far our networks are from the setting of
+# their theorem. First, its condition: the two classes' average 7x7
+# patches (over every position of every training image).
 
 
 def average_patch(images, size=7):
