@@ -455,10 +455,12 @@ _ = glue(
 # reference family) scaled to the length of the change Adam made to that kernel.
 from cnnexplain.analysis import PATCH_SUMS, edge_families
 
-adam_start, adam_end = weights[:, adam, start], weights[:, adam, end]  # (seeds, kernels, 7, 7)
-change_length = np.linalg.norm((adam_end - adam_start).reshape(n_runs, 8, -1), axis=2)
+# (seeds, kernels, 7, 7)
+adam_start, adam_end = weights[:, adam, start], weights[:, adam, end]
+change_length = np.linalg.norm(adam_end - adam_start, axis=(2, 3))
 sums = edge_families(seed=1, n=n_runs * 8)[PATCH_SUMS].reshape(n_runs, 8, 7, 7)
-sums *= (change_length / np.linalg.norm(sums.reshape(n_runs, 8, -1), axis=2))[..., None, None]
+scale = change_length / np.linalg.norm(sums, axis=(2, 3))
+sums *= scale[..., None, None]
 stand_in = is_edge_detector(adam_start + sums).sum(-1)  # edge detectors per run
 print(f"starts plus untrained patch sums: {stand_in.mean():.2f} edge detectors per run")
 
