@@ -19,7 +19,9 @@ kernel against its start, and twins' changes rescaled to one length:
 :func:`change_size`, :func:`match_change_size`), ``linearization``
 (whether a trained network still behaves like its first-order expansion
 around its start, the criterion of lazy training: :func:`linearize`), ``roles`` (every kernel's roles by all of these measures, and the
-kernel the story names for each class: :func:`cast`), ``gradients`` (a kernel's gradient as a sum of input patches, and the error
+kernel the story names for each class: :func:`cast`), ``smoothness`` (how smooth a kernel is,
+and shares of edge detectors compared at equal smoothness: :func:`neighbour_correlation`,
+:func:`excess_at_equal_smoothness`), ``gradients`` (a kernel's gradient as a sum of input patches, and the error
 signal that weights them), ``matched_filter`` (the kernel a one-kernel
 squared model prefers, in closed form) and
 ``_layers`` (the shared plumbing: layers found by name, outputs captured).
@@ -82,6 +84,7 @@ from . import (
     maximize,
     roles,
     seed_intervals,
+    smoothness,
 )
 from ._layers import *  # noqa: F403
 from .attribution import *  # noqa: F403
@@ -99,6 +102,7 @@ from .matched_filter import *  # noqa: F403
 from .maximize import *  # noqa: F403
 from .roles import *  # noqa: F403
 from .seed_intervals import *  # noqa: F403
+from .smoothness import *  # noqa: F403
 
 # Bound again here so that the docs find their descriptions (Sphinx reads the
 # "#:" comments of the module that documents them).
@@ -151,4 +155,5 @@ __all__ = [
     *kernel_agreement.__all__,
     *kernel_change.__all__,
     *linearization.__all__,
+    *smoothness.__all__,
 ]

@@ -145,20 +145,10 @@ else:
 # Smoothness, for the evidence under "on top": the correlation of each weight with its
 # right and lower neighbours, near 0 for random weights; its mean over the eight kernels,
 # against that of the fresh random models.
+from cnnexplain.analysis import neighbour_correlation
 
-
-def neighbour_correlation(k):
-    """Correlation of the weights with their right and lower neighbours."""
-    pairs_a = np.concatenate([k[:, :-1].ravel(), k[:-1, :].ravel()])
-    pairs_b = np.concatenate([k[:, 1:].ravel(), k[1:, :].ravel()])
-    return np.corrcoef(pairs_a, pairs_b)[0, 1]
-
-
-smooth0 = np.array([neighbour_correlation(k) for k in w0])
-smooth1 = np.array([neighbour_correlation(k) for k in w1])
-smooth_fresh = np.array(
-    [[neighbour_correlation(k) for k in model] for model in fresh]
-).mean(axis=1)
+smooth0, smooth1 = neighbour_correlation(w0), neighbour_correlation(w1)
+smooth_fresh = neighbour_correlation(fresh).mean(axis=1)  # one mean per fresh model
 low, high = np.quantile(smooth_fresh, [0.025, 0.975])
 from cnnexplain.edges import PREWITT_X
 

@@ -877,7 +877,9 @@ _ = glue(
 #   random sums of training patches, with nothing learned,
 #   |/auto_examples/beyond/plot_01_edge_match:shuffled_base_words|; so
 #   the difference from the shuffled twins measures the true labels against
-#   shuffled ones, not against no labels at all.
+#   shuffled ones, not against no labels at all. And
+#   |/auto_examples/beyond/plot_01_edge_match:smooth_words|;
+#   |/auto_examples/beyond/plot_01_edge_match:equal_words|.
 # - *Non-Gaussian statistics make localized receptive fields*
 #   :cite:p:`ingrosso2022emergence`: their result is about a fully
 #   connected layer, which must learn to look at a small region; a 7x7
