@@ -346,9 +346,10 @@ def edge_verdict(kernels: Any) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
+    >>> ramp = np.tile(np.arange(7.0), (7, 1))
     >>> line = np.zeros((7, 7))
-    >>> line[:, 3] = 1.0  # a centred vertical line: no edge template fits it
-    >>> edge_verdict(np.stack([np.tile(np.arange(7.0), (7, 1)), line])).tolist()
+    >>> line[:, 3] = 1.0  # a centred line: no edge fits
+    >>> edge_verdict(np.stack([ramp, line])).tolist()
     ['edge detector', 'too little edge']
     """
     array = _check_kernels(kernels)

@@ -49,8 +49,8 @@ def neighbour_correlation(kernels: Any) -> np.ndarray:
     --------
     >>> import numpy as np
     >>> ramp = np.tile(np.arange(7.0), (7, 1))
-    >>> checkerboard = (-1.0) ** np.add.outer(np.arange(7), np.arange(7))
-    >>> neighbour_correlation(np.stack([ramp, checkerboard])).round(2).tolist()
+    >>> board = (-1.0) ** np.add.outer(np.arange(7), np.arange(7))
+    >>> neighbour_correlation(np.stack([ramp, board])).round(2).tolist()
     [0.96, -1.0]
     """
     k = check_real_array("kernels", kernels)
@@ -106,8 +106,9 @@ def excess_at_equal_smoothness(
     --------
     >>> import numpy as np
     >>> smooth = np.linspace(0, 1, 100)
-    >>> passes = smooth > 0.5  # who passes depends on smoothness alone
-    >>> a, b = excess_at_equal_smoothness([passes, passes[::-1]], [smooth, smooth[::-1]])
+    >>> passes = smooth > 0.5  # smoothness alone decides
+    >>> arms = [passes, passes[::-1]], [smooth, smooth[::-1]]
+    >>> a, b = excess_at_equal_smoothness(*arms)
     >>> round(float(a.mean()), 6), round(float(b.mean()), 6)
     (0.0, 0.0)
     """
