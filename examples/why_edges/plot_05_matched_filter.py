@@ -260,6 +260,10 @@ bound(
 # extract its input's first principal component; here the matrix is the
 # difference ``D`` between the classes, not the input's covariance, so the
 # kernel found is a discriminant filter rather than a template of the line.
+# On these images, though, ``D``'s top and bottom eigenvectors are the
+# patches' two edge components themselves (:doc:`the page on the patches'
+# statistics <plot_06_principal_components>` measures the cosines), so this
+# model and the principal components point at the same two kernels here.
 # If ``a0 > a1`` (a larger score
 # means "horizontal"), the kernel heads for the top eigenvector; if not,
 # for the bottom one. While ``q`` is not 1/2, the term in ``M`` also
