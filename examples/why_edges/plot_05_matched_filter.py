@@ -260,7 +260,7 @@ bound(
 # extract its input's first principal component; here the matrix is the
 # difference ``D`` between the classes, not the input's covariance, so the
 # kernel found is a discriminant filter rather than a template of the line.
-# On these images, though, ``D``'s top and bottom eigenvectors are the
+# On the seed study's images, though, ``D``'s top and bottom eigenvectors are the
 # patches' two edge components themselves (:doc:`the page on the patches'
 # statistics <plot_06_principal_components>` measures the cosines), so this
 # model and the principal components point at the same two kernels here.
