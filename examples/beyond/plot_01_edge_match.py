@@ -740,7 +740,9 @@ anim = FuncAnimation(anim_fig, show_epoch, frames=frames, interval=500)
 # edge over the norm of the noise, as the validation measures it); a change
 # that is only partly an edge has a lower one. |def_snr_words| The targets
 # go down to a ratio of |def_hardest|; the rows below it show how often the
-# test misses edges in stronger noise.
+# test misses edges in stronger noise. The test's thresholds were chosen on
+# these same families, so their rates are measured in-sample: on kinds of
+# edges or of non-edges that are not among them, the test may do worse.
 
 from cnnexplain.analysis import edge_validation, is_edge_detector
 
