@@ -437,8 +437,9 @@ def _cached_study(path: Path, config: dict) -> SeedStudy | None:
     if not path.is_file():
         return None
     try:
-        study = SeedStudy.load(path)
-    except ValueError:
+        # The cache's own file: a study larger than the default limit is read too.
+        study = SeedStudy.load(path, max_bytes=path.stat().st_size)
+    except (OSError, ValueError):
         return None  # a damaged cache entry is trained again and replaced
     return study if study.config == config else None
 

@@ -12,9 +12,13 @@ them the 100 trained Adam networks.
 <https://huggingface.co/docs/safetensors>`_ file, as
 :meth:`~cnnexplain.history.WeightHistory.save` does: the arrays as tensors,
 the rest as JSON in one metadata entry; nothing in it can run when it is
-read. :meth:`SeedStudy.load` checks the header, then every tensor's dtype and
-shape against the header before reading it, so that a damaged or foreign file
-is refused with a ``ValueError`` and never read in part.
+read. A study file may come from anyone, so :meth:`SeedStudy.load` reads it
+as :meth:`~cnnexplain.history.WeightHistory.load` reads a history: the file's
+size against ``max_bytes`` (1 GiB by default) first, then the header alone
+(at most 2 MiB), every tensor's dtype and shape against the configuration
+the header holds, and only then each array, allocated once and read into
+place. A damaged, foreign or oversized file is refused with a ``ValueError``
+and never read in part.
 """
 
 from __future__ import annotations
@@ -29,12 +33,12 @@ from typing import Any
 import numpy as np
 import safetensors.numpy
 import torch
-from safetensors import SafetensorError, safe_open
 
 from .. import __version__
-from .._checks import check_choice, check_path, describe
+from .._checks import check_choice, check_int, check_path, describe
 from .._io import atomic_write_bytes, exists
-from ..history import WeightHistory
+from .._safetensors import TensorInfo, read_header, read_tensor
+from ..history import MAX_LOAD_BYTES, WeightHistory
 from ..model import LineCNN
 from .ensemble import ARMS, METRICS, train_member
 
@@ -70,11 +74,12 @@ def snapshot_epochs(config: Mapping[str, Any]) -> np.ndarray:
     return np.array(kept, dtype=np.int64)
 
 
-def _read_only(array: np.ndarray, dtype: type) -> np.ndarray:
-    """A C-ordered, native-endian, read-only copy of ``array`` as ``dtype``."""
-    copy = np.array(array, dtype=dtype, order="C")
-    copy.flags.writeable = False
-    return copy
+def _read_only(array: np.ndarray, dtype: type, *, copy: bool = True) -> np.ndarray:
+    """A C-ordered, native-endian, read-only copy of ``array`` as ``dtype``; with ``copy=False``,
+    ``array`` itself when it is so already (the arrays :meth:`SeedStudy.load` reads into place)."""
+    kept = np.array(array, dtype=dtype, order="C") if copy else np.asarray(array, dtype=dtype, order="C")
+    kept.flags.writeable = False
+    return kept
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,6 +140,11 @@ class SeedStudy:
     final_state: dict[str, np.ndarray]
 
     def __post_init__(self) -> None:
+        self._check_and_keep(copy=True)
+
+    def _check_and_keep(self, *, copy: bool) -> None:
+        """Check the fields against each other and keep read-only arrays: copies, or with
+        ``copy=False`` the arrays themselves when they are already as kept."""
         config = _checked_config(self.config)
         shapes = _expected_shapes(config)
         arrays = {"conv1_weight": self.conv1_weight, "conv1_bias": self.conv1_bias}
@@ -162,13 +172,13 @@ class SeedStudy:
                 f"trained_with must map names to version strings, got {describe(self.trained_with)}"
             )
         object.__setattr__(self, "config", config)
-        object.__setattr__(self, "conv1_weight", _read_only(self.conv1_weight, np.float32))
-        object.__setattr__(self, "conv1_bias", _read_only(self.conv1_bias, np.float32))
-        object.__setattr__(self, "metrics", {n: _read_only(self.metrics[n], np.float64) for n in METRICS})
+        object.__setattr__(self, "conv1_weight", _read_only(self.conv1_weight, np.float32, copy=copy))
+        object.__setattr__(self, "conv1_bias", _read_only(self.conv1_bias, np.float32, copy=copy))
+        metrics = {n: _read_only(self.metrics[n], np.float64, copy=copy) for n in METRICS}
+        object.__setattr__(self, "metrics", metrics)
         object.__setattr__(self, "trained_with", dict(self.trained_with))
-        object.__setattr__(
-            self, "final_state", {n: _read_only(self.final_state[n], np.float32) for n in final_shapes}
-        )
+        final_state = {n: _read_only(self.final_state[n], np.float32, copy=copy) for n in final_shapes}
+        object.__setattr__(self, "final_state", final_state)
 
     # -- what it holds ---------------------------------------------------------------
     @property
@@ -341,46 +351,82 @@ class SeedStudy:
         return atomic_write_bytes(path, data, overwrite=overwrite)
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> SeedStudy:
-        """Read a study written by :meth:`save`, checking everything before reading the arrays.
+    def load(cls, path: str | os.PathLike, *, max_bytes: int = MAX_LOAD_BYTES) -> SeedStudy:
+        """Read a study written by :meth:`save`, checking everything before it allocates.
+
+        Nothing in the file can run. The file may come from anyone: its size
+        is compared with ``max_bytes`` first, then its header is read and
+        every tensor's name, dtype and shape is checked against the
+        configuration the header holds; only then is each array allocated
+        and read into place, once. Memory grows by about the file's size, at
+        most ``max_bytes`` plus what its header (at most 2 MiB) takes.
 
         Parameters
         ----------
         path : str or os.PathLike
             The file.
+        max_bytes : int
+            The largest file to read, in bytes:
+            :data:`~cnnexplain.history.MAX_LOAD_BYTES` (1 GiB) by default, the
+            size of a study of some 5,000 seeds in 7 arms. Pass a larger number
+            to read a larger study.
 
         Returns
         -------
         SeedStudy
-            A study equal to the one saved, bit for bit.
+            A study equal to the one saved, bit for bit; its arrays are read-only.
 
         Raises
         ------
         ValueError
-            If the file is not a study (a weight history, another safetensors
-            file, a pickle, ...), or is empty, truncated or corrupt.
+            If the file is larger than ``max_bytes``, or is not a study (a
+            weight history, another safetensors file, a pickle, ...), or is
+            empty, truncated or corrupt.
         FileNotFoundError
             If there is no such file.
+        TypeError
+            If ``path`` is not a path or ``max_bytes`` not an integer.
         """
         path = check_path("path", path)
+        max_bytes = check_int("max_bytes", max_bytes, low=0)
         if not path.is_file():
             raise FileNotFoundError(f"no such study file: {path}")
-        try:
-            with safe_open(path, framework="np") as f:
-                header = _checked_header(f.metadata())
-                arrays = _read_tensors(f, _expected_shapes(header["config"]))
-            metrics = {name: arrays[_METRIC_PREFIX + name] for name in METRICS}
-            final = {n[len(_FINAL_PREFIX) :]: v for n, v in arrays.items() if n.startswith(_FINAL_PREFIX)}
-            return cls(
-                header["config"],
-                arrays["conv1.weight"],
-                arrays["conv1.bias"],
-                metrics,
-                header["trained_with"],
-                final,
-            )
-        except (SafetensorError, TypeError, ValueError, KeyError) as exc:
-            raise ValueError(f"{path} is not a valid cnnexplain seed study file: {exc}") from None
+        with open(path, "rb", buffering=0) as f:  # unbuffered: the arrays are read straight into place
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise ValueError(
+                    f"{path} is {size:,} bytes, more than max_bytes={max_bytes:,}: "
+                    "pass a larger max_bytes to read a study this large"
+                )
+            try:
+                return cls._read(f)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"{path} is not a valid cnnexplain seed study file: {exc}") from None
+
+    @classmethod
+    def _read(cls, f) -> SeedStudy:
+        """The study in the open file ``f``: its header checked whole, then its arrays read."""
+        file = read_header(f)
+        header = _checked_header(file.metadata)
+        layout = _checked_layout(file.tensors, _expected_shapes(header["config"]))
+        arrays = {name: read_tensor(f, info) for name, info in layout.items()}
+        study = cls.__new__(cls)
+        fields = {
+            "config": header["config"],
+            "conv1_weight": arrays["conv1.weight"],
+            "conv1_bias": arrays["conv1.bias"],
+            "metrics": {name: arrays[_METRIC_PREFIX + name] for name in METRICS},
+            "trained_with": header["trained_with"],
+            "final_state": {
+                name[len(_FINAL_PREFIX) :]: value
+                for name, value in arrays.items()
+                if name.startswith(_FINAL_PREFIX)
+            },
+        }
+        for name, value in fields.items():
+            object.__setattr__(study, name, value)
+        study._check_and_keep(copy=False)
+        return study
 
 
 # -- checks ------------------------------------------------------------------------------
@@ -422,6 +468,10 @@ def _checked_config(config: Any) -> dict[str, Any]:
     for key in ("n_kernels", "kernel_size"):
         if not isinstance(model, dict) or type(model.get(key)) is not int or not 1 <= model[key] <= 1024:
             raise ValueError(f"config['model'] must hold {key!r}, an integer in [1, 1024], got {model!r:.80}")
+    if "seed" in model:  # each member's model seed is its seed: study.model() passes it
+        raise ValueError(
+            f"config['model'] must not set a seed (each member's is its own), got {model['seed']!r:.40}"
+        )
     return config
 
 
@@ -478,25 +528,28 @@ def _checked_header(metadata: dict[str, str] | None) -> dict[str, Any]:
     return header
 
 
-def _read_tensors(f, shapes: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
-    """The tensors of a study file, after checking their names, dtypes and shapes (before reading them)."""
+def _checked_layout(
+    tensors: Mapping[str, TensorInfo], shapes: dict[str, tuple[int, ...]]
+) -> dict[str, TensorInfo]:
+    """The tensors of a study file, after checking their names, dtypes and shapes against the
+    configuration's (before anything is read)."""
     expected = {
         "conv1.weight": ("F32", shapes["conv1_weight"]),
         "conv1.bias": ("F32", shapes["conv1_bias"]),
         **{_METRIC_PREFIX + name: ("F64", shapes["metrics"]) for name in METRICS},
         **{_FINAL_PREFIX + name: ("F32", shape) for name, shape in shapes["final_state"].items()},
     }
-    present = set(f.keys())
+    present = set(tensors)
     if present != set(expected):
         raise ValueError(
             f"its tensors must be {sorted(expected)}, got missing {sorted(set(expected) - present)!r:.200}, "
             f"unexpected {sorted(present - set(expected))!r:.200}"
         )
     for name, (dtype, shape) in expected.items():
-        info = f.get_slice(name)
-        if info.get_dtype() != dtype or tuple(info.get_shape()) != shape:
+        info = tensors[name]
+        if info.dtype != dtype or info.shape != shape:
             raise ValueError(
                 f"tensor {name!r} must be {dtype} of shape {shape} (from its header), "
-                f"got {info.get_dtype()} of shape {tuple(info.get_shape())}"
+                f"got {info.dtype} of shape {info.shape}"
             )
-    return {name: f.get_tensor(name) for name in expected}
+    return {name: tensors[name] for name in expected}
