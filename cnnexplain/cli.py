@@ -75,7 +75,9 @@ DEFAULTS = resolve_config()
 #: the ones where the kernels move.
 DRAWN_SNAPSHOTS = 21
 #: The most ``--snapshots`` may ask for: each is one more frame of the GIF to draw, or the
-#: model's weights once more in the page (the default run's take 142 KB there).
+#: model's weights once more in the page (the default run's take 142 KB there). The same as
+#: the library's ``cnnexplain.viz.explorer.MAX_SNAPSHOTS`` (not imported: the command line
+#: starts without matplotlib; a test keeps the two equal).
 MAX_DRAWN_SNAPSHOTS = 256
 #: The largest seed: a history records its seeds as 64-bit integers.
 MAX_SEED = 2**63 - 1

@@ -292,6 +292,33 @@ def test_bad_arguments_are_named(tiny_run, custom_run, small_split):
         Explorer(custom, model=model, images=(train_set.images[:2], torch.tensor([0, 5])))
 
 
+def long_history(history, count: int):
+    """``history``'s first snapshot ``count`` times, as if recorded after every batch."""
+    from cnnexplain.history import WeightHistory
+
+    params = {key: np.repeat(history[key][:1], count, axis=0) for key in history}
+    steps = np.array([[0, 0]] + [[1, batch] for batch in range(1, count)])
+    return WeightHistory(params, steps, history.metrics, history.config)
+
+
+def test_a_page_holds_at_most_max_snapshots(tiny_run):
+    """Each snapshot puts the model's weights in the page once more: the library caps them as
+    ``cnnexplain explore --snapshots`` does, and says how to choose fewer."""
+    from cnnexplain.cli import MAX_DRAWN_SNAPSHOTS
+    from cnnexplain.viz.explorer import MAX_SNAPSHOTS
+
+    assert MAX_SNAPSHOTS == MAX_DRAWN_SNAPSHOTS == 256  # the command's ceiling is the library's
+    long = long_history(tiny_run[1], MAX_SNAPSHOTS + 44)
+    with pytest.raises(ValueError, match=r"snapshots must hold at most 256 indices .*got 257"):
+        Explorer(long, snapshots=range(MAX_SNAPSHOTS + 1))
+    with pytest.raises(
+        ValueError, match=r"snapshots must be given.*300 snapshots, more than the 256.*pick_snapshots"
+    ):
+        Explorer(long)
+    assert len(Explorer(long, snapshots=pick_snapshots(long, MAX_SNAPSHOTS)).snapshots) == MAX_SNAPSHOTS
+    assert len(Explorer(long_history(tiny_run[1], MAX_SNAPSHOTS)).snapshots) == MAX_SNAPSHOTS
+
+
 def test_a_history_without_convolution_is_refused(small_split):
     model = nn.Sequential(nn.Flatten(), nn.Linear(SIZE * SIZE, 2))
     history = train(model, small_split[0], epochs=1, progress=False)
