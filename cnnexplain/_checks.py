@@ -42,6 +42,27 @@ def check_int(name: str, value: Any, *, low: int | None = None, high: int | None
     return value
 
 
+#: The largest seed: torch's random generators take seeds of 64 bits, and a history records every
+#: setting as a JSON integer of at most 64 bits (:class:`~cnnexplain.history.WeightHistory`).
+MAX_SEED = 2**64 - 1
+#: The largest batch: torch counts the images of a batch in a signed 64-bit integer.
+MAX_BATCH_SIZE = 2**63 - 1
+
+
+def check_seed(name: str, value: Any) -> int:
+    """Check a seed: an integer in ``[0, MAX_SEED]`` (larger ones overflow torch's generators)."""
+    return check_int(name, value, low=0, high=MAX_SEED)
+
+
+def check_batch_size(name: str, value: Any) -> int:
+    """Check a number of images per batch: an integer in ``[1, MAX_BATCH_SIZE]``.
+
+    A batch larger than the data is the whole data; a larger count than
+    torch can hold would fail inside torch with a message that names nothing.
+    """
+    return check_int(name, value, low=1, high=MAX_BATCH_SIZE)
+
+
 def check_float(
     name: str,
     value: Any,

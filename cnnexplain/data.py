@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ._checks import check_choice, check_float, check_images, check_int, check_int_range, describe
+from ._checks import check_choice, check_float, check_images, check_int, check_int_range, check_seed, describe
 
 __all__ = ["ORIENTATIONS", "LineDataset", "make_lines"]
 
@@ -153,7 +153,7 @@ class LineDataset:
         test_fraction = check_float(
             "test_fraction", test_fraction, low=0, high=1, low_open=True, high_open=True
         )
-        seed = check_int("seed", seed, low=0)
+        seed = check_seed("seed", seed)
         rng = np.random.default_rng(seed)
         labels = self.labels.numpy()
         train_idx, test_idx = [], []
@@ -257,7 +257,7 @@ def make_lines(
     size = check_int("size", size, low=8, high=512)
     thick = check_int_range("thickness", thickness, low=1, high=size)
     noise = check_float("noise", noise, low=0.0, high=1.0)
-    seed = check_int("seed", seed, low=0)
+    seed = check_seed("seed", seed)
     if isinstance(orientations, str) or not isinstance(orientations, Sequence):
         raise TypeError(
             f"orientations must be a sequence of names from {list(ORIENTATIONS)}, got {describe(orientations)}"

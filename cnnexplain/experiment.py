@@ -105,6 +105,21 @@ class Experiment:
     config: dict[str, Any]
     key: str
 
+    def __post_init__(self) -> None:
+        # Each field's type, here rather than at first use (run.model on a history that is not one
+        # failed with an AttributeError naming nothing of ours).
+        expected = {
+            "history": (WeightHistory, "a WeightHistory"),
+            "train_set": (LineDataset, "a LineDataset"),
+            "test_set": (LineDataset, "a LineDataset"),
+            "config": (dict, "a dict of settings (see resolve_config)"),
+            "key": (str, "a str (see cache_key)"),
+        }
+        for name, (kind, words) in expected.items():
+            value = getattr(self, name)
+            if not isinstance(value, kind):
+                raise TypeError(f"{name} must be {words}, got {describe(value)}")
+
     @property
     def model(self) -> LineCNN:
         """A :class:`~cnnexplain.model.LineCNN` with the final weights, in eval mode (new on each access)."""

@@ -141,6 +141,9 @@ class WeightHistory(Mapping):
         metrics: Mapping[str, Any],
         config: Mapping[str, Any],
     ) -> None:
+        for name, mapping in (("params", params), ("metrics", metrics)):
+            if not isinstance(mapping, Mapping):
+                raise TypeError(f"{name} must be a dict of names to arrays, got {describe(mapping)}")
         steps = _checked_steps(np.array(steps))
         for key, arr in params.items():
             if not isinstance(arr, np.ndarray):
@@ -148,7 +151,7 @@ class WeightHistory(Mapping):
                     f"params[{key!r}] must be a numpy array of booleans, integers or floats, got {describe(arr)}"
                 )
         _check_params({key: (arr.dtype, arr.shape) for key, arr in params.items()}, len(steps))
-        metrics = {key: np.array(values, dtype=np.float64) for key, values in metrics.items()}
+        metrics = {key: _metric_values(key, values) for key, values in metrics.items()}
         _check_metrics({key: arr.shape for key, arr in metrics.items()})
         self._store(params, steps, metrics, _checked_config(config), copy=True)
 
@@ -371,6 +374,8 @@ class WeightHistory(Mapping):
             The path written.
         """
         path = check_path("path", path)
+        if not isinstance(overwrite, bool):  # "no" or None must not decide for a caller
+            raise TypeError(f"overwrite must be True or False, got {describe(overwrite)}")
         if not overwrite and exists(path):
             raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
         return atomic_write_bytes(path, self._file_bytes(), overwrite=overwrite)
@@ -457,6 +462,16 @@ class WeightHistory(Mapping):
         history = cls.__new__(cls)
         history._store(params, steps, metrics, config, copy=False)
         return history
+
+
+def _metric_values(key: Any, values: Any) -> np.ndarray:
+    """The values of one metric as float64, or a TypeError naming it (not numpy's, naming nothing)."""
+    try:
+        return np.array(values, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(
+            f"metrics[{key!r}] must be a sequence of real numbers, got {describe(values)}"
+        ) from None
 
 
 def _read_only(arr: np.ndarray) -> np.ndarray:

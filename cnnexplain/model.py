@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import torch
 from torch import nn
 
-from ._checks import check_float, check_images, check_int, check_model, describe
+from ._checks import check_float, check_images, check_int, check_model, check_seed, describe
 from ._torch import evaluation_mode
 
 __all__ = ["LineCNN", "ModelSummary", "activations", "leaf_modules", "summary"]
@@ -87,7 +87,7 @@ class LineCNN(nn.Module):
         kernel_size2 = check_int("kernel_size2", kernel_size2, low=1, high=64)
         hidden = check_int("hidden", hidden, low=1, high=65536)
         dropout = check_float("dropout", dropout, low=0.0, high=1.0, high_open=True)
-        seed = check_int("seed", seed, low=0)
+        seed = check_seed("seed", seed)
         side1 = image_size - kernel_size + 1
         side2 = side1 // 2 - kernel_size2 + 1
         if side1 < 2 or side2 < 2:

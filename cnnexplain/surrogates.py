@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._checks import check_float, check_int, describe
+from ._checks import check_float, check_seed, describe
 from .data import LineDataset
 
 __all__ = ["WHITENING_FLOOR", "gaussian_twin", "whitened"]
@@ -77,7 +77,7 @@ def gaussian_twin(data: LineDataset, seed: int) -> LineDataset:
     (torch.Size([40, 1, 12, 12]), True)
     """
     data = _checked_dataset("data", data)
-    seed = check_int("seed", seed, low=0)
+    seed = check_seed("seed", seed)
     rng = np.random.default_rng(seed)
     flat = data.images.flatten(1).double().numpy()
     twin = np.empty_like(flat)

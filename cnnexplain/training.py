@@ -33,7 +33,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import __version__
-from ._checks import check_choice, check_float, check_int, check_model, describe
+from ._checks import check_batch_size, check_choice, check_float, check_int, check_model, check_seed, describe
 from ._torch import evaluation_mode, torch_threads
 from .data import LineDataset, as_images_labels
 from .history import WeightHistory
@@ -101,7 +101,7 @@ def evaluate(model: nn.Module, data: Any, *, batch_size: int = EVAL_BATCH_SIZE) 
     """
     model = check_model(model)
     images, labels = as_images_labels("data", data)
-    batch_size = check_int("batch_size", batch_size, low=1)
+    batch_size = check_batch_size("batch_size", batch_size)
     images = _channels_last(images)
     _fits_model("data", model, images, labels)
     return _evaluate(model, images, labels, batch_size)
@@ -150,7 +150,7 @@ def _snapshot(model: nn.Module) -> dict[str, np.ndarray]:
 def _check_device(device: Any) -> torch.device:
     try:
         device = torch.device(device)
-    except (RuntimeError, TypeError):
+    except (RuntimeError, TypeError, ValueError, OverflowError):  # ValueError: an index beyond 64 bits
         raise ValueError(f"device must name a torch device such as 'cpu', got {device!r}") from None
     if device.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device must be available on this machine, got {str(device)!r} (no CUDA here)")
@@ -284,9 +284,9 @@ def train(
         raise ValueError(f"model must have trainable parameters, got a {type(model).__name__} without any")
     x_train, y_train = as_images_labels("train_set", train_set)
     epochs = check_int("epochs", epochs, low=0, high=10_000)
-    batch_size = check_int("batch_size", batch_size, low=1)
+    batch_size = check_batch_size("batch_size", batch_size)
     lr = check_float("lr", lr, low=0.0, high=10.0, low_open=True)
-    seed = check_int("seed", seed, low=0)
+    seed = check_seed("seed", seed)
     record = check_choice("record", record, ("epoch", "batch"))
     optimizer_name, make_optimizer = _OPTIMIZERS[check_choice("optimizer", optimizer, tuple(_OPTIMIZERS))]
     if threads is not None:

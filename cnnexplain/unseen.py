@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._checks import check_choice, check_int
+from ._checks import check_choice, check_int, check_seed
 from .data import make_lines
 
 __all__ = ["UNSEEN_KINDS", "unseen_images"]
@@ -74,7 +74,7 @@ def unseen_images(kind: str, n: int = 200, size: int = 50, *, seed: int = 0) -> 
     kind = check_choice("kind", kind, UNSEEN_KINDS)
     n = check_int("n", n, low=1, high=100_000)
     size = check_int("size", size, low=8, high=512)
-    seed = check_int("seed", seed, low=0)
+    seed = check_seed("seed", seed)
     if kind == "blank":
         return torch.zeros(1, 1, size, size)
     if kind == "noise":

@@ -447,7 +447,7 @@ def test_member_lookups_name_the_argument(study):
         study.arm("momentum")
     with pytest.raises(TypeError, match="labels must be an int64 tensor"):
         shuffled_labels([0, 1], 0)
-    with pytest.raises(ValueError, match=r"seed must be an integer in \[0, inf\], got -1"):
+    with pytest.raises(ValueError, match=r"seed must be an integer in \[0, 18446744073709551615\], got -1"):
         shuffled_labels(torch.tensor([0, 1]), -1)
 
 

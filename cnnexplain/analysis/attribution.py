@@ -14,7 +14,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._checks import check_choice, check_float, check_images, check_int, check_model, describe
+from .._checks import (
+    check_batch_size,
+    check_choice,
+    check_float,
+    check_images,
+    check_int,
+    check_model,
+    describe,
+)
 from .._torch import evaluation_mode
 from ._layers import CONV_TYPES, check_indices, conv_layers, find_layer
 
@@ -166,7 +174,7 @@ def occlusion(
     window = check_int("window", window, low=1, high=min(h, w))
     stride = check_int("stride", stride, low=1, high=min(h, w))
     baseline = check_float("baseline", baseline)
-    batch_size = check_int("batch_size", batch_size, low=1)
+    batch_size = check_batch_size("batch_size", batch_size)
     with evaluation_mode(model):
         maps = attr.Occlusion(model).attribute(
             x,

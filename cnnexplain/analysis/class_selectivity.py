@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._checks import check_choice, check_int, check_real_array, describe
+from .._checks import check_batch_size, check_choice, check_int, check_real_array, describe
 from ._layers import find_layer, images_of, per_image_stats
 
 __all__ = [
@@ -228,7 +228,7 @@ def selectivity(
     module = find_layer(model, layer)
     images, labels, classes = images_of("data", data, labelled=True)
     check_choice("reduce", reduce, ("mean", "max"))
-    batch_size = check_int("batch_size", batch_size, low=1)
+    batch_size = check_batch_size("batch_size", batch_size)
     if len(classes) < 2:
         raise ValueError(f"data must hold at least two classes, got {list(classes)}")
     if pair is None:
@@ -322,7 +322,7 @@ def kernel_selectivity(weight: Any, bias: Any, data: Any, *, batch_size: int = 2
     weight = check_real_array("weight", weight)
     bias = check_real_array("bias", bias)
     images, labels, classes = images_of("data", data, labelled=True)
-    batch_size = check_int("batch_size", batch_size, low=1)
+    batch_size = check_batch_size("batch_size", batch_size)
     if weight.ndim < 3 or weight.shape[-3] != images.shape[1]:
         raise ValueError(
             f"weight must have shape (..., {images.shape[1]}, kh, kw) for images of "

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_int
+from .._checks import check_int, check_seed
 from ..edges import _kernel_shape
 from .edge_matching import DEFAULT_ANGLES, EDGE_KINDS, edge_match
 
@@ -70,7 +70,7 @@ def random_edge_scores(
     """
     shape = _kernel_shape("kernel_size", kernel_size)
     n = check_int("n", n, low=1, high=1_000_000)
-    rng = np.random.default_rng(check_int("seed", seed, low=0))
+    rng = np.random.default_rng(check_seed("seed", seed))
     return edge_match(rng.uniform(-1.0, 1.0, size=(n, *shape)), kinds=kinds, angles=angles).score
 
 

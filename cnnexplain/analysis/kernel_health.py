@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._checks import check_float, check_int, describe
+from .._checks import check_batch_size, check_float, describe
 from ..training import evaluate
 from ._layers import check_indices, find_layer, images_of, layer_weights, per_image_stats
 
@@ -116,7 +116,7 @@ def dead_kernels(
     module = find_layer(model, layer)
     images, _, _ = images_of("data", data)
     threshold = check_float("threshold", threshold, low=0, high=1, high_open=True)
-    batch_size = check_int("batch_size", batch_size, low=1)
+    batch_size = check_batch_size("batch_size", batch_size)
     mean, peak = per_image_stats(model, module, images, batch_size)
     peak, mean = peak.max(0), mean.mean(0)
     dead = peak <= threshold * max(float(peak.max()), 0.0)
@@ -353,7 +353,7 @@ def ablation(
     """
     module = find_layer(model, layer, kind="weighted")
     images, labels, _ = images_of("data", data, labelled=True)
-    batch_size = check_int("batch_size", batch_size, low=1)
+    batch_size = check_batch_size("batch_size", batch_size)
     n_out = module.weight.shape[0]
     chans = list(range(n_out)) if channels is None else check_indices("channels", channels, n_out)
     base_loss, base_acc = evaluate(model, (images, labels), batch_size=batch_size)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_float, check_int, describe
+from .._checks import check_float, check_int, check_seed, describe
 from ..claims._confidence import _wilson
 from ..data import make_lines
 from ..edges import edge_template
@@ -257,7 +257,7 @@ def edge_families(seed: int = 0, n: int = 400) -> dict[str, np.ndarray]:
     >>> list(families)[:3]
     ['Prewitt', 'Prewitt, SNR 2', 'Prewitt, SNR 1']
     """
-    seed = check_int("seed", seed, low=0)
+    seed = check_seed("seed", seed)
     n = check_int("n", n, low=1, high=100_000)
     specs = _specs()
     streams = dict(zip((name for name, _ in specs), np.random.SeedSequence(seed).spawn(len(specs))))

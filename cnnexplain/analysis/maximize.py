@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.func import functional_call, vmap
 
-from .._checks import check_choice, check_float, check_int, describe
+from .._checks import check_choice, check_float, check_int, check_seed, describe
 from .._torch import evaluation_mode, torch_threads
 from ._layers import capture, check_indices, conv_layers, find_layer
 
@@ -196,7 +196,7 @@ def maximize_activation(
     l2 = check_float("l2", l2, low=0, high=1, high_open=True)
     blur = check_float("blur", blur, low=0, high=size)
     blur_every = check_int("blur_every", blur_every, low=1)
-    seed = check_int("seed", seed, low=0)
+    seed = check_seed("seed", seed)
     single = isinstance(channel, numbers.Integral)
     if not single and (not isinstance(channel, Sequence) or len(channel) == 0):
         raise TypeError(

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_float, check_int, describe
+from .._checks import check_float, check_int, check_seed, describe
 
 __all__ = ["SeedEstimate", "seed_bootstrap"]
 
@@ -129,7 +129,7 @@ def seed_bootstrap(
         raise ValueError(f"statistic must be 'mean' or 'median', got {statistic!r}")
     level = check_float("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
     resamples = check_int("resamples", resamples, low=100)
-    seed = check_int("seed", seed, low=0)
+    seed = check_seed("seed", seed)
     reduce = np.mean if statistic == "mean" else np.median
     n = array.shape[0]
     rng = np.random.default_rng(seed)

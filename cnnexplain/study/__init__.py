@@ -111,7 +111,7 @@ import joblib
 import numpy as np
 from filelock import FileLock
 
-from .._checks import check_float, check_int, describe
+from .._checks import check_batch_size, check_float, check_int, describe
 from ..data import make_lines
 from ..experiment import _code_digest, cache_key, default_cache_dir, resolve_config
 from ..model import LineCNN
@@ -186,7 +186,7 @@ def _checked_seeds(seeds: Any) -> list[int]:
 def _checked_arms(arms: Any) -> list[str]:
     if isinstance(arms, str) or not isinstance(arms, Sequence):
         raise TypeError(f"arms must be a sequence of names among {list(ARMS)}, got {describe(arms)}")
-    unknown = [arm for arm in arms if arm not in ARMS]
+    unknown = [arm for arm in arms if not isinstance(arm, str) or arm not in ARMS]
     if not arms or unknown or len(set(arms)) != len(arms):
         raise ValueError(f"arms must be distinct names among {list(ARMS)}, got {list(arms)!r:.80}")
     return list(arms)
@@ -197,7 +197,11 @@ def _checked_final_models(final_models: Any, arms: list[str]) -> list[str]:
         return [arm for arm in arms if arm == "adam"]
     if isinstance(final_models, str) or not isinstance(final_models, Sequence):
         raise TypeError(f"final_models must be a sequence of arm names, got {describe(final_models)}")
-    if not set(final_models) <= set(arms) or len(set(final_models)) != len(final_models):
+    if (
+        not all(isinstance(arm, str) for arm in final_models)  # before set(): a list is unhashable
+        or not set(final_models) <= set(arms)
+        or len(set(final_models)) != len(final_models)
+    ):
         raise ValueError(
             f"final_models must be distinct arms of the study {arms}, got {list(final_models)!r:.80}"
         )
@@ -271,7 +275,7 @@ def study_config(
     training = {
         "epochs": epochs,
         "lr": check_float("lr", lr, low=0.0, high=10.0, low_open=True),
-        "batch_size": check_int("batch_size", batch_size, low=1),
+        "batch_size": check_batch_size("batch_size", batch_size),
     }
     config = resolve_config(data=data, model=model, training=training, split=split)
     # Every setting checked now, in the words of the function it feeds, not in a worker later:

@@ -47,7 +47,7 @@ import torch
 import torch.nn.functional as F
 
 from .. import __version__
-from .._checks import check_int, describe
+from .._checks import check_seed, describe
 from .._torch import torch_threads
 from ..data import LineDataset, make_lines
 from ..experiment import _code_digest
@@ -124,7 +124,7 @@ def shuffled_labels(labels: torch.Tensor, seed: int) -> torch.Tensor:
     """
     if not isinstance(labels, torch.Tensor) or labels.dtype != torch.int64 or labels.ndim != 1:
         raise TypeError(f"labels must be an int64 tensor of shape (N,), got {describe(labels)}")
-    seed = check_int("seed", seed, low=0)
+    seed = check_seed("seed", seed)
     permutation = np.random.default_rng([seed, LABEL_STREAM]).permutation(len(labels))
     return labels[torch.from_numpy(permutation)]
 

@@ -333,6 +333,8 @@ class SeedStudy:
             The path written.
         """
         path = check_path("path", path)
+        if not isinstance(overwrite, bool):  # "no" or None must not decide for a caller
+            raise TypeError(f"overwrite must be True or False, got {describe(overwrite)}")
         if not overwrite and exists(path):
             raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
         header = {
