@@ -334,22 +334,43 @@ class WeightHistory(Mapping):
         """
         i = self.index(step)
         if model is None:
-            cfg = dict(self._config.get("model", {}))
-            if cfg.pop("class", None) != "LineCNN":
-                raise ValueError(
-                    "model must be given: this history was not made with a LineCNN, "
-                    f"got config['model'] = {self._config.get('model')!r}"
-                )
-            try:
-                model = LineCNN(**cfg)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"config['model'] does not describe a LineCNN: {exc}") from None
+            model = self._line_cnn()
         check_model(model)
         try:
             model.load_state_dict(self.state_dict_at(i))
         except RuntimeError as exc:
             raise ValueError(f"model does not match the history's parameters: {exc}") from None
         return model.eval()
+
+    def _line_cnn(self) -> LineCNN:
+        """A new LineCNN of ``config['model']``, built only once its parameters are known to be the history's.
+
+        The settings may come from a file: a few bytes can describe a network of
+        terabytes (``hidden=65536``, ``image_size=1024``). Built first on the
+        ``meta`` device, which gives shapes and allocates nothing, the network
+        is compared with the history's own parameters, which the file's size bounds.
+        """
+        settings = dict(self._config.get("model", {}))
+        if settings.pop("class", None) != "LineCNN":
+            raise ValueError(
+                "model must be given: this history was not made with a LineCNN, "
+                f"got config['model'] = {self._config.get('model')!r:.200}"
+            )
+        try:
+            with torch.device("meta"):
+                blueprint = LineCNN(**settings)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"config['model'] does not describe a LineCNN: {exc}") from None
+        described = {key: tuple(value.shape) for key, value in blueprint.state_dict().items()}
+        held = {key: tuple(value.shape[1:]) for key, value in self._params.items()}
+        if described != held:
+            differ = sorted(k for k in described.keys() | held.keys() if described.get(k) != held.get(k))
+            name = differ[0]
+            raise ValueError(
+                f"config['model'] describes {name!r} of shape {described.get(name)}, the history holds "
+                f"it with shape {held.get(name)} ({len(differ)} parameter(s) differ)"
+            )
+        return LineCNN(**settings)
 
     # -- file format -------------------------------------------------------
     def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path:

@@ -35,6 +35,7 @@ import safetensors.numpy
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from cnnexplain import LineCNN
 from cnnexplain.history import WeightHistory
 
 N_EXAMPLES = int(os.environ.get("CNNEXPLAIN_FUZZ_EXAMPLES", "5000"))
@@ -258,6 +259,7 @@ def test_fuzz_load(tmp_path, capsys):
 # -- peak memory of files that declare terabytes -------------------------------------------------------
 MEASURE = """
 import resource, sys
+from cnnexplain import LineCNN
 from cnnexplain.history import WeightHistory
 WeightHistory.load(sys.argv[1])  # the valid base file: imports and first-use allocations
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -332,6 +334,7 @@ def declared_file(
 #: and prints the outcome of each and the growth of peak memory (KiB) over all of them.
 MEASURE_EACH = """
 import json, resource, sys
+from cnnexplain import LineCNN
 from cnnexplain.history import WeightHistory
 WeightHistory.load(sys.argv[1])  # the valid base file: imports and first-use allocations
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -439,3 +442,71 @@ def test_a_file_declaring_any_size_is_refused_or_read_within_a_bound(base_file, 
             path.unlink()
     assert [outcome.split(":")[0] for outcome in measured["outcomes"]] == expected
     assert measured["growth_kib"] * 1024 < PROPERTY_BOUND, f"peak memory grew by {measured['growth_kib']} KiB"
+
+
+# -- the model a history's settings describe ----------------------------------------------------------
+#: A LineCNN of 103 million parameters (411 MB): a few bytes of settings in a file of kilobytes.
+LARGE_MODEL = {"class": "LineCNN", "image_size": 66, "hidden": 65536}
+#: One of 4.4 million million parameters: more than any machine allocates.
+HUGE_MODEL = {
+    "class": "LineCNN",
+    "image_size": 1024,
+    "kernel_size": 1,
+    "kernel_size2": 1,
+    "n_kernels2": 1024,
+    "hidden": 65536,
+}
+
+MEASURE_MODEL = """
+import json, resource, sys
+from cnnexplain import LineCNN
+from cnnexplain.history import WeightHistory
+history = WeightHistory.load(sys.argv[1])
+history.model_at(0)  # imports and first-use allocations
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    WeightHistory.load(sys.argv[2]).model_at(0)
+except ValueError as exc:
+    outcome = "refused: " + str(exc)[:300]
+else:
+    outcome = "built"
+print(json.dumps({"growth_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before, "outcome": outcome}))
+"""
+
+
+def with_model_settings(history: WeightHistory, model: dict) -> WeightHistory:
+    return WeightHistory(
+        {key: history[key] for key in history},
+        history.steps,
+        history.metrics,
+        {**history.config, "model": model},
+    )
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux only")
+def test_model_at_compares_the_settings_with_the_parameters_before_building(tiny_run, tmp_path):
+    """``model_at`` (and so ``Experiment.from_history`` and ``Explorer``) built the LineCNN the file's
+    settings describe, and only then found that it did not hold the file's parameters: 411 MB
+    for a file of kilobytes."""
+    history = tiny_run[1]
+    good = history.save(tmp_path / "good.safetensors")
+    large = with_model_settings(history, {**history.config["model"], **LARGE_MODEL})
+    path = large.save(tmp_path / "large.safetensors")
+    assert path.stat().st_size < 100_000
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE_MODEL, str(good), str(path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    measured = json.loads(result.stdout)
+    assert measured["outcome"].startswith("refused: config['model'] describes 'fc1.bias' of shape (65536,)")
+    assert measured["growth_kib"] < 8 * 1024, f"peak memory grew by {measured['growth_kib']} KiB"
+
+
+def test_model_at_refuses_settings_no_machine_could_build(tiny_run):
+    """Was torch's RuntimeError ("can't allocate memory"): a bug, exit 1, for a bad file."""
+    history = with_model_settings(tiny_run[1], {**tiny_run[1].config["model"], **HUGE_MODEL})
+    with pytest.raises(
+        ValueError, match=r"config\['model'\] describes 'conv1.weight' of shape \(8, 1, 1, 1\)"
+    ):
+        history.model_at(-1)
+    assert history.model_at(-1, LineCNN(image_size=20)) is not None  # a model given is used as it is
