@@ -1,10 +1,11 @@
-"""An entry of the training cache: a history file, and the digest of its bytes beside it.
+"""An entry of a training cache: a file, and the digest of its bytes beside it.
 
-The cache of :func:`~cnnexplain.experiment.experiment` returns what it holds
-as a trained run without training it, so it must not return something else:
-a file damaged on disk, edited by hand (weights set to NaN, a metric set to
-1), or cut short. Each entry ``history-<key>.safetensors`` is written with
-``history-<key>.safetensors.sha256``, the SHA-256 digest of its bytes (in the
+The caches of :func:`~cnnexplain.experiment.experiment` (a history) and of
+:func:`~cnnexplain.study.seed_study` (a seed study) return what they hold as
+trained without training it, so they must not return something else: a file
+damaged on disk, edited by hand (weights set to NaN, a metric set to 1), or
+cut short. Each entry ``<name>.safetensors`` is written with
+``<name>.safetensors.sha256``, the SHA-256 digest of its bytes (in the
 format of ``sha256sum``, so ``sha256sum -c`` checks it too), and is read only
 if its bytes still have that digest. A digest is a check against damage and
 mistakes, not a signature: who can write the cache folder can write both
@@ -14,12 +15,15 @@ files.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from ._io import atomic_write_bytes, exists
-from .history import WeightHistory
 
-__all__ = ["check_entry_path", "digest_path", "read_entry", "write_entry"]
+__all__ = ["check_entry_path", "digest_path", "read_entry", "write_digest", "write_entry"]
+
+Loaded = TypeVar("Loaded")
 
 
 def digest_path(path: Path) -> Path:
@@ -36,22 +40,30 @@ def check_entry_path(path: Path) -> None:
             )
 
 
-def write_entry(path: Path, history: WeightHistory) -> Path:
-    """Write ``history`` to ``path`` and its digest beside it, each atomically.
+def write_entry(path: Path, data: bytes) -> Path:
+    """Write the bytes of an entry to ``path`` and their digest beside it, each atomically.
 
     The digest goes second: if writing stops in between, the entry and its
     digest disagree, and the entry is trained again, never trusted.
     """
-    data = history._file_bytes()
     atomic_write_bytes(path, data)
-    atomic_write_bytes(digest_path(path), f"{hashlib.sha256(data).hexdigest()}  {path.name}\n".encode())
+    write_digest(path, hashlib.sha256(data).hexdigest())
     return path
 
 
-def read_entry(path: Path) -> tuple[WeightHistory | None, str | None]:
-    """The history stored at ``path`` if its bytes have their recorded digest; else why not.
+def write_digest(path: Path, digest: str | None = None) -> Path:
+    """Write the digest of the entry ``path`` beside it: ``digest``, or that of the file's bytes."""
+    digest = _sha256(path) if digest is None else digest
+    return atomic_write_bytes(digest_path(path), f"{digest}  {path.name}\n".encode())
 
-    Returns ``(history, None)``, ``(None, None)`` if there is no entry, or
+
+def read_entry(path: Path, load: Callable[..., Loaded]) -> tuple[Loaded | None, str | None]:
+    """What ``load`` reads from the entry ``path`` if its bytes have their recorded digest; else why not.
+
+    ``load(path, max_bytes=...)`` is a loader of the library
+    (:meth:`WeightHistory.load <cnnexplain.history.WeightHistory.load>`,
+    :meth:`SeedStudy.load <cnnexplain.study.SeedStudy.load>`). Returns
+    ``(loaded, None)``, ``(None, None)`` if there is no entry, or
     ``(None, problem)`` for an entry that must not be trusted.
     """
     if not exists(path):
@@ -66,8 +78,8 @@ def read_entry(path: Path) -> tuple[WeightHistory | None, str | None]:
         actual = _sha256(path)
         if actual != recorded:
             return None, "its bytes do not have the digest recorded for them"
-        # The size is the one just hashed: an entry of a large run (beyond the default limit) is read too.
-        return WeightHistory.load(path, max_bytes=path.stat().st_size), None
+        # The size is the one just hashed: an entry larger than the default limit is read too.
+        return load(path, max_bytes=path.stat().st_size), None
     except (OSError, ValueError) as exc:
         return None, f"it cannot be read: {exc}"
 

@@ -211,7 +211,7 @@ class Experiment:
             check_entry_path(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             with _entry_lock(path):
-                write_entry(path, self.history)
+                write_entry(path, self.history._file_bytes())
         return path
 
 
@@ -419,7 +419,7 @@ def _entry_lock(path: Path) -> FileLock:
 def _cached_run(path: Path, config: dict) -> tuple[Experiment | None, str | None]:
     """The run stored at ``path`` if it is a valid entry holding a run of ``config``; else why not
     (``None`` if there is no entry)."""
-    history, problem = read_entry(path)
+    history, problem = read_entry(path, WeightHistory.load)
     if history is None:
         return None, problem
     try:
@@ -523,7 +523,7 @@ def experiment(
             )
         run = _train_run(config, key, progress)
         if run.history.completed:  # never cache a run that Ctrl-C cut short
-            stored = write_entry(path, run.history)
+            stored = write_entry(path, run.history._file_bytes())
             if cache_dir in (None, True) and "CNNEXPLAIN_CACHE" not in os.environ:
                 # Written to a folder nobody chose (a reader running a downloaded example): say
                 # where, and how to choose. A caller who named the folder already knows.

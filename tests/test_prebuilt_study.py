@@ -93,6 +93,27 @@ def test_copy_fills_a_cache_and_keeps_what_is_there(prebuilt, tmp_path):
     (source / "study-ccc.safetensors").write_bytes(b"would overwrite")
     copied = prebuilt.copy(source, cache)
     assert copied == []  # study-aaa is there now; study-ccc was there before
-    assert sorted(p.name for p in cache.iterdir()) == ["study-aaa.safetensors", "study-ccc.safetensors"]
+    assert sorted(p.name for p in cache.iterdir()) == [
+        "study-aaa.safetensors",
+        "study-aaa.safetensors.sha256",
+        "study-ccc.safetensors",
+    ]
     assert (cache / "study-aaa.safetensors").read_bytes() == b"new"
-    assert (cache / "study-ccc.safetensors").read_bytes() == b"kept"
+    assert (cache / "study-ccc.safetensors").read_bytes() == b"kept"  # without a digest: not trusted
+
+
+def test_copy_gives_each_copy_the_digest_the_cache_checks(prebuilt, tmp_path):
+    """The cache returns only an entry whose bytes have their recorded digest: a copy without one
+    would make every build train the site's 700 networks again."""
+    from cnnexplain._cache import read_entry
+
+    source, cache = tmp_path / "data", tmp_path / "cache"
+    source.mkdir()
+    (source / "study-aaa.safetensors").write_bytes(b"committed")
+    (source / "study-bbb.safetensors").write_bytes(b"committed too")
+    cache.mkdir()
+    (cache / "study-bbb.safetensors").write_bytes(b"committed too")  # copied before digests
+    assert prebuilt.copy(source, cache) == [cache / "study-aaa.safetensors"]
+    for name, data in (("study-aaa", b"committed"), ("study-bbb", b"committed too")):
+        entry = cache / f"{name}.safetensors"
+        assert read_entry(entry, lambda path, max_bytes: path.read_bytes()) == (data, None)

@@ -11,8 +11,10 @@ few KB of disk.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import pickle
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +23,7 @@ import numpy as np
 import pytest
 import safetensors.numpy
 
+import cnnexplain.study as study_module
 from cnnexplain.study import SeedStudy, seed_study
 
 KEY = "cnnexplain.SeedStudy"
@@ -201,3 +204,79 @@ def test_a_model_section_that_sets_a_seed_is_refused_at_load(small, tmp_path):
     path.write_bytes(safetensors.numpy.save(tensors_of(study), metadata={KEY: json.dumps(header)}))
     with pytest.raises(ValueError, match=r"config\['model'\] must not set a seed"):
         SeedStudy.load(path)
+
+
+# -- the study cache checks what it returns, as the cache of runs does ------------------------------
+SMALL = {
+    "seeds": [0, 1],
+    "arms": ("adam", "sgd"),
+    "epochs": 0,
+    "data": {"n_per_class": 4, "size": 20},
+    "n_jobs": 1,
+}
+
+
+def forbid_training(monkeypatch) -> None:
+    def fail(*args, **kwargs):
+        raise AssertionError("trained")
+
+    monkeypatch.setattr(study_module, "train_chunk", fail)
+
+
+def entry_of(folder: Path) -> Path:
+    (entry,) = folder.glob("study-*.safetensors")
+    return entry
+
+
+def test_an_edited_study_entry_is_trained_again_with_a_warning(small, tmp_path):
+    """Was returned as it was: NaN weights, or any other study file saved under the entry's name."""
+    study = seed_study(**SMALL, cache_dir=tmp_path)
+    entry = entry_of(tmp_path)
+    weight = np.array(study.conv1_weight)
+    weight[:] = np.nan
+    edited = SeedStudy(
+        study.config, weight, study.conv1_bias, study.metrics, study.trained_with, study.final_state
+    )
+    edited.save(entry, overwrite=True)
+    with pytest.warns(RuntimeWarning, match="its bytes do not have the digest recorded for them"):
+        assert seed_study(**SMALL, cache_dir=tmp_path) == study
+    assert SeedStudy.load(entry) == study  # replaced, with its digest
+    digest = (tmp_path / f"{entry.name}.sha256").read_text()
+    assert digest == f"{hashlib.sha256(entry.read_bytes()).hexdigest()}  {entry.name}\n"
+
+
+def test_a_study_entry_without_its_digest_is_not_trusted(tmp_path):
+    study = seed_study(**SMALL, cache_dir=tmp_path)
+    (tmp_path / f"{entry_of(tmp_path).name}.sha256").unlink()
+    with pytest.warns(RuntimeWarning, match="it has no readable digest"):
+        assert seed_study(**SMALL, cache_dir=tmp_path) == study
+
+
+def test_a_folder_in_place_of_a_study_entry_is_an_error_before_training(tmp_path, monkeypatch):
+    """Was a raw IsADirectoryError after the whole study had trained."""
+    seed_study(**SMALL, cache_dir=tmp_path / "first")
+    entry = tmp_path / entry_of(tmp_path / "first").name
+    entry.mkdir()
+    forbid_training(monkeypatch)
+    with pytest.raises(ValueError, match=f"cache_dir: the cache entry {re.escape(str(entry))} is a folder"):
+        seed_study(**SMALL, cache_dir=tmp_path)
+
+
+def test_a_study_cache_that_cannot_be_locked_serves_what_it_holds(tmp_path, monkeypatch):
+    """A shared cache the process cannot write (here a folder holds the lock's name, which fails for
+    root too): was an OSError before the valid entry was read."""
+    study = seed_study(**SMALL, cache_dir=tmp_path)
+    entry = entry_of(tmp_path)
+    (tmp_path / f"{entry.name}.lock").unlink()
+    (tmp_path / f"{entry.name}.lock").mkdir()
+    with monkeypatch.context() as patch:
+        forbid_training(patch)
+        assert seed_study(**SMALL, cache_dir=tmp_path) == study
+    (tmp_path / f"{entry.name}.lock").rmdir()
+    entry.unlink()
+    (tmp_path / f"{entry.name}.lock").mkdir()
+    with pytest.warns(
+        RuntimeWarning, match="cannot lock the cache entry .* training the study without storing it"
+    ):
+        assert seed_study(**SMALL, cache_dir=tmp_path) == study
+    assert not entry.exists()

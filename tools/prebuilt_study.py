@@ -31,6 +31,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import filecmp
 import os
 import shutil
 import sys
@@ -124,14 +125,26 @@ def rekey(folder: Path) -> Path:
 
 
 def copy(folder: Path, cache: Path) -> list[Path]:
-    """Copy the studies of ``folder`` into the training cache ``cache``, leaving files already there."""
+    """Copy the studies of ``folder`` into the training cache ``cache``, leaving files already there.
+
+    Each copy gets the digest the cache checks before it returns an entry
+    (``cnnexplain/_cache.py``): the committed file is the trusted one. A study
+    already in the cache with the committed bytes but no digest (copied before
+    the cache checked digests) gets its digest; other bytes without one are
+    left for the cache to find untrusted and train again.
+    """
+    from cnnexplain._cache import digest_path, write_digest
+
     cache.mkdir(parents=True, exist_ok=True)
     copied = []
     for study in sorted(folder.glob(PATTERN)):
         target = cache / study.name
         if not target.is_file():
             copy_atomically(study, target)
+            write_digest(target)
             copied.append(target)
+        elif not digest_path(target).exists() and filecmp.cmp(study, target, shallow=False):
+            write_digest(target)
     return copied
 
 

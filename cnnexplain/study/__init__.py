@@ -95,13 +95,19 @@ Like :func:`~cnnexplain.experiment.experiment`, :func:`seed_study` caches its
 result in ``cache_dir`` (default :func:`~cnnexplain.experiment.default_cache_dir`),
 keyed by the configuration and by the library's source code, with a file lock
 so that processes sharing the folder train a study once. How it was split and
-where it ran are not part of the key: they do not change the result.
+where it ran are not part of the key: they do not change the result. As the
+cache of runs does, it checks what it returns: each entry is stored with the
+digest of its bytes (``cnnexplain/_cache.py``), and a damaged or edited entry
+is trained again and replaced, with a warning; a valid entry is read without
+the lock, so a cache the process cannot write still serves it; a folder
+holding an entry's name is an error before anything trains.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -111,6 +117,7 @@ import joblib
 import numpy as np
 from filelock import FileLock
 
+from .._cache import check_entry_path, read_entry, write_entry
 from .._checks import check_batch_size, check_float, check_int, describe
 from ..data import make_lines
 from ..experiment import _code_digest, cache_key, default_cache_dir, resolve_config
@@ -436,16 +443,55 @@ def _cache_file(cache_dir: Any, key: str) -> Path | None:
     return Path(cache_dir) / f"study-{key}.safetensors"
 
 
-def _cached_study(path: Path, config: dict) -> SeedStudy | None:
-    """The study stored at ``path`` if it is a readable study of ``config``."""
-    if not path.is_file():
-        return None
+def _cached_study(path: Path, config: dict) -> tuple[SeedStudy | None, str | None]:
+    """The study stored at ``path`` if it is a valid entry holding a study of ``config``; else why not
+    (``None`` if there is no entry)."""
+    study, problem = read_entry(path, SeedStudy.load)
+    if study is None:
+        return None, problem
+    return (study, None) if study.config == config else (None, "it holds the study of other settings")
+
+
+def _cached_or_trained(path: Path, config: dict, train_study) -> SeedStudy:
+    """The study of ``config``: from the cache entry ``path`` if it holds it, else trained and stored.
+
+    As :func:`~cnnexplain.experiment.experiment` does with its runs: a
+    folder holding the entry's name is an error before training; a valid
+    entry is read without the lock (entries are replaced atomically), so a
+    cache this process cannot write still serves what it holds; a damaged or
+    edited entry is trained again and replaced, with a warning.
+    """
+    check_entry_path(path)
+    cached, _ = _cached_study(path, config)
+    if cached is not None:
+        return cached
     try:
-        # The cache's own file: a study larger than the default limit is read too.
-        study = SeedStudy.load(path, max_bytes=path.stat().st_size)
-    except (OSError, ValueError):
-        return None  # a damaged cache entry is trained again and replaced
-    return study if study.config == config else None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(path.with_name(path.name + ".lock"))
+        lock.acquire()
+    except OSError as exc:  # a folder this process cannot write
+        warnings.warn(
+            f"cnnexplain: cannot lock the cache entry {path} ({exc.strerror or exc}); "
+            "training the study without storing it",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        return train_study()
+    try:
+        cached, problem = _cached_study(path, config)  # another process may have stored it meanwhile
+        if cached is not None:
+            return cached
+        if problem is not None:
+            warnings.warn(
+                f"cnnexplain: the cache entry {path} cannot be trusted ({problem}); training it again",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        study = train_study()
+        write_entry(path, study._file_bytes())
+        return study
+    finally:
+        lock.release()
 
 
 def seed_study(
@@ -527,11 +573,18 @@ def seed_study(
     Raises
     ------
     TypeError, ValueError
-        If an argument is invalid; the message names it.
+        If an argument is invalid (the message names it), or a folder holds
+        the name of the study's cache entry (checked before training).
     ImportError
         If ``scheduler`` is given and dask.distributed is not installed.
     OSError
         If the scheduler cannot be reached.
+
+    Warns
+    -----
+    RuntimeWarning
+        When a cache entry is damaged (trained again and replaced), or the
+        cache cannot be locked (a read-only folder: trained, not stored).
 
     Examples
     --------
@@ -563,11 +616,4 @@ def seed_study(
 
     if path is None:
         return train_study()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(path.with_name(path.name + ".lock")):
-        cached = _cached_study(path, config)
-        if cached is not None:
-            return cached
-        study = train_study()
-        study.save(path, overwrite=True)
-        return study
+    return _cached_or_trained(path, config, train_study)

@@ -337,6 +337,10 @@ class SeedStudy:
             raise TypeError(f"overwrite must be True or False, got {describe(overwrite)}")
         if not overwrite and exists(path):
             raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
+        return atomic_write_bytes(path, self._file_bytes(), overwrite=overwrite)
+
+    def _file_bytes(self) -> bytes:
+        """The bytes :meth:`save` writes (the study cache records their digest too)."""
         header = {
             "format_version": FORMAT_VERSION,
             "cnnexplain_version": __version__,
@@ -349,8 +353,7 @@ class SeedStudy:
             **{_METRIC_PREFIX + name: self.metrics[name] for name in METRICS},
             **{_FINAL_PREFIX + name: value for name, value in self.final_state.items()},
         }
-        data = safetensors.numpy.save(tensors, metadata={_METADATA_KEY: json.dumps(header, sort_keys=True)})
-        return atomic_write_bytes(path, data, overwrite=overwrite)
+        return safetensors.numpy.save(tensors, metadata={_METADATA_KEY: json.dumps(header, sort_keys=True)})
 
     @classmethod
     def load(cls, path: str | os.PathLike, *, max_bytes: int = MAX_LOAD_BYTES) -> SeedStudy:
