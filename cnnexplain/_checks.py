@@ -17,9 +17,21 @@ from typing import Any
 import numpy as np
 import torch
 
+#: Integers of more bits than this are described by their size: Python refuses to write one of
+#: more than 4,300 digits (and says so in a message that names nothing of ours).
+_LONGEST_INT_BITS = 256
+
+
+def _int_text(value: int) -> str:
+    """``value`` in digits, or, for an integer too long to print, its size in bits."""
+    bits = abs(int(value)).bit_length()
+    return f"an integer of {bits:,} bits" if bits > _LONGEST_INT_BITS else str(int(value))
+
 
 def describe(value: Any) -> str:
     """Return a short description of ``value`` for error messages."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value).bit_length() > _LONGEST_INT_BITS:
+        return f"{_int_text(value)} (int)"
     if isinstance(value, torch.Tensor):
         return f"a {value.dtype} tensor of shape {tuple(value.shape)}"
     if isinstance(value, np.ndarray):
@@ -38,7 +50,7 @@ def check_int(name: str, value: Any, *, low: int | None = None, high: int | None
     if (low is not None and value < low) or (high is not None and value > high):
         lo = "-inf" if low is None else low
         hi = "inf" if high is None else high
-        raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {value}")
+        raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {_int_text(value)}")
     return value
 
 
@@ -75,7 +87,10 @@ def check_float(
     """Check that ``value`` is a finite real number in the given interval."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {describe(value)}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer beyond the floats: no finite number
+        raise ValueError(f"{name} must be a finite number, got {describe(value)}") from None
     above_low = low is None or (value > low if low_open else value >= low)
     below_high = high is None or (value < high if high_open else value <= high)
     if not (np.isfinite(value) and above_low and below_high):
@@ -93,7 +108,9 @@ def check_int_range(name: str, value: Any, *, low: int, high: int) -> tuple[int,
         raise TypeError(f"{name} must be an integer or a (min, max) pair of integers, got {describe(value)}")
     lo, hi = check_int(f"{name}[0]", pair[0]), check_int(f"{name}[1]", pair[1])
     if not low <= lo <= hi <= high:
-        raise ValueError(f"{name} must be (min, max) with {low} <= min <= max <= {high}, got {value!r}")
+        raise ValueError(
+            f"{name} must be (min, max) with {low} <= min <= max <= {high}, got ({_int_text(lo)}, {_int_text(hi)})"
+        )
     return lo, hi
 
 

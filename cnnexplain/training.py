@@ -151,7 +151,7 @@ def _check_device(device: Any) -> torch.device:
     try:
         device = torch.device(device)
     except (RuntimeError, TypeError, ValueError, OverflowError):  # ValueError: an index beyond 64 bits
-        raise ValueError(f"device must name a torch device such as 'cpu', got {device!r}") from None
+        raise ValueError(f"device must name a torch device such as 'cpu', got {describe(device)}") from None
     if device.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device must be available on this machine, got {str(device)!r} (no CUDA here)")
     return device

@@ -25,7 +25,24 @@ from cnnexplain.history import WeightHistory
 from cnnexplain.study import SeedStudy, seed_study
 from cnnexplain.training import evaluate
 
-HOSTILE = [10**30, 2**64, 2**63, 1e21, True, 0, -1, float("nan"), float("inf"), "x", None, [1], object(), 1.5]
+#: 10**5000 has more digits than Python writes (4,300): a message that prints it fails itself.
+HOSTILE = [
+    10**30,
+    10**5000,
+    2**64,
+    2**63,
+    1e21,
+    True,
+    0,
+    -1,
+    float("nan"),
+    float("inf"),
+    "x",
+    None,
+    [1],
+    object(),
+    1.5,
+]
 
 
 @pytest.fixture(scope="module")
@@ -215,3 +232,40 @@ def test_a_float_tensor_is_not_taken_for_a_seed():
     with pytest.raises(TypeError, match="seed must be an integer"):
         LineCNN(seed=torch.tensor(1.0))
     assert np.isfinite(LineCNN(seed=np.uint64(2**64 - 1)).conv1.weight.detach().numpy()).all()
+
+
+def test_an_integer_too_long_to_print_is_described_by_its_size():
+    """Python writes at most 4,300 digits: the message naming the argument failed with its own
+    "Exceeds the limit" ValueError, and a float setting overflowed (OverflowError)."""
+    with pytest.raises(
+        ValueError, match=r"seed must be an integer in \[0, \d+\], got an integer of 16,610 bits"
+    ):
+        LineCNN(seed=10**5000)
+    with pytest.raises(
+        ValueError, match=r"noise must be a finite number, got an integer of 1,329 bits \(int\)"
+    ):
+        make_lines(noise=10**400)
+    with pytest.raises(
+        ValueError, match=r"thickness must be \(min, max\) .*got \(1, an integer of 16,610 bits\)"
+    ):
+        make_lines(thickness=(1, 10**5000))
+
+
+def test_counts_of_the_intervals_are_bounded_and_named():
+    """Counts beyond the floats overflowed in the interval's arithmetic (OverflowError); a count of
+    resamples typed with zeros too many ran for hours."""
+    from cnnexplain.analysis import seed_bootstrap
+    from cnnexplain.analysis.known_edges import wilson_interval
+    from cnnexplain.claims import share
+
+    with pytest.raises(
+        ValueError, match=r"n must be an integer in \[1, 9007199254740992\], got an integer of 1,329 bits"
+    ):
+        wilson_interval(0, 10**400)
+    assert wilson_interval(2**53, 2**53)[1] == 1.0
+    with pytest.raises(ValueError, match=r"n must be at most 2\*\*53 .*got one of 1,329 bits"):
+        share("most runs pass", 1, 10**400, above=0.5)
+    with pytest.raises(
+        ValueError, match=r"resamples must be an integer in \[100, 1000000\], got 10000000000"
+    ):
+        seed_bootstrap(np.ones((10, 2)), resamples=10**10)

@@ -278,6 +278,10 @@ def edge_families(seed: int = 0, n: int = 400) -> dict[str, np.ndarray]:
     return {name: out[name] for name, _ in specs}
 
 
+#: Most trials :func:`wilson_interval` takes: the largest count every smaller one of which a float holds exactly.
+_MAX_TRIALS = 2**53
+
+
 def wilson_interval(passed: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Return Wilson's score interval for a share of ``passed`` successes in ``n`` trials.
 
@@ -289,7 +293,8 @@ def wilson_interval(passed: int, n: int, confidence: float = 0.95) -> tuple[floa
     passed : int
         Successes, in ``[0, n]``.
     n : int
-        Trials, at least 1.
+        Trials, from 1 to ``2**53`` (the counts a float holds exactly; larger
+        ones overflowed in the arithmetic).
     confidence : float
         Coverage of the interval, in ``(0, 1)``.
 
@@ -309,7 +314,7 @@ def wilson_interval(passed: int, n: int, confidence: float = 0.95) -> tuple[floa
     >>> low, round(high, 4)
     (0.0, 0.0095)
     """
-    n = check_int("n", n, low=1)
+    n = check_int("n", n, low=1, high=_MAX_TRIALS)
     passed = check_int("passed", passed, low=0, high=n)
     confidence = check_float("confidence", confidence, low=0, high=1, low_open=True, high_open=True)
     # The one implementation, shared with the claims of the site's pages (cnnexplain.claims.share).

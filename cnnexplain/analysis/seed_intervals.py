@@ -22,6 +22,9 @@ __all__ = ["SeedEstimate", "seed_bootstrap"]
 
 # Resamples drawn at once: bounds the (chunk, seeds * values) array to a few MB.
 _CHUNK = 500
+# Most resamples: 100 times the default. Each keeps one statistic and draws one index per seed,
+# so a count typed with a few zeros too many would take minutes and gigabytes, not a better interval.
+_MAX_RESAMPLES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ def seed_bootstrap(
     level : float
         The interval's level, in (0, 1).
     resamples : int
-        Resamples, at least 100.
+        Resamples, from 100 to 1,000,000.
     seed : int
         Seed of the resampling: the same values give the same interval.
 
@@ -128,7 +131,7 @@ def seed_bootstrap(
     if statistic not in ("mean", "median"):
         raise ValueError(f"statistic must be 'mean' or 'median', got {statistic!r}")
     level = check_float("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
-    resamples = check_int("resamples", resamples, low=100)
+    resamples = check_int("resamples", resamples, low=100, high=_MAX_RESAMPLES)
     seed = check_seed("seed", seed)
     reduce = np.mean if statistic == "mean" else np.median
     n = array.shape[0]

@@ -71,11 +71,20 @@ def _number(arg: str, value: Any) -> int | float:
     return value
 
 
+#: The largest count a claim takes: its intervals compute in floats, which hold every count up to
+#: 2**53 exactly (a larger one overflowed, or lost its last units).
+_MAX_COUNT = 2**53
+
+
 def _count(arg: str, value: Any, *, low: int) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{arg} must be an integer count, got {_describe(value)}")
     if value < low:
         raise ValueError(f"{arg} must be at least {low}, got {value}")
+    if value > _MAX_COUNT:
+        raise ValueError(
+            f"{arg} must be at most 2**53 (a count floats hold exactly), got one of {int(value).bit_length():,} bits"
+        )
     return int(value)
 
 
