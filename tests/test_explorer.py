@@ -319,6 +319,29 @@ def test_a_page_holds_at_most_max_snapshots(tiny_run):
     assert len(Explorer(long_history(tiny_run[1], MAX_SNAPSHOTS)).snapshots) == MAX_SNAPSHOTS
 
 
+def test_a_kernel_animation_draws_at_most_max_snapshots_frames(tiny_run, tmp_path):
+    """Each frame is drawn and encoded: 10,001 snapshots took minutes (the library had no ceiling;
+    ``cnnexplain figures`` had one)."""
+    import matplotlib.pyplot as plt
+
+    from cnnexplain.viz import MAX_SNAPSHOTS, animate_kernels
+
+    long = long_history(tiny_run[1], MAX_SNAPSHOTS + 1)
+    with pytest.raises(
+        ValueError, match=r"steps must be given for a history of 257 snapshots.*pick_snapshots"
+    ):
+        animate_kernels(long)
+    with pytest.raises(ValueError, match=r"steps must hold at most 256 indices .*got 257"):
+        animate_kernels(long, steps=list(range(MAX_SNAPSHOTS + 1)))
+    from PIL import Image
+
+    from cnnexplain.viz import save_gif
+
+    path = save_gif(animate_kernels(long, steps=pick_snapshots(long, 3)), tmp_path / "kernels.gif")
+    assert Image.open(path).n_frames == 3
+    plt.close("all")
+
+
 def test_a_history_without_convolution_is_refused(small_split):
     model = nn.Sequential(nn.Flatten(), nn.Linear(SIZE * SIZE, 2))
     history = train(model, small_split[0], epochs=1, progress=False)

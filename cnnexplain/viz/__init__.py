@@ -38,7 +38,7 @@ from .convolution import animate_convolution, plot_convolution
 from .curves import plot_training_curves
 from .data import plot_samples
 from .edges import plot_best_templates, plot_edge_match, plot_edge_templates
-from .explorer import Explorer, explorer_fragment, pick_snapshots
+from .explorer import MAX_SNAPSHOTS, Explorer, explorer_fragment, pick_snapshots
 from .gradients import alignment_curve, plot_error_signal, plot_top_patches
 from .kernel_roles import plot_ablation, plot_kernel_similarity, plot_maximizing_inputs, plot_selectivity
 from .kernels import animate_kernels, plot_kernels, plot_kernels_compare
@@ -47,6 +47,7 @@ from .matched_filter import plot_alignment_runs, plot_kernel_shapes, plot_prefer
 
 __all__ = [
     "HEAT_CMAP",
+    "MAX_SNAPSHOTS",
     "SIGNED_CMAP",
     "STYLE_FILE",
     "UNSIGNED_CMAP",

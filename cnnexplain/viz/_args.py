@@ -70,15 +70,33 @@ def str_list(name: str, values: Any, *, length: int | None = None) -> list[str]:
     return list(values)
 
 
+#: Most snapshots an explorer's page or a kernel animation shows: each puts the model's weights
+#: in the page once more (the default run's take 142 KB there), or is one more frame to draw, so
+#: a history recorded after every batch must be thinned (:func:`~cnnexplain.viz.pick_snapshots`).
+#: ``cnnexplain figures`` and ``explore --snapshots`` have the same ceiling.
+MAX_SNAPSHOTS = 256
+
+
 def snapshot_indices(name: str, history: Any, values: Any) -> tuple[int, ...]:
-    """Snapshot indices of ``history`` (all of them for ``None``): distinct, in training order.
+    """Snapshot indices of ``history`` (all of them for ``None``): distinct, in training order,
+    at most :data:`MAX_SNAPSHOTS`.
 
     Negative indices count from the end, as in :meth:`~cnnexplain.history.WeightHistory.index`.
     """
     if values is None:
+        if len(history) > MAX_SNAPSHOTS:
+            raise ValueError(
+                f"{name} must be given for a history of {len(history):,} snapshots, more than the "
+                f"{MAX_SNAPSHOTS} shown at most: pass {name}=pick_snapshots(history, {MAX_SNAPSHOTS}) or fewer"
+            )
         return tuple(range(len(history)))
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
         raise TypeError(f"{name} must be a sequence of snapshot indices, got {describe(values)}")
+    if len(values) > MAX_SNAPSHOTS:
+        raise ValueError(
+            f"{name} must hold at most {MAX_SNAPSHOTS} indices (each is one more frame, or the weights "
+            f"once more in a page; pick_snapshots chooses fewer), got {len(values):,}"
+        )
     if not 1 <= len(values) <= len(history):
         raise ValueError(
             f"{name} must hold 1 to {len(history)} indices (the history has {len(history)} "

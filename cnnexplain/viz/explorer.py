@@ -48,7 +48,7 @@ from .._checks import check_int, check_model, check_path, describe
 from .._io import atomic_write_bytes, exists
 from ..history import WeightHistory
 from ..model import activations
-from ._args import snapshot_indices
+from ._args import MAX_SNAPSHOTS, snapshot_indices
 from ._network import layer_tensors, trace_chain
 from ._style import SIGNED_CMAP, UNSIGNED_CMAP
 
@@ -56,10 +56,6 @@ __all__ = ["MAX_SNAPSHOTS", "Explorer", "explorer_fragment", "pick_snapshots"]
 
 #: Most sample images an explorer offers: each adds its pixels to the page.
 MAX_SAMPLES = 32
-#: Most snapshots a page holds: each puts the model's weights in the page once more (the default
-#: run's take 142 KB there), so a history recorded after every batch must be thinned
-#: (:func:`pick_snapshots`). ``cnnexplain explore --snapshots`` has the same ceiling.
-MAX_SNAPSHOTS = 256
 #: Sample images per class an explorer of a line-image run offers by default.
 SAMPLES_PER_CLASS = 3
 #: Fixed random images added to the samples and presets when the colour limits are measured.
@@ -168,26 +164,6 @@ def explorer_fragment(
     return "#" + "&".join(parts)
 
 
-def _at_most_max_snapshots(history: WeightHistory, snapshots: Any) -> Any:
-    """``snapshots`` as given, after refusing more than :data:`MAX_SNAPSHOTS` of them, or, by
-    default (``None``), a history of more (before anything reads them)."""
-    if snapshots is None and len(history) > MAX_SNAPSHOTS:
-        raise ValueError(
-            f"snapshots must be given for a history of {len(history):,} snapshots, more than the "
-            f"{MAX_SNAPSHOTS} a page holds: pass snapshots=pick_snapshots(history, {MAX_SNAPSHOTS}) or fewer"
-        )
-    if (
-        isinstance(snapshots, Sequence)
-        and not isinstance(snapshots, (str, bytes))
-        and len(snapshots) > MAX_SNAPSHOTS
-    ):
-        raise ValueError(
-            f"snapshots must hold at most {MAX_SNAPSHOTS} indices (each puts the weights in the page "
-            f"once more; pick_snapshots chooses fewer), got {len(snapshots):,}"
-        )
-    return snapshots
-
-
 class Explorer:
     """A trained network, live in a web page: draw, scrub through training, see every layer.
 
@@ -214,7 +190,7 @@ class Explorer:
         otherwise none (the preset lines remain).
     snapshots : sequence of int, optional
         Indices of the history's snapshots to put in the page, at most
-        :data:`MAX_SNAPSHOTS` (256); by default all of them, which a history
+        :data:`~cnnexplain.viz.MAX_SNAPSHOTS` (256); by default all of them, which a history
         of more snapshots must not leave to the default:
         :func:`pick_snapshots` chooses a few that follow training. Each
         snapshot adds the model's weights to the page.
@@ -259,7 +235,7 @@ class Explorer:
         class_names: Sequence[str] | None = None,
     ) -> None:
         _check_history(history)
-        self.snapshots = snapshot_indices("snapshots", history, _at_most_max_snapshots(history, snapshots))
+        self.snapshots = snapshot_indices("snapshots", history, snapshots)
         self.epochs = tuple(float(history.epochs[i]) for i in self.snapshots)
         architecture = _architecture(history, model)
         samples, labels = _checked_samples(history, images)

@@ -379,8 +379,9 @@ def animate_kernels(
     layer : str
         A convolution layer of the history, such as ``"conv1"``.
     steps : sequence of int, optional
-        The snapshots to show, distinct and in training order (all by
-        default); fewer frames make a lighter web page, and
+        The snapshots to show, distinct and in training order, at most 256;
+        by default all of them, which a history of more snapshots must not
+        leave to the default. Fewer frames make a lighter web page, and
         :func:`~cnnexplain.viz.pick_snapshots` chooses a few that follow training.
     interval : int
         Milliseconds between frames, in ``[10, 10000]``.
