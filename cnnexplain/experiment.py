@@ -168,13 +168,15 @@ class Experiment:
             raise TypeError(f"history must be a WeightHistory, got {describe(history)}")
         try:
             config = _recorded_config(history.config)
+            # The model first: it is checked against the history's own arrays before it is built,
+            # and a history whose weights do not load is refused before its data are drawn.
+            history.model_at(-1)
             train_set, test_set = make_lines(**config["data"]).split(**config["split"])
             n_train = history.config["training"].get("n_train")
             if n_train != len(train_set):
                 raise ValueError(
                     f"it was trained on {n_train!r} images, its recorded data settings give {len(train_set)}"
                 )
-            history.model_at(-1)  # fail here, not on first use, if the weights do not load
         except (TypeError, ValueError) as exc:
             raise ValueError(f"history: cannot rebuild the run it records: {exc}") from None
         return cls(history, train_set, test_set, config, cache_key(config))

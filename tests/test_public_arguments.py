@@ -269,3 +269,24 @@ def test_counts_of_the_intervals_are_bounded_and_named():
         ValueError, match=r"resamples must be an integer in \[100, 1000000\], got 10000000000"
     ):
         seed_bootstrap(np.ones((10, 2)), resamples=10**10)
+
+
+def test_from_history_refuses_weights_that_do_not_load_before_drawing_the_data(history, monkeypatch):
+    """The data its settings describe can be gigabytes (make_lines allows 100,000 images of
+    512x512 per class): a history whose model does not hold its weights was drawn them first."""
+    import cnnexplain.experiment as experiment_module
+
+    params = {key: history[key] for key in history}
+    model = {**history.config["model"], "hidden": 64}
+    edited = WeightHistory(params, history.steps, history.metrics, {**history.config, "model": model})
+
+    def drawn(**settings):
+        if settings["n_per_class"] != 1:  # resolve_config asks make_lines for one image per class
+            raise AssertionError("the data were drawn")
+        return make_lines(**settings)
+
+    monkeypatch.setattr(experiment_module, "make_lines", drawn)
+    with pytest.raises(
+        ValueError, match=r"cannot rebuild the run it records: config\['model'\] describes 'fc1.bias'"
+    ):
+        Experiment.from_history(edited)
