@@ -15,12 +15,23 @@ The files:
 - ``claim-2GiB``: a history whose ``conv1.weight`` declares 2 GiB, with one
   snapshot more than its steps (a sparse file: a few KB on disk).
 - ``valid-2GiB``: the same claim, agreeing with its steps: a valid file.
+- ``model-411MB``: the default run's file with ``config['model']`` claiming
+  ``hidden=65536`` and ``image_size=66``: a LineCNN of 103 million
+  parameters, built by ``model_at`` (as ``Experiment.from_history`` and
+  ``Explorer`` do) unless it is first compared with the file's parameters.
+- ``study-1.2GB``: a seed study whose header claims some 93,000 seeds, 1.2 GB
+  of arrays that agree with it (a sparse file), read by ``SeedStudy.load``.
+- ``study-valid-96MiB``: the same for 96 MiB of arrays written in full: a
+  valid study, to see how many copies loading it makes (``study-small``, the
+  study of two seeds the two are made from, is its baseline).
 - ``batch-601``: the default run recorded after every batch, 601 snapshots.
 - ``batch-10001``: 10,001 snapshots of a LineCNN on 20x20 images (25 images
   of each class, batches of 4, 1,000 epochs, recorded after every batch).
 
-Targets: ``explore``, ``figures`` and ``WeightHistory.load`` on the crafted
-files peak within 100 MB of ``cnnexplain info`` on the default run;
+Targets: ``explore``, ``figures``, ``WeightHistory.load``, ``model_at`` and
+``SeedStudy.load`` on the crafted files peak within 100 MB of ``cnnexplain
+info`` on the default run; ``SeedStudy.load`` on the valid 96 MiB study
+within 96 MiB (one copy) and a little more of the same loader on a small study;
 ``figures`` on ``batch-10001`` with its default limit finishes within 60 s
 and 500 MB. ``--code DIR`` runs the commands with another checkout of
 cnnexplain on the path (``git worktree add DIR <commit>``), for a before and
@@ -72,6 +83,25 @@ except ValueError as exc:
     print(str(exc)[:200], file=sys.stderr)
     raise SystemExit(2)
 """
+
+
+#: Reads one history and builds the model of its settings (``model_at``), peak memory likewise.
+MODEL_AT = LOAD.replace(
+    '    WeightHistory.load(sys.argv[2], **({"max_bytes": int(sys.argv[3])} if len(sys.argv) > 3 else {}))',
+    "    WeightHistory.load(sys.argv[2]).model_at(0)",
+)
+#: Loads one seed study with SeedStudy.load, peak memory likewise.
+LOAD_STUDY = LOAD.replace(
+    "from cnnexplain.history import WeightHistory", "from cnnexplain.study import SeedStudy"
+).replace("WeightHistory.load(", "SeedStudy.load(")
+#: Saves a study of two seeds in two arms, no epoch, to ``sys.argv[1]``: the model of the crafted studies.
+SMALL_STUDY = """
+import sys
+from cnnexplain.study import seed_study
+study = seed_study([0, 1], ("adam", "sgd"), epochs=0, data={"n_per_class": 4, "size": 20}, n_jobs=1, cache_dir=False)
+study.save(sys.argv[1])
+"""
+STUDY_KEY = "cnnexplain.SeedStudy"
 
 
 def run(code: Path, script: str, args: list[str], timeout: float) -> dict:
@@ -137,6 +167,40 @@ def claim(target: Path, snapshots: int, steps: int) -> Path:
     return target
 
 
+def study_claim(source: Path, target: Path, claimed: int, *, dense: bool) -> Path:
+    """The study ``source`` with as many seeds as ``claimed`` bytes of arrays hold, in its header and
+    every tensor's first axis; its data a hole (a sparse file) or, if ``dense``, written in full."""
+    with open(source, "rb") as f:
+        length = int.from_bytes(f.read(8), "little")
+        entries = json.loads(f.read(length))
+    header = json.loads(entries.pop("__metadata__")[STUDY_KEY])
+    seeds = len(header["config"]["seeds"])
+    per_seed = sum((end - begin) // seeds for begin, end in (e["data_offsets"] for e in entries.values()))
+    n_seeds = claimed // per_seed
+    header["config"]["seeds"] = list(range(n_seeds))
+    layout: dict = {"__metadata__": {STUDY_KEY: json.dumps(header)}}
+    offset = 0
+    for name, entry in sorted(entries.items()):
+        shape = [n_seeds, *entry["shape"][1:]]
+        size = {"F32": 4, "F64": 8}[entry["dtype"]] * math.prod(shape)
+        layout[name] = {"dtype": entry["dtype"], "shape": shape, "data_offsets": [offset, offset + size]}
+        offset += size
+    text = json.dumps(layout).encode()
+    with open(target, "wb") as f:
+        f.write(len(text).to_bytes(8, "little") + text)
+        if dense:  # every byte 0x3C: finite numbers
+            for begin in range(0, offset, 2**20):
+                f.write(b"\x3c" * min(2**20, offset - begin))
+        f.truncate(8 + len(text) + offset)
+    return target
+
+
+def small_study(code: Path, target: Path) -> Path:
+    env = {**os.environ, "PYTHONPATH": str(code), "OMP_NUM_THREADS": "1"}
+    subprocess.run([sys.executable, "-c", SMALL_STUDY, str(target)], check=True, env=env, cwd=target.parent)
+    return target
+
+
 def train(code: Path, target: Path, *args: str) -> Path:
     env = {**os.environ, "PYTHONPATH": str(code), "OMP_NUM_THREADS": "1"}
     command = [sys.executable, "-m", "cnnexplain", "train", "--no-progress", "-o", str(target), *args]
@@ -156,6 +220,17 @@ def build(folder: Path, code: Path, batch: bool) -> dict[str, Path]:
         folder / "bigdata.safetensors",
         lambda c: c["dataset"].update(n_per_class=1000, size=512),
     )
+    files["model-411MB"] = edited(
+        files["default"],
+        folder / "model.safetensors",
+        lambda c: c["model"].update(hidden=65536, image_size=66),
+    )
+    study = small_study(code, folder / "small-study.safetensors")
+    files["study-1.2GB"] = study_claim(study, folder / "study-claim.safetensors", 1_200_000_000, dense=False)
+    files["study-valid-96MiB"] = study_claim(
+        study, folder / "study-valid.safetensors", 96 * 2**20, dense=True
+    )
+    files["study-small"] = study
     files["claim-2GiB"] = claim(folder / "claim.safetensors", snapshots=2, steps=1)
     files["valid-2GiB"] = claim(folder / "valid.safetensors", snapshots=1, steps=1)
     if batch:
@@ -176,6 +251,9 @@ def measurements(files: dict[str, Path], folder: Path, batch: bool) -> list[tupl
     rows.append(
         ("WeightHistory.load valid-2GiB, max_bytes=3 GiB", LOAD, [str(files["valid-2GiB"]), str(3 * 2**30)])
     )
+    rows.append(("model_at model-411MB", MODEL_AT, [str(files["model-411MB"])]))
+    for name in ("study-small", "study-1.2GB", "study-valid-96MiB"):
+        rows.append((f"SeedStudy.load {name}", LOAD_STUDY, [str(files[name])]))
     rows.append(
         ("figures default", COMMAND, ["figures", str(files["default"]), "-o", str(folder / "fig-default")])
     )
@@ -226,9 +304,17 @@ def main() -> None:
     crafted = [
         r
         for label, r in results
-        if any(n in label for n in ("hidden", "bigdata", "2GiB")) and "max_bytes" not in label
+        if any(n in label for n in ("hidden", "bigdata", "2GiB", "model-411MB", "study-1.2GB"))
+        and "max_bytes" not in label
     ]
     worst = max((r["mb"] or math.inf) - info_mb for r in crafted)
+    by_label = dict(results)
+    small, valid = by_label["SeedStudy.load study-small"], by_label["SeedStudy.load study-valid-96MiB"]
+    if small["mb"] is not None and valid["mb"] is not None:
+        print(
+            f"SeedStudy.load of a valid 96 MiB study: {valid['mb'] - small['mb']:+.0f} MB over a small one "
+            "(target: about 96 MiB, one copy)"
+        )
     print()
     print(
         f"crafted files: worst peak {worst:+.0f} MB against info on the default run (target: within {TARGET_CRAFTED_MB} MB)"
