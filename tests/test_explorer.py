@@ -359,7 +359,34 @@ def test_explorer_fragment_names_the_state():
         explorer_fragment(epoch=2.5, kernel=0, image="vertical 1") == "#epoch=2.5&kernel=0&image=vertical-1"
     )
     assert explorer_fragment(image="a&b=c") == "#image=a%26b%3Dc"  # cannot add a part of its own
-    with pytest.raises(ValueError, match="epoch must be a number >= 0"):
+    with pytest.raises(ValueError, match="epoch must be a finite number >= 0"):
         explorer_fragment(epoch=-1)
     with pytest.raises(ValueError, match="kernel"):
         explorer_fragment(kernel=-1)
+
+
+@pytest.mark.parametrize(
+    ("part", "value", "error", "match"),
+    [
+        (
+            "epoch",
+            float("inf"),
+            ValueError,
+            r"epoch must be a finite number >= 0, got inf",
+        ),  # was "#epoch=inf"
+        ("epoch", 10**400, ValueError, r"epoch must be a finite number >= 0, got an integer of 1,329 bits"),
+        ("epoch", "3", TypeError, r"epoch must be a number, got '3' \(str\)"),
+        (
+            "kernel",
+            10**5000,
+            ValueError,
+            r"kernel must be an integer in \[0, 9007199254740992\], got an integer of",
+        ),
+    ],
+    ids=["infinite epoch", "epoch of 1,329 bits", "epoch as text", "kernel of 16,610 bits"],
+)
+def test_explorer_fragment_refuses_what_a_page_cannot_read(part, value, error, match):
+    """An infinite epoch made a fragment the page cannot follow; 10**400 overflowed (OverflowError)
+    and 10**5000 failed in Python's own int-to-text limit."""
+    with pytest.raises(error, match=match):
+        explorer_fragment(**{part: value})

@@ -32,6 +32,7 @@ import hashlib
 import html
 import itertools
 import json
+import math
 import os
 from collections.abc import Sequence
 from importlib import resources
@@ -152,16 +153,28 @@ def explorer_fragment(
     """
     parts = []
     if epoch is not None:
-        if isinstance(epoch, bool) or not isinstance(epoch, (int, float)) or not epoch >= 0:
-            raise ValueError(f"epoch must be a number >= 0, got {epoch!r}")
-        parts.append(f"epoch={float(epoch):g}")
+        parts.append(f"epoch={_fragment_epoch(epoch):g}")
     if kernel is not None:
-        parts.append(f"kernel={check_int('kernel', kernel, low=0)}")
+        # The page reads the fragment's numbers in JavaScript, exact up to 2**53.
+        parts.append(f"kernel={check_int('kernel', kernel, low=0, high=2**53)}")
     if image is not None:
         if not isinstance(image, str) or not image.strip():
             raise TypeError(f"image must be the name of a sample or preset, got {describe(image)}")
         parts.append("image=" + quote(image.strip().replace(" ", "-"), safe=""))
     return "#" + "&".join(parts)
+
+
+def _fragment_epoch(epoch: Any) -> float:
+    """``epoch`` as a finite float >= 0: an infinite one makes a fragment no page follows."""
+    if isinstance(epoch, bool) or not isinstance(epoch, (int, float)):
+        raise TypeError(f"epoch must be a number, got {describe(epoch)}")
+    try:
+        value = float(epoch)
+    except OverflowError:  # an integer beyond the floats
+        value = math.inf
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"epoch must be a finite number >= 0, got {describe(epoch).rsplit(' (', 1)[0]}")
+    return value
 
 
 class Explorer:
