@@ -315,7 +315,8 @@ for label, arm, when in (
 # %%
 # The picture below counts the runs with at least one edge detector, and
 # the runs with a horizontal and a vertical one together (the article's
-# picture), with each share's 95% interval. The first bar is the same
+# picture), with each share's 95% interval (the score interval of
+# :cite:t:`wilson1927probable`). The first bar is the same
 # kernels before training: random kernels of exactly the kind the trained
 # ones start from, which is the fair comparison for them.
 
