@@ -113,8 +113,9 @@ def seed_bootstrap(
 
     Notes
     -----
-    A percentile interval covers about ``level`` when the seeds are many
-    (the site's study has 100); with few seeds it covers less.
+    This is the bootstrap :cite:p:`efron1979bootstrap` with whole seeds as
+    the units drawn. A percentile interval covers about ``level`` when the
+    seeds are many (the site's study has 100); with few seeds it covers less.
 
     Examples
     --------
