@@ -727,7 +727,8 @@ anim = FuncAnimation(anim_fig, show_epoch, frames=frames, interval=500)
 #
 # Such a definition is only as good as its record on kernels whose answer is
 # known. :func:`~cnnexplain.analysis.edge_validation` draws |def_n| kernels of
-# 7x7 in each of |def_n_families| families: edge operators at 16 orientations,
+# 7x7 in each of |def_n_families| families: edge operators at 16 orientations
+# (Prewitt, Sobel, Scharr's :cite:p:`scharr2000optimale` and odd Gabors),
 # clean and with Gaussian noise; line detectors, blobs, differences of
 # Gaussians, checkerboards, constants and noise; smooth random fields
 # (blurred white noise), which have no edge either, so that every one that
