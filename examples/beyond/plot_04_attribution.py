@@ -6,7 +6,8 @@ A classifier that is right for the wrong reason -- a border artefact, the
 brightness of the image -- would score just as well on our :term:`test set`.
 Three standard attribution methods ask, image by image, which pixels the
 decision rests on. We compute all three (with `Captum
-<https://captum.ai>`_, through :mod:`cnnexplain.analysis`) on horizontal and
+<https://captum.ai>`_ :cite:p:`kokhlikyan2020captum`, through
+:mod:`cnnexplain.analysis`) on horizontal and
 vertical lines, measure how much of each map falls on the line, and open up
 :term:`Grad-CAM` :cite:p:`selvaraju2020gradcam` to see how it tells the two
 classes apart. :term:`Occlusion <occlusion>` needs a choice first: what to
