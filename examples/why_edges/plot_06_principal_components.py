@@ -8,7 +8,9 @@ of their variation: these patterns are the patches' *principal components*,
 the :term:`eigenvectors <eigenvector>` of their :term:`second-moment matrix
 <patch second-moment matrix>`. For photographs, :cite:t:`baddeley1991statistical`
 found a blob first, then horizontal and vertical first-derivative
-operators (edges), then higher derivatives, two of them bars.
+operators (edges), then higher derivatives, two of them bars;
+:cite:t:`hancock1992principal` computed such components with a network
+that learns them, on natural images and on images of text.
 :cite:t:`linsker1986orientation` showed that a layered network whose units learn by a Hebb-type rule
 from the correlations of their input, with nothing but random activity at
 its start, develops orientation-selective units (on top of the
