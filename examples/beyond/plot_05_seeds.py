@@ -4,7 +4,9 @@ Does the story hold for other seeds?
 
 Everything so far comes from one training :term:`run`, with one random
 :term:`initialization` and one order of the training images. Would another
-run also grow :term:`edge detectors <edge detector>`? This page trains
+run also grow :term:`edge detectors <edge detector>`? (Large networks
+trained from different random starts learn some features reliably and
+others not :cite:p:`li2016convergent`.) This page trains
 |n_runs| runs that differ only in their :term:`seed`, counts their edge
 detectors with the site's one test, and compares the count with runs of the
 same kind that lack what is supposed to matter -- the same kernels before
