@@ -923,7 +923,7 @@ _ = glue(
 # - *Lazy training* :cite:p:`chizat2019lazy`: in that regime a network
 #   behaves like its linearization around its start -- its outputs change
 #   as the first-order expansion in the weights predicts -- and its weights
-#   hardly move :cite:p:`jacot2018neural`. The last block tests the
+#   hardly move :cite:p:`jacot2018neural,lee2019wide`. The last block tests the
 #   criterion itself.
 #
 # Chowers and Weiss's measure, on our data
