@@ -928,7 +928,7 @@ _ = glue(
 #
 # Chowers and Weiss's measure, on our data
 # ----------------------------------------
-# :cite:t:`chowers2023first` prove, for linear networks, that true and
+# :cite:t:`chowers2022why{abstract}` prove, for linear networks, that true and
 # random labels give the first layer the same energy profile in
 # expectation when the two classes' average patches are identical, and
 # they find it nearly so in large networks. Their energy profile spreads
