@@ -258,14 +258,16 @@ print(f"wrote {gif.name}: {len(history)} frames, {gif.stat().st_size / 1024:.0f}
 # from |w_min| to |w_max|, with both signs in every kernel, as at the random
 # start. An :term:`edge detector` needs both signs (it *subtracts* one side
 # from the other), but both signs do not make one. Below, the range of the
-# weights and how much each kernel changed, relative to its size at
+# weights and how far each kernel moved (the :term:`norm` of its change,
+# the measure of "farthest" above), also relative to its size at
 # :term:`initialization`.
 
 w = history["conv1.weight"][:, :, 0]  # (snapshots, kernel, 7, 7)
-change = np.linalg.norm(w[-1] - w[0], axis=(1, 2)) / np.linalg.norm(w[0], axis=(1, 2))
+moved = np.linalg.norm(w[-1] - w[0], axis=(1, 2))  # how far each kernel moved
+change = moved / np.linalg.norm(w[0], axis=(1, 2))  # the same, against its start's size
 print(f"weights after training range from {w[-1].min():+.2f} to {w[-1].max():+.2f}")
-for k, c in enumerate(change):
-    print(f"kernel {k}: changed by {100 * c:.0f}% of its initial norm")
+for k, (d, c) in enumerate(zip(moved, change)):
+    print(f"kernel {k}: moved by {d:.2f}, {100 * c:.0f}% of its initial norm")
 
 # sphinx_gallery_start_ignore
 glue("w_min", w[-1].min(), "{:+.2f}")

@@ -273,8 +273,9 @@ else:
 # random kernels untouched by training, score |mean_initial| on average.
 # Last, the site's edge test on the change, and when it fails, why: too
 # little of the change is an edge, a smooth pattern sits beside the edge,
-# or a line fits it as well. (The test tries finer templates than these
-# two, so its way can differ from the template's.)
+# or a line fits it as well. (The test tries many more templates than the
+# figure's Prewitt and Sobel ones, so the way it finds an edge lying can
+# differ from the template shown.)
 
 from cnnexplain.analysis import edge_match, is_edge_detector
 

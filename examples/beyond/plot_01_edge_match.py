@@ -1492,11 +1492,15 @@ glue("equal_low", at_equal.interval[0] * 100, "{:+.1f}")
 glue("equal_high", at_equal.interval[1] * 100, "{:+.1f}")
 # The landing page's plain words for the same two results.
 glue("equal_plain", at_equal.choose(
-    larger="at equal smoothness, too, more of them are edge-shaped",
-    smaller="at equal smoothness, fewer of them are edge-shaped: the labels make the changes "
-    "smoother, not more edge-like",
-    cannot_tell="but the shuffled twins' changes are also rougher, and at equal smoothness the "
-    "study cannot tell the two apart: the labels may only make the changes smoother",
+    larger="Trained on the same images with the labels shuffled, the network draws patterns "
+    "that are less often edge-shaped, even among patterns equally smooth: the labels matter.",
+    smaller="Trained on the same images with the labels shuffled, the network draws rougher "
+    "patterns; among patterns equally smooth, more of them are edge-shaped: the labels make the "
+    "patterns smoother, not more edge-like.",
+    cannot_tell="Whether the labels matter is not settled. Trained on the same images with the "
+    "labels shuffled, the network draws rougher patterns, and fewer of them are edge-shaped; but "
+    "among patterns equally smooth the study cannot tell the two apart, so the labels may only "
+    "make the patterns smoother.",
 ))  # fmt: skip
 _ = glue("equal_words", at_equal.choose(
     larger="at equal smoothness the true labels' changes still pass more often: the labels "
