@@ -203,7 +203,7 @@ class Explorer:
         otherwise none (the preset lines remain).
     snapshots : sequence of int, optional
         Indices of the history's snapshots to put in the page, at most
-        :data:`~cnnexplain.viz.MAX_SNAPSHOTS` (256); by default all of them, which a history
+        ``cnnexplain.viz.MAX_SNAPSHOTS`` (256); by default all of them, which a history
         of more snapshots must not leave to the default:
         :func:`pick_snapshots` chooses a few that follow training. Each
         snapshot adds the model's weights to the page.
