@@ -62,6 +62,12 @@ def test_wheel_ships_the_explorers_code_and_schema(dist):
         names = set(zf.namelist())
     viz = {
         f"cnnexplain/viz/{name}"
-        for name in ("network.js", "explorer.js", "explorer.css", "explorer.schema.json")
+        for name in (
+            "network.js",
+            "explorer.js",
+            "explorer.css",
+            "explorer.schema.json",
+            "lines.js",
+        )
     }
     assert viz <= names, viz - names
