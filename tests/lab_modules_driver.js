@@ -111,7 +111,115 @@ function bare(task) {
   return { found };
 }
 
-const TASKS = { rng, makeLines, lineErrors, bare };
+// -- history_writer.js -----------------------------------------------------------------------
+/* writeHistory on a run given as JSON, its snapshots' tensors as raw float32 files. */
+function writeRun(task) {
+  const history = load("history_writer");
+  const run = task.run;
+  const snapshots = run.snapshots.map((s) => ({
+    step: s.step,
+    tensors: Object.fromEntries(Object.entries(s.tensors).map(([name, file]) => [name, readRaw(task.folder, file, Float32Array)]))
+  }));
+  const bytes = history.writeHistory({ ...run, snapshots });
+  return { file: writeRaw(task.folder, task.output, bytes) };
+}
+
+/* A short training run in Node: lines.js's data, network.js's Trainer, history_writer.js's file.
+ * Records the weights before training and after each epoch, and train()'s metrics. */
+function trainRun(task) {
+  const lines = load("lines"), history = load("history_writer");
+  const network = require(path.join(VIZ, "network.js"));
+  const data = lines.makeLines(task.data);
+  const { train, test } = lines.splitLines(data, task.split);
+  const tensors = Object.fromEntries(Object.entries(task.tensors).map(([k, v]) => [k, Float32Array.from(v)]));
+  const optimizer = task.optimizer;
+  const trainer = new network.Trainer(task.network, tensors, optimizer);
+  const pixels = data.size * data.size, batch = task.batchSize, rng = lines.defaultRng(task.seed);
+  const shapes = Object.fromEntries(task.params.map((name) => [name, task.network.tensors.find((t) => t.name === name).shape]));
+  const copy = () => Object.fromEntries(task.params.map((name) => [name, Float32Array.from(trainer.tensors[name])]));
+  const measure = (part) => trainer.evaluate(part.images, part.labels, part.n);
+  const metrics = { train_loss: [], train_accuracy: [], val_loss: [], val_accuracy: [] };
+  const record = (trainResult) => {
+    const val = measure(test);
+    metrics.train_loss.push(trainResult.loss);
+    metrics.train_accuracy.push(trainResult.correct / train.n);
+    metrics.val_loss.push(val.loss);
+    metrics.val_accuracy.push(val.correct / test.n);
+  };
+  const snapshots = [{ step: [0, 0], tensors: copy() }];
+  record(measure(train));
+  const batches = Math.ceil(train.n / batch);
+  for (let epoch = 1; epoch <= task.epochs; epoch++) {
+    const order = rng.permutation(train.n);
+    let lossSum = 0, correct = 0;
+    for (let b = 0; b < batches; b++) {
+      const indices = order.subarray(b * batch, (b + 1) * batch);
+      const images = network.gatherRows(train.images, pixels, indices);
+      const labels = Array.from(indices, (i) => train.labels[i]);
+      const result = trainer.step(images, labels, indices.length, { random: () => rng.random(1)[0] });
+      lossSum += result.loss * indices.length;
+      correct += result.correct;
+    }
+    snapshots.push({ step: [epoch, batches], tensors: copy() });
+    record({ loss: lossSum / train.n, correct });
+  }
+  const config = history.runConfig({
+    version: task.version, trainSet: train.config, valSet: test.config, model: task.model,
+    training: {
+      epochs: task.epochs, batchSize: batch, lr: optimizer.lr, seed: task.seed, optimizer: optimizer.type,
+      nTrain: train.n, nVal: test.n, batchesPerEpoch: batches, device: "browser"
+    }
+  });
+  const bytes = history.writeHistory({ params: shapes, snapshots, metrics, config });
+  const weights = {};
+  task.params.forEach((name) => {
+    const all = new Float32Array(snapshots.length * snapshots[0].tensors[name].length);
+    snapshots.forEach((s, i) => all.set(s.tensors[name], i * s.tensors[name].length));
+    weights[name] = writeRaw(task.folder, `weights-${name}.f32`, all);
+  });
+  return { file: writeRaw(task.folder, task.output, bytes), weights, metrics, config };
+}
+
+/* readHistory on every file of a folder: its outcome, and what it read when it accepted it. */
+function readFiles(task) {
+  const history = load("history_writer");
+  const digest = (typed) => {
+    const bytes = new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
+    return require("crypto").createHash("sha256").update(bytes).digest("hex");
+  };
+  return {
+    results: task.files.map((file) => {
+      const bytes = new Uint8Array(fs.readFileSync(path.join(task.folder, file)));
+      try {
+        const h = history.readHistory(bytes, task.options);
+        return {
+          loaded: {
+            params: h.paramNames.map((n) => [n, h.params[n].dtype, h.params[n].shape, digest(h.params[n].data)]),
+            metrics: h.metricNames.map((n) => [n, digest(h.metrics[n])]),
+            steps: h.steps, config: h.config, version: h.version
+          }
+        };
+      } catch (e) {
+        if (!(e instanceof Error)) return { other: String(e) };
+        return { error: e.name + ": " + e.message };
+      }
+    })
+  };
+}
+
+/* Calls of the writer that must fail. */
+function writerErrors(task) {
+  const history = load("history_writer");
+  const typed = (run) => ({
+    ...run,
+    snapshots: run.snapshots && run.snapshots.map((s) => ({
+      step: s.step, tensors: Object.fromEntries(Object.entries(s.tensors || {}).map(([k, v]) => [k, Array.isArray(v) ? Float32Array.from(v) : v]))
+    }))
+  });
+  return { results: task.cases.map((c) => caught(() => (c.call === "runConfig" ? history.runConfig(c.args) : history.writeHistory(typed(c.args))))) };
+}
+
+const TASKS = { rng, makeLines, lineErrors, bare, writeRun, trainRun, readFiles, writerErrors };
 
 const [taskFile, resultFile] = process.argv.slice(2);
 const task = JSON.parse(fs.readFileSync(taskFile, "utf8"));

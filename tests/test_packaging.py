@@ -68,6 +68,7 @@ def test_wheel_ships_the_explorers_code_and_schema(dist):
             "explorer.css",
             "explorer.schema.json",
             "lines.js",
+            "history_writer.js",
         )
     }
     assert viz <= names, viz - names
