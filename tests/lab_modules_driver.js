@@ -219,7 +219,52 @@ function writerErrors(task) {
   return { results: task.cases.map((c) => caught(() => (c.call === "runConfig" ? history.runConfig(c.args) : history.writeHistory(typed(c.args))))) };
 }
 
-const TASKS = { rng, makeLines, lineErrors, bare, writeRun, trainRun, readFiles, writerErrors };
+// -- kernel_tests.js -------------------------------------------------------------------------
+/* edgeTests on each case's kernels (a raw float64 file of kernels of side k). */
+function edgeTests(task) {
+  const tests = load("kernel_tests");
+  return {
+    results: task.cases.map((c, i) => {
+      const found = tests.edgeTests(readRaw(task.folder, c.kernels, Float64Array), c.k);
+      const column = (key) => writeRaw(task.folder, `edge-${i}-${key}.f64`, Float64Array.from(found, (r) => Number(r[key])));
+      return {
+        share: column("share"), smooth: column("smooth"), line: column("line"), angle: column("angle"),
+        score: column("score"), isEdge: found.map((r) => r.isEdge), flat: found.map((r) => r.flat)
+      };
+    })
+  };
+}
+
+/* classPreference of each case's kernels and biases on its images (raw float32 files). */
+function classPreference(task) {
+  const tests = load("kernel_tests");
+  return {
+    results: task.cases.map((c, i) => {
+      const found = tests.classPreference({
+        kernels: readRaw(task.folder, c.kernels, Float32Array), biases: readRaw(task.folder, c.biases, Float32Array),
+        k: c.k, images: readRaw(task.folder, c.images, Float32Array), labels: Int32Array.from(c.labels), n: c.labels.length, size: c.size
+      });
+      return { index: writeRaw(task.folder, `index-${i}.f64`, found.index), means: found.means, clear: found.clear };
+    })
+  };
+}
+
+/* Calls of kernel_tests.js that must fail. */
+function kernelErrors(task) {
+  const tests = load("kernel_tests");
+  return {
+    results: task.cases.map((c) => caught(() => {
+      if (c.call === "edgeTest") return tests.edgeTest(c.args[0], c.args[1]);
+      const s = { ...c.args };
+      ["kernels", "biases", "images"].forEach((key) => { if (Array.isArray(s[key])) s[key] = Float32Array.from(s[key]); });
+      return tests.classPreference(s);
+    }))
+  };
+}
+
+const TASKS = {
+  rng, makeLines, lineErrors, bare, writeRun, trainRun, readFiles, writerErrors, edgeTests, classPreference, kernelErrors
+};
 
 const [taskFile, resultFile] = process.argv.slice(2);
 const task = JSON.parse(fs.readFileSync(taskFile, "utf8"));

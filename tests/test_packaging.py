@@ -69,6 +69,7 @@ def test_wheel_ships_the_explorers_code_and_schema(dist):
             "explorer.schema.json",
             "lines.js",
             "history_writer.js",
+            "kernel_tests.js",
         )
     }
     assert viz <= names, viz - names
