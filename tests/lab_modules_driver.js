@@ -54,6 +54,17 @@ function rng(task) {
   };
 }
 
+/* train()'s mini-batches: per case, a torch generator of the seed and one randperm per epoch. */
+function batches(task) {
+  const lines = load("lines");
+  return {
+    results: task.cases.map((c) => {
+      const g = lines.torchGenerator(c.seed);
+      return Array.from({ length: c.epochs }, () => lines.batchesOf(g.randperm(c.n), c.batchSize).map((b) => Array.from(b)));
+    })
+  };
+}
+
 /* makeLines on each case's options, then splitLines and shuffleLabels of the result. */
 function makeLines(task) {
   const lines = load("lines");
@@ -135,6 +146,7 @@ function trainRun(task) {
   const optimizer = task.optimizer;
   const trainer = new network.Trainer(task.network, tensors, optimizer);
   const pixels = data.size * data.size, batch = task.batchSize, rng = lines.defaultRng(task.seed);
+  const shuffling = lines.torchGenerator(task.seed); // train()'s batch order
   const shapes = Object.fromEntries(task.params.map((name) => [name, task.network.tensors.find((t) => t.name === name).shape]));
   const copy = () => Object.fromEntries(task.params.map((name) => [name, Float32Array.from(trainer.tensors[name])]));
   const measure = (part) => trainer.evaluate(part.images, part.labels, part.n);
@@ -150,10 +162,8 @@ function trainRun(task) {
   record(measure(train));
   const batches = Math.ceil(train.n / batch);
   for (let epoch = 1; epoch <= task.epochs; epoch++) {
-    const order = rng.permutation(train.n);
     let lossSum = 0, correct = 0;
-    for (let b = 0; b < batches; b++) {
-      const indices = order.subarray(b * batch, (b + 1) * batch);
+    for (const indices of lines.batchesOf(shuffling.randperm(train.n), batch)) {
       const images = network.gatherRows(train.images, pixels, indices);
       const labels = Array.from(indices, (i) => train.labels[i]);
       const result = trainer.step(images, labels, indices.length, { random: () => rng.random(1)[0] });
@@ -263,7 +273,7 @@ function kernelErrors(task) {
 }
 
 const TASKS = {
-  rng, makeLines, lineErrors, bare, writeRun, trainRun, readFiles, writerErrors, edgeTests, classPreference, kernelErrors
+  rng, batches, makeLines, lineErrors, bare, writeRun, trainRun, readFiles, writerErrors, edgeTests, classPreference, kernelErrors
 };
 
 const [taskFile, resultFile] = process.argv.slice(2);

@@ -84,6 +84,28 @@ def test_every_draw_of_default_rng_is_numpys(tmp_path):
             )
 
 
+def test_train_batches_are_torchs(tmp_path):
+    """train()'s mini-batches: torch.randperm of a generator seeded with the training seed, per epoch."""
+    cases = [
+        {"seed": seed, "n": n, "batchSize": batch, "epochs": 3}
+        for seed, n, batch in [
+            (0, 960, 32),
+            (5, 10, 3),
+            (2**32 + 5, 37, 37),
+            (12345, 1, 1),
+            (2**53 - 1, 700, 64),
+        ]
+    ]
+    results = run_node(tmp_path, DRIVER, {"task": "batches", "cases": cases})["results"]
+    for case, epochs in zip(cases, results):
+        g = torch.Generator().manual_seed(case["seed"])
+        expected = [
+            [b.tolist() for b in torch.randperm(case["n"], generator=g).split(case["batchSize"])]
+            for _ in range(3)
+        ]
+        assert epochs == expected, case
+
+
 #: (make_lines options in Python's names, the same in lines.js's)
 LINE_CASES = [
     ({"n_per_class": 30, "size": 50, "seed": 0}, {"nPerClass": 30, "size": 50, "seed": 0}),

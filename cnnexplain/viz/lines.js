@@ -31,13 +31,20 @@
  *       default_rng([seed, LABEL_STREAM]).permutation(n): the site's shuffled-labels control.
  *   defaultRng(seed) -> a Generator with permutation(n or array), integers(low, high, count),
  *       random(count), normal(loc, scale, count): numpy's default_rng(seed), draw for draw.
+ *   torchGenerator(seed) -> {randperm(n) -> Int32Array, random()}: PyTorch's CPU generator
+ *       (torch.Generator().manual_seed(seed), a Mersenne Twister) and torch.randperm, draw for
+ *       draw; with batchesOf(order, batchSize) -> [Int32Array], train()'s mini-batches: one
+ *       generator per run, seeded with the training seed, one randperm(nTrain) per epoch, split
+ *       into batches of batchSize (train()'s dropout masks come from PyTorch's global generator,
+ *       which is not ported: network.js takes masks or a random source).
  *   TASKS, ORIENTATIONS, LABEL_STREAM, moduleSource().
  *
- * What is bit-identical to numpy 2.x, and why it can be:
+ * What is bit-identical to numpy 2.x (and to PyTorch, for randperm), and why it can be:
  *   - SeedSequence and PCG64 are integer arithmetic, done here exactly in 16- and 32-bit limbs.
  *   - permutation (numpy's random_interval, by masking and rejection), integers (Lemire's
  *     bounded method on 32-bit draws, which PCG64 hands out half a 64-bit draw at a time) and
  *     random (53 bits of a draw times 2^-53) are exact too.
+ *   - torch.randperm on the CPU is a Mersenne Twister's 32-bit draws modulo the elements left.
  *   - normal is numpy's ziggurat, with numpy's own tables (copied by tools/ziggurat_tables.py
  *     from numpy's compiled module). Its rare slow paths call exp and log1p, which are
  *     JavaScript's here and the C library's in numpy: they may differ in the last bit, and a
@@ -395,6 +402,65 @@
     return new Generator(seed);
   }
 
+  // -- train()'s mini-batches: PyTorch's CPU generator and randperm ------------------------------
+  /* torch.Generator().manual_seed(seed): a Mersenne Twister (MT19937) seeded with the seed's low
+   * 32 bits, as PyTorch's CPU generator is; randperm(n) is torch.randperm(n, generator=it) on the
+   * CPU (below 2^32 / 20 elements): a swap with a draw modulo the elements left, from the front.
+   * train() draws each epoch's order so, and takes its mini-batches as order.split(batch_size). */
+  function TorchGenerator(seed) {
+    checkSeed("seed", seed);
+    var state = new Uint32Array(624);
+    state[0] = seed % 4294967296;
+    for (var j = 1; j < 624; j++) {
+      var previous = state[j - 1] ^ (state[j - 1] >>> 30);
+      state[j] = (Math.imul(1812433253, previous) + j) >>> 0;
+    }
+    this.state = state;
+    this.next = 624;
+  }
+
+  /* The next 32-bit output of the Mersenne Twister. */
+  TorchGenerator.prototype.random = function () {
+    var s = this.state, k;
+    if (this.next >= 624) {
+      for (k = 0; k < 624; k++) {
+        var y = (s[k] & 0x80000000) | (s[(k + 1) % 624] & 0x7fffffff);
+        s[k] = s[(k + 397) % 624] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+      }
+      this.next = 0;
+    }
+    var out = s[this.next++];
+    out ^= out >>> 11;
+    out ^= (out << 7) & 0x9d2c5680;
+    out ^= (out << 15) & 0xefc60000;
+    out ^= out >>> 18;
+    return out >>> 0;
+  };
+
+  TorchGenerator.prototype.randperm = function (n) {
+    checkInt("randperm's n", n, 0, 214748364); // PyTorch draws otherwise from 2^32 / 20 on
+    var order = new Int32Array(n);
+    for (var i = 0; i < n; i++) order[i] = i;
+    for (i = 0; i < n - 1; i++) {
+      var z = this.random() % (n - i), swap = order[i];
+      order[i] = order[z + i];
+      order[z + i] = swap;
+    }
+    return order;
+  };
+
+  function torchGenerator(seed) {
+    return new TorchGenerator(seed);
+  }
+
+  /* order.split(batchSize): consecutive mini-batches of indices, the last one shorter. */
+  function batchesOf(order, batchSize) {
+    checkInt("batchSize", batchSize, 1, Math.max(1, order.length));
+    var batches = [];
+    for (var start = 0; start < order.length; start += batchSize) batches.push(order.subarray(start, start + batchSize));
+    return batches;
+  }
+
   // -- make_lines --------------------------------------------------------------------------
   /* The pixels of one line, as _line does: 0 and 1 in a box just large enough to hold it. */
   function linePixels(orientation, thick, length) {
@@ -580,6 +646,8 @@
     splitLines: splitLines,
     shuffleLabels: shuffleLabels,
     defaultRng: defaultRng,
+    torchGenerator: torchGenerator,
+    batchesOf: batchesOf,
     /* This file as a script that defines cnnexplainLines where it runs: for a Web Worker made
      * from a Blob. */
     moduleSource: function () {
