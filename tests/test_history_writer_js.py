@@ -326,12 +326,21 @@ def test_bad_run_settings_are_refused_by_name(tmp_path):
     cases = [
         {"call": "runConfig", "args": {"trainSet": None}},
         {"call": "runConfig", "args": {"trainSet": {"split": {}}, "training": {"optimizer": "rmsprop"}}},
+        {
+            "call": "runConfig",
+            "args": {
+                "trainSet": {"split": {}},
+                "version": "0.1.0",
+                "training": {"optimizer": "adam", "epochs": 2},
+            },
+        },
     ]
     results = run_node(tmp_path, DRIVER, {"task": "writerErrors", "cases": cases})["results"]
     assert results[0].startswith(
         "TypeError: trainSet must be the config of a splitLines part (with its split), got null"
     )
     assert results[1] == 'RangeError: training.optimizer must be "adam" or "sgd", got "rmsprop"'
+    assert results[2] == "TypeError: training.batchSize must be an integer >= 0, got undefined"
 
 
 def test_it_loads_where_a_web_worker_would(tmp_path):

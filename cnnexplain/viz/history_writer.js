@@ -32,7 +32,8 @@
  *       trainSet, valSet  the config of lines.js's splitLines parts (valSet may be null)
  *       model             LineCNN's settings in Python's names (n_kernels, kernel_size, ...)
  *       training          {epochs, completedEpochs, batchSize, lr, seed, record, optimizer
- *                          ("adam" or "sgd"), nTrain, nVal, batchesPerEpoch, device, threads}
+ *                          ("adam" or "sgd"), nTrain, nVal, batchesPerEpoch, device ("browser"),
+ *                          threads (1)}
  *   readHistory(bytes, {maxBytes}) -> {formatVersion, version, paramNames, params: {name:
  *       {dtype, shape, data}}, metricNames, metrics: {name: Float64Array}, steps: [[e, b]],
  *       config}. data is a typed array of the dtype (F32: Float32Array; F16: the raw bits as
@@ -255,6 +256,11 @@
     out.fill(0x20, 8 + header.length, 8 + padded);
     var position = 8 + padded;
     ordered.forEach(function (t) {
+      if (LITTLE_ENDIAN) {
+        out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), position); // the bits as they are
+        position += t.data.byteLength;
+        return;
+      }
       for (var i = 0; i < t.data.length; i++, position += DTYPES[t.dtype].size) {
         if (t.dtype === "F32") view.setFloat32(position, t.data[i], true);
         else view.setFloat64(position, t.data[i], true);
@@ -270,6 +276,11 @@
     var s = settings || {}, t = s.training || {};
     if (!s.trainSet || !s.trainSet.split) throw new TypeError("trainSet must be the config of a splitLines part (with its split), got " + describe(s.trainSet));
     if (!hasOwn(OPTIMIZER_NAMES, t.optimizer)) throw new RangeError("training.optimizer must be \"adam\" or \"sgd\", got " + describe(t.optimizer));
+    if (typeof s.version !== "string") throw new TypeError("version must be a string (cnnexplain's version), got " + describe(s.version));
+    ["epochs", "batchSize", "seed", "nTrain", "batchesPerEpoch"].forEach(function (key) {
+      if (!Number.isSafeInteger(t[key]) || t[key] < 0) throw new TypeError("training." + key + " must be an integer >= 0, got " + describe(t[key]));
+    });
+    if (typeof t.lr !== "number" || !(t.lr > 0)) throw new RangeError("training.lr must be a number > 0, got " + describe(t.lr));
     var model = Object.assign({ "class": "LineCNN" }, s.model || {});
     return {
       cnnexplain_version: s.version,
@@ -285,7 +296,7 @@
         record: t.record || "epoch",
         optimizer: OPTIMIZER_NAMES[t.optimizer],
         loss: "cross_entropy",
-        device: t.device || "cpu",
+        device: t.device || "browser",
         threads: t.threads || 1,
         n_train: t.nTrain,
         n_val: t.nVal || 0,
