@@ -158,7 +158,7 @@
   // -- PCG64 (numpy's: XSL-RR output of a 128-bit LCG) ---------------------------------------
   /* 128-bit numbers are 8 limbs of 16 bits, least significant first: their products fit in a
    * double exactly. */
-  var PCG_MULTIPLIER = limbs128([0x2360ed05, 0x1fc65da4, 0x4385df64, 0x9fccf645]); // 2549297995355413924 << 64 | 4865540595714422341
+  var PCG_MULTIPLIER = Float64Array.from(limbs128([0x2360ed05, 0x1fc65da4, 0x4385df64, 0x9fccf645])); // 2549297995355413924 << 64 | 4865540595714422341
 
   /* Limbs of the 128-bit number whose 32-bit words are given, most significant first. */
   function limbs128(words) {
@@ -171,20 +171,25 @@
     return out;
   }
 
-  /* state = state * PCG_MULTIPLIER + inc, modulo 2^128, in place. */
-  function lcgStep(state, inc) {
-    var acc = [0, 0, 0, 0, 0, 0, 0, 0];
-    for (var i = 0; i < 8; i++) {
-      var si = state[i];
-      if (si === 0) continue;
-      for (var j = 0; i + j < 8; j++) acc[i + j] += si * PCG_MULTIPLIER[j];
-    }
-    var carry = 0;
-    for (var k = 0; k < 8; k++) {
-      var sum = acc[k] + inc[k] + carry;
-      state[k] = sum % 65536;
-      carry = Math.floor(sum / 65536);
-    }
+  /* state = state * PCG_MULTIPLIER + inc, modulo 2^128, in place: the limbs' products summed by
+   * column (each column below 2^36, exact), then carried; written out, as it runs once a draw. */
+  var M0 = PCG_MULTIPLIER[0], M1 = PCG_MULTIPLIER[1], M2 = PCG_MULTIPLIER[2], M3 = PCG_MULTIPLIER[3];
+  var M4 = PCG_MULTIPLIER[4], M5 = PCG_MULTIPLIER[5], M6 = PCG_MULTIPLIER[6], M7 = PCG_MULTIPLIER[7];
+
+  function lcgStep(s, inc) {
+    var s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3], s4 = s[4], s5 = s[5], s6 = s[6], s7 = s[7];
+    var sum = s0 * M0 + inc[0], carry = (sum / 65536) | 0;
+    s[0] = sum - carry * 65536;
+    sum = s0 * M1 + s1 * M0 + inc[1] + carry; carry = (sum / 65536) | 0; s[1] = sum - carry * 65536;
+    sum = s0 * M2 + s1 * M1 + s2 * M0 + inc[2] + carry; carry = (sum / 65536) | 0; s[2] = sum - carry * 65536;
+    sum = s0 * M3 + s1 * M2 + s2 * M1 + s3 * M0 + inc[3] + carry; carry = (sum / 65536) | 0; s[3] = sum - carry * 65536;
+    sum = s0 * M4 + s1 * M3 + s2 * M2 + s3 * M1 + s4 * M0 + inc[4] + carry; carry = (sum / 65536) | 0; s[4] = sum - carry * 65536;
+    sum = s0 * M5 + s1 * M4 + s2 * M3 + s3 * M2 + s4 * M1 + s5 * M0 + inc[5] + carry;
+    carry = (sum / 65536) | 0; s[5] = sum - carry * 65536;
+    sum = s0 * M6 + s1 * M5 + s2 * M4 + s3 * M3 + s4 * M2 + s5 * M1 + s6 * M0 + inc[6] + carry;
+    carry = (sum / 65536) | 0; s[6] = sum - carry * 65536;
+    sum = s0 * M7 + s1 * M6 + s2 * M5 + s3 * M4 + s4 * M3 + s5 * M2 + s6 * M1 + s7 * M0 + inc[7] + carry;
+    s[7] = sum % 65536; // the carry out of the top limb is the part beyond 2^128: dropped
   }
 
   function addInPlace(a, b) {
@@ -202,14 +207,14 @@
     var initState = limbs128([words[1], words[0], words[3], words[2]]);
     var initSeq = limbs128([words[5], words[4], words[7], words[6]]);
     // pcg_setseq_128_srandom_r: inc = initSeq << 1 | 1; state = 0; step; state += initState; step.
-    this.inc = new Array(8);
+    this.inc = new Float64Array(8);
     var carry = 1;
     for (var k = 0; k < 8; k++) {
       var doubled = initSeq[k] * 2 + carry;
       this.inc[k] = doubled % 65536;
       carry = doubled >= 65536 ? 1 : 0;
     }
-    this.state = [0, 0, 0, 0, 0, 0, 0, 0];
+    this.state = new Float64Array(8);
     lcgStep(this.state, this.inc);
     addInPlace(this.state, initState);
     lcgStep(this.state, this.inc);
