@@ -278,4 +278,6 @@ const TASKS = {
 
 const [taskFile, resultFile] = process.argv.slice(2);
 const task = JSON.parse(fs.readFileSync(taskFile, "utf8"));
-fs.writeFileSync(resultFile, JSON.stringify(TASKS[task.task](task)));
+// A BigInt (an integer beyond 2^53 that readHistory keeps exact) travels as "BigInt:<digits>".
+const bigints = (key, value) => (typeof value === "bigint" ? "BigInt:" + value : value);
+fs.writeFileSync(resultFile, JSON.stringify(TASKS[task.task](task), bigints));

@@ -64,7 +64,7 @@ def run_json(history: WeightHistory, folder: Path) -> dict:
         "snapshots": snapshots,
         "metrics": {name: values.tolist() for name, values in history.metrics.items()},
         "config": history.config,
-        "version": history.config["cnnexplain_version"],
+        "version": history.config.get("cnnexplain_version"),
     }
 
 
@@ -131,6 +131,48 @@ def test_a_run_trained_in_node_opens_in_python_and_its_commands(tmp_path):
     run_commands(path, tmp_path)
 
 
+def odd_history(dtypes: bool) -> WeightHistory:
+    """A history with names that are JavaScript's own words or not ASCII, floats Python writes
+    in exponent form, and (with dtypes) integer, boolean and half-precision parameters."""
+    rng = np.random.default_rng(0)
+    names = ["__proto__", "constructor", "\u00e4.weight", "\u20ac", "z", "a.b", "\U0001f600"]
+    params = {name: rng.normal(size=(2, 3)).astype(np.float32) for name in names}
+    if dtypes:
+        params |= {
+            "count": np.array([[1], [2]], np.int64),
+            "mask": np.array([[True], [False]]),
+            "h": np.ones((2, 2), np.float16),
+        }
+    config = {
+        "lr": 1e-05,
+        "y": 123456789012345.6,
+        "tiny": 5e-324,
+        "neg": -1.5e-7,
+        "noise": 0.0,
+        "big": 2**62,
+        "text": 'é\n"\\ \u2028 \U0001f600 \x7f',
+        "nested": [[1, 2.5], {"a": None, "b": True, "__proto__": {"x": 1}}],
+        "training": {"batches_per_epoch": 3},
+    }
+    loss = [0.5, float("nan") if dtypes else 0.25]  # NaN does not travel in JSON to the writer
+    return WeightHistory(params, np.array([[0, 0], [1, 3]]), {"loss": loss}, config)
+
+
+def test_odd_names_and_numbers_are_written_as_python_writes_them(tmp_path):
+    history = odd_history(dtypes=False)
+    run = {**run_json(history, tmp_path), "version": "0.1.0"}
+    task = {"task": "writeRun", "folder": str(tmp_path), "output": "odd.safetensors", "run": run}
+    written = (tmp_path / run_node(tmp_path, DRIVER, task)["file"]).read_bytes()
+    assert written == history._file_bytes()
+
+
+def test_read_history_reads_odd_names_and_every_dtype(tmp_path):
+    history = odd_history(dtypes=True)
+    path = history.save(tmp_path / "odd.safetensors")
+    found = run_node(tmp_path, DRIVER, {"task": "readFiles", "folder": str(tmp_path), "files": [path.name]})
+    assert found["results"][0] == {"loaded": expected_reading(history, path.read_bytes())}
+
+
 def test_read_history_reads_what_python_writes(python_run, tmp_path):
     path = python_run.save(tmp_path / "run.safetensors")
     found = run_node(tmp_path, DRIVER, {"task": "readFiles", "folder": str(tmp_path), "files": [path.name]})
@@ -150,6 +192,17 @@ DTYPE_NAMES = {
 DTYPE_NAMES |= {"i2": "I16", "u2": "U16", "i4": "I32", "u4": "U32"}
 
 
+def with_bigints(value):
+    """A config as the driver reports readHistory's: integers beyond 2**53 as "BigInt:<digits>"."""
+    if isinstance(value, dict):
+        return {k: with_bigints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_bigints(v) for v in value]
+    if type(value) is int and abs(value) > 2**53 - 1:
+        return f"BigInt:{value}"
+    return value
+
+
 def expected_reading(history: WeightHistory, data: bytes) -> dict:
     """What readFiles reports of a history: names, dtypes, shapes and digests of the data."""
 
@@ -164,7 +217,7 @@ def expected_reading(history: WeightHistory, data: bytes) -> dict:
         ],
         "metrics": [[n, digest(v)] for n, v in history.metrics.items()],
         "steps": history.steps.tolist(),
-        "config": history.config,
+        "config": with_bigints(history.config),
         "version": header["cnnexplain_version"],
     }
 

@@ -26,7 +26,8 @@
  *       run.metrics    {name: numbers, one per epoch and one before training}, in order
  *                      (train_loss, train_accuracy, val_loss, val_accuracy for train()'s)
  *       run.config     the settings (runConfig makes train()'s); numbers under FLOAT_KEYS are
- *                      written as Python floats (0.0), the others as integers when whole
+ *                      written as Python floats (0.0), the others as integers when whole;
+ *                      BigInts as integers, every digit
  *       run.version    the header's cnnexplain_version (default: config.cnnexplain_version)
  *   runConfig({version, trainSet, valSet, model, training}) -> config, in train()'s form:
  *       trainSet, valSet  the config of lines.js's splitLines parts (valSet may be null)
@@ -45,7 +46,9 @@
  *       data, names, steps, metrics or config that break history.py's rules. Every check
  *       runs on the header before a tensor is allocated, and no tensor is larger than the file.
  *       JSON is read by the parser below, never evaluated. Integers of the config beyond 2^53
- *       come back as the nearest number.
+ *       come back as BigInt, exactly (writeHistory writes them back so), the others as numbers;
+ *       a JavaScript number cannot tell 0.0 from 0, so a whole float of the config comes back
+ *       as a whole number (written back as a float under FLOAT_KEYS, else as an integer).
  *   FLOAT_KEYS, MAX_LOAD_BYTES, MAX_HEADER_BYTES, MAX_CONFIG_DEPTH, moduleSource().
  */
 (function cnnexplainHistoryModule(root) {
@@ -138,7 +141,7 @@
     if (typeof value === "number") {
       if (!isFinite(value)) throw new RangeError("config[" + JSON.stringify(key) + "] must be a finite number, got " + value);
       var asFloat = FLOAT_KEYS.indexOf(key) >= 0 || !Number.isInteger(value);
-      return asFloat ? pythonFloat(value) : String(value);
+      return asFloat ? pythonFloat(value) : BigInt(value).toString(); // every digit of a whole number
     }
     if (Array.isArray(value)) {
       return "[" + value.map(function (item) { return pythonJson(item, key, depth + 1); }).join(", ") + "]";
@@ -552,6 +555,11 @@
 
   /* _checked_config: finite numbers, integers within 64 bits, at most MAX_CONFIG_DEPTH deep, the
    * model and training sections objects, batches_per_epoch a count; returned as plain JSON. */
+  /* object[key] = value as an own property, even for a key such as "__proto__" (a name from a file). */
+  function setOwn(object, key, value) {
+    Object.defineProperty(object, key, { value: value, enumerable: true, writable: true, configurable: true });
+  }
+
   function checkedConfig(config) {
     function walk(value, depth, where) {
       if (Array.isArray(value) || isObject(value)) {
@@ -559,13 +567,13 @@
         if (Array.isArray(value)) return value.map(function (item, k) { return walk(item, depth + 1, where + "[" + k + "]"); });
         var out = {};
         Object.keys(value).forEach(function (k) {
-          Object.defineProperty(out, k, { value: walk(value[k], depth + 1, where + "[" + JSON.stringify(k.slice(0, 40)) + "]"), enumerable: true, writable: true, configurable: true });
+          setOwn(out, k, walk(value[k], depth + 1, where + "[" + JSON.stringify(k.slice(0, 40)) + "]"));
         });
         return out;
       }
       if (typeof value === "bigint") {
         if (value < -INT64_LIMIT || value >= 2n * INT64_LIMIT) throw invalid(where + " must be an integer of at most 64 bits");
-        return Number(value);
+        return Number.isSafeInteger(Number(value)) ? Number(value) : value; // beyond 2^53: exact, as a BigInt
       }
       if (typeof value === "number" && !isFinite(value)) throw invalid("config must be JSON-serializable: " + where + " is " + value);
       return value;
@@ -604,9 +612,9 @@
     var params = {}, metrics = {};
     header.params.forEach(function (name) {
       var info = file.tensors[name];
-      params[name] = { dtype: info.dtype, shape: info.shape.map(Number), data: readTensor(bytes, info) };
+      setOwn(params, name, { dtype: info.dtype, shape: info.shape.map(Number), data: readTensor(bytes, info) });
     });
-    header.metrics.forEach(function (name) { metrics[name] = readTensor(bytes, file.tensors[METRIC_PREFIX + name]); });
+    header.metrics.forEach(function (name) { setOwn(metrics, name, readTensor(bytes, file.tensors[METRIC_PREFIX + name])); });
     return {
       formatVersion: FORMAT_VERSION, version: header.cnnexplain_version, paramNames: header.params.slice(),
       params: params, metricNames: header.metrics.slice(), metrics: metrics, steps: checked.steps, config: config
