@@ -319,7 +319,7 @@
   Generator.prototype.permutation = function (x) {
     var out;
     if (typeof x === "number") {
-      checkInt("permutation's n", x, 0, 0xffffffff);
+      checkInt("permutation's n", x, 0, 0x7fffffff); // an Int32Array's indices
       out = new Int32Array(x);
       for (var k = 0; k < x; k++) out[k] = k;
     } else {
