@@ -24,8 +24,9 @@ pass), ``curves`` (loss and accuracy against epoch), ``edges``,
 ``kernel_roles``, ``attribution``, ``gradients`` and ``matched_filter``
 (figures of :mod:`cnnexplain.analysis`), ``marks`` ("what to look for" marks on a
 kernel's panel: :func:`mark_edge_bands`),
-``animation`` (saving an animation as a GIF) and ``explorer`` (the network
-live in a web page: :class:`Explorer`). They share one matplotlib
+``animation`` (saving an animation as a GIF), ``explorer`` (the network
+live in a web page: :class:`Explorer`) and ``lab`` (the reader trains it in
+a web page: :class:`Lab`). They share one matplotlib
 style sheet, ``STYLE_FILE``.
 """
 
@@ -42,6 +43,7 @@ from .explorer import MAX_SNAPSHOTS, Explorer, explorer_fragment, pick_snapshots
 from .gradients import alignment_curve, plot_error_signal, plot_top_patches
 from .kernel_roles import plot_ablation, plot_kernel_similarity, plot_maximizing_inputs, plot_selectivity
 from .kernels import animate_kernels, plot_kernels, plot_kernels_compare
+from .lab import Lab
 from .marks import Band, edge_bands, mark_edge_bands
 from .matched_filter import plot_alignment_runs, plot_kernel_shapes, plot_preferred_kernels
 
@@ -53,6 +55,7 @@ __all__ = [
     "UNSIGNED_CMAP",
     "Band",
     "Explorer",
+    "Lab",
     "alignment_curve",
     "animate_convolution",
     "animate_kernels",

@@ -257,8 +257,8 @@
   Lab.prototype.runPanel = function (run) {
     var panel = el("section", { className: "lab-run lab-run-" + run, "aria-label": "Run " + run.toUpperCase() });
     var title = el("p", { className: "lab-run-title", text: "Run " + run.toUpperCase() });
-    var kernels = el("canvas", { className: "lab-kernels", width: "320", height: "40", role: "img", "aria-label": "The first-layer kernels of run " + run.toUpperCase() });
-    var change = el("canvas", { className: "lab-kernels", width: "320", height: "40", role: "img", "aria-label": "The change of each kernel since the start, run " + run.toUpperCase() });
+    var kernels = el("canvas", { className: "lab-kernels", width: "480", height: "60", role: "img", "aria-label": "The first-layer kernels of run " + run.toUpperCase() });
+    var change = el("canvas", { className: "lab-kernels", width: "480", height: "60", role: "img", "aria-label": "The change of each kernel since the start, run " + run.toUpperCase() });
     var scale = el("p", { className: "lab-scale", text: "" });
     var table = el("table", { className: "lab-table" });
     var head = el("tr", {}, ["kernel", "edge test", "score", "prefers", "change"].map(function (h) { return el("th", { scope: "col", text: h }); }));
@@ -302,12 +302,21 @@
       var yours = el("p", { className: "lab-yours", text: "Your runs: not trained yet." });
       button.addEventListener("click", function () { self.setUp(name); });
       var card = el("div", { className: "lab-experiment", "data-experiment": name }, [button, yours]);
-      var site = document.getElementById("lab-site-" + name);
-      if (site) card.appendChild(site);
       self.experimentCards[name] = { card: card, yours: yours };
       box.appendChild(card);
     });
+    // The page's prose comes after the widget's script: move the site's numbers once it is read.
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { self.adoptSiteNumbers(); });
+    else this.adoptSiteNumbers();
     return box;
+  };
+
+  Lab.prototype.adoptSiteNumbers = function () {
+    var cards = this.experimentCards;
+    Object.keys(cards).forEach(function (name) {
+      var site = document.getElementById("lab-site-" + name);
+      if (site && !cards[name].card.contains(site)) cards[name].card.appendChild(site);
+    });
   };
 
   // -- settings ----------------------------------------------------------------------------------
@@ -404,7 +413,7 @@
       var network = self.payload.networks[String(settings.nKernels)];
       r.settings = settings;
       r.side = network.layers[0].kernel[0];
-      r.vmax = 3 / Math.sqrt(r.side * r.side); // three times PyTorch's initial bound: fixed for the run
+      r.vmax = 2 / r.side; // twice PyTorch's initial bound, 1/sqrt(fan_in): fixed for the run
       r.totalSteps = settings.epochs * Math.ceil(trainingImages(self.payload, self.readShared()) / settings.batchSize);
       r.epochs = settings.epochs;
       r.state = "starting";
@@ -610,7 +619,7 @@
     r.side = conv.side;
     r.start = conv.first;
     r.latest = conv.last;
-    r.vmax = 3 / Math.sqrt(conv.side * conv.side);
+    r.vmax = 2 / conv.side;
     r.verdicts = history.verdicts;
     r.classes = history.classes;
     r.metrics = history.metrics[history.metrics.length - 1];

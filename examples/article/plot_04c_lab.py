@@ -1,0 +1,147 @@
+"""
+Train it yourself
+=================
+
+Here you train the network yourself, in your browser: the same model as the
+article's, on line images drawn in the page, two :term:`runs <run>` side by
+side from the same start. The first-layer :term:`kernels <kernel>` are
+redrawn after every :term:`batch`, so you can watch them change, and you can
+rerun three of the site's experiments and set your numbers beside the site's.
+"""
+
+# %%
+# **Try this first:** press *Run* and watch the kernels, the
+# :term:`loss` and the accuracy. It trains the article's run: |n_train|
+# training images, batches of |batch_size|, |epochs| epochs.
+
+from cnnexplain import viz
+from cnnexplain.study import seed_study
+
+# The seed study's training settings: the guided experiments train as its runs did.
+training = seed_study(range(100)).config["training"]
+adam = {"optimizer": "adam", "lr": training["lr"], "shuffled": False}
+shared = {"epochs": training["epochs"], "batch_size": training["batch_size"]}
+experiments = {
+    "shuffled": {
+        "title": "true against shuffled labels",
+        "shared": shared,
+        "a": adam,
+        "b": {**adam, "shuffled": True},
+    },
+    "seed": {"title": "a new seed", "shared": shared, "a": adam, "new_seed": True},
+    "optimizer": {
+        "title": "Adam against SGD",
+        "shared": shared,
+        "a": adam,
+        "b": {"optimizer": "sgd", "lr": training["sgd_lr"], "shuffled": False},
+    },
+}
+lab = viz.Lab(experiments=experiments)
+
+# sphinx_gallery_start_ignore
+# The numbers the text of this page quotes (glue) and its claims, see cnnexplain.claims.
+from cnnexplain import make_lines
+from cnnexplain.claims import bound, declare_margins, glue, setting
+
+margins = declare_margins(
+    # The theme's scripts, styles and fonts and the page's own text add about 0.8 MB: a widget
+    # of 0.6 MB keeps the whole page within the site's 1.5 MB.
+    widget_bytes=0.6e6,
+)
+defaults = lab.defaults
+train_set, _ = make_lines(n_per_class=defaults["n_per_class"], seed=defaults["data_seed"]).split(
+    test_fraction=defaults["test_fraction"]
+)
+glue("n_train", len(train_set))
+glue("batch_size", defaults["batch_size"])
+glue("epochs", defaults["epochs"])
+glue("study_epochs", training["epochs"])
+glue("study_lr", training["lr"], "{:g}")
+glue("study_sgd_lr", training["sgd_lr"], "{:g}")
+setting(
+    "the lab starts with train()'s settings on the article's data: 960 training images, batches "
+    "of 32, 20 epochs, Adam",
+    (len(train_set), defaults["batch_size"], defaults["epochs"], defaults["optimizer"]),
+    expected=(960, 32, 20, "adam"),
+)
+widget = lab._repr_html_().encode()
+glue("widget_kb", len(widget) / 1e3, "{:.0f}")
+_ = bound(
+    "the lab, with its scripts and style, weighs at most 0.6 MB",
+    len(widget),
+    n=1,
+    at_most="widget_bytes",
+    statistic="bytes of the lab's HTML",
+    fmt="{:,.0f}",
+)
+# sphinx_gallery_end_ignore
+
+lab
+
+# %%
+# How to use it
+# -------------
+# - **Settings**: both runs share the seed, the task, the number of
+#   kernels, the batch size and the epochs; each run has its own
+#   optimizer, learning rate and labels. Tick *Train run B* to train a
+#   second run beside the first, from the same start.
+# - **Run**, **Pause**, **Step one batch**; **Reset** to change settings.
+# - **Colours**: red positive, blue negative, on a scale fixed for the
+#   whole run. The table gives each kernel's :ref:`edge test
+#   <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`, its class
+#   preference, and how far it moved from its start.
+# - **Download this run** saves a history that ``cnnexplain figures``
+#   draws; **Open a saved history** shows one.
+#
+# .. evidence:: How the page trains
+#
+#    Each run trains in a Web Worker, with the site's own JavaScript: the
+#    network's arithmetic, checked step by step against PyTorch's by the
+#    site's checks (``tools/training_check.py``); the line images, drawn by
+#    the rule of :func:`~cnnexplain.data.make_lines`; the edge test and
+#    class preference, ported from the library. Your seed starts the page's
+#    own random generator: its starts have PyTorch's distribution, not
+#    PyTorch's numbers, so a seed here does not start the site's run of
+#    that seed. The page's code weighs |widget_kb| kB.
+#
+# Three experiments
+# -----------------
+# Each button below sets up an experiment as the site's :doc:`seed study
+# <../beyond/plot_05_seeds>` ran it (|study_epochs| epochs, Adam at
+# |study_lr|); press *Run* after it. One run is one draw: a number of yours
+# inside the site's range agrees with it, and one outside it is worth a
+# second seed before you conclude anything.
+#
+# **Labels that say nothing.** Run B learns from the same start on
+# shuffled labels.
+#
+# .. container:: lab-site
+#    :name: lab-site-shuffled
+#
+#    The site: twins on shuffled labels end at
+#    |/auto_examples/beyond/plot_05_seeds:shuffled_mean| of the test images
+#    right on average (single runs from
+#    |/auto_examples/beyond/plot_05_seeds:shuffled_low| to
+#    |/auto_examples/beyond/plot_05_seeds:shuffled_high|).
+#
+# **A new seed.** A start nobody has tried: does it grow edge detectors?
+#
+# .. container:: lab-site
+#    :name: lab-site-seed
+#
+#    The site: |/auto_examples/beyond/plot_05_seeds:any_adam| of
+#    |/auto_examples/beyond/plot_05_seeds:n_runs| runs end with at least one
+#    edge detector,
+#    |/auto_examples/beyond/plot_05_seeds:mean_adam| per run on average.
+#
+# **Adam against SGD.** Run B trains with plain SGD at |study_sgd_lr|.
+#
+# .. container:: lab-site
+#    :name: lab-site-optimizer
+#
+#    The site: |/auto_examples/beyond/plot_05_seeds:mean_adam| edge
+#    detectors per run with Adam,
+#    |/auto_examples/beyond/plot_05_seeds:mean_sgd| with SGD; Adam minus
+#    SGD, seed by seed, |/auto_examples/beyond/plot_05_seeds:diff_sgd|
+#    (:term:`95% interval` |/auto_examples/beyond/plot_05_seeds:diff_sgd_low| to
+#    |/auto_examples/beyond/plot_05_seeds:diff_sgd_high|).
