@@ -360,9 +360,23 @@
       run: run, seed: shared.seed, task: task.name, orientations: task.orientations, noise: task.noise,
       nPerClass: d.n_per_class, size: d.size, testFraction: d.test_fraction, dataSeed: d.data_seed,
       nKernels: shared.n_kernels, batchSize: shared.batch_size, epochs: shared.epochs,
-      shuffled: f[run + ".shuffled"].input.checked, optimizer: { type: type, lr: lr }
+      shuffled: f[run + ".shuffled"].input.checked, optimizer: { type: type, lr: lr },
+      version: this.payload.version, modelConfig: modelConfig(this.payload, shared)
     };
   };
+
+  /* The payload's key of the network a setting trains: kernels and classes, "8-2". */
+  function networkKey(payload, shared) {
+    var task = payload.tasks.filter(function (t) { return t.name === shared.task; })[0];
+    return shared.n_kernels + "-" + task.orientations.length;
+  }
+
+  /* LineCNN's settings as the history records them; its seed is the lab's. */
+  function modelConfig(payload, shared) {
+    var config = JSON.parse(JSON.stringify(payload.models[networkKey(payload, shared)]));
+    config.seed = shared.seed;
+    return config;
+  }
 
   Lab.prototype.activeRuns = function () {
     return this.fields["b.enabled"].input.checked ? RUNS : ["a"];
@@ -410,7 +424,7 @@
     this.lockSettings(true);
     this.activeRuns().forEach(function (run) {
       var r = self.runs[run], settings = self.settingsOf(run);
-      var network = self.payload.networks[String(settings.nKernels)];
+      var network = self.payload.networks[networkKey(self.payload, self.readShared())];
       r.settings = settings;
       r.side = network.layers[0].kernel[0];
       r.vmax = 2 / r.side; // twice PyTorch's initial bound, 1/sqrt(fan_in): fixed for the run

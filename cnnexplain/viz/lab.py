@@ -35,7 +35,8 @@ from typing import Any
 
 from .._checks import check_path, describe
 from .._io import atomic_write_bytes, exists
-from ..data import LineDataset, make_lines
+from .. import __version__
+from ..data import ORIENTATIONS, LineDataset, make_lines
 from ..model import LineCNN
 from ..training import train
 from ._network import trace_chain
@@ -46,15 +47,13 @@ __all__ = ["Lab"]
 
 #: First-layer kernel counts the reader may choose.
 KERNEL_COUNTS = (4, 8, 16)
-#: The tasks of the site: the article's two orientations, and the harder task's four in noise
-#: (the page of the harder task, ``examples/beyond/plot_06_harder_task.py``).
+#: The tasks of the site, as lines.js's TASKS names them: make_lines's orientations and noise
+#: (tests/test_lab.py checks that lines.js draws the same). "harder" is the harder task's page.
 TASKS = {
     "lines": {"label": "horizontal or vertical", "orientations": ["horizontal", "vertical"], "noise": 0.0},
-    "harder": {
-        "label": "four orientations, in noise",
-        "orientations": ["horizontal", "vertical", "diagonal", "antidiagonal"],
-        "noise": 0.2,
-    },
+    "diagonals": {"label": "four orientations", "orientations": list(ORIENTATIONS), "noise": 0.0},
+    "noisy": {"label": "horizontal or vertical, in noise", "orientations": ["horizontal", "vertical"], "noise": 0.2},
+    "harder": {"label": "four orientations, in noise", "orientations": list(ORIENTATIONS), "noise": 0.2},
 }
 #: The modules of a worker, in the order they run; each defines a global the next ones use.
 WORKER_MODULES = ("network.js", "lines.js", "kernel_tests.js", "history_writer.js", "lab_worker.js")
@@ -124,6 +123,7 @@ class Lab:
             "test_fraction": split["test_fraction"],
             "data_seed": data["seed"],
         }
+        shapes = [(k, c) for k in KERNEL_COUNTS for c in sorted({len(t["orientations"]) for t in TASKS.values()})]
         self._payload = {
             "format": "cnnexplain-lab",
             "version": 1,
@@ -131,7 +131,10 @@ class Lab:
             "limits": LIMITS,
             "kernel_counts": list(KERNEL_COUNTS),
             "tasks": [{"name": name, **task} for name, task in TASKS.items()],
-            "networks": {str(k): _network(k, self.defaults["size"]) for k in KERNEL_COUNTS},
+            # One network per kernel count and number of classes, as "8-2": traced from LineCNN.
+            "networks": {f"{k}-{c}": _network(k, c, self.defaults["size"]) for k, c in shapes},
+            "models": {f"{k}-{c}": LineCNN(k, image_size=self.defaults["size"], n_classes=c).config for k, c in shapes},
+            "version": __version__,
             "colormap": _colormap_hex(SIGNED_CMAP),
             "experiments": {name: _experiment(name, spec) for name, spec in experiments.items()},
         }
@@ -227,9 +230,9 @@ def _experiment(name: Any, spec: Any) -> dict[str, Any]:
     return json.loads(json.dumps(spec, allow_nan=False))
 
 
-def _network(n_kernels: int, size: int) -> dict[str, Any]:
+def _network(n_kernels: int, n_classes: int, size: int) -> dict[str, Any]:
     """network.js's description of a LineCNN with ``n_kernels`` first-layer kernels (no weights)."""
-    chain = trace_chain(LineCNN(n_kernels=n_kernels, image_size=size), (1, size, size))
+    chain = trace_chain(LineCNN(n_kernels, image_size=size, n_classes=n_classes), (1, size, size))
     tensors = [
         {"name": f"{layer.key}.{kind}", "shape": list(getattr(layer.module, kind).shape)}
         for layer in chain

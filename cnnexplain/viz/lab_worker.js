@@ -21,11 +21,11 @@
   var network = self.cnnexplainNetwork;
 
   // -- the data modules, whichever way they define themselves -----------------------------------
-  /* lines.js, kernel_tests.js and history_writer.js, as the names their files export. */
+  /* lines.js, kernel_tests.js and history_writer.js, by the globals they define. */
   function dataModules() {
-    var lines = self.cnnexplainLines, tests = self.cnnexplainKernelTests, writer = self.cnnexplainHistoryWriter;
-    if (!lines || !tests || !writer) throw new Error("the lab's data modules are missing from the worker");
-    return { lines: lines, tests: tests, writer: writer };
+    var lines = self.cnnexplainLines, tests = self.cnnexplainKernelTests, history = self.cnnexplainHistory;
+    if (!lines || !tests || !history) throw new Error("the lab's data modules are missing from the worker");
+    return { lines: lines, tests: tests, history: history };
   }
 
   // -- a seeded generator (mulberry32): the worker's initial weights, batch orders, dropout ------
@@ -83,7 +83,7 @@
     var data = m.lines.makeLines({
       nPerClass: settings.nPerClass, size: settings.size, seed: settings.dataSeed, task: settings.task
     });
-    var split = m.lines.split(data, { testFraction: settings.testFraction, seed: settings.dataSeed });
+    var split = m.lines.splitLines(data, { testFraction: settings.testFraction, seed: settings.dataSeed });
     this.train = split.train;
     this.val = split.test;
     this.classes = data.classes;
@@ -107,7 +107,7 @@
   }
 
   function copyWith(set, labels) {
-    return { images: set.images, labels: labels, n: set.n, size: set.size, classes: set.classes };
+    return { images: set.images, labels: labels, n: set.n, size: set.size, classes: set.classes, config: set.config };
   }
 
   Run.prototype.kernels = function () {
@@ -188,18 +188,56 @@
     return this.epoch >= this.settings.epochs;
   };
 
-  /* The run as train() would record it: settings, snapshots of every epoch, metrics. */
-  Run.prototype.record = function () {
-    return {
-      config: this.settings,
-      network: this.description,
-      classes: this.classes,
-      snapshots: this.snapshots,
-      metrics: this.metrics,
-      losses: this.losses,
-      completedEpochs: this.epoch
-    };
+  /* The run as train() records it, as the bytes of its .safetensors history. */
+  Run.prototype.historyBytes = function () {
+    var m = dataModules(), s = this.settings, params = {}, metrics = {};
+    this.description.tensors.forEach(function (t) { params[t.name] = t.shape; });
+    this.metrics.forEach(function (row) {
+      Object.keys(row).forEach(function (name) { (metrics[name] = metrics[name] || []).push(row[name]); });
+    });
+    var config = m.history.runConfig({
+      version: s.version,
+      trainSet: this.train.config,
+      valSet: this.val.config,
+      model: s.modelConfig,
+      training: {
+        epochs: s.epochs, completedEpochs: this.epoch, batchSize: s.batchSize, lr: s.optimizer.lr, seed: s.seed,
+        record: "epoch", optimizer: s.optimizer.type, nTrain: this.train.n, nVal: this.val.n,
+        batchesPerEpoch: this.stepsPerEpoch
+      }
+    });
+    return m.history.writeHistory({
+      params: params,
+      snapshots: this.snapshots.map(function (snap) { return { step: [snap.epoch, snap.batch], tensors: snap.tensors }; }),
+      metrics: metrics,
+      config: config
+    });
   };
+
+  /* A saved history, as the page shows a run: its first layer at the first and last snapshot,
+   * the edge test of the last one's kernels, its metrics. */
+  function openHistory(bytes) {
+    var m = dataModules(), h = m.history.readHistory(bytes);
+    var name = h.paramNames.filter(function (n) { return h.params[n].shape.length === 5 && h.params[n].dtype === "F32"; })[0];
+    if (!name) throw new Error("the history holds no convolution weight in float32");
+    var p = h.params[name], shape = p.shape, per = shape[1] * shape[2] * shape[3] * shape[4];
+    if (shape[2] !== 1 || shape[3] !== shape[4]) throw new Error(name + " is not a layer of square kernels on one channel");
+    var side = shape[3], last = p.data.slice((shape[0] - 1) * per, shape[0] * per), verdicts = [];
+    for (var i = 0; i < shape[1]; i++) {
+      var edge = m.tests.edgeTest(last.subarray(i * side * side, (i + 1) * side * side), side);
+      verdicts.push({ score: edge.score, isEdge: !!edge.isEdge, way: edge.way || null });
+    }
+    var rows = [], n = h.steps.length;
+    for (var e = 0; e < (h.metrics.val_accuracy || h.metrics.train_accuracy || []).length; e++) {
+      rows.push({ val_accuracy: (h.metrics.val_accuracy || h.metrics.train_accuracy)[e] });
+    }
+    var dataset = h.config && h.config.dataset;
+    return {
+      name: name, steps: n, metrics: rows, verdicts: verdicts,
+      classes: dataset && Array.isArray(dataset.orientations) ? dataset.orientations.map(String) : [],
+      firstLayer: { side: side, first: p.data.slice(0, per), last: last }
+    };
+  }
 
   // -- the message loop -----------------------------------------------------------------------
   var run = null, running = false, ticking = false;
@@ -253,12 +291,11 @@
       if (run.done()) self.postMessage({ type: "done", epochs: run.epoch });
     },
     download: function () {
-      var bytes = dataModules().writer.writeHistory(run.record());
+      var bytes = run.historyBytes();
       self.postMessage({ type: "history", bytes: bytes }, [bytes.buffer]);
     },
     open: function (data) {
-      var history = dataModules().writer.readHistory(new Uint8Array(data.bytes));
-      self.postMessage({ type: "opened", history: history });
+      self.postMessage({ type: "opened", history: openHistory(new Uint8Array(data.bytes)) });
     }
   };
 
