@@ -325,21 +325,28 @@ def install_reader_env(session: nox.Session, args: list[str], *, pinned: bool) -
 def bench(session: nox.Session) -> None:
     """Print the benchmark tables: training (bench_training.py), then docs (bench_docs.py).
 
-    ``-- training``, ``-- docs``, ``-- section`` or ``-- study`` runs one of
+    ``-- training``, ``-- docs``, ``-- section``, ``-- study`` or ``-- lab`` runs one of
     them; arguments after it go to that script, e.g. ``-- docs --base
     c7b38fd``. The docs benchmark clones the repository twice and builds the
     site from scratch several times: it takes about a quarter of an hour.
     ``-- section`` (bench_section.py, not part of the default run) measures
     what the "Why edges?" section adds to a cold build of the site; ``--
     study`` (bench_study.py, not part of the default run either) a seed
-    study of 100 seeds against train() once per member.
+    study of 100 seeds against train() once per member. ``-- lab``
+    (bench_lab.py, not part of the default run) times the default run trained
+    in the lab page in headless Chromium against train(), side by side, and
+    prints their ratio (needs Debian's ``chromium``).
     """
     which, *args = session.posargs or ["all"]
-    if which not in ("all", "training", "docs", "section", "study"):
+    if which not in ("all", "training", "docs", "section", "study", "lab"):
         session.error(
-            f"bench: the first argument must be 'training', 'docs', 'section' or 'study', got {which!r}"
+            f"bench: the first argument must be 'training', 'docs', 'section', 'study' or 'lab', got {which!r}"
         )
-    install(session)
+    if which == "lab":  # playwright drives the browser
+        install(session, "site")
+        session.env["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
+    else:
+        install(session)
     if which in ("all", "training"):
         session.run("python", "benchmarks/bench_training.py", *args)
     if which in ("all", "docs"):
@@ -348,6 +355,8 @@ def bench(session: nox.Session) -> None:
         session.run("python", "benchmarks/bench_section.py", *args)
     if which == "study":
         session.run("python", "benchmarks/bench_study.py", *args)
+    if which == "lab":
+        session.run("python", "benchmarks/bench_lab.py", *args)
 
 
 @nox.session

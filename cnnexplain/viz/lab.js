@@ -171,12 +171,20 @@
     this.reset();
     var self = this;
     root.cnnexplain = {
-      set: function (settings) { self.set(settings); },
+      /* Fill in settings by key ("seed", "a.lr", "b.enabled", ...); true if all are valid. */
+      set: function (settings) { return self.set(settings); },
+      restoreDefaults: function () { return self.restoreDefaults(); },
+      /* The input of a setting, by key. */
+      field: function (key) { return self.fields[key] ? self.fields[key].input : null; },
       run: function () { return self.run(); },
       pause: function () { self.pause(); },
       step: function () { return self.step(); },
       reset: function () { self.reset(); },
       state: function () { return self.state(); },
+      /* The first-layer kernels a run shows now (a copy). */
+      kernels: function (run) { return self.runs[run].latest ? Float32Array.from(self.runs[run].latest) : null; },
+      /* How many training images the shared settings give. */
+      trainingImages: function () { return trainingImages(self.payload, self.readShared()); },
       stats: this.stats
     };
   }
@@ -345,6 +353,7 @@
     Object.keys(fields).forEach(function (key) {
       var f = fields[key], check = f.spec.check;
       var text = check ? check(f.input.value) : "";
+      if (f.spec.kind === "select" && f.input.selectedIndex < 0) text = f.spec.label + ": choose one of the options.";
       if (key.indexOf("b.") === 0 && !fields["b.enabled"].input.checked) text = "";
       f.message.textContent = text;
       if (text) { f.input.setAttribute("aria-invalid", "true"); ok = false; } else f.input.removeAttribute("aria-invalid");
@@ -384,7 +393,7 @@
 
   // -- training ------------------------------------------------------------------------------------
   Lab.prototype.reset = function () {
-    var self = this, d = this.payload.defaults;
+    var self = this;
     RUNS.forEach(function (run) {
       var r = self.runs[run];
       if (r.worker) r.worker.terminate();
@@ -395,16 +404,22 @@
       r.changeCanvas.getContext("2d").clearRect(0, 0, r.changeCanvas.width, r.changeCanvas.height);
     });
     if (!this.initialised) {
-      this.set({
-        seed: d.seed, task: d.task, n_kernels: d.n_kernels, batch_size: d.batch_size, epochs: d.epochs,
-        "a.optimizer": d.optimizer, "a.lr": d.lr, "a.shuffled": d.shuffled,
-        "b.enabled": false, "b.optimizer": d.optimizer, "b.lr": d.lr, "b.shuffled": true
-      });
+      this.restoreDefaults();
       this.initialised = true;
     }
     this.setStatus("Ready: choose settings and press Run.");
     this.lockSettings(false);
     this.scheduleDraw();
+  };
+
+  /* The settings of train(): run A as the library trains, run B the same on shuffled labels. */
+  Lab.prototype.restoreDefaults = function () {
+    var d = this.payload.defaults;
+    return this.set({
+      seed: d.seed, task: d.task, n_kernels: d.n_kernels, batch_size: d.batch_size, epochs: d.epochs,
+      "a.optimizer": d.optimizer, "a.lr": d.lr, "a.shuffled": d.shuffled,
+      "b.enabled": false, "b.optimizer": d.optimizer, "b.lr": d.lr, "b.shuffled": true
+    });
   };
 
   Lab.prototype.lockSettings = function (locked) {
@@ -527,6 +542,8 @@
   };
 
   Lab.prototype.draw = function () {
+    // The ink first, before this frame changes the page: reading a style after a change would
+    // make the browser lay the page out twice.
     var self = this, drawn = false, ink = getComputedStyle(this.root).color;
     RUNS.forEach(function (run) {
       var r = self.runs[run];

@@ -52,7 +52,11 @@ KERNEL_COUNTS = (4, 8, 16)
 TASKS = {
     "lines": {"label": "horizontal or vertical", "orientations": ["horizontal", "vertical"], "noise": 0.0},
     "diagonals": {"label": "four orientations", "orientations": list(ORIENTATIONS), "noise": 0.0},
-    "noisy": {"label": "horizontal or vertical, in noise", "orientations": ["horizontal", "vertical"], "noise": 0.2},
+    "noisy": {
+        "label": "horizontal or vertical, in noise",
+        "orientations": ["horizontal", "vertical"],
+        "noise": 0.2,
+    },
     "harder": {"label": "four orientations, in noise", "orientations": list(ORIENTATIONS), "noise": 0.2},
 }
 #: The modules of a worker, in the order they run; each defines a global the next ones use.
@@ -123,7 +127,9 @@ class Lab:
             "test_fraction": split["test_fraction"],
             "data_seed": data["seed"],
         }
-        shapes = [(k, c) for k in KERNEL_COUNTS for c in sorted({len(t["orientations"]) for t in TASKS.values()})]
+        shapes = [
+            (k, c) for k in KERNEL_COUNTS for c in sorted({len(t["orientations"]) for t in TASKS.values()})
+        ]
         self._payload = {
             "format": "cnnexplain-lab",
             "version": 1,
@@ -133,7 +139,10 @@ class Lab:
             "tasks": [{"name": name, **task} for name, task in TASKS.items()],
             # One network per kernel count and number of classes, as "8-2": traced from LineCNN.
             "networks": {f"{k}-{c}": _network(k, c, self.defaults["size"]) for k, c in shapes},
-            "models": {f"{k}-{c}": LineCNN(k, image_size=self.defaults["size"], n_classes=c).config for k, c in shapes},
+            "models": {
+                f"{k}-{c}": LineCNN(k, image_size=self.defaults["size"], n_classes=c).config
+                for k, c in shapes
+            },
             "version": __version__,
             "colormap": _colormap_hex(SIGNED_CMAP),
             "experiments": {name: _experiment(name, spec) for name, spec in experiments.items()},
