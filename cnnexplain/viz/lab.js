@@ -370,7 +370,7 @@
       nPerClass: d.n_per_class, size: d.size, testFraction: d.test_fraction, dataSeed: d.data_seed,
       nKernels: shared.n_kernels, batchSize: shared.batch_size, epochs: shared.epochs,
       shuffled: f[run + ".shuffled"].input.checked, optimizer: { type: type, lr: lr },
-      version: this.payload.version, modelConfig: modelConfig(this.payload, shared)
+      version: this.payload.version, modelConfig: modelConfig(this.payload, shared), tolerance: this.payload.tolerance
     };
   };
 
@@ -638,7 +638,7 @@
         e.preventDefault(); clearTimeout(timer); worker.terminate();
         message.textContent = "This file is not a history the lab can open.";
       };
-      worker.postMessage({ type: "open", bytes: buffer }, [buffer]);
+      worker.postMessage({ type: "open", bytes: buffer, tolerance: self.payload.tolerance }, [buffer]);
     }, function () { message.textContent = "The file could not be read."; });
   };
 

@@ -36,6 +36,7 @@ from typing import Any
 from .._checks import check_path, describe
 from .._io import atomic_write_bytes, exists
 from .. import __version__
+from ..analysis.edge_matching import EdgeMatch
 from ..data import ORIENTATIONS, LineDataset, make_lines
 from ..model import LineCNN
 from ..training import train
@@ -144,6 +145,8 @@ class Lab:
                 for k, c in shapes
             },
             "version": __version__,
+            # EdgeMatch.way's: how far from 0 or 90 degrees a kernel's edge may lie to be named.
+            "tolerance": inspect.signature(EdgeMatch.way).parameters["tolerance"].default,
             "colormap": _colormap_hex(SIGNED_CMAP),
             "experiments": {name: _experiment(name, spec) for name, spec in experiments.items()},
         }

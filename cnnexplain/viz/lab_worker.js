@@ -6,8 +6,9 @@
  * page. The worker draws its data with lines.js, starts the network with PyTorch's default
  * initializers (uniform within 1/sqrt(fan_in), drawn from its own seeded generator: the same
  * distribution as PyTorch's, not its numbers), trains it with network.js's Trainer as
- * cnnexplain.train() does (a new order every epoch, the last batch partial, the metrics of
- * epoch 0 measured before training), and reports back after every batch.
+ * cnnexplain.train() does (each epoch's order drawn as train() draws it, torch.randperm from
+ * the training seed, the last batch partial; the metrics of epoch 0 measured before training),
+ * and reports back after every batch.
  *
  * Messages in:  {type: "start", settings, network}    build the data and the network
  *               {type: "run"} | {type: "pause"} | {type: "step"}
@@ -40,19 +41,15 @@
     };
   }
 
-  /* Independent streams of one seed: the same seed gives two runs the same start and batches. */
+  /* The streams of one seed: the same seed gives two runs the same start, batches and dropout.
+   * The order of the images is train()'s own (PyTorch's generator, lines.js); the start and the
+   * dropout masks come from the worker's generator. */
   function streams(seed) {
-    return { init: generator(seed * 4 + 1), order: generator(seed * 4 + 2), dropout: generator(seed * 4 + 3) };
-  }
-
-  function permutation(n, random) {
-    var order = new Int32Array(n);
-    for (var i = 0; i < n; i++) order[i] = i;
-    for (var j = n - 1; j > 0; j--) {
-      var k = Math.floor(random() * (j + 1)), t = order[j];
-      order[j] = order[k]; order[k] = t;
-    }
-    return order;
+    return {
+      init: generator(seed * 4 + 1),
+      order: dataModules().lines.torchGenerator(seed),
+      dropout: generator(seed * 4 + 3)
+    };
   }
 
   // -- the network's start -----------------------------------------------------------------------
@@ -137,25 +134,38 @@
     return { train_loss: train.loss, train_accuracy: train.accuracy, val_loss: val.loss, val_accuracy: val.accuracy };
   };
 
-  /* The site's edge test and class preference of every first-layer kernel. */
+  /* The site's edge test of every first-layer kernel (and, with withPreference, its class
+   * preference on the validation images), as kernel_tests.js ports them. */
   Run.prototype.verdicts = function (withPreference) {
     var m = dataModules(), w = this.trainer.tensors[this.firstConv.weight], k = this.kernelSize;
-    var size = k * k, out = [];
-    for (var i = 0; i < w.length / size; i++) {
-      var kernel = w.subarray(i * size, (i + 1) * size);
-      var edge = m.tests.edgeTest(kernel, k);
-      var entry = { score: edge.score, isEdge: !!edge.isEdge, way: edge.way || null };
-      if (withPreference) entry.preference = m.tests.classPreference(kernel, k, this.val).index;
-      out.push(entry);
+    var tolerance = this.settings.tolerance;
+    var out = m.tests.edgeTests(w, k).map(function (edge) {
+      return { score: edge.score, isEdge: !!edge.isEdge, way: way(edge.angle, tolerance) };
+    });
+    if (withPreference) {
+      var b = this.firstConv.bias ? this.trainer.tensors[this.firstConv.bias] : new Float32Array(out.length);
+      var preference = m.tests.classPreference({
+        kernels: w, biases: b, k: k, images: this.val.images, labels: this.val.labels, n: this.val.n, size: this.val.size
+      });
+      out.forEach(function (entry, i) { entry.preference = preference.index[i]; entry.clear = !!preference.clear[i]; });
     }
     return out;
   };
+
+  /* EdgeMatch.way: vertical within `tolerance` degrees of 0, horizontal of 90, else diagonal. */
+  function way(angle, tolerance) {
+    if (!(angle === angle)) return null;
+    var apart = function (a, b) { var d = Math.abs(a - b) % 180; return Math.min(d, 180 - d); };
+    if (apart(angle, 0) <= tolerance) return "vertical";
+    if (apart(angle, 90) <= tolerance) return "horizontal";
+    return "diagonal";
+  }
 
   /* One batch of training; returns what the page needs to redraw. */
   Run.prototype.stepOnce = function () {
     var s = this.settings;
     if (this.batch === 0) {
-      this.order = permutation(this.train.n, this.random.order);
+      this.order = this.random.order.randperm(this.train.n);
       this.epochLoss = 0;
       this.epochCorrect = 0;
     }
@@ -216,7 +226,7 @@
 
   /* A saved history, as the page shows a run: its first layer at the first and last snapshot,
    * the edge test of the last one's kernels, its metrics. */
-  function openHistory(bytes) {
+  function openHistory(bytes, tolerance) {
     var m = dataModules(), h = m.history.readHistory(bytes);
     var name = h.paramNames.filter(function (n) { return h.params[n].shape.length === 5 && h.params[n].dtype === "F32"; })[0];
     if (!name) throw new Error("the history holds no convolution weight in float32");
@@ -225,7 +235,7 @@
     var side = shape[3], last = p.data.slice((shape[0] - 1) * per, shape[0] * per), verdicts = [];
     for (var i = 0; i < shape[1]; i++) {
       var edge = m.tests.edgeTest(last.subarray(i * side * side, (i + 1) * side * side), side);
-      verdicts.push({ score: edge.score, isEdge: !!edge.isEdge, way: edge.way || null });
+      verdicts.push({ score: edge.score, isEdge: !!edge.isEdge, way: way(edge.angle, tolerance) });
     }
     var rows = [], n = h.steps.length;
     for (var e = 0; e < (h.metrics.val_accuracy || h.metrics.train_accuracy || []).length; e++) {
@@ -270,8 +280,16 @@
     schedule();
   }
 
+  /* The next turn of the event loop through a MessageChannel: setTimeout(0) would be clamped to
+   * 4 ms once nested, which is 2.4 s over the 600 batches of the default run. */
+  var channel = typeof MessageChannel === "function" ? new MessageChannel() : null;
+  if (channel) channel.port1.onmessage = tick;
+
   function schedule() {
-    if (!ticking) { ticking = true; setTimeout(tick, 0); }
+    if (ticking) return;
+    ticking = true;
+    if (channel) channel.port2.postMessage(null);
+    else setTimeout(tick, 0);
   }
 
   var handlers = {
@@ -295,7 +313,7 @@
       self.postMessage({ type: "history", bytes: bytes }, [bytes.buffer]);
     },
     open: function (data) {
-      self.postMessage({ type: "opened", history: openHistory(new Uint8Array(data.bytes)) });
+      self.postMessage({ type: "opened", history: openHistory(new Uint8Array(data.bytes), data.tolerance) });
     }
   };
 
