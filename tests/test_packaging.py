@@ -70,6 +70,9 @@ def test_wheel_ships_the_explorers_code_and_schema(dist):
             "lines.js",
             "history_writer.js",
             "kernel_tests.js",
+            "lab.js",
+            "lab_worker.js",
+            "lab.css",
         )
     }
     assert viz <= names, viz - names

@@ -370,7 +370,7 @@
       nPerClass: d.n_per_class, size: d.size, testFraction: d.test_fraction, dataSeed: d.data_seed,
       nKernels: shared.n_kernels, batchSize: shared.batch_size, epochs: shared.epochs,
       shuffled: f[run + ".shuffled"].input.checked, optimizer: { type: type, lr: lr },
-      version: this.payload.version, modelConfig: modelConfig(this.payload, shared), tolerance: this.payload.tolerance
+      version: this.payload.cnnexplain_version, modelConfig: modelConfig(this.payload, shared), tolerance: this.payload.tolerance
     };
   };
 

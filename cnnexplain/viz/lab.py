@@ -33,9 +33,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from .._checks import check_path, describe
 from .._io import atomic_write_bytes, exists
-from .. import __version__
 from ..analysis.edge_matching import EdgeMatch
 from ..data import ORIENTATIONS, LineDataset, make_lines
 from ..model import LineCNN
@@ -144,7 +144,7 @@ class Lab:
                 f"{k}-{c}": LineCNN(k, image_size=self.defaults["size"], n_classes=c).config
                 for k, c in shapes
             },
-            "version": __version__,
+            "cnnexplain_version": __version__,
             # EdgeMatch.way's: how far from 0 or 90 degrees a kernel's edge may lie to be named.
             "tolerance": inspect.signature(EdgeMatch.way).parameters["tolerance"].default,
             "colormap": _colormap_hex(SIGNED_CMAP),

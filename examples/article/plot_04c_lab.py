@@ -49,9 +49,9 @@ margins = declare_margins(
     widget_bytes=0.6e6,
 )
 defaults = lab.defaults
-train_set, _ = make_lines(n_per_class=defaults["n_per_class"], seed=defaults["data_seed"]).split(
-    test_fraction=defaults["test_fraction"]
-)
+train_set, _ = make_lines(
+    n_per_class=defaults["n_per_class"], seed=defaults["data_seed"]
+).split(test_fraction=defaults["test_fraction"])
 glue("n_train", len(train_set))
 glue("batch_size", defaults["batch_size"])
 glue("epochs", defaults["epochs"])
