@@ -380,7 +380,11 @@ def site(session: nox.Session) -> None:
     opens a saved explorer of a custom model from disk; then
     tools/training_check.py, which trains LineCNN 200 steps of SGD and of Adam
     with the explorer's network.js in a Web Worker of a page opened from disk,
-    against torch.optim. A second run serves the
+    against torch.optim; then tools/lab_check.py, which trains on the lab page (one
+    run, then two side by side; no main-thread task over 50 ms, two redraws a
+    second), downloads a run and opens it with WeightHistory.load and ``cnnexplain
+    figures``, feeds it hostile files and bad settings, runs axe after training in
+    four modes, and trains a saved lab from file://. A second run serves the
     site under ``/cnnexplain/``, as GitHub Pages serves a project site, where
     every link, image, script, search result, animation player and the explorer
     page's actions must work and nothing may be requested outside the prefix;

@@ -27,7 +27,14 @@ PACKAGE = ROOT / "cnnexplain"
 #: Where the library's own users are: the library itself, the gallery, the site, the benchmarks.
 LIBRARY_USERS = ("cnnexplain", "examples", "docs", "benchmarks")
 TOOLS = ROOT / "tools"
-BROWSER_CHECKS = ("site_check", "explorer_check", "readability_check", "glossary_check", "training_check")
+BROWSER_CHECKS = (
+    "site_check",
+    "explorer_check",
+    "readability_check",
+    "glossary_check",
+    "training_check",
+    "lab_check",
+)
 
 
 def python_files(root: Path, folders: Iterable[str]) -> list[Path]:
@@ -170,6 +177,7 @@ def test_the_browser_checks_share_one_harness():
     assert graph["readability_check"] & set(BROWSER_CHECKS) == set()
     assert graph["glossary_check"] & set(BROWSER_CHECKS) == set()
     assert graph["training_check"] & set(BROWSER_CHECKS) == set()
+    assert graph["lab_check"] & set(BROWSER_CHECKS) == set()
 
 
 @pytest.mark.parametrize(

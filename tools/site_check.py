@@ -54,6 +54,14 @@ Then it runs ``tools/training_check.py`` (not under ``--quick``; skip it with
 LineCNN 200 steps with SGD and with Adam in a Web Worker of a page opened from
 ``file://``, and must end where ``torch.optim`` ends.
 
+Then it runs ``tools/lab_check.py`` (not under ``--quick``; skip it with
+``--skip-lab``): the lab page trains one run and then two side by side, stays
+responsive (no main-thread task over 50 ms, kernels redrawn at least twice a
+second), its downloaded run opens in ``WeightHistory.load`` and ``cnnexplain
+figures`` and in the lab again, hostile files and bad settings are refused,
+axe-core is clean after training in light and dark mode at 1366 and 390 px,
+and a saved lab trains from ``file://``.
+
 ``--quick`` leaves out what a URL prefix cannot change, for a second run under
 a prefix: axe-core, the dark and phone passes, the page weight and, of the
 explorer check, all but the reader's actions on the explorer page (drawing,
@@ -120,6 +128,8 @@ EXPLORER_PAGE_WEIGHT_LIMIT = 3_000_000
 #: most 3 MB ...; every other page stays at most 1.5 MB"), whatever other pages embed an explorer.
 EXPLORER_PAGE = "auto_examples/article/plot_04b_explorer.html"
 EXPLORER_SELECTOR = "[data-cnnexplain-explorer]"
+#: The lab page, which tools/lab_check.py drives (its LAB_PAGE).
+LAB_PAGE = "auto_examples/article/plot_04c_lab.html"
 #: Images that must describe themselves: figures, gallery outputs, animation frames. Gallery
 #: thumbnails are left out: each sits next to its example's title, which names the link, so
 #: ``alt=""`` (decorative) is right for them; axe's link-name rule checks that the name is there.
@@ -960,6 +970,22 @@ def run_training_check(report: Report, args: argparse.Namespace) -> None:
         report.failures.append(("network.js in a Web Worker", "training", failure))
 
 
+def run_lab_check(report: Report, root: Path, args: argparse.Namespace) -> None:
+    """Run tools/lab_check.py; its failures join this report's (kind ``lab``)."""
+    start = time.perf_counter()
+    try:
+        import lab_check  # needs the library and torch, which the pages do not
+
+        result = lab_check.run(root, args.artifacts, args.chromium, args.axe)
+    except Exception as exc:
+        first_line = (str(exc).splitlines() or [""])[0]
+        report.fail(LAB_PAGE, "lab error", f"{type(exc).__name__}: {first_line[:300]}")
+        return
+    lab_check.write_report(result, args.artifacts, time.perf_counter() - start)
+    for failure in result.failures:
+        report.failures.append((LAB_PAGE, "lab", failure))
+
+
 def mode_text(report: Report) -> str:
     """``dark, 1366 px; light, 390 px; dark, 390 px``, with the page count where it differs."""
     pages = len(report.pages)
@@ -980,6 +1006,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-training", action="store_true", help="do not run tools/training_check.py afterwards"
     )
+    parser.add_argument("--skip-lab", action="store_true", help="do not run tools/lab_check.py afterwards")
     parser.add_argument(
         "--prefix",
         type=prefix_arg,
@@ -1017,6 +1044,8 @@ def main(argv: list[str] | None = None) -> int:
         run_explorer_check(report, root, args)
     if not (args.skip_training or args.quick):  # the URL does not matter: a page of its own, from file://
         run_training_check(report, args)
+    if not (args.skip_lab or args.quick):  # what a URL prefix changes, the crawl checks
+        run_lab_check(report, root, args)
     # The passes ran side by side: one order for the lines, by page.
     report.failures.sort(key=lambda item: (item[0] or "/", item[1]))
     elapsed = time.perf_counter() - start
