@@ -123,12 +123,12 @@
     }
   }
 
-  /* Loss per batch (left) and validation accuracy per epoch (right), every run in its colour. */
+  /* Loss per batch (left) and test accuracy per epoch (right), every run in its colour. */
   function drawCurves(canvas, runs, ink) {
     var ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height, half = W / 2, pad = 28;
     ctx.clearRect(0, 0, W, H);
     ctx.strokeStyle = ink; ctx.fillStyle = ink; ctx.font = "12px system-ui, sans-serif"; ctx.lineWidth = 1;
-    [["loss per batch", 0], ["validation accuracy per epoch", half]].forEach(function (panel) {
+    [["loss per batch", 0], ["test accuracy per epoch", half]].forEach(function (panel) {
       ctx.strokeRect(panel[1] + pad, 8, half - pad - 8, H - pad - 8);
       ctx.fillText(panel[0], panel[1] + pad, H - 8);
     });
@@ -233,8 +233,8 @@
     this.panels = el("div", { className: "lab-panels" });
     RUNS.forEach(function (run) { self.panels.appendChild(self.runPanel(run)); });
     this.root.appendChild(this.panels);
-    this.curves = el("canvas", { className: "lab-curves", width: "640", height: "200", role: "img", "aria-label": "Loss per batch and validation accuracy per epoch, run A in blue, run B in orange" });
-    this.root.appendChild(el("figure", { className: "lab-curve-figure" }, [this.curves, el("figcaption", { text: "Left: the loss of every batch. Right: the share of validation images right after every epoch. Run A blue, run B orange." })]));
+    this.curves = el("canvas", { className: "lab-curves", width: "640", height: "200", role: "img", "aria-label": "Loss per batch and test accuracy per epoch, run A in blue, run B in orange" });
+    this.root.appendChild(el("figure", { className: "lab-curve-figure" }, [this.curves, el("figcaption", { text: "Left: the loss of every batch. Right: the share of the held-out test images right after every epoch. Run A blue, run B orange." })]));
     this.root.appendChild(this.filePanel());
     this.root.appendChild(this.experimentPanel());
   };
@@ -307,7 +307,7 @@
     Object.keys(this.payload.experiments).forEach(function (name) {
       var spec = self.payload.experiments[name];
       var button = el("button", { type: "button", text: "Set up: " + (spec.title || name) });
-      var yours = el("p", { className: "lab-yours", text: "Your runs: not trained yet." });
+      var yours = el("p", { className: "lab-yours", text: "Yours: press the button, then Run." });
       button.addEventListener("click", function () { self.setUp(name); });
       var card = el("div", { className: "lab-experiment", "data-experiment": name }, [button, yours]);
       self.experimentCards[name] = { card: card, yours: yours };
@@ -323,7 +323,7 @@
     var cards = this.experimentCards;
     Object.keys(cards).forEach(function (name) {
       var site = document.getElementById("lab-site-" + name);
-      if (site && !cards[name].card.contains(site)) cards[name].card.appendChild(site);
+      if (site && !cards[name].card.contains(site)) cards[name].card.insertBefore(site, cards[name].yours);
     });
   };
 
@@ -527,8 +527,8 @@
     if (this.activeRuns().every(function (run) { return self.runs[run].state === "done"; })) {
       this.setStatus("Done: " + this.activeRuns().map(function (run) {
         var r = self.runs[run];
-        return "run " + run.toUpperCase() + " " + percent(r.metrics.val_accuracy) + " of the validation images right";
-      }).join("; ") + ".");
+        return "run " + run.toUpperCase() + " " + percent(r.metrics.val_accuracy) + " of the test images right";
+      }).join("; ") + ". Reset to train again.");
       this.reportExperiment();
     }
   };
@@ -570,7 +570,7 @@
     var s = r.settings || {}, m = r.metrics || {}, edges = (r.verdicts || []).filter(function (v) { return v.isEdge; }).length;
     var where = r.loaded ? "Opened " + r.loaded + ". " : (s.optimizer ? s.optimizer.type.toUpperCase() + ", learning rate " + s.optimizer.lr + (s.shuffled ? ", shuffled labels" : "") + ". " : "");
     var at = typeof r.epoch === "number" ? "Epoch " + formatNumber(r.epoch, 2) + " of " + r.epochs + ": " : "Before training: ";
-    return where + at + "validation accuracy " + percent(m.val_accuracy) + ", " + edges + " of " + (r.verdicts || []).length + " kernels pass the edge test.";
+    return where + at + "test accuracy " + percent(m.val_accuracy) + ", " + edges + " of " + (r.verdicts || []).length + " kernels pass the edge test.";
   };
 
   Lab.prototype.drawTable = function (r, change) {
@@ -587,7 +587,7 @@
       setText(cells[0], String(i));
       setText(cells[1], v.isEdge ? "edge" + (v.way ? ", " + v.way : "") : "no");
       setText(cells[2], formatNumber(v.score, 2));
-      setText(cells[3], typeof pref === "number" ? preferenceText(pref, classes) : "–");
+      setText(cells[3], typeof pref === "number" ? preferenceText(pref, v.clear, classes) : "–");
       setText(cells[4], norm > 0 ? "×" + formatNumber(Math.sqrt(moved / norm), 2) : "–");
     }
   };
@@ -596,10 +596,11 @@
     if (node.textContent !== text) node.textContent = text;
   }
 
-  /* The class preference index: +1 the first class only, -1 the second only. */
-  function preferenceText(index, classes) {
+  /* The class preference index: +1 the first class only, -1 the second only; the class is named
+   * where the preference is clear by the site's cut (kernel_tests.js's CLEAR_PREFERENCE). */
+  function preferenceText(index, clear, classes) {
     var name = index >= 0 ? classes[0] : classes[1];
-    return formatNumber(index, 2) + (name && Math.abs(index) > 0 ? " (" + name + ")" : "");
+    return formatNumber(index, 2) + (clear && name ? " (" + name + ")" : "");
   }
 
   // -- runs that leave the page, and come back -----------------------------------------------------
@@ -680,10 +681,10 @@
   Lab.prototype.reportExperiment = function () {
     var self = this, card = this.experiment && this.experimentCards[this.experiment];
     if (!card) return;
-    card.yours.textContent = "Your runs: " + this.activeRuns().map(function (run) {
+    card.yours.textContent = "Yours: " + this.activeRuns().map(function (run) {
       var r = self.runs[run], edges = r.verdicts.filter(function (v) { return v.isEdge; }).length;
       return "run " + run.toUpperCase() + " (seed " + r.settings.seed + ") " + percent(r.metrics.val_accuracy) +
-        " of the validation images right, " + edges + " edge detectors";
+        " of the test images right, " + edges + " edge detectors";
     }).join("; ") + ".";
   };
 

@@ -106,42 +106,39 @@ lab
 #
 # Three experiments
 # -----------------
-# Each button below sets up an experiment as the site's :doc:`seed study
-# <../beyond/plot_05_seeds>` ran it (|study_epochs| epochs, Adam at
-# |study_lr|); press *Run* after it. One run is one draw: a number of yours
-# inside the site's range agrees with it, and one outside it is worth a
-# second seed before you conclude anything.
-#
-# **Labels that say nothing.** Run B learns from the same start on
-# shuffled labels.
+# The three boxes at the end of the lab set up experiments as the site's
+# :doc:`seed study <../beyond/plot_05_seeds>` ran them (|study_epochs|
+# epochs, Adam at |study_lr|): press a box's button, then *Run*. Each box
+# sets your numbers beside the site's. One run is one draw: a number of
+# yours inside the site's range agrees with it, and one outside it is worth
+# a second seed before you conclude anything.
 #
 # .. container:: lab-site
 #    :name: lab-site-shuffled
 #
-#    The site: twins on shuffled labels end at
+#    **Labels that say nothing.** Run B learns from the same start on
+#    shuffled labels. The site: such twins end at
 #    |/auto_examples/beyond/plot_05_seeds:shuffled_mean| of the test images
 #    right on average (single runs from
 #    |/auto_examples/beyond/plot_05_seeds:shuffled_low| to
 #    |/auto_examples/beyond/plot_05_seeds:shuffled_high|).
 #
-# **A new seed.** A start nobody has tried: does it grow edge detectors?
-#
 # .. container:: lab-site
 #    :name: lab-site-seed
 #
+#    **A new seed.** A start nobody has tried: does it grow edge detectors?
 #    The site: |/auto_examples/beyond/plot_05_seeds:any_adam| of
 #    |/auto_examples/beyond/plot_05_seeds:n_runs| runs end with at least one
-#    edge detector,
-#    |/auto_examples/beyond/plot_05_seeds:mean_adam| per run on average.
-#
-# **Adam against SGD.** Run B trains with plain SGD at |study_sgd_lr|.
+#    edge detector, |/auto_examples/beyond/plot_05_seeds:mean_adam| per run
+#    on average.
 #
 # .. container:: lab-site
 #    :name: lab-site-optimizer
 #
+#    **Adam against SGD.** Run B trains with plain SGD at |study_sgd_lr|.
 #    The site: |/auto_examples/beyond/plot_05_seeds:mean_adam| edge
 #    detectors per run with Adam,
 #    |/auto_examples/beyond/plot_05_seeds:mean_sgd| with SGD; Adam minus
 #    SGD, seed by seed, |/auto_examples/beyond/plot_05_seeds:diff_sgd|
-#    (:term:`95% interval` |/auto_examples/beyond/plot_05_seeds:diff_sgd_low| to
-#    |/auto_examples/beyond/plot_05_seeds:diff_sgd_high|).
+#    (:term:`95% interval` |/auto_examples/beyond/plot_05_seeds:diff_sgd_low|
+#    to |/auto_examples/beyond/plot_05_seeds:diff_sgd_high|).
