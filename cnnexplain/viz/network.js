@@ -33,8 +33,10 @@
  *     (add with alpha, lerp, addcmul): the optimizers' state does not drift from PyTorch's.
  *   - exp, log and sqrt are JavaScript's (correctly rounded or nearly); PyTorch's vectorized exp
  *     and log may differ from them in the last bit.
- *   - A zero gradient is skipped where it multiplies an input (convolution, dense layer): PyTorch
- *     multiplies it, which differs only where an input is infinite or NaN.
+ *   - A zero gradient is skipped where it multiplies an input (convolution, dense layer), and a
+ *     zero input where it multiplies a weight (a convolution's forward pass: most pixels of a line
+ *     image, half of a ReLU's outputs; a quarter less time per training step of LineCNN): PyTorch
+ *     multiplies them, which differs only where a weight or an input is infinite or NaN.
  *   - Dropout's masks are given by the caller (PyTorch's, for the parity tests) or drawn from a
  *     random source the caller gives; PyTorch's random generator is not reproduced.
  *   - Not implemented, and refused: SGD's nesterov, Adam's amsgrad, batch normalization with
@@ -120,6 +122,7 @@
               var xr = xo + c * HW + (iy0 + ky) * W + ix0, wr = ((c * KH + ky) * KW + kx0) * O4 + o;
               for (var kx = kx0; kx < kx1; kx++, wr += O4) {
                 var v = x[xr + kx];
+                if (v === 0) continue; // adds nothing: most of a line image, half of a ReLU's output
                 s0 += v * wt[wr]; s1 += v * wt[wr + 1]; s2 += v * wt[wr + 2]; s3 += v * wt[wr + 3];
               }
             }
