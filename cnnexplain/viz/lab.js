@@ -123,9 +123,14 @@
     }
   }
 
-  /* Loss per batch (left) and test accuracy per epoch (right), every run in its colour. */
-  function drawCurves(canvas, runs, ink) {
-    var ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height, half = W / 2, pad = 28;
+  /* Loss per batch (left) and test accuracy per epoch (right), every run in its colour. The
+   * canvas takes the width it is shown at, in device pixels, so that its text keeps its size. */
+  function drawCurves(canvas, runs, ink, shown) {
+    var dpr = window.devicePixelRatio || 1;
+    var W = shown || 640, H = 200, half = W / 2, pad = 28;
+    if (canvas.width !== Math.round(W * dpr)) { canvas.width = Math.round(W * dpr); canvas.height = Math.round(H * dpr); }
+    var ctx = canvas.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, W, H);
     ctx.strokeStyle = ink; ctx.fillStyle = ink; ctx.font = "12px system-ui, sans-serif"; ctx.lineWidth = 1;
     [["loss per batch", 0], ["test accuracy per epoch", half]].forEach(function (panel) {
@@ -542,9 +547,9 @@
   };
 
   Lab.prototype.draw = function () {
-    // The ink first, before this frame changes the page: reading a style after a change would
-    // make the browser lay the page out twice.
-    var self = this, drawn = false, ink = getComputedStyle(this.root).color;
+    // The ink and the curves' width first, before this frame changes the page: reading a style or
+    // a size after a change would make the browser lay the page out twice.
+    var self = this, drawn = false, ink = getComputedStyle(this.root).color, shown = this.curves.clientWidth;
     RUNS.forEach(function (run) {
       var r = self.runs[run];
       r.panel.hidden = run === "b" && !self.fields["b.enabled"].input.checked && !r.loaded;
@@ -562,7 +567,7 @@
       var r = self.runs[run];
       return { losses: r.losses, accuracy: r.accuracy, colour: RUN_COLOURS[run], totalSteps: r.totalSteps, epochs: r.epochs };
     });
-    drawCurves(this.curves, curves, ink);
+    drawCurves(this.curves, curves, ink, shown);
     if (drawn) this.stats.redraws += 1;
   };
 
