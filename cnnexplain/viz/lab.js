@@ -133,7 +133,7 @@
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, W, H);
     ctx.strokeStyle = ink; ctx.fillStyle = ink; ctx.font = "12px system-ui, sans-serif"; ctx.lineWidth = 1;
-    [["loss per batch", 0], ["test accuracy per epoch", half]].forEach(function (panel) {
+    [["loss, per batch", 0], ["test accuracy", half]].forEach(function (panel) {
       ctx.strokeRect(panel[1] + pad, 8, half - pad - 8, H - pad - 8);
       ctx.fillText(panel[0], panel[1] + pad, H - 8);
     });
