@@ -105,8 +105,8 @@ class Lab:
 
     Examples
     --------
-    >>> lab = Lab()
-    >>> lab.defaults["epochs"], lab.defaults["batch_size"], lab.defaults["n_kernels"]
+    >>> settings = Lab().defaults
+    >>> settings["epochs"], settings["batch_size"], settings["n_kernels"]
     (20, 32, 8)
     """
 
