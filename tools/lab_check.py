@@ -3,9 +3,10 @@
 On the built site's lab page (``LAB_PAGE``), served locally, at 1366 px in the light theme:
 
 - two runs train side by side for one epoch (true and shuffled labels); both must finish,
-  every batch must reach the page, the kernels must be redrawn at least ``MIN_REDRAWS_PER_S``
-  times a second while they train, and no task of the page's main thread may last over
-  ``LONG_TASK_LIMIT_MS`` (a PerformanceObserver of long tasks);
+  every batch must reach the page; the kernels' redraws a second and the page's longest
+  main-thread task (a PerformanceObserver of long tasks) are recorded and printed, and
+  ``benchmarks/bench_lab.py`` holds them to ``MIN_REDRAWS_PER_S`` and ``LONG_TASK_LIMIT_MS``
+  (timings fail by chance on a loaded machine, so this check does not);
 - "Download this run" gives a file that :meth:`~cnnexplain.history.WeightHistory.load` opens,
   with one snapshot per epoch and the page's last kernels, and that ``cnnexplain figures``
   draws; the lab opens it again ("Open a saved history");
@@ -133,8 +134,14 @@ def train_in_page(page, settings: dict, timeout_ms: int = TRAIN_TIMEOUT_MS) -> d
     }
 
 
-def check_training(result: Result, where: str, run: dict, expected_batches: int, responsive: bool) -> None:
-    """Every run done, every batch received; with ``responsive``, the redraw rate and long tasks."""
+def check_training(result: Result, where: str, run: dict, expected_batches: int) -> None:
+    """Every run done, every batch received.
+
+    How responsive the page stayed (redraws a second, the longest main-thread task) is a
+    timing: it is recorded in the figures and printed, and held to its targets by
+    ``benchmarks/bench_lab.py`` (``nox -s bench -- lab``), not failed here, where a loaded
+    machine would make the check fail by chance.
+    """
     for name in ("a", "b") if run["state"]["b"]["state"] != "idle" else ("a",):
         if run["state"][name]["state"] != "done":
             result.fail(
@@ -142,17 +149,6 @@ def check_training(result: Result, where: str, run: dict, expected_batches: int,
             )
     if run["batches"] != expected_batches:
         result.fail(where, f"{run['batches']} batches reached the page, expected {expected_batches}")
-    if not responsive:
-        return
-    if run["redraws_per_s"] < MIN_REDRAWS_PER_S:
-        result.fail(
-            where,
-            f"kernels redrawn {run['redraws_per_s']:.1f} times a second, fewer than {MIN_REDRAWS_PER_S}",
-        )
-    if run["longest_task_ms"] > LONG_TASK_LIMIT_MS:
-        result.fail(
-            where, f"a main-thread task of {run['longest_task_ms']:.0f} ms (limit {LONG_TASK_LIMIT_MS} ms)"
-        )
 
 
 def batches_per_epoch(page, runs: int) -> int:
@@ -297,11 +293,11 @@ def check_site_page(browser, result: Result, root: Path, artifacts: Path) -> Non
         page.goto(url, wait_until="load")
         run = train_in_page(page, ONE_RUN)
         result.figures["one run, one epoch"] = {k: v for k, v in run.items() if k != "state"}
-        check_training(result, "one run, one epoch", run, batches_per_epoch(page, 1), responsive=True)
+        check_training(result, "one run, one epoch", run, batches_per_epoch(page, 1))
         page.evaluate(f"() => {LAB}.cnnexplain.reset()")
         run = train_in_page(page, SHORT_RUN)
         result.figures["two runs, one epoch"] = {k: v for k, v in run.items() if k != "state"}
-        check_training(result, "two runs, one epoch", run, batches_per_epoch(page, 2), responsive=False)
+        check_training(result, "two runs, one epoch", run, batches_per_epoch(page, 2))
         check_axe(page, result, "light, 1366 px, trained")
         shot = artifacts / "lab-light-1366.png"
         page.screenshot(path=str(shot), full_page=True)
@@ -332,7 +328,7 @@ def check_standalone(browser, result: Result) -> None:
         expected = batches_per_epoch(page, 2)
         run = train_in_page(page, SHORT_RUN)
         result.figures["file://, two runs, one epoch"] = {k: v for k, v in run.items() if k != "state"}
-        check_training(result, "file://", run, expected, responsive=False)
+        check_training(result, "file://", run, expected)
         context.close()
     result.failures += [f"file://: {e}" for e in errors]
 
