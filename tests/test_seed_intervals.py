@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from cnnexplain.analysis import kernel_correlation, seed_bootstrap
+from cnnexplain.analysis import kernel_correlation, seed_bootstrap, seed_difference
 
 
 # -- seed_bootstrap ---------------------------------------------------------------------
@@ -73,6 +73,56 @@ def test_bad_values(values, error, word):
 def test_bad_arguments(kwargs, error, word):
     with pytest.raises(error, match=word):
         seed_bootstrap(np.ones((4, 2)), **kwargs)
+
+
+def test_where_keeps_some_values_and_weighs_seeds_by_their_number():
+    values = np.array([[1.0, 0.0, 0.0]] * 40 + [[1.0, 1.0, 1.0]] * 40)
+    where = np.array([[True, False, False]] * 40 + [[True, True, True]] * 40)
+    result = seed_bootstrap(values, where=where)
+    # 40 values of 1 kept from the first seeds, 120 from the others: a ratio of sums.
+    assert result.estimate == 1.0 and result.low == result.high == 1.0
+    flags = np.array([[True, False]] * 30 + [[False, True]] * 30)
+    first = np.array([[True, False]] * 60)
+    share = seed_bootstrap(flags, where=first)
+    assert share.estimate == 0.5 and share.low < 0.5 < share.high
+    # Only the seeds are resampled: the same as the plain mean of the first kernels.
+    plain = seed_bootstrap(flags[:, :1])
+    assert (share.low, share.high) == (plain.low, plain.high)
+    # Without where, the interval is the one it always was (the same draws).
+    assert seed_bootstrap(flags, where=np.ones_like(flags)) == seed_bootstrap(flags)
+
+
+def test_difference_resamples_the_same_seeds_for_both():
+    rng = np.random.default_rng(0)
+    shared = rng.normal(size=(50, 1))
+    a, b = shared + rng.normal(0.5, 0.1, size=(50, 4)), shared + rng.normal(0, 0.1, size=(50, 3))
+    result = seed_difference(a, b)
+    assert result.n_seeds == 50 and abs(result.estimate - (a.mean() - b.mean())) < 1e-12
+    # The seed effect cancels in each resample: the interval is narrow, around 0.5.
+    assert 0.4 < result.low < result.estimate < result.high < 0.6
+    assert result.high - result.low < seed_bootstrap(a).high - seed_bootstrap(a).low
+    assert seed_difference(a, b) == seed_difference(torch.tensor(a), torch.tensor(b))
+    flags = a > 0
+    half = seed_difference(flags, flags, where_a=flags, where_b=np.ones_like(flags))
+    assert half.estimate == 1.0 - flags.mean()
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "word"),
+    [
+        (lambda v: seed_bootstrap(v, "median", where=v > 0), ValueError, "statistic='mean'"),
+        (lambda v: seed_bootstrap(v, where=(v > 0)[:, :1]), ValueError, "shape"),
+        (lambda v: seed_bootstrap(v, where=v), TypeError, "booleans"),
+        (lambda v: seed_bootstrap(v, where=v > 9), ValueError, "at least one True"),
+        (lambda v: seed_bootstrap(v, where=np.eye(4, 2, dtype=bool)), ValueError, "no seed"),
+        (lambda v: seed_difference(v, v[:3]), ValueError, "same seeds"),
+        (lambda v: seed_difference(v, "b"), TypeError, "b must"),
+        (lambda v: seed_difference(v, v, where_b=v > 9), ValueError, "where_b"),
+    ],
+)
+def test_bad_where_and_pairs(call, error, word):
+    with pytest.raises(error, match=word):
+        call(np.arange(8.0).reshape(4, 2))
 
 
 # -- kernel_correlation -----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Intervals over the seeds of a study: :func:`seed_bootstrap`.
+"""Intervals over the seeds of a study: :func:`seed_bootstrap`, :func:`seed_difference`.
 
 A seed study gives several kernels per seed, and the kernels of one seed
 are not independent draws: they share a start, the batches and the training
@@ -6,7 +6,10 @@ that shaped them together. An interval that counts every kernel as a draw
 (a Wilson interval on 800 kernels of 100 seeds) is too narrow. So the
 interval here resamples *seeds*, each with all its kernels (a cluster
 bootstrap): it is as wide as the seeds make it, however the kernels of a
-seed hang together.
+seed hang together. A share among some of the kernels only (the edge
+detectors, say, whose number differs from seed to seed) is a ratio of two
+sums over the seeds drawn (``where``), and two such statistics are compared on
+the same resampled seeds (:func:`seed_difference`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import numpy as np
 
 from .._checks import check_float, check_int, check_seed, describe
 
-__all__ = ["SeedEstimate", "seed_bootstrap"]
+__all__ = ["SeedEstimate", "seed_bootstrap", "seed_difference"]
 
 # Resamples drawn at once: bounds the (chunk, seeds * values) array to a few MB.
 _CHUNK = 500
@@ -50,28 +53,71 @@ class SeedEstimate:
     level: float
 
 
-def _values(values: Any) -> np.ndarray:
+def _values(values: Any, name: str = "values") -> np.ndarray:
     """Check ``values``: at least one seed, real or boolean, finite; return them as float64 ``(S, m)``."""
     array = values.detach().cpu().numpy() if hasattr(values, "detach") else values
     if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
         raise TypeError(
-            f"values must be a numpy array or tensor of numbers or booleans, seeds first, got {describe(values)}"
+            f"{name} must be a numpy array or tensor of numbers or booleans, seeds first, got {describe(values)}"
         )
     if array.ndim == 0 or array.shape[0] < 2 or array[0].size == 0:
         raise ValueError(
-            f"values must have shape (seeds, ...) with at least 2 seeds and a value per seed, "
+            f"{name} must have shape (seeds, ...) with at least 2 seeds and a value per seed, "
             f"got shape {array.shape}"
         )
     array = np.asarray(array, dtype=np.float64).reshape(array.shape[0], -1)
     if not np.isfinite(array).all():
-        raise ValueError("values must not contain NaN or infinite values")
+        raise ValueError(f"{name} must not contain NaN or infinite values")
     return array
+
+
+def _where(where: Any, values: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
+    """Check ``where``: booleans shaped like ``values``, at least one True; return them ``shape``."""
+    array = where.detach().cpu().numpy() if hasattr(where, "detach") else where
+    given = values.shape if hasattr(values, "shape") else None
+    if not isinstance(array, np.ndarray) or array.dtype != bool:
+        raise TypeError(f"{name} must be a numpy array or tensor of booleans, got {describe(where)}")
+    if tuple(array.shape) != tuple(given):
+        raise ValueError(f"{name} must have the shape of the values, {tuple(given)}, got {array.shape}")
+    if not array.any():
+        raise ValueError(f"{name} must hold at least one True: a statistic of no values is none")
+    return array.reshape(shape)
+
+
+def _options(level: Any, resamples: Any, seed: Any) -> tuple[float, int, int]:
+    level = check_float("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
+    resamples = check_int("resamples", resamples, low=100, high=_MAX_RESAMPLES)
+    return level, resamples, check_seed("seed", seed)
+
+
+def _draws(n: int, resamples: int, seed: int):
+    """The resampled seeds, ``(chunk, n)`` at a time: the same for the same ``n``, ``resamples`` and ``seed``."""
+    rng = np.random.default_rng(seed)
+    for start in range(0, resamples, _CHUNK):
+        yield rng.integers(0, n, (min(_CHUNK, resamples - start), n))
+
+
+def _ratio(sums: np.ndarray, counts: np.ndarray, name: str, draws: np.ndarray) -> np.ndarray:
+    """The mean over the values kept, of each resample: the sums over its seeds over their counts."""
+    kept = counts[draws].sum(axis=1)
+    if not kept.all():
+        raise ValueError(
+            f"a resample drew no seed with a value where {name} is True: too few of them for this interval"
+        )
+    return sums[draws].sum(axis=1) / kept
+
+
+def _percentiles(stats: list[np.ndarray], level: float) -> tuple[float, float]:
+    tail = (1 - level) / 2
+    low, high = np.quantile(np.concatenate(stats), [tail, 1 - tail])
+    return float(low), float(high)
 
 
 def seed_bootstrap(
     values: Any,
     statistic: str = "mean",
     *,
+    where: Any = None,
     level: float = 0.95,
     resamples: int = 10_000,
     seed: int = 0,
@@ -91,6 +137,13 @@ def seed_bootstrap(
         share ("the share of kernels that are edge detectors").
     statistic : {"mean", "median"}
         The statistic of the pooled values of the seeds.
+    where : numpy.ndarray or torch.Tensor of bool, optional
+        Shaped like ``values``: only the values where it holds count, however
+        many each seed has ("the share of *edge detectors* that lie
+        horizontal": ``values`` the horizontal flags, ``where`` the edge
+        detectors). The mean of each resample is then the sum of the values
+        kept over its seeds, over their number (a ratio estimator: a seed
+        with more of them weighs more). Only with ``statistic="mean"``.
     level : float
         The interval's level, in (0, 1).
     resamples : int
@@ -106,10 +159,17 @@ def seed_bootstrap(
     Raises
     ------
     TypeError
-        If ``values`` is not an array or tensor of numbers or booleans.
+        If ``values`` is not an array or tensor of numbers or booleans, or
+        ``where`` not one of booleans.
     ValueError
         If ``values`` has fewer than 2 seeds, no value per seed, or NaN or
-        infinite values; or ``statistic``, ``level`` or ``resamples`` is invalid.
+        infinite values; ``where`` is not shaped like ``values``, holds no
+        True, or leaves a resample with no value; or ``statistic``,
+        ``level`` or ``resamples`` is invalid.
+
+    See Also
+    --------
+    seed_difference : Two such means compared on the same resampled seeds.
 
     Notes
     -----
@@ -127,20 +187,96 @@ def seed_bootstrap(
     (0.25, 100)
     >>> bool(share.low < 0.25 < share.high)
     True
+    >>> # among the first kernel of each seed only: half of them
+    >>> seed_bootstrap(flags, where=np.array([[True, False]] * 100)).estimate
+    0.5
     """
     array = _values(values)
     if statistic not in ("mean", "median"):
         raise ValueError(f"statistic must be 'mean' or 'median', got {statistic!r}")
-    level = check_float("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
-    resamples = check_int("resamples", resamples, low=100, high=_MAX_RESAMPLES)
-    seed = check_seed("seed", seed)
-    reduce = np.mean if statistic == "mean" else np.median
+    level, resamples, seed = _options(level, resamples, seed)
     n = array.shape[0]
-    rng = np.random.default_rng(seed)
-    stats = []
-    for start in range(0, resamples, _CHUNK):
-        draws = rng.integers(0, n, (min(_CHUNK, resamples - start), n))
-        stats.append(reduce(array[draws].reshape(len(draws), -1), axis=1))
-    tail = (1 - level) / 2
-    low, high = np.quantile(np.concatenate(stats), [tail, 1 - tail])
-    return SeedEstimate(float(reduce(array)), float(low), float(high), n, level)
+    if where is not None:
+        if statistic != "mean":
+            raise ValueError(f"where works with statistic='mean' only, got statistic={statistic!r}")
+        kept = _where(where, values, array.shape, "where")
+        sums, counts = (array * kept).sum(axis=1), kept.sum(axis=1)
+        stats = [_ratio(sums, counts, "where", draws) for draws in _draws(n, resamples, seed)]
+        return SeedEstimate(float(sums.sum() / counts.sum()), *_percentiles(stats, level), n, level)
+    reduce = np.mean if statistic == "mean" else np.median
+    stats = [reduce(array[draws].reshape(len(draws), -1), axis=1) for draws in _draws(n, resamples, seed)]
+    return SeedEstimate(float(reduce(array)), *_percentiles(stats, level), n, level)
+
+
+def seed_difference(
+    a: Any,
+    b: Any,
+    *,
+    where_a: Any = None,
+    where_b: Any = None,
+    level: float = 0.95,
+    resamples: int = 10_000,
+    seed: int = 0,
+) -> SeedEstimate:
+    """Return the mean of ``a`` minus the mean of ``b`` and its interval, resampling whole seeds.
+
+    ``a`` and ``b`` are measured on the same seeds (the two arms of a study,
+    twins from the same start): each resample draws the seeds once and
+    computes both means on them, as :func:`seed_bootstrap` computes one, so
+    the interval keeps what the two share seed by seed.
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray or torch.Tensor
+        Shape ``(S, ...)``, the same ``S`` seeds in the same order (the
+        number of values per seed may differ between them).
+    where_a, where_b : numpy.ndarray or torch.Tensor of bool, optional
+        As ``where`` of :func:`seed_bootstrap`: only the values where it
+        holds count ("the share of horizontal ones among the edge detectors
+        of each arm").
+    level : float
+        The interval's level, in (0, 1).
+    resamples : int
+        Resamples, from 100 to 1,000,000.
+    seed : int
+        Seed of the resampling.
+
+    Returns
+    -------
+    SeedEstimate
+        ``estimate`` (the difference on all the seeds), ``low``, ``high``,
+        ``n_seeds`` and ``level``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`seed_bootstrap`; and if ``a`` and ``b`` have different
+        numbers of seeds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.array([[True, True]] * 30 + [[True, False]] * 30)
+    >>> b = np.array([[True, False]] * 60)
+    >>> result = seed_difference(a, b)
+    >>> result.estimate
+    0.25
+    >>> bool(0 < result.low < 0.25 < result.high)
+    True
+    """
+    arrays = [_values(a, "a"), _values(b, "b")]
+    if arrays[0].shape[0] != arrays[1].shape[0]:
+        raise ValueError(
+            f"a and b must hold the same seeds, got {arrays[0].shape[0]} and {arrays[1].shape[0]} seeds"
+        )
+    level, resamples, seed = _options(level, resamples, seed)
+    parts = []
+    for name, array, given, where in (("where_a", arrays[0], a, where_a), ("where_b", arrays[1], b, where_b)):
+        kept = np.ones(array.shape, bool) if where is None else _where(where, given, array.shape, name)
+        parts.append(((array * kept).sum(axis=1), kept.sum(axis=1), name))
+    n = arrays[0].shape[0]
+    stats = [
+        _ratio(*parts[0], draws) - _ratio(*parts[1], draws) for draws in _draws(n, resamples, seed)
+    ]
+    estimate = parts[0][0].sum() / parts[0][1].sum() - parts[1][0].sum() / parts[1][1].sum()
+    return SeedEstimate(float(estimate), *_percentiles(stats, level), n, level)
