@@ -35,6 +35,7 @@ from cnnexplain.analysis import (
     CLEAR_PREFERENCE,
     ablation,
     dead_kernels,
+    is_edge_detector,
     kernel_similarity,
     redundant_pairs,
     selectivity,
@@ -56,7 +57,9 @@ print(f"weakest peak / strongest peak: {dead.peak.min() / dead.peak.max():.0%}")
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
 from cnnexplain.claims import (
+    OUTCOMES,
     bound,
+    difference,
     every,
     glue,
     majority,
@@ -570,7 +573,8 @@ else:
 def costs(model, test):
     """Points lost without the costliest kernel, without the costlier leaning
     group, and by the costlier group of the median blind split of the same
-    kernels into groups of the same sizes."""
+    kernels into groups of the same sizes; and what each kernel alone costs in
+    loss (the increase of the mean cross-entropy on the test images)."""
     one = ablation(model, test, "conv1")
     index = selectivity(model, test).index
     groups = [
@@ -582,13 +586,13 @@ def costs(model, test):
     ]
     # A group may be empty: it costs nothing.
     chance = np.median(costlier_of_split(model, test, *groups, one.baseline_accuracy))
-    return 100 * one.drop.max(), max(lost), chance
+    return (100 * one.drop.max(), max(lost), chance), one.loss - one.baseline_loss
 
 
 study = seed_study(range(100))
-one_kernel, one_group, any_group = np.array(
-    [costs(study.model(seed), test) for seed in study.seeds]
-).T
+measured = [costs(study.model(seed), test) for seed in study.seeds]
+one_kernel, one_group, any_group = np.array([points for points, _ in measured]).T
+loss_cost = np.array([loss for _, loss in measured])  # (seeds, 8 kernels)
 for s in range(3):
     print(
         f"seed {s}: costliest kernel alone {one_kernel[s]:.1f}, costlier leaning group "
@@ -658,6 +662,180 @@ majority(
 # study's runs, the costliest single kernel takes
 # |study_kernel_low| to |study_kernel_high| points, the costlier group
 # |study_group_low| to |study_group_high|.
+
+# %%
+# Do the edge detectors matter more?
+# ----------------------------------
+# The article's story is about the kernels that pass the site's edge test
+# (:func:`~cnnexplain.analysis.is_edge_detector`). Does the network need them
+# more than its other kernels? The loop above zeroed every kernel of every
+# study run alone; here a kernel's cost is the increase of the :term:`loss`
+# on the test images. Each answer is compared with a :term:`null
+# <null distribution>` built like it: in each run, the same number of
+# kernels, or one kernel, drawn at random from that run's eight.
+
+
+def chance_costlier(cost, m):
+    """The share of the ways to pick m of these kernels whose mean cost is above the others'."""
+    picks = [list(p) for p in itertools.combinations(range(len(cost)), m)]
+    return np.mean([cost[p].mean() > np.delete(cost, p).mean() for p in picks])
+
+
+def at_least(count, chances):
+    """P(a count of runs >= count) when run s counts with probability chances[s]: the exact null."""
+    pmf = np.ones(1)
+    for p in chances:
+        pmf = np.convolve(pmf, [1 - p, p])
+    return pmf[count:].sum()
+
+
+adam = study.arm("adam")
+initial = study.initial_weight[:, adam, :, 0]  # (seeds, 8, 7, 7)
+trained = study.final_weight[:, adam, :, 0]  # the kernels zeroed above
+tested = {}
+for name, kernels in (("trained kernels", trained), ("changes", trained - initial)):
+    edge = is_edge_detector(kernels)  # (seeds, 8)
+    both = np.flatnonzero(edge.any(axis=1) & ~edge.all(axis=1))  # runs with both kinds
+    mean_edge = np.array([loss_cost[s, edge[s]].mean() for s in both])
+    mean_other = np.array([loss_cost[s, ~edge[s]].mean() for s in both])
+    chance = np.array([chance_costlier(loss_cost[s], edge[s].sum()) for s in both])
+    wins = mean_edge > mean_other
+    top = edge[np.arange(len(edge)), loss_cost.argmax(axis=1)]  # the costliest kernel
+    base = edge.mean(axis=1)  # the chance that a kernel drawn at random is an edge detector
+    tested[name] = (mean_edge, mean_other, wins, chance, top, base)
+    print(
+        f"{name}: {len(both)} runs with both; edge detectors minus others "
+        f"{(mean_edge - mean_other).mean():+.4f} on average; costlier in {wins.sum()} "
+        f"(by chance {chance.sum():.1f}, P >= {at_least(wins.sum(), chance):.3f}); the "
+        f"costliest kernel is one in {top.sum()} (by chance {base.sum():.1f}, "
+        f"P >= {at_least(top.sum(), base):.3f})"
+    )
+
+mean_edge, mean_other, wins = tested["trained kernels"][:3]
+fig, ax = plt.subplots(figsize=(5.0, 4.2), layout="constrained")
+ax.scatter(mean_other, mean_edge, s=16, c=np.where(wins, "C3", "C0"), alpha=0.8)
+ends = [min(mean_other.min(), mean_edge.min()), max(mean_other.max(), mean_edge.max())]
+ax.plot(ends, ends, color="0.5", lw=0.8, ls="--")
+ax.set_xscale("symlog", linthresh=1e-3)  # linear near 0 (a few costs are below it), log above
+ax.set_yscale("symlog", linthresh=1e-3)
+ax.set_xlabel("mean loss increase, other kernels")
+ax.set_ylabel("mean loss increase, edge detectors")
+ax.set_title("one dot per run; red: above the line", fontsize=11)
+
+# sphinx_gallery_start_ignore
+setting(
+    "the kernels tested are those of the networks zeroed above",
+    all(
+        np.array_equal(trained[i], study.model(s).conv1.weight[:, 0].detach().numpy())
+        for i, s in enumerate(study.seeds)
+    ),
+    expected=True,
+)
+# The paired differences are over runs (the kernels of a run share its training), with a
+# bootstrap of the runs. The nulls: relabelling which kernels of a run are edge detectors at
+# random (the same number) leaves the mean difference 0 on average, but not the median, nor
+# one half for "costlier": one kernel drawn from eight is costlier than the mean of the
+# other seven far less than half of the time when one kernel dominates. So the count is
+# compared with its own chance, run by run, not with a sign test against one half.
+for key, name in (("ed", "trained kernels"), ("ch", "changes")):
+    mean_edge, mean_other, wins, chance, top, base = tested[name]
+    glue(f"{key}_both", len(wins))
+    more = difference(
+        f"judged by the {name}: seed by seed, the edge detectors' mean cost minus the other "
+        "kernels' is above 0, below, or the study cannot tell (the text says which)",
+        mean_edge, mean_other, expect=OUTCOMES, paired=True, method="bootstrap", fmt="{:+.4f}",
+        statistic="mean paired difference of the loss increase (edge detectors minus others)",
+    )  # fmt: skip
+    glue(f"{key}_diff", more.value, "{:+.4f}")
+    glue(f"{key}_diff_low", more.interval[0], "{:+.4f}")
+    glue(f"{key}_diff_high", more.interval[1], "{:+.4f}")
+    glue(
+        f"{key}_diff_words",
+        more.choose(
+            larger="on average the edge detectors cost more",
+            smaller="on average the edge detectors cost less",
+            cannot_tell="the study cannot tell whether they cost more or less on average "
+            "(that is not showing that they cost the same)",
+        ),
+    )
+    for test_key, hits, chances, what in (
+        ("wins", wins, chance, "the edge detectors cost more than the other kernels"),
+        ("top", top, base, "the costliest kernel is an edge detector"),
+    ):
+        often = difference(
+            f"judged by the {name}: {what} in more runs than chance would make it, in fewer, "
+            "or the study cannot tell (the text says which)",
+            hits.astype(float), chances, expect=OUTCOMES, paired=True, method="bootstrap",
+            fmt="{:+.1%}", statistic="mean over runs of (it happens) minus (its chance)",
+        )  # fmt: skip
+        p = at_least(int(hits.sum()), chances)
+        glue(f"{key}_{test_key}", int(hits.sum()))
+        glue(f"{key}_{test_key}_chance", chances.sum(), "{:.1f}")
+        glue(f"{key}_{test_key}_excess", often.value, "{:+.1%}")
+        glue(f"{key}_{test_key}_low", often.interval[0], "{:+.1%}")
+        glue(f"{key}_{test_key}_high", often.interval[1], "{:+.1%}")
+        glue(f"{key}_{test_key}_p", p, "{:.1%}")
+        glue(
+            f"{key}_{test_key}_words",
+            often.choose(
+                larger="more often than chance",
+                smaller="less often than chance",
+                cannot_tell="the study cannot tell whether more or less often than chance",
+            ),
+        )
+        # The exact one-sided test of "at least as many runs as observed", at 5%: a branch,
+        # each with its claim; above 5% the runs cannot tell, which is not "no effect".
+        if p <= LEVEL:
+            bound(
+                f"judged by the {name}: {what} in more runs than chance, at the 5% level "
+                "(exact test, each run against its own chance)",
+                p, n=len(hits), at_most=LEVEL, statistic="P(as many runs or more) by chance",
+                fmt="{:.1%}",
+            )  # fmt: skip
+            glue(f"{key}_{test_key}_p_words", "below 5%: more than chance")
+        else:
+            bound(
+                f"judged by the {name}: that {what} in more runs than chance is not shown at "
+                "the 5% level (exact test, each run against its own chance)",
+                p, n=len(hits), at_least=LEVEL, statistic="P(as many runs or more) by chance",
+                fmt="{:.1%}",
+            )  # fmt: skip
+            glue(f"{key}_{test_key}_p_words", "above 5%: the study cannot tell")
+# sphinx_gallery_end_ignore
+
+# %%
+# Of the |n_runs| runs, |ed_both| have both edge detectors and other kernels
+# (one dot each below). Seed by seed, the edge detectors' mean cost minus the
+# others' is |ed_diff| on average (95% interval |ed_diff_low| to
+# |ed_diff_high|): |ed_diff_words|. They cost more in |ed_wins| of these runs,
+# where the same number of kernels drawn at random would in |ed_wins_chance|:
+# |ed_wins_words| (an excess of |ed_wins_excess| of the runs, 95% interval
+# |ed_wins_low| to |ed_wins_high|). The costliest kernel is an edge detector
+# in |ed_top| of the |n_runs| runs, where a kernel drawn at random from each
+# run would be in |ed_top_chance|: |ed_top_words| (|ed_top_excess|,
+# |ed_top_low| to |ed_top_high|).
+#
+# .. evidence:: How sure: the tests, and the changes
+#
+#    The intervals resample whole runs (a :term:`bootstrap`), since a run's
+#    kernels share its training. Chance is computed run by run: for
+#    "costlier", the share of the ways to pick as many of that run's kernels
+#    whose mean cost is above the rest's; for the costliest kernel, the share
+#    of edge detectors among its eight. It is not one half: one kernel drawn
+#    from eight is rarely costlier than the other seven together when one of
+#    them dominates, so a :term:`sign test` against one half would misjudge
+#    the count. The exact chance of as many runs or more (a
+#    :term:`p-value`) is |ed_wins_p| for "costlier", |ed_wins_p_words|, and
+#    |ed_top_p| for the costliest kernel, |ed_top_p_words|.
+#
+#    Judged by their changes (trained minus initial weights) instead,
+#    |ch_both| runs have both kinds; the mean difference is |ch_diff|
+#    (|ch_diff_low| to |ch_diff_high|): |ch_diff_words|. Costlier in
+#    |ch_wins| runs against |ch_wins_chance| by chance (excess |ch_wins_low|
+#    to |ch_wins_high|; p = |ch_wins_p|): |ch_wins_words|. The costliest
+#    kernel's change is an edge detector in |ch_top| runs against
+#    |ch_top_chance| (|ch_top_low| to |ch_top_high|; p = |ch_top_p|):
+#    |ch_top_words|.
 
 # %%
 # Dead kernels cost nothing
