@@ -275,8 +275,6 @@ def seed_difference(
         kept = np.ones(array.shape, bool) if where is None else _where(where, given, array.shape, name)
         parts.append(((array * kept).sum(axis=1), kept.sum(axis=1), name))
     n = arrays[0].shape[0]
-    stats = [
-        _ratio(*parts[0], draws) - _ratio(*parts[1], draws) for draws in _draws(n, resamples, seed)
-    ]
+    stats = [_ratio(*parts[0], draws) - _ratio(*parts[1], draws) for draws in _draws(n, resamples, seed)]
     estimate = parts[0][0].sum() / parts[0][1].sum() - parts[1][0].sum() / parts[1][1].sum()
     return SeedEstimate(float(estimate), *_percentiles(stats, level), n, level)
