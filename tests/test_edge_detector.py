@@ -307,3 +307,11 @@ def test_wilson_interval():
         wilson_interval(0, 0)
     with pytest.raises(ValueError, match=r"confidence must be a finite number in \(0, 1\)"):
         wilson_interval(1, 10, confidence=1.0)
+
+
+def test_the_edge_test_orients_its_templates_on_edge_match_s_grid():
+    # The gallery counts the chance that an orientation lies near an axis on edge_match's
+    # grid (the edge-match page, "Which way do they point?"), and calls it the edge test's.
+    from cnnexplain.analysis import DEFAULT_ANGLES, edge_detector
+
+    assert edge_detector._ANGLES.tolist() == list(DEFAULT_ANGLES)

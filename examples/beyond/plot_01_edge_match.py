@@ -1529,8 +1529,186 @@ _ = glue("equal_words", at_equal.choose(
 # These are shares of kernels that pass the edge test, this site's
 # definition of an edge detector, after
 # |sl_epochs| epochs of this one network on these images; they say nothing
-# of which way each edge points or what the network does with it (the
+# of what the network does with them (the
 # :ref:`next page <sphx_glr_auto_examples_beyond_plot_02_kernel_roles.py>`
-# looks at that).
+# looks at that), nor yet of which way each edge points.
+
+# %%
+# Which way do they point?
+# ------------------------
+# The task's lines are horizontal or vertical. Do the edge detectors lie that
+# way too? An edge detector's way is that of its best edge template
+# (:meth:`~cnnexplain.analysis.EdgeMatch.way`, as on the :ref:`seeds page
+# <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`): horizontal or vertical
+# within |or_tol| degrees, else diagonal. Chance is counted on the templates'
+# own grid of orientations: a kernel whose orientation fell anywhere on it
+# would lie that close to an axis |or_chance| of the time. Each share pools
+# the edge detectors of one kind over the runs; its 95% interval resamples
+# whole runs (:func:`~cnnexplain.analysis.seed_bootstrap`, ``where=``).
+
+from cnnexplain.analysis import seed_difference
+
+TOLERANCE = 22.5  # degrees: half the step between the four main orientations
+grid = edge_match(initial[0]).angles  # the orientations the templates take
+off_axis = np.abs((grid + 45) % 90 - 45)  # degrees to the nearest axis
+chance = np.mean(off_axis <= TOLERANCE)
+aligned = {}
+for name, kernels in arms.items():
+    for part, k in (("trained", kernels), ("change", kernels - initial)):
+        ways = (
+            edge_match(k.reshape(-1, 7, 7))
+            .way(tolerance=TOLERANCE)
+            .reshape(k.shape[:2])
+        )
+        aligned[name, part] = np.isin(ways, ("horizontal", "vertical"))
+kinds = {
+    "true labels, trained": ("true labels", "trained"),
+    "true labels, change": ("true labels", "change"),
+    "shuffled labels, change": ("shuffled labels", "change"),
+}
+lined_up = {}
+print(
+    f"chance on the grid: {np.sum(off_axis <= TOLERANCE)} of {len(grid)} orientations"
+)
+for label, key in kinds.items():
+    lined_up[label] = seed_bootstrap(aligned[key], where=edge[key])
+    est = lined_up[label]
+    print(
+        f"{label:<24} {aligned[key][edge[key]].sum():3d} of {edge[key].sum():3d} edge detectors "
+        f"horizontal or vertical, {est.estimate:.1%} (95% interval {est.low:.1%} to {est.high:.1%})"
+    )
+key = ("shuffled labels", "trained")
+print(
+    f"shuffled labels, trained: {aligned[key][edge[key]].sum()} of {edge[key].sum()} (too few)"
+)
+
+fig, ax = plt.subplots(figsize=(6.4, 2.2), layout="constrained")
+for y, est in enumerate(lined_up.values()):
+    below, above = est.estimate - est.low, est.high - est.estimate
+    ax.errorbar(
+        100 * est.estimate,
+        y,
+        xerr=[[100 * below], [100 * above]],
+        fmt="o",
+        color=("C0", "C0", "C3")[y],
+        capsize=4,
+    )
+ax.axvline(100 * chance, color="0.5", ls="--", lw=1)
+ax.text(100 * chance, len(lined_up) - 0.5, " chance", color="0.4", va="center")
+ax.set_yticks(range(len(lined_up)), list(lined_up))
+ax.set_ylim(len(lined_up) - 0.3, -0.7)
+ax.set_xlim(0, 100)
+ax.set_xlabel("edge detectors horizontal or vertical (%)")
+for side in ("top", "right"):
+    ax.spines[side].set_visible(False)
+
+# sphinx_gallery_start_ignore
+glue("or_tol", TOLERANCE, "{:g}")
+glue("or_chance", chance, "{:.0%}")
+glue("or_grid_n", len(grid))
+glue("or_grid_step", float(np.diff(grid).min()), "{:g}")
+glue("or_grid_aligned", int(np.sum(off_axis <= TOLERANCE)))
+# The edge test's own templates take the same orientations (tests/test_edge_detector.py).
+setting(
+    "the templates take 36 orientations, every 5 degrees from 0 to 175",
+    grid.tolist(), expected=list(range(0, 180, 5)),
+)  # fmt: skip
+
+
+def against_zero(claim, low, high, n, key, words, statistic):
+    """Read an interval against 0 -- above, below, or across: cannot tell -- glue its words,
+    and check the reading with a bound on the end (or ends) that decide it."""
+    what = dict(n=n, fmt="{:+.1%}")
+    if low > 0:
+        bound(f"{claim}: above", low, at_least=0,
+              statistic=f"lower end of the 95% interval of {statistic}", **what)  # fmt: skip
+        outcome = "larger"
+    elif high < 0:
+        bound(f"{claim}: below", high, at_most=0,
+              statistic=f"upper end of the 95% interval of {statistic}", **what)  # fmt: skip
+        outcome = "smaller"
+    else:
+        across = f"{claim}: the study cannot tell (the interval holds 0)"
+        bound(across, low, at_most=0,
+              statistic=f"lower end of the 95% interval of {statistic}", **what)  # fmt: skip
+        bound(across, high, at_least=0,
+              statistic=f"upper end of the 95% interval of {statistic}", **what)  # fmt: skip
+        outcome = "cannot tell"
+    glue(key, dict(zip(("larger", "smaller", "cannot tell"), words))[outcome])
+    return outcome
+
+
+for short, label in zip(("at", "ac", "sc"), kinds):
+    est = lined_up[label]
+    k, n = aligned[kinds[label]][edge[kinds[label]]].sum(), edge[kinds[label]].sum()
+    glue(f"or_{short}", est.estimate, "{:.0%}")
+    glue(f"or_{short}_low", est.low, "{:.0%}")
+    glue(f"or_{short}_high", est.high, "{:.0%}")
+    glue(f"or_{short}_k", int(k))
+    glue(f"or_{short}_n", int(n))
+    # The share against chance: the interval of the share minus the grid's chance, over runs.
+    against_zero(
+        f"the share of {label} edge detectors lying horizontal or vertical is above the grid's "
+        "chance, below it, or the study cannot tell (the text says which)",
+        est.low - chance,
+        est.high - chance,
+        est.n_seeds,
+        f"or_{short}_words",
+        ("more than chance", "less than chance", "the study cannot tell from chance"),
+        f"the share ({label}) minus the grid's chance (runs resampled)",
+    )
+for short, first in (
+    ("diff", "true labels, change"),
+    ("diff_trained", "true labels, trained"),
+):
+    test = seed_difference(
+        aligned[kinds[first]], aligned[kinds["shuffled labels, change"]],
+        where_a=edge[kinds[first]], where_b=edge[kinds["shuffled labels, change"]],
+    )  # fmt: skip
+    glue(f"or_{short}", test.estimate * 100, "{:+.0f} points")
+    glue(f"or_{short}_low", test.low * 100, "{:+.0f}")
+    glue(f"or_{short}_high", test.high * 100, "{:+.0f}")
+    against_zero(
+        f"the share lying horizontal or vertical, {first} minus shuffled labels' changes: "
+        "larger, smaller, or the study cannot tell (the text says which)",
+        test.low,
+        test.high,
+        test.n_seeds,
+        f"or_{short}_words",
+        (
+            "with the true labels, more of them lie horizontal or vertical",
+            "with the true labels, fewer of them lie horizontal or vertical",
+            "the study cannot tell whether the true labels line up more of them, or fewer",
+        ),
+        f"the difference of the shares ({first} minus shuffled, changes; the same runs resampled)",
+    )
+# sphinx_gallery_end_ignore
+
+# %%
+# With the true labels, |or_at| of the trained edge detectors lie horizontal
+# or vertical (95% interval |or_at_low| to |or_at_high|; |or_at_words|), and
+# |or_ac| of the changes that pass the test (|or_ac_low| to |or_ac_high|;
+# |or_ac_words|). Among the shuffled twins' changes that pass, |or_sc|
+# (|or_sc_low| to |or_sc_high|): |or_sc_words|. Change against change, true
+# minus shuffled labels, the share differs by |or_diff| (95% interval
+# |or_diff_low| to |or_diff_high|): |or_diff_words|.
+#
+# .. evidence:: How sure: the grid, the counts, the other comparison
+#
+#    Chance: |or_grid_aligned| of the |or_grid_n| orientations of the
+#    templates (every |or_grid_step| degrees, the grid of the edge test
+#    too) lie within |or_tol| degrees of an axis. It assumes every
+#    orientation of the grid equally likely; the shuffled twins' changes,
+#    made by the same training with labels that say nothing, are the null
+#    built like the subject. The counts: |or_at_k| of |or_at_n| trained edge
+#    detectors, |or_ac_k| of |or_ac_n| changes with the true labels,
+#    |or_sc_k| of |or_sc_n| with shuffled ones; the shuffled twins' trained
+#    kernels pass too rarely for a share. The intervals resample whole runs,
+#    the two arms of a comparison on the same runs
+#    (:func:`~cnnexplain.analysis.seed_difference`). Trained kernels (true
+#    labels) against the shuffled changes: |or_diff_trained| (|or_diff_trained_low|
+#    to |or_diff_trained_high|): |or_diff_trained_words|. A shape that
+#    passes the test is an edge detector by the site's definition; which way
+#    it points says nothing yet of what the network does with it.
 
 # sphinx_gallery_thumbnail_number = 3
