@@ -701,9 +701,8 @@ for name, kernels in (("trained kernels", trained), ("changes", trained - initia
     chance = np.array([chance_costlier(loss_cost[s], edge[s].sum()) for s in both])
     wins = mean_edge > mean_other
     top = edge[np.arange(len(edge)), loss_cost.argmax(axis=1)]  # the costliest kernel
-    base = edge.mean(
-        axis=1
-    )  # the chance that a kernel drawn at random is an edge detector
+    # The chance that a kernel drawn at random from the run is an edge detector:
+    base = edge.mean(axis=1)
     tested[name] = (mean_edge, mean_other, wins, chance, top, base)
     print(
         f"{name}: {len(both)} runs with both; edge detectors minus others "
@@ -718,9 +717,8 @@ fig, ax = plt.subplots(figsize=(5.0, 4.2), layout="constrained")
 ax.scatter(mean_other, mean_edge, s=16, c=np.where(wins, "C3", "C0"), alpha=0.8)
 ends = [min(mean_other.min(), mean_edge.min()), max(mean_other.max(), mean_edge.max())]
 ax.plot(ends, ends, color="0.5", lw=0.8, ls="--")
-ax.set_xscale(
-    "symlog", linthresh=1e-3
-)  # linear near 0 (a few costs are below it), log above
+# Linear near 0 (a few costs are below 0.001, some below 0), logarithmic above:
+ax.set_xscale("symlog", linthresh=1e-3)
 ax.set_yscale("symlog", linthresh=1e-3)
 ax.set_xlabel("mean loss increase, other kernels")
 ax.set_ylabel("mean loss increase, edge detectors")
