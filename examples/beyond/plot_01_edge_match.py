@@ -1543,7 +1543,7 @@ _ = glue("equal_words", at_equal.choose(
 # within |or_tol| degrees, else diagonal. Chance is counted on the templates'
 # own grid of orientations: a kernel whose orientation fell anywhere on it
 # would lie that close to an axis |or_chance| of the time. Each share pools
-# the edge detectors of one kind over the runs; its 95% interval resamples
+# the edge detectors of one kind over the runs; its |or_level| interval resamples
 # whole runs (:func:`~cnnexplain.analysis.seed_bootstrap`, ``where=``).
 
 from cnnexplain.analysis import seed_difference
@@ -1604,15 +1604,17 @@ for side in ("top", "right"):
 
 # sphinx_gallery_start_ignore
 glue("or_tol", TOLERANCE, "{:g}")
+glue("or_level", lined_up["true labels, trained"].level, "{:.0%}")
 glue("or_chance", chance, "{:.0%}")
 glue("or_grid_n", len(grid))
 glue("or_grid_step", float(np.diff(grid).min()), "{:g}")
 glue("or_grid_aligned", int(np.sum(off_axis <= TOLERANCE)))
 # The edge test's own templates take the same orientations (tests/test_edge_detector.py).
 setting(
-    "the templates take 36 orientations, every 5 degrees from 0 to 175",
-    grid.tolist(), expected=list(range(0, 180, 5)),
-)  # fmt: skip
+    "the templates take 36 orientations, every 5 degrees from 0 to 175 (first, last, steps)",
+    (float(grid[0]), float(grid[-1]), sorted(set(np.diff(grid).tolist())), len(grid)),
+    expected=(0.0, 175.0, [5.0], 36),
+)
 
 
 def against_zero(claim, low, high, n, key, words, statistic):
@@ -1621,18 +1623,18 @@ def against_zero(claim, low, high, n, key, words, statistic):
     what = dict(n=n, fmt="{:+.1%}")
     if low > 0:
         bound(f"{claim}: above", low, at_least=0,
-              statistic=f"lower end of the 95% interval of {statistic}", **what)  # fmt: skip
+              statistic=f"lower end of the interval of {statistic}", **what)  # fmt: skip
         outcome = "larger"
     elif high < 0:
         bound(f"{claim}: below", high, at_most=0,
-              statistic=f"upper end of the 95% interval of {statistic}", **what)  # fmt: skip
+              statistic=f"upper end of the interval of {statistic}", **what)  # fmt: skip
         outcome = "smaller"
     else:
         across = f"{claim}: the study cannot tell (the interval holds 0)"
         bound(across, low, at_most=0,
-              statistic=f"lower end of the 95% interval of {statistic}", **what)  # fmt: skip
+              statistic=f"lower end of the interval of {statistic}", **what)  # fmt: skip
         bound(across, high, at_least=0,
-              statistic=f"upper end of the 95% interval of {statistic}", **what)  # fmt: skip
+              statistic=f"upper end of the interval of {statistic}", **what)  # fmt: skip
         outcome = "cannot tell"
     glue(key, dict(zip(("larger", "smaller", "cannot tell"), words))[outcome])
     return outcome
@@ -1686,11 +1688,11 @@ for short, first in (
 
 # %%
 # With the true labels, |or_at| of the trained edge detectors lie horizontal
-# or vertical (95% interval |or_at_low| to |or_at_high|; |or_at_words|), and
+# or vertical (|or_level| interval |or_at_low| to |or_at_high|; |or_at_words|), and
 # |or_ac| of the changes that pass the test (|or_ac_low| to |or_ac_high|;
 # |or_ac_words|). Among the shuffled twins' changes that pass, |or_sc|
 # (|or_sc_low| to |or_sc_high|): |or_sc_words|. Change against change, true
-# minus shuffled labels, the share differs by |or_diff| (95% interval
+# minus shuffled labels, the share differs by |or_diff| (|or_level| interval
 # |or_diff_low| to |or_diff_high|): |or_diff_words|.
 #
 # .. evidence:: How sure: the grid, the counts, the other comparison

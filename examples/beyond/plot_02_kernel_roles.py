@@ -749,6 +749,7 @@ for key, name in (("ed", "trained kernels"), ("ch", "changes")):
         statistic="mean paired difference of the loss increase (edge detectors minus others)",
     )  # fmt: skip
     glue(f"{key}_diff", more.value, "{:+.4f}")
+    glue(f"{key}_level", more.level, "{:.0%}")  # the level of the intervals below
     glue(f"{key}_diff_low", more.interval[0], "{:+.4f}")
     glue(f"{key}_diff_high", more.interval[1], "{:+.4f}")
     glue(
@@ -794,7 +795,7 @@ for key, name in (("ed", "trained kernels"), ("ch", "changes")):
                 p, n=len(hits), at_most=LEVEL, statistic="P(as many runs or more) by chance",
                 fmt="{:.1%}",
             )  # fmt: skip
-            glue(f"{key}_{test_key}_p_words", "below 5%: more than chance")
+            glue(f"{key}_{test_key}_p_words", f"below {LEVEL:.0%}: more than chance")
         else:
             bound(
                 f"judged by the {name}: that {what} in more runs than chance is not shown at "
@@ -802,16 +803,18 @@ for key, name in (("ed", "trained kernels"), ("ch", "changes")):
                 p, n=len(hits), at_least=LEVEL, statistic="P(as many runs or more) by chance",
                 fmt="{:.1%}",
             )  # fmt: skip
-            glue(f"{key}_{test_key}_p_words", "above 5%: the study cannot tell")
+            glue(
+                f"{key}_{test_key}_p_words", f"above {LEVEL:.0%}: the study cannot tell"
+            )
 # sphinx_gallery_end_ignore
 
 # %%
 # Of the |n_runs| runs, |ed_both| have both edge detectors and other kernels
 # (one dot each below). Seed by seed, the edge detectors' mean cost minus the
-# others' is |ed_diff| on average (95% interval |ed_diff_low| to
+# others' is |ed_diff| on average (|ed_level| interval |ed_diff_low| to
 # |ed_diff_high|): |ed_diff_words|. They cost more in |ed_wins| of these runs,
 # where the same number of kernels drawn at random would in |ed_wins_chance|:
-# |ed_wins_words| (an excess of |ed_wins_excess| of the runs, 95% interval
+# |ed_wins_words| (an excess of |ed_wins_excess| of the runs, |ed_level| interval
 # |ed_wins_low| to |ed_wins_high|). The costliest kernel is an edge detector
 # in |ed_top| of the |n_runs| runs, where a kernel drawn at random from each
 # run would be in |ed_top_chance|: |ed_top_words| (|ed_top_excess|,
