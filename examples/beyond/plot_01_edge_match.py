@@ -1659,6 +1659,29 @@ for short, label in zip(("at", "ac", "sc"), kinds):
         ("more than chance", "less than chance", "the study cannot tell from chance"),
         f"the share ({label}) minus the grid's chance (runs resampled)",
     )
+# Random smooth fields (blurred noise, the validation's families above) that pass the test:
+# random edge-shaped kernels on this pixel grid, nothing learned. Each kernel is drawn on its
+# own, so their share gets Wilson's interval.
+smooth = np.concatenate(
+    [k for name, k in families.items() if name.startswith("smooth field")]
+)
+smooth = smooth[is_edge_detector(smooth)]
+smooth_ways = edge_match(smooth).way(tolerance=TOLERANCE)
+k_smooth = int(np.isin(smooth_ways, ("horizontal", "vertical")).sum())
+smooth_low, smooth_high = wilson_interval(k_smooth, len(smooth))
+glue("or_smooth", k_smooth / len(smooth), "{:.0%}")
+glue("or_smooth_low", smooth_low, "{:.0%}")
+glue("or_smooth_high", smooth_high, "{:.0%}")
+glue("or_smooth_k", k_smooth)
+glue("or_smooth_n", len(smooth))
+against_zero(
+    "the share of random smooth fields passing the edge test that lie horizontal or vertical "
+    "is above the grid's chance, below it, or the study cannot tell (the text says which)",
+    smooth_low - chance, smooth_high - chance, len(smooth), "or_smooth_words",
+    ("above the grid's chance", "below the grid's chance",
+     "the interval holds the grid's chance, so these kernels cannot tell it apart"),
+    "the share (smooth fields, Wilson) minus the grid's chance",
+)  # fmt: skip
 for short, first in (
     ("diff", "true labels, change"),
     ("diff_trained", "true labels, trained"),
@@ -1700,9 +1723,12 @@ for short, first in (
 #    Chance: |or_grid_aligned| of the |or_grid_n| orientations of the
 #    templates (every |or_grid_step| degrees, the grid of the edge test
 #    too) lie within |or_tol| degrees of an axis. It assumes every
-#    orientation of the grid equally likely; the shuffled twins' changes,
-#    made by the same training with labels that say nothing, are the null
-#    built like the subject. The counts: |or_at_k| of |or_at_n| trained edge
+#    orientation of the grid equally likely. Random smooth fields that pass
+#    the test (edge-shaped by chance, nothing learned) lie that close to an
+#    axis |or_smooth| of the time (|or_smooth_k| of |or_smooth_n|; Wilson's
+#    interval |or_smooth_low| to |or_smooth_high|): |or_smooth_words|. The
+#    shuffled twins' changes, made by the same training with labels that say
+#    nothing, are the null built most like the subject. The counts: |or_at_k| of |or_at_n| trained edge
 #    detectors, |or_ac_k| of |or_ac_n| changes with the true labels,
 #    |or_sc_k| of |or_sc_n| with shuffled ones; the shuffled twins' trained
 #    kernels pass too rarely for a share. The intervals resample whole runs,

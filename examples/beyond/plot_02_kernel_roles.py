@@ -817,8 +817,8 @@ for key, name in (("ed", "trained kernels"), ("ch", "changes")):
 # |ed_wins_words| (an excess of |ed_wins_excess| of the runs, |ed_level| interval
 # |ed_wins_low| to |ed_wins_high|). The costliest kernel is an edge detector
 # in |ed_top| of the |n_runs| runs, where a kernel drawn at random from each
-# run would be in |ed_top_chance|: |ed_top_words| (|ed_top_excess|,
-# |ed_top_low| to |ed_top_high|).
+# run would be in |ed_top_chance|: |ed_top_words| (an excess of
+# |ed_top_excess|, interval |ed_top_low| to |ed_top_high|).
 #
 # .. evidence:: How sure: the tests, and the changes
 #
