@@ -187,8 +187,8 @@ def seed_bootstrap(
     (0.25, 100)
     >>> bool(share.low < 0.25 < share.high)
     True
-    >>> # among the first kernel of each seed only: half of them
-    >>> seed_bootstrap(flags, where=np.array([[True, False]] * 100)).estimate
+    >>> first = np.array([[True, False]] * 100)  # the first kernel of each seed only
+    >>> seed_bootstrap(flags, where=first).estimate
     0.5
     """
     array = _values(values)
