@@ -1659,29 +1659,34 @@ for short, label in zip(("at", "ac", "sc"), kinds):
         ("more than chance", "less than chance", "the study cannot tell from chance"),
         f"the share ({label}) minus the grid's chance (runs resampled)",
     )
-# Random smooth fields (blurred noise, the validation's families above) that pass the test:
-# random edge-shaped kernels on this pixel grid, nothing learned. Each kernel is drawn on its
-# own, so their share gets Wilson's interval.
-smooth = np.concatenate(
-    [k for name, k in families.items() if name.startswith("smooth field")]
-)
-smooth = smooth[is_edge_detector(smooth)]
-smooth_ways = edge_match(smooth).way(tolerance=TOLERANCE)
-k_smooth = int(np.isin(smooth_ways, ("horizontal", "vertical")).sum())
-smooth_low, smooth_high = wilson_interval(k_smooth, len(smooth))
-glue("or_smooth", k_smooth / len(smooth), "{:.0%}")
-glue("or_smooth_low", smooth_low, "{:.0%}")
-glue("or_smooth_high", smooth_high, "{:.0%}")
-glue("or_smooth_k", k_smooth)
-glue("or_smooth_n", len(smooth))
-against_zero(
-    "the share of random smooth fields passing the edge test that lie horizontal or vertical "
-    "is above the grid's chance, below it, or the study cannot tell (the text says which)",
-    smooth_low - chance, smooth_high - chance, len(smooth), "or_smooth_words",
-    ("above the grid's chance", "below the grid's chance",
-     "the interval holds the grid's chance, so these kernels cannot tell it apart"),
-    "the share (smooth fields, Wilson) minus the grid's chance",
-)  # fmt: skip
+# Kernels of the validation's families above that pass the test with nothing learned: random
+# smooth fields (blurred noise: edge-shaped by chance on this pixel grid) and random sums of
+# patches of the line images (what a gradient step is made of). Each kernel is drawn on its
+# own, so their shares get Wilson's interval.
+unlearned = {
+    "smooth": [k for name, k in families.items() if name.startswith("smooth field")],
+    "patches": [families[patches.family]],
+}
+for short, kernels in unlearned.items():
+    kernels = np.concatenate(kernels)
+    kernels = kernels[is_edge_detector(kernels)]
+    ways = edge_match(kernels).way(tolerance=TOLERANCE)
+    k_aligned = int(np.isin(ways, ("horizontal", "vertical")).sum())
+    low, high = wilson_interval(k_aligned, len(kernels))
+    glue(f"or_{short}", k_aligned / len(kernels), "{:.0%}")
+    glue(f"or_{short}_low", low, "{:.0%}")
+    glue(f"or_{short}_high", high, "{:.0%}")
+    glue(f"or_{short}_k", k_aligned)
+    glue(f"or_{short}_n", len(kernels))
+    against_zero(
+        f"the share of the validation's {short} kernels passing the edge test that lie "
+        "horizontal or vertical is above the grid's chance, below it, or cannot be told (the "
+        "text says which)",
+        low - chance, high - chance, len(kernels), f"or_{short}_words",
+        ("above the grid's chance", "below the grid's chance",
+         "an interval that holds the grid's chance"),
+        f"the share ({short}, Wilson) minus the grid's chance",
+    )  # fmt: skip
 for short, first in (
     ("diff", "true labels, change"),
     ("diff_trained", "true labels, trained"),
@@ -1723,12 +1728,15 @@ for short, first in (
 #    Chance: |or_grid_aligned| of the |or_grid_n| orientations of the
 #    templates (every |or_grid_step| degrees, the grid of the edge test
 #    too) lie within |or_tol| degrees of an axis. It assumes every
-#    orientation of the grid equally likely. Random smooth fields that pass
-#    the test (edge-shaped by chance, nothing learned) lie that close to an
-#    axis |or_smooth| of the time (|or_smooth_k| of |or_smooth_n|; Wilson's
-#    interval |or_smooth_low| to |or_smooth_high|): |or_smooth_words|. The
-#    shuffled twins' changes, made by the same training with labels that say
-#    nothing, are the null built most like the subject. The counts: |or_at_k| of |or_at_n| trained edge
+#    orientation of the grid equally likely. Kernels that pass the test
+#    with nothing learned check it: random smooth fields, edge-shaped by
+#    chance, lie that close to an axis |or_smooth| of the time
+#    (|or_smooth_k| of |or_smooth_n|; Wilson's interval |or_smooth_low| to
+#    |or_smooth_high|: |or_smooth_words|); random sums of patches of the line
+#    images, |or_patches| (|or_patches_k| of |or_patches_n|; |or_patches_low|
+#    to |or_patches_high|: |or_patches_words|). The shuffled twins' changes,
+#    made by the same training with labels that say nothing, are the null
+#    built most like the subject. The counts: |or_at_k| of |or_at_n| trained edge
 #    detectors, |or_ac_k| of |or_ac_n| changes with the true labels,
 #    |or_sc_k| of |or_sc_n| with shuffled ones; the shuffled twins' trained
 #    kernels pass too rarely for a share. The intervals resample whole runs,
