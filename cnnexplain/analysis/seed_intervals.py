@@ -187,7 +187,8 @@ def seed_bootstrap(
     (0.25, 100)
     >>> bool(share.low < 0.25 < share.high)
     True
-    >>> first = np.array([[True, False]] * 100)  # the first kernel of each seed only
+    >>> # the first kernel of each seed only
+    >>> first = np.array([[True, False]] * 100)
     >>> seed_bootstrap(flags, where=first).estimate
     0.5
     """
