@@ -666,13 +666,12 @@ majority(
 # %%
 # Do the edge detectors matter more?
 # ----------------------------------
-# The article's story is about the kernels that pass the site's edge test
-# (:func:`~cnnexplain.analysis.is_edge_detector`). Does the network need them
-# more than its other kernels? The loop above zeroed every kernel of every
-# study run alone; here a kernel's cost is the increase of the :term:`loss`
-# on the test images. Each answer is compared with a :term:`null
-# <null distribution>` built like it: in each run, the same number of
-# kernels, or one kernel, drawn at random from that run's eight.
+# Does the network need the kernels that pass the site's edge test
+# (:func:`~cnnexplain.analysis.is_edge_detector`) more than its others? The
+# loop above zeroed each kernel of every study run alone; a kernel's cost is
+# the increase of the :term:`loss` on the test images. Chance (the
+# :term:`null <null distribution>`) is built like each answer: in each run,
+# as many kernels, or one, drawn at random from its eight.
 
 
 def chance_costlier(cost, m):
@@ -809,9 +808,9 @@ for key, name in (("ed", "trained kernels"), ("ch", "changes")):
 # sphinx_gallery_end_ignore
 
 # %%
-# Of the |n_runs| runs, |ed_both| have both edge detectors and other kernels
-# (one dot each below). Seed by seed, the edge detectors' mean cost minus the
-# others' is |ed_diff| on average (|ed_level| interval |ed_diff_low| to
+# |ed_both| of the |n_runs| runs have both kinds of kernel (one dot each
+# above). Seed by seed, the edge detectors' mean cost minus the others' is
+# |ed_diff| on average (|ed_level| interval |ed_diff_low| to
 # |ed_diff_high|): |ed_diff_words|. They cost more in |ed_wins| of these runs,
 # where the same number of kernels drawn at random would in |ed_wins_chance|:
 # |ed_wins_words| (an excess of |ed_wins_excess| of the runs, |ed_level| interval
