@@ -756,8 +756,7 @@ for key, name in (("ed", "trained kernels"), ("ch", "changes")):
         more.choose(
             larger="on average the edge detectors cost more",
             smaller="on average the edge detectors cost less",
-            cannot_tell="the study cannot tell whether they cost more or less on average "
-            "(that is not showing that they cost the same)",
+            cannot_tell="the study cannot tell whether they cost more or less on average",
         ),
     )
     for test_key, hits, chances, what in (
