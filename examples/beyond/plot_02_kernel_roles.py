@@ -703,11 +703,16 @@ for name, kernels in (("trained kernels", trained), ("changes", trained - initia
     # The chance that a kernel drawn at random from the run is an edge detector:
     base = edge.mean(axis=1)
     tested[name] = (mean_edge, mean_other, wins, chance, top, base)
+    print(f"{name}: {len(both)} runs with both kinds")
     print(
-        f"{name}: {len(both)} runs with both; edge detectors minus others "
-        f"{(mean_edge - mean_other).mean():+.4f} on average; costlier in {wins.sum()} "
-        f"(by chance {chance.sum():.1f}, P >= {at_least(wins.sum(), chance):.3f}); the "
-        f"costliest kernel is one in {top.sum()} (by chance {base.sum():.1f}, "
+        f"  edge detectors minus others: {(mean_edge - mean_other).mean():+.4f} on average"
+    )
+    print(
+        f"  costlier in {wins.sum()} runs (by chance {chance.sum():.1f}, "
+        f"P >= {at_least(wins.sum(), chance):.3f})"
+    )
+    print(
+        f"  the costliest kernel is one in {top.sum()} runs (by chance {base.sum():.1f}, "
         f"P >= {at_least(top.sum(), base):.3f})"
     )
 
