@@ -45,12 +45,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._checks import check_int, check_model, check_path, describe
-from .._io import atomic_write_bytes, exists
+from .._checks import check_int, check_model, describe
 from ..history import WeightHistory
 from ..model import activations
 from ._args import MAX_SNAPSHOTS, snapshot_indices
 from ._network import layer_tensors, trace_chain
+from ._page import save_page
 from ._style import SIGNED_CMAP, UNSIGNED_CMAP
 
 __all__ = ["MAX_SNAPSHOTS", "Explorer", "explorer_fragment", "pick_snapshots"]
@@ -319,12 +319,7 @@ class Explorer:
         TypeError
             If ``path`` is not a path or ``overwrite`` not a bool.
         """
-        path = check_path("path", path)
-        if not isinstance(overwrite, bool):
-            raise TypeError(f"overwrite must be a bool, got {describe(overwrite)}")
-        if not overwrite and exists(path):
-            raise FileExistsError(f"path {str(path)!r} exists; pass overwrite=True to replace it")
-        return atomic_write_bytes(path, self._page_html().encode("utf-8"), overwrite=overwrite)
+        return save_page(path, self._page_html(), overwrite)
 
     def _page_html(self) -> str:
         title = html.escape(self._payload["title"])

@@ -34,13 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .._checks import check_path, describe
-from .._io import atomic_write_bytes, exists
+from .._checks import describe
 from ..analysis.edge_matching import EdgeMatch
 from ..data import ORIENTATIONS, LineDataset, make_lines
 from ..model import LineCNN
 from ..training import train
 from ._network import trace_chain
+from ._page import save_page
 from ._style import SIGNED_CMAP
 from .explorer import _asset, _colormap_hex, _script_safe_json
 
@@ -203,12 +203,7 @@ class Lab:
         TypeError
             If ``path`` is not a path or ``overwrite`` not a bool.
         """
-        path = check_path("path", path)
-        if not isinstance(overwrite, bool):
-            raise TypeError(f"overwrite must be a bool, got {describe(overwrite)}")
-        if not overwrite and exists(path):
-            raise FileExistsError(f"path {str(path)!r} exists; pass overwrite=True to replace it")
-        return atomic_write_bytes(path, self._page_html().encode("utf-8"), overwrite=overwrite)
+        return save_page(path, self._page_html(), overwrite)
 
     def _page_html(self) -> str:
         title = html.escape("Train it yourself - cnnexplain lab")
