@@ -452,7 +452,9 @@ def repro(session: nox.Session) -> None:
     """Check reproducibility: two cold site builds of HEAD compared, two trainings compared.
 
     Pass ``-- --worktree`` to build the working tree's files instead of the
-    commit, ``-- --training-only`` to skip the site builds. Logs and a JSON
+    commit, ``-- --training-only`` to skip the site builds, ``-- --against
+    docs/_build/html`` to make one build and compare it with that of
+    ``nox -s docs -- clean`` (CI does, saving a cold build). Logs and a JSON
     report go to artifacts/repro.
     """
     install(session, "docs")

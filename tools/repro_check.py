@@ -1,7 +1,9 @@
 """Check that the site and the training are reproducible.
 
 1. **Site.** Two cold builds of the site from the same commit, each in a
-   fresh copy of the repository (``git archive`` of the commit, or of the
+   fresh copy of the repository (or, with ``--against BUILD``, one such build
+   compared with ``BUILD``, a cold build of the same source made before, as
+   ``nox -s docs -- clean`` makes it: CI saves a build that way) (``git archive`` of the commit, or of the
    working tree's files with ``--worktree``), each with its own empty
    ``CNNEXPLAIN_CACHE``, a different ``PYTHONHASHSEED`` and time zone, built
    with ``sphinx-build`` into separate folders. Then:
@@ -31,6 +33,7 @@ Usage::
     python tools/repro_check.py [--ref HEAD | --worktree] [--artifacts artifacts/repro]
     python tools/repro_check.py --training-only
     python tools/repro_check.py --compare BUILD_A BUILD_B   # compare two existing builds
+    python tools/repro_check.py --against docs/_build/html  # one new cold build against BUILD
 
 Prints one summary line and exits with status 1 when something is not
 reproducible.
@@ -265,17 +268,27 @@ def compare_images(cmp: Comparison, name: str, a: bytes, b: bytes, allow_pixel: 
         cmp.failures.append(f"image {name} differs: {reason}")
 
 
+def site_files(build: Path) -> set[str]:
+    """The published files of a build, without Sphinx's own state (doctrees, build info).
+
+    ``nox -s docs`` keeps its doctrees outside the HTML folder, ``sphinx-build``
+    without ``-d`` inside it: builds made either way compare alike.
+    """
+    return {
+        name
+        for name in (p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file())
+        if not name.startswith(".doctrees/") and name != ".buildinfo"
+    }
+
+
 def compare_builds(a: Path, b: Path, allow_pixel: bool = False) -> Comparison:
     cmp = Comparison()
-    files_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
-    files_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    files_a, files_b = site_files(a), site_files(b)
     for name in sorted(files_a ^ files_b):
         cmp.failures.append(
             f"file {name} exists in only one build ({'first' if name in files_a else 'second'})"
         )
     for name in sorted(files_a & files_b):
-        if name.startswith(".doctrees/") or name == ".buildinfo":
-            continue
         cmp.files += 1
         da, db = (a / name).read_bytes(), (b / name).read_bytes()
         suffix = Path(name).suffix.lower()
@@ -390,6 +403,12 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument(
         "--compare", nargs=2, type=Path, metavar="BUILD", help="only compare two existing builds"
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="BUILD",
+        help="make one cold build and compare it with BUILD, a cold build of the same source",
+    )
     parser.add_argument("--repo", type=Path, default=ROOT, help="the git repository (default: this one)")
     parser.add_argument("--training-only", action="store_true", help="skip the site builds")
     parser.add_argument("--site-only", action="store_true", help="skip the training check")
@@ -399,6 +418,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--artifacts", type=Path, default=Path("artifacts/repro"), help="logs and report")
     parser.add_argument("--keep", action="store_true", help="keep the temporary copies and builds")
     args = parser.parse_args(argv)
+    if args.against is not None and (args.compare or args.training_only):
+        parser.error("--against makes a build: it cannot go with --compare or --training-only")
+    if args.against is not None and not (args.against / "index.html").is_file():
+        parser.error(f"--against expects a built site (a folder with index.html), got {args.against}")
 
     args.artifacts.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
@@ -410,8 +433,10 @@ def main(argv: list[str] | None = None) -> int:
             builds = args.compare
         elif not args.training_only:
             ref = None if args.worktree else args.ref
-            builds = []
-            for tag, seed, tz in (("a", "1", "UTC"), ("b", "2", "Pacific/Kiritimati")):
+            builds = [args.against.resolve()] if args.against else []
+            runs = (("a", "1", "UTC"), ("b", "2", "Pacific/Kiritimati"))
+            # Against an earlier build, the one new build gets the second hash seed and time zone.
+            for tag, seed, tz in runs[len(builds) :]:
                 tree = tmp / f"tree-{tag}"
                 source = export_tree(args.repo.resolve(), tree, ref)
                 out = tmp / f"html-{tag}"
