@@ -22,14 +22,18 @@ import torch
 from torch import nn
 
 from ._checks import describe
+from .data import MAX_DATA_PIXELS, check_data_pixels
 from .history import WeightHistory
 from .model import LineCNN, leaf_modules
 
-__all__ = ["MAX_DATA_PIXELS", "MAX_LAYER_OUTPUT", "MAX_METRIC_VALUES", "check_curves", "check_run"]
+__all__ = [
+    "MAX_DATA_PIXELS",
+    "MAX_LAYER_OUTPUT",
+    "MAX_METRIC_VALUES",
+    "check_curves",
+    "check_run",
+]
 
-#: Most pixels of the data set a command regenerates: 2**25 (128 MB as float32). The default
-#: run's data set has 3,000,000 (1,200 images of 50x50 pixels).
-MAX_DATA_PIXELS = 2**25
 #: Most values one layer may output for one image: 2**18 (1 MB as float32; the analyses run
 #: batches of 256 images). The default LineCNN's largest output, conv1's, holds 8 x 44 x 44 = 15,488.
 MAX_LAYER_OUTPUT = 2**18
@@ -176,12 +180,4 @@ def _check_data(dataset: Any) -> None:
         return
     if not isinstance(dataset, dict):
         raise ValueError(f"config['dataset'] must be a dict of settings, got {describe(dataset)}")
-    count, size, orientations = (dataset.get(k) for k in ("n_per_class", "size", "orientations"))
-    if type(count) is not int or type(size) is not int or not isinstance(orientations, list):
-        return
-    images = count * len(orientations)
-    if images * size * size > MAX_DATA_PIXELS:
-        raise ValueError(
-            f"config['dataset'] describes {images:,} images of {size}x{size} pixels, "
-            f"{images * size * size:,} pixels, more than the {MAX_DATA_PIXELS:,} the commands regenerate"
-        )
+    check_data_pixels(dataset, "config['dataset']", MAX_DATA_PIXELS, "the commands regenerate")

@@ -332,3 +332,26 @@ def _check_labels(name: str, labels: Any, n_images: int) -> None:
         raise TypeError(f"{name} must be an int64 tensor of shape (N,), got {describe(labels)}")
     if len(labels) != n_images:
         raise ValueError(f"{name} must have one entry per image ({n_images}), got {len(labels)}")
+
+
+#: Most pixels of a data set rebuilt from settings that came with a file: 2**25 (128 MB as
+#: float32). The default run's data set has 3,000,000 (1,200 images of 50x50 pixels).
+MAX_DATA_PIXELS = 2**25
+
+
+def check_data_pixels(settings: dict, where: str, limit: int, what: str) -> None:
+    """Refuse line-image settings that describe more than ``limit`` pixels, before any is drawn.
+
+    ``settings`` holds :func:`~cnnexplain.data.make_lines`'s arguments;
+    settings of the wrong types are left to it. ``where`` names them in the
+    message and ``what`` says what the limit is for.
+    """
+    count, size, orientations = (settings.get(k) for k in ("n_per_class", "size", "orientations"))
+    if type(count) is not int or type(size) is not int or not isinstance(orientations, (list, tuple)):
+        return
+    images = count * len(orientations)
+    if images * size * size > limit:
+        raise ValueError(
+            f"{where} describes {images:,} images of {size}x{size} pixels, "
+            f"{images * size * size:,} pixels, more than the {limit:,} {what}"
+        )

@@ -47,8 +47,8 @@ from typing import Any
 from filelock import FileLock
 
 from ._cache import check_entry_path, read_entry, write_entry
-from ._checks import describe
-from .data import LineDataset, make_lines
+from ._checks import check_int, describe
+from .data import MAX_DATA_PIXELS, LineDataset, check_data_pixels, make_lines
 from .history import WeightHistory
 from .model import LineCNN
 from .training import train
@@ -131,7 +131,7 @@ class Experiment:
         return make_lines(**self.config["data"])
 
     @classmethod
-    def from_history(cls, history: WeightHistory) -> Experiment:
+    def from_history(cls, history: WeightHistory, *, max_data_pixels: int = MAX_DATA_PIXELS) -> Experiment:
         """Rebuild the run of a history: its configuration, data, split and final model.
 
         Works for the histories of :func:`experiment` and ``cnnexplain
@@ -143,6 +143,12 @@ class Experiment:
         ----------
         history : WeightHistory
             The history of the run, as trained or as read by :meth:`~cnnexplain.history.WeightHistory.load`.
+        max_data_pixels : int
+            Most pixels the regenerated data set may hold, checked before any
+            image is drawn: a history can come from anyone, and a few bytes of
+            settings can describe gigabytes of images. The default, 2**25
+            (128 MB as float32), is ten times the default run's 3,000,000;
+            raise it to rebuild a larger run you trust.
 
         Returns
         -------
@@ -153,7 +159,8 @@ class Experiment:
         ------
         TypeError, ValueError
             If ``history`` is not a history, or its config does not describe
-            such a run; the message says what is missing.
+            such a run, or describes more than ``max_data_pixels`` pixels of
+            data; the message says what is missing or too large.
 
         Examples
         --------
@@ -166,8 +173,12 @@ class Experiment:
         """
         if not isinstance(history, WeightHistory):
             raise TypeError(f"history must be a WeightHistory, got {describe(history)}")
+        check_int("max_data_pixels", max_data_pixels, low=1)
         try:
             config = _recorded_config(history.config)
+            check_data_pixels(
+                config["data"], "its config['dataset']", max_data_pixels, "max_data_pixels allows"
+            )
             # The model first: it is checked against the history's own arrays before it is built,
             # and a history whose weights do not load is refused before its data are drawn.
             history.model_at(-1)

@@ -485,6 +485,37 @@ def test_from_history_refuses_settings_of_the_wrong_type(tiny_history, dataset, 
         Experiment.from_history(with_config(tiny_history, dataset=dataset))
 
 
+def test_from_history_refuses_data_larger_than_its_limit_before_drawing(tiny_history, monkeypatch):
+    """A few bytes of settings can describe gigabytes: the size is checked before any image is drawn."""
+    dataset = tiny_history.config["dataset"]
+    # 100,000 images per class of 512x512 pixels: 52 billion pixels, 210 GB as float32.
+    model = {**tiny_history.config["model"], "image_size": 512}
+    huge = with_config(tiny_history, dataset={**dataset, "n_per_class": 100_000, "size": 512}, model=model)
+    drawn = []
+
+    def make_lines_watched(**settings):
+        drawn.append(settings["n_per_class"])
+        return make_lines(**settings)
+
+    monkeypatch.setattr("cnnexplain.experiment.make_lines", make_lines_watched)
+    with pytest.raises(ValueError, match=r"config\['dataset'\] describes 200,000 images of 512x512 pixels"):
+        Experiment.from_history(huge)
+    assert drawn == [1]  # only resolve_config's one image per class, which asks make_lines for its record
+
+
+def test_from_history_limit_can_be_raised_and_lowered(tiny_history):
+    pixels = 2 * tiny_history.config["dataset"]["n_per_class"] * tiny_history.config["dataset"]["size"] ** 2
+    assert len(Experiment.from_history(tiny_history, max_data_pixels=pixels).train_set) > 0
+    with pytest.raises(ValueError, match=f"more than the {pixels - 1:,} max_data_pixels allows"):
+        Experiment.from_history(tiny_history, max_data_pixels=pixels - 1)
+
+
+@pytest.mark.parametrize(("limit", "error"), [(0, ValueError), (2.5, TypeError), (True, TypeError)])
+def test_from_history_checks_its_limit(tiny_history, limit, error):
+    with pytest.raises(error, match="max_data_pixels must be an integer"):
+        Experiment.from_history(tiny_history, max_data_pixels=limit)
+
+
 def test_from_history_wants_a_history():
     with pytest.raises(TypeError, match="history must be a WeightHistory"):
         Experiment.from_history({"conv1.weight": None})
