@@ -199,6 +199,9 @@ def export_tree(repo: Path, dest: Path, ref: str | None) -> str:
     return "working tree"
 
 
+SPHINX = [sys.executable, "-m", "sphinx", "-b", "html", "-j", "1", "-q"]
+
+
 def build_site(tree: Path, out: Path, cache: Path, hash_seed: str, tz: str, log: Path) -> float:
     """Build the site of ``tree`` into ``out`` cold; return the seconds it took."""
     env = dict(os.environ)
@@ -224,7 +227,9 @@ def build_site(tree: Path, out: Path, cache: Path, hash_seed: str, tz: str, log:
     start = time.perf_counter()
     with open(log, "w") as f:
         proc = subprocess.run(
-            [sys.executable, "-m", "sphinx", "-b", "html", "-j", "1", "-q", "docs", str(out)],
+            # Sphinx's state (doctrees, and the plot directive's files beside them) goes outside
+            # the HTML folder, as ``nox -s docs`` keeps it: the two builds then hold the same files.
+            [*SPHINX, "-d", str(out.with_name(out.name + "-doctrees")), "docs", str(out)],
             cwd=tree,
             env=env,
             stdout=f,
