@@ -10,6 +10,7 @@ On the built site's lab page (``LAB_PAGE``), served locally, at 1366 px in the l
 - "Download this run" gives a file that :meth:`~cnnexplain.history.WeightHistory.load` opens,
   with one snapshot per epoch and the page's last kernels, and that ``cnnexplain figures``
   draws; the lab opens it again ("Open a saved history");
+- the four-orientation task trains an epoch, and its download rebuilds as a four-class run;
 - broken and hostile files (random bytes, a header that claims more than the file holds,
   markup in the names) give a message and run nothing; the page answers at once afterwards;
 - bad settings (a learning rate of NaN, 0 or below, a batch larger than the training set,
@@ -67,6 +68,8 @@ TRAIN_TIMEOUT_MS = 240_000
 ONE_RUN = {"epochs": 1, "b.enabled": False}
 #: One epoch, two runs from the same start: true labels (A) and shuffled ones (B).
 SHORT_RUN = {"epochs": 1, "b.enabled": True, "b.shuffled": True}
+#: One epoch of the four-orientation task: another data set, a last layer of four outputs.
+FOUR_CLASSES = {"epochs": 1, "b.enabled": False, "task": "diagonals"}
 
 #: Records the page's long tasks from before its first script runs.
 LONG_TASKS_JS = """
@@ -158,7 +161,7 @@ def batches_per_epoch(page, runs: int) -> int:
 
 
 # -- the checks ------------------------------------------------------------------------------
-def check_download(page, result: Result, folder: Path) -> Path | None:
+def check_download(page, result: Result, folder: Path, where: str = "download") -> Path | None:
     """Download run A; load it in Python, compare its last kernels, draw it with the command."""
     from cnnexplain.history import WeightHistory
 
@@ -169,11 +172,11 @@ def check_download(page, result: Result, folder: Path) -> Path | None:
     history = WeightHistory.load(path)
     epochs = history.config["training"]["epochs"]
     if len(history) != epochs + 1:
-        result.fail("download", f"{len(history)} snapshots for {epochs} epochs")
+        result.fail(where, f"{len(history)} snapshots for {epochs} epochs")
     shown = page.evaluate(f"() => Array.from({LAB}.cnnexplain.kernels('a'))")
     saved = history["conv1.weight"][-1].ravel().tolist()
     if shown != saved:
-        result.fail("download", "the file's last conv1 weights are not the page's")
+        result.fail(where, "the file's last conv1 weights are not the page's")
     figures = folder / "figures"
     done = subprocess.run(
         [sys.executable, "-m", "cnnexplain", "figures", str(path), "-o", str(figures)],
@@ -183,8 +186,8 @@ def check_download(page, result: Result, folder: Path) -> Path | None:
     )
     pngs = sorted(p.name for p in figures.glob("*.png"))
     if done.returncode != 0 or not pngs:
-        result.fail("download", f"cnnexplain figures: exit {done.returncode}: {done.stderr.strip()[-300:]}")
-    result.figures["download"] = {"bytes": path.stat().st_size, "snapshots": len(history), "figures": pngs}
+        result.fail(where, f"cnnexplain figures: exit {done.returncode}: {done.stderr.strip()[-300:]}")
+    result.figures[where] = {"bytes": path.stat().st_size, "snapshots": len(history), "figures": pngs}
     return path
 
 
@@ -305,10 +308,28 @@ def check_site_page(browser, result: Result, root: Path, artifacts: Path) -> Non
         with tempfile.TemporaryDirectory(prefix="cnnexplain-lab-") as tmp:
             saved = check_download(page, result, Path(tmp))
             check_open(page, result, saved)
+        check_four_classes(page, result)
         check_bad_settings(page, result)
         result.failures += [f"page: {e}" for e in errors]
         context.close()
         check_modes(browser, result, url, AXE_PATH[0], artifacts)
+
+
+def check_four_classes(page, result: Result) -> None:
+    """The four-orientation task trains an epoch, and its download holds a four-class run."""
+    from cnnexplain.experiment import Experiment
+    from cnnexplain.history import WeightHistory
+
+    page.evaluate(f"() => {LAB}.cnnexplain.reset()")
+    run = train_in_page(page, FOUR_CLASSES)
+    result.figures["four classes, one epoch"] = {k: v for k, v in run.items() if k != "state"}
+    check_training(result, "four classes, one epoch", run, batches_per_epoch(page, 1))
+    with tempfile.TemporaryDirectory(prefix="cnnexplain-lab-") as tmp:
+        saved = check_download(page, result, Path(tmp), where="download, four classes")
+        if saved is not None:
+            classes = Experiment.from_history(WeightHistory.load(saved)).train_set.classes
+            if len(classes) != 4:
+                result.fail("download, four classes", f"the run rebuilds with classes {classes}")
 
 
 def check_standalone(browser, result: Result) -> None:
