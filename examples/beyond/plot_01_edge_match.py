@@ -1490,18 +1490,6 @@ at_equal = difference(
 glue("equal_diff", at_equal.value * 100, "{:+.1f} points")
 glue("equal_low", at_equal.interval[0] * 100, "{:+.1f}")
 glue("equal_high", at_equal.interval[1] * 100, "{:+.1f}")
-# The landing page's plain words for the same two results.
-glue("equal_plain", at_equal.choose(
-    larger="Trained on the same images with the labels shuffled, the network draws patterns "
-    "that are less often edge-shaped, even among patterns equally smooth: the labels matter.",
-    smaller="Trained on the same images with the labels shuffled, the network draws rougher "
-    "patterns; among patterns equally smooth, more of them are edge-shaped: the labels make the "
-    "patterns smoother, not more edge-like.",
-    cannot_tell="Whether the labels matter is not settled. Trained on the same images with the "
-    "labels shuffled, the network draws rougher patterns, and fewer of them are edge-shaped; but "
-    "among patterns equally smooth the study cannot tell the two apart, so the labels may only "
-    "make the patterns smoother.",
-))  # fmt: skip
 _ = glue("equal_words", at_equal.choose(
     larger="at equal smoothness the true labels' changes still pass more often: the labels "
     "favour edges beyond smoothness",
@@ -1687,6 +1675,7 @@ for short, kernels in unlearned.items():
          "an interval that holds the grid's chance"),
         f"the share ({short}, Wilson) minus the grid's chance",
     )  # fmt: skip
+or_outcomes = {}
 for short, first in (
     ("diff", "true labels, change"),
     ("diff_trained", "true labels, trained"),
@@ -1698,7 +1687,7 @@ for short, first in (
     glue(f"or_{short}", test.estimate * 100, "{:+.0f} points")
     glue(f"or_{short}_low", test.low * 100, "{:+.0f}")
     glue(f"or_{short}_high", test.high * 100, "{:+.0f}")
-    against_zero(
+    or_outcomes[short] = against_zero(
         f"the share lying horizontal or vertical, {first} minus shuffled labels' changes: "
         "larger, smaller, or the study cannot tell (the text says which)",
         test.low,
@@ -1712,6 +1701,29 @@ for short, first in (
         ),
         f"the difference of the shares ({first} minus shuffled, changes; the same runs resampled)",
     )
+# The landing page's plain words on the labels: what shuffling them changes in the changes
+# (each part chosen by its own claim above: smoothness, edge detectors -- "larger", checked --
+# and orientation), then what the comparison at equal smoothness says.
+drawn = smoother.choose(
+    larger="rougher ones", smaller="smoother ones", cannot_tell="patterns"
+)
+lying = {
+    "larger": ", and those less often horizontal or vertical",
+    "smaller": ", and those more often horizontal or vertical",
+}.get(or_outcomes["diff"], "")  # "cannot tell": the sentence says nothing of the way
+_ = glue(
+    "equal_plain",
+    "The labels change the patterns. Trained on the same images with the labels shuffled, the "
+    f"network draws {drawn}, fewer of them edge-shaped{lying}. "
+    + at_equal.choose(
+        larger="Even among equally smooth patterns, fewer are edge-shaped with shuffled labels: "
+        "the labels add edge shape beyond smoothness.",
+        smaller="Among equally smooth patterns, more are edge-shaped with shuffled labels: the "
+        "labels make the patterns smoother, not more edge-like.",
+        cannot_tell="Whether the labels add edge shape beyond smoothness is not settled: among "
+        "equally smooth patterns, the study cannot tell the two apart.",
+    ),
+)
 # sphinx_gallery_end_ignore
 
 # %%
