@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 import torch
 
-from cnnexplain.analysis import kernel_correlation, seed_bootstrap, seed_difference
+from cnnexplain.analysis import (
+    independent_difference,
+    kernel_correlation,
+    seed_bootstrap,
+    seed_difference,
+)
 
 
 # -- seed_bootstrap ---------------------------------------------------------------------
@@ -107,9 +112,44 @@ def test_difference_resamples_the_same_seeds_for_both():
     assert half.estimate == 1.0 - flags.mean()
 
 
+def test_independent_difference_resamples_each_sample_on_its_own():
+    rng = np.random.default_rng(0)
+    shared = rng.normal(size=(50, 1))
+    a, b = shared + rng.normal(0.5, 0.1, size=(50, 4)), shared + rng.normal(0, 0.1, size=(50, 3))
+    result = independent_difference(a, b)
+    assert result.n_seeds == 50 and abs(result.estimate - (a.mean() - b.mean())) < 1e-12
+    # Unpaired, the seed effect does not cancel: wider than the paired interval.
+    paired = seed_difference(a, b)
+    assert result.high - result.low > 2 * (paired.high - paired.low)
+    assert result.low < result.estimate < result.high
+    assert independent_difference(a, b) == independent_difference(torch.tensor(a), torch.tensor(b))
+    # Different numbers of units; a share among some values only (where).
+    flags = rng.random((40, 8)) < 0.5
+    draws = (rng.random((300, 1)) < 0.3) | np.zeros((300, 1), bool)
+    keep = rng.random((40, 8)) < 0.5
+    mixed = independent_difference(flags, draws, where_a=keep)
+    assert mixed.n_seeds == 40
+    assert abs(mixed.estimate - (flags[keep].mean() - draws.mean())) < 1e-12
+    assert mixed.low < mixed.estimate < mixed.high
+
+
+def test_independent_difference_covers_about_as_often_as_stated():
+    rng = np.random.default_rng(1)
+    covered = 0
+    for _ in range(200):
+        a = rng.random((60, 4)) < 0.6
+        b = rng.random((200, 1)) < 0.5
+        r = independent_difference(a, b, resamples=1000, seed=int(rng.integers(1 << 30)))
+        covered += r.low <= 0.1 <= r.high
+    assert 0.88 <= covered / 200 <= 0.99
+
+
 @pytest.mark.parametrize(
     ("call", "error", "word"),
     [
+        (lambda v: independent_difference(v, "b"), TypeError, "b must"),
+        (lambda v: independent_difference(v, v, where_b=v > 9), ValueError, "where_b"),
+        (lambda v: independent_difference(v, v, where_a=v[:, :1] > 0), ValueError, "shape"),
         (lambda v: seed_bootstrap(v, "median", where=v > 0), ValueError, "statistic='mean'"),
         (lambda v: seed_bootstrap(v, where=(v > 0)[:, :1]), ValueError, "shape"),
         (lambda v: seed_bootstrap(v, where=v), TypeError, "booleans"),

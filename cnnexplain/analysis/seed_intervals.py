@@ -9,7 +9,9 @@ bootstrap): it is as wide as the seeds make it, however the kernels of a
 seed hang together. A share among some of the kernels only (the edge
 detectors, say, whose number differs from seed to seed) is a ratio of two
 sums over the seeds drawn (``where``), and two such statistics are compared on
-the same resampled seeds (:func:`seed_difference`).
+the same resampled seeds (:func:`seed_difference`), or, when they come from
+different units (the seeds of a study against draws of a reference family),
+each on its own resampled units (:func:`independent_difference`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import numpy as np
 
 from .._checks import check_float, check_int, check_seed, describe
 
-__all__ = ["SeedEstimate", "seed_bootstrap", "seed_difference"]
+__all__ = ["SeedEstimate", "independent_difference", "seed_bootstrap", "seed_difference"]
 
 # Resamples drawn at once: bounds the (chunk, seeds * values) array to a few MB.
 _CHUNK = 500
@@ -279,3 +281,82 @@ def seed_difference(
     stats = [_ratio(*parts[0], draws) - _ratio(*parts[1], draws) for draws in _draws(n, resamples, seed)]
     estimate = parts[0][0].sum() / parts[0][1].sum() - parts[1][0].sum() / parts[1][1].sum()
     return SeedEstimate(float(estimate), *_percentiles(stats, level), n, level)
+
+
+def independent_difference(
+    a: Any,
+    b: Any,
+    *,
+    where_a: Any = None,
+    where_b: Any = None,
+    level: float = 0.95,
+    resamples: int = 10_000,
+    seed: int = 0,
+) -> SeedEstimate:
+    """Return the mean of ``a`` minus the mean of ``b`` and its interval, each resampled on its own units.
+
+    For two samples of different units -- the seeds of a study against the
+    draws of a reference family built without training -- that share
+    nothing to pair: each resample draws ``a``'s units (seeds, each with all
+    its values) and, independently, ``b``'s units, and takes the difference
+    of the two means, each as :func:`seed_bootstrap` computes it.
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray or torch.Tensor
+        Shape ``(units, ...)``: the resampled units first (seeds, or draws
+        with one value each, ``(n, 1)``), then the values of each unit; the
+        two may have different numbers of units and of values.
+    where_a, where_b : numpy.ndarray or torch.Tensor of bool, optional
+        As ``where`` of :func:`seed_bootstrap`: only the values where it
+        holds count ("the share lying horizontal among the edge detectors").
+    level : float
+        The interval's level, in (0, 1).
+    resamples : int
+        Resamples, from 100 to 1,000,000.
+    seed : int
+        Seed of the resampling.
+
+    Returns
+    -------
+    SeedEstimate
+        ``estimate`` (the difference on all the values), ``low``, ``high``,
+        ``n_seeds`` (the units of ``a``) and ``level``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`seed_bootstrap`.
+
+    See Also
+    --------
+    seed_difference : Two means of the same seeds, resampled together.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.array([[True, True]] * 30 + [[True, False]] * 30)
+    >>> b = np.array([[True]] * 100 + [[False]] * 100)  # 200 draws
+    >>> result = independent_difference(a, b)
+    >>> result.estimate, result.n_seeds
+    (0.25, 60)
+    >>> bool(0 < result.low < 0.25 < result.high)
+    True
+    """
+    level, resamples, seed = _options(level, resamples, seed)
+    parts = []
+    for name, given, where in (("a", a, where_a), ("b", b, where_b)):
+        array = _values(given, name)
+        wname = f"where_{name}"
+        kept = np.ones(array.shape, bool) if where is None else _where(where, given, array.shape, wname)
+        parts.append(((array * kept).sum(axis=1), kept.sum(axis=1), wname))
+    sizes = [len(parts[0][0]), len(parts[1][0])]
+    # One generator for both: the two samples' draws are independent, and fixed by ``seed``.
+    rng = np.random.default_rng(seed)
+    stats = []
+    for start in range(0, resamples, _CHUNK):
+        m = min(_CHUNK, resamples - start)
+        draws = [rng.integers(0, n, (m, n)) for n in sizes]
+        stats.append(_ratio(*parts[0], draws[0]) - _ratio(*parts[1], draws[1]))
+    estimate = parts[0][0].sum() / parts[0][1].sum() - parts[1][0].sum() / parts[1][1].sum()
+    return SeedEstimate(float(estimate), *_percentiles(stats, level), sizes[0], level)

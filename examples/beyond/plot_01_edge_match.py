@@ -1528,13 +1528,23 @@ _ = glue("equal_words", at_equal.choose(
 # way too? An edge detector's way is that of its best edge template
 # (:meth:`~cnnexplain.analysis.EdgeMatch.way`, as on the :ref:`seeds page
 # <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`): horizontal or vertical
-# within |or_tol| degrees, else diagonal. Chance is counted on the templates'
-# own grid of orientations: a kernel whose orientation fell anywhere on it
-# would lie that close to an axis |or_chance| of the time. Each share pools
-# the edge detectors of one kind over the runs; its |or_level| interval resamples
-# whole runs (:func:`~cnnexplain.analysis.seed_bootstrap`, ``where=``).
+# within |or_tol| degrees, else diagonal. A change is a sum of patches of the
+# line images, and such sums lean toward the axes with nothing learned: the
+# random patch sums of the validation above that pass the test lie that
+# close to an axis |or_patches| of the time. So the changes are compared
+# with them, the reference of their own kind. A kernel whose orientation
+# fell anywhere on the templates' own grid would lie that close to an axis
+# |or_chance| of the time; that chance is quoted only beside it. Each share
+# of the runs pools the edge detectors of one kind over the runs; its
+# |or_level| interval resamples whole runs
+# (:func:`~cnnexplain.analysis.seed_bootstrap`, ``where=``).
 
-from cnnexplain.analysis import seed_difference
+from cnnexplain.analysis import (
+    PATCH_SUMS,
+    edge_families,
+    independent_difference,
+    seed_difference,
+)
 
 TOLERANCE = 22.5  # degrees: half the step between the four main orientations
 grid = edge_match(initial[0]).angles  # the orientations the templates take
@@ -1570,7 +1580,31 @@ print(
     f"shuffled labels, trained: {aligned[key][edge[key]].sum()} of {edge[key].sum()} (too few)"
 )
 
+# The reference of the changes' kind: the validation's random sums of line-image patches
+# (400 draws) that pass the test. The difference with the changes resamples the runs and
+# the draws, each on its own.
+sums = edge_families(seed=0)[PATCH_SUMS]
+sums_pass = is_edge_detector(sums)
+sums_way = edge_match(sums).way(tolerance=TOLERANCE)
+sums_aligned = np.isin(sums_way, ("horizontal", "vertical"))
+sums_share = sums_aligned[sums_pass].mean()
+sums_low, sums_high = wilson_interval(
+    int(sums_aligned[sums_pass].sum()), int(sums_pass.sum())
+)
+axis_vs_sums = independent_difference(
+    aligned["true labels", "change"], sums_aligned[:, None],  # one draw per row
+    where_a=edge["true labels", "change"], where_b=sums_pass[:, None],
+)  # fmt: skip
+print(f"random patch sums that pass: {sums_share:.1%} horizontal or vertical")
+print(
+    f"changes (true labels) minus patch sums: {axis_vs_sums.estimate:+.1%} "
+    f"(95% interval {axis_vs_sums.low:+.1%} to {axis_vs_sums.high:+.1%})"
+)
+
 fig, ax = plt.subplots(figsize=(6.4, 2.2), layout="constrained")
+ax.axvspan(100 * sums_low, 100 * sums_high, color="0.9", lw=0)
+ax.axvline(100 * sums_share, color="0.3", lw=1)
+ax.text(100 * sums_share, len(lined_up) - 0.5, " patch sums", color="0.2", va="center")
 for y, est in enumerate(lined_up.values()):
     below, above = est.estimate - est.low, est.high - est.estimate
     ax.errorbar(
@@ -1582,7 +1616,14 @@ for y, est in enumerate(lined_up.values()):
         capsize=4,
     )
 ax.axvline(100 * chance, color="0.5", ls="--", lw=1)
-ax.text(100 * chance, len(lined_up) - 0.5, " chance", color="0.4", va="center")
+ax.text(
+    100 * chance,
+    len(lined_up) - 0.5,
+    "grid's chance ",
+    color="0.4",
+    va="center",
+    ha="right",
+)
 ax.set_yticks(range(len(lined_up)), list(lined_up))
 ax.set_ylim(len(lined_up) - 0.3, -0.7)
 ax.set_xlim(0, 100)
@@ -1644,7 +1685,7 @@ for short, label in zip(("at", "ac", "sc"), kinds):
         est.high - chance,
         est.n_seeds,
         f"or_{short}_words",
-        ("more than chance", "less than chance", "the study cannot tell from chance"),
+        ("above it", "below it", "not told apart from it (the interval holds it)"),
         f"the share ({label}) minus the grid's chance (runs resampled)",
     )
 # Kernels of the validation's families above that pass the test with nothing learned: random
@@ -1675,6 +1716,33 @@ for short, kernels in unlearned.items():
          "an interval that holds the grid's chance"),
         f"the share ({short}, Wilson) minus the grid's chance",
     )  # fmt: skip
+setting(
+    "the patch sums the changes are compared with are the validation's (the same 400 draws)",
+    bool(np.array_equal(sums, families[patches.family])),
+    expected=True,
+)
+# The changes against the reference of their kind, the random patch sums: the runs and the
+# draws resampled, each on its own (the same reading as the comparisons below).
+glue("axis_vs_sums_diff", axis_vs_sums.estimate * 100, "{:+.0f} points")
+glue("axis_vs_sums_low", axis_vs_sums.low * 100, "{:+.0f}")
+glue("axis_vs_sums_high", axis_vs_sums.high * 100, "{:+.0f}")
+against_zero(
+    "the share of the changes (true labels) that pass the edge test lying horizontal or "
+    "vertical, minus the share of the random patch sums that pass: larger, smaller, or the "
+    "study cannot tell (the text says which)",
+    axis_vs_sums.low,
+    axis_vs_sums.high,
+    axis_vs_sums.n_seeds,
+    "axis_vs_sums_verdict",
+    (
+        "the changes lie near an axis more often than patch sums",
+        "the changes lie near an axis less often than patch sums",
+        "the study cannot tell whether the changes lie near an axis more often than patch "
+        "sums, or less",
+    ),
+    "the difference of the shares (changes, true labels, minus patch sums; runs and draws "
+    "resampled, each on its own)",
+)
 or_outcomes = {}
 for short, first in (
     ("diff", "true labels, change"),
@@ -1727,18 +1795,27 @@ _ = glue(
 # sphinx_gallery_end_ignore
 
 # %%
-# With the true labels, |or_at| of the trained edge detectors lie horizontal
-# or vertical (|or_level| interval |or_at_low| to |or_at_high|; |or_at_words|), and
-# |or_ac| of the changes that pass the test (|or_ac_low| to |or_ac_high|;
-# |or_ac_words|). Among the shuffled twins' changes that pass, |or_sc|
-# (|or_sc_low| to |or_sc_high|): |or_sc_words|. Change against change, true
-# minus shuffled labels, the share differs by |or_diff| (|or_level| interval
-# |or_diff_low| to |or_diff_high|): |or_diff_words|.
+# With the true labels, |or_ac| of the changes that pass the test lie
+# horizontal or vertical (|or_level| interval |or_ac_low| to |or_ac_high|),
+# against |or_patches| of the random patch sums that pass (Wilson's interval
+# |or_patches_low| to |or_patches_high|). The changes' share minus the
+# sums' is |axis_vs_sums_diff| (|or_level| interval |axis_vs_sums_low| to
+# |axis_vs_sums_high|, the runs and the draws resampled, each on its own):
+# |axis_vs_sums_verdict|. Among the shuffled twins' changes that pass,
+# |or_sc| lie that way (|or_sc_low| to |or_sc_high|). Change against change,
+# true minus shuffled labels, the share differs by |or_diff| (|or_level|
+# interval |or_diff_low| to |or_diff_high|): |or_diff_words|. Of the
+# trained edge detectors (true labels), |or_at| (|or_at_low| to
+# |or_at_high|). Against the grid's chance alone, |or_chance|, the share of
+# the trained edge detectors is |or_at_words|, that of the changes
+# |or_ac_words| and that of the shuffled twins' changes |or_sc_words|; but
+# that chance assumes orientations with no lean toward the axes, and
+# unlearned patch sums have one.
 #
 # .. evidence:: How sure: the grid, the counts, the other comparison
 #
-#    Chance: |or_grid_aligned| of the |or_grid_n| orientations of the
-#    templates (every |or_grid_step| degrees, the grid of the edge test
+#    The grid's chance: |or_grid_aligned| of the |or_grid_n| orientations of
+#    the templates (every |or_grid_step| degrees, the grid of the edge test
 #    too) lie within |or_tol| degrees of an axis. It assumes every
 #    orientation of the grid equally likely. Kernels that pass the test
 #    with nothing learned check it: random smooth fields, edge-shaped by
@@ -1746,7 +1823,9 @@ _ = glue(
 #    (|or_smooth_k| of |or_smooth_n|; Wilson's interval |or_smooth_low| to
 #    |or_smooth_high|: |or_smooth_words|); random sums of patches of the line
 #    images, |or_patches| (|or_patches_k| of |or_patches_n|; |or_patches_low|
-#    to |or_patches_high|: |or_patches_words|). The shuffled twins' changes,
+#    to |or_patches_high|: |or_patches_words|). The patch sums are the
+#    reference of the changes' kind: a change is such a sum, with weights
+#    set by training. The shuffled twins' changes,
 #    made by the same training with labels that say nothing, are the null
 #    built most like the subject. The counts: |or_at_k| of |or_at_n| trained edge
 #    detectors, |or_ac_k| of |or_ac_n| changes with the true labels,
