@@ -440,11 +440,26 @@ _ = glue(
 # |mean_adam| detectors per run against |mean_start|, a paired difference of
 # |diff_start| (95% interval |diff_start_low| to |diff_start_high|).
 #
-# Part of that gain any smooth change would give, trained or not: the edge
-# test passes smooth patterns at a middling rate. An untrained stand-in
-# shows how much: add to each start a random weighted sum of line-image
-# patches, as long as the change training made to that kernel, and count
-# again. |stand_in_sentence|
+# Part of that gain a change of the same kind would give, trained or not:
+# a change is a sum of patches of the line images, and random such sums
+# pass the edge test at a middling rate. An untrained stand-in shows how
+# much: add to each start a random weighted sum of line-image patches, as
+# long as the change training made to that kernel, and count again.
+# |stand_in_sentence|
+#
+# The stand-in has a shape of its own, though, and not the smoothness of
+# the trained kernels, and the edge test passes smooth patterns more often
+# than rough ones (the :ref:`edge-match page
+# <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>` measures it). So
+# compare the two at equal smoothness too: each kernel's smoothness is the
+# correlation of its weights with their neighbours
+# (:func:`~cnnexplain.analysis.neighbour_correlation`); the trained kernels
+# and the stand-ins are pooled and cut into ten groups of equal size by
+# smoothness, and each kernel's verdict (1 if it passes) minus the share
+# that passes in its group is its excess
+# (:func:`~cnnexplain.analysis.excess_at_equal_smoothness`). Summed over a
+# run's kernels, the excess is its edge detectors beyond what their
+# smoothness predicts. |stand_in_smooth_sentence|
 #
 # The twins on shuffled labels end with |mean_shuffled| detectors per run:
 # |shuffled_words| (paired difference |diff_shuffled|, interval
@@ -464,8 +479,39 @@ change_length = np.linalg.norm(adam_end - adam_start, axis=(2, 3))
 sums = edge_families(seed=1, n=n_runs * 8)[PATCH_SUMS].reshape(n_runs, 8, 7, 7)
 scale = change_length / np.linalg.norm(sums, axis=(2, 3))
 sums *= scale[..., None, None]
-stand_in = is_edge_detector(adam_start + sums).sum(-1)  # edge detectors per run
+stand_in_kernels = adam_start + sums
+stand_in = is_edge_detector(stand_in_kernels).sum(-1)  # edge detectors per run
 print(f"starts plus untrained patch sums: {stand_in.mean():.2f} edge detectors per run")
+
+# The same comparison at equal smoothness: each kernel's verdict minus the share that
+# passes among the pooled kernels (trained and stand-ins) of its tenth of smoothness.
+from cnnexplain.analysis import excess_at_equal_smoothness, neighbour_correlation
+
+smooth_trained = neighbour_correlation(adam_end)  # (seeds, kernels)
+smooth_stand_in = neighbour_correlation(stand_in_kernels)
+excess_trained, excess_stand_in = excess_at_equal_smoothness(
+    [is_edge_detector(adam_end), is_edge_detector(stand_in_kernels)],
+    [smooth_trained, smooth_stand_in],
+)
+print(
+    f"median smoothness: trained {np.median(smooth_trained):.2f}, "
+    f"stand-ins {np.median(smooth_stand_in):.2f}"
+)
+print(
+    "edge detectors per run beyond smoothness's prediction: trained "
+    f"{excess_trained.sum(-1).mean():+.2f}, stand-ins {excess_stand_in.sum(-1).mean():+.2f}"
+)
+# The part that differs between the two: the change itself against the sum added.
+smooth_change = neighbour_correlation(adam_end - adam_start)
+smooth_sum = neighbour_correlation(sums)
+excess_change, excess_sum = excess_at_equal_smoothness(
+    [is_edge_detector(adam_end - adam_start), is_edge_detector(sums)],
+    [smooth_change, smooth_sum],
+)
+print(
+    f"median smoothness: changes {np.median(smooth_change):.2f}, "
+    f"sums {np.median(smooth_sum):.2f}"
+)
 
 # sphinx_gallery_start_ignore
 stand_in_test = difference(
@@ -477,14 +523,76 @@ stand_in_test = difference(
 _ = glue("stand_in_sentence", stand_in_test.choose(
     larger="The stand-ins hold {:.2f} edge detectors per run; the trained kernels hold more "
     "(paired difference {:+.2f}, 95% interval {:+.2f} to {:+.2f}): training adds more than a "
-    "change of that length and of no particular shape would.",
+    "random sum of patches of the same length would.",
     smaller="The stand-ins hold {:.2f} edge detectors per run, more than the trained kernels "
     "(paired difference {:+.2f}, 95% interval {:+.2f} to {:+.2f}): the gain over the starts is "
-    "no more than a change of that length and of no particular shape would give.",
+    "no more than a random sum of patches of the same length would give.",
     cannot_tell="The stand-ins hold {:.2f} edge detectors per run; the study cannot tell whether "
     "the trained kernels hold more or fewer (paired difference {:+.2f}, 95% interval {:+.2f} to "
     "{:+.2f}).",
 ).format(stand_in.mean(), stand_in_test.value, *stand_in_test.interval))  # fmt: skip
+# Seed by seed, as the edge-match page compares the true labels with shuffled ones at equal
+# smoothness: is the stand-in smoother or rougher, and what is left once smoothness is matched?
+smooth_test = difference(
+    "seed by seed, Adam's trained kernels are smoother (mean neighbour correlation) than their "
+    "stand-ins (starts plus a patch sum of the same length), rougher, or cannot tell (the text "
+    "says which)",
+    smooth_trained.mean(-1), smooth_stand_in.mean(-1), expect=OUTCOMES, method="bootstrap",
+    statistic="mean paired difference of the mean neighbour correlation, trained minus stand-in",
+)  # fmt: skip
+stand_in_equal = difference(
+    "seed by seed, at equal smoothness, Adam's trained kernels hold more edge detectors per run "
+    "than their stand-ins, fewer, or the study cannot tell (the text says which)",
+    excess_trained.sum(-1), excess_stand_in.sum(-1), expect=OUTCOMES, method="bootstrap",
+    statistic="mean paired difference of the edge detectors per run beyond smoothness's "
+    "prediction, trained minus stand-in",
+)  # fmt: skip
+change_equal = difference(
+    "seed by seed, at equal smoothness, Adam's changes are edge detectors more often (per run) "
+    "than the patch sums of the same length, less often, or the study cannot tell (the text "
+    "says which)",
+    excess_change.sum(-1), excess_sum.sum(-1), expect=OUTCOMES, method="bootstrap",
+    statistic="mean paired difference of the edge-detecting changes per run beyond "
+    "smoothness's prediction, change minus patch sum",
+)  # fmt: skip
+glue("stand_in_equal_diff", stand_in_equal.value, "{:+.2f}")
+glue("stand_in_equal_low", stand_in_equal.interval[0], "{:+.2f}")
+glue("stand_in_equal_high", stand_in_equal.interval[1], "{:+.2f}")
+smooth_words = smooth_test.choose(
+    larger="The trained kernels are smoother than the stand-ins",
+    smaller="The trained kernels are rougher than the stand-ins",
+    cannot_tell="The study cannot tell whether the trained kernels are smoother than the "
+    "stand-ins or rougher",
+)
+equal_words = stand_in_equal.choose(
+    larger="at equal smoothness the trained kernels still hold more edge detectors: training "
+    "adds edge shape beyond what their smoothness predicts.",
+    smaller="at equal smoothness the trained kernels hold fewer edge detectors than the "
+    "stand-ins: the gain above comes from smoothness, and more.",
+    cannot_tell="at equal smoothness the study cannot tell whether the trained kernels hold more "
+    "edge detectors than the stand-ins or fewer: smoothness may account for all of the gain "
+    "above. (An edge is smooth itself, so matching smoothness may also remove part of a real "
+    "gain in edges: this cannot tell, it does not say there is none.)",
+)
+_ = glue(
+    "stand_in_smooth_sentence",
+    f"{smooth_words} (median neighbour correlation {np.median(smooth_trained):.2f} against "
+    f"{np.median(smooth_stand_in):.2f}; paired difference {smooth_test.value:+.2f}, 95% interval "
+    f"{smooth_test.interval[0]:+.2f} to {smooth_test.interval[1]:+.2f}). Seed by seed, the "
+    f"trained kernels' excess minus the stand-ins' is {stand_in_equal.value:+.2f} edge detectors "
+    f"per run (95% interval {stand_in_equal.interval[0]:+.2f} to "
+    f"{stand_in_equal.interval[1]:+.2f}): {equal_words} "
+    f"The changes themselves against the sums added (median neighbour correlation "
+    f"{np.median(smooth_change):.2f} against {np.median(smooth_sum):.2f}): at equal smoothness, "
+    f"{change_equal.value:+.2f} edge-detecting changes per run (95% interval "
+    f"{change_equal.interval[0]:+.2f} to {change_equal.interval[1]:+.2f}); "
+    + change_equal.choose(
+        larger="more of the changes are edge-shaped than of the sums.",
+        smaller="fewer of the changes are edge-shaped than of the sums.",
+        cannot_tell="the study cannot tell whether more of the changes are edge-shaped than of "
+        "the sums, or fewer.",
+    ),
+)
 # sphinx_gallery_end_ignore
 
 # %%
