@@ -1529,14 +1529,14 @@ _ = glue("equal_words", at_equal.choose(
 # (:meth:`~cnnexplain.analysis.EdgeMatch.way`, as on the :ref:`seeds page
 # <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`): horizontal or vertical
 # within |or_tol| degrees, else diagonal. A change is a sum of patches of the
-# line images, and such sums lean toward the axes with nothing learned: the
-# random patch sums of the validation above that pass the test lie that
-# close to an axis |or_patches| of the time. So the changes are compared
-# with them, the reference of their own kind. A kernel whose orientation
-# fell anywhere on the templates' own grid would lie that close to an axis
-# |or_chance| of the time; that chance is quoted only beside it. Each share
-# of the runs pools the edge detectors of one kind over the runs; its
-# |or_level| interval resamples whole runs
+# line images, and such sums need not point every way equally often, even
+# with nothing learned: the random patch sums of the validation above that
+# pass the test lie that close to an axis |or_patches| of the time. So the
+# changes are compared with them, the reference of their own kind. A kernel
+# whose orientation fell anywhere on the templates' own grid would lie that
+# close to an axis |or_chance| of the time; that chance is quoted only
+# beside it. Each share of the study pools the edge detectors of one kind
+# over the runs; its |or_level| interval resamples whole runs
 # (:func:`~cnnexplain.analysis.seed_bootstrap`, ``where=``).
 
 from cnnexplain.analysis import (
@@ -1805,12 +1805,13 @@ _ = glue(
 # |or_sc| lie that way (|or_sc_low| to |or_sc_high|). Change against change,
 # true minus shuffled labels, the share differs by |or_diff| (|or_level|
 # interval |or_diff_low| to |or_diff_high|): |or_diff_words|. Of the
-# trained edge detectors (true labels), |or_at| (|or_at_low| to
-# |or_at_high|). Against the grid's chance alone, |or_chance|, the share of
-# the trained edge detectors is |or_at_words|, that of the changes
-# |or_ac_words| and that of the shuffled twins' changes |or_sc_words|; but
-# that chance assumes orientations with no lean toward the axes, and
-# unlearned patch sums have one.
+# trained edge detectors (true labels), |or_at| lie horizontal or vertical
+# (|or_at_low| to |or_at_high|). Against the grid's chance alone,
+# |or_chance|, the share of the trained edge detectors is |or_at_words|,
+# that of the changes |or_ac_words| and that of the shuffled twins' changes
+# |or_sc_words|; but that chance assumes every orientation of the grid
+# equally likely, and sums of patches of horizontal and vertical lines
+# need not be.
 #
 # .. evidence:: How sure: the grid, the counts, the other comparison
 #
