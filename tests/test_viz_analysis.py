@@ -295,3 +295,41 @@ def test_no_figure_is_left_open_besides_the_one_returned(history, small_data, dr
     before = set(plt.get_fignums())
     fig = draw(history, small_data)
     assert set(plt.get_fignums()) - before == {fig.number}
+
+
+def test_plot_best_templates_draws_edges_red_beside_blue_and_marks_their_line():
+    # A kernel with a large mean: the template is still drawn around zero (white), the edge's
+    # two sides red and blue, with a dashed line along the edge.
+    weights = torch.stack([PREWITT_X + 5.0, PREWITT_Y])
+    fig = viz.plot_best_templates(weights)
+    templates = [ax for ax in fig.axes if ax.get_title().startswith("template")]
+    for ax in templates:
+        shown = np.asarray(ax.get_images()[0].get_array())
+        assert shown.mean() == pytest.approx(0.0, abs=1e-6)
+        assert shown.min() < 0 < shown.max()
+        (line,) = ax.get_lines()
+        assert line.get_linestyle() == "--"
+    vertical = templates[0].get_lines()[0]
+    assert np.allclose(vertical.get_xdata(), 1.0)  # the centre column of a 3x3 kernel
+    assert templates[0].get_xlim() == templates[1].get_xlim()  # the line does not widen the panel
+
+
+def test_plot_best_templates_says_when_no_edge_fits():
+    line = torch.zeros(7, 7)
+    line[:, 3] = 1.0  # a centred line: every edge template correlates with it near 0
+    edge = edge_template(7, 0)
+    tilted = edge_template(7, 160, "sobel")  # a vertical edge, 20 degrees off
+    fig = viz.plot_best_templates(torch.stack([line, edge, tilted]), label="way", verdict=True)
+    labels = [ax.get_xlabel() for ax in fig.axes if ax.get_title().startswith("template")]
+    closest, score, no_fit, test = labels[0].split("\n")
+    assert score.startswith("r = 0.")
+    assert closest.startswith("(") and closest.endswith(" edge)")  # only the closest template
+    assert no_fit == "no edge fits" and test == "edge test: no"
+    assert labels[1].split("\n")[:2] == ["vertical edge", "r = 1.00"]
+    assert labels[1].endswith("edge test: yes")
+    assert labels[2].split("\n")[0] == "vertical edge"
+    assert "tilted 20\u00b0" in labels[2].split("\n")[1]
+    # Without the verdict, the same words: the cut is the edge test's first condition.
+    plain = viz.plot_best_templates(torch.stack([line, edge]))
+    labels = [ax.get_xlabel() for ax in plain.axes if ax.get_title().startswith("template")]
+    assert labels[0].endswith("\nno edge fits") and "no edge fits" not in labels[1]

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure, FigureBase
 from matplotlib.ticker import MaxNLocator
 
 from .._checks import check_choice, check_float, check_int, describe
-from ..analysis import EDGE_KINDS, EdgeMatch, EdgeMatchHistory, edge_match, edge_verdict
+from ..analysis import EDGE_KINDS, EDGE_SHARE, EdgeMatch, EdgeMatchHistory, edge_match, edge_verdict
 from ..edges import edge_template
 from ._args import instance_of, int_list, planes, str_list
 from ._style import (
@@ -57,6 +57,45 @@ def _match_label(match: EdgeMatch, k: int, label: str = "template") -> str:
         return f"{match.way()[k]} edge"
     sign = "+" if polarity > 0 else "\u2212"
     return f"{match.kind[k]} {float(match.angle[k]):.0f}\u00b0 {sign}"
+
+
+# A horizontal or vertical edge this many degrees or more off its axis says how far, under its
+# template: the eye reads a 20-degree tilt of a 7x7 template as a diagonal.
+_TILT_SHOWN = 10.0
+
+
+def _template_label(match: EdgeMatch, k: int, label: str, fits: bool) -> str:
+    """The lines under template ``k``: what it is, and its score ``r``.
+
+    A template that explains too little of its kernel to make it an edge detector (``fits``
+    false) is only the closest one, and its label says that no edge fits.
+    """
+    name = _match_label(match, k, label)
+    score = f"r = {float(match.score[k]):.2f}"
+    if name == "constant":
+        return f"{name}\n{score}"
+    if not fits:  # in brackets: only the closest template
+        return f"({name})\n{score}\nno edge fits"
+    way = str(match.way()[k])
+    off = float(abs((match.angle[k] + 45.0) % 90.0 - 45.0))  # degrees from the nearest axis
+    if label == "way" and way != "diagonal" and off >= _TILT_SHOWN:
+        score += f", tilted {off:.0f}\u00b0"
+    return f"{name}\n{score}"
+
+
+def _draw_edge_line(ax: Axes, shape: tuple[int, int], angle: float) -> None:
+    """Draw the line of a template's edge, across the panel through its centre, dashed."""
+    height, width = shape
+    theta = np.deg2rad(angle)
+    # The template's gradient points along (cos, sin) with y down the rows; its edge lies across.
+    direction = np.array([-np.sin(theta), np.cos(theta)])
+    centre = np.array([(width - 1) / 2, (height - 1) / 2])
+    reach = np.hypot(width, height)
+    (x0, y0), (x1, y1) = centre - reach * direction, centre + reach * direction
+    limits = ax.get_xlim(), ax.get_ylim()
+    ax.plot([x0, x1], [y0, y1], color="0.1", lw=1.0, ls=(0, (3, 2)), alpha=0.8)
+    ax.set_xlim(*limits[0])
+    ax.set_ylim(*limits[1])
 
 
 def plot_edge_match(
@@ -148,8 +187,18 @@ def plot_best_templates(
 ) -> Figure:
     """Show each kernel above the edge template that fits it best.
 
-    The template is drawn with the kernel's mean and standard deviation, so
-    that both share one colour scale and the eye compares their patterns.
+    The template is drawn centred on zero (white), its positive side red and
+    its negative side blue, with the kernel's standard deviation, so that
+    both share one colour scale and the eye compares their patterns; a
+    dashed line marks its edge. The score ``r`` under it is their
+    correlation, the template turned the way round that fits (so ``r`` is
+    never negative). When no edge fits -- the best template of
+    :func:`~cnnexplain.analysis.is_edge_detector`'s wider family explains
+    less than :data:`~cnnexplain.analysis.EDGE_SHARE` of the kernel, the
+    edge test's first condition -- the template shown is only the closest
+    one, and its label says so: in brackets, ``(horizontal edge)``, above
+    ``r = 0.12`` and ``no edge fits``. With ``label="way"``, a horizontal or
+    vertical edge tilted 10 degrees or more says by how much.
 
     Parameters
     ----------
@@ -183,8 +232,8 @@ def plot_best_templates(
     -------
     matplotlib.figure.Figure
         For each kernel ``k``, panels ``{name} k`` and ``template k``, the
-        latter labelled as ``label`` says and with its score ``r``; one
-        colour bar.
+        latter labelled as ``label`` says and with its score ``r`` (and
+        ``no edge fits`` when none does); one colour bar.
 
     Raises
     ------
@@ -220,27 +269,43 @@ def plot_best_templates(
         cols = columns(n, panel, FIGURE_WIDTH - COLORBAR_INCHES)
     else:
         cols = min(check_int("ncols", ncols, low=1, high=64), n)
-    # mean(kernel) + beta * template, beta > 0 giving both the same spread (std)
+    # beta * template, beta > 0 giving it the kernel's spread (std), centred on zero: an edge is
+    # red beside blue, as the text describes one, whatever the kernel's mean.
     scaled = np.empty_like(w)
     for k in range(n):
         template = match.template(k).numpy().astype(float)
         template -= template.mean()
         t_norm = float(np.linalg.norm(template))
         beta = float(np.linalg.norm(w[k] - w[k].mean())) / t_norm if t_norm > 0 else 0.0
-        scaled[k] = w[k].mean() + beta * template
+        scaled[k] = beta * template
     norm = signed_norm(w, scaled)
-    label_inches = 0.55 + (0.3 if verdict else 0.0)  # the verdict adds two lines under each template
+    # Whether an edge fits at all: the edge test's first condition, where it applies (square,
+    # odd kernels of 3 or more); elsewhere the template's own share of the kernel.
+    kh, kw = w.shape[1:]
+    if kh == kw and kh % 2 == 1 and kh >= 3:
+        verdicts = edge_verdict(w)
+        fits = verdicts != "too little edge"
+    else:
+        verdicts = None
+        fits = np.asarray(match.score, dtype=float) ** 2 >= EDGE_SHARE
+    if verdict and verdicts is None:
+        raise ValueError(f"verdict needs square kernels of odd size 3 or more, got {kh}x{kw}")
+    texts = []
+    for k in range(n):
+        text = _template_label(match, k, label, bool(fits[k]))
+        if verdict:  # "no edge fits" already gives the reason of "too little edge"
+            text += "\n" + ("edge test: no" if not fits[k] else _VERDICT_LABELS[verdicts[k]])
+        texts.append(text)
+    label_inches = 0.25 + 0.15 * max(text.count("\n") + 1 for text in texts)  # 0.15 in a line
     size = (panel * cols + COLORBAR_INCHES, (2 * panel + label_inches) * math.ceil(n / cols) + 0.2)
     with styled_figure(fig, size) as container:
         kernels = (w, norm, [f"{name} {k}" for k in range(n)])
         templates = (scaled, norm, [f"template {k}" for k in range(n)])
         tops, bottoms = panel_rows(container, cols, kernels, templates)  # kernel k above template k
-        verdicts = edge_verdict(w) if verdict else None
         for k, ax in enumerate(bottoms):
-            text = f"{_match_label(match, k, label)}\nr = {float(match.score[k]):.2f}"
-            if verdicts is not None:
-                text += "\n" + _VERDICT_LABELS[verdicts[k]]
-            ax.set_xlabel(text, fontsize=9, labelpad=2)
+            ax.set_xlabel(texts[k], fontsize=9, labelpad=2)
+            if int(match.polarity[k]) != 0:
+                _draw_edge_line(ax, (kh, kw), float(match.angle[k]))
         colorbar(container, tops[0].images[0], tops + bottoms, label="weight", shrink=0.9, aspect=25)
     return container.figure
 
