@@ -268,14 +268,17 @@ else:
 # Take the start away: the kernel after training minus the same kernel
 # before training is what training *added*, its change. Below, each of the
 # eight changes (top) above the :term:`edge template` it resembles most
-# (bottom). The :term:`edge-match score` ``r`` under each is their
-# correlation, ignoring its sign: 1 for a perfect edge. This run's starts,
-# random kernels untouched by training, score |mean_initial| on average.
-# Last, the site's edge test on the change, and when it fails, why: too
-# little of the change is an edge, a smooth pattern sits beside the edge,
-# or a line fits it as well. (The test tries many more templates than the
-# figure's Prewitt and Sobel ones, so the way it finds an edge lying can
-# differ from the template shown.)
+# (bottom), a dashed line along the template's edge. The number ``r`` under
+# each says only how well the change matches that template: their
+# correlation, 1 for a perfect match, near 0 when no template fits (the
+# template is turned the way round that fits, so ``r`` is never negative;
+# this run's random starts score |mean_initial| on average). A template in
+# brackets is only the closest: no edge fits that change.
+#
+# Whether a change *is* an edge detector, the site decides with one
+# criterion, its edge test (:func:`~cnnexplain.analysis.is_edge_detector`),
+# written last under each template: "yes", or why not -- no edge fits, a
+# smooth pattern sits beside the edge, or a line fits as well.
 
 from cnnexplain.analysis import edge_match, is_edge_detector
 
@@ -334,10 +337,12 @@ for key, name in (
 glue(
     "added_are", plural(counts["changes"], "is an edge detector", "are edge detectors")
 )
-# The changes that pass while their trained kernels do not: the start, the only
-# difference between the two, hides the edge. The words follow the run.
+# The changes that pass while their trained kernels do not. The start is the only
+# difference between the two; whether it hides the edge is tested by scaling it down,
+# alpha * start + change for alpha from 1 (the trained kernel) to 0 (the change alone).
 hidden = is_edge["changes"] & ~is_edge["trained kernels"]
 n_hidden = int(hidden.sum())
+alphas = np.linspace(1.0, 0.0, 11)
 if n_hidden:
     if n_hidden == counts["changes"]:  # every change that passes
         words = (
@@ -351,18 +356,40 @@ if n_hidden:
             if n_hidden == 1
             else f"The trained kernels of {n_hidden} of those changes fail the test"
         )
-    glue(
-        "hidden_words",
-        words
-        + ": the random start, still in "
-        + plural(n_hidden, "it", "them")
-        + ", hides the edge.",
-    )
     bound(
         "in this run, some change passes the edge test while its trained kernel fails",
         n_hidden, n=len(hidden), at_least=1,
         statistic="kernels whose change passes and whose trained kernel fails", fmt="{:.0f}",
     )  # fmt: skip
+    # For each such kernel, the largest alpha of the grid from which on down every scaled
+    # kernel passes (alpha = 0, the change itself, always does).
+    scan = np.stack(
+        [is_edge_detector(a * w0[hidden] + added[hidden]) for a in alphas]
+    )  # (alphas, hidden kernels)
+    # True where a kernel passes at this alpha and at every smaller one.
+    below = np.cumprod(scan[::-1], axis=0)[::-1].astype(bool)
+    reveal = np.array([alphas[np.flatnonzero(b)[0]] for b in below.T])
+    alpha_hide = float(reveal.min())
+    every(
+        "in this run, each such kernel passes the edge test once its start is scaled down to "
+        f"{alpha_hide:.0%} of its size or less (the change kept), and fails at full size",
+        np.concatenate([below[alphas <= alpha_hide + 1e-9].ravel(), ~scan[0]]),
+        statistic="scaled kernels that pass at each alpha of the grid up to that one, and "
+        "trained kernels that fail",
+    )
+    them = plural(n_hidden, "it", "them")
+    if alpha_hide > 0:
+        tail = (
+            f": the random start, still in {them}, hides the edge. Scale the start down, "
+            f"keeping the change, and the edge test passes once the start is at "
+            f"{alpha_hide:.0%} of its size or less."
+        )
+    else:
+        tail = (
+            f": the random start, still in {them}, hides the edge. Scale the start down, "
+            "keeping the change, and the edge test passes only once the start is gone."
+        )
+    glue("hidden_words", words + tail)
 elif counts["changes"]:
     glue(
         "hidden_words",
@@ -419,14 +446,17 @@ every(
 # .. evidence:: How sure: the edge test and the scores
 #
 #    The edge test asks three things: the best edge template explains at
-#    least |edge_share| of the kernel's variation (its squared correlation);
-#    what that template leaves holds little in smooth patterns (a second
-#    edge, a blob, a bend); and no line template explains the kernel as well.
+#    least |edge_share| of the kernel's variation (its squared correlation;
+#    below that, no edge fits); what that template leaves holds little in
+#    smooth patterns (a second edge, a blob, a bend); and no line template
+#    explains the kernel as well. It tries more templates than the figure's
+#    Prewitt and Sobel ones (smoothed steps, other profiles along the edge),
+#    so the edge it finds can lie a little differently from the one drawn.
 #    :ref:`The edge-match page
 #    <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>` sets it out and
-#    tests it on kernels whose answer is known. On average, the changes score
-#    |mean_added|, the trained kernels |mean_trained| and their starts
-#    |mean_initial|.
+#    tests it on kernels whose answer is known. On average, the changes
+#    match their best template with ``r`` = |mean_added|, the trained
+#    kernels |mean_trained| and their starts |mean_initial|.
 #
 # The next page follows two of these kernels, the cast of :ref:`the training
 # page <kernel-cast>`: kernel |cast_horizontal|, its horizontal kernel, and
@@ -457,14 +487,33 @@ every(
 #    true labels and from
 #    |/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change_low| to
 #    |/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change_high| with
-#    shuffled ones; seed by seed,
-#    |/auto_examples/beyond/plot_01_edge_match:sl_change_words|. Among the
-#    trained kernels,
+#    shuffled ones. Seed by seed, the share with the true labels minus the
+#    share with shuffled labels is |/auto_examples/beyond/plot_01_edge_match:sl_change_diff|
+#    on average (interval, resampling seeds,
+#    |/auto_examples/beyond/plot_01_edge_match:sl_change_diff_low| to
+#    |/auto_examples/beyond/plot_01_edge_match:sl_change_diff_high|):
+#    |/auto_examples/beyond/plot_01_edge_match:sl_change_words|. The
+#    edge test passes smooth patterns more often than rough ones, and
+#    compared at equal smoothness,
+#    |/auto_examples/beyond/plot_01_edge_match:equal_words|
+#    (:ref:`the edge-match page <labels-over-seeds>` measures both).
+#
+#    Among the trained kernels,
 #    |/auto_examples/beyond/plot_01_edge_match:sl_true_trained| are edge
 #    detectors (|/auto_examples/beyond/plot_01_edge_match:sl_true_trained_low|
 #    to |/auto_examples/beyond/plot_01_edge_match:sl_true_trained_high|),
 #    against |/auto_examples/beyond/plot_01_edge_match:sl_initial| of their
-#    starts: |/auto_examples/beyond/plot_01_edge_match:sl_start_words|.
+#    own starts; seed by seed, the first share minus the second is
+#    |/auto_examples/beyond/plot_01_edge_match:sl_start_diff| on average
+#    (|/auto_examples/beyond/plot_01_edge_match:sl_start_diff_low| to
+#    |/auto_examples/beyond/plot_01_edge_match:sl_start_diff_high|):
+#    |/auto_examples/beyond/plot_01_edge_match:sl_start_words|. The
+#    starts say what training found, not what any change of that size would
+#    add: for that, the :ref:`seeds page
+#    <sphx_glr_auto_examples_beyond_plot_05_seeds.py>` adds to each start an
+#    untrained random sum of image patches as long as training's change, and
+#    counts edge detectors per run.
+#    |/auto_examples/beyond/plot_05_seeds:stand_in_sentence|
 #
 # Why training draws edges is the question of the section :ref:`Why edges?
 # <why-edges-gallery>`, which starts with :doc:`a kernel's gradient as a sum

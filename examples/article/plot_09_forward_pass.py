@@ -7,7 +7,8 @@ its pixels to the two class :term:`probabilities <probability>`: the maps of
 the first :term:`convolution`, what :term:`ReLU` and :term:`pooling
 <max-pooling>` keep of them, the second convolution, the :term:`hidden units
 <hidden unit>` -- a whole :term:`forward pass`, tying the earlier pages
-together.
+together. The page, and the article, end with the answer to the site's
+question in plain words.
 """
 
 # %%
@@ -155,5 +156,69 @@ bound(
 # In this run, the network classifies |correct| of the |n_test| held-out
 # images correctly, and it is more than |sure| sure of its answer for
 # |confident| of them.
+
+# sphinx_gallery_start_ignore
+# The answer below: how long each kernel's change is beside its start, in this run.
+from cnnexplain.analysis import change_size
+
+conv1 = run.history["conv1.weight"][:, :, 0]  # (snapshots, kernels, 7, 7)
+size = change_size(conv1[0], conv1[-1])  # |change| / |start|, one per kernel
+n_short = int((size < 1).sum())
+if n_short == len(size):
+    glue("short_words", "shorter than the start itself, for every kernel")
+    every(
+        "in this run, every kernel's change is shorter than its start",
+        size < 1,
+        statistic="kernels whose change is shorter than their start (Euclidean length)",
+    )
+else:
+    glue(
+        "short_words",
+        f"shorter than the start itself for {n_short} of the eight kernels"
+        if n_short
+        else "longer than the start for every kernel, in this run",
+    )
+    bound(
+        "in this run, some kernel's change is as long as its start, or longer",
+        float(size.max()), n=len(size), at_least=1,
+        statistic="largest change / start (Euclidean length)", fmt="{:.2f}",
+    )  # fmt: skip
+# sphinx_gallery_end_ignore
+
+# %%
+# .. _article-answer:
+#
+# The answer, in plain words
+# --------------------------
+# Does training turn the network's random kernels into edge detectors?
+# **Partly.** What the article's steps showed, and what the rest of the
+# site measured:
+#
+# - **Training adds a change to each random start; it does not replace
+#   it.** In this run each trained kernel still correlates
+#   |/auto_examples/article/plot_05_init_vs_trained:keep_min| to
+#   |/auto_examples/article/plot_05_init_vs_trained:keep_max| with its own
+#   start, and the change is |short_words|.
+# - **Many of the changes are edge-shaped; random starts almost never
+#   are.** In this run,
+#   |/auto_examples/article/plot_05_init_vs_trained:n_edge_added| of the
+#   eight changes |/auto_examples/article/plot_05_init_vs_trained:added_are|
+#   by the site's edge test. Over a hundred training runs,
+#   |/auto_examples/beyond/plot_01_edge_match:sl_true_change| of the
+#   changes pass it, and
+#   |/auto_examples/beyond/plot_01_edge_match:sl_initial| of the random
+#   starts.
+# - **What the labels do.**
+#   |/auto_examples/beyond/plot_01_edge_match:equal_plain|
+# - **The task can be learned without them.** Kept at its random start,
+#   the first layer holds almost no edge detector, and the network still
+#   learns the task: over a hundred runs, the worst classifies
+#   |/auto_examples/beyond/plot_05_seeds:frozen_low| of the test images.
+#
+# The evidence, each sentence with its numbers and intervals:
+# :doc:`/findings`. For further study, the measurements behind it:
+# :ref:`Beyond the article <beyond-gallery>` (which kernels pass, and
+# when; what the network uses; other seeds and tasks) and :ref:`Why edges?
+# <why-edges-gallery>` (what in training draws them).
 
 # sphinx_gallery_thumbnail_number = 1
