@@ -269,11 +269,12 @@ else:
 # before training is what training *added*, its change. Below, each of the
 # eight changes (top) above the :term:`edge template` it resembles most
 # (bottom), a dashed line along the template's edge. The number ``r`` under
-# each says only how well the change matches that template: their
-# correlation, 1 for a perfect match, near 0 when no template fits (the
-# template is turned the way round that fits, so ``r`` is never negative;
-# this run's random starts score |mean_initial| on average). A template in
-# brackets is only the closest: no edge fits that change.
+# each, its :term:`edge-match score`, says only how well the change matches
+# that template: their correlation, 1 for a perfect match, near 0 when no
+# template fits. The template is turned the way round that fits, so ``r``
+# is never negative; this run's random starts score |mean_initial| on
+# average. A template in brackets is only the closest: no edge template,
+# of the many the edge test tries, explains as much as |edge_share| of it.
 #
 # Whether a change *is* an edge detector, the site decides with one
 # criterion, its edge test (:func:`~cnnexplain.analysis.is_edge_detector`),
