@@ -165,7 +165,7 @@ conv1 = run.history["conv1.weight"][:, :, 0]  # (snapshots, kernels, 7, 7)
 size = change_size(conv1[0], conv1[-1])  # |change| / |start|, one per kernel
 n_short = int((size < 1).sum())
 if n_short == len(size):
-    glue("short_words", "shorter than the start itself, for every kernel")
+    glue("short_words", "shorter than the start itself for every kernel")
     every(
         "in this run, every kernel's change is shorter than its start",
         size < 1,
@@ -203,22 +203,24 @@ else:
 #   are.** In this run,
 #   |/auto_examples/article/plot_05_init_vs_trained:n_edge_added| of the
 #   eight changes |/auto_examples/article/plot_05_init_vs_trained:added_are|
-#   by the site's edge test. Over a hundred training runs,
+#   by the site's edge test. Over a hundred training runs of
+#   |/auto_examples/beyond/plot_01_edge_match:sl_epochs| epochs,
 #   |/auto_examples/beyond/plot_01_edge_match:sl_true_change| of the
 #   changes pass it, and
 #   |/auto_examples/beyond/plot_01_edge_match:sl_initial| of the random
 #   starts.
 # - **What the labels do.**
 #   |/auto_examples/beyond/plot_01_edge_match:equal_plain|
-# - **The task can be learned without them.** Kept at its random start,
-#   the first layer holds almost no edge detector, and the network still
-#   learns the task: over a hundred runs, the worst classifies
-#   |/auto_examples/beyond/plot_05_seeds:frozen_low| of the test images.
+# - **A random first layer is enough to learn the task.** Kept at its
+#   random start, the first layer holds almost no edge detector, and the
+#   network still learns the task: over a hundred runs, the worst
+#   classifies |/auto_examples/beyond/plot_05_seeds:frozen_low| of the test
+#   images.
 #
-# The evidence, each sentence with its numbers and intervals:
-# :doc:`/findings`. For further study, the measurements behind it:
+# The evidence for each of these, with its numbers and intervals:
+# :doc:`/findings`. For further study, the measurements behind them:
 # :ref:`Beyond the article <beyond-gallery>` (which kernels pass, and
 # when; what the network uses; other seeds and tasks) and :ref:`Why edges?
-# <why-edges-gallery>` (what in training draws them).
+# <why-edges-gallery>` (why training might draw edges at all).
 
 # sphinx_gallery_thumbnail_number = 1
