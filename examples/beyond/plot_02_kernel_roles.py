@@ -337,7 +337,9 @@ else:
 # each group at once. Three things inflate the costlier group's cost
 # whatever way its kernels lean: a group of several kernels costs more than
 # one kernel, the costlier of two groups costs more than a typical group,
-# and kernels with a clear preference may matter more than the others. So
+# and kernels with a clear preference may matter more than the others
+# (though in larger networks, :cite:t:`morcos2018importance` found a
+# unit's class selectivity a poor predictor of what deleting it costs). So
 # the fair comparison keeps all three and drops only the direction: the
 # same kernels, split blindly into two groups of the same two sizes, every
 # way it can be done (|n_null| splits, the split by direction among them),
@@ -668,6 +670,11 @@ majority(
 # ----------------------------------
 # Does the network need the kernels that pass the site's edge test
 # (:func:`~cnnexplain.analysis.is_edge_detector`) more than its others? The
+# question has been asked before in another form:
+# :cite:t:`morcos2018importance` deleted single units of much larger
+# networks and found that how selective a unit is for one class predicts
+# poorly how much its deletion costs. Here the property is the site's edge test rather than
+# selectivity, and the network is one tiny CNN. The
 # loop above zeroed each kernel of every study run alone; a kernel's cost is
 # the increase of the :term:`loss` on the test images. Chance (the
 # :term:`null <null distribution>`) is built like each answer: in each run,
