@@ -191,8 +191,7 @@ bound(
 #    By epoch |half_moved|, in the first third of training, the kernels are
 #    half as far from their start as they end (summed over the kernels);
 #    from epoch |settled| on, every frame lies within a tenth of that
-#    distance of the last frame. By the edge test of :doc:`a later page
-#    <../beyond/plot_01_edge_match>`, |edge_sentence|
+#    distance of the last frame.
 #
 # The :doc:`next page <plot_05_init_vs_trained>` subtracts the start, so
 # that what training drew shows plainly.
@@ -345,32 +344,18 @@ for name, epoch in (
 # |live_start|_, at |live_first|_ (first at 99%) or at |live_end|_.
 
 # %%
-# .. _kernel-cast:
-#
-# The cast: each kernel's roles
-# -----------------------------
-# The pages ahead follow two kernels of this run, one for each class, and
-# name them by the table below, :func:`~cnnexplain.analysis.cast`: its
-# columns answer, for each kernel, the questions the pages ask.
-#
-# .. evidence:: What each column measures
-#
-#    - **edge detector**: whether the trained kernel, and what training added to
-#      it (trained minus initial, the *change*), is an :term:`edge detector` by
-#      the site's definition, :func:`~cnnexplain.analysis.is_edge_detector`
-#      (:ref:`its validation <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`);
-#    - **nearest edge**: the way the trained kernel's best-fitting :term:`edge
-#      template` lies, even when the kernel is no edge detector;
-#    - **index** and **prefers**: its :term:`selectivity index` on the training
-#      images, and the class it prefers when the index is beyond |cast_cut|
-#      (a :term:`clear preference`);
-#    - **cost**: the test accuracy lost, in points, when that kernel alone is
-#      zeroed (an :term:`ablation`).
+# The two kernels the story follows
+# ---------------------------------
+# The pages ahead follow two kernels of this run: kernel |cast_horizontal|
+# for horizontal lines and kernel |cast_vertical| for vertical ones. Later
+# pages show what makes them stand out. When a page says "the horizontal
+# kernel" or "the vertical kernel", it means these two.
 
 from cnnexplain.analysis import cast
 
-roles = cast(run)
-print(roles)
+roles = cast(run)  # each kernel's roles; the full table is at the end of the page
+print("horizontal kernel:", roles.pick("horizontal"))
+print("vertical kernel:", roles.pick("vertical"))
 
 # sphinx_gallery_start_ignore
 from cnnexplain.analysis import CLEAR_PREFERENCE, is_edge_detector
@@ -381,26 +366,22 @@ for name, k in picks.items():
     glue(f"cast_{name}", k)
     glue(f"cast_{name}_why", roles.why(name))
 h = picks["horizontal"]
-# The sentence under the animation (and the landing page's caption): the cast's horizontal kernel.
+# The sentence of the box "How the two are chosen": why the cast picked its horizontal kernel.
+tail = (
+    "of the kernels that pass and clearly prefer horizontal lines, it prefers them most"
+)
 if roles.picked_for_edge["horizontal"] and roles.edge[h]:
-    sentence = f"kernel {h} is the cast's pick for this run's horizontal kernel: its trained weights "
-    sentence += "pass, and of the kernels that pass, it has the largest selectivity index on the "
-    sentence += "training images (a ranking the index's noise may not support; the cast lists them all)."
+    sentence = f"kernel {h}'s trained weights pass the edge test, and {tail}."
 elif roles.picked_for_edge["horizontal"]:
-    sentence = f"kernel {h} is the cast's pick for this run's horizontal kernel: the change training "
-    sentence += "made to it passes (its trained weights, which the animation shows, keep too much of "
-    sentence += (
-        "the random start to pass), and of the kernels that pass, it has the largest "
+    sentence = (
+        f"what training added to kernel {h} passes the edge test (its trained weights keep "
+        f"too much of the random start to pass), and {tail}."
     )
-    sentence += (
-        "selectivity index on the training images (a ranking the index's noise may not "
-    )
-    sentence += "support; the cast lists them all)."
 else:
     sentence = (
-        "no kernel of this run both passes it and clearly prefers horizontal lines, "
+        "no kernel both passes the edge test and clearly prefers horizontal lines, so the "
+        f"horizontal kernel is kernel {h}, the one that prefers them most."
     )
-    sentence += f"so this run's horizontal kernel is kernel {h}, the one that prefers them most."
 glue("edge_sentence", sentence)
 edge_or_change = roles.edge | roles.edge_change
 every(
@@ -443,20 +424,41 @@ for name, sign in (("horizontal", 1), ("vertical", -1)):
 # sphinx_gallery_end_ignore
 
 # %%
-# **The two kernels the story follows**: in this run the horizontal kernel
-# is kernel |cast_horizontal| (|cast_horizontal_why|) and the vertical
-# kernel is kernel |cast_vertical| (|cast_vertical_why|). The story prefers
-# a kernel that passes the edge test over one that only prefers the class
-# more. Every page ahead means these two when it says "the horizontal
-# kernel" or "the vertical kernel".
+# .. _kernel-cast:
+#
+# Reference: the cast table
+# -------------------------
+# A table to come back to, not to read now: later pages refer to it, and
+# define its columns. For each kernel it answers the questions the pages
+# ask; the last lines name the two kernels the story follows, and why.
+#
+# .. evidence:: What each column measures
+#
+#    - **edge detector**: whether the trained kernel, and what training added to
+#      it (trained minus initial, the *change*), is an :term:`edge detector` by
+#      the site's edge test, :func:`~cnnexplain.analysis.is_edge_detector`
+#      (:doc:`the next pages <plot_05_init_vs_trained>` use it;
+#      :ref:`its validation <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`);
+#    - **nearest edge**: the way the trained kernel's best-fitting :term:`edge
+#      template` lies, even when the kernel is no edge detector;
+#    - **index** and **prefers**: its :term:`selectivity index` on the training
+#      images (:doc:`the feature-maps page <plot_06_feature_maps>`), and the
+#      class it prefers when the index is beyond |cast_cut| (a :term:`clear
+#      preference`);
+#    - **cost**: the test accuracy lost, in points, when that kernel alone is
+#      zeroed (an :term:`ablation`, :doc:`the kernel-roles page
+#      <../beyond/plot_02_kernel_roles>`).
 #
 # .. evidence:: How the two are chosen
 #
 #    One rule, on every page: among the kernels that pass the edge test (the
 #    trained kernel or its change) and clearly prefer the class, the one that
 #    prefers it most; when no kernel does both, the one that prefers the
-#    class most, whatever its shape. The pages' checks compare their picks
-#    with :func:`~cnnexplain.analysis.cast`'s.
+#    class most, whatever its shape. In this run, |edge_sentence| The
+#    pages' checks compare their picks with
+#    :func:`~cnnexplain.analysis.cast`'s.
+
+print(roles)
 
 # sphinx_gallery_thumbnail_number = 2
 # sphinx_gallery_parallel = False
