@@ -155,7 +155,11 @@ for name, k in {"horizontal": k_horizontal, "vertical": k_vertical}.items():
     pref = towards[name]
     most = int(np.argmax(pref))
     if roles.picked_for_edge[name] and trained_edge[k]:
-        words = f"For {name} lines the story follows kernel {k}, the one of them that prefers them most."
+        words = f"For {name} lines the story follows kernel {k}" + (
+            ", of these the one that prefers them most."
+            if len(clean[name]) > 1
+            else "."
+        )
         every(
             f"the {name} kernel is an edge detector as trained and prefers {name} lines at least as "
             "much as every other such kernel",
