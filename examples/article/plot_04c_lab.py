@@ -11,10 +11,10 @@ rerun three of the site's experiments and set your numbers beside the site's.
 
 # %%
 # **Try this first:** press *Run* and watch the kernels, the
-# :term:`loss` and the accuracy. It trains with the article's data and
-# settings (|n_train| training images, batches of |batch_size|, |epochs|
-# epochs), but your browser draws its own random start, so its kernels
-# differ from the article's, even at the same seed.
+# :term:`loss` and the accuracy. It has the article's data and settings
+# (|n_train| training images, batches of |batch_size|, |epochs| epochs),
+# but your browser draws its own random start: its kernels differ from the
+# article's, even at the same seed.
 
 from cnnexplain import viz
 from cnnexplain.study import seed_study
@@ -90,10 +90,9 @@ lab
 # - **Run**, **Pause**, **Step one batch**; **Reset** to change settings.
 # - **Colours**: red positive, blue negative, on a scale fixed for the
 #   whole run. The table gives each kernel's :ref:`edge test
-#   <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`; its *score*,
-#   how much it looks like an edge (its :term:`edge-match score`, 1 for
-#   exactly an edge); its class preference; and how far it moved from its
-#   start, as a multiple of its starting size.
+#   <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`, its *score*
+#   (:term:`edge-match score`: 1 for exactly an edge), its class
+#   preference, and how far it moved (times its starting size).
 # - **Download this run** saves a history that ``cnnexplain figures``
 #   draws; **Open a saved history** shows one.
 #
@@ -105,8 +104,7 @@ lab
 #    the rule of :func:`~cnnexplain.data.make_lines`; the edge test and
 #    class preference, ported from the library. Your seed starts the page's
 #    own random generator: its starts have PyTorch's distribution, not
-#    PyTorch's numbers, so a seed here does not start the site's run of
-#    that seed. The page's code weighs |widget_kb| kB.
+#    PyTorch's numbers. The page's code weighs |widget_kb| kB.
 #
 # Three experiments
 # -----------------

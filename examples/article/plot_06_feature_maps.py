@@ -10,13 +10,11 @@ whether training made it answer one kind of line more than the other.
 """
 
 # %%
-# **In this run.** The article's picture is a trained kernel that is an
-# edge detector and :term:`clearly prefers <clear preference>` one class's
-# lines. |picture_words|
-# |follow_horizontal| |follow_vertical|
-# So watch two questions on this page: which lines a kernel answers, and
-# whether it has an edge's shape (the edge test of the :doc:`previous page
-# <plot_05_init_vs_trained>`).
+# **In this run**, the article's picture -- a trained kernel that is an
+# :term:`edge detector` and :term:`clearly prefers <clear preference>` one
+# class's lines -- |picture_words| |follow_words|
+# Watch both questions on this page: which lines a kernel answers, and its
+# shape.
 #
 # Which lines does a kernel prefer?
 # ---------------------------------
@@ -123,34 +121,18 @@ for name, ks in clean.items():
         ],
         statistic=f"kernels whose edge test and index towards {name} lines agree with the words",
     )
-is_are = {
-    name: plural(len(ks), "is an edge detector", "are edge detectors")
-    for name, ks in clean.items()
-}
 if clean["horizontal"] and clean["vertical"]:
     picture = (
-        "It holds for both classes: "
-        + "; ".join(
-            f"{named(clean[n])} {is_are[n]} as trained and clearly prefer{plural(len(clean[n]), 's', '')} "
-            f"{n} lines"
-            for n in ("horizontal", "vertical")
-        )
-        + "."
+        f"holds for both classes: in {named(clean['horizontal'])} for horizontal lines, in "
+        f"{named(clean['vertical'])} for vertical ones."
     )
 elif clean["horizontal"] or clean["vertical"]:
     yes = "horizontal" if clean["horizontal"] else "vertical"
-    no = "vertical" if yes == "horizontal" else "horizontal"
-    picture = (
-        f"It holds for {yes} lines only: {named(clean[yes])} {is_are[yes]} as "
-        f"trained and clearly prefer{plural(len(clean[yes]), 's', '')} {yes} lines; no kernel is "
-        f"that for {no} lines."
-    )
+    picture = f"holds for {yes} lines only, in {named(clean[yes])}."
 else:
-    picture = (
-        "It does not hold here: no trained kernel is an edge detector that clearly prefers "
-        "one class's lines."
-    )
+    picture = "holds for neither class."
 glue("picture_words", picture)
+follow = {}
 for name, k in {"horizontal": k_horizontal, "vertical": k_vertical}.items():
     pref = towards[name]
     most = int(np.argmax(pref))
@@ -168,17 +150,16 @@ for name, k in {"horizontal": k_horizontal, "vertical": k_vertical}.items():
         )
     elif roles.picked_for_edge[name]:
         others = [j for j in clean[name] if j != k]
-        words = (
-            f"For {name} lines the story follows kernel {k}: it clearly prefers them, and what "
-            "training added to it is an edge detector, but as trained, random start included, it "
-            "fails the edge test: training drew an edge on top of noise."
+        words = f"For {name} lines the story follows kernel {k}"
+        words += (
+            f", not {named(others)}: it prefers them more"
+            if others
+            else ": it clearly prefers them"
         )
-        if others:
-            words += (
-                f" {named(others).capitalize()}, which {plural(len(others), 'passes', 'pass')} as "
-                f"trained, {plural(len(others), 'is the cleaner example', 'are cleaner examples')} "
-                f"but {plural(len(others), 'prefers', 'prefer')} {name} lines less."
-            )
+        words += (
+            ", and what training added to it is an edge detector, though the trained kernel, random "
+            "start included, fails the edge test: training drew an edge on top of noise."
+        )
         every(
             f"the {name} kernel's change is an edge detector, its trained weights are not, it "
             f"clearly prefers {name} lines, and more than every kernel that passes as trained",
@@ -193,7 +174,7 @@ for name, k in {"horizontal": k_horizontal, "vertical": k_vertical}.items():
     else:
         words = (
             f"For {name} lines no kernel passes the edge test (as trained or in its change) and "
-            f"clearly prefers them, so the story follows kernel {k}, which prefers them most."
+            f"clearly prefers them; the story follows kernel {k}, which prefers them most."
         )
         every(
             f"no kernel passes the edge test (trained or change) and clearly prefers {name} lines, "
@@ -211,17 +192,25 @@ for name, k in {"horizontal": k_horizontal, "vertical": k_vertical}.items():
             statistic="kernels that are not both, and the pick prefers the class most",
         )
     if most != k:
-        words += (
-            f" Kernel {most} prefers {name} lines most of all, "
-            "with no edge's shape, as trained or in what training added."
-        )
+        words += f" Kernel {most} prefers them most of all, with no edge's shape."
         every(
             f"the kernel that prefers {name} lines most is not the {name} kernel and fails the "
             "edge test, as trained and in its change",
             [most != k, not trained_edge[most], not added_edge[most]],
             statistic="conditions of the sentence met",
         )
-    glue(f"follow_{name}", words)
+    follow[name] = (words, roles.picked_for_edge[name])
+# When neither class has a kernel that passes and clearly prefers it, one sentence says so
+# for both (the claims above, one per class, back it).
+if not follow["horizontal"][1] and not follow["vertical"][1]:
+    glue(
+        "follow_words",
+        "For neither class does a kernel pass the edge test (as trained or in its change) and "
+        f"clearly prefer it; the story follows the kernels that prefer each class most, "
+        f"kernel {k_horizontal} for horizontal lines and kernel {k_vertical} for vertical ones.",
+    )
+else:
+    glue("follow_words", " ".join(words for words, _ in follow.values()))
 glue("pick_h_why", roles.why("horizontal"))
 glue("pick_v_why", roles.why("vertical"))
 # What counts as noise: an index measured on other images of the same kind
@@ -410,11 +399,10 @@ for name, (k, sign) in picks.items():
 # Were they blank before training?
 # --------------------------------
 # |blank_answer| In this run, |n_lean_init| of the eight random kernels
-# already leaned towards one class before training -- an index beyond
-# |clear_cut|, the site's cut for a :term:`clear preference` -- and
-# |leaned_picks|, on the training images; an index just beyond the cut can
-# still be noise (the box below). A change of index counts when it is
-# beyond the cut too.
+# already leaned towards one class -- an index beyond |clear_cut|, the
+# site's cut for a :term:`clear preference` -- and |leaned_picks|. A change
+# of index counts when it is beyond the cut too; an index just beyond it can
+# still be noise (the box below).
 #
 # - The vertical kernel went from an index of |vertical_before| before
 #   training to |vertical_after| after: |vertical_trend|.
@@ -639,8 +627,8 @@ if plain:
             if len(plain) == 1
             else "kernels clearly prefer their"
         )
-        + " lines although neither the trained kernel nor what training added to it passes the "
-        "edge test: firing and shape are two questions."
+        + f" lines with no edge's shape, as trained or in {plural(len(plain), 'its', 'their')} "
+        "change: firing and shape are two questions."
     )
 else:
     plain_note = (
@@ -753,21 +741,13 @@ else:
 #
 # Which kernel is "the horizontal detector"?
 # ------------------------------------------
-# Three questions, which need not have the same answer; the story follows
-# the third:
-#
-# - *Which kernel fires most on horizontal lines, whatever its shape?* By
-#   the index, |most_h_phrase|.
-# - *Which kernel's shape is closest to a horizontal edge?* As :ref:`the
-#   edge-match page <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`
-#   asks it, |shape_h_phrase|.
-# - *Which kernel passes the edge test (as trained, or in what training
-#   added) and clearly prefers horizontal lines?* |edge_h_phrase|.
-#
-# For vertical lines, the story follows kernel |k_vertical|; by the index
-# alone, |most_v_phrase|; by shape, |shape_v_phrase|. When the answers
-# differ, that is the lesson of this page again: firing and shape are two
-# questions.
+# It depends on the question. The story follows kernel |k_horizontal|; by
+# the index alone, |most_h_phrase|; by shape (the best template closest to
+# a horizontal edge, as :ref:`the edge-match page
+# <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>` asks it),
+# |shape_h_phrase|. For vertical lines, the story follows kernel
+# |k_vertical|; by the index alone, |most_v_phrase|; by shape,
+# |shape_v_phrase|.
 #
 # .. evidence:: How sure: the article's picture over many runs
 #
