@@ -492,9 +492,10 @@ _ = glue("closed_words",
 #   figure below).
 #
 # If second moments are what make the changes edge-shaped, the Gaussian
-# twins should keep most of the edge-shaped changes the line images give
-# beyond chance (tested below: more than half of the excess over each arm's
-# own random patch sums). For the whitened images the account predicts
+# twins should keep the edge-shaped changes the line images give: in the
+# closed form of :doc:`the one-kernel page <plot_05_matched_filter>`, all
+# of them (tested below, on the raw shares and on the excess over each
+# arm's own random patch sums). For the whitened images the account predicts
 # less: whitening flattens only the spectrum the classes share and leaves
 # each class's covariance different from the other's, so an account built
 # on the classes' second moments does not say they should lose the
@@ -791,6 +792,7 @@ else:
     bound("the Gaussian twins' ratio of excesses: its interval holds 100% (its upper end)",
           ratio_high, n=len(study), at_least=1, statistic="upper end of the ratio's interval",
           fmt="{:.0%}")  # fmt: skip
+glue("higher_words", "this one does not" if ratio_low <= 1 else "this one does")
 glue("twin_closed_words", (
     "both intervals hold the predicted value (0 and 100%), so the test does not refute the "
     "second-order account. Nor does it confirm it: no margin of equivalence was set before the "
@@ -883,10 +885,12 @@ _ = glue(
 # are made of those moments alone) predicts the same kernels on the twins
 # as on the lines: a paired difference of 0 and a ratio of 100%. The test
 # could refute that only if an interval left its value out:
-# |twin_closed_words|. And it cannot refute an account of higher order: such an account expects fewer edge-shaped changes without
-# the sharp lines, but does not say how many fewer, and the twins keep
-# oriented brightness steps of their own (the box below), so no interval
-# the twins could give would contradict it.
+# |twin_closed_words|. Nor can the test refute an account of higher
+# order: such an account expects no more edge-shaped changes without the
+# sharp lines, but does not say how many fewer, and the twins keep
+# oriented brightness steps of their own (the box below); only a ratio
+# whose whole interval lies above 100% would go against it, and
+# |higher_words|.
 #
 # The whitened kernels, seen from the raw pixels
 # ----------------------------------------------
@@ -1307,19 +1311,18 @@ _ = glue("cwp_change_words", profile_words("changes"))
 # difference |cw_matched_diff| (|cw_matched_low| to |cw_matched_high|):
 # |cw_matched_words|.
 #
-# The whole profile tells the same story as its one number (the figure
-# above: the share along the first k components, k from 1 to 10). For the
-# trained kernels, |cwp_bank_words|; for the changes alone,
-# |cwp_change_words|.
+# Their profile is more than its one number. The share along the first k
+# components, for k from 1 to 10 (the figure above): for the trained
+# kernels, |cwp_bank_words|; for the changes alone, |cwp_change_words|.
 #
 # All of this is a description of our networks, not a test of Chowers and
 # Weiss's account. Their analysis is of linear networks trained long; ours
 # are compared after the same |n_epochs| epochs, not at the same training
 # loss, and by then the shuffled twins fit only |shuffled_train_acc| of
 # their own shuffled labels (a guess: 50%), where the true-label runs fit
-# |adam_train_acc| of theirs (medians). A comparison at equal training loss, or after the shuffled twins
-# fit their labels, would come nearer their setting; this study has
-# neither.
+# |adam_train_acc| of theirs (medians). A comparison at equal training
+# loss, or after the shuffled twins fit their labels, would come nearer
+# their setting; this study has neither.
 
 # %%
 # .. _maennel-on-our-data:
@@ -1480,13 +1483,14 @@ _ = glue("mn_words", (
 # with the same eigenvalues; with the true labels, |mn_adam|, and with
 # SGD, |mn_sgd|. Random sums of patches of the same count put
 # |mn_sums| off the diagonal (the library's family of sums of 200 patches,
-# :data:`~cnnexplain.analysis.PATCH_SUMS`, |mn_library|). Half the seeds
-# against half the runs of sums, drawn without replacement 2,000 times
-# (resampling with replacement repeats vectors, which alone pushes a
-# covariance off the diagonal), the shuffled twins minus the patch sums
-# is |mn_sums_diff| in the median half, and between |mn_sums_low| and
-# |mn_sums_high| in 95% of them. So, by this measure, |mn_words|. On our data the alignment follows from what a
-# change is: a weighted sum of image patches (:doc:`the first page of this
+# :data:`~cnnexplain.analysis.PATCH_SUMS`, |mn_library|). Compared in
+# halves -- half the seeds against half the runs of sums, drawn without
+# replacement 2,000 times, since resampling with replacement repeats
+# vectors, which alone pushes a covariance off the diagonal -- the
+# shuffled twins minus the patch sums is |mn_sums_diff| in the median
+# draw, and between |mn_sums_low| and |mn_sums_high| in 95% of them. So,
+# by this measure, |mn_words|. On our data the alignment is expected from
+# what a change is: a weighted sum of image patches (:doc:`the first page of this
 # section <plot_01_gradient_is_patches>`), and a sum of patches has, when
 # its weights are drawn apart from the patches, the patches' own second
 # moments. A change's weights are gradients, which do depend on the
