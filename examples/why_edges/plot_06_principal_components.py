@@ -1201,11 +1201,12 @@ curves = {
     },
     "changes": {"true labels": change_adam, "shuffled labels": change_shuffled},
 }
+colours = dict(zip(curves["trained kernels"], ("grey", "C0", "C1", "C3")))
 fig, axes = plt.subplots(1, 2, figsize=(7.0, 3.0), layout="constrained", sharey=True)
 for ax, (title, group) in zip(axes, curves.items()):
     for name, weights in group.items():
         medians = [np.median(cumulative_share(weights, k)) for k in ks]
-        ax.plot(ks, medians, "o-", markersize=3, label=name)
+        ax.plot(ks, medians, "o-", markersize=3, label=name, color=colours[name])
     ax.set_title(title, fontsize=10)
     ax.set_xlabel("first k components")
     ax.set_xticks(ks)
