@@ -4,13 +4,11 @@ Does a kernel's start predict its role?
 
 Training makes some first-layer :term:`kernels <kernel>` fire more on
 horizontal lines, others on vertical ones, and leaves some without a
-preference. Before any training, random weights already make many kernels
-fire a little more on one class than on the other, some by less than the
-index's noise (convolution followed by
-pooling is known to be selective, to spatial frequencies, with random
-weights :cite:p:`saxe2011random`, for square pooling; this network pools
-by the maximum). Does that slight start
-predict where the kernel ends? Over the |n_runs| runs of the :ref:`seed
+preference. Before any training, many kernels already fire a little more on
+one class than on the other, some by less than the index's noise: a random
+7x7 kernel has no symmetry that would make it respond alike to a line and
+to the same line turned a quarter turn. Does that slight start predict where the kernel
+ends? Over the |n_runs| runs of the :ref:`seed
 study <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`, start and end are
 related: the :term:`rank correlation` between the kernels' preferences
 before and after training is positive in |n_positive| of the |n_runs| runs
@@ -30,12 +28,11 @@ same across starts, even with random labels :cite:p:`chowers2023first`
 (and with random labels, the first layer's weights align with the data's
 principal components :cite:p:`maennel2020random`); a profile of that kind is
 not what this page measures, and a start that persists in each kernel is
-not at odds with it. Against the shuffled twins (two label conditions,
-not labels against none), the preferences |growth_words|. And a correlation cannot say what decides a role; an
+not at odds with it. Run by run, the preferences |growth_words|. And a correlation cannot say what decides a role; an
 intervention can say more: with every kernel's start moved one slot along, |swap_words|,
 as persistence alone would predict
 (mean difference of the two rank correlations |swap_diff|, 95% interval
-|swap_diff_low| to |swap_diff_high|).
+|swap_diff_low| to |swap_diff_high|); and |change_intro|.
 """
 
 # %%
@@ -315,11 +312,13 @@ glue(
     "rho_words",
     versus.choose(
         larger="the start predicts the end better with the true labels",
-        smaller="the start predicts the end *better* with shuffled labels than with the true ones",
+        smaller="the start predicts the end better with shuffled labels than with the true ones",
         cannot_tell="the study cannot tell whether the start predicts the end better with the "
         "true labels or with shuffled ones",
     ),
 )
+# Each arm's own change of the mean |index| from the shared start, run by run, then the
+# paired difference of the two changes: the sentence says what each of the three shows.
 grows = difference(
     "the text says whether, with true labels, the kernels' mean |index| per run grows in training, "
     "shrinks, or cannot tell",
@@ -330,9 +329,19 @@ grows = difference(
     statistic="mean per-run change of the mean |index|, true labels",
     fmt="{:+.3f}",
 )
+grows_shuffled = difference(
+    "the text says whether, with shuffled labels, the kernels' mean |index| per run grows in "
+    "training, shrinks, or cannot tell",
+    np.abs(after_shuffled).mean(axis=1),
+    np.abs(before).mean(axis=1),
+    expect=OUTCOMES,
+    method="bootstrap",
+    statistic="mean per-run change of the mean |index|, shuffled labels",
+    fmt="{:+.3f}",
+)
 grows_more = difference(
-    "the text says whether the mean |index| per run grows more with true labels than with "
-    "shuffled ones from the same start, less, or cannot tell",
+    "the text says whether the mean |index| per run changes more (start to end) with true labels "
+    "than with shuffled ones from the same start, less, or cannot tell",
     strength,
     strength_shuffled,
     expect=OUTCOMES,
@@ -343,18 +352,22 @@ grows_more = difference(
 glue("abs_before", np.abs(before).mean(), "{:.2f}")
 glue("abs_after", np.abs(after).mean(), "{:.2f}")
 glue("abs_shuffled", np.abs(after_shuffled).mean(), "{:.2f}")
+for key, result in (("grow_true", grows), ("grow_shuffled", grows_shuffled)):
+    glue(key, result.value, "{:+.3f}")
+    glue(f"{key}_low", result.interval[0], "{:+.3f}")
+    glue(f"{key}_high", result.interval[1], "{:+.3f}")
+    glue(f"{key}_level", result.level, "{:.1%}")
 glue("grow_diff", grows_more.value, "{:+.3f}")
 glue("grow_diff_low", grows_more.interval[0], "{:+.3f}")
 glue("grow_diff_high", grows_more.interval[1], "{:+.3f}")
 glue("grow_diff_level", grows_more.level, "{:.1%}")
-glue(
-    "grows_words",
-    grows.choose(
-        larger="grow in training",
-        smaller="shrink in training",
-        cannot_tell="change in training by an amount the study cannot tell from 0",
-    ),
+ARM_WORDS = dict(
+    larger="grow",
+    smaller="shrink",
+    cannot_tell="change by an amount the study cannot tell from 0",
 )
+glue("grows_words", grows.choose(**ARM_WORDS))
+glue("grows_shuffled_words", grows_shuffled.choose(**ARM_WORDS))
 glue(
     "labels_lead",
     grows_more.choose(
@@ -367,19 +380,26 @@ glue(
 glue(
     "grow_more_words",
     grows_more.choose(
-        larger="more than with shuffled labels",
-        smaller="less than with shuffled labels",
-        cannot_tell="by an amount the study cannot tell apart from that with shuffled labels",
+        larger="the change is larger with the true labels",
+        smaller="the change is smaller with the true labels",
+        cannot_tell="the study cannot tell with which labels the change is larger",
     ),
 )
+# Quoted by the page's intro and by the findings page, after "the preferences": what each arm
+# shows from the shared start, then the paired comparison.
 _ = glue(
     "growth_words",
-    grows_more.choose(
-        larger="grow more with the true labels than with shuffled ones",
-        smaller="grow less with the true labels than with shuffled ones",
-        cannot_tell="grow by amounts the study cannot tell apart with the true labels and with "
-        "shuffled ones",
-    ),
+    f"{grows.choose(**ARM_WORDS)} in training with the true labels "
+    f"({grows.value:+.3f} in the index's mean size per run) and "
+    f"{grows_shuffled.choose(**ARM_WORDS)} with shuffled labels from the same start "
+    f"({grows_shuffled.value:+.3f}); "
+    + grows_more.choose(
+        larger="the true labels leave them stronger than shuffled ones do",
+        smaller="the true labels leave them weaker than shuffled ones do",
+        cannot_tell="the study cannot tell with which labels they end stronger",
+    )
+    + f" (paired difference of the changes {grows_more.value:+.3f}, 95% interval "
+    f"{grows_more.interval[0]:+.3f} to {grows_more.interval[1]:+.3f})",
 )
 # sphinx_gallery_end_ignore
 
@@ -401,10 +421,14 @@ _ = glue(
 #
 # |labels_lead| The mean ``|index|`` of a kernel is |abs_before|
 # before training; after it, |abs_after| with the true labels and
-# |abs_shuffled| with shuffled ones. Run by run, the preferences
-# |grows_words| with the true labels, |grow_more_words| (mean difference
-# |grow_diff|, |grow_diff_level| interval |grow_diff_low| to
-# |grow_diff_high|).
+# |abs_shuffled| with shuffled ones. Run by run, each arm measured from its
+# own start (the same start for both): with the true labels the preferences
+# |grows_words| (mean change |grow_true|, |grow_true_level| interval
+# |grow_true_low| to |grow_true_high|); with shuffled labels they
+# |grows_shuffled_words| (|grow_shuffled|, |grow_shuffled_low| to
+# |grow_shuffled_high|). Paired, each run with its twin, |grow_more_words|
+# (mean difference of the two changes |grow_diff|, |grow_diff_level|
+# interval |grow_diff_low| to |grow_diff_high|).
 #
 # Which way each kernel leans
 # ---------------------------
@@ -754,13 +778,16 @@ _ = glue(
 _ = glue(
     "swap_change_reading",
     change_follows.choose(
-        larger="Unlike the preferences above, this is not persistence, since the start is "
-        "subtracted: moving a start moves the shape of what training adds with it, so the start "
-        "steers the change, in part (the correlations are far from 1)",
-        smaller="Moving a start does not move the shape of what training adds with it: the slot's "
-        "connections steer the change more than the start does",
-        cannot_tell="So whether the start steers what training adds, beyond persisting, this "
-        "measure does not settle",
+        larger="The start is subtracted, so this is not the start persisting in the trained "
+        "kernel. But part of a change may run along its own start -- a change that shrinks or "
+        "grows the start correlates with it for that reason alone -- and two changes from the "
+        "same start would then be alike for that reason. The next block removes that part",
+        smaller="Moving a start does not move the shape of what training adds with it; the "
+        "change follows the slot more. Part of a change may run along its own start, though, "
+        "and the next block removes that part",
+        cannot_tell="So whether moving a start moves what training adds, this measure does not "
+        "settle; the next block removes the part of each change that runs along its own start, "
+        "and asks again",
     ),
 )
 # sphinx_gallery_end_ignore
@@ -773,6 +800,179 @@ _ = glue(
 # larger in |change_start_wins| of the |n_runs| runs. Run by run, the
 # difference is |change_diff| on average (95% interval |change_diff_low| to
 # |change_diff_high|): |swap_change_words|. |swap_change_reading|.
+#
+# Beyond the start's own direction
+# --------------------------------
+# How much of a change runs along its start? For each kernel of the Adam
+# runs, the correlation of its change with its start over the 49 weights
+# (Pearson's, the cosine of the two once each is centred). Then the swap
+# comparison once more, on what is left of each change once its
+# projection on its start is taken away (both centred, so that what is
+# left has a correlation of exactly 0 with the start): for a swapped
+# kernel, its own start removed, and for the Adam kernel it is compared
+# with, that kernel's start. The kernel whose start it got had the same
+# start, so the same direction is removed from both.
+
+
+def centred(kernels):
+    """Each 7x7 kernel minus the mean of its weights."""
+    return kernels - kernels.mean(axis=(-2, -1), keepdims=True)
+
+
+def without_start(change, start):
+    """The change minus its projection on the start, both centred: what is left of it
+    has a correlation of 0 with the start."""
+    change, start = centred(change), centred(start)
+    along = (change * start).sum(axis=(-2, -1), keepdims=True)
+    return change - along / (start**2).sum(axis=(-2, -1), keepdims=True) * start
+
+
+start_adam = weight[:, adam, 0][:, :, 0]  # (runs, 8, 7, 7)
+start_swapped = weight[:, swapped, 0][:, :, 0]
+along_start = kernel_correlation(change_adam, start_adam)  # (runs, 8)
+print(
+    f"correlation of a kernel's change with its start: median {np.median(along_start):+.2f} "
+    f"over {along_start.size} kernels"
+)
+left_adam = without_start(change_adam, start_adam)
+left_swapped = without_start(change_swapped, start_swapped)
+left_start = kernel_correlation(left_swapped, np.roll(left_adam, -1, axis=1)).mean(1)
+left_slot = kernel_correlation(left_swapped, left_adam).mean(1)
+left_other = np.mean(
+    [
+        kernel_correlation(left_swapped, np.roll(left_adam, r, axis=1)).mean(1)
+        for r in range(2, 7)
+    ],
+    axis=0,
+)
+print("the changes without their start's direction, median correlation:")
+print(f"  same start {np.median(left_start):+.2f}, same slot {np.median(left_slot):+.2f}, "
+      f"other kernels {np.median(left_other):+.2f}")  # fmt: skip
+
+# sphinx_gallery_start_ignore
+# What is left of a change has no part along its start (to float rounding).
+bound(
+    "what is left of each change, its projection on its start removed, has a correlation of 0 "
+    "with that start (to float rounding, 1e-4)",
+    float(
+        max(
+            np.abs(kernel_correlation(left_adam, start_adam)).max(),
+            np.abs(kernel_correlation(left_swapped, start_swapped)).max(),
+        )
+    ),
+    n=2 * along_start.size,
+    at_most=1e-4,
+    statistic="largest size of the correlation with the start, Adam and swapped kernels",
+    fmt="{:.1e}",
+)
+# The runs are the draws (a run's eight kernels share its images and batches): the median
+# over all kernels, with an interval from resampling whole runs.
+along_median = float(np.median(along_start))
+along_resampled = np.array(
+    [np.median(along_start[runs]) for runs in np.random.default_rng(1).integers(
+        0, n_runs, size=(2000, n_runs))]
+)  # fmt: skip
+glue("along_median", along_median, "{:+.2f}")
+glue("along_low", np.quantile(along_resampled, 0.025), "{:+.2f}")
+glue("along_high", np.quantile(along_resampled, 0.975), "{:+.2f}")
+along_runs = difference(
+    "the text says whether, in the median run, the Adam kernels' changes correlate positively "
+    "with their starts (mean over a run's eight kernels), negatively, or cannot tell",
+    along_start.mean(axis=1),
+    np.zeros(n_runs),
+    expect=OUTCOMES,
+    statistic="median over runs of the mean correlation of a kernel's change with its start",
+    fmt="{:+.3f}",
+)
+glue("along_run", along_runs.value, "{:+.2f}")
+glue("along_run_low", along_runs.interval[0], "{:+.2f}")
+glue("along_run_high", along_runs.interval[1], "{:+.2f}")
+glue("along_run_level", along_runs.level, "{:.1%}")
+glue(
+    "along_words",
+    along_runs.choose(
+        larger="Changes run partly along their starts: a kernel's change correlates "
+        "positively with its start, its pattern partly reinforced",
+        smaller="Changes run partly against their starts: a kernel's change correlates "
+        "negatively with its start, its pattern partly worn down",
+        cannot_tell="The study cannot tell whether a kernel's change runs along its start or "
+        "against it",
+    ),
+)
+left_follows = difference(
+    "the text says whether, with each change's part along its start removed, what training adds "
+    "to a swapped run's kernel is shaped more like the change of the kernel whose start it got "
+    "than like that of the kernel whose slot it took, less, or cannot tell",
+    left_start, left_slot, expect=OUTCOMES, method="bootstrap",
+    statistic="mean per-run difference of the correlations of the changes without their "
+    "start's direction, same start minus same slot",
+    fmt="{:+.3f}",
+)  # fmt: skip
+glue("left_start_median", np.median(left_start), "{:+.2f}")
+glue("left_slot_median", np.median(left_slot), "{:+.2f}")
+glue("left_other_median", np.median(left_other), "{:+.2f}")
+glue("left_diff", left_follows.value, "{:+.2f}")
+glue("left_diff_low", left_follows.interval[0], "{:+.2f}")
+glue("left_diff_high", left_follows.interval[1], "{:+.2f}")
+glue("left_start_wins", int((left_start > left_slot).sum()))
+glue(
+    "left_words",
+    left_follows.choose(
+        larger="the start still predicts the change: what is left of a kernel's change is "
+        "shaped more like what is left of the change its start received in the Adam run than "
+        "like that of the change its slot received",
+        smaller="what is left of a kernel's change is shaped more like what is left of the "
+        "change its slot received in the Adam run than like that of the change its start "
+        "received: with its own direction removed, the start no longer predicts the change",
+        cannot_tell="the study cannot tell whether what is left of a kernel's change follows its "
+        "start or its slot more: with its own direction removed, the start is not shown to "
+        "predict the change",
+    ),
+)
+# The reading, by both outcomes: the change's correlation with the start, and after removal.
+if left_follows.outcome == "larger":
+    left_reading = (
+        "So moving a start moves the shape of what training adds with it, and not only by "
+        "shrinking or growing the start: the part of the change across the start moves with it "
+        "too. The start shapes the change in part (the correlations are far from 1); by which "
+        "route -- the gradient's patches, which depend on where the kernel fires, or Adam's "
+        "per-weight steps -- this experiment does not say"
+    )
+elif change_follows.outcome == "larger":
+    left_reading = (
+        "So the start predicts the change only through the part along the start itself: beyond "
+        "shrinking or growing its start, this study does not show that a start shapes what "
+        "training adds"
+    )
+else:
+    left_reading = "So this study does not show that a start shapes what training adds, along it or across"
+_ = glue(
+    "change_intro",
+    left_follows.choose(
+        larger="what training adds to a kernel moves with its start too, also once the part of "
+        "each change along its own start is removed",
+        smaller="what training adds to a kernel, once the part along its own start is removed, "
+        "follows its slot more than its start",
+        cannot_tell="whether what training adds to a kernel, once the part along its own start is "
+        "removed, moves with its start, the study cannot tell",
+    ),
+)
+_ = glue("left_reading", left_reading)
+# sphinx_gallery_end_ignore
+
+# %%
+# Over the study's |n_kernels| Adam kernels, the median correlation of a
+# change with its start is |along_median| (95% interval, resampling whole
+# runs, |along_low| to |along_high|); the median run's mean over its
+# kernels is |along_run| (|along_run_level| interval |along_run_low| to
+# |along_run_high|). |along_words|. With that part removed from every
+# change, a swapped kernel's change correlates |left_start_median| in the
+# median run with that of the kernel whose start it got,
+# |left_slot_median| with that of the kernel whose slot it took, and
+# |left_other_median| with the others; the start's is the larger in
+# |left_start_wins| of the |n_runs| runs, and run by run the difference is
+# |left_diff| on average (95% interval |left_diff_low| to
+# |left_diff_high|): |left_words|. |left_reading|.
 
 # %%
 # In this run
@@ -841,11 +1041,13 @@ _ = glue(
 # <sphx_glr_auto_examples_why_edges_plot_01_gradient_is_patches.py>`), and
 # that signal passes back through the :term:`ReLU` only where the kernel
 # fired (:ref:`the second page
-# <sphx_glr_auto_examples_why_edges_plot_02_error_signal.py>`): the patches
-# that shape a kernel are among those it already responds to. That is a
-# mechanism, not a measurement: no run here changes the gating alone (a
-# leaky ReLU, or the swap trained with SGD instead of Adam's per-weight
-# steps, would). And this page measured a correlation, and its own control shows the correlation
+# <sphx_glr_auto_examples_why_edges_plot_02_error_signal.py>`): by the
+# chain rule, the patches that enter a kernel's gradient at a step are
+# those at positions where its output was positive. Whether that gating is
+# what ties a change to its start, this page does not test: no run here
+# changes the gating alone (a leaky ReLU would, or the swap trained with
+# SGD instead of Adam's per-weight steps for the other candidate). And
+# this page measured a correlation, and its own control shows the correlation
 # without the task: trained on shuffled labels, the same starts and ends
 # are related too, a positive correlation in more runs than chance gives.
 # The intervention above moved the starts and measured where the
