@@ -199,8 +199,7 @@ else:
 #   |/auto_examples/article/plot_05_init_vs_trained:keep_min| to
 #   |/auto_examples/article/plot_05_init_vs_trained:keep_max| with its own
 #   start, and the change is |short_words|.
-# - **Many of the changes are edge-shaped; random starts almost never
-#   are.** In this run,
+# - **Over many runs, some of the changes are edge-shaped.** In this run,
 #   |/auto_examples/article/plot_05_init_vs_trained:n_edge_added| of the
 #   eight changes |/auto_examples/article/plot_05_init_vs_trained:added_are|
 #   by the site's edge test. Over a hundred training runs of
@@ -208,7 +207,9 @@ else:
 #   |/auto_examples/beyond/plot_01_edge_match:sl_true_change| of the
 #   changes pass it, and
 #   |/auto_examples/beyond/plot_01_edge_match:sl_initial| of the random
-#   starts.
+#   starts. A random start is no fair comparison for a change, though: the
+#   fair one is a random sum of image patches, and the trained kernels
+#   hold |/auto_examples/beyond/plot_05_seeds:stand_in_plain|.
 # - **What the labels do.**
 #   |/auto_examples/beyond/plot_01_edge_match:equal_plain|
 # - **A random first layer is enough to learn the task.** Kept at its

@@ -531,6 +531,15 @@ _ = glue("stand_in_sentence", stand_in_test.choose(
     "the trained kernels hold more or fewer (paired difference {:+.2f}, 95% interval {:+.2f} to "
     "{:+.2f}).",
 ).format(stand_in.mean(), stand_in_test.value, *stand_in_test.interval))  # fmt: skip
+# The same outcome in plain words, for the article's closing answer.
+_ = glue("stand_in_plain", stand_in_test.choose(
+    larger="more edge detectors than their starts plus a random sum of image patches of the "
+    "same length",
+    smaller="fewer edge detectors than their starts plus a random sum of image patches of the "
+    "same length",
+    cannot_tell="a number of edge detectors the study cannot tell from that of their starts "
+    "plus a random sum of image patches of the same length",
+))  # fmt: skip
 # Seed by seed, as the edge-match page compares the true labels with shuffled ones at equal
 # smoothness: is the stand-in smoother or rougher, and what is left once smoothness is matched?
 smooth_test = difference(
