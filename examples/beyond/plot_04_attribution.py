@@ -781,8 +781,9 @@ if passed and failed:
 # The sections above and below read only the maps that pass: said where they are read.
 _ = glue(
     "gradcam_status",
-    "Grad-CAM passed the model randomization test above in this run, so its channel weights "
-    "can be read as the network's."
+    "Grad-CAM's maps passed the model randomization test above in this run. That test is "
+    "about the maps; the channel weights below are gradients of this network by definition, "
+    "and what follows measures how they come about."
     if "Grad-CAM" in passed
     else "Grad-CAM did not pass the model randomization test above in this run: what follows "
     "measures how its channel weights come about in this network, not evidence that its maps "
@@ -872,8 +873,12 @@ _ = glue(
 # (|lean_saliency_slow| to |lean_saliency_shigh|), |lean_occlusion_sdiff|
 # (|lean_occlusion_slow| to |lean_occlusion_shigh|) and
 # |lean_gradcam_sdiff| (|lean_gradcam_slow| to |lean_gradcam_shigh|).
-# |lean_scaled_words| Only the maps that passed the test above are read
-# as the network's.
+# |lean_scaled_words| Passing says only that a method's maps depend on
+# what the network learned, not by how much: a method that passes
+# narrowly, with most of its resemblance to trained networks' maps shared
+# by random ones, shows mostly the images and the architecture. The page
+# reads no map of a method that fails as the network's, and no threshold
+# of "enough" was set before the run.
 
 # %%
 # Inside Grad-CAM: which channels speak for which class
