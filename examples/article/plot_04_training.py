@@ -23,7 +23,10 @@ that history drives the animation, and the rest of the story.
 # The code makes the data (|n_images| images; a fifth held out as the
 # :term:`test set`, which ``train`` calls ``val_set``), builds the model and
 # trains it for 20 epochs, keeping a snapshot of every :term:`parameter`
-# before training and after each epoch.
+# before training and after each epoch. (The site's hundred-run seed study
+# trains each run for |/auto_examples/beyond/plot_01_edge_match:sl_epochs|
+# epochs only, to keep a hundred runs cheap; its pages say so where they
+# count.)
 
 import numpy as np
 

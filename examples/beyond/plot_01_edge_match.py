@@ -1773,7 +1773,9 @@ for short, first in (
 # (each part chosen by its own claim above: smoothness, edge detectors -- "larger", checked --
 # and orientation), then what the comparison at equal smoothness says.
 drawn = smoother.choose(
-    larger="rougher ones", smaller="smoother ones", cannot_tell="patterns"
+    larger="rougher ones (neighbouring weights less alike)",
+    smaller="smoother ones (neighbouring weights more alike)",
+    cannot_tell="patterns",
 )
 lying = {
     "larger": ", and those less often horizontal or vertical",
