@@ -8,11 +8,12 @@ run also grow :term:`edge detectors <edge detector>`? (Large networks
 trained from different random starts learn some features reliably and
 others not :cite:p:`li2016convergent`.) This page trains
 |n_runs| runs that differ only in their :term:`seed`, counts their edge
-detectors with the site's one test, and compares the count with runs of the
-same kind that lack what is supposed to matter -- the same kernels before
-training, and twins trained from the same start on shuffled labels -- and
-beside a second treatment, twins trained with plain SGD at a learning rate
-tuned for it. Every share comes with its :term:`95% interval`.
+detectors with the site's one test, and compares the count with the same
+kernels before training, with changes of the same kind that lack what is
+supposed to matter -- untrained stand-ins for training's change, and twins
+trained from the same start on shuffled labels -- and with a second
+treatment, twins trained with plain SGD at a learning rate tuned for it.
+Every share comes with its :term:`95% interval`.
 """
 
 # %%
@@ -104,6 +105,9 @@ margins = declare_margins(
     nearly_all=0.9,  # "nearly all runs": above nine in ten
     noise_factor=2.0,  # a cut must be at least twice the noise it has to clear
     learned=0.9,  # "learns the task": 90% or more of the test images right
+    # "near 0" for a difference in edge detectors per run: within one detector in ten runs,
+    # a tenth of the trained kernels' count (about one per run)
+    near_zero=0.1,
 )
 glue("n_runs", n_runs)
 glue("n_epochs", n_epochs)
@@ -221,8 +225,8 @@ glue("frozen_floor", margins["learned"], "{:.0%}")
 bound(
     "with its first layer frozen at its random start, every run still learns the task: its worst "
     "run classifies 90% or more of the test images",
-    final[:, frozen].min(), n=len(test_set), at_least="learned",
-    statistic="lowest test accuracy, frozen", fmt="{:.1%}",
+    final[:, frozen].min(), n=n_runs, at_least="learned",
+    statistic=f"lowest test accuracy over the {n_runs} frozen runs", fmt="{:.1%}",
 )  # fmt: skip
 glue("frozen_low", final[:, frozen].min(), "{:.1%}")
 glue("frozen_high", final[:, frozen].max(), "{:.1%}")
@@ -263,12 +267,14 @@ _ = glue(
 # answers do depend on the image, right for some twins and reversed for
 # others, around the mean above.
 #
-# With the first layer frozen at its random start, the layers after it
-# alone bring the runs to |frozen_median| of the test images in the median
-# run (from |frozen_low| to |frozen_high|; |frozen_perfect| runs get every
-# image right). Seed by seed, the frozen run's accuracy minus its Adam
-# twin's is |frozen_diff| on average (95% interval |frozen_diff_low| to
-# |frozen_diff_high|): |frozen_words|. Why random first-layer filters,
+# With the first layer frozen at its random start, only the layers after
+# it learning, every run still learns the task (|frozen_floor| or more of
+# the test images right): the worst of the |n_runs| runs classifies
+# |frozen_low| of them, the median run |frozen_median|, the best
+# |frozen_high| (|frozen_perfect| runs get every image right). Seed by
+# seed, the frozen run's accuracy minus its Adam twin's is |frozen_diff|
+# on average (95% interval |frozen_diff_low| to |frozen_diff_high|):
+# |frozen_words|. Why random first-layer filters,
 # followed by pooling, can already carry much of what a task needs was
 # explained by :cite:t:`saxe2011random`, after the earlier reports they
 # credit :cite:p:`jarrett2009best,pinto2009high`, in networks trained
@@ -320,7 +326,12 @@ for label, arm, when in (
 # picture), with each share's 95% interval (the score interval of
 # :cite:t:`wilson1927probable`). The first bar is the same
 # kernels before training: random kernels of exactly the kind the trained
-# ones start from, which is the fair comparison for them.
+# ones start from. It shows what the test finds with no training at all, not
+# what training adds: any change moves a kernel, and untrained changes of
+# the same kind give part of the gain too (below). The comparisons of the
+# same kind are the twins trained from the same starts on shuffled labels
+# (the third bar) and, below, the starts plus untrained stand-ins for the
+# change.
 
 groups = {
     "before training": (adam, start),
@@ -443,15 +454,13 @@ _ = glue(
 # Part of that gain a change of the same kind would give, trained or not:
 # a change is a sum of patches of the line images, and random such sums
 # pass the edge test at a middling rate. An untrained stand-in shows how
-# much: add to each start a random weighted sum of line-image patches, as
-# long as the change training made to that kernel, and count again.
+# much: add to each start a random weighted sum of |stand_in_patches|
+# line-image patches, scaled to the length of the change training made to
+# that kernel, and count again: the stand-ins hold more edge detectors
+# than their starts alone (|stand_in_start_words|).
 # |stand_in_sentence|
 #
-# The stand-in has a shape of its own, though, and not the smoothness of
-# the trained kernels, and the edge test passes smooth patterns more often
-# than rough ones (the :ref:`edge-match page
-# <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>` measures it). So
-# compare the two at equal smoothness too: each kernel's smoothness is the
+# Equal smoothness is measured this way. Each kernel's smoothness is the
 # correlation of its weights with their neighbours
 # (:func:`~cnnexplain.analysis.neighbour_correlation`); the trained kernels
 # and the stand-ins are pooled and cut into ten groups of equal size by
@@ -459,7 +468,11 @@ _ = glue(
 # that passes in its group is its excess
 # (:func:`~cnnexplain.analysis.excess_at_equal_smoothness`). Summed over a
 # run's kernels, the excess is its edge detectors beyond what their
-# smoothness predicts. |stand_in_smooth_sentence|
+# smoothness predicts (the :ref:`edge-match page
+# <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>` measures how much
+# more often the test passes smooth patterns). An edge is smooth itself,
+# so this matching may also remove part of a real gain in edges.
+# |stand_in_smooth_sentence|
 #
 # The twins on shuffled labels end with |mean_shuffled| detectors per run:
 # |shuffled_words| (paired difference |diff_shuffled|, interval
@@ -514,32 +527,26 @@ print(
 )
 
 # sphinx_gallery_start_ignore
+# The stand-in's size, as the library's family names it ("sum of 200 patches").
+n_patches = glue("stand_in_patches", int(PATCH_SUMS.split()[2]))
+against_start = difference(
+    "the stand-ins (starts plus an untrained patch sum as long as training's change) hold more "
+    "edge detectors per run than the starts alone: part of the gain an untrained change of the "
+    "same kind gives too",
+    stand_in, per_run[:, adam, start], expect="larger", method="bootstrap",
+    statistic="mean paired difference in edge detectors per run, stand-in minus start",
+)  # fmt: skip
+glue(
+    "stand_in_start_words",
+    f"paired difference {against_start.value:+.2f} per run, 95% interval "
+    f"{against_start.interval[0]:+.2f} to {against_start.interval[1]:+.2f}",
+)
 stand_in_test = difference(
     "the text says whether Adam's trained kernels hold more edge detectors per run than their "
     "starts plus an untrained patch sum of the same length, fewer, or cannot tell",
     per_run[:, adam, end], stand_in, expect=OUTCOMES, method="bootstrap",
     statistic="mean paired difference in edge detectors per run, trained minus stand-in",
 )  # fmt: skip
-_ = glue("stand_in_sentence", stand_in_test.choose(
-    larger="The stand-ins hold {:.2f} edge detectors per run; the trained kernels hold more "
-    "(paired difference {:+.2f}, 95% interval {:+.2f} to {:+.2f}): training adds more than a "
-    "random sum of patches of the same length would.",
-    smaller="The stand-ins hold {:.2f} edge detectors per run, more than the trained kernels "
-    "(paired difference {:+.2f}, 95% interval {:+.2f} to {:+.2f}): the gain over the starts is "
-    "no more than a random sum of patches of the same length would give.",
-    cannot_tell="The stand-ins hold {:.2f} edge detectors per run; the study cannot tell whether "
-    "the trained kernels hold more or fewer (paired difference {:+.2f}, 95% interval {:+.2f} to "
-    "{:+.2f}).",
-).format(stand_in.mean(), stand_in_test.value, *stand_in_test.interval))  # fmt: skip
-# The same outcome in plain words, for the article's closing answer.
-_ = glue("stand_in_plain", stand_in_test.choose(
-    larger="more edge detectors than their starts plus a random sum of image patches of the "
-    "same length",
-    smaller="fewer edge detectors than their starts plus a random sum of image patches of the "
-    "same length",
-    cannot_tell="a number of edge detectors the study cannot tell from that of their starts "
-    "plus a random sum of image patches of the same length",
-))  # fmt: skip
 # Seed by seed, as the edge-match page compares the true labels with shuffled ones at equal
 # smoothness: is the stand-in smoother or rougher, and what is left once smoothness is matched?
 smooth_test = difference(
@@ -567,34 +574,135 @@ change_equal = difference(
 glue("stand_in_equal_diff", stand_in_equal.value, "{:+.2f}")
 glue("stand_in_equal_low", stand_in_equal.interval[0], "{:+.2f}")
 glue("stand_in_equal_high", stand_in_equal.interval[1], "{:+.2f}")
-smooth_words = smooth_test.choose(
-    larger="The trained kernels are smoother than the stand-ins",
-    smaller="The trained kernels are rougher than the stand-ins",
-    cannot_tell="The study cannot tell whether the trained kernels are smoother than the "
-    "stand-ins or rougher",
+
+
+def patch_sums(count, rng):
+    """Random weighted sums of ``count`` patches, ``(runs, 8, 7, 7)``, of the images the
+    stand-ins above draw from (the edge-match page's family, seed 1), scaled as they are."""
+    images = make_lines(n_per_class=100, seed=1).images[:, 0].double().numpy()
+    windows = np.lib.stride_tricks.sliding_window_view(images, (7, 7), axis=(1, 2))
+    out = np.empty((n_runs * 8, 7, 7))
+    for i in range(len(out)):
+        where = [rng.integers(0, n, count) for n in windows.shape[:3]]
+        out[i] = np.tensordot(rng.normal(size=count), windows[tuple(where)], axes=1)
+    out = out.reshape(n_runs, 8, 7, 7)
+    return out * (change_length / np.linalg.norm(out, axis=(2, 3)))[..., None, None]
+
+
+# How the comparison at equal smoothness moves with the stand-in's size, chosen by hand: sums
+# of half and of twice as many patches (new random sums, one per kernel, as above).
+sized_words = {}
+for key, count in (("half", n_patches // 2), ("double", n_patches * 2)):
+    other = adam_start + patch_sums(count, np.random.default_rng(count))
+    excess_a, excess_b = excess_at_equal_smoothness(
+        [is_edge_detector(adam_end), is_edge_detector(other)],
+        [smooth_trained, neighbour_correlation(other)],
+    )
+    sized = difference(
+        f"seed by seed, at equal smoothness, Adam's trained kernels against stand-ins summing "
+        f"{count} patches: more edge detectors per run, fewer, or the study cannot tell (the "
+        "text quotes the difference)",
+        excess_a.sum(-1), excess_b.sum(-1), expect=OUTCOMES, method="bootstrap",
+        statistic=f"mean paired difference beyond smoothness's prediction, trained minus "
+        f"stand-in of {count} patches",
+    )  # fmt: skip
+    glue(f"stand_in_{key}_patches", count)
+    glue(f"stand_in_{key}_diff", sized.value, "{:+.2f}")
+    glue(f"stand_in_{key}_low", sized.interval[0], "{:+.2f}")
+    glue(f"stand_in_{key}_high", sized.interval[1], "{:+.2f}")
+    print(
+        f"stand-ins of {count} patches: at equal smoothness, trained minus stand-in "
+        f"{sized.value:+.2f} ({sized.interval[0]:+.2f} to {sized.interval[1]:+.2f})"
+    )
+    sized_words[key] = (sized.value, *sized.interval)
+
+# The raw count, then why it does not settle the question alone, then the fairer reading at
+# equal smoothness, then the reference's size: one sentence each, so that the pages quoting
+# it (the findings, the article) never quote the raw count alone.
+raw = (
+    per_run[:, adam, end].mean(),
+    stand_in.mean(),
+    stand_in_test.value,
+    *stand_in_test.interval,
 )
+raw_words = stand_in_test.choose(
+    larger="The trained kernels hold {:.2f} edge detectors per run, more than their stand-ins' "
+    "{:.2f} (paired difference {:+.2f}, 95% interval {:+.2f} to {:+.2f}).",
+    smaller="The trained kernels hold {:.2f} edge detectors per run, fewer than their "
+    "stand-ins' {:.2f} (paired difference {:+.2f}, 95% interval {:+.2f} to {:+.2f}).",
+    cannot_tell="The trained kernels hold {:.2f} edge detectors per run and their stand-ins "
+    "{:.2f}: the study cannot tell which hold more (paired difference {:+.2f}, 95% interval "
+    "{:+.2f} to {:+.2f}).",
+).format(*raw)  # fmt: skip
+medians = (
+    f"median correlation of neighbouring weights {np.median(smooth_stand_in):.2f} "
+)
+medians += f"against {np.median(smooth_trained):.2f}"
+smooth_words = smooth_test.choose(
+    larger=f"the stand-ins are rougher than the trained kernels ({medians}), and the edge test "
+    "passes smooth patterns more often than rough ones",
+    smaller=f"the stand-ins are smoother than the trained kernels ({medians}), and the edge "
+    "test passes smooth patterns more often than rough ones",
+    cannot_tell="the edge test passes smooth patterns more often than rough ones, and the study "
+    f"cannot tell whether the stand-ins are rougher than the trained kernels or smoother "
+    f"({medians})",
+)  # fmt: skip
+equal = (stand_in_equal.value, *stand_in_equal.interval)
 equal_words = stand_in_equal.choose(
-    larger="at equal smoothness the trained kernels still hold more edge detectors: training "
-    "adds edge shape beyond what their smoothness predicts.",
-    smaller="at equal smoothness the trained kernels hold fewer edge detectors than the "
-    "stand-ins: the gain above comes from smoothness, and more.",
-    cannot_tell="at equal smoothness the study cannot tell whether the trained kernels hold more "
-    "edge detectors than the stand-ins or fewer: smoothness may account for all of the gain "
-    "above. (An edge is smooth itself, so matching smoothness may also remove part of a real "
-    "gain in edges: this cannot tell, it does not say there is none.)",
+    larger="the trained kernels still hold more, {:+.2f} edge detectors per run beyond their "
+    "stand-ins (95% interval {:+.2f} to {:+.2f}): more edge shape than smoothness alone "
+    "predicts",
+    smaller="the trained kernels hold fewer than their stand-ins, {:+.2f} edge detectors per "
+    "run (95% interval {:+.2f} to {:+.2f})",
+    cannot_tell="the study cannot tell whether the trained kernels hold more edge detectors "
+    "than their stand-ins or fewer ({:+.2f} per run, 95% interval {:+.2f} to {:+.2f})",
+).format(*equal)  # fmt: skip
+# "Near 0": the end of the interval nearest 0 within the declared margin (an interval that
+# holds 0 has its "cannot tell" already).
+if stand_in_equal.outcome != "cannot tell":
+    nearest_end = float(
+        min(abs(stand_in_equal.interval[0]), abs(stand_in_equal.interval[1]))
+    )
+    if nearest_end <= margins["near_zero"]:
+        bound(
+            "the interval of the difference at equal smoothness (trained minus stand-in) ends "
+            "near 0: within 0.1 edge detectors per run",
+            nearest_end, n=n_runs, at_most="near_zero",
+            statistic="end of the interval nearest 0", fmt="{:.2f}",
+        )  # fmt: skip
+        equal_words += ". Read this as exploratory: its interval ends near 0"
+    else:
+        bound(
+            "the interval of the difference at equal smoothness (trained minus stand-in) ends "
+            "more than 0.1 edge detectors per run away from 0",
+            nearest_end, n=n_runs, at_least="near_zero",
+            statistic="end of the interval nearest 0", fmt="{:.2f}",
+        )  # fmt: skip
+        equal_words += (
+            ". Read this as exploratory: one comparison among the site's many"
+        )
+else:
+    equal_words += ". Read this as exploratory"
+(half_diff, *half_interval), (double_diff, *double_interval) = sized_words.values()
+size_words = f"{half_diff:+.2f} and {double_diff:+.2f} (95% intervals "
+size_words += "{:+.2f} to {:+.2f} and {:+.2f} to {:+.2f})".format(
+    *half_interval, *double_interval
+)
+_ = glue(
+    "stand_in_sentence",
+    f"{raw_words} That raw difference does not say alone what training adds: {smooth_words}. "
+    f"At equal smoothness, the fairer reading, {equal_words}. And the stand-in's size is "
+    f"chosen, not measured: with sums of {n_patches // 2} or {n_patches * 2} patches instead of "
+    f"{n_patches} (new random sums), the difference at equal smoothness is {size_words}.",
 )
 _ = glue(
     "stand_in_smooth_sentence",
-    f"{smooth_words} (median neighbour correlation {np.median(smooth_trained):.2f} against "
-    f"{np.median(smooth_stand_in):.2f}; paired difference {smooth_test.value:+.2f}, 95% interval "
-    f"{smooth_test.interval[0]:+.2f} to {smooth_test.interval[1]:+.2f}). Seed by seed, the "
-    f"trained kernels' excess minus the stand-ins' is {stand_in_equal.value:+.2f} edge detectors "
-    f"per run (95% interval {stand_in_equal.interval[0]:+.2f} to "
-    f"{stand_in_equal.interval[1]:+.2f}): {equal_words} "
-    f"The changes themselves against the sums added (median neighbour correlation "
-    f"{np.median(smooth_change):.2f} against {np.median(smooth_sum):.2f}): at equal smoothness, "
-    f"{change_equal.value:+.2f} edge-detecting changes per run (95% interval "
-    f"{change_equal.interval[0]:+.2f} to {change_equal.interval[1]:+.2f}); "
+    "Seed by seed, the trained kernels' mean neighbour correlation minus their stand-ins' is "
+    f"{smooth_test.value:+.2f} (95% interval {smooth_test.interval[0]:+.2f} to "
+    f"{smooth_test.interval[1]:+.2f}). The changes themselves against the sums added (median "
+    f"neighbour correlation {np.median(smooth_change):.2f} against {np.median(smooth_sum):.2f}): "
+    f"at equal smoothness, {change_equal.value:+.2f} edge-detecting changes per run (95% "
+    f"interval {change_equal.interval[0]:+.2f} to {change_equal.interval[1]:+.2f}); "
     + change_equal.choose(
         larger="more of the changes are edge-shaped than of the sums.",
         smaller="fewer of the changes are edge-shaped than of the sums.",
