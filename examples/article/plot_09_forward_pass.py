@@ -205,11 +205,17 @@ else:
 #   by the site's edge test. Over a hundred training runs of
 #   |/auto_examples/beyond/plot_01_edge_match:sl_epochs| epochs,
 #   |/auto_examples/beyond/plot_01_edge_match:sl_true_change| of the
-#   changes pass it, and
-#   |/auto_examples/beyond/plot_01_edge_match:sl_initial| of the random
-#   starts. A random start is no fair comparison for a change, though: the
-#   fair one is a random sum of image patches, and the trained kernels
-#   hold |/auto_examples/beyond/plot_05_seeds:stand_in_plain|.
+#   changes pass it. Judge that against changes with nothing to learn:
+#   trained from the same random starts with the labels shuffled,
+#   |/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change| of the
+#   changes pass; random sums of image patches (a change is built from
+#   image patches too) pass
+#   |/auto_examples/beyond/plot_01_edge_match:patch_sum_rate| of the time,
+#   with no training at all. (The random starts pass at
+#   |/auto_examples/beyond/plot_01_edge_match:sl_initial|, but a start is
+#   not a change, so it is no fair comparison.) The edge test favours
+#   smooth patterns, though, so part of these gaps may be smoothness, not
+#   edge shape: the next point compares equally smooth patterns.
 # - **What the labels do.**
 #   |/auto_examples/beyond/plot_01_edge_match:equal_plain|
 # - **A random first layer is enough to learn the task.** Kept at its
