@@ -1038,7 +1038,14 @@ _ = glue("left_reading", left_reading)
 # |left_other_median| with the others; the start's is the larger in
 # |left_start_wins| of the |n_runs| runs, and run by run the difference is
 # |left_diff| on average (95% interval |left_diff_low| to
-# |left_diff_high|): |left_words|. |left_reading|.
+# |left_diff_high|): |left_words|. |left_reading|. That what training
+# adds depends on the start is no surprise to the literature: in a
+# linear model whose modes grow one by one, the change is the start
+# grown mode by mode, as :cite:t:`mackay1990analysis` worked out for
+# Hebbian learning and :cite:t:`saxe2014exact` for deep linear networks
+# (the :doc:`one-kernel page <plot_05_matched_filter>` writes it down for
+# its model). The swap measures how much of that survives in the site's
+# network, which is not linear.
 
 # %%
 # In this run

@@ -111,8 +111,13 @@ for i in range(8):
 # That sequence -- a blob, then first derivatives, then higher ones -- is
 # the one :cite:t:`baddeley1991statistical` found as the leading principal
 # components of photographs of natural scenes. Finding it on line images
-# too is no likeness between them and photographs: this page does not
-# test which properties of the images give the sequence. The first
+# too is no likeness between them and photographs: for images whose
+# statistics do not change when shifted, the principal components are
+# wave-like patterns ordered by the power spectrum, and a spectrum that
+# falls with frequency gives this order in a small window
+# (:cite:t:`hancock1992principal` found the order in photographs; the
+# spectra of natural images fall with frequency, :cite:p:`field1987relations`).
+# This page does not test which properties of our images give it. The first
 # |n_top| components carry |top_carried| of the patches' mean square.
 #
 # How much of a change lies along them
@@ -754,7 +759,12 @@ def kept_words(arm, name, point, low, high, predicted=False):
         if predicted
         else ("more than all", "less than all", "a share the study cannot tell from all")
     )  # fmt: skip
-    tail = " the 100% the second-order closed form predicts" if predicted else ""
+    tail = (
+        " the 100% that the one-kernel model's second-order closed form predicts (a "
+        "prediction not derived for this network)"
+        if predicted
+        else ""
+    )
     statistic = (
         f"interval of the ratio of the excesses over own patch sums ({arm} / lines)"
     )
@@ -933,7 +943,13 @@ _ = glue(
 # sharp lines, but does not say how many fewer, and the twins keep
 # oriented brightness steps of their own (the box below); only a ratio
 # whose whole interval lies above 100% would go against it, and
-# |higher_words|.
+# |higher_words|. Two limits weaken this arm further. The 100% is the
+# one-kernel model's prediction (squared output, mean pooling, plain SGD),
+# not one derived for the site's network: that page's own variant with
+# the ReLU and max-pooling no longer follows the closed form. And the
+# ratio's interval is wide and its centre moves with the reference's size.
+# So the arm is reported, not read as support for either account: it
+# tests neither with any power.
 #
 # The whitened kernels, seen from the raw pixels
 # ----------------------------------------------
