@@ -543,7 +543,8 @@ for name, (k, _, _) in own.items():
 
 # %%
 # After training, by the strongest pooled output, |own_verdict|;
-# |grew_verdict|. See it live in the explorer: the vertical kernel on the
+# |grew_verdict| (one line of each class: what a kernel prefers over all
+# the test images is its selectivity index, below). See it live in the explorer: the vertical kernel on the
 # sample *vertical 1* at |live_vertical_start|_ or |live_vertical_end|_, the
 # horizontal kernel on the sample *horizontal 1* at |live_horizontal_start|_
 # or |live_horizontal_end|_.

@@ -30,6 +30,14 @@ horizontal = run.test_set.of_class("horizontal")
 image = horizontal.images[0]
 fig = viz.plot_forward_pass(model, image, class_names=run.test_set.classes)
 
+# %%
+# What to look for: in the ``conv1`` row, each of the eight maps is one
+# kernel slid over this horizontal line, and the story's horizontal kernel
+# is map |/auto_examples/article/plot_04_training:cast_horizontal| (the
+# vertical one, map |/auto_examples/article/plot_04_training:cast_vertical|).
+# Follow the line down: the ReLU keeps only the positive answers, pooling
+# shrinks each map, and by the last row the two class scores are far apart.
+
 # sphinx_gallery_start_ignore
 # The numbers the text of this page quotes (glue) and its claims, see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
@@ -205,7 +213,7 @@ else:
 #   by the site's edge test. Over a hundred training runs of
 #   |/auto_examples/beyond/plot_01_edge_match:sl_epochs| epochs,
 #   |/auto_examples/beyond/plot_01_edge_match:sl_true_change| of the
-#   changes pass it. Judge that against changes with nothing to learn:
+#   changes pass it. Judge that against changes made without the task:
 #   trained from the same random starts with the labels shuffled,
 #   |/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change| of the
 #   changes pass; random sums of image patches (a change is built from
