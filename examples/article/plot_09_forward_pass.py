@@ -30,14 +30,6 @@ horizontal = run.test_set.of_class("horizontal")
 image = horizontal.images[0]
 fig = viz.plot_forward_pass(model, image, class_names=run.test_set.classes)
 
-# %%
-# What to look for: in the ``conv1`` row, each of the eight maps is one
-# kernel slid over this horizontal line, and the story's horizontal kernel
-# is map |/auto_examples/article/plot_04_training:cast_horizontal| (the
-# vertical one, map |/auto_examples/article/plot_04_training:cast_vertical|).
-# Follow the line down: the ReLU keeps only the positive answers, pooling
-# shrinks each map, and by the last row the two class scores are far apart.
-
 # sphinx_gallery_start_ignore
 # The numbers the text of this page quotes (glue) and its claims, see
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
@@ -63,6 +55,12 @@ explorer_url = glue_link(
 # sphinx_gallery_end_ignore
 
 # %%
+# What to look for: in the ``conv1`` row, each of the eight maps is one
+# kernel slid over this horizontal line, and the story's horizontal kernel
+# is map |/auto_examples/article/plot_04_training:cast_horizontal| (the
+# vertical one, map |/auto_examples/article/plot_04_training:cast_vertical|).
+# Follow the line down: the ReLU keeps only the positive answers, pooling
+# shrinks each map, and by the last row the two class scores are far apart.
 # See this image go through the network live, and draw your own, in the
 # explorer: |live_end|_.
 #
