@@ -57,8 +57,8 @@ explorer_url = glue_link(
 # %%
 # What to look for: in the ``conv1`` row, each of the eight maps is one
 # kernel slid over this horizontal line, and the story's horizontal kernel
-# is map |/auto_examples/article/plot_04_training:cast_horizontal| (the
-# vertical one, map |/auto_examples/article/plot_04_training:cast_vertical|).
+# is channel |/auto_examples/article/plot_04_training:cast_horizontal| (the
+# vertical one, channel |/auto_examples/article/plot_04_training:cast_vertical|).
 # Follow the line down: the ReLU keeps only the positive answers, pooling
 # shrinks each map, and by the last row the two class scores are far apart.
 # See this image go through the network live, and draw your own, in the
