@@ -418,9 +418,10 @@ for key, (label, (a, b)) in zip(("start", "shuffled", "sgd"), pairs.items()):
 glue(
     "start_words",
     comparisons["start"].choose(
-        larger="training adds edge detectors",
-        smaller="training removes edge detectors",
-        cannot_tell="the study cannot tell whether training adds or removes edge detectors",
+        larger="the trained kernels hold more edge detectors than their own starts",
+        smaller="the trained kernels hold fewer edge detectors than their own starts",
+        cannot_tell="the study cannot tell whether the trained kernels hold more edge detectors "
+        "than their own starts, or fewer",
     ),
 )
 glue(
@@ -649,9 +650,8 @@ smooth_words = smooth_test.choose(
 )  # fmt: skip
 equal = (stand_in_equal.value, *stand_in_equal.interval)
 equal_words = stand_in_equal.choose(
-    larger="the trained kernels still hold more, {:+.2f} edge detectors per run beyond their "
-    "stand-ins (95% interval {:+.2f} to {:+.2f}): more edge shape than smoothness alone "
-    "predicts",
+    larger="the trained kernels may still hold more: {:+.2f} edge detectors per run beyond "
+    "their stand-ins (95% interval {:+.2f} to {:+.2f})",
     smaller="the trained kernels hold fewer than their stand-ins, {:+.2f} edge detectors per "
     "run (95% interval {:+.2f} to {:+.2f})",
     cannot_tell="the study cannot tell whether the trained kernels hold more edge detectors "
