@@ -244,7 +244,7 @@ _ = glue(
     "frozen_words",
     frozen_test.choose(
         larger="learning the first layer costs accuracy here (the whole interval lies above 0)",
-        smaller="after 8 epochs, on these test images, the frozen runs miss slightly more than "
+        smaller="after 8 epochs, on these test images, the frozen runs miss more than "
         f"their twins that learn the first layer (the whole interval lies below 0; on average "
         f"{-frozen_test.value * 100:.2f} points, {-frozen_test.value * len(test_set):.1f} of the "
         f"{len(test_set)} test images per run; the interval is over seeds, with the test images "
@@ -1013,7 +1013,9 @@ _ = glue(
 
 # %%
 # From |half| to |top_length| times the start's length, Adam's band lies
-# wholly above the shuffled twins' at every length shown: over that range,
+# wholly above the shuffled twins' at every length shown (pointwise: each
+# band is a 95% interval at its own length, not a band with joint
+# coverage over all of them): over that range,
 # with each change rescaled to one length and its shape kept, the gap
 # remains; the shape-preserving rescaling is this comparison's assumption. The shuffled
 # twins themselves stopped shorter (|size_shuffled_mid| in the median
