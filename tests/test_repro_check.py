@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+from scripts import loaded_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def repro_check():
-    spec = importlib.util.spec_from_file_location("repro_check", ROOT / "tools" / "repro_check.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules[spec.name]
+    with loaded_script(ROOT / "tools" / "repro_check.py", "repro_check") as module:
+        yield module
 
 
 def test_against_refuses_a_folder_without_a_site(repro_check, tmp_path, capsys):

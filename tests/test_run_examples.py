@@ -6,24 +6,19 @@ Scripts only: the notebook path needs nbclient and a Jupyter kernel, which
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from scripts import loaded_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def run_examples():
-    spec = importlib.util.spec_from_file_location("run_examples", ROOT / "tools" / "run_examples.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules[spec.name]
+    with loaded_script(ROOT / "tools" / "run_examples.py", "run_examples") as module:
+        yield module
 
 
 def fake_site(tmp_path: Path, scripts: dict[str, str]) -> Path:
