@@ -142,11 +142,30 @@ def test_wilson_interval_at_the_ends():
         ((3, 10), {"above": 50}, ValueError, "above must be a share between 0 and 1"),
         ((3, 10), {"above": 0.5, "level": 95}, ValueError, "level must be a number between 0 and 1"),
         ((3, 10), {"above": 0.5, "method": "exact"}, ValueError, "method must be 'wilson' or"),
+        ((3, 10), {"above": 0.5, "expect": "more"}, ValueError, "expect must be one or more of"),
+        ((3, 10), {"above": 0.2, "below": 0.5, "expect": OUTCOMES}, ValueError, "against one margin"),
     ],
 )
 def test_share_rejects_bad_arguments_by_name(args, kwargs, error, match):
     with pytest.raises(error, match=match):
         share("a claim", *args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "outcome"),
+    [
+        (3, 1000, "smaller"),  # 0.3%, interval 0.1% to 0.9%: below 5%
+        (138, 2500, "cannot tell"),  # 5.5%, interval 4.7% to 6.5%: holds 5%
+        (300, 1000, "larger"),
+    ],
+)
+def test_share_with_expect_reads_the_interval_against_its_one_margin(k, n, outcome, quiet):
+    result = share("the text says which", k, n, below=0.05, expect=OUTCOMES)
+    assert result.outcome == outcome
+    assert result.holds
+    assert result.choose(larger="L", smaller="S", cannot_tell="C") == outcome[0].upper()
+    # A text that allows only one outcome fails on the others.
+    assert share("fewer than 5% reach it", k, n, below=0.05, expect="smaller").holds == (outcome == "smaller")
 
 
 # ---------------------------------------------------------------- majority
@@ -340,7 +359,7 @@ def test_choose_gives_the_words_for_the_outcome():
     assert result.choose(larger="more", smaller="less", cannot_tell="unclear") == "unclear"
     with pytest.raises(TypeError, match="cannot_tell must be a string"):
         result.choose(larger="more", smaller="less", cannot_tell=None)
-    with pytest.raises(ValueError, match="only a difference or a majority has an outcome"):
+    with pytest.raises(ValueError, match="only a difference, a majority or a share with expect has an outcome"):
         bound("x", 1.5, n=1, at_least=0.1).choose(larger="a", smaller="b", cannot_tell="c")
 
 

@@ -49,7 +49,8 @@ class Checked:
         Whether this run confirms the claim.
     outcome : str or None
         For a difference: ``"larger"``, ``"smaller"`` or ``"cannot tell"``;
-        for a :func:`majority`, the same words for its share against one half.
+        for a :func:`majority`, the same words for its share against one half;
+        for a :func:`share` given ``expect``, for its share against its margin.
     """
 
     claim: str
@@ -66,7 +67,7 @@ class Checked:
     outcome: str | None = None
 
     def choose(self, *, larger: str, smaller: str, cannot_tell: str) -> str:
-        """The words for this difference's (or majority's) outcome, to glue into the sentence.
+        """The words for this claim's outcome (a difference, a majority, a share with ``expect``), to glue into the sentence.
 
         Parameters
         ----------
@@ -82,7 +83,7 @@ class Checked:
         Raises
         ------
         ValueError
-            If the claim is not a difference or a majority (it has no outcome).
+            If the claim has no outcome (not a difference, a majority or a share with ``expect``).
         TypeError
             If a phrase is not a string.
 
@@ -98,7 +99,7 @@ class Checked:
         """
         if self.outcome is None:
             raise ValueError(
-                "only a difference or a majority has an outcome to choose words for; "
+                "only a difference, a majority or a share with expect has an outcome to choose words for; "
                 f"this claim is a {self.kind}"
             )
         phrases = {"larger": larger, "smaller": smaller, "cannot tell": cannot_tell}

@@ -36,12 +36,19 @@ def share(
     method: str = "wilson",
     statistic: str = "share",
     fmt: str = "{:.0%}",
+    expect: str | Iterable[str] | None = None,
 ) -> Checked:
     """Claim a share, ``k`` of ``n``, by its interval: the sentence's quantifier is what is tested.
 
     "In most runs" is ``above=0.5``: it holds when the whole interval of the
     share lies above one half, not when ``k`` does. "Rarely, under one run in
     five" is ``below=0.2``.
+
+    When the run decides which of several sentences the page prints, give
+    ``expect`` and one margin: the outcome is ``"larger"`` when the whole
+    interval lies above the margin, ``"smaller"`` when it lies below, and
+    ``"cannot tell"`` when it holds it; the claim holds when the outcome is
+    one the text allows, and :meth:`Checked.choose` gives the words.
 
     Parameters
     ----------
@@ -61,11 +68,16 @@ def share(
         What is counted, for the box ("runs with both detectors").
     fmt : str, default "{:.0%}"
         A ``str.format`` pattern for the share, its interval and the margins.
+    expect : str or iterable of str, optional
+        The outcomes against the one margin that the page's text survives,
+        from :data:`~cnnexplain.claims.OUTCOMES` (``OUTCOMES`` when the
+        prose picks its words by the outcome). Without it, the claim holds
+        when the interval clears every margin given.
 
     Returns
     -------
     Checked
-        With ``interval`` and ``holds``.
+        With ``interval`` and ``holds``; with ``expect``, also ``outcome``.
 
     Raises
     ------
@@ -76,13 +88,14 @@ def share(
         If ``k`` or ``n`` is not an integer, or a margin not a plain number.
     ValueError
         If ``k`` is not in ``[0, n]``, ``n`` is below 1, no margin is given
-        or one is outside ``[0, 1]``, or ``level`` is not in (0, 1).
+        or one is outside ``[0, 1]``, ``level`` is not in (0, 1), or
+        ``expect`` names an unknown outcome or comes with two margins.
     AssertionError
         If the claim does not hold and ``CNNEXPLAIN_STRICT_CLAIMS`` is ``1``.
 
     Examples
     --------
-    >>> from cnnexplain.claims import collect, share
+    >>> from cnnexplain.claims import OUTCOMES, collect, share
     >>> import warnings
     >>> with warnings.catch_warnings():  # 7 of 10 is not shown to be most
     ...     warnings.simplefilter("ignore")
@@ -92,6 +105,10 @@ def share(
     (False, 'share 7 of 10 (70%), 95% interval 40% to 89%')
     >>> share("in most runs", 9, 10, above=0.5).holds
     True
+    >>> r = share("few random sets reach it, or many, or the run cannot tell",
+    ...           3, 1000, below=0.05, expect=OUTCOMES)
+    >>> r.outcome, r.choose(larger="many", smaller="few", cannot_tell="unclear")
+    ('smaller', 'few')
     >>> _ = collect()
     """
     frame = sys._getframe(1)
@@ -117,6 +134,12 @@ def share(
     low, high = (_wilson if method == "wilson" else _clopper_pearson)(k, n, level)
     for arg, (margin, _name) in margins.items():
         _refuse_copied(arg, margin, [k / n, low, high])
+    name = "Wilson" if method == "wilson" else "Clopper-Pearson"
+    if expect is not None:
+        return _share_outcome(
+            claim, k, n, margins, _outcomes(expect), low, high, level, f"share, {name} {_percent(level)} interval",
+            statistic, fmt,
+        )
     holds = ("above" not in margins or low > margins["above"][0]) and (
         "below" not in margins or high < margins["below"][0]
     )
@@ -125,7 +148,6 @@ def share(
         parts.append(f"lower end above {_margin_words(fmt, *margins['above'])}")
     if "below" in margins:
         parts.append(f"upper end below {_margin_words(fmt, *margins['below'])}")
-    name = "Wilson" if method == "wilson" else "Clopper-Pearson"
     return _conclude(
         Checked(
             claim=claim,
@@ -142,6 +164,56 @@ def share(
                 f"{fmt.format(low)} to {fmt.format(high)}"
             ),
             holds=bool(holds),
+        )
+    )
+
+
+def _share_outcome(
+    claim: str,
+    k: int,
+    n: int,
+    margins: dict[str, tuple[float, str | None]],
+    expected: tuple[str, ...],
+    low: float,
+    high: float,
+    level: float,
+    test: str,
+    statistic: str,
+    fmt: str,
+) -> Checked:
+    """A share read against its one margin: above it, below it, or cannot tell (see :func:`share`)."""
+    if len(margins) != 1:
+        raise ValueError("share with expect reads the share against one margin: give above=... or below=..., not both")
+    margin, margin_name = next(iter(margins.values()))
+    outcome = "larger" if low > margin else "smaller" if high < margin else "cannot tell"
+    said = {
+        "larger": f"above {fmt.format(margin)}",
+        "smaller": f"below {fmt.format(margin)}",
+        "cannot tell": f"cannot tell against {fmt.format(margin)}",
+    }
+    allowed = (
+        "any (the text says which)" if set(expected) == set(OUTCOMES) else " or ".join(said[e] for e in expected)
+    )
+    return _conclude(
+        Checked(
+            claim=claim,
+            kind="share",
+            test=test,
+            statistic=statistic,
+            value=k / n,
+            n=n,
+            interval=(low, high),
+            level=level,
+            margin=(
+                f"{_margin_words(fmt, margin, margin_name)} (interval above: larger; below: smaller; "
+                f"across: cannot tell); expected: {allowed}"
+            ),
+            measured=(
+                f"{statistic} {k} of {n} ({fmt.format(k / n)}), {_percent(level)} interval "
+                f"{fmt.format(low)} to {fmt.format(high)}: {said[outcome]}"
+            ),
+            holds=outcome in expected,
+            outcome=outcome,
         )
     )
 
