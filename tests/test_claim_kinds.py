@@ -359,7 +359,9 @@ def test_choose_gives_the_words_for_the_outcome():
     assert result.choose(larger="more", smaller="less", cannot_tell="unclear") == "unclear"
     with pytest.raises(TypeError, match="cannot_tell must be a string"):
         result.choose(larger="more", smaller="less", cannot_tell=None)
-    with pytest.raises(ValueError, match="only a difference, a majority or a share with expect has an outcome"):
+    with pytest.raises(
+        ValueError, match="only a difference, a majority or a share with expect has an outcome"
+    ):
         bound("x", 1.5, n=1, at_least=0.1).choose(larger="a", smaller="b", cannot_tell="c")
 
 

@@ -137,8 +137,17 @@ def share(
     name = "Wilson" if method == "wilson" else "Clopper-Pearson"
     if expect is not None:
         return _share_outcome(
-            claim, k, n, margins, _outcomes(expect), low, high, level, f"share, {name} {_percent(level)} interval",
-            statistic, fmt,
+            claim,
+            k,
+            n,
+            margins,
+            _outcomes(expect),
+            low,
+            high,
+            level,
+            f"share, {name} {_percent(level)} interval",
+            statistic,
+            fmt,
         )
     holds = ("above" not in margins or low > margins["above"][0]) and (
         "below" not in margins or high < margins["below"][0]
@@ -183,7 +192,9 @@ def _share_outcome(
 ) -> Checked:
     """A share read against its one margin: above it, below it, or cannot tell (see :func:`share`)."""
     if len(margins) != 1:
-        raise ValueError("share with expect reads the share against one margin: give above=... or below=..., not both")
+        raise ValueError(
+            "share with expect reads the share against one margin: give above=... or below=..., not both"
+        )
     margin, margin_name = next(iter(margins.values()))
     outcome = "larger" if low > margin else "smaller" if high < margin else "cannot tell"
     said = {
@@ -192,7 +203,9 @@ def _share_outcome(
         "cannot tell": f"cannot tell against {fmt.format(margin)}",
     }
     allowed = (
-        "any (the text says which)" if set(expected) == set(OUTCOMES) else " or ".join(said[e] for e in expected)
+        "any (the text says which)"
+        if set(expected) == set(OUTCOMES)
+        else " or ".join(said[e] for e in expected)
     )
     return _conclude(
         Checked(
