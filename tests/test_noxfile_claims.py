@@ -67,21 +67,21 @@ def noxfile(monkeypatch, tmp_path):
     return module
 
 
-def test_without_seeds_the_session_draws_two_new_ones_and_says_how_to_repeat_the_build(noxfile, tmp_path):
+def test_without_seeds_the_session_draws_a_new_one_and_says_how_to_repeat_the_build(noxfile, tmp_path):
     session = FakeSession([])
     noxfile.claims(session)
     seeds = [seed for _folder, seed in noxfile.built]
-    assert len(seeds) == 2 and len(set(seeds)) == 2
+    assert len(seeds) == noxfile.CLAIMS_SEED_COUNT == 1
     assert all(0 <= int(seed) < 2**31 for seed in seeds)
     assert [folder for folder, _seed in noxfile.built] == [f"claims-seed{seed}" for seed in seeds]
-    rerun = f"nox -s claims -- {seeds[0]} {seeds[1]}"
+    rerun = f"nox -s claims -- {seeds[0]}"
     assert any(rerun in line and "drawn at random" in line for line in session.logs)
     recorded = (tmp_path / "artifacts" / "claims" / "seeds.txt").read_text().splitlines()
     assert recorded[-1] == rerun
 
 
 def test_each_call_draws_from_the_whole_range(noxfile):
-    drawn = {int(seed) for _ in range(50) for seed in noxfile.draw_claims_seeds()}
+    drawn = {int(seed) for _ in range(50) for seed in noxfile.draw_claims_seeds(count=2)}
     assert len(drawn) == 100  # distinct: chance of a repeat among 100 draws of 2**31 is about 2e-6
     assert max(drawn) > 2**30  # half the range is above 2**30: fails with probability 2**-100
 
