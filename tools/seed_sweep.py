@@ -1,6 +1,6 @@
 """Run every gallery example at several training seeds and list the claims that fail.
 
-``nox -s claims`` builds the whole site at two seeds drawn at random and stops at
+``nox -s claims`` builds the whole site at a seed drawn at random and stops at
 the first page whose claim does not hold. Before that lottery, this tool asks the
 wider question: at which seeds does which sentence fail? It runs each example as a
 plain script (not strict, so a claim that does not hold warns and the page runs
