@@ -136,18 +136,28 @@ def share(
         _refuse_copied(arg, margin, [k / n, low, high])
     name = "Wilson" if method == "wilson" else "Clopper-Pearson"
     if expect is not None:
+        if len(margins) != 1:
+            raise ValueError(
+                "share with expect reads the share against one margin: give above=... or below=..., not both"
+            )
+        ((margin, margin_name),) = margins.values()
         return _share_outcome(
             claim,
             k,
             n,
-            margins,
-            _outcomes(expect),
-            low,
-            high,
-            level,
-            f"share, {name} {_percent(level)} interval",
-            statistic,
-            fmt,
+            interval=(low, high),
+            margin=margin,
+            margin_text=_margin_words(fmt, margin, margin_name),
+            said={
+                "larger": f"more than {fmt.format(margin)}",
+                "smaller": f"less than {fmt.format(margin)}",
+                "cannot tell": "cannot tell",
+            },
+            expected=_outcomes(expect),
+            level=level,
+            test=f"share, {name} {_percent(level)} interval",
+            statistic=statistic,
+            fmt=fmt,
         )
     holds = ("above" not in margins or low > margins["above"][0]) and (
         "below" not in margins or high < margins["below"][0]
@@ -181,27 +191,24 @@ def _share_outcome(
     claim: str,
     k: int,
     n: int,
-    margins: dict[str, tuple[float, str | None]],
+    *,
+    interval: tuple[float, float],
+    margin: float,
+    margin_text: str,
+    said: dict[str, str],
     expected: tuple[str, ...],
-    low: float,
-    high: float,
     level: float,
     test: str,
     statistic: str,
     fmt: str,
 ) -> Checked:
-    """A share read against its one margin: above it, below it, or cannot tell (see :func:`share`)."""
-    if len(margins) != 1:
-        raise ValueError(
-            "share with expect reads the share against one margin: give above=... or below=..., not both"
-        )
-    margin, margin_name = next(iter(margins.values()))
+    """A share read against one margin by its interval: above it, below it, or cannot tell.
+
+    ``said`` gives the words of each outcome for the box; :func:`share` with
+    ``expect`` and :func:`majority` (the margin one half) both conclude here.
+    """
+    low, high = interval
     outcome = "larger" if low > margin else "smaller" if high < margin else "cannot tell"
-    said = {
-        "larger": f"above {fmt.format(margin)}",
-        "smaller": f"below {fmt.format(margin)}",
-        "cannot tell": f"cannot tell against {fmt.format(margin)}",
-    }
     allowed = (
         "any (the text says which)"
         if set(expected) == set(OUTCOMES)
@@ -218,7 +225,7 @@ def _share_outcome(
             interval=(low, high),
             level=level,
             margin=(
-                f"{_margin_words(fmt, margin, margin_name)} (interval above: larger; below: smaller; "
+                f"{margin_text} (interval above: {said['larger']}; below: {said['smaller']}; "
                 f"across: cannot tell); expected: {allowed}"
             ),
             measured=(
@@ -342,33 +349,19 @@ def majority(
         glue(f"{glue_as}_low", low, fmt)
         glue(f"{glue_as}_high", high, fmt)
         glue(f"{glue_as}_words", words[outcome])
-    said = {"larger": "more than half", "smaller": "fewer than half", "cannot tell": "cannot tell"}
-    allowed = (
-        "any (the text says which)"
-        if set(expected) == set(OUTCOMES)
-        else " or ".join(said[e] for e in expected)
-    )
-    return _conclude(
-        Checked(
-            claim=claim,
-            kind="share",
-            test=f"share against one half, Wilson {_percent(level)} interval",
-            statistic=statistic,
-            value=k / n,
-            n=n,
-            interval=(low, high),
-            level=level,
-            margin=(
-                "one half (interval above: more than half; below: fewer than half; "
-                f"across: cannot tell); expected: {allowed}"
-            ),
-            measured=(
-                f"{statistic} {k} of {n} ({fmt.format(k / n)}), {_percent(level)} interval "
-                f"{fmt.format(low)} to {fmt.format(high)}: {said[outcome]}"
-            ),
-            holds=outcome in expected,
-            outcome=outcome,
-        )
+    return _share_outcome(
+        claim,
+        k,
+        n,
+        interval=(low, high),
+        margin=0.5,
+        margin_text="one half",
+        said={"larger": "more than half", "smaller": "fewer than half", "cannot tell": "cannot tell"},
+        expected=expected,
+        level=level,
+        test=f"share against one half, Wilson {_percent(level)} interval",
+        statistic=statistic,
+        fmt=fmt,
     )
 
 
