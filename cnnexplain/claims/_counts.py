@@ -105,9 +105,10 @@ def share(
     (False, 'share 7 of 10 (70%), 95% interval 40% to 89%')
     >>> share("in most runs", 9, 10, above=0.5).holds
     True
-    >>> r = share("few random sets reach it, or many, or the run cannot tell",
+    >>> r = share("few random sets reach it, or many (the text says)",
     ...           3, 1000, below=0.05, expect=OUTCOMES)
-    >>> r.outcome, r.choose(larger="many", smaller="few", cannot_tell="unclear")
+    >>> r.outcome, r.choose(larger="many", smaller="few",
+    ...                     cannot_tell="unclear")
     ('smaller', 'few')
     >>> _ = collect()
     """

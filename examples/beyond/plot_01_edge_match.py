@@ -555,7 +555,7 @@ glue(
         "whether it is more or fewer",
     ),
 )
-glue("change_reach", reached.value, "{:.1%}")
+_ = glue("change_reach", reached.value, "{:.1%}")
 # sphinx_gallery_end_ignore
 
 # %%
