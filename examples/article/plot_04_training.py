@@ -349,119 +349,23 @@ for name, epoch in (
 # %%
 # The two kernels the story follows
 # ---------------------------------
-# The pages ahead follow two kernels of this run: kernel |cast_horizontal|
-# for horizontal lines and kernel |cast_vertical| for vertical ones. Later
-# pages show what makes them stand out. When a page says "the horizontal
-# kernel" or "the vertical kernel", it means these two.
+# The pages ahead follow two kernels of this run, picked by measurement:
+# kernel |cast_horizontal| for horizontal lines and kernel |cast_vertical|
+# for vertical ones, "the horizontal kernel" and "the vertical kernel".
+# :ref:`The cast <kernel-cast>`, on the feature-maps page, gives every
+# kernel's roles and the rule that picks these two.
 
 from cnnexplain.analysis import cast
 
-roles = cast(run)  # each kernel's roles; the full table is at the end of the page
+roles = cast(run)  # each kernel's roles, tabled on the feature-maps page
 print("horizontal kernel:", roles.pick("horizontal"))
 print("vertical kernel:", roles.pick("vertical"))
 
 # sphinx_gallery_start_ignore
-from cnnexplain.analysis import CLEAR_PREFERENCE, is_edge_detector
-
-glue("cast_cut", CLEAR_PREFERENCE)
-picks = {name: roles.pick(name) for name in ("horizontal", "vertical")}
-for name, k in picks.items():
-    glue(f"cast_{name}", k)
-    glue(f"cast_{name}_why", roles.why(name))
-h = picks["horizontal"]
-# The sentence of the box "How the two are chosen": why the cast picked its horizontal kernel.
-tail = (
-    "of the kernels that pass and clearly prefer horizontal lines, it prefers them most"
-)
-if roles.picked_for_edge["horizontal"] and roles.edge[h]:
-    sentence = f"kernel {h}'s trained weights pass the edge test, and {tail}."
-elif roles.picked_for_edge["horizontal"]:
-    sentence = (
-        f"what training added to kernel {h} passes the edge test (its trained weights keep "
-        f"too much of the random start to pass), and {tail}."
-    )
-else:
-    sentence = (
-        "no kernel both passes the edge test and clearly prefers horizontal lines, so the "
-        f"horizontal kernel is kernel {h}, the one that prefers them most."
-    )
-glue("edge_sentence", sentence)
-edge_or_change = roles.edge | roles.edge_change
-every(
-    "the cast's edge detectors are is_edge_detector's, on the trained kernels and on their changes",
-    np.concatenate(
-        [
-            np.asarray(roles.edge) == is_edge_detector(w[-1]),
-            np.asarray(roles.edge_change) == is_edge_detector(w[-1] - w[0]),
-        ]
-    ),
-    statistic="kernels and changes whose cast entry is is_edge_detector's answer",
-)
-for name, sign in (("horizontal", 1), ("vertical", -1)):
-    k = picks[name]
-    rivals = [j for j in range(len(roles)) if j not in picks.values()]
-    edge_rivals = [
-        j
-        for j in rivals
-        if edge_or_change[j] and sign * roles.index[j] > CLEAR_PREFERENCE
-    ]
-    # The rule, one condition per item: the pick passes and clearly prefers the
-    # class, and prefers it at least as much as every rival that does too; or no
-    # rival does both, and the pick prefers the class at least as much as every
-    # rival.
-    if roles.picked_for_edge[name]:
-        flags = [
-            bool(edge_or_change[k]),
-            sign * roles.index[k] > CLEAR_PREFERENCE,
-            *(sign * roles.index[j] <= sign * roles.index[k] for j in edge_rivals),
-        ]
-    else:
-        flags = [not edge_rivals] + [
-            sign * roles.index[j] <= sign * roles.index[k] for j in rivals
-        ]
-    every(
-        f"the cast's {name} kernel, kernel {k}, follows the rule: {roles.why(name)}",
-        flags,
-        statistic="conditions of the rule met, the pick's own and one per rival",
-    )
+for name in ("horizontal", "vertical"):
+    glue(f"cast_{name}", roles.pick(name))
 # sphinx_gallery_end_ignore
 
-# %%
-# .. _kernel-cast:
-#
-# Reference: the cast table
-# -------------------------
-# A table to come back to, not to read now: later pages refer to it, and
-# define its columns. For each kernel it answers the questions the pages
-# ask; the last lines name the two kernels the story follows, and why.
-#
-# .. evidence:: What each column measures
-#
-#    - **edge detector**: whether the trained kernel, and what training added to
-#      it (trained minus initial, the *change*), is an :term:`edge detector` by
-#      the site's edge test, :func:`~cnnexplain.analysis.is_edge_detector`
-#      (:doc:`the next pages <plot_05_init_vs_trained>` use it;
-#      :ref:`its validation <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`);
-#    - **nearest edge**: the way the trained kernel's best-fitting :term:`edge
-#      template` lies, even when the kernel is no edge detector;
-#    - **index** and **prefers**: its :term:`selectivity index` on the training
-#      images (:doc:`the feature-maps page <plot_06_feature_maps>`), and the
-#      class it prefers when the index is beyond |cast_cut| (a :term:`clear
-#      preference`);
-#    - **cost**: the test accuracy lost, in points, when that kernel alone is
-#      zeroed (an :term:`ablation`, :doc:`the kernel-roles page
-#      <../beyond/plot_02_kernel_roles>`).
-#
-# .. evidence:: How the two are chosen
-#
-#    One rule, on every page: among the kernels that pass the edge test (the
-#    trained kernel or its change) and clearly prefer the class, the one that
-#    prefers it most; when no kernel does both, the one that prefers the
-#    class most, whatever its shape. In this run, |edge_sentence| The
-#    pages' checks compare their picks with
-#    :func:`~cnnexplain.analysis.cast`'s.
-
-print(roles)
 
 # sphinx_gallery_thumbnail_number = 2
 # sphinx_gallery_parallel = False

@@ -157,7 +157,7 @@ with torch.no_grad():
 glue("p_start", p_start, "{:.0%}")
 glue("p_end", p_end, "{:.2%}")
 glue("train_classes", " and ".join(run.train_set.classes))
-# The kernel the text names: the cast's horizontal kernel (see the training page), of the
+# The kernel the text names: the cast's horizontal kernel (see the feature-maps page), of the
 # same run as the training page and the feature-maps page (experiment()'s defaults).
 from cnnexplain.analysis import cast
 from cnnexplain.experiment import cache_key, default_seed, resolve_config

@@ -409,7 +409,7 @@ if len(names) > 1:
 else:
     glue("marked_list", f"change {names[0]}" if names else "none")
 # (Which changes are outlined is a definition, in the visible code above: no claim to check.)
-# The kernels of the story: the cast's (see the training page), of the same run.
+# The kernels of the story: the cast's (tabled on the next page), of the same run.
 from cnnexplain.analysis import cast
 from cnnexplain.experiment import cache_key, default_seed, resolve_config
 
@@ -459,9 +459,9 @@ every(
 #    match their best template with ``r`` = |mean_added|, the trained
 #    kernels |mean_trained| and their starts |mean_initial|.
 #
-# The next page follows two of these kernels, the cast of :ref:`the training
-# page <kernel-cast>`: kernel |cast_horizontal|, its horizontal kernel, and
-# kernel |cast_vertical|, its vertical kernel.
+# The next page follows two of these kernels, kernel |cast_horizontal| (the
+# horizontal kernel) and kernel |cast_vertical| (the vertical one), and ends
+# with :ref:`the cast <kernel-cast>`, a table of every kernel's roles.
 #
 # One run, or many?
 # -----------------
