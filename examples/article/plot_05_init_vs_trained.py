@@ -439,7 +439,110 @@ every(
 #
 # A kernel passes the site's edge test
 # (:func:`~cnnexplain.analysis.is_edge_detector`) when one edge template
-# explains much of it, with no smooth pattern and no line beside the edge.
+# explains much of it (a third or more of its variation), with no smooth
+# pattern and no line beside the edge. A worked pair from the figure, side
+# by side below: |pair_words|
+
+from cnnexplain.analysis import edge_verdict
+
+verdicts = edge_verdict(added)  # "edge detector", or the first condition it fails
+# The best-matching change that passes, beside the best-matching one that fails.
+order = np.argsort(-match_added.score)
+pair = [int(k) for k in order if verdicts[k] == "edge detector"][:1]
+pair += [int(k) for k in order if verdicts[k] != "edge detector"][:1]
+fig = viz.plot_best_templates(
+    added[pair], edge_match(added[pair]), name="change", label="way", verdict=True
+)
+for what in ("change", "template"):  # the kernel's own number, as in the figure above
+    titled = [ax for ax in fig.axes if ax.get_title().startswith(what)]
+    for ax, k in zip(titled, pair):
+        ax.set_title(f"{what} {k}")
+for k in pair:
+    print(f"change {k}: {verdicts[k]}")
+
+# sphinx_gallery_start_ignore
+# The worked pair, in words: the three numbers the edge test compares (its own fit: the
+# best edge template's share of the kernel's variation, the smooth part of what that
+# template leaves, and the best line template's share).
+from cnnexplain.analysis import EDGE_SHARE, EDGE_VERDICTS, SMOOTH_RATIO
+from cnnexplain.analysis.edge_detector import _edge_fit
+
+fit_share, fit_smooth, fit_line, _ = _edge_fit(added.astype(np.float64))
+pair_pass = next((k for k in pair if verdicts[k] == EDGE_VERDICTS[0]), None)
+pair_fail = next((k for k in pair if verdicts[k] != EDGE_VERDICTS[0]), None)
+pct = "{:.1%}".format
+words = []
+if pair_pass is not None:
+    k = pair_pass
+    words.append(
+        f"change {k} passes: its best edge template explains {pct(fit_share[k])} of it; "
+        f"what the template leaves holds {pct(fit_smooth[k])} in smooth patterns, a third "
+        f"of that or less; and the best line template explains only {pct(fit_line[k])}."
+    )
+if pair_fail is not None:
+    k = pair_fail
+    why = {
+        EDGE_VERDICTS[
+            1
+        ]: f"its best edge template explains only {pct(fit_share[k])} of it, "
+        "less than a third: no edge fits",
+        EDGE_VERDICTS[
+            2
+        ]: f"its best edge template explains {pct(fit_share[k])} of it, enough, "
+        f"but what the template leaves holds {pct(fit_smooth[k])} in smooth patterns, more than "
+        "a third of that: a smooth pattern sits beside the edge",
+        EDGE_VERDICTS[
+            3
+        ]: f"its best edge template explains {pct(fit_share[k])} of it, with "
+        f"little smooth pattern beside it, but a line template explains {pct(fit_line[k])}, "
+        "as much or more: it is more line than edge",
+    }[str(verdicts[k])]
+    lead = (
+        "Change"
+        if pair_pass is not None
+        else "No change passes in this run; the nearest miss, change"
+    )
+    words.append(f"{lead} {k} fails: {why}.")
+if pair_fail is None:
+    words.append("Every change passes in this run.")
+pair_words = " ".join(words)
+glue("pair_words", pair_words[0].upper() + pair_words[1:])
+# The words state, for each kernel of the pair, its verdict and the numbers of the
+# conditions: each must be what the edge test found.
+conditions = []
+if pair_pass is not None:
+    k = pair_pass
+    conditions += [
+        fit_share[k] >= EDGE_SHARE,
+        fit_share[k] >= SMOOTH_RATIO * fit_smooth[k],
+        fit_share[k] > fit_line[k],
+        bool(is_edge_detector(added[k])),
+    ]
+if pair_fail is not None:
+    k = pair_fail
+    v = str(verdicts[k])
+    conditions += [not is_edge_detector(added[k])]
+    conditions += {
+        EDGE_VERDICTS[1]: [fit_share[k] < EDGE_SHARE],
+        EDGE_VERDICTS[2]: [
+            fit_share[k] >= EDGE_SHARE,
+            fit_share[k] < SMOOTH_RATIO * fit_smooth[k],
+        ],
+        EDGE_VERDICTS[3]: [
+            fit_share[k] >= EDGE_SHARE,
+            fit_share[k] >= SMOOTH_RATIO * fit_smooth[k],
+            fit_share[k] <= fit_line[k],
+        ],
+    }[v]
+every(
+    "the worked pair's numbers and verdicts are the edge test's: the passing change meets its "
+    "three conditions, the failing one fails the condition the words name",
+    conditions,
+    statistic="conditions of the edge test as the words of the worked pair state them",
+)
+# sphinx_gallery_end_ignore
+
+# %%
 # By that test, |n_edge_added| of the eight changes |added_are|, against
 # |n_edge_trained| of the trained kernels and |n_edge_initial| of their
 # random starts. |hidden_words|
