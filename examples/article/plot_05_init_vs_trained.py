@@ -3,9 +3,9 @@ Before and after: random kernels against trained ones
 =====================================================
 
 You will see the eight first-layer :term:`kernels <kernel>` before and
-after training side by side, then what training *added* to each of them.
-Did training turn random noise into :term:`edge detectors <edge detector>`,
-or draw something on top of the noise?
+after training, then what training *added* to each. Did training turn
+random noise into :term:`edge detectors <edge detector>`, or draw on top
+of the noise?
 """
 
 # %%
@@ -53,13 +53,11 @@ bound(
 # How much of the start survives
 # ------------------------------
 # The :term:`correlation` of a trained kernel with its own start says how
-# much of the random pattern is still there. But any two random kernels
-# correlate a little by chance. How much chance alone gives, we see by
-# correlating each trained kernel with many fresh random kernels, drawn as
-# PyTorch drew the starts: kernels it never started from. What a measurement
-# gives when there is nothing to find is its :term:`null distribution`: the
-# grey histogram below. The red lines are the eight kernels' correlations
-# with their own starts.
+# much of the random pattern is still there. Any two random kernels
+# correlate a little by chance; how much, the grey histogram shows (the
+# :term:`null distribution`): each trained kernel correlated with many
+# fresh random kernels, drawn as PyTorch drew the starts. The red lines are
+# the eight kernels' correlations with their own starts.
 
 import matplotlib.pyplot as plt
 
@@ -265,21 +263,14 @@ else:
 # %%
 # What training added
 # -------------------
-# Take the start away: the kernel after training minus the same kernel
-# before training is what training *added*, its change. Below, each of the
-# eight changes (top) above the :term:`edge template` it resembles most
-# (bottom), a dashed line along the template's edge. The number ``r`` under
-# each, its :term:`edge-match score`, says only how well the change matches
-# that template: their correlation, 1 for a perfect match, near 0 when no
-# template fits. The template is turned the way round that fits, so ``r``
-# is never negative; this run's random starts score |mean_initial| on
-# average. A template in brackets is only the closest: no edge template,
-# of the many the edge test tries, explains as much as |edge_share| of it.
-#
-# Whether a change *is* an edge detector, the site decides with one
-# criterion, its edge test (:func:`~cnnexplain.analysis.is_edge_detector`),
-# written last under each template: "yes", or why not -- no edge fits, a
-# smooth pattern sits beside the edge, or a line fits as well.
+# Take the start away: the trained kernel minus its start is what training
+# *added*, its change. Below, each change (top) above the :term:`edge
+# template` it resembles most (bottom), a dashed line along the edge. The
+# number ``r``, its :term:`edge-match score`, is their correlation: 1 for a
+# perfect match, near 0 when no template fits (this run's random starts
+# score |mean_initial| on average). A template in brackets is only the
+# closest: no edge fits. Last comes the site's one criterion, its edge test
+# (:func:`~cnnexplain.analysis.is_edge_detector`): "yes", or why not.
 
 from cnnexplain.analysis import edge_match, is_edge_detector
 
@@ -437,11 +428,10 @@ every(
 # edge near horizontal or vertical (|marked_list| in this run). A bar of one
 # colour between two of the other is a :term:`line detector` instead.
 #
-# A kernel passes the site's edge test
-# (:func:`~cnnexplain.analysis.is_edge_detector`) when one edge template
-# explains much of it (a third or more of its variation), with no smooth
-# pattern and no line beside the edge. A worked pair from the figure, side
-# by side below: |pair_words|
+# The edge test asks three things: an edge template explains a third or
+# more of the kernel's variation; what it leaves holds at most a third of
+# that in smooth patterns; and no line template explains as much. A worked
+# pair from the figure, side by side below: |pair_words|
 
 from cnnexplain.analysis import edge_verdict
 
@@ -475,9 +465,9 @@ words = []
 if pair_pass is not None:
     k = pair_pass
     words.append(
-        f"change {k} passes: its best edge template explains {pct(fit_share[k])} of it; "
-        f"what the template leaves holds {pct(fit_smooth[k])} in smooth patterns, a third "
-        f"of that or less; and the best line template explains only {pct(fit_line[k])}."
+        f"change {k} passes: its best edge template explains {pct(fit_share[k])} of it, "
+        f"what that leaves holds {pct(fit_smooth[k])} in smooth patterns, and the best line "
+        f"template explains only {pct(fit_line[k])}."
     )
 if pair_fail is not None:
     k = pair_fail
@@ -568,13 +558,11 @@ every(
 #
 # One run, or many?
 # -----------------
-# One run of eight kernels says what happened here, not what training does
-# in general. The :ref:`seed study <labels-over-seeds>` trains
+# One run says what happened here, not what training does in general. The
+# :ref:`seed study <labels-over-seeds>` trains
 # |/auto_examples/beyond/plot_01_edge_match:sl_n_seeds| networks twice from
-# the same start: once with the true labels, and once with the labels
-# shuffled, so that on average nothing it learns carries over to new
-# images. Among
-# the changes,
+# the same start, with the true labels and with them shuffled (then, on
+# average, nothing learned carries over to new images). Among the changes,
 # |/auto_examples/beyond/plot_01_edge_match:sl_true_change| are edge
 # detectors with the true labels, against
 # |/auto_examples/beyond/plot_01_edge_match:sl_shuffled_change| with

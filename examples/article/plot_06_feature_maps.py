@@ -4,19 +4,16 @@ What two kernels detect, before and after training
 
 You will see two first-layer :term:`kernels <kernel>` at work on a
 horizontal and a vertical line, through the :term:`ReLU` and the
-:term:`max-pooling`, once with their random starting weights and once
-trained. What a kernel does to an image can tell more than its weights:
-whether training made it answer one kind of line more than the other.
+:term:`max-pooling`, before and after training.
 """
 
 # %%
 # The page follows kernel |k_horizontal|, the horizontal kernel, and kernel
-# |k_vertical|, the vertical one (:ref:`the cast <kernel-cast>`, at the end
-# of the page, tables all eight). Another kernel may prefer a class more, or
-# look more like an edge; the story names one kernel per class by a single
-# measured rule, the same for every training run, so that every page means
-# the same kernel. Watch two questions: which lines a kernel answers, and
-# its shape.
+# |k_vertical|, the vertical one. Another kernel may prefer a class more, or
+# look more like an edge; one measured rule names one kernel per class in
+# any run, so that every page means the same kernel (:ref:`the cast
+# <kernel-cast>`, at the end, tables all eight). Two questions: which lines
+# a kernel answers, and its shape.
 #
 # Which lines does a kernel prefer?
 # ---------------------------------
@@ -300,29 +297,20 @@ def trend(name, sign, b, a):
             a - b, n=1, at_least=CLEAR_PREFERENCE,
             statistic=f"{what}, after minus before", fmt="{:+.2f}",
         )  # fmt: skip
-        return (
-            "it already leaned that way before training, and training strengthened the lean "
-            "by more than the cut"
-        )
+        return "it already leaned that way; training strengthened the lean by more than the cut"
     if a >= b - CLEAR_PREFERENCE:
         bound(
             f"training moved the {name} kernel's index by no more than the cut",
             abs(a - b), n=1, at_most=CLEAR_PREFERENCE,
             statistic=f"size of the change of {what}", fmt="{:.2f}",
         )  # fmt: skip
-        return (
-            "it already leaned that way before training, and training moved its index by no "
-            "more than the cut, less than this page counts as a change"
-        )
+        return "it already leaned that way; training moved its index by no more than the cut"
     bound(
         f"training weakened the {name} kernel's lean by more than the cut",
         b - a, n=1, at_least=CLEAR_PREFERENCE,
         statistic=f"{what}, before minus after", fmt="{:+.2f}",
     )  # fmt: skip
-    return (
-        "it already leaned that way before training, and training weakened the lean by more "
-        "than the cut"
-    )
+    return "it already leaned that way; training weakened the lean by more than the cut"
 
 
 picks = {"vertical": (k_vertical, -1), "horizontal": (k_horizontal, +1)}
@@ -406,11 +394,10 @@ for name, (k, sign) in picks.items():
 # |blank_answer| In this run, |n_lean_init| of the eight random kernels
 # already leaned towards one class -- an index beyond |clear_cut|, the
 # site's cut for a :term:`clear preference` -- and |leaned_picks|. A change
-# of index counts when it is beyond the cut too; an index just beyond it can
-# still be noise (the box below).
+# of index counts only beyond the cut too.
 #
-# - The vertical kernel went from an index of |vertical_before| before
-#   training to |vertical_after| after: |vertical_trend|.
+# - The vertical kernel went from |vertical_before| to |vertical_after|:
+#   |vertical_trend|.
 # - The horizontal kernel went from |horizontal_before| to
 #   |horizontal_after|: |horizontal_trend|.
 #
@@ -548,10 +535,9 @@ for name, (k, _, _) in own.items():
 
 # %%
 # After training, by the strongest pooled output, |own_verdict|;
-# |grew_verdict| (one line of each class: what a kernel prefers over all
-# the test images is its selectivity index, below). See it live in the explorer: the vertical kernel on the
-# sample *vertical 1* at |live_vertical_start|_ or |live_vertical_end|_, the
-# horizontal kernel on the sample *horizontal 1* at |live_horizontal_start|_
+# |grew_verdict| (one line each; the index weighs all the images). Live in
+# the explorer: the vertical kernel at |live_vertical_start|_ or
+# |live_vertical_end|_, the horizontal kernel at |live_horizontal_start|_
 # or |live_horizontal_end|_.
 #
 # .. evidence:: How sure: the peaks, and what they do not show
@@ -570,10 +556,9 @@ for name, (k, _, _) in own.items():
 # %%
 # Do they look like edge detectors?
 # ---------------------------------
-# Here are all eight trained kernels. As on the :doc:`previous page
-# <plot_05_init_vs_trained>`, whether a kernel looks like an edge is
-# measured, not judged by eye: its :term:`edge-match score` says how much it
-# resembles an edge template, and the site's edge test whether it *is* an
+# All eight trained kernels. As on the :doc:`previous page
+# <plot_05_init_vs_trained>`, the :term:`edge-match score` says how much a
+# kernel resembles an edge template, and the edge test whether it *is* an
 # :term:`edge detector`.
 
 fig = viz.plot_kernels(
@@ -697,12 +682,11 @@ else:
 # trained, random start included. |plain_note|
 #
 # Yet the maps above can look like those of ``Gx`` on the Prewitt page, a
-# red stripe beside a blue one along the line. That is no contradiction:
-# across a vertical line, a kernel's output follows the sums of its columns,
-# so any kernel whose column sums change sign answers a vertical line with
-# stripes of both signs. The edge test asks more, that the whole 7x7 pattern
-# be an edge's, and after training |start_words| (:doc:`previous page
-# <plot_05_init_vs_trained>`).
+# red stripe beside a blue one. No contradiction: across a vertical line, a
+# kernel's output follows the sums of its columns, so any kernel whose
+# column sums change sign draws stripes of both signs. The edge test asks
+# that the whole 7x7 pattern be an edge's, and after training
+# |start_words| (:doc:`previous page <plot_05_init_vs_trained>`).
 #
 # In the article, its kernels "5" and "8" played the roles of our two (it
 # counted from 1; this site counts from 0, as Python does).
@@ -724,11 +708,11 @@ else:
 #
 # The cast: every kernel's roles
 # ------------------------------
-# The questions of this page and the last, for all eight kernels: whether
-# the trained kernel and its change pass the edge test, the way its nearest
-# edge template lies, its index and the class it clearly prefers (beyond
-# |cast_cut|), and the test accuracy lost when it alone is zeroed (its
-# *cost*). A kernel can answer yes to one question and no to another.
+# For all eight kernels: whether the trained kernel and its change pass the
+# edge test, the way its nearest edge template lies, its index and the
+# class it clearly prefers (beyond |cast_cut|), and the test accuracy lost
+# when it alone is zeroed (its *cost*). A kernel can answer yes to one
+# question and no to another.
 #
 # .. evidence:: What each column measures
 #
