@@ -4,9 +4,9 @@ Training, and the kernels changing epoch by epoch
 
 You will watch the network learn, and its eight first-layer
 :term:`kernels <kernel>` change :term:`epoch` by epoch. Nobody tells it what
-its kernels should look like, only which class each training image belongs
-to. After every epoch we keep a copy of *all* its :term:`weights <weight>`:
-that history drives the animation, and the rest of the story.
+its kernels should look like, only each training image's class. After
+every epoch we keep a copy of *all* its :term:`weights <weight>`: that
+history drives the rest of the story.
 """
 
 # %%
@@ -23,10 +23,9 @@ that history drives the animation, and the rest of the story.
 # The code makes the data (|n_images| images; a fifth held out as the
 # :term:`test set`, which ``train`` calls ``val_set``), builds the model and
 # trains it for 20 epochs, keeping a snapshot of every :term:`parameter`
-# before training and after each epoch. (The site's hundred-run seed study
-# trains each run for |/auto_examples/beyond/plot_01_edge_match:sl_epochs|
-# epochs only, to keep a hundred runs cheap; its pages say so where they
-# count.)
+# before training and after each epoch. (The hundred runs of the seed study
+# are shorter, |/auto_examples/beyond/plot_01_edge_match:sl_epochs| epochs
+# each.)
 
 import numpy as np
 
@@ -259,10 +258,9 @@ print(f"wrote {gif.name}: {len(history)} frames, {gif.stat().st_size / 1024:.0f}
 # The article describes the weights as values between 0 and 1. Ours range
 # from |w_min| to |w_max|, with both signs in every kernel, as at the random
 # start. An :term:`edge detector` needs both signs (it *subtracts* one side
-# from the other), but both signs do not make one. Below, the range of the
-# weights and how far each kernel moved (the :term:`norm` of its change,
-# the measure of "farthest" above), also relative to its size at
-# :term:`initialization`.
+# from the other), but both signs do not make one. Below, how far each
+# kernel moved (the :term:`norm` of its change), also relative to its size
+# at :term:`initialization`.
 
 w = history["conv1.weight"][:, :, 0]  # (snapshots, kernel, 7, 7)
 moved = np.linalg.norm(w[-1] - w[0], axis=(1, 2))  # how far each kernel moved

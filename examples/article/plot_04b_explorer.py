@@ -2,11 +2,10 @@
 Play with the trained network
 =============================
 
-You will run the trained network of the previous page here, in your
-browser: draw a line and watch every layer respond, or move the slider to
-another :term:`epoch` of its training. It is the quickest way to get a feel
-for :term:`kernels <kernel>` and :term:`feature maps <feature map>` before
-the next pages measure them.
+You will run the trained network of the previous page in your browser:
+draw a line and watch its :term:`kernels <kernel>` and :term:`feature maps
+<feature map>` respond, or move the slider to another :term:`epoch` of its
+training.
 """
 
 # %%
@@ -110,12 +109,10 @@ explorer
 # - **Watch every layer**: the eight ``conv1`` kernels and their feature
 #   maps, what the :term:`ReLU` and the :term:`pooling <max-pooling>` keep,
 #   the second layer, and the two class :term:`probabilities <probability>`.
-# - **See the arithmetic**: click a pixel of a ``conv1`` map; the panel shows
-#   the window of the image under the kernel, their 49 products, and the sum
-#   plus the :term:`bias`. It keeps your choice until you choose again. With
-#   the keyboard: *Tab* to a map, *Enter* to choose it, arrows to move.
-# - **Colours**: red positive, blue negative (a convolution's output); grey
-#   after a ReLU, where nothing is negative.
+# - **See the arithmetic**: click a pixel of a ``conv1`` map: the window of
+#   the image under the kernel, their 49 products, and the sum plus the
+#   :term:`bias`. Keyboard: *Tab* to a map, *Enter* to choose, arrows to move.
+# - **Colours**: red positive, blue negative; grey after a ReLU.
 #
 # .. evidence:: Which epochs are in the slider
 #
@@ -298,14 +295,14 @@ fig = viz.plot_kernels_compare(history, layer="conv1", steps=(0, -1))
 # What it says about things it never saw
 # --------------------------------------
 # Draw a cross, a diagonal or a scribble, and the network still answers
-# "horizontal" or "vertical". It has to: it has one output per class and no
-# third for "neither", and the softmax makes the two probabilities add up to
-# one. How *sure* it is, though, can be measured: below, on four kinds of
+# "horizontal" or "vertical": it has no third output for "neither", and the
+# softmax makes the two probabilities add up to one. How *sure* it is can be
+# measured: below, on four kinds of
 # input it never saw (:func:`~cnnexplain.unseen.unseen_images`): a blank
 # image, random noise, crosses, and diagonal lines, for this run's network
 # and the |n_study_networks| networks of the :doc:`seed study
-# <../beyond/plot_05_seeds>`. (Run as a download, this block trains the seed
-# study once, which takes a while.)
+# <../beyond/plot_05_seeds>`. (As a download, this block first trains the
+# seed study: slow.)
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -385,10 +382,9 @@ _ = glue("n_study_networks", len(study_models))
 # trained this way would be, by the interval below.
 #
 # So a high probability is no sign that an input looks like the training
-# images: the network was only ever asked "horizontal or vertical?", and
-# nothing in training rewarded it for being unsure. A classifier that should
-# say "neither" needs that answer among its outputs, or a separate test of
-# whether an input is like its training data.
+# images: nothing in training rewarded the network for being unsure. A
+# classifier that should say "neither" needs that answer among its outputs,
+# or a separate test of whether an input is like its training data.
 #
 # .. evidence:: The numbers, with their intervals
 #

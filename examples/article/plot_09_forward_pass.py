@@ -3,12 +3,9 @@ One image, end to end
 =====================
 
 You will follow one horizontal line through the whole trained network, from
-its pixels to the two class :term:`probabilities <probability>`: the maps of
-the first :term:`convolution`, what :term:`ReLU` and :term:`pooling
-<max-pooling>` keep of them, the second convolution, the :term:`hidden units
-<hidden unit>` -- a whole :term:`forward pass`, tying the earlier pages
-together. The page, and the article, end with the answer to the site's
-question in plain words.
+its pixels to the two class :term:`probabilities <probability>`, through
+the :term:`hidden units <hidden unit>`: a whole :term:`forward pass`. The
+page, and the article, end with the answer in plain words.
 """
 
 # %%
@@ -122,9 +119,8 @@ bound(
 # sphinx_gallery_end_ignore
 
 # %%
-# Nearly all the held-out images get the same treatment: below, the share
-# of the :term:`test set` classified correctly, and the share whose predicted
-# class gets a probability above |sure|.
+# Nearly all the held-out images of the :term:`test set` get the same
+# treatment:
 
 with torch.no_grad():
     p_all = torch.softmax(model(run.test_set.images), dim=1)
