@@ -4,10 +4,9 @@ The data: pictures of lines
 
 You will see the toy data set that every page of this site learns from:
 small grayscale pictures, each holding one bright straight line on a black
-background, horizontal or vertical. The data is this plain on purpose: with
-nothing else in the pictures, we can follow everything the network does
-with them. You make it with :func:`~cnnexplain.data.make_lines`, look at
-samples, and check what the rest of the story relies on.
+background, horizontal or vertical, plain on purpose so that we can follow
+everything the network does with them. You make it with
+:func:`~cnnexplain.data.make_lines` and check what the story relies on.
 """
 
 # %%
@@ -90,8 +89,8 @@ every(
 # ------------------------------
 # Lines are thin: only a small fraction of the pixels is lit. For a
 # horizontal line, all lit pixels sit in at most 3 neighbouring rows and
-# span at least 25 columns; a vertical line is the transpose. Let us measure
-# that on all |n_images| images instead of trusting it.
+# span at least 25 columns; a vertical line is the transpose. Measured on
+# all |n_images| images:
 
 images = data.images[:, 0].numpy()
 labels = data.labels.numpy()

@@ -4,8 +4,7 @@ The Prewitt operator: an edge detector made by hand
 
 You will see two tiny grids of numbers, designed by hand decades ago, slide
 over our line images, light up on their edges, and tell the two classes
-apart with no learning at all. They are what the article hoped a network
-would rediscover: the yardstick of every later page.
+apart with no learning: what the article hoped a network would rediscover.
 
 The :term:`Prewitt operator` :cite:p:`prewitt1970object` is a pair of 3x3
 :term:`kernels <kernel>`: ``Gx`` measures how fast brightness changes from

@@ -4,9 +4,8 @@ Warm-up: learning a kernel whose answer is known
 
 Here one 3x3 :term:`kernel` starts as random numbers and, in |n_steps|
 small steps of :term:`gradient descent`, becomes the Prewitt kernel ``Gx``
-of the previous page. Where we know the answer, it shows that a kernel
-*can* be learned from examples; the next pages ask what a network learns
-when nobody knows the answer.
+of the previous page: given the answer, a kernel *can* be learned from
+examples. The next pages ask what a network learns without it.
 """
 
 # %%

@@ -11,9 +11,8 @@ but 7x7, with numbers that training chooses instead of a person.
 # %%
 # Layer by layer
 # --------------
-# ``conv1``, the first layer, is eight 7x7 kernels whose numbers start at
-# random and are then set by training, like the kernel of the
-# :doc:`warm-up <plot_02b_warmup>`, except that nobody shows them the
+# Like the kernel of the :doc:`warm-up <plot_02b_warmup>`, the kernels
+# start at random and are set by training, but nobody shows them the
 # answer. An image goes through these :term:`layers <layer>`, in order:
 #
 # - ``conv1`` and ``conv2``, :term:`convolutions <convolution>`: each kernel

@@ -2,11 +2,10 @@
 Train it yourself
 =================
 
-Here you train the network yourself, in your browser: the same model as the
-article's, on line images drawn in the page, two :term:`runs <run>` side by
-side from the same start. The first-layer :term:`kernels <kernel>` are
-redrawn after every :term:`batch`, so you can watch them change, and you can
-rerun three of the site's experiments and set your numbers beside the site's.
+Here you train the network yourself, in your browser: the same model, on
+line images drawn in the page, two :term:`runs <run>` side by side from the
+same start, the first-layer :term:`kernels <kernel>` redrawn after every
+:term:`batch`. You can also rerun three of the site's experiments.
 """
 
 # %%

@@ -193,8 +193,7 @@ else:
 # The answer, in plain words
 # --------------------------
 # Does training turn the network's random kernels into edge detectors?
-# **Partly.** What the article's steps showed, and what the rest of the
-# site measured:
+# **Partly.**
 #
 # - **Training adds a change to each random start; it does not replace
 #   it.** In this run each trained kernel still correlates
