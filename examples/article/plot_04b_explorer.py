@@ -101,18 +101,18 @@ bound(
 explorer
 
 # %%
-# How to use it
-# -------------
-# - **Draw** on the canvas (mouse, finger or pen), or pick a held-out
-#   *sample* from the :term:`test set`, a *preset* line or *noise*.
-# - **Move the slider** through training, or press *play*.
-# - **Watch every layer**: the eight ``conv1`` kernels and their feature
-#   maps, what the :term:`ReLU` and the :term:`pooling <max-pooling>` keep,
-#   the second layer, and the two class :term:`probabilities <probability>`.
-# - **See the arithmetic**: click a pixel of a ``conv1`` map: the window of
-#   the image under the kernel, their 49 products, and the sum plus the
-#   :term:`bias`. Keyboard: *Tab* to a map, *Enter* to choose, arrows to move.
-# - **Colours**: red positive, blue negative; grey after a ReLU.
+# .. evidence:: How to use it: every control
+#
+#    - **Draw** on the canvas (mouse, finger or pen), or pick a held-out
+#      *sample* from the :term:`test set`, a *preset* line or *noise*.
+#    - **Move the slider** through training, or press *play*.
+#    - **Watch every layer**: the eight ``conv1`` kernels and their feature
+#      maps, what the :term:`ReLU` and the :term:`pooling <max-pooling>` keep,
+#      the second layer, and the two class :term:`probabilities <probability>`.
+#    - **See the arithmetic**: click a pixel of a ``conv1`` map: the window of
+#      the image under the kernel, their 49 products, and the sum plus the
+#      :term:`bias`. Keyboard: *Tab* to a map, *Enter* to choose, arrows to move.
+#    - **Colours**: red positive, blue negative; grey after a ReLU.
 #
 # .. evidence:: Which epochs are in the slider
 #

@@ -80,20 +80,20 @@ _ = bound(
 lab
 
 # %%
-# How to use it
-# -------------
-# - **Settings**: both runs share the seed, the task, the number of
-#   kernels, the batch size and the epochs; each run has its own
-#   optimizer, learning rate and labels. Tick *Train run B* to train a
-#   second run beside the first, from the same start.
-# - **Run**, **Pause**, **Step one batch**; **Reset** to change settings.
-# - **Colours**: red positive, blue negative, on a scale fixed for the
-#   whole run. The table gives each kernel's :ref:`edge test
-#   <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`, its *score*
-#   (:term:`edge-match score`: 1 for exactly an edge), its class
-#   preference, and how far it moved (times its starting size).
-# - **Download this run** saves a history that ``cnnexplain figures``
-#   draws; **Open a saved history** shows one.
+# .. evidence:: How to use it: every control
+#
+#    - **Settings**: both runs share the seed, the task, the number of
+#      kernels, the batch size and the epochs; each run has its own
+#      optimizer, learning rate and labels. Tick *Train run B* to train a
+#      second run beside the first, from the same start.
+#    - **Run**, **Pause**, **Step one batch**; **Reset** to change settings.
+#    - **Colours**: red positive, blue negative, on a scale fixed for the
+#      whole run. The table gives each kernel's :ref:`edge test
+#      <sphx_glr_auto_examples_beyond_plot_01_edge_match.py>`, its *score*
+#      (:term:`edge-match score`: 1 for exactly an edge), its class
+#      preference, and how far it moved (times its starting size).
+#    - **Download this run** saves a history that ``cnnexplain figures``
+#      draws; **Open a saved history** shows one.
 #
 # .. evidence:: How the page trains
 #
