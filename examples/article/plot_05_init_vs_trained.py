@@ -430,8 +430,8 @@ every(
 #
 # The edge test asks three things: an edge template explains a third or
 # more of the kernel's variation; what it leaves holds at most a third of
-# that in smooth patterns; and no line template explains as much. A worked
-# pair from the figure, side by side below: |pair_words|
+# that in smooth patterns; and no line template explains as much.
+# |pair_lead| |pair_words|
 
 from cnnexplain.analysis import edge_verdict
 
@@ -496,6 +496,19 @@ if pair_fail is not None:
 if pair_fail is None:
     words.append("Every change passes in this run.")
 pair_words = " ".join(words)
+glue(
+    "pair_lead",
+    "A worked pair from the figure, side by side below:"
+    if len(pair) == 2
+    else "A worked case from the figure, below:",
+)
+# The prose states the test's thresholds in words: a third, and a third of that.
+setting(
+    "the edge test asks a third of the variation for the edge, and at most a third of "
+    "that in smooth patterns",
+    (EDGE_SHARE, SMOOTH_RATIO),
+    expected=(1 / 3, 3),
+)
 glue("pair_words", pair_words[0].upper() + pair_words[1:])
 # The words state, for each kernel of the pair, its verdict and the numbers of the
 # conditions: each must be what the edge test found.
