@@ -48,7 +48,7 @@ model = run.model
 conv2 = summary(model).row("conv2")
 print(conv2.arithmetic, "=", conv2.params)
 
-# The first layer's picks, as on the feature-maps page: the cast's (tabled on the feature-maps page).
+# The first layer's picks, as on the feature-maps page: the cast's.
 roles = cast(run)
 k_horizontal, k_vertical = roles.pick("horizontal"), roles.pick("vertical")
 fig = viz.plot_kernels(
