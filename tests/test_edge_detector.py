@@ -11,12 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnnexplain.analysis import (
+    EDGE_SHARE,
     EDGE_TARGET,
     EDGE_VERDICTS,
     HARDEST_SNR,
     NON_EDGE_TARGET,
+    SMOOTH_RATIO,
     SNR_LEVELS,
     edge_families,
+    edge_fit,
     edge_validation,
     edge_verdict,
     is_edge_detector,
@@ -181,6 +184,21 @@ def test_the_verdict_agrees_with_the_edge_test_and_keeps_the_batch_axes():
     assert verdicts.shape == (5, 8)
     np.testing.assert_array_equal(verdicts == "edge detector", is_edge_detector(kernels))
     assert len(set(verdicts.ravel())) > 1  # the mixture holds passes and failures
+
+
+def test_edge_fit_gives_the_numbers_behind_each_verdict():
+    rng = np.random.default_rng(6)
+    kernels = (rng.normal(size=(40, 7, 7)) + 0.7 * edges()[rng.integers(0, 48, 40)]).reshape(5, 8, 7, 7)
+    fit = edge_fit(torch.from_numpy(kernels).float())
+    assert all(part.shape == (5, 8) for part in fit)
+    passes = (fit.edge >= EDGE_SHARE) & (fit.edge >= SMOOTH_RATIO * fit.smooth) & (fit.edge > fit.line)
+    np.testing.assert_array_equal(passes, is_edge_detector(kernels))
+    vertical = edge_fit(np.tile(np.arange(7.0), (7, 1)))  # brightness rising to the right
+    assert vertical.edge > 0.9 and float(vertical.angle) == 0.0
+    flat = edge_fit(np.ones((7, 7)))
+    assert (flat.edge, flat.smooth, flat.line) == (0.0, 0.0, 0.0) and np.isnan(flat.angle)
+    with pytest.raises(ValueError, match="kernels"):
+        edge_fit(np.ones((6, 6)))
 
 
 # -- invariances ------------------------------------------------------------------

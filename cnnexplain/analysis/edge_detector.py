@@ -11,14 +11,22 @@ kernels whose answer is known (``known_edges``).
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
 
 from .._checks import describe
 
-__all__ = ["EDGE_SHARE", "EDGE_VERDICTS", "SMOOTH_RATIO", "edge_verdict", "is_edge_detector"]
+__all__ = [
+    "EDGE_SHARE",
+    "EDGE_VERDICTS",
+    "SMOOTH_RATIO",
+    "EdgeFit",
+    "edge_fit",
+    "edge_verdict",
+    "is_edge_detector",
+]
 
 #: Condition 1 of :func:`is_edge_detector`: the best edge template explains at
 #: least this share of the kernel's contrast energy (its squared correlation).
@@ -318,6 +326,55 @@ def is_edge_detector(kernels: Any) -> np.ndarray:
 EDGE_VERDICTS = ("edge detector", "too little edge", "smooth pattern beside it", "a line fits as well")
 
 
+class EdgeFit(NamedTuple):
+    """The numbers :func:`is_edge_detector` compares, one per kernel (see :func:`edge_fit`)."""
+
+    edge: np.ndarray
+    smooth: np.ndarray
+    line: np.ndarray
+    angle: np.ndarray
+
+
+def edge_fit(kernels: Any) -> EdgeFit:
+    """Return the numbers the edge test compares for each kernel, to show why it passes or fails.
+
+    Parameters
+    ----------
+    kernels : torch.Tensor or numpy.ndarray
+        As for :func:`is_edge_detector`: shape ``(..., k, k)``, ``k`` odd
+        and at least 3, finite real numbers.
+
+    Returns
+    -------
+    EdgeFit
+        Arrays of shape ``kernels.shape[:-2]``: ``edge``, the share of the
+        kernel's contrast energy that its best edge template explains (a
+        squared correlation); ``smooth``, the share that smooth patterns
+        hold in what that template leaves; ``line``, the best line
+        template's squared correlation; ``angle``, the best edge template's
+        orientation in degrees (NaN for a flat kernel, whose shares are 0).
+        A kernel passes when ``edge >= EDGE_SHARE``, ``edge >= SMOOTH_RATIO
+        * smooth`` and ``edge > line``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`is_edge_detector`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ramp = np.tile(np.arange(7.0), (7, 1))  # rising to the right
+    >>> fit = edge_fit(ramp)
+    >>> round(float(fit.edge), 2) >= EDGE_SHARE, float(fit.angle)
+    (True, 0.0)
+    """
+    array = _check_kernels(kernels)
+    batch, k = array.shape[:-2], array.shape[-1]
+    parts = _edge_fit(array.reshape(-1, k, k))
+    return EdgeFit(*(part.reshape(batch) for part in parts))
+
+
 def edge_verdict(kernels: Any) -> np.ndarray:
     """Return, in words, whether each kernel passes :func:`is_edge_detector`, and if not, why.
 
@@ -352,10 +409,9 @@ def edge_verdict(kernels: Any) -> np.ndarray:
     >>> edge_verdict(np.stack([ramp, line])).tolist()
     ['edge detector', 'too little edge']
     """
-    array = _check_kernels(kernels)
-    batch, k = array.shape[:-2], array.shape[-1]
-    share, smooth, line, _ = _edge_fit(array.reshape(-1, k, k))
+    fit = edge_fit(kernels)
+    share, smooth, line = (part.reshape(-1) for part in fit[:3])
     failed = np.stack([share < EDGE_SHARE, share < SMOOTH_RATIO * smooth, share <= line])
     # The first condition failed, counted from 1; 0 when none is.
     first = np.where(failed.any(axis=0), failed.argmax(axis=0) + 1, 0)
-    return np.asarray(EDGE_VERDICTS, dtype=object)[first].astype(str).reshape(batch)
+    return np.asarray(EDGE_VERDICTS, dtype=object)[first].astype(str).reshape(fit.edge.shape)

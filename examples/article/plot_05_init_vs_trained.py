@@ -454,10 +454,9 @@ for k in pair:
 # The worked pair, in words: the three numbers the edge test compares (its own fit: the
 # best edge template's share of the kernel's variation, the smooth part of what that
 # template leaves, and the best line template's share).
-from cnnexplain.analysis import EDGE_SHARE, EDGE_VERDICTS, SMOOTH_RATIO
-from cnnexplain.analysis.edge_detector import _edge_fit
+from cnnexplain.analysis import EDGE_SHARE, EDGE_VERDICTS, SMOOTH_RATIO, edge_fit
 
-fit_share, fit_smooth, fit_line, _ = _edge_fit(added.astype(np.float64))
+fit_share, fit_smooth, fit_line, _ = edge_fit(added)
 pair_pass = next((k for k in pair if verdicts[k] == EDGE_VERDICTS[0]), None)
 pair_fail = next((k for k in pair if verdicts[k] != EDGE_VERDICTS[0]), None)
 pct = "{:.1%}".format
