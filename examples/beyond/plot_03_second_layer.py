@@ -213,8 +213,11 @@ _ = glue("lines_words", lines_words + noise_words)
 # ---------------------------------------------------
 # :func:`~cnnexplain.analysis.maximize_activation` starts from a grey image (with a little noise)
 # and climbs the :term:`gradient` of one channel's output, with a pull back towards
-# grey and a little blur so that only what matters survives (the method is
-# :cite:t:`erhan2009visualizing`'s; the pull and the blur are our choices). For the first
+# grey and a little blur so that only what matters survives. The method is
+# :cite:t:`erhan2009visualizing`'s; the pull (an L2 decay, here of each
+# pixel's distance from grey) and a Gaussian blur every few steps are two of
+# the regularizers :cite:t:`yosinski2015understanding` added to it, and
+# their strengths are our choices. For the first
 # layer the answer is known: a convolution unit's output is the dot product
 # of its kernel with the 7x7 patch it sees, so the best patch has the
 # kernel's pattern -- bright where the weight is positive, dark where it is
