@@ -77,6 +77,17 @@ def selectivity_index(mean_a: Any, mean_b: Any) -> np.ndarray:
         If a mean is not real, finite and non-negative, or the shapes do not
         broadcast.
 
+    Notes
+    -----
+    The form is that of the class selectivity index of Morcos et al.
+    (2018), "On the importance of single directions for generalization":
+    ``(mu_max - mu_-max) / (mu_max + mu_-max)``, with ``mu_max`` a unit's
+    highest mean over the classes and ``mu_-max`` its mean over all the
+    other classes, from 0 to 1. This index puts a fixed class first
+    (``a``) instead of the class of the highest mean, so it is signed,
+    from -1 to 1, and its sign names the preferred class; for two classes,
+    its absolute value is theirs.
+
     Examples
     --------
     >>> mean_a = [2.0, 0.0, 1.0, 0.0]
