@@ -23,6 +23,7 @@ from cnnexplain.analysis import (
     edge_validation,
     edge_verdict,
     is_edge_detector,
+    is_line_detector,
     wilson_interval,
 )
 from cnnexplain.edges import PREWITT_X, PREWITT_Y, SOBEL_X, edge_template
@@ -158,6 +159,36 @@ def test_lines_blobs_checkerboards_and_flat_kernels_are_not():
         np.full((7, 7), -3e9),
     ]
     assert not is_edge_detector(np.stack(kernels)).any()
+
+
+def test_bars_are_line_detectors_and_edges_noise_and_flat_kernels_are_not():
+    bars = np.stack(
+        [
+            *(sign * bar(w, angle=a) for w in (1, 2, 3) for a in range(0, 180, 15) for sign in (1, -1)),
+            *(bar(1, offset=o, angle=a) for o in (-1.5, -1, 1, 1.5) for a in (0, 45, 90)),
+        ]
+    )
+    assert is_line_detector(bars).all()
+    others = np.stack(
+        [
+            *(edge_template(7, a).numpy() for a in range(0, 180, 15)),
+            np.zeros((7, 7)),
+            np.full((7, 7), 0.1),
+            (-1.0) ** np.add.outer(np.arange(7), np.arange(7)),
+        ]
+    )
+    assert not is_line_detector(others).any()
+    noise = np.random.default_rng(0).normal(size=(500, 7, 7))
+    assert is_line_detector(noise).mean() < 0.02
+
+
+def test_no_kernel_is_both_an_edge_and_a_line_detector():
+    families = edge_families(seed=0)
+    kernels = np.concatenate(list(families.values()))
+    assert not (is_line_detector(kernels) & is_edge_detector(kernels)).any()
+    assert is_line_detector(kernels).shape == kernels.shape[:1]
+    assert is_line_detector(kernels[:6].reshape(2, 3, 7, 7)).shape == (2, 3)
+    assert not is_line_detector(np.ones((3, 3)) * np.arange(3.0))  # no line templates on 3x3
 
 
 def test_the_verdict_names_the_condition_a_kernel_fails():

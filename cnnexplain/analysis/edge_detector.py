@@ -26,6 +26,7 @@ __all__ = [
     "edge_fit",
     "edge_verdict",
     "is_edge_detector",
+    "is_line_detector",
 ]
 
 #: Condition 1 of :func:`is_edge_detector`: the best edge template explains at
@@ -415,3 +416,57 @@ def edge_verdict(kernels: Any) -> np.ndarray:
     # The first condition failed, counted from 1; 0 when none is.
     first = np.where(failed.any(axis=0), failed.argmax(axis=0) + 1, 0)
     return np.asarray(EDGE_VERDICTS, dtype=object)[first].astype(str).reshape(fit.edge.shape)
+
+
+def is_line_detector(kernels: Any) -> np.ndarray:
+    """Return whether each kernel is a line (bar) detector: condition 3 of the edge test, turned round.
+
+    A kernel is a line detector when its best line template -- a bar 1, 2
+    or 3 px wide, centred or up to 1.5 px off the centre, the templates of
+    condition 3 of :func:`is_edge_detector` -- explains at least
+    :data:`EDGE_SHARE` of its contrast energy (a squared correlation of 1/3
+    or more, the bar in edge's place in condition 1), and more of it than
+    the best edge template does. No kernel is both an edge detector and a
+    line detector; many kernels are neither. Mean, scale and sign are
+    ignored, as by :func:`is_edge_detector` (a dark bar on a bright
+    background is a line too); a flat kernel is not a line detector.
+
+    It is a coarse test, not validated as the edge test is. Whatever is
+    symmetric across a line passes: the bars and even Gabors of
+    :func:`~cnnexplain.analysis.edge_families`, but also its Gaussian blobs
+    and differences of Gaussians (a blob fits a short bar with a Gaussian
+    profile along it), and a third to a half of its smooth random fields
+    and of its sums of line-image patches. Its edge families pass rarely, and noise almost
+    never. So read a share of line detectors against a reference, not as a
+    count of bars.
+
+    Parameters
+    ----------
+    kernels : torch.Tensor or numpy.ndarray
+        As for :func:`is_edge_detector`: shape ``(..., k, k)``, ``k`` odd
+        and at least 3, finite real numbers. On a 3x3 kernel there are no
+        line templates, and no kernel is a line detector.
+
+    Returns
+    -------
+    numpy.ndarray
+        Booleans of shape ``kernels.shape[:-2]``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`is_edge_detector`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cnnexplain.edges import edge_template
+    >>> line = np.zeros((7, 7))
+    >>> line[:, 3] = 1.0  # a vertical line
+    >>> prewitt = edge_template(7, 30).numpy()
+    >>> kernels = np.stack([line, -line, prewitt, np.zeros((7, 7))])
+    >>> is_line_detector(kernels).tolist()
+    [True, True, False, False]
+    """
+    fit = edge_fit(kernels)
+    return np.asarray((fit.line >= EDGE_SHARE) & (fit.line > fit.edge))
