@@ -168,7 +168,9 @@ def study(session: nox.Session) -> None:
     """Train the site's seed study into docs/_data (after a change to the training code), removing the old one.
 
     Seeds 0 to 99, every arm of cnnexplain.study.ARMS, 8 epochs: about ten
-    minutes on two cores. Commit the new file; tests/test_prebuilt_study.py fails until then.
+    minutes on two cores; and the smaller studies beside it (EXTRA_STUDIES of
+    tools/prebuilt_study.py: one arm on lines of another thickness), a few minutes each.
+    Commit the new files; tests/test_prebuilt_study.py fails until then.
     When the change cannot alter a trained weight (a docstring, a loader's checks),
     ``python tools/prebuilt_study.py rekey docs/_data`` keeps the committed study under the new
     key after retraining one member of every arm and finding it matches.

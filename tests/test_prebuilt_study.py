@@ -43,9 +43,9 @@ def study(prebuilt):
 def test_the_committed_study_is_the_one_the_pages_ask_for(prebuilt):
     # One file, named by the key of the current training code: a study of older code is never read.
     names = sorted(p.name for p in FOLDER.glob(prebuilt.PATTERN))
-    assert names == [prebuilt.expected_name()], (
-        "docs/_data must hold the seed study of the current training code only; "
-        "run `nox -s study` and commit the result"
+    assert names == sorted(prebuilt.expected_names().values()), (
+        "docs/_data must hold the studies of the current training code only (the site's and "
+        "EXTRA_STUDIES); run `nox -s study` and commit the result"
     )
 
 
@@ -80,6 +80,21 @@ def test_a_member_trained_again_matches_the_committed_study(study, seed, arm):
     assert (is_edge_detector(weight) == is_edge_detector(committed)).all()
     accuracy = study.metrics["val_accuracy"][seed, study.arm(arm)]
     np.testing.assert_allclose(history.metrics["val_accuracy"], accuracy, atol=1.5 / 240)
+
+
+@pytest.mark.parametrize(("what", "seed"), [("lines 8 to 12 px thick", 21), ("lines 1 px thick", 62)])
+def test_a_member_of_each_smaller_study_trained_again_matches_it(prebuilt, what, seed):
+    # The smaller studies keep conv1 at the start and the end only; the same tolerance as above.
+    arguments = prebuilt.EXTRA_STUDIES[what]
+    path = FOLDER / prebuilt.name_of(arguments)
+    if not path.is_file():
+        pytest.fail(f"{path.name} ({what}) is missing from docs/_data: train it with `nox -s study`")
+    smaller = SeedStudy.load(path)
+    assert smaller.config == study_config(range(100), **arguments)
+    weight = np.asarray(smaller.retrain(seed, "adam")["conv1.weight"])[:, :, 0]
+    committed = smaller.conv1_weight[seed, smaller.arm("adam"), :, :, 0]
+    np.testing.assert_allclose(weight[[0, -1]], committed, rtol=0, atol=1e-3 * np.abs(committed).max())
+    assert (is_edge_detector(weight[[0, -1]]) == is_edge_detector(committed)).all()
 
 
 def test_copy_fills_a_cache_and_keeps_what_is_there(prebuilt, tmp_path):

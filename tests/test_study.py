@@ -214,6 +214,30 @@ def test_the_surrogate_arms_train_and_are_tested_on_their_own_images(study):
             assert study.metrics["val_accuracy"][s, study.arm(arm), 0] == accuracy
 
 
+@pytest.mark.parametrize("thickness", [1, (5, 6)])
+def test_a_thickness_arm_is_train_on_lines_of_that_thickness_from_the_same_starts(study, thickness):
+    """The line-thickness arm of the principal-components page: a study of Adam runs on lines of
+    another thickness, conv1 kept at the ends only (tools/prebuilt_study.py, EXTRA_STUDIES). Each
+    member is train()'s run on those lines, from the start of its seed's run on the site's lines."""
+    data = {**SMALL["data"], "thickness": thickness}
+    other = small_study(arms=("adam",), data=data, snapshots=False, final_models=())
+    # A single thickness is recorded as the range it is.
+    assert other.config["data"]["thickness"] == (list(thickness) if isinstance(thickness, tuple) else [1, 1])
+    _, test_set = make_lines(**data).split()
+    for s, seed in enumerate(SEEDS):
+        history = other.retrain(seed, "adam")
+        ends = np.asarray(history["conv1.weight"])[[0, -1]]
+        assert np.array_equal(ends, other.conv1_weight[s, 0])
+        for name in METRICS:
+            assert np.array_equal(history.metrics[name], other.metrics[name][s, 0]), (seed, name)
+        # The same start as the seed's run on the default lines; other test images.
+        assert np.array_equal(other.initial_weight[s, 0], study.initial_weight[s, study.arm("adam")])
+        loss, accuracy = evaluate(LineCNN(image_size=20, seed=seed), test_set)
+        assert other.metrics["val_loss"][s, 0, 0] == pytest.approx(loss, rel=1e-6)
+        assert other.metrics["val_accuracy"][s, 0, 0] == accuracy
+    assert not np.array_equal(other.metrics["val_loss"][:, 0, 0], study.metrics["val_loss"][:, 0, 0])
+
+
 def test_shuffled_labels_are_a_permutation_drawn_from_the_seed():
     labels = make_lines(n_per_class=50, size=20).labels
     shuffled = shuffled_labels(labels, 5)

@@ -21,6 +21,11 @@ with the new code and finding each within the tolerance
 ``tests/test_prebuilt_study.py`` uses, with the same edge-test verdicts; any
 member outside it, and the study must be trained again.
 
+Besides it, the folder holds the smaller studies some pages compare it with
+(:data:`EXTRA_STUDIES`: the same seeds, one arm, the data changed), kept the
+same way: ``train`` trains each one missing, ``rekey`` renames each one whose
+settings a page still asks for, ``copy`` copies them all.
+
 Usage::
 
     python tools/prebuilt_study.py train docs/_data     # or: nox -s study
@@ -41,32 +46,64 @@ from pathlib import Path
 #: The study the site's pages ask for: ``seed_study(SEEDS)`` with every other setting at its default.
 SEEDS = range(100)
 PATTERN = "study-*.safetensors"
+#: The other studies pages read, committed beside the site's: the arguments of ``seed_study(SEEDS,
+#: ...)`` for each, every other setting at its default. Each is one arm (Adam) on other line images,
+#: with conv1 kept at the start and the end only: small files, where training them would add
+#: minutes to a build (the line-thickness arm of why_edges/plot_06_principal_components).
+EXTRA_STUDIES = {
+    "lines 8 to 12 px thick": {
+        "arms": ("adam",), "snapshots": False, "final_models": (), "data": {"thickness": (8, 12)},
+    },
+    "lines 1 px thick": {
+        "arms": ("adam",), "snapshots": False, "final_models": (), "data": {"thickness": 1},
+    },
+}  # fmt: skip
+
+
+def study_arguments() -> dict[str, dict]:
+    """Every committed study, by what it is: the site's (no argument) and :data:`EXTRA_STUDIES`."""
+    return {"the site's seed study": {}, **EXTRA_STUDIES}
+
+
+def name_of(arguments: dict) -> str:
+    """The file name the library's cache gives ``seed_study(SEEDS, **arguments)`` with the current code."""
+    from cnnexplain.experiment import cache_key
+    from cnnexplain.study import study_config
+
+    return f"study-{cache_key(study_config(SEEDS, **arguments))}.safetensors"
 
 
 def expected_name() -> str:
     """The file name the library's cache gives the site's study with the current training code."""
-    from cnnexplain.experiment import cache_key
-    from cnnexplain.study import study_config
+    return name_of({})
 
-    return f"study-{cache_key(study_config(SEEDS))}.safetensors"
+
+def expected_names() -> dict[str, str]:
+    """The file name of every committed study (:func:`study_arguments`), by what it is."""
+    return {what: name_of(arguments) for what, arguments in study_arguments().items()}
 
 
 def train(folder: Path) -> Path:
-    """Train the study into ``folder`` (unless it is there) and remove older studies from it."""
+    """Train every study into ``folder`` (unless it is there) and remove older studies from it.
+
+    Returns the site's study.
+    """
     from cnnexplain.study import seed_study
 
     folder.mkdir(parents=True, exist_ok=True)
-    name = expected_name()
-    if not (folder / name).is_file():
-        with tempfile.TemporaryDirectory() as scratch:
-            seed_study(SEEDS, cache_dir=scratch, progress=True)
-            copy_atomically(Path(scratch) / name, folder / name)
+    names = expected_names()
+    for what, arguments in study_arguments().items():
+        name = names[what]
+        if not (folder / name).is_file():
+            with tempfile.TemporaryDirectory() as scratch:
+                seed_study(SEEDS, **arguments, cache_dir=scratch, progress=True)
+                copy_atomically(Path(scratch) / name, folder / name)
+        print(f"{what}: {folder / name}")
     for old in folder.glob(PATTERN):
-        if old.name != name:
+        if old.name not in names.values():
             old.unlink()
-            print(f"removed {old} (trained by other training code)")
-    print(f"the site's seed study: {folder / name}")
-    return folder / name
+            print(f"removed {old} (trained by other training code, or no page asks for it)")
+    return folder / expected_name()
 
 
 #: The members ``rekey`` retrains, one per arm: the seeds ``tests/test_prebuilt_study.py`` does not.
@@ -99,29 +136,52 @@ def member_matches(study, seed: int, arm: str) -> tuple[bool, float]:
 
 
 def rekey(folder: Path) -> Path:
-    """Keep the committed study under the current code's name, if retrained members match it."""
-    from cnnexplain.study import SeedStudy
+    """Keep the committed studies under the current code's names, if retrained members match them.
 
-    name = expected_name()
+    Each study whose file lacks its current name is found, by its settings,
+    among the files that have no current name, and one member of each of its
+    arms (:data:`REKEY_MEMBERS`) is retrained. Nothing is renamed unless
+    every study matches. Returns the site's study.
+    """
+    from cnnexplain.study import SeedStudy, study_config
+
+    names = expected_names()
     found = sorted(folder.glob(PATTERN))
-    if [p.name for p in found] == [name]:
-        print(f"{folder / name} already has the current training code's name")
-        return folder / name
-    if len(found) != 1:
-        raise SystemExit(f"rekey: expected one study in {folder}, found {len(found)}")
-    study = SeedStudy.load(found[0])
-    for seed, arm in REKEY_MEMBERS:
-        matches, distance = member_matches(study, seed, arm)
-        print(f"seed {seed:3d} {arm:9s} retrained: {distance:.1e} of the largest weight away")
-        if not matches:
+    stale = [path for path in found if path.name not in names.values()]
+    missing = [what for what, name in names.items() if not (folder / name).is_file()]
+    if not stale and not missing:
+        print(f"the studies of {folder} already have the current training code's names")
+        return folder / expected_name()
+    if len(stale) != len(missing):
+        raise SystemExit(
+            f"rekey: expected one study in {folder} without its current name for each of the "
+            f"{len(missing)} missing, found {len(stale)}; train them again (nox -s study)"
+        )
+    renames = []
+    for path in stale:
+        study = SeedStudy.load(path)
+        arguments = study_arguments()
+        what = next((w for w in missing if study_config(SEEDS, **arguments[w]) == study.config), None)
+        if what is None:
             raise SystemExit(
-                f"rekey: the member {seed}/{arm} trained by the current code does not match the "
-                "committed study; train the study again (nox -s study)"
+                f"rekey: {path.name} holds a study no page asks for; train them again (nox -s study)"
             )
-    target = folder / name
-    os.replace(found[0], target)
-    print(f"{found[0].name} -> {name}: the current code trains the same study")
-    return target
+        missing.remove(what)
+        for seed, arm in REKEY_MEMBERS:
+            if arm not in study.arms:
+                continue
+            matches, distance = member_matches(study, seed, arm)
+            print(f"{what}: seed {seed:3d} {arm:9s} retrained: {distance:.1e} of the largest weight away")
+            if not matches:
+                raise SystemExit(
+                    f"rekey: the member {seed}/{arm} of {what}, trained by the current code, does not "
+                    "match the committed study; train the study again (nox -s study)"
+                )
+        renames.append((path, folder / names[what]))
+    for path, target in renames:
+        os.replace(path, target)
+        print(f"{path.name} -> {target.name}: the current code trains the same study")
+    return folder / expected_name()
 
 
 def copy(folder: Path, cache: Path) -> list[Path]:
