@@ -1579,8 +1579,9 @@ _ = glue("mn_words", (
 # test, each with the study's |n_seeds| seeds and its Adam runs changed in
 # one setting only, the thickness of the lines they train and are tested
 # on: 8 to 12 px, and 1 px. Every other setting of
-# :func:`~cnnexplain.data.make_lines` stays, but the images are drawn
-# anew, so the lines' positions and lengths differ too. A seed's run starts
+# :func:`~cnnexplain.data.make_lines` stays, its seed too, but the images
+# are drawn again, so where the lines lie and how long they are may differ
+# between the sets as well. A seed's run starts
 # from the same weights and takes the same batches (the same indices, into
 # its own images) in all three. A change is line-shaped by
 # :func:`~cnnexplain.analysis.is_line_detector`: a bar template explains a
@@ -1589,7 +1590,7 @@ _ = glue("mn_words", (
 # chance rates: random sums of its own patches, as above, run through both
 # tests.
 
-# The account's predictions, written here before either study was trained or read:
+# The account's predictions, written here before the results of either study were read:
 # 1. Lines 8 to 12 px thick, wider than the 7x7 kernel: seed by seed, the share of a run's eight
 #    changes that pass the edge test minus the share of its twin on the site's lines (1 to 3 px)
 #    is larger than 0: the mean paired difference over the 100 seeds, its 95% bootstrap interval
@@ -1756,8 +1757,9 @@ for name, subject, key, a, b, claim in (
 # |th_thin_acc_min|).
 #
 # Two comparisons more, chosen after these results were seen, and so
-# exploratory. Random sums of patches pass the edge test far more often on
-# the thick lines too: each thick seed's share minus the rate of a run of
+# exploratory. Random sums of patches pass the edge test at
+# |th_thick_edge_chance| on the thick lines, against |th_site_edge_chance|
+# on the site's lines. Each thick seed's share minus the rate of a run of
 # such sums, against the same for the site's lines, differs by
 # |th_thick_excess_diff| on average (|th_thick_excess_diff_low| to
 # |th_thick_excess_diff_high|): |th_thick_excess_words|. And on lines 1 px
