@@ -1737,8 +1737,8 @@ for name, subject, key, a, b, claim in (
 # (95% interval over seeds |th_site_edge_low| to |th_site_edge_high|),
 # |th_thick_edge| on lines 8 to 12 px thick (|th_thick_edge_low| to
 # |th_thick_edge_high|) and |th_thin_edge| on lines 1 px thick
-# (|th_thin_edge_low| to |th_thin_edge_high|). Line-shaped are
-# |th_site_line| (|th_site_line_low| to |th_site_line_high|),
+# (|th_thin_edge_low| to |th_thin_edge_high|). Line-shaped, in the same
+# order, are |th_site_line| (|th_site_line_low| to |th_site_line_high|),
 # |th_thick_line| (|th_thick_line_low| to |th_thick_line_high|) and
 # |th_thin_line| (|th_thin_line_low| to |th_thin_line_high|). Random sums
 # of each set's patches pass the edge test at |th_site_edge_chance|,
@@ -1769,9 +1769,9 @@ for name, subject, key, a, b, claim in (
 #
 # These studies change the thickness and nothing else in the training, but
 # thickness changes more than how many edges a kernel sees: how much of
-# each image is lit, and so the size of the gradients and the patches'
-# statistics. So they test the account's prediction, not that the edges
-# are the only cause.
+# each image is lit, the size of the gradients, the patches' statistics.
+# So they test the account's predictions, not that the edges are the only
+# cause.
 
 # %%
 # Lazy or not: the linearization test
