@@ -328,12 +328,36 @@ EDGE_VERDICTS = ("edge detector", "too little edge", "smooth pattern beside it",
 
 
 class EdgeFit(NamedTuple):
-    """The numbers :func:`is_edge_detector` compares, one per kernel (see :func:`edge_fit`)."""
+    """The numbers :func:`is_edge_detector` compares, one per kernel (see :func:`edge_fit`).
+
+    Parameters
+    ----------
+    edge : numpy.ndarray
+        The share of a kernel's contrast energy that its best edge template
+        explains (a squared correlation).
+    smooth : numpy.ndarray
+        The share that smooth patterns hold in what that template leaves.
+    line : numpy.ndarray
+        The best line template's squared correlation.
+    angle : numpy.ndarray
+        The best edge template's orientation, in degrees (NaN for a flat kernel).
+    """
 
     edge: np.ndarray
     smooth: np.ndarray
     line: np.ndarray
     angle: np.ndarray
+
+
+# The fields' own docstrings, which the docs show (instead of "Alias for field number 0").
+for _field, _doc in {
+    "edge": "The share of a kernel's contrast energy that its best edge template explains.",
+    "smooth": "The share that smooth patterns hold in what the best edge template leaves.",
+    "line": "The best line template's squared correlation with the kernel.",
+    "angle": "The best edge template's orientation, in degrees (NaN for a flat kernel).",
+}.items():
+    getattr(EdgeFit, _field).__doc__ = _doc
+del _field, _doc
 
 
 def edge_fit(kernels: Any) -> EdgeFit:
