@@ -30,6 +30,7 @@ from cnnexplain.claims import (
     equivalent,
     every,
     glue,
+    holm,
     majority,
     setting,
     share,
@@ -352,6 +353,59 @@ def test_difference_bootstrap_paired_and_unpaired():
     assert unpaired.test.startswith("bootstrap")
     again = difference("a is larger", A, A[:5] - 0.5, expect="larger", paired=False)
     assert again.interval == unpaired.interval  # a fixed seed: the same page, the same box
+
+
+def test_difference_p_value_is_the_sign_test_dual_to_its_interval():
+    # Ten pairs, nine positive: P(B <= 1) for B ~ Binomial(10, 1/2) is 11/1024, twice that.
+    d = np.array([0.3, -0.1, 0.2, 0.5, 0.1, 0.4, 0.7, 0.6, 0.8, 0.9])
+    result = difference("d", d, np.zeros(10), expect=OUTCOMES)
+    assert result.p_value == pytest.approx(22 / 1024)
+    # Its interval (coverage 1 - 22/1024) holds 0 at the smallest difference's neighbour:
+    # p at most 1 - level asked for exactly when the interval leaves out 0.
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        d = rng.standard_normal(12) + rng.uniform(-1, 1)
+        d[rng.random(12) < 0.1] = 0.0  # a zero counts against both sides
+        r = difference("d", d, np.zeros(12), expect=OUTCOMES)
+        assert (r.p_value <= 0.05) == (r.outcome != "cannot tell")
+    collect()
+
+
+def test_difference_p_value_bootstrap_agrees_with_its_interval():
+    rng = np.random.default_rng(4)
+    for shift in (0.0, 0.15, 0.3, 1.0):
+        d = rng.standard_normal(40) + shift
+        r = difference("d", d, np.zeros(40), expect=OUTCOMES, method="bootstrap")
+        if r.outcome == "cannot tell":
+            assert r.p_value > 0.04
+        else:
+            assert r.p_value <= 0.0501
+    # Every resample on one side: the smallest p, 2 / 10,001, never 0.
+    r = difference("d", A, A - 0.1, expect="larger", method="bootstrap")
+    assert r.p_value == pytest.approx(2 / 10_001)
+    collect()
+
+
+def test_equivalent_and_boolean_claims_have_no_p_value():
+    assert equivalent("same", A, A, within=0.05).p_value is None
+    assert collect()["claims"][0]["p_value"] is None
+
+
+def test_holm_adjusts_step_down_and_keeps_the_order():
+    adjusted, rejected = holm([0.01, 0.04, 0.03])
+    assert adjusted == pytest.approx([0.03, 0.06, 0.06])
+    assert rejected == [True, False, False]
+    # Monotone: a larger p never gets a smaller adjusted value; capped at 1.
+    adjusted, rejected = holm([0.001, 0.5, 0.011, 0.02])
+    assert adjusted == pytest.approx([0.004, 0.5, 0.033, 0.04])
+    assert rejected == [True, False, True, True]
+    assert holm([0.6, 0.7])[0] == [1.0, 1.0]
+    assert holm([0.3])[0] == [0.3]
+    for bad, match in (([], "at least one"), ([1.5], "lie in"), ([math.nan], "lie in")):
+        with pytest.raises(ValueError, match=match):
+            holm(bad)
+    with pytest.raises(ValueError, match="alpha"):
+        holm([0.1], alpha=1.0)
 
 
 def test_choose_gives_the_words_for_the_outcome():

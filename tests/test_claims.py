@@ -25,6 +25,7 @@ def unqualified(claim: str, measured: str, holds: bool) -> dict:
         "measured": measured,
         "holds": holds,
         "outcome": None,
+        "p_value": None,
     }
 
 

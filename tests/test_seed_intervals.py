@@ -209,3 +209,15 @@ def test_flat_kernel_has_no_correlation():
 def test_bad_kernels(a, b, error, word):
     with pytest.raises(error, match=word):
         kernel_correlation(a, b)
+
+
+def test_seed_difference_p_value_goes_with_its_interval():
+    from cnnexplain.analysis import seed_difference
+
+    a = np.array([[True, True]] * 30 + [[True, False]] * 30)
+    b = np.array([[True, False]] * 60)
+    clear = seed_difference(a, b)
+    assert clear.low > 0 and clear.p_value == pytest.approx(2 / 10_001)
+    rng = np.random.default_rng(0)
+    noise = seed_difference(rng.random((60, 4)), rng.random((60, 4)))
+    assert noise.low < 0 < noise.high and noise.p_value > 0.05

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from .._checks import check_float, check_int, check_seed, describe
+from ..claims._confidence import _bootstrap_p
 
 __all__ = ["SeedEstimate", "independent_difference", "seed_bootstrap", "seed_difference"]
 
@@ -46,6 +47,11 @@ class SeedEstimate:
         The number of seeds (the resampled units).
     level : float
         The interval's level.
+    p_value : float or None
+        For :func:`seed_difference`: the two-sided p-value against 0 of the
+        same resamples (twice the smaller share on a side of 0, at least
+        ``2 / (resamples + 1)``), to adjust over several comparisons
+        (:func:`cnnexplain.claims.holm`); None otherwise.
     """
 
     estimate: float
@@ -53,6 +59,7 @@ class SeedEstimate:
     high: float
     n_seeds: int
     level: float
+    p_value: float | None = None
 
 
 def _values(values: Any, name: str = "values") -> np.ndarray:
@@ -280,7 +287,9 @@ def seed_difference(
     n = arrays[0].shape[0]
     stats = [_ratio(*parts[0], draws) - _ratio(*parts[1], draws) for draws in _draws(n, resamples, seed)]
     estimate = parts[0][0].sum() / parts[0][1].sum() - parts[1][0].sum() / parts[1][1].sum()
-    return SeedEstimate(float(estimate), *_percentiles(stats, level), n, level)
+    # The claims' percentile-bootstrap p-value, on the same resamples as the interval.
+    p = _bootstrap_p(np.concatenate([np.ravel(s) for s in stats]))
+    return SeedEstimate(float(estimate), *_percentiles(stats, level), n, level, p)
 
 
 def independent_difference(

@@ -103,7 +103,7 @@ literal; guard 1 checks both ways alike.
 
 from ._bounds import bound, check, setting
 from ._checked import Checked
-from ._comparisons import difference, equivalent
+from ._comparisons import difference, equivalent, holm
 from ._counts import every, majority, share
 from ._margin_rules import MarginError, Margins, declare_margins
 from ._record import OUTCOMES as _OUTCOMES
@@ -139,6 +139,7 @@ __all__ = [
     "every",
     "glue",
     "glue_link",
+    "holm",
     "majority",
     "plural",
     "setting",

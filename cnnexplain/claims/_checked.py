@@ -51,6 +51,11 @@ class Checked:
         For a difference: ``"larger"``, ``"smaller"`` or ``"cannot tell"``;
         for a :func:`majority`, the same words for its share against one half;
         for a :func:`share` given ``expect``, for its share against its margin.
+    p_value : float or None
+        For a difference: the two-sided p-value against 0 of the test that
+        made its interval (the interval leaves out 0 when it is at most one
+        minus the level asked for), to adjust over several comparisons with
+        :func:`holm`.
     """
 
     claim: str
@@ -65,6 +70,7 @@ class Checked:
     measured: str
     holds: bool
     outcome: str | None = None
+    p_value: float | None = None
 
     def choose(self, *, larger: str, smaller: str, cannot_tell: str) -> str:
         """The words for this claim's outcome (a difference, a majority, a share with ``expect``), to glue into the sentence.

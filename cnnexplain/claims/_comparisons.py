@@ -71,7 +71,9 @@ def difference(
     Returns
     -------
     Checked
-        With ``outcome``, ``interval`` and ``holds``.
+        With ``outcome``, ``interval``, ``holds`` and ``p_value``, the
+        two-sided p-value against 0 of the same test (the sign test, or the
+        percentile bootstrap on the same resamples: at least ``2 / 10,001``).
 
     Raises
     ------
@@ -96,7 +98,7 @@ def difference(
     """
     claim = _sentence(claim)
     expected = _outcomes(expect)
-    est, low, high, n, coverage, test, default = _difference_interval(a, b, paired, method, level)
+    est, low, high, n, coverage, test, default, p = _difference_interval(a, b, paired, method, level)
     statistic = default if statistic is None else _text("statistic", statistic)
     fmt = _fmt("fmt", fmt, est)
     outcome = "larger" if low > 0 else "smaller" if high < 0 else "cannot tell"
@@ -118,6 +120,7 @@ def difference(
             ),
             holds=outcome in expected,
             outcome=outcome,
+            p_value=p,
         )
     )
 
@@ -199,7 +202,7 @@ def equivalent(
     _require_stated(frame, "equivalent", {"within": within})
     if not delta > 0:
         raise ValueError(f"within must be a difference above 0, got {delta!r}")
-    est, low, high, n, coverage, test, default = _difference_interval(a, b, paired, method, level)
+    est, low, high, n, coverage, test, default, _ = _difference_interval(a, b, paired, method, level)
     statistic = default if statistic is None else _text("statistic", statistic)
     fmt = _fmt("fmt", fmt, est)
     _refuse_copied("within", delta, [abs(est), abs(low), abs(high)])
@@ -223,3 +226,56 @@ def equivalent(
             holds=bool(holds),
         )
     )
+
+
+def holm(p_values: Any, alpha: float = 0.05) -> tuple[list[float], list[bool]]:
+    """Holm's step-down adjustment of several p-values: adjusted p-values, and which fall at or below ``alpha``.
+
+    The smallest p-value is multiplied by the number of comparisons ``m``, the
+    next by ``m - 1``, and so on, each adjusted value kept at least as large
+    as the one before it (Holm, 1979). The comparisons whose adjusted value
+    is at most ``alpha`` are those Holm's procedure rejects while keeping the
+    chance of any false rejection among all ``m`` at most ``alpha``.
+
+    Parameters
+    ----------
+    p_values : sequence of float
+        One p-value per comparison, each in [0, 1].
+    alpha : float, default 0.05
+        The family-wise error rate, in (0, 1).
+
+    Returns
+    -------
+    tuple of (list of float, list of bool)
+        The adjusted p-values, in the order given, and whether each is at
+        most ``alpha``.
+
+    Raises
+    ------
+    ValueError
+        If there is no p-value, one lies outside [0, 1] or is not finite,
+        or ``alpha`` is not in (0, 1).
+
+    Examples
+    --------
+    >>> from cnnexplain.claims import holm
+    >>> adjusted, rejected = holm([0.01, 0.04, 0.03])
+    >>> [round(p, 2) for p in adjusted], rejected
+    ([0.03, 0.06, 0.06], [True, False, False])
+    """
+    import math
+
+    values = [float(p) for p in p_values]
+    if not values:
+        raise ValueError("holm needs at least one p-value")
+    if not all(math.isfinite(p) and 0 <= p <= 1 for p in values):
+        raise ValueError(f"p-values must lie in [0, 1], got {values}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
+    m = len(values)
+    adjusted = [0.0] * m
+    running = 0.0
+    for rank, i in enumerate(sorted(range(m), key=lambda i: values[i])):
+        running = max(running, min(1.0, (m - rank) * values[i]))
+        adjusted[i] = running
+    return adjusted, [p <= alpha for p in adjusted]
