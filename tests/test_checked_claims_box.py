@@ -171,3 +171,42 @@ def test_cells_are_plain_text_never_markup_or_lists(extension, text):
     expected = " ".join(text.split())
     assert table.rows[1][0] == ("th", expected)
     assert table.rows[1][3] == ("td", expected)
+
+
+def test_holm_adjusted_makes_a_table_of_the_glued_p_values(extension, tmp_path):
+    """The findings page's directive reads each page's glued p-value and adjusts them together."""
+    import json
+    import types
+
+    from docutils import nodes
+    from docutils.parsers.rst import directives, roles
+
+    page = tmp_path / "auto_examples" / "a" / "plot_x"
+    page.parent.mkdir(parents=True)
+    values = {"p_one": "0.0002", "p_two": "0.04", "p_three": "0.03"}
+    page.with_suffix(extension.SUFFIX).write_text(json.dumps({"values": values, "claims": []}))
+    env = types.SimpleNamespace(docname="findings", note_dependency=lambda path: None)
+    env.app = types.SimpleNamespace(srcdir=str(tmp_path), env=env)
+    directives.register_directive("holm-adjusted", extension.HolmAdjusted)
+    roles.register_generic_role("doc", nodes.inline)
+    source = (
+        ".. holm-adjusted::\n\n"
+        "   /auto_examples/a/plot_x:p_one First comparison\n"
+        "   /auto_examples/a/plot_x:p_two Second comparison\n"
+        "   /auto_examples/a/plot_x:p_three Third comparison\n"
+    )
+    html = publish_parts(
+        source, writer="html5", settings_overrides={"env": env, "report_level": 2, "halt_level": 2}
+    )["body"]
+    table = Table()
+    table.feed(html)
+    rows = [[text for _, text in row] for row in table.rows]
+    assert rows[0] == ["Primary comparison", "p", "Holm-adjusted p", "Adjusted p at most 0.05"]
+    # 3 x 0.0002; then 2 x 0.03 = 0.06; then max(0.06, 1 x 0.04): the last two, each below
+    # 0.05 alone, do not clear 0 together.
+    assert [row[2:] for row in rows[1:]] == [
+        ["0.0006", "yes: still clears 0"],
+        ["0.06", "no"],
+        ["0.06", "no"],
+    ]
+    assert rows[1][0].startswith("First comparison")

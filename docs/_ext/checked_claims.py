@@ -17,7 +17,11 @@ An example glues values and checks claims with :mod:`cnnexplain.claims`
    page with claims gets a box "Checked when this page was built".
 3. The gallery thumbnails (index and mini-galleries) show titles and intros
    as raw HTML, where docutils substitutes nothing: they are filled in here.
-4. When the build ends, the downloadable ``.py``, ``.ipynb`` and ``.zip``
+4. The directive ``holm-adjusted`` (the findings page) lists comparisons by
+   the p-values their pages glued, ``page:name`` and a label per line, and
+   makes a table of them adjusted by Holm's step-down procedure
+   (:func:`cnnexplain.claims.holm`): which still clear 0.
+5. When the build ends, the downloadable ``.py``, ``.ipynb`` and ``.zip``
    copies of the examples get the values too, so they read naturally. A
    file that quotes one also gets a note after its title: the numbers are
    those of the site's run, a reader's run may differ, and how to check it.
@@ -38,8 +42,11 @@ import re
 import textwrap
 import zipfile
 from pathlib import Path
+from typing import ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
@@ -389,10 +396,61 @@ def _write(path: Path, data: bytes) -> None:
     atomic_write_bytes(path, data)
 
 
+class HolmAdjusted(Directive):
+    """A table of comparisons adjusted together by Holm's procedure.
+
+    Each line of the content is ``page:name label``: the p-value glued as
+    ``name`` by ``page`` (as ``|page:name|`` names it), and the comparison in
+    words. The table gives each p-value, its Holm-adjusted value over all the
+    lines, and whether the adjusted value is at most ``:alpha:`` (0.05 by
+    default): the comparison still clears 0.
+    """
+
+    has_content = True
+    option_spec: ClassVar[dict] = {"alpha": directives.unchanged_required}
+
+    def run(self):
+        from cnnexplain.claims import holm
+
+        env = self.state.document.settings.env
+        alpha = float(self.options.get("alpha", "0.05"))
+        rows = []
+        for line in self.content:
+            if not line.strip():
+                continue
+            reference, _, label = line.strip().partition(" ")
+            page, _, name = reference.rpartition(":")
+            text = _value(env.app, env.docname, page, name)
+            if text is None:
+                raise self.error(f"holm-adjusted: no p-value glued as {name!r} by page {page!r}")
+            rows.append((label.strip(), page, float(text)))
+        adjusted, clears = holm([p for *_, p in rows], alpha=alpha)
+        table = [
+            ".. list-table::",
+            "   :header-rows: 1",
+            "",
+            "   * - Primary comparison",
+            "     - p",
+            "     - Holm-adjusted p",
+            f"     - Adjusted p at most {alpha:g}",
+        ]
+        for (label, page, p), p_adj, ok in zip(rows, adjusted, clears):
+            table += [
+                f"   * - {label} (:doc:`{page}`)",
+                f"     - {p:.2g}",
+                f"     - {p_adj:.2g}",
+                "     - " + ("yes: still clears 0" if ok else "no"),
+            ]
+        container = nodes.container()
+        self.state.nested_parse(StringList(table, source=env.docname), self.content_offset, container)
+        return container.children
+
+
 def setup(app):
     from cnnexplain import claims
 
     os.environ[claims.STRICT_ENV] = "1"
+    app.add_directive("holm-adjusted", HolmAdjusted)
     app.connect("source-read", _read_source)
     app.connect("doctree-read", _fill_thumbnails)
     # Before accessible_site rewrites the zips with fixed timestamps (priority 500).

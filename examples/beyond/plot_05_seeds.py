@@ -415,6 +415,9 @@ for key, (label, (a, b)) in zip(("start", "shuffled", "sgd"), pairs.items()):
     glue(f"diff_{key}", comparisons[key].value, "{:+.2f}")
     glue(f"diff_{key}_low", comparisons[key].interval[0], "{:+.2f}")
     glue(f"diff_{key}_high", comparisons[key].interval[1], "{:+.2f}")
+    # Its p-value against 0, from the same resamples: the findings page adjusts the primary
+    # comparisons together (Holm).
+    glue(f"diff_{key}_p", comparisons[key].p_value, "{:.4g}")
 glue(
     "start_words",
     comparisons["start"].choose(
@@ -572,6 +575,9 @@ change_equal = difference(
     statistic="mean paired difference of the edge-detecting changes per run beyond "
     "smoothness's prediction, change minus patch sum",
 )  # fmt: skip
+glue(
+    "stand_in_p", stand_in_test.p_value, "{:.4g}"
+)  # a primary comparison (findings: Holm)
 glue("stand_in_equal_diff", stand_in_equal.value, "{:+.2f}")
 glue("stand_in_equal_low", stand_in_equal.interval[0], "{:+.2f}")
 glue("stand_in_equal_high", stand_in_equal.interval[1], "{:+.2f}")

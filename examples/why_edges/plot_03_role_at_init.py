@@ -754,6 +754,7 @@ glue("swap_slot_median", np.median(rho_slot), "{:+.2f}")
 glue("swap_diff", follows.value, "{:+.2f}")
 glue("swap_diff_low", follows.interval[0], "{:+.2f}")
 glue("swap_diff_high", follows.interval[1], "{:+.2f}")
+glue("swap_p", follows.p_value, "{:.4g}")  # a primary comparison (findings: Holm)
 n_start_wins = glue("swap_start_wins", int((rho_start > rho_slot).sum()))
 _ = glue(
     "swap_words",
