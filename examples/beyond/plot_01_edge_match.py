@@ -59,12 +59,7 @@ print(f"(95% interval {low:.3f} to {high:.3f})")
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
 from cnnexplain.analysis import DEFAULT_ANGLES, EDGE_KINDS
-from cnnexplain.claims import bound, declare_margins, every, glue, plural, setting
-
-# The margin of the seed study's comparison at the end of the page, stated before the page
-# measures anything: two shares of kernels within 10 points of each other "about the same".
-# The page no longer uses it (see there): too wide for shares this small.
-margins = declare_margins(same_share=0.10)
+from cnnexplain.claims import bound, every, glue, plural, setting
 
 glue("n_templates", len(EDGE_KINDS) * len(DEFAULT_ANGLES))
 glue("n_random", len(null.scores), "{:,}")
@@ -1189,12 +1184,9 @@ else:
 # a run are not independent draws. The initial kernels are: each weight is
 # drawn on its own, so their share gets Wilson's interval
 # (:func:`~cnnexplain.analysis.wilson_interval`), as on :doc:`the optimizer
-# page <../why_edges/plot_04_optimizer>`. Before measuring anything, the page
-# stated |sl_margin| as "about the same" for two shares, and does not use
-# it: some of these shares are small (the smallest is |sl_smallest|), and
-# within |sl_margin| would call 1% and 11% the same. So the page compares
-# two shares by their difference alone, and an interval that holds 0 reads
-# "cannot tell", not "the same".
+# page <../why_edges/plot_04_optimizer>`. The page sets no margin for
+# "about the same" share: it compares two shares by their difference
+# alone, and an interval that holds 0 reads "cannot tell", not "the same".
 
 from cnnexplain.analysis import seed_bootstrap, wilson_interval
 from cnnexplain.study import seed_study
@@ -1293,6 +1285,9 @@ for part in ("trained", "change"):
     glue(f"sl_{part}_diff", test.value * 100, "{:+.1f} points")
     glue(f"sl_{part}_diff_low", test.interval[0] * 100, "{:+.1f}")
     glue(f"sl_{part}_diff_high", test.interval[1] * 100, "{:+.1f}")
+    # Its p-value against 0, from the same resamples: the findings page adjusts the primary
+    # comparisons together (Holm).
+    glue(f"sl_{part}_p", test.p_value, "{:.4g}")
     words = test.choose(
         larger="the true labels give more edge detectors than shuffled labels (the whole "
         "interval lies above 0)",
@@ -1358,18 +1353,7 @@ glue(
         "random sums of patches do, or fewer",
     ),
 )
-# No "about the same" for these shares: a margin in points must be small beside the shares
-# it compares, and the smallest of them is under the margin stated in advance.
-glue("sl_margin", margins["same_share"] * 100, "{:g} points")
-smallest = glue(
-    "sl_smallest", min(seed_bootstrap(f).estimate for f in edge.values()), "{:.1%}"
-)
-bound(
-    "some share of edge detectors compared here is under 10%, so the margin of 10 points stated "
-    'for "about the same" would be larger than the share itself',
-    smallest, n=len(study), at_most="same_share", statistic="smallest share compared",
-    fmt="{:.1%}",
-)  # fmt: skip
+# No "about the same" for these shares, and no margin: each difference is read alone.
 # Trained kernels against their own starts: the null of their own kind, seed by seed. The
 # starts' share gets Wilson's interval: every initial weight is drawn on its own, so the
 # kernels are independent draws, and a seed bootstrap undercovers counts this rare.
@@ -1490,6 +1474,7 @@ glue("smooth_shuffled", np.median(smoothness["shuffled labels"]), "{:.2f}")
 glue("smooth_diff", smoother.value, "{:+.2f}")
 glue("smooth_diff_low", smoother.interval[0], "{:+.2f}")
 glue("smooth_diff_high", smoother.interval[1], "{:+.2f}")
+glue("smooth_p", smoother.p_value, "{:.4g}")  # a primary comparison (findings: Holm)
 glue("smooth_words", smoother.choose(
     larger="the true labels' changes are smoother",
     smaller="the true labels' changes are rougher",
@@ -1506,6 +1491,7 @@ at_equal = difference(
 glue("equal_diff", at_equal.value * 100, "{:+.1f} points")
 glue("equal_low", at_equal.interval[0] * 100, "{:+.1f}")
 glue("equal_high", at_equal.interval[1] * 100, "{:+.1f}")
+glue("equal_p", at_equal.p_value, "{:.4g}")  # a primary comparison (findings: Holm)
 _ = glue("equal_words", at_equal.choose(
     larger="at equal smoothness the true labels' changes still pass more often: the labels "
     "favour edges beyond smoothness",
@@ -1770,6 +1756,9 @@ for short, first in (("diff", "true labels, change"),):
     glue(f"or_{short}", test.estimate * 100, "{:+.0f} points")
     glue(f"or_{short}_low", test.low * 100, "{:+.0f}")
     glue(f"or_{short}_high", test.high * 100, "{:+.0f}")
+    glue(
+        f"or_{short}_p", test.p_value, "{:.4g}"
+    )  # a primary comparison (findings: Holm)
     or_outcomes[short] = against_zero(
         f"the share lying horizontal or vertical, {first} minus shuffled labels' changes: "
         "larger, smaller, or the study cannot tell (the text says which)",
