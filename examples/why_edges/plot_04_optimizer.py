@@ -40,12 +40,11 @@ the larger in |n_unequal| of the |n_seeds| seeds.
 #
 # Before measuring anything, the page states what it will call "about the
 # same" (an :term:`equivalence test`): two accuracies within
-# |margin_accuracy|. It also stated |margin_share| for two shares of
-# kernels, and no longer uses it: against shares as small as these, such a margin
-# would call a share half as large "the same", so the shares are compared
-# by their difference alone. A difference whose interval holds 0 but
-# reaches past the margin is neither a difference nor "the same": the study
-# cannot tell.
+# |margin_accuracy|. A difference of accuracies whose interval holds 0 but
+# reaches past that margin is neither a difference nor "the same": the
+# study cannot tell. The shares of edge detectors get no such margin: they
+# are compared by their difference alone, so an interval that holds 0 says
+# only that the study cannot tell, never that the shares are the same.
 
 from dataclasses import replace
 
@@ -66,12 +65,12 @@ from cnnexplain.study import seed_study
 SGD_LR = 0.1
 
 # sphinx_gallery_start_ignore
-# The margins of this page, stated before it measures anything (see cnnexplain.claims):
-# "about the same share" means within 10 points; "about the same accuracy", within one
-# point (2.4 of the 240 test images).
+# The margin of this page, stated before it measures anything (see cnnexplain.claims):
+# "about the same accuracy" means within one point (2.4 of the 240 test images). The shares
+# of edge detectors have none: they are read by their difference alone.
 from cnnexplain.claims import declare_margins
 
-margins = declare_margins(same_share=0.10, same_accuracy=0.01)
+margins = declare_margins(same_accuracy=0.01)
 # sphinx_gallery_end_ignore
 
 study = seed_study(range(100))
@@ -103,7 +102,6 @@ from cnnexplain.claims import (
     share,
 )
 
-glue("margin_share", margins["same_share"] * 100, "{:g} points")
 glue("margin_accuracy", margins["same_accuracy"] * 100, "{:g} point")
 n_seeds = glue("n_seeds", len(study))
 glue("study_epochs", int(study.epochs[-1]))
@@ -143,8 +141,16 @@ def about_the_same(claim, a, b, margin, **kwargs):
     return result, within
 
 
-def compare_words(result, within, thing, margin_text):
-    """The words for a difference of SGD minus Adam: its direction, and the margin if it is within."""
+def compare_words(result, within, thing, margin_text=None):
+    """The words for a difference of SGD minus Adam: its direction, and the margin if it is
+    within (``margin_text`` None: no margin was stated, the difference is read alone)."""
+    if margin_text is None:
+        return result.choose(
+            larger=f"a higher {thing} than Adam (the whole interval lies above 0)",
+            smaller=f"a lower {thing} than Adam (the whole interval lies below 0)",
+            cannot_tell=f"a {thing} that this study cannot tell apart from Adam's (the "
+            'interval holds 0; with no margin stated for the shares, that is not "the same")',
+        )
     if not within:
         return result.choose(
             larger=f"a higher {thing} than Adam (the whole interval lies above 0)",
@@ -263,8 +269,7 @@ n_kernels = glue("n_kernels", int(verdicts["initial"].size))
 per_seed = {label: flags.mean(axis=1) for label, flags in verdicts.items()}
 edge_words = {}
 for part, kernels in (("trained", "trained kernels"), ("change", "changes")):
-    # No "about the same" for the shares: against shares of 5 to 15%, a margin of 10 points
-    # would call SGD the same as Adam at half Adam's share. The difference is read alone.
+    # No "about the same" for the shares, and no margin: the difference is read alone.
     test = difference(
         f"SGD's share of edge detectors among its {kernels} against Adam's, seed by seed",
         per_seed[f"SGD, {part}"], per_seed[f"Adam, {part}"], expect=OUTCOMES, paired=True,
@@ -272,13 +277,12 @@ for part, kernels in (("trained", "trained kernels"), ("change", "changes")):
         statistic=f"mean paired difference of the share of edge detectors ({kernels}; SGD minus Adam)",
         fmt="{:+.1%}",
     )  # fmt: skip
-    within = False
     glue(f"{part}_diff", test.value * 100, "{:+.1f} points")
     glue(f"{part}_diff_low", test.interval[0] * 100, "{:+.1f}")
     glue(f"{part}_diff_high", test.interval[1] * 100, "{:+.1f}")
     glue(
         f"{part}_words",
-        compare_words(test, within, "share", f"{margins['same_share'] * 100:g} points"),
+        compare_words(test, False, "share"),
     )
 share(
     "before training, few kernels are edge detectors: under one in ten",
