@@ -493,12 +493,42 @@ else:
 # Leaning matters in this run when the costlier leaning group is among the
 # costliest 5% of the blind splits: a one-sided permutation test at 5%,
 # whose p-value is the share of splits that cost as much or more (this one
-# included). Above 5% the run cannot tell; that is not "no effect". With few
-# kernels there are few splits (6 kernels split 3 and 3: 20, each counted
-# with its mirror image), and the smallest p-value a run can reach may lie
-# above 5%.
+# included). Above 5% the run cannot tell; that is not "no effect". The
+# test is exact (every split is listed), so more permutations cannot help:
+# with few kernels there are few splits, and the smallest p-value a run can
+# reach is one split in all of them -- two when the groups have the same
+# size, as a split and its mirror image cost the same (6 kernels split 3 and
+# 3: 2 of 20). When that smallest p-value lies above 5%, the test cannot
+# decide either way in this run, and the text says so instead of reading
+# the p-value: the seed study below, which counts the runs, asks instead.
 LEVEL = 0.05
-if p_lean <= LEVEL:
+smallest_p = (2 if len(set(sizes)) == 1 and sizes[0] > 0 else 1) / len(null)
+glue("smallest_p", smallest_p, "{:.0%}")
+if smallest_p > LEVEL:
+    bound(
+        "in this run the permutation test cannot decide at the 5% level: the smallest p-value "
+        "its splits allow lies above 5%, so the text reads no answer from it",
+        smallest_p,
+        n=len(null),
+        at_least=LEVEL,
+        statistic="smallest p-value the splits allow (one split, or a split and its mirror)",
+        fmt="{:.1%}",
+    )
+    glue("lean_answer", "This run has too few kernels for the test to tell.")
+    glue(
+        "lean_close",
+        f"With {len(null)} splits, no p-value below {smallest_p:.0%} is possible, so no run of "
+        "this size can reach the 5% level: this run's test cannot decide whether which way a "
+        "kernel leans picks out a costlier group than chance would, and its p-value says nothing "
+        "either way.",
+    )
+    glue(
+        "intro_lean",
+        f"Whether leaning the same way matters, this run's test cannot decide: its "
+        f"{len(null)} blind splits of the same kernels allow no p-value below {smallest_p:.0%}, "
+        "above the 5% level.",
+    )
+elif p_lean <= LEVEL:
     bound(
         "in this run, the costlier leaning group costs more than the costlier group of a blind "
         "split of the same kernels, at the 5% level (permutation test)",
@@ -521,9 +551,11 @@ if p_lean <= LEVEL:
         "which way the kernels lean matters.",
     )
 else:
+    # The test could have decided (its smallest p-value is 5% or less) and did not.
     bound(
         "in this run, the costlier leaning group is not shown to cost more than the costlier "
-        "group of a blind split of the same kernels (permutation test, p above 5%)",
+        "group of a blind split of the same kernels (permutation test, p above 5%, where the "
+        "splits allow 5% or less)",
         p_lean,
         n=len(null),
         at_least=LEVEL,
@@ -540,13 +572,7 @@ else:
         "intro_lean",
         "Split blindly into groups of the same sizes, the same kernels give a costlier group that "
         f"costs as much or more in {p_lean:.1%} of the splits: this run cannot tell whether "
-        "leaning the same way matters"
-        + (
-            f" (with {len(null)} splits, no p-value below {1 / len(null):.0%} is possible, so no "
-            "run of this size could reach the 5% level)."
-            if 1 / len(null) > LEVEL
-            else "."
-        ),
+        "leaning the same way matters.",
     )
 # sphinx_gallery_end_ignore
 
