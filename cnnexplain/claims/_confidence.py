@@ -85,11 +85,6 @@ def _quantiles(values: np.ndarray, level: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def _bootstrap(statistic, samples: list[np.ndarray], level: float) -> tuple[float, float]:
-    """The percentile interval of ``statistic`` over resamples of ``samples`` (a fixed seed)."""
-    return _quantiles(_bootstrap_values(statistic, samples), level)
-
-
 def _bootstrap_p(values: np.ndarray) -> float:
     """The two-sided p-value against 0 that goes with the percentile interval of ``values``.
 
