@@ -229,7 +229,7 @@ def equivalent(
 
 
 def holm(p_values: Any, alpha: float = 0.05) -> tuple[list[float], list[bool]]:
-    """Holm's step-down adjustment of several p-values: adjusted p-values, and which fall at or below ``alpha``.
+    """Adjust several p-values by Holm's step-down procedure; say which fall at or below ``alpha``.
 
     The smallest p-value is multiplied by the number of comparisons ``m``, the
     next by ``m - 1``, and so on, each adjusted value kept at least as large
