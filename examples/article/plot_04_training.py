@@ -428,11 +428,16 @@ for name, epoch in (
 # %%
 # The two kernels the story follows
 # ---------------------------------
-# The pages ahead follow two kernels of this run, picked by measurement:
+# The pages ahead follow two kernels of this run, picked by a rule, not by
+# eye: for each class, among the kernels shaped like an edge (as trained,
+# or in what training added) that clearly prefer that class's lines
+# (answer them more than the other class's), the one that prefers them
+# most; if there is none, the one that prefers them most of all. Here that is
 # kernel |cast_horizontal| for horizontal lines and kernel |cast_vertical|
 # for vertical ones, "the horizontal kernel" and "the vertical kernel".
-# :ref:`The cast <kernel-cast>`, on the feature-maps page, gives every
-# kernel's roles and the rule that picks these two.
+# They are picked for what they answer, not for how far they moved, so
+# they need not be the kernels the animation points at. :ref:`The cast
+# <kernel-cast>`, on the feature-maps page, gives every kernel's roles.
 
 from cnnexplain.analysis import cast
 

@@ -127,7 +127,9 @@ lab
 # .. container:: lab-site
 #    :name: lab-site-seed
 #
-#    **A new seed.** A start nobody has tried: does it grow edge detectors?
+#    **A new seed.** A start nobody has tried: does it grow edge detectors
+#    (kernels that pass the site's edge test, which :doc:`the next page
+#    <plot_05_init_vs_trained>` explains)?
 #    The site: |/auto_examples/beyond/plot_05_seeds:any_adam| of
 #    |/auto_examples/beyond/plot_05_seeds:n_runs| runs end with at least one
 #    edge detector, |/auto_examples/beyond/plot_05_seeds:mean_adam| per run

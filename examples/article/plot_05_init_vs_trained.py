@@ -430,7 +430,9 @@ every(
 #
 # The edge test asks three things: an edge template explains a third or
 # more of the kernel's variation; what it leaves holds at most a third of
-# that in smooth patterns; and no line template explains as much.
+# that in smooth patterns (a second edge, a blob, a slow bend: an edge
+# detector is an edge and little else); and no line template explains as
+# much.
 # |pair_lead| |pair_words|
 
 from cnnexplain.analysis import edge_verdict

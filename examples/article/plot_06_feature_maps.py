@@ -8,12 +8,11 @@ horizontal and a vertical line, through the :term:`ReLU` and the
 """
 
 # %%
-# The page follows kernel |k_horizontal|, the horizontal kernel, and kernel
-# |k_vertical|, the vertical one. Another kernel may prefer a class more, or
-# look more like an edge; one measured rule names one kernel per class in
-# any run, so that every page means the same kernel (:ref:`the cast
-# <kernel-cast>`, at the end, tables all eight). Two questions: which lines
-# a kernel answers, and its shape.
+# The page follows kernel |k_horizontal|, the horizontal kernel:
+# |pick_h_why|. And kernel |k_vertical|, the vertical one: |pick_v_why|. One
+# rule picks them in any run, so every page means the same two kernels
+# (:ref:`the cast <kernel-cast>`, at the end, tables all eight). Two
+# questions: which lines a kernel answers, and its shape.
 #
 # Which lines does a kernel prefer?
 # ---------------------------------
@@ -31,10 +30,8 @@ horizontal and a vertical line, through the :term:`ReLU` and the
 #    among the kernels that pass the edge test (as trained, or in what
 #    training added) and clearly prefer horizontal lines, the one that
 #    prefers them most; when no kernel does both, the one that prefers them
-#    most. Here the horizontal kernel is kernel |k_horizontal|: |pick_h_why|.
-#    The vertical kernel, likewise, is kernel |k_vertical|: |pick_v_why|. The
-#    choice is made on the training images; the images shown below are from
-#    the :term:`test set`.
+#    most. The choice is made on the training images; the images shown
+#    below are from the :term:`test set`.
 #
 #    In this run, the article's picture -- a trained kernel that is an
 #    :term:`edge detector` and :term:`clearly prefers <clear preference>`
