@@ -20,6 +20,7 @@ from cnnexplain.analysis import (
     SNR_LEVELS,
     edge_families,
     edge_fit,
+    edge_parts,
     edge_validation,
     edge_verdict,
     is_edge_detector,
@@ -230,6 +231,22 @@ def test_edge_fit_gives_the_numbers_behind_each_verdict():
     assert (flat.edge, flat.smooth, flat.line) == (0.0, 0.0, 0.0) and np.isnan(flat.angle)
     with pytest.raises(ValueError, match="kernels"):
         edge_fit(np.ones((6, 6)))
+
+
+def test_edge_parts_add_up_to_the_kernel_and_carry_the_fits_shares():
+    rng = np.random.default_rng(7)
+    kernels = (rng.normal(size=(12, 7, 7)) + 2.0 * edges()[rng.integers(0, 48, 12)]).reshape(3, 4, 7, 7)
+    parts = edge_parts(kernels)
+    assert all(part.shape == (3, 4, 7, 7) for part in parts)
+    centred = kernels - kernels.mean(axis=(-2, -1), keepdims=True)
+    np.testing.assert_allclose(parts.edge + parts.smooth + parts.rest, centred, atol=1e-12)
+    energy = (centred**2).sum(axis=(-2, -1))
+    fit = edge_fit(kernels)
+    np.testing.assert_allclose((parts.edge**2).sum(axis=(-2, -1)) / energy, fit.edge, rtol=1e-9)
+    np.testing.assert_allclose((parts.smooth**2).sum(axis=(-2, -1)) / energy, fit.smooth, rtol=1e-9)
+    assert not np.any(edge_parts(np.full((7, 7), 4.0)))  # a flat kernel has no parts
+    with pytest.raises(ValueError, match="NaN"):
+        edge_parts(np.full((7, 7), np.nan))
 
 
 # -- invariances ------------------------------------------------------------------

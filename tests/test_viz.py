@@ -800,6 +800,7 @@ def _analysis_figures(history, data):
     return {
         "edge_match": lambda: viz.plot_edge_match(A.edge_match_history(history)),
         "best_templates": lambda: viz.plot_best_templates(history["conv1.weight"][-1]),
+        "edge_parts": lambda: viz.plot_edge_parts(history["conv1.weight"][-1][:2]),
         "edge_templates": lambda: viz.plot_edge_templates(7),
         "selectivity": lambda: viz.plot_selectivity(A.selectivity(model, data)),
         "ablation": lambda: viz.plot_ablation(A.ablation(model, data)),

@@ -105,6 +105,43 @@ def test_plot_best_templates_shows_kernels_and_their_templates():
     )
 
 
+def test_plot_edge_parts_draws_the_parts_that_add_up_to_each_kernel():
+    c = np.arange(7.0) - 3
+    ramp = np.tile(c, (7, 1))
+    kernels = np.stack([ramp, ramp + 0.5 * c[:, None] ** 2])  # an edge; the edge beside a bend
+    fig = viz.plot_edge_parts(kernels, names=["edge", "edge and bend"])
+    assert isinstance(fig, Figure)
+    panels = [ax for ax in fig.axes if ax.images]
+    assert len(panels) == 8
+    assert [ax.get_title() for ax in panels[:4]] == [
+        "edge",
+        "its edge: 100%",
+        "smooth beside it: 0%",
+        "the rest",
+    ]
+    assert panels[4].get_title() == "edge and bend" and panels[0].get_xlabel() == "edge test: yes"
+    assert panels[4].get_xlabel() == "edge test: no\n(smooth pattern too)"
+    shown = [np.asarray(ax.images[0].get_array()) for ax in panels[4:]]
+    np.testing.assert_allclose(shown[1] + shown[2] + shown[3], shown[0], atol=1e-12)
+    np.testing.assert_allclose(shown[0], kernels[1] - kernels[1].mean())
+    limits = {ax.images[0].get_clim() for ax in panels}
+    assert len(limits) == 1 and sum(limits.pop()) == 0  # one symmetric scale
+    assert len(plt.get_fignums()) == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"kernels": np.zeros((2, 6, 6))}, ValueError, "square, of odd size"),
+        ({"kernels": np.zeros((2, 7, 7)), "names": ["one"]}, ValueError, "one name per kernel"),
+        ({"kernels": np.zeros((2, 7, 7)), "names": "ab"}, TypeError, "names must be a sequence"),
+    ],
+)
+def test_plot_edge_parts_rejects_bad_arguments_by_name(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        viz.plot_edge_parts(**kwargs)
+
+
 def test_plot_best_templates_names_its_panels():
     weights = torch.stack([PREWITT_X, PREWITT_Y])
     fig = viz.plot_best_templates(weights, name="change")

@@ -23,7 +23,9 @@ __all__ = [
     "EDGE_VERDICTS",
     "SMOOTH_RATIO",
     "EdgeFit",
+    "EdgeParts",
     "edge_fit",
+    "edge_parts",
     "edge_verdict",
     "is_edge_detector",
     "is_line_detector",
@@ -156,6 +158,13 @@ def _check_kernels(kernels: Any) -> np.ndarray:
     return array
 
 
+def _best_edge(x: np.ndarray, templates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For zero-mean kernels ``x`` ``(N, k*k)``: the index of each one's best edge template and its coefficient."""
+    c = x @ templates
+    best = np.abs(c).argmax(axis=1)
+    return best, np.take_along_axis(c, best[:, None], axis=1)
+
+
 def _edge_fit(kernels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The three numbers :func:`is_edge_detector` compares, and the angle of the best edge template.
 
@@ -179,9 +188,7 @@ def _edge_fit(kernels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     per_angle = templates.shape[1] // len(_ANGLES)
     for start in range(0, n, _CHUNK):
         rows = slice(start, start + _CHUNK)
-        c = x[rows] @ templates
-        best = np.abs(c).argmax(axis=1)
-        coef = np.take_along_axis(c, best[:, None], axis=1)
+        best, coef = _best_edge(x[rows], templates)
         rest = (x[rows] - coef * templates[:, best].T) @ basis
         share[rows] = coef[:, 0] ** 2 / energy[rows]
         smooth[rows] = np.einsum("nd,nd->n", rest, rest) / energy[rows]
@@ -398,6 +405,90 @@ def edge_fit(kernels: Any) -> EdgeFit:
     batch, k = array.shape[:-2], array.shape[-1]
     parts = _edge_fit(array.reshape(-1, k, k))
     return EdgeFit(*(part.reshape(batch) for part in parts))
+
+
+class EdgeParts(NamedTuple):
+    """A kernel split as the edge test sees it (see :func:`edge_parts`).
+
+    Parameters
+    ----------
+    edge : numpy.ndarray
+        The part its best edge template explains.
+    smooth : numpy.ndarray
+        The smooth patterns in what that template leaves.
+    rest : numpy.ndarray
+        Everything else: what neither explains.
+    """
+
+    edge: np.ndarray
+    smooth: np.ndarray
+    rest: np.ndarray
+
+
+for _field, _doc in {
+    "edge": "The part of each kernel that its best edge template explains.",
+    "smooth": "The smooth patterns in what the best edge template leaves.",
+    "rest": "What neither the edge template nor the smooth patterns explain.",
+}.items():
+    getattr(EdgeParts, _field).__doc__ = _doc
+del _field, _doc
+
+
+def edge_parts(kernels: Any) -> EdgeParts:
+    """Split each kernel into the parts the edge test weighs: its edge, the smooth patterns beside it, the rest.
+
+    The three parts add up to the kernel minus its mean, in the kernel's own
+    units, and they are what :func:`edge_fit`'s shares measure: the energy
+    (sum of squares) of ``edge`` over that of the kernel minus its mean is
+    ``edge_fit(kernels).edge``, and the same for ``smooth``. Drawn side by
+    side, they show why a kernel passes or fails condition 2 of
+    :func:`is_edge_detector`.
+
+    Parameters
+    ----------
+    kernels : torch.Tensor or numpy.ndarray
+        As for :func:`is_edge_detector`: shape ``(..., k, k)``, ``k`` odd
+        and at least 3, finite real numbers.
+
+    Returns
+    -------
+    EdgeParts
+        ``edge``, ``smooth`` and ``rest``, float64 arrays of the shape of
+        ``kernels`` (all zero for a flat kernel).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`is_edge_detector`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> c = np.arange(7.0) - 3
+    >>> bend = np.tile(c, (7, 1)) + 0.5 * c[:, None] ** 2  # edge, bend
+    >>> parts = edge_parts(bend)
+    >>> total = parts.edge + parts.smooth + parts.rest
+    >>> bool(np.allclose(total, bend - bend.mean()))
+    True
+    >>> energy = (parts.smooth**2).sum() / ((bend - bend.mean()) ** 2).sum()
+    >>> bool(np.isclose(energy, edge_fit(bend).smooth))
+    True
+    """
+    array = _check_kernels(kernels)
+    k = array.shape[-1]
+    raw = array.reshape(-1, k * k)
+    x = raw - raw.mean(axis=1, keepdims=True)
+    # Flat kernels, as _edge_fit judges them, have no parts.
+    flat = np.abs(x).max(axis=1, initial=0.0) <= 1e-12 * np.abs(raw).max(axis=1, initial=0.0)
+    x[flat] = 0.0
+    templates, basis = _templates(k), _smooth_basis(k)
+    edge, smooth = np.zeros_like(x), np.zeros_like(x)
+    for start in range(0, len(x), _CHUNK):
+        rows = slice(start, start + _CHUNK)
+        best, coef = _best_edge(x[rows], templates)
+        edge[rows] = coef * templates[:, best].T
+        smooth[rows] = (x[rows] - edge[rows]) @ basis @ basis.T
+    return EdgeParts(*(part.reshape(array.shape) for part in (edge, smooth, x - edge - smooth)))
 
 
 def edge_verdict(kernels: Any) -> np.ndarray:

@@ -38,7 +38,7 @@ from .attribution import plot_attribution
 from .convolution import animate_convolution, plot_convolution
 from .curves import plot_training_curves
 from .data import plot_samples
-from .edges import plot_best_templates, plot_edge_match, plot_edge_templates
+from .edges import plot_best_templates, plot_edge_match, plot_edge_parts, plot_edge_templates
 from .explorer import MAX_SNAPSHOTS, Explorer, explorer_fragment, pick_snapshots
 from .gradients import alignment_curve, plot_error_signal, plot_top_patches
 from .kernel_roles import plot_ablation, plot_kernel_similarity, plot_maximizing_inputs, plot_selectivity
@@ -70,6 +70,7 @@ __all__ = [
     "plot_best_templates",
     "plot_convolution",
     "plot_edge_match",
+    "plot_edge_parts",
     "plot_edge_templates",
     "plot_error_signal",
     "plot_feature_maps",

@@ -18,7 +18,16 @@ from matplotlib.figure import Figure, FigureBase
 from matplotlib.ticker import MaxNLocator
 
 from .._checks import check_choice, check_float, check_int, describe
-from ..analysis import EDGE_KINDS, EDGE_SHARE, EdgeMatch, EdgeMatchHistory, edge_match, edge_verdict
+from ..analysis import (
+    EDGE_KINDS,
+    EDGE_SHARE,
+    EdgeMatch,
+    EdgeMatchHistory,
+    edge_fit,
+    edge_match,
+    edge_parts,
+    edge_verdict,
+)
 from ..edges import edge_template
 from ._args import instance_of, int_list, planes, str_list
 from ._style import (
@@ -34,7 +43,7 @@ from ._style import (
     styled_figure,
 )
 
-__all__ = ["plot_best_templates", "plot_edge_match", "plot_edge_templates"]
+__all__ = ["plot_best_templates", "plot_edge_match", "plot_edge_parts", "plot_edge_templates"]
 
 
 # What plot_best_templates writes under each template, besides its score.
@@ -307,6 +316,83 @@ def plot_best_templates(
             if int(match.polarity[k]) != 0:
                 _draw_edge_line(ax, (kh, kw), float(match.angle[k]))
         colorbar(container, tops[0].images[0], tops + bottoms, label="weight", shrink=0.9, aspect=25)
+    return container.figure
+
+
+def plot_edge_parts(
+    kernels: Any,
+    *,
+    names: Sequence[str] | None = None,
+    fig: FigureBase | None = None,
+) -> Figure:
+    """Show each kernel as the edge test splits it: its edge, the smooth patterns beside it, the rest.
+
+    One row per kernel: the kernel minus its mean, then the three parts of
+    :func:`~cnnexplain.analysis.edge_parts`, which add up to it, each titled
+    with its share of the kernel's energy (sum of squares) and all on one
+    colour scale. The edge test (:func:`~cnnexplain.analysis.is_edge_detector`)
+    asks the edge for a third or more, and the smooth part for at most a
+    third of the edge's share: the second panel should be strong, the third
+    faint. Under each row, the test's verdict.
+
+    Parameters
+    ----------
+    kernels : torch.Tensor or numpy.ndarray
+        Square kernels ``(K, 1, k, k)`` or ``(K, k, k)``, ``k`` odd and at
+        least 3.
+    names : sequence of str, optional
+        One name per kernel, for the first panel's title (default
+        ``"kernel 0"``, ``"kernel 1"``, ...).
+    fig : matplotlib.figure.Figure or SubFigure, optional
+        Draw into this figure instead of a new one.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``4 K`` panels and one colour bar.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is invalid; the message names it.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from cnnexplain.model import LineCNN
+    >>> fig = plot_edge_parts(LineCNN().conv1.weight[:2])
+    >>> fig.axes[0].get_title(), fig.axes[4].get_title(), len(fig.axes)
+    ('kernel 0', 'kernel 1', 9)
+    >>> plt.close(fig)
+    """
+    w = planes("weights", kernels)
+    n, (kh, kw) = w.shape[0], w.shape[1:]
+    if kh != kw or kh % 2 == 0 or kh < 3:
+        raise ValueError(f"kernels must be square, of odd size 3 or more, got {kh}x{kw}")
+    names = [f"kernel {k}" for k in range(n)] if names is None else str_list("names", names)
+    if len(names) != n:
+        raise ValueError(f"names must give one name per kernel ({n}), got {len(names)}")
+    centred = w - w.mean(axis=(1, 2), keepdims=True)
+    parts = edge_parts(w)
+    fit, verdicts = edge_fit(w), edge_verdict(w)
+    norm = signed_norm(centred, *parts)
+    titles = [
+        names,
+        [f"its edge: {share:.0%}" for share in fit.edge],
+        [f"smooth beside it: {share:.0%}" for share in fit.smooth],
+        ["the rest" for _ in range(n)],
+    ]
+    panel = panel_inches(kh)
+    size = (4 * panel + COLORBAR_INCHES, (panel + 0.6) * n + 0.2)
+    with styled_figure(fig, size) as container:
+        axes = container.subplots(n, 4, squeeze=False)
+        for k in range(n):
+            for column, (data, title) in enumerate(zip((centred, *parts), titles)):
+                ax = axes[k, column]
+                show(ax, data[k], norm)
+                ax.set_title(title[k], fontsize=9)
+            axes[k, 0].set_xlabel(_VERDICT_LABELS[verdicts[k]], fontsize=9, labelpad=2)
+        colorbar(container, axes[0, 0].images[0], axes, label="weight", shrink=0.9, aspect=25)
     return container.figure
 
 

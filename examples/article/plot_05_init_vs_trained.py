@@ -432,7 +432,9 @@ every(
 # more of the kernel's variation; what it leaves holds at most a third of
 # that in smooth patterns (a second edge, a blob, a slow bend: an edge
 # detector is an edge and little else); and no line template explains as
-# much.
+# much. Below, each change of a worked pair is split into those parts
+# (they add up to the change): its best edge, the smooth patterns beside
+# it, and the rest, each with its share of the change.
 # |pair_lead| |pair_words|
 
 from cnnexplain.analysis import edge_verdict
@@ -442,13 +444,8 @@ verdicts = edge_verdict(added)  # "edge detector", or the first condition it fai
 order = np.argsort(-match_added.score)
 pair = [int(k) for k in order if verdicts[k] == "edge detector"][:1]
 pair += [int(k) for k in order if verdicts[k] != "edge detector"][:1]
-fig = viz.plot_best_templates(
-    added[pair], edge_match(added[pair]), name="change", label="way", verdict=True
-)
-for what in ("change", "template"):  # the kernel's own number, as in the figure above
-    titled = [ax for ax in fig.axes if ax.get_title().startswith(what)]
-    for ax, k in zip(titled, pair):
-        ax.set_title(f"{what} {k}")
+# Each change split as the edge test sees it: the edge, the smooth patterns beside it, the rest.
+fig = viz.plot_edge_parts(added[pair], names=[f"change {k}" for k in pair])
 for k in pair:
     print(f"change {k}: {verdicts[k]}")
 
@@ -499,9 +496,9 @@ if pair_fail is None:
 pair_words = " ".join(words)
 glue(
     "pair_lead",
-    "A worked pair from the figure, side by side below:"
+    "A worked pair from the figure, split below:"
     if len(pair) == 2
-    else "A worked case from the figure, below:",
+    else "A worked case from the figure, split below:",
 )
 # The prose states the test's thresholds in words: a third, and a third of that.
 setting(
