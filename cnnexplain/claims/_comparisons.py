@@ -17,7 +17,7 @@ from ._arguments import (
 from ._checked import Checked, _conclude
 from ._confidence import _difference_interval
 from ._margin_rules import _margin, _refuse_copied, _require_stated
-from ._record import OUTCOMES
+from ._record import OUTCOMES, outward
 
 
 def difference(
@@ -116,7 +116,7 @@ def difference(
             margin=f"0 (interval above: larger; below: smaller; across: cannot tell); expected: {allowed}",
             measured=(
                 f"{statistic} {fmt.format(est)}, {_percent(coverage)} interval "
-                f"{fmt.format(low)} to {fmt.format(high)}: {outcome}"
+                f"{outward(low, fmt, 'low')} to {outward(high, fmt, 'high')}: {outcome}"
             ),
             holds=outcome in expected,
             outcome=outcome,
@@ -221,7 +221,7 @@ def equivalent(
             margin=margin + (f" (declared as {name})" if name else ""),
             measured=(
                 f"{statistic} {fmt.format(est)}, {_percent(coverage)} interval "
-                f"{fmt.format(low)} to {fmt.format(high)}"
+                f"{outward(low, fmt, 'low')} to {outward(high, fmt, 'high')}"
             ),
             holds=bool(holds),
         )

@@ -22,7 +22,7 @@ from ._arguments import (
 from ._checked import Checked, _conclude
 from ._confidence import _clopper_pearson, _wilson
 from ._margin_rules import _margin, _refuse_copied, _require_stated
-from ._record import OUTCOMES, glue
+from ._record import OUTCOMES, glue, outward
 
 
 def share(
@@ -102,7 +102,7 @@ def share(
     ...     r = share("in most runs both detectors emerge", 7, 10,
     ...               above=0.5)
     >>> r.holds, r.measured
-    (False, 'share 7 of 10 (70%), 95% interval 40% to 89%')
+    (False, 'share 7 of 10 (70%), 95% interval 39% to 90%')
     >>> share("in most runs", 9, 10, above=0.5).holds
     True
     >>> r = share("few random sets reach it, or many (the text says)",
@@ -181,7 +181,7 @@ def share(
             margin=" and ".join(parts),
             measured=(
                 f"{statistic} {k} of {n} ({fmt.format(k / n)}), {_percent(level)} interval "
-                f"{fmt.format(low)} to {fmt.format(high)}"
+                f"{outward(low, fmt, 'low')} to {outward(high, fmt, 'high')}"
             ),
             holds=bool(holds),
         )
@@ -231,7 +231,7 @@ def _share_outcome(
             ),
             measured=(
                 f"{statistic} {k} of {n} ({fmt.format(k / n)}), {_percent(level)} interval "
-                f"{fmt.format(low)} to {fmt.format(high)}: {said[outcome]}"
+                f"{outward(low, fmt, 'low')} to {outward(high, fmt, 'high')}: {said[outcome]}"
             ),
             holds=outcome in expected,
             outcome=outcome,

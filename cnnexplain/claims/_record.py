@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,8 +29,59 @@ _claims: list[dict[str, Any]] = []
 _margins: list[Margins] = []  # the page's declared margins: none, or one register
 
 
+# One fixed-point or percent field in a glue pattern: "{:.0%}", "{:+.1f}", "{:+.2f} points".
+_FIELD = re.compile(r"\{:([+ -]?)\.(\d+)([f%])\}")
+
+
+def outward(value: Any, fmt: str, side: str) -> str:
+    """Format an interval's end rounded away from the interval's inside.
+
+    A lower end is rounded down and an upper end up, to the digits ``fmt``
+    shows, so that the printed interval still holds the computed one
+    (the glossary's rule). A pattern that is not one fixed-point or percent
+    field, or a value that is not a number, is formatted as it is.
+
+    Parameters
+    ----------
+    value : object
+        The end, as the code computed it.
+    fmt : str
+        A ``str.format`` pattern such as ``"{:.0%}"`` or ``"{:+.1f} points"``.
+    side : {"low", "high"}
+        Which end ``value`` is.
+
+    Returns
+    -------
+    str
+        The formatted end.
+
+    Examples
+    --------
+    >>> outward(0.838, "{:.0%}", "low"), outward(0.952, "{:.0%}", "high")
+    ('83%', '96%')
+    >>> outward(0.95, "{:.0%}", "high")
+    '95%'
+    """
+    if side not in ("low", "high"):
+        raise ValueError(f"side must be 'low' or 'high', got {side!r}")
+    fields = _FIELD.findall(fmt)
+    real = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if len(fields) != 1 or fmt.count("{") != 1 or not real or not math.isfinite(value):
+        return fmt.format(value)
+    _, digits, kind = fields[0]
+    scale = 10 ** int(digits) * (100 if kind == "%" else 1)
+    # The tolerance keeps a value that is its rounding already (0.95 as 95.00000000000001) in place.
+    scaled = float(value) * scale
+    rounded = math.floor(scaled + 1e-9) if side == "low" else math.ceil(scaled - 1e-9)
+    return fmt.format(rounded / scale)
+
+
 def glue(name: str, value: Any, fmt: str = "{}") -> Any:
     """Record ``value``, formatted, as the number the prose calls ``|name|``.
+
+    A name that ends in ``_low`` or ``_high`` is read as an interval's (or a
+    range's) end and rounded outward (:func:`outward`), so that the printed
+    ends hold the computed ones.
 
     Parameters
     ----------
@@ -51,7 +104,8 @@ def glue(name: str, value: Any, fmt: str = "{}") -> Any:
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"name must be a Python identifier such as 'val_accuracy', got {name!r}")
-    text = fmt.format(value)
+    side = "low" if name.endswith("_low") else "high" if name.endswith("_high") else None
+    text = fmt.format(value) if side is None else outward(value, fmt, side)
     if not text.strip():
         raise ValueError(f"fmt {fmt!r} turns the value of {name!r} into empty text")
     _values[name] = text
