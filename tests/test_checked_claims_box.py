@@ -95,7 +95,8 @@ def test_the_box_has_a_row_per_claim_with_its_test_n_interval_and_margin(extensi
     assert "Checked when this page was built" in html
     # Closed until opened, its summary counting the claims; the box inside the fold.
     fold = html.index(
-        '<details class="checked-claims-fold"><summary>Checked when this page was built: 4 claims</summary>'
+        '<details class="checked-claims-fold"><summary>Checked when this page was built: 4 claims: '
+        "3 can fail the build, 1 records the outcome the words state</summary>"
     )
     assert fold < html.index("<aside") < html.index("</details>")
     assert table.caption == "The claims of this page, and how this run tested them"
@@ -114,7 +115,7 @@ def test_the_box_has_a_row_per_claim_with_its_test_n_interval_and_margin(extensi
     assert share == [
         "share, Wilson 95% interval",
         "10",
-        "share 9 of 10 (90%), 95% interval 60% to 98%",
+        "share 9 of 10 (90%), 95% interval 59% to 99%",
         "lower end above 50%",
         "holds",
     ]
@@ -127,9 +128,25 @@ def test_the_box_has_a_row_per_claim_with_its_test_n_interval_and_margin(extensi
     assert failed[-1] == "does not hold"
     assert table.strong == [4]  # only the failing row's result is emphasised
     assert (
-        "This page makes 4 claims: 2 with the test that decides them; 1 read from an interval "
-        "whatever it says" in html
+        "This page makes 4 claims: 2 with the test that decides them (a test that does not hold "
+        "fails the build); 1 read from an interval whatever it says" in html
     )
+
+
+def test_the_fold_counts_the_outcomes_the_words_follow_apart_from_the_tests(extension):
+    # A claim that accepts every outcome cannot fail the build: the fold's count says so, before
+    # the reader opens the box.
+    a = np.array([0.5, 0.6, 0.4, 0.7, 0.5, 0.6, 0.55, 0.45])
+    claims.difference("the labels change it", a, a[::-1], expect=claims.OUTCOMES)
+    claims.difference("the optimizer changes it", a, a[::-1] + 0.01, expect=claims.OUTCOMES)
+    html, _table = render(extension, claims.collect())
+    assert (
+        "<summary>Checked when this page was built: 2 claims: 2 record the outcome the words "
+        "state</summary>" in html
+    )
+    claims.share("in most runs both detectors emerge", 9, 10, above=0.5)
+    html, _table = render(extension, claims.collect())
+    assert "<summary>Checked when this page was built: 1 claim: 1 can fail the build</summary>" in html
 
 
 def test_a_claims_file_from_before_the_claim_kinds_reads_as_unqualified_checks(extension):

@@ -27,7 +27,9 @@ An example glues values and checks claims with :mod:`cnnexplain.claims`
    those of the site's run, a reader's run may differ, and how to check it.
 
 The extension also sets ``CNNEXPLAIN_STRICT_CLAIMS=1``: a claim that does not
-hold fails its example, and so the build.
+hold fails its example, and so the build. A claim read from an interval
+whatever it says (``expect`` every outcome) cannot fail: the box counts it
+apart, as the outcome the page's words state.
 """
 
 from __future__ import annotations
@@ -187,7 +189,10 @@ def _summary(claims: list[dict]) -> str:
     tested = len(claims) - unqualified - recorded
     parts = []
     if tested:
-        parts.append(f"{tested} with the test that decides {'it' if tested == 1 else 'them'}")
+        parts.append(
+            f"{tested} with the test that decides {'it' if tested == 1 else 'them'} (a test that "
+            "does not hold fails the build)"
+        )
     if recorded:
         parts.append(
             f"{recorded} read from an interval whatever it says, which record the outcome the "
@@ -202,6 +207,20 @@ def _summary(claims: list[dict]) -> str:
     return f"This page makes {count}: {'; '.join(parts)}."
 
 
+def _fold_count(claims: list[dict]) -> str:
+    """The fold's count: the claims, then how many can fail the build and how many record words.
+
+    >>> _fold_count([{"claim": "a", "holds": True}])
+    '1 claim: 1 can fail the build'
+    """
+    recorded = sum(_any_outcome(c) for c in claims)
+    parts = [f"{len(claims) - recorded} can fail the build"] if len(claims) > recorded else []
+    if recorded:
+        parts.append(f"{recorded} record{'s' if recorded == 1 else ''} the outcome the words state")
+    count = f"{len(claims)} claim{'' if len(claims) == 1 else 's'}"
+    return f"{count}: {', '.join(parts)}"
+
+
 def _box(record: dict) -> str:
     """The box "Checked when this page was built": a sentence, then a table with a row per claim.
 
@@ -212,7 +231,7 @@ def _box(record: dict) -> str:
     "a_b" in them never becomes markup.
     """
     claims = record["claims"]
-    count = f"{len(claims)} claim{'' if len(claims) == 1 else 's'}"
+    count = _fold_count(claims)
     # Closed until the reader opens it (a native <details>, no script): a reader who
     # follows the story skips it in one line; a referee opens it.
     lines = [
