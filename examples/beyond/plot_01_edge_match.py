@@ -1501,8 +1501,8 @@ _ = glue("equal_words", at_equal.choose(
     "favour edges beyond smoothness",
     smaller="at equal smoothness the true labels' changes pass less often: the whole difference "
     "above, and more, comes from smoothness",
-    cannot_tell="at equal smoothness the study cannot tell the two arms apart: smoothness may "
-    "account for all of the difference above",
+    cannot_tell="at equal smoothness the study cannot tell the two arms apart, and cannot say "
+    "how much of the difference above is smoothness",
 ))  # fmt: skip
 # sphinx_gallery_end_ignore
 
@@ -1841,6 +1841,13 @@ _ = glue(
         "equally smooth patterns, the study cannot tell the two apart.",
     ),
 )
+# The landing page's short answer: the same verdict in one sentence.
+_ = glue("equal_short", at_equal.choose(
+    larger="Even among equally smooth patterns the labels add edge shape.",
+    smaller="Among equally smooth patterns the shuffled labels' are the more edge-shaped, so the "
+    "labels make the patterns smoother, not more edge-like.",
+    cannot_tell="Whether the labels add edge shape beyond smoothness is not settled.",
+))  # fmt: skip
 # sphinx_gallery_end_ignore
 
 # %%

@@ -379,8 +379,8 @@ _ = glue("equal_words", at_equal.choose(
     "edge-shaped changes beyond what smoothness predicts",
     smaller="at equal smoothness SGD's changes pass less often than Adam's: SGD gives fewer "
     "edge-shaped changes beyond what smoothness predicts",
-    cannot_tell="at equal smoothness the study cannot tell SGD's changes from Adam's: "
-    "smoothness may account for all of the difference in share above",
+    cannot_tell="at equal smoothness the study cannot tell SGD's changes from Adam's, and cannot "
+    "say how much of the difference in share above is smoothness",
 ))  # fmt: skip
 # sphinx_gallery_end_ignore
 
