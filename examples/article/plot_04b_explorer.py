@@ -382,7 +382,8 @@ _ = glue("n_study_networks", len(study_models))
 # trained this way would be, by the interval below.
 #
 # So a high probability is no sign that an input looks like the training
-# images: nothing in training rewarded the network for being unsure. A
+# images. A likely reason, not tested here: nothing in training rewarded
+# the network for being unsure. A
 # classifier that should say "neither" needs that answer among its outputs,
 # or a separate test of whether an input is like its training data.
 #

@@ -517,15 +517,19 @@ focus_words = focus.choose(
     cannot_tell="the study cannot tell whether the share after them is higher or lower",
 )
 glue("focus_words", focus_words)
+# The interval beside the median, for the summaries that quote it (the sign test's coverage).
+focus_numbers = (
+    f"{100 * focus.value:+.1f} points in the median start, {focus.level:.1%} interval "
+    f"{100 * focus.interval[0]:+.1f} to {100 * focus.interval[1]:+.1f}, the sign test's exact "
+    "coverage"
+)
 glue(
     "focus_intro",
     focus.choose(
-        larger=f"after them, more of it lies near the line ({100 * focus.value:+.1f} points in "
-        "the median start) than in an even spread over each pooling window (a reference built by "
+        larger=f"after them, more of it lies near the line ({focus_numbers}) than in an even spread over each pooling window (a reference built by "
         "hand, not a network without them), though under a quarter of it lands there at every "
         "start",
-        smaller=f"after them, less of it lies near the line ({100 * focus.value:+.1f} points in "
-        "the median start) than in an even spread over each pooling window (a reference built by "
+        smaller=f"after them, less of it lies near the line ({focus_numbers}) than in an even spread over each pooling window (a reference built by "
         "hand, not a network without them)",
         cannot_tell="after them, the study cannot tell whether more or less of it lies near the "
         "line than in an even spread over each pooling window (a reference built by hand)",
