@@ -36,7 +36,10 @@ Every share comes with its :term:`95% interval`.
 #   :doc:`role-at-initialization page <../why_edges/plot_03_role_at_init>`
 #   uses it);
 # - **frozen**: Adam again, with the first layer frozen at its random
-#   start: only the layers after it learn;
+#   start: only the layers after it learn (fixed random features with
+#   trained layers after them are an old idea: the extreme learning
+#   machine :cite:p:`huang2006extreme`, random features for kernel
+#   machines :cite:p:`rahimi2007random`);
 # - **gaussian** and **whitened**: Adam again, trained and tested on
 #   other images: Gaussian images with each class's pixel means and
 #   covariance but no lines, and the line images with their spectrum

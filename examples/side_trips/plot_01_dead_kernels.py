@@ -173,7 +173,7 @@ _ = glue("main_epochs", run.config["training"]["epochs"])
 # rate |lr_ratio| times larger (|lr_fast|, |lr_how|). Larger steps can push a
 # kernel's weights and bias so far that its output is negative on every
 # image, and the ReLU then cuts all of it: the "dying ReLU", a known
-# failure of such networks :cite:p:`lu2020dying`.
+# failure of such networks :cite:p:`maas2013rectifier,lu2020dying`.
 
 # The first of these rates at which a kernel dies: in some runs none dies at 0.03.
 LARGER_RATES = (0.03, 0.1)
