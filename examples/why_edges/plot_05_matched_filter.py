@@ -236,6 +236,17 @@ bound(
 # |ratio| times the first, |top_value|. So by this measure an edge separates
 # the classes best, but a line detector comes close.
 #
+# A squared output is an energy. In the energy models of
+# :cite:t:`adelson1985spatiotemporal`, built for motion, the outputs of two
+# filters in quadrature -- one odd, like an edge detector, one even, like a
+# line detector, of the same orientation -- are squared and summed, so the
+# pair answers an edge and a line alike. This model has one squared kernel,
+# not a pair, and must pick one of the two; which wins can depend on how
+# thick the lines are against the 7x7 window, and this page uses one
+# range of thicknesses only (the
+# :doc:`page on the patches' statistics <plot_06_principal_components>`
+# trains on other thicknesses).
+#
 # Gradient descent is nearly power iteration
 # ------------------------------------------
 # Now the gradient. The :term:`logits` are ``a * s + b``, with ``a = (a0,
