@@ -346,7 +346,8 @@ for name, how in (
 # kind with random labels, by another measure (the covariance of the weights against that of
 # the data). A random sum of patches lies along them too, without any
 # training; so the comparison that says what the labels do is the null of
-# the changes' own kind, the shuffled twins: |labels_sentence|. With
+# the changes' own kind, the shuffled twins: |labels_sentence|; how much
+# of that is mean brightness is split out :ref:`below <split-by-component>`. With
 # the true labels, a change puts more than half of its length along the
 # five in |n_mostly| of the |n_seeds| seeds (|mostly_words|). Against the
 # patch sums, |true_sums_sentence|; and |shuffled_sums_sentence|.
@@ -460,6 +461,99 @@ _ = glue("closed_words",
 # %%
 # |closed_words|
 #
+# .. _split-by-component:
+#
+# Split by component
+# ------------------
+# Component 1 is the one-sign blob: a change's part along it is a change
+# in how strongly the kernel answers to a patch's mean brightness. The
+# true-minus-shuffled difference in the share along the first |n_top|
+# components, split into its part along component 1 and its part along
+# components 2 to 5 (the two steps and the two bars), seed by seed; and
+# the share with component 1 set aside: of what is left of a change once
+# its part along component 1 is taken out, the share along components 2
+# to 5.
+
+share_first = {arm: share_along(change, [0]).mean(1) for arm, change in changes.items()}
+share_rest = {
+    arm: share_along(change, slice(1, TOP)).mean(1) for arm, change in changes.items()
+}
+# The one-number summary with component 1 set aside: the share along 2 to 5 of each change's
+# squared length outside component 1, kernel by kernel, then the mean of a run.
+share_without_first = {
+    arm: (share_along(change, slice(1, TOP)) / (1 - share_along(change, [0]))).mean(1)
+    for arm, change in changes.items()
+}
+for name, values in (("component 1", share_first), ("components 2 to 5", share_rest),
+                     ("2 to 5, 1 set aside", share_without_first)):  # fmt: skip
+    print(f"{name:20s} true {values['adam'].mean():.3f}, shuffled "
+          f"{values['shuffled'].mean():.3f} (means over seeds)")  # fmt: skip
+
+# sphinx_gallery_start_ignore
+split_tests = {}
+for name, values, what in (
+    ("first", share_first, "component 1 (the blob, mean brightness)"),
+    ("rest", share_rest, "components 2 to 5 together"),
+    (
+        "without_first",
+        share_without_first,
+        "components 2 to 5, with component 1 set aside",
+    ),
+):
+    test = split_tests[name] = difference(
+        f"the text says whether the true-label changes put more or less of their squared length "
+        f"along {what} than their shuffled twins, or that it cannot tell",
+        values["adam"], values["shuffled"], expect=OUTCOMES, paired=True, method="bootstrap",
+        statistic=f"mean paired difference of the share along {what}, true minus shuffled labels",
+    )  # fmt: skip
+    glue(f"split_{name}_diff", test.value, "{:+.2f}")
+    glue(f"split_{name}_low", test.interval[0], "{:+.2f}")
+    glue(f"split_{name}_high", test.interval[1], "{:+.2f}")
+glue("split_first_true", share_first["adam"].mean(), "{:.2f}")
+glue("split_first_shuffled", share_first["shuffled"].mean(), "{:.2f}")
+glue("split_top_diff", (per_seed["adam"] - per_seed["shuffled"]).mean(), "{:+.2f}")
+glue("split_first_part", split_tests["first"].value / (per_seed["adam"] - per_seed["shuffled"]).mean(),
+     "{:.0%}")  # fmt: skip
+# How much of the label effect is mean brightness: component 1's part against the other four's.
+brightness = difference(
+    "the text says whether more of the true-minus-shuffled difference lies along component 1 "
+    "than along components 2 to 5 together, less, or that it cannot tell",
+    share_first["adam"] - share_first["shuffled"], share_rest["adam"] - share_rest["shuffled"],
+    expect=OUTCOMES, paired=True, method="bootstrap",
+    statistic="mean paired difference, component 1's part minus that of components 2 to 5",
+)  # fmt: skip
+glue("split_brightness_words", brightness.choose(
+    larger="most of the difference between true and shuffled labels is mean brightness: more of "
+    "it lies along component 1 than along the other four together",
+    smaller="less than half of the difference between true and shuffled labels is mean "
+    "brightness: more of it lies along components 2 to 5 than along component 1",
+    cannot_tell="the study cannot tell whether more of the difference between true and shuffled "
+    "labels lies along component 1, the mean brightness, or along the other four",
+))  # fmt: skip
+_ = glue("split_without_words", split_tests["without_first"].choose(
+    larger="with component 1 set aside, the true-label changes still lie more along the other "
+    "four than the shuffled twins' changes",
+    smaller="with component 1 set aside, the true-label changes lie less along the other four "
+    "than the shuffled twins' changes",
+    cannot_tell="with component 1 set aside, the study cannot tell whether the true-label "
+    "changes lie more or less along the other four than the shuffled twins' changes",
+))  # fmt: skip
+# sphinx_gallery_end_ignore
+
+# %%
+# Along component 1 alone, a true-label change puts |split_first_true| of
+# its squared length and a shuffled twin's change |split_first_shuffled|
+# (means over seeds). Of the mean paired difference of |split_top_diff|
+# along the first |n_top| (the median above is |labels_diff|),
+# |split_first_diff| (95% interval |split_first_low| to |split_first_high|) lies along component 1 and |split_rest_diff|
+# (|split_rest_low| to |split_rest_high|) along components 2 to 5
+# together: component 1 holds |split_first_part| of it, and
+# |split_brightness_words|. Set aside component 1 and the share along the
+# other four differs by |split_without_first_diff| (|split_without_first_low|
+# to |split_without_first_high|): |split_without_words|. Along the two
+# edge components alone, true-label changes are set against random patch
+# sums above.
+#
 # What this shows, and what it does not
 # -------------------------------------
 # Two of the patches' five leading components are edges, and with the true
@@ -503,7 +597,14 @@ _ = glue("closed_words",
 # twins should keep the edge-shaped changes the line images give: in the
 # closed form of :doc:`the one-kernel page <plot_05_matched_filter>`, all
 # of them (tested below, on the raw shares and on the excess over each
-# arm's own random patch sums). For the whitened images the account predicts
+# arm's own random patch sums). A competing account,
+# :cite:t:`refinetti2023neural`, has networks trained with SGD use the
+# lower-order statistics of their inputs first and higher-order ones later:
+# by it, a network trained on the Gaussian twins would match one trained
+# on the line images early in training and part from it later. This arm
+# compares the two only at the end of |n_epochs| epochs (and trains with
+# Adam), so it cannot test that account. For the whitened images the
+# second-moment account predicts
 # less: whitening flattens only the spectrum the classes share and leaves
 # each class's covariance different from the other's, so an account built
 # on the classes' second moments does not say they should lose the
@@ -1086,7 +1187,8 @@ _ = glue("pix_words", (
 #   of patches does too (above); when the statistics are changed,
 #   |surr_gaussian_words|, while |surr_whitened_words|. Their own measure,
 #   the filter bank's energy profile, taken on our study (the next
-#   section): |cw_words|; at equal distance moved, |cw_matched_words|. They also find the first layer approaching a
+#   section): |cw_words|; at equal distance moved, |cw_matched_words|;
+#   split by component, |cw_stretched_split_words|. They also find the first layer approaching a
 #   whitening of its input; by that account the whitened arm is expected
 #   too (input already white leaves a whitening layer little to do), so
 #   that arm is no separate support for it. Why the shuffled twins differ
@@ -1119,7 +1221,9 @@ _ = glue("pix_words", (
 #   each change lies along the data's leading components -- is another:
 #   the shuffled twins' changes lie along them more than random directions
 #   do, but any sum of patches does so too. Beyond it,
-#   |shuffled_sums_sentence|, and |labels_sentence| -- findings of this
+#   |shuffled_sums_sentence|, and |labels_sentence| (|split_first_part|
+#   of the mean difference lies along component 1, the mean brightness:
+#   :ref:`split-by-component`) -- findings of this
 #   site, not tests of theirs. Ours, after |n_epochs| epochs, classify
 #   |shuffled_train_acc| of their own shuffled training labels in the median
 #   run (a guess: 50%).
@@ -1142,8 +1246,10 @@ _ = glue("pix_words", (
 #   95% interval
 #   |/auto_examples/why_edges/plot_03_role_at_init:change_diff_low| to
 #   |/auto_examples/why_edges/plot_03_role_at_init:change_diff_high|).
-# - *The labels shape the changes*: against shuffled-label
-#   twins from the same starts,
+# - *True against shuffled labels, at unequal fit*: against shuffled-label
+#   twins from the same starts (which fit only |shuffled_train_acc| of
+#   their own training labels, and move a kernel |shuffled_distance| as
+#   far as its true-label twin, in the median kernel),
 #   |/auto_examples/beyond/plot_01_edge_match:sl_change_words|
 #   (:doc:`the edge-match page <../beyond/plot_01_edge_match>`). Against
 #   random sums of training patches, with nothing learned,
@@ -1286,6 +1392,17 @@ for title, group in curves.items():
 
 # sphinx_gallery_start_ignore
 glue("cw_patch_gap", patch_gap, "{:.0%}")
+# How far the shuffled twins move their kernels, against their true-label twins.
+distance = {arm: np.linalg.norm(c, axis=2) for arm, c in (("adam", change_adam),
+                                                          ("shuffled", change_shuffled))}  # fmt: skip
+glue("shuffled_distance", np.median(distance["shuffled"] / distance["adam"]), "{:.0%}")
+difference(
+    "the shuffled twins move their kernels less far than their true-label twins from the same "
+    "starts",
+    distance["shuffled"].mean(1), distance["adam"].mean(1), expect="smaller", paired=True,
+    method="bootstrap", statistic="mean paired difference of a run's mean change length, shuffled "
+    "minus true labels",
+)  # fmt: skip
 for name, shares in profile.items():
     glue(f"cw_{name.replace(', ', '_')}", np.median(shares), "{:.2f}")
 cw_test = difference(
@@ -1359,7 +1476,51 @@ def profile_words(title):
 
 
 glue("cwp_bank_words", profile_words("trained kernels"))
-_ = glue("cwp_change_words", profile_words("changes"))
+glue("cwp_change_words", profile_words("changes"))
+
+
+# The same split for the bank's energy: along component 1 (mean brightness) and along 2 to 5.
+def bank_share_along(weights, which):
+    """Share of a bank's energy along the components ``which``, per seed."""
+    along = ((weights @ components[which].T) ** 2).sum(axis=(1, 2))
+    return along / (weights**2).sum(axis=(1, 2))
+
+
+banks = {"adam": trained["adam"], "shuffled": trained["shuffled"],
+         "stretched": start + stretch * change_shuffled}  # fmt: skip
+for other, label in (
+    ("shuffled", "true minus shuffled"),
+    ("stretched", "true minus stretched"),
+):
+    parts = {}
+    for part, which, what in (("first", [0], "component 1 (mean brightness)"),
+                              ("rest", slice(1, TOP), "components 2 to 5 together")):  # fmt: skip
+        parts[part] = test = difference(
+            f"in Chowers and Weiss's measure, {label}: the text says whether the share of the "
+            f"bank's energy along {what} is larger, smaller, or that the study cannot tell",
+            bank_share_along(banks["adam"], which), bank_share_along(banks[other], which),
+            expect=OUTCOMES, paired=True, method="bootstrap",
+            statistic=f"mean paired difference of the share along {what}, {label}",
+        )  # fmt: skip
+        glue(f"cw_{other}_{part}_diff", test.value, "{:+.2f}")
+        glue(f"cw_{other}_{part}_low", test.interval[0], "{:+.2f}")
+        glue(f"cw_{other}_{part}_high", test.interval[1], "{:+.2f}")
+    both = difference(
+        f"in Chowers and Weiss's measure, {label}: the text says whether more of the difference "
+        "lies along component 1 than along components 2 to 5 together, less, or cannot tell",
+        bank_share_along(banks["adam"], [0]) - bank_share_along(banks[other], [0]),
+        bank_share_along(banks["adam"], slice(1, TOP)) - bank_share_along(banks[other], slice(1, TOP)),
+        expect=OUTCOMES, paired=True, method="bootstrap",
+        statistic=f"mean paired difference, component 1's part minus that of 2 to 5, {label}",
+    )  # fmt: skip
+    glue(f"cw_{other}_split_words", both.choose(
+        larger="more of it lies along component 1, the mean brightness, than along the other "
+        "four together",
+        smaller="more of it lies along components 2 to 5 than along component 1, the mean "
+        "brightness",
+        cannot_tell="the study cannot tell whether more of it lies along component 1, the mean "
+        "brightness, or along the other four",
+    ))  # fmt: skip
 # sphinx_gallery_end_ignore
 
 # %%
@@ -1374,7 +1535,15 @@ _ = glue("cwp_change_words", profile_words("changes"))
 # nearer the start's. With each shuffled change stretched to the length of
 # its twin's, the shuffled share is |cw_shuffled_stretched| and the
 # difference |cw_matched_diff| (|cw_matched_low| to |cw_matched_high|):
-# |cw_matched_words|.
+# |cw_matched_words|. Split as above, the difference true minus shuffled
+# is |cw_shuffled_first_diff| (|cw_shuffled_first_low| to
+# |cw_shuffled_first_high|) along component 1, the mean brightness, and
+# |cw_shuffled_rest_diff| (|cw_shuffled_rest_low| to
+# |cw_shuffled_rest_high|) along components 2 to 5: |cw_shuffled_split_words|.
+# At equal distance it is |cw_stretched_first_diff|
+# (|cw_stretched_first_low| to |cw_stretched_first_high|) along component
+# 1 and |cw_stretched_rest_diff| (|cw_stretched_rest_low| to
+# |cw_stretched_rest_high|) along 2 to 5: |cw_stretched_split_words|.
 #
 # Their profile is more than its one number. The share along the first k
 # components, for k from 1 to 10 (the figure above): for the trained
@@ -1597,6 +1766,8 @@ _ = glue("mn_words", (
 #    (is_line_detector) minus the site's lines' share is larger than 0, by the same test.
 # The text states whichever outcome each interval gives (larger, smaller, or cannot tell): the
 # account can fail here.
+# Record: these predictions were committed in 5518d0c (2026-12-07 20:42 UTC) and the results in
+# e8520d9 (20:56 UTC), its descendant on main (git log; git merge-base --is-ancestor).
 from cnnexplain.analysis import is_line_detector
 
 THICKNESS = {"thick": (8, 12), "thin": 1}  # px; the site's lines: 1 to 3
