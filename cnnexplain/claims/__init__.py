@@ -11,6 +11,8 @@ keep such sentences true:
   epoch and kernel a page talks about).
 - :func:`plural` picks the word that agrees with a glued count, so that a
   sentence reads right for any run ("1 kernel dies", "3 kernels die").
+- :func:`outward` formats an interval's end rounded away from its inside;
+  :func:`glue` applies it to names ending ``_low`` and ``_high``.
 - The claim kinds record a claim of the prose and decide, from the statistic,
   the test and the margin the sentence names, whether this run confirms it:
 
@@ -109,7 +111,7 @@ from ._margin_rules import MarginError, Margins, declare_margins
 from ._record import OUTCOMES as _OUTCOMES
 from ._record import STRICT_ENV as _STRICT_ENV
 from ._record import UNQUALIFIED as UNQUALIFIED  # the box's name for a boolean check (tests, docs)
-from ._record import collect, glue, glue_link, plural
+from ._record import collect, glue, glue_link, outward, plural
 
 #: The environment variable that makes a failing claim raise.
 STRICT_ENV = _STRICT_ENV
@@ -141,6 +143,7 @@ __all__ = [
     "glue_link",
     "holm",
     "majority",
+    "outward",
     "plural",
     "setting",
     "share",
