@@ -96,7 +96,7 @@ def test_the_box_has_a_row_per_claim_with_its_test_n_interval_and_margin(extensi
     # Closed until opened, its summary counting the claims; the box inside the fold.
     fold = html.index(
         '<details class="checked-claims-fold"><summary>Checked when this page was built: 4 claims: '
-        "3 can fail the build, 1 records the outcome the words state</summary>"
+        "3 checked against their margins, 1 records the outcome the words state</summary>"
     )
     assert fold < html.index("<aside") < html.index("</details>")
     assert table.caption == "The claims of this page, and how this run tested them"
@@ -146,7 +146,9 @@ def test_the_fold_counts_the_outcomes_the_words_follow_apart_from_the_tests(exte
     )
     claims.share("in most runs both detectors emerge", 9, 10, above=0.5)
     html, _table = render(extension, claims.collect())
-    assert "<summary>Checked when this page was built: 1 claim: 1 can fail the build</summary>" in html
+    assert (
+        "<summary>Checked when this page was built: 1 claim: 1 checked against its margin</summary>" in html
+    )
 
 
 def test_a_claims_file_from_before_the_claim_kinds_reads_as_unqualified_checks(extension):

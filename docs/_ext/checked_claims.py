@@ -191,7 +191,8 @@ def _summary(claims: list[dict]) -> str:
     if tested:
         parts.append(
             f"{tested} with the test that decides {'it' if tested == 1 else 'them'} (a test that "
-            "does not hold fails the build)"
+            "does not hold fails the build; where the run chose a sentence's words, the test "
+            "confirms the words chosen, and fails only if the code and its words disagree)"
         )
     if recorded:
         parts.append(
@@ -211,10 +212,13 @@ def _fold_count(claims: list[dict]) -> str:
     """The fold's count: the claims, then how many can fail the build and how many record words.
 
     >>> _fold_count([{"claim": "a", "holds": True}])
-    '1 claim: 1 can fail the build'
+    '1 claim: 1 checked against its margin'
     """
     recorded = sum(_any_outcome(c) for c in claims)
-    parts = [f"{len(claims) - recorded} can fail the build"] if len(claims) > recorded else []
+    checked = len(claims) - recorded
+    parts = (
+        [f"{checked} checked against {'its margin' if checked == 1 else 'their margins'}"] if checked else []
+    )
     if recorded:
         parts.append(f"{recorded} record{'s' if recorded == 1 else ''} the outcome the words state")
     count = f"{len(claims)} claim{'' if len(claims) == 1 else 's'}"

@@ -220,9 +220,11 @@ if not reached:
 # The share is reported in words the code picks: over half ("most of it") says the scores
 # rose with the accuracy; in other runs they rose mostly after it (27% in one).
 if share_by_then > 0.5:
-    share_words = "most of it, so the scores rose with the accuracy"
+    share_words = "most of it: in this run the scores rose while the accuracy did"
 else:
-    share_words = "less than half, so the scores rose mostly after the accuracy"
+    share_words = (
+        "less than half: in this run the scores rose mostly after the accuracy did"
+    )
 if len(grew):
     glue(
         "gain_sentence",
@@ -1808,8 +1810,10 @@ against_zero(
     or_equal.n_seeds,
     "or_equal_words",
     (
-        "at equal smoothness too, more of the true labels' changes lie horizontal or vertical",
-        "at equal smoothness, fewer of the true labels' changes lie horizontal or vertical",
+        "at equal smoothness too, more of the true labels' changes may lie horizontal or "
+        "vertical (exploratory, chosen after the result)",
+        "at equal smoothness, fewer of the true labels' changes may lie horizontal or vertical "
+        "(exploratory, chosen after the result)",
         "at equal smoothness, the study cannot tell whether the true labels line up more of "
         "them, or fewer",
     ),

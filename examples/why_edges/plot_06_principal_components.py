@@ -348,8 +348,8 @@ for name, how in (
 # training; so the comparison that says what the labels do is the null of
 # the changes' own kind, the shuffled twins: |labels_sentence|; how much
 # of that is mean brightness is split out :ref:`below <split-by-component>`. With
-# the true labels, a change puts more than half of its length along the
-# five in |n_mostly| of the |n_seeds| seeds (|mostly_words|). Against the
+# the true labels, a seed's eight changes put, on average, more than half
+# of their squared length along the five in |n_mostly| of the |n_seeds| seeds (|mostly_words|). Against the
 # patch sums, |true_sums_sentence|; and |shuffled_sums_sentence|.
 #
 # Component by component
@@ -1004,8 +1004,9 @@ for arm in ("gaussian", "whitened"):
 # |ref_whitened_diff_high|). |ref_reading|; an arm of shuffled labels on
 # the twins, the null of the changes' own kind, was not trained.
 #
-# This is an intervention on the data, and it reads as one -- once chance
-# is taken out. A share of edge-shaped changes means something only next to
+# This changes the data, but neither arm isolates one cause (the Gaussian
+# images change more than the lines' edges, whitening several things at
+# once), and each is read only once chance is taken out. A share of edge-shaped changes means something only next to
 # the rate at which the arm's own patches pass by themselves, so the
 # comparison that fits the sentence is of the excesses: each arm's share
 # minus its reference, over the line images' share minus theirs. First
