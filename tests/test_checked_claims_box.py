@@ -129,7 +129,9 @@ def test_the_box_has_a_row_per_claim_with_its_test_n_interval_and_margin(extensi
     assert table.strong == [4]  # only the failing row's result is emphasised
     assert (
         "This page makes 4 claims: 2 with the test that decides them (a test that does not hold "
-        "fails the build); 1 read from an interval whatever it says" in html
+        "fails the build; where the run chose a sentence's words, the test confirms the words "
+        "chosen, and fails only if the code and its words disagree); 1 read from an interval "
+        "whatever it says" in html
     )
 
 
