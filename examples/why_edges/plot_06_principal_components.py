@@ -109,15 +109,17 @@ for i in range(8):
 # test. The fourth and fifth are even, with both signs: a horizontal and a
 # vertical bar, the shape of a :term:`line detector`.
 # That sequence -- a blob, then first derivatives, then higher ones -- is
-# the one :cite:t:`baddeley1991statistical` found as the leading principal
-# components of photographs of natural scenes. Finding it on line images
-# too is no likeness between them and photographs: for images whose
-# statistics do not change when shifted, the principal components are
-# wave-like patterns ordered by the power spectrum, and a spectrum that
-# falls with frequency gives this order in a small window
-# (:cite:t:`hancock1992principal` found the order in photographs; the
-# spectra of natural images fall with frequency, :cite:p:`field1987relations`).
-# This page does not test which properties of our images give it. The first
+# the one :cite:t:`baddeley1991statistical` and
+# :cite:t:`hancock1992principal` found as the leading principal components
+# of photographs of natural scenes. Finding it on line images too need not
+# mean a likeness between them and photographs. One possible reason, a
+# standard property of images whose statistics do not change when shifted
+# and not tested here (our lines, ending at the image's border, are not
+# quite such images): their principal components are wave-like patterns
+# ordered by the power spectrum, and a spectrum that falls with frequency
+# gives this order in a small window (the spectra of natural images fall
+# with frequency, :cite:p:`field1987relations`). This page does not test
+# which properties of our images give it. The first
 # |n_top| components carry |top_carried| of the patches' mean square.
 #
 # How much of a change lies along them
