@@ -1261,7 +1261,8 @@ _ = glue("pix_words", (
 #   shuffled ones, not against no labels at all. And
 #   |/auto_examples/beyond/plot_01_edge_match:smooth_words|;
 #   |/auto_examples/beyond/plot_01_edge_match:equal_words|.
-# - *The kernels become edge detectors because the lines have edges*: then
+# - *The kernels become edge detectors because the lines have edges* (the
+#   account the article implies; no published source is cited for it): then
 #   lines thicker than the kernel, whose edges a kernel sees one at a time,
 #   should give more edge-shaped changes, and lines 1 px thick more
 #   line-shaped ones. Trained again on both (:ref:`below
@@ -1740,7 +1741,8 @@ _ = glue("mn_words", (
 #
 # Lines thicker and thinner than the kernel
 # -----------------------------------------
-# One account of the edges needs no statistics at all: the kernels become
+# One account of the edges needs no statistics at all, the one the article
+# implies (no published source is cited for it here): the kernels become
 # edge detectors because the lines have edges. Our lines are 1 to 3 px
 # thick, so a 7x7 kernel laid over one sees both of its edges at once: a
 # bar. If the account holds, lines thicker than the kernel, whose edges a
