@@ -1780,7 +1780,7 @@ for short, first in (("diff", "true labels, change"),):
         f"the difference of the shares ({first} minus shuffled, changes; the same runs resampled)",
     )
 # Exploratory, asked by a reader after the results were seen: the shuffled twins' changes are
-# rougher, and a rough change's best template lies at a noisier angle. So compare the shares
+# rougher, and a rough change's best template may lie at a noisier angle. So compare the shares
 # lying horizontal or vertical at equal smoothness: the passing changes of both arms pooled, cut
 # into ten groups by smoothness, each change's verdict minus its group's share.
 true_key, shuffled_key = kinds["true labels, change"], kinds["shuffled labels, change"]
@@ -1865,8 +1865,8 @@ _ = glue("equal_short", at_equal.choose(
 # |or_sc| lie that way (|or_sc_low| to |or_sc_high|). Change against change,
 # true minus shuffled labels, the share differs by |or_diff| (|or_level|
 # interval |or_diff_low| to |or_diff_high|): |or_diff_words|. The shuffled
-# twins' changes are rougher, and a rough change's best template lies at a
-# noisier angle; compared at equal smoothness (a check chosen after these
+# twins' changes are rougher, and a rough change's best template may lie at
+# a noisier angle (a supposition, not tested here); compared at equal smoothness (a check chosen after these
 # results were seen, so exploratory), the difference is |or_equal_diff|
 # (|or_equal_low| to |or_equal_high|): |or_equal_words|. Of the
 # trained edge detectors (true labels), |or_at| lie horizontal or vertical
