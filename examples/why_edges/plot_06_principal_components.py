@@ -1095,8 +1095,12 @@ edge_flags["whitened, on the pixels"] = is_edge_detector(pixel_kernels)
 for name, flags in (("in whitened coordinates", edge_flags["whitened"]),
                     ("on the original pixels", edge_flags["whitened, on the pixels"])):  # fmt: skip
     share = seed_bootstrap(flags)
-    print(f"whitened arm, {name}: {share.estimate:.1%} edge detectors "
-          f"({share.low:.1%} to {share.high:.1%})")  # fmt: skip
+    if flags.any():
+        print(f"whitened arm, {name}: {share.estimate:.1%} edge detectors "
+              f"({share.low:.1%} to {share.high:.1%})")  # fmt: skip
+    else:  # resampling seeds that all hold none gives no interval: say the count instead
+        print(f"whitened arm, {name}: none of the {flags.size} kernels of the "
+              f"{len(flags)} seeds is an edge detector")  # fmt: skip
 print(f"median share of a kernel's energy on the pixels within its 7x7 window: "
       f"{np.median(in_window):.0%}")  # fmt: skip
 
