@@ -334,6 +334,12 @@ def is_edge_detector(kernels: Any) -> np.ndarray:
 EDGE_VERDICTS = ("edge detector", "too little edge", "smooth pattern beside it", "a line fits as well")
 
 
+def _document_fields(cls: type, docs: dict[str, str]) -> None:
+    """Give a NamedTuple's fields their own docstrings, which the docs show (not "Alias for field 0")."""
+    for field, doc in docs.items():
+        getattr(cls, field).__doc__ = doc
+
+
 class EdgeFit(NamedTuple):
     """The numbers :func:`is_edge_detector` compares, one per kernel (see :func:`edge_fit`).
 
@@ -357,14 +363,15 @@ class EdgeFit(NamedTuple):
 
 
 # The fields' own docstrings, which the docs show (instead of "Alias for field number 0").
-for _field, _doc in {
-    "edge": "The share of a kernel's contrast energy that its best edge template explains.",
-    "smooth": "The share that smooth patterns hold in what the best edge template leaves.",
-    "line": "The best line template's squared correlation with the kernel.",
-    "angle": "The best edge template's orientation, in degrees (NaN for a flat kernel).",
-}.items():
-    getattr(EdgeFit, _field).__doc__ = _doc
-del _field, _doc
+_document_fields(
+    EdgeFit,
+    {
+        "edge": "The share of a kernel's contrast energy that its best edge template explains.",
+        "smooth": "The share that smooth patterns hold in what the best edge template leaves.",
+        "line": "The best line template's squared correlation with the kernel.",
+        "angle": "The best edge template's orientation, in degrees (NaN for a flat kernel).",
+    },
+)
 
 
 def edge_fit(kernels: Any) -> EdgeFit:
@@ -425,13 +432,14 @@ class EdgeParts(NamedTuple):
     rest: np.ndarray
 
 
-for _field, _doc in {
-    "edge": "The part of each kernel that its best edge template explains.",
-    "smooth": "The smooth patterns in what the best edge template leaves.",
-    "rest": "What neither the edge template nor the smooth patterns explain.",
-}.items():
-    getattr(EdgeParts, _field).__doc__ = _doc
-del _field, _doc
+_document_fields(
+    EdgeParts,
+    {
+        "edge": "The part of each kernel that its best edge template explains.",
+        "smooth": "The smooth patterns in what the best edge template leaves.",
+        "rest": "What neither the edge template nor the smooth patterns explain.",
+    },
+)
 
 
 def edge_parts(kernels: Any) -> EdgeParts:
