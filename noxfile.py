@@ -287,7 +287,8 @@ def examples(session: nox.Session, deps: str) -> None:
     script with ``python``, in empty working folders, without the site's cache
     or environment variables (but with the committed seed study in the fresh
     cache, which the site's build does not train either), and prints a table
-    of pages and times. Needs the
+    of pages and times. The newest run takes the notebooks only (unless posargs are given): each
+    script holds its notebook's code, and the pinned run has run both. Needs the
     site built first (``nox -s docs``); posargs go to tools/run_examples.py
     (``--only NAME``, ``--kinds notebook``, ``--jobs N``).
     """
@@ -304,6 +305,7 @@ def examples(session: nox.Session, deps: str) -> None:
         "import torch, numpy, matplotlib; print('torch', torch.__version__, "
         "'numpy', numpy.__version__, 'matplotlib', matplotlib.__version__)",
     )
+    kinds = [] if deps == "pinned" or session.posargs else ["--kinds", "notebook"]
     session.run(
         "python",
         str(ROOT / "tools" / "run_examples.py"),
@@ -312,6 +314,7 @@ def examples(session: nox.Session, deps: str) -> None:
         str(report),
         "--prefill",
         str(PREBUILT),
+        *kinds,
         *session.posargs,
     )
 
