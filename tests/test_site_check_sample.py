@@ -27,7 +27,7 @@ def test_template_pages_are_sampled_per_folder_in_crawl_order():
     api = [f"api/generated/cnnexplain.f{i}.html" for i in range(MODE_SAMPLE + 3)]
     source = [f"_modules/cnnexplain/m{i}.html" for i in range(MODE_SAMPLE + 2)]
     mixed = [page for pair in zip(api, source) for page in pair] + api[len(source) :]
-    got = taken(mixed + ["references.html"])
+    got = taken([*mixed, "references.html"])
     assert got[-1] == "references.html"
     assert [p for p in got if p.startswith("api/")] == api[:MODE_SAMPLE]
     assert [p for p in got if p.startswith("_modules/")] == source[:MODE_SAMPLE]
