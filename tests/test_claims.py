@@ -119,3 +119,32 @@ def test_plural_agrees_with_the_count(count, expected):
 def test_plural_rejects_bad_arguments_by_name(args, names):
     with pytest.raises(TypeError, match=names):
         plural(*args)
+
+
+def test_span_rounds_each_end_outward_so_the_text_holds_the_interval():
+    from cnnexplain.claims import span
+
+    assert span(0.0849, 0.4751) == "+0.08 to +0.48"
+    assert span(-0.0749, -0.0151, "{:+.2f}") == "-0.08 to -0.01"
+    assert span(0.838, 0.952, "{:.0%}", "-") == "83%-96%"
+    # An end that is already its rounding stays where it is.
+    assert span(0.25, 0.5, "{:.2f}") == "0.25 to 0.50"
+
+
+def test_span_refuses_a_pattern_that_is_not_text():
+    from cnnexplain.claims import span
+
+    with pytest.raises(TypeError, match="fmt must be a string"):
+        span(0.1, 0.2, 2)
+
+
+def test_a_checked_claim_formats_its_interval_as_span_does_and_refuses_without_one():
+    from cnnexplain.claims import OUTCOMES, difference, setting, span
+
+    a, b = [0.5, 0.7, 0.9, 1.1, 0.6, 0.8, 1.0, 1.3], [0.1, 0.2, 0.3, 0.4, 0.2, 0.1, 0.5, 0.3]
+    result = difference("a is larger", a, b, expect=OUTCOMES)
+    assert result.span("{:+.3f}") == span(*result.interval, "{:+.3f}")
+    plain = setting("the run trains 20 epochs", 20, expected=20)
+    with pytest.raises(ValueError, match="has no interval"):
+        plain.span()
+    collect()

@@ -11,7 +11,8 @@ keep such sentences true:
   epoch and kernel a page talks about).
 - :func:`plural` picks the word that agrees with a glued count, so that a
   sentence reads right for any run ("1 kernel dies", "3 kernels die").
-- :func:`outward` formats an interval's end rounded away from its inside;
+- :func:`outward` formats an interval's end rounded away from its inside, and
+  :func:`span` a whole interval so;
   :func:`glue` applies it to names ending ``_low`` and ``_high``.
 - The claim kinds record a claim of the prose and decide, from the statistic,
   the test and the margin the sentence names, whether this run confirms it:
@@ -111,7 +112,7 @@ from ._margin_rules import MarginError, Margins, declare_margins
 from ._record import OUTCOMES as _OUTCOMES
 from ._record import STRICT_ENV as _STRICT_ENV
 from ._record import UNQUALIFIED as UNQUALIFIED  # the box's name for a boolean check (tests, docs)
-from ._record import collect, glue, glue_link, outward, plural
+from ._record import collect, glue, glue_link, outward, plural, span
 
 #: The environment variable that makes a failing claim raise.
 STRICT_ENV = _STRICT_ENV
@@ -147,4 +148,5 @@ __all__ = [
     "plural",
     "setting",
     "share",
+    "span",
 ]

@@ -10,7 +10,7 @@ from typing import Any
 from ._arguments import (
     _describe,
 )
-from ._record import STRICT_ENV, _claims
+from ._record import STRICT_ENV, _claims, span
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,40 @@ class Checked:
             if not isinstance(phrase, str):
                 raise TypeError(f"{arg} must be a string, got {_describe(phrase)}")
         return phrases[self.outcome]
+
+    def span(self, fmt: str = "{:+.2f}", joiner: str = " to ") -> str:
+        """This claim's interval as text, rounded outward (:func:`span`).
+
+        Parameters
+        ----------
+        fmt : str, default "{:+.2f}"
+            A ``str.format`` pattern with one field, used for both ends.
+        joiner : str, default " to "
+            What stands between the ends.
+
+        Returns
+        -------
+        str
+            ``"<low> to <high>"``.
+
+        Raises
+        ------
+        ValueError
+            If the claim has no interval.
+
+        Examples
+        --------
+        >>> from cnnexplain.claims import OUTCOMES, collect, difference
+        >>> r = difference("true labels change the score", [.3, .5, .4,
+        ...                .8, .7, .9], [.1, .2, .3, .4, .5, .6],
+        ...                expect=OUTCOMES)
+        >>> r.span("{:+.1f}")
+        '+0.1 to +0.4'
+        >>> _ = collect()
+        """
+        if self.interval is None:
+            raise ValueError(f"this claim (a {self.kind}) has no interval to format")
+        return span(*self.interval, fmt, joiner)
 
     def record(self) -> dict[str, Any]:
         """The claim as :func:`collect` hands it over.

@@ -76,6 +76,46 @@ def outward(value: Any, fmt: str, side: str) -> str:
     return fmt.format(rounded / scale)
 
 
+def span(low: Any, high: Any, fmt: str = "{:+.2f}", joiner: str = " to ") -> str:
+    """Format an interval as text, both ends rounded outward (:func:`outward`).
+
+    Every interval the pages print or glue into a sentence goes through here
+    (or through :func:`glue`'s ``_low``/``_high`` names), so that the same
+    interval reads the same wherever it is quoted, and the printed interval
+    holds the computed one.
+
+    Parameters
+    ----------
+    low, high : float
+        The interval's ends, as the code computed them.
+    fmt : str, default "{:+.2f}"
+        A ``str.format`` pattern with one field, used for both ends.
+    joiner : str, default " to "
+        What stands between the ends.
+
+    Returns
+    -------
+    str
+        ``"<low> to <high>"``.
+
+    Raises
+    ------
+    TypeError
+        If ``fmt`` or ``joiner`` is not a string.
+
+    Examples
+    --------
+    >>> span(0.0849, 0.4751)
+    '+0.08 to +0.48'
+    >>> span(0.838, 0.952, "{:.0%}", "-")
+    '83%-96%'
+    """
+    for arg, text in (("fmt", fmt), ("joiner", joiner)):
+        if not isinstance(text, str):
+            raise TypeError(f"{arg} must be a string, got {type(text).__name__}")
+    return f"{outward(low, fmt, 'low')}{joiner}{outward(high, fmt, 'high')}"
+
+
 def glue(name: str, value: Any, fmt: str = "{}") -> Any:
     """Record ``value``, formatted, as the number the prose calls ``|name|``.
 
