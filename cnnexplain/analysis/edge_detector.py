@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from .._checks import describe
+from .._fields import document_fields
 
 __all__ = [
     "EDGE_SHARE",
@@ -334,12 +335,6 @@ def is_edge_detector(kernels: Any) -> np.ndarray:
 EDGE_VERDICTS = ("edge detector", "too little edge", "smooth pattern beside it", "a line fits as well")
 
 
-def _document_fields(cls: type, docs: dict[str, str]) -> None:
-    """Give a NamedTuple's fields their own docstrings, which the docs show (not "Alias for field 0")."""
-    for field, doc in docs.items():
-        getattr(cls, field).__doc__ = doc
-
-
 class EdgeFit(NamedTuple):
     """The numbers :func:`is_edge_detector` compares, one per kernel (see :func:`edge_fit`).
 
@@ -363,7 +358,7 @@ class EdgeFit(NamedTuple):
 
 
 # The fields' own docstrings, which the docs show (instead of "Alias for field number 0").
-_document_fields(
+document_fields(
     EdgeFit,
     {
         "edge": "The share of a kernel's contrast energy that its best edge template explains.",
@@ -432,7 +427,7 @@ class EdgeParts(NamedTuple):
     rest: np.ndarray
 
 
-_document_fields(
+document_fields(
     EdgeParts,
     {
         "edge": "The part of each kernel that its best edge template explains.",

@@ -29,6 +29,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .._checks import check_images, check_int, check_model, describe
+from .._fields import document_fields
 from ._layers import find_layer
 
 __all__ = ["KernelGradient", "PatchContribution", "error_signals", "kernel_gradient"]
@@ -66,16 +67,17 @@ class PatchContribution(NamedTuple):
 
 
 # The fields' own docstrings, which the docs show (instead of "Alias for field number 0").
-for _field, _doc in {
-    "image": "The image, by its index in the batch.",
-    "row": "The position's row in the layer's output.",
-    "column": "The position's column in the layer's output.",
-    "contribution": "The term's signed length along the kernel's gradient.",
-    "error": "The error signal at the position.",
-    "patch": "The layer's input under the kernel there, ``(C, kh, kw)``.",
-}.items():
-    getattr(PatchContribution, _field).__doc__ = _doc
-del _field, _doc
+document_fields(
+    PatchContribution,
+    {
+        "image": "The image, by its index in the batch.",
+        "row": "The position's row in the layer's output.",
+        "column": "The position's column in the layer's output.",
+        "contribution": "The term's signed length along the kernel's gradient.",
+        "error": "The error signal at the position.",
+        "patch": "The layer's input under the kernel there, ``(C, kh, kw)``.",
+    },
+)
 
 
 @dataclass(frozen=True, eq=False)
