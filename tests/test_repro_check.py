@@ -34,9 +34,9 @@ def test_against_refuses_options_that_make_no_build(repro_check, tmp_path, capsy
 
 def test_ci_compares_its_cold_build_instead_of_making_two():
     ci = (ROOT / ".ci" / "run").read_text()
-    docs_at = ci.index("nox -s docs -- clean")
-    repro_at = ci.index("nox -s repro -- --against docs/_build/html")
-    claims_at = ci.index("nox -s claims")
+    docs_at = ci.index("-s docs -- clean")
+    repro_at = ci.index("-s repro -- --against docs/_build/html")
+    claims_at = ci.index("-s claims")
     # The docs build is the one compared; the claims session leaves docs/_build/html alone.
     assert docs_at < claims_at < repro_at
 
