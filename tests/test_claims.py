@@ -148,3 +148,17 @@ def test_a_checked_claim_formats_its_interval_as_span_does_and_refuses_without_o
     with pytest.raises(ValueError, match="has no interval"):
         plain.span()
     collect()
+
+
+def test_glue_shows_an_observed_extreme_as_it_is_when_asked():
+    from cnnexplain.claims import _record
+
+    glue("acc_low", 239 / 240, "{:.1%}")
+    glue("worst_low", 239 / 240, "{:.1%}", rounding="nearest")
+    glue("best_high", 0.8912, "{:.2f}", rounding="nearest")
+    assert _record._values["acc_low"] == "99.5%"
+    assert _record._values["worst_low"] == "99.6%"
+    assert _record._values["best_high"] == "0.89"
+    with pytest.raises(ValueError, match="rounding must be"):
+        glue("x_low", 0.5, "{:.1f}", rounding="up")
+    collect()

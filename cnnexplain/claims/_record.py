@@ -116,12 +116,15 @@ def span(low: Any, high: Any, fmt: str = "{:+.2f}", joiner: str = " to ") -> str
     return f"{outward(low, fmt, 'low')}{joiner}{outward(high, fmt, 'high')}"
 
 
-def glue(name: str, value: Any, fmt: str = "{}") -> Any:
+def glue(name: str, value: Any, fmt: str = "{}", *, rounding: str = "by name") -> Any:
     """Record ``value``, formatted, as the number the prose calls ``|name|``.
 
-    A name that ends in ``_low`` or ``_high`` is read as an interval's (or a
-    range's) end and rounded outward (:func:`outward`), so that the printed
-    ends hold the computed ones.
+    A name that ends in ``_low`` or ``_high`` is read as a confidence
+    interval's end and rounded outward (:func:`outward`), so that the printed
+    ends hold the computed ones. An observed value that is not an interval's
+    end -- the lowest accuracy of the runs, a percentile of the kernels --
+    is shown as it is: pass ``rounding="nearest"`` (99.58% reads 99.6%, not
+    an impossible 99.5%).
 
     Parameters
     ----------
@@ -131,6 +134,8 @@ def glue(name: str, value: Any, fmt: str = "{}") -> Any:
         The value, as the code computed it.
     fmt : str, default "{}"
         A ``str.format`` pattern for the text, e.g. ``"{:.1%}"``.
+    rounding : {"by name", "nearest"}, default "by name"
+        ``"nearest"`` formats the value as it is, whatever its name.
 
     Returns
     -------
@@ -140,11 +145,21 @@ def glue(name: str, value: Any, fmt: str = "{}") -> Any:
     Raises
     ------
     ValueError
-        If ``name`` is not an identifier or the formatted text is empty.
+        If ``name`` is not an identifier, ``rounding`` not one of its two
+        values, or the formatted text is empty.
+
+    Examples
+    --------
+    >>> _ = glue("acc_low", 239 / 240, "{:.1%}")  # an interval's end: 99.5%
+    >>> _ = glue("worst_low", 239 / 240, "{:.1%}", rounding="nearest")  # 99.6%
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"name must be a Python identifier such as 'val_accuracy', got {name!r}")
+    if rounding not in ("by name", "nearest"):
+        raise ValueError(f"rounding must be 'by name' or 'nearest', got {rounding!r}")
     side = "low" if name.endswith("_low") else "high" if name.endswith("_high") else None
+    if rounding == "nearest":
+        side = None
     text = fmt.format(value) if side is None else outward(value, fmt, side)
     if not text.strip():
         raise ValueError(f"fmt {fmt!r} turns the value of {name!r} into empty text")
