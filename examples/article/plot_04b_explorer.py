@@ -382,10 +382,14 @@ _ = glue("n_study_networks", len(study_models))
 # trained this way would be, by the interval below.
 #
 # So a high probability is no sign that an input looks like the training
-# images. A likely reason, not tested here: nothing in training rewarded
-# the network for being unsure. A
+# images: this network confirms, on its own small task, what
+# :cite:t:`nguyen2015fooled` showed for large image classifiers, which
+# label noise-like images with near certainty. A likely reason, not tested
+# here: nothing in training rewarded the network for being unsure. A
 # classifier that should say "neither" needs that answer among its outputs,
-# or a separate test of whether an input is like its training data.
+# or a separate test of whether an input is like its training data; the
+# network's own top probability is the usual first such test, and a weak
+# one :cite:p:`hendrycks2017baseline`.
 #
 # .. evidence:: The numbers, with their intervals
 #
