@@ -387,9 +387,9 @@ _ = glue("n_study_networks", len(study_models))
 # label noise-like images with near certainty. A likely reason, not tested
 # here: nothing in training rewarded the network for being unsure. A
 # classifier that should say "neither" needs that answer among its outputs,
-# or a separate test of whether an input is like its training data; the
-# network's own top probability is the usual first such test, and a weak
-# one :cite:p:`hendrycks2017baseline`.
+# or a separate test of whether an input is like its training data (the
+# network's own top probability is the baseline such tests start from,
+# :cite:t:`hendrycks2017baseline`).
 #
 # .. evidence:: The numbers, with their intervals
 #
