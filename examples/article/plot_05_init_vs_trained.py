@@ -190,8 +190,8 @@ glue(
 )
 glue("smooth_before", smooth0.mean(), "{:+.2f}")
 glue("smooth_after", smooth1.mean(), "{:+.2f}")
-glue("fresh_low", low, "{:+.2f}")
-glue("fresh_high", high, "{:+.2f}")
+glue("fresh_low", low, "{:+.2f}", rounding="nearest")
+glue("fresh_high", high, "{:+.2f}", rounding="nearest")
 # The sentence follows the run: at seed 299226916 the trained weights spread wider than at
 # their start (0.081 to 0.086) but not wider than the widest fresh random model (0.087).
 fresh_spread = fresh.std(axis=(1, 2, 3))

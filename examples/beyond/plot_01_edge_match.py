@@ -779,8 +779,8 @@ glue("def_hardest", HARDEST_SNR, "{:g}")
 # The two levels below it, where the noise is stronger than the edge (settings, checked below).
 glue("def_snr_mid", sorted(SNR_LEVELS)[1], "{:g}")
 glue("def_snr_low", sorted(SNR_LEVELS)[0], "{:g}")
-glue("def_size_low", size.min(), "{:.2f}")
-glue("def_size_high", size.max(), "{:.2f}")
+glue("def_size_low", size.min(), "{:.2f}", rounding="nearest")
+glue("def_size_high", size.max(), "{:.2f}", rounding="nearest")
 # What the ratio of change to start says of an edge the change may hold, in words chosen by
 # the run: below 1 for every kernel, above 1 for every kernel, or some of each.
 if size.max() < 1:
@@ -821,13 +821,13 @@ glue("def_edge_min", min(r.share for r in hardest), "{:.0%}")
 glue("def_edge_target", EDGE_TARGET, "{:.0%}")
 glue("def_no_edge_max", max(r.share for r in no_edge), "{:.1%}")
 glue("def_no_edge_target", NON_EDGE_TARGET, "{:.0%}")
-glue("def_075_low", min(r.share for r in at_075), "{:.0%}")
-glue("def_075_high", max(r.share for r in at_075), "{:.0%}")
+glue("def_075_low", min(r.share for r in at_075), "{:.0%}", rounding="nearest")
+glue("def_075_high", max(r.share for r in at_075), "{:.0%}", rounding="nearest")
 # SNR 0.5, where a trained kernel's change mostly sits (the seed study, last section): the
 # share of each edge family passing there, against 0.75 (intervals apart: fewer at 0.5).
 at_05 = [r for r in validation.rows if r.family.endswith("SNR 0.5")]
-glue("def_05_low", min(r.share for r in at_05), "{:.0%}")
-glue("def_05_high", max(r.share for r in at_05), "{:.0%}")
+glue("def_05_low", min(r.share for r in at_05), "{:.0%}", rounding="nearest")
+glue("def_05_high", max(r.share for r in at_05), "{:.0%}", rounding="nearest")
 worst_075, best_05 = (
     min(at_075, key=lambda r: r.share),
     max(at_05, key=lambda r: r.share),
@@ -964,7 +964,12 @@ old_chance = [before[r.family] for r in chance]
 glue("def_old_smooth_1", old_chance[0].share, "{:.0%}")
 glue("def_old_smooth_15", old_chance[1].share, "{:.0%}")
 glue("def_old_patches", old_chance[2].share, "{:.0%}")
-glue("def_old_075_low", min(before[r.family].share for r in at_075), "{:.0%}")
+glue(
+    "def_old_075_low",
+    min(before[r.family].share for r in at_075),
+    "{:.0%}",
+    rounding="nearest",
+)
 # "More often" on the same kernels, judged by both tests: a paired difference of the
 # verdicts (1 passes, 0 fails), family by family, by its bootstrap interval.
 
@@ -1233,8 +1238,12 @@ glue("sl_epochs", int(study.epochs[-1]))
 from cnnexplain.analysis import change_size
 
 study_size = change_size(initial, arms["true labels"])  # (seeds, 8)
-glue("def_study_low", float(np.quantile(study_size, 0.05)), "{:.2f}")
-glue("def_study_high", float(np.quantile(study_size, 0.95)), "{:.2f}")
+glue(
+    "def_study_low", float(np.quantile(study_size, 0.05)), "{:.2f}", rounding="nearest"
+)
+glue(
+    "def_study_high", float(np.quantile(study_size, 0.95)), "{:.2f}", rounding="nearest"
+)
 glue("def_study_n", int(study_size.size))
 bound(
     "in the seed study, Adam's changes are shorter than their starts up to the 95th percentile",
@@ -1257,8 +1266,8 @@ acc_true = study.final_accuracy[:, true_arm]
 acc_shuffled = study.final_accuracy[:, shuffled_arm]
 glue("sl_acc_true", np.median(acc_true), "{:.1%}")
 glue("sl_acc_shuffled_median", np.median(acc_shuffled), "{:.0%}")
-glue("sl_acc_shuffled_low", acc_shuffled.min(), "{:.0%}")
-glue("sl_acc_shuffled_high", acc_shuffled.max(), "{:.0%}")
+glue("sl_acc_shuffled_low", acc_shuffled.min(), "{:.0%}", rounding="nearest")
+glue("sl_acc_shuffled_high", acc_shuffled.max(), "{:.0%}", rounding="nearest")
 # On average the shuffled twins carry nothing over to the test images (a guess is 50%); the
 # seeds page measures how far single twins spread.
 bound(

@@ -654,10 +654,10 @@ setting(
 )
 
 
-glue("study_kernel_low", one_kernel.min(), "{:.1f}")
-glue("study_kernel_high", one_kernel.max(), "{:.1f}")
-glue("study_group_low", one_group.min(), "{:.1f}")
-glue("study_group_high", one_group.max(), "{:.1f}")
+glue("study_kernel_low", one_kernel.min(), "{:.1f}", rounding="nearest")
+glue("study_kernel_high", one_kernel.max(), "{:.1f}", rounding="nearest")
+glue("study_group_low", one_group.min(), "{:.1f}", rounding="nearest")
+glue("study_group_high", one_group.max(), "{:.1f}", rounding="nearest")
 # Each count, its Wilson interval, and what it says of all seeds: more or fewer than half,
 # or the runs cannot tell; the words are glued as k_runs_words and k_lean_runs_words.
 majority(

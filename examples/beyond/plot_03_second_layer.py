@@ -441,7 +441,7 @@ glue("weakest", weakest)
 glue("weakest_stripes", stripes[weakest], "{:+.2f}")
 # The faintest stripes of a channel with a clear preference (none: no such channel).
 clear_low = np.abs(stripes[clear]).min() if clear.any() else np.inf
-glue("clear_stripes_low", clear_low, "{:.2f}")
+glue("clear_stripes_low", clear_low, "{:.2f}", rounding="nearest")
 # Whether the weakest channel wants a less clearly oriented pattern than every channel
 # with a clear preference, in words chosen by the run (+0.60 against 0.51 in one run).
 fainter = abs(stripes[weakest]) < clear_low
@@ -598,8 +598,8 @@ print(
 # sphinx_gallery_start_ignore
 n_runs = glue("n_runs", len(study))
 glue("agree_cut", AGREE)
-glue("agree_low", agreement.min(), "{:.2f}")
-glue("agree_high", agreement.max(), "{:.2f}")
+glue("agree_low", agreement.min(), "{:.2f}", rounding="nearest")
+glue("agree_high", agreement.max(), "{:.2f}", rounding="nearest")
 glue("first_size", this_first, "{:.2f}")
 glue("second_size", np.abs(index).mean(), "{:.2f}")
 setting(

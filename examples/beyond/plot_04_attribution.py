@@ -265,8 +265,18 @@ glue("area", area.mean(), "{:.0%}")
 outcomes = {}
 for key, name in (("saliency", "saliency"), ("gradcam", "Grad-CAM")):
     share, labels = shares[name]
-    glue(f"{key}_low", min(np.nanmean(share[labels == c]) for c in range(2)), "{:.0%}")
-    glue(f"{key}_high", max(np.nanmean(share[labels == c]) for c in range(2)), "{:.0%}")
+    glue(
+        f"{key}_low",
+        min(np.nanmean(share[labels == c]) for c in range(2)),
+        "{:.0%}",
+        rounding="nearest",
+    )
+    glue(
+        f"{key}_high",
+        max(np.nanmean(share[labels == c]) for c in range(2)),
+        "{:.0%}",
+        rounding="nearest",
+    )
     outcomes[key] = []
     for c, cls in enumerate(test.classes):
         kept = (labels == c) & ~np.isnan(

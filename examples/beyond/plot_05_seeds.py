@@ -199,7 +199,7 @@ perfect = share(
     statistic="runs at 100% test accuracy",
 )
 glue("perfect_low", down(perfect.interval[0]), "{:.0%}")
-glue("adam_low", final[:, adam].min(), "{:.1%}")
+glue("adam_low", final[:, adam].min(), "{:.1%}", rounding="nearest")
 glue("sgd_perfect", int((final[:, sgd] == 1.0).sum()))
 from cnnexplain.analysis import seed_bootstrap
 
@@ -207,8 +207,8 @@ shuffled_mean = seed_bootstrap(final[:, shuffled], "mean")
 glue("shuffled_mean", shuffled_mean.estimate, "{:.1%}")
 glue("shuffled_mean_low", shuffled_mean.low, "{:.1%}")
 glue("shuffled_mean_high", shuffled_mean.high, "{:.1%}")
-glue("shuffled_low", final[:, shuffled].min(), "{:.0%}")
-glue("shuffled_high", final[:, shuffled].max(), "{:.0%}")
+glue("shuffled_low", final[:, shuffled].min(), "{:.0%}", rounding="nearest")
+glue("shuffled_high", final[:, shuffled].max(), "{:.0%}", rounding="nearest")
 # A guess per image is right with probability 1/2: its accuracy spreads by sqrt(1/4 / n) over runs.
 glue("shuffled_sd", final[:, shuffled].std(ddof=1) * 100, "{:.1f}")
 guess_sd = glue("guess_sd", (0.25 / len(test_set)) ** 0.5 * 100, "{:.1f}")
@@ -231,8 +231,8 @@ bound(
     final[:, frozen].min(), n=n_runs, at_least="learned",
     statistic=f"lowest test accuracy over the {n_runs} frozen runs", fmt="{:.1%}",
 )  # fmt: skip
-glue("frozen_low", final[:, frozen].min(), "{:.1%}")
-glue("frozen_high", final[:, frozen].max(), "{:.1%}")
+glue("frozen_low", final[:, frozen].min(), "{:.1%}", rounding="nearest")
+glue("frozen_high", final[:, frozen].max(), "{:.1%}", rounding="nearest")
 glue("frozen_perfect", int((final[:, frozen] == 1.0).sum()))
 frozen_test = difference(
     "the text says whether the runs with a frozen first layer end less accurate than their "
@@ -759,12 +759,27 @@ from cnnexplain.analysis import EDGE_TARGET
 
 for arm, name in ((adam, "adam"), (shuffled, "shuffled")):
     for key, q in (("low", 0.05), ("mid", 0.5), ("high", 0.95)):
-        glue(f"size_{name}_{key}", float(np.quantile(size[:, arm], q)), "{:.2f}")
+        glue(
+            f"size_{name}_{key}",
+            float(np.quantile(size[:, arm], q)),
+            "{:.2f}",
+            rounding="nearest",
+        )
 glue("size_n_kernels", int(size[:, adam].size))
 glue("size_adam_below_1", int((size[:, adam] < 1).sum()))
 for snr, key in ((1.0, "1"), (0.75, "075"), (0.5, "05")):
-    glue(f"pass_{key}_low", min(r.share for r in passing[snr]), "{:.0%}")
-    glue(f"pass_{key}_high", max(r.share for r in passing[snr]), "{:.0%}")
+    glue(
+        f"pass_{key}_low",
+        min(r.share for r in passing[snr]),
+        "{:.0%}",
+        rounding="nearest",
+    )
+    glue(
+        f"pass_{key}_high",
+        max(r.share for r in passing[snr]),
+        "{:.0%}",
+        rounding="nearest",
+    )
 QUARTER = 0.25  # "fewer than one in four"
 best_075 = max(passing[0.75], key=lambda r: r.share)
 share(

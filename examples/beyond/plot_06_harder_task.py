@@ -468,8 +468,8 @@ glue("change_hard_pass", plural(n_change_hard, "passes", "pass"))
 glue("n_change_easy", int(changed["2 classes"][1].sum()))
 glue("covered_change_hard", in_words(cover_change["4 classes + noise"]))
 glue("covered_change_easy", in_words(cover_change["2 classes"]))
-glue("moved_hard_low", moved_hard.min(), "{:.2f}")
-glue("moved_hard_high", moved_hard.max(), "{:.2f}")
+glue("moved_hard_low", moved_hard.min(), "{:.2f}", rounding="nearest")
+glue("moved_hard_high", moved_hard.max(), "{:.2f}", rounding="nearest")
 n_change_covered = sum(bool(k) for k in cover_change["4 classes + noise"].values())
 n_trained_covered = n_covered
 # What the changes add to the trained kernels' count of covered orientations, in words the run

@@ -463,8 +463,10 @@ matched = difference(
 glue("rho_matched_diff", matched.value, "{:+.2f}")
 glue("rho_matched_low", matched.interval[0], "{:+.3f}")
 glue("rho_matched_high", matched.interval[1], "{:+.3f}")
-glue("matched_ratio_low", np.percentile(length_ratio, 5), "{:.2f}")
-glue("matched_ratio_high", np.percentile(length_ratio, 95), "{:.2f}")
+glue("matched_ratio_low", np.percentile(length_ratio, 5), "{:.2f}", rounding="nearest")
+glue(
+    "matched_ratio_high", np.percentile(length_ratio, 95), "{:.2f}", rounding="nearest"
+)
 _ = glue(
     "rho_matched_words",
     matched.choose(

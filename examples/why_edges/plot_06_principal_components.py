@@ -1662,7 +1662,7 @@ print(f"shuffled minus patch sums, in halves: median {sums_gap:+.3f} "
 share_s, upper_s, null_s = alignment["shuffled"]
 glue("mn_shuffled", share_s, "{:.3f}")
 glue("mn_shuffled_upper", upper_s, "{:.3f}")
-glue("mn_null_low", null_s.min(), "{:.2f}")
+glue("mn_null_low", null_s.min(), "{:.2f}", rounding="nearest")
 glue("mn_null_n", len(null_s))
 glue("mn_adam", alignment["adam"][0], "{:.3f}")
 glue("mn_sgd", alignment["sgd"][0], "{:.3f}")
