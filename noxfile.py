@@ -31,6 +31,8 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 # Where sphinx-gallery writes the pages it generates from examples/, with the
 # results of running them.
 GALLERY = ROOT / "docs" / "auto_examples"
+# The training cache of ``nox -s docs`` (unless CNNEXPLAIN_CACHE names another).
+SITE_CACHE = ROOT / "docs" / "_build" / "cache"
 # The site's seed study, trained once and committed (nox -s study; tools/prebuilt_study.py says why).
 PREBUILT = ROOT / "docs" / "_data"
 
@@ -148,7 +150,7 @@ def sphinx_build(session: nox.Session, out: Path, **env: str) -> None:
     ``docs/_build/cache`` unless the caller's environment names another.
     """
     session.env["MPLBACKEND"] = "Agg"
-    session.env.setdefault("CNNEXPLAIN_CACHE", str(ROOT / "docs" / "_build" / "cache"))
+    session.env.setdefault("CNNEXPLAIN_CACHE", str(SITE_CACHE))
     prefill_cache(session, session.env["CNNEXPLAIN_CACHE"])
     html, doctrees = str(out / "html"), str(out / "doctrees")
     session.run(
@@ -287,8 +289,10 @@ def examples(session: nox.Session, deps: str) -> None:
     script with ``python``, in empty working folders, without the site's cache
     or environment variables (but with the committed seed study in the fresh
     cache, which the site's build does not train either), and prints a table
-    of pages and times. The newest run takes the notebooks only (unless posargs are given): each
-    script holds its notebook's code, and the pinned run has run both. Needs the
+    of pages and times. The newest run (unless posargs are given) takes the notebooks only,
+    each script holding its notebook's code, and starts from the trainings of the site's build
+    (``docs/_build/cache``): the pinned run has run every download from an empty cache, and
+    this one asks whether newer libraries break the pages' code. Needs the
     site built first (``nox -s docs``); posargs go to tools/run_examples.py
     (``--only NAME``, ``--kinds notebook``, ``--jobs N``).
     """
@@ -305,7 +309,11 @@ def examples(session: nox.Session, deps: str) -> None:
         "import torch, numpy, matplotlib; print('torch', torch.__version__, "
         "'numpy', numpy.__version__, 'matplotlib', matplotlib.__version__)",
     )
-    kinds = [] if deps == "pinned" or session.posargs else ["--kinds", "notebook"]
+    # The pinned run asks whether every download runs from an empty cache; the newest run
+    # whether newer libraries break the pages' code, so it starts from the site's trainings.
+    newest = (
+        [] if deps == "pinned" or session.posargs else ["--kinds", "notebook", "--trainings", str(SITE_CACHE)]
+    )
     session.run(
         "python",
         str(ROOT / "tools" / "run_examples.py"),
@@ -314,7 +322,7 @@ def examples(session: nox.Session, deps: str) -> None:
         str(report),
         "--prefill",
         str(PREBUILT),
-        *kinds,
+        *newest,
         *session.posargs,
     )
 
@@ -408,7 +416,7 @@ def site(session: nox.Session) -> None:
     if not (tools / "node_modules" / "axe-core" / "axe.min.js").is_file():
         session.run("npm", "ci", "--prefix", str(tools), "--no-audit", "--no-fund", external=True)
     session.env["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
-    session.env.setdefault("CNNEXPLAIN_CACHE", str(ROOT / "docs" / "_build" / "cache"))
+    session.env.setdefault("CNNEXPLAIN_CACHE", str(SITE_CACHE))
     # Posargs go to the checker, in both runs: another site folder, --limit N, --skip-explorer, ...
     args = session.posargs or [str(ROOT / "docs" / "_build" / "html")]
     failed = []

@@ -31,11 +31,12 @@ def fake_site(tmp_path: Path, scripts: dict[str, str]) -> Path:
     return site
 
 
-def results(run_examples, tmp_path, monkeypatch, scripts):
+def results(run_examples, tmp_path, monkeypatch, scripts, extra=()):
     monkeypatch.setenv("CNNEXPLAIN_CACHE", str(tmp_path / "site-cache"))
     site = fake_site(tmp_path, scripts)
     report = tmp_path / "report.json"
-    code = run_examples.main([str(site), "--kinds", "script", "--jobs", "1", "--report", str(report)])
+    args = [str(site), "--kinds", "script", "--jobs", "1", "--report", str(report), *extra]
+    code = run_examples.main(args)
     return code, {r["page"]: r for r in json.loads(report.read_text())["results"]}
 
 
@@ -71,3 +72,37 @@ def test_a_script_that_writes_outside_its_folder_fails(run_examples, tmp_path, m
     assert code == 1
     assert by_page["plot_stray"]["stray_files"] == ["~/left-behind.txt"]
     assert "wrote outside its working folder" in by_page["plot_stray"]["error"]
+
+
+def test_trainings_copies_a_caches_entries_and_their_digests_only(run_examples, tmp_path):
+    cache = tmp_path / "site-cache"
+    cache.mkdir()
+    (cache / "history-abc.safetensors").write_bytes(b"weights")
+    (cache / "history-abc.safetensors.sha256").write_text("digest  history-abc.safetensors\n")
+    (cache / "history-abc.safetensors.lock").write_text("")
+    (cache / "history-def.safetensors.tmp123").write_bytes(b"half written")
+    target = tmp_path / "home" / ".cache" / "cnnexplain"
+    assert run_examples.copy_trainings(cache, target) == 2
+    assert sorted(p.name for p in target.iterdir()) == [
+        "history-abc.safetensors",
+        "history-abc.safetensors.sha256",
+    ]
+    assert (target / "history-abc.safetensors").read_bytes() == b"weights"
+
+
+def test_a_script_finds_the_trainings_it_was_given_in_its_cache(run_examples, tmp_path, monkeypatch):
+    cache = tmp_path / "given"
+    cache.mkdir()
+    (cache / "history-abc.safetensors").write_bytes(b"weights")
+    code, by_page = results(
+        run_examples,
+        tmp_path,
+        monkeypatch,
+        {
+            "plot_cache.py": "from pathlib import Path\n"
+            "entry = Path.home() / '.cache' / 'cnnexplain' / 'history-abc.safetensors'\n"
+            "assert entry.read_bytes() == b'weights'\n"
+        },
+        ["--trainings", str(cache)],
+    )
+    assert code == 0, by_page

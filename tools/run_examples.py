@@ -12,7 +12,10 @@ runs it in an environment of their own. This tool does the same for every
   into ``~/.cache/cnnexplain`` of that home, the one cache a reader's runs
   share; with ``--prefill docs/_data`` that cache holds the site's seed study
   from the start, 300 trained networks that ``nox -s docs`` does not train
-  either, see tools/prebuilt_study.py);
+  either, see tools/prebuilt_study.py; with ``--trainings docs/_build/cache``
+  it holds every training of the site's build, for a run that asks whether
+  newer libraries break the pages' code rather than whether a fresh cache
+  works);
 - afterwards it checks that a run wrote nothing outside its working folder
   but the caches that home holds (cnnexplain's, which the library names when it
   writes to it, and matplotlib's font cache).
@@ -196,6 +199,24 @@ def table(results: list[Result]) -> str:
     return "\n".join(rows)
 
 
+def copy_trainings(cache: Path, target: Path) -> int:
+    """Copy the entries of a training cache (each file and its digest beside it) into ``target``.
+
+    Only the cache's files are copied, never a lock or a half-written temporary file; an entry
+    the library finds damaged is trained again, as in any cache. Returns the files copied.
+    """
+    if not cache.is_dir():
+        raise SystemExit(f"run_examples: --trainings {cache} is not a folder")
+    target.mkdir(parents=True, exist_ok=True)
+    copied = 0
+    for entry in sorted(cache.glob("*.safetensors")):
+        for path in (entry, entry.with_name(entry.name + ".sha256")):
+            if path.is_file():
+                shutil.copy2(path, target / path.name)
+                copied += 1
+    return copied
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path, help="the built site's folder (docs/_build/html)")
@@ -208,6 +229,12 @@ def main(argv: list[str] | None = None) -> int:
         "--prefill",
         type=Path,
         help="copy the seed studies of this folder (docs/_data) into the fresh home's cache first",
+    )
+    parser.add_argument(
+        "--trainings",
+        type=Path,
+        help="copy every trained run of this training cache (the site's, docs/_build/cache) into "
+        "the fresh home's cache first",
     )
     args = parser.parse_args(argv)
     kinds = {k.strip() for k in args.kinds.split(",")}
@@ -232,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         # The site's seed study (300 networks, a quarter of an hour on two cores) is trained once
         # and committed; a run that needs it reads it, as a reader who trained it once would.
         copy_prebuilt(args.prefill, home / ".cache" / "cnnexplain")
+    if args.trainings:
+        copy_trainings(args.trainings, home / ".cache" / "cnnexplain")
     print(f"run_examples: {len(files)} downloads, {args.jobs} at a time, in {root}", flush=True)
     with ThreadPoolExecutor(args.jobs) as pool:
         results = list(pool.map(lambda p: report(run_one(p, root / "runs", home, args.timeout)), files))
