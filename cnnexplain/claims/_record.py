@@ -150,8 +150,10 @@ def glue(name: str, value: Any, fmt: str = "{}", *, rounding: str = "by name") -
 
     Examples
     --------
-    >>> _ = glue("acc_low", 239 / 240, "{:.1%}")  # an interval's end: 99.5%
-    >>> _ = glue("worst_low", 239 / 240, "{:.1%}", rounding="nearest")  # 99.6%
+    An interval's end reads 99.5%, the lowest accuracy of the runs 99.6%:
+
+    >>> _ = glue("acc_low", 239 / 240, "{:.1%}")
+    >>> _ = glue("worst_low", 239 / 240, "{:.1%}", rounding="nearest")
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"name must be a Python identifier such as 'val_accuracy', got {name!r}")
