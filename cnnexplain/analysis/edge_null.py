@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._checks import check_int, check_seed
+from ..claims import span
 from ..edges import _kernel_shape
 from .edge_matching import DEFAULT_ANGLES, EDGE_KINDS, edge_match
 
@@ -147,11 +148,11 @@ class EdgeScoreNull:
         return np.asarray(score, dtype=np.float64) > self.threshold_interval[1]
 
     def __str__(self) -> str:
-        low, high = self.threshold_interval
+        interval = span(*self.threshold_interval, "{:.3f}")  # rounded outward, as the pages quote it
         return (
             f"random {self.kernel_size[0]}x{self.kernel_size[1]} kernels ({len(self.scores):,}): "
             f"median {self.median:.3f}, 95th percentile {self.percentile95:.3f}; "
-            f"best of {self.tested}: 95th percentile {self.threshold:.3f} (95% interval {low:.3f} to {high:.3f})"
+            f"best of {self.tested}: 95th percentile {self.threshold:.3f} (95% interval {interval})"
         )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._checks import check_float, check_int, check_seed, describe
+from ..claims import span
 from ..claims._confidence import _wilson
 from ..data import make_lines
 from ..edges import edge_template
@@ -401,14 +402,14 @@ class EdgeValidation:
         header = f"{'family':<26} {'answer':<7} {'n':>5} {'pass':>6}  {'95% interval':<13} target"
         lines = [header, "-" * len(header)]
         for row in self.rows:
-            low, high = row.interval
+            interval = span(*row.interval, "{:.1%}", "-")  # rounded outward, as the pages quote it
             target = (
                 "-" if row.target is None else f"{'>=' if row.answer == 'edge' else '<='} {row.target:.0%}"
             )
             mark = "" if row.met is not False else "  MISSED"
             lines.append(
                 f"{row.family:<26} {row.answer:<7} {row.n:>5} {row.share:>6.1%}  "
-                f"{f'{low:.1%}-{high:.1%}':<13} {target}{mark}"
+                f"{interval:<13} {target}{mark}"
             )
         return "\n".join(lines)
 
