@@ -215,6 +215,7 @@ from cnnexplain.analysis import (
     seed_bootstrap,
     wilson_interval,
 )
+from cnnexplain.claims import span
 from cnnexplain.study import seed_study
 
 # The seed study's runs: each trained twice from the same random start, with the
@@ -257,9 +258,8 @@ ax.yaxis.set_major_formatter(lambda y, _: f"{y:.0%}")
 ax.set_ylim(0, 1.2 * high.max())
 ax.spines[["top", "right"]].set_visible(False)
 for name, (v, lo, hi) in bars.items():
-    print(
-        f"{name.replace(chr(10), ' '):30s} {v:6.1%}  (95% interval {lo:.1%} to {hi:.1%})"
-    )
+    interval = span(lo, hi, "{:.1%}")
+    print(f"{name.replace(chr(10), ' '):30s} {v:6.1%}  (95% interval {interval})")
 
 # sphinx_gallery_start_ignore
 from cnnexplain.claims import difference, setting
