@@ -45,6 +45,7 @@ from matplotlib.text import Text
 
 from cnnexplain import LineCNN, LineDataset, train, viz
 from cnnexplain.analysis import edge_match, edge_match_history, edge_score_null
+from cnnexplain.claims import span
 from cnnexplain.edges import edge_template
 from cnnexplain.experiment import default_seed, experiment
 
@@ -52,7 +53,7 @@ null = edge_score_null(7, tested=8)
 low, high = null.threshold_interval
 print(f"{len(null.scores):,} random 7x7 kernels: median score {null.median:.3f}")
 print(f"best of {null.tested}: 95th percentile {null.threshold:.3f}", end=" ")
-print(f"(95% interval {low:.3f} to {high:.3f})")
+print(f"(95% interval {span(low, high, '{:.3f}')})")
 
 # sphinx_gallery_start_ignore
 # The numbers the text of this page quotes (glue) and its claims, see
@@ -1215,7 +1216,7 @@ start_edge = is_edge_detector(initial)
 start_low, start_high = wilson_interval(int(start_edge.sum()), start_edge.size)
 print(
     f"initial kernels           pass the edge test {start_edge.mean():6.1%}"
-    f"  (95% interval {start_low:.1%} to {start_high:.1%}, Wilson)"
+    f"  (95% interval {span(start_low, start_high, '{:.1%}')}, Wilson)"
 )
 edge = {}
 for name, kernels in arms.items():
@@ -1225,7 +1226,7 @@ for (name, part), flags in edge.items():
     est = seed_bootstrap(flags)
     print(
         f"{name:<16} {part:<8} pass the edge test {est.estimate:6.1%}"
-        f"  (95% interval {est.low:.1%} to {est.high:.1%})"
+        f"  (95% interval {span(est.low, est.high, '{:.1%}')})"
     )
 for name, arm in (("true labels", true_arm), ("shuffled labels", shuffled_arm)):
     acc = study.final_accuracy[:, arm]
@@ -1590,7 +1591,8 @@ for label, key in kinds.items():
     est = lined_up[label]
     print(
         f"{label:<24} {aligned[key][edge[key]].sum():3d} of {edge[key].sum():3d} edge detectors "
-        f"horizontal or vertical, {est.estimate:.1%} (95% interval {est.low:.1%} to {est.high:.1%})"
+        f"horizontal or vertical, {est.estimate:.1%} "
+        f"(95% interval {span(est.low, est.high, '{:.1%}')})"
     )
 key = ("shuffled labels", "trained")
 print(
@@ -1615,7 +1617,7 @@ axis_vs_sums = independent_difference(
 print(f"random patch sums that pass: {sums_share:.1%} horizontal or vertical")
 print(
     f"changes (true labels) minus patch sums: {axis_vs_sums.estimate:+.1%} "
-    f"(95% interval {axis_vs_sums.low:+.1%} to {axis_vs_sums.high:+.1%})"
+    f"(95% interval {span(axis_vs_sums.low, axis_vs_sums.high, '{:+.1%}')})"
 )
 
 fig, ax = plt.subplots(figsize=(6.4, 2.2), layout="constrained")
