@@ -42,6 +42,7 @@ from cnnexplain.analysis import (
     wilson_interval,
     without_kernels,
 )
+from cnnexplain.claims import span
 from cnnexplain.experiment import experiment
 from cnnexplain.study import seed_study
 
@@ -633,8 +634,8 @@ for label, k in (
     ("group > twice the costliest kernel", group_wins),
     ("group > costlier group of the median blind split", lean_wins),
 ):
-    low, high = wilson_interval(k, len(study))
-    print(f"{label}: {k} of {len(study)} runs, 95% interval {low:.0%} to {high:.0%}")
+    interval = span(*wilson_interval(k, len(study)), "{:.0%}")
+    print(f"{label}: {k} of {len(study)} runs, 95% interval {interval}")
 
 # sphinx_gallery_start_ignore
 n_runs = glue("n_runs", len(study))
