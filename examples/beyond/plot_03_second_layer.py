@@ -35,6 +35,7 @@ from cnnexplain.analysis import (
     selectivity,
     wilson_interval,
 )
+from cnnexplain.claims import span
 from cnnexplain.experiment import experiment
 from cnnexplain.study import seed_study
 
@@ -588,8 +589,8 @@ for label, k in (
     (f"correlation {AGREE} or more", n_agree),
     ("relu2 more selective", n_more),
 ):
-    low, high = wilson_interval(k, len(study))
-    print(f"{label}: {k} of {len(study)} runs, 95% interval {low:.0%} to {high:.0%}")
+    interval = span(*wilson_interval(k, len(study)), "{:.0%}")
+    print(f"{label}: {k} of {len(study)} runs, 95% interval {interval}")
 this_first = np.abs(selectivity(model, test, layer="relu1").index).mean()
 print(
     f"this run: mean |index| relu1 {this_first:.2f}, relu2 {np.abs(index).mean():.2f}"
