@@ -63,6 +63,7 @@ from cnnexplain.analysis import (
     kernel_selectivity,
     wilson_interval,
 )
+from cnnexplain.claims import span
 from cnnexplain.experiment import default_seed, experiment
 from cnnexplain.study import seed_study
 
@@ -546,7 +547,7 @@ against_start = difference(
 glue(
     "stand_in_start_words",
     f"paired difference {against_start.value:+.2f} per run, 95% interval "
-    f"{against_start.interval[0]:+.2f} to {against_start.interval[1]:+.2f}",
+    f"{against_start.span()}",
 )
 stand_in_test = difference(
     "the text says whether Adam's trained kernels hold more edge detectors per run than their "
@@ -622,9 +623,9 @@ for key, count in (("half", n_patches // 2), ("double", n_patches * 2)):
     glue(f"stand_in_{key}_high", sized.interval[1], "{:+.2f}")
     print(
         f"stand-ins of {count} patches: at equal smoothness, trained minus stand-in "
-        f"{sized.value:+.2f} ({sized.interval[0]:+.2f} to {sized.interval[1]:+.2f})"
+        f"{sized.value:+.2f} ({sized.span()})"
     )
-    sized_words[key] = (sized.value, *sized.interval)
+    sized_words[key] = (sized.value, sized.span())
 
 # The raw count, then why it does not settle the question alone, then the fairer reading at
 # equal smoothness, then the reference's size: one sentence each, so that the pages quoting
@@ -633,16 +634,16 @@ raw = (
     per_run[:, adam, end].mean(),
     stand_in.mean(),
     stand_in_test.value,
-    *stand_in_test.interval,
+    stand_in_test.span(),
 )
 raw_words = stand_in_test.choose(
     larger="The trained kernels hold {:.2f} edge detectors per run, more than their stand-ins' "
-    "{:.2f} (paired difference {:+.2f}, 95% interval {:+.2f} to {:+.2f}).",
+    "{:.2f} (paired difference {:+.2f}, 95% interval {}).",
     smaller="The trained kernels hold {:.2f} edge detectors per run, fewer than their "
-    "stand-ins' {:.2f} (paired difference {:+.2f}, 95% interval {:+.2f} to {:+.2f}).",
+    "stand-ins' {:.2f} (paired difference {:+.2f}, 95% interval {}).",
     cannot_tell="The trained kernels hold {:.2f} edge detectors per run and their stand-ins "
     "{:.2f}: the study cannot tell which hold more (paired difference {:+.2f}, 95% interval "
-    "{:+.2f} to {:+.2f}).",
+    "{}).",
 ).format(*raw)  # fmt: skip
 medians = (
     f"median correlation of neighbouring weights {np.median(smooth_stand_in):.2f} "
@@ -657,14 +658,14 @@ smooth_words = smooth_test.choose(
     f"cannot tell whether the stand-ins are rougher than the trained kernels or smoother "
     f"({medians})",
 )  # fmt: skip
-equal = (stand_in_equal.value, *stand_in_equal.interval)
+equal = (stand_in_equal.value, stand_in_equal.span())
 equal_words = stand_in_equal.choose(
     larger="the trained kernels may still hold more: {:+.2f} edge detectors per run beyond "
-    "their stand-ins (95% interval {:+.2f} to {:+.2f})",
+    "their stand-ins (95% interval {})",
     smaller="the trained kernels hold fewer than their stand-ins, {:+.2f} edge detectors per "
-    "run (95% interval {:+.2f} to {:+.2f})",
+    "run (95% interval {})",
     cannot_tell="the study cannot tell whether the trained kernels hold more edge detectors "
-    "than their stand-ins or fewer ({:+.2f} per run, 95% interval {:+.2f} to {:+.2f})",
+    "than their stand-ins or fewer ({:+.2f} per run, 95% interval {})",
 ).format(*equal)  # fmt: skip
 # "Near 0": the end of the interval nearest 0 within the declared margin (an interval that
 # holds 0 has its "cannot tell" already).
@@ -692,11 +693,9 @@ if stand_in_equal.outcome != "cannot tell":
         )
 else:
     equal_words += ". Read this as exploratory"
-(half_diff, *half_interval), (double_diff, *double_interval) = sized_words.values()
+(half_diff, half_interval), (double_diff, double_interval) = sized_words.values()
 size_words = f"{half_diff:+.2f} and {double_diff:+.2f} (95% intervals "
-size_words += "{:+.2f} to {:+.2f} and {:+.2f} to {:+.2f})".format(
-    *half_interval, *double_interval
-)
+size_words += f"{half_interval} and {double_interval})"
 _ = glue(
     "stand_in_sentence",
     f"{raw_words} That raw difference does not say alone what training adds: {smooth_words}. "
@@ -707,11 +706,11 @@ _ = glue(
 _ = glue(
     "stand_in_smooth_sentence",
     "Seed by seed, the trained kernels' mean neighbour correlation minus their stand-ins' is "
-    f"{smooth_test.value:+.2f} (95% interval {smooth_test.interval[0]:+.2f} to "
-    f"{smooth_test.interval[1]:+.2f}). The changes themselves against the sums added (median "
+    f"{smooth_test.value:+.2f} (95% interval {smooth_test.span()}). "
+    "The changes themselves against the sums added (median "
     f"neighbour correlation {np.median(smooth_change):.2f} against {np.median(smooth_sum):.2f}): "
     f"at equal smoothness, {change_equal.value:+.2f} edge-detecting changes per run (95% "
-    f"interval {change_equal.interval[0]:+.2f} to {change_equal.interval[1]:+.2f}); "
+    f"interval {change_equal.span()}); "
     + change_equal.choose(
         larger="more of the changes are edge-shaped than of the sums.",
         smaller="fewer of the changes are edge-shaped than of the sums.",
@@ -1065,9 +1064,8 @@ outcomes = {
 # Each interval in whole percent, rounded outwards (down, up) so that the printed interval
 # holds the computed one.
 for label, runs in outcomes.items():
-    low, high = wilson_interval(int(runs.sum()), n_runs)
-    low, high = np.floor(100 * low + 1e-9) / 100, np.ceil(100 * high - 1e-9) / 100
-    print(f"{label:>22}: {runs.sum():3d} runs (95% interval {low:.0%} to {high:.0%})")
+    interval = span(*wilson_interval(int(runs.sum()), n_runs), "{:.0%}")
+    print(f"{label:>22}: {runs.sum():3d} runs (95% interval {interval})")
 
 
 # sphinx_gallery_start_ignore
