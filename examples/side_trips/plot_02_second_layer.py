@@ -40,6 +40,7 @@ from cnnexplain.analysis import (
     selectivity,
     selectivity_index,
 )
+from cnnexplain.claims import span
 from cnnexplain.experiment import experiment
 from cnnexplain.model import activations
 
@@ -291,7 +292,7 @@ for _ in range(2000):
     )
 diff_low, diff_high = np.percentile(resampled, [2.5, 97.5])
 print(f"relu2 - relu1, mean |index|: {observed:+.2f}", end=" ")
-print(f"(95% interval over resampled test images {diff_low:+.2f} to {diff_high:+.2f})")
+print(f"(95% interval over resampled test images {span(diff_low, diff_high)})")
 
 # sphinx_gallery_start_ignore
 # The resampled statistic, on the whole test set, is the page's difference of mean |index|.
