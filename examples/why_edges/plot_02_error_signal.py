@@ -59,6 +59,7 @@ from cnnexplain.claims import (
     every,
     glue,
     plural,
+    span,
 )
 
 margins = declare_margins(
@@ -518,10 +519,10 @@ focus_words = focus.choose(
 )
 glue("focus_words", focus_words)
 # The interval beside the median, for the summaries that quote it (the sign test's coverage).
+focus_span = span(100 * focus.interval[0], 100 * focus.interval[1], "{:+.1f}")
 focus_numbers = (
     f"{100 * focus.value:+.1f} points in the median start, {focus.level:.1%} interval "
-    f"{100 * focus.interval[0]:+.1f} to {100 * focus.interval[1]:+.1f}, the sign test's exact "
-    "coverage"
+    f"{focus_span}, the sign test's exact coverage"
 )
 glue(
     "focus_intro",
