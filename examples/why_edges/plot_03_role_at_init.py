@@ -60,6 +60,7 @@ import numpy as np
 
 from cnnexplain import make_lines
 from cnnexplain.analysis import CLEAR_PREFERENCE, change_size, kernel_selectivity
+from cnnexplain.claims import span
 from cnnexplain.experiment import default_seed, experiment
 from cnnexplain.study import seed_study
 
@@ -402,7 +403,7 @@ _ = glue(
         cannot_tell="the study cannot tell with which labels they end stronger",
     )
     + f" (paired difference of the changes {grows_more.value:+.3f}, 95% interval "
-    f"{grows_more.interval[0]:+.3f} to {grows_more.interval[1]:+.3f})",
+    f"{grows_more.span('{:+.3f}')})",
 )
 # sphinx_gallery_end_ignore
 
@@ -584,7 +585,7 @@ for label, end in (("true labels", after), ("shuffled labels", after_shuffled)):
     value, low, high = pooled_share(kept, clear)
     print(f"{label}: {clear.sum()} kernels end with a clear preference;")
     print(f"  {value:.0%} of them leaned the same way at the start", end=" ")
-    print(f"(95% interval {low:.0%} to {high:.0%})")
+    print(f"(95% interval {span(low, high, '{:.0%}')})")
 
 clear = np.abs(after) > CLEAR_PREFERENCE
 kept = np.sign(before) == np.sign(after)
