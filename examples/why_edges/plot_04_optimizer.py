@@ -59,6 +59,7 @@ from cnnexplain.analysis import (
     seed_bootstrap,
     wilson_interval,
 )
+from cnnexplain.claims import span
 from cnnexplain.experiment import default_seed, experiment
 from cnnexplain.study import seed_study
 
@@ -225,7 +226,7 @@ shares["initial"] = replace(shares["initial"], low=initial_low, high=initial_hig
 for label, s in shares.items():
     print(
         f"{label:<15} edge detectors {s.estimate:6.1%}",
-        f"(95% interval {s.low:.1%} to {s.high:.1%})",
+        f"(95% interval {span(s.low, s.high, '{:.1%}')})",
     )
 
 fig, ax = plt.subplots(figsize=(7.0, 2.8), layout="constrained")
@@ -416,15 +417,15 @@ below_half = seed_bootstrap(same < 0.5)
 null_median = seed_bootstrap(others, "median")
 print(
     f"same kernel:    median r   {agreement.estimate:.2f}",
-    f"({agreement.low:.2f} to {agreement.high:.2f})",
+    f"({span(agreement.low, agreement.high, '{:.2f}')})",
 )
 print(
     f"r below 0.5:    share      {below_half.estimate:.2f}",
-    f"({below_half.low:.2f} to {below_half.high:.2f})",
+    f"({span(below_half.low, below_half.high, '{:.2f}')})",
 )
 print(
     f"another kernel: median |r| {null_median.estimate:.2f}",
-    f"({null_median.low:.2f} to {null_median.high:.2f})",
+    f"({span(null_median.low, null_median.high, '{:.2f}')})",
 )
 
 fig, ax = plt.subplots(figsize=(7.0, 2.8), layout="constrained")
