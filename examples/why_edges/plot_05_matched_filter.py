@@ -999,8 +999,7 @@ ends_test = difference(
 )
 ends_numbers = (
     f"median of the paired differences {ends_test.value:+.2f}, "
-    f"{ends_test.level:.1%} interval {ends_test.interval[0]:+.2f} to "
-    f"{ends_test.interval[1]:+.2f}"
+    f"{ends_test.level:.1%} interval {ends_test.span()}"
 )
 _ = glue(
     "ends_sentence",
