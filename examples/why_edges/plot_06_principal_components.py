@@ -49,6 +49,7 @@ import numpy as np
 
 from cnnexplain import make_lines
 from cnnexplain.analysis import is_edge_detector, patch_second_moments
+from cnnexplain.claims import span
 from cnnexplain.study import seed_study
 
 study = seed_study(range(100))
@@ -223,6 +224,7 @@ from cnnexplain.claims import (
     every,
     glue,
     majority,
+    outward,
     plural,
     setting,
 )
@@ -290,7 +292,7 @@ for name, a, b, paired, what in (
     glue(f"{name}_diff", test.value, "{:+.2f}")
     glue(f"{name}_low", test.interval[0], "{:+.2f}")
     glue(f"{name}_high", test.interval[1], "{:+.2f}")
-    numbers = f"{test.value:+.2f}, {test.level:.1%} interval {test.interval[0]:+.2f} to {test.interval[1]:+.2f}"
+    numbers = f"{test.value:+.2f}, {test.level:.1%} interval {test.span()}"
     # The paired sign test's interval: its exact coverage, at least 95%, said where it shows.
     if round(test.level, 3) != 0.95:
         numbers += f"; {test.level:.1%} is the sign test's exact coverage, at least 95%"
@@ -410,10 +412,7 @@ edges_vs_sums = difference(
     edge_share["Adam, true labels"], edge_share["random patch sums"], expect=OUTCOMES, paired=False,
     statistic="mean share along components 2 and 3, true-label changes minus patch sums",
 )  # fmt: skip
-numbers = (
-    f"{edges_vs_sums.value:+.2f}, {edges_vs_sums.level:.1%} interval {edges_vs_sums.interval[0]:+.2f} to "
-    + (f"{edges_vs_sums.interval[1]:+.2f}")
-)
+numbers = f"{edges_vs_sums.value:+.2f}, {edges_vs_sums.level:.1%} interval {edges_vs_sums.span()}"
 _ = glue("edges_sentence", edges_vs_sums.choose(
     larger=f"more than random patch sums put there ({numbers})",
     smaller=f"less than random patch sums put there ({numbers})",
@@ -666,7 +665,8 @@ for arm, name in arms.items():
     accuracy = np.median(study.final_accuracy[:, a])
     print(
         f"{name:15s} changes that are edge detectors {share.estimate:5.1%} "
-        f"(95% interval {share.low:.1%} to {share.high:.1%}); median test accuracy {accuracy:.1%}"
+        f"(95% interval {span(share.low, share.high, '{:.1%}')}); "
+        f"median test accuracy {accuracy:.1%}"
     )
 
 fig, ax = plt.subplots(figsize=(6.0, 2.2), layout="constrained")
@@ -986,8 +986,8 @@ for arm in ("gaussian", "whitened"):
     )
     glue(
         f"sens_{arm}",
-        f"{p8:.0%} (95% interval {l8:.0%} to {h8:.0%}) and {p128:.0%} ({l128:.0%} to "
-        f"{h128:.0%})",
+        f"{p8:.0%} (95% interval {span(l8, h8, '{:.0%}')}) and {p128:.0%} "
+        f"({span(l128, h128, '{:.0%}')})",
     )
 
 # sphinx_gallery_end_ignore
@@ -1097,7 +1097,7 @@ for name, flags in (("in whitened coordinates", edge_flags["whitened"]),
     share = seed_bootstrap(flags)
     if flags.any():
         print(f"whitened arm, {name}: {share.estimate:.1%} edge detectors "
-              f"({share.low:.1%} to {share.high:.1%})")  # fmt: skip
+              f"({span(share.low, share.high, '{:.1%}')})")  # fmt: skip
     else:  # resampling seeds that all hold none gives no interval: say the count instead
         print(f"whitened arm, {name}: none of the {flags.size} kernels of the "
               f"{len(flags)} seeds is an edge detector")  # fmt: skip
@@ -1470,7 +1470,7 @@ def profile_words(title):
               [e.low > 0 for e in intervals], statistic="values of k whose interval lies above 0")  # fmt: skip
         return (f"at every k from 1 to 10, the true labels put more there than the shuffled ones "
                 f"(each paired difference's 95% interval over seeds lies above 0; the lowest lower "
-                f"end is {low:+.2f})")  # fmt: skip
+                f"end is {outward(low, '{:+.2f}', 'low')})")  # fmt: skip
     if above:
         every(f"{title}: the true labels put more of the energy along the first k components than "
               f"the shuffled ones for k = {', '.join(map(str, above))} (interval above 0)",
@@ -1656,7 +1656,7 @@ sums_gap, sums_gap_low, sums_gap_high = np.percentile(halves_gap, [50, 2.5, 97.5
 print(f"random patch sums off the diagonal: {sums_share:.3f} "
       f"(the library's sums of 200 patches: {library_share:.3f})")  # fmt: skip
 print(f"shuffled minus patch sums, in halves: median {sums_gap:+.3f} "
-      f"(95% of halves {sums_gap_low:+.3f} to {sums_gap_high:+.3f})")  # fmt: skip
+      f"(95% of halves {span(sums_gap_low, sums_gap_high, '{:+.3f}')})")  # fmt: skip
 
 # sphinx_gallery_start_ignore
 share_s, upper_s, null_s = alignment["shuffled"]
