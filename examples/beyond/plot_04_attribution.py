@@ -666,8 +666,8 @@ for name, (alike, this_share, shares_of) in randomization.items():
         fmt="{:+.1%}",
     )
     glue(f"lean_{key}_sdiff", lean_scaled.value * 100, "{:+.0f} points")
-    glue(f"lean_{key}_slow", lean_scaled.interval[0] * 100, "{:+.0f}")
-    glue(f"lean_{key}_shigh", lean_scaled.interval[1] * 100, "{:+.0f}")
+    glue(f"lean_{key}_s_low", lean_scaled.interval[0] * 100, "{:+.0f}")
+    glue(f"lean_{key}_s_high", lean_scaled.interval[1] * 100, "{:+.0f}")
     lean_scaled_outcomes[name] = lean_scaled.outcome
     reach = int((shares_of["random"] >= this_share).sum())
     glue(f"lean_{key}_reach", reach)
@@ -705,8 +705,8 @@ for name, (alike, this_share, shares_of) in randomization.items():
         "ones (per network: median rank correlation with this run's maps)",
     )
     glue(f"rand_{key}_sdiff", scaled.value, "{:+.2f}")
-    glue(f"rand_{key}_slow", scaled.interval[0], "{:+.2f}")
-    glue(f"rand_{key}_shigh", scaled.interval[1], "{:+.2f}")
+    glue(f"rand_{key}_s_low", scaled.interval[0], "{:+.2f}")
+    glue(f"rand_{key}_s_high", scaled.interval[1], "{:+.2f}")
     verdicts[name] = (verdict.outcome, scaled.outcome)
     # How much of the resemblance to trained networks is left once rescaled random networks
     # are taken away: "narrowly" when less than half of it is (most of it comes with random
@@ -895,10 +895,10 @@ _ = glue(
 # resemble this run's maps with |rand_saliency_alike_rescaled| for
 # saliency, |rand_occlusion_alike_rescaled| for grey occlusion and
 # |rand_gradcam_alike_rescaled| for Grad-CAM; trained minus rescaled, the
-# differences of the means are |rand_saliency_sdiff| (|rand_saliency_slow|
-# to |rand_saliency_shigh|), |rand_occlusion_sdiff| (|rand_occlusion_slow|
-# to |rand_occlusion_shigh|) and |rand_gradcam_sdiff| (|rand_gradcam_slow|
-# to |rand_gradcam_shigh|). Of the mean resemblance to the trained
+# differences of the means are |rand_saliency_sdiff| (|rand_saliency_s_low|
+# to |rand_saliency_s_high|), |rand_occlusion_sdiff| (|rand_occlusion_s_low|
+# to |rand_occlusion_s_high|) and |rand_gradcam_sdiff| (|rand_gradcam_s_low|
+# to |rand_gradcam_s_high|). Of the mean resemblance to the trained
 # networks' maps, the part left beyond that to the rescaled ones is
 # |rand_saliency_left| for saliency, |rand_occlusion_left| for grey
 # occlusion and |rand_gradcam_left| for Grad-CAM. Against the two groups:
@@ -933,9 +933,9 @@ _ = glue(
 # |lean_gradcam_reach| of the |n_networks| random networks, for saliency,
 # grey occlusion and Grad-CAM. Against the random networks rescaled to the
 # trained weights' sizes, the differences are |lean_saliency_sdiff|
-# (|lean_saliency_slow| to |lean_saliency_shigh|), |lean_occlusion_sdiff|
-# (|lean_occlusion_slow| to |lean_occlusion_shigh|) and
-# |lean_gradcam_sdiff| (|lean_gradcam_slow| to |lean_gradcam_shigh|).
+# (|lean_saliency_s_low| to |lean_saliency_s_high|), |lean_occlusion_sdiff|
+# (|lean_occlusion_s_low| to |lean_occlusion_s_high|) and
+# |lean_gradcam_sdiff| (|lean_gradcam_s_low| to |lean_gradcam_s_high|).
 # |lean_scaled_words| Passing says only that a method's maps depend on
 # what the network learned, not by how much: a method that passes
 # narrowly, with most of its resemblance to trained networks' maps shared
