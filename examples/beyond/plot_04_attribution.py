@@ -106,6 +106,7 @@ from cnnexplain.claims import (
     glue,
     plural,
     setting,
+    span,
 )
 
 glue("grey", GREY)
@@ -502,8 +503,9 @@ else:
 # the similarities from plots, with no threshold. To decide, we give the
 # similarity a reference of the same kind: |n_networks| networks trained
 # from other seeds (runs of the :ref:`seed study
-# <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`, 8 :term:`epochs
-# <epoch>`) against |n_networks| fresh initializations of the same
+# <sphx_glr_auto_examples_beyond_plot_05_seeds.py>`, trained
+# |ref_epochs| :term:`epochs <epoch>` where this run trains |run_epochs|)
+# against |n_networks| fresh initializations of the same
 # network, the kind of network training starts from (their test
 # randomizes the layers one after another, from the top; a fresh network is
 # its last step, every layer random). For each network, the similarity is
@@ -623,6 +625,17 @@ LEVEL = 1 - 0.05 / 3  # Bonferroni: three methods
 glue("n_networks", N_NETWORKS)
 glue("n_rand_occluded", len(methods["occlusion, grey"][1]))
 glue("rand_level", LEVEL, "{:.1%}")
+# The reference networks train fewer epochs than this run: said where they are introduced.
+glue("ref_epochs", study.config["training"]["epochs"])
+glue("run_epochs", run.config["training"]["epochs"])
+bound(
+    "the reference networks train fewer epochs than this run",
+    run.config["training"]["epochs"] - study.config["training"]["epochs"],
+    n=1,
+    at_least=1,
+    statistic="this run's epochs minus the reference networks'",
+    fmt="{}",
+)
 passed = []
 lean_outcomes, lean_scaled_outcomes, reaches, verdicts, narrowly = {}, {}, {}, {}, {}
 left_of = {}
@@ -709,35 +722,63 @@ for name, (alike, this_share, shares_of) in randomization.items():
     glue(f"rand_{key}_s_high", scaled.interval[1], "{:+.2f}")
     verdicts[name] = (verdict.outcome, scaled.outcome)
     # How much of the resemblance to trained networks is left once rescaled random networks
-    # are taken away: "narrowly" when less than half of it is (most of it comes with random
-    # weights of trained sizes too). One point value of means, no interval: a description.
-    left = (alike["trained"].mean() - alike["rescaled"].mean()) / alike[
-        "trained"
-    ].mean()
+    # are taken away, with a percentile interval at the same Bonferroni level: resample the
+    # reference networks, each trained network together with the random one rescaled to it
+    # (a pair). Read against one half: "narrowly" when the whole interval lies below it (most of
+    # the resemblance comes with random weights of trained sizes too), "more than half" when
+    # it lies above, and "cannot tell" when it holds one half.
+    pairs = np.random.default_rng(3).integers(0, N_NETWORKS, (10_000, N_NETWORKS))
+    left_draws = 1 - alike["rescaled"][pairs].mean(1) / alike["trained"][pairs].mean(1)
+    left = 1 - alike["rescaled"].mean() / alike["trained"].mean()
+    left_low, left_high = np.quantile(left_draws, [(1 - LEVEL) / 2, (1 + LEVEL) / 2])
     glue(f"rand_{key}_left", left, "{:.0%}")
-    left_of[name] = left
+    glue(f"rand_{key}_left_ci", span(left_low, left_high, "{:.0%}"))
+    left_of[name] = (left, left_low, left_high)
     if scaled.outcome == "larger":
-        narrow = bool(left < 0.5)
         what = dict(
             n=N_NETWORKS,
-            statistic="(mean similarity to trained - to rescaled) / mean similarity to trained",
+            statistic="of the percentile interval of (mean similarity to trained - to "
+            "rescaled) / mean similarity to trained, resampling the pairs of networks",
             fmt="{:.2f}",
         )
-        if narrow:
-            claim = f"{name}: less than half of the mean resemblance to trained networks is left"
+        claim = f"{name}: of the mean resemblance to trained networks, the part left beyond "
+        if left_high < 0.5:
+            narrow = "below"
             bound(
-                f"{claim} beyond that to rescaled random networks",
-                float(left),
+                claim + "that to rescaled random networks is less than half: the whole "
+                "interval lies below one half",
+                float(left_high),
                 at_most=0.5,
-                **what,
+                **{**what, "statistic": "upper end " + what["statistic"]},
+            )
+        elif left_low > 0.5:
+            narrow = "above"
+            bound(
+                claim + "that to rescaled random networks is more than half: the whole "
+                "interval lies above one half",
+                float(left_low),
+                at_least=0.5,
+                **{**what, "statistic": "lower end " + what["statistic"]},
             )
         else:
-            claim = f"{name}: at least half of the mean resemblance to trained networks is left"
+            narrow = "holds"
+            told = (
+                claim
+                + "that to rescaled random networks: whether less or more than half, "
+            )
             bound(
-                f"{claim} beyond that to rescaled random networks",
-                float(left),
+                told
+                + "the test cannot tell (the interval holds one half: its lower end)",
+                float(left_low),
+                at_most=0.5,
+                **{**what, "statistic": "lower end " + what["statistic"]},
+            )
+            bound(
+                told
+                + "the test cannot tell (the interval holds one half: its upper end)",
+                float(left_high),
                 at_least=0.5,
-                **what,
+                **{**what, "statistic": "upper end " + what["statistic"]},
             )
         narrowly[name] = narrow
     if verdict.outcome == "larger" and scaled.outcome == "larger":
@@ -776,41 +817,59 @@ for name, outcomes_of in verdicts.items():
             "smaller": "fails against fresh networks (its maps are more like theirs)",
         }[outcomes_of[0]]
     if outcomes_of == ("larger", "larger"):
-        words += (
-            ", narrowly (less than half of its resemblance to the trained networks' maps is "
-            "left beyond that to the rescaled ones)"
-            if narrowly[name]
-            else " (at least half of its resemblance to the trained networks' maps is left "
-            "beyond that to the rescaled ones)"
-        )
+        words += {
+            "below": ", narrowly (less than half of its resemblance to the trained networks' "
+            "maps is left beyond that to the rescaled ones: the whole interval lies below one "
+            "half)",
+            "above": " (more than half of its resemblance to the trained networks' maps is left "
+            "beyond that to the rescaled ones: the whole interval lies above one half)",
+            "holds": " (whether more or less than half of its resemblance to the trained "
+            "networks' maps is left beyond that to the rescaled ones, the test cannot tell: "
+            "the interval holds one half)",
+        }[narrowly[name]]
     verdict_words.append(f"{SHOWN[name]} {words}")
 _ = glue("verdict_words", "; ".join(verdict_words))
 # The pre-stated test sets no minimum size; a method that passes with less than half of its
-# resemblance left beyond the rescaled networks' (the description "narrowly" above) is named apart.
-broad = [SHOWN[name] for name in passed if not narrowly[name]]
-narrow_names = [SHOWN[name] for name in passed if narrowly[name]]
+# resemblance left beyond the rescaled networks' (the whole interval below one half: the
+# description "narrowly" above) is named apart, and so is one whose interval holds one half.
+broad = [SHOWN[name] for name in passed if narrowly[name] == "above"]
+narrow_names = [SHOWN[name] for name in passed if narrowly[name] == "below"]
+unsure = [SHOWN[name] for name in passed if narrowly[name] == "holds"]
+
+
+def left_text(which):
+    """'11% (interval 5% to 17%) for saliency, ...' for the passing methods of one outcome."""
+    return ", ".join(
+        f"{left_of[name][0]:.0%} (interval {span(*left_of[name][1:], '{:.0%}')}) for {SHOWN[name]}"
+        for name in passed
+        if narrowly[name] == which
+    )
+
+
 if passed:
     passes_how = []
-    if broad:
+    if broad or unsure:
+        first = broad + unsure
         passes_how.append(
-            f"{listed(broad)} {plural(len(broad), 'passes', 'pass')} the test in this run"
+            f"{listed(first)} {plural(len(first), 'passes', 'pass')} the test in this run"
         )
     if narrow_names:
         passes_how.append(
             f"{listed(narrow_names)} {plural(len(narrow_names), 'passes', 'pass')} "
-            f"{'it' if broad else 'the test in this run'} only narrowly"
+            f"{'it' if broad or unsure else 'the test in this run'} only narrowly"
         )
     narrow_note = ""
     if narrow_names:
-        lefts = ", ".join(
-            f"{left_of[name]:.0%} for {SHOWN[name]}"
-            for name in passed
-            if narrowly[name]
-        )
-        narrow_note = (
+        narrow_note += (
             f". For {listed(narrow_names)}, the resemblance to the trained networks' "
             "maps is mostly not due to training: the part left beyond the resemblance to the "
-            f"rescaled random networks' maps is {lefts}"
+            f"rescaled random networks' maps is {left_text('below')}"
+        )
+    if unsure:
+        narrow_note += (
+            f". For {listed(unsure)}, whether most of the resemblance to the trained networks' "
+            "maps is due to training, the test cannot tell: the part left beyond the "
+            f"resemblance to the rescaled random networks' maps is {left_text('holds')}"
         )
     survivors = (
         f"So {', and '.join(passes_how)}: this run's "
@@ -900,8 +959,12 @@ _ = glue(
 # to |rand_occlusion_s_high|) and |rand_gradcam_sdiff| (|rand_gradcam_s_low|
 # to |rand_gradcam_s_high|). Of the mean resemblance to the trained
 # networks' maps, the part left beyond that to the rescaled ones is
-# |rand_saliency_left| for saliency, |rand_occlusion_left| for grey
-# occlusion and |rand_gradcam_left| for Grad-CAM. Against the two groups:
+# |rand_saliency_left| for saliency (|rand_level| interval
+# |rand_saliency_left_ci|, resampling the reference networks, each trained
+# network with the random one rescaled to it), |rand_occlusion_left| for
+# grey occlusion (|rand_occlusion_left_ci|) and |rand_gradcam_left| for
+# Grad-CAM (|rand_gradcam_left_ci|); a method passes "narrowly" below when
+# the whole interval lies under one half. Against the two groups:
 # |verdict_words|.
 # |survivors| Adebayo et al. found that the gradient (saliency) and
 # Grad-CAM pass their test on image classifiers; occlusion was not among
