@@ -227,6 +227,7 @@ from cnnexplain.claims import (
     outward,
     plural,
     setting,
+    span,
 )
 
 glue("n_seeds", len(study))
@@ -515,22 +516,70 @@ glue("split_first_shuffled", share_first["shuffled"].mean(), "{:.2f}")
 glue("split_top_diff", (per_seed["adam"] - per_seed["shuffled"]).mean(), "{:+.2f}")
 glue("split_first_part", split_tests["first"].value / (per_seed["adam"] - per_seed["shuffled"]).mean(),
      "{:.0%}")  # fmt: skip
-# How much of the label effect is mean brightness: component 1's part against the other four's.
-brightness = difference(
-    "the text says whether more of the true-minus-shuffled difference lies along component 1 "
-    "than along components 2 to 5 together, less, or that it cannot tell",
-    share_first["adam"] - share_first["shuffled"], share_rest["adam"] - share_rest["shuffled"],
-    expect=OUTCOMES, paired=True, method="bootstrap",
-    statistic="mean paired difference, component 1's part minus that of components 2 to 5",
-)  # fmt: skip
-glue("split_brightness_words", brightness.choose(
-    larger="most of the difference between true and shuffled labels is mean brightness: more of "
-    "it lies along component 1 than along the other four together",
-    smaller="less than half of the difference between true and shuffled labels is mean "
+# How much of the label effect is mean brightness: component 1's part against the other four's,
+# and component 1's share of the whole, both on the same resampled seeds (a seed brings both its
+# twins), 10,000 resamples, 95% percentile intervals whose ends are resampled values ("lower" and
+# "higher"). The parts add up to the whole along the first TOP, so in every resample the share is
+# above one half exactly where the difference is above 0 (while the whole is above 0): the two
+# intervals give one outcome, which chooses the words.
+part_first = share_first["adam"] - share_first["shuffled"]
+part_rest = share_rest["adam"] - share_rest["shuffled"]
+resampled = np.random.default_rng(4).integers(0, len(study), (10_000, len(study)))
+first_means, rest_means = part_first[resampled].mean(1), part_rest[resampled].mean(1)
+gap_low = np.percentile(first_means - rest_means, 2.5, method="lower")
+gap_high = np.percentile(first_means - rest_means, 97.5, method="higher")
+whole_means = first_means + rest_means
+first_part_low = np.percentile(first_means / whole_means, 2.5, method="lower")
+first_part_high = np.percentile(first_means / whole_means, 97.5, method="higher")
+glue("split_gap", (part_first - part_rest).mean(), "{:+.2f}")
+glue("split_gap_ci", span(gap_low, gap_high))
+glue("split_first_part_ci", span(first_part_low, first_part_high, "{:.0%}"))
+bound("the true-minus-shuffled difference along the first five is above 0 in every resample of "
+      "the seeds (component 1's share of it is a share of a positive whole)", whole_means.min(),
+      n=len(study), at_least=0, statistic="smallest resampled mean difference along the first "
+      "five", fmt="{:+.3f}")  # fmt: skip
+gap_what = dict(n=len(study), fmt="{:+.3f}")
+part_what = dict(n=len(study), fmt="{:.1%}")
+gap_stat = "95% interval of the mean paired difference, component 1's part minus that of 2 to 5"
+part_stat = "95% interval of component 1's share of the true-minus-shuffled difference"
+if gap_low > 0:
+    brightness = "larger"
+    bound("more of the true-minus-shuffled difference lies along component 1 than along "
+          "components 2 to 5 together: the whole interval lies above 0", gap_low, at_least=0,
+          statistic="lower end of the " + gap_stat, **gap_what)  # fmt: skip
+    bound("most of the true-minus-shuffled difference lies along component 1: the whole "
+          "interval of its share lies above one half", first_part_low, at_least=0.5,
+          statistic="lower end of the " + part_stat, **part_what)  # fmt: skip
+elif gap_high < 0:
+    brightness = "smaller"
+    bound("less of the true-minus-shuffled difference lies along component 1 than along "
+          "components 2 to 5 together: the whole interval lies below 0", gap_high, at_most=0,
+          statistic="upper end of the " + gap_stat, **gap_what)  # fmt: skip
+    bound("less than half of the true-minus-shuffled difference lies along component 1: the "
+          "whole interval of its share lies below one half", first_part_high, at_most=0.5,
+          statistic="upper end of the " + part_stat, **part_what)  # fmt: skip
+else:
+    brightness = "cannot tell"
+    told = ("whether more of the true-minus-shuffled difference lies along component 1 than "
+            "along components 2 to 5 together, the study cannot tell: ")  # fmt: skip
+    bound(told + "the interval holds 0 (its lower end)", gap_low, at_most=0,
+          statistic="lower end of the " + gap_stat, **gap_what)  # fmt: skip
+    bound(told + "the interval holds 0 (its upper end)", gap_high, at_least=0,
+          statistic="upper end of the " + gap_stat, **gap_what)  # fmt: skip
+    bound(told + "the interval of component 1's share holds one half (its lower end)",
+          first_part_low, at_most=0.5, statistic="lower end of the " + part_stat,
+          **part_what)  # fmt: skip
+    bound(told + "the interval of component 1's share holds one half (its upper end)",
+          first_part_high, at_least=0.5, statistic="upper end of the " + part_stat,
+          **part_what)  # fmt: skip
+glue("split_brightness_words", {
+    "larger": "most of the difference between true and shuffled labels is mean brightness: more "
+    "of it lies along component 1 than along the other four together",
+    "smaller": "less than half of the difference between true and shuffled labels is mean "
     "brightness: more of it lies along components 2 to 5 than along component 1",
-    cannot_tell="the study cannot tell whether more of the difference between true and shuffled "
-    "labels lies along component 1, the mean brightness, or along the other four",
-))  # fmt: skip
+    "cannot tell": "the study cannot tell whether more of the difference between true and "
+    "shuffled labels lies along component 1, the mean brightness, or along the other four",
+}[brightness])  # fmt: skip
 _ = glue("split_without_words", split_tests["without_first"].choose(
     larger="with component 1 set aside, the true-label changes still lie more along the other "
     "four than the shuffled twins' changes",
@@ -548,7 +597,9 @@ _ = glue("split_without_words", split_tests["without_first"].choose(
 # along the first |n_top| (the median above is |labels_diff|),
 # |split_first_diff| (95% interval |split_first_low| to |split_first_high|) lies along component 1 and |split_rest_diff|
 # (|split_rest_low| to |split_rest_high|) along components 2 to 5
-# together: component 1 holds |split_first_part| of it, and
+# together. Component 1's part minus theirs is |split_gap| (95% interval
+# |split_gap_ci|, resampling seeds), and component 1 holds
+# |split_first_part| of the whole (|split_first_part_ci|). So
 # |split_brightness_words|. Set aside component 1 and the share along the
 # other four differs by |split_without_first_diff| (|split_without_first_low|
 # to |split_without_first_high|): |split_without_words|. Along the two
@@ -1229,7 +1280,8 @@ _ = glue("pix_words", (
 #   the shuffled twins' changes lie along them more than random directions
 #   do, but any sum of patches does so too. Beyond it,
 #   |shuffled_sums_sentence|, and |labels_sentence| (|split_first_part|
-#   of the mean difference lies along component 1, the mean brightness:
+#   of the mean difference, 95% interval |split_first_part_ci|, lies along
+#   component 1, the mean brightness:
 #   :ref:`split-by-component`) -- findings of this
 #   site, not tests of theirs. Ours, after |n_epochs| epochs, classify
 #   |shuffled_train_acc| of their own shuffled training labels in the median
@@ -1521,6 +1573,8 @@ for other, label in (
         expect=OUTCOMES, paired=True, method="bootstrap",
         statistic=f"mean paired difference, component 1's part minus that of 2 to 5, {label}",
     )  # fmt: skip
+    glue(f"cw_{other}_gap", both.value, "{:+.2f}")
+    glue(f"cw_{other}_gap_ci", span(*both.interval))
     glue(f"cw_{other}_split_words", both.choose(
         larger="more of it lies along component 1, the mean brightness, than along the other "
         "four together",
@@ -1547,11 +1601,14 @@ for other, label in (
 # is |cw_shuffled_first_diff| (|cw_shuffled_first_low| to
 # |cw_shuffled_first_high|) along component 1, the mean brightness, and
 # |cw_shuffled_rest_diff| (|cw_shuffled_rest_low| to
-# |cw_shuffled_rest_high|) along components 2 to 5: |cw_shuffled_split_words|.
-# At equal distance it is |cw_stretched_first_diff|
-# (|cw_stretched_first_low| to |cw_stretched_first_high|) along component
-# 1 and |cw_stretched_rest_diff| (|cw_stretched_rest_low| to
-# |cw_stretched_rest_high|) along 2 to 5: |cw_stretched_split_words|.
+# |cw_shuffled_rest_high|) along components 2 to 5; component 1's part
+# minus theirs is |cw_shuffled_gap| (|cw_shuffled_gap_ci|):
+# |cw_shuffled_split_words|. At equal distance it is
+# |cw_stretched_first_diff| (|cw_stretched_first_low| to
+# |cw_stretched_first_high|) along component 1 and
+# |cw_stretched_rest_diff| (|cw_stretched_rest_low| to
+# |cw_stretched_rest_high|) along 2 to 5, component 1's part minus theirs
+# |cw_stretched_gap| (|cw_stretched_gap_ci|): |cw_stretched_split_words|.
 #
 # Their profile is more than its one number. The share along the first k
 # components, for k from 1 to 10 (the figure above): for the trained
