@@ -1873,7 +1873,7 @@ moved = {
 }
 move_ratio = seed_bootstrap(moved["shuffled labels"] / moved["true labels"], "median")
 glue("sl_move_ratio", move_ratio.estimate, "{:.2f}")
-glue("sl_move_ratio_ci", span(move_ratio.low, move_ratio.high))
+glue("sl_move_ratio_ci", span(move_ratio.low, move_ratio.high, "{:.2f}"))
 bound(
     "the shuffled twins move their kernels less far than the true-label runs: the whole "
     "interval of the median ratio lies below 1",
@@ -1893,7 +1893,7 @@ _ = glue(
     f"of them edge-shaped{lying}. That compares equal epochs, not equal fit: the true-label "
     f"runs fit {fit['true']:.0%} of theirs, and the shuffled ones move their kernels "
     f"{move_ratio.estimate:.2f} times as far (median over seeds, 95% interval "
-    f"{span(move_ratio.low, move_ratio.high)}). "
+    f"{span(move_ratio.low, move_ratio.high, '{:.2f}')}). "
     + at_equal.choose(
         larger="Even among equally smooth patterns, fewer are edge-shaped with shuffled labels: "
         "the labels add edge shape beyond smoothness.",
