@@ -60,7 +60,7 @@ print(f"(95% interval {span(low, high, '{:.3f}')})")
 # cnnexplain.claims: a claim that does not hold fails the site's build; when
 # you run this file, it only prints a warning.
 from cnnexplain.analysis import DEFAULT_ANGLES, EDGE_KINDS
-from cnnexplain.claims import bound, declare_margins, every, glue, plural, setting, span
+from cnnexplain.claims import bound, declare_margins, every, glue, plural, setting
 
 # The margin of the seed study's check on the length of the changes, stated before the page
 # measures anything: a change "shorter than its start" is a ratio change / start below 1.

@@ -227,7 +227,6 @@ from cnnexplain.claims import (
     outward,
     plural,
     setting,
-    span,
 )
 
 glue("n_seeds", len(study))
