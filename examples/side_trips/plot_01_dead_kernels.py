@@ -3,16 +3,18 @@ Dead kernels, found by measurement
 ==================================
 
 You will measure how active each first-layer :term:`kernel` is, provoke a
-few kernels into going silent for good, and watch the moment one of them
-dies. A :term:`dead kernel` is a part of the network that training has
-switched off; nothing says its weights must look unusual, so this page
-tells it apart by measuring what it does, not by its look.
+few kernels into going silent on every image of the data set, and watch
+the moment one of them dies. A :term:`dead kernel` is a part of the
+network that training has switched off; nothing says its weights must look
+unusual, so this page tells it apart by measuring what it does, not by its
+look.
 
 The article remarks that every kernel learns something "except a few dead
 ones", and leaves it there. A kernel is dead when
-its :term:`ReLU` output is zero, or almost, for every image it is shown: it (almost)
-never fires, so it passes (almost) nothing to the next layer. Whether our
-main run has any, this page measures; to watch kernels die, we run an
+its :term:`ReLU` output is zero, or almost, for every image it is shown: on
+those images it (almost) never fires, so it passes (almost) nothing to the
+next layer for them (an image unlike them could still make it fire).
+Whether our main run has any, this page measures; to watch kernels die, we run an
 experiment of our own -- the article gives no :term:`learning rate` -- that
 provokes them with a larger one.
 """
@@ -172,8 +174,9 @@ _ = glue("main_epochs", run.config["training"]["epochs"])
 # a reproduction: the same data, model and seed, trained with a learning
 # rate |lr_ratio| times larger (|lr_fast|, |lr_how|). Larger steps can push a
 # kernel's weights and bias so far that its output is negative on every
-# image, and the ReLU then cuts all of it: the "dying ReLU", a known
-# failure of such networks :cite:p:`maas2013rectifier,lu2020dying`.
+# image of the data set, and the ReLU then cuts all of it: the "dying
+# ReLU", a known failure of such networks
+# :cite:p:`maas2013rectifier,lu2020dying`.
 
 # The first of these rates at which a kernel dies: in some runs none dies at 0.03.
 LARGER_RATES = (0.03, 0.1)
@@ -322,11 +325,12 @@ else:
 # ------------------
 # Thanks to the :term:`weight history`, we can replay training and measure
 # the activity of |victim_words|, kernel |victim|, after every
-# :term:`epoch`. A
-# ReLU whose output is zero everywhere passes back a zero :term:`gradient`,
-# so once a kernel stops firing for every image, nothing but the momentum of
-# Adam (its running average of past gradients) still moves its weights. (Its
-# silence is measured here after each epoch, not after every step.) |replay_story|
+# :term:`epoch`. A ReLU whose output is zero everywhere passes back a zero
+# :term:`gradient`, so once a kernel stops firing on every image it trains
+# on, nothing but the momentum of Adam (its running average of past
+# gradients) still moves its weights. (Its silence is measured here after
+# each epoch, on every image of the data set, not after every step.)
+# |replay_story|
 
 history = fast.history
 peak = np.array(
@@ -412,10 +416,11 @@ elif silent:
         "replay_story",
         f"Its weights drift on for {n_drift} {plural(n_drift, 'epoch', 'epochs')} after it fell "
         f"silent (at epoch {died}), with shorter and shorter steps, {drift_end}. In this run, it "
-        "never fires again.",
+        "does not fire again on any image of the data set, at the end of any later epoch.",
     )
     every(
-        "the kernel fired at initialization, then fell silent and never fired again",
+        "the kernel fired at initialization, then fell silent on every image of the data set "
+        "and stayed silent on them at the end of every later epoch",
         [peak[0] > 0, 0 < died <= last],
         statistic="conditions met: it fired at epoch 0; it is silent from some epoch "
         "after 0 to the last",
