@@ -10,10 +10,10 @@ same start, the first-layer :term:`kernels <kernel>` redrawn after every
 
 # %%
 # **Try this first:** press *Run* and watch the kernels, the
-# :term:`loss` and the accuracy. It has the article's data and settings
+# :term:`loss` and the accuracy. It has the site's data and settings
 # (|n_train| training images, batches of |batch_size|, |epochs| epochs),
 # but your browser draws its own random start: its kernels differ from the
-# article's, even at the same seed.
+# site's, even at the same seed.
 
 from cnnexplain import viz
 from cnnexplain.study import seed_study
@@ -60,7 +60,7 @@ glue("study_epochs", training["epochs"])
 glue("study_lr", training["lr"], "{:g}")
 glue("study_sgd_lr", training["sgd_lr"], "{:g}")
 setting(
-    "the lab starts with train()'s settings on the article's data: 960 training images, batches "
+    "the lab starts with train()'s settings on the site's data: 960 training images, batches "
     "of 32, 20 epochs, Adam",
     (len(train_set), defaults["batch_size"], defaults["epochs"], defaults["optimizer"]),
     expected=(960, 32, 20, "adam"),
@@ -139,9 +139,20 @@ lab
 #    :name: lab-site-optimizer
 #
 #    **Adam against SGD.** Run B trains with plain SGD at |study_sgd_lr|.
-#    The site: |/auto_examples/beyond/plot_05_seeds:mean_adam| edge
-#    detectors per run with Adam,
+#    The site, counting the trained kernels that pass the edge test:
+#    |/auto_examples/beyond/plot_05_seeds:mean_adam| per run with Adam,
 #    |/auto_examples/beyond/plot_05_seeds:mean_sgd| with SGD; Adam minus
 #    SGD, seed by seed, |/auto_examples/beyond/plot_05_seeds:diff_sgd|
 #    (:term:`95% interval` |/auto_examples/beyond/plot_05_seeds:diff_sgd_low|
-#    to |/auto_examples/beyond/plot_05_seeds:diff_sgd_high|).
+#    to |/auto_examples/beyond/plot_05_seeds:diff_sgd_high|). That count
+#    is not the optimizer's effect on the kernels' shape: the rule and its
+#    learning rate change together (Adam at |study_lr|, SGD at
+#    |study_sgd_lr|), and a kernel that moves little keeps the look of its
+#    random start, while SGD at this rate moves a seed's kernels by far
+#    more unequal amounts than Adam (the largest change
+#    |/auto_examples/why_edges/plot_04_optimizer:sgd_spread_median| times
+#    the smallest in the median seed, against
+#    |/auto_examples/why_edges/plot_04_optimizer:adam_spread_median|).
+#    :doc:`The optimizer page <../why_edges/plot_04_optimizer>` compares
+#    the changes themselves at equal smoothness:
+#    |/auto_examples/why_edges/plot_04_optimizer:equal_words|.
