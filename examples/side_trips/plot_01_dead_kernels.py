@@ -231,7 +231,8 @@ if n_dead_fast:
     exact = dead_fast.peak[dead_fast.indices] == 0
     if exact.all():
         silent_words = (
-            f"{every_one} silent exactly: {its} largest output on every image is zero"
+            f"{every_one} silent exactly: {its} largest output on every image of the data set "
+            "is zero"
         )
         every(
             "the kernels found dead are silent exactly: their peak is zero",
