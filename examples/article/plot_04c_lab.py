@@ -154,5 +154,5 @@ lab
 #    the smallest in the median seed, against
 #    |/auto_examples/why_edges/plot_04_optimizer:adam_spread_median|).
 #    :doc:`The optimizer page <../why_edges/plot_04_optimizer>` compares
-#    the changes themselves at equal smoothness:
+#    the changes themselves, matched for smoothness:
 #    |/auto_examples/why_edges/plot_04_optimizer:equal_words|.
