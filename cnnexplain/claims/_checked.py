@@ -115,7 +115,7 @@ class Checked:
         return phrases[self.outcome]
 
     def span(self, fmt: str = "{:+.2f}", joiner: str = " to ") -> str:
-        """This claim's interval as text, rounded outward (:func:`span`).
+        """Format this claim's interval as text, rounded outward (:func:`span`).
 
         Parameters
         ----------
