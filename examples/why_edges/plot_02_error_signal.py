@@ -594,7 +594,8 @@ _ = glue(
 # changes the weights lies near the line |fair_words| (median difference
 # |fair_diff| points, |fair_level| interval |fair_low| to |fair_high|;
 # median relative difference |fair_rel|, |fair_rel_low| to
-# |fair_rel_high|).
+# |fair_rel_high|; exploratory: one of the site's many comparisons, not
+# adjusted for them).
 #
 # Each comparison gives a direction, from whether the interval excludes
 # 0, and a size, the relative difference and its interval. No margin for
