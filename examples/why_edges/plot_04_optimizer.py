@@ -307,13 +307,19 @@ n_initial = glue("initial_count", int(verdicts["initial"].sum()))
 # |adam_trained_high|) and |sgd_trained_share| of SGD's (|sgd_trained_low|
 # to |sgd_trained_high|). Seed by seed, SGD's share minus Adam's is
 # |trained_diff| on average (|trained_diff_low| to |trained_diff_high|):
-# SGD gives |trained_words|.
+# SGD gives |trained_words| (exploratory: one of the site's many
+# comparisons, not adjusted for them). That counts trained kernels, and the
+# two optimizers move their kernels different distances from the same
+# start (the section "How far each kernel moves", below), and the edge
+# test misses more edges the shorter the change
+# (:ref:`the size of change <change-size>`): the changes are the cleaner
+# comparison.
 #
 # Among the changes, |adam_change_share| of Adam's are edge detectors
 # (|adam_change_low| to |adam_change_high|) and |sgd_change_share| of SGD's
 # (|sgd_change_low| to |sgd_change_high|); the paired difference is
 # |change_diff| (|change_diff_low| to |change_diff_high|): SGD gives
-# |change_words|.
+# |change_words| (exploratory, as above).
 #
 # Edge-shaped, or only smoother?
 # ------------------------------
@@ -377,9 +383,11 @@ glue("equal_low", at_equal.interval[0] * 100, "{:+.1f}")
 glue("equal_high", at_equal.interval[1] * 100, "{:+.1f}")
 _ = glue("equal_words", at_equal.choose(
     larger="at equal smoothness SGD's changes pass more often than Adam's: SGD gives more "
-    "edge-shaped changes beyond what smoothness predicts",
+    "edge-shaped changes beyond what smoothness predicts (exploratory: one of the site's many "
+    "comparisons, not adjusted for them)",
     smaller="at equal smoothness SGD's changes pass less often than Adam's: SGD gives fewer "
-    "edge-shaped changes beyond what smoothness predicts",
+    "edge-shaped changes beyond what smoothness predicts (exploratory: one of the site's many "
+    "comparisons, not adjusted for them)",
     cannot_tell="at equal smoothness the study cannot tell SGD's changes from Adam's, and cannot "
     "say how much of the difference in share above is smoothness",
 ))  # fmt: skip
@@ -837,7 +845,7 @@ bound(
 # measured step by step). After |study_epochs| epochs, over
 # the study's |n_seeds| seeds, the two optimizers' changes of the same
 # kernel correlate |r_median| in the median, and among the changes SGD
-# gives |change_words|; |equal_words|. That is what swapping the optimizer shows, with the
+# gives |change_words| (exploratory); |equal_words|. That is what swapping the optimizer shows, with the
 # data, the starts and the batches held, but each optimizer at its own
 # learning rate (SGD's chosen on this data, as said above); the other pages
 # of this section look at the gradient itself.
