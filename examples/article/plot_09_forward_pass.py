@@ -293,9 +293,13 @@ difference(
 #   |/auto_examples/beyond/plot_01_edge_match:equal_plain|
 # - **A random first layer is enough to learn the task.** Kept at its
 #   random start, the first layer holds almost no edge detector, and the
-#   network still learns the task: over a hundred runs, the worst
-#   classifies |/auto_examples/beyond/plot_05_seeds:frozen_low| of the test
-#   images.
+#   network still learns the task: in all
+#   |/auto_examples/beyond/plot_05_seeds:n_runs| runs of the seed study, the
+#   worst classifies |/auto_examples/beyond/plot_05_seeds:frozen_low| of the
+#   test images (for a new seed, the share of seeds whose frozen run would
+#   classify under |/auto_examples/beyond/plot_05_seeds:frozen_floor| of
+#   them has an exact 95% interval reaching
+#   |/auto_examples/beyond/plot_05_seeds:frozen_below_high| at most).
 #
 # The evidence for each of these, with its numbers and intervals:
 # :doc:`/findings`. For further study, the measurements behind them:

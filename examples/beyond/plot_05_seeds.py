@@ -109,6 +109,9 @@ margins = declare_margins(
     nearly_all=0.9,  # "nearly all runs": above nine in ten
     noise_factor=2.0,  # a cut must be at least twice the noise it has to clear
     learned=0.9,  # "learns the task": 90% or more of the test images right
+    # "rarely" for a new seed: the upper end of the 95% interval of the share of seeds whose
+    # frozen run would fall below the "learned" line is under one in twenty
+    rare=0.05,
     # "near 0" for a difference in edge detectors per run: within one detector in ten runs,
     # a tenth of the trained kernels' count (about one per run)
     near_zero=0.1,
@@ -232,9 +235,28 @@ bound(
     final[:, frozen].min(), n=n_runs, at_least="learned",
     statistic=f"lowest test accuracy over the {n_runs} frozen runs", fmt="{:.1%}",
 )  # fmt: skip
+# The 100 runs are a sample of seeds: the share of all seeds whose frozen run would fall below
+# 90%, by its exact (Clopper-Pearson) 95% interval, for a sentence about a new seed.
+n_frozen_below = glue(
+    "frozen_below", int((final[:, frozen] < margins["learned"]).sum())
+)
+frozen_rare = share(
+    "for a new seed, a frozen run below 90% of the test images is rare: the whole exact 95% "
+    "interval of the share of seeds that would fall below lies under one in twenty",
+    n_frozen_below, n_runs, below="rare", method="clopper-pearson",
+    statistic="frozen runs below 90% test accuracy", fmt="{:.1%}",
+)  # fmt: skip
+glue("frozen_below_low", frozen_rare.interval[0], "{:.1%}")
+glue("frozen_below_high", frozen_rare.interval[1], "{:.1%}")
+glue("rare_margin", margins["rare"], "{:.0%}")
 glue("frozen_low", final[:, frozen].min(), "{:.1%}", rounding="nearest")
 glue("frozen_high", final[:, frozen].max(), "{:.1%}", rounding="nearest")
-glue("frozen_perfect", int((final[:, frozen] == 1.0).sum()))
+n_frozen_perfect = glue("frozen_perfect", int((final[:, frozen] == 1.0).sum()))
+share(
+    "most runs with a frozen first layer end with every test image right (the ceiling of 100% "
+    "that the frozen runs' comparison with their Adam twins sits at)",
+    n_frozen_perfect, n_runs, above="most", statistic="frozen runs at 100% test accuracy",
+)  # fmt: skip
 frozen_test = difference(
     "the text says whether the runs with a frozen first layer end less accurate than their "
     "Adam twins, more, or cannot tell",
@@ -248,11 +270,17 @@ _ = glue(
     "frozen_words",
     frozen_test.choose(
         larger="learning the first layer costs accuracy here (the whole interval lies above 0)",
-        smaller="after 8 epochs, on these test images, the frozen runs miss more than "
+        smaller="after 8 epochs, on these test images, the frozen runs miss slightly more than "
         f"their twins that learn the first layer (the whole interval lies below 0; on average "
         f"{-frozen_test.value * 100:.2f} points, {-frozen_test.value * len(test_set):.1f} of the "
-        f"{len(test_set)} test images per run; the interval is over seeds, with the test images "
-        "fixed)",
+        f"{len(test_set)} test images per run, "
+        + (
+            "a fraction of one test image"
+            if -frozen_test.value * len(test_set) < 1
+            else "more than one test image"
+        )
+        + ", at a ceiling of 100% that most runs of both arms reach; the interval is over "
+        "seeds, with the test images fixed)",
         cannot_tell="the study cannot tell whether learning the first layer adds accuracy",
     ),
 )
@@ -272,13 +300,18 @@ _ = glue(
 # others, around the mean above.
 #
 # With the first layer frozen at its random start, only the layers after
-# it learning, every run still learns the task (|frozen_floor| or more of
-# the test images right): the worst of the |n_runs| runs classifies
-# |frozen_low| of them, the median run |frozen_median|, the best
-# |frozen_high| (|frozen_perfect| runs get every image right). Seed by
+# it learning, the network still learns the task (|frozen_floor| or more of
+# the test images right) in all |n_runs| runs of the study: the worst
+# classifies |frozen_low| of them, the median run |frozen_median|, the best
+# |frozen_high| (|frozen_perfect| runs get every image right). For a new
+# seed, with |frozen_below| of the |n_runs| runs below |frozen_floor|, the
+# share of all seeds whose frozen run would fall below it has an exact
+# (Clopper-Pearson) 95% interval of |frozen_below_low| to
+# |frozen_below_high|: rare, under |rare_margin|. Seed by
 # seed, the frozen run's accuracy minus its Adam twin's is |frozen_diff|
 # on average (95% interval |frozen_diff_low| to |frozen_diff_high|):
-# |frozen_words|. Why random first-layer filters,
+# |frozen_words| (exploratory: one of the site's many comparisons, not
+# adjusted for them). Why random first-layer filters,
 # followed by pooling, can already carry much of what a task needs was
 # explained by :cite:t:`saxe2011random`, after the earlier reports they
 # credit :cite:p:`jarrett2009best,pinto2009high`, in networks trained
@@ -440,13 +473,18 @@ glue(
         "shuffled ones, or fewer",
     ),
 )
+# A count of trained kernels after 8 epochs: the rule and its learning rate changed together, and
+# the two arms move their kernels different distances, so the words say what is counted, not
+# what the optimizer does to the shape of a change (the section on the size of change does).
 _ = glue(
     "sgd_words",
     comparisons["sgd"].choose(
-        larger="Adam gives more edge detectors than plain SGD at its tuned learning rate",
-        smaller="Adam gives fewer edge detectors than plain SGD at its tuned learning rate",
-        cannot_tell="the study cannot tell whether Adam gives more edge detectors than plain SGD, "
-        "or fewer",
+        larger="after these epochs, more of Adam's trained kernels pass the edge test than of "
+        "their SGD twins'",
+        smaller="after these epochs, fewer of Adam's trained kernels pass the edge test than of "
+        "their SGD twins'",
+        cannot_tell="the study cannot tell whether more of Adam's trained kernels pass the edge "
+        "test than of their SGD twins', or fewer",
     ),
 )
 # sphinx_gallery_end_ignore
@@ -484,9 +522,16 @@ _ = glue(
 #
 # The twins on shuffled labels end with |mean_shuffled| detectors per run:
 # |shuffled_words| (paired difference |diff_shuffled|, interval
-# |diff_shuffled_low| to |diff_shuffled_high|). The SGD twins end with
-# |mean_sgd|: |sgd_words| (|diff_sgd|, interval |diff_sgd_low| to
-# |diff_sgd_high|). An interval that spans 0 says the study cannot tell the
+# |diff_shuffled_low| to |diff_shuffled_high|). The SGD twins' trained
+# kernels hold |mean_sgd| edge detectors per run after |n_epochs| epochs:
+# |sgd_words| (|diff_sgd|, interval |diff_sgd_low| to |diff_sgd_high|;
+# exploratory: one of the site's many comparisons, not adjusted for them).
+# That count is not the optimizer's effect on what training makes: the SGD
+# twins change the update rule and its learning rate together (SGD's tuned
+# for it), and they move their kernels much more unequal distances from
+# the start, which the count depends on; the section on
+# :ref:`the size of change <change-size>` below compares the changes at
+# equal size. An interval that spans 0 says the study cannot tell the
 # two apart; it does not say they are the same, which would need an
 # interval inside a margin stated in advance.
 
@@ -705,6 +750,7 @@ _ = glue(
 )
 _ = glue(
     "stand_in_smooth_sentence",
+    # The intervals as the box shows them: rounded outward (span), not to the nearest.
     "Seed by seed, the trained kernels' mean neighbour correlation minus their stand-ins' is "
     f"{smooth_test.value:+.2f} (95% interval {smooth_test.span()}). "
     "The changes themselves against the sums added (median "
@@ -712,11 +758,12 @@ _ = glue(
     f"at equal smoothness, {change_equal.value:+.2f} edge-detecting changes per run (95% "
     f"interval {change_equal.span()}); "
     + change_equal.choose(
-        larger="more of the changes are edge-shaped than of the sums.",
-        smaller="fewer of the changes are edge-shaped than of the sums.",
+        larger="more of the changes are edge-shaped than of the sums",
+        smaller="fewer of the changes are edge-shaped than of the sums",
         cannot_tell="the study cannot tell whether more of the changes are edge-shaped than of "
-        "the sums, or fewer.",
-    ),
+        "the sums, or fewer",
+    )
+    + " (exploratory: one of the site's many comparisons, not adjusted for them).",
 )
 # sphinx_gallery_end_ignore
 
@@ -756,7 +803,7 @@ for snr in (1.0, 0.75, 0.5):
 # sphinx_gallery_start_ignore
 from cnnexplain.analysis import EDGE_TARGET
 
-for arm, name in ((adam, "adam"), (shuffled, "shuffled")):
+for arm, name in ((adam, "adam"), (shuffled, "shuffled"), (sgd, "sgd")):
     for key, q in (("low", 0.05), ("mid", 0.5), ("high", 0.95)):
         glue(
             f"size_{name}_{key}",
@@ -764,6 +811,24 @@ for arm, name in ((adam, "adam"), (shuffled, "shuffled")):
             "{:.2f}",
             rounding="nearest",
         )
+# "Far more unequal": the 5th-95th percentile range of SGD's change / start at least twice
+# Adam's (a margin chosen for "far", before the ratio was computed).
+widths = {
+    name: float(np.subtract(*np.quantile(size[:, arm], [0.95, 0.05])))
+    for arm, name in ((adam, "Adam"), (sgd, "SGD"))
+}
+bound(
+    "the SGD twins' changes are far more unequal in length than Adam's: the 5th-95th "
+    "percentile range of change / start is at least twice as wide",
+    widths["SGD"] / widths["Adam"], n=int(size[:, sgd].size), at_least=2.0,
+    statistic="5th-95th percentile range of change / start, SGD over Adam", fmt="{:.2f}",
+)  # fmt: skip
+bound(
+    "one SGD kernel in twenty moves by more than its start's whole length: the 95th percentile "
+    "of the SGD twins' change / start is above 1",
+    float(np.quantile(size[:, sgd], 0.95)), n=int(size[:, sgd].size), at_least=1.0,
+    statistic="95th percentile of change / start, SGD", fmt="{:.2f}",
+)  # fmt: skip
 glue("size_n_kernels", int(size[:, adam].size))
 glue("size_adam_below_1", int((size[:, adam] < 1).sum()))
 for snr, key in ((1.0, "1"), (0.75, "075"), (0.5, "05")):
@@ -969,6 +1034,70 @@ _ = glue(
 # the test already finds fewer than one edge in four. Judged alone, the changes
 # give |eq_changes_adam| against |eq_changes_shuffled| (|eq_changes_diff|,
 # 95% interval |eq_changes_low| to |eq_changes_high|): |eq_changes_words|.
+#
+# The SGD twins need the same care, more so: their change is |size_sgd_mid|
+# times the start's length in the median kernel, but far more unequal from
+# kernel to kernel (5th to 95th percentile |size_sgd_low| to
+# |size_sgd_high|, against |size_adam_low| to |size_adam_high| with Adam),
+# so one kernel in twenty moves by less than |size_sgd_low| times its
+# start's length and one in twenty by more than its start's whole length. Each SGD change is stretched or shrunk, its shape kept, to the
+# length of the Adam change of the same kernel (the twins share their
+# start), as above; Adam's kernels stay as trained. The difference is Adam
+# minus SGD, per run:
+
+sgd_matched = match_change_size(initial[:, sgd], trained[:, sgd], trained[:, adam])
+sgd_designs = {
+    "as trained": (per_run[:, adam, end], per_run[:, sgd, end]),
+    "SGD's changes at Adam's size": (
+        per_run[:, adam, end],
+        is_edge_detector(sgd_matched).sum(axis=-1),
+    ),
+}
+print(f"{'detectors per run':<34}{'Adam':>6}{'SGD':>10}{'difference':>12}")
+for label, (a, b) in sgd_designs.items():
+    diff = (a - b).mean()
+    print(f"{label:<34}{a.mean():>6.2f}{b.mean():>10.2f}{diff:>+12.2f}")
+
+# sphinx_gallery_start_ignore
+sgd_equal = difference(
+    "at equal change size (each SGD change rescaled to its Adam twin's length), Adam's runs have "
+    "more edge detectors than their SGD twins, fewer, or the study cannot tell (the text says "
+    "which)",
+    *sgd_designs["SGD's changes at Adam's size"], expect=OUTCOMES, method="bootstrap",
+    statistic="mean paired difference in edge detectors per run (Adam minus SGD at Adam's size)",
+)  # fmt: skip
+glue("eq_sgd_sgd", sgd_designs["SGD's changes at Adam's size"][1].mean(), "{:.2f}")
+glue("eq_sgd_diff", sgd_equal.value, "{:+.2f}")
+glue("eq_sgd_low", sgd_equal.interval[0], "{:+.2f}")
+glue("eq_sgd_high", sgd_equal.interval[1], "{:+.2f}")
+_ = glue(
+    "eq_sgd_words",
+    sgd_equal.choose(
+        larger="at equal size, more of Adam's kernels pass the edge test than of the SGD twins'",
+        smaller="at equal size, fewer of Adam's kernels pass the edge test than of the SGD "
+        "twins'",
+        cannot_tell="at equal size, the study cannot tell whether more of Adam's kernels pass "
+        "the edge test than of the SGD twins', or fewer",
+    ),
+)
+# sphinx_gallery_end_ignore
+
+# %%
+# Rescaled to their Adam twins' lengths, the SGD changes give
+# |eq_sgd_sgd| edge detectors per run instead of |mean_sgd|, against
+# Adam's |mean_adam| (paired difference |eq_sgd_diff|, 95% interval
+# |eq_sgd_low| to |eq_sgd_high|): |eq_sgd_words| (exploratory: one of the
+# site's many comparisons, not adjusted for them). The changes alone, whose
+# verdict does not depend on their length, are compared on
+# :doc:`the optimizer page <../why_edges/plot_04_optimizer>`: there SGD's
+# share of edge-detecting changes minus Adam's is
+# |/auto_examples/why_edges/plot_04_optimizer:change_diff|, seed by seed
+# (95% interval |/auto_examples/why_edges/plot_04_optimizer:change_diff_low|
+# to |/auto_examples/why_edges/plot_04_optimizer:change_diff_high|): SGD
+# gives |/auto_examples/why_edges/plot_04_optimizer:change_words|. Both
+# compare two settings, the update rule with its own learning rate, not the
+# rule alone; and the rescaling assumes that a change keeps its shape over
+# another length, which the study does not show.
 
 # %%
 # And over a range of sizes: below, every kernel's change is scaled, shape

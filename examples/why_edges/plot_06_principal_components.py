@@ -1293,7 +1293,9 @@ _ = glue("pix_words", (
 #   start, the runs reach |/auto_examples/beyond/plot_05_seeds:frozen_median| of the test images in the
 #   median run; seed by seed, their accuracy minus their Adam twins' is
 #   |/auto_examples/beyond/plot_05_seeds:frozen_diff| on average:
-#   |/auto_examples/beyond/plot_05_seeds:frozen_words| (:doc:`the seeds page <../beyond/plot_05_seeds>`).
+#   |/auto_examples/beyond/plot_05_seeds:frozen_words| (exploratory: one of
+#   the site's many comparisons, not adjusted for them; :doc:`the seeds page
+#   <../beyond/plot_05_seeds>`).
 # - *A kernel's preference follows its start more than its slot*: with the starts moved one slot
 #   along, |/auto_examples/why_edges/plot_03_role_at_init:swap_words|
 #   (:doc:`plot_03_role_at_init`). A trained kernel still holds much of its
