@@ -479,10 +479,8 @@ glue(
 _ = glue(
     "sgd_words",
     comparisons["sgd"].choose(
-        larger="after these epochs, more of Adam's trained kernels pass the edge test than of "
-        "their SGD twins'",
-        smaller="after these epochs, fewer of Adam's trained kernels pass the edge test than of "
-        "their SGD twins'",
+        larger="more of Adam's trained kernels pass the edge test than of their SGD twins'",
+        smaller="fewer of Adam's trained kernels pass the edge test than of their SGD twins'",
         cannot_tell="the study cannot tell whether more of Adam's trained kernels pass the edge "
         "test than of their SGD twins', or fewer",
     ),
