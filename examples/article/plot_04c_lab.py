@@ -156,9 +156,8 @@ lab
 #    :doc:`The optimizer page <../why_edges/plot_04_optimizer>` compares
 #    the changes themselves, matched for smoothness:
 #    |/auto_examples/why_edges/plot_04_optimizer:equal_words|.
-#    On :doc:`the seeds page <../beyond/plot_05_seeds>`, the trained
-#    kernels after |/auto_examples/beyond/plot_05_seeds:n_epochs| epochs
-#    with each SGD change rescaled to its Adam twin's length give Adam
-#    minus SGD |/auto_examples/beyond/plot_05_seeds:eq_sgd_diff|
-#    (|/auto_examples/beyond/plot_05_seeds:eq_sgd_low| to
-#    |/auto_examples/beyond/plot_05_seeds:eq_sgd_high|).
+#    On :doc:`the seeds page <../beyond/plot_05_seeds>`, with each SGD
+#    change rescaled to its Adam twin's length, Adam minus SGD is
+#    |/auto_examples/beyond/plot_05_seeds:eq_sgd_diff| edge detectors per
+#    run (|/auto_examples/beyond/plot_05_seeds:eq_sgd_low| to
+#    |/auto_examples/beyond/plot_05_seeds:eq_sgd_high|; exploratory).
