@@ -306,7 +306,7 @@ _ = glue(
 # |frozen_high| (|frozen_perfect| runs get every image right). For a new
 # seed, with |frozen_below| of the |n_runs| runs below |frozen_floor|, the
 # share of all seeds whose frozen run would fall below it has an exact
-# (Clopper-Pearson) 95% interval of |frozen_below_low| to
+# 95% interval :cite:p:`clopper1934use` of |frozen_below_low| to
 # |frozen_below_high|: rare, under |rare_margin|. Seed by
 # seed, the frozen run's accuracy minus its Adam twin's is |frozen_diff|
 # on average (95% interval |frozen_diff_low| to |frozen_diff_high|):
