@@ -547,9 +547,9 @@ fair = difference(
     "its positions there",
     fmt="{:+.3f}",
 )
-glue("fair_diff", 100 * fair.value, "{:+.1f}")
-glue("fair_low", 100 * fair.interval[0], "{:+.1f}")
-glue("fair_high", 100 * fair.interval[1], "{:+.1f}")
+glue("fair_diff", 100 * fair.value, "{:+.2f}")
+glue("fair_low", 100 * fair.interval[0], "{:+.2f}")
+glue("fair_high", 100 * fair.interval[1], "{:+.2f}")
 glue("fair_level", fair.level, "{:.1%}")
 glue("fair_rel", 100 * float(np.median(fair_rel)), "{:+.1f}%")
 low, high = relative_interval(
